@@ -1,0 +1,189 @@
+/* rsedit.h - text-guided editing of a single remote-sensing image, in C99.
+
+   This header is the whole public API of rsedit. The implementation is one
+   translation unit, rsedit.c, which includes tensor.h, sinddm.c and clip.c.
+   Vendor it by compiling rsedit.c into your project with -DRSE_NO_MAIN (to
+   leave out the command-line main) and including this header.
+
+   WHAT IT DOES
+     1. SinDDM: train a small denoiser on ONE image over a multi-scale pyramid,
+        then sample new images coarse to fine.
+     2. Text-guided editing: at sampling time push the predicted clean image
+        along the gradient of the CLIP (RemoteCLIP) similarity to a text.
+     3. ROI edits, ROI content copy, prompt ensembles, CLIP score.
+
+   USAGE (reading, converting and writing an image)
+
+       #include "rsedit.h"
+
+       rse_image img;
+       rse_status st = rse_image_load("scene.ppm", &img);
+       if (st != RSE_STATUS_OK) {
+           fprintf(stderr, "%s\n", rse_last_error());  // names file + problem
+           return 1;
+       }
+       // img.data is planar float: plane c, row y, column x is
+       // img.data[((size_t)c * img.h + y) * img.w + x], values in [0,1].
+       st = rse_image_save("scene.png", &img);     // temp file + rename
+       rse_image_free(&img);
+
+   ERRORS
+     Every call that can fail returns an rse_status (0 = OK, negative = error).
+     rse_last_error() returns a message for the last failure on this thread,
+     naming the file or field and the problem. The library never prints and
+     never exits; programmer errors (broken invariants, not bad input) go
+     through RSE_ASSERT, which calls a hook you can set with
+     rse_set_abort_hook().
+
+   CONFIGURATION MACROS (define before compiling rsedit.c)
+     RSE_NO_MAIN        leave out the command-line main()
+     RSE_NO_STDIO       leave out every FILE* path: the core works from memory
+                        buffers and write callbacks only, and links no stdio
+     RSE_NO_SIMD        force the scalar kernels (they are always compiled)
+     RSE_NO_THREADS     no pthreads; everything runs on the calling thread
+     RSE_MALLOC(sz) RSE_REALLOC(p,sz) RSE_FREE(p)
+                        the allocator; define all three or none
+     RSE_ASSERT(x)      replace the internal assertion
+     RSE_MAX_DIM        largest accepted image side (default 16384)
+     RSE_MAX_PIXELS     largest accepted image area (default 2^28)
+
+   LIMITS
+     Image sides are 1..RSE_MAX_DIM and w*h <= RSE_MAX_PIXELS; every size read
+     from a file is checked against them and every size product is computed
+     with overflow checks in size_t before anything is allocated. Tensor
+     dimensions are int (at most 2^31-1), element counts size_t.
+
+   THREADS
+     rse_set_threads(n) sets the worker count (default 1). Results are
+     bit-identical for any thread count: work is split by output, and every
+     reduction is done in a fixed order that does not depend on the split.
+*/
+#ifndef RSEDIT_H
+#define RSEDIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define RSE_VERSION "0.1.0"
+
+#ifndef RSE_MAX_DIM
+#define RSE_MAX_DIM 16384
+#endif
+#ifndef RSE_MAX_PIXELS
+#define RSE_MAX_PIXELS ((size_t)1 << 28)
+#endif
+
+#ifndef RSEDEF
+#ifdef RSE_STATIC
+#define RSEDEF static
+#else
+#define RSEDEF extern
+#endif
+#endif
+
+/* ---------------------------------------------------------------------------
+   Status codes and errors
+   ------------------------------------------------------------------------- */
+
+typedef enum rse_status {
+    RSE_STATUS_OK          =  0,
+    RSE_STATUS_NOMEM       = -1, /* an allocation failed                    */
+    RSE_STATUS_IO          = -2, /* the operating system refused (open,     */
+                                 /* read, write, rename)                    */
+    RSE_STATUS_BAD_FORMAT  = -3, /* the input is malformed                  */
+    RSE_STATUS_TRUNCATED   = -4, /* the input ends early                    */
+    RSE_STATUS_UNSUPPORTED = -5, /* well-formed but not handled             */
+    RSE_STATUS_LIMIT       = -6, /* a size exceeds a documented limit       */
+    RSE_STATUS_BAD_ARG     = -7, /* the caller passed an invalid argument   */
+    RSE_STATUS_INTERNAL    = -8  /* a bug in rsedit: please report it       */
+} rse_status;
+
+/* A short constant name for a status ("bad format", ...). */
+RSEDEF const char *rse_status_str(rse_status s);
+/* The message of the last failure on this thread (never NULL). */
+RSEDEF const char *rse_last_error(void);
+/* Forget the last message. */
+RSEDEF void rse_clear_error(void);
+
+/* Called by RSE_ASSERT on a broken internal invariant, with the file, the line
+   and the failed expression. The default hook calls abort(). A hook that
+   returns lets the library carry on, which is only safe for diagnostics. */
+typedef void (*rse_abort_hook)(const char *file, int line, const char *expr);
+RSEDEF void rse_set_abort_hook(rse_abort_hook hook);
+
+/* Worker threads used by the kernels (1 = no workers). Ignored, and always 1,
+   under RSE_NO_THREADS. Results do not depend on it. */
+RSEDEF rse_status rse_set_threads(int n);
+RSEDEF int rse_get_threads(void);
+
+/* ---------------------------------------------------------------------------
+   Images
+   ------------------------------------------------------------------------- */
+
+/* A float image, planar: c planes of h rows of w values, in [0,1].
+   c is 3 (RGB) or 1 (gray). Owns its data; free with rse_image_free. */
+typedef struct rse_image {
+    int w, h, c;
+    float *data;
+} rse_image;
+
+typedef enum rse_format {
+    RSE_FORMAT_UNKNOWN = 0,
+    RSE_FORMAT_PPM,   /* P3 / P6, 8 or 16 bit                               */
+    RSE_FORMAT_PGM,   /* P2 / P5, 8 or 16 bit                               */
+    RSE_FORMAT_BMP,   /* 1/4/8-bit palette, 16/24/32-bit; writes 24-bit     */
+    RSE_FORMAT_PNG    /* write only: 8-bit, stored deflate blocks           */
+} rse_format;
+
+/* Allocates a zeroed image (checks the limits). */
+RSEDEF rse_status rse_image_alloc(rse_image *img, int w, int h, int c);
+RSEDEF void rse_image_free(rse_image *img);
+/* Returns a 3-channel copy of a 1- or 3-channel image. */
+RSEDEF rse_status rse_image_to_rgb(const rse_image *in, rse_image *out);
+
+/* Reads only the header: sizes and channel count, no pixel data. */
+RSEDEF rse_status rse_image_info_mem(const void *buf, size_t len,
+                                     int *w, int *h, int *c);
+/* Decodes a PPM, PGM or BMP file held in memory. Gray files give c = 1,
+   everything else c = 3. Alpha is dropped. */
+RSEDEF rse_status rse_image_load_mem(const void *buf, size_t len,
+                                     rse_image *out);
+
+/* A byte sink: returns 0 on success, non-zero to abort the write. */
+typedef int (*rse_write_fn)(void *ctx, const void *data, size_t n);
+
+/* Encodes img as fmt (bits = 8 or 16; 16 only for PPM/PGM) into a sink.
+   Values are clamped to [0,1] and rounded to the nearest level. PGM writes
+   the mean of the channels of a colour image. */
+RSEDEF rse_status rse_image_save_mem(const rse_image *img, rse_format fmt,
+                                     int bits, rse_write_fn write, void *ctx);
+
+/* The format an output file name asks for (".ppm", ".pgm", ".bmp", ".png";
+   case-insensitive), or RSE_FORMAT_UNKNOWN. */
+RSEDEF rse_format rse_format_from_path(const char *path);
+
+#ifndef RSE_NO_STDIO
+/* File layer: read the whole file, then decode from memory. */
+RSEDEF rse_status rse_image_load(const char *path, rse_image *out);
+/* Writes to "path.tmp.<pid>" then renames over path, so a crash never leaves a
+   truncated file under the output name. Format from the extension. */
+RSEDEF rse_status rse_image_save(const char *path, const rse_image *img);
+RSEDEF rse_status rse_image_save_bits(const char *path, const rse_image *img,
+                                      int bits);
+#endif
+
+/* ---------------------------------------------------------------------------
+   Command line
+   ------------------------------------------------------------------------- */
+
+/* The rsedit command-line program as a function (what main() calls). */
+RSEDEF int rse_cli_main(int argc, char **argv);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* RSEDIT_H */

@@ -1,0 +1,43 @@
+/* tests/test.h - the whole test framework: include the translation unit,
+   count checks, print one summary line, exit non-zero on any failure.
+
+   Each tests/test_*.c is its own program:
+       #include "test.h"
+       int main(void) { CHECK(1 + 1 == 2, "arithmetic"); return t_report("demo"); }
+   tests/run.sh runs them all and prints the total as "N passed, N failed". */
+#ifndef RSE_TEST_H
+#define RSE_TEST_H
+#define RSE_TESTING
+#include "../rsedit.c"
+#include <stdio.h>
+
+/* Where the shared data lives (images, vocab, CLIP fixtures). Tests that need
+   it say "skipped" and pass when it is absent; CI has it. */
+#ifndef RSE_SHARED
+#define RSE_SHARED "../shared"
+#endif
+
+static int t_pass, t_fail, t_skip;
+
+#define CHECK(cond, ...) do { \
+        if (cond) t_pass++; \
+        else { t_fail++; printf("FAIL %s:%d: ", __FILE__, __LINE__); \
+               printf(__VA_ARGS__); printf("\n"); } \
+    } while (0)
+
+#define SKIP(...) do { t_skip++; printf("SKIP: "); printf(__VA_ARGS__); printf("\n"); } while (0)
+
+static int t_report(const char *name) {
+    if (t_skip) printf("%s: %d passed, %d failed, %d skipped\n", name, t_pass, t_fail, t_skip);
+    else printf("%s: %d passed, %d failed\n", name, t_pass, t_fail);
+    return t_fail ? 1 : 0;
+}
+
+/* 1 if the file exists and can be read. */
+RSE__UNUSED static int t_have_file(const char *path) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return 0;
+    fclose(f);
+    return 1;
+}
+#endif

@@ -63,5 +63,21 @@ nostdio: $(SRC)
 		echo "nostdio: the core links stdio symbols (above)"; exit 1; \
 	else echo "nostdio: ok, no stdio symbols"; fi
 
+# libFuzzer target for the image codecs: FUZZTIME seconds on one core. New
+# inputs go to build/fuzz/corpus; the committed seeds stay as they are.
+FUZZTIME ?= 60
+FUZZFLAGS = -std=c99 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+fuzz: tests/fuzz/fuzz_image.c $(SRC)
+	@mkdir -p build/fuzz/corpus
+	clang $(FUZZFLAGS) -o build/fuzz/fuzz_image tests/fuzz/fuzz_image.c $(LDLIBS)
+	build/fuzz/fuzz_image -max_total_time=$(FUZZTIME) -dict=tests/fuzz/image.dict \
+		-artifact_prefix=build/fuzz/ build/fuzz/corpus tests/fuzz/corpus/image tests/corrupt
+
+# Replays the fuzz corpus and the corrupt files under ASan + UBSan (no clang needed).
+fuzz-replay: tests/fuzz/fuzz_image.c $(SRC)
+	@mkdir -p build/fuzz
+	$(CC) $(TFLAGS) -O1 $(SANFLAGS) -DRSE_FUZZ_REPLAY -o build/fuzz/replay_image tests/fuzz/fuzz_image.c $(LDLIBS)
+	build/fuzz/replay_image tests/fuzz/corpus/image/* tests/corrupt/*
+
 clean:
 	rm -rf build rsedit

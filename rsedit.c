@@ -70,6 +70,11 @@ RSE__FN uint32_t rse__get32le(rse__cursor *c) {
     uint32_t lo = rse__get16le(c);
     return lo | ((uint32_t)rse__get16le(c) << 16);
 }
+/* A little-endian dword as the signed int32 BMP widths and heights are
+   (without relying on implementation-defined conversions). */
+RSE__FN int64_t rse__s32(uint32_t v) {
+    return v >= 0x80000000u ? (int64_t)v - ((int64_t)1 << 32) : (int64_t)v;
+}
 RSE__FN void rse__skip(rse__cursor *c, size_t n) {
     if (n > rse__cur_left(c)) { c->p = c->end; c->truncated = 1; }
     else c->p += n;
@@ -264,12 +269,18 @@ RSE__FN rse_status rse__pnm_load(rse__cursor *c, rse_image *out) {
     plane = (size_t)hd.w * (size_t)hd.h;
     n = plane * (size_t)hd.c;             /* samples, checked by check_dims */
     bps = hd.maxval < 256 ? 1 : 2;
-    if (!hd.ascii) {
-        if (!rse__mul_ok(n, (size_t)bps, &need))
-            return rse__fail(RSE_STATUS_LIMIT, "pixel data size overflows");
-        if (rse__cur_left(c) < need)
-            return rse__fail(RSE_STATUS_TRUNCATED, "pixel data truncated: need %zu bytes, have %zu",
-                             need, rse__cur_left(c));
+    /* Refuse a short raster BEFORE allocating, so a 20-byte header cannot
+       make us allocate gigabytes. ASCII samples take at least 2 bytes each
+       (a digit and a separator), except the last. */
+    if (!rse__mul_ok(n, hd.ascii ? 2 : (size_t)bps, &need))
+        return rse__fail(RSE_STATUS_LIMIT, "pixel data size overflows");
+    if (hd.ascii) need -= 1;
+    if (rse__cur_left(c) < need) {
+        if (hd.ascii)
+            return rse__fail(RSE_STATUS_TRUNCATED, "pixel data truncated: %zu samples need at least %zu bytes, have %zu",
+                             n, need, rse__cur_left(c));
+        return rse__fail(RSE_STATUS_TRUNCATED, "pixel data truncated: need %zu bytes, have %zu",
+                         need, rse__cur_left(c));
     }
     if ((st = rse_image_alloc(out, hd.w, hd.h, hd.c)) != RSE_STATUS_OK) return st;
     fmax = (float)hd.maxval;
@@ -372,8 +383,8 @@ RSE__FN rse_status rse__bmp_header(rse__cursor *c, rse__bmp_hdr *hd) {
         planes = rse__get16le(c);
         bpp = rse__get16le(c);
     } else {
-        w = (int32_t)rse__get32le(c);
-        h = (int32_t)rse__get32le(c);
+        w = rse__s32(rse__get32le(c));
+        h = rse__s32(rse__get32le(c));
         planes = rse__get16le(c);
         bpp = rse__get16le(c);
         comp = rse__get32le(c);

@@ -37,6 +37,10 @@
 
 /* ---- the bounded cursor ------------------------------------------------- */
 
+/* Every byte of a file is read through this. As in stb_image, a read past
+   the end returns 0 instead of failing: parsers stay straight-line code, and
+   check `truncated` (or the bytes left) at the points where it matters,
+   typically once before a loop rather than at every byte. */
 typedef struct rse__cursor {
     const unsigned char *start, *p, *end;
     int truncated; /* set by any read past the end */
@@ -58,6 +62,8 @@ RSE__FN unsigned rse__get8(rse__cursor *c) {
 /* The next byte without consuming it, or -1 at the end (text parsing). */
 RSE__FN int rse__peek8(const rse__cursor *c) { return c->p < c->end ? *c->p : -1; }
 
+/* Multi-byte reads are built from get8, so they inherit its bounds check.
+   PNM stores 16-bit samples big-endian, BMP everything little-endian. */
 RSE__FN unsigned rse__get16be(rse__cursor *c) {
     unsigned hi = rse__get8(c);
     return (hi << 8) | rse__get8(c);
@@ -93,7 +99,11 @@ RSE__FN const char *rse__char_desc(int ch, char buf[8]) {
     return buf;
 }
 
-/* The checks every decoded size goes through before anything is allocated. */
+/* The checks every decoded size goes through before anything is allocated.
+   The sides arrive as int64 so that a BMP's signed height and a PNM's
+   saturated 32-bit width are judged as they are, never after a wrap. The
+   area is checked separately: with RSE_MAX_DIM raised, w*h could pass both
+   side checks and still be too large. */
 RSE__FN rse_status rse__check_dims(int64_t w, int64_t h) {
     size_t n;
     if (w <= 0) return rse__fail(RSE_STATUS_BAD_FORMAT, "bad width %lld", (long long)w);
@@ -122,6 +132,7 @@ RSEDEF rse_status rse_image_alloc(rse_image *img, int w, int h, int c) {
     if (!rse__mul4_ok((size_t)w, (size_t)h, (size_t)c, sizeof(float), &bytes))
         return rse__fail(RSE_STATUS_LIMIT, "image of %dx%dx%d overflows", w, h, c);
     n = bytes / sizeof(float);
+    /* RSE_MALLOC has no calloc sibling, hence the memset. */
     img->data = (float *)RSE_MALLOC(bytes);
     if (!img->data) return rse__fail(RSE_STATUS_NOMEM, "out of memory for a %dx%dx%d image", w, h, c);
     memset(img->data, 0, n * sizeof(float));
@@ -136,7 +147,8 @@ RSEDEF void rse_image_free(rse_image *img) {
     img->w = img->h = img->c = 0;
 }
 
-/* 1 if img is something the writers can encode. */
+/* OK if img is something the writers can encode: the caller's image is
+   checked like a file's, since a broken struct would index out of bounds. */
 RSE__FN rse_status rse__check_image(const rse_image *img) {
     if (!img || !img->data) return rse__fail(RSE_STATUS_BAD_ARG, "no image data");
     if (img->c != 1 && img->c != 3)
@@ -283,6 +295,9 @@ RSE__FN rse_status rse__pnm_load(rse__cursor *c, rse_image *out) {
                          need, rse__cur_left(c));
     }
     if ((st = rse_image_alloc(out, hd.w, hd.h, hd.c)) != RSE_STATUS_OK) return st;
+    /* v / maxval as one float division: exact for v = 0 and v = maxval, and
+       the nearest float to the true ratio otherwise, so 8-bit data gives the
+       same floats as k/255.0f computed anywhere else. */
     fmax = (float)hd.maxval;
     /* The raster is interleaved (RGBRGB...), the image planar: sample i is
        pixel i / c, channel i % c. */
@@ -484,6 +499,8 @@ RSE__FN rse_status rse__bmp_load(rse__cursor *c, rse_image *out) {
     int shift[3] = { 0, 0, 0 }, r, x, k;
     uint32_t maxv[3] = { 1, 1, 1 };
     if ((st = rse__bmp_header(c, &hd)) != RSE_STATUS_OK) return st;
+    /* All rows must be in the buffer before we allocate: a 60-byte file
+       claiming 16384x16384 pixels fails here, not after a 3 GB malloc. */
     if (!rse__mul_ok(hd.stride, (size_t)hd.h, &need) || !rse__add_ok(hd.offset, need, &end))
         return rse__fail(RSE_STATUS_LIMIT, "BMP pixel data size overflows");
     if (end > rse__cur_left(c) + rse__cur_pos(c))
@@ -542,6 +559,9 @@ RSE__FN rse_status rse__bmp_load(rse__cursor *c, rse_image *out) {
 
 /* ---- detection and the public readers ----------------------------------- */
 
+/* The format from the first bytes (never from the file name): "P3"/"P6"
+   PPM, "P2"/"P5" PGM, "BM" BMP, and the PNG signature only so that its
+   error can say "not supported" rather than "unknown". */
 RSE__FN rse_format rse__sniff(const unsigned char *b, size_t len) {
     if (len >= 2 && b[0] == 'P' && (b[1] == '3' || b[1] == '6')) return RSE_FORMAT_PPM;
     if (len >= 2 && b[0] == 'P' && (b[1] == '2' || b[1] == '5')) return RSE_FORMAT_PGM;
@@ -629,11 +649,14 @@ RSE__FN float rse__px_gray(const rse_image *img, size_t plane, size_t p) {
     return (r + g + b) / 3.0f;
 }
 
+/* Every byte a writer produces goes through here. The sink only says yes or
+   no; the file layer, which knows errno, replaces this message. */
 RSE__FN rse_status rse__sink(rse_write_fn write, void *ctx, const void *data, size_t n) {
     if (n && write(ctx, data, n) != 0) return rse__fail(RSE_STATUS_IO, "write failed");
     return RSE_STATUS_OK;
 }
 
+/* Byte order is spelled out byte by byte: no host-endian stores. */
 RSE__FN void rse__put16be(unsigned char *p, unsigned v) { p[0] = (unsigned char)(v >> 8); p[1] = (unsigned char)v; }
 RSE__FN void rse__put16le(unsigned char *p, unsigned v) { p[0] = (unsigned char)v; p[1] = (unsigned char)(v >> 8); }
 RSE__FN void rse__put32le(unsigned char *p, uint32_t v) {
@@ -646,7 +669,9 @@ RSE__FN void rse__put32be(unsigned char *p, uint32_t v) {
 }
 
 /* Binary PPM (P6) or PGM (P5), maxval 255 or 65535 (big-endian samples).
-   One row is converted at a time, so memory stays O(width). */
+   One row is converted at a time, so memory stays O(width). The header has
+   no comment and single newlines, the form ImageMagick and Netpbm write, so
+   re-saving their 8-bit files reproduces them byte for byte. */
 RSE__FN rse_status rse__pnm_save(const rse_image *img, int gray, int bits, rse_write_fn write, void *ctx) {
     char head[64];
     unsigned maxval = bits == 16 ? 65535u : 255u;
@@ -904,6 +929,9 @@ RSEDEF rse_format rse_format_from_path(const char *path) {
 #include <stdio.h>
 #include <errno.h>
 #include <sys/stat.h>
+#ifndef S_ISDIR /* MSVC */
+#define S_ISDIR(m) (((m) & S_IFMT) == S_IFDIR)
+#endif
 #ifdef _WIN32
 #include <process.h>
 #define rse__getpid() ((long)_getpid())
@@ -932,6 +960,9 @@ RSE__FN rse_status rse__read_file(const char *path, unsigned char **buf, size_t 
         return rse__fail(RSE_STATUS_IO, "%s: is a directory", path);
     f = fopen(path, "rb");
     if (!f) return rse__fail(RSE_STATUS_IO, "%s: cannot open: %s", path, strerror(errno));
+    /* Grow by doubling (amortised O(n) copying), capped at
+       RSE_MAX_FILE_BYTES; fread's short count means end of file or error,
+       and ferror tells which. */
     for (;;) {
         size_t got;
         if (n == cap) {
@@ -974,9 +1005,11 @@ RSE__FN rse_status rse__read_file(const char *path, unsigned char **buf, size_t 
    and returns a status (with a message) if it fails. */
 typedef rse_status (*rse__emit_fn)(void *ctx, rse_write_fn write, void *wctx);
 
+/* The rse_write_fn over a FILE*: it keeps the first errno so the message
+   can say "No space left on device" rather than just "write failed". */
 typedef struct { FILE *f; int err; } rse__file_sink;
 
-static int rse__file_write(void *ctx, const void *data, size_t n) {
+RSE__FN int rse__file_write(void *ctx, const void *data, size_t n) {
     rse__file_sink *s = (rse__file_sink *)ctx;
     if (fwrite(data, 1, n, s->f) != n) { s->err = errno ? errno : EIO; return 1; }
     return 0;
@@ -1021,6 +1054,8 @@ RSE__FN rse_status rse__write_file_atomic(const char *path, rse__emit_fn emit, v
     return st;
 }
 
+/* The image API over files: read everything, decode from memory, and put
+   the path in front of a decoder's message ("in.ppm: bad maxval 0"). */
 RSEDEF rse_status rse_image_load(const char *path, rse_image *out) {
     unsigned char *buf;
     size_t len;
@@ -1032,9 +1067,10 @@ RSEDEF rse_status rse_image_load(const char *path, rse_image *out) {
     return st == RSE_STATUS_OK ? st : rse__fail_prefix(st, path);
 }
 
+/* rse_image_save_mem wrapped as an rse__emit_fn for the atomic writer. */
 typedef struct { const rse_image *img; rse_format fmt; int bits; } rse__img_emit;
 
-static rse_status rse__image_emit(void *ctx, rse_write_fn write, void *wctx) {
+RSE__FN rse_status rse__image_emit(void *ctx, rse_write_fn write, void *wctx) {
     rse__img_emit *e = (rse__img_emit *)ctx;
     return rse_image_save_mem(e->img, e->fmt, e->bits, write, wctx);
 }
@@ -1124,13 +1160,13 @@ RSE__FN int rse__cli_int(const char *s, long lo, long hi, int *out) {
 
 /* ---- commands ----------------------------------------------------------- */
 
-static int rse__cmd_version(int argc, char **argv) {
+RSE__FN int rse__cmd_version(int argc, char **argv) {
     if (argc > 1) return rse__cli_usage(argv[0], "unexpected argument '%s'", argv[1]);
     printf("rsedit %s\n", RSE_VERSION);
     return RSE__EXIT_OK;
 }
 
-static int rse__cmd_convert(int argc, char **argv) {
+RSE__FN int rse__cmd_convert(int argc, char **argv) {
     const char *pos[2] = { 0, 0 }, *val;
     int npos = 0, bits = 8, i, r;
     rse_format fmt;
@@ -1149,6 +1185,8 @@ static int rse__cmd_convert(int argc, char **argv) {
         }
     }
     if (npos < 2) return rse__cli_usage(argv[0], "expected IN and OUT");
+    /* Usage problems are found before reading anything, so they exit 2
+       whatever the input is. */
     fmt = rse_format_from_path(pos[1]);
     if (fmt == RSE_FORMAT_UNKNOWN)
         return rse__cli_usage(argv[0], "cannot tell the format of '%s' (use .ppm, .pgm, .bmp or .png)", pos[1]);
@@ -1186,7 +1224,7 @@ static const rse__cmd rse__cmds[] = {
 };
 #define RSE__NCMDS ((int)(sizeof rse__cmds / sizeof rse__cmds[0]))
 
-static void rse__cli_help(FILE *f) {
+RSE__FN void rse__cli_help(FILE *f) {
     int i;
     fprintf(f, "rsedit %s - text-guided editing of a single remote-sensing image\n\n"
                "usage: rsedit COMMAND [ARGS...]\n"
@@ -1195,10 +1233,13 @@ static void rse__cli_help(FILE *f) {
     for (i = 0; i < RSE__NCMDS; i++) fprintf(f, "  %-10s %s\n", rse__cmds[i].name, rse__cmds[i].summary);
 }
 
-static int rse__is_help(const char *a) {
+RSE__FN int rse__is_help(const char *a) {
     return strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0;
 }
 
+/* Dispatch: "rsedit", "rsedit --help", "rsedit help CMD", "rsedit CMD ...".
+   A --help anywhere after the command wins over everything else, so
+   "rsedit convert a.ppm --help" shows help instead of failing on a.ppm. */
 RSEDEF int rse_cli_main(int argc, char **argv) {
     const rse__cmd *cmd = 0;
     const char *name;

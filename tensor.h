@@ -1958,4 +1958,27 @@ RSE__FN rse_status rse__backward(rse_tape *t, rse_tensor *loss) {
     return rse__backward_seed(t, loss, 0);
 }
 
+/* ===========================================================================
+   11. Optimiser
+   ========================================================================= */
+
+/* One Adam step over a flat parameter array, exactly as torch.optim.Adam
+   (no weight decay, no amsgrad) computes it:
+       m = b1 m + (1-b1) g            v = b2 v + (1-b2) g^2
+       w -= (lr / (1 - b1^k)) * m / (sqrt(v) / sqrt(1 - b2^k) + eps)
+   k is the 1-based step count. The bias corrections are computed in double,
+   as torch does with Python floats. */
+RSE__FN void rse__adam_step(float *w, const float *g, float *m, float *v, size_t n,
+                            long step, float lr, float b1, float b2, float eps) {
+    double bc1 = 1.0 - pow((double)b1, (double)step);
+    double bc2 = 1.0 - pow((double)b2, (double)step);
+    float step_size = (float)(lr / bc1), bc2_sqrt = (float)sqrt(bc2);
+    size_t i;
+    for (i = 0; i < n; i++) {
+        m[i] = b1 * m[i] + (1.0f - b1) * g[i];
+        v[i] = b2 * v[i] + (1.0f - b2) * g[i] * g[i];
+        w[i] -= step_size * m[i] / (sqrtf(v[i]) / bc2_sqrt + eps);
+    }
+}
+
 #endif /* RSE_TENSOR_H */

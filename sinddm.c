@@ -929,6 +929,464 @@ RSE__FN rse_tensor *rse__sd_forward(rse_tape *t, const rse_sd_net *net, rse_tens
    Training
    ========================================================================= */
 
+/* A model: the denoiser's weights and their EMA, Adam's moments, the
+   training position (step, RNG), and the pyramid it was trained on (sizes,
+   rescale losses, the 8-bit images), so that sampling and editing need
+   nothing else. One allocation holds the five weight-sized arrays. */
+
+#define RSE_SD_T 100             /* diffusion steps at every scale */
+#define RSE_SD_REF_STEPS 120001  /* the reference's step count, for scaling */
+
+struct rse_sinddm {
+    rse_train_params opt;       /* what it was (is being) trained with  */
+    rse_sd_net net;             /* views on w, gradients into g         */
+    rse_sd_net ema_net;         /* views on ema, no gradients           */
+    float *w, *g, *m, *v, *ema; /* net.total floats each                */
+    rse_pyramid pyr;
+    rse_sched sched;
+    float *x[RSE_PYR_MAX_SCALES];     /* scale s in [-1,1], (3,h,w)      */
+    float *xb[RSE_PYR_MAX_SCALES];    /* its blurry version (s >= 1)     */
+    float *fmem;
+    long step;                  /* optimiser steps taken                */
+    rse_rng rng;                /* the training stream                  */
+    double last_loss;
+    rse_arena arena, scratch;   /* per-step memory: reset, never freed  */
+};
+
+/* ---- presets ---------------------------------------------------------------
+   "paper" is the reference's training; "cpu" is what a 2-core machine can do
+   in minutes; "tiny" is for tests and the demo. */
+
+RSEDEF rse_status rse_train_params_init(rse_train_params *p, const char *preset) {
+    memset(p, 0, sizeof *p);
+    p->lr = 1e-3f;
+    p->seed = 0;
+    p->save_every = 0;
+    if (!preset || !strcmp(preset, "cpu")) {
+        p->dim = 64; p->batch = 8; p->micro_batch = 8; p->crop = 64; p->steps = 3000;
+    } else if (!strcmp(preset, "paper")) {
+        /* the reference: dim 160, batch 32, 120,001 steps; micro-batches of
+           2 keep the activations near 0.75 GB at 223x223 */
+        p->dim = 160; p->batch = 32; p->micro_batch = 2; p->crop = 0; p->steps = RSE_SD_REF_STEPS;
+    } else if (!strcmp(preset, "tiny")) {
+        p->dim = 16; p->batch = 2; p->micro_batch = 2; p->crop = 32; p->steps = 200;
+    } else {
+        return rse__fail(RSE_STATUS_BAD_ARG, "unknown preset '%s' (use cpu, paper or tiny)", preset);
+    }
+    return RSE_STATUS_OK;
+}
+
+static rse_status rse__sd_check_params(const rse_train_params *p) {
+    if (p->dim < 2 || p->dim > RSE_SD_MAX_DIM || p->dim % 2)
+        return rse__fail(RSE_STATUS_BAD_ARG, "--dim must be even and in 2..%d, got %d", RSE_SD_MAX_DIM, p->dim);
+    if (p->batch < 1 || p->batch > 4096) return rse__fail(RSE_STATUS_BAD_ARG, "--batch must be in 1..4096, got %d", p->batch);
+    if (p->micro_batch < 0 || p->micro_batch > p->batch)
+        return rse__fail(RSE_STATUS_BAD_ARG, "micro-batch must be in 0..batch, got %d", p->micro_batch);
+    if (p->crop < 0 || (p->crop > 0 && p->crop < 8)) return rse__fail(RSE_STATUS_BAD_ARG, "--crop must be 0 or >= 8, got %d", p->crop);
+    if (p->steps < 1 || p->steps > 100000000L) return rse__fail(RSE_STATUS_BAD_ARG, "--steps must be in 1..1e8, got %ld", p->steps);
+    if (!(p->lr > 0 && p->lr < 1)) return rse__fail(RSE_STATUS_BAD_ARG, "learning rate must be in (0,1), got %g", (double)p->lr);
+    return RSE_STATUS_OK;
+}
+
+/* Allocates the weight arrays and binds the two nets. */
+static rse_status rse__sd_alloc_weights(rse_sinddm *m, int dim) {
+    size_t n, bytes;
+    rse_status st = rse__sd_net_layout(&m->net, dim);
+    if (st != RSE_STATUS_OK) return st;
+    m->ema_net = m->net;
+    n = m->net.total;
+    if (!rse__mul_ok(n, 5 * sizeof(float), &bytes)) return rse__fail(RSE_STATUS_LIMIT, "model too large");
+    m->w = (float *)RSE_MALLOC(bytes);
+    if (!m->w) return rse__fail(RSE_STATUS_NOMEM, "out of memory for a dim %d model (%zu bytes)", dim, bytes);
+    memset(m->w, 0, bytes);
+    m->g = m->w + n; m->m = m->g + n; m->v = m->m + n; m->ema = m->v + n;
+    rse__sd_net_bind(&m->net, m->w, m->g);
+    rse__sd_net_bind(&m->ema_net, m->ema, 0);
+    return RSE_STATUS_OK;
+}
+
+/* Float copies of the pyramid in [-1,1]: (u8/255)*2-1 in float32, what the
+   reference's ToTensor() then *2-1 gives. */
+static rse_status rse__sd_float_data(rse_sinddm *m) {
+    size_t total = 0, off = 0, i, plane;
+    int s;
+    for (s = 0; s < m->pyr.n; s++) total += 3 * (size_t)m->pyr.w[s] * m->pyr.h[s] * (s ? 2 : 1);
+    m->fmem = (float *)RSE_MALLOC(total * sizeof(float));
+    if (!m->fmem) return rse__fail(RSE_STATUS_NOMEM, "out of memory for the training pyramid");
+    for (s = 0; s < m->pyr.n; s++) {
+        plane = 3 * (size_t)m->pyr.w[s] * m->pyr.h[s];
+        m->x[s] = m->fmem + off; off += plane;
+        for (i = 0; i < plane; i++) m->x[s][i] = rse__u8_to_signed_unit(m->pyr.img[s][i]);
+        if (s) {
+            m->xb[s] = m->fmem + off; off += plane;
+            for (i = 0; i < plane; i++) m->xb[s][i] = rse__u8_to_signed_unit(m->pyr.blur[s][i]);
+        }
+    }
+    return RSE_STATUS_OK;
+}
+
+RSEDEF void rse_sinddm_free(rse_sinddm *m) {
+    if (!m) return;
+    RSE_FREE(m->w);
+    RSE_FREE(m->fmem);
+    rse__pyramid_free(&m->pyr);
+    rse__sched_free(&m->sched);
+    rse__arena_free(&m->arena);
+    rse__arena_free(&m->scratch);
+    RSE_FREE(m);
+}
+
+static rse_sinddm *rse__sd_new(void) {
+    rse_sinddm *m = (rse_sinddm *)RSE_MALLOC(sizeof *m);
+    if (!m) { rse__fail(RSE_STATUS_NOMEM, "out of memory"); return 0; }
+    memset(m, 0, sizeof *m);
+    rse__arena_init(&m->arena, 0, 0);
+    rse__arena_init(&m->scratch, 0, 0);
+    return m;
+}
+
+/* A new, untrained model for an image: its pyramid, schedules, and weights
+   from PyTorch's default initialisation drawn from the seed. */
+RSEDEF rse_status rse_sinddm_create(rse_sinddm **out, const rse_image *img, const rse_train_params *p) {
+    rse_sinddm *m;
+    rse_status st;
+    *out = 0;
+    if ((st = rse__sd_check_params(p)) != RSE_STATUS_OK) return st;
+    if (!(m = rse__sd_new())) return RSE_STATUS_NOMEM;
+    m->opt = *p;
+    if (!m->opt.micro_batch) m->opt.micro_batch = m->opt.batch;
+    if ((st = rse__pyramid_build(&m->pyr, img)) != RSE_STATUS_OK ||
+        (st = rse__sched_init(&m->sched, RSE_SD_T, m->pyr.loss, m->pyr.n)) != RSE_STATUS_OK ||
+        (st = rse__sd_float_data(m)) != RSE_STATUS_OK ||
+        (st = rse__sd_alloc_weights(m, p->dim)) != RSE_STATUS_OK) {
+        rse_sinddm_free(m);
+        return st;
+    }
+    rse__rng_seed(&m->rng, p->seed);
+    rse__sd_net_init(&m->net, m->w, &m->rng);
+    memcpy(m->ema, m->w, m->net.total * sizeof(float));
+    *out = m;
+    return RSE_STATUS_OK;
+}
+
+/* ---- training --------------------------------------------------------------
+   The reference's step-decay schedule: the rate halves at 20k, 40k, 70k,
+   80k, 90k and 110k of its 120,001 steps; we put the milestones at the same
+   fractions of our step count. The EMA starts at the same fraction (2000). */
+
+static long rse__sd_scaled(long ref_step, long steps) {
+    return (long)((double)ref_step * (double)steps / (double)RSE_SD_REF_STEPS + 0.5);
+}
+
+RSE__FN float rse__sd_lr_at(const rse_train_params *p, long step) {
+    static const long ms[6] = { 20000, 40000, 70000, 80000, 90000, 110000 };
+    float lr = p->lr;
+    int i;
+    for (i = 0; i < 6; i++)
+        if (step >= rse__sd_scaled(ms[i], p->steps)) lr *= 0.5f;
+    return lr;
+}
+
+/* One optimiser step, as the reference's trainer does it:
+     s ~ U{0..N-1}; t_b ~ U{0..99} per batch element; eps ~ N(0,I)
+     x_mix = s ? gamma_t * blurry + (1 - gamma_t) * x : x
+     x_t   = sqrt(abar_t) x_mix + sqrt(1 - abar_t) eps
+     loss  = mean |eps - net(x_t, t, s)|         (L1 over B*3*H*W)
+   then Adam, then (every 10th step) the EMA, then the learning-rate step.
+   With crop > 0, each batch element is its own random crop of scale s
+   (whole scales when they are smaller): the net's receptive field is 33x33,
+   so crops of 64 px still see the image's local statistics, at a fraction
+   of the cost of the fine scales. Gradients are accumulated over
+   micro-batches so memory is bounded by the micro-batch, not the batch;
+   every random number is drawn in the same order whatever the micro-batch,
+   so it does not change the result beyond float summation order. */
+RSE__FN rse_status rse__sd_train_step(rse_sinddm *m) {
+    const rse_train_params *p = &m->opt;
+    const int B = p->batch, MB = p->micro_batch ? p->micro_batch : p->batch;
+    int s, H, W, ch, cw, b0, i, ts[4096], oy[4096], ox[4096];
+    double loss = 0;
+    rse_status st = RSE_STATUS_OK;
+
+    s = (int)rse__rng_below(&m->rng, (uint32_t)m->pyr.n);
+    H = m->pyr.h[s]; W = m->pyr.w[s];
+    ch = p->crop && p->crop < H ? p->crop : H;
+    cw = p->crop && p->crop < W ? p->crop : W;
+    for (i = 0; i < B; i++) {
+        oy[i] = (int)rse__rng_below(&m->rng, (uint32_t)(H - ch + 1));
+        ox[i] = (int)rse__rng_below(&m->rng, (uint32_t)(W - cw + 1));
+    }
+    for (i = 0; i < B; i++) ts[i] = (int)rse__rng_below(&m->rng, RSE_SD_T);
+    memset(m->g, 0, m->net.total * sizeof(float));
+
+    for (b0 = 0; b0 < B && st == RSE_STATUS_OK; b0 += MB) {
+        int mb = B - b0 < MB ? B - b0 : MB, b, c, y, sh[4];
+        size_t plane = (size_t)ch * cw;
+        rse_tape t;
+        rse_tensor *xt, *eps, *pred, *L;
+        float seed;
+        rse__arena_reset(&m->arena);
+        rse__tape_init(&t, &m->arena, &m->scratch);
+        sh[0] = mb; sh[1] = 3; sh[2] = ch; sh[3] = cw;
+        xt = rse__tensor_new(&t, 4, sh);
+        eps = rse__tensor_new(&t, 4, sh);
+        if (!xt || !eps) return t.status;
+        for (b = 0; b < mb; b++) {
+            int tb = ts[b0 + b];
+            float sa = m->sched.f.sqrt_ac[tb], sn = m->sched.f.sqrt_1m_ac[tb];
+            float g = s ? rse__sched_gamma(&m->sched, s, tb, 0) : 0.0f;
+            float *e = eps->data + (size_t)b * 3 * plane, *xo = xt->data + (size_t)b * 3 * plane;
+            rse__rng_normal(&m->rng, e, 3 * plane);
+            for (c = 0; c < 3; c++)
+                for (y = 0; y < ch; y++) {
+                    size_t src = ((size_t)c * H + oy[b0 + b] + y) * W + ox[b0 + b], dst = ((size_t)c * ch + y) * cw;
+                    int x;
+                    for (x = 0; x < cw; x++) {
+                        float v = m->x[s][src + x];
+                        if (s) v = g * m->xb[s][src + x] + (1.0f - g) * v;
+                        xo[dst + x] = sa * v + sn * e[dst + x];
+                    }
+                }
+        }
+        pred = rse__sd_forward(&t, &m->net, xt, ts + b0, s);
+        L = rse__l1_loss(&t, pred, eps);
+        if (!L) return t.status;
+        /* mean over the whole batch = sum over micro-batches of (mb/B) x
+           the micro-batch mean */
+        seed = (float)mb / (float)B;
+        st = rse__backward_seed(&t, L, &seed);
+        loss += (double)L->data[0] * mb / B;
+    }
+    if (st != RSE_STATUS_OK) return st;
+    rse__adam_step(m->w, m->g, m->m, m->v, m->net.total, m->step + 1, rse__sd_lr_at(p, m->step),
+                   0.9f, 0.999f, 1e-8f);
+    /* EMA every 10 steps: a plain copy before the (scaled) start step, then
+       ema = 0.995 ema + 0.005 w. */
+    if (m->step % 10 == 0) {
+        size_t k, n = m->net.total;
+        if (m->step < rse__sd_scaled(2000, p->steps)) memcpy(m->ema, m->w, n * sizeof(float));
+        else for (k = 0; k < n; k++) m->ema[k] = m->ema[k] * 0.995f + 0.005f * m->w[k];
+    }
+    m->step++;
+    m->last_loss = loss;
+    return RSE_STATUS_OK;
+}
+
+/* Trains until opt.steps (or `until`, if smaller and > 0), calling the
+   progress hook after every step; a non-zero return from the hook stops. */
+RSEDEF rse_status rse_sinddm_train(rse_sinddm *m, long until, rse_progress_fn progress, void *ctx) {
+    long end = (until > 0 && until < m->opt.steps) ? until : m->opt.steps;
+    if (m->opt.batch > 4096) return rse__fail(RSE_STATUS_BAD_ARG, "batch too large");
+    while (m->step < end) {
+        rse_status st = rse__sd_train_step(m);
+        if (st != RSE_STATUS_OK) return st;
+        if (progress) {
+            rse_progress pr;
+            memset(&pr, 0, sizeof pr);
+            pr.what = "train";
+            pr.done = m->step;
+            pr.total = m->opt.steps;
+            pr.loss = m->last_loss;
+            if (progress(ctx, &pr)) break;
+        }
+    }
+    return RSE_STATUS_OK;
+}
+
+RSEDEF long rse_sinddm_step(const rse_sinddm *m) { return m->step; }
+RSEDEF double rse_sinddm_last_loss(const rse_sinddm *m) { return m->last_loss; }
+
 /* ===========================================================================
    Sampling
    ========================================================================= */
+
+/* x0 from x_t and the predicted noise: sqrt(1/abar) x - sqrt(1/abar - 1) eps */
+RSE__FN void rse__sd_predict_x0(float *x0, const float *x, const float *eps, size_t n, const rse_sched *sc, int t) {
+    float a = sc->f.sqrt_recip_ac[t], b = sc->f.sqrt_recipm1_ac[t];
+    size_t i;
+    for (i = 0; i < n; i++) x0[i] = a * x[i] - b * eps[i];
+}
+
+static float rse__clamp1(float v) { return v < -1.0f ? -1.0f : v > 1.0f ? 1.0f : v; }
+
+/* The predicted noise of x (1,3,H,W) at (t, s), through the EMA weights. */
+static rse_status rse__sd_eps(rse_sinddm *m, float *eps, float *x, int H, int W, int t, int s) {
+    rse_tape tp;
+    rse_tensor *xt, *y;
+    int sh[4];
+    rse__arena_reset(&m->arena);
+    rse__tape_init(&tp, &m->arena, &m->scratch);
+    tp.no_grad = 1;
+    sh[0] = 1; sh[1] = 3; sh[2] = H; sh[3] = W;
+    xt = rse__tensor_wrap(&tp, x, 4, sh);
+    y = rse__sd_forward(&tp, &m->ema_net, xt, &t, s);
+    if (!y) return tp.status;
+    memcpy(eps, y->data, y->n * sizeof(float));
+    return RSE_STATUS_OK;
+}
+
+/* One DDPM step at scale 0 (the reference's p_sample without reblurring):
+     x0 = clamp(predict_x0(x, eps), -1, 1)
+     x  = c1_t x0 + c2_t x + [t > 0] exp(0.5 log var_t) z                  */
+RSE__FN void rse__sd_ddpm_step(float *x, const float *eps, const float *z, size_t n, const rse_sched *sc, int t) {
+    float a = sc->f.sqrt_recip_ac[t], b = sc->f.sqrt_recipm1_ac[t];
+    float c1 = sc->f.post_c1[t], c2 = sc->f.post_c2[t];
+    float sd = t > 0 ? expf(0.5f * sc->f.post_logvar[t]) : 0.0f;
+    size_t i;
+    for (i = 0; i < n; i++) {
+        float x0 = rse__clamp1(a * x[i] - b * eps[i]);
+        x[i] = c1 * x0 + c2 * x[i] + (t > 0 ? sd * z[i] : 0.0f);
+    }
+}
+
+/* One reblurring DDIM step at scale s >= 1 (sinddm.md section 6). up is the
+   upsampled previous scale (x~), g_t and g_t1 the capped gammas at t, t-1:
+     xmix_t = predict_x0(x, eps)                 the still-blurry estimate
+     x0     = (xmix_t - g_t up) / (1 - g_t)      de-blurred
+     t > 0: xmixp = clamp(g_t1 up + (1 - g_t1) x0); xmix_t = clamp(xmix_t)
+            x = sqrt(abar_{t-1}) xmixp
+              + sqrt(1 - abar_{t-1}) (x - sqrt(abar_t) xmix_t) / sqrt(1 - abar_t)
+              + 1e-10 z
+     t = 0: x = clamp(x0)
+   The 1e-10 z is the reference's: its posterior variance is 0 (omega = 0),
+   clamped to 1e-20 before the log, and the noise is still added. It
+   changes nothing visible but keeps us draw-for-draw with it. x0 (before
+   any clamp) is returned in x0 for guidance hooks. */
+RSE__FN void rse__sd_ddim_step(float *x, float *x0, const float *eps, const float *up, const float *z,
+                               size_t n, const rse_sched *sc, int t, float g_t, float g_t1) {
+    float a = sc->f.sqrt_recip_ac[t], b = sc->f.sqrt_recipm1_ac[t];
+    size_t i;
+    for (i = 0; i < n; i++) x0[i] = ((a * x[i] - b * eps[i]) - g_t * up[i]) / (1.0f - g_t);
+    if (t > 0) {
+        float sa1 = sc->f.sqrt_ac[t - 1], sa = sc->f.sqrt_ac[t], s1m = sc->f.sqrt_1m_ac[t];
+        float dir = sqrtf(1.0f - sc->f.alphas_cumprod[t - 1] - 0.0f);
+        float sd = expf(0.5f * logf(1e-20f));
+        for (i = 0; i < n; i++) {
+            float xmt = rse__clamp1(a * x[i] - b * eps[i]);
+            float xmp = rse__clamp1(g_t1 * up[i] + (1.0f - g_t1) * x0[i]);
+            x[i] = sa1 * xmp + dir * (x[i] - sa * xmt) / s1m + sd * z[i];
+        }
+    } else {
+        for (i = 0; i < n; i++) x[i] = rse__clamp1(x0[i]);
+    }
+}
+
+RSEDEF void rse_sample_params_init(rse_sample_params *p) {
+    memset(p, 0, sizeof *p);
+    p->count = 1;
+    p->scale_mul_h = 1.0f;
+    p->scale_mul_w = 1.0f;
+}
+
+/* Samples one image: DDPM from noise at scale 0 for T steps, then at each
+   finer scale: upsample (bilinear, torch semantics), noise to t_start[s]
+   and denoise with the reblurring DDIM from t_start[s]-1 (the reference's
+   off-by-one: it noises at index T_s but starts denoising at T_s - 1). */
+static rse_status rse__sd_sample_one(rse_sinddm *m, const rse_sample_params *p, rse_rng *rng,
+                                     rse_image *out, rse_progress_fn progress, void *ctx, long *done, long total) {
+    int s, t, H = 0, W = 0, pH = 0, pW = 0;
+    size_t n, cap = 0;
+    float *x = 0, *eps = 0, *z = 0, *up = 0, *x0 = 0, *buf = 0;
+    rse_status st = RSE_STATUS_OK;
+    /* the largest scale decides the buffer sizes */
+    for (s = 0; s < m->pyr.n; s++) {
+        size_t hh = (size_t)(m->pyr.h[s] * p->scale_mul_h), ww = (size_t)(m->pyr.w[s] * p->scale_mul_w);
+        if (hh < 1 || ww < 1 || hh > RSE_MAX_DIM || ww > RSE_MAX_DIM)
+            return rse__fail(RSE_STATUS_LIMIT, "sample: scale %d would be %zux%zu", s, ww, hh);
+        if (3 * hh * ww > cap) cap = 3 * hh * ww;
+    }
+    buf = (float *)RSE_MALLOC(5 * cap * sizeof(float));
+    if (!buf) return rse__fail(RSE_STATUS_NOMEM, "sample: out of memory");
+    x = buf; eps = x + cap; z = eps + cap; up = z + cap; x0 = up + cap;
+    for (s = 0; s < m->pyr.n && st == RSE_STATUS_OK; s++) {
+        H = (int)(m->pyr.h[s] * p->scale_mul_h);
+        W = (int)(m->pyr.w[s] * p->scale_mul_w);
+        n = 3 * (size_t)H * W;
+        if (s == 0) {
+            rse__rng_normal(rng, x, n);
+            for (t = RSE_SD_T - 1; t >= 0 && st == RSE_STATUS_OK; t--) {
+                st = rse__sd_eps(m, eps, x, H, W, t, 0);
+                rse__rng_normal(rng, z, n);
+                rse__sd_ddpm_step(x, eps, z, n, &m->sched, t);
+                ++*done;
+                if (progress) {
+                    rse_progress pr;
+                    memset(&pr, 0, sizeof pr);
+                    pr.what = "sample"; pr.done = *done; pr.total = total; pr.scale = s;
+                    if (progress(ctx, &pr)) st = rse__fail(RSE_STATUS_BAD_ARG, "cancelled");
+                }
+            }
+        } else {
+            int T0 = m->sched.t_start[s];
+            rse_tape tp;
+            rse_tensor *xp, *u;
+            int sh[4];
+            /* x~ = bilinear(x_prev) to this scale's size */
+            rse__arena_reset(&m->arena);
+            rse__tape_init(&tp, &m->arena, &m->scratch);
+            tp.no_grad = 1;
+            sh[0] = 1; sh[1] = 3; sh[2] = pH; sh[3] = pW;
+            xp = rse__tensor_wrap(&tp, x, 4, sh);
+            u = rse__resize_bilinear(&tp, xp, H, W);
+            if (!u) { st = tp.status; break; }
+            memcpy(up, u->data, n * sizeof(float));
+            /* noised at T0 (q_sample) ... */
+            rse__rng_normal(rng, z, n);
+            {
+                float sa = m->sched.f.sqrt_ac[T0 < RSE_SD_T ? T0 : RSE_SD_T - 1];
+                float sn = m->sched.f.sqrt_1m_ac[T0 < RSE_SD_T ? T0 : RSE_SD_T - 1];
+                size_t i;
+                for (i = 0; i < n; i++) x[i] = sa * up[i] + sn * z[i];
+            }
+            /* ... denoised from T0 - 1 */
+            for (t = T0 - 1; t >= 0 && st == RSE_STATUS_OK; t--) {
+                float g_t = rse__sched_gamma(&m->sched, s, t, 1);
+                float g_t1 = t > 0 ? rse__sched_gamma(&m->sched, s, t - 1, 1) : 0.0f;
+                st = rse__sd_eps(m, eps, x, H, W, t, s);
+                rse__rng_normal(rng, z, n);
+                rse__sd_ddim_step(x, x0, eps, up, z, n, &m->sched, t, g_t, g_t1);
+                ++*done;
+                if (progress) {
+                    rse_progress pr;
+                    memset(&pr, 0, sizeof pr);
+                    pr.what = "sample"; pr.done = *done; pr.total = total; pr.scale = s;
+                    if (progress(ctx, &pr)) st = rse__fail(RSE_STATUS_BAD_ARG, "cancelled");
+                }
+            }
+        }
+        pH = H; pW = W;
+    }
+    if (st == RSE_STATUS_OK) st = rse_image_alloc(out, W, H, 3);
+    if (st == RSE_STATUS_OK) {
+        size_t i;
+        n = 3 * (size_t)H * W;
+        for (i = 0; i < n; i++) out->data[i] = (rse__clamp1(x[i]) + 1.0f) * 0.5f;
+    }
+    RSE_FREE(buf);
+    return st;
+}
+
+/* Samples p->count images into out[0..count). Image i uses the RNG stream
+   seeded with (seed, i), so it is the same whatever the count. */
+RSEDEF rse_status rse_sinddm_sample(rse_sinddm *m, const rse_sample_params *p, rse_image *out,
+                                    rse_progress_fn progress, void *ctx) {
+    int i, s;
+    long done = 0, total = 0;
+    if (p->count < 1 || p->count > 100000) return rse__fail(RSE_STATUS_BAD_ARG, "--count must be in 1..100000");
+    if (!(p->scale_mul_h > 0 && p->scale_mul_h <= 16 && p->scale_mul_w > 0 && p->scale_mul_w <= 16))
+        return rse__fail(RSE_STATUS_BAD_ARG, "--scale-mul factors must be in (0,16]");
+    for (s = 0; s < m->pyr.n; s++) total += s ? m->sched.t_start[s] : RSE_SD_T;
+    total *= p->count;
+    for (i = 0; i < p->count; i++) memset(&out[i], 0, sizeof out[i]);
+    for (i = 0; i < p->count; i++) {
+        rse_rng rng;
+        rse_status st;
+        rse__rng_seed_stream(&rng, p->seed, (uint64_t)i);
+        st = rse__sd_sample_one(m, p, &rng, &out[i], progress, ctx, &done, total);
+        if (st != RSE_STATUS_OK) {
+            int k;
+            for (k = 0; k <= i; k++) rse_image_free(&out[k]);
+            return st;
+        }
+    }
+    return RSE_STATUS_OK;
+}

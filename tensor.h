@@ -453,6 +453,13 @@ RSE__FN void rse__rng_seed(rse_rng *r, uint64_t seed) {
     r->pos = 0;
 }
 
+/* Stream `stream` of a seed: independent streams for, e.g., image i of a
+   batch, so each image is the same whatever the batch size. */
+RSE__FN void rse__rng_seed_stream(rse_rng *r, uint64_t seed, uint64_t stream) {
+    r->key = rse__mix64(rse__mix64(seed + UINT64_C(0x9e3779b97f4a7c15)) ^ rse__mix64(stream + UINT64_C(0x632be59bd9b4e019)));
+    r->pos = 0;
+}
+
 /* The draw at absolute position k. */
 static uint64_t rse__rng_at(const rse_rng *r, uint64_t k) {
     return rse__mix64(r->key + (k + 1) * UINT64_C(0x9e3779b97f4a7c15));

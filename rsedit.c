@@ -35,51 +35,6 @@
    fail but never read outside the buffer.
    ========================================================================= */
 
-/* ---- the bounded cursor ------------------------------------------------- */
-
-typedef struct rse__cursor {
-    const unsigned char *start, *p, *end;
-    int truncated; /* set by any read past the end */
-} rse__cursor;
-
-RSE__FN void rse__cur_init(rse__cursor *c, const void *buf, size_t len) {
-    c->start = c->p = (const unsigned char *)buf;
-    c->end = c->start + (buf ? len : 0);
-    c->truncated = 0;
-}
-RSE__FN size_t rse__cur_left(const rse__cursor *c) { return (size_t)(c->end - c->p); }
-RSE__FN size_t rse__cur_pos(const rse__cursor *c) { return (size_t)(c->p - c->start); }
-
-RSE__FN unsigned rse__get8(rse__cursor *c) {
-    if (c->p < c->end) return *c->p++;
-    c->truncated = 1;
-    return 0;
-}
-/* The next byte without consuming it, or -1 at the end (text parsing). */
-RSE__FN int rse__peek8(const rse__cursor *c) { return c->p < c->end ? *c->p : -1; }
-
-RSE__FN unsigned rse__get16be(rse__cursor *c) {
-    unsigned hi = rse__get8(c);
-    return (hi << 8) | rse__get8(c);
-}
-RSE__FN unsigned rse__get16le(rse__cursor *c) {
-    unsigned lo = rse__get8(c);
-    return lo | (rse__get8(c) << 8);
-}
-RSE__FN uint32_t rse__get32le(rse__cursor *c) {
-    uint32_t lo = rse__get16le(c);
-    return lo | ((uint32_t)rse__get16le(c) << 16);
-}
-RSE__FN void rse__skip(rse__cursor *c, size_t n) {
-    if (n > rse__cur_left(c)) { c->p = c->end; c->truncated = 1; }
-    else c->p += n;
-}
-/* Moves to an absolute offset; past the end it stops at the end, truncated. */
-RSE__FN void rse__seek(rse__cursor *c, size_t off) {
-    c->p = c->start;
-    rse__skip(c, off);
-}
-
 /* A byte for an error message: 'x' if printable, else \xNN. */
 RSE__FN const char *rse__char_desc(int ch, char buf[8]) {
     if (ch < 0) rse__fmt(buf, 8, "end of file");
@@ -727,33 +682,9 @@ typedef struct rse__png_w {
     unsigned char buf[65535];
 } rse__png_w;
 
-/* CRC-32 (IEEE, reflected polynomial 0xEDB88320), one table per writer so
-   there is no global state to initialise across threads. */
-RSE__FN void rse__crc_table(uint32_t t[256]) {
-    uint32_t i, k, c;
-    for (i = 0; i < 256; i++) {
-        c = i;
-        for (k = 0; k < 8; k++) c = (c & 1u) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-        t[i] = c;
-    }
-}
-/* Continues a CRC: start with crc = 0. */
-RSE__FN uint32_t rse__crc32(const uint32_t t[256], uint32_t crc, const unsigned char *p, size_t n) {
-    crc ^= 0xFFFFFFFFu;
-    while (n--) crc = t[(crc ^ *p++) & 0xFFu] ^ (crc >> 8);
-    return crc ^ 0xFFFFFFFFu;
-}
-
-/* Adler-32: two sums modulo 65521. 5552 is the largest n for which the sums
-   cannot overflow 32 bits before the modulo (zlib's NMAX). */
-RSE__FN void rse__adler32(uint32_t *a, uint32_t *b, const unsigned char *p, size_t n) {
-    while (n) {
-        size_t k = n < 5552 ? n : 5552;
-        n -= k;
-        while (k--) { *a += *p++; *b += *a; }
-        *a %= 65521u; *b %= 65521u;
-    }
-}
+/* CRC-32 and Adler-32 are in tensor.h (shared with the archive readers);
+   each writer keeps its own CRC table, so there is no global state to
+   initialise across threads. */
 
 /* One chunk: length, type, data (given in up to three pieces, so a block
    needs no copying), CRC of type + data. */

@@ -977,6 +977,25 @@ RSEDEF rse_status rse_image_save_bits(const char *path, const rse_image *img, in
 RSEDEF rse_status rse_image_save(const char *path, const rse_image *img) {
     return rse_image_save_bits(path, img, 8);
 }
+
+static rse_status rse__sinddm_emit(void *ctx, rse_write_fn write, void *wctx) {
+    return rse_sinddm_save_mem((const rse_sinddm *)ctx, write, wctx);
+}
+
+RSEDEF rse_status rse_sinddm_save(const rse_sinddm *m, const char *path) {
+    return rse__write_file_atomic(path, rse__sinddm_emit, (void *)m);
+}
+
+RSEDEF rse_status rse_sinddm_load(rse_sinddm **out, const char *path) {
+    unsigned char *buf;
+    size_t len;
+    rse_status st;
+    *out = 0;
+    if ((st = rse__read_file(path, &buf, &len)) != RSE_STATUS_OK) return st;
+    st = rse_sinddm_load_mem(out, buf, len);
+    RSE_FREE(buf);
+    return st == RSE_STATUS_OK ? st : rse__fail_prefix(st, path);
+}
 #endif /* RSE_NO_STDIO */
 
 /* ===========================================================================

@@ -1390,3 +1390,289 @@ RSEDEF rse_status rse_sinddm_sample(rse_sinddm *m, const rse_sample_params *p, r
     }
     return RSE_STATUS_OK;
 }
+
+/* ===========================================================================
+   Checkpoints
+   rsedit's own format, little-endian, read back as hostile input:
+
+     magic "RSESDDM\0", u32 version (1), u32 flags (bit 0: training state)
+     u32 dim, u32 T, u32 n_scales
+     n_scales x { u32 w, u32 h, u32 t_start, f64 rescale loss }
+     u32 src_w, u32 src_h, u32 cap_w, u32 cap_h, u32 d0, u32 gray, f64 sf
+     training parameters: u32 batch, micro_batch, crop; u64 steps; f32 lr;
+                          u64 seed; u64 save_every
+     u64 step, u64 rng key, u64 rng pos, f64 last loss
+     u64 n (floats per array)
+     f32 weights[n], f32 ema[n], and with bit 0: f32 adam_m[n], adam_v[n]
+     n_scales x { u8 image (3,h,w), then for s >= 1 u8 blurry (3,h,w) }
+     u32 CRC-32 of every byte before it
+
+   Sizes are checked against the file length before anything is allocated,
+   the CRC before anything is used, and the pyramid sizes are recomputed
+   from the stored source size and compared, so a model is either wholly
+   valid or refused with a message.
+   ========================================================================= */
+
+#define RSE_SD_CKPT_MAGIC "RSESDDM"
+#define RSE_SD_CKPT_VERSION 1
+
+typedef struct {
+    rse_write_fn write;
+    void *ctx;
+    uint32_t crc, table[256];
+    rse_status st;
+} rse__ser;
+
+static void rse__ser_bytes(rse__ser *w, const void *p, size_t n) {
+    if (w->st != RSE_STATUS_OK || !n) return;
+    w->crc = rse__crc32(w->table, w->crc, (const unsigned char *)p, n);
+    if (w->write(w->ctx, p, n)) w->st = rse__fail(RSE_STATUS_IO, "checkpoint: write failed");
+}
+static void rse__ser_u32(rse__ser *w, uint32_t v) {
+    unsigned char b[4];
+    b[0] = (unsigned char)v; b[1] = (unsigned char)(v >> 8); b[2] = (unsigned char)(v >> 16); b[3] = (unsigned char)(v >> 24);
+    rse__ser_bytes(w, b, 4);
+}
+static void rse__ser_u64(rse__ser *w, uint64_t v) {
+    rse__ser_u32(w, (uint32_t)v);
+    rse__ser_u32(w, (uint32_t)(v >> 32));
+}
+static void rse__ser_f64(rse__ser *w, double d) {
+    uint64_t v;
+    memcpy(&v, &d, 8);
+    rse__ser_u64(w, v);
+}
+static void rse__ser_f32(rse__ser *w, float f) {
+    uint32_t v;
+    memcpy(&v, &f, 4);
+    rse__ser_u32(w, v);
+}
+/* float arrays in chunks, so big-endian hosts would only change this loop */
+static void rse__ser_floats(rse__ser *w, const float *p, size_t n) {
+    unsigned char buf[4096];
+    size_t i, k;
+    while (n && w->st == RSE_STATUS_OK) {
+        k = n < 1024 ? n : 1024;
+        for (i = 0; i < k; i++) {
+            uint32_t v;
+            memcpy(&v, p + i, 4);
+            buf[4 * i] = (unsigned char)v; buf[4 * i + 1] = (unsigned char)(v >> 8);
+            buf[4 * i + 2] = (unsigned char)(v >> 16); buf[4 * i + 3] = (unsigned char)(v >> 24);
+        }
+        rse__ser_bytes(w, buf, 4 * k);
+        p += k;
+        n -= k;
+    }
+}
+
+RSEDEF rse_status rse_sinddm_save_mem(const rse_sinddm *m, rse_write_fn write, void *ctx) {
+    rse__ser w;
+    const rse_pyramid *p = &m->pyr;
+    size_t n = m->net.total;
+    int s;
+    memset(&w, 0, sizeof w);
+    w.write = write;
+    w.ctx = ctx;
+    rse__crc_table(w.table);
+    rse__ser_bytes(&w, RSE_SD_CKPT_MAGIC, 8); /* with its NUL */
+    rse__ser_u32(&w, RSE_SD_CKPT_VERSION);
+    rse__ser_u32(&w, 1);                      /* flags: training state */
+    rse__ser_u32(&w, (uint32_t)m->net.dim);
+    rse__ser_u32(&w, RSE_SD_T);
+    rse__ser_u32(&w, (uint32_t)p->n);
+    for (s = 0; s < p->n; s++) {
+        rse__ser_u32(&w, (uint32_t)p->w[s]);
+        rse__ser_u32(&w, (uint32_t)p->h[s]);
+        rse__ser_u32(&w, (uint32_t)m->sched.t_start[s]);
+        rse__ser_f64(&w, p->loss[s]);
+    }
+    rse__ser_u32(&w, (uint32_t)p->src_w); rse__ser_u32(&w, (uint32_t)p->src_h);
+    rse__ser_u32(&w, (uint32_t)p->cap_w); rse__ser_u32(&w, (uint32_t)p->cap_h);
+    rse__ser_u32(&w, (uint32_t)p->d0); rse__ser_u32(&w, (uint32_t)p->gray);
+    rse__ser_f64(&w, p->sf);
+    rse__ser_u32(&w, (uint32_t)m->opt.batch);
+    rse__ser_u32(&w, (uint32_t)m->opt.micro_batch);
+    rse__ser_u32(&w, (uint32_t)m->opt.crop);
+    rse__ser_u64(&w, (uint64_t)m->opt.steps);
+    rse__ser_f32(&w, m->opt.lr);
+    rse__ser_u64(&w, m->opt.seed);
+    rse__ser_u64(&w, (uint64_t)m->opt.save_every);
+    rse__ser_u64(&w, (uint64_t)m->step);
+    rse__ser_u64(&w, m->rng.key);
+    rse__ser_u64(&w, m->rng.pos);
+    rse__ser_f64(&w, m->last_loss);
+    rse__ser_u64(&w, (uint64_t)n);
+    rse__ser_floats(&w, m->w, n);
+    rse__ser_floats(&w, m->ema, n);
+    rse__ser_floats(&w, m->m, n);
+    rse__ser_floats(&w, m->v, n);
+    for (s = 0; s < p->n; s++) {
+        size_t plane = 3 * (size_t)p->w[s] * p->h[s];
+        rse__ser_bytes(&w, p->img[s], plane);
+        if (s) rse__ser_bytes(&w, p->blur[s], plane);
+    }
+    if (w.st == RSE_STATUS_OK) {
+        unsigned char b[4];
+        uint32_t c = w.crc;
+        b[0] = (unsigned char)c; b[1] = (unsigned char)(c >> 8); b[2] = (unsigned char)(c >> 16); b[3] = (unsigned char)(c >> 24);
+        if (w.write(w.ctx, b, 4)) w.st = rse__fail(RSE_STATUS_IO, "checkpoint: write failed");
+    }
+    return w.st;
+}
+
+static uint64_t rse__get64le(rse__cursor *c) {
+    uint64_t lo = rse__get32le(c);
+    return lo | ((uint64_t)rse__get32le(c) << 32);
+}
+static double rse__get_f64(rse__cursor *c) {
+    uint64_t v = rse__get64le(c);
+    double d;
+    memcpy(&d, &v, 8);
+    return d;
+}
+static float rse__get_f32(rse__cursor *c) {
+    uint32_t v = rse__get32le(c);
+    float f;
+    memcpy(&f, &v, 4);
+    return f;
+}
+static void rse__get_floats(rse__cursor *c, float *dst, size_t n) {
+    size_t i;
+    if (rse__cur_left(c) / 4 < n) { c->p = c->end; c->truncated = 1; return; }
+    for (i = 0; i < n; i++) {
+        uint32_t v = (uint32_t)c->p[0] | (uint32_t)c->p[1] << 8 | (uint32_t)c->p[2] << 16 | (uint32_t)c->p[3] << 24;
+        memcpy(dst + i, &v, 4);
+        c->p += 4;
+    }
+}
+
+/* Checks an integer field against a range; names it in the error. */
+static rse_status rse__ck_range(uint64_t v, uint64_t lo, uint64_t hi, const char *field) {
+    if (v < lo || v > hi)
+        return rse__fail(RSE_STATUS_BAD_FORMAT, "checkpoint: %s = %llu outside %llu..%llu", field,
+                         (unsigned long long)v, (unsigned long long)lo, (unsigned long long)hi);
+    return RSE_STATUS_OK;
+}
+
+RSEDEF rse_status rse_sinddm_load_mem(rse_sinddm **out, const void *buf, size_t len) {
+    const unsigned char *b = (const unsigned char *)buf;
+    rse__cursor c;
+    rse_sinddm *m = 0;
+    rse_pyramid plan;
+    uint32_t table[256], crc, flags, dim, T, ns, v32[8];
+    uint64_t n, total_img = 0;
+    size_t off;
+    int s;
+    rse_status st = RSE_STATUS_OK;
+    *out = 0;
+    if (len < 8 + 4 + 4 || memcmp(b, RSE_SD_CKPT_MAGIC, 8) != 0)
+        return rse__fail(RSE_STATUS_BAD_FORMAT, "not an rsedit SinDDM checkpoint (bad magic)");
+    rse__crc_table(table);
+    crc = rse__crc32(table, 0, b, len - 4);
+    if (crc != ((uint32_t)b[len - 4] | (uint32_t)b[len - 3] << 8 | (uint32_t)b[len - 2] << 16 | (uint32_t)b[len - 1] << 24))
+        return rse__fail(RSE_STATUS_BAD_FORMAT, "checkpoint: CRC-32 mismatch (the file is damaged or truncated)");
+    rse__cur_init(&c, b, len - 4);
+    rse__skip(&c, 8);
+    if (rse__get32le(&c) != RSE_SD_CKPT_VERSION)
+        return rse__fail(RSE_STATUS_UNSUPPORTED, "checkpoint: unsupported version");
+    flags = rse__get32le(&c);
+    dim = rse__get32le(&c);
+    T = rse__get32le(&c);
+    ns = rse__get32le(&c);
+    if ((st = rse__ck_range(dim, 2, RSE_SD_MAX_DIM, "dim")) != RSE_STATUS_OK ||
+        (st = rse__ck_range(T, RSE_SD_T, RSE_SD_T, "timesteps")) != RSE_STATUS_OK ||
+        (st = rse__ck_range(ns, 1, RSE_PYR_MAX_SCALES, "scales")) != RSE_STATUS_OK)
+        return st;
+    if (dim % 2) return rse__fail(RSE_STATUS_BAD_FORMAT, "checkpoint: odd dim %u", (unsigned)dim);
+    if (!(m = rse__sd_new())) return RSE_STATUS_NOMEM;
+    m->pyr.n = (int)ns;
+    for (s = 0; s < (int)ns; s++) {
+        uint32_t w = rse__get32le(&c), h = rse__get32le(&c), ts = rse__get32le(&c);
+        double loss = rse__get_f64(&c);
+        if ((st = rse__ck_range(w, 1, RSE_MAX_DIM, "scale width")) != RSE_STATUS_OK ||
+            (st = rse__ck_range(h, 1, RSE_MAX_DIM, "scale height")) != RSE_STATUS_OK ||
+            (st = rse__ck_range(ts, 0, RSE_SD_T, "start timestep")) != RSE_STATUS_OK)
+            goto fail;
+        if (!(loss >= 0 && loss < 1e6)) { st = rse__fail(RSE_STATUS_BAD_FORMAT, "checkpoint: bad rescale loss"); goto fail; }
+        m->pyr.w[s] = (int)w; m->pyr.h[s] = (int)h; m->pyr.loss[s] = loss; m->pyr.t_start[s] = (int)ts;
+        if ((uint64_t)w * h > RSE_MAX_PIXELS) { st = rse__fail(RSE_STATUS_LIMIT, "checkpoint: scale %d too large", s); goto fail; }
+        total_img += 3 * (uint64_t)w * h * (s ? 2 : 1);
+    }
+    for (s = 0; s < 6; s++) v32[s] = rse__get32le(&c);
+    m->pyr.src_w = (int)(v32[0] & 0x7fffffff); m->pyr.src_h = (int)(v32[1] & 0x7fffffff);
+    m->pyr.cap_w = (int)(v32[2] & 0x7fffffff); m->pyr.cap_h = (int)(v32[3] & 0x7fffffff);
+    m->pyr.d0 = (int)(v32[4] & 0x7fffffff); m->pyr.gray = v32[5] != 0;
+    m->pyr.sf = rse__get_f64(&c);
+    /* The sizes must be the ones the source size gives: a file that
+       disagrees with itself is damaged or forged. */
+    if (rse__pyramid_plan(&plan, m->pyr.src_w, m->pyr.src_h, RSE_SINDDM_SCALE_STEP) != RSE_STATUS_OK ||
+        plan.n != (int)ns) {
+        st = rse__fail(RSE_STATUS_BAD_FORMAT, "checkpoint: pyramid does not match its source size %dx%d",
+                       m->pyr.src_w, m->pyr.src_h);
+        goto fail;
+    }
+    for (s = 0; s < (int)ns; s++)
+        if (plan.w[s] != m->pyr.w[s] || plan.h[s] != m->pyr.h[s]) {
+            st = rse__fail(RSE_STATUS_BAD_FORMAT, "checkpoint: scale %d size does not match its source size", s);
+            goto fail;
+        }
+    m->opt.dim = (int)dim;
+    m->opt.batch = (int)rse__get32le(&c);
+    m->opt.micro_batch = (int)rse__get32le(&c);
+    m->opt.crop = (int)rse__get32le(&c);
+    m->opt.steps = (long)(rse__get64le(&c) & 0x7fffffff);
+    m->opt.lr = rse__get_f32(&c);
+    m->opt.seed = rse__get64le(&c);
+    m->opt.save_every = (long)(rse__get64le(&c) & 0x7fffffff);
+    if ((st = rse__sd_check_params(&m->opt)) != RSE_STATUS_OK) { rse__fail_prefix(st, "checkpoint"); goto fail; }
+    m->step = (long)(rse__get64le(&c) & 0x7fffffffffffLL);
+    m->rng.key = rse__get64le(&c);
+    m->rng.pos = rse__get64le(&c);
+    m->last_loss = rse__get_f64(&c);
+    n = rse__get64le(&c);
+    if (c.truncated) { st = rse__fail(RSE_STATUS_TRUNCATED, "checkpoint: header truncated"); goto fail; }
+    if ((st = rse__sd_alloc_weights(m, (int)dim)) != RSE_STATUS_OK) goto fail;
+    if (n != m->net.total) {
+        st = rse__fail(RSE_STATUS_BAD_FORMAT, "checkpoint: %llu weights, a dim %u net has %zu",
+                       (unsigned long long)n, (unsigned)dim, m->net.total);
+        goto fail;
+    }
+    /* what remains must be exactly the arrays and the images */
+    if ((uint64_t)rse__cur_left(&c) != n * 4 * ((flags & 1) ? 4 : 2) + total_img) {
+        st = rse__fail(RSE_STATUS_BAD_FORMAT, "checkpoint: payload size does not match the header");
+        goto fail;
+    }
+    rse__get_floats(&c, m->w, (size_t)n);
+    rse__get_floats(&c, m->ema, (size_t)n);
+    if (flags & 1) {
+        rse__get_floats(&c, m->m, (size_t)n);
+        rse__get_floats(&c, m->v, (size_t)n);
+    }
+    m->pyr.mem = (uint8_t *)RSE_MALLOC((size_t)total_img);
+    if (!m->pyr.mem) { st = rse__fail(RSE_STATUS_NOMEM, "checkpoint: out of memory"); goto fail; }
+    for (s = 0, off = 0; s < (int)ns; s++) {
+        size_t plane = 3 * (size_t)m->pyr.w[s] * m->pyr.h[s];
+        m->pyr.img[s] = m->pyr.mem + off;
+        memcpy(m->pyr.img[s], c.p, plane);
+        rse__skip(&c, plane);
+        off += plane;
+        if (s) {
+            m->pyr.blur[s] = m->pyr.mem + off;
+            memcpy(m->pyr.blur[s], c.p, plane);
+            rse__skip(&c, plane);
+            off += plane;
+        }
+    }
+    if ((st = rse__sched_init(&m->sched, RSE_SD_T, m->pyr.loss, m->pyr.n)) != RSE_STATUS_OK) goto fail;
+    for (s = 0; s < (int)ns; s++)
+        if (m->sched.t_start[s] != m->pyr.t_start[s]) {
+            st = rse__fail(RSE_STATUS_BAD_FORMAT, "checkpoint: start timestep of scale %d disagrees with its loss", s);
+            goto fail;
+        }
+    if ((st = rse__sd_float_data(m)) != RSE_STATUS_OK) goto fail;
+    *out = m;
+    return RSE_STATUS_OK;
+fail:
+    rse_sinddm_free(m);
+    return st;
+}

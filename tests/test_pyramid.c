@@ -199,6 +199,66 @@ static void test_plan(void) {
           "round half to even");
 }
 
+/* 400 sizes against the reference's formulas (plan.tsv, numpy float64).
+   Rows whose sizes are exact half-integers ("tie" = 1; see
+   rse__pyramid_plan) follow numpy's last-bit noise there: we require
+   n, cap and d0 to match and every size within 1 px, and count the exact
+   matches. Every other row must match exactly. Rows where the reference
+   gets N <= 0 (an empty pyramid) must give our one-scale fallback. */
+static void test_plan_fixture(void) {
+    FILE *f = fopen(FIX "plan.tsv", "r");
+    char line[4096], *fl[12];
+    int rows = 0, ties = 0, tie_exact = 0, empty = 0;
+    CHECK(f != 0, "cannot open " FIX "plan.tsv");
+    if (!f) return;
+    while (fgets(line, sizeof line, f)) {
+        rse_pyramid p;
+        int W, H, n, tie, i, exact = 1, close = 1;
+        char *sz;
+        if (line[0] == '#') continue;
+        if (t_split(line, fl, 12) != 8) { CHECK(0, "plan.tsv: bad line"); continue; }
+        W = atoi(fl[0]); H = atoi(fl[1]); n = atoi(fl[5]); tie = atoi(fl[6]);
+        rows++;
+        if (rse__pyramid_plan(&p, W, H, RSE_SINDDM_SCALE_STEP) != RSE_STATUS_OK) {
+            CHECK(0, "plan %dx%d: %s", W, H, rse_last_error());
+            continue;
+        }
+        CHECK(p.cap_w == atoi(fl[2]) && p.cap_h == atoi(fl[3]) && p.d0 == atoi(fl[4]),
+              "plan %dx%d: cap %dx%d d0 %d, reference %sx%s %s", W, H, p.cap_w, p.cap_h, p.d0,
+              fl[2], fl[3], fl[4]);
+        if (n < 1) {
+            empty++;
+            CHECK(p.n == 1 && p.w[0] == p.cap_w && p.h[0] == p.cap_h,
+                  "plan %dx%d: reference N = %d, want our one-scale fallback", W, H, n);
+            continue;
+        }
+        CHECK(p.n == n, "plan %dx%d: n = %d, reference %d", W, H, p.n, n);
+        if (p.n != n) continue;
+        sz = fl[7];
+        for (i = 0; i < n; i++) {
+            int rw = 0, rh = 0;
+            if (sscanf(sz, "%dx%d", &rw, &rh) != 2) { close = exact = 0; break; }
+            if (p.w[i] != rw || p.h[i] != rh) exact = 0;
+            if (abs(p.w[i] - rw) > 1 || abs(p.h[i] - rh) > 1) close = 0;
+            sz = strchr(sz, ',');
+            if (sz) sz++;
+            else if (i < n - 1) { close = exact = 0; break; }
+        }
+        if (tie) {
+            ties++;
+            tie_exact += exact;
+            CHECK(close, "plan %dx%d (tie row): a size is more than 1 px off: %s", W, H, fl[7]);
+        } else {
+            CHECK(exact, "plan %dx%d: sizes differ from the reference's %s", W, H, fl[7]);
+        }
+    }
+    fclose(f);
+    CHECK(rows >= 400 && ties >= 20 && empty >= 5, "plan.tsv: %d rows, %d ties, %d empty",
+          rows, ties, empty);
+    printf("pyramid plan: %d sizes; %d with exact half-integer ties, %d of them equal to "
+           "numpy's rounding; %d reference-empty pyramids\n", rows, ties, tie_exact, empty);
+}
+
 /* The loss's uint8 wrap-around: 3 - 5 = 254, so one pixel (of 1 plane)
    gives sqrt(254^2) / 1 = 254, where a signed difference would give 2. */
 static void test_loss_wrap(void) {
@@ -370,6 +430,7 @@ int main(void) {
     test_resample_fixtures();
     test_resample_edges();
     test_plan();
+    test_plan_fixture();
     test_loss_wrap();
     test_gray();
     test_real_images();

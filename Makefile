@@ -22,7 +22,7 @@ TESTS    = $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 TFLAGS   = -std=c99 -O2 -g -Wall -Wextra -pedantic -DRSE_SHARED='"$(SHARED)"'
 SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-.PHONY: all native test test-nosimd sanitize nostdio fuzz fuzz-replay bench demo clean
+.PHONY: all native test test-nosimd sanitize nostdio warnings fuzz fuzz-replay bench demo clean
 
 all: rsedit
 
@@ -62,6 +62,14 @@ nostdio: $(SRC)
 	@if nm build/nostdio.o | grep -E ' U (f?printf|f?puts|fopen|fclose|fread|fwrite|fputc|putchar|snprintf|vsnprintf|sprintf|perror|stdout|stderr|fflush|fseek|ftell|remove|rename)$$'; then \
 		echo "nostdio: the core links stdio symbols (above)"; exit 1; \
 	else echo "nostdio: ok, no stdio symbols"; fi
+
+# No warnings under gcc and clang, and the public header parses as C++.
+warnings: $(SRC)
+	@mkdir -p build
+	gcc $(CFLAGS) -Werror -o build/rsedit-gcc rsedit.c $(LDLIBS)
+	clang $(CFLAGS) -Werror -o build/rsedit-clang rsedit.c $(LDLIBS)
+	clang $(CFLAGS) -Werror -DRSE_NO_SIMD -DRSE_NO_THREADS -DRSE_NO_STDIO -DRSE_NO_MAIN -c -o build/core-min.o rsedit.c
+	g++ -fsyntax-only -Wall -Wextra -x c++ rsedit.h
 
 clean:
 	rm -rf build rsedit

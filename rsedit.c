@@ -28,12 +28,1198 @@
 
 /* ===========================================================================
    Images: memory codecs
+   Readers for PPM/PGM (P2, P3, P5, P6) and BMP, writers for PPM/PGM, BMP and
+   PNG. Everything here works on memory buffers and byte sinks only; the file
+   layer below adds paths. Every reader goes through rse__cursor, whose reads
+   past the end return 0 and set a flag, so a hostile length can make a decode
+   fail but never read outside the buffer.
    ========================================================================= */
+
+/* ---- the bounded cursor ------------------------------------------------- */
+
+typedef struct rse__cursor {
+    const unsigned char *start, *p, *end;
+    int truncated; /* set by any read past the end */
+} rse__cursor;
+
+RSE__FN void rse__cur_init(rse__cursor *c, const void *buf, size_t len) {
+    c->start = c->p = (const unsigned char *)buf;
+    c->end = c->start + (buf ? len : 0);
+    c->truncated = 0;
+}
+RSE__FN size_t rse__cur_left(const rse__cursor *c) { return (size_t)(c->end - c->p); }
+RSE__FN size_t rse__cur_pos(const rse__cursor *c) { return (size_t)(c->p - c->start); }
+
+RSE__FN unsigned rse__get8(rse__cursor *c) {
+    if (c->p < c->end) return *c->p++;
+    c->truncated = 1;
+    return 0;
+}
+/* The next byte without consuming it, or -1 at the end (text parsing). */
+RSE__FN int rse__peek8(const rse__cursor *c) { return c->p < c->end ? *c->p : -1; }
+
+RSE__FN unsigned rse__get16be(rse__cursor *c) {
+    unsigned hi = rse__get8(c);
+    return (hi << 8) | rse__get8(c);
+}
+RSE__FN unsigned rse__get16le(rse__cursor *c) {
+    unsigned lo = rse__get8(c);
+    return lo | (rse__get8(c) << 8);
+}
+RSE__FN uint32_t rse__get32le(rse__cursor *c) {
+    uint32_t lo = rse__get16le(c);
+    return lo | ((uint32_t)rse__get16le(c) << 16);
+}
+RSE__FN void rse__skip(rse__cursor *c, size_t n) {
+    if (n > rse__cur_left(c)) { c->p = c->end; c->truncated = 1; }
+    else c->p += n;
+}
+/* Moves to an absolute offset; past the end it stops at the end, truncated. */
+RSE__FN void rse__seek(rse__cursor *c, size_t off) {
+    c->p = c->start;
+    rse__skip(c, off);
+}
+
+/* A byte for an error message: 'x' if printable, else \xNN. */
+RSE__FN const char *rse__char_desc(int ch, char buf[8]) {
+    if (ch < 0) rse__fmt(buf, 8, "end of file");
+    else if (ch >= 0x20 && ch < 0x7f) rse__fmt(buf, 8, "'%c'", ch);
+    else rse__fmt(buf, 8, "\\x%x%x", (unsigned)ch >> 4, (unsigned)ch & 15u);
+    return buf;
+}
+
+/* The checks every decoded size goes through before anything is allocated. */
+RSE__FN rse_status rse__check_dims(int64_t w, int64_t h) {
+    size_t n;
+    if (w <= 0) return rse__fail(RSE_STATUS_BAD_FORMAT, "bad width %lld", (long long)w);
+    if (h <= 0) return rse__fail(RSE_STATUS_BAD_FORMAT, "bad height %lld", (long long)h);
+    if (w > RSE_MAX_DIM)
+        return rse__fail(RSE_STATUS_LIMIT, "width %lld exceeds RSE_MAX_DIM %d", (long long)w, RSE_MAX_DIM);
+    if (h > RSE_MAX_DIM)
+        return rse__fail(RSE_STATUS_LIMIT, "height %lld exceeds RSE_MAX_DIM %d", (long long)h, RSE_MAX_DIM);
+    if (!rse__mul_ok((size_t)w, (size_t)h, &n) || n > RSE_MAX_PIXELS)
+        return rse__fail(RSE_STATUS_LIMIT, "%lldx%lld pixels exceed RSE_MAX_PIXELS %zu",
+                         (long long)w, (long long)h, (size_t)RSE_MAX_PIXELS);
+    return RSE_STATUS_OK;
+}
+
+/* ---- images ------------------------------------------------------------- */
+
+RSEDEF rse_status rse_image_alloc(rse_image *img, int w, int h, int c) {
+    size_t n, bytes;
+    rse_status st;
+    if (!img) return rse__fail(RSE_STATUS_BAD_ARG, "rse_image_alloc: NULL image");
+    img->w = img->h = img->c = 0;
+    img->data = 0;
+    if (c != 1 && c != 3)
+        return rse__fail(RSE_STATUS_BAD_ARG, "image channels must be 1 or 3, got %d", c);
+    if ((st = rse__check_dims(w, h)) != RSE_STATUS_OK) return st;
+    if (!rse__mul4_ok((size_t)w, (size_t)h, (size_t)c, sizeof(float), &bytes))
+        return rse__fail(RSE_STATUS_LIMIT, "image of %dx%dx%d overflows", w, h, c);
+    n = bytes / sizeof(float);
+    img->data = (float *)RSE_MALLOC(bytes);
+    if (!img->data) return rse__fail(RSE_STATUS_NOMEM, "out of memory for a %dx%dx%d image", w, h, c);
+    memset(img->data, 0, n * sizeof(float));
+    img->w = w; img->h = h; img->c = c;
+    return RSE_STATUS_OK;
+}
+
+RSEDEF void rse_image_free(rse_image *img) {
+    if (!img) return;
+    RSE_FREE(img->data);
+    img->data = 0;
+    img->w = img->h = img->c = 0;
+}
+
+/* 1 if img is something the writers can encode. */
+RSE__FN rse_status rse__check_image(const rse_image *img) {
+    if (!img || !img->data) return rse__fail(RSE_STATUS_BAD_ARG, "no image data");
+    if (img->c != 1 && img->c != 3)
+        return rse__fail(RSE_STATUS_BAD_ARG, "image channels must be 1 or 3, got %d", img->c);
+    if (rse__check_dims(img->w, img->h) != RSE_STATUS_OK)
+        return rse__fail(RSE_STATUS_BAD_ARG, "bad image size %dx%d", img->w, img->h);
+    return RSE_STATUS_OK;
+}
+
+RSEDEF rse_status rse_image_to_rgb(const rse_image *in, rse_image *out) {
+    size_t plane, k;
+    rse_status st;
+    if (!out) return rse__fail(RSE_STATUS_BAD_ARG, "rse_image_to_rgb: NULL output");
+    out->data = 0;
+    if ((st = rse__check_image(in)) != RSE_STATUS_OK) return st;
+    if ((st = rse_image_alloc(out, in->w, in->h, 3)) != RSE_STATUS_OK) return st;
+    plane = (size_t)in->w * (size_t)in->h;
+    /* A gray plane is copied into all three; an RGB image is copied as is. */
+    for (k = 0; k < 3; k++)
+        memcpy(out->data + k * plane, in->data + (in->c == 3 ? k * plane : 0), plane * sizeof(float));
+    return RSE_STATUS_OK;
+}
+
+/* ---- PPM / PGM reader --------------------------------------------------
+   Netpbm header: magic "P2"/"P3"/"P5"/"P6", then width, height, maxval as
+   ASCII decimals separated by whitespace, with '#' comments (to the end of
+   the line) allowed anywhere between tokens. In the binary formats (P5, P6)
+   exactly ONE whitespace byte follows maxval, then the raster: 1 byte per
+   sample if maxval < 256, else 2 bytes BIG-endian. The ASCII formats (P2,
+   P3) give every sample as a decimal token. A sample is v/maxval in [0,1];
+   a sample larger than maxval is an error, not clamped. Bytes after the
+   raster (e.g. a second image) are ignored.
+   ------------------------------------------------------------------------- */
+
+typedef struct rse__pnm_hdr {
+    int w, h, c;        /* c = 1 for PGM, 3 for PPM */
+    unsigned maxval;    /* 1..65535 */
+    int ascii;          /* P2 / P3 */
+} rse__pnm_hdr;
+
+RSE__FN int rse__is_space(int ch) {
+    return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\v' || ch == '\f';
+}
+
+/* Skips whitespace and '#' comments. */
+RSE__FN void rse__pnm_skip_space(rse__cursor *c) {
+    for (;;) {
+        int ch = rse__peek8(c);
+        if (ch == '#') {
+            while (ch >= 0 && ch != '\n' && ch != '\r') { rse__get8(c); ch = rse__peek8(c); }
+        } else if (ch >= 0 && rse__is_space(ch)) {
+            rse__get8(c);
+        } else {
+            return;
+        }
+    }
+}
+
+/* Reads one decimal token (after whitespace and comments) into *out, which
+   saturates at UINT32_MAX so a 40-digit width is "too large", not wrapped.
+   The token must end at whitespace, a comment or the end of the input. */
+RSE__FN rse_status rse__pnm_uint(rse__cursor *c, const char *what, uint32_t *out) {
+    uint32_t v = 0;
+    int ch, ndig = 0;
+    char cd[8];
+    rse__pnm_skip_space(c);
+    ch = rse__peek8(c);
+    if (ch < 0) return rse__fail(RSE_STATUS_TRUNCATED, "input ends before the %s", what);
+    while (ch >= '0' && ch <= '9') {
+        uint32_t d = (uint32_t)(ch - '0');
+        v = v > (UINT32_MAX - d) / 10 ? UINT32_MAX : v * 10 + d;
+        ndig++;
+        rse__get8(c);
+        ch = rse__peek8(c);
+    }
+    if (!ndig)
+        return rse__fail(RSE_STATUS_BAD_FORMAT, "bad %s: expected a number, got %s", what, rse__char_desc(ch, cd));
+    if (ch >= 0 && !rse__is_space(ch) && ch != '#')
+        return rse__fail(RSE_STATUS_BAD_FORMAT, "bad %s: unexpected %s after the number", what, rse__char_desc(ch, cd));
+    *out = v;
+    return RSE_STATUS_OK;
+}
+
+/* Parses the header; on success the cursor is at the first raster byte (for
+   P5/P6) or just after maxval (for P2/P3). */
+RSE__FN rse_status rse__pnm_header(rse__cursor *c, rse__pnm_hdr *hd) {
+    uint32_t w, h, maxval;
+    unsigned m0 = rse__get8(c), m1 = rse__get8(c);
+    int ch;
+    char cd[8];
+    rse_status st;
+    if (m0 != 'P' || (m1 != '2' && m1 != '3' && m1 != '5' && m1 != '6'))
+        return rse__fail(RSE_STATUS_BAD_FORMAT, "not a PPM/PGM file");
+    hd->c = (m1 == '3' || m1 == '6') ? 3 : 1;
+    hd->ascii = (m1 == '2' || m1 == '3');
+    /* "P6" must be followed by a separator: "P65 5 255" is not a PPM. */
+    ch = rse__peek8(c);
+    if (ch < 0) return rse__fail(RSE_STATUS_TRUNCATED, "input ends after the magic number");
+    if (!rse__is_space(ch) && ch != '#')
+        return rse__fail(RSE_STATUS_BAD_FORMAT, "garbage %s after the magic number P%c", rse__char_desc(ch, cd), (int)m1);
+    if ((st = rse__pnm_uint(c, "width", &w)) != RSE_STATUS_OK) return st;
+    if ((st = rse__pnm_uint(c, "height", &h)) != RSE_STATUS_OK) return st;
+    if ((st = rse__check_dims(w, h)) != RSE_STATUS_OK) return st;
+    if ((st = rse__pnm_uint(c, "maxval", &maxval)) != RSE_STATUS_OK) return st;
+    if (maxval < 1 || maxval > 65535)
+        return rse__fail(RSE_STATUS_BAD_FORMAT, "bad maxval %u (must be 1..65535)", (unsigned)maxval);
+    hd->w = (int)w; hd->h = (int)h; hd->maxval = maxval;
+    if (!hd->ascii) {
+        /* Exactly one whitespace byte separates maxval from the raster (the
+           raster may itself start with a byte that looks like whitespace).
+           Netpbm also tolerates a comment there, so we do too. */
+        ch = rse__peek8(c);
+        if (ch < 0) return rse__fail(RSE_STATUS_TRUNCATED, "input ends before the pixel data");
+        if (ch == '#') {
+            while (ch >= 0 && ch != '\n' && ch != '\r') { rse__get8(c); ch = rse__peek8(c); }
+            if (ch < 0) return rse__fail(RSE_STATUS_TRUNCATED, "input ends before the pixel data");
+        }
+        rse__get8(c); /* the separator; pnm_uint guaranteed it is whitespace */
+    }
+    return RSE_STATUS_OK;
+}
+
+RSE__FN rse_status rse__pnm_load(rse__cursor *c, rse_image *out) {
+    rse__pnm_hdr hd;
+    rse_status st;
+    size_t plane, n, i, need;
+    int bps;
+    float fmax;
+    if ((st = rse__pnm_header(c, &hd)) != RSE_STATUS_OK) return st;
+    plane = (size_t)hd.w * (size_t)hd.h;
+    n = plane * (size_t)hd.c;             /* samples, checked by check_dims */
+    bps = hd.maxval < 256 ? 1 : 2;
+    if (!hd.ascii) {
+        if (!rse__mul_ok(n, (size_t)bps, &need))
+            return rse__fail(RSE_STATUS_LIMIT, "pixel data size overflows");
+        if (rse__cur_left(c) < need)
+            return rse__fail(RSE_STATUS_TRUNCATED, "pixel data truncated: need %zu bytes, have %zu",
+                             need, rse__cur_left(c));
+    }
+    if ((st = rse_image_alloc(out, hd.w, hd.h, hd.c)) != RSE_STATUS_OK) return st;
+    fmax = (float)hd.maxval;
+    /* The raster is interleaved (RGBRGB...), the image planar: sample i is
+       pixel i / c, channel i % c. */
+    for (i = 0; i < n; i++) {
+        uint32_t v;
+        size_t px = i / (size_t)hd.c, ch = i % (size_t)hd.c;
+        if (hd.ascii) {
+            st = rse__pnm_uint(c, "sample", &v);
+            if (st == RSE_STATUS_TRUNCATED)
+                st = rse__fail(st, "pixel data truncated: %zu of %zu samples", i, n);
+            if (st != RSE_STATUS_OK) { rse_image_free(out); return st; }
+        } else {
+            v = bps == 1 ? rse__get8(c) : rse__get16be(c);
+        }
+        if (v > hd.maxval) {
+            rse_image_free(out);
+            return rse__fail(RSE_STATUS_BAD_FORMAT, "sample %u exceeds maxval %u at row %zu column %zu",
+                             (unsigned)v, hd.maxval, px / (size_t)hd.w, px % (size_t)hd.w);
+        }
+        out->data[ch * plane + px] = (float)v / fmax;
+    }
+    return RSE_STATUS_OK;
+}
+
+/* ---- BMP reader ---------------------------------------------------------
+   Layout: a 14-byte file header ("BM", file size, 2 reserved words, the
+   OFFSET of the pixel data), a DIB header whose first dword is its own size
+   (12 = OS/2 BITMAPCOREHEADER with 16-bit sides; 40 = BITMAPINFOHEADER;
+   52/56 = V2/V3, which add the RGB / RGBA masks; 108 = V4; 124 = V5), then
+   optional colour masks and palette, then the pixels at OFFSET. All integers
+   are little-endian.
+   Quirks:
+   - Rows run BOTTOM-UP unless the height is negative (top-down).
+   - Every row is padded to a multiple of 4 bytes.
+   - Pixels are B,G,R (and palette entries B,G,R[,0]; 3 bytes in a core
+     header, 4 otherwise). 1- and 4-bit pixels pack the leftmost pixel in the
+     most significant bits.
+   - A palette has biClrUsed entries, or 2^bpp when that is 0.
+   - 16- and 32-bit pixels are split by masks: with BI_BITFIELDS they come
+     from the header (V2+) or from 3 dwords right after a 40-byte header;
+     with BI_RGB they are fixed (16-bit 5-5-5, 32-bit X8-R8-G8-B8).
+   ------------------------------------------------------------------------- */
+
+enum { RSE__BI_RGB = 0, RSE__BI_RLE8 = 1, RSE__BI_RLE4 = 2, RSE__BI_BITFIELDS = 3,
+       RSE__BI_JPEG = 4, RSE__BI_PNG = 5, RSE__BI_ALPHABITFIELDS = 6 };
+
+typedef struct rse__bmp_hdr {
+    int w, h;             /* h > 0 whatever the row order */
+    int top_down;
+    int bpp;
+    size_t offset;        /* pixel data, from the start of the file */
+    size_t stride;        /* bytes per row, padding included */
+    int ncolors;          /* palette entries actually present (bpp <= 8) */
+    uint32_t mask[3];     /* R, G, B (bpp 16 / 32) */
+    unsigned char pal[256][3]; /* R, G, B */
+} rse__bmp_hdr;
+
+/* Validates a colour mask: non-zero, one contiguous run of ones, inside the
+   pixel. Gives the shift to its lowest bit and the maximum channel value. */
+RSE__FN rse_status rse__bmp_mask(uint32_t m, int bpp, const char *name, int *shift, uint32_t *maxv) {
+    int s = 0;
+    uint32_t run;
+    if (m == 0) return rse__fail(RSE_STATUS_BAD_FORMAT, "zero %s mask", name);
+    if (bpp < 32 && (m >> bpp) != 0)
+        return rse__fail(RSE_STATUS_BAD_FORMAT, "%s mask 0x%x wider than %d bits", name, (unsigned)m, bpp);
+    while (!((m >> s) & 1u)) s++;
+    run = m >> s;
+    if ((run & (run + 1u)) != 0) /* run+1 is a power of two iff run is 0..01..1 */
+        return rse__fail(RSE_STATUS_BAD_FORMAT, "non-contiguous %s mask 0x%x", name, (unsigned)m);
+    *shift = s;
+    *maxv = run;
+    return RSE_STATUS_OK;
+}
+
+RSE__FN rse_status rse__bmp_header(rse__cursor *c, rse__bmp_hdr *hd) {
+    uint32_t offset, hsize, comp = RSE__BI_RGB, clr_used = 0;
+    int64_t w, h;
+    unsigned planes, bpp;
+    size_t hdr_end, bits, len = rse__cur_left(c) + rse__cur_pos(c);
+    rse_status st;
+    int i;
+    memset(hd, 0, sizeof *hd);
+    if (rse__get8(c) != 'B' || rse__get8(c) != 'M') return rse__fail(RSE_STATUS_BAD_FORMAT, "not a BMP file");
+    rse__skip(c, 8);            /* file size (often wrong) and reserved words */
+    offset = rse__get32le(c);
+    hsize = rse__get32le(c);
+    if (c->truncated) return rse__fail(RSE_STATUS_TRUNCATED, "BMP file header truncated");
+    if (hsize == 64)
+        return rse__fail(RSE_STATUS_UNSUPPORTED, "OS/2 2.x BMP (header size 64) not supported");
+    if (hsize != 12 && hsize != 40 && hsize != 52 && hsize != 56 && hsize != 108 && hsize != 124)
+        return rse__fail(RSE_STATUS_BAD_FORMAT, "bad BMP header size %u", (unsigned)hsize);
+    if (rse__cur_left(c) < hsize - 4)
+        return rse__fail(RSE_STATUS_TRUNCATED, "BMP header truncated: %u-byte header, %zu bytes left",
+                         (unsigned)hsize, rse__cur_left(c) + 4);
+    if (hsize == 12) {          /* OS/2 1.x core header: unsigned 16-bit sides */
+        w = rse__get16le(c);
+        h = rse__get16le(c);
+        planes = rse__get16le(c);
+        bpp = rse__get16le(c);
+    } else {
+        w = (int32_t)rse__get32le(c);
+        h = (int32_t)rse__get32le(c);
+        planes = rse__get16le(c);
+        bpp = rse__get16le(c);
+        comp = rse__get32le(c);
+        rse__skip(c, 12);       /* image size, x and y pixels per metre */
+        clr_used = rse__get32le(c);
+        rse__skip(c, 4);        /* important colours */
+    }
+    hdr_end = 14 + (size_t)hsize;
+    if (h < 0) { hd->top_down = 1; h = -h; } /* int64: -INT32_MIN is fine */
+    if ((st = rse__check_dims(w, h)) != RSE_STATUS_OK) return st;
+    if (planes != 1) return rse__fail(RSE_STATUS_BAD_FORMAT, "bad BMP plane count %u (must be 1)", planes);
+    switch (comp) {
+    case RSE__BI_RGB: case RSE__BI_BITFIELDS: case RSE__BI_ALPHABITFIELDS: break;
+    case RSE__BI_RLE8: case RSE__BI_RLE4:
+        return rse__fail(RSE_STATUS_UNSUPPORTED, "RLE-compressed BMP not supported");
+    case RSE__BI_JPEG: return rse__fail(RSE_STATUS_UNSUPPORTED, "JPEG-compressed BMP not supported");
+    case RSE__BI_PNG: return rse__fail(RSE_STATUS_UNSUPPORTED, "PNG-compressed BMP not supported");
+    default: return rse__fail(RSE_STATUS_BAD_FORMAT, "unknown BMP compression %u", (unsigned)comp);
+    }
+    if (bpp != 1 && bpp != 4 && bpp != 8 && bpp != 16 && bpp != 24 && bpp != 32)
+        return rse__fail(RSE_STATUS_BAD_FORMAT, "bad BMP bits per pixel %u", bpp);
+    if (hsize == 12 && (bpp == 16 || bpp == 32))
+        return rse__fail(RSE_STATUS_BAD_FORMAT, "bad BMP bits per pixel %u for a core header", bpp);
+    if (comp != RSE__BI_RGB && bpp != 16 && bpp != 32)
+        return rse__fail(RSE_STATUS_BAD_FORMAT, "BMP bitfields need 16 or 32 bits per pixel, got %u", bpp);
+    hd->w = (int)w; hd->h = (int)h; hd->bpp = (int)bpp;
+
+    /* Masks. */
+    if (comp != RSE__BI_RGB) {
+        if (hsize == 40) {      /* masks follow the header: 3 dwords, or 4 with alpha */
+            rse__seek(c, hdr_end);
+            hdr_end += comp == RSE__BI_ALPHABITFIELDS ? 16 : 12;
+        } else {
+            rse__seek(c, 14 + 40); /* V2+ headers hold them at byte 40 */
+        }
+        for (i = 0; i < 3; i++) hd->mask[i] = rse__get32le(c);
+        if (c->truncated) return rse__fail(RSE_STATUS_TRUNCATED, "BMP colour masks truncated");
+    } else if (bpp == 16) {
+        hd->mask[0] = 0x7C00; hd->mask[1] = 0x03E0; hd->mask[2] = 0x001F;
+    } else if (bpp == 32) {
+        hd->mask[0] = 0xFF0000; hd->mask[1] = 0xFF00; hd->mask[2] = 0xFF;
+    }
+    if (bpp == 16 || bpp == 32) {
+        static const char *names[3] = { "red", "green", "blue" };
+        int sh; uint32_t mx;
+        for (i = 0; i < 3; i++)
+            if ((st = rse__bmp_mask(hd->mask[i], (int)bpp, names[i], &sh, &mx)) != RSE_STATUS_OK) return st;
+        if ((hd->mask[0] & hd->mask[1]) || (hd->mask[0] & hd->mask[2]) || (hd->mask[1] & hd->mask[2]))
+            return rse__fail(RSE_STATUS_BAD_FORMAT, "overlapping BMP colour masks 0x%x 0x%x 0x%x",
+                             (unsigned)hd->mask[0], (unsigned)hd->mask[1], (unsigned)hd->mask[2]);
+    }
+
+    /* The pixel data must start after everything above and inside the file. */
+    if (offset < hdr_end)
+        return rse__fail(RSE_STATUS_BAD_FORMAT, "bad BMP pixel data offset %u (header ends at %zu)",
+                         (unsigned)offset, hdr_end);
+    if (offset > len)
+        return rse__fail(RSE_STATUS_BAD_FORMAT, "bad BMP pixel data offset %u beyond the end (%zu bytes)",
+                         (unsigned)offset, len);
+    hd->offset = offset;
+
+    /* Palette: between the headers and the pixel data. Without biClrUsed the
+       count is 2^bpp, but some writers store fewer entries and put the pixels
+       right after them: then the offset tells how many there are. An explicit
+       count that does not fit is an error. */
+    if (bpp <= 8) {
+        size_t entry = hsize == 12 ? 3 : 4, avail = (offset - hdr_end) / entry;
+        uint32_t maxc = 1u << bpp;
+        if (clr_used > maxc)
+            return rse__fail(RSE_STATUS_BAD_FORMAT, "BMP palette of %u colours exceeds 2^%u",
+                             (unsigned)clr_used, bpp);
+        if (clr_used && avail < clr_used)
+            return rse__fail(RSE_STATUS_BAD_FORMAT, "BMP palette of %u colours overlaps the pixel data at %u",
+                             (unsigned)clr_used, (unsigned)offset);
+        hd->ncolors = (int)(clr_used ? clr_used : (avail < maxc ? avail : maxc));
+        if (hd->ncolors == 0) return rse__fail(RSE_STATUS_BAD_FORMAT, "BMP palette missing");
+        rse__seek(c, hdr_end);
+        for (i = 0; i < hd->ncolors; i++) {
+            hd->pal[i][2] = (unsigned char)rse__get8(c);
+            hd->pal[i][1] = (unsigned char)rse__get8(c);
+            hd->pal[i][0] = (unsigned char)rse__get8(c);
+            if (entry == 4) rse__get8(c);
+        }
+    }
+
+    /* Row stride: bits per row rounded up to a whole number of dwords. */
+    if (!rse__mul_ok((size_t)w, bpp, &bits) || !rse__add_ok(bits, 31, &bits))
+        return rse__fail(RSE_STATUS_LIMIT, "BMP row size overflows");
+    hd->stride = bits / 32 * 4;
+    return RSE_STATUS_OK;
+}
+
+RSE__FN rse_status rse__bmp_load(rse__cursor *c, rse_image *out) {
+    rse__bmp_hdr hd;
+    rse_status st;
+    size_t need, end, plane;
+    int shift[3] = { 0, 0, 0 }, r, x, k;
+    uint32_t maxv[3] = { 1, 1, 1 };
+    if ((st = rse__bmp_header(c, &hd)) != RSE_STATUS_OK) return st;
+    if (!rse__mul_ok(hd.stride, (size_t)hd.h, &need) || !rse__add_ok(hd.offset, need, &end))
+        return rse__fail(RSE_STATUS_LIMIT, "BMP pixel data size overflows");
+    if (end > rse__cur_left(c) + rse__cur_pos(c))
+        return rse__fail(RSE_STATUS_TRUNCATED, "BMP pixel data truncated: need %zu bytes at offset %zu, file has %zu",
+                         need, hd.offset, rse__cur_left(c) + rse__cur_pos(c));
+    if (hd.bpp == 16 || hd.bpp == 32)
+        for (k = 0; k < 3; k++) rse__bmp_mask(hd.mask[k], hd.bpp, "", &shift[k], &maxv[k]);
+    if ((st = rse_image_alloc(out, hd.w, hd.h, 3)) != RSE_STATUS_OK) return st;
+    plane = (size_t)hd.w * (size_t)hd.h;
+    for (r = 0; r < hd.h; r++) {
+        /* File row r is image row r when top-down, h-1-r when bottom-up. */
+        int y = hd.top_down ? r : hd.h - 1 - r;
+        float *o = out->data + (size_t)y * (size_t)hd.w;
+        unsigned byte = 0;
+        rse__seek(c, hd.offset + (size_t)r * hd.stride);
+        for (x = 0; x < hd.w; x++) {
+            float rgb[3];
+            if (hd.bpp <= 8) {
+                /* Palette index: leftmost pixel in the high bits of a byte. */
+                int idx;
+                if (hd.bpp == 8) idx = (int)rse__get8(c);
+                else if (hd.bpp == 4) {
+                    if ((x & 1) == 0) byte = rse__get8(c);
+                    idx = (int)((x & 1) ? byte & 15u : byte >> 4);
+                } else {
+                    if ((x & 7) == 0) byte = rse__get8(c);
+                    idx = (int)((byte >> (7 - (x & 7))) & 1u);
+                }
+                if (idx >= hd.ncolors) {
+                    rse_image_free(out);
+                    return rse__fail(RSE_STATUS_BAD_FORMAT, "BMP palette index %d out of range (%d colours) at row %d column %d",
+                                     idx, hd.ncolors, y, x);
+                }
+                for (k = 0; k < 3; k++) rgb[k] = (float)hd.pal[idx][k] / 255.0f;
+            } else if (hd.bpp == 24) {
+                rgb[2] = (float)rse__get8(c) / 255.0f;
+                rgb[1] = (float)rse__get8(c) / 255.0f;
+                rgb[0] = (float)rse__get8(c) / 255.0f;
+            } else {
+                /* Bitfields: a channel of n bits spans 0..2^n-1, scaled to
+                   [0,1] by dividing by its own maximum, so a 5-bit 31 and an
+                   8-bit 255 both give exactly 1. Alpha is ignored. */
+                uint32_t v = hd.bpp == 16 ? rse__get16le(c) : rse__get32le(c);
+                for (k = 0; k < 3; k++)
+                    rgb[k] = (float)((v & hd.mask[k]) >> shift[k]) / (float)maxv[k];
+            }
+            for (k = 0; k < 3; k++) o[(size_t)k * plane + (size_t)x] = rgb[k];
+        }
+    }
+    if (c->truncated) { /* cannot happen after the size check: a bug */
+        rse_image_free(out);
+        return rse__fail(RSE_STATUS_INTERNAL, "BMP decoder read past the checked size");
+    }
+    return RSE_STATUS_OK;
+}
+
+/* ---- detection and the public readers ----------------------------------- */
+
+RSE__FN rse_format rse__sniff(const unsigned char *b, size_t len) {
+    if (len >= 2 && b[0] == 'P' && (b[1] == '3' || b[1] == '6')) return RSE_FORMAT_PPM;
+    if (len >= 2 && b[0] == 'P' && (b[1] == '2' || b[1] == '5')) return RSE_FORMAT_PGM;
+    if (len >= 2 && b[0] == 'B' && b[1] == 'M') return RSE_FORMAT_BMP;
+    if (len >= 4 && b[0] == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G') return RSE_FORMAT_PNG;
+    return RSE_FORMAT_UNKNOWN;
+}
+
+/* Shared by info and load: the reason a buffer is not decodable at all. */
+RSE__FN rse_status rse__unknown_format(const unsigned char *b, size_t len) {
+    if (!b || len == 0) return rse__fail(RSE_STATUS_TRUNCATED, "empty input");
+    if (len >= 2 && b[0] == 'P' && (b[1] == '1' || b[1] == '4'))
+        return rse__fail(RSE_STATUS_UNSUPPORTED, "PBM (bitmap P%c) not supported", (int)b[1]);
+    if (len >= 2 && b[0] == 'P' && b[1] == '7')
+        return rse__fail(RSE_STATUS_UNSUPPORTED, "PAM (P7) not supported");
+    if (rse__sniff(b, len) == RSE_FORMAT_PNG)
+        return rse__fail(RSE_STATUS_UNSUPPORTED, "PNG input not supported (rsedit only writes PNG)");
+    if (len < 2) return rse__fail(RSE_STATUS_TRUNCATED, "input too short for any image format");
+    return rse__fail(RSE_STATUS_BAD_FORMAT, "unknown image format (not PPM, PGM or BMP)");
+}
+
+RSEDEF rse_status rse_image_info_mem(const void *buf, size_t len, int *w, int *h, int *c) {
+    rse__cursor cur;
+    rse_status st;
+    int iw = 0, ih = 0, ic = 0;
+    rse__cur_init(&cur, buf, len);
+    switch (rse__sniff(cur.start, len)) {
+    case RSE_FORMAT_PPM: case RSE_FORMAT_PGM: {
+        rse__pnm_hdr hd;
+        if ((st = rse__pnm_header(&cur, &hd)) != RSE_STATUS_OK) return st;
+        iw = hd.w; ih = hd.h; ic = hd.c;
+        break;
+    }
+    case RSE_FORMAT_BMP: {
+        rse__bmp_hdr hd;
+        if ((st = rse__bmp_header(&cur, &hd)) != RSE_STATUS_OK) return st;
+        iw = hd.w; ih = hd.h; ic = 3;
+        break;
+    }
+    default:
+        return rse__unknown_format(cur.start, len);
+    }
+    if (w) *w = iw;
+    if (h) *h = ih;
+    if (c) *c = ic;
+    return RSE_STATUS_OK;
+}
+
+RSEDEF rse_status rse_image_load_mem(const void *buf, size_t len, rse_image *out) {
+    rse__cursor cur;
+    if (!out) return rse__fail(RSE_STATUS_BAD_ARG, "rse_image_load_mem: NULL output");
+    out->w = out->h = out->c = 0;
+    out->data = 0;
+    rse__cur_init(&cur, buf, len);
+    switch (rse__sniff(cur.start, len)) {
+    case RSE_FORMAT_PPM: case RSE_FORMAT_PGM: return rse__pnm_load(&cur, out);
+    case RSE_FORMAT_BMP: return rse__bmp_load(&cur, out);
+    default: return rse__unknown_format(cur.start, len);
+    }
+}
+
+/* ---- writers ------------------------------------------------------------ */
+
+/* The quantiser every writer uses: clamp to [0,1] (NaN counts as 0), then
+   round half up to one of maxval+1 levels. */
+RSE__FN unsigned rse__quant(float v, unsigned maxval) {
+    double d = v;
+    if (!(d > 0)) return 0;          /* also catches NaN */
+    if (d >= 1) return maxval;
+    return (unsigned)(int)(d * maxval + 0.5);
+}
+
+/* Sample of pixel p (an index into a plane) in channel k of an RGB view of
+   the image: gray images repeat their one plane. */
+RSE__FN float rse__px(const rse_image *img, size_t plane, size_t p, int k) {
+    return img->data[(img->c == 3 ? (size_t)k * plane : 0) + p];
+}
+
+/* Gray level of pixel p: the one plane, or the mean of R, G and B. */
+RSE__FN float rse__px_gray(const rse_image *img, size_t plane, size_t p) {
+    float r, g, b;
+    if (img->c == 1) return img->data[p];
+    r = img->data[p]; g = img->data[plane + p]; b = img->data[2 * plane + p];
+    if (r != r || g != g || b != b) return 0; /* NaN in any channel -> 0 */
+    return (r + g + b) / 3.0f;
+}
+
+RSE__FN rse_status rse__sink(rse_write_fn write, void *ctx, const void *data, size_t n) {
+    if (n && write(ctx, data, n) != 0) return rse__fail(RSE_STATUS_IO, "write failed");
+    return RSE_STATUS_OK;
+}
+
+RSE__FN void rse__put16be(unsigned char *p, unsigned v) { p[0] = (unsigned char)(v >> 8); p[1] = (unsigned char)v; }
+RSE__FN void rse__put16le(unsigned char *p, unsigned v) { p[0] = (unsigned char)v; p[1] = (unsigned char)(v >> 8); }
+RSE__FN void rse__put32le(unsigned char *p, uint32_t v) {
+    p[0] = (unsigned char)v; p[1] = (unsigned char)(v >> 8);
+    p[2] = (unsigned char)(v >> 16); p[3] = (unsigned char)(v >> 24);
+}
+RSE__FN void rse__put32be(unsigned char *p, uint32_t v) {
+    p[0] = (unsigned char)(v >> 24); p[1] = (unsigned char)(v >> 16);
+    p[2] = (unsigned char)(v >> 8); p[3] = (unsigned char)v;
+}
+
+/* Binary PPM (P6) or PGM (P5), maxval 255 or 65535 (big-endian samples).
+   One row is converted at a time, so memory stays O(width). */
+RSE__FN rse_status rse__pnm_save(const rse_image *img, int gray, int bits, rse_write_fn write, void *ctx) {
+    char head[64];
+    unsigned maxval = bits == 16 ? 65535u : 255u;
+    int nc = gray ? 1 : 3, bps = bits / 8, x, y, k;
+    size_t plane = (size_t)img->w * (size_t)img->h, rowbytes = (size_t)img->w * (size_t)(nc * bps), n;
+    unsigned char *row;
+    rse_status st;
+    n = rse__fmt(head, sizeof head, "P%c\n%d %d\n%u\n", gray ? '5' : '6', img->w, img->h, maxval);
+    if ((st = rse__sink(write, ctx, head, n)) != RSE_STATUS_OK) return st;
+    row = (unsigned char *)RSE_MALLOC(rowbytes);
+    if (!row) return rse__fail(RSE_STATUS_NOMEM, "out of memory for a %zu-byte row", rowbytes);
+    for (y = 0; y < img->h && st == RSE_STATUS_OK; y++) {
+        unsigned char *o = row;
+        for (x = 0; x < img->w; x++) {
+            size_t p = (size_t)y * (size_t)img->w + (size_t)x;
+            for (k = 0; k < nc; k++) {
+                unsigned q = rse__quant(gray ? rse__px_gray(img, plane, p) : rse__px(img, plane, p, k), maxval);
+                if (bps == 2) { rse__put16be(o, q); o += 2; }
+                else *o++ = (unsigned char)q;
+            }
+        }
+        st = rse__sink(write, ctx, row, rowbytes);
+    }
+    RSE_FREE(row);
+    return st;
+}
+
+/* 24-bit BI_RGB BMP with a 40-byte header: bottom-up rows of B,G,R padded
+   with zeros to 4 bytes. */
+RSE__FN rse_status rse__bmp_save(const rse_image *img, rse_write_fn write, void *ctx) {
+    unsigned char head[54];
+    size_t plane = (size_t)img->w * (size_t)img->h;
+    size_t stride = ((size_t)img->w * 3 + 3) & ~(size_t)3, data, total;
+    unsigned char *row;
+    rse_status st;
+    int x, y;
+    /* The file size field is 32 bits: refuse what it cannot describe. */
+    if (!rse__mul_ok(stride, (size_t)img->h, &data) || !rse__add_ok(data, 54, &total) || total > 0xFFFFFFFFu)
+        return rse__fail(RSE_STATUS_LIMIT, "image too large for BMP (%dx%d)", img->w, img->h);
+    memset(head, 0, sizeof head);
+    head[0] = 'B'; head[1] = 'M';
+    rse__put32le(head + 2, (uint32_t)total);
+    rse__put32le(head + 10, 54);               /* pixel data offset */
+    rse__put32le(head + 14, 40);               /* BITMAPINFOHEADER */
+    rse__put32le(head + 18, (uint32_t)img->w);
+    rse__put32le(head + 22, (uint32_t)img->h); /* positive: bottom-up */
+    rse__put16le(head + 26, 1);                /* planes */
+    rse__put16le(head + 28, 24);               /* bits per pixel */
+    rse__put32le(head + 34, (uint32_t)data);   /* image size (compression 0) */
+    rse__put32le(head + 38, 2835);             /* 72 dpi in pixels per metre */
+    rse__put32le(head + 42, 2835);
+    if ((st = rse__sink(write, ctx, head, sizeof head)) != RSE_STATUS_OK) return st;
+    row = (unsigned char *)RSE_MALLOC(stride);
+    if (!row) return rse__fail(RSE_STATUS_NOMEM, "out of memory for a %zu-byte row", stride);
+    memset(row, 0, stride);                    /* the padding stays zero */
+    for (y = img->h - 1; y >= 0 && st == RSE_STATUS_OK; y--) {
+        for (x = 0; x < img->w; x++) {
+            size_t p = (size_t)y * (size_t)img->w + (size_t)x;
+            row[3 * x + 0] = (unsigned char)rse__quant(rse__px(img, plane, p, 2), 255);
+            row[3 * x + 1] = (unsigned char)rse__quant(rse__px(img, plane, p, 1), 255);
+            row[3 * x + 2] = (unsigned char)rse__quant(rse__px(img, plane, p, 0), 255);
+        }
+        st = rse__sink(write, ctx, row, stride);
+    }
+    RSE_FREE(row);
+    return st;
+}
+
+/* ---- PNG writer ----------------------------------------------------------
+   A PNG is an 8-byte signature and chunks: length (big-endian, data only),
+   4-byte type, data, CRC-32 of type + data. We write IHDR, IDAT... and IEND.
+   The image data is a zlib stream (RFC 1950: header 0x78 0x01, deflate data,
+   Adler-32 of the uncompressed bytes, big-endian) of the "filtered" rows:
+   each row starts with a filter-type byte, 0 here (no filter). The deflate
+   data uses STORED blocks only (RFC 1951 BTYPE=00): a header byte with
+   BFINAL, then LEN and its complement NLEN (little-endian), then LEN raw
+   bytes. LEN is 16 bits, so a block holds at most 65535 bytes. Each stored
+   block goes in its own IDAT chunk (a zlib stream may be split across IDATs
+   at any byte), so the writer needs only one 64 KB buffer.
+   ------------------------------------------------------------------------- */
+
+typedef struct rse__png_w {
+    rse_write_fn write;
+    void *ctx;
+    uint32_t crc_table[256];
+    uint32_t adler_a, adler_b;   /* Adler-32 of the raw (filtered) bytes */
+    int first;                   /* the zlib header goes before block 1 */
+    size_t n;                    /* raw bytes waiting in buf */
+    unsigned char buf[65535];
+} rse__png_w;
+
+/* CRC-32 (IEEE, reflected polynomial 0xEDB88320), one table per writer so
+   there is no global state to initialise across threads. */
+RSE__FN void rse__crc_table(uint32_t t[256]) {
+    uint32_t i, k, c;
+    for (i = 0; i < 256; i++) {
+        c = i;
+        for (k = 0; k < 8; k++) c = (c & 1u) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+        t[i] = c;
+    }
+}
+/* Continues a CRC: start with crc = 0. */
+RSE__FN uint32_t rse__crc32(const uint32_t t[256], uint32_t crc, const unsigned char *p, size_t n) {
+    crc ^= 0xFFFFFFFFu;
+    while (n--) crc = t[(crc ^ *p++) & 0xFFu] ^ (crc >> 8);
+    return crc ^ 0xFFFFFFFFu;
+}
+
+/* Adler-32: two sums modulo 65521. 5552 is the largest n for which the sums
+   cannot overflow 32 bits before the modulo (zlib's NMAX). */
+RSE__FN void rse__adler32(uint32_t *a, uint32_t *b, const unsigned char *p, size_t n) {
+    while (n) {
+        size_t k = n < 5552 ? n : 5552;
+        n -= k;
+        while (k--) { *a += *p++; *b += *a; }
+        *a %= 65521u; *b %= 65521u;
+    }
+}
+
+/* One chunk: length, type, data (given in up to three pieces, so a block
+   needs no copying), CRC of type + data. */
+RSE__FN rse_status rse__png_chunk(rse__png_w *pw, const char type[4], const unsigned char *d1, size_t n1,
+                                  const unsigned char *d2, size_t n2, const unsigned char *d3, size_t n3) {
+    unsigned char b[8];
+    uint32_t crc;
+    rse_status st;
+    rse__put32be(b, (uint32_t)(n1 + n2 + n3)); /* <= 65546: fits */
+    memcpy(b + 4, type, 4);
+    crc = rse__crc32(pw->crc_table, 0, b + 4, 4);
+    crc = rse__crc32(pw->crc_table, crc, d1, n1);
+    crc = rse__crc32(pw->crc_table, crc, d2, n2);
+    crc = rse__crc32(pw->crc_table, crc, d3, n3);
+    if ((st = rse__sink(pw->write, pw->ctx, b, 8)) != RSE_STATUS_OK) return st;
+    if ((st = rse__sink(pw->write, pw->ctx, d1, n1)) != RSE_STATUS_OK) return st;
+    if ((st = rse__sink(pw->write, pw->ctx, d2, n2)) != RSE_STATUS_OK) return st;
+    if ((st = rse__sink(pw->write, pw->ctx, d3, n3)) != RSE_STATUS_OK) return st;
+    rse__put32be(b, crc);
+    return rse__sink(pw->write, pw->ctx, b, 4);
+}
+
+/* Emits the buffered raw bytes as one stored block in one IDAT chunk; the
+   final block also carries the Adler-32 that ends the zlib stream. */
+RSE__FN rse_status rse__png_flush(rse__png_w *pw, int final) {
+    unsigned char pre[7], post[4];
+    size_t np = 0;
+    rse_status st;
+    if (pw->first) { pre[np++] = 0x78; pre[np++] = 0x01; pw->first = 0; } /* deflate, 32K window, no dict */
+    pre[np++] = (unsigned char)(final ? 1 : 0);  /* BFINAL, BTYPE = 00 (stored) */
+    rse__put16le(pre + np, (unsigned)pw->n); np += 2;
+    rse__put16le(pre + np, (unsigned)pw->n ^ 0xFFFFu); np += 2;
+    rse__adler32(&pw->adler_a, &pw->adler_b, pw->buf, pw->n);
+    rse__put32be(post, (pw->adler_b << 16) | pw->adler_a);
+    st = rse__png_chunk(pw, "IDAT", pre, np, pw->buf, pw->n, post, final ? 4 : 0);
+    pw->n = 0;
+    return st;
+}
+
+/* Appends raw bytes, flushing full blocks. A block is flushed only when more
+   bytes follow, so the final block is never empty. */
+RSE__FN rse_status rse__png_put(rse__png_w *pw, const unsigned char *p, size_t n) {
+    rse_status st;
+    while (n) {
+        size_t k;
+        if (pw->n == sizeof pw->buf && (st = rse__png_flush(pw, 0)) != RSE_STATUS_OK) return st;
+        k = sizeof pw->buf - pw->n;
+        if (k > n) k = n;
+        memcpy(pw->buf + pw->n, p, k);
+        pw->n += k; p += k; n -= k;
+    }
+    return RSE_STATUS_OK;
+}
+
+RSE__FN rse_status rse__png_save(const rse_image *img, rse_write_fn write, void *ctx) {
+    static const unsigned char sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n' };
+    unsigned char ihdr[13];
+    size_t plane = (size_t)img->w * (size_t)img->h, rowbytes = 1 + (size_t)img->w * (size_t)img->c;
+    unsigned char *row;
+    rse__png_w *pw;
+    rse_status st;
+    int x, y, k;
+    pw = (rse__png_w *)RSE_MALLOC(sizeof *pw);
+    row = (unsigned char *)RSE_MALLOC(rowbytes);
+    if (!pw || !row) { RSE_FREE(pw); RSE_FREE(row); return rse__fail(RSE_STATUS_NOMEM, "out of memory for the PNG writer"); }
+    pw->write = write; pw->ctx = ctx;
+    rse__crc_table(pw->crc_table);
+    pw->adler_a = 1; pw->adler_b = 0;
+    pw->first = 1; pw->n = 0;
+    rse__put32be(ihdr, (uint32_t)img->w);
+    rse__put32be(ihdr + 4, (uint32_t)img->h);
+    ihdr[8] = 8;                           /* bit depth */
+    ihdr[9] = img->c == 3 ? 2 : 0;         /* colour type: RGB or gray */
+    ihdr[10] = ihdr[11] = ihdr[12] = 0;    /* deflate, adaptive filters, no interlace */
+    st = rse__sink(write, ctx, sig, 8);
+    if (st == RSE_STATUS_OK) st = rse__png_chunk(pw, "IHDR", ihdr, 13, 0, 0, 0, 0);
+    for (y = 0; y < img->h && st == RSE_STATUS_OK; y++) {
+        unsigned char *o = row;
+        *o++ = 0;                          /* filter type 0: the row as is */
+        for (x = 0; x < img->w; x++) {
+            size_t p = (size_t)y * (size_t)img->w + (size_t)x;
+            for (k = 0; k < img->c; k++) *o++ = (unsigned char)rse__quant(img->data[(size_t)k * plane + p], 255);
+        }
+        st = rse__png_put(pw, row, rowbytes);
+    }
+    if (st == RSE_STATUS_OK) st = rse__png_flush(pw, 1);
+    if (st == RSE_STATUS_OK) st = rse__png_chunk(pw, "IEND", 0, 0, 0, 0, 0, 0);
+    RSE_FREE(row);
+    RSE_FREE(pw);
+    return st;
+}
+
+RSEDEF rse_status rse_image_save_mem(const rse_image *img, rse_format fmt, int bits, rse_write_fn write, void *ctx) {
+    rse_status st;
+    if ((st = rse__check_image(img)) != RSE_STATUS_OK) return st;
+    if (!write) return rse__fail(RSE_STATUS_BAD_ARG, "no write callback");
+    if (bits != 8 && bits != 16) return rse__fail(RSE_STATUS_BAD_ARG, "bits must be 8 or 16, got %d", bits);
+    if (bits == 16 && fmt != RSE_FORMAT_PPM && fmt != RSE_FORMAT_PGM)
+        return rse__fail(RSE_STATUS_BAD_ARG, "16-bit output needs PPM or PGM");
+    switch (fmt) {
+    case RSE_FORMAT_PPM: return rse__pnm_save(img, 0, bits, write, ctx);
+    case RSE_FORMAT_PGM: return rse__pnm_save(img, 1, bits, write, ctx);
+    case RSE_FORMAT_BMP: return rse__bmp_save(img, write, ctx);
+    case RSE_FORMAT_PNG: return rse__png_save(img, write, ctx);
+    default: return rse__fail(RSE_STATUS_BAD_ARG, "unknown output format %d", (int)fmt);
+    }
+}
+
+RSEDEF rse_format rse_format_from_path(const char *path) {
+    static const struct { const char *ext; rse_format fmt; } tab[] = {
+        { "ppm", RSE_FORMAT_PPM }, { "pgm", RSE_FORMAT_PGM },
+        { "bmp", RSE_FORMAT_BMP }, { "png", RSE_FORMAT_PNG }
+    };
+    const char *dot = 0, *p;
+    size_t i;
+    if (!path) return RSE_FORMAT_UNKNOWN;
+    for (p = path; *p; p++) {
+        if (*p == '.') dot = p;
+        else if (*p == '/' || *p == '\\') dot = 0; /* a dot in a directory name */
+    }
+    if (!dot) return RSE_FORMAT_UNKNOWN;
+    for (i = 0; i < sizeof tab / sizeof tab[0]; i++) {
+        const char *a = dot + 1, *b = tab[i].ext;
+        while (*a && *b && (*a | 0x20) == *b) { a++; b++; }
+        if (!*a && !*b) return tab[i].fmt;
+    }
+    return RSE_FORMAT_UNKNOWN;
+}
 
 /* ===========================================================================
    File layer (absent under RSE_NO_STDIO)
+   Two generic helpers, also used by checkpoints: read a whole file into
+   memory (with a size cap), and write a file atomically through a callback
+   that receives an rse_write_fn sink. Errors always name the path.
    ========================================================================= */
+#ifndef RSE_NO_STDIO
+#include <stdio.h>
+#include <errno.h>
+#include <sys/stat.h>
+#ifdef _WIN32
+#include <process.h>
+#define rse__getpid() ((long)_getpid())
+#else
+#include <unistd.h>
+#define rse__getpid() ((long)getpid())
+#endif
+
+/* Largest file rse__read_file accepts: a 16-bit PPM at RSE_MAX_PIXELS is
+   1.5 GiB, a CLIP checkpoint well under 1 GiB. */
+#ifndef RSE_MAX_FILE_BYTES
+#define RSE_MAX_FILE_BYTES ((size_t)1 << 31)
+#endif
+
+/* Reads all of path into *buf (RSE_MALLOC'd, owned by the caller, never NULL
+   on success, even for an empty file) and its size into *len. Reads in
+   growing pieces rather than trusting fseek/ftell, so pipes work too. */
+RSE__FN rse_status rse__read_file(const char *path, unsigned char **buf, size_t *len) {
+    struct stat sb;
+    FILE *f;
+    unsigned char *b = 0;
+    size_t cap = 0, n = 0;
+    *buf = 0; *len = 0;
+    if (!path) return rse__fail(RSE_STATUS_BAD_ARG, "no file name");
+    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+        return rse__fail(RSE_STATUS_IO, "%s: is a directory", path);
+    f = fopen(path, "rb");
+    if (!f) return rse__fail(RSE_STATUS_IO, "%s: cannot open: %s", path, strerror(errno));
+    for (;;) {
+        size_t got;
+        if (n == cap) {
+            size_t ncap = cap ? cap * 2 : (size_t)1 << 16;
+            unsigned char *nb;
+            if (cap >= RSE_MAX_FILE_BYTES) {
+                /* Full at the cap: one more byte means the file is too big. */
+                int ch = fgetc(f);
+                if (ch == EOF && !ferror(f)) break;
+                RSE_FREE(b); fclose(f);
+                if (ch == EOF) return rse__fail(RSE_STATUS_IO, "%s: read error: %s", path, strerror(errno));
+                return rse__fail(RSE_STATUS_LIMIT, "%s: file larger than %zu bytes", path, (size_t)RSE_MAX_FILE_BYTES);
+            }
+            if (ncap > RSE_MAX_FILE_BYTES) ncap = RSE_MAX_FILE_BYTES;
+            nb = (unsigned char *)RSE_REALLOC(b, ncap);
+            if (!nb) {
+                RSE_FREE(b); fclose(f);
+                return rse__fail(RSE_STATUS_NOMEM, "%s: out of memory reading %zu bytes", path, ncap);
+            }
+            b = nb; cap = ncap;
+        }
+        got = fread(b + n, 1, cap - n, f);
+        n += got;
+        if (got == 0 || n < cap) {
+            if (ferror(f)) {
+                int e = errno;
+                RSE_FREE(b); fclose(f);
+                return rse__fail(RSE_STATUS_IO, "%s: read error: %s", path, strerror(e));
+            }
+            if (feof(f)) break;
+        }
+    }
+    fclose(f);
+    *buf = b;
+    *len = n;
+    return RSE_STATUS_OK;
+}
+
+/* The function that produces a file's bytes: it writes them to write(wctx,..)
+   and returns a status (with a message) if it fails. */
+typedef rse_status (*rse__emit_fn)(void *ctx, rse_write_fn write, void *wctx);
+
+typedef struct { FILE *f; int err; } rse__file_sink;
+
+static int rse__file_write(void *ctx, const void *data, size_t n) {
+    rse__file_sink *s = (rse__file_sink *)ctx;
+    if (fwrite(data, 1, n, s->f) != n) { s->err = errno ? errno : EIO; return 1; }
+    return 0;
+}
+
+/* Writes path atomically: the bytes go to "path.tmp.<pid>", which is closed
+   (checking for a late write error) and renamed over path. On any failure the
+   temporary file is removed and path is untouched. */
+RSE__FN rse_status rse__write_file_atomic(const char *path, rse__emit_fn emit, void *ctx) {
+    rse__file_sink s;
+    rse_status st;
+    char *tmp;
+    size_t n;
+    if (!path || !*path) return rse__fail(RSE_STATUS_BAD_ARG, "no output file name");
+    n = strlen(path) + 32;
+    tmp = (char *)RSE_MALLOC(n);
+    if (!tmp) return rse__fail(RSE_STATUS_NOMEM, "%s: out of memory", path);
+    rse__fmt(tmp, n, "%s.tmp.%ld", path, rse__getpid());
+    s.err = 0;
+    errno = 0;
+    s.f = fopen(tmp, "wb");
+    if (!s.f) {
+        st = rse__fail(RSE_STATUS_IO, "%s: cannot create %s: %s", path, tmp, strerror(errno));
+        RSE_FREE(tmp);
+        return st;
+    }
+    st = emit(ctx, rse__file_write, &s);
+    if (st != RSE_STATUS_OK) {
+        if (s.err) st = rse__fail(RSE_STATUS_IO, "%s: write failed: %s", path, strerror(s.err));
+        else st = rse__fail_prefix(st, path);
+        fclose(s.f);
+        remove(tmp);
+    } else if (fclose(s.f) != 0) {
+        /* Buffered data is written at close: a full disk shows up here. */
+        st = rse__fail(RSE_STATUS_IO, "%s: write failed: %s", path, strerror(errno));
+        remove(tmp);
+    } else if (rename(tmp, path) != 0) {
+        st = rse__fail(RSE_STATUS_IO, "%s: cannot rename %s over it: %s", path, tmp, strerror(errno));
+        remove(tmp);
+    }
+    RSE_FREE(tmp);
+    return st;
+}
+
+RSEDEF rse_status rse_image_load(const char *path, rse_image *out) {
+    unsigned char *buf;
+    size_t len;
+    rse_status st;
+    if (out) { out->w = out->h = out->c = 0; out->data = 0; }
+    if ((st = rse__read_file(path, &buf, &len)) != RSE_STATUS_OK) return st;
+    st = rse_image_load_mem(buf, len, out);
+    RSE_FREE(buf);
+    return st == RSE_STATUS_OK ? st : rse__fail_prefix(st, path);
+}
+
+typedef struct { const rse_image *img; rse_format fmt; int bits; } rse__img_emit;
+
+static rse_status rse__image_emit(void *ctx, rse_write_fn write, void *wctx) {
+    rse__img_emit *e = (rse__img_emit *)ctx;
+    return rse_image_save_mem(e->img, e->fmt, e->bits, write, wctx);
+}
+
+RSEDEF rse_status rse_image_save_bits(const char *path, const rse_image *img, int bits) {
+    rse__img_emit e;
+    rse_status st;
+    e.img = img; e.bits = bits;
+    e.fmt = rse_format_from_path(path);
+    if (e.fmt == RSE_FORMAT_UNKNOWN)
+        return rse__fail(RSE_STATUS_BAD_ARG, "%s: unknown image format (use .ppm, .pgm, .bmp or .png)",
+                         path ? path : "(null)");
+    /* Check the arguments before creating any file. */
+    if ((st = rse__check_image(img)) != RSE_STATUS_OK) return rse__fail_prefix(st, path);
+    if (bits != 8 && !(bits == 16 && (e.fmt == RSE_FORMAT_PPM || e.fmt == RSE_FORMAT_PGM)))
+        return rse__fail(RSE_STATUS_BAD_ARG, "%s: %d-bit output not supported for this format", path, bits);
+    return rse__write_file_atomic(path, rse__image_emit, &e);
+}
+
+RSEDEF rse_status rse_image_save(const char *path, const rse_image *img) {
+    return rse_image_save_bits(path, img, 8);
+}
+#endif /* RSE_NO_STDIO */
 
 /* ===========================================================================
    Command line
+   `rsedit COMMAND [ARGS]`. Each command is one row of rse__cmds: its name, a
+   one-line summary for `rsedit --help`, the full text for
+   `rsedit COMMAND --help`, and the function, which gets argv with argv[0] =
+   the command name. Exit status: 0 success, 1 the work failed (one line on
+   stderr: "rsedit: <file>: <problem>"), 2 the command line is wrong.
    ========================================================================= */
+#ifndef RSE_NO_STDIO
+
+enum { RSE__EXIT_OK = 0, RSE__EXIT_FAIL = 1, RSE__EXIT_USAGE = 2 };
+
+typedef int (*rse__cmd_fn)(int argc, char **argv);
+typedef struct rse__cmd {
+    const char *name;
+    const char *summary; /* one line, for the command list */
+    const char *help;    /* usage line(s) and description */
+    rse__cmd_fn fn;
+} rse__cmd;
+
+/* Reports the library's last error and gives the failure exit status. */
+RSE__FN int rse__cli_fail(void) {
+    fprintf(stderr, "rsedit: %s\n", rse_last_error());
+    return RSE__EXIT_FAIL;
+}
+
+/* Reports a command-line mistake in one line and gives the usage status. */
+RSE__FN int rse__cli_usage(const char *cmd, const char *fmt, ...) {
+    char msg[RSE__ERRLEN];
+    va_list ap;
+    va_start(ap, fmt);
+    rse__vfmt(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "rsedit %s: %s (see 'rsedit %s --help')\n", cmd, msg, cmd);
+    return RSE__EXIT_USAGE;
+}
+
+/* Matches option `name` at argv[*i] as "--name VALUE" or "--name=VALUE".
+   Returns 1 and sets *val (advancing *i past a separate value), 0 if argv[*i]
+   is another option, -1 if the value is missing. */
+RSE__FN int rse__cli_opt(int argc, char **argv, int *i, const char *name, const char **val) {
+    size_t n = strlen(name);
+    const char *a = argv[*i];
+    if (strncmp(a, name, n) != 0) return 0;
+    if (a[n] == '=') { *val = a + n + 1; return 1; }
+    if (a[n] != 0) return 0;
+    if (*i + 1 >= argc) return -1;
+    *val = argv[++*i];
+    return 1;
+}
+
+/* Parses a whole decimal int in [lo, hi]; 0 on anything else. */
+RSE__FN int rse__cli_int(const char *s, long lo, long hi, int *out) {
+    char *end;
+    long v;
+    if (!s || !*s) return 0;
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (*end || errno || v < lo || v > hi) return 0;
+    *out = (int)v;
+    return 1;
+}
+
+/* ---- commands ----------------------------------------------------------- */
+
+static int rse__cmd_version(int argc, char **argv) {
+    if (argc > 1) return rse__cli_usage(argv[0], "unexpected argument '%s'", argv[1]);
+    printf("rsedit %s\n", RSE_VERSION);
+    return RSE__EXIT_OK;
+}
+
+static int rse__cmd_convert(int argc, char **argv) {
+    const char *pos[2] = { 0, 0 }, *val;
+    int npos = 0, bits = 8, i, r;
+    rse_format fmt;
+    rse_image img;
+    for (i = 1; i < argc; i++) {
+        if ((r = rse__cli_opt(argc, argv, &i, "--bits", &val)) != 0) {
+            if (r < 0) return rse__cli_usage(argv[0], "--bits needs a value (8 or 16)");
+            if (!rse__cli_int(val, 8, 16, &bits) || (bits != 8 && bits != 16))
+                return rse__cli_usage(argv[0], "--bits must be 8 or 16, got '%s'", val);
+        } else if (argv[i][0] == '-' && argv[i][1] != 0) {
+            return rse__cli_usage(argv[0], "unknown option '%s'", argv[i]);
+        } else if (npos < 2) {
+            pos[npos++] = argv[i];
+        } else {
+            return rse__cli_usage(argv[0], "unexpected argument '%s'", argv[i]);
+        }
+    }
+    if (npos < 2) return rse__cli_usage(argv[0], "expected IN and OUT");
+    fmt = rse_format_from_path(pos[1]);
+    if (fmt == RSE_FORMAT_UNKNOWN)
+        return rse__cli_usage(argv[0], "cannot tell the format of '%s' (use .ppm, .pgm, .bmp or .png)", pos[1]);
+    if (bits == 16 && fmt != RSE_FORMAT_PPM && fmt != RSE_FORMAT_PGM)
+        return rse__cli_usage(argv[0], "--bits 16 needs a .ppm or .pgm output");
+    if (rse_image_load(pos[0], &img) != RSE_STATUS_OK) return rse__cli_fail();
+    /* A gray image stays gray where the format has gray (PGM, PNG) and is
+       expanded to RGB by the writers for PPM and BMP; a colour image written
+       as PGM becomes the mean of its channels. */
+    if (rse_image_save_bits(pos[1], &img, bits) != RSE_STATUS_OK) {
+        rse_image_free(&img);
+        return rse__cli_fail();
+    }
+    rse_image_free(&img);
+    return RSE__EXIT_OK;
+}
+
+/* The command table: a new command is one row here. */
+static const rse__cmd rse__cmds[] = {
+    { "convert", "convert an image between PPM, PGM, BMP and PNG",
+      "usage: rsedit convert IN OUT [--bits 8|16]\n"
+      "\n"
+      "Reads IN (PPM P3/P6, PGM P2/P5 with any maxval up to 65535, or an\n"
+      "uncompressed BMP) and writes OUT in the format named by its extension:\n"
+      ".ppm, .pgm, .bmp (24-bit) or .png (8-bit, uncompressed). Gray input stays\n"
+      "gray in PGM and PNG and is expanded to RGB in PPM and BMP; colour written\n"
+      "as PGM becomes the mean of R, G and B. OUT is written to a temporary file\n"
+      "and renamed, so it is never left half-written.\n"
+      "\n"
+      "  --bits 8|16   sample depth of PPM/PGM output (default 8)\n",
+      rse__cmd_convert },
+    { "version", "print the version",
+      "usage: rsedit version\n\nPrints \"rsedit VERSION\".\n",
+      rse__cmd_version },
+};
+#define RSE__NCMDS ((int)(sizeof rse__cmds / sizeof rse__cmds[0]))
+
+static void rse__cli_help(FILE *f) {
+    int i;
+    fprintf(f, "rsedit %s - text-guided editing of a single remote-sensing image\n\n"
+               "usage: rsedit COMMAND [ARGS...]\n"
+               "       rsedit COMMAND --help     details of one command\n\n"
+               "commands:\n", RSE_VERSION);
+    for (i = 0; i < RSE__NCMDS; i++) fprintf(f, "  %-10s %s\n", rse__cmds[i].name, rse__cmds[i].summary);
+}
+
+static int rse__is_help(const char *a) {
+    return strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0;
+}
+
+RSEDEF int rse_cli_main(int argc, char **argv) {
+    const rse__cmd *cmd = 0;
+    const char *name;
+    int i, want_help = 0;
+    if (argc < 2) { rse__cli_help(stderr); return RSE__EXIT_USAGE; }
+    name = argv[1];
+    if (rse__is_help(name) || strcmp(name, "help") == 0) {
+        if (argc < 3) { rse__cli_help(stdout); return RSE__EXIT_OK; }
+        name = argv[2];                 /* "rsedit help convert" */
+        want_help = 1;
+    } else if (strcmp(name, "--version") == 0) {
+        name = "version";
+    }
+    for (i = 0; i < RSE__NCMDS; i++)
+        if (strcmp(rse__cmds[i].name, name) == 0) cmd = &rse__cmds[i];
+    if (!cmd) {
+        fprintf(stderr, "rsedit: unknown command '%s' (run 'rsedit --help' for the list)\n", name);
+        return RSE__EXIT_USAGE;
+    }
+    for (i = 2; i < argc; i++)
+        if (rse__is_help(argv[i])) want_help = 1;
+    if (want_help) { fputs(cmd->help, stdout); return RSE__EXIT_OK; }
+    return cmd->fn(argc - 1, argv + 1);
+}
+
+#else  /* RSE_NO_STDIO: there is no command line without stdio */
+RSEDEF int rse_cli_main(int argc, char **argv) {
+    (void)argc; (void)argv;
+    return 1;
+}
+#endif /* RSE_NO_STDIO */
+
+#ifndef RSE_NO_MAIN
+int main(int argc, char **argv) { return rse_cli_main(argc, argv); }
+#endif

@@ -721,10 +721,680 @@ RSE__FN float rse__sched_gamma(const rse_sched *sc, int s, int t, int sampling) 
    Network
    ========================================================================= */
 
+/* The denoiser (the reference's SinDDMNet, sinddm.md section 2): fully
+   convolutional, no normalisation, no down- or upsampling, no attention.
+   It predicts the noise eps of x_t, conditioned on the timestep t and the
+   scale s through one 32-wide vector that every block turns into a
+   per-channel bias:
+
+     emb   (B,64)  = [sin(t f), cos(t f), sin(s f), cos(s f)],  f_k = 10000^(-k/15)
+     cond  (B,32)  = Linear(128->32)(GELU(Linear(64->128)(emb)))
+     block(x; din -> dout):
+         c  = time_reshape(Linear(32->32)(GELU(cond)))          (B,din,1,1)
+         h  = dwconv5x5(x) + c                                   (B,din,H,W)
+         h  = conv3x3(GELU(conv3x3(h)))                          (B,dout,H,W)
+         out = h + (din != dout ? conv1x1(x) : x)
+     net   = conv1x1(block4(block3(block2(block1(x)))))   3 -> dim/2 -> dim
+                                                           -> dim -> dim/2 -> 3
+   Every weight lives in one float array, in the order of the reference's
+   state dict, so Adam, the EMA and the checkpoints are flat loops over it
+   and importing a reference checkpoint is a name-by-name copy. */
+
+#define RSE_SD_TIME_DIM 32      /* width of each sinusoidal embedding and of cond */
+#define RSE_SD_MAX_PARAMS 64
+#define RSE_SD_MAX_DIM 4096     /* a sanity cap for dims read from files */
+
+typedef struct rse_sd_param {
+    char name[40];   /* state-dict key without the "denoise_fn." prefix */
+    int nd, shape[4];
+    size_t off, n;   /* position in the flat weight array */
+    size_t fan_in;   /* PyTorch's fan-in for the default initialisation */
+} rse_sd_param;
+
+typedef struct rse_sd_block {
+    int din, dout;
+    rse_tensor mlp_w, mlp_b;   /* (32,32), (32)                      */
+    rse_tensor tr_w, tr_b;     /* time_reshape: (din,32) view of a   */
+                               /* (din,32,1,1) conv, (din)           */
+    rse_tensor dw_w, dw_b;     /* (din,1,5,5), (din)                 */
+    rse_tensor c1_w, c1_b;     /* (dout,din,3,3), (dout)             */
+    rse_tensor c2_w, c2_b;     /* (dout,dout,3,3), (dout)            */
+    rse_tensor res_w, res_b;   /* (dout,din,1,1), (dout) if din != dout */
+} rse_sd_block;
+
+typedef struct rse_sd_net {
+    int dim, half;             /* dim (default 160) and dim/2        */
+    int nparams;
+    rse_sd_param p[RSE_SD_MAX_PARAMS];
+    size_t total;              /* number of floats in all weights    */
+    rse_tensor tm0_w, tm0_b;   /* time_mlp.0: (128,64), (128)        */
+    rse_tensor tm2_w, tm2_b;   /* time_mlp.2: (32,128), (32)         */
+    rse_sd_block blk[4];
+    rse_tensor fin_w, fin_b;   /* final_conv.0: (3,half,1,1), (3)    */
+} rse_sd_net;
+
+static void rse__sd_add_param(rse_sd_net *net, const char *name, int nd, int d0, int d1, int d2, int d3,
+                              size_t fan_in) {
+    rse_sd_param *p = &net->p[net->nparams++];
+    int i;
+    rse__fmt(p->name, sizeof p->name, "%s", name);
+    p->nd = nd;
+    p->shape[0] = d0; p->shape[1] = d1; p->shape[2] = d2; p->shape[3] = d3;
+    p->n = 1;
+    for (i = 0; i < nd; i++) p->n *= (size_t)p->shape[i];
+    p->off = net->total;
+    p->fan_in = fan_in;
+    net->total += p->n;
+}
+
+/* Fills the parameter table for a given dim: names, shapes, offsets. The
+   order is the reference's module registration order. dim must be even and
+   at most RSE_SD_MAX_DIM, so every count below fits comfortably. */
+RSE__FN rse_status rse__sd_net_layout(rse_sd_net *net, int dim) {
+    static const char *names[4] = { "l1", "l2", "l3", "l4" };
+    const int T = RSE_SD_TIME_DIM;
+    int b, din[4], dout[4];
+    char nm[40];
+    if (dim < 2 || dim > RSE_SD_MAX_DIM || dim % 2)
+        return rse__fail(RSE_STATUS_BAD_ARG, "denoiser dim must be even and in 2..%d, got %d", RSE_SD_MAX_DIM, dim);
+    memset(net, 0, sizeof *net);
+    net->dim = dim;
+    net->half = dim / 2;
+    din[0] = 3;         dout[0] = net->half;
+    din[1] = net->half; dout[1] = dim;
+    din[2] = dim;       dout[2] = dim;
+    din[3] = dim;       dout[3] = net->half;
+    rse__sd_add_param(net, "time_mlp.0.weight", 2, 4 * T, 2 * T, 0, 0, 2 * T);
+    rse__sd_add_param(net, "time_mlp.0.bias", 1, 4 * T, 0, 0, 0, 2 * T);
+    rse__sd_add_param(net, "time_mlp.2.weight", 2, T, 4 * T, 0, 0, 4 * T);
+    rse__sd_add_param(net, "time_mlp.2.bias", 1, T, 0, 0, 0, 4 * T);
+    for (b = 0; b < 4; b++) {
+        int i = din[b], o = dout[b];
+        net->blk[b].din = i;
+        net->blk[b].dout = o;
+#define RSE__P(suffix, nd, d0, d1, d2, d3, fan) \
+        rse__fmt(nm, sizeof nm, "%s.%s", names[b], suffix); \
+        rse__sd_add_param(net, nm, nd, d0, d1, d2, d3, fan)
+        RSE__P("mlp.1.weight", 2, T, T, 0, 0, T);
+        RSE__P("mlp.1.bias", 1, T, 0, 0, 0, T);
+        RSE__P("time_reshape.weight", 4, i, T, 1, 1, T);
+        RSE__P("time_reshape.bias", 1, i, 0, 0, 0, T);
+        RSE__P("ds_conv.weight", 4, i, 1, 5, 5, 25);
+        RSE__P("ds_conv.bias", 1, i, 0, 0, 0, 25);
+        RSE__P("net.0.weight", 4, o, i, 3, 3, (size_t)i * 9);
+        RSE__P("net.0.bias", 1, o, 0, 0, 0, (size_t)i * 9);
+        RSE__P("net.2.weight", 4, o, o, 3, 3, (size_t)o * 9);
+        RSE__P("net.2.bias", 1, o, 0, 0, 0, (size_t)o * 9);
+        if (i != o) {
+            RSE__P("res_conv.weight", 4, o, i, 1, 1, (size_t)i);
+            RSE__P("res_conv.bias", 1, o, 0, 0, 0, (size_t)i);
+        }
+#undef RSE__P
+    }
+    rse__sd_add_param(net, "final_conv.0.weight", 4, 3, net->half, 1, 1, (size_t)net->half);
+    rse__sd_add_param(net, "final_conv.0.bias", 1, 3, 0, 0, 0, (size_t)net->half);
+    return RSE_STATUS_OK;
+}
+
+/* Points the net's tensors into a flat weight array w (and gradient array g,
+   or NULL for inference: then no weight gradient is ever computed). */
+RSE__FN void rse__sd_net_bind(rse_sd_net *net, float *w, float *g) {
+    rse_tensor *slots[RSE_SD_MAX_PARAMS];
+    int k = 0, b, i;
+    slots[k++] = &net->tm0_w; slots[k++] = &net->tm0_b;
+    slots[k++] = &net->tm2_w; slots[k++] = &net->tm2_b;
+    for (b = 0; b < 4; b++) {
+        rse_sd_block *B = &net->blk[b];
+        slots[k++] = &B->mlp_w; slots[k++] = &B->mlp_b;
+        slots[k++] = &B->tr_w; slots[k++] = &B->tr_b;
+        slots[k++] = &B->dw_w; slots[k++] = &B->dw_b;
+        slots[k++] = &B->c1_w; slots[k++] = &B->c1_b;
+        slots[k++] = &B->c2_w; slots[k++] = &B->c2_b;
+        if (B->din != B->dout) { slots[k++] = &B->res_w; slots[k++] = &B->res_b; }
+    }
+    slots[k++] = &net->fin_w; slots[k++] = &net->fin_b;
+    RSE_ASSERT(k == net->nparams);
+    for (i = 0; i < k; i++) {
+        const rse_sd_param *p = &net->p[i];
+        rse__tensor_view(slots[i], w + p->off, p->nd, p->shape);
+        slots[i]->grad = g ? g + p->off : 0;
+        slots[i]->requires_grad = g != 0;
+    }
+    /* time_reshape is a 1x1 conv on a 1x1 map: a linear layer. Same memory,
+       two dimensions. */
+    for (b = 0; b < 4; b++) {
+        rse_tensor *tr = &net->blk[b].tr_w;
+        tr->nd = 2;
+    }
+}
+
+/* PyTorch's default initialisation, from our RNG: weights and biases of
+   Linear and Conv2d ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in)) (kaiming_uniform
+   with a = sqrt(5) reduces to exactly that bound). */
+RSE__FN void rse__sd_net_init(const rse_sd_net *net, float *w, rse_rng *rng) {
+    int i;
+    size_t j;
+    for (i = 0; i < net->nparams; i++) {
+        const rse_sd_param *p = &net->p[i];
+        float bound = 1.0f / sqrtf((float)p->fan_in);
+        for (j = 0; j < p->n; j++) w[p->off + j] = (2.0f * rse__rng_uniform(rng) - 1.0f) * bound;
+    }
+}
+
+/* The sinusoidal embedding of the reference (SinusoidalPosEmb(32)), in its
+   float32 arithmetic: f_k = exp(k * -(ln(10000)/15)), then sin and cos of
+   x * f_k. x is the raw integer timestep or scale index. out has 32 floats. */
+static void rse__sd_sinusoid(float *out, float x) {
+    const float c = (float)(-9.210340371976184 / 15.0); /* -ln(10000)/(16-1) */
+    int k;
+    for (k = 0; k < 16; k++) {
+        float a = x * expf((float)k * c);
+        out[k] = sinf(a);
+        out[16 + k] = cosf(a);
+    }
+}
+
+/* One block: x (B,din,H,W), cond (B,32) -> (B,dout,H,W). */
+static rse_tensor *rse__sd_block_forward(rse_tape *t, const rse_sd_block *b, rse_tensor *x, rse_tensor *cond) {
+    rse_tensor *c, *h, *skip;
+    int sh[4];
+    if (!x || !cond) return 0;
+    c = rse__linear(t, rse__gelu(t, cond), (rse_tensor *)&b->mlp_w, (rse_tensor *)&b->mlp_b);
+    c = rse__linear(t, c, (rse_tensor *)&b->tr_w, (rse_tensor *)&b->tr_b);   /* (B,din) */
+    sh[0] = x->shape[0]; sh[1] = b->din; sh[2] = 1; sh[3] = 1;
+    c = rse__reshape(t, c, 4, sh);                                           /* (B,din,1,1) */
+    h = rse__conv2d(t, x, (rse_tensor *)&b->dw_w, (rse_tensor *)&b->dw_b, 1, 2, b->din);
+    h = rse__add(t, h, c);
+    h = rse__conv2d(t, h, (rse_tensor *)&b->c1_w, (rse_tensor *)&b->c1_b, 1, 1, 1);
+    h = rse__gelu(t, h);
+    h = rse__conv2d(t, h, (rse_tensor *)&b->c2_w, (rse_tensor *)&b->c2_b, 1, 1, 1);
+    skip = b->din != b->dout ? rse__conv2d(t, x, (rse_tensor *)&b->res_w, (rse_tensor *)&b->res_b, 1, 0, 1) : x;
+    return rse__add(t, h, skip);
+}
+
+/* eps_hat = net(x, t, s): x (B,3,H,W), ts[B] timesteps, one scale index s
+   for the whole batch. Returns (B,3,H,W), or NULL with the tape's status. */
+RSE__FN rse_tensor *rse__sd_forward(rse_tape *t, const rse_sd_net *net, rse_tensor *x, const int *ts, int s) {
+    rse_tensor *emb, *cond, *h;
+    int B, i;
+    if (!x || t->status != RSE_STATUS_OK) return 0;
+    if (x->nd != 4 || x->shape[1] != 3) return rse__shape_fail(t, "denoiser", "input must be (B,3,H,W)");
+    B = x->shape[0];
+    emb = rse__new4(t, 2, B, 2 * RSE_SD_TIME_DIM, 0, 0);
+    if (!emb) return 0;
+    for (i = 0; i < B; i++) {
+        rse__sd_sinusoid(emb->data + (size_t)i * 64, (float)ts[i]);
+        rse__sd_sinusoid(emb->data + (size_t)i * 64 + 32, (float)s);
+    }
+    cond = rse__linear(t, emb, (rse_tensor *)&net->tm0_w, (rse_tensor *)&net->tm0_b);
+    cond = rse__linear(t, rse__gelu(t, cond), (rse_tensor *)&net->tm2_w, (rse_tensor *)&net->tm2_b);
+    h = x;
+    for (i = 0; i < 4; i++) h = rse__sd_block_forward(t, &net->blk[i], h, cond);
+    return rse__conv2d(t, h, (rse_tensor *)&net->fin_w, (rse_tensor *)&net->fin_b, 1, 0, 1);
+}
+
 /* ===========================================================================
    Training
    ========================================================================= */
 
+/* A model: the denoiser's weights and their EMA, Adam's moments, the
+   training position (step, RNG), and the pyramid it was trained on (sizes,
+   rescale losses, the 8-bit images), so that sampling and editing need
+   nothing else. One allocation holds the five weight-sized arrays. */
+
+#define RSE_SD_T 100             /* diffusion steps at every scale */
+#define RSE_SD_REF_STEPS 120001  /* the reference's step count, for scaling */
+
+struct rse_sinddm {
+    rse_train_params opt;       /* what it was (is being) trained with  */
+    rse_sd_net net;             /* views on w, gradients into g         */
+    rse_sd_net ema_net;         /* views on ema, no gradients           */
+    float *w, *g, *m, *v, *ema; /* net.total floats each                */
+    rse_pyramid pyr;
+    rse_sched sched;
+    float *x[RSE_PYR_MAX_SCALES];     /* scale s in [-1,1], (3,h,w)      */
+    float *xb[RSE_PYR_MAX_SCALES];    /* its blurry version (s >= 1)     */
+    float *fmem;
+    long step;                  /* optimiser steps taken                */
+    rse_rng rng;                /* the training stream                  */
+    double last_loss;
+    rse_arena arena, scratch;   /* per-step memory: reset, never freed  */
+};
+
+/* ---- presets ---------------------------------------------------------------
+   "paper" is the reference's training; "cpu" is what a 2-core machine can do
+   in minutes; "tiny" is for tests and the demo. */
+
+RSEDEF rse_status rse_train_params_init(rse_train_params *p, const char *preset) {
+    memset(p, 0, sizeof *p);
+    p->lr = 1e-3f;
+    p->seed = 0;
+    p->save_every = 0;
+    if (!preset || !strcmp(preset, "cpu")) {
+        p->dim = 64; p->batch = 8; p->micro_batch = 8; p->crop = 64; p->steps = 3000;
+    } else if (!strcmp(preset, "paper")) {
+        /* the reference: dim 160, batch 32, 120,001 steps; micro-batches of
+           2 keep the activations near 0.75 GB at 223x223 */
+        p->dim = 160; p->batch = 32; p->micro_batch = 2; p->crop = 0; p->steps = RSE_SD_REF_STEPS;
+    } else if (!strcmp(preset, "tiny")) {
+        p->dim = 16; p->batch = 2; p->micro_batch = 2; p->crop = 32; p->steps = 200;
+    } else {
+        return rse__fail(RSE_STATUS_BAD_ARG, "unknown preset '%s' (use cpu, paper or tiny)", preset);
+    }
+    return RSE_STATUS_OK;
+}
+
+static rse_status rse__sd_check_params(const rse_train_params *p) {
+    if (p->dim < 2 || p->dim > RSE_SD_MAX_DIM || p->dim % 2)
+        return rse__fail(RSE_STATUS_BAD_ARG, "--dim must be even and in 2..%d, got %d", RSE_SD_MAX_DIM, p->dim);
+    if (p->batch < 1 || p->batch > 4096) return rse__fail(RSE_STATUS_BAD_ARG, "--batch must be in 1..4096, got %d", p->batch);
+    if (p->micro_batch < 0 || p->micro_batch > p->batch)
+        return rse__fail(RSE_STATUS_BAD_ARG, "micro-batch must be in 0..batch, got %d", p->micro_batch);
+    if (p->crop < 0 || (p->crop > 0 && p->crop < 8)) return rse__fail(RSE_STATUS_BAD_ARG, "--crop must be 0 or >= 8, got %d", p->crop);
+    if (p->steps < 1 || p->steps > 100000000L) return rse__fail(RSE_STATUS_BAD_ARG, "--steps must be in 1..1e8, got %ld", p->steps);
+    if (!(p->lr > 0 && p->lr < 1)) return rse__fail(RSE_STATUS_BAD_ARG, "learning rate must be in (0,1), got %g", (double)p->lr);
+    return RSE_STATUS_OK;
+}
+
+/* Allocates the weight arrays and binds the two nets. */
+static rse_status rse__sd_alloc_weights(rse_sinddm *m, int dim) {
+    size_t n, bytes;
+    rse_status st = rse__sd_net_layout(&m->net, dim);
+    if (st != RSE_STATUS_OK) return st;
+    m->ema_net = m->net;
+    n = m->net.total;
+    if (!rse__mul_ok(n, 5 * sizeof(float), &bytes)) return rse__fail(RSE_STATUS_LIMIT, "model too large");
+    m->w = (float *)RSE_MALLOC(bytes);
+    if (!m->w) return rse__fail(RSE_STATUS_NOMEM, "out of memory for a dim %d model (%zu bytes)", dim, bytes);
+    memset(m->w, 0, bytes);
+    m->g = m->w + n; m->m = m->g + n; m->v = m->m + n; m->ema = m->v + n;
+    rse__sd_net_bind(&m->net, m->w, m->g);
+    rse__sd_net_bind(&m->ema_net, m->ema, 0);
+    return RSE_STATUS_OK;
+}
+
+/* Float copies of the pyramid in [-1,1]: (u8/255)*2-1 in float32, what the
+   reference's ToTensor() then *2-1 gives. */
+static rse_status rse__sd_float_data(rse_sinddm *m) {
+    size_t total = 0, off = 0, i, plane;
+    int s;
+    for (s = 0; s < m->pyr.n; s++) total += 3 * (size_t)m->pyr.w[s] * m->pyr.h[s] * (s ? 2 : 1);
+    m->fmem = (float *)RSE_MALLOC(total * sizeof(float));
+    if (!m->fmem) return rse__fail(RSE_STATUS_NOMEM, "out of memory for the training pyramid");
+    for (s = 0; s < m->pyr.n; s++) {
+        plane = 3 * (size_t)m->pyr.w[s] * m->pyr.h[s];
+        m->x[s] = m->fmem + off; off += plane;
+        for (i = 0; i < plane; i++) m->x[s][i] = rse__u8_to_signed_unit(m->pyr.img[s][i]);
+        if (s) {
+            m->xb[s] = m->fmem + off; off += plane;
+            for (i = 0; i < plane; i++) m->xb[s][i] = rse__u8_to_signed_unit(m->pyr.blur[s][i]);
+        }
+    }
+    return RSE_STATUS_OK;
+}
+
+RSEDEF void rse_sinddm_free(rse_sinddm *m) {
+    if (!m) return;
+    RSE_FREE(m->w);
+    RSE_FREE(m->fmem);
+    rse__pyramid_free(&m->pyr);
+    rse__sched_free(&m->sched);
+    rse__arena_free(&m->arena);
+    rse__arena_free(&m->scratch);
+    RSE_FREE(m);
+}
+
+static rse_sinddm *rse__sd_new(void) {
+    rse_sinddm *m = (rse_sinddm *)RSE_MALLOC(sizeof *m);
+    if (!m) { rse__fail(RSE_STATUS_NOMEM, "out of memory"); return 0; }
+    memset(m, 0, sizeof *m);
+    rse__arena_init(&m->arena, 0, 0);
+    rse__arena_init(&m->scratch, 0, 0);
+    return m;
+}
+
+/* A new, untrained model for an image: its pyramid, schedules, and weights
+   from PyTorch's default initialisation drawn from the seed. */
+RSEDEF rse_status rse_sinddm_create(rse_sinddm **out, const rse_image *img, const rse_train_params *p) {
+    rse_sinddm *m;
+    rse_status st;
+    *out = 0;
+    if ((st = rse__sd_check_params(p)) != RSE_STATUS_OK) return st;
+    if (!(m = rse__sd_new())) return RSE_STATUS_NOMEM;
+    m->opt = *p;
+    if (!m->opt.micro_batch) m->opt.micro_batch = m->opt.batch;
+    if ((st = rse__pyramid_build(&m->pyr, img)) != RSE_STATUS_OK ||
+        (st = rse__sched_init(&m->sched, RSE_SD_T, m->pyr.loss, m->pyr.n)) != RSE_STATUS_OK ||
+        (st = rse__sd_float_data(m)) != RSE_STATUS_OK ||
+        (st = rse__sd_alloc_weights(m, p->dim)) != RSE_STATUS_OK) {
+        rse_sinddm_free(m);
+        return st;
+    }
+    rse__rng_seed(&m->rng, p->seed);
+    rse__sd_net_init(&m->net, m->w, &m->rng);
+    memcpy(m->ema, m->w, m->net.total * sizeof(float));
+    *out = m;
+    return RSE_STATUS_OK;
+}
+
+/* ---- training --------------------------------------------------------------
+   The reference's step-decay schedule: the rate halves at 20k, 40k, 70k,
+   80k, 90k and 110k of its 120,001 steps; we put the milestones at the same
+   fractions of our step count. The EMA starts at the same fraction (2000). */
+
+static long rse__sd_scaled(long ref_step, long steps) {
+    return (long)((double)ref_step * (double)steps / (double)RSE_SD_REF_STEPS + 0.5);
+}
+
+RSE__FN float rse__sd_lr_at(const rse_train_params *p, long step) {
+    static const long ms[6] = { 20000, 40000, 70000, 80000, 90000, 110000 };
+    float lr = p->lr;
+    int i;
+    for (i = 0; i < 6; i++)
+        if (step >= rse__sd_scaled(ms[i], p->steps)) lr *= 0.5f;
+    return lr;
+}
+
+/* One optimiser step, as the reference's trainer does it:
+     s ~ U{0..N-1}; t_b ~ U{0..99} per batch element; eps ~ N(0,I)
+     x_mix = s ? gamma_t * blurry + (1 - gamma_t) * x : x
+     x_t   = sqrt(abar_t) x_mix + sqrt(1 - abar_t) eps
+     loss  = mean |eps - net(x_t, t, s)|         (L1 over B*3*H*W)
+   then Adam, then (every 10th step) the EMA, then the learning-rate step.
+   With crop > 0, each batch element is its own random crop of scale s
+   (whole scales when they are smaller): the net's receptive field is 33x33,
+   so crops of 64 px still see the image's local statistics, at a fraction
+   of the cost of the fine scales. Gradients are accumulated over
+   micro-batches so memory is bounded by the micro-batch, not the batch;
+   every random number is drawn in the same order whatever the micro-batch,
+   so it does not change the result beyond float summation order. */
+RSE__FN rse_status rse__sd_train_step(rse_sinddm *m) {
+    const rse_train_params *p = &m->opt;
+    const int B = p->batch, MB = p->micro_batch ? p->micro_batch : p->batch;
+    int s, H, W, ch, cw, b0, i, ts[4096], oy[4096], ox[4096];
+    double loss = 0;
+    rse_status st = RSE_STATUS_OK;
+
+    s = (int)rse__rng_below(&m->rng, (uint32_t)m->pyr.n);
+    H = m->pyr.h[s]; W = m->pyr.w[s];
+    ch = p->crop && p->crop < H ? p->crop : H;
+    cw = p->crop && p->crop < W ? p->crop : W;
+    for (i = 0; i < B; i++) {
+        oy[i] = (int)rse__rng_below(&m->rng, (uint32_t)(H - ch + 1));
+        ox[i] = (int)rse__rng_below(&m->rng, (uint32_t)(W - cw + 1));
+    }
+    for (i = 0; i < B; i++) ts[i] = (int)rse__rng_below(&m->rng, RSE_SD_T);
+    memset(m->g, 0, m->net.total * sizeof(float));
+
+    for (b0 = 0; b0 < B && st == RSE_STATUS_OK; b0 += MB) {
+        int mb = B - b0 < MB ? B - b0 : MB, b, c, y, sh[4];
+        size_t plane = (size_t)ch * cw;
+        rse_tape t;
+        rse_tensor *xt, *eps, *pred, *L;
+        float seed;
+        rse__arena_reset(&m->arena);
+        rse__tape_init(&t, &m->arena, &m->scratch);
+        sh[0] = mb; sh[1] = 3; sh[2] = ch; sh[3] = cw;
+        xt = rse__tensor_new(&t, 4, sh);
+        eps = rse__tensor_new(&t, 4, sh);
+        if (!xt || !eps) return t.status;
+        for (b = 0; b < mb; b++) {
+            int tb = ts[b0 + b];
+            float sa = m->sched.f.sqrt_ac[tb], sn = m->sched.f.sqrt_1m_ac[tb];
+            float g = s ? rse__sched_gamma(&m->sched, s, tb, 0) : 0.0f;
+            float *e = eps->data + (size_t)b * 3 * plane, *xo = xt->data + (size_t)b * 3 * plane;
+            rse__rng_normal(&m->rng, e, 3 * plane);
+            for (c = 0; c < 3; c++)
+                for (y = 0; y < ch; y++) {
+                    size_t src = ((size_t)c * H + oy[b0 + b] + y) * W + ox[b0 + b], dst = ((size_t)c * ch + y) * cw;
+                    int x;
+                    for (x = 0; x < cw; x++) {
+                        float v = m->x[s][src + x];
+                        if (s) v = g * m->xb[s][src + x] + (1.0f - g) * v;
+                        xo[dst + x] = sa * v + sn * e[dst + x];
+                    }
+                }
+        }
+        pred = rse__sd_forward(&t, &m->net, xt, ts + b0, s);
+        L = rse__l1_loss(&t, pred, eps);
+        if (!L) return t.status;
+        /* mean over the whole batch = sum over micro-batches of (mb/B) x
+           the micro-batch mean */
+        seed = (float)mb / (float)B;
+        st = rse__backward_seed(&t, L, &seed);
+        loss += (double)L->data[0] * mb / B;
+    }
+    if (st != RSE_STATUS_OK) return st;
+    rse__adam_step(m->w, m->g, m->m, m->v, m->net.total, m->step + 1, rse__sd_lr_at(p, m->step),
+                   0.9f, 0.999f, 1e-8f);
+    /* EMA every 10 steps: a plain copy before the (scaled) start step, then
+       ema = 0.995 ema + 0.005 w. */
+    if (m->step % 10 == 0) {
+        size_t k, n = m->net.total;
+        if (m->step < rse__sd_scaled(2000, p->steps)) memcpy(m->ema, m->w, n * sizeof(float));
+        else for (k = 0; k < n; k++) m->ema[k] = m->ema[k] * 0.995f + 0.005f * m->w[k];
+    }
+    m->step++;
+    m->last_loss = loss;
+    return RSE_STATUS_OK;
+}
+
+/* Trains until opt.steps (or `until`, if smaller and > 0), calling the
+   progress hook after every step; a non-zero return from the hook stops. */
+RSEDEF rse_status rse_sinddm_train(rse_sinddm *m, long until, rse_progress_fn progress, void *ctx) {
+    long end = (until > 0 && until < m->opt.steps) ? until : m->opt.steps;
+    if (m->opt.batch > 4096) return rse__fail(RSE_STATUS_BAD_ARG, "batch too large");
+    while (m->step < end) {
+        rse_status st = rse__sd_train_step(m);
+        if (st != RSE_STATUS_OK) return st;
+        if (progress) {
+            rse_progress pr;
+            memset(&pr, 0, sizeof pr);
+            pr.what = "train";
+            pr.done = m->step;
+            pr.total = m->opt.steps;
+            pr.loss = m->last_loss;
+            if (progress(ctx, &pr)) break;
+        }
+    }
+    return RSE_STATUS_OK;
+}
+
+RSEDEF long rse_sinddm_step(const rse_sinddm *m) { return m->step; }
+RSEDEF double rse_sinddm_last_loss(const rse_sinddm *m) { return m->last_loss; }
+
 /* ===========================================================================
    Sampling
    ========================================================================= */
+
+/* x0 from x_t and the predicted noise: sqrt(1/abar) x - sqrt(1/abar - 1) eps */
+RSE__FN void rse__sd_predict_x0(float *x0, const float *x, const float *eps, size_t n, const rse_sched *sc, int t) {
+    float a = sc->f.sqrt_recip_ac[t], b = sc->f.sqrt_recipm1_ac[t];
+    size_t i;
+    for (i = 0; i < n; i++) x0[i] = a * x[i] - b * eps[i];
+}
+
+static float rse__clamp1(float v) { return v < -1.0f ? -1.0f : v > 1.0f ? 1.0f : v; }
+
+/* The predicted noise of x (1,3,H,W) at (t, s), through the EMA weights. */
+static rse_status rse__sd_eps(rse_sinddm *m, float *eps, float *x, int H, int W, int t, int s) {
+    rse_tape tp;
+    rse_tensor *xt, *y;
+    int sh[4];
+    rse__arena_reset(&m->arena);
+    rse__tape_init(&tp, &m->arena, &m->scratch);
+    tp.no_grad = 1;
+    sh[0] = 1; sh[1] = 3; sh[2] = H; sh[3] = W;
+    xt = rse__tensor_wrap(&tp, x, 4, sh);
+    y = rse__sd_forward(&tp, &m->ema_net, xt, &t, s);
+    if (!y) return tp.status;
+    memcpy(eps, y->data, y->n * sizeof(float));
+    return RSE_STATUS_OK;
+}
+
+/* One DDPM step at scale 0 (the reference's p_sample without reblurring):
+     x0 = clamp(predict_x0(x, eps), -1, 1)
+     x  = c1_t x0 + c2_t x + [t > 0] exp(0.5 log var_t) z                  */
+RSE__FN void rse__sd_ddpm_step(float *x, const float *eps, const float *z, size_t n, const rse_sched *sc, int t) {
+    float a = sc->f.sqrt_recip_ac[t], b = sc->f.sqrt_recipm1_ac[t];
+    float c1 = sc->f.post_c1[t], c2 = sc->f.post_c2[t];
+    float sd = t > 0 ? expf(0.5f * sc->f.post_logvar[t]) : 0.0f;
+    size_t i;
+    for (i = 0; i < n; i++) {
+        float x0 = rse__clamp1(a * x[i] - b * eps[i]);
+        x[i] = c1 * x0 + c2 * x[i] + (t > 0 ? sd * z[i] : 0.0f);
+    }
+}
+
+/* One reblurring DDIM step at scale s >= 1 (sinddm.md section 6). up is the
+   upsampled previous scale (x~), g_t and g_t1 the capped gammas at t, t-1:
+     xmix_t = predict_x0(x, eps)                 the still-blurry estimate
+     x0     = (xmix_t - g_t up) / (1 - g_t)      de-blurred
+     t > 0: xmixp = clamp(g_t1 up + (1 - g_t1) x0); xmix_t = clamp(xmix_t)
+            x = sqrt(abar_{t-1}) xmixp
+              + sqrt(1 - abar_{t-1}) (x - sqrt(abar_t) xmix_t) / sqrt(1 - abar_t)
+              + 1e-10 z
+     t = 0: x = clamp(x0)
+   The 1e-10 z is the reference's: its posterior variance is 0 (omega = 0),
+   clamped to 1e-20 before the log, and the noise is still added. It
+   changes nothing visible but keeps us draw-for-draw with it. x0 (before
+   any clamp) is returned in x0 for guidance hooks. */
+RSE__FN void rse__sd_ddim_step(float *x, float *x0, const float *eps, const float *up, const float *z,
+                               size_t n, const rse_sched *sc, int t, float g_t, float g_t1) {
+    float a = sc->f.sqrt_recip_ac[t], b = sc->f.sqrt_recipm1_ac[t];
+    size_t i;
+    for (i = 0; i < n; i++) x0[i] = ((a * x[i] - b * eps[i]) - g_t * up[i]) / (1.0f - g_t);
+    if (t > 0) {
+        float sa1 = sc->f.sqrt_ac[t - 1], sa = sc->f.sqrt_ac[t], s1m = sc->f.sqrt_1m_ac[t];
+        float dir = sqrtf(1.0f - sc->f.alphas_cumprod[t - 1] - 0.0f);
+        float sd = expf(0.5f * logf(1e-20f));
+        for (i = 0; i < n; i++) {
+            float xmt = rse__clamp1(a * x[i] - b * eps[i]);
+            float xmp = rse__clamp1(g_t1 * up[i] + (1.0f - g_t1) * x0[i]);
+            x[i] = sa1 * xmp + dir * (x[i] - sa * xmt) / s1m + sd * z[i];
+        }
+    } else {
+        for (i = 0; i < n; i++) x[i] = rse__clamp1(x0[i]);
+    }
+}
+
+RSEDEF void rse_sample_params_init(rse_sample_params *p) {
+    memset(p, 0, sizeof *p);
+    p->count = 1;
+    p->scale_mul_h = 1.0f;
+    p->scale_mul_w = 1.0f;
+}
+
+/* Samples one image: DDPM from noise at scale 0 for T steps, then at each
+   finer scale: upsample (bilinear, torch semantics), noise to t_start[s]
+   and denoise with the reblurring DDIM from t_start[s]-1 (the reference's
+   off-by-one: it noises at index T_s but starts denoising at T_s - 1). */
+static rse_status rse__sd_sample_one(rse_sinddm *m, const rse_sample_params *p, rse_rng *rng,
+                                     rse_image *out, rse_progress_fn progress, void *ctx, long *done, long total) {
+    int s, t, H = 0, W = 0, pH = 0, pW = 0;
+    size_t n, cap = 0;
+    float *x = 0, *eps = 0, *z = 0, *up = 0, *x0 = 0, *buf = 0;
+    rse_status st = RSE_STATUS_OK;
+    /* the largest scale decides the buffer sizes */
+    for (s = 0; s < m->pyr.n; s++) {
+        size_t hh = (size_t)(m->pyr.h[s] * p->scale_mul_h), ww = (size_t)(m->pyr.w[s] * p->scale_mul_w);
+        if (hh < 1 || ww < 1 || hh > RSE_MAX_DIM || ww > RSE_MAX_DIM)
+            return rse__fail(RSE_STATUS_LIMIT, "sample: scale %d would be %zux%zu", s, ww, hh);
+        if (3 * hh * ww > cap) cap = 3 * hh * ww;
+    }
+    buf = (float *)RSE_MALLOC(5 * cap * sizeof(float));
+    if (!buf) return rse__fail(RSE_STATUS_NOMEM, "sample: out of memory");
+    x = buf; eps = x + cap; z = eps + cap; up = z + cap; x0 = up + cap;
+    for (s = 0; s < m->pyr.n && st == RSE_STATUS_OK; s++) {
+        H = (int)(m->pyr.h[s] * p->scale_mul_h);
+        W = (int)(m->pyr.w[s] * p->scale_mul_w);
+        n = 3 * (size_t)H * W;
+        if (s == 0) {
+            rse__rng_normal(rng, x, n);
+            for (t = RSE_SD_T - 1; t >= 0 && st == RSE_STATUS_OK; t--) {
+                st = rse__sd_eps(m, eps, x, H, W, t, 0);
+                rse__rng_normal(rng, z, n);
+                rse__sd_ddpm_step(x, eps, z, n, &m->sched, t);
+                ++*done;
+                if (progress) {
+                    rse_progress pr;
+                    memset(&pr, 0, sizeof pr);
+                    pr.what = "sample"; pr.done = *done; pr.total = total; pr.scale = s;
+                    if (progress(ctx, &pr)) st = rse__fail(RSE_STATUS_BAD_ARG, "cancelled");
+                }
+            }
+        } else {
+            int T0 = m->sched.t_start[s];
+            rse_tape tp;
+            rse_tensor *xp, *u;
+            int sh[4];
+            /* x~ = bilinear(x_prev) to this scale's size */
+            rse__arena_reset(&m->arena);
+            rse__tape_init(&tp, &m->arena, &m->scratch);
+            tp.no_grad = 1;
+            sh[0] = 1; sh[1] = 3; sh[2] = pH; sh[3] = pW;
+            xp = rse__tensor_wrap(&tp, x, 4, sh);
+            u = rse__resize_bilinear(&tp, xp, H, W);
+            if (!u) { st = tp.status; break; }
+            memcpy(up, u->data, n * sizeof(float));
+            /* noised at T0 (q_sample) ... */
+            rse__rng_normal(rng, z, n);
+            {
+                float sa = m->sched.f.sqrt_ac[T0 < RSE_SD_T ? T0 : RSE_SD_T - 1];
+                float sn = m->sched.f.sqrt_1m_ac[T0 < RSE_SD_T ? T0 : RSE_SD_T - 1];
+                size_t i;
+                for (i = 0; i < n; i++) x[i] = sa * up[i] + sn * z[i];
+            }
+            /* ... denoised from T0 - 1 */
+            for (t = T0 - 1; t >= 0 && st == RSE_STATUS_OK; t--) {
+                float g_t = rse__sched_gamma(&m->sched, s, t, 1);
+                float g_t1 = t > 0 ? rse__sched_gamma(&m->sched, s, t - 1, 1) : 0.0f;
+                st = rse__sd_eps(m, eps, x, H, W, t, s);
+                rse__rng_normal(rng, z, n);
+                rse__sd_ddim_step(x, x0, eps, up, z, n, &m->sched, t, g_t, g_t1);
+                ++*done;
+                if (progress) {
+                    rse_progress pr;
+                    memset(&pr, 0, sizeof pr);
+                    pr.what = "sample"; pr.done = *done; pr.total = total; pr.scale = s;
+                    if (progress(ctx, &pr)) st = rse__fail(RSE_STATUS_BAD_ARG, "cancelled");
+                }
+            }
+        }
+        pH = H; pW = W;
+    }
+    if (st == RSE_STATUS_OK) st = rse_image_alloc(out, W, H, 3);
+    if (st == RSE_STATUS_OK) {
+        size_t i;
+        n = 3 * (size_t)H * W;
+        for (i = 0; i < n; i++) out->data[i] = (rse__clamp1(x[i]) + 1.0f) * 0.5f;
+    }
+    RSE_FREE(buf);
+    return st;
+}
+
+/* Samples p->count images into out[0..count). Image i uses the RNG stream
+   seeded with (seed, i), so it is the same whatever the count. */
+RSEDEF rse_status rse_sinddm_sample(rse_sinddm *m, const rse_sample_params *p, rse_image *out,
+                                    rse_progress_fn progress, void *ctx) {
+    int i, s;
+    long done = 0, total = 0;
+    if (p->count < 1 || p->count > 100000) return rse__fail(RSE_STATUS_BAD_ARG, "--count must be in 1..100000");
+    if (!(p->scale_mul_h > 0 && p->scale_mul_h <= 16 && p->scale_mul_w > 0 && p->scale_mul_w <= 16))
+        return rse__fail(RSE_STATUS_BAD_ARG, "--scale-mul factors must be in (0,16]");
+    for (s = 0; s < m->pyr.n; s++) total += s ? m->sched.t_start[s] : RSE_SD_T;
+    total *= p->count;
+    for (i = 0; i < p->count; i++) memset(&out[i], 0, sizeof out[i]);
+    for (i = 0; i < p->count; i++) {
+        rse_rng rng;
+        rse_status st;
+        rse__rng_seed_stream(&rng, p->seed, (uint64_t)i);
+        st = rse__sd_sample_one(m, p, &rng, &out[i], progress, ctx, &done, total);
+        if (st != RSE_STATUS_OK) {
+            int k;
+            for (k = 0; k <= i; k++) rse_image_free(&out[k]);
+            return st;
+        }
+    }
+    return RSE_STATUS_OK;
+}

@@ -5,49 +5,31 @@
    (Pillow 9.4, numpy 1.24, the reference's code path re-implemented in
    Python). Target for every 8-bit image: BYTE-EXACT equality with Pillow
    (the issue's bar is 1 level out of 255; we check 0 and print the maximum
-   difference if it ever fails). */
+   difference if it ever fails). Images go through rse_image_load, as the
+   CLI's do. */
 #include "test.h"
 
 #define FIX "tests/fixtures/sinddm/"
 
 /* ---------------------------------------------------------------------------
-   Helpers: a tiny binary P6 (8-bit) reader for the fixtures and the shared
-   images (the library's loader is not used here so these tests do not
-   depend on it), and a TSV line splitter.
+   Helpers: images through the library's loader (float [0,1]) and back to
+   the 8-bit levels the reference reads (rse__quantize_u8, exact for 8-bit
+   files), and a TSV line splitter.
    ------------------------------------------------------------------------- */
 
-/* Reads a P6 maxval-255 file into planar (3,h,w) bytes. Returns NULL on any
-   problem (the caller reports it). */
+/* Loads an image file into planar (3,h,w) bytes. NULL on any problem. */
 static uint8_t *t_read_ppm(const char *path, int *w, int *h) {
-    FILE *f = fopen(path, "rb");
-    uint8_t *raw = 0, *out = 0;
-    int vals[3], n = 0, c;
-    size_t np, i;
-    if (!f) return 0;
-    if (fgetc(f) != 'P' || fgetc(f) != '6') goto done;
-    while (n < 3) {
-        c = fgetc(f);
-        if (c == '#') { while (c != '\n' && c != EOF) c = fgetc(f); continue; }
-        if (c == EOF) goto done;
-        if (c >= '0' && c <= '9') {
-            int v = 0;
-            while (c >= '0' && c <= '9') { v = v * 10 + (c - '0'); if (v > 100000) goto done; c = fgetc(f); }
-            vals[n++] = v;
-            if (n == 3) break; /* c is the single whitespace before the data */
-        }
-    }
-    if (vals[0] < 1 || vals[1] < 1 || vals[2] != 255) goto done;
-    np = (size_t)vals[0] * vals[1];
-    raw = (uint8_t *)malloc(np * 3);
-    out = (uint8_t *)malloc(np * 3);
-    if (!raw || !out || fread(raw, 1, np * 3, f) != np * 3) { free(out); out = 0; goto done; }
-    for (i = 0; i < np; i++) {
-        out[i] = raw[3 * i]; out[np + i] = raw[3 * i + 1]; out[2 * np + i] = raw[3 * i + 2];
-    }
-    *w = vals[0]; *h = vals[1];
-done:
-    free(raw);
-    fclose(f);
+    rse_image im;
+    uint8_t *out;
+    size_t n, i;
+    if (rse_image_load(path, &im) != RSE_STATUS_OK) return 0;
+    if (im.c != 3) { rse_image_free(&im); return 0; }
+    n = (size_t)3 * im.w * im.h;
+    out = (uint8_t *)malloc(n);
+    if (out)
+        for (i = 0; i < n; i++) out[i] = rse__quantize_u8(im.data[i]);
+    *w = im.w; *h = im.h;
+    rse_image_free(&im);
     return out;
 }
 
@@ -199,6 +181,66 @@ static void test_plan(void) {
           "round half to even");
 }
 
+/* 400 sizes against the reference's formulas (plan.tsv, numpy float64).
+   Rows whose sizes are exact half-integers ("tie" = 1; see
+   rse__pyramid_plan) follow numpy's last-bit noise there: we require
+   n, cap and d0 to match and every size within 1 px, and count the exact
+   matches. Every other row must match exactly. Rows where the reference
+   gets N <= 0 (an empty pyramid) must give our one-scale fallback. */
+static void test_plan_fixture(void) {
+    FILE *f = fopen(FIX "plan.tsv", "r");
+    char line[4096], *fl[12];
+    int rows = 0, ties = 0, tie_exact = 0, empty = 0;
+    CHECK(f != 0, "cannot open " FIX "plan.tsv");
+    if (!f) return;
+    while (fgets(line, sizeof line, f)) {
+        rse_pyramid p;
+        int W, H, n, tie, i, exact = 1, close = 1;
+        char *sz;
+        if (line[0] == '#') continue;
+        if (t_split(line, fl, 12) != 8) { CHECK(0, "plan.tsv: bad line"); continue; }
+        W = atoi(fl[0]); H = atoi(fl[1]); n = atoi(fl[5]); tie = atoi(fl[6]);
+        rows++;
+        if (rse__pyramid_plan(&p, W, H, RSE_SINDDM_SCALE_STEP) != RSE_STATUS_OK) {
+            CHECK(0, "plan %dx%d: %s", W, H, rse_last_error());
+            continue;
+        }
+        CHECK(p.cap_w == atoi(fl[2]) && p.cap_h == atoi(fl[3]) && p.d0 == atoi(fl[4]),
+              "plan %dx%d: cap %dx%d d0 %d, reference %sx%s %s", W, H, p.cap_w, p.cap_h, p.d0,
+              fl[2], fl[3], fl[4]);
+        if (n < 1) {
+            empty++;
+            CHECK(p.n == 1 && p.w[0] == p.cap_w && p.h[0] == p.cap_h,
+                  "plan %dx%d: reference N = %d, want our one-scale fallback", W, H, n);
+            continue;
+        }
+        CHECK(p.n == n, "plan %dx%d: n = %d, reference %d", W, H, p.n, n);
+        if (p.n != n) continue;
+        sz = fl[7];
+        for (i = 0; i < n; i++) {
+            int rw = 0, rh = 0;
+            if (sscanf(sz, "%dx%d", &rw, &rh) != 2) { close = exact = 0; break; }
+            if (p.w[i] != rw || p.h[i] != rh) exact = 0;
+            if (abs(p.w[i] - rw) > 1 || abs(p.h[i] - rh) > 1) close = 0;
+            sz = strchr(sz, ',');
+            if (sz) sz++;
+            else if (i < n - 1) { close = exact = 0; break; }
+        }
+        if (tie) {
+            ties++;
+            tie_exact += exact;
+            CHECK(close, "plan %dx%d (tie row): a size is more than 1 px off: %s", W, H, fl[7]);
+        } else {
+            CHECK(exact, "plan %dx%d: sizes differ from the reference's %s", W, H, fl[7]);
+        }
+    }
+    fclose(f);
+    CHECK(rows >= 400 && ties >= 20 && empty >= 5, "plan.tsv: %d rows, %d ties, %d empty",
+          rows, ties, empty);
+    printf("pyramid plan: %d sizes; %d with exact half-integer ties, %d of them equal to "
+           "numpy's rounding; %d reference-empty pyramids\n", rows, ties, tie_exact, empty);
+}
+
 /* The loss's uint8 wrap-around: 3 - 5 = 254, so one pixel (of 1 plane)
    gives sqrt(254^2) / 1 = 254, where a signed difference would give 2. */
 static void test_loss_wrap(void) {
@@ -221,21 +263,6 @@ static void test_loss_wrap(void) {
    3. The shared real images: everything against the reference (pyramid.tsv).
    ------------------------------------------------------------------------- */
 
-/* Builds the pyramid of a planar 8-bit image through the float API, as the
-   CLI will (file -> float [0,1] -> pyramid). */
-static rse_status t_build(rse_pyramid *p, const uint8_t *px, int w, int h) {
-    rse_image im;
-    size_t i, n = (size_t)3 * w * h;
-    rse_status st;
-    im.w = w; im.h = h; im.c = 3;
-    im.data = (float *)malloc(n * sizeof(float));
-    if (!im.data) return RSE_STATUS_NOMEM;
-    for (i = 0; i < n; i++) im.data[i] = (float)px[i] / 255.0f;
-    st = rse__pyramid_build(p, &im);
-    free(im.data);
-    return st;
-}
-
 static void test_real_images(void) {
     FILE *f;
     char line[2048], *fl[20], cur[256] = "";
@@ -257,18 +284,16 @@ static void test_real_images(void) {
         if (t_split(line, fl, 20) != 17) { CHECK(0, "pyramid.tsv: bad line"); continue; }
         if (strcmp(fl[0], cur) != 0) {              /* a new image */
             char path[512];
-            uint8_t *px;
-            int iw, ih;
+            rse_image im;
             double sf_ref;
             rse__pyramid_free(&p);
             have = 0;
             snprintf(cur, sizeof cur, "%s", fl[0]);
             snprintf(path, sizeof path, "%s/data/rsi/%s", RSE_SHARED, fl[0]);
-            px = t_read_ppm(path, &iw, &ih);
-            CHECK(px != 0, "%s: unreadable", path);
-            if (!px) continue;
-            CHECK(t_build(&p, px, iw, ih) == RSE_STATUS_OK, "%s: %s", fl[0], rse_last_error());
-            free(px);
+            CHECK(rse_image_load(path, &im) == RSE_STATUS_OK, "%s: %s", path, rse_last_error());
+            if (!im.data) continue;
+            CHECK(rse__pyramid_build(&p, &im) == RSE_STATUS_OK, "%s: %s", fl[0], rse_last_error());
+            rse_image_free(&im);
             have = p.n > 0;
             if (!have) continue;
             images++;
@@ -370,6 +395,7 @@ int main(void) {
     test_resample_fixtures();
     test_resample_edges();
     test_plan();
+    test_plan_fixture();
     test_loss_wrap();
     test_gray();
     test_real_images();

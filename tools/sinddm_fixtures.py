@@ -24,6 +24,12 @@ SHARED_DIR defaults to ../shared. It writes, into tests/fixtures/sinddm/:
       The coarsest scale (64x49, LANCZOS from 934x723) and the blurry image of
       scale 1 (90x69) of farmland_2009: a per-pixel check on a real image
       (28 KB). (The 64-px images have a single scale, so they cannot serve.)
+  plan.tsv
+      Pyramid sizes only (the reference's formulas, numpy float64) for 400
+      image sizes: random ones and common aspect ratios, including capped,
+      one-scale and empty-pyramid (N <= 0) cases. A column flags sizes that
+      are exact half-integers mathematically (see rse__pyramid_plan: their
+      rounding follows numpy's float noise).
   schedule.tsv
       The cosine schedule for T = 100 and every buffer SinDDM derives from it
       (computed in float64 numpy, as the reference does), printed with 17
@@ -268,6 +274,57 @@ def write_pyramid(shared):
     return keep
 
 
+def plan_sizes(W, H, scale_step=1.411, auto_scale=50000):
+    """The size logic of create_img_scales, nothing else."""
+    image_size = (W, H)
+    scaler = np.sqrt((image_size[0] * image_size[1]) / auto_scale)
+    if scaler > 1:
+        image_size = (int(image_size[0] / scaler), int(image_size[1] / scaler))
+    s_dim = min(image_size)
+    l_dim = max(image_size)
+    d0 = int(round(np.sqrt(3110 * s_dim / l_dim)))
+    d0 = 42 if d0 < 42 else (55 if d0 > 55 else d0)
+    n = int(round((np.log(s_dim / d0)) / (np.log(scale_step))) + 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sf = np.exp((np.log(s_dim / d0)) / (n - 1))
+    sizes = [(int(round(image_size[0] / np.power(sf, n - i - 1))),
+              int(round(image_size[1] / np.power(sf, n - i - 1)))) for i in range(n)]
+    # exact-tie detection in 60-digit decimal arithmetic
+    from decimal import Decimal as D, getcontext
+    getcontext().prec = 60
+    tie = 0
+    if n >= 2:
+        r = D(s_dim) / D(d0)
+        for i in range(n - 1):
+            k = n - i - 1
+            for L in image_size:
+                v = D(L) / (r.ln() * D(k) / D(n - 1)).exp()
+                if abs(v - v.to_integral_value(rounding="ROUND_FLOOR") - D("0.5")) < D("1e-30"):
+                    tie = 1
+    return image_size, d0, n, sizes, tie
+
+
+def write_plan():
+    import random
+    random.seed(11)
+    cases = set([(125, 100), (85, 68), (250, 200), (150, 100), (64, 64), (64, 50), (20, 20),
+                 (45, 45), (76, 32), (16384, 3), (3, 16384), (16384, 16384), (256, 192),
+                 (934, 723), (640, 480), (512, 512), (1, 1), (4, 16384), (300, 7)])
+    while len(cases) < 100:
+        W = random.randint(40, 2000)
+        num, den = random.choice([(1, 1), (5, 4), (4, 3), (3, 2), (16, 9), (2, 1)])
+        cases.add((W, W * den // num) if random.random() < 0.5 else (W * den // num, W))
+    while len(cases) < 400:
+        cases.add((random.randint(1, 3000), random.randint(1, 3000)))
+    rows = ["# w\th\tcap_w\tcap_h\td0\tn\ttie\tsizes (coarsest first; empty if n <= 0)"]
+    for W, H in sorted(cases):
+        cap, d0, n, sizes, tie = plan_sizes(W, H)
+        rows.append("%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s" % (W, H, cap[0], cap[1], d0, n, tie,
+                    ",".join("%dx%d" % s for s in sizes)))
+    with open(os.path.join(OUT, "plan.tsv"), "w") as f:
+        f.write("\n".join(rows) + "\n")
+
+
 def write_schedule(keep):
     buf = schedule_buffers(100)
     keys = list(buf.keys())
@@ -293,6 +350,7 @@ def main():
     shared = sys.argv[1] if len(sys.argv) > 1 else os.path.join("..", "shared")
     os.makedirs(OUT, exist_ok=True)
     write_resample()
+    write_plan()
     keep = write_pyramid(shared)
     write_schedule(keep)
 

@@ -55,6 +55,17 @@ test-nosimd: $(addprefix build/nosimd/,$(TESTS))
 sanitize: $(addprefix build/san/,$(TESTS))
 	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 sh tests/run.sh $(addprefix build/san/,$(TESTS))
 
+# Kernel benchmarks on 2 threads, with PyTorch's times alongside when
+# /usr/bin/python3 has torch (developer tool only; see BENCH.md).
+BENCH_THREADS ?= 2
+bench: bench/bench_kernels.c $(SRC)
+	@mkdir -p build
+	$(CC) -std=c99 -O3 $(ARCH) -Wall -Wextra -pedantic -o build/bench_kernels bench/bench_kernels.c $(LDLIBS)
+	@if /usr/bin/python3 -c "import torch" 2>/dev/null; then \
+		/usr/bin/python3 bench/torch_bench.py > build/torch_bench.txt; \
+	else : > build/torch_bench.txt; fi
+	./build/bench_kernels $(BENCH_THREADS) build/torch_bench.txt
+
 # The core must compile with no stdio and link no stdio symbols.
 nostdio: $(SRC)
 	@mkdir -p build

@@ -22,7 +22,7 @@ TESTS    = $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 TFLAGS   = -std=c99 -O2 -g -Wall -Wextra -pedantic -DRSE_SHARED='"$(SHARED)"'
 SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-.PHONY: all native test test-nosimd sanitize nostdio fuzz fuzz-replay bench demo clean
+.PHONY: all native test test-nosimd sanitize nostdio warnings fuzz fuzz-replay bench demo clean
 
 all: rsedit
 
@@ -55,6 +55,17 @@ test-nosimd: $(addprefix build/nosimd/,$(TESTS))
 sanitize: $(addprefix build/san/,$(TESTS))
 	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 sh tests/run.sh $(addprefix build/san/,$(TESTS))
 
+# Kernel benchmarks on 2 threads, with PyTorch's times alongside when
+# /usr/bin/python3 has torch (developer tool only; see BENCH.md).
+BENCH_THREADS ?= 2
+bench: bench/bench_kernels.c $(SRC)
+	@mkdir -p build
+	$(CC) -std=c99 -O3 $(ARCH) -Wall -Wextra -pedantic -o build/bench_kernels bench/bench_kernels.c $(LDLIBS)
+	@if /usr/bin/python3 -c "import torch" 2>/dev/null; then \
+		/usr/bin/python3 bench/torch_bench.py > build/torch_bench.txt; \
+	else : > build/torch_bench.txt; fi
+	./build/bench_kernels $(BENCH_THREADS) build/torch_bench.txt
+
 # The core must compile with no stdio and link no stdio symbols.
 nostdio: $(SRC)
 	@mkdir -p build
@@ -78,6 +89,14 @@ fuzz-replay: tests/fuzz/fuzz_image.c $(SRC)
 	@mkdir -p build/fuzz
 	$(CC) $(TFLAGS) -O1 $(SANFLAGS) -DRSE_FUZZ_REPLAY -o build/fuzz/replay_image tests/fuzz/fuzz_image.c $(LDLIBS)
 	build/fuzz/replay_image tests/fuzz/corpus/image/* tests/corrupt/*
+
+# No warnings under gcc and clang, and the public header parses as C++.
+warnings: $(SRC)
+	@mkdir -p build
+	gcc $(CFLAGS) -Werror -o build/rsedit-gcc rsedit.c $(LDLIBS)
+	clang $(CFLAGS) -Werror -o build/rsedit-clang rsedit.c $(LDLIBS)
+	clang $(CFLAGS) -Werror -DRSE_NO_SIMD -DRSE_NO_THREADS -DRSE_NO_STDIO -DRSE_NO_MAIN -c -o build/core-min.o rsedit.c
+	g++ -fsyntax-only -Wall -Wextra -x c++ rsedit.h
 
 clean:
 	rm -rf build rsedit

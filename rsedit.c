@@ -35,60 +35,10 @@
    fail but never read outside the buffer.
    ========================================================================= */
 
-/* ---- the bounded cursor ------------------------------------------------- */
-
-/* Every byte of a file is read through this. As in stb_image, a read past
-   the end returns 0 instead of failing: parsers stay straight-line code, and
-   check `truncated` (or the bytes left) at the points where it matters,
-   typically once before a loop rather than at every byte. */
-typedef struct rse__cursor {
-    const unsigned char *start, *p, *end;
-    int truncated; /* set by any read past the end */
-} rse__cursor;
-
-RSE__FN void rse__cur_init(rse__cursor *c, const void *buf, size_t len) {
-    c->start = c->p = (const unsigned char *)buf;
-    c->end = c->start + (buf ? len : 0);
-    c->truncated = 0;
-}
-RSE__FN size_t rse__cur_left(const rse__cursor *c) { return (size_t)(c->end - c->p); }
-RSE__FN size_t rse__cur_pos(const rse__cursor *c) { return (size_t)(c->p - c->start); }
-
-RSE__FN unsigned rse__get8(rse__cursor *c) {
-    if (c->p < c->end) return *c->p++;
-    c->truncated = 1;
-    return 0;
-}
-/* The next byte without consuming it, or -1 at the end (text parsing). */
-RSE__FN int rse__peek8(const rse__cursor *c) { return c->p < c->end ? *c->p : -1; }
-
-/* Multi-byte reads are built from get8, so they inherit its bounds check.
-   PNM stores 16-bit samples big-endian, BMP everything little-endian. */
-RSE__FN unsigned rse__get16be(rse__cursor *c) {
-    unsigned hi = rse__get8(c);
-    return (hi << 8) | rse__get8(c);
-}
-RSE__FN unsigned rse__get16le(rse__cursor *c) {
-    unsigned lo = rse__get8(c);
-    return lo | (rse__get8(c) << 8);
-}
-RSE__FN uint32_t rse__get32le(rse__cursor *c) {
-    uint32_t lo = rse__get16le(c);
-    return lo | ((uint32_t)rse__get16le(c) << 16);
-}
-/* A little-endian dword as the signed int32 BMP widths and heights are
-   (without relying on implementation-defined conversions). */
+/* A little-endian dword as the signed int32 that BMP widths and heights
+   are, without relying on an implementation-defined conversion. */
 RSE__FN int64_t rse__s32(uint32_t v) {
     return v >= 0x80000000u ? (int64_t)v - ((int64_t)1 << 32) : (int64_t)v;
-}
-RSE__FN void rse__skip(rse__cursor *c, size_t n) {
-    if (n > rse__cur_left(c)) { c->p = c->end; c->truncated = 1; }
-    else c->p += n;
-}
-/* Moves to an absolute offset; past the end it stops at the end, truncated. */
-RSE__FN void rse__seek(rse__cursor *c, size_t off) {
-    c->p = c->start;
-    rse__skip(c, off);
 }
 
 /* A byte for an error message: 'x' if printable, else \xNN. */
@@ -763,33 +713,9 @@ typedef struct rse__png_w {
     unsigned char buf[65535];
 } rse__png_w;
 
-/* CRC-32 (IEEE, reflected polynomial 0xEDB88320), one table per writer so
-   there is no global state to initialise across threads. */
-RSE__FN void rse__crc_table(uint32_t t[256]) {
-    uint32_t i, k, c;
-    for (i = 0; i < 256; i++) {
-        c = i;
-        for (k = 0; k < 8; k++) c = (c & 1u) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-        t[i] = c;
-    }
-}
-/* Continues a CRC: start with crc = 0. */
-RSE__FN uint32_t rse__crc32(const uint32_t t[256], uint32_t crc, const unsigned char *p, size_t n) {
-    crc ^= 0xFFFFFFFFu;
-    while (n--) crc = t[(crc ^ *p++) & 0xFFu] ^ (crc >> 8);
-    return crc ^ 0xFFFFFFFFu;
-}
-
-/* Adler-32: two sums modulo 65521. 5552 is the largest n for which the sums
-   cannot overflow 32 bits before the modulo (zlib's NMAX). */
-RSE__FN void rse__adler32(uint32_t *a, uint32_t *b, const unsigned char *p, size_t n) {
-    while (n) {
-        size_t k = n < 5552 ? n : 5552;
-        n -= k;
-        while (k--) { *a += *p++; *b += *a; }
-        *a %= 65521u; *b %= 65521u;
-    }
-}
+/* CRC-32 and Adler-32 are in tensor.h (shared with the archive readers);
+   each writer keeps its own CRC table, so there is no global state to
+   initialise across threads. */
 
 /* One chunk: length, type, data (given in up to three pieces, so a block
    needs no copying), CRC of type + data. */
@@ -1092,6 +1018,25 @@ RSEDEF rse_status rse_image_save_bits(const char *path, const rse_image *img, in
 
 RSEDEF rse_status rse_image_save(const char *path, const rse_image *img) {
     return rse_image_save_bits(path, img, 8);
+}
+
+static rse_status rse__sinddm_emit(void *ctx, rse_write_fn write, void *wctx) {
+    return rse_sinddm_save_mem((const rse_sinddm *)ctx, write, wctx);
+}
+
+RSEDEF rse_status rse_sinddm_save(const rse_sinddm *m, const char *path) {
+    return rse__write_file_atomic(path, rse__sinddm_emit, (void *)m);
+}
+
+RSEDEF rse_status rse_sinddm_load(rse_sinddm **out, const char *path) {
+    unsigned char *buf;
+    size_t len;
+    rse_status st;
+    *out = 0;
+    if ((st = rse__read_file(path, &buf, &len)) != RSE_STATUS_OK) return st;
+    st = rse_sinddm_load_mem(out, buf, len);
+    RSE_FREE(buf);
+    return st == RSE_STATUS_OK ? st : rse__fail_prefix(st, path);
 }
 #endif /* RSE_NO_STDIO */
 

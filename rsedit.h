@@ -177,6 +177,78 @@ RSEDEF rse_status rse_image_save_bits(const char *path, const rse_image *img,
 #endif
 
 /* ---------------------------------------------------------------------------
+   Progress
+   ------------------------------------------------------------------------- */
+
+typedef struct rse_progress {
+    const char *what;   /* "train", "sample", "edit"                      */
+    long done, total;   /* units of work (steps) done and in all          */
+    int scale;          /* the pyramid scale being sampled, if sampling   */
+    double loss;        /* training: the last step's loss                 */
+} rse_progress;
+
+/* Called after every unit of work; return non-zero to stop early. */
+typedef int (*rse_progress_fn)(void *ctx, const rse_progress *p);
+
+/* ---------------------------------------------------------------------------
+   SinDDM: train on one image, sample coarse to fine
+   ------------------------------------------------------------------------- */
+
+typedef struct rse_sinddm rse_sinddm; /* opaque: weights, EMA, Adam, pyramid */
+
+typedef struct rse_train_params {
+    int dim;            /* denoiser width (reference: 160)                  */
+    int batch;          /* images per step (reference: 32)                  */
+    int micro_batch;    /* images per forward/backward, bounds memory;      */
+                        /* 0 = the whole batch                              */
+    int crop;           /* 0, or train on random crop x crop windows of     */
+                        /* scales larger than that                          */
+    long steps;         /* total optimiser steps (reference: 120001)        */
+    float lr;           /* Adam learning rate (1e-3)                        */
+    uint64_t seed;      /* initialisation and training randomness           */
+    long save_every;    /* checkpoint period in steps (CLI), 0 = only at end */
+} rse_train_params;
+
+/* Fills p from a named preset: "cpu" (default when NULL), "paper", "tiny". */
+RSEDEF rse_status rse_train_params_init(rse_train_params *p, const char *preset);
+
+/* A new model for img (1 or 3 channels, values in [0,1]): builds the
+   pyramid, the schedules and the initial weights. */
+RSEDEF rse_status rse_sinddm_create(rse_sinddm **out, const rse_image *img,
+                                    const rse_train_params *p);
+/* Trains until step `until` (or the end of training if until <= 0). */
+RSEDEF rse_status rse_sinddm_train(rse_sinddm *m, long until,
+                                   rse_progress_fn progress, void *ctx);
+RSEDEF long rse_sinddm_step(const rse_sinddm *m);
+RSEDEF double rse_sinddm_last_loss(const rse_sinddm *m);
+RSEDEF void rse_sinddm_free(rse_sinddm *m);
+
+typedef struct rse_sample_params {
+    int count;                    /* images to draw                         */
+    uint64_t seed;                /* image i uses stream (seed, i)          */
+    float scale_mul_h, scale_mul_w; /* output size multipliers (1, 1)       */
+} rse_sample_params;
+
+RSEDEF void rse_sample_params_init(rse_sample_params *p);
+/* Draws p->count images into out[0..count) (each to be freed with
+   rse_image_free). */
+RSEDEF rse_status rse_sinddm_sample(rse_sinddm *m, const rse_sample_params *p,
+                                    rse_image *out, rse_progress_fn progress,
+                                    void *ctx);
+
+/* Checkpoints: rsedit's own format (versioned, CRC-32 checked), holding the
+   weights, their EMA, Adam's state, the step, the RNG position and the
+   pyramid, so training resumes bit-exactly and sampling needs no image. */
+RSEDEF rse_status rse_sinddm_save_mem(const rse_sinddm *m, rse_write_fn write,
+                                      void *ctx);
+RSEDEF rse_status rse_sinddm_load_mem(rse_sinddm **out, const void *buf,
+                                      size_t len);
+#ifndef RSE_NO_STDIO
+RSEDEF rse_status rse_sinddm_save(const rse_sinddm *m, const char *path);
+RSEDEF rse_status rse_sinddm_load(rse_sinddm **out, const char *path);
+#endif
+
+/* ---------------------------------------------------------------------------
    Command line
    ------------------------------------------------------------------------- */
 

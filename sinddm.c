@@ -9,20 +9,1678 @@
 
 /* ===========================================================================
    Pyramid
+   SinDDM trains one denoiser on a pyramid of the same image: scale 0 is the
+   coarsest (short side about 42-55 px), scale N-1 the finest (at most 50,000
+   pixels). Every scale is a Pillow LANCZOS resize of the ORIGINAL image, and
+   the "blurry" input of scale s is a Pillow BILINEAR upsampling of scale s-1.
+   The reference writes them as 8-bit PNGs and trains on what it reads back,
+   so everything here is 8-bit, and the resampler reproduces Pillow's
+   fixed-point arithmetic to the byte (tests/test_pyramid.c checks it).
    ========================================================================= */
+
+/* Pi as a literal: M_PI is not part of C99. Same double as glibc's M_PI. */
+#define RSE__PI 3.14159265358979323846
+
+/* The reference's constants (sinddm.md section 3). */
+#define RSE_SINDDM_AUTO_SCALE 50000   /* pixel cap of the finest scale      */
+#define RSE_SINDDM_AREA_SCALE0 3110   /* target area of the coarsest scale  */
+#define RSE_SINDDM_MIN_D0 42          /* coarsest short side, clamped ...   */
+#define RSE_SINDDM_MAX_D0 55          /* ... to [42, 55]                    */
+#define RSE_SINDDM_SCALE_STEP 1.411   /* --scale_factor default             */
+#define RSE_SINDDM_T 100              /* diffusion steps (--timesteps)      */
+#define RSE_PYR_MAX_SCALES 32         /* far above what any input gives     */
+
+/* ---------------------------------------------------------------------------
+   Pillow-exact resampling of 8-bit images (Pillow's libImaging/Resample.c,
+   re-derived from its documented behaviour and checked against Pillow 9.4).
+
+   A resize is separable: a horizontal pass (rows) into an 8-bit intermediate
+   image, then a vertical pass (columns) from it. Each output sample xx is a
+   weighted sum over the input samples whose centres fall within `support`
+   of the output centre mapped back into the input:
+       scale   = (in1 - in0) / out_size          (box [in0, in1) of the input)
+       center  = in0 + (xx + 0.5) * scale
+       fscale  = max(scale, 1)                   (antialiasing: when shrinking
+       support = filter_support * fscale          the kernel is stretched by the
+       weight(x) = filter((x - center + 0.5) / fscale)   reduction factor)
+   The weights are normalised to sum 1 in double precision, then turned into
+   22-bit fixed point (Pillow's PRECISION_BITS = 32 - 8 - 2: 8 bits of
+   pixel, 2 of headroom for sums of negative lobes, sign), rounding half
+   away from zero. A pixel is then
+       (2^21 + sum v_i * k_i) >> 22, clipped to [0, 255]
+   i.e. rounded half up. Because the intermediate image is 8-bit too, the
+   two-pass result differs from an exact 2-D filter by up to a level or so;
+   reproducing the passes (and their order) is what makes it byte-exact.
+   ------------------------------------------------------------------------- */
+
+#define RSE__RS_PRECISION 22                  /* Pillow's PRECISION_BITS */
+
+typedef enum rse_filter {
+    RSE_FILTER_BILINEAR = 0,  /* triangle, support 1                        */
+    RSE_FILTER_LANCZOS  = 1   /* sinc windowed by sinc(x/3), support 3      */
+} rse_filter;
+
+/* The two kernels, written with Pillow's operation order (x * pi first, then
+   sin(x)/x) so that the doubles, and hence the rounded fixed-point weights,
+   are identical. */
+RSE__FN double rse__sinc(double x) {
+    if (x == 0.0) return 1.0;
+    x = x * RSE__PI;
+    return sin(x) / x;
+}
+RSE__FN double rse__filter_eval(rse_filter f, double x) {
+    if (f == RSE_FILTER_LANCZOS) {
+        /* half-open window [-3, 3), as in Pillow */
+        if (-3.0 <= x && x < 3.0) return rse__sinc(x) * rse__sinc(x / 3);
+        return 0.0;
+    }
+    if (x < 0.0) x = -x;
+    return x < 1.0 ? 1.0 - x : 0.0;
+}
+RSE__FN double rse__filter_support(rse_filter f) {
+    return f == RSE_FILTER_LANCZOS ? 3.0 : 1.0;
+}
+
+/* Fixed-point weights of a 1-D resize from in_size samples (box [in0,in1))
+   to out_size samples. For output xx the taps are input samples
+   bounds[2xx] .. bounds[2xx] + bounds[2xx+1] - 1 with weights
+   kk[xx*ksize ...], ksize = 2*ceil(support)+1 slots per output (unused
+   slots are 0). On success the caller frees *boundsp and *kkp with RSE_FREE. in0 and in1 are floats
+   because Pillow takes the box as C floats. */
+RSE__FN rse_status rse__resample_coeffs(int in_size, float in0, float in1, int out_size,
+                                        rse_filter filt, int *ksizep, int **boundsp,
+                                        int32_t **kkp) {
+    /* The span is computed in float, as Pillow does ((double)(in1 - in0)). */
+    float span = in1 - in0;
+    double scale = (double)span / out_size;
+    double fscale = scale < 1.0 ? 1.0 : scale;
+    double support = rse__filter_support(filt) * fscale;
+    double inv = 1.0 / fscale;
+    double cs = ceil(support);
+    int ksize, xx, x;
+    size_t nk;
+    int *bounds;
+    int32_t *kk;
+    double *w;
+
+    *ksizep = 0; *boundsp = 0; *kkp = 0;
+    /* support <= 3 * in_size: check it before the int conversion */
+    if (!(cs >= 0 && cs < (double)(INT_MAX / 4)))
+        return rse__fail(RSE_STATUS_LIMIT, "resample: filter support %g too large", support);
+    ksize = (int)cs * 2 + 1;
+    if (!rse__mul4_ok((size_t)out_size, (size_t)ksize, sizeof(int32_t), 1, &nk))
+        return rse__fail(RSE_STATUS_LIMIT, "resample: %d x %d coefficients overflow",
+                         out_size, ksize);
+    bounds = (int *)RSE_MALLOC((size_t)out_size * 2 * sizeof(int));
+    kk = (int32_t *)RSE_MALLOC(nk);
+    w = (double *)RSE_MALLOC((size_t)ksize * sizeof(double));
+    if (!bounds || !kk || !w) {
+        RSE_FREE(bounds); RSE_FREE(kk); RSE_FREE(w);
+        return rse__fail(RSE_STATUS_NOMEM, "resample: out of memory for %d x %d coefficients",
+                         out_size, ksize);
+    }
+    for (xx = 0; xx < out_size; xx++) {
+        /* Each product gets its own statement: a fused multiply-add (which
+           C99 lets a compiler form inside one expression) would round
+           differently from Pillow and move a tap's weight by one unit. */
+        double off = (xx + 0.5) * scale;
+        double center = in0 + off;
+        double ww = 0.0;
+        int xmin = (int)(center - support + 0.5);   /* truncation, as Pillow */
+        int xmax = (int)(center + support + 0.5);
+        if (xmin < 0) xmin = 0;
+        if (xmax > in_size) xmax = in_size;
+        xmax -= xmin;                               /* now a tap count */
+        if (xmax < 0) xmax = 0;
+        if (xmax > ksize) xmax = ksize;             /* cannot happen; keeps reads in bounds */
+        for (x = 0; x < xmax; x++) {
+            double arg = (x + xmin - center + 0.5) * inv;
+            w[x] = rse__filter_eval(filt, arg);
+            ww += w[x];
+        }
+        for (x = 0; x < xmax; x++)
+            if (ww != 0.0) w[x] /= ww;
+        /* To 22-bit fixed point, rounding half away from zero. */
+        for (x = 0; x < ksize; x++) {
+            int32_t q = 0;
+            if (x < xmax) {
+                double sc = w[x] * (double)(1 << RSE__RS_PRECISION);
+                q = (int32_t)(w[x] < 0 ? sc - 0.5 : sc + 0.5);
+            }
+            kk[(size_t)xx * ksize + x] = q;
+        }
+        bounds[2 * xx] = xmin;
+        bounds[2 * xx + 1] = xmax;
+    }
+    RSE_FREE(w);
+    *ksizep = ksize;
+    *boundsp = bounds;
+    *kkp = kk;
+    return RSE_STATUS_OK;
+}
+
+/* Pillow's clip8: the accumulator holds value * 2^22 plus the rounding half;
+   its integer part, clipped to a byte. (Pillow indexes a table with an
+   arithmetic shift; the comparison avoids shifting a negative number.) */
+RSE__FN uint8_t rse__clip8(int64_t ss) {
+    int64_t v;
+    if (ss < 0) return 0;
+    v = ss >> RSE__RS_PRECISION;
+    return (uint8_t)(v > 255 ? 255 : v);
+}
+
+/* Horizontal pass: rows [row0, row0 + rows) of a (c, sh, sw) planar image
+   into (c, rows, dw). 64-bit accumulators: Pillow uses int, which never
+   overflows for these kernels (|sum| < 255 * 1.3 * 2^22 < 2^31), so the
+   results are the same and no sanitizer can complain. */
+RSE__FN void rse__resample_h(uint8_t *dst, const uint8_t *src, int c, int sw, int sh,
+                             int row0, int rows, int dw,
+                             const int *bounds, const int32_t *kk, int ksize) {
+    int ch, y, xx, x;
+    for (ch = 0; ch < c; ch++) {
+        for (y = 0; y < rows; y++) {
+            const uint8_t *in = src + ((size_t)ch * sh + (size_t)(y + row0)) * sw;
+            uint8_t *out = dst + ((size_t)ch * rows + y) * dw;
+            for (xx = 0; xx < dw; xx++) {
+                const int32_t *k = kk + (size_t)xx * ksize;
+                const uint8_t *p = in + bounds[2 * xx];
+                int n = bounds[2 * xx + 1];
+                int64_t ss = (int64_t)1 << (RSE__RS_PRECISION - 1);
+                for (x = 0; x < n; x++) ss += (int64_t)p[x] * k[x];
+                out[xx] = rse__clip8(ss);
+            }
+        }
+    }
+}
+
+/* Vertical pass: (c, sh, w) -> (c, dh, w); bounds index rows of src. */
+RSE__FN void rse__resample_v(uint8_t *dst, const uint8_t *src, int c, int w, int sh,
+                             int dh, const int *bounds, const int32_t *kk, int ksize) {
+    int ch, yy, x, y;
+    for (ch = 0; ch < c; ch++) {
+        const uint8_t *plane = src + (size_t)ch * sh * w;
+        for (yy = 0; yy < dh; yy++) {
+            const int32_t *k = kk + (size_t)yy * ksize;
+            const uint8_t *p = plane + (size_t)bounds[2 * yy] * w;
+            int n = bounds[2 * yy + 1];
+            uint8_t *out = dst + ((size_t)ch * dh + yy) * w;
+            for (x = 0; x < w; x++) {
+                int64_t ss = (int64_t)1 << (RSE__RS_PRECISION - 1);
+                for (y = 0; y < n; y++) ss += (int64_t)p[(size_t)y * w + x] * k[y];
+                out[x] = rse__clip8(ss);
+            }
+        }
+    }
+}
+
+/* Pillow's Image.resize((dw, dh), filter, box) on a planar (c, sh, sw) 8-bit
+   image, into dst (c, dh, dw). box = {x0, y0, x1, y1} in input pixels
+   (NULL: the whole image), as Pillow's box argument. Channels are
+   independent, so planar and Pillow's interleaved layout give the same
+   bytes. */
+RSE__FN rse_status rse__resample_u8(uint8_t *dst, int dw, int dh,
+                                    const uint8_t *src, int sw, int sh, int c,
+                                    rse_filter filt, const float *box) {
+    float b[4];
+    int need_h, need_v, ks_v, ks_h = 0, row0, row1, i;
+    int *bv = 0, *bh = 0;
+    int32_t *kv = 0, *kh = 0;
+    uint8_t *tmp = 0;
+    size_t n;
+    rse_status st;
+
+    if (sw < 1 || sh < 1 || dw < 1 || dh < 1 || c < 1)
+        return rse__fail(RSE_STATUS_BAD_ARG, "resample: bad sizes %dx%d -> %dx%d, %d channels",
+                         sw, sh, dw, dh, c);
+    if (box) { b[0] = box[0]; b[1] = box[1]; b[2] = box[2]; b[3] = box[3]; }
+    else { b[0] = 0; b[1] = 0; b[2] = (float)sw; b[3] = (float)sh; }
+    /* Pillow's checks: inside the image, not empty (we also refuse a zero
+       width, which Pillow accepts and resamples from nothing). */
+    if (!(b[0] >= 0 && b[1] >= 0 && b[2] <= (float)sw && b[3] <= (float)sh &&
+          b[2] > b[0] && b[3] > b[1]))
+        return rse__fail(RSE_STATUS_BAD_ARG, "resample: box (%g,%g,%g,%g) outside %dx%d or empty",
+                         (double)b[0], (double)b[1], (double)b[2], (double)b[3], sw, sh);
+
+    /* A pass is skipped when it would be the identity, as in Pillow; if
+       both are, the result is a copy. */
+    need_h = dw != sw || b[0] != 0 || b[2] != (float)dw;
+    need_v = dh != sh || b[1] != 0 || b[3] != (float)dh;
+    if (!need_h && !need_v) {
+        if (!rse__mul4_ok((size_t)c, (size_t)sh, (size_t)sw, 1, &n))
+            return rse__fail(RSE_STATUS_LIMIT, "resample: image size overflows");
+        memcpy(dst, src, n);
+        return RSE_STATUS_OK;
+    }
+
+    /* The vertical weights come first: they say which input rows the
+       vertical pass reads, so the horizontal pass only produces those. */
+    st = rse__resample_coeffs(sh, b[1], b[3], dh, filt, &ks_v, &bv, &kv);
+    if (st != RSE_STATUS_OK) return st;
+    row0 = bv[0];
+    row1 = bv[2 * (dh - 1)] + bv[2 * (dh - 1) + 1];
+
+    if (need_h) {
+        st = rse__resample_coeffs(sw, b[0], b[2], dw, filt, &ks_h, &bh, &kh);
+        if (st != RSE_STATUS_OK) { RSE_FREE(bv); RSE_FREE(kv); return st; }
+        if (!need_v) {
+            /* Heights are equal and the vertical taps cover every row. */
+            rse__resample_h(dst, src, c, sw, sh, 0, sh, dw, bh, kh, ks_h);
+        } else {
+            for (i = 0; i < dh; i++) bv[2 * i] -= row0;
+            if (!rse__mul4_ok((size_t)c, (size_t)(row1 - row0), (size_t)dw, 1, &n) ||
+                !(tmp = (uint8_t *)RSE_MALLOC(n ? n : 1))) {
+                RSE_FREE(bv); RSE_FREE(kv); RSE_FREE(bh); RSE_FREE(kh);
+                return rse__fail(RSE_STATUS_NOMEM, "resample: out of memory for a %dx%d pass",
+                                 dw, row1 - row0);
+            }
+            rse__resample_h(tmp, src, c, sw, sh, row0, row1 - row0, dw, bh, kh, ks_h);
+            rse__resample_v(dst, tmp, c, dw, row1 - row0, dh, bv, kv, ks_v);
+            RSE_FREE(tmp);
+        }
+        RSE_FREE(bh); RSE_FREE(kh);
+    } else {
+        rse__resample_v(dst, src, c, sw, sh, dh, bv, kv, ks_v);
+    }
+    RSE_FREE(bv); RSE_FREE(kv);
+    return RSE_STATUS_OK;
+}
+
+/* ---------------------------------------------------------------------------
+   The SinDDM pyramid (sinddm.md section 3; create_img_scales in the
+   reference's functions.py). Sizes are computed with the reference's
+   float64 arithmetic, its int() truncations and its round()s.
+   ------------------------------------------------------------------------- */
+
+typedef struct rse_pyramid {
+    int n;                          /* number of scales N (>= 1)            */
+    int src_w, src_h;               /* the input image                      */
+    int cap_w, cap_h;               /* after the 50,000-pixel cap = finest  */
+    int d0;                         /* coarsest short side from the formula */
+    double sf;                      /* recomputed scale factor (1 if N = 1) */
+    int gray;                       /* input had one channel (see loss)     */
+    int w[RSE_PYR_MAX_SCALES], h[RSE_PYR_MAX_SCALES]; /* scale s, 0 = coarsest */
+    /* 8-bit planar (3,h,w) images, exactly what the reference trains on
+       after its PNG round trip. blur[0] is NULL (scale 0 pairs the image
+       with itself); blur[s] = BILINEAR(img[s-1]) at the size of scale s. */
+    uint8_t *img[RSE_PYR_MAX_SCALES];
+    uint8_t *blur[RSE_PYR_MAX_SCALES];
+    double loss[RSE_PYR_MAX_SCALES];    /* rescale loss of scale s; [0] = 0 */
+    int t_start[RSE_PYR_MAX_SCALES];    /* start timestep; [0] = T = 100    */
+    uint8_t *mem;                       /* owns every image above           */
+} rse_pyramid;
+
+/* Python's round() of a float64 (numpy's round-half-to-even), without
+   depending on the caller's floating-point rounding mode. */
+RSE__FN double rse__round_half_even(double x) {
+    double f = floor(x), d = x - f; /* exact for |x| < 2^52 */
+    if (d > 0.5) return f + 1.0;
+    if (d < 0.5) return f;
+    return fmod(f, 2.0) == 0.0 ? f : f + 1.0;
+}
+
+/* Defined in the Schedules section: the first t with sigma_t above the
+   rescale loss, for a cosine schedule of T steps. */
+RSE__FN int rse__sched_t_ideal(int T, double loss);
+
+/* Sizes only (no pixels): fills n, cap_w/h, d0, sf, w[], h[] of p from the
+   input size, with the reference's scale step (RSE_SINDDM_SCALE_STEP).
+   Used by rse__pyramid_build and by anything that needs the pyramid of an
+   image it does not hold (a checkpoint, --scale-mul).
+
+   Where this differs from the reference, on purpose:
+   - N <= 0. When the short side is below about 0.84 * d0 (e.g. < 46 px for
+     a square), the reference's formula gives N <= 0 and an EMPTY pyramid
+     (its training then fails). We use one scale, the capped image.
+   - N == 1. The reference's recomputed factor is exp(log(r)/0) = inf or nan
+     and only ever raised to the power 0; we store sf = 1.
+   - Exact half-integer sizes. W / sf^k is mathematically W*(d0/short)^(k/(N-1)),
+     and for about 1 image size in 10 that is exactly a half-integer (e.g.
+     85x68: 85 * 50/68 = 62.5). The reference's round() then goes up or
+     down with the last-bit noise of numpy's log, exp and pow, which depend
+     on numpy's build and CPU (this machine's numpy 1.24 uses AVX-512 SVML
+     versions, 1-3 ulp from glibc's). We use libm, as numpy does without
+     those SIMD paths. Measured against this machine's numpy: 10 of 21,248
+     sizes with common aspect ratios (1:1, 5:4, 4:3, 3:2, 16:9, 2:1 and
+     transposes, 40..2000 px) and 72 of 19,557 random sizes get one scale
+     1 px off (rounding every exact tie up instead gives 41 and 33). All
+     shared test images match. */
+RSE__FN rse_status rse__pyramid_plan(rse_pyramid *p, int src_w, int src_h, double scale_step) {
+    double scaler, r;
+    int cw = src_w, ch = src_h, s_dim, l_dim, d0, n, i;
+
+    memset(p, 0, sizeof *p);
+    if (src_w < 1 || src_h < 1 || src_w > RSE_MAX_DIM || src_h > RSE_MAX_DIM)
+        return rse__fail(RSE_STATUS_LIMIT, "pyramid: image size %dx%d outside 1..%d",
+                         src_w, src_h, RSE_MAX_DIM);
+    if (!(scale_step > 1.0 && scale_step < 100.0))
+        return rse__fail(RSE_STATUS_BAD_ARG, "pyramid: scale step %g must be in (1, 100)",
+                         scale_step);
+    p->src_w = src_w; p->src_h = src_h;
+
+    /* 1. The pixel cap: both sides divided by sqrt(area / 50000) and
+          truncated with int(); never upscaled. (w*h is exact in a double.) */
+    scaler = sqrt((double)src_w * (double)src_h / (double)RSE_SINDDM_AUTO_SCALE);
+    if (scaler > 1.0) {
+        cw = (int)((double)src_w / scaler);
+        ch = (int)((double)src_h / scaler);
+        if (cw < 1) cw = 1;   /* only for absurd aspect ratios (int() gives 0) */
+        if (ch < 1) ch = 1;
+    }
+    p->cap_w = cw; p->cap_h = ch;
+
+    /* 2. Coarsest short side: round(sqrt(3110 * short/long)), in [42, 55]:
+          the 35-px receptive field then covers ~40% of the coarsest area. */
+    s_dim = cw < ch ? cw : ch;
+    l_dim = cw < ch ? ch : cw;
+    d0 = (int)rse__round_half_even(sqrt((double)RSE_SINDDM_AREA_SCALE0 * s_dim / l_dim));
+    if (d0 < RSE_SINDDM_MIN_D0) d0 = RSE_SINDDM_MIN_D0;
+    if (d0 > RSE_SINDDM_MAX_D0) d0 = RSE_SINDDM_MAX_D0;
+    p->d0 = d0;
+
+    /* 3. Number of scales with the nominal step, then the step recomputed
+          so that N-1 steps go exactly from the short side to d0. */
+    r = log((double)s_dim / (double)d0);
+    n = (int)(rse__round_half_even(r / log(scale_step)) + 1.0);
+    if (n < 1) n = 1;
+    if (n > RSE_PYR_MAX_SCALES)
+        return rse__fail(RSE_STATUS_LIMIT, "pyramid: %d scales (more than %d)", n,
+                         RSE_PYR_MAX_SCALES);
+    p->n = n;
+    p->sf = n > 1 ? exp(r / (double)(n - 1)) : 1.0;
+
+    /* 4. Size of scale i: round(W / sf^(N-1-i)), the finest being the
+          capped size itself (sf^0 = 1). */
+    for (i = 0; i < n; i++) {
+        double div = pow(p->sf, (double)(n - 1 - i));
+        p->w[i] = (int)rse__round_half_even((double)cw / div);
+        p->h[i] = (int)rse__round_half_even((double)ch / div);
+        if (p->w[i] < 1 || p->h[i] < 1)
+            return rse__fail(RSE_STATUS_LIMIT, "pyramid: scale %d of %dx%d is empty", i,
+                             src_w, src_h);
+    }
+    return RSE_STATUS_OK;
+}
+
+/* Float in [0,1] to the 8-bit level the reference reads from the file:
+   round half up of x*255, clamped (NaN -> 0). For an image loaded from an
+   8-bit file (x = v/255 in float) this gives v back exactly. For a 16-bit
+   file PIL would keep the high byte (v >> 8) where this rounds, so it may
+   differ by one level there. */
+RSE__FN uint8_t rse__quantize_u8(float x) {
+    double v = (double)x * 255.0 + 0.5;
+    if (!(v >= 0.0)) return 0;
+    if (v >= 255.0) return 255;
+    return (uint8_t)v;
+}
+
+/* What the reference's training feeds the network for a level v:
+   torchvision ToTensor (float32 v / 255) then t * 2 - 1. */
+RSE__FN float rse__u8_to_signed_unit(uint8_t v) {
+    float t = (float)v / 255.0f;
+    return t * 2.0f - 1.0f;
+}
+
+/* The rescale loss of the reference (functions.py L185-186):
+       np.linalg.norm(np.subtract(img, recon)) / recon.size
+   Both operands are PIL images, so numpy subtracts them as uint8 and the
+   difference WRAPS AROUND: 3 - 5 = 254, not -2. The norm of those wrapped
+   bytes, divided by H*W*C (not its square root), is about 1.2 at scale 1
+   and 0.4 at the finest scale of a typical photo; without the wrap-around
+   it would be ~25x smaller. This number is compared with the noise-to-
+   signal ratio sigma_t to choose each scale's start timestep and gamma
+   schedule (sinddm.md section 4), so the quirk is what sets them: without
+   it T_start would collapse to about [2, 1, 1, 0]. We reproduce it exactly:
+   the sum of squares is an integer (exact in uint64, as numpy's float64
+   sum is for < 2^53), then one sqrt and one division. nplanes = 3 for an
+   RGB input; 1 for a gray input, where the reference works on a 1-channel
+   PIL image and divides by H*W. */
+RSE__FN double rse__rescale_loss(const uint8_t *img, const uint8_t *recon, size_t plane,
+                                 int nplanes) {
+    uint64_t ss = 0;
+    size_t i, n = plane * (size_t)nplanes;
+    for (i = 0; i < n; i++) {
+        uint8_t d = (uint8_t)(img[i] - recon[i]);   /* uint8 wrap-around */
+        ss += (uint64_t)d * d;
+    }
+    return sqrt((double)ss) / (double)n;
+}
+
+RSE__FN void rse__pyramid_free(rse_pyramid *p) {
+    RSE_FREE(p->mem);
+    memset(p, 0, sizeof *p);
+}
+
+/* Builds the whole pyramid of an image (c = 1 or 3, planar float in [0,1]):
+   sizes, 8-bit scales, blurry images, rescale losses and start timesteps
+   (T = RSE_SINDDM_T). On failure p is left empty (safe to free). */
+RSE__FN rse_status rse__pyramid_build(rse_pyramid *p, const rse_image *im) {
+    rse_status st;
+    size_t plane, total = 0, off, i, npix;
+    uint8_t *src = 0;
+    int s;
+
+    if (!im || !im->data || (im->c != 1 && im->c != 3))
+        return rse__fail(RSE_STATUS_BAD_ARG, "pyramid: need a 1- or 3-channel image");
+    if (!rse__mul_ok((size_t)im->w, (size_t)im->h, &npix) || npix > RSE_MAX_PIXELS)
+        return rse__fail(RSE_STATUS_LIMIT, "pyramid: image %dx%d too large", im->w, im->h);
+    st = rse__pyramid_plan(p, im->w, im->h, RSE_SINDDM_SCALE_STEP);
+    if (st != RSE_STATUS_OK) return st;
+    p->gray = im->c == 1;
+
+    /* One block for every scale and blurry image (all sizes are small:
+       the finest has at most ~50,000 pixels). */
+    for (s = 0; s < p->n; s++) {
+        plane = (size_t)p->w[s] * (size_t)p->h[s];
+        total += 3 * plane * (s > 0 ? 2 : 1);
+    }
+    p->mem = (uint8_t *)RSE_MALLOC(total);
+    src = (uint8_t *)RSE_MALLOC(3 * npix);   /* <= 3 * 2^28, no overflow */
+    if (!p->mem || !src) {
+        RSE_FREE(src);
+        rse__pyramid_free(p);
+        return rse__fail(RSE_STATUS_NOMEM, "pyramid: out of memory for a %dx%d image",
+                         im->w, im->h);
+    }
+    for (s = 0, off = 0; s < p->n; s++) {
+        plane = (size_t)p->w[s] * (size_t)p->h[s];
+        p->img[s] = p->mem + off; off += 3 * plane;
+        if (s > 0) { p->blur[s] = p->mem + off; off += 3 * plane; }
+    }
+
+    /* The 8-bit source as PIL holds it; a gray image becomes three equal
+       planes (resampling is per channel, so this equals PIL's "L" path). */
+    for (i = 0; i < 3 * npix; i++)
+        src[i] = rse__quantize_u8(im->data[im->c == 1 ? i % npix : i]);
+
+    for (s = 0; s < p->n && st == RSE_STATUS_OK; s++)
+        st = rse__resample_u8(p->img[s], p->w[s], p->h[s], src, im->w, im->h, 3,
+                              RSE_FILTER_LANCZOS, 0);
+    RSE_FREE(src);
+    p->t_start[0] = RSE_SINDDM_T;
+    for (s = 1; s < p->n && st == RSE_STATUS_OK; s++) {
+        st = rse__resample_u8(p->blur[s], p->w[s], p->h[s], p->img[s - 1], p->w[s - 1],
+                              p->h[s - 1], 3, RSE_FILTER_BILINEAR, 0);
+        if (st != RSE_STATUS_OK) break;
+        p->loss[s] = rse__rescale_loss(p->img[s], p->blur[s],
+                                       (size_t)p->w[s] * (size_t)p->h[s], p->gray ? 1 : 3);
+        p->t_start[s] = rse__sched_t_ideal(RSE_SINDDM_T, p->loss[s]);
+    }
+    if (st != RSE_STATUS_OK) rse__pyramid_free(p);
+    return st;
+}
 
 /* ===========================================================================
    Schedules
+   The cosine noise schedule of Nichol & Dhariwal with the buffers SinDDM
+   derives from it (sinddm.md section 4; cosine_beta_schedule in the
+   reference's functions.py, MultiScaleGaussianDiffusion.__init__ in its
+   models.py). The reference computes everything in float64 numpy and then
+   stores float32 torch buffers; we keep both: the float64 values (to choose
+   start timesteps and gammas exactly as it does) and the float32 buffers
+   (what its sampler and loss multiply with).
    ========================================================================= */
+
+/* Per-timestep buffers, T entries each, named as in the reference. */
+typedef struct rse_sched_f64 {
+    double *betas;              /* beta_t, clipped to [0, 0.999]            */
+    double *alphas_cumprod;     /* abar_t = prod_{i<=t} (1 - beta_i)         */
+    double *alphas_cumprod_prev;/* abar_{t-1}, with abar_{-1} = 1            */
+    double *sqrt_ac;            /* sqrt(abar_t)                              */
+    double *sqrt_1m_ac;         /* sqrt(1 - abar_t)                          */
+    double *log_1m_ac;          /* log(1 - abar_t)                           */
+    double *sqrt_recip_ac;      /* sqrt(1 / abar_t)                          */
+    double *sqrt_recipm1_ac;    /* sqrt(1 / abar_t - 1)                      */
+    double *post_var;           /* beta_t (1 - abar_{t-1}) / (1 - abar_t)    */
+    double *post_logvar;        /* log(max(post_var, 1e-20))                 */
+    double *post_c1;            /* beta_t sqrt(abar_{t-1}) / (1 - abar_t)    */
+    double *post_c2;            /* (1 - abar_{t-1}) sqrt(alpha_t) / (1 - abar_t) */
+    double *sigma;              /* sqrt(1 - abar_t) / sqrt(abar_t): noise-to-signal */
+} rse_sched_f64;
+
+typedef struct rse_sched_f32 {  /* the same, rounded to float32 */
+    float *betas, *alphas_cumprod, *alphas_cumprod_prev, *sqrt_ac, *sqrt_1m_ac,
+          *log_1m_ac, *sqrt_recip_ac, *sqrt_recipm1_ac, *post_var, *post_logvar,
+          *post_c1, *post_c2, *sigma;
+} rse_sched_f32;
+
+#define RSE__SCHED_NBUF 13      /* arrays in each of the structs above */
+#define RSE_SCHED_MAX_T 100000
+#define RSE_SINDDM_GAMMA_SAMPLE_MAX 0.55f
+
+typedef struct rse_sched {
+    int T;                      /* timesteps (100 in SinDDM)                */
+    int n_scales;
+    rse_sched_f64 d;            /* float64, as numpy computes them          */
+    rse_sched_f32 f;            /* float32, as the torch buffers hold them  */
+    int t_start[RSE_PYR_MAX_SCALES]; /* [0] = T; [s] = first t with sigma_t > L_s */
+    float *gamma;               /* (n_scales-1, T): row s-1 is scale s's    */
+                                /* blur weight gamma_t, clamped to [0, 1]   */
+    void *mem;
+} rse_sched;
+
+/* abar(k) before normalisation: cos^2(((x_k / (T+1)) + s) / (1 + s) * pi/2),
+   s = 0.008, where x = numpy.linspace(0, T+1, T+1), i.e. x_k = k * ((T+1)/T)
+   and x_T = T+1 exactly. (So x_k / (T+1) is k/T up to rounding; we keep
+   numpy's operations so the doubles are the same ones.) */
+RSE__FN double rse__cosine_raw(int T, int k) {
+    const double s = 0.008;
+    double steps = (double)(T + 1);
+    double x = k == T ? steps : (double)k * (steps / (double)T);
+    double a = (x / steps + s) / (1.0 + s);
+    double c;
+    a = a * RSE__PI;
+    a = a * 0.5;
+    c = cos(a);
+    return c * c;
+}
+
+/* beta_t = clip(1 - abar(t+1) / abar(t), 0, 0.999), with abar normalised by
+   abar(0) first, as numpy does (the normalisation changes the rounding). */
+RSE__FN double rse__cosine_beta(int T, int t, double raw0) {
+    double a0 = rse__cosine_raw(T, t) / raw0;
+    double a1 = rse__cosine_raw(T, t + 1) / raw0;
+    double b = 1.0 - a1 / a0;
+    if (b < 0.0) b = 0.0;
+    if (b > 0.999) b = 0.999;   /* only the last step or two reach it */
+    return b;
+}
+
+/* The start timestep the reference gives a scale with rescale loss `loss`:
+       int(np.argmax(sigma_t > loss_factor * loss)),  loss_factor = 1
+   the first t whose noise-to-signal ratio exceeds the loss: from there on
+   the noise hides the difference between the blurry and the sharp image.
+   numpy's argmax of an all-false array is 0, so "never" gives 0 (only for
+   a loss above sigma_{T-1} ~ 2000, impossible for 8-bit images). */
+RSE__FN int rse__sched_t_ideal(int T, double loss) {
+    double raw0 = rse__cosine_raw(T, 0), ac = 1.0;
+    int t;
+    for (t = 0; t < T; t++) {
+        double alpha = 1.0 - rse__cosine_beta(T, t, raw0);
+        double sigma;
+        ac = ac * alpha;                       /* numpy.cumprod: left to right */
+        sigma = sqrt(1.0 - ac) / sqrt(ac);
+        if (sigma > loss) return t;
+    }
+    return 0;
+}
+
+RSE__FN void rse__sched_free(rse_sched *sc) {
+    RSE_FREE(sc->mem);
+    memset(sc, 0, sizeof *sc);
+}
+
+/* Fills every buffer for T steps and, for a pyramid of n_scales scales with
+   rescale losses loss[1..n_scales-1] (loss[0] is ignored; pass
+   rse_pyramid.loss), the start timesteps and the training gammas
+       gamma_{s,t} = float32(clamp(sigma_t / L_s, 0, 1))
+   (float64 division and clamp, then stored in a float32 tensor, as the
+   reference does). gamma rises from ~0.02-0.06 at t = 0 to 1 at t_start[s].
+   loss may be NULL when n_scales == 1. */
+RSE__FN rse_status rse__sched_init(rse_sched *sc, int T, const double *loss, int n_scales) {
+    size_t nd, nf, ng, total;
+    unsigned char *m;
+    double **dp[RSE__SCHED_NBUF];
+    float **fp[RSE__SCHED_NBUF];
+    double raw0, ac = 1.0;
+    int i, t, s;
+
+    memset(sc, 0, sizeof *sc);
+    if (T < 1 || T > RSE_SCHED_MAX_T)
+        return rse__fail(RSE_STATUS_BAD_ARG, "schedule: T = %d outside 1..%d", T, RSE_SCHED_MAX_T);
+    if (n_scales < 1 || n_scales > RSE_PYR_MAX_SCALES || (n_scales > 1 && !loss))
+        return rse__fail(RSE_STATUS_BAD_ARG, "schedule: bad scale count %d", n_scales);
+    nd = (size_t)T * sizeof(double) * RSE__SCHED_NBUF;
+    nf = (size_t)T * sizeof(float) * RSE__SCHED_NBUF;
+    ng = (size_t)T * sizeof(float) * (size_t)(n_scales - 1);
+    total = nd + nf + ng;                       /* < 20 MB: no overflow */
+    m = (unsigned char *)RSE_MALLOC(total ? total : 1);
+    if (!m) return rse__fail(RSE_STATUS_NOMEM, "schedule: out of memory (T = %d)", T);
+    sc->mem = m;
+    sc->T = T;
+    sc->n_scales = n_scales;
+
+    /* Carve the arrays (doubles first: keeps every array aligned). */
+    dp[0] = &sc->d.betas; dp[1] = &sc->d.alphas_cumprod; dp[2] = &sc->d.alphas_cumprod_prev;
+    dp[3] = &sc->d.sqrt_ac; dp[4] = &sc->d.sqrt_1m_ac; dp[5] = &sc->d.log_1m_ac;
+    dp[6] = &sc->d.sqrt_recip_ac; dp[7] = &sc->d.sqrt_recipm1_ac; dp[8] = &sc->d.post_var;
+    dp[9] = &sc->d.post_logvar; dp[10] = &sc->d.post_c1; dp[11] = &sc->d.post_c2;
+    dp[12] = &sc->d.sigma;
+    fp[0] = &sc->f.betas; fp[1] = &sc->f.alphas_cumprod; fp[2] = &sc->f.alphas_cumprod_prev;
+    fp[3] = &sc->f.sqrt_ac; fp[4] = &sc->f.sqrt_1m_ac; fp[5] = &sc->f.log_1m_ac;
+    fp[6] = &sc->f.sqrt_recip_ac; fp[7] = &sc->f.sqrt_recipm1_ac; fp[8] = &sc->f.post_var;
+    fp[9] = &sc->f.post_logvar; fp[10] = &sc->f.post_c1; fp[11] = &sc->f.post_c2;
+    fp[12] = &sc->f.sigma;
+    for (i = 0; i < RSE__SCHED_NBUF; i++)
+        *dp[i] = (double *)(void *)(m + (size_t)i * T * sizeof(double));
+    for (i = 0; i < RSE__SCHED_NBUF; i++)
+        *fp[i] = (float *)(void *)(m + nd + (size_t)i * T * sizeof(float));
+    sc->gamma = n_scales > 1 ? (float *)(void *)(m + nd + nf) : 0;
+
+    /* float64, in numpy's order of operations (each line one numpy op). */
+    raw0 = rse__cosine_raw(T, 0);
+    for (t = 0; t < T; t++) {
+        rse_sched_f64 *d = &sc->d;
+        double beta = rse__cosine_beta(T, t, raw0);
+        double alpha = 1.0 - beta;
+        double acp = ac;                        /* abar_{t-1}, 1 at t = 0 */
+        double pv;
+        ac = ac * alpha;
+        d->betas[t] = beta;
+        d->alphas_cumprod[t] = ac;
+        d->alphas_cumprod_prev[t] = acp;
+        d->sqrt_ac[t] = sqrt(ac);
+        d->sqrt_1m_ac[t] = sqrt(1.0 - ac);
+        d->log_1m_ac[t] = log(1.0 - ac);
+        d->sqrt_recip_ac[t] = sqrt(1.0 / ac);
+        d->sqrt_recipm1_ac[t] = sqrt(1.0 / ac - 1.0);
+        pv = beta * (1.0 - acp) / (1.0 - ac);
+        d->post_var[t] = pv;
+        /* The posterior variance is 0 at t = 0: the log is clipped. */
+        d->post_logvar[t] = log(pv > 1e-20 ? pv : 1e-20);
+        d->post_c1[t] = beta * sqrt(acp) / (1.0 - ac);
+        d->post_c2[t] = (1.0 - acp) * sqrt(alpha) / (1.0 - ac);
+        d->sigma[t] = sqrt(1.0 - ac) / sqrt(ac);
+    }
+    /* torch.tensor(..., dtype=float32): round to nearest. */
+    for (i = 0; i < RSE__SCHED_NBUF; i++)
+        for (t = 0; t < T; t++) (*fp[i])[t] = (float)(*dp[i])[t];
+
+    sc->t_start[0] = T;
+    for (s = 1; s < n_scales; s++) {
+        double L = loss[s];
+        float *g = sc->gamma + (size_t)(s - 1) * T;
+        sc->t_start[s] = 0;
+        for (t = T - 1; t >= 0; t--)            /* first t with sigma_t > L */
+            if (sc->d.sigma[t] > L) sc->t_start[s] = t;
+        for (t = 0; t < T; t++) {
+            /* L = 0 (a scale equal to its blurry version): the reference
+               divides by zero, gets inf and clamps to 1. */
+            double q = L > 0.0 ? sc->d.sigma[t] / L : 1.0;
+            if (q < 0.0) q = 0.0;
+            if (q > 1.0) q = 1.0;
+            g[t] = (float)q;
+        }
+    }
+    return RSE_STATUS_OK;
+}
+
+/* gamma_{s,t}: the weight of the blurry image in scale s's mixed image.
+   0 at scale 0 (no blur there). Training uses it as stored (clamped to
+   [0,1]); sampling additionally caps it at 0.55 (the reference clamps the
+   float32 row to [0, 0.55] before de-blurring, which keeps 1/(1-gamma)
+   bounded). */
+RSE__FN float rse__sched_gamma(const rse_sched *sc, int s, int t, int sampling) {
+    float g;
+    RSE_ASSERT(s >= 0 && s < sc->n_scales && t >= 0 && t < sc->T);
+    if (s == 0) return 0.0f;
+    g = sc->gamma[(size_t)(s - 1) * sc->T + t];
+    return sampling && g > RSE_SINDDM_GAMMA_SAMPLE_MAX ? RSE_SINDDM_GAMMA_SAMPLE_MAX : g;
+}
 
 /* ===========================================================================
    Network
    ========================================================================= */
 
+/* The denoiser (the reference's SinDDMNet, sinddm.md section 2): fully
+   convolutional, no normalisation, no down- or upsampling, no attention.
+   It predicts the noise eps of x_t, conditioned on the timestep t and the
+   scale s through one 32-wide vector that every block turns into a
+   per-channel bias:
+
+     emb   (B,64)  = [sin(t f), cos(t f), sin(s f), cos(s f)],  f_k = 10000^(-k/15)
+     cond  (B,32)  = Linear(128->32)(GELU(Linear(64->128)(emb)))
+     block(x; din -> dout):
+         c  = time_reshape(Linear(32->32)(GELU(cond)))          (B,din,1,1)
+         h  = dwconv5x5(x) + c                                   (B,din,H,W)
+         h  = conv3x3(GELU(conv3x3(h)))                          (B,dout,H,W)
+         out = h + (din != dout ? conv1x1(x) : x)
+     net   = conv1x1(block4(block3(block2(block1(x)))))   3 -> dim/2 -> dim
+                                                           -> dim -> dim/2 -> 3
+   Every weight lives in one float array, in the order of the reference's
+   state dict, so Adam, the EMA and the checkpoints are flat loops over it
+   and importing a reference checkpoint is a name-by-name copy. */
+
+#define RSE_SD_TIME_DIM 32      /* width of each sinusoidal embedding and of cond */
+#define RSE_SD_MAX_PARAMS 64
+#define RSE_SD_MAX_DIM 4096     /* a sanity cap for dims read from files */
+
+typedef struct rse_sd_param {
+    char name[40];   /* state-dict key without the "denoise_fn." prefix */
+    int nd, shape[4];
+    size_t off, n;   /* position in the flat weight array */
+    size_t fan_in;   /* PyTorch's fan-in for the default initialisation */
+} rse_sd_param;
+
+typedef struct rse_sd_block {
+    int din, dout;
+    rse_tensor mlp_w, mlp_b;   /* (32,32), (32)                      */
+    rse_tensor tr_w, tr_b;     /* time_reshape: (din,32) view of a   */
+                               /* (din,32,1,1) conv, (din)           */
+    rse_tensor dw_w, dw_b;     /* (din,1,5,5), (din)                 */
+    rse_tensor c1_w, c1_b;     /* (dout,din,3,3), (dout)             */
+    rse_tensor c2_w, c2_b;     /* (dout,dout,3,3), (dout)            */
+    rse_tensor res_w, res_b;   /* (dout,din,1,1), (dout) if din != dout */
+} rse_sd_block;
+
+typedef struct rse_sd_net {
+    int dim, half;             /* dim (default 160) and dim/2        */
+    int nparams;
+    rse_sd_param p[RSE_SD_MAX_PARAMS];
+    size_t total;              /* number of floats in all weights    */
+    rse_tensor tm0_w, tm0_b;   /* time_mlp.0: (128,64), (128)        */
+    rse_tensor tm2_w, tm2_b;   /* time_mlp.2: (32,128), (32)         */
+    rse_sd_block blk[4];
+    rse_tensor fin_w, fin_b;   /* final_conv.0: (3,half,1,1), (3)    */
+} rse_sd_net;
+
+static void rse__sd_add_param(rse_sd_net *net, const char *name, int nd, int d0, int d1, int d2, int d3,
+                              size_t fan_in) {
+    rse_sd_param *p = &net->p[net->nparams++];
+    int i;
+    rse__fmt(p->name, sizeof p->name, "%s", name);
+    p->nd = nd;
+    p->shape[0] = d0; p->shape[1] = d1; p->shape[2] = d2; p->shape[3] = d3;
+    p->n = 1;
+    for (i = 0; i < nd; i++) p->n *= (size_t)p->shape[i];
+    p->off = net->total;
+    p->fan_in = fan_in;
+    net->total += p->n;
+}
+
+/* Fills the parameter table for a given dim: names, shapes, offsets. The
+   order is the reference's module registration order. dim must be even and
+   at most RSE_SD_MAX_DIM, so every count below fits comfortably. */
+RSE__FN rse_status rse__sd_net_layout(rse_sd_net *net, int dim) {
+    static const char *names[4] = { "l1", "l2", "l3", "l4" };
+    const int T = RSE_SD_TIME_DIM;
+    int b, din[4], dout[4];
+    char nm[40];
+    if (dim < 2 || dim > RSE_SD_MAX_DIM || dim % 2)
+        return rse__fail(RSE_STATUS_BAD_ARG, "denoiser dim must be even and in 2..%d, got %d", RSE_SD_MAX_DIM, dim);
+    memset(net, 0, sizeof *net);
+    net->dim = dim;
+    net->half = dim / 2;
+    din[0] = 3;         dout[0] = net->half;
+    din[1] = net->half; dout[1] = dim;
+    din[2] = dim;       dout[2] = dim;
+    din[3] = dim;       dout[3] = net->half;
+    rse__sd_add_param(net, "time_mlp.0.weight", 2, 4 * T, 2 * T, 0, 0, 2 * T);
+    rse__sd_add_param(net, "time_mlp.0.bias", 1, 4 * T, 0, 0, 0, 2 * T);
+    rse__sd_add_param(net, "time_mlp.2.weight", 2, T, 4 * T, 0, 0, 4 * T);
+    rse__sd_add_param(net, "time_mlp.2.bias", 1, T, 0, 0, 0, 4 * T);
+    for (b = 0; b < 4; b++) {
+        int i = din[b], o = dout[b];
+        net->blk[b].din = i;
+        net->blk[b].dout = o;
+#define RSE__P(suffix, nd, d0, d1, d2, d3, fan) \
+        rse__fmt(nm, sizeof nm, "%s.%s", names[b], suffix); \
+        rse__sd_add_param(net, nm, nd, d0, d1, d2, d3, fan)
+        RSE__P("mlp.1.weight", 2, T, T, 0, 0, T);
+        RSE__P("mlp.1.bias", 1, T, 0, 0, 0, T);
+        RSE__P("time_reshape.weight", 4, i, T, 1, 1, T);
+        RSE__P("time_reshape.bias", 1, i, 0, 0, 0, T);
+        RSE__P("ds_conv.weight", 4, i, 1, 5, 5, 25);
+        RSE__P("ds_conv.bias", 1, i, 0, 0, 0, 25);
+        RSE__P("net.0.weight", 4, o, i, 3, 3, (size_t)i * 9);
+        RSE__P("net.0.bias", 1, o, 0, 0, 0, (size_t)i * 9);
+        RSE__P("net.2.weight", 4, o, o, 3, 3, (size_t)o * 9);
+        RSE__P("net.2.bias", 1, o, 0, 0, 0, (size_t)o * 9);
+        if (i != o) {
+            RSE__P("res_conv.weight", 4, o, i, 1, 1, (size_t)i);
+            RSE__P("res_conv.bias", 1, o, 0, 0, 0, (size_t)i);
+        }
+#undef RSE__P
+    }
+    rse__sd_add_param(net, "final_conv.0.weight", 4, 3, net->half, 1, 1, (size_t)net->half);
+    rse__sd_add_param(net, "final_conv.0.bias", 1, 3, 0, 0, 0, (size_t)net->half);
+    return RSE_STATUS_OK;
+}
+
+/* Points the net's tensors into a flat weight array w (and gradient array g,
+   or NULL for inference: then no weight gradient is ever computed). */
+RSE__FN void rse__sd_net_bind(rse_sd_net *net, float *w, float *g) {
+    rse_tensor *slots[RSE_SD_MAX_PARAMS];
+    int k = 0, b, i;
+    slots[k++] = &net->tm0_w; slots[k++] = &net->tm0_b;
+    slots[k++] = &net->tm2_w; slots[k++] = &net->tm2_b;
+    for (b = 0; b < 4; b++) {
+        rse_sd_block *B = &net->blk[b];
+        slots[k++] = &B->mlp_w; slots[k++] = &B->mlp_b;
+        slots[k++] = &B->tr_w; slots[k++] = &B->tr_b;
+        slots[k++] = &B->dw_w; slots[k++] = &B->dw_b;
+        slots[k++] = &B->c1_w; slots[k++] = &B->c1_b;
+        slots[k++] = &B->c2_w; slots[k++] = &B->c2_b;
+        if (B->din != B->dout) { slots[k++] = &B->res_w; slots[k++] = &B->res_b; }
+    }
+    slots[k++] = &net->fin_w; slots[k++] = &net->fin_b;
+    RSE_ASSERT(k == net->nparams);
+    for (i = 0; i < k; i++) {
+        const rse_sd_param *p = &net->p[i];
+        rse__tensor_view(slots[i], w + p->off, p->nd, p->shape);
+        slots[i]->grad = g ? g + p->off : 0;
+        slots[i]->requires_grad = g != 0;
+    }
+    /* time_reshape is a 1x1 conv on a 1x1 map: a linear layer. Same memory,
+       two dimensions. */
+    for (b = 0; b < 4; b++) {
+        rse_tensor *tr = &net->blk[b].tr_w;
+        tr->nd = 2;
+    }
+}
+
+/* PyTorch's default initialisation, from our RNG: weights and biases of
+   Linear and Conv2d ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in)) (kaiming_uniform
+   with a = sqrt(5) reduces to exactly that bound). */
+RSE__FN void rse__sd_net_init(const rse_sd_net *net, float *w, rse_rng *rng) {
+    int i;
+    size_t j;
+    for (i = 0; i < net->nparams; i++) {
+        const rse_sd_param *p = &net->p[i];
+        float bound = 1.0f / sqrtf((float)p->fan_in);
+        for (j = 0; j < p->n; j++) w[p->off + j] = (2.0f * rse__rng_uniform(rng) - 1.0f) * bound;
+    }
+}
+
+/* The sinusoidal embedding of the reference (SinusoidalPosEmb(32)), in its
+   float32 arithmetic: f_k = exp(k * -(ln(10000)/15)), then sin and cos of
+   x * f_k. x is the raw integer timestep or scale index. out has 32 floats. */
+static void rse__sd_sinusoid(float *out, float x) {
+    const float c = (float)(-9.210340371976184 / 15.0); /* -ln(10000)/(16-1) */
+    int k;
+    for (k = 0; k < 16; k++) {
+        float a = x * expf((float)k * c);
+        out[k] = sinf(a);
+        out[16 + k] = cosf(a);
+    }
+}
+
+/* One block: x (B,din,H,W), cond (B,32) -> (B,dout,H,W). */
+static rse_tensor *rse__sd_block_forward(rse_tape *t, const rse_sd_block *b, rse_tensor *x, rse_tensor *cond) {
+    rse_tensor *c, *h, *skip;
+    int sh[4];
+    if (!x || !cond) return 0;
+    c = rse__linear(t, rse__gelu(t, cond), (rse_tensor *)&b->mlp_w, (rse_tensor *)&b->mlp_b);
+    c = rse__linear(t, c, (rse_tensor *)&b->tr_w, (rse_tensor *)&b->tr_b);   /* (B,din) */
+    sh[0] = x->shape[0]; sh[1] = b->din; sh[2] = 1; sh[3] = 1;
+    c = rse__reshape(t, c, 4, sh);                                           /* (B,din,1,1) */
+    h = rse__conv2d(t, x, (rse_tensor *)&b->dw_w, (rse_tensor *)&b->dw_b, 1, 2, b->din);
+    h = rse__add(t, h, c);
+    h = rse__conv2d(t, h, (rse_tensor *)&b->c1_w, (rse_tensor *)&b->c1_b, 1, 1, 1);
+    h = rse__gelu(t, h);
+    h = rse__conv2d(t, h, (rse_tensor *)&b->c2_w, (rse_tensor *)&b->c2_b, 1, 1, 1);
+    skip = b->din != b->dout ? rse__conv2d(t, x, (rse_tensor *)&b->res_w, (rse_tensor *)&b->res_b, 1, 0, 1) : x;
+    return rse__add(t, h, skip);
+}
+
+/* eps_hat = net(x, t, s): x (B,3,H,W), ts[B] timesteps, one scale index s
+   for the whole batch. Returns (B,3,H,W), or NULL with the tape's status. */
+RSE__FN rse_tensor *rse__sd_forward(rse_tape *t, const rse_sd_net *net, rse_tensor *x, const int *ts, int s) {
+    rse_tensor *emb, *cond, *h;
+    int B, i;
+    if (!x || t->status != RSE_STATUS_OK) return 0;
+    if (x->nd != 4 || x->shape[1] != 3) return rse__shape_fail(t, "denoiser", "input must be (B,3,H,W)");
+    B = x->shape[0];
+    emb = rse__new4(t, 2, B, 2 * RSE_SD_TIME_DIM, 0, 0);
+    if (!emb) return 0;
+    for (i = 0; i < B; i++) {
+        rse__sd_sinusoid(emb->data + (size_t)i * 64, (float)ts[i]);
+        rse__sd_sinusoid(emb->data + (size_t)i * 64 + 32, (float)s);
+    }
+    cond = rse__linear(t, emb, (rse_tensor *)&net->tm0_w, (rse_tensor *)&net->tm0_b);
+    cond = rse__linear(t, rse__gelu(t, cond), (rse_tensor *)&net->tm2_w, (rse_tensor *)&net->tm2_b);
+    h = x;
+    for (i = 0; i < 4; i++) h = rse__sd_block_forward(t, &net->blk[i], h, cond);
+    return rse__conv2d(t, h, (rse_tensor *)&net->fin_w, (rse_tensor *)&net->fin_b, 1, 0, 1);
+}
+
 /* ===========================================================================
    Training
    ========================================================================= */
 
+/* A model: the denoiser's weights and their EMA, Adam's moments, the
+   training position (step, RNG), and the pyramid it was trained on (sizes,
+   rescale losses, the 8-bit images), so that sampling and editing need
+   nothing else. One allocation holds the five weight-sized arrays. */
+
+#define RSE_SD_T 100             /* diffusion steps at every scale */
+#define RSE_SD_REF_STEPS 120001  /* the reference's step count, for scaling */
+
+struct rse_sinddm {
+    rse_train_params opt;       /* what it was (is being) trained with  */
+    rse_sd_net net;             /* views on w, gradients into g         */
+    rse_sd_net ema_net;         /* views on ema, no gradients           */
+    float *w, *g, *m, *v, *ema; /* net.total floats each                */
+    rse_pyramid pyr;
+    rse_sched sched;
+    float *x[RSE_PYR_MAX_SCALES];     /* scale s in [-1,1], (3,h,w)      */
+    float *xb[RSE_PYR_MAX_SCALES];    /* its blurry version (s >= 1)     */
+    float *fmem;
+    long step;                  /* optimiser steps taken                */
+    rse_rng rng;                /* the training stream                  */
+    double last_loss;
+    rse_arena arena, scratch;   /* per-step memory: reset, never freed  */
+};
+
+/* ---- presets ---------------------------------------------------------------
+   "paper" is the reference's training; "cpu" is what a 2-core machine can do
+   in minutes; "tiny" is for tests and the demo. */
+
+RSEDEF rse_status rse_train_params_init(rse_train_params *p, const char *preset) {
+    memset(p, 0, sizeof *p);
+    p->lr = 1e-3f;
+    p->seed = 0;
+    p->save_every = 0;
+    if (!preset || !strcmp(preset, "cpu")) {
+        p->dim = 64; p->batch = 8; p->micro_batch = 8; p->crop = 64; p->steps = 3000;
+    } else if (!strcmp(preset, "paper")) {
+        /* the reference: dim 160, batch 32, 120,001 steps; micro-batches of
+           2 keep the activations near 0.75 GB at 223x223 */
+        p->dim = 160; p->batch = 32; p->micro_batch = 2; p->crop = 0; p->steps = RSE_SD_REF_STEPS;
+    } else if (!strcmp(preset, "tiny")) {
+        p->dim = 16; p->batch = 2; p->micro_batch = 2; p->crop = 32; p->steps = 200;
+    } else {
+        return rse__fail(RSE_STATUS_BAD_ARG, "unknown preset '%s' (use cpu, paper or tiny)", preset);
+    }
+    return RSE_STATUS_OK;
+}
+
+static rse_status rse__sd_check_params(const rse_train_params *p) {
+    if (p->dim < 2 || p->dim > RSE_SD_MAX_DIM || p->dim % 2)
+        return rse__fail(RSE_STATUS_BAD_ARG, "--dim must be even and in 2..%d, got %d", RSE_SD_MAX_DIM, p->dim);
+    if (p->batch < 1 || p->batch > 4096) return rse__fail(RSE_STATUS_BAD_ARG, "--batch must be in 1..4096, got %d", p->batch);
+    if (p->micro_batch < 0 || p->micro_batch > p->batch)
+        return rse__fail(RSE_STATUS_BAD_ARG, "micro-batch must be in 0..batch, got %d", p->micro_batch);
+    if (p->crop < 0 || (p->crop > 0 && p->crop < 8)) return rse__fail(RSE_STATUS_BAD_ARG, "--crop must be 0 or >= 8, got %d", p->crop);
+    if (p->steps < 1 || p->steps > 100000000L) return rse__fail(RSE_STATUS_BAD_ARG, "--steps must be in 1..1e8, got %ld", p->steps);
+    if (!(p->lr > 0 && p->lr < 1)) return rse__fail(RSE_STATUS_BAD_ARG, "learning rate must be in (0,1), got %g", (double)p->lr);
+    return RSE_STATUS_OK;
+}
+
+/* Allocates the weight arrays and binds the two nets. */
+static rse_status rse__sd_alloc_weights(rse_sinddm *m, int dim) {
+    size_t n, bytes;
+    rse_status st = rse__sd_net_layout(&m->net, dim);
+    if (st != RSE_STATUS_OK) return st;
+    m->ema_net = m->net;
+    n = m->net.total;
+    if (!rse__mul_ok(n, 5 * sizeof(float), &bytes)) return rse__fail(RSE_STATUS_LIMIT, "model too large");
+    m->w = (float *)RSE_MALLOC(bytes);
+    if (!m->w) return rse__fail(RSE_STATUS_NOMEM, "out of memory for a dim %d model (%zu bytes)", dim, bytes);
+    memset(m->w, 0, bytes);
+    m->g = m->w + n; m->m = m->g + n; m->v = m->m + n; m->ema = m->v + n;
+    rse__sd_net_bind(&m->net, m->w, m->g);
+    rse__sd_net_bind(&m->ema_net, m->ema, 0);
+    return RSE_STATUS_OK;
+}
+
+/* Float copies of the pyramid in [-1,1]: (u8/255)*2-1 in float32, what the
+   reference's ToTensor() then *2-1 gives. */
+static rse_status rse__sd_float_data(rse_sinddm *m) {
+    size_t total = 0, off = 0, i, plane;
+    int s;
+    for (s = 0; s < m->pyr.n; s++) total += 3 * (size_t)m->pyr.w[s] * m->pyr.h[s] * (s ? 2 : 1);
+    m->fmem = (float *)RSE_MALLOC(total * sizeof(float));
+    if (!m->fmem) return rse__fail(RSE_STATUS_NOMEM, "out of memory for the training pyramid");
+    for (s = 0; s < m->pyr.n; s++) {
+        plane = 3 * (size_t)m->pyr.w[s] * m->pyr.h[s];
+        m->x[s] = m->fmem + off; off += plane;
+        for (i = 0; i < plane; i++) m->x[s][i] = rse__u8_to_signed_unit(m->pyr.img[s][i]);
+        if (s) {
+            m->xb[s] = m->fmem + off; off += plane;
+            for (i = 0; i < plane; i++) m->xb[s][i] = rse__u8_to_signed_unit(m->pyr.blur[s][i]);
+        }
+    }
+    return RSE_STATUS_OK;
+}
+
+RSEDEF void rse_sinddm_free(rse_sinddm *m) {
+    if (!m) return;
+    RSE_FREE(m->w);
+    RSE_FREE(m->fmem);
+    rse__pyramid_free(&m->pyr);
+    rse__sched_free(&m->sched);
+    rse__arena_free(&m->arena);
+    rse__arena_free(&m->scratch);
+    RSE_FREE(m);
+}
+
+static rse_sinddm *rse__sd_new(void) {
+    rse_sinddm *m = (rse_sinddm *)RSE_MALLOC(sizeof *m);
+    if (!m) { rse__fail(RSE_STATUS_NOMEM, "out of memory"); return 0; }
+    memset(m, 0, sizeof *m);
+    rse__arena_init(&m->arena, 0, 0);
+    rse__arena_init(&m->scratch, 0, 0);
+    return m;
+}
+
+/* A new, untrained model for an image: its pyramid, schedules, and weights
+   from PyTorch's default initialisation drawn from the seed. */
+RSEDEF rse_status rse_sinddm_create(rse_sinddm **out, const rse_image *img, const rse_train_params *p) {
+    rse_sinddm *m;
+    rse_status st;
+    *out = 0;
+    if ((st = rse__sd_check_params(p)) != RSE_STATUS_OK) return st;
+    if (!(m = rse__sd_new())) return RSE_STATUS_NOMEM;
+    m->opt = *p;
+    if (!m->opt.micro_batch) m->opt.micro_batch = m->opt.batch;
+    if ((st = rse__pyramid_build(&m->pyr, img)) != RSE_STATUS_OK ||
+        (st = rse__sched_init(&m->sched, RSE_SD_T, m->pyr.loss, m->pyr.n)) != RSE_STATUS_OK ||
+        (st = rse__sd_float_data(m)) != RSE_STATUS_OK ||
+        (st = rse__sd_alloc_weights(m, p->dim)) != RSE_STATUS_OK) {
+        rse_sinddm_free(m);
+        return st;
+    }
+    rse__rng_seed(&m->rng, p->seed);
+    rse__sd_net_init(&m->net, m->w, &m->rng);
+    memcpy(m->ema, m->w, m->net.total * sizeof(float));
+    *out = m;
+    return RSE_STATUS_OK;
+}
+
+/* ---- training --------------------------------------------------------------
+   The reference's step-decay schedule: the rate halves at 20k, 40k, 70k,
+   80k, 90k and 110k of its 120,001 steps; we put the milestones at the same
+   fractions of our step count. The EMA starts at the same fraction (2000). */
+
+static long rse__sd_scaled(long ref_step, long steps) {
+    return (long)((double)ref_step * (double)steps / (double)RSE_SD_REF_STEPS + 0.5);
+}
+
+RSE__FN float rse__sd_lr_at(const rse_train_params *p, long step) {
+    static const long ms[6] = { 20000, 40000, 70000, 80000, 90000, 110000 };
+    float lr = p->lr;
+    int i;
+    for (i = 0; i < 6; i++)
+        if (step >= rse__sd_scaled(ms[i], p->steps)) lr *= 0.5f;
+    return lr;
+}
+
+/* One optimiser step, as the reference's trainer does it:
+     s ~ U{0..N-1}; t_b ~ U{0..99} per batch element; eps ~ N(0,I)
+     x_mix = s ? gamma_t * blurry + (1 - gamma_t) * x : x
+     x_t   = sqrt(abar_t) x_mix + sqrt(1 - abar_t) eps
+     loss  = mean |eps - net(x_t, t, s)|         (L1 over B*3*H*W)
+   then Adam, then (every 10th step) the EMA, then the learning-rate step.
+   With crop > 0, each batch element is its own random crop of scale s
+   (whole scales when they are smaller): the net's receptive field is 33x33,
+   so crops of 64 px still see the image's local statistics, at a fraction
+   of the cost of the fine scales. Gradients are accumulated over
+   micro-batches so memory is bounded by the micro-batch, not the batch;
+   every random number is drawn in the same order whatever the micro-batch,
+   so it does not change the result beyond float summation order. */
+RSE__FN rse_status rse__sd_train_step(rse_sinddm *m) {
+    const rse_train_params *p = &m->opt;
+    const int B = p->batch, MB = p->micro_batch ? p->micro_batch : p->batch;
+    int s, H, W, ch, cw, b0, i, ts[4096], oy[4096], ox[4096];
+    double loss = 0;
+    rse_status st = RSE_STATUS_OK;
+
+    s = (int)rse__rng_below(&m->rng, (uint32_t)m->pyr.n);
+    H = m->pyr.h[s]; W = m->pyr.w[s];
+    ch = p->crop && p->crop < H ? p->crop : H;
+    cw = p->crop && p->crop < W ? p->crop : W;
+    for (i = 0; i < B; i++) {
+        oy[i] = (int)rse__rng_below(&m->rng, (uint32_t)(H - ch + 1));
+        ox[i] = (int)rse__rng_below(&m->rng, (uint32_t)(W - cw + 1));
+    }
+    for (i = 0; i < B; i++) ts[i] = (int)rse__rng_below(&m->rng, RSE_SD_T);
+    memset(m->g, 0, m->net.total * sizeof(float));
+
+    for (b0 = 0; b0 < B && st == RSE_STATUS_OK; b0 += MB) {
+        int mb = B - b0 < MB ? B - b0 : MB, b, c, y, sh[4];
+        size_t plane = (size_t)ch * cw;
+        rse_tape t;
+        rse_tensor *xt, *eps, *pred, *L;
+        float seed;
+        rse__arena_reset(&m->arena);
+        rse__tape_init(&t, &m->arena, &m->scratch);
+        sh[0] = mb; sh[1] = 3; sh[2] = ch; sh[3] = cw;
+        xt = rse__tensor_new(&t, 4, sh);
+        eps = rse__tensor_new(&t, 4, sh);
+        if (!xt || !eps) return t.status;
+        for (b = 0; b < mb; b++) {
+            int tb = ts[b0 + b];
+            float sa = m->sched.f.sqrt_ac[tb], sn = m->sched.f.sqrt_1m_ac[tb];
+            float g = s ? rse__sched_gamma(&m->sched, s, tb, 0) : 0.0f;
+            float *e = eps->data + (size_t)b * 3 * plane, *xo = xt->data + (size_t)b * 3 * plane;
+            rse__rng_normal(&m->rng, e, 3 * plane);
+            for (c = 0; c < 3; c++)
+                for (y = 0; y < ch; y++) {
+                    size_t src = ((size_t)c * H + oy[b0 + b] + y) * W + ox[b0 + b], dst = ((size_t)c * ch + y) * cw;
+                    int x;
+                    for (x = 0; x < cw; x++) {
+                        float v = m->x[s][src + x];
+                        if (s) v = g * m->xb[s][src + x] + (1.0f - g) * v;
+                        xo[dst + x] = sa * v + sn * e[dst + x];
+                    }
+                }
+        }
+        pred = rse__sd_forward(&t, &m->net, xt, ts + b0, s);
+        L = rse__l1_loss(&t, pred, eps);
+        if (!L) return t.status;
+        /* mean over the whole batch = sum over micro-batches of (mb/B) x
+           the micro-batch mean */
+        seed = (float)mb / (float)B;
+        st = rse__backward_seed(&t, L, &seed);
+        loss += (double)L->data[0] * mb / B;
+    }
+    if (st != RSE_STATUS_OK) return st;
+    rse__adam_step(m->w, m->g, m->m, m->v, m->net.total, m->step + 1, rse__sd_lr_at(p, m->step),
+                   0.9f, 0.999f, 1e-8f);
+    /* EMA every 10 steps: a plain copy before the (scaled) start step, then
+       ema = 0.995 ema + 0.005 w. */
+    if (m->step % 10 == 0) {
+        size_t k, n = m->net.total;
+        if (m->step < rse__sd_scaled(2000, p->steps)) memcpy(m->ema, m->w, n * sizeof(float));
+        else for (k = 0; k < n; k++) m->ema[k] = m->ema[k] * 0.995f + 0.005f * m->w[k];
+    }
+    m->step++;
+    m->last_loss = loss;
+    return RSE_STATUS_OK;
+}
+
+/* Trains until opt.steps (or `until`, if smaller and > 0), calling the
+   progress hook after every step; a non-zero return from the hook stops. */
+RSEDEF rse_status rse_sinddm_train(rse_sinddm *m, long until, rse_progress_fn progress, void *ctx) {
+    long end = (until > 0 && until < m->opt.steps) ? until : m->opt.steps;
+    if (m->opt.batch > 4096) return rse__fail(RSE_STATUS_BAD_ARG, "batch too large");
+    while (m->step < end) {
+        rse_status st = rse__sd_train_step(m);
+        if (st != RSE_STATUS_OK) return st;
+        if (progress) {
+            rse_progress pr;
+            memset(&pr, 0, sizeof pr);
+            pr.what = "train";
+            pr.done = m->step;
+            pr.total = m->opt.steps;
+            pr.loss = m->last_loss;
+            if (progress(ctx, &pr)) break;
+        }
+    }
+    return RSE_STATUS_OK;
+}
+
+RSEDEF long rse_sinddm_step(const rse_sinddm *m) { return m->step; }
+RSEDEF double rse_sinddm_last_loss(const rse_sinddm *m) { return m->last_loss; }
+
 /* ===========================================================================
    Sampling
    ========================================================================= */
+
+/* x0 from x_t and the predicted noise: sqrt(1/abar) x - sqrt(1/abar - 1) eps */
+RSE__FN void rse__sd_predict_x0(float *x0, const float *x, const float *eps, size_t n, const rse_sched *sc, int t) {
+    float a = sc->f.sqrt_recip_ac[t], b = sc->f.sqrt_recipm1_ac[t];
+    size_t i;
+    for (i = 0; i < n; i++) x0[i] = a * x[i] - b * eps[i];
+}
+
+static float rse__clamp1(float v) { return v < -1.0f ? -1.0f : v > 1.0f ? 1.0f : v; }
+
+/* The predicted noise of x (1,3,H,W) at (t, s), through the EMA weights. */
+static rse_status rse__sd_eps(rse_sinddm *m, float *eps, float *x, int H, int W, int t, int s) {
+    rse_tape tp;
+    rse_tensor *xt, *y;
+    int sh[4];
+    rse__arena_reset(&m->arena);
+    rse__tape_init(&tp, &m->arena, &m->scratch);
+    tp.no_grad = 1;
+    sh[0] = 1; sh[1] = 3; sh[2] = H; sh[3] = W;
+    xt = rse__tensor_wrap(&tp, x, 4, sh);
+    y = rse__sd_forward(&tp, &m->ema_net, xt, &t, s);
+    if (!y) return tp.status;
+    memcpy(eps, y->data, y->n * sizeof(float));
+    return RSE_STATUS_OK;
+}
+
+/* One DDPM step at scale 0 (the reference's p_sample without reblurring):
+     x0 = clamp(predict_x0(x, eps), -1, 1)
+     x  = c1_t x0 + c2_t x + [t > 0] exp(0.5 log var_t) z                  */
+RSE__FN void rse__sd_ddpm_step(float *x, const float *eps, const float *z, size_t n, const rse_sched *sc, int t) {
+    float a = sc->f.sqrt_recip_ac[t], b = sc->f.sqrt_recipm1_ac[t];
+    float c1 = sc->f.post_c1[t], c2 = sc->f.post_c2[t];
+    float sd = t > 0 ? expf(0.5f * sc->f.post_logvar[t]) : 0.0f;
+    size_t i;
+    for (i = 0; i < n; i++) {
+        float x0 = rse__clamp1(a * x[i] - b * eps[i]);
+        x[i] = c1 * x0 + c2 * x[i] + (t > 0 ? sd * z[i] : 0.0f);
+    }
+}
+
+/* One reblurring DDIM step at scale s >= 1 (sinddm.md section 6). up is the
+   upsampled previous scale (x~), g_t and g_t1 the capped gammas at t, t-1:
+     xmix_t = predict_x0(x, eps)                 the still-blurry estimate
+     x0     = (xmix_t - g_t up) / (1 - g_t)      de-blurred
+     t > 0: xmixp = clamp(g_t1 up + (1 - g_t1) x0); xmix_t = clamp(xmix_t)
+            x = sqrt(abar_{t-1}) xmixp
+              + sqrt(1 - abar_{t-1}) (x - sqrt(abar_t) xmix_t) / sqrt(1 - abar_t)
+              + 1e-10 z
+     t = 0: x = clamp(x0)
+   The 1e-10 z is the reference's: its posterior variance is 0 (omega = 0),
+   clamped to 1e-20 before the log, and the noise is still added. It
+   changes nothing visible but keeps us draw-for-draw with it. x0 (before
+   any clamp) is returned in x0 for guidance hooks. */
+RSE__FN void rse__sd_ddim_step(float *x, float *x0, const float *eps, const float *up, const float *z,
+                               size_t n, const rse_sched *sc, int t, float g_t, float g_t1) {
+    float a = sc->f.sqrt_recip_ac[t], b = sc->f.sqrt_recipm1_ac[t];
+    size_t i;
+    for (i = 0; i < n; i++) x0[i] = ((a * x[i] - b * eps[i]) - g_t * up[i]) / (1.0f - g_t);
+    if (t > 0) {
+        float sa1 = sc->f.sqrt_ac[t - 1], sa = sc->f.sqrt_ac[t], s1m = sc->f.sqrt_1m_ac[t];
+        float dir = sqrtf(1.0f - sc->f.alphas_cumprod[t - 1] - 0.0f);
+        float sd = expf(0.5f * logf(1e-20f));
+        for (i = 0; i < n; i++) {
+            float xmt = rse__clamp1(a * x[i] - b * eps[i]);
+            float xmp = rse__clamp1(g_t1 * up[i] + (1.0f - g_t1) * x0[i]);
+            x[i] = sa1 * xmp + dir * (x[i] - sa * xmt) / s1m + sd * z[i];
+        }
+    } else {
+        for (i = 0; i < n; i++) x[i] = rse__clamp1(x0[i]);
+    }
+}
+
+RSEDEF void rse_sample_params_init(rse_sample_params *p) {
+    memset(p, 0, sizeof *p);
+    p->count = 1;
+    p->scale_mul_h = 1.0f;
+    p->scale_mul_w = 1.0f;
+}
+
+/* Samples one image: DDPM from noise at scale 0 for T steps, then at each
+   finer scale: upsample (bilinear, torch semantics), noise to t_start[s]
+   and denoise with the reblurring DDIM from t_start[s]-1 (the reference's
+   off-by-one: it noises at index T_s but starts denoising at T_s - 1). */
+static rse_status rse__sd_sample_one(rse_sinddm *m, const rse_sample_params *p, rse_rng *rng,
+                                     rse_image *out, rse_progress_fn progress, void *ctx, long *done, long total) {
+    int s, t, H = 0, W = 0, pH = 0, pW = 0;
+    size_t n, cap = 0;
+    float *x = 0, *eps = 0, *z = 0, *up = 0, *x0 = 0, *buf = 0;
+    rse_status st = RSE_STATUS_OK;
+    /* the largest scale decides the buffer sizes */
+    for (s = 0; s < m->pyr.n; s++) {
+        size_t hh = (size_t)(m->pyr.h[s] * p->scale_mul_h), ww = (size_t)(m->pyr.w[s] * p->scale_mul_w);
+        if (hh < 1 || ww < 1 || hh > RSE_MAX_DIM || ww > RSE_MAX_DIM)
+            return rse__fail(RSE_STATUS_LIMIT, "sample: scale %d would be %zux%zu", s, ww, hh);
+        if (3 * hh * ww > cap) cap = 3 * hh * ww;
+    }
+    buf = (float *)RSE_MALLOC(5 * cap * sizeof(float));
+    if (!buf) return rse__fail(RSE_STATUS_NOMEM, "sample: out of memory");
+    x = buf; eps = x + cap; z = eps + cap; up = z + cap; x0 = up + cap;
+    for (s = 0; s < m->pyr.n && st == RSE_STATUS_OK; s++) {
+        H = (int)(m->pyr.h[s] * p->scale_mul_h);
+        W = (int)(m->pyr.w[s] * p->scale_mul_w);
+        n = 3 * (size_t)H * W;
+        if (s == 0) {
+            rse__rng_normal(rng, x, n);
+            for (t = RSE_SD_T - 1; t >= 0 && st == RSE_STATUS_OK; t--) {
+                st = rse__sd_eps(m, eps, x, H, W, t, 0);
+                rse__rng_normal(rng, z, n);
+                rse__sd_ddpm_step(x, eps, z, n, &m->sched, t);
+                ++*done;
+                if (progress) {
+                    rse_progress pr;
+                    memset(&pr, 0, sizeof pr);
+                    pr.what = "sample"; pr.done = *done; pr.total = total; pr.scale = s;
+                    if (progress(ctx, &pr)) st = rse__fail(RSE_STATUS_BAD_ARG, "cancelled");
+                }
+            }
+        } else {
+            int T0 = m->sched.t_start[s];
+            rse_tape tp;
+            rse_tensor *xp, *u;
+            int sh[4];
+            /* x~ = bilinear(x_prev) to this scale's size */
+            rse__arena_reset(&m->arena);
+            rse__tape_init(&tp, &m->arena, &m->scratch);
+            tp.no_grad = 1;
+            sh[0] = 1; sh[1] = 3; sh[2] = pH; sh[3] = pW;
+            xp = rse__tensor_wrap(&tp, x, 4, sh);
+            u = rse__resize_bilinear(&tp, xp, H, W);
+            if (!u) { st = tp.status; break; }
+            memcpy(up, u->data, n * sizeof(float));
+            /* noised at T0 (q_sample) ... */
+            rse__rng_normal(rng, z, n);
+            {
+                float sa = m->sched.f.sqrt_ac[T0 < RSE_SD_T ? T0 : RSE_SD_T - 1];
+                float sn = m->sched.f.sqrt_1m_ac[T0 < RSE_SD_T ? T0 : RSE_SD_T - 1];
+                size_t i;
+                for (i = 0; i < n; i++) x[i] = sa * up[i] + sn * z[i];
+            }
+            /* ... denoised from T0 - 1 */
+            for (t = T0 - 1; t >= 0 && st == RSE_STATUS_OK; t--) {
+                float g_t = rse__sched_gamma(&m->sched, s, t, 1);
+                float g_t1 = t > 0 ? rse__sched_gamma(&m->sched, s, t - 1, 1) : 0.0f;
+                st = rse__sd_eps(m, eps, x, H, W, t, s);
+                rse__rng_normal(rng, z, n);
+                rse__sd_ddim_step(x, x0, eps, up, z, n, &m->sched, t, g_t, g_t1);
+                ++*done;
+                if (progress) {
+                    rse_progress pr;
+                    memset(&pr, 0, sizeof pr);
+                    pr.what = "sample"; pr.done = *done; pr.total = total; pr.scale = s;
+                    if (progress(ctx, &pr)) st = rse__fail(RSE_STATUS_BAD_ARG, "cancelled");
+                }
+            }
+        }
+        pH = H; pW = W;
+    }
+    if (st == RSE_STATUS_OK) st = rse_image_alloc(out, W, H, 3);
+    if (st == RSE_STATUS_OK) {
+        size_t i;
+        n = 3 * (size_t)H * W;
+        for (i = 0; i < n; i++) out->data[i] = (rse__clamp1(x[i]) + 1.0f) * 0.5f;
+    }
+    RSE_FREE(buf);
+    return st;
+}
+
+/* Samples p->count images into out[0..count). Image i uses the RNG stream
+   seeded with (seed, i), so it is the same whatever the count. */
+RSEDEF rse_status rse_sinddm_sample(rse_sinddm *m, const rse_sample_params *p, rse_image *out,
+                                    rse_progress_fn progress, void *ctx) {
+    int i, s;
+    long done = 0, total = 0;
+    if (p->count < 1 || p->count > 100000) return rse__fail(RSE_STATUS_BAD_ARG, "--count must be in 1..100000");
+    if (!(p->scale_mul_h > 0 && p->scale_mul_h <= 16 && p->scale_mul_w > 0 && p->scale_mul_w <= 16))
+        return rse__fail(RSE_STATUS_BAD_ARG, "--scale-mul factors must be in (0,16]");
+    for (s = 0; s < m->pyr.n; s++) total += s ? m->sched.t_start[s] : RSE_SD_T;
+    total *= p->count;
+    for (i = 0; i < p->count; i++) memset(&out[i], 0, sizeof out[i]);
+    for (i = 0; i < p->count; i++) {
+        rse_rng rng;
+        rse_status st;
+        rse__rng_seed_stream(&rng, p->seed, (uint64_t)i);
+        st = rse__sd_sample_one(m, p, &rng, &out[i], progress, ctx, &done, total);
+        if (st != RSE_STATUS_OK) {
+            int k;
+            for (k = 0; k <= i; k++) rse_image_free(&out[k]);
+            return st;
+        }
+    }
+    return RSE_STATUS_OK;
+}
+
+/* ===========================================================================
+   Checkpoints
+   rsedit's own format, little-endian, read back as hostile input:
+
+     magic "RSESDDM\0", u32 version (1), u32 flags (bit 0: training state)
+     u32 dim, u32 T, u32 n_scales
+     n_scales x { u32 w, u32 h, u32 t_start, f64 rescale loss }
+     u32 src_w, u32 src_h, u32 cap_w, u32 cap_h, u32 d0, u32 gray, f64 sf
+     training parameters: u32 batch, micro_batch, crop; u64 steps; f32 lr;
+                          u64 seed; u64 save_every
+     u64 step, u64 rng key, u64 rng pos, f64 last loss
+     u64 n (floats per array)
+     f32 weights[n], f32 ema[n], and with bit 0: f32 adam_m[n], adam_v[n]
+     n_scales x { u8 image (3,h,w), then for s >= 1 u8 blurry (3,h,w) }
+     u32 CRC-32 of every byte before it
+
+   Sizes are checked against the file length before anything is allocated,
+   the CRC before anything is used, and the pyramid sizes are recomputed
+   from the stored source size and compared, so a model is either wholly
+   valid or refused with a message.
+   ========================================================================= */
+
+#define RSE_SD_CKPT_MAGIC "RSESDDM"
+#define RSE_SD_CKPT_VERSION 1
+
+typedef struct {
+    rse_write_fn write;
+    void *ctx;
+    uint32_t crc, table[256];
+    rse_status st;
+} rse__ser;
+
+static void rse__ser_bytes(rse__ser *w, const void *p, size_t n) {
+    if (w->st != RSE_STATUS_OK || !n) return;
+    w->crc = rse__crc32(w->table, w->crc, (const unsigned char *)p, n);
+    if (w->write(w->ctx, p, n)) w->st = rse__fail(RSE_STATUS_IO, "checkpoint: write failed");
+}
+static void rse__ser_u32(rse__ser *w, uint32_t v) {
+    unsigned char b[4];
+    b[0] = (unsigned char)v; b[1] = (unsigned char)(v >> 8); b[2] = (unsigned char)(v >> 16); b[3] = (unsigned char)(v >> 24);
+    rse__ser_bytes(w, b, 4);
+}
+static void rse__ser_u64(rse__ser *w, uint64_t v) {
+    rse__ser_u32(w, (uint32_t)v);
+    rse__ser_u32(w, (uint32_t)(v >> 32));
+}
+static void rse__ser_f64(rse__ser *w, double d) {
+    uint64_t v;
+    memcpy(&v, &d, 8);
+    rse__ser_u64(w, v);
+}
+static void rse__ser_f32(rse__ser *w, float f) {
+    uint32_t v;
+    memcpy(&v, &f, 4);
+    rse__ser_u32(w, v);
+}
+/* float arrays in chunks, so big-endian hosts would only change this loop */
+static void rse__ser_floats(rse__ser *w, const float *p, size_t n) {
+    unsigned char buf[4096];
+    size_t i, k;
+    while (n && w->st == RSE_STATUS_OK) {
+        k = n < 1024 ? n : 1024;
+        for (i = 0; i < k; i++) {
+            uint32_t v;
+            memcpy(&v, p + i, 4);
+            buf[4 * i] = (unsigned char)v; buf[4 * i + 1] = (unsigned char)(v >> 8);
+            buf[4 * i + 2] = (unsigned char)(v >> 16); buf[4 * i + 3] = (unsigned char)(v >> 24);
+        }
+        rse__ser_bytes(w, buf, 4 * k);
+        p += k;
+        n -= k;
+    }
+}
+
+RSEDEF rse_status rse_sinddm_save_mem(const rse_sinddm *m, rse_write_fn write, void *ctx) {
+    rse__ser w;
+    const rse_pyramid *p = &m->pyr;
+    size_t n = m->net.total;
+    int s;
+    memset(&w, 0, sizeof w);
+    w.write = write;
+    w.ctx = ctx;
+    rse__crc_table(w.table);
+    rse__ser_bytes(&w, RSE_SD_CKPT_MAGIC, 8); /* with its NUL */
+    rse__ser_u32(&w, RSE_SD_CKPT_VERSION);
+    rse__ser_u32(&w, 1);                      /* flags: training state */
+    rse__ser_u32(&w, (uint32_t)m->net.dim);
+    rse__ser_u32(&w, RSE_SD_T);
+    rse__ser_u32(&w, (uint32_t)p->n);
+    for (s = 0; s < p->n; s++) {
+        rse__ser_u32(&w, (uint32_t)p->w[s]);
+        rse__ser_u32(&w, (uint32_t)p->h[s]);
+        rse__ser_u32(&w, (uint32_t)m->sched.t_start[s]);
+        rse__ser_f64(&w, p->loss[s]);
+    }
+    rse__ser_u32(&w, (uint32_t)p->src_w); rse__ser_u32(&w, (uint32_t)p->src_h);
+    rse__ser_u32(&w, (uint32_t)p->cap_w); rse__ser_u32(&w, (uint32_t)p->cap_h);
+    rse__ser_u32(&w, (uint32_t)p->d0); rse__ser_u32(&w, (uint32_t)p->gray);
+    rse__ser_f64(&w, p->sf);
+    rse__ser_u32(&w, (uint32_t)m->opt.batch);
+    rse__ser_u32(&w, (uint32_t)m->opt.micro_batch);
+    rse__ser_u32(&w, (uint32_t)m->opt.crop);
+    rse__ser_u64(&w, (uint64_t)m->opt.steps);
+    rse__ser_f32(&w, m->opt.lr);
+    rse__ser_u64(&w, m->opt.seed);
+    rse__ser_u64(&w, (uint64_t)m->opt.save_every);
+    rse__ser_u64(&w, (uint64_t)m->step);
+    rse__ser_u64(&w, m->rng.key);
+    rse__ser_u64(&w, m->rng.pos);
+    rse__ser_f64(&w, m->last_loss);
+    rse__ser_u64(&w, (uint64_t)n);
+    rse__ser_floats(&w, m->w, n);
+    rse__ser_floats(&w, m->ema, n);
+    rse__ser_floats(&w, m->m, n);
+    rse__ser_floats(&w, m->v, n);
+    for (s = 0; s < p->n; s++) {
+        size_t plane = 3 * (size_t)p->w[s] * p->h[s];
+        rse__ser_bytes(&w, p->img[s], plane);
+        if (s) rse__ser_bytes(&w, p->blur[s], plane);
+    }
+    if (w.st == RSE_STATUS_OK) {
+        unsigned char b[4];
+        uint32_t c = w.crc;
+        b[0] = (unsigned char)c; b[1] = (unsigned char)(c >> 8); b[2] = (unsigned char)(c >> 16); b[3] = (unsigned char)(c >> 24);
+        if (w.write(w.ctx, b, 4)) w.st = rse__fail(RSE_STATUS_IO, "checkpoint: write failed");
+    }
+    return w.st;
+}
+
+static uint64_t rse__get64le(rse__cursor *c) {
+    uint64_t lo = rse__get32le(c);
+    return lo | ((uint64_t)rse__get32le(c) << 32);
+}
+static double rse__get_f64(rse__cursor *c) {
+    uint64_t v = rse__get64le(c);
+    double d;
+    memcpy(&d, &v, 8);
+    return d;
+}
+static float rse__get_f32(rse__cursor *c) {
+    uint32_t v = rse__get32le(c);
+    float f;
+    memcpy(&f, &v, 4);
+    return f;
+}
+static void rse__get_floats(rse__cursor *c, float *dst, size_t n) {
+    size_t i;
+    if (rse__cur_left(c) / 4 < n) { c->p = c->end; c->truncated = 1; return; }
+    for (i = 0; i < n; i++) {
+        uint32_t v = (uint32_t)c->p[0] | (uint32_t)c->p[1] << 8 | (uint32_t)c->p[2] << 16 | (uint32_t)c->p[3] << 24;
+        memcpy(dst + i, &v, 4);
+        c->p += 4;
+    }
+}
+
+/* Checks an integer field against a range; names it in the error. */
+static rse_status rse__ck_range(uint64_t v, uint64_t lo, uint64_t hi, const char *field) {
+    if (v < lo || v > hi)
+        return rse__fail(RSE_STATUS_BAD_FORMAT, "checkpoint: %s = %llu outside %llu..%llu", field,
+                         (unsigned long long)v, (unsigned long long)lo, (unsigned long long)hi);
+    return RSE_STATUS_OK;
+}
+
+RSEDEF rse_status rse_sinddm_load_mem(rse_sinddm **out, const void *buf, size_t len) {
+    const unsigned char *b = (const unsigned char *)buf;
+    rse__cursor c;
+    rse_sinddm *m = 0;
+    rse_pyramid plan;
+    uint32_t table[256], crc, flags, dim, T, ns, v32[8];
+    uint64_t n, total_img = 0;
+    size_t off;
+    int s;
+    rse_status st = RSE_STATUS_OK;
+    *out = 0;
+    if (len < 8 + 4 + 4 || memcmp(b, RSE_SD_CKPT_MAGIC, 8) != 0)
+        return rse__fail(RSE_STATUS_BAD_FORMAT, "not an rsedit SinDDM checkpoint (bad magic)");
+    rse__crc_table(table);
+    crc = rse__crc32(table, 0, b, len - 4);
+    if (crc != ((uint32_t)b[len - 4] | (uint32_t)b[len - 3] << 8 | (uint32_t)b[len - 2] << 16 | (uint32_t)b[len - 1] << 24))
+        return rse__fail(RSE_STATUS_BAD_FORMAT, "checkpoint: CRC-32 mismatch (the file is damaged or truncated)");
+    rse__cur_init(&c, b, len - 4);
+    rse__skip(&c, 8);
+    if (rse__get32le(&c) != RSE_SD_CKPT_VERSION)
+        return rse__fail(RSE_STATUS_UNSUPPORTED, "checkpoint: unsupported version");
+    flags = rse__get32le(&c);
+    dim = rse__get32le(&c);
+    T = rse__get32le(&c);
+    ns = rse__get32le(&c);
+    if ((st = rse__ck_range(dim, 2, RSE_SD_MAX_DIM, "dim")) != RSE_STATUS_OK ||
+        (st = rse__ck_range(T, RSE_SD_T, RSE_SD_T, "timesteps")) != RSE_STATUS_OK ||
+        (st = rse__ck_range(ns, 1, RSE_PYR_MAX_SCALES, "scales")) != RSE_STATUS_OK)
+        return st;
+    if (dim % 2) return rse__fail(RSE_STATUS_BAD_FORMAT, "checkpoint: odd dim %u", (unsigned)dim);
+    if (!(m = rse__sd_new())) return RSE_STATUS_NOMEM;
+    m->pyr.n = (int)ns;
+    for (s = 0; s < (int)ns; s++) {
+        uint32_t w = rse__get32le(&c), h = rse__get32le(&c), ts = rse__get32le(&c);
+        double loss = rse__get_f64(&c);
+        if ((st = rse__ck_range(w, 1, RSE_MAX_DIM, "scale width")) != RSE_STATUS_OK ||
+            (st = rse__ck_range(h, 1, RSE_MAX_DIM, "scale height")) != RSE_STATUS_OK ||
+            (st = rse__ck_range(ts, 0, RSE_SD_T, "start timestep")) != RSE_STATUS_OK)
+            goto fail;
+        if (!(loss >= 0 && loss < 1e6)) { st = rse__fail(RSE_STATUS_BAD_FORMAT, "checkpoint: bad rescale loss"); goto fail; }
+        m->pyr.w[s] = (int)w; m->pyr.h[s] = (int)h; m->pyr.loss[s] = loss; m->pyr.t_start[s] = (int)ts;
+        if ((uint64_t)w * h > RSE_MAX_PIXELS) { st = rse__fail(RSE_STATUS_LIMIT, "checkpoint: scale %d too large", s); goto fail; }
+        total_img += 3 * (uint64_t)w * h * (s ? 2 : 1);
+    }
+    for (s = 0; s < 6; s++) v32[s] = rse__get32le(&c);
+    m->pyr.src_w = (int)(v32[0] & 0x7fffffff); m->pyr.src_h = (int)(v32[1] & 0x7fffffff);
+    m->pyr.cap_w = (int)(v32[2] & 0x7fffffff); m->pyr.cap_h = (int)(v32[3] & 0x7fffffff);
+    m->pyr.d0 = (int)(v32[4] & 0x7fffffff); m->pyr.gray = v32[5] != 0;
+    m->pyr.sf = rse__get_f64(&c);
+    /* The sizes must be the ones the source size gives: a file that
+       disagrees with itself is damaged or forged. */
+    if (rse__pyramid_plan(&plan, m->pyr.src_w, m->pyr.src_h, RSE_SINDDM_SCALE_STEP) != RSE_STATUS_OK ||
+        plan.n != (int)ns) {
+        st = rse__fail(RSE_STATUS_BAD_FORMAT, "checkpoint: pyramid does not match its source size %dx%d",
+                       m->pyr.src_w, m->pyr.src_h);
+        goto fail;
+    }
+    for (s = 0; s < (int)ns; s++)
+        if (plan.w[s] != m->pyr.w[s] || plan.h[s] != m->pyr.h[s]) {
+            st = rse__fail(RSE_STATUS_BAD_FORMAT, "checkpoint: scale %d size does not match its source size", s);
+            goto fail;
+        }
+    m->opt.dim = (int)dim;
+    m->opt.batch = (int)rse__get32le(&c);
+    m->opt.micro_batch = (int)rse__get32le(&c);
+    m->opt.crop = (int)rse__get32le(&c);
+    m->opt.steps = (long)(rse__get64le(&c) & 0x7fffffff);
+    m->opt.lr = rse__get_f32(&c);
+    m->opt.seed = rse__get64le(&c);
+    m->opt.save_every = (long)(rse__get64le(&c) & 0x7fffffff);
+    if ((st = rse__sd_check_params(&m->opt)) != RSE_STATUS_OK) { rse__fail_prefix(st, "checkpoint"); goto fail; }
+    m->step = (long)(rse__get64le(&c) & 0x7fffffffffffLL);
+    m->rng.key = rse__get64le(&c);
+    m->rng.pos = rse__get64le(&c);
+    m->last_loss = rse__get_f64(&c);
+    n = rse__get64le(&c);
+    if (c.truncated) { st = rse__fail(RSE_STATUS_TRUNCATED, "checkpoint: header truncated"); goto fail; }
+    if ((st = rse__sd_alloc_weights(m, (int)dim)) != RSE_STATUS_OK) goto fail;
+    if (n != m->net.total) {
+        st = rse__fail(RSE_STATUS_BAD_FORMAT, "checkpoint: %llu weights, a dim %u net has %zu",
+                       (unsigned long long)n, (unsigned)dim, m->net.total);
+        goto fail;
+    }
+    /* what remains must be exactly the arrays and the images */
+    if ((uint64_t)rse__cur_left(&c) != n * 4 * ((flags & 1) ? 4 : 2) + total_img) {
+        st = rse__fail(RSE_STATUS_BAD_FORMAT, "checkpoint: payload size does not match the header");
+        goto fail;
+    }
+    rse__get_floats(&c, m->w, (size_t)n);
+    rse__get_floats(&c, m->ema, (size_t)n);
+    if (flags & 1) {
+        rse__get_floats(&c, m->m, (size_t)n);
+        rse__get_floats(&c, m->v, (size_t)n);
+    }
+    m->pyr.mem = (uint8_t *)RSE_MALLOC((size_t)total_img);
+    if (!m->pyr.mem) { st = rse__fail(RSE_STATUS_NOMEM, "checkpoint: out of memory"); goto fail; }
+    for (s = 0, off = 0; s < (int)ns; s++) {
+        size_t plane = 3 * (size_t)m->pyr.w[s] * m->pyr.h[s];
+        m->pyr.img[s] = m->pyr.mem + off;
+        memcpy(m->pyr.img[s], c.p, plane);
+        rse__skip(&c, plane);
+        off += plane;
+        if (s) {
+            m->pyr.blur[s] = m->pyr.mem + off;
+            memcpy(m->pyr.blur[s], c.p, plane);
+            rse__skip(&c, plane);
+            off += plane;
+        }
+    }
+    if ((st = rse__sched_init(&m->sched, RSE_SD_T, m->pyr.loss, m->pyr.n)) != RSE_STATUS_OK) goto fail;
+    for (s = 0; s < (int)ns; s++)
+        if (m->sched.t_start[s] != m->pyr.t_start[s]) {
+            st = rse__fail(RSE_STATUS_BAD_FORMAT, "checkpoint: start timestep of scale %d disagrees with its loss", s);
+            goto fail;
+        }
+    if ((st = rse__sd_float_data(m)) != RSE_STATUS_OK) goto fail;
+    *out = m;
+    return RSE_STATUS_OK;
+fail:
+    rse_sinddm_free(m);
+    return st;
+}

@@ -275,6 +275,85 @@ RSE__FN int rse__mul4_ok(size_t a, size_t b, size_t c, size_t d, size_t *out) {
 }
 
 /* ===========================================================================
+   3b. Bounded reading and checksums
+   Every parser of outside data (images, checkpoints, archives, pickles,
+   vocabularies) reads through rse__cursor: reads past the end return 0 and
+   set a flag, so a hostile length can make a parse fail but never read
+   outside the buffer.
+   ========================================================================= */
+
+typedef struct rse__cursor {
+    const unsigned char *start, *p, *end;
+    int truncated; /* set by any read past the end */
+} rse__cursor;
+
+RSE__FN void rse__cur_init(rse__cursor *c, const void *buf, size_t len) {
+    c->start = c->p = (const unsigned char *)buf;
+    c->end = c->start + (buf ? len : 0);
+    c->truncated = 0;
+}
+RSE__FN size_t rse__cur_left(const rse__cursor *c) { return (size_t)(c->end - c->p); }
+RSE__FN size_t rse__cur_pos(const rse__cursor *c) { return (size_t)(c->p - c->start); }
+
+RSE__FN unsigned rse__get8(rse__cursor *c) {
+    if (c->p < c->end) return *c->p++;
+    c->truncated = 1;
+    return 0;
+}
+/* The next byte without consuming it, or -1 at the end (text parsing). */
+RSE__FN int rse__peek8(const rse__cursor *c) { return c->p < c->end ? *c->p : -1; }
+
+RSE__FN unsigned rse__get16be(rse__cursor *c) {
+    unsigned hi = rse__get8(c);
+    return (hi << 8) | rse__get8(c);
+}
+RSE__FN unsigned rse__get16le(rse__cursor *c) {
+    unsigned lo = rse__get8(c);
+    return lo | (rse__get8(c) << 8);
+}
+RSE__FN uint32_t rse__get32le(rse__cursor *c) {
+    uint32_t lo = rse__get16le(c);
+    return lo | ((uint32_t)rse__get16le(c) << 16);
+}
+RSE__FN void rse__skip(rse__cursor *c, size_t n) {
+    if (n > rse__cur_left(c)) { c->p = c->end; c->truncated = 1; }
+    else c->p += n;
+}
+/* Moves to an absolute offset; past the end it stops at the end, truncated. */
+RSE__FN void rse__seek(rse__cursor *c, size_t off) {
+    c->p = c->start;
+    rse__skip(c, off);
+}
+
+/* CRC-32 (the zlib/PNG/zip polynomial, reflected 0xEDB88320) and Adler-32
+   (zlib). The table is the caller's, filled once by rse__crc_table. */
+RSE__FN void rse__crc_table(uint32_t t[256]) {
+    uint32_t i, k, c;
+    for (i = 0; i < 256; i++) {
+        c = i;
+        for (k = 0; k < 8; k++) c = (c & 1u) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+        t[i] = c;
+    }
+}
+/* Continues a CRC: start with crc = 0. */
+RSE__FN uint32_t rse__crc32(const uint32_t t[256], uint32_t crc, const unsigned char *p, size_t n) {
+    crc ^= 0xFFFFFFFFu;
+    while (n--) crc = t[(crc ^ *p++) & 0xFFu] ^ (crc >> 8);
+    return crc ^ 0xFFFFFFFFu;
+}
+
+/* Adler-32: two sums modulo 65521. 5552 is the largest n for which the sums
+   cannot overflow 32 bits before the modulo (zlib's NMAX). */
+RSE__FN void rse__adler32(uint32_t *a, uint32_t *b, const unsigned char *p, size_t n) {
+    while (n) {
+        size_t k = n < 5552 ? n : 5552;
+        n -= k;
+        while (k--) { *a += *p++; *b += *a; }
+        *a %= 65521u; *b %= 65521u;
+    }
+}
+
+/* ===========================================================================
    4. Arenas
    One arena per lifetime (a model's weights; one training or sampling step).
    Allocation bumps a pointer; nothing is freed piecemeal. An arena either
@@ -450,6 +529,13 @@ static uint64_t rse__mix64(uint64_t z) {
 
 RSE__FN void rse__rng_seed(rse_rng *r, uint64_t seed) {
     r->key = rse__mix64(seed + UINT64_C(0x9e3779b97f4a7c15));
+    r->pos = 0;
+}
+
+/* Stream `stream` of a seed: independent streams for, e.g., image i of a
+   batch, so each image is the same whatever the batch size. */
+RSE__FN void rse__rng_seed_stream(rse_rng *r, uint64_t seed, uint64_t stream) {
+    r->key = rse__mix64(rse__mix64(seed + UINT64_C(0x9e3779b97f4a7c15)) ^ rse__mix64(stream + UINT64_C(0x632be59bd9b4e019)));
     r->pos = 0;
 }
 
@@ -649,5 +735,1336 @@ RSE__FN int rse__task_count(size_t n) {
 /* ===========================================================================
    8. Tensors and the tape
    ========================================================================= */
+
+/* A tensor is a contiguous float32 array with up to 4 dimensions, row-major
+   (the last dimension varies fastest), so an image batch is (N,C,H,W) and a
+   token sequence (B,L,D). Views share data where that is free (reshape); all
+   other ops produce new contiguous tensors, which keeps every kernel simple.
+
+   Autograd is reverse mode on a tape. Each op that has an input requiring a
+   gradient appends a node {op, out, inputs, parameters, saved values} to the
+   tape; rse__backward walks the nodes from last to first and calls the op's
+   backward, which accumulates into the inputs' gradients. Weights that are
+   frozen (CLIP during guidance) simply have requires_grad = 0: no node work is
+   spent on their gradients, yet the gradient still flows to the input image.
+
+   Failure: an op that cannot allocate, or is given inconsistent shapes,
+   records the status on the tape and returns NULL; every op given a NULL
+   input returns NULL at once. So a chain of ops needs one check at its end:
+       h = rse__gelu(t, rse__conv2d(t, x, w, b, 1, 1, 1));
+       if (!h) return t->status;                                            */
+
+#define RSE_MAX_NDIM 4
+
+typedef struct rse_tensor {
+    float *data;
+    float *grad;       /* same shape; NULL until the backward pass needs it */
+    int nd;            /* 1..4 */
+    int shape[RSE_MAX_NDIM];
+    size_t n;          /* number of elements */
+    int requires_grad; /* does a gradient flow to (or through) this tensor? */
+} rse_tensor;
+
+typedef enum rse_op {
+    RSE_OP_CONV2D = 1, RSE_OP_MATMUL, RSE_OP_LINEAR,
+    RSE_OP_ADD, RSE_OP_SUB, RSE_OP_MUL, RSE_OP_SCALE,
+    RSE_OP_GELU, RSE_OP_GELU_TANH, RSE_OP_QUICKGELU,
+    RSE_OP_LAYERNORM, RSE_OP_SOFTMAX, RSE_OP_SDPA, RSE_OP_EMBEDDING,
+    RSE_OP_CONCAT, RSE_OP_SLICE, RSE_OP_RESHAPE, RSE_OP_PERMUTE,
+    RSE_OP_SUM, RSE_OP_MEAN, RSE_OP_L1, RSE_OP_L2,
+    RSE_OP_COSINE, RSE_OP_L2NORM, RSE_OP_RESIZE_BILINEAR, RSE_OP_RESIZE_BICUBIC
+} rse_op;
+
+typedef struct rse_node {
+    struct rse_node *prev; /* the node recorded before this one */
+    rse_op op;
+    rse_tensor *out;
+    rse_tensor *in[3];
+    int ip[8];             /* integer parameters: stride, pad, axis, ...    */
+    float fp[2];           /* float parameters: scale, eps                  */
+    float *saved;          /* values the backward needs and cannot recompute
+                              cheaply: layernorm mean/rstd, attention probs  */
+    const int *ids;        /* embedding: the looked-up rows                 */
+} rse_node;
+
+typedef struct rse_tape {
+    rse_arena *arena;    /* tensors, gradients, saved values, nodes       */
+    rse_arena *scratch;  /* kernel scratch, released after every kernel   */
+    rse_node *last;      /* newest node; NULL on an empty tape           */
+    rse_status status;   /* first failure; ops on a failed tape return NULL */
+    int no_grad;         /* 1: record nothing (inference)                */
+} rse_tape;
+
+RSE__FN void rse__tape_init(rse_tape *t, rse_arena *arena, rse_arena *scratch) {
+    memset(t, 0, sizeof *t);
+    t->arena = arena;
+    t->scratch = scratch;
+}
+
+/* Forgets the nodes (the arena is reset separately by its owner). */
+RSE__FN void rse__tape_clear(rse_tape *t) {
+    t->last = 0;
+    t->status = RSE_STATUS_OK;
+}
+
+/* Records a failure on the tape and returns NULL, for one-line error exits. */
+static rse_tensor *rse__tape_fail(rse_tape *t, rse_status st) {
+    if (t->status == RSE_STATUS_OK) t->status = st;
+    return 0;
+}
+
+/* A shape mismatch is the caller's bug, but model files decide many shapes,
+   so it is reported as an error with a message rather than asserted. */
+static rse_tensor *rse__shape_fail(rse_tape *t, const char *op, const char *what) {
+    rse__fail(RSE_STATUS_BAD_ARG, "%s: %s", op, what);
+    return rse__tape_fail(t, RSE_STATUS_BAD_ARG);
+}
+
+static size_t rse__shape_numel(int nd, const int *shape, int *ok) {
+    size_t n = 1;
+    int i;
+    *ok = nd >= 1 && nd <= RSE_MAX_NDIM;
+    for (i = 0; *ok && i < nd; i++)
+        if (shape[i] < 0 || !rse__mul_ok(n, (size_t)shape[i], &n)) *ok = 0;
+    return n;
+}
+
+/* Fills a caller-owned tensor header around existing data (weights, inputs).
+   Returns 0 if the shape is invalid. */
+RSE__FN int rse__tensor_view(rse_tensor *t, float *data, int nd, const int *shape) {
+    int ok, i;
+    memset(t, 0, sizeof *t);
+    t->n = rse__shape_numel(nd, shape, &ok);
+    if (!ok) return 0;
+    t->nd = nd;
+    for (i = 0; i < nd; i++) t->shape[i] = shape[i];
+    t->data = data;
+    return 1;
+}
+
+/* A tensor header in the tape's arena around existing data. Nodes keep
+   pointers to their inputs until the backward pass, so a view passed to an
+   op must outlive the tape: use this rather than a header on the stack. */
+RSE__FN rse_tensor *rse__tensor_wrap(rse_tape *t, float *data, int nd, const int *shape) {
+    rse_tensor *x;
+    if (t->status != RSE_STATUS_OK) return 0;
+    x = (rse_tensor *)rse__arena_alloc(t->arena, sizeof *x);
+    if (!x) return rse__tape_fail(t, RSE_STATUS_NOMEM);
+    if (!rse__tensor_view(x, data, nd, shape)) return rse__shape_fail(t, "tensor", "invalid shape");
+    return x;
+}
+
+/* A new tensor in the tape's arena, data uninitialised. */
+RSE__FN rse_tensor *rse__tensor_new(rse_tape *t, int nd, const int *shape) {
+    rse_tensor *x;
+    int ok;
+    size_t n = rse__shape_numel(nd, shape, &ok), bytes;
+    if (t->status != RSE_STATUS_OK) return 0;
+    if (!ok || !rse__mul_ok(n, sizeof(float), &bytes)) {
+        rse__fail(RSE_STATUS_LIMIT, "tensor shape invalid or too large");
+        return rse__tape_fail(t, RSE_STATUS_LIMIT);
+    }
+    x = (rse_tensor *)rse__arena_alloc(t->arena, sizeof *x);
+    if (!x) return rse__tape_fail(t, RSE_STATUS_NOMEM);
+    rse__tensor_view(x, 0, nd, shape);
+    x->data = (float *)rse__arena_alloc(t->arena, bytes);
+    if (!x->data) return rse__tape_fail(t, RSE_STATUS_NOMEM);
+    return x;
+}
+
+RSE__FN rse_tensor *rse__tensor_zeros(rse_tape *t, int nd, const int *shape) {
+    rse_tensor *x = rse__tensor_new(t, nd, shape);
+    if (x) memset(x->data, 0, x->n * sizeof(float));
+    return x;
+}
+
+/* Shorthand for 1-4 dimensional shapes: rse__new4(t, 2, N, C, 0, 0). */
+RSE__FN rse_tensor *rse__new4(rse_tape *t, int nd, int d0, int d1, int d2, int d3) {
+    int s[4];
+    s[0] = d0; s[1] = d1; s[2] = d2; s[3] = d3;
+    return rse__tensor_new(t, nd, s);
+}
+
+/* The gradient buffer of x, allocated zeroed on first use. */
+static float *rse__grad(rse_tape *t, rse_tensor *x) {
+    if (!x->grad) {
+        x->grad = (float *)rse__arena_calloc(t->arena, x->n, sizeof(float));
+        if (!x->grad) rse__tape_fail(t, RSE_STATUS_NOMEM);
+    }
+    return x->grad;
+}
+
+/* Appends a node if any input needs a gradient; marks the output likewise.
+   Returns the node, or NULL when nothing was recorded (or on failure, which
+   the caller sees through t->status). */
+static rse_node *rse__record(rse_tape *t, rse_op op, rse_tensor *out,
+                             rse_tensor *a, rse_tensor *b, rse_tensor *c) {
+    rse_node *n;
+    int need = (a && a->requires_grad) || (b && b->requires_grad) || (c && c->requires_grad);
+    if (t->no_grad || !need) return 0;
+    n = (rse_node *)rse__arena_alloc(t->arena, sizeof *n);
+    if (!n) { rse__tape_fail(t, RSE_STATUS_NOMEM); return 0; }
+    memset(n, 0, sizeof *n);
+    n->op = op;
+    n->out = out;
+    n->in[0] = a; n->in[1] = b; n->in[2] = c;
+    n->prev = t->last;
+    t->last = n;
+    out->requires_grad = 1;
+    return n;
+}
+
+/* 1 if the tape is healthy and the given inputs exist. */
+static int rse__live(rse_tape *t, const rse_tensor *a, const rse_tensor *b) {
+    return t->status == RSE_STATUS_OK && a && b;
+}
+
+static int rse__same_shape(const rse_tensor *a, const rse_tensor *b) {
+    int i;
+    if (a->nd != b->nd) return 0;
+    for (i = 0; i < a->nd; i++) if (a->shape[i] != b->shape[i]) return 0;
+    return 1;
+}
+
+/* ===========================================================================
+   9. Ops: forward and backward side by side
+   ========================================================================= */
+
+/* ---- conv2d ----------------------------------------------------------------
+   x (N,C,H,W), w (K,C/groups,KH,KW), b (K) or NULL -> (N,K,Ho,Wo).
+   Zero padding `pad` and stride `stride` on both axes, as torch's Conv2d. */
+
+static int rse__conv_shape(rse_conv2d_shape *s, const rse_tensor *x, const rse_tensor *w,
+                           int stride, int pad, int groups) {
+    if (x->nd != 4 || w->nd != 4 || stride < 1 || pad < 0 || groups < 1) return 0;
+    s->N = x->shape[0]; s->C = x->shape[1]; s->H = x->shape[2]; s->W = x->shape[3];
+    s->K = w->shape[0]; s->KH = w->shape[2]; s->KW = w->shape[3];
+    s->stride = stride; s->pad = pad; s->groups = groups;
+    if (s->C % groups || s->K % groups || w->shape[1] != s->C / groups) return 0;
+    if (s->H + 2 * pad < s->KH || s->W + 2 * pad < s->KW) return 0;
+    s->Ho = (s->H + 2 * pad - s->KH) / stride + 1;
+    s->Wo = (s->W + 2 * pad - s->KW) / stride + 1;
+    return 1;
+}
+
+RSE__FN rse_tensor *rse__conv2d(rse_tape *t, rse_tensor *x, rse_tensor *w, rse_tensor *b,
+                                int stride, int pad, int groups) {
+    rse_conv2d_shape s;
+    rse_tensor *y;
+    rse_node *n;
+    rse_status st;
+    if (!rse__live(t, x, w)) return 0;
+    if (!rse__conv_shape(&s, x, w, stride, pad, groups) || (b && (int)b->n != w->shape[0]))
+        return rse__shape_fail(t, "conv2d", "input, weight, bias, stride, padding or groups disagree");
+    y = rse__new4(t, 4, s.N, s.K, s.Ho, s.Wo);
+    if (!y) return 0;
+    st = rse__conv2d_forward(y->data, x->data, w->data, b ? b->data : 0, &s, t->scratch);
+    if (st != RSE_STATUS_OK) return rse__tape_fail(t, st);
+    n = rse__record(t, RSE_OP_CONV2D, y, x, w, b);
+    if (n) { n->ip[0] = stride; n->ip[1] = pad; n->ip[2] = groups; }
+    return y;
+}
+
+static rse_status rse__conv2d_bwd(rse_tape *t, rse_node *n) {
+    rse_tensor *x = n->in[0], *w = n->in[1], *b = n->in[2], *y = n->out;
+    rse_conv2d_shape s;
+    rse_status st = RSE_STATUS_OK;
+    rse__conv_shape(&s, x, w, n->ip[0], n->ip[1], n->ip[2]);
+    if (x->requires_grad) {
+        if (!rse__grad(t, x)) return t->status;
+        st = rse__conv2d_backward_data(x->grad, y->grad, w->data, &s, t->scratch);
+        if (st != RSE_STATUS_OK) return st;
+    }
+    if (w->requires_grad) {
+        float *db = 0;
+        if (!rse__grad(t, w)) return t->status;
+        if (b && b->requires_grad) { if (!(db = rse__grad(t, b))) return t->status; }
+        st = rse__conv2d_backward_weight(w->grad, db, y->grad, x->data, &s, t->scratch);
+    } else if (b && b->requires_grad) {
+        /* bias alone: db[k] += sum of dy over (n, ho, wo) */
+        int i, k;
+        size_t plane = (size_t)s.Ho * s.Wo, p;
+        if (!rse__grad(t, b)) return t->status;
+        for (i = 0; i < s.N; i++)
+            for (k = 0; k < s.K; k++) {
+                const float *g = y->grad + ((size_t)i * s.K + k) * plane;
+                float acc = 0;
+                for (p = 0; p < plane; p++) acc += g[p];
+                b->grad[k] += acc;
+            }
+    }
+    return st;
+}
+
+/* ---- linear ----------------------------------------------------------------
+   x (..., I), w (O, I), b (O) or NULL -> (..., O):  y = x w^T + b, the layout
+   of torch's nn.Linear, so checkpoints load without transposes. */
+
+RSE__FN rse_tensor *rse__linear(rse_tape *t, rse_tensor *x, rse_tensor *w, rse_tensor *b) {
+    rse_tensor *y;
+    int I, O, shape[4], i;
+    size_t rows, r;
+    if (!rse__live(t, x, w)) return 0;
+    I = x->shape[x->nd - 1];
+    if (w->nd != 2 || w->shape[1] != I || (b && (int)b->n != w->shape[0]))
+        return rse__shape_fail(t, "linear", "input width, weight (out,in) or bias disagree");
+    O = w->shape[0];
+    for (i = 0; i < x->nd; i++) shape[i] = x->shape[i];
+    shape[x->nd - 1] = O;
+    y = rse__tensor_new(t, x->nd, shape);
+    if (!y) return 0;
+    rows = I ? x->n / (size_t)I : 0;
+    if (rows > INT_MAX) return rse__shape_fail(t, "linear", "too many rows");
+    /* y (rows,O) = x (rows,I) . w^T (I,O) */
+    rse__sgemm(0, 1, (int)rows, O, I, 1.0f, x->data, I, w->data, I, 0.0f, y->data, O);
+    if (b)
+        for (r = 0; r < rows; r++)
+            for (i = 0; i < O; i++) y->data[r * O + i] += b->data[i];
+    rse__record(t, RSE_OP_LINEAR, y, x, w, b);
+    return y;
+}
+
+static rse_status rse__linear_bwd(rse_tape *t, rse_node *n) {
+    rse_tensor *x = n->in[0], *w = n->in[1], *b = n->in[2], *y = n->out;
+    int I = w->shape[1], O = w->shape[0];
+    int rows = (int)(x->n / (size_t)(I ? I : 1)), r, o;
+    if (x->requires_grad) { /* dx (rows,I) += dy (rows,O) . w (O,I) */
+        if (!rse__grad(t, x)) return t->status;
+        rse__sgemm(0, 0, rows, I, O, 1.0f, y->grad, O, w->data, I, 1.0f, x->grad, I);
+    }
+    if (w->requires_grad) { /* dw (O,I) += dy^T (O,rows) . x (rows,I) */
+        if (!rse__grad(t, w)) return t->status;
+        rse__sgemm(1, 0, O, I, rows, 1.0f, y->grad, O, x->data, I, 1.0f, w->grad, I);
+    }
+    if (b && b->requires_grad) {
+        if (!rse__grad(t, b)) return t->status;
+        for (r = 0; r < rows; r++)
+            for (o = 0; o < O; o++) b->grad[o] += y->grad[(size_t)r * O + o];
+    }
+    return RSE_STATUS_OK;
+}
+
+/* ---- matmul ----------------------------------------------------------------
+   a (..., M, K) . b (..., K, N) -> (..., M, N), batched over the leading
+   dimensions; b may also be a plain (K, N) matrix shared by every batch. */
+
+RSE__FN rse_tensor *rse__matmul(rse_tape *t, rse_tensor *a, rse_tensor *b) {
+    rse_tensor *y;
+    int M, K, N, shape[4], i, shared;
+    size_t batch, bi;
+    if (!rse__live(t, a, b)) return 0;
+    if (a->nd < 2 || b->nd < 2) return rse__shape_fail(t, "matmul", "operands need 2+ dims");
+    M = a->shape[a->nd - 2]; K = a->shape[a->nd - 1]; N = b->shape[b->nd - 1];
+    shared = b->nd == 2;
+    if (b->shape[b->nd - 2] != K || (!shared && b->nd != a->nd))
+        return rse__shape_fail(t, "matmul", "inner dimensions or batch ranks disagree");
+    for (i = 0; i < a->nd - 2; i++)
+        if (!shared && a->shape[i] != b->shape[i])
+            return rse__shape_fail(t, "matmul", "batch dimensions disagree");
+    for (i = 0; i < a->nd; i++) shape[i] = a->shape[i];
+    shape[a->nd - 1] = N;
+    y = rse__tensor_new(t, a->nd, shape);
+    if (!y) return 0;
+    batch = (M && K) ? a->n / ((size_t)M * K) : 0;
+    if (!M || !K) { memset(y->data, 0, y->n * sizeof(float)); batch = 0; }
+    for (bi = 0; bi < batch; bi++)
+        rse__sgemm(0, 0, M, N, K, 1.0f, a->data + bi * M * K, K,
+                   b->data + (shared ? 0 : bi * K * N), N, 0.0f, y->data + bi * M * N, N);
+    rse__record(t, RSE_OP_MATMUL, y, a, b, 0);
+    return y;
+}
+
+static rse_status rse__matmul_bwd(rse_tape *t, rse_node *n) {
+    rse_tensor *a = n->in[0], *b = n->in[1], *y = n->out;
+    int M = a->shape[a->nd - 2], K = a->shape[a->nd - 1], N = b->shape[b->nd - 1];
+    int shared = b->nd == 2;
+    size_t batch = (M && K) ? a->n / ((size_t)M * K) : 0, bi;
+    if (a->requires_grad && !rse__grad(t, a)) return t->status;
+    if (b->requires_grad && !rse__grad(t, b)) return t->status;
+    for (bi = 0; bi < batch; bi++) {
+        const float *dy = y->grad + bi * M * N;
+        const float *bb = b->data + (shared ? 0 : bi * K * N);
+        if (a->requires_grad) /* da (M,K) += dy (M,N) . b^T (N,K) */
+            rse__sgemm(0, 1, M, K, N, 1.0f, dy, N, bb, N, 1.0f, a->grad + bi * M * K, K);
+        if (b->requires_grad) /* db (K,N) += a^T (K,M) . dy (M,N); summed if shared */
+            rse__sgemm(1, 0, K, N, M, 1.0f, a->data + bi * M * K, K, dy, N, 1.0f,
+                       b->grad + (shared ? 0 : bi * K * N), N);
+    }
+    return RSE_STATUS_OK;
+}
+
+/* ---- add, sub, mul with broadcasting --------------------------------------
+   a has the output's shape; b is broadcast to it numpy-style: shapes are
+   right-aligned and each of b's dimensions equals a's or is 1. A bias over
+   the channels of (N,C,H,W) is therefore a (C,1,1) view, a per-sample
+   condition (N,C,1,1). */
+
+typedef struct {
+    int sh[4];        /* a's shape, left-padded with 1s to 4 dims */
+    size_t bst[4];    /* b's strides in that frame, 0 where broadcast */
+} rse__bcast;
+
+static int rse__bcast_init(rse__bcast *bc, const rse_tensor *a, const rse_tensor *b) {
+    int bs[4], i, da = 4 - a->nd, db = 4 - b->nd;
+    size_t st = 1;
+    if (b->nd > a->nd) return 0;
+    for (i = 0; i < 4; i++) {
+        bc->sh[i] = i < da ? 1 : a->shape[i - da];
+        bs[i] = i < db ? 1 : b->shape[i - db];
+        if (bs[i] != bc->sh[i] && bs[i] != 1) return 0;
+    }
+    for (i = 3; i >= 0; i--) {
+        bc->bst[i] = (bs[i] == 1) ? 0 : st;
+        st *= (size_t)bs[i];
+    }
+    return 1;
+}
+
+/* Applies f over (a, b broadcast) in a's element order. mode: 0 add, 1 sub,
+   2 mul; used by the forward op. */
+static void rse__bcast_apply(float *y, const float *a, const float *b, const rse__bcast *bc, int mode) {
+    int i0, i1, i2, i3;
+    size_t ia = 0;
+    for (i0 = 0; i0 < bc->sh[0]; i0++)
+        for (i1 = 0; i1 < bc->sh[1]; i1++)
+            for (i2 = 0; i2 < bc->sh[2]; i2++) {
+                const float *bp = b + i0 * bc->bst[0] + i1 * bc->bst[1] + i2 * bc->bst[2];
+                size_t s3 = bc->bst[3];
+                if (mode == 0) for (i3 = 0; i3 < bc->sh[3]; i3++, ia++) y[ia] = a[ia] + bp[i3 * s3];
+                else if (mode == 1) for (i3 = 0; i3 < bc->sh[3]; i3++, ia++) y[ia] = a[ia] - bp[i3 * s3];
+                else for (i3 = 0; i3 < bc->sh[3]; i3++, ia++) y[ia] = a[ia] * bp[i3 * s3];
+            }
+}
+
+static rse_tensor *rse__binary(rse_tape *t, rse_tensor *a, rse_tensor *b, int mode) {
+    static const rse_op ops[3] = { RSE_OP_ADD, RSE_OP_SUB, RSE_OP_MUL };
+    static const char *names[3] = { "add", "sub", "mul" };
+    rse__bcast bc;
+    rse_tensor *y;
+    if (!rse__live(t, a, b)) return 0;
+    if (!rse__bcast_init(&bc, a, b))
+        return rse__shape_fail(t, names[mode], "second operand does not broadcast to the first");
+    y = rse__tensor_new(t, a->nd, a->shape);
+    if (!y) return 0;
+    rse__bcast_apply(y->data, a->data, b->data, &bc, mode);
+    rse__record(t, ops[mode], y, a, b, 0);
+    return y;
+}
+
+RSE__FN rse_tensor *rse__add(rse_tape *t, rse_tensor *a, rse_tensor *b) { return rse__binary(t, a, b, 0); }
+RSE__FN rse_tensor *rse__sub(rse_tape *t, rse_tensor *a, rse_tensor *b) { return rse__binary(t, a, b, 1); }
+RSE__FN rse_tensor *rse__mul(rse_tape *t, rse_tensor *a, rse_tensor *b) { return rse__binary(t, a, b, 2); }
+
+static rse_status rse__binary_bwd(rse_tape *t, rse_node *n, int mode) {
+    rse_tensor *a = n->in[0], *b = n->in[1], *y = n->out;
+    rse__bcast bc;
+    int i0, i1, i2, i3;
+    size_t ia = 0;
+    const float *dy = y->grad;
+    rse__bcast_init(&bc, a, b);
+    if (a->requires_grad && !rse__grad(t, a)) return t->status;
+    if (b->requires_grad && !rse__grad(t, b)) return t->status;
+    for (i0 = 0; i0 < bc.sh[0]; i0++)
+        for (i1 = 0; i1 < bc.sh[1]; i1++)
+            for (i2 = 0; i2 < bc.sh[2]; i2++) {
+                size_t ib = i0 * bc.bst[0] + i1 * bc.bst[1] + i2 * bc.bst[2], s3 = bc.bst[3];
+                for (i3 = 0; i3 < bc.sh[3]; i3++, ia++) {
+                    size_t j = ib + i3 * s3;
+                    float g = dy[ia];
+                    if (mode == 2) {
+                        if (a->requires_grad) a->grad[ia] += g * b->data[j];
+                        if (b->requires_grad) b->grad[j] += g * a->data[ia];
+                    } else {
+                        if (a->requires_grad) a->grad[ia] += g;
+                        if (b->requires_grad) b->grad[j] += mode == 1 ? -g : g;
+                    }
+                }
+            }
+    return RSE_STATUS_OK;
+}
+
+/* ---- scale: y = s * x ------------------------------------------------------ */
+
+RSE__FN rse_tensor *rse__scale(rse_tape *t, rse_tensor *x, float s) {
+    rse_tensor *y;
+    rse_node *n;
+    size_t i;
+    if (!rse__live(t, x, x)) return 0;
+    y = rse__tensor_new(t, x->nd, x->shape);
+    if (!y) return 0;
+    for (i = 0; i < x->n; i++) y->data[i] = s * x->data[i];
+    n = rse__record(t, RSE_OP_SCALE, y, x, 0, 0);
+    if (n) n->fp[0] = s;
+    return y;
+}
+
+/* ---- activations -----------------------------------------------------------
+   GELU      x * Phi(x), Phi the normal CDF, written with erf as torch's
+             nn.GELU() does (the exact form, not the tanh approximation).
+   GELU-tanh 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))), nn.GELU('tanh').
+   QuickGELU x * sigmoid(1.702 x), what OpenAI's CLIP was trained with.
+   The derivatives are written out next to each forward. */
+
+#define RSE__SQRT1_2 0.70710678118654752440f
+#define RSE__INV_SQRT_2PI 0.39894228040143267794f
+#define RSE__SQRT_2_OVER_PI 0.79788456080286535588f
+
+static float rse__gelu1(float x) { return 0.5f * x * (1.0f + erff(x * RSE__SQRT1_2)); }
+/* d/dx [x Phi(x)] = Phi(x) + x phi(x) */
+static float rse__gelu1_grad(float x) {
+    return 0.5f * (1.0f + erff(x * RSE__SQRT1_2)) + x * RSE__INV_SQRT_2PI * expf(-0.5f * x * x);
+}
+static float rse__gelu_tanh1(float x) {
+    float u = RSE__SQRT_2_OVER_PI * (x + 0.044715f * x * x * x);
+    return 0.5f * x * (1.0f + tanhf(u));
+}
+/* with th = tanh(u): 0.5 (1 + th) + 0.5 x (1 - th^2) u'(x) */
+static float rse__gelu_tanh1_grad(float x) {
+    float u = RSE__SQRT_2_OVER_PI * (x + 0.044715f * x * x * x);
+    float th = tanhf(u);
+    float du = RSE__SQRT_2_OVER_PI * (1.0f + 3.0f * 0.044715f * x * x);
+    return 0.5f * (1.0f + th) + 0.5f * x * (1.0f - th * th) * du;
+}
+static float rse__sigmoid1(float x) { return 1.0f / (1.0f + expf(-x)); }
+static float rse__quickgelu1(float x) { return x * rse__sigmoid1(1.702f * x); }
+/* s + 1.702 x s (1 - s), s = sigmoid(1.702 x) */
+static float rse__quickgelu1_grad(float x) {
+    float s = rse__sigmoid1(1.702f * x);
+    return s + 1.702f * x * s * (1.0f - s);
+}
+
+static rse_tensor *rse__unary(rse_tape *t, rse_tensor *x, rse_op op) {
+    rse_tensor *y;
+    size_t i;
+    if (!rse__live(t, x, x)) return 0;
+    y = rse__tensor_new(t, x->nd, x->shape);
+    if (!y) return 0;
+    switch (op) {
+    case RSE_OP_GELU:      for (i = 0; i < x->n; i++) y->data[i] = rse__gelu1(x->data[i]); break;
+    case RSE_OP_GELU_TANH: for (i = 0; i < x->n; i++) y->data[i] = rse__gelu_tanh1(x->data[i]); break;
+    default:               for (i = 0; i < x->n; i++) y->data[i] = rse__quickgelu1(x->data[i]); break;
+    }
+    rse__record(t, op, y, x, 0, 0);
+    return y;
+}
+
+RSE__FN rse_tensor *rse__gelu(rse_tape *t, rse_tensor *x) { return rse__unary(t, x, RSE_OP_GELU); }
+RSE__FN rse_tensor *rse__gelu_tanh(rse_tape *t, rse_tensor *x) { return rse__unary(t, x, RSE_OP_GELU_TANH); }
+RSE__FN rse_tensor *rse__quickgelu(rse_tape *t, rse_tensor *x) { return rse__unary(t, x, RSE_OP_QUICKGELU); }
+
+static rse_status rse__unary_bwd(rse_tape *t, rse_node *n) {
+    rse_tensor *x = n->in[0], *y = n->out;
+    size_t i;
+    if (!rse__grad(t, x)) return t->status;
+    switch (n->op) {
+    case RSE_OP_GELU:
+        for (i = 0; i < x->n; i++) x->grad[i] += y->grad[i] * rse__gelu1_grad(x->data[i]);
+        break;
+    case RSE_OP_GELU_TANH:
+        for (i = 0; i < x->n; i++) x->grad[i] += y->grad[i] * rse__gelu_tanh1_grad(x->data[i]);
+        break;
+    default:
+        for (i = 0; i < x->n; i++) x->grad[i] += y->grad[i] * rse__quickgelu1_grad(x->data[i]);
+        break;
+    }
+    return RSE_STATUS_OK;
+}
+
+/* ---- layernorm ---------------------------------------------------------------
+   Over the last dimension D: y = (x - mean) * rstd * w + b, with
+   rstd = 1/sqrt(var + eps), var the biased variance, as torch's LayerNorm.
+   Saves mean and rstd per row (2 floats a row) for the backward. */
+
+RSE__FN rse_tensor *rse__layernorm(rse_tape *t, rse_tensor *x, rse_tensor *w, rse_tensor *b, float eps) {
+    rse_tensor *y;
+    rse_node *n;
+    int D, i;
+    size_t rows, r;
+    float *stats;
+    if (!rse__live(t, x, x)) return 0;
+    D = x->shape[x->nd - 1];
+    if (D < 1 || (w && (int)w->n != D) || (b && (int)b->n != D))
+        return rse__shape_fail(t, "layernorm", "weight or bias length differs from the last dimension");
+    rows = x->n / (size_t)D;
+    y = rse__tensor_new(t, x->nd, x->shape);
+    if (!y) return 0;
+    stats = (float *)rse__arena_alloc(t->arena, rows * 2 * sizeof(float));
+    if (!stats) return rse__tape_fail(t, RSE_STATUS_NOMEM);
+    for (r = 0; r < rows; r++) {
+        const float *xr = x->data + r * D;
+        float *yr = y->data + r * D;
+        /* two passes in double: the mean first, then the centred variance,
+           which is stable where E[x^2]-E[x]^2 is not */
+        double m = 0, v = 0;
+        float mean, rstd;
+        for (i = 0; i < D; i++) m += xr[i];
+        m /= D;
+        for (i = 0; i < D; i++) v += (xr[i] - m) * (xr[i] - m);
+        v /= D;
+        mean = (float)m;
+        rstd = (float)(1.0 / sqrt(v + eps));
+        for (i = 0; i < D; i++) {
+            float h = (xr[i] - mean) * rstd;
+            yr[i] = h * (w ? w->data[i] : 1.0f) + (b ? b->data[i] : 0.0f);
+        }
+        stats[2 * r] = mean;
+        stats[2 * r + 1] = rstd;
+    }
+    n = rse__record(t, RSE_OP_LAYERNORM, y, x, w, b);
+    if (n) n->saved = stats;
+    return y;
+}
+
+/* With h = (x-mean)*rstd and g = dy*w:
+     dx = rstd * (g - mean(g) - h * mean(g*h)),  dw += dy*h,  db += dy.   */
+static rse_status rse__layernorm_bwd(rse_tape *t, rse_node *n) {
+    rse_tensor *x = n->in[0], *w = n->in[1], *b = n->in[2], *y = n->out;
+    int D = x->shape[x->nd - 1], i;
+    size_t rows = x->n / (size_t)D, r;
+    if (x->requires_grad && !rse__grad(t, x)) return t->status;
+    if (w && w->requires_grad && !rse__grad(t, w)) return t->status;
+    if (b && b->requires_grad && !rse__grad(t, b)) return t->status;
+    for (r = 0; r < rows; r++) {
+        const float *xr = x->data + r * D, *dy = y->grad + r * D;
+        float mean = n->saved[2 * r], rstd = n->saved[2 * r + 1];
+        double mg = 0, mgh = 0;
+        for (i = 0; i < D; i++) {
+            float h = (xr[i] - mean) * rstd, g = dy[i] * (w ? w->data[i] : 1.0f);
+            mg += g;
+            mgh += g * h;
+            if (w && w->requires_grad) w->grad[i] += dy[i] * h;
+            if (b && b->requires_grad) b->grad[i] += dy[i];
+        }
+        mg /= D;
+        mgh /= D;
+        if (x->requires_grad)
+            for (i = 0; i < D; i++) {
+                float h = (xr[i] - mean) * rstd, g = dy[i] * (w ? w->data[i] : 1.0f);
+                x->grad[r * D + i] += rstd * (g - (float)mg - h * (float)mgh);
+            }
+    }
+    return RSE_STATUS_OK;
+}
+
+/* ---- softmax over the last dimension ---------------------------------------
+   The max is subtracted first so exp never overflows; -INFINITY entries (a
+   mask) get probability 0. Backward: dx = y * (dy - sum(dy * y)). */
+
+static void rse__softmax_row(float *y, const float *x, int D) {
+    float mx = -INFINITY, s = 0;
+    int i;
+    for (i = 0; i < D; i++) if (x[i] > mx) mx = x[i];
+    if (mx == -INFINITY) { for (i = 0; i < D; i++) y[i] = 0; return; } /* all masked */
+    for (i = 0; i < D; i++) { y[i] = expf(x[i] - mx); s += y[i]; }
+    for (i = 0; i < D; i++) y[i] /= s;
+}
+
+static void rse__softmax_row_bwd(float *dx, const float *y, const float *dy, int D) {
+    float s = 0;
+    int i;
+    for (i = 0; i < D; i++) s += dy[i] * y[i];
+    for (i = 0; i < D; i++) dx[i] += y[i] * (dy[i] - s);
+}
+
+RSE__FN rse_tensor *rse__softmax(rse_tape *t, rse_tensor *x) {
+    rse_tensor *y;
+    int D;
+    size_t r, rows;
+    if (!rse__live(t, x, x)) return 0;
+    D = x->shape[x->nd - 1];
+    y = rse__tensor_new(t, x->nd, x->shape);
+    if (!y) return 0;
+    rows = D ? x->n / (size_t)D : 0;
+    for (r = 0; r < rows; r++) rse__softmax_row(y->data + r * D, x->data + r * D, D);
+    rse__record(t, RSE_OP_SOFTMAX, y, x, 0, 0);
+    return y;
+}
+
+static rse_status rse__softmax_bwd(rse_tape *t, rse_node *n) {
+    rse_tensor *x = n->in[0], *y = n->out;
+    int D = x->shape[x->nd - 1];
+    size_t r, rows = D ? x->n / (size_t)D : 0;
+    if (!rse__grad(t, x)) return t->status;
+    for (r = 0; r < rows; r++)
+        rse__softmax_row_bwd(x->grad + r * D, y->data + r * D, y->grad + r * D, D);
+    return RSE_STATUS_OK;
+}
+
+/* ---- scaled dot-product attention ------------------------------------------
+   q (B,H,L,E), k (B,H,S,E), v (B,H,S,E) -> (B,H,L,E):
+       P = softmax(q k^T / sqrt(E) + mask),  out = P v
+   The causal mask hides key j from query i when j > i (the text tower).
+   P (B,H,L,S) is saved: recomputing it would cost the whole forward again. */
+
+RSE__FN rse_tensor *rse__sdpa(rse_tape *t, rse_tensor *q, rse_tensor *k, rse_tensor *v, int causal) {
+    rse_tensor *y;
+    rse_node *n;
+    int B, H, L, S, E, i, j;
+    size_t bh, nbh;
+    float *P, scale;
+    if (!rse__live(t, q, k) || !v) return 0;
+    if (q->nd != 4 || !rse__same_shape(k, v) || k->nd != 4 || q->shape[0] != k->shape[0] ||
+        q->shape[1] != k->shape[1] || q->shape[3] != k->shape[3])
+        return rse__shape_fail(t, "attention", "q (B,H,L,E), k and v (B,H,S,E) disagree");
+    B = q->shape[0]; H = q->shape[1]; L = q->shape[2]; S = k->shape[2]; E = q->shape[3];
+    scale = 1.0f / sqrtf((float)E);
+    y = rse__tensor_new(t, 4, q->shape);
+    if (!y) return 0;
+    nbh = (size_t)B * H;
+    P = (float *)rse__arena_calloc(t->arena, nbh * L, (size_t)S * sizeof(float));
+    if (!P) return rse__tape_fail(t, RSE_STATUS_NOMEM);
+    for (bh = 0; bh < nbh; bh++) {
+        float *Pb = P + bh * L * S;
+        const float *qb = q->data + bh * L * E, *kb = k->data + bh * S * E, *vb = v->data + bh * S * E;
+        /* scores (L,S) = scale * q (L,E) . k^T (E,S) */
+        rse__sgemm(0, 1, L, S, E, scale, qb, E, kb, E, 0.0f, Pb, S);
+        for (i = 0; i < L; i++) {
+            if (causal) for (j = i + 1; j < S; j++) Pb[(size_t)i * S + j] = -INFINITY;
+            rse__softmax_row(Pb + (size_t)i * S, Pb + (size_t)i * S, S);
+        }
+        /* out (L,E) = P (L,S) . v (S,E) */
+        rse__sgemm(0, 0, L, E, S, 1.0f, Pb, S, vb, E, 0.0f, y->data + bh * L * E, E);
+    }
+    n = rse__record(t, RSE_OP_SDPA, y, q, k, v);
+    if (n) { n->saved = P; n->ip[0] = causal; }
+    return y;
+}
+
+static rse_status rse__sdpa_bwd(rse_tape *t, rse_node *n) {
+    rse_tensor *q = n->in[0], *k = n->in[1], *v = n->in[2], *y = n->out;
+    int L = q->shape[2], S = k->shape[2], E = q->shape[3], i;
+    size_t bh, nbh = (size_t)q->shape[0] * q->shape[1];
+    float scale = 1.0f / sqrtf((float)E), *dP;
+    rse_arena_mark m = rse__arena_get_mark(t->scratch);
+    if (q->requires_grad && !rse__grad(t, q)) return t->status;
+    if (k->requires_grad && !rse__grad(t, k)) return t->status;
+    if (v->requires_grad && !rse__grad(t, v)) return t->status;
+    dP = (float *)rse__arena_calloc(t->scratch, (size_t)L * S, sizeof(float));
+    if (!dP) return RSE_STATUS_NOMEM;
+    for (bh = 0; bh < nbh; bh++) {
+        const float *Pb = n->saved + bh * L * S, *dO = y->grad + bh * L * E;
+        const float *qb = q->data + bh * L * E, *kb = k->data + bh * S * E, *vb = v->data + bh * S * E;
+        if (v->requires_grad) /* dv (S,E) += P^T (S,L) . dO (L,E) */
+            rse__sgemm(1, 0, S, E, L, 1.0f, Pb, S, dO, E, 1.0f, v->grad + bh * S * E, E);
+        if (!q->requires_grad && !k->requires_grad) continue;
+        /* dP (L,S) = dO (L,E) . v^T (E,S), then through the softmax: dS */
+        rse__sgemm(0, 1, L, S, E, 1.0f, dO, E, vb, E, 0.0f, dP, S);
+        for (i = 0; i < L; i++) {
+            float *d = dP + (size_t)i * S, s = 0;
+            const float *p = Pb + (size_t)i * S;
+            int j;
+            for (j = 0; j < S; j++) s += d[j] * p[j];
+            for (j = 0; j < S; j++) d[j] = p[j] * (d[j] - s);
+        }
+        if (q->requires_grad) /* dq (L,E) += scale * dS (L,S) . k (S,E) */
+            rse__sgemm(0, 0, L, E, S, scale, dP, S, kb, E, 1.0f, q->grad + bh * L * E, E);
+        if (k->requires_grad) /* dk (S,E) += scale * dS^T (S,L) . q (L,E) */
+            rse__sgemm(1, 0, S, E, L, scale, dP, S, qb, E, 1.0f, k->grad + bh * S * E, E);
+    }
+    rse__arena_release(t->scratch, m);
+    return RSE_STATUS_OK;
+}
+
+/* ---- embedding -------------------------------------------------------------
+   table (V,D), ids[n] -> (n,D): row ids[i] of the table. Ids are checked:
+   they come from a tokenizer fed by a file. */
+
+RSE__FN rse_tensor *rse__embedding(rse_tape *t, rse_tensor *table, const int *ids, int n) {
+    rse_tensor *y;
+    rse_node *node;
+    int i, V, D;
+    if (!rse__live(t, table, table)) return 0;
+    if (table->nd != 2 || n < 1) return rse__shape_fail(t, "embedding", "table must be (V,D), ids non-empty");
+    V = table->shape[0]; D = table->shape[1];
+    for (i = 0; i < n; i++)
+        if (ids[i] < 0 || ids[i] >= V) {
+            rse__fail(RSE_STATUS_BAD_ARG, "embedding: id %d out of range 0..%d", ids[i], V - 1);
+            return rse__tape_fail(t, RSE_STATUS_BAD_ARG);
+        }
+    y = rse__new4(t, 2, n, D, 0, 0);
+    if (!y) return 0;
+    for (i = 0; i < n; i++) memcpy(y->data + (size_t)i * D, table->data + (size_t)ids[i] * D, D * sizeof(float));
+    node = rse__record(t, RSE_OP_EMBEDDING, y, table, 0, 0);
+    if (node) {
+        int *keep = (int *)rse__arena_alloc(t->arena, (size_t)n * sizeof(int));
+        if (!keep) return rse__tape_fail(t, RSE_STATUS_NOMEM);
+        memcpy(keep, ids, (size_t)n * sizeof(int));
+        node->ids = keep;
+    }
+    return y;
+}
+
+static rse_status rse__embedding_bwd(rse_tape *t, rse_node *n) {
+    rse_tensor *table = n->in[0], *y = n->out;
+    int rows = y->shape[0], D = y->shape[1], i, j;
+    if (!rse__grad(t, table)) return t->status;
+    for (i = 0; i < rows; i++)
+        for (j = 0; j < D; j++) table->grad[(size_t)n->ids[i] * D + j] += y->grad[(size_t)i * D + j];
+    return RSE_STATUS_OK;
+}
+
+/* ---- concat, slice, reshape, permute ---------------------------------------
+   concat and slice see a tensor as (outer, axis, inner): outer is the
+   product of the dimensions before the axis, inner of those after it. */
+
+static void rse__axis_split(const rse_tensor *x, int axis, size_t *outer, size_t *inner) {
+    int i;
+    *outer = 1; *inner = 1;
+    for (i = 0; i < axis; i++) *outer *= (size_t)x->shape[i];
+    for (i = axis + 1; i < x->nd; i++) *inner *= (size_t)x->shape[i];
+}
+
+RSE__FN rse_tensor *rse__concat(rse_tape *t, rse_tensor *a, rse_tensor *b, int axis) {
+    rse_tensor *y;
+    rse_node *n;
+    int shape[4], i;
+    size_t outer, ia, ib, o;
+    if (!rse__live(t, a, b)) return 0;
+    if (a->nd != b->nd || axis < 0 || axis >= a->nd) return rse__shape_fail(t, "concat", "ranks or axis disagree");
+    for (i = 0; i < a->nd; i++) {
+        if (i != axis && a->shape[i] != b->shape[i]) return rse__shape_fail(t, "concat", "shapes differ off the axis");
+        shape[i] = a->shape[i];
+    }
+    shape[axis] = a->shape[axis] + b->shape[axis];
+    y = rse__tensor_new(t, a->nd, shape);
+    if (!y) return 0;
+    rse__axis_split(a, axis, &outer, &ia); /* ia: elements after the axis */
+    ib = ia * (size_t)b->shape[axis];
+    ia *= (size_t)a->shape[axis];
+    for (o = 0; o < outer; o++) {
+        memcpy(y->data + o * (ia + ib), a->data + o * ia, ia * sizeof(float));
+        memcpy(y->data + o * (ia + ib) + ia, b->data + o * ib, ib * sizeof(float));
+    }
+    n = rse__record(t, RSE_OP_CONCAT, y, a, b, 0);
+    if (n) n->ip[0] = axis;
+    return y;
+}
+
+static rse_status rse__concat_bwd(rse_tape *t, rse_node *n) {
+    rse_tensor *a = n->in[0], *b = n->in[1], *y = n->out;
+    size_t outer, ia, ib, o, j;
+    rse__axis_split(y, n->ip[0], &outer, &ia);
+    ib = ia * (size_t)b->shape[n->ip[0]];
+    ia *= (size_t)a->shape[n->ip[0]];
+    if (a->requires_grad && !rse__grad(t, a)) return t->status;
+    if (b->requires_grad && !rse__grad(t, b)) return t->status;
+    for (o = 0; o < outer; o++) {
+        const float *g = y->grad + o * (ia + ib);
+        if (a->requires_grad) for (j = 0; j < ia; j++) a->grad[o * ia + j] += g[j];
+        if (b->requires_grad) for (j = 0; j < ib; j++) b->grad[o * ib + j] += g[ia + j];
+    }
+    return RSE_STATUS_OK;
+}
+
+/* x[..., start:start+len, ...] along axis. */
+RSE__FN rse_tensor *rse__slice(rse_tape *t, rse_tensor *x, int axis, int start, int len) {
+    rse_tensor *y;
+    rse_node *n;
+    int shape[4], i;
+    size_t outer, inner, o;
+    if (!rse__live(t, x, x)) return 0;
+    if (axis < 0 || axis >= x->nd || start < 0 || len < 0 || start > x->shape[axis] - len)
+        return rse__shape_fail(t, "slice", "axis or range outside the tensor");
+    for (i = 0; i < x->nd; i++) shape[i] = x->shape[i];
+    shape[axis] = len;
+    y = rse__tensor_new(t, x->nd, shape);
+    if (!y) return 0;
+    rse__axis_split(x, axis, &outer, &inner);
+    for (o = 0; o < outer; o++)
+        memcpy(y->data + o * len * inner, x->data + (o * x->shape[axis] + start) * inner, len * inner * sizeof(float));
+    n = rse__record(t, RSE_OP_SLICE, y, x, 0, 0);
+    if (n) { n->ip[0] = axis; n->ip[1] = start; n->ip[2] = len; }
+    return y;
+}
+
+static rse_status rse__slice_bwd(rse_tape *t, rse_node *n) {
+    rse_tensor *x = n->in[0], *y = n->out;
+    int axis = n->ip[0], start = n->ip[1], len = n->ip[2];
+    size_t outer, inner, o, j;
+    if (!rse__grad(t, x)) return t->status;
+    rse__axis_split(x, axis, &outer, &inner);
+    for (o = 0; o < outer; o++) {
+        float *gx = x->grad + (o * x->shape[axis] + start) * inner;
+        const float *gy = y->grad + o * len * inner;
+        for (j = 0; j < (size_t)len * inner; j++) gx[j] += gy[j];
+    }
+    return RSE_STATUS_OK;
+}
+
+/* A view with another shape and the same number of elements: no copy. */
+RSE__FN rse_tensor *rse__reshape(rse_tape *t, rse_tensor *x, int nd, const int *shape) {
+    rse_tensor *y;
+    int ok;
+    if (!rse__live(t, x, x)) return 0;
+    if (rse__shape_numel(nd, shape, &ok) != x->n || !ok)
+        return rse__shape_fail(t, "reshape", "element counts differ");
+    y = (rse_tensor *)rse__arena_alloc(t->arena, sizeof *y);
+    if (!y) return rse__tape_fail(t, RSE_STATUS_NOMEM);
+    rse__tensor_view(y, x->data, nd, shape);
+    rse__record(t, RSE_OP_RESHAPE, y, x, 0, 0);
+    return y;
+}
+
+static rse_status rse__reshape_bwd(rse_tape *t, rse_node *n) {
+    size_t i;
+    if (!rse__grad(t, n->in[0])) return t->status;
+    for (i = 0; i < n->out->n; i++) n->in[0]->grad[i] += n->out->grad[i];
+    return RSE_STATUS_OK;
+}
+
+/* y's dimension i is x's dimension perm[i] (torch's x.permute(perm)). The
+   copy walks y in order and gathers from x with x's strides, so both the
+   forward and the backward (a scatter-add) are one strided loop. */
+static void rse__permute_strides(const rse_tensor *x, const int *perm, int ysh[4], size_t xst[4]) {
+    size_t st[4], s = 1;
+    int i;
+    for (i = x->nd - 1; i >= 0; i--) { st[i] = s; s *= (size_t)x->shape[i]; }
+    for (i = 0; i < 4; i++) { ysh[i] = 1; xst[i] = 0; }
+    for (i = 0; i < x->nd; i++) {
+        ysh[4 - x->nd + i] = x->shape[perm[i]];
+        xst[4 - x->nd + i] = st[perm[i]];
+    }
+}
+
+static void rse__permute_copy(float *y, float *x, const int ysh[4], const size_t xst[4], int backward) {
+    int i0, i1, i2, i3;
+    size_t iy = 0;
+    for (i0 = 0; i0 < ysh[0]; i0++)
+        for (i1 = 0; i1 < ysh[1]; i1++)
+            for (i2 = 0; i2 < ysh[2]; i2++) {
+                size_t base = i0 * xst[0] + i1 * xst[1] + i2 * xst[2];
+                if (backward) for (i3 = 0; i3 < ysh[3]; i3++, iy++) x[base + i3 * xst[3]] += y[iy];
+                else for (i3 = 0; i3 < ysh[3]; i3++, iy++) y[iy] = x[base + i3 * xst[3]];
+            }
+}
+
+RSE__FN rse_tensor *rse__permute(rse_tape *t, rse_tensor *x, const int *perm) {
+    rse_tensor *y;
+    rse_node *n;
+    int shape[4], ysh[4], seen = 0, i;
+    size_t xst[4];
+    if (!rse__live(t, x, x)) return 0;
+    for (i = 0; i < x->nd; i++) {
+        if (perm[i] < 0 || perm[i] >= x->nd || (seen >> perm[i]) & 1)
+            return rse__shape_fail(t, "permute", "not a permutation of the dimensions");
+        seen |= 1 << perm[i];
+        shape[i] = x->shape[perm[i]];
+    }
+    y = rse__tensor_new(t, x->nd, shape);
+    if (!y) return 0;
+    rse__permute_strides(x, perm, ysh, xst);
+    rse__permute_copy(y->data, x->data, ysh, xst, 0);
+    n = rse__record(t, RSE_OP_PERMUTE, y, x, 0, 0);
+    if (n) for (i = 0; i < x->nd; i++) n->ip[i] = perm[i];
+    return y;
+}
+
+static rse_status rse__permute_bwd(rse_tape *t, rse_node *n) {
+    int ysh[4];
+    size_t xst[4];
+    if (!rse__grad(t, n->in[0])) return t->status;
+    rse__permute_strides(n->in[0], n->ip, ysh, xst);
+    rse__permute_copy(n->out->grad, n->in[0]->grad, ysh, xst, 1);
+    return RSE_STATUS_OK;
+}
+
+/* ---- multi-head attention (composite) ------------------------------------
+   x (B,L,D) -> (B,L,D), heads of width E = D/heads, torch's
+   nn.MultiheadAttention weight layout: in_w (3D,D) stacks the q, k, v
+   projections, in_b (3D); out_w (D,D), out_b (D). Built from the ops above,
+   so its backward is theirs. */
+
+RSE__FN rse_tensor *rse__mha(rse_tape *t, rse_tensor *x, rse_tensor *in_w, rse_tensor *in_b,
+                             rse_tensor *out_w, rse_tensor *out_b, int heads, int causal) {
+    static const int to_heads[4] = { 0, 2, 1, 3 }; /* (B,L,H,E) <-> (B,H,L,E) */
+    rse_tensor *qkv, *q, *k, *v, *o;
+    int B, L, D, E, sh[4];
+    if (!rse__live(t, x, in_w)) return 0;
+    if (x->nd != 3 || heads < 1 || x->shape[2] % heads)
+        return rse__shape_fail(t, "attention", "x must be (B,L,D) with D divisible by heads");
+    B = x->shape[0]; L = x->shape[1]; D = x->shape[2]; E = D / heads;
+    qkv = rse__linear(t, x, in_w, in_b); /* (B,L,3D) */
+    sh[0] = B; sh[1] = L; sh[2] = heads; sh[3] = E;
+    q = rse__permute(t, rse__reshape(t, rse__slice(t, qkv, 2, 0, D), 4, sh), to_heads);
+    k = rse__permute(t, rse__reshape(t, rse__slice(t, qkv, 2, D, D), 4, sh), to_heads);
+    v = rse__permute(t, rse__reshape(t, rse__slice(t, qkv, 2, 2 * D, D), 4, sh), to_heads);
+    o = rse__permute(t, rse__sdpa(t, q, k, v, causal), to_heads); /* (B,L,H,E) */
+    sh[2] = D;
+    return rse__linear(t, rse__reshape(t, o, 3, sh), out_w, out_b);
+}
+
+/* ---- reductions and losses: each returns a tensor of shape (1) ------------ */
+
+static rse_tensor *rse__scalar_out(rse_tape *t) { return rse__new4(t, 1, 1, 0, 0, 0); }
+
+RSE__FN rse_tensor *rse__sum(rse_tape *t, rse_tensor *x) {
+    rse_tensor *y;
+    double s = 0;
+    size_t i;
+    if (!rse__live(t, x, x) || !(y = rse__scalar_out(t))) return 0;
+    for (i = 0; i < x->n; i++) s += x->data[i];
+    y->data[0] = (float)s;
+    rse__record(t, RSE_OP_SUM, y, x, 0, 0);
+    return y;
+}
+
+RSE__FN rse_tensor *rse__mean(rse_tape *t, rse_tensor *x) {
+    rse_tensor *y;
+    double s = 0;
+    size_t i;
+    if (!rse__live(t, x, x) || !(y = rse__scalar_out(t))) return 0;
+    for (i = 0; i < x->n; i++) s += x->data[i];
+    y->data[0] = x->n ? (float)(s / (double)x->n) : 0.0f;
+    rse__record(t, RSE_OP_MEAN, y, x, 0, 0);
+    return y;
+}
+
+static rse_status rse__reduce_bwd(rse_tape *t, rse_node *n) {
+    rse_tensor *x = n->in[0];
+    float g = n->out->grad[0];
+    size_t i;
+    if (n->op == RSE_OP_MEAN && x->n) g /= (float)x->n;
+    if (!rse__grad(t, x)) return t->status;
+    for (i = 0; i < x->n; i++) x->grad[i] += g;
+    return RSE_STATUS_OK;
+}
+
+/* mean |a-b| (L1, SinDDM's training loss) or mean (a-b)^2 (MSE). The L1
+   gradient at a == b is 0, as torch's sign(). */
+static rse_tensor *rse__loss(rse_tape *t, rse_tensor *a, rse_tensor *b, rse_op op) {
+    rse_tensor *y;
+    double s = 0;
+    size_t i;
+    if (!rse__live(t, a, b)) return 0;
+    if (a->n != b->n) return rse__shape_fail(t, "loss", "operands differ in size");
+    if (!(y = rse__scalar_out(t))) return 0;
+    for (i = 0; i < a->n; i++) {
+        float d = a->data[i] - b->data[i];
+        s += op == RSE_OP_L1 ? fabsf(d) : d * d;
+    }
+    y->data[0] = a->n ? (float)(s / (double)a->n) : 0.0f;
+    rse__record(t, op, y, a, b, 0);
+    return y;
+}
+RSE__FN rse_tensor *rse__l1_loss(rse_tape *t, rse_tensor *a, rse_tensor *b) { return rse__loss(t, a, b, RSE_OP_L1); }
+RSE__FN rse_tensor *rse__l2_loss(rse_tape *t, rse_tensor *a, rse_tensor *b) { return rse__loss(t, a, b, RSE_OP_L2); }
+
+static rse_status rse__loss_bwd(rse_tape *t, rse_node *n) {
+    rse_tensor *a = n->in[0], *b = n->in[1];
+    float g = a->n ? n->out->grad[0] / (float)a->n : 0.0f;
+    size_t i;
+    if (a->requires_grad && !rse__grad(t, a)) return t->status;
+    if (b->requires_grad && !rse__grad(t, b)) return t->status;
+    for (i = 0; i < a->n; i++) {
+        float d = a->data[i] - b->data[i];
+        float gi = n->op == RSE_OP_L1 ? g * (float)((d > 0) - (d < 0)) : 2.0f * g * d;
+        if (a->requires_grad) a->grad[i] += gi;
+        if (b->requires_grad) b->grad[i] -= gi;
+    }
+    return RSE_STATUS_OK;
+}
+
+/* ---- cosine similarity and L2 normalisation (rows of the last dim) --------
+   cos(a,b) = a.b / (max(|a|,eps) max(|b|,eps)), eps = 1e-8, torch's
+   cosine_similarity in its per-norm clamped form. a (N,D); b (N,D) or (1,D),
+   which is shared by every row (one text embedding against N image views).
+   Output (N). */
+
+#define RSE__COS_EPS 1e-8f
+
+RSE__FN rse_tensor *rse__cosine(rse_tape *t, rse_tensor *a, rse_tensor *b) {
+    rse_tensor *y;
+    int D, N, r, i, bshared;
+    if (!rse__live(t, a, b)) return 0;
+    D = a->shape[a->nd - 1];
+    N = D ? (int)(a->n / (size_t)D) : 0;
+    bshared = b->n == (size_t)D;
+    if (b->shape[b->nd - 1] != D || (!bshared && b->n != a->n))
+        return rse__shape_fail(t, "cosine", "b must be (N,D) like a, or (1,D)");
+    if (!(y = rse__new4(t, 1, N, 0, 0, 0))) return 0;
+    for (r = 0; r < N; r++) {
+        const float *ar = a->data + (size_t)r * D, *br = b->data + (bshared ? 0 : (size_t)r * D);
+        double dot = 0, na = 0, nb = 0;
+        for (i = 0; i < D; i++) { dot += ar[i] * br[i]; na += ar[i] * ar[i]; nb += br[i] * br[i]; }
+        na = sqrt(na); nb = sqrt(nb);
+        y->data[r] = (float)(dot / ((na > RSE__COS_EPS ? na : RSE__COS_EPS) * (nb > RSE__COS_EPS ? nb : RSE__COS_EPS)));
+    }
+    rse__record(t, RSE_OP_COSINE, y, a, b, 0);
+    return y;
+}
+
+/* d cos / d a = b / (Na Nb) - cos * a / |a|^2   (the second term only where
+   |a| > eps; where the norm is clamped it is a constant). Same for b. */
+static rse_status rse__cosine_bwd(rse_tape *t, rse_node *n) {
+    rse_tensor *a = n->in[0], *b = n->in[1], *y = n->out;
+    int D = a->shape[a->nd - 1], N = (int)y->n, r, i, bshared = b->n == (size_t)D;
+    if (a->requires_grad && !rse__grad(t, a)) return t->status;
+    if (b->requires_grad && !rse__grad(t, b)) return t->status;
+    for (r = 0; r < N; r++) {
+        const float *ar = a->data + (size_t)r * D, *br = b->data + (bshared ? 0 : (size_t)r * D);
+        double na = 0, nb = 0, Na, Nb, c = y->data[r], g = y->grad[r];
+        for (i = 0; i < D; i++) { na += ar[i] * ar[i]; nb += br[i] * br[i]; }
+        na = sqrt(na); nb = sqrt(nb);
+        Na = na > RSE__COS_EPS ? na : RSE__COS_EPS;
+        Nb = nb > RSE__COS_EPS ? nb : RSE__COS_EPS;
+        for (i = 0; i < D; i++) {
+            if (a->requires_grad)
+                a->grad[(size_t)r * D + i] += (float)(g * (br[i] / (Na * Nb) - (na > RSE__COS_EPS ? c * ar[i] / (na * na) : 0)));
+            if (b->requires_grad)
+                b->grad[(bshared ? 0 : (size_t)r * D) + i] += (float)(g * (ar[i] / (Na * Nb) - (nb > RSE__COS_EPS ? c * br[i] / (nb * nb) : 0)));
+        }
+    }
+    return RSE_STATUS_OK;
+}
+
+/* y = x / max(|x|, 1e-12) over the last dimension (torch's F.normalize). */
+#define RSE__NORM_EPS 1e-12
+
+RSE__FN rse_tensor *rse__l2_normalize(rse_tape *t, rse_tensor *x) {
+    rse_tensor *y;
+    int D, i;
+    size_t r, rows;
+    if (!rse__live(t, x, x)) return 0;
+    D = x->shape[x->nd - 1];
+    rows = D ? x->n / (size_t)D : 0;
+    if (!(y = rse__tensor_new(t, x->nd, x->shape))) return 0;
+    for (r = 0; r < rows; r++) {
+        const float *xr = x->data + r * D;
+        double s = 0, nrm;
+        for (i = 0; i < D; i++) s += xr[i] * xr[i];
+        nrm = sqrt(s);
+        if (nrm < RSE__NORM_EPS) nrm = RSE__NORM_EPS;
+        for (i = 0; i < D; i++) y->data[r * D + i] = (float)(xr[i] / nrm);
+    }
+    rse__record(t, RSE_OP_L2NORM, y, x, 0, 0);
+    return y;
+}
+
+/* dx = (dy - y (y.dy)) / |x| where the norm is not clamped, dy / eps where it is. */
+static rse_status rse__l2_normalize_bwd(rse_tape *t, rse_node *n) {
+    rse_tensor *x = n->in[0], *y = n->out;
+    int D = x->shape[x->nd - 1], i;
+    size_t r, rows = D ? x->n / (size_t)D : 0;
+    if (!rse__grad(t, x)) return t->status;
+    for (r = 0; r < rows; r++) {
+        const float *xr = x->data + r * D, *yr = y->data + r * D, *dy = y->grad + r * D;
+        double s = 0, dot = 0, nrm;
+        for (i = 0; i < D; i++) { s += xr[i] * xr[i]; dot += yr[i] * dy[i]; }
+        nrm = sqrt(s);
+        if (nrm < RSE__NORM_EPS) {
+            for (i = 0; i < D; i++) x->grad[r * D + i] += (float)(dy[i] / RSE__NORM_EPS);
+        } else {
+            for (i = 0; i < D; i++) x->grad[r * D + i] += (float)((dy[i] - yr[i] * dot) / nrm);
+        }
+    }
+    return RSE_STATUS_OK;
+}
+
+/* ---- bilinear and bicubic resize ------------------------------------------
+   (N,C,H,W) -> (N,C,Ho,Wo) with torch's F.interpolate semantics for
+   align_corners=False and no antialiasing. Both are separable: each output
+   row (column) is a weighted sum of 2 (bilinear) or 4 (bicubic) input rows
+   (columns), so one table of taps per axis drives the forward and, read
+   backwards, the adjoint. The source coordinate is computed in float, as
+   torch's CPU kernels do:  src = (in/out) * (dst + 0.5) - 0.5,
+   clamped at 0 for bilinear only; bicubic clamps the tap indices instead,
+   with Keys' cubic convolution at A = -0.75. */
+
+#define RSE__CUBIC_A (-0.75f)
+
+typedef struct { int idx[4]; float w[4]; } rse__taps;
+
+static float rse__cubic1(float x) { /* |x| <= 1 */
+    return ((RSE__CUBIC_A + 2) * x - (RSE__CUBIC_A + 3)) * x * x + 1;
+}
+static float rse__cubic2(float x) { /* 1 < |x| < 2 */
+    return ((RSE__CUBIC_A * x - 5 * RSE__CUBIC_A) * x + 8 * RSE__CUBIC_A) * x - 4 * RSE__CUBIC_A;
+}
+
+static void rse__resize_taps(rse__taps *tp, int in, int out, int cubic) {
+    float scale = (float)in / (float)out;
+    int o, k;
+    for (o = 0; o < out; o++) {
+        float src = scale * ((float)o + 0.5f) - 0.5f;
+        memset(&tp[o], 0, sizeof tp[o]);
+        if (!cubic) {
+            int i0;
+            float l1;
+            if (src < 0) src = 0;
+            i0 = (int)src;
+            l1 = src - (float)i0;
+            tp[o].idx[0] = i0;
+            tp[o].idx[1] = i0 + (i0 < in - 1 ? 1 : 0);
+            tp[o].w[0] = 1.0f - l1;
+            tp[o].w[1] = l1;
+        } else {
+            float fl = floorf(src), x = src - fl;
+            int i0 = (int)fl;
+            tp[o].w[0] = rse__cubic2(x + 1.0f);
+            tp[o].w[1] = rse__cubic1(x);
+            tp[o].w[2] = rse__cubic1(1.0f - x);
+            tp[o].w[3] = rse__cubic2(2.0f - x);
+            for (k = 0; k < 4; k++) {
+                int i = i0 - 1 + k;
+                tp[o].idx[k] = i < 0 ? 0 : i > in - 1 ? in - 1 : i;
+            }
+        }
+    }
+}
+
+static rse_tensor *rse__resize(rse_tape *t, rse_tensor *x, int Ho, int Wo, int cubic) {
+    rse_tensor *y;
+    rse__taps *ty, *tx;
+    int NC, H, W, p, oy, ox, a, b, ntap = cubic ? 4 : 2;
+    rse_arena_mark m;
+    if (!rse__live(t, x, x)) return 0;
+    if (x->nd != 4 || Ho < 1 || Wo < 1 || x->shape[2] < 1 || x->shape[3] < 1)
+        return rse__shape_fail(t, "resize", "input must be (N,C,H,W), sizes positive");
+    NC = x->shape[0] * x->shape[1]; H = x->shape[2]; W = x->shape[3];
+    if (!(y = rse__new4(t, 4, x->shape[0], x->shape[1], Ho, Wo))) return 0;
+    m = rse__arena_get_mark(t->scratch);
+    ty = (rse__taps *)rse__arena_alloc(t->scratch, (size_t)Ho * sizeof *ty);
+    tx = (rse__taps *)rse__arena_alloc(t->scratch, (size_t)Wo * sizeof *tx);
+    if (!ty || !tx) return rse__tape_fail(t, RSE_STATUS_NOMEM);
+    rse__resize_taps(ty, H, Ho, cubic);
+    rse__resize_taps(tx, W, Wo, cubic);
+    for (p = 0; p < NC; p++) {
+        const float *xp = x->data + (size_t)p * H * W;
+        float *yp = y->data + (size_t)p * Ho * Wo;
+        for (oy = 0; oy < Ho; oy++)
+            for (ox = 0; ox < Wo; ox++) {
+                float acc = 0;
+                for (a = 0; a < ntap; a++) {
+                    const float *row = xp + (size_t)ty[oy].idx[a] * W;
+                    float r = 0;
+                    for (b = 0; b < ntap; b++) r += tx[ox].w[b] * row[tx[ox].idx[b]];
+                    acc += ty[oy].w[a] * r;
+                }
+                yp[(size_t)oy * Wo + ox] = acc;
+            }
+    }
+    rse__arena_release(t->scratch, m);
+    rse__record(t, cubic ? RSE_OP_RESIZE_BICUBIC : RSE_OP_RESIZE_BILINEAR, y, x, 0, 0);
+    return y;
+}
+
+RSE__FN rse_tensor *rse__resize_bilinear(rse_tape *t, rse_tensor *x, int Ho, int Wo) { return rse__resize(t, x, Ho, Wo, 0); }
+RSE__FN rse_tensor *rse__resize_bicubic(rse_tape *t, rse_tensor *x, int Ho, int Wo) { return rse__resize(t, x, Ho, Wo, 1); }
+
+static rse_status rse__resize_bwd(rse_tape *t, rse_node *n) {
+    rse_tensor *x = n->in[0], *y = n->out;
+    int cubic = n->op == RSE_OP_RESIZE_BICUBIC, ntap = cubic ? 4 : 2;
+    int NC = x->shape[0] * x->shape[1], H = x->shape[2], W = x->shape[3];
+    int Ho = y->shape[2], Wo = y->shape[3], p, oy, ox, a, b;
+    rse__taps *ty, *tx;
+    rse_arena_mark m = rse__arena_get_mark(t->scratch);
+    if (!rse__grad(t, x)) return t->status;
+    ty = (rse__taps *)rse__arena_alloc(t->scratch, (size_t)Ho * sizeof *ty);
+    tx = (rse__taps *)rse__arena_alloc(t->scratch, (size_t)Wo * sizeof *tx);
+    if (!ty || !tx) return RSE_STATUS_NOMEM;
+    rse__resize_taps(ty, H, Ho, cubic);
+    rse__resize_taps(tx, W, Wo, cubic);
+    for (p = 0; p < NC; p++) {
+        float *gx = x->grad + (size_t)p * H * W;
+        const float *gy = y->grad + (size_t)p * Ho * Wo;
+        for (oy = 0; oy < Ho; oy++)
+            for (ox = 0; ox < Wo; ox++) {
+                float g = gy[(size_t)oy * Wo + ox];
+                for (a = 0; a < ntap; a++) {
+                    float *row = gx + (size_t)ty[oy].idx[a] * W;
+                    for (b = 0; b < ntap; b++) row[tx[ox].idx[b]] += g * ty[oy].w[a] * tx[ox].w[b];
+                }
+            }
+    }
+    rse__arena_release(t->scratch, m);
+    return RSE_STATUS_OK;
+}
+
+/* ===========================================================================
+   10. Backward: the reverse sweep
+   ========================================================================= */
+
+/* Gradients of y, seeded with dy (y's shape; NULL means all ones, the usual
+   case of a scalar loss), with respect to every tensor that requires one.
+   Gradients accumulate into existing buffers: zero them between steps. */
+RSE__FN rse_status rse__backward_seed(rse_tape *t, rse_tensor *y, const float *dy) {
+    rse_node *n;
+    size_t i;
+    if (t->status != RSE_STATUS_OK) return t->status;
+    if (!y) return rse__fail(RSE_STATUS_BAD_ARG, "backward: no output");
+    if (!rse__grad(t, y)) return t->status;
+    for (i = 0; i < y->n; i++) y->grad[i] += dy ? dy[i] : 1.0f;
+    for (n = t->last; n; n = n->prev) {
+        rse_status st;
+        if (!n->out->grad) continue; /* nothing flowed back to this node */
+        switch (n->op) {
+        case RSE_OP_CONV2D:    st = rse__conv2d_bwd(t, n); break;
+        case RSE_OP_LINEAR:    st = rse__linear_bwd(t, n); break;
+        case RSE_OP_MATMUL:    st = rse__matmul_bwd(t, n); break;
+        case RSE_OP_ADD:       st = rse__binary_bwd(t, n, 0); break;
+        case RSE_OP_SUB:       st = rse__binary_bwd(t, n, 1); break;
+        case RSE_OP_MUL:       st = rse__binary_bwd(t, n, 2); break;
+        case RSE_OP_SCALE: {
+            rse_tensor *x = n->in[0];
+            if (!rse__grad(t, x)) return t->status;
+            for (i = 0; i < x->n; i++) x->grad[i] += n->fp[0] * n->out->grad[i];
+            st = RSE_STATUS_OK;
+            break;
+        }
+        case RSE_OP_GELU: case RSE_OP_GELU_TANH: case RSE_OP_QUICKGELU:
+                               st = rse__unary_bwd(t, n); break;
+        case RSE_OP_LAYERNORM: st = rse__layernorm_bwd(t, n); break;
+        case RSE_OP_SOFTMAX:   st = rse__softmax_bwd(t, n); break;
+        case RSE_OP_SDPA:      st = rse__sdpa_bwd(t, n); break;
+        case RSE_OP_EMBEDDING: st = rse__embedding_bwd(t, n); break;
+        case RSE_OP_CONCAT:    st = rse__concat_bwd(t, n); break;
+        case RSE_OP_SLICE:     st = rse__slice_bwd(t, n); break;
+        case RSE_OP_RESHAPE:   st = rse__reshape_bwd(t, n); break;
+        case RSE_OP_PERMUTE:   st = rse__permute_bwd(t, n); break;
+        case RSE_OP_SUM: case RSE_OP_MEAN:
+                               st = rse__reduce_bwd(t, n); break;
+        case RSE_OP_L1: case RSE_OP_L2:
+                               st = rse__loss_bwd(t, n); break;
+        case RSE_OP_COSINE:    st = rse__cosine_bwd(t, n); break;
+        case RSE_OP_L2NORM:    st = rse__l2_normalize_bwd(t, n); break;
+        case RSE_OP_RESIZE_BILINEAR: case RSE_OP_RESIZE_BICUBIC:
+                               st = rse__resize_bwd(t, n); break;
+        default:
+            return rse__fail(RSE_STATUS_INTERNAL, "backward: op %d has no backward", (int)n->op);
+        }
+        if (st != RSE_STATUS_OK) { t->status = st; return st; }
+        if (t->status != RSE_STATUS_OK) return t->status;
+    }
+    return RSE_STATUS_OK;
+}
+
+/* The usual case: d(loss)/d(everything) for a scalar loss. */
+RSE__FN rse_status rse__backward(rse_tape *t, rse_tensor *loss) {
+    if (loss && loss->n != 1) return rse__fail(RSE_STATUS_BAD_ARG, "backward: loss must be a scalar");
+    return rse__backward_seed(t, loss, 0);
+}
+
+/* ===========================================================================
+   11. Optimiser
+   ========================================================================= */
+
+/* One Adam step over a flat parameter array, exactly as torch.optim.Adam
+   (no weight decay, no amsgrad) computes it:
+       m = b1 m + (1-b1) g            v = b2 v + (1-b2) g^2
+       w -= (lr / (1 - b1^k)) * m / (sqrt(v) / sqrt(1 - b2^k) + eps)
+   k is the 1-based step count. The bias corrections are computed in double,
+   as torch does with Python floats. */
+RSE__FN void rse__adam_step(float *w, const float *g, float *m, float *v, size_t n,
+                            long step, float lr, float b1, float b2, float eps) {
+    double bc1 = 1.0 - pow((double)b1, (double)step);
+    double bc2 = 1.0 - pow((double)b2, (double)step);
+    float step_size = (float)(lr / bc1), bc2_sqrt = (float)sqrt(bc2);
+    size_t i;
+    for (i = 0; i < n; i++) {
+        m[i] = b1 * m[i] + (1.0f - b1) * g[i];
+        v[i] = b2 * v[i] + (1.0f - b2) * g[i] * g[i];
+        w[i] -= step_size * m[i] / (sqrtf(v[i]) / bc2_sqrt + eps);
+    }
+}
 
 #endif /* RSE_TENSOR_H */

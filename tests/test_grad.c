@@ -1,0 +1,317 @@
+/* Finite-difference checks of every op's backward pass, plus forward checks
+   of values that are known in closed form.
+
+   For an op y = f(x1, x2, ...) we take a fixed random direction r of y's
+   shape and the scalar L = sum(r * y). Backward gives dL/dxi; central
+   differences give (L(xi + h) - L(xi - h)) / 2h for a sample of elements.
+
+   Tolerance. The ops compute in float32, so L carries a rounding error of
+   about 1e-7 relative to the sum of |r*y| terms; divided by 2h with h = 1e-2
+   that is ~1e-5 of the gradient's scale. The truncation error of central
+   differences is h^2/6 f''' ~ 2e-5 for the smooth ops at these magnitudes
+   (inputs in [-1,1]). We accept |analytic - numeric| <= 2e-3 * (max |numeric|
+   over the tensor) + 2e-3 * |numeric|: a wrong backward (a missing term, a
+   transposed index) gives errors of order 1, a hundred times larger. Piecewise
+   ops (L1) are tested away from their kinks. */
+#include "test.h"
+
+#define T_MAXIN 5
+
+typedef struct t_case t_case;
+typedef rse_tensor *(*t_build)(rse_tape *t, rse_tensor **in, const t_case *c);
+
+struct t_case {
+    const char *name;
+    t_build f;
+    int nin;
+    int nd[T_MAXIN];
+    int shape[T_MAXIN][4];
+    int grad[T_MAXIN];   /* which inputs need a gradient */
+    int ip[6];           /* op parameters */
+    float offset[T_MAXIN]; /* added to the random values (keeps L1 off its kink) */
+};
+
+static rse_rng t_rng;
+
+static void t_fill(float *p, size_t n, float off) {
+    size_t i;
+    for (i = 0; i < n; i++) p[i] = 2.0f * rse__rng_uniform(&t_rng) - 1.0f + off;
+}
+
+/* L = sum(r * y) in double. */
+static double t_eval(const t_case *c, rse_tensor **in, const float *r, size_t ny) {
+    rse_arena a, s;
+    rse_tape t;
+    rse_tensor *y;
+    double L = 0;
+    size_t i;
+    rse__arena_init(&a, 0, 0);
+    rse__arena_init(&s, 0, 0);
+    rse__tape_init(&t, &a, &s);
+    t.no_grad = 1;
+    y = c->f(&t, in, c);
+    if (y && y->n == ny) for (i = 0; i < ny; i++) L += (double)r[i] * y->data[i];
+    else L = NAN;
+    rse__arena_free(&a);
+    rse__arena_free(&s);
+    return L;
+}
+
+static void t_gradcheck(const t_case *c) {
+    rse_tensor in[T_MAXIN], *pin[T_MAXIN];
+    float *buf[T_MAXIN], *ana[T_MAXIN];
+    rse_arena a, s;
+    rse_tape t;
+    rse_tensor *y, *rt, *L;
+    float *r;
+    size_t ny;
+    int k;
+    const float h = 1e-2f;
+    rse__arena_init(&a, 0, 0);
+    rse__arena_init(&s, 0, 0);
+    rse__tape_init(&t, &a, &s);
+    for (k = 0; k < c->nin; k++) {
+        int ok;
+        size_t n = rse__shape_numel(c->nd[k], c->shape[k], &ok);
+        buf[k] = (float *)malloc(n * sizeof(float));
+        ana[k] = (float *)calloc(n, sizeof(float));
+        t_fill(buf[k], n, c->offset[k]);
+        rse__tensor_view(&in[k], buf[k], c->nd[k], c->shape[k]);
+        in[k].requires_grad = c->grad[k];
+        pin[k] = &in[k];
+    }
+    y = c->f(&t, pin, c);
+    CHECK(y != 0, "%s: forward failed: %s", c->name, rse_last_error());
+    if (!y) goto done;
+    ny = y->n;
+    r = (float *)malloc(ny * sizeof(float));
+    t_fill(r, ny, 0);
+    rt = rse__tensor_new(&t, y->nd, y->shape);
+    memcpy(rt->data, r, ny * sizeof(float));
+    L = rse__sum(&t, rse__mul(&t, y, rt));
+    CHECK(rse__backward(&t, L) == RSE_STATUS_OK, "%s: backward failed: %s", c->name, rse_last_error());
+    for (k = 0; k < c->nin; k++) {
+        size_t n = in[k].n, i, step = n > 60 ? n / 60 : 1, checked = 0;
+        double maxn = 0, worst = 0;
+        size_t worst_i = 0;
+        double *num;
+        if (!c->grad[k]) {
+            CHECK(in[k].grad == 0, "%s: frozen input %d got a gradient", c->name, k);
+            continue;
+        }
+        CHECK(in[k].grad != 0, "%s: input %d got no gradient", c->name, k);
+        if (!in[k].grad) continue;
+        memcpy(ana[k], in[k].grad, n * sizeof(float));
+        num = (double *)calloc(n, sizeof(double));
+        for (i = 0; i < n; i += step) {
+            float x0 = buf[k][i];
+            double lp, lm;
+            buf[k][i] = x0 + h; lp = t_eval(c, pin, r, ny);
+            buf[k][i] = x0 - h; lm = t_eval(c, pin, r, ny);
+            buf[k][i] = x0;
+            num[i] = (lp - lm) / (2.0 * h);
+            if (fabs(num[i]) > maxn) maxn = fabs(num[i]);
+        }
+        for (i = 0; i < n; i += step) {
+            double err = fabs(ana[k][i] - num[i]) - 2e-3 * fabs(num[i]);
+            double rel = err / (maxn > 1e-6 ? maxn : 1e-6);
+            if (rel > worst) { worst = rel; worst_i = i; }
+            checked++;
+        }
+        CHECK(worst <= 2e-3, "%s: input %d: gradient mismatch at %d: analytic %g numeric %g (max |num| %g)",
+              c->name, k, (int)worst_i, ana[k][worst_i], num[worst_i], maxn);
+        CHECK(maxn > 1e-4, "%s: input %d: numeric gradient is all ~0, the check is vacuous", c->name, k);
+        (void)checked;
+        free(num);
+    }
+    free(r);
+done:
+    for (k = 0; k < c->nin; k++) { free(buf[k]); free(ana[k]); }
+    rse__arena_free(&a);
+    rse__arena_free(&s);
+}
+
+/* ---- builders: one per op ---- */
+static rse_tensor *b_conv(rse_tape *t, rse_tensor **in, const t_case *c) {
+    return rse__conv2d(t, in[0], in[1], c->nin > 2 ? in[2] : 0, c->ip[0], c->ip[1], c->ip[2]);
+}
+static rse_tensor *b_linear(rse_tape *t, rse_tensor **in, const t_case *c) {
+    return rse__linear(t, in[0], in[1], c->nin > 2 ? in[2] : 0);
+}
+static rse_tensor *b_matmul(rse_tape *t, rse_tensor **in, const t_case *c) { (void)c; return rse__matmul(t, in[0], in[1]); }
+static rse_tensor *b_add(rse_tape *t, rse_tensor **in, const t_case *c) { (void)c; return rse__add(t, in[0], in[1]); }
+static rse_tensor *b_sub(rse_tape *t, rse_tensor **in, const t_case *c) { (void)c; return rse__sub(t, in[0], in[1]); }
+static rse_tensor *b_mul(rse_tape *t, rse_tensor **in, const t_case *c) { (void)c; return rse__mul(t, in[0], in[1]); }
+static rse_tensor *b_scale(rse_tape *t, rse_tensor **in, const t_case *c) { (void)c; return rse__scale(t, in[0], -1.7f); }
+static rse_tensor *b_gelu(rse_tape *t, rse_tensor **in, const t_case *c) { (void)c; return rse__gelu(t, rse__scale(t, in[0], 3)); }
+static rse_tensor *b_gelu_tanh(rse_tape *t, rse_tensor **in, const t_case *c) { (void)c; return rse__gelu_tanh(t, rse__scale(t, in[0], 3)); }
+static rse_tensor *b_quickgelu(rse_tape *t, rse_tensor **in, const t_case *c) { (void)c; return rse__quickgelu(t, rse__scale(t, in[0], 3)); }
+static rse_tensor *b_layernorm(rse_tape *t, rse_tensor **in, const t_case *c) {
+    return rse__layernorm(t, in[0], c->nin > 1 ? in[1] : 0, c->nin > 2 ? in[2] : 0, 1e-5f);
+}
+static rse_tensor *b_softmax(rse_tape *t, rse_tensor **in, const t_case *c) { (void)c; return rse__softmax(t, rse__scale(t, in[0], 2)); }
+static rse_tensor *b_sdpa(rse_tape *t, rse_tensor **in, const t_case *c) { return rse__sdpa(t, in[0], in[1], in[2], c->ip[0]); }
+static rse_tensor *b_mha(rse_tape *t, rse_tensor **in, const t_case *c) {
+    return rse__mha(t, in[0], in[1], in[2], in[3], in[4], c->ip[0], c->ip[1]);
+}
+static rse_tensor *b_embedding(rse_tape *t, rse_tensor **in, const t_case *c) {
+    static const int ids[6] = { 3, 0, 9, 3, 7, 1 };
+    (void)c;
+    return rse__embedding(t, in[0], ids, 6);
+}
+static rse_tensor *b_concat(rse_tape *t, rse_tensor **in, const t_case *c) { return rse__concat(t, in[0], in[1], c->ip[0]); }
+static rse_tensor *b_slice(rse_tape *t, rse_tensor **in, const t_case *c) {
+    return rse__slice(t, in[0], c->ip[0], c->ip[1], c->ip[2]);
+}
+static rse_tensor *b_reshape_permute(rse_tape *t, rse_tensor **in, const t_case *c) {
+    static const int sh[3] = { 6, 5, 4 };
+    (void)c;
+    return rse__permute(t, rse__reshape(t, in[0], 3, sh), c->ip);
+}
+static rse_tensor *b_sum(rse_tape *t, rse_tensor **in, const t_case *c) { (void)c; return rse__sum(t, rse__mul(t, in[0], in[0])); }
+static rse_tensor *b_mean(rse_tape *t, rse_tensor **in, const t_case *c) { (void)c; return rse__mean(t, rse__mul(t, in[0], in[0])); }
+static rse_tensor *b_l1(rse_tape *t, rse_tensor **in, const t_case *c) { (void)c; return rse__l1_loss(t, in[0], in[1]); }
+static rse_tensor *b_l2(rse_tape *t, rse_tensor **in, const t_case *c) { (void)c; return rse__l2_loss(t, in[0], in[1]); }
+static rse_tensor *b_cosine(rse_tape *t, rse_tensor **in, const t_case *c) { (void)c; return rse__cosine(t, in[0], in[1]); }
+static rse_tensor *b_l2norm(rse_tape *t, rse_tensor **in, const t_case *c) { (void)c; return rse__l2_normalize(t, in[0]); }
+static rse_tensor *b_bilinear(rse_tape *t, rse_tensor **in, const t_case *c) { return rse__resize_bilinear(t, in[0], c->ip[0], c->ip[1]); }
+static rse_tensor *b_bicubic(rse_tape *t, rse_tensor **in, const t_case *c) { return rse__resize_bicubic(t, in[0], c->ip[0], c->ip[1]); }
+
+#define S4(a, b, c, d) { a, b, c, d }
+static const t_case t_cases[] = {
+    { "conv3x3 s1 p1 +bias", b_conv, 3, {4, 4, 1}, {S4(2,4,7,6), S4(6,4,3,3), S4(6,0,0,0)}, {1,1,1}, {1,1,1}, {0} },
+    { "conv2x2 s2 p0", b_conv, 2, {4, 4}, {S4(1,3,8,7), S4(5,3,2,2)}, {1,1}, {2,0,1}, {0} },
+    { "conv3x3 groups 2 s2 p1", b_conv, 3, {4, 4, 1}, {S4(2,4,6,5), S4(6,2,3,3), S4(6,0,0,0)}, {1,1,1}, {2,1,2}, {0} },
+    { "conv5x5 depthwise p2", b_conv, 3, {4, 4, 1}, {S4(1,5,6,7), S4(5,1,5,5), S4(5,0,0,0)}, {1,1,1}, {1,2,5}, {0} },
+    { "conv1x1", b_conv, 2, {4, 4}, {S4(2,6,3,4), S4(4,6,1,1)}, {1,1}, {1,0,1}, {0} },
+    { "conv frozen weights", b_conv, 3, {4, 4, 1}, {S4(1,3,5,5), S4(4,3,3,3), S4(4,0,0,0)}, {1,0,0}, {1,1,1}, {0} },
+    { "conv bias only", b_conv, 3, {4, 4, 1}, {S4(1,3,5,5), S4(4,3,3,3), S4(4,0,0,0)}, {0,0,1}, {1,1,1}, {0} },
+    { "linear +bias", b_linear, 3, {3, 2, 1}, {S4(2,3,5,0), S4(4,5,0,0), S4(4,0,0,0)}, {1,1,1}, {0}, {0} },
+    { "matmul batched", b_matmul, 2, {3, 3}, {S4(2,3,4,0), S4(2,4,5,0)}, {1,1}, {0}, {0} },
+    { "matmul shared rhs", b_matmul, 2, {3, 2}, {S4(2,3,4,0), S4(4,5,0,0)}, {1,1}, {0}, {0} },
+    { "add bias (C,1,1)", b_add, 2, {4, 3}, {S4(2,3,4,5), S4(3,1,1,0)}, {1,1}, {0}, {0} },
+    { "sub same shape", b_sub, 2, {2, 2}, {S4(3,4,0,0), S4(3,4,0,0)}, {1,1}, {0}, {0} },
+    { "mul per-sample (N,C,1,1)", b_mul, 2, {4, 4}, {S4(2,3,4,5), S4(2,3,1,1)}, {1,1}, {0}, {0} },
+    { "scale", b_scale, 1, {2}, {S4(3,4,0,0)}, {1}, {0}, {0} },
+    { "gelu", b_gelu, 1, {2}, {S4(4,9,0,0)}, {1}, {0}, {0} },
+    { "gelu tanh", b_gelu_tanh, 1, {2}, {S4(4,9,0,0)}, {1}, {0}, {0} },
+    { "quickgelu", b_quickgelu, 1, {2}, {S4(4,9,0,0)}, {1}, {0}, {0} },
+    { "layernorm", b_layernorm, 3, {2, 1, 1}, {S4(3,7,0,0), S4(7,0,0,0), S4(7,0,0,0)}, {1,1,1}, {0}, {0} },
+    { "softmax", b_softmax, 1, {2}, {S4(3,6,0,0)}, {1}, {0}, {0} },
+    { "attention", b_sdpa, 3, {4, 4, 4}, {S4(1,2,4,3), S4(1,2,5,3), S4(1,2,5,3)}, {1,1,1}, {0}, {0} },
+    { "attention causal", b_sdpa, 3, {4, 4, 4}, {S4(2,2,4,3), S4(2,2,4,3), S4(2,2,4,3)}, {1,1,1}, {1}, {0} },
+    { "multi-head attention causal", b_mha, 5, {3, 2, 1, 2, 1}, {S4(2,5,8,0), S4(24,8,0,0), S4(24,0,0,0), S4(8,8,0,0), S4(8,0,0,0)}, {1,1,1,1,1}, {2,1}, {0} },
+    { "multi-head attention frozen", b_mha, 5, {3, 2, 1, 2, 1}, {S4(1,4,8,0), S4(24,8,0,0), S4(24,0,0,0), S4(8,8,0,0), S4(8,0,0,0)}, {1,0,0,0,0}, {4,0}, {0} },
+    { "embedding", b_embedding, 1, {2}, {S4(10,4,0,0)}, {1}, {0}, {0} },
+    { "concat axis 1", b_concat, 2, {3, 3}, {S4(2,3,4,0), S4(2,2,4,0)}, {1,1}, {1}, {0} },
+    { "slice axis 2", b_slice, 1, {4}, {S4(2,3,6,2)}, {1}, {2,1,3}, {0} },
+    { "reshape + permute", b_reshape_permute, 1, {2}, {S4(30,4,0,0)}, {1}, {2,0,1}, {0} },
+    { "sum", b_sum, 1, {2}, {S4(3,5,0,0)}, {1}, {0}, {0} },
+    { "mean", b_mean, 1, {2}, {S4(3,5,0,0)}, {1}, {0}, {0} },
+    { "l1 loss", b_l1, 2, {2, 2}, {S4(3,5,0,0), S4(3,5,0,0)}, {1,1}, {0}, {0, 3.0f} },
+    { "l2 loss", b_l2, 2, {2, 2}, {S4(3,5,0,0), S4(3,5,0,0)}, {1,1}, {0}, {0} },
+    { "cosine rows", b_cosine, 2, {2, 2}, {S4(3,5,0,0), S4(3,5,0,0)}, {1,1}, {0}, {0} },
+    { "cosine shared (1,D)", b_cosine, 2, {2, 2}, {S4(3,5,0,0), S4(1,5,0,0)}, {1,1}, {0}, {0} },
+    { "l2 normalize", b_l2norm, 1, {2}, {S4(3,5,0,0)}, {1}, {0}, {0} },
+    { "bilinear up", b_bilinear, 1, {4}, {S4(1,2,4,5)}, {1}, {7,9}, {0} },
+    { "bilinear down", b_bilinear, 1, {4}, {S4(2,1,9,8)}, {1}, {4,3}, {0} },
+    { "bicubic up", b_bicubic, 1, {4}, {S4(1,2,4,5)}, {1}, {7,11}, {0} },
+    { "bicubic down", b_bicubic, 1, {4}, {S4(1,2,9,8)}, {1}, {5,3}, {0} },
+};
+
+/* ---- forward values known in closed form ---- */
+static void test_forward_values(void) {
+    rse_arena a, s;
+    rse_tape t;
+    rse_tensor x, *y;
+    float v[8] = { -3, -1, 0, 0.5f, 1, 2, 3, 10 };
+    int sh[4] = { 8, 0, 0, 0 }, i;
+    rse__arena_init(&a, 0, 0);
+    rse__arena_init(&s, 0, 0);
+    rse__tape_init(&t, &a, &s);
+    rse__tensor_view(&x, v, 1, sh);
+    /* GELU(1) = Phi(1) = 0.8413447460685429; GELU(-3) = -3 * 0.0013498980316301 */
+    y = rse__gelu(&t, &x);
+    CHECK(fabsf(y->data[4] - 0.84134475f) < 1e-6f && fabsf(y->data[0] + 0.0040496941f) < 1e-7f,
+          "gelu values %g %g", y->data[4], y->data[0]);
+    y = rse__quickgelu(&t, &x); /* 1 * sigmoid(1.702) = 0.845855 */
+    CHECK(fabsf(y->data[4] - 0.84579575f) < 1e-6f, "quickgelu(1) = %g", y->data[4]); /* sigmoid(1.702) */
+    y = rse__softmax(&t, &x);
+    {
+        double sum = 0;
+        for (i = 0; i < 8; i++) sum += y->data[i];
+        CHECK(fabs(sum - 1) < 1e-6 && y->data[7] > 0.99f, "softmax sums to 1 (%g)", sum);
+    }
+    /* bilinear 2x upsampling of [0,1] along a row: torch gives
+       [0, 0.25, 0.75, 1] (source coords -0.25->0, 0.25, 0.75, 1.25->clamped) */
+    {
+        float r2[2] = { 0, 1 };
+        int s4[4] = { 1, 1, 1, 2 };
+        rse_tensor row;
+        rse__tensor_view(&row, r2, 4, s4);
+        y = rse__resize_bilinear(&t, &row, 1, 4);
+        CHECK(y && y->data[0] == 0 && y->data[1] == 0.25f && y->data[2] == 0.75f && y->data[3] == 1,
+              "bilinear row %g %g %g %g", y->data[0], y->data[1], y->data[2], y->data[3]);
+        /* bicubic keeps constants (the taps sum to 1) */
+        r2[0] = r2[1] = 0.5f;
+        y = rse__resize_bicubic(&t, &row, 3, 5);
+        for (i = 0; i < 15; i++) if (fabsf(y->data[i] - 0.5f) > 1e-6f) break;
+        CHECK(i == 15, "bicubic preserves a constant");
+    }
+    /* causal attention: the first query sees only the first key, so its
+       output is v[0] exactly */
+    {
+        float qd[6] = { 1, 2, 3, 4, 5, 6 }, vd[6] = { 7, 8, 9, 10, 11, 12 };
+        int s4[4] = { 1, 1, 3, 2 };
+        rse_tensor q, v2;
+        rse__tensor_view(&q, qd, 4, s4);
+        rse__tensor_view(&v2, vd, 4, s4);
+        y = rse__sdpa(&t, &q, &q, &v2, 1);
+        CHECK(y && y->data[0] == 7 && y->data[1] == 8, "causal row 0 = v0: %g %g", y->data[0], y->data[1]);
+    }
+    /* errors: shape mismatch is reported, then every op returns NULL */
+    {
+        int s2[2] = { 2, 3 };
+        rse_tensor m;
+        rse__tensor_view(&m, v, 2, s2);
+        y = rse__matmul(&t, &m, &m);
+        CHECK(!y && t.status == RSE_STATUS_BAD_ARG && strstr(rse_last_error(), "matmul"),
+              "matmul shape error: %s", rse_last_error());
+        CHECK(rse__gelu(&t, &x) == 0, "failed tape stays failed");
+    }
+    rse__arena_free(&a);
+    rse__arena_free(&s);
+}
+
+/* Frozen weights: no weight gradient is allocated, the input still gets one.
+   That is the CLIP-guidance configuration. */
+static void test_frozen(void) {
+    rse_arena a, s;
+    rse_tape t;
+    float xd[2 * 3 * 4 * 4], wd[5 * 3 * 9];
+    int xs[4] = { 2, 3, 4, 4 }, ws[4] = { 5, 3, 3, 3 };
+    rse_tensor x, w, *y;
+    rse__arena_init(&a, 0, 0);
+    rse__arena_init(&s, 0, 0);
+    rse__tape_init(&t, &a, &s);
+    t_fill(xd, sizeof xd / 4, 0);
+    t_fill(wd, sizeof wd / 4, 0);
+    rse__tensor_view(&x, xd, 4, xs);
+    rse__tensor_view(&w, wd, 4, ws);
+    y = rse__mean(&t, rse__gelu(&t, rse__conv2d(&t, &x, &w, 0, 1, 1, 1)));
+    CHECK(t.last == 0, "nothing recorded when nothing needs a gradient");
+    x.requires_grad = 1;
+    y = rse__mean(&t, rse__gelu(&t, rse__conv2d(&t, &x, &w, 0, 1, 1, 1)));
+    CHECK(rse__backward(&t, y) == RSE_STATUS_OK && x.grad && !w.grad, "input grad only");
+    rse__arena_free(&a);
+    rse__arena_free(&s);
+}
+
+int main(void) {
+    size_t i;
+    rse__rng_seed(&t_rng, 1234);
+    for (i = 0; i < sizeof t_cases / sizeof t_cases[0]; i++) t_gradcheck(&t_cases[i]);
+    test_forward_values();
+    test_frozen();
+    return t_report("test_grad");
+}

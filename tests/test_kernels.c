@@ -1,0 +1,268 @@
+/* Tests of section 7 of tensor.h: every fast kernel (sgemm, conv2d forward,
+   backward-data, backward-weight) against its scalar reference, on shapes
+   chosen to hit the ragged edges (sizes not multiples of the 6x16 tile or of
+   the vector width, odd channel counts, groups, depthwise, strides, padding
+   0/1/2, batches 1-3); bit-identical results for 1, 2 and 3 threads; and
+   the error paths (bad shape, scratch arena too small).
+
+   Tolerance. The fast kernels sum the same products as the references but in
+   another order (blocks of 256, vector lanes, fused multiply-adds), so the
+   results differ by rounding only. We compare
+       rel = max|fast - ref| / max|ref|   and require rel <= 1e-5.
+   Why that is safe and still tight: inputs are uniform in [-1,1], so a sum
+   of K products is a random walk. Each of the two summation orders makes an
+   error of about sqrt(K) * u * (size of the partial sums, ~sqrt(K)/3) with
+   u = 6e-8, while max|ref| is at least ~sqrt(K)/3; so rel ~ sqrt(K) * u,
+   about 1.5e-6 for the longest reductions here (K <= 1200). A wrong index,
+   a missing tap or a dropped tile gives rel of order 0.1 to 1. */
+#include "test.h"
+
+#define TOL 1e-5
+
+static rse_rng t_rng;
+
+static float *t_rand(size_t n) {
+    float *p = (float *)malloc(sizeof(float) * (n ? n : 1));
+    size_t i;
+    for (i = 0; i < n; i++) p[i] = 2.0f * rse__rng_uniform(&t_rng) - 1.0f;
+    return p;
+}
+static float *t_copy(const float *a, size_t n) {
+    float *p = (float *)malloc(sizeof(float) * (n ? n : 1));
+    memcpy(p, a, sizeof(float) * n);
+    return p;
+}
+
+/* max|a-b| / max|ref|, with a NaN anywhere counting as a failure. */
+static double t_relerr(const float *a, const float *ref, size_t n) {
+    double md = 0, mr = 0;
+    size_t i;
+    for (i = 0; i < n; i++) {
+        double d = fabs((double)a[i] - (double)ref[i]);
+        if (a[i] != a[i] || ref[i] != ref[i]) return 1e30;
+        if (d > md) md = d;
+        if (fabs(ref[i]) > mr) mr = fabs(ref[i]);
+    }
+    return mr > 0 ? md / mr : md;
+}
+
+/* ---- sgemm ---- */
+
+static void t_sgemm_case(int tA, int tB, int M, int N, int K, float alpha, float beta) {
+    /* leading dimensions larger than needed, to catch lda/ldb/ldc mix-ups */
+    int lda = (tA ? M : K) + 3, ldb = (tB ? K : N) + 5, ldc = N + 2;
+    size_t na = (size_t)(tA ? K : M) * lda, nb = (size_t)(tB ? N : K) * ldb, nc = (size_t)M * ldc;
+    float *A = t_rand(na), *B = t_rand(nb), *C0 = t_rand(nc), *C1, *C2;
+    double rel;
+    size_t i;
+    if (beta == 0.0f) /* beta == 0 must not read C: poison it */
+        for (i = 0; i < nc; i++) C0[i] = NAN;
+    C1 = t_copy(C0, nc); C2 = t_copy(C0, nc);
+    rse__sgemm_ref(tA, tB, M, N, K, alpha, A, lda, B, ldb, beta, C1, ldc);
+    rse__sgemm(tA, tB, M, N, K, alpha, A, lda, B, ldb, beta, C2, ldc);
+    /* only the M x N part is defined; the ldc padding must be untouched */
+    {
+        int r, c, pad_ok = 1;
+        float *a = (float *)malloc(sizeof(float) * (size_t)M * N), *b = (float *)malloc(sizeof(float) * (size_t)M * N);
+        for (r = 0; r < M; r++) {
+            for (c = 0; c < N; c++) { a[r * N + c] = C2[r * ldc + c]; b[r * N + c] = C1[r * ldc + c]; }
+            for (c = N; c < ldc; c++)
+                if (memcmp(&C2[r * ldc + c], &C0[r * ldc + c], sizeof(float))) pad_ok = 0;
+        }
+        rel = t_relerr(a, b, (size_t)M * N);
+        CHECK(rel <= TOL, "sgemm tA=%d tB=%d M=%d N=%d K=%d alpha=%g beta=%g: rel err %g", tA, tB, M, N, K,
+              alpha, beta, rel);
+        CHECK(pad_ok, "sgemm M=%d N=%d K=%d wrote outside the M x N block", M, N, K);
+        free(a); free(b);
+    }
+    free(A); free(B); free(C0); free(C1); free(C2);
+}
+
+static void test_sgemm(void) {
+    static const int shapes[][3] = {
+        {1, 1, 1}, {5, 7, 3}, {6, 16, 8}, {7, 17, 9}, {12, 32, 256}, {13, 33, 257},
+        {50, 77, 40}, {64, 64, 64}, {100, 3, 513}, {3, 100, 130}, {49, 50, 600},
+    };
+    int s, tA, tB;
+    for (s = 0; s < (int)(sizeof shapes / sizeof shapes[0]); s++)
+        for (tA = 0; tA < 2; tA++)
+            for (tB = 0; tB < 2; tB++) {
+                t_sgemm_case(tA, tB, shapes[s][0], shapes[s][1], shapes[s][2], 1.0f, 0.0f);
+                t_sgemm_case(tA, tB, shapes[s][0], shapes[s][1], shapes[s][2], 0.5f, -2.0f);
+            }
+    t_sgemm_case(0, 0, 9, 18, 0, 1.0f, 0.0f); /* K == 0: C = 0 */
+    t_sgemm_case(0, 1, 9, 18, 0, 1.0f, 3.0f); /* K == 0: C = 3C */
+}
+
+/* ---- conv2d ---- */
+
+typedef struct { int N, C, H, W, K, KH, KW, stride, pad, groups; } t_conv;
+
+static rse_conv2d_shape t_shape(t_conv c) {
+    rse_conv2d_shape s;
+    s.N = c.N; s.C = c.C; s.H = c.H; s.W = c.W; s.K = c.K; s.KH = c.KH; s.KW = c.KW;
+    s.stride = c.stride; s.pad = c.pad; s.groups = c.groups;
+    s.Ho = (c.H + 2 * c.pad - c.KH) / c.stride + 1;
+    s.Wo = (c.W + 2 * c.pad - c.KW) / c.stride + 1;
+    return s;
+}
+
+static void t_conv_case(t_conv c, rse_arena *scratch) {
+    rse_conv2d_shape s = t_shape(c);
+    size_t nx = (size_t)s.N * s.C * s.H * s.W, nw = (size_t)s.K * (s.C / s.groups) * s.KH * s.KW;
+    size_t no = (size_t)s.N * s.K * s.Ho * s.Wo;
+    float *x = t_rand(nx), *w = t_rand(nw), *b = t_rand((size_t)s.K), *dout = t_rand(no);
+    float *o1 = t_rand(no), *o2 = t_rand(no);
+    float *dx1 = t_rand(nx), *dx2 = t_copy(dx1, nx);          /* random start: checks += */
+    float *dw1 = t_rand(nw), *dw2 = t_copy(dw1, nw);
+    float *db1 = t_rand((size_t)s.K), *db2 = t_copy(db1, (size_t)s.K);
+    rse_arena_mark m0 = rse__arena_get_mark(scratch);
+    rse_status st;
+    double rel;
+    int bias;
+    for (bias = 0; bias < 2; bias++) {
+        st = rse__conv2d_forward_ref(o1, x, w, bias ? b : 0, &s);
+        CHECK(st == RSE_STATUS_OK, "forward_ref status %d", (int)st);
+        st = rse__conv2d_forward(o2, x, w, bias ? b : 0, &s, scratch);
+        rel = t_relerr(o2, o1, no);
+        CHECK(st == RSE_STATUS_OK && rel <= TOL,
+              "conv fwd N%d C%d %dx%d K%d k%dx%d s%d p%d g%d bias%d: st %d rel %g", c.N, c.C, c.H, c.W, c.K,
+              c.KH, c.KW, c.stride, c.pad, c.groups, bias, (int)st, rel);
+    }
+    rse__conv2d_backward_data_ref(dx1, dout, w, &s);
+    st = rse__conv2d_backward_data(dx2, dout, w, &s, scratch);
+    rel = t_relerr(dx2, dx1, nx);
+    CHECK(st == RSE_STATUS_OK && rel <= TOL, "conv bwd-data N%d C%d %dx%d K%d k%dx%d s%d p%d g%d: st %d rel %g",
+          c.N, c.C, c.H, c.W, c.K, c.KH, c.KW, c.stride, c.pad, c.groups, (int)st, rel);
+    rse__conv2d_backward_weight_ref(dw1, db1, dout, x, &s);
+    st = rse__conv2d_backward_weight(dw2, db2, dout, x, &s, scratch);
+    rel = t_relerr(dw2, dw1, nw);
+    CHECK(st == RSE_STATUS_OK && rel <= TOL, "conv bwd-weight N%d C%d %dx%d K%d k%dx%d s%d p%d g%d: st %d rel %g",
+          c.N, c.C, c.H, c.W, c.K, c.KH, c.KW, c.stride, c.pad, c.groups, (int)st, rel);
+    rel = t_relerr(db2, db1, (size_t)s.K);
+    CHECK(rel <= TOL, "conv bwd-bias N%d C%d %dx%d K%d: rel %g", c.N, c.C, c.H, c.W, c.K, rel);
+    /* scratch is given back: the arena is where it was */
+    CHECK(scratch->used == m0.total, "scratch released (used %zu, expected %zu)", scratch->used, m0.total);
+    free(x); free(w); free(b); free(dout); free(o1); free(o2);
+    free(dx1); free(dx2); free(dw1); free(dw2); free(db1); free(db2);
+}
+
+static const t_conv t_convs[] = {
+    /* N  C   H   W   K  KH KW s  p  g */
+    {1, 1, 1, 1, 1, 1, 1, 1, 0, 1},     /* smallest */
+    {1, 3, 9, 11, 5, 3, 3, 1, 1, 1},    /* 3x3 same, odd sizes */
+    {2, 5, 8, 13, 7, 3, 3, 1, 1, 1},
+    {3, 16, 10, 19, 17, 3, 3, 1, 1, 1}, /* K not a multiple of 6, width not of 8/16 */
+    {1, 7, 12, 12, 13, 3, 3, 1, 0, 1},  /* valid conv */
+    {2, 4, 9, 10, 6, 3, 3, 1, 2, 1},    /* pad 2 */
+    {1, 6, 11, 9, 10, 5, 5, 1, 2, 1},   /* 5x5 same */
+    {2, 9, 7, 21, 11, 1, 1, 1, 0, 1},   /* 1x1 */
+    {1, 5, 6, 7, 3, 1, 1, 1, 1, 1},     /* 1x1 with pad 1: backward-data general path */
+    {2, 6, 13, 11, 8, 3, 3, 2, 1, 1},   /* stride 2 */
+    {1, 3, 16, 16, 12, 4, 4, 4, 0, 1},  /* patch conv (CLIP-like, small) */
+    {1, 3, 17, 15, 10, 4, 4, 4, 0, 1},  /* patch conv, leftover pixels */
+    {2, 4, 9, 8, 7, 3, 2, 1, 1, 1},     /* KH != KW */
+    {2, 6, 9, 10, 4, 3, 3, 1, 1, 2},    /* groups 2 */
+    {1, 9, 8, 8, 6, 3, 3, 2, 1, 3},     /* groups 3, stride 2 */
+    {2, 5, 12, 13, 5, 5, 5, 1, 2, 5},   /* depthwise 5x5 pad 2 (SinDDM) */
+    {3, 3, 7, 9, 3, 3, 3, 1, 1, 3},     /* depthwise 3x3 */
+    {1, 4, 11, 10, 4, 5, 5, 2, 2, 4},   /* depthwise, stride 2: general path */
+    {1, 4, 6, 6, 4, 3, 3, 1, 0, 4},     /* depthwise, pad 0 */
+    {2, 33, 15, 17, 40, 3, 3, 1, 1, 1}, /* reduction over 2 KC blocks (297 > 256) */
+    {1, 24, 23, 45, 20, 3, 3, 1, 1, 1}, /* Wo = 45: pixel runs crossing rows */
+};
+
+static void test_conv(void) {
+    rse_arena scratch;
+    int i;
+    rse__arena_init(&scratch, 0, 0);
+    for (i = 0; i < (int)(sizeof t_convs / sizeof t_convs[0]); i++) t_conv_case(t_convs[i], &scratch);
+    rse__arena_free(&scratch);
+}
+
+/* ---- determinism: bit-identical for 1, 2 and 3 threads ---- */
+
+static void test_threads(void) {
+    static const t_conv shapes[] = {
+        {2, 16, 20, 23, 24, 3, 3, 1, 1, 1}, {2, 8, 14, 15, 8, 5, 5, 1, 2, 8}, {1, 6, 13, 11, 9, 3, 3, 2, 1, 1},
+    };
+    int M = 70, N = 130, K = 300, si, nt;
+    float *A = t_rand((size_t)M * K), *B = t_rand((size_t)K * N), *C[3];
+    rse_arena scratch;
+    rse__arena_init(&scratch, 0, 0);
+    for (nt = 1; nt <= 3; nt++) {
+        CHECK(rse_set_threads(nt) == RSE_STATUS_OK, "set %d threads", nt);
+        C[nt - 1] = (float *)malloc(sizeof(float) * (size_t)M * N);
+        rse__sgemm(0, 1, M, N, K, 1.0f, A, K, B, K, 0.0f, C[nt - 1], N);
+    }
+    CHECK(!memcmp(C[0], C[1], sizeof(float) * (size_t)M * N) && !memcmp(C[0], C[2], sizeof(float) * (size_t)M * N),
+          "sgemm bit-identical for 1, 2, 3 threads");
+    for (nt = 0; nt < 3; nt++) free(C[nt]);
+    free(A); free(B);
+    for (si = 0; si < (int)(sizeof shapes / sizeof shapes[0]); si++) {
+        rse_conv2d_shape s = t_shape(shapes[si]);
+        size_t nx = (size_t)s.N * s.C * s.H * s.W, nw = (size_t)s.K * (s.C / s.groups) * s.KH * s.KW;
+        size_t no = (size_t)s.N * s.K * s.Ho * s.Wo;
+        float *x = t_rand(nx), *w = t_rand(nw), *b = t_rand((size_t)s.K), *dout = t_rand(no);
+        float *o[3], *dx[3], *dw[3], *db[3];
+        for (nt = 1; nt <= 3; nt++) {
+            rse_set_threads(nt);
+            o[nt - 1] = t_rand(no);
+            dx[nt - 1] = (float *)calloc(nx, sizeof(float));
+            dw[nt - 1] = (float *)calloc(nw, sizeof(float));
+            db[nt - 1] = (float *)calloc((size_t)s.K, sizeof(float));
+            rse__conv2d_forward(o[nt - 1], x, w, b, &s, &scratch);
+            rse__conv2d_backward_data(dx[nt - 1], dout, w, &s, &scratch);
+            rse__conv2d_backward_weight(dw[nt - 1], db[nt - 1], dout, x, &s, &scratch);
+        }
+        for (nt = 1; nt < 3; nt++) {
+            CHECK(!memcmp(o[0], o[nt], sizeof(float) * no), "conv fwd shape %d: %d threads differ from 1", si, nt + 1);
+            CHECK(!memcmp(dx[0], dx[nt], sizeof(float) * nx), "conv bwd-data shape %d: %d threads differ", si, nt + 1);
+            CHECK(!memcmp(dw[0], dw[nt], sizeof(float) * nw), "conv bwd-weight shape %d: %d threads differ", si, nt + 1);
+            CHECK(!memcmp(db[0], db[nt], sizeof(float) * (size_t)s.K), "conv bwd-bias shape %d: %d threads differ", si, nt + 1);
+        }
+        for (nt = 0; nt < 3; nt++) { free(o[nt]); free(dx[nt]); free(dw[nt]); free(db[nt]); }
+        free(x); free(w); free(b); free(dout);
+    }
+    rse_set_threads(1);
+    rse__arena_free(&scratch);
+}
+
+/* ---- errors ---- */
+
+static void test_errors(void) {
+    t_conv c = {1, 4, 8, 8, 6, 3, 3, 1, 1, 1};
+    rse_conv2d_shape s = t_shape(c), bad;
+    float x[256], w[216], o[384];
+    unsigned char small[256];
+    rse_arena tiny;
+    rse_status st;
+    memset(x, 0, sizeof x); memset(w, 0, sizeof w);
+    bad = s; bad.Ho = 7;
+    st = rse__conv2d_forward(o, x, w, 0, &bad, 0);
+    CHECK(st == RSE_STATUS_BAD_ARG && strstr(rse_last_error(), "output"), "wrong Ho rejected: %d %s", (int)st, rse_last_error());
+    bad = s; bad.groups = 4; bad.K = 6;
+    st = rse__conv2d_forward_ref(o, x, w, 0, &bad);
+    CHECK(st == RSE_STATUS_BAD_ARG && strstr(rse_last_error(), "groups"), "groups not dividing K rejected: %s", rse_last_error());
+    bad = s; bad.pad = -1;
+    CHECK(rse__conv2d_backward_weight(w, 0, o, x, &bad, 0) == RSE_STATUS_BAD_ARG, "negative pad rejected");
+    bad = s; bad.KH = 20; bad.Ho = 1;
+    CHECK(rse__conv2d_backward_data(x, o, w, &bad, 0) == RSE_STATUS_BAD_ARG, "kernel larger than padded input rejected");
+    /* a fixed arena too small for the packed weights: NOMEM, not a crash */
+    rse__arena_init(&tiny, small, sizeof small);
+    st = rse__conv2d_forward(o, x, w, 0, &s, &tiny);
+    CHECK(st == RSE_STATUS_NOMEM && strstr(rse_last_error(), "conv2d"), "tiny scratch: NOMEM (%d, %s)", (int)st, rse_last_error());
+    CHECK(rse__conv2d_backward_data(x, o, w, &s, &tiny) == RSE_STATUS_NOMEM, "tiny scratch: bwd-data NOMEM");
+    CHECK(rse__conv2d_backward_weight(w, 0, o, x, &s, &tiny) == RSE_STATUS_NOMEM, "tiny scratch: bwd-weight NOMEM");
+    CHECK(tiny.used == 0, "tiny scratch left empty after failures");
+}
+
+int main(void) {
+    rse__rng_seed(&t_rng, 7);
+    printf("ok kernels: SIMD path %s, vector width %d\n", RSE_SIMD_NAME, RSE_VEC_WIDTH);
+    test_sgemm();
+    test_conv();
+    test_threads();
+    test_errors();
+    return t_report("test_kernels");
+}

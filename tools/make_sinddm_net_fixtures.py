@@ -1,0 +1,112 @@
+#!/usr/bin/env python3
+"""Writes tests/fixtures/sinddm_net.bin: the SinDDM denoiser in PyTorch at a
+small dim with random weights, for tests/test_sinddm_torch.c:
+
+  case "net": every weight ("w:<state-dict key>"), an input x, timesteps t,
+  the scale index ("p" = [s]), the noise, the output eps_hat ("out"), the L1
+  loss ("loss"), its gradient w.r.t. every weight ("g:<key>"), and the
+  weights after one Adam step at lr 1e-3 ("adam:<key>").
+
+The module below is written from the reference's description (sinddm.md
+section 2: SinusoidalPosEmb(32), time_mlp 64->128->32, four SinDDMConvBlocks,
+a final 1x1 conv), with the reference's module names so the state-dict keys
+are the reference's. Developer tool only; run from the repository root:
+    python3 tools/make_sinddm_net_fixtures.py
+"""
+import math
+import struct
+import sys
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+torch.manual_seed(1127)
+
+
+class SinEmb(nn.Module):
+    def __init__(self, dim):
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, x):
+        half = self.dim // 2
+        f = torch.exp(torch.arange(half) * -(math.log(10000) / (half - 1)))
+        a = x[:, None] * f[None, :]
+        return torch.cat((a.sin(), a.cos()), dim=-1)
+
+
+class Block(nn.Module):
+    def __init__(self, din, dout, tdim=32):
+        super().__init__()
+        self.mlp = nn.Sequential(nn.GELU(), nn.Linear(tdim, tdim))
+        self.time_reshape = nn.Conv2d(tdim, din, 1)
+        self.ds_conv = nn.Conv2d(din, din, 5, padding=2, groups=din)
+        self.net = nn.Sequential(nn.Conv2d(din, dout, 3, padding=1), nn.GELU(),
+                                 nn.Conv2d(dout, dout, 3, padding=1))
+        self.res_conv = nn.Conv2d(din, dout, 1) if din != dout else nn.Identity()
+
+    def forward(self, x, cond):
+        c = self.time_reshape(self.mlp(cond)[:, :, None, None])
+        return self.net(self.ds_conv(x) + c) + self.res_conv(x)
+
+
+class Net(nn.Module):
+    def __init__(self, dim):
+        super().__init__()
+        self.emb_t = SinEmb(32)
+        self.emb_s = SinEmb(32)
+        self.time_mlp = nn.Sequential(nn.Linear(64, 128), nn.GELU(), nn.Linear(128, 32))
+        half = dim // 2
+        self.l1 = Block(3, half)
+        self.l2 = Block(half, dim)
+        self.l3 = Block(dim, dim)
+        self.l4 = Block(dim, half)
+        self.final_conv = nn.Sequential(nn.Conv2d(half, 3, 1))
+
+    def forward(self, x, t, s):
+        st = torch.ones(t.shape) * s
+        cond = self.time_mlp(torch.cat((self.emb_t(t), self.emb_s(st)), dim=1))
+        for blk in (self.l1, self.l2, self.l3, self.l4):
+            x = blk(x, cond)
+        return self.final_conv(x)
+
+
+def main():
+    out_path = sys.argv[1] if len(sys.argv) > 1 else "tests/fixtures/sinddm_net.bin"
+    dim = 8
+    net = Net(dim)
+    B, H, W, s = 2, 9, 7, 2
+    x = torch.rand(B, 3, H, W) * 2 - 1
+    t = torch.tensor([5, 77])
+    noise = torch.randn(B, 3, H, W)
+    tensors = [("w:" + k, v.detach().clone()) for k, v in net.state_dict().items()]
+    out = net(x, t, s)
+    loss = F.l1_loss(out, noise)
+    loss.backward()
+    tensors += [("x", x), ("t", t.float()), ("p", torch.tensor([float(s), float(dim)])),
+                ("noise", noise), ("out", out.detach()), ("loss", loss.detach().reshape(1))]
+    tensors += [("g:" + k, p.grad.detach().clone()) for k, p in net.named_parameters()]
+    opt = torch.optim.Adam(net.parameters(), lr=1e-3, betas=(0.9, 0.999), eps=1e-8)
+    opt.step()
+    tensors += [("adam:" + k, p.detach().clone()) for k, p in net.named_parameters()]
+    cases = [("net", tensors)]
+    with open(out_path, "wb") as f:
+        f.write(b"RSEOPS1\0")
+        f.write(struct.pack("<i", len(cases)))
+        for name, ts in cases:
+            b = name.encode()
+            f.write(struct.pack("<i", len(b)) + b)
+            f.write(struct.pack("<i", len(ts)))
+            for tname, tt in ts:
+                b = tname.encode()
+                f.write(struct.pack("<i", len(b)) + b)
+                tt = tt.detach().contiguous().float()
+                f.write(struct.pack("<i", tt.dim()))
+                f.write(struct.pack("<%di" % tt.dim(), *tt.shape))
+                f.write(tt.numpy().astype("<f4").tobytes())
+    print("wrote %s (%d tensors)" % (out_path, len(tensors)))
+
+
+if __name__ == "__main__":
+    main()

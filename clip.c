@@ -444,7 +444,8 @@ RSE__FN rse_status rse__inflate_exact(const void *in, size_t in_len, size_t *con
     rse_status st;
     memset(&s, 0, sizeof s);
     s.in = (const unsigned char *)in; s.in_len = in_len;
-    s.out = out; s.out_cap = out_len; s.max_out = out_len; s.can_grow = 0;
+    /* No limit error: overflowing the buffer means the size was wrong. */
+    s.out = out; s.out_cap = out_len; s.max_out = SIZE_MAX; s.can_grow = 0;
     if ((st = rse__inf_run(&s))) return st;
     if (s.out_len != out_len)
         return rse__fail(RSE_STATUS_BAD_FORMAT, "inflate: %zu bytes of output, expected %zu", s.out_len, out_len);

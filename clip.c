@@ -813,11 +813,11 @@ RSE__FN rse_status rse__zip_read(const rse__zip *z, const rse__zip_entry *e, rse
                                  const rse__crc32_tab *crc, const unsigned char **data, size_t *n) {
     unsigned char *out;
     rse_status st;
+    rse__crc32_tab local; /* used when a deflated entry must be checked without a table */
     if (e->method == 0) {
         *data = z->buf + e->data_off;
         *n = (size_t)e->usize;
     } else {
-        rse__crc32_tab local;
         if (e->usize > (uint64_t)SIZE_MAX)
             return rse__fail(RSE_STATUS_LIMIT, "zip: entry of %llu bytes is too large", (unsigned long long)e->usize);
         out = (unsigned char *)rse__arena_alloc(a, e->usize ? (size_t)e->usize : 1);

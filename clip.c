@@ -8,11 +8,3185 @@
 
 /* ===========================================================================
    File formats: inflate, zip, pickle subset, safetensors
+   Everything here reads from memory buffers that the caller owns and treats
+   every byte as hostile: each offset and size read from a file is checked
+   against the buffer (with overflow-checked arithmetic) before it is used.
+   Nothing here allocates with malloc except the growable inflate output and
+   scratch stacks; long-lived results live in arenas.
    ========================================================================= */
+
+/* ---------------------------------------------------------------------------
+   Little-endian loads. Byte by byte, so they work at any alignment and on
+   any host byte order.
+   ------------------------------------------------------------------------- */
+
+RSE__FN uint32_t rse__ff_le16(const unsigned char *p) {
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8;
+}
+RSE__FN uint32_t rse__ff_le32(const unsigned char *p) {
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+RSE__FN uint64_t rse__ff_le64(const unsigned char *p) {
+    return (uint64_t)rse__ff_le32(p) | (uint64_t)rse__ff_le32(p + 4) << 32;
+}
+
+/* ---------------------------------------------------------------------------
+   CRC-32 (ISO-HDLC, the one zip, gzip and PNG use) and Adler-32 (zlib).
+   CRC-32 is computed "slice by 8": eight 256-entry tables let the loop fold
+   eight input bytes per step, about 1-2 GB/s, so verifying every entry of a
+   600 MB checkpoint costs well under a second. The tables are built by the
+   caller (8 KB, a few microseconds) instead of lazily into a global, which
+   would be a data race when two threads load at once.
+   ------------------------------------------------------------------------- */
+
+typedef struct rse__crc32_tab { uint32_t t[8][256]; } rse__crc32_tab;
+
+RSE__FN void rse__crc32_init(rse__crc32_tab *T) {
+    uint32_t n, k, c;
+    for (n = 0; n < 256; n++) {
+        c = n;
+        for (k = 0; k < 8; k++) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+        T->t[0][n] = c;
+    }
+    /* t[k][n] = CRC of byte n followed by k zero bytes. */
+    for (n = 0; n < 256; n++) {
+        c = T->t[0][n];
+        for (k = 1; k < 8; k++) { c = T->t[0][c & 0xff] ^ (c >> 8); T->t[k][n] = c; }
+    }
+}
+
+/* crc is the CRC of the bytes so far (0 to start). */
+RSE__FN uint32_t rse__crc32_update(const rse__crc32_tab *T, uint32_t crc, const unsigned char *p, size_t n) {
+    crc = ~crc;
+    while (n >= 8) {
+        uint32_t a = crc ^ rse__ff_le32(p), b = rse__ff_le32(p + 4);
+        crc = T->t[7][a & 0xff] ^ T->t[6][(a >> 8) & 0xff] ^ T->t[5][(a >> 16) & 0xff] ^ T->t[4][a >> 24]
+            ^ T->t[3][b & 0xff] ^ T->t[2][(b >> 8) & 0xff] ^ T->t[1][(b >> 16) & 0xff] ^ T->t[0][b >> 24];
+        p += 8; n -= 8;
+    }
+    while (n--) crc = T->t[0][(crc ^ *p++) & 0xff] ^ (crc >> 8);
+    return ~crc;
+}
+
+/* One-shot CRC-32 with a table on the stack. */
+RSE__FN uint32_t rse__crc32(const void *p, size_t n) {
+    rse__crc32_tab T;
+    rse__crc32_init(&T);
+    return rse__crc32_update(&T, 0, (const unsigned char *)p, n);
+}
+
+/* Adler-32, continuing from adler (1 to start). 5552 is the largest block
+   length for which the sums cannot overflow 32 bits before the modulo. */
+RSE__FN uint32_t rse__adler32(uint32_t adler, const unsigned char *p, size_t n) {
+    uint32_t a = adler & 0xffff, b = adler >> 16;
+    while (n) {
+        size_t k = n < 5552 ? n : 5552;
+        n -= k;
+        while (k--) { a += *p++; b += a; }
+        a %= 65521u; b %= 65521u;
+    }
+    return b << 16 | a;
+}
+
+/* ---------------------------------------------------------------------------
+   Inflate (RFC 1951)
+   A deflate stream is a sequence of blocks: stored (raw bytes), or Huffman
+   coded with either the fixed code or a code sent at the start of the block
+   (dynamic). Literals and (length, distance) back-references share one
+   alphabet of 288 symbols; distances have their own of 32.
+
+   Decoding uses a 10-bit lookup table for short codes (almost all symbols)
+   and a canonical bit-at-a-time walk for the rare longer ones. Bits come
+   from a 64-bit buffer refilled byte by byte; past the end of the input it
+   is padded with zero bits that are counted, so reading them is reported as
+   truncation rather than producing garbage.
+   ------------------------------------------------------------------------- */
+
+#define RSE__INF_FAST 10              /* bits resolved by one table lookup */
+#define RSE__INF_MAXBITS 15           /* longest deflate code */
+
+typedef struct rse__huff {
+    /* fast[peek] = symbol | length << 12 for codes of <= RSE__INF_FAST bits,
+       0 when the code is longer (or absent: incomplete tree). */
+    uint16_t fast[1 << RSE__INF_FAST];
+    uint16_t count[RSE__INF_MAXBITS + 1]; /* number of codes of each length */
+    uint16_t symbol[288];                  /* symbols in canonical code order */
+} rse__huff;
+
+typedef struct rse__inflator {
+    const unsigned char *in;
+    size_t in_len, pos;   /* next input byte to load into the bit buffer */
+    uint64_t bb;          /* bit buffer, next bit in bit 0 */
+    int nb;               /* bits in bb */
+    int pad;              /* how many of the top bits of bb are padding */
+    unsigned char *out;   /* output so far: out[0..out_len) */
+    size_t out_len, out_cap, max_out;
+    int can_grow;         /* 1: out is RSE_MALLOC'ed and may be reallocated */
+} rse__inflator;
+
+RSE__FN void rse__inf_refill(rse__inflator *s) {
+    while (s->nb <= 56) {
+        if (s->pos < s->in_len) s->bb |= (uint64_t)s->in[s->pos++] << s->nb;
+        else s->pad += 8; /* zero bits beyond the end of the input */
+        s->nb += 8;
+    }
+}
+
+/* Drops n bits; fails if any of them was padding (the input ended). */
+RSE__FN int rse__inf_drop(rse__inflator *s, int n) {
+    s->bb >>= n;
+    s->nb -= n;
+    return s->nb >= s->pad;
+}
+
+RSE__FN rse_status rse__inf_truncated(void) {
+    return rse__fail(RSE_STATUS_TRUNCATED, "inflate: compressed data ends early");
+}
+
+/* n <= 32 bits, least significant first. */
+RSE__FN rse_status rse__inf_bits(rse__inflator *s, int n, uint32_t *v) {
+    if (s->nb < n) rse__inf_refill(s);
+    *v = (uint32_t)(s->bb & (((uint64_t)1 << n) - 1));
+    return rse__inf_drop(s, n) ? RSE_STATUS_OK : rse__inf_truncated();
+}
+
+RSE__FN uint32_t rse__inf_rev(uint32_t code, int len) {
+    uint32_t r = 0;
+    while (len--) { r = r << 1 | (code & 1); code >>= 1; }
+    return r;
+}
+
+/* Builds the decoding tables from code lengths len[0..n). An over-subscribed
+   set (more codes than the bit patterns allow) is always an error. An
+   incomplete set is accepted only when it is a single code of length 1
+   (the RFC allows one distance code), except for the code-length code
+   (complete = 1), which must be complete, as in zlib. An empty set is
+   accepted here; decoding with it then fails. */
+RSE__FN rse_status rse__huff_build(rse__huff *h, const uint8_t *len, int n, int complete, const char *what) {
+    uint16_t offs[RSE__INF_MAXBITS + 2];
+    int i, l, left = 1, maxlen = 0;
+    uint32_t code;
+    memset(h->count, 0, sizeof h->count);
+    memset(h->fast, 0, sizeof h->fast);
+    for (i = 0; i < n; i++) h->count[len[i]]++;
+    h->count[0] = 0;
+    for (l = 1; l <= RSE__INF_MAXBITS; l++) {
+        left <<= 1;
+        left -= h->count[l];
+        if (left < 0) return rse__fail(RSE_STATUS_BAD_FORMAT, "inflate: over-subscribed %s code", what);
+        if (h->count[l]) maxlen = l;
+    }
+    if (left > 0 && maxlen > 0 && (complete || maxlen != 1))
+        return rse__fail(RSE_STATUS_BAD_FORMAT, "inflate: incomplete %s code", what);
+    if (maxlen == 0 && complete)
+        return rse__fail(RSE_STATUS_BAD_FORMAT, "inflate: empty %s code", what);
+    offs[1] = 0;
+    for (l = 1; l <= RSE__INF_MAXBITS; l++) offs[l + 1] = (uint16_t)(offs[l] + h->count[l]);
+    for (i = 0; i < n; i++) if (len[i]) h->symbol[offs[len[i]]++] = (uint16_t)i;
+    /* Canonical codes in order: fill every fast slot whose low l bits are
+       the (bit-reversed, since deflate sends codes MSB first) code. */
+    code = 0;
+    i = 0;
+    for (l = 1; l <= RSE__INF_MAXBITS; l++) {
+        int k;
+        for (k = 0; k < h->count[l]; k++, i++, code++) {
+            if (l <= RSE__INF_FAST) {
+                uint32_t r = rse__inf_rev(code, l), step = (uint32_t)1 << l;
+                for (; r < (1u << RSE__INF_FAST); r += step)
+                    h->fast[r] = (uint16_t)(h->symbol[i] | l << 12);
+            }
+        }
+        code <<= 1;
+    }
+    return RSE_STATUS_OK;
+}
+
+/* Decodes one symbol. */
+RSE__FN rse_status rse__huff_decode(rse__inflator *s, const rse__huff *h, int *sym) {
+    uint32_t e;
+    if (s->nb < RSE__INF_MAXBITS) rse__inf_refill(s);
+    e = h->fast[s->bb & ((1u << RSE__INF_FAST) - 1)];
+    if (e) {
+        *sym = e & 0xfff;
+        return rse__inf_drop(s, (int)(e >> 12)) ? RSE_STATUS_OK : rse__inf_truncated();
+    }
+    {   /* Long code: walk the canonical code one bit at a time (as in
+           zlib's puff): codes of length l are the count[l] values following
+           the last code of length l-1. */
+        int l, first = 0, index = 0, code = 0;
+        for (l = 1; l <= RSE__INF_MAXBITS; l++) {
+            int cnt = h->count[l];
+            code |= (int)((s->bb >> (l - 1)) & 1);
+            if (code - cnt < first) {
+                *sym = h->symbol[index + (code - first)];
+                return rse__inf_drop(s, l) ? RSE_STATUS_OK : rse__inf_truncated();
+            }
+            index += cnt;
+            first = (first + cnt) << 1;
+            code <<= 1;
+        }
+    }
+    /* No code matched: the tree is incomplete and the input used a hole. */
+    if (s->nb - s->pad < RSE__INF_MAXBITS) return rse__inf_truncated();
+    return rse__fail(RSE_STATUS_BAD_FORMAT, "inflate: invalid Huffman code");
+}
+
+/* Makes room for n more output bytes. */
+RSE__FN rse_status rse__inf_reserve(rse__inflator *s, size_t n) {
+    size_t need, cap;
+    unsigned char *p;
+    if (!rse__add_ok(s->out_len, n, &need) || need > s->max_out)
+        return rse__fail(RSE_STATUS_LIMIT, "inflate: output exceeds the limit of %zu bytes", s->max_out);
+    if (need <= s->out_cap) return RSE_STATUS_OK;
+    if (!s->can_grow)
+        return rse__fail(RSE_STATUS_BAD_FORMAT, "inflate: more output than the expected %zu bytes", s->out_cap);
+    cap = s->out_cap < 4096 ? 4096 : s->out_cap;
+    while (cap < need) cap = cap > SIZE_MAX / 2 ? need : cap * 2;
+    if (cap > s->max_out) cap = s->max_out;
+    p = (unsigned char *)RSE_REALLOC(s->out, cap);
+    if (!p) return rse__fail(RSE_STATUS_NOMEM, "inflate: out of memory for %zu bytes of output", cap);
+    s->out = p;
+    s->out_cap = cap;
+    return RSE_STATUS_OK;
+}
+
+static const uint16_t rse__inf_len_base[29] = {
+    3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31,
+    35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258 };
+static const uint8_t rse__inf_len_extra[29] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2,
+    3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0 };
+static const uint16_t rse__inf_dist_base[30] = {
+    1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193,
+    257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577 };
+static const uint8_t rse__inf_dist_extra[30] = {
+    0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6,
+    7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13 };
+
+/* The body of a Huffman block, up to and including end-of-block (256). */
+RSE__FN rse_status rse__inf_codes(rse__inflator *s, const rse__huff *lit, const rse__huff *dist) {
+    rse_status st;
+    for (;;) {
+        int sym;
+        if ((st = rse__huff_decode(s, lit, &sym)) != RSE_STATUS_OK) return st;
+        if (sym < 256) {
+            if (s->out_len == s->out_cap && (st = rse__inf_reserve(s, 1)) != RSE_STATUS_OK) return st;
+            if (s->out_len >= s->max_out) return rse__inf_reserve(s, 1);
+            s->out[s->out_len++] = (unsigned char)sym;
+        } else if (sym == 256) {
+            return RSE_STATUS_OK;
+        } else {
+            uint32_t extra, len, d;
+            int dsym;
+            size_t from, i;
+            sym -= 257;
+            if (sym >= 29) return rse__fail(RSE_STATUS_BAD_FORMAT, "inflate: invalid length symbol %d", sym + 257);
+            if ((st = rse__inf_bits(s, rse__inf_len_extra[sym], &extra)) != RSE_STATUS_OK) return st;
+            len = rse__inf_len_base[sym] + extra;
+            if ((st = rse__huff_decode(s, dist, &dsym)) != RSE_STATUS_OK) return st;
+            if (dsym >= 30) return rse__fail(RSE_STATUS_BAD_FORMAT, "inflate: invalid distance symbol %d", dsym);
+            if ((st = rse__inf_bits(s, rse__inf_dist_extra[dsym], &extra)) != RSE_STATUS_OK) return st;
+            d = rse__inf_dist_base[dsym] + extra;
+            /* No preset dictionary: a match may only reach back into what
+               this stream has produced. */
+            if (d > s->out_len)
+                return rse__fail(RSE_STATUS_BAD_FORMAT, "inflate: distance %u too far back (only %zu bytes out)",
+                                 (unsigned)d, s->out_len);
+            if ((st = rse__inf_reserve(s, len)) != RSE_STATUS_OK) return st;
+            /* Byte by byte: source and destination overlap when d < len,
+               which is how deflate encodes runs. */
+            from = s->out_len - d;
+            for (i = 0; i < len; i++) s->out[s->out_len + i] = s->out[from + i];
+            s->out_len += len;
+        }
+    }
+}
+
+RSE__FN rse_status rse__inf_stored(rse__inflator *s) {
+    size_t avail;
+    uint32_t len, nlen;
+    rse_status st;
+    /* Skip the rest of the current byte, put back the whole input bytes
+       still in the bit buffer, and read LEN, NLEN and the data straight from
+       the input. Padding bits are whole bytes at the top of the buffer, so
+       the partial byte dropped here is always real input. */
+    s->bb >>= s->nb % 8;
+    s->nb -= s->nb % 8;
+    avail = (size_t)((s->nb - s->pad) / 8);
+    s->pos -= avail;
+    s->bb = 0; s->nb = 0; s->pad = 0;
+    if (s->in_len - s->pos < 4) return rse__inf_truncated();
+    len = rse__ff_le16(s->in + s->pos);
+    nlen = rse__ff_le16(s->in + s->pos + 2);
+    s->pos += 4;
+    if (len != (~nlen & 0xffff))
+        return rse__fail(RSE_STATUS_BAD_FORMAT, "inflate: stored block length %u does not match its complement",
+                         (unsigned)len);
+    if (s->in_len - s->pos < len) return rse__inf_truncated();
+    if ((st = rse__inf_reserve(s, len)) != RSE_STATUS_OK) return st;
+    if (len) memcpy(s->out + s->out_len, s->in + s->pos, len);
+    s->out_len += len;
+    s->pos += len;
+    return RSE_STATUS_OK;
+}
+
+/* Code-length alphabet order (RFC 1951 3.2.7). */
+static const uint8_t rse__inf_clen_order[19] = {
+    16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15 };
+
+RSE__FN rse_status rse__inf_dynamic(rse__inflator *s, rse__huff *lit, rse__huff *dist) {
+    uint8_t lens[286 + 30];
+    uint32_t hlit, hdist, hclen, v;
+    int i, n;
+    rse_status st;
+    if ((st = rse__inf_bits(s, 5, &hlit)) || (st = rse__inf_bits(s, 5, &hdist)) ||
+        (st = rse__inf_bits(s, 4, &hclen)))
+        return st;
+    hlit += 257; hdist += 1; hclen += 4;
+    if (hlit > 286 || hdist > 30)
+        return rse__fail(RSE_STATUS_BAD_FORMAT, "inflate: too many length (%u) or distance (%u) symbols",
+                         (unsigned)hlit, (unsigned)hdist);
+    memset(lens, 0, sizeof lens);
+    for (i = 0; i < (int)hclen; i++) {
+        if ((st = rse__inf_bits(s, 3, &v))) return st;
+        lens[rse__inf_clen_order[i]] = (uint8_t)v;
+    }
+    /* The code-length code is reused from the literal table's storage. */
+    if ((st = rse__huff_build(lit, lens, 19, 1, "code-length"))) return st;
+    n = (int)(hlit + hdist);
+    memset(lens, 0, sizeof lens);
+    for (i = 0; i < n;) {
+        int sym, rep;
+        uint8_t val = 0;
+        if ((st = rse__huff_decode(s, lit, &sym))) return st;
+        if (sym < 16) { lens[i++] = (uint8_t)sym; continue; }
+        if (sym == 16) {
+            if (i == 0) return rse__fail(RSE_STATUS_BAD_FORMAT, "inflate: repeat with no previous length");
+            val = lens[i - 1];
+            if ((st = rse__inf_bits(s, 2, &v))) return st;
+            rep = 3 + (int)v;
+        } else if (sym == 17) {
+            if ((st = rse__inf_bits(s, 3, &v))) return st;
+            rep = 3 + (int)v;
+        } else {
+            if ((st = rse__inf_bits(s, 7, &v))) return st;
+            rep = 11 + (int)v;
+        }
+        if (i + rep > n) return rse__fail(RSE_STATUS_BAD_FORMAT, "inflate: code lengths overflow the alphabet");
+        while (rep--) lens[i++] = val;
+    }
+    if (lens[256] == 0) return rse__fail(RSE_STATUS_BAD_FORMAT, "inflate: no end-of-block code");
+    if ((st = rse__huff_build(lit, lens, (int)hlit, 0, "literal/length"))) return st;
+    return rse__huff_build(dist, lens + hlit, (int)hdist, 0, "distance");
+}
+
+RSE__FN rse_status rse__inf_fixed(rse__huff *lit, rse__huff *dist) {
+    uint8_t l[288];
+    int i;
+    rse_status st;
+    for (i = 0; i < 144; i++) l[i] = 8;
+    for (; i < 256; i++) l[i] = 9;
+    for (; i < 280; i++) l[i] = 7;
+    for (; i < 288; i++) l[i] = 8;
+    if ((st = rse__huff_build(lit, l, 288, 0, "fixed literal"))) return st;
+    /* 32 five-bit codes make a complete tree; 30 and 31 are rejected when
+       decoded. */
+    for (i = 0; i < 32; i++) l[i] = 5;
+    return rse__huff_build(dist, l, 32, 0, "fixed distance");
+}
+
+/* Runs the block loop over s->in from s->pos to the final block. On return
+   s->pos is the first input byte after the stream. */
+RSE__FN rse_status rse__inf_run(rse__inflator *s) {
+    rse__huff lit, dist;
+    rse_status st;
+    uint32_t last, type;
+    do {
+        if ((st = rse__inf_bits(s, 1, &last)) || (st = rse__inf_bits(s, 2, &type))) return st;
+        if (type == 0) st = rse__inf_stored(s);
+        else if (type == 1) {
+            if (!(st = rse__inf_fixed(&lit, &dist))) st = rse__inf_codes(s, &lit, &dist);
+        } else if (type == 2) {
+            if (!(st = rse__inf_dynamic(s, &lit, &dist))) st = rse__inf_codes(s, &lit, &dist);
+        } else st = rse__fail(RSE_STATUS_BAD_FORMAT, "inflate: invalid block type 3");
+        if (st) return st;
+    } while (!last);
+    /* Give back the whole unused bytes of the bit buffer (the rest of the
+       current byte is padding of the deflate stream). */
+    s->pos -= (size_t)((s->nb - s->pad) / 8);
+    s->bb = 0; s->nb = 0; s->pad = 0;
+    return RSE_STATUS_OK;
+}
+
+/* Raw deflate into a growable buffer. *out (may be NULL) is RSE_MALLOC'ed
+   memory that is reallocated as needed; on success *out_len bytes are valid
+   and *consumed is the length of the stream in `in`. On failure *out is
+   freed. max_out caps the output (a 1 KB stream can expand to 1 GB). */
+RSE__FN rse_status rse__inflate(const void *in, size_t in_len, size_t *consumed,
+                                unsigned char **out, size_t *out_len, size_t max_out) {
+    rse__inflator s;
+    rse_status st;
+    memset(&s, 0, sizeof s);
+    s.in = (const unsigned char *)in; s.in_len = in_len;
+    s.out = *out; s.out_len = *out_len; s.out_cap = *out_len; s.max_out = max_out; s.can_grow = 1;
+    st = rse__inf_run(&s);
+    if (st) { RSE_FREE(s.out); *out = 0; *out_len = 0; return st; }
+    *out = s.out; *out_len = s.out_len;
+    if (consumed) *consumed = s.pos;
+    return RSE_STATUS_OK;
+}
+
+/* Raw deflate into a fixed buffer that must be filled exactly (the size is
+   known, as in a zip entry). */
+RSE__FN rse_status rse__inflate_exact(const void *in, size_t in_len, size_t *consumed,
+                                      unsigned char *out, size_t out_len) {
+    rse__inflator s;
+    rse_status st;
+    memset(&s, 0, sizeof s);
+    s.in = (const unsigned char *)in; s.in_len = in_len;
+    /* No limit error: overflowing the buffer means the size was wrong. */
+    s.out = out; s.out_cap = out_len; s.max_out = SIZE_MAX; s.can_grow = 0;
+    if ((st = rse__inf_run(&s))) return st;
+    if (s.out_len != out_len)
+        return rse__fail(RSE_STATUS_BAD_FORMAT, "inflate: %zu bytes of output, expected %zu", s.out_len, out_len);
+    if (consumed) *consumed = s.pos;
+    return RSE_STATUS_OK;
+}
+
+/* ---------------------------------------------------------------------------
+   gzip (RFC 1952) and zlib (RFC 1950) wrappers
+   ------------------------------------------------------------------------- */
+
+/* Decompresses a gzip file: one or more members, each with its CRC-32 and
+   ISIZE checked. *out is RSE_MALLOC'ed (free with RSE_FREE). */
+RSE__FN rse_status rse__gunzip(const void *buf, size_t len, unsigned char **out, size_t *out_len, size_t max_out) {
+    const unsigned char *p = (const unsigned char *)buf;
+    size_t pos = 0, member = 0, cap = 0;
+    rse__crc32_tab T;
+    rse_status st;
+    *out = 0; *out_len = 0;
+    rse__crc32_init(&T);
+    /* The last member's ISIZE is the size mod 2^32 of a single-member file:
+       use it (capped) as the first allocation, a hint and nothing more. */
+    if (len >= 18) {
+        size_t hint = rse__ff_le32(p + len - 4);
+        if (hint > max_out) hint = max_out;
+        if (hint > 0) {
+            *out = (unsigned char *)RSE_MALLOC(hint);
+            if (!*out) return rse__fail(RSE_STATUS_NOMEM, "gzip: out of memory for %zu bytes", hint);
+            cap = hint;
+        }
+    }
+    do {
+        size_t start = pos, used = 0, before = *out_len;
+        uint32_t flg, crc;
+        if (len - pos < 18) { st = rse__fail(RSE_STATUS_TRUNCATED, "gzip: member %zu: header ends early", member); goto fail; }
+        if (p[pos] != 0x1f || p[pos + 1] != 0x8b) { st = rse__fail(RSE_STATUS_BAD_FORMAT, "gzip: member %zu: bad magic (not a gzip file)", member); goto fail; }
+        if (p[pos + 2] != 8) { st = rse__fail(RSE_STATUS_UNSUPPORTED, "gzip: compression method %u (only deflate, 8)", (unsigned)p[pos + 2]); goto fail; }
+        flg = p[pos + 3];
+        if (flg & 0xe0) { st = rse__fail(RSE_STATUS_BAD_FORMAT, "gzip: reserved header flags set (0x%x)", (unsigned)flg); goto fail; }
+        pos += 10; /* magic, method, flags, mtime, xfl, os */
+        if (flg & 4) { /* FEXTRA: 2-byte length, then that many bytes */
+            size_t xlen;
+            if (len - pos < 2) goto trunc;
+            xlen = rse__ff_le16(p + pos);
+            pos += 2;
+            if (len - pos < xlen) goto trunc;
+            pos += xlen;
+        }
+        if (flg & 8) { /* FNAME, zero-terminated */
+            while (pos < len && p[pos]) pos++;
+            if (pos >= len) goto trunc;
+            pos++;
+        }
+        if (flg & 16) { /* FCOMMENT, zero-terminated */
+            while (pos < len && p[pos]) pos++;
+            if (pos >= len) goto trunc;
+            pos++;
+        }
+        if (flg & 2) { /* FHCRC: low 16 bits of the CRC-32 of the header */
+            if (len - pos < 2) goto trunc;
+            if ((rse__crc32_update(&T, 0, p + start, pos - start) & 0xffff) != rse__ff_le16(p + pos)) {
+                st = rse__fail(RSE_STATUS_BAD_FORMAT, "gzip: header CRC mismatch"); goto fail;
+            }
+            pos += 2;
+        }
+        /* Inflate appends to the same buffer, after the earlier members. */
+        {
+            rse__inflator s;
+            memset(&s, 0, sizeof s);
+            s.in = p + pos; s.in_len = len - pos;
+            s.out = *out; s.out_len = *out_len; s.out_cap = cap; s.max_out = max_out; s.can_grow = 1;
+            st = rse__inf_run(&s);
+            *out = s.out; *out_len = s.out_len; cap = s.out_cap;
+            if (st) goto fail;
+            used = s.pos;
+        }
+        pos += used;
+        if (len - pos < 8) goto trunc;
+        crc = rse__crc32_update(&T, 0, *out + before, *out_len - before);
+        if (crc != rse__ff_le32(p + pos)) {
+            st = rse__fail(RSE_STATUS_BAD_FORMAT, "gzip: member %zu: CRC-32 mismatch (data %x, trailer %x)",
+                           member, (unsigned)crc, (unsigned)rse__ff_le32(p + pos));
+            goto fail;
+        }
+        if ((uint32_t)(*out_len - before) != rse__ff_le32(p + pos + 4)) {
+            st = rse__fail(RSE_STATUS_BAD_FORMAT, "gzip: member %zu: ISIZE mismatch", member);
+            goto fail;
+        }
+        pos += 8;
+        member++;
+    } while (pos < len);
+    return RSE_STATUS_OK;
+trunc:
+    st = rse__fail(RSE_STATUS_TRUNCATED, "gzip: member %zu: file ends early", member);
+fail:
+    RSE_FREE(*out);
+    *out = 0; *out_len = 0;
+    return st;
+}
+
+/* Decompresses a zlib stream (2-byte header, deflate, Adler-32); what PNG
+   IDAT data is. No preset dictionaries. */
+RSE__FN rse_status rse__zlib_decompress(const void *buf, size_t len, size_t *consumed,
+                                        unsigned char **out, size_t *out_len, size_t max_out) {
+    const unsigned char *p = (const unsigned char *)buf;
+    size_t used = 0;
+    rse_status st;
+    *out = 0; *out_len = 0;
+    if (len < 6) return rse__fail(RSE_STATUS_TRUNCATED, "zlib: stream ends early");
+    if ((p[0] & 15) != 8 || (p[0] >> 4) > 7)
+        return rse__fail(RSE_STATUS_BAD_FORMAT, "zlib: bad header (method %u, window %u)", (unsigned)(p[0] & 15), (unsigned)(p[0] >> 4));
+    if ((p[0] * 256u + p[1]) % 31 != 0) return rse__fail(RSE_STATUS_BAD_FORMAT, "zlib: header check failed");
+    if (p[1] & 0x20) return rse__fail(RSE_STATUS_UNSUPPORTED, "zlib: preset dictionary not supported");
+    if ((st = rse__inflate(p + 2, len - 2, &used, out, out_len, max_out))) return st;
+    if (len - 2 - used < 4) { st = rse__fail(RSE_STATUS_TRUNCATED, "zlib: Adler-32 missing"); goto fail; }
+    {
+        const unsigned char *a = p + 2 + used;
+        uint32_t want = (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 | (uint32_t)a[2] << 8 | a[3];
+        if (rse__adler32(1, *out, *out_len) != want) { st = rse__fail(RSE_STATUS_BAD_FORMAT, "zlib: Adler-32 mismatch"); goto fail; }
+    }
+    if (consumed) *consumed = 2 + used + 4;
+    return RSE_STATUS_OK;
+fail:
+    RSE_FREE(*out);
+    *out = 0; *out_len = 0;
+    return st;
+}
+
+/* ---------------------------------------------------------------------------
+   ZIP reader (what torch.save writes since PyTorch 1.6)
+   A zip file is read from its end: the end-of-central-directory record
+   (EOCD, "PK\5\6", possibly followed by a comment) gives the offset of the
+   central directory, one record ("PK\1\2") per entry with its sizes, CRC and
+   the offset of its local header ("PK\3\4"), which precedes the data. torch
+   (through miniz) always writes ZIP64 records too, and stores every entry
+   uncompressed and 64-byte aligned, so tensors can be used in place.
+   Sizes are taken from the central directory: torch's local headers set the
+   data-descriptor flag and leave their size fields zero.
+   ------------------------------------------------------------------------- */
+
+/* Copies s[0..n) for an error message: printable ASCII kept, anything
+   else shown as '?', cut with "..." to fit cap. */
+RSE__FN void rse__ff_printable(char *out, size_t cap, const char *s, size_t n) {
+    size_t i, k = 0;
+    for (i = 0; i < n && k + 4 < cap; i++) {
+        unsigned char c = (unsigned char)s[i];
+        out[k++] = (c >= 32 && c < 127) ? (char)c : '?';
+    }
+    if (i < n && cap >= 4) { out[k++] = '.'; out[k++] = '.'; out[k++] = '.'; }
+    out[k] = 0;
+}
+
+typedef struct rse__zip_entry {
+    const char *name;      /* into the central directory, NOT NUL-terminated */
+    size_t name_len;
+    uint64_t csize, usize; /* compressed / uncompressed size */
+    uint64_t lho;          /* local header offset */
+    size_t data_off;       /* first byte of the (compressed) data */
+    uint32_t crc;
+    int method;            /* 0 stored, 8 deflate */
+    void *cache;           /* for the pickle reader: the storage built from it */
+} rse__zip_entry;
+
+typedef struct rse__zip {
+    const unsigned char *buf;
+    size_t len;
+    rse__zip_entry *e;     /* sorted by name (for binary search) */
+    size_t n;
+    const char *first;     /* name of the first central directory record */
+    size_t first_len;
+} rse__zip;
+
+#define RSE__ZIP_SENT16 0xffffu
+#define RSE__ZIP_SENT32 0xffffffffu
+
+RSE__FN int rse__zip_cmp_name(const void *a, const void *b) {
+    const rse__zip_entry *x = (const rse__zip_entry *)a, *y = (const rse__zip_entry *)b;
+    size_t n = x->name_len < y->name_len ? x->name_len : y->name_len;
+    int c = memcmp(x->name, y->name, n);
+    if (c) return c;
+    return x->name_len < y->name_len ? -1 : x->name_len > y->name_len;
+}
+RSE__FN int rse__zip_cmp_off(const void *a, const void *b) {
+    const rse__zip_entry *x = (const rse__zip_entry *)a, *y = (const rse__zip_entry *)b;
+    return x->lho < y->lho ? -1 : x->lho > y->lho;
+}
+
+/* Reads the ZIP64 extended-information extra field (id 1) of a central
+   directory record: it holds, in this order, exactly those of usize, csize
+   and lho whose 32-bit fields are 0xFFFFFFFF. */
+RSE__FN rse_status rse__zip_extra64(const unsigned char *x, size_t xlen, rse__zip_entry *e,
+                                   int need_u, int need_c, int need_o, size_t idx) {
+    size_t off = 0;
+    while (xlen - off >= 4) {
+        uint32_t id = rse__ff_le16(x + off), sz = rse__ff_le16(x + off + 2);
+        const unsigned char *d = x + off + 4;
+        size_t k = 0;
+        if (sz > xlen - off - 4) return rse__fail(RSE_STATUS_BAD_FORMAT, "zip: entry %zu: extra field overruns", idx);
+        if (id == 1) {
+            if (need_u) { if (sz < k + 8) goto short64; e->usize = rse__ff_le64(d + k); k += 8; need_u = 0; }
+            if (need_c) { if (sz < k + 8) goto short64; e->csize = rse__ff_le64(d + k); k += 8; need_c = 0; }
+            if (need_o) { if (sz < k + 8) goto short64; e->lho = rse__ff_le64(d + k); k += 8; need_o = 0; }
+        }
+        off += 4 + sz;
+    }
+    if (off != xlen) return rse__fail(RSE_STATUS_BAD_FORMAT, "zip: entry %zu: malformed extra field", idx);
+    if (need_u || need_c || need_o)
+        return rse__fail(RSE_STATUS_BAD_FORMAT, "zip: entry %zu: 32-bit size marked ZIP64 but no ZIP64 field", idx);
+    return RSE_STATUS_OK;
+short64:
+    return rse__fail(RSE_STATUS_BAD_FORMAT, "zip: entry %zu: ZIP64 extra field too short", idx);
+}
+
+/* Parses the directory of a zip held in buf[0..len) (which must outlive z).
+   The entry table is allocated from a. */
+RSE__FN rse_status rse__zip_open(rse__zip *z, const void *buf, size_t len, rse_arena *a) {
+    const unsigned char *p = (const unsigned char *)buf;
+    size_t eocd = 0, lo, i, cd_end, pos;
+    uint64_t n_entries, cd_size, cd_off;
+    int found = 0;
+    rse_status st;
+    memset(z, 0, sizeof *z);
+    z->buf = p; z->len = len;
+    if (len < 22) return rse__fail(RSE_STATUS_BAD_FORMAT, "zip: file too small (%zu bytes)", len);
+    /* The EOCD is 22 bytes plus a comment of at most 65535 bytes; scan back
+       for its signature and accept it only if its comment ends exactly at
+       the end of the file (a signature inside the comment does not). */
+    lo = len - 22 > 65535 ? len - 22 - 65535 : 0;
+    for (i = len - 22 + 1; i-- > lo;) {
+        if (p[i] == 'P' && p[i + 1] == 'K' && p[i + 2] == 5 && p[i + 3] == 6 &&
+            i + 22 + rse__ff_le16(p + i + 20) == len) { eocd = i; found = 1; break; }
+    }
+    if (!found) {
+        if (len >= 4 && p[0] == 'P' && p[1] == 'K')
+            return rse__fail(RSE_STATUS_TRUNCATED, "zip: no end-of-central-directory record (file truncated?)");
+        return rse__fail(RSE_STATUS_BAD_FORMAT, "zip: not a zip file (no end-of-central-directory record)");
+    }
+    if (rse__ff_le16(p + eocd + 4) != 0 || rse__ff_le16(p + eocd + 6) != 0 ||
+        rse__ff_le16(p + eocd + 8) != rse__ff_le16(p + eocd + 10))
+        return rse__fail(RSE_STATUS_UNSUPPORTED, "zip: multi-disk archives are not supported");
+    n_entries = rse__ff_le16(p + eocd + 10);
+    cd_size = rse__ff_le32(p + eocd + 12);
+    cd_off = rse__ff_le32(p + eocd + 16);
+    cd_end = eocd;
+    /* ZIP64: a 20-byte locator just before the EOCD points at the ZIP64
+       EOCD record, whose 64-bit fields replace the 32-bit ones. */
+    if (eocd >= 20 && rse__ff_le32(p + eocd - 20) == 0x07064b50u) {
+        uint64_t off64 = rse__ff_le64(p + eocd - 20 + 8), n64, s64, o64;
+        if (off64 > eocd - 20 || eocd - 20 - off64 < 56)
+            return rse__fail(RSE_STATUS_BAD_FORMAT, "zip: ZIP64 end record offset %llu out of range",
+                             (unsigned long long)off64);
+        pos = (size_t)off64;
+        if (rse__ff_le32(p + pos) != 0x06064b50u)
+            return rse__fail(RSE_STATUS_BAD_FORMAT, "zip: bad ZIP64 end record signature");
+        if (rse__ff_le32(p + pos + 16) != 0 || rse__ff_le32(p + pos + 20) != 0 ||
+            rse__ff_le64(p + pos + 24) != rse__ff_le64(p + pos + 32))
+            return rse__fail(RSE_STATUS_UNSUPPORTED, "zip: multi-disk archives are not supported");
+        n64 = rse__ff_le64(p + pos + 32);
+        s64 = rse__ff_le64(p + pos + 40);
+        o64 = rse__ff_le64(p + pos + 48);
+        /* A 32-bit field that is not the "see ZIP64" sentinel must agree. */
+        if ((n_entries != RSE__ZIP_SENT16 && n_entries != n64) ||
+            (cd_size != RSE__ZIP_SENT32 && cd_size != s64) || (cd_off != RSE__ZIP_SENT32 && cd_off != o64))
+            return rse__fail(RSE_STATUS_BAD_FORMAT, "zip: ZIP64 end record disagrees with the 32-bit one");
+        n_entries = n64; cd_size = s64; cd_off = o64;
+        cd_end = pos;
+    }
+    if (cd_off > cd_end || cd_size > cd_end - cd_off)
+        return rse__fail(RSE_STATUS_BAD_FORMAT, "zip: central directory (offset %llu, size %llu) outside the file",
+                         (unsigned long long)cd_off, (unsigned long long)cd_size);
+    /* Each central record is at least 46 bytes: bounds the entry count
+       before anything is allocated. */
+    if (n_entries == 0) return rse__fail(RSE_STATUS_BAD_FORMAT, "zip: archive has no entries");
+    if (n_entries > cd_size / 46)
+        return rse__fail(RSE_STATUS_BAD_FORMAT, "zip: %llu entries cannot fit in a %llu-byte directory",
+                         (unsigned long long)n_entries, (unsigned long long)cd_size);
+    z->e = (rse__zip_entry *)rse__arena_calloc(a, (size_t)n_entries, sizeof *z->e);
+    if (!z->e) return RSE_STATUS_NOMEM;
+    z->n = (size_t)n_entries;
+    pos = (size_t)cd_off;
+    for (i = 0; i < z->n; i++) {
+        rse__zip_entry *e = &z->e[i];
+        size_t end = (size_t)(cd_off + cd_size), nl, xl, cl;
+        uint32_t flags;
+        if (end - pos < 46 || rse__ff_le32(p + pos) != 0x02014b50u)
+            return rse__fail(RSE_STATUS_BAD_FORMAT, "zip: central directory record %zu is damaged", i);
+        flags = rse__ff_le16(p + pos + 8);
+        e->method = (int)rse__ff_le16(p + pos + 10);
+        e->crc = rse__ff_le32(p + pos + 16);
+        e->csize = rse__ff_le32(p + pos + 20);
+        e->usize = rse__ff_le32(p + pos + 24);
+        nl = rse__ff_le16(p + pos + 28);
+        xl = rse__ff_le16(p + pos + 30);
+        cl = rse__ff_le16(p + pos + 32);
+        e->lho = rse__ff_le32(p + pos + 42);
+        if (end - pos - 46 < nl + xl + cl)
+            return rse__fail(RSE_STATUS_BAD_FORMAT, "zip: central directory record %zu overruns the directory", i);
+        e->name = (const char *)p + pos + 46;
+        e->name_len = nl;
+        if (nl == 0) return rse__fail(RSE_STATUS_BAD_FORMAT, "zip: entry %zu has an empty name", i);
+        if (i == 0) { z->first = e->name; z->first_len = nl; }
+        if ((st = rse__zip_extra64(p + pos + 46 + nl, xl, e, e->usize == RSE__ZIP_SENT32,
+                                   e->csize == RSE__ZIP_SENT32, e->lho == RSE__ZIP_SENT32, i)))
+            return st;
+        if (flags & 0x41)
+            return rse__fail(RSE_STATUS_UNSUPPORTED, "zip: entry %zu is encrypted", i);
+        if (e->method != 0 && e->method != 8)
+            return rse__fail(RSE_STATUS_UNSUPPORTED, "zip: entry %zu uses compression method %d (only 0 and 8)",
+                             i, e->method);
+        if (e->method == 0 && e->csize != e->usize)
+            return rse__fail(RSE_STATUS_BAD_FORMAT, "zip: stored entry %zu has different sizes", i);
+        pos += 46 + nl + xl + cl;
+    }
+    /* Local headers: where the data starts, and that every entry lies
+       before the central directory without overlapping the next entry. */
+    qsort(z->e, z->n, sizeof *z->e, rse__zip_cmp_off);
+    for (i = 0; i < z->n; i++) {
+        rse__zip_entry *e = &z->e[i];
+        size_t lp, nl, xl;
+        uint64_t limit = i + 1 < z->n ? z->e[i + 1].lho : cd_off;
+        if (e->lho > cd_off || cd_off - e->lho < 30)
+            return rse__fail(RSE_STATUS_BAD_FORMAT, "zip: local header offset %llu out of range",
+                             (unsigned long long)e->lho);
+        lp = (size_t)e->lho;
+        if (rse__ff_le32(p + lp) != 0x04034b50u)
+            return rse__fail(RSE_STATUS_BAD_FORMAT, "zip: bad local header signature at %zu", lp);
+        nl = rse__ff_le16(p + lp + 26);
+        xl = rse__ff_le16(p + lp + 28);
+        if (nl != e->name_len || (uint64_t)30 + nl + xl > cd_off - e->lho ||
+            memcmp(p + lp + 30, e->name, nl) != 0)
+            return rse__fail(RSE_STATUS_BAD_FORMAT, "zip: local header at %zu does not match its directory entry", lp);
+        if ((int)rse__ff_le16(p + lp + 8) != e->method)
+            return rse__fail(RSE_STATUS_BAD_FORMAT, "zip: local header at %zu has a different method", lp);
+        e->data_off = lp + 30 + nl + xl;
+        if (e->data_off > limit || e->csize > limit - e->data_off)
+            return rse__fail(RSE_STATUS_BAD_FORMAT, "zip: data of entry at %zu (%llu bytes) overruns the next entry",
+                             lp, (unsigned long long)e->csize);
+    }
+    qsort(z->e, z->n, sizeof *z->e, rse__zip_cmp_name);
+    for (i = 1; i < z->n; i++)
+        if (rse__zip_cmp_name(&z->e[i - 1], &z->e[i]) == 0)
+            return rse__fail(RSE_STATUS_BAD_FORMAT, "zip: duplicate entry name");
+    return RSE_STATUS_OK;
+}
+
+/* The entry called name[0..name_len), or NULL. */
+RSE__FN rse__zip_entry *rse__zip_find(const rse__zip *z, const char *name, size_t name_len) {
+    size_t lo = 0, hi = z->n;
+    rse__zip_entry key;
+    key.name = name; key.name_len = name_len;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = rse__zip_cmp_name(&key, &z->e[mid]);
+        if (c == 0) return &z->e[mid];
+        if (c < 0) hi = mid; else lo = mid + 1;
+    }
+    return 0;
+}
+
+/* The uncompressed bytes of an entry: a pointer into the zip buffer for a
+   stored entry, or a copy inflated into arena a for a deflated one. The
+   CRC-32 is checked for deflated entries always, and for stored entries if
+   crc is non-NULL (a table, so many entries share one). */
+RSE__FN rse_status rse__zip_read(const rse__zip *z, const rse__zip_entry *e, rse_arena *a,
+                                 const rse__crc32_tab *crc, const unsigned char **data, size_t *n) {
+    unsigned char *out;
+    rse_status st;
+    rse__crc32_tab local; /* used when a deflated entry must be checked without a table */
+    if (e->method == 0) {
+        *data = z->buf + e->data_off;
+        *n = (size_t)e->usize;
+    } else {
+        if (e->usize > (uint64_t)SIZE_MAX)
+            return rse__fail(RSE_STATUS_LIMIT, "zip: entry of %llu bytes is too large", (unsigned long long)e->usize);
+        out = (unsigned char *)rse__arena_alloc(a, e->usize ? (size_t)e->usize : 1);
+        if (!out) return RSE_STATUS_NOMEM;
+        if ((st = rse__inflate_exact(z->buf + e->data_off, (size_t)e->csize, 0, out, (size_t)e->usize)))
+            return st;
+        *data = out;
+        *n = (size_t)e->usize;
+        if (!crc) { rse__crc32_init(&local); crc = &local; }
+    }
+    if (crc && rse__crc32_update(crc, 0, *data, *n) != e->crc) {
+        char nm[96];
+        rse__ff_printable(nm, sizeof nm, e->name, e->name_len);
+        return rse__fail(RSE_STATUS_BAD_FORMAT, "zip: CRC-32 mismatch in entry '%s'", nm);
+    }
+    return RSE_STATUS_OK;
+}
+
+/* ---------------------------------------------------------------------------
+   Loaded checkpoints
+   A checkpoint, whatever its file format, becomes a list of named tensor
+   views: dtype, shape and a pointer to contiguous row-major little-endian
+   elements. The pointer is into the caller's file buffer whenever the
+   stored layout allows (so the buffer must outlive the rse_ckpt), or into
+   the checkpoint's arena for strided views and deflated zip entries.
+   ------------------------------------------------------------------------- */
+
+typedef enum rse_dtype {
+    RSE_DT_F32 = 0, RSE_DT_F16, RSE_DT_BF16, RSE_DT_F64,
+    RSE_DT_I64, RSE_DT_I32, RSE_DT_I16, RSE_DT_I8, RSE_DT_U8, RSE_DT_BOOL,
+    RSE_DT_COUNT
+} rse_dtype;
+
+static const struct { const char *name; const char *storage; size_t size; } rse__dtypes[RSE_DT_COUNT] = {
+    /* safetensors name, torch storage class, bytes per element */
+    { "F32", "FloatStorage", 4 }, { "F16", "HalfStorage", 2 }, { "BF16", "BFloat16Storage", 2 },
+    { "F64", "DoubleStorage", 8 }, { "I64", "LongStorage", 8 }, { "I32", "IntStorage", 4 },
+    { "I16", "ShortStorage", 2 }, { "I8", "CharStorage", 1 }, { "U8", "ByteStorage", 1 },
+    { "BOOL", "BoolStorage", 1 } };
+
+RSE__FN const char *rse__dtype_name(int dt) {
+    return dt >= 0 && dt < RSE_DT_COUNT ? rse__dtypes[dt].name : "?";
+}
+
+#define RSE_CKPT_MAXDIM 8
+
+typedef struct rse_ckpt_tensor {
+    const char *name;          /* NUL-terminated, "module." prefix removed */
+    int dtype;                 /* rse_dtype */
+    int ndim;                  /* 0 for a scalar */
+    int shape[RSE_CKPT_MAXDIM];
+    size_t numel;              /* product of shape (1 for a scalar) */
+    const unsigned char *data; /* numel elements, contiguous, little-endian */
+    size_t nbytes;             /* numel * element size */
+    int copied;                /* 1 if gathered from a strided view */
+    const char *storage;       /* torch storage key ("0", "1", ...), or NULL */
+    size_t storage_offset;     /* in elements */
+} rse_ckpt_tensor;
+
+enum { RSE_CKPT_TORCH = 1, RSE_CKPT_SAFETENSORS = 2 };
+
+typedef struct rse_ckpt {
+    rse_arena arena;           /* names, the tensor table, copies */
+    rse_ckpt_tensor *t;
+    size_t n;
+    uint32_t *slots;           /* open-addressing hash: name -> index + 1 */
+    size_t nslots;             /* power of two, > 2n */
+    int format;
+} rse_ckpt;
+
+/* FNV-1a: simple, and plenty for a few thousand names. */
+RSE__FN uint32_t rse__fnv1a(const void *p, size_t n, uint32_t h) {
+    const unsigned char *s = (const unsigned char *)p;
+    while (n--) { h ^= *s++; h *= 16777619u; }
+    return h;
+}
+#define RSE__FNV_INIT 2166136261u
+
+/* Builds the name index; fails on a duplicate name. */
+RSE__FN rse_status rse__ckpt_index(rse_ckpt *c) {
+    size_t i, cap = 16;
+    while (cap < 2 * c->n + 2) cap *= 2;
+    c->slots = (uint32_t *)rse__arena_calloc(&c->arena, cap, sizeof(uint32_t));
+    if (!c->slots) return RSE_STATUS_NOMEM;
+    c->nslots = cap;
+    for (i = 0; i < c->n; i++) {
+        size_t len = strlen(c->t[i].name), h = rse__fnv1a(c->t[i].name, len, RSE__FNV_INIT) & (cap - 1);
+        while (c->slots[h]) {
+            if (strcmp(c->t[c->slots[h] - 1].name, c->t[i].name) == 0) {
+                char nm[96];
+                rse__ff_printable(nm, sizeof nm, c->t[i].name, len);
+                return rse__fail(RSE_STATUS_BAD_FORMAT, "checkpoint: duplicate tensor name '%s'", nm);
+            }
+            h = (h + 1) & (cap - 1);
+        }
+        c->slots[h] = (uint32_t)(i + 1);
+    }
+    return RSE_STATUS_OK;
+}
+
+/* The tensor called name, or NULL. */
+RSE__FN const rse_ckpt_tensor *rse__ckpt_find(const rse_ckpt *c, const char *name) {
+    size_t len = strlen(name), h;
+    if (!c->nslots) return 0;
+    h = rse__fnv1a(name, len, RSE__FNV_INIT) & (c->nslots - 1);
+    while (c->slots[h]) {
+        const rse_ckpt_tensor *t = &c->t[c->slots[h] - 1];
+        if (strcmp(t->name, name) == 0) return t;
+        h = (h + 1) & (c->nslots - 1);
+    }
+    return 0;
+}
+
+RSE__FN void rse__ckpt_free(rse_ckpt *c) {
+    rse__arena_free(&c->arena);
+    memset(c, 0, sizeof *c);
+}
+
+/* Copies a NUL-terminated string of n bytes into the arena. */
+RSE__FN char *rse__arena_strdup(rse_arena *a, const char *s, size_t n) {
+    char *d = (char *)rse__arena_alloc(a, n + 1);
+    if (!d) return 0;
+    memcpy(d, s, n);
+    d[n] = 0;
+    return d;
+}
+
+/* ---------------------------------------------------------------------------
+   Pickle subset (the data.pkl of a torch.save archive)
+   A pickle is a program for a small stack machine; unpickling normally runs
+   it, and GLOBAL + REDUCE can call any Python function, which is why
+   loading an untrusted .pt with plain pickle executes code. Here nothing is
+   executed: opcodes build a graph of plain objects (numbers, strings,
+   tuples, lists, dicts) in an arena, and the only "callables" are a handful
+   of whitelisted names whose effect is reproduced as data (an empty dict, a
+   tensor record). Any other global is refused by name. Every length read is
+   checked against the pickle's size, and the stack, mark stack and memo are
+   capped, so a hostile pickle can only fail.
+   ------------------------------------------------------------------------- */
+
+enum {
+    RSE__PK_NONE, RSE__PK_BOOL, RSE__PK_INT, RSE__PK_FLOAT, RSE__PK_STR,
+    RSE__PK_TUPLE, RSE__PK_LIST, RSE__PK_DICT,
+    RSE__PK_GLOBAL, RSE__PK_STORAGE, RSE__PK_TENSOR
+};
+
+/* The whitelisted globals. Storage types are tagged G_STORAGE + dtype. */
+enum { RSE__G_ODICT = 1, RSE__G_REBUILD, RSE__G_PARAM, RSE__G_STORAGE = 16 };
+
+typedef struct rse__pkobj rse__pkobj;
+struct rse__pkobj {
+    int type;
+    union {
+        int64_t i;     /* INT, BOOL */
+        double f;      /* FLOAT */
+        struct { const char *s; size_t n; } str; /* into the pickle bytes */
+        struct { rse__pkobj **v; size_t n, cap; } seq; /* TUPLE, LIST; DICT: k0,v0,k1,v1,... */
+        int global;    /* RSE__G_* */
+        struct { int dtype; const char *key; size_t keylen; uint64_t numel;
+                 const unsigned char *data; } storage;
+        struct { rse__pkobj *storage; uint64_t offset; int ndim;
+                 int64_t size[RSE_CKPT_MAXDIM], stride[RSE_CKPT_MAXDIM]; } tensor;
+    } u;
+};
+
+/* Limits: far above what any state dict needs (a ViT-L/14 pickle has a
+   few thousand memo entries and a stack depth below 20). */
+#define RSE__PK_MAX_STACK ((size_t)1 << 20)
+#define RSE__PK_MAX_MARKS ((size_t)1 << 16)
+#define RSE__PK_MAX_MEMO  ((size_t)1 << 22)
+
+typedef struct rse__pickle {
+    const unsigned char *p;
+    size_t len, pos;
+    rse_arena *a;                 /* objects */
+    rse__pkobj **stack; size_t sp, scap;
+    size_t *marks; size_t nmarks, mcap;
+    rse__pkobj **memo; size_t nmemo;  /* memo[0..nmemo), NULL = unset */
+    size_t memo_used;                 /* distinct entries set (for MEMOIZE) */
+    rse_arena *data_arena;            /* inflated storages (live with the checkpoint) */
+    /* Storage resolution (torch zip): entries "<prefix>/data/<key>". */
+    rse__zip *zip;
+    const char *prefix; size_t prefix_len;
+    const rse__crc32_tab *crc;    /* NULL: do not verify stored entries */
+    int max_proto;
+} rse__pickle;
+
+RSE__FN rse_status rse__pk_err(rse__pickle *k, const char *what) {
+    return rse__fail(RSE_STATUS_BAD_FORMAT, "pickle: %s at offset %zu", what, k->pos);
+}
+
+RSE__FN rse__pkobj *rse__pk_new(rse__pickle *k, int type) {
+    rse__pkobj *o = (rse__pkobj *)rse__arena_alloc(k->a, sizeof *o);
+    if (o) { memset(o, 0, sizeof *o); o->type = type; }
+    return o;
+}
+
+RSE__FN rse_status rse__pk_push(rse__pickle *k, rse__pkobj *o) {
+    if (!o) return RSE_STATUS_NOMEM;
+    if (k->sp == k->scap) {
+        size_t nc = k->scap ? k->scap * 2 : 64;
+        rse__pkobj **ns;
+        if (nc > RSE__PK_MAX_STACK) return rse__fail(RSE_STATUS_LIMIT, "pickle: stack deeper than %zu", RSE__PK_MAX_STACK);
+        ns = (rse__pkobj **)RSE_REALLOC(k->stack, nc * sizeof *ns);
+        if (!ns) return rse__fail(RSE_STATUS_NOMEM, "pickle: out of memory for the stack");
+        k->stack = ns; k->scap = nc;
+    }
+    k->stack[k->sp++] = o;
+    return RSE_STATUS_OK;
+}
+
+/* Stack floor: nothing below the innermost mark may be popped by a
+   non-mark opcode (Python raises "unpickling stack underflow"). */
+RSE__FN size_t rse__pk_floor(const rse__pickle *k) { return k->nmarks ? k->marks[k->nmarks - 1] : 0; }
+
+RSE__FN rse_status rse__pk_pop(rse__pickle *k, rse__pkobj **o) {
+    if (k->sp <= rse__pk_floor(k)) return rse__pk_err(k, "stack underflow");
+    *o = k->stack[--k->sp];
+    return RSE_STATUS_OK;
+}
+
+/* Pops the innermost mark: the objects above it are stack[*from .. sp). */
+RSE__FN rse_status rse__pk_popmark(rse__pickle *k, size_t *from) {
+    if (!k->nmarks) return rse__pk_err(k, "no MARK for this opcode");
+    *from = k->marks[--k->nmarks];
+    return RSE_STATUS_OK;
+}
+
+/* A tuple or list holding items[0..n). */
+RSE__FN rse__pkobj *rse__pk_seq(rse__pickle *k, int type, rse__pkobj **items, size_t n) {
+    rse__pkobj *o = rse__pk_new(k, type);
+    if (!o) return 0;
+    if (n) {
+        o->u.seq.v = (rse__pkobj **)rse__arena_alloc(k->a, n * sizeof *items);
+        if (!o->u.seq.v) return 0;
+        memcpy(o->u.seq.v, items, n * sizeof *items);
+    }
+    o->u.seq.n = o->u.seq.cap = n;
+    return o;
+}
+
+/* Appends items to a list or dict (dict: key, value pairs). The array grows
+   by doubling inside the arena; the old copy is simply abandoned, so the
+   waste is bounded by the final size. */
+RSE__FN rse_status rse__pk_extend(rse__pickle *k, rse__pkobj *o, rse__pkobj **items, size_t n) {
+    if (o->u.seq.n + n > o->u.seq.cap) {
+        size_t nc = o->u.seq.cap ? o->u.seq.cap : 8;
+        rse__pkobj **nv;
+        while (nc < o->u.seq.n + n) nc *= 2; /* n <= stack size, so no overflow */
+        nv = (rse__pkobj **)rse__arena_alloc(k->a, nc * sizeof *nv);
+        if (!nv) return RSE_STATUS_NOMEM;
+        if (o->u.seq.n) memcpy(nv, o->u.seq.v, o->u.seq.n * sizeof *nv);
+        o->u.seq.v = nv; o->u.seq.cap = nc;
+    }
+    memcpy(o->u.seq.v + o->u.seq.n, items, n * sizeof *items);
+    o->u.seq.n += n;
+    return RSE_STATUS_OK;
+}
+
+RSE__FN rse_status rse__pk_need(rse__pickle *k, size_t n) {
+    if (k->len - k->pos < n)
+        return rse__fail(RSE_STATUS_TRUNCATED, "pickle: ends early at offset %zu (need %zu more bytes)", k->pos, n);
+    return RSE_STATUS_OK;
+}
+
+RSE__FN rse_status rse__pk_memo_put(rse__pickle *k, uint64_t idx) {
+    if (k->sp <= rse__pk_floor(k)) return rse__pk_err(k, "memo store with an empty stack");
+    /* A sane writer numbers memo entries 0, 1, 2...; each costs >= 2 bytes
+       of pickle, so an index beyond the pickle size or the cap is hostile. */
+    if (idx >= RSE__PK_MAX_MEMO || idx > k->len)
+        return rse__fail(RSE_STATUS_LIMIT, "pickle: memo index %llu too large", (unsigned long long)idx);
+    if (idx >= k->nmemo) {
+        size_t nc = k->nmemo ? k->nmemo : 256, i;
+        rse__pkobj **nm;
+        while (nc <= idx) nc *= 2;
+        nm = (rse__pkobj **)RSE_REALLOC(k->memo, nc * sizeof *nm);
+        if (!nm) return rse__fail(RSE_STATUS_NOMEM, "pickle: out of memory for the memo");
+        for (i = k->nmemo; i < nc; i++) nm[i] = 0;
+        k->memo = nm; k->nmemo = nc;
+    }
+    if (!k->memo[idx]) k->memo_used++;
+    k->memo[idx] = k->stack[k->sp - 1];
+    return RSE_STATUS_OK;
+}
+
+RSE__FN rse_status rse__pk_memo_get(rse__pickle *k, uint64_t idx) {
+    if (idx >= k->nmemo || !k->memo[idx])
+        return rse__fail(RSE_STATUS_BAD_FORMAT, "pickle: memo index %llu not defined (offset %zu)",
+                         (unsigned long long)idx, k->pos);
+    return rse__pk_push(k, k->memo[idx]);
+}
+
+/* Resolves "module name" against the whitelist. */
+RSE__FN rse_status rse__pk_global(rse__pickle *k, const char *mod, size_t ml, const char *nm, size_t nl) {
+    static const struct { const char *mod, *name; int g; } allow[] = {
+        { "collections", "OrderedDict", RSE__G_ODICT },
+        { "torch._utils", "_rebuild_tensor_v2", RSE__G_REBUILD },
+        { "torch._utils", "_rebuild_parameter", RSE__G_PARAM } };
+    rse__pkobj *o;
+    size_t i;
+    int g = 0;
+    for (i = 0; i < sizeof allow / sizeof allow[0]; i++)
+        if (strlen(allow[i].mod) == ml && !memcmp(allow[i].mod, mod, ml) &&
+            strlen(allow[i].name) == nl && !memcmp(allow[i].name, nm, nl)) g = allow[i].g;
+    if (!g && ml == 5 && !memcmp(mod, "torch", 5))
+        for (i = 0; i < RSE_DT_COUNT; i++)
+            if (strlen(rse__dtypes[i].storage) == nl && !memcmp(rse__dtypes[i].storage, nm, nl))
+                g = RSE__G_STORAGE + (int)i;
+    if (!g) {
+        char a[64], b[64];
+        rse__ff_printable(a, sizeof a, mod, ml);
+        rse__ff_printable(b, sizeof b, nm, nl);
+        return rse__fail(RSE_STATUS_UNSUPPORTED,
+                         "pickle: refusing pickle global '%s.%s' (not a plain state dict; never executed)", a, b);
+    }
+    o = rse__pk_new(k, RSE__PK_GLOBAL);
+    if (!o) return RSE_STATUS_NOMEM;
+    o->u.global = g;
+    return rse__pk_push(k, o);
+}
+
+/* BINPERSID with ('storage', <StorageType>, '<key>', '<location>', numel):
+   the storage is the zip entry <prefix>/data/<key>, whose size must be
+   exactly numel elements. Each entry is read once and cached, so a pickle
+   naming one storage a million times cannot make us re-read it. */
+RSE__FN rse_status rse__pk_persid(rse__pickle *k, rse__pkobj *pid, rse__pkobj **out) {
+    rse__pkobj **v = pid->u.seq.v, *o;
+    rse__zip_entry *e;
+    char path[600];
+    size_t i, plen, esize, nbytes, got;
+    const unsigned char *data;
+    rse_status st;
+    int dt;
+    if (pid->type != RSE__PK_TUPLE || pid->u.seq.n != 5 || v[0]->type != RSE__PK_STR ||
+        v[0]->u.str.n != 7 || memcmp(v[0]->u.str.s, "storage", 7) != 0 ||
+        v[1]->type != RSE__PK_GLOBAL || v[1]->u.global < RSE__G_STORAGE || v[2]->type != RSE__PK_STR ||
+        v[3]->type != RSE__PK_STR || v[4]->type != RSE__PK_INT || v[4]->u.i < 0)
+        return rse__pk_err(k, "persistent id is not ('storage', StorageType, key, location, numel)");
+    if (!k->zip) return rse__pk_err(k, "persistent id outside a torch archive");
+    dt = v[1]->u.global - RSE__G_STORAGE;
+    /* Keys are decimal in practice; allow [A-Za-z0-9_] and nothing that
+       could reach another entry ("../", "/"). */
+    if (v[2]->u.str.n == 0 || v[2]->u.str.n > 64) return rse__pk_err(k, "storage key length out of range");
+    for (i = 0; i < v[2]->u.str.n; i++) {
+        char c = v[2]->u.str.s[i];
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'))
+            return rse__pk_err(k, "storage key has a character outside [A-Za-z0-9_]");
+    }
+    if (k->prefix_len > sizeof path - 80) return rse__fail(RSE_STATUS_LIMIT, "checkpoint: archive folder name too long");
+    memcpy(path, k->prefix, k->prefix_len);
+    memcpy(path + k->prefix_len, "/data/", 6);
+    memcpy(path + k->prefix_len + 6, v[2]->u.str.s, v[2]->u.str.n);
+    plen = k->prefix_len + 6 + v[2]->u.str.n;
+    path[plen] = 0;
+    e = rse__zip_find(k->zip, path, plen);
+    if (!e) {
+        char nm[96];
+        rse__ff_printable(nm, sizeof nm, path, plen);
+        return rse__fail(RSE_STATUS_BAD_FORMAT, "checkpoint: storage entry '%s' is missing from the archive", nm);
+    }
+    esize = rse__dtypes[dt].size;
+    if ((uint64_t)v[4]->u.i > SIZE_MAX || !rse__mul_ok((size_t)v[4]->u.i, esize, &nbytes) || nbytes != e->usize) {
+        char nm[96];
+        rse__ff_printable(nm, sizeof nm, path, plen);
+        return rse__fail(RSE_STATUS_BAD_FORMAT, "checkpoint: storage '%s' holds %llu bytes, the pickle says %lld x %zu",
+                         nm, (unsigned long long)e->usize, (long long)v[4]->u.i, esize);
+    }
+    if (e->cache) {
+        o = (rse__pkobj *)e->cache;
+        if (o->u.storage.dtype != dt) return rse__pk_err(k, "one storage used with two dtypes");
+        *out = o;
+        return RSE_STATUS_OK;
+    }
+    if ((st = rse__zip_read(k->zip, e, k->data_arena, k->crc, &data, &got))) return st;
+    o = rse__pk_new(k, RSE__PK_STORAGE);
+    if (!o) return RSE_STATUS_NOMEM;
+    o->u.storage.dtype = dt;
+    o->u.storage.key = v[2]->u.str.s;
+    o->u.storage.keylen = v[2]->u.str.n;
+    o->u.storage.numel = (uint64_t)v[4]->u.i;
+    o->u.storage.data = data;
+    e->cache = o;
+    *out = o;
+    return RSE_STATUS_OK;
+}
+
+/* _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad,
+   backward_hooks[, metadata]) as a record, after checking that the view
+   stays inside its storage. */
+RSE__FN rse_status rse__pk_rebuild(rse__pickle *k, rse__pkobj *args, rse__pkobj **out) {
+    rse__pkobj **v = args->u.seq.v, *o;
+    size_t n = args->u.seq.n, d, nd;
+    uint64_t numel = 1, last = 0;
+    if (n != 6 && n != 7) return rse__pk_err(k, "_rebuild_tensor_v2 takes 6 or 7 arguments");
+    if (v[0]->type != RSE__PK_STORAGE || v[1]->type != RSE__PK_INT || v[1]->u.i < 0 ||
+        v[2]->type != RSE__PK_TUPLE || v[3]->type != RSE__PK_TUPLE || v[4]->type != RSE__PK_BOOL)
+        return rse__pk_err(k, "_rebuild_tensor_v2 arguments have the wrong types");
+    nd = v[2]->u.seq.n;
+    if (nd != v[3]->u.seq.n) return rse__pk_err(k, "tensor size and stride differ in length");
+    if (nd > RSE_CKPT_MAXDIM)
+        return rse__fail(RSE_STATUS_UNSUPPORTED, "checkpoint: tensor with %zu dimensions (at most %d)", nd, RSE_CKPT_MAXDIM);
+    o = rse__pk_new(k, RSE__PK_TENSOR);
+    if (!o) return RSE_STATUS_NOMEM;
+    o->u.tensor.storage = v[0];
+    o->u.tensor.offset = (uint64_t)v[1]->u.i;
+    o->u.tensor.ndim = (int)nd;
+    for (d = 0; d < nd; d++) {
+        rse__pkobj *sz = v[2]->u.seq.v[d], *sd = v[3]->u.seq.v[d];
+        if (sz->type != RSE__PK_INT || sd->type != RSE__PK_INT || sz->u.i < 0 || sz->u.i > INT_MAX || sd->u.i < 0)
+            return rse__pk_err(k, "tensor size or stride is not a non-negative integer");
+        o->u.tensor.size[d] = sz->u.i;
+        o->u.tensor.stride[d] = sd->u.i;
+    }
+    /* Largest element index = offset + sum (size-1)*stride; every factor is
+       below 2^63, checked in 64-bit unsigned arithmetic. */
+    for (d = 0; d < nd; d++) {
+        uint64_t s = (uint64_t)o->u.tensor.size[d], t = (uint64_t)o->u.tensor.stride[d];
+        if (s == 0) { numel = 0; break; }
+        if (numel > UINT64_MAX / s) return rse__pk_err(k, "tensor element count overflows");
+        numel *= s;
+        if (t && (s - 1) > (UINT64_MAX - last) / t) return rse__pk_err(k, "tensor extent overflows");
+        last += (s - 1) * t;
+    }
+    if (numel > 0) {
+        uint64_t sn = v[0]->u.storage.numel;
+        if (o->u.tensor.offset >= sn || last >= sn - o->u.tensor.offset)
+            return rse__fail(RSE_STATUS_BAD_FORMAT,
+                             "checkpoint: tensor view (offset %llu, extent %llu) exceeds its storage of %llu elements",
+                             (unsigned long long)o->u.tensor.offset, (unsigned long long)last + 1,
+                             (unsigned long long)sn);
+        /* A view reads each storage element at most once unless strides
+           overlap (expand); refusing numel > storage size keeps a copy of
+           such a view from amplifying a small file into a huge allocation. */
+        if (numel > sn) return rse__pk_err(k, "tensor has more elements than its storage (overlapping strides)");
+    }
+    *out = o;
+    return RSE_STATUS_OK;
+}
+
+/* REDUCE: callable(*args) for the whitelisted callables only. */
+RSE__FN rse_status rse__pk_reduce(rse__pickle *k, rse__pkobj *fn, rse__pkobj *args, rse__pkobj **out) {
+    if (fn->type != RSE__PK_GLOBAL) return rse__pk_err(k, "REDUCE on something that is not a global");
+    if (args->type != RSE__PK_TUPLE) return rse__pk_err(k, "REDUCE arguments are not a tuple");
+    switch (fn->u.global) {
+    case RSE__G_ODICT:
+        if (args->u.seq.n != 0) return rse__pk_err(k, "OrderedDict called with arguments");
+        *out = rse__pk_seq(k, RSE__PK_DICT, 0, 0);
+        return *out ? RSE_STATUS_OK : RSE_STATUS_NOMEM;
+    case RSE__G_REBUILD:
+        return rse__pk_rebuild(k, args, out);
+    case RSE__G_PARAM: /* _rebuild_parameter(data, requires_grad, backward_hooks) */
+        if (args->u.seq.n != 3 || args->u.seq.v[0]->type != RSE__PK_TENSOR)
+            return rse__pk_err(k, "_rebuild_parameter arguments have the wrong types");
+        *out = args->u.seq.v[0];
+        return RSE_STATUS_OK;
+    default:
+        return rse__pk_err(k, "a storage type cannot be called");
+    }
+}
+
+/* A newline-terminated line of GLOBAL (protocol 0 text form). */
+RSE__FN rse_status rse__pk_line(rse__pickle *k, const char **s, size_t *n) {
+    size_t i = k->pos, lim = k->len - k->pos < 256 ? k->len : k->pos + 256;
+    while (i < lim && k->p[i] != '\n') i++;
+    if (i >= lim) {
+        if (lim == k->len) return rse__fail(RSE_STATUS_TRUNCATED, "pickle: GLOBAL name ends early at %zu", k->pos);
+        return rse__pk_err(k, "GLOBAL name longer than 255 bytes");
+    }
+    *s = (const char *)k->p + k->pos;
+    *n = i - k->pos;
+    k->pos = i + 1;
+    return RSE_STATUS_OK;
+}
+
+/* Runs the pickle to STOP; *result is the top of the stack. */
+RSE__FN rse_status rse__pk_run(rse__pickle *k, rse__pkobj **result) {
+    rse_status st = RSE_STATUS_OK;
+    for (;;) {
+        rse__pkobj *o = 0, *a = 0, *b = 0;
+        size_t from = 0, n;
+        uint64_t u;
+        int op;
+        if (k->pos >= k->len) return rse__fail(RSE_STATUS_TRUNCATED, "pickle: ends without STOP");
+        op = k->p[k->pos++];
+        switch (op) {
+        case 0x80: /* PROTO */
+            if ((st = rse__pk_need(k, 1))) return st;
+            if (k->p[k->pos] > 5) return rse__pk_err(k, "unsupported pickle protocol");
+            k->pos++;
+            break;
+        case 0x95: /* FRAME: an advisory length, the data follows inline */
+            if ((st = rse__pk_need(k, 8))) return st;
+            k->pos += 8;
+            break;
+        case '.': /* STOP */
+            if (k->sp != 1 || k->nmarks) return rse__pk_err(k, "STOP with a stack that is not exactly one object");
+            *result = k->stack[0];
+            return RSE_STATUS_OK;
+        case '(': /* MARK */
+            if (k->nmarks == k->mcap) {
+                size_t nc = k->mcap ? k->mcap * 2 : 32;
+                size_t *nm;
+                if (nc > RSE__PK_MAX_MARKS) return rse__fail(RSE_STATUS_LIMIT, "pickle: more than %zu nested MARKs", RSE__PK_MAX_MARKS);
+                nm = (size_t *)RSE_REALLOC(k->marks, nc * sizeof *nm);
+                if (!nm) return rse__fail(RSE_STATUS_NOMEM, "pickle: out of memory");
+                k->marks = nm; k->mcap = nc;
+            }
+            k->marks[k->nmarks++] = k->sp;
+            break;
+        case '0': /* POP */
+            if ((st = rse__pk_pop(k, &o))) return st;
+            break;
+        case '1': /* POP_MARK */
+            if ((st = rse__pk_popmark(k, &from))) return st;
+            k->sp = from;
+            break;
+        case '2': /* DUP */
+            if (k->sp <= rse__pk_floor(k)) return rse__pk_err(k, "DUP on an empty stack");
+            if ((st = rse__pk_push(k, k->stack[k->sp - 1]))) return st;
+            break;
+        case 'N': st = rse__pk_push(k, rse__pk_new(k, RSE__PK_NONE)); break;
+        case 0x88: case 0x89: /* NEWTRUE, NEWFALSE */
+            o = rse__pk_new(k, RSE__PK_BOOL);
+            if (o) o->u.i = op == 0x88;
+            st = rse__pk_push(k, o);
+            break;
+        case 'K': /* BININT1 */
+            if ((st = rse__pk_need(k, 1))) return st;
+            if ((o = rse__pk_new(k, RSE__PK_INT))) o->u.i = k->p[k->pos];
+            k->pos += 1;
+            st = rse__pk_push(k, o);
+            break;
+        case 'M': /* BININT2 */
+            if ((st = rse__pk_need(k, 2))) return st;
+            if ((o = rse__pk_new(k, RSE__PK_INT))) o->u.i = rse__ff_le16(k->p + k->pos);
+            k->pos += 2;
+            st = rse__pk_push(k, o);
+            break;
+        case 'J': /* BININT: signed 32-bit */
+            if ((st = rse__pk_need(k, 4))) return st;
+            if ((o = rse__pk_new(k, RSE__PK_INT))) o->u.i = (int32_t)rse__ff_le32(k->p + k->pos);
+            k->pos += 4;
+            st = rse__pk_push(k, o);
+            break;
+        case 0x8a: { /* LONG1: n-byte little-endian two's complement, n <= 8 */
+            int i, nb;
+            uint64_t x = 0;
+            if ((st = rse__pk_need(k, 1))) return st;
+            nb = k->p[k->pos++];
+            if (nb > 8) return rse__pk_err(k, "LONG1 integer wider than 64 bits");
+            if ((st = rse__pk_need(k, (size_t)nb))) return st;
+            for (i = 0; i < nb; i++) x |= (uint64_t)k->p[k->pos + (size_t)i] << (8 * i);
+            if (nb > 0 && nb < 8 && (k->p[k->pos + (size_t)nb - 1] & 0x80)) x |= ~(uint64_t)0 << (8 * nb);
+            k->pos += (size_t)nb;
+            if ((o = rse__pk_new(k, RSE__PK_INT))) o->u.i = (int64_t)x;
+            st = rse__pk_push(k, o);
+            break;
+        }
+        case 'G': { /* BINFLOAT: big-endian IEEE double */
+            int i;
+            uint64_t x = 0;
+            if ((st = rse__pk_need(k, 8))) return st;
+            for (i = 0; i < 8; i++) x = x << 8 | k->p[k->pos + (size_t)i];
+            k->pos += 8;
+            if ((o = rse__pk_new(k, RSE__PK_FLOAT))) memcpy(&o->u.f, &x, 8);
+            st = rse__pk_push(k, o);
+            break;
+        }
+        case 'X': case 'B': case 0x8c: case 'U': case 'C': case 'T': case 0x8d: case 0x8e: {
+            /* BINUNICODE (u32 len), BINBYTES (u32), SHORT_BINUNICODE (u8),
+               SHORT_BINSTRING (u8), SHORT_BINBYTES (u8), BINSTRING (i32),
+               BINUNICODE8 / BINBYTES8 (u64): all kept as byte strings. */
+            if (op == 0x8c || op == 'U' || op == 'C') {
+                if ((st = rse__pk_need(k, 1))) return st;
+                u = k->p[k->pos]; k->pos += 1;
+            } else if (op == 0x8d || op == 0x8e) {
+                if ((st = rse__pk_need(k, 8))) return st;
+                u = rse__ff_le64(k->p + k->pos); k->pos += 8;
+            } else {
+                if ((st = rse__pk_need(k, 4))) return st;
+                u = rse__ff_le32(k->p + k->pos); k->pos += 4;
+                if (op == 'T' && u > 0x7fffffffu) return rse__pk_err(k, "negative BINSTRING length");
+            }
+            if (u > k->len - k->pos)
+                return rse__fail(RSE_STATUS_TRUNCATED, "pickle: string of %llu bytes runs past the end (offset %zu)",
+                                 (unsigned long long)u, k->pos);
+            if ((o = rse__pk_new(k, RSE__PK_STR))) { o->u.str.s = (const char *)k->p + k->pos; o->u.str.n = (size_t)u; }
+            k->pos += (size_t)u;
+            st = rse__pk_push(k, o);
+            break;
+        }
+        case ')': st = rse__pk_push(k, rse__pk_seq(k, RSE__PK_TUPLE, 0, 0)); break; /* EMPTY_TUPLE */
+        case ']': st = rse__pk_push(k, rse__pk_seq(k, RSE__PK_LIST, 0, 0)); break;  /* EMPTY_LIST */
+        case '}': st = rse__pk_push(k, rse__pk_seq(k, RSE__PK_DICT, 0, 0)); break;  /* EMPTY_DICT */
+        case 0x85: case 0x86: case 0x87: /* TUPLE1..3 */
+            n = (size_t)(op - 0x84);
+            if (k->sp - rse__pk_floor(k) < n) return rse__pk_err(k, "stack underflow in TUPLEn");
+            o = rse__pk_seq(k, RSE__PK_TUPLE, k->stack + k->sp - n, n);
+            k->sp -= n;
+            st = rse__pk_push(k, o);
+            break;
+        case 't': case 'l': /* TUPLE, LIST: everything above the mark */
+            if ((st = rse__pk_popmark(k, &from))) return st;
+            o = rse__pk_seq(k, op == 't' ? RSE__PK_TUPLE : RSE__PK_LIST, k->stack + from, k->sp - from);
+            k->sp = from;
+            st = rse__pk_push(k, o);
+            break;
+        case 'd': /* DICT: key, value pairs above the mark */
+            if ((st = rse__pk_popmark(k, &from))) return st;
+            if ((k->sp - from) % 2) return rse__pk_err(k, "DICT with an odd number of items");
+            o = rse__pk_seq(k, RSE__PK_DICT, k->stack + from, k->sp - from);
+            k->sp = from;
+            st = rse__pk_push(k, o);
+            break;
+        case 'q': case 'r': /* BINPUT, LONG_BINPUT */
+            if ((st = rse__pk_need(k, op == 'q' ? 1 : 4))) return st;
+            u = op == 'q' ? k->p[k->pos] : rse__ff_le32(k->p + k->pos);
+            k->pos += op == 'q' ? 1 : 4;
+            st = rse__pk_memo_put(k, u);
+            break;
+        case 0x94: /* MEMOIZE: index = number of memo entries so far */
+            st = rse__pk_memo_put(k, k->memo_used);
+            break;
+        case 'h': case 'j': /* BINGET, LONG_BINGET */
+            if ((st = rse__pk_need(k, op == 'h' ? 1 : 4))) return st;
+            u = op == 'h' ? k->p[k->pos] : rse__ff_le32(k->p + k->pos);
+            k->pos += op == 'h' ? 1 : 4;
+            st = rse__pk_memo_get(k, u);
+            break;
+        case 'c': { /* GLOBAL "module\nname\n" */
+            const char *ms, *ns;
+            size_t ml, nl;
+            if ((st = rse__pk_line(k, &ms, &ml)) || (st = rse__pk_line(k, &ns, &nl))) return st;
+            st = rse__pk_global(k, ms, ml, ns, nl);
+            break;
+        }
+        case 0x93: /* STACK_GLOBAL: module and name strings on the stack */
+            if ((st = rse__pk_pop(k, &b)) || (st = rse__pk_pop(k, &a))) return st;
+            if (a->type != RSE__PK_STR || b->type != RSE__PK_STR) return rse__pk_err(k, "STACK_GLOBAL needs two strings");
+            st = rse__pk_global(k, a->u.str.s, a->u.str.n, b->u.str.s, b->u.str.n);
+            break;
+        case 'R': /* REDUCE */
+            if ((st = rse__pk_pop(k, &b)) || (st = rse__pk_pop(k, &a))) return st;
+            if ((st = rse__pk_reduce(k, a, b, &o))) return st;
+            st = rse__pk_push(k, o);
+            break;
+        case 'Q': /* BINPERSID */
+            if ((st = rse__pk_pop(k, &a))) return st;
+            if ((st = rse__pk_persid(k, a, &o))) return st;
+            st = rse__pk_push(k, o);
+            break;
+        case 'b': /* BUILD: state for the object below. Only the _metadata of
+                     a state_dict (a dict set on the OrderedDict) or a
+                     Parameter's state reach here; both are dropped. */
+            if ((st = rse__pk_pop(k, &a))) return st;
+            if (k->sp <= rse__pk_floor(k)) return rse__pk_err(k, "BUILD with nothing to build");
+            o = k->stack[k->sp - 1];
+            if (o->type != RSE__PK_DICT && o->type != RSE__PK_TENSOR) return rse__pk_err(k, "BUILD on an unsupported object");
+            if (a->type != RSE__PK_DICT && a->type != RSE__PK_TUPLE && a->type != RSE__PK_NONE)
+                return rse__pk_err(k, "BUILD with an unsupported state");
+            break;
+        case 's': /* SETITEM */
+            if ((st = rse__pk_pop(k, &b)) || (st = rse__pk_pop(k, &a))) return st;
+            if (k->sp <= rse__pk_floor(k) || k->stack[k->sp - 1]->type != RSE__PK_DICT)
+                return rse__pk_err(k, "SETITEM on something that is not a dict");
+            {
+                rse__pkobj *kv[2];
+                kv[0] = a; kv[1] = b;
+                st = rse__pk_extend(k, k->stack[k->sp - 1], kv, 2);
+            }
+            break;
+        case 'u': /* SETITEMS: key, value pairs above the mark into the dict below it */
+        case 'e': /* APPENDS: items above the mark onto the list below it */
+            if ((st = rse__pk_popmark(k, &from))) return st;
+            if (from <= rse__pk_floor(k) || k->stack[from - 1]->type != (op == 'u' ? RSE__PK_DICT : RSE__PK_LIST))
+                return rse__pk_err(k, op == 'u' ? "SETITEMS without a dict" : "APPENDS without a list");
+            if (op == 'u' && (k->sp - from) % 2) return rse__pk_err(k, "SETITEMS with an odd number of items");
+            st = rse__pk_extend(k, k->stack[from - 1], k->stack + from, k->sp - from);
+            k->sp = from;
+            break;
+        case 'a': /* APPEND */
+            if ((st = rse__pk_pop(k, &a))) return st;
+            if (k->sp <= rse__pk_floor(k) || k->stack[k->sp - 1]->type != RSE__PK_LIST)
+                return rse__pk_err(k, "APPEND on something that is not a list");
+            st = rse__pk_extend(k, k->stack[k->sp - 1], &a, 1);
+            break;
+        default:
+            return rse__fail(RSE_STATUS_BAD_FORMAT, "pickle: unsupported opcode 0x%x at offset %zu", (unsigned)op, k->pos - 1);
+        }
+        if (st) return st;
+    }
+}
+
+/* Fills a checkpoint tensor from a pickled tensor record: the data pointer
+   into the storage when the view is row-major contiguous (the usual case),
+   else a gathered copy in the checkpoint arena. */
+RSE__FN rse_status rse__ckpt_tensor_from_pk(rse_ckpt *c, rse_ckpt_tensor *t, const rse__pkobj *o) {
+    const rse__pkobj *sto = o->u.tensor.storage;
+    size_t es = rse__dtypes[sto->u.storage.dtype].size, numel = 1, expect = 1;
+    int d, contiguous = 1;
+    t->dtype = sto->u.storage.dtype;
+    t->ndim = o->u.tensor.ndim;
+    for (d = 0; d < t->ndim; d++) { t->shape[d] = (int)o->u.tensor.size[d]; numel *= (size_t)o->u.tensor.size[d]; }
+    /* Both products were bounded by the storage size in rse__pk_rebuild. */
+    t->numel = numel;
+    t->nbytes = numel * es;
+    t->storage = rse__arena_strdup(&c->arena, sto->u.storage.key, sto->u.storage.keylen);
+    if (!t->storage) return RSE_STATUS_NOMEM;
+    t->storage_offset = (size_t)o->u.tensor.offset;
+    /* Row-major strides; a dimension of size 1 may carry any stride. */
+    for (d = t->ndim - 1; d >= 0; d--) {
+        if (o->u.tensor.size[d] != 1 && (uint64_t)o->u.tensor.stride[d] != expect) contiguous = 0;
+        expect *= (size_t)o->u.tensor.size[d];
+    }
+    if (numel == 0) { t->data = sto->u.storage.data; return RSE_STATUS_OK; }
+    if (contiguous) {
+        t->data = sto->u.storage.data + (size_t)o->u.tensor.offset * es;
+    } else {
+        /* Walk the view's multi-index like an odometer, last dim fastest. */
+        unsigned char *dst = (unsigned char *)rse__arena_alloc(&c->arena, t->nbytes);
+        size_t idx[RSE_CKPT_MAXDIM], i;
+        uint64_t src = o->u.tensor.offset;
+        if (!dst) return RSE_STATUS_NOMEM;
+        memset(idx, 0, sizeof idx);
+        for (i = 0; i < numel; i++) {
+            memcpy(dst + i * es, sto->u.storage.data + (size_t)src * es, es);
+            for (d = t->ndim - 1; d >= 0; d--) {
+                src += (uint64_t)o->u.tensor.stride[d];
+                if (++idx[d] < (size_t)o->u.tensor.size[d]) break;
+                src -= (uint64_t)o->u.tensor.stride[d] * (uint64_t)o->u.tensor.size[d];
+                idx[d] = 0;
+            }
+        }
+        t->data = dst;
+        t->copied = 1;
+    }
+    return RSE_STATUS_OK;
+}
+
+RSE__FN int rse__pk_streq(const rse__pkobj *o, const char *s) {
+    return o->type == RSE__PK_STR && o->u.str.n == strlen(s) && memcmp(o->u.str.s, s, o->u.str.n) == 0;
+}
+
+/* Removes "module." (what DataParallel/DDP training checkpoints carry) when
+   every name has it, as open_clip's load_checkpoint does. */
+RSE__FN void rse__ckpt_strip_module(rse_ckpt *c) {
+    size_t i;
+    if (!c->n) return;
+    for (i = 0; i < c->n; i++) if (strncmp(c->t[i].name, "module.", 7) != 0) return;
+    for (i = 0; i < c->n; i++) c->t[i].name += 7;
+}
+
+/* The state dict of an unpickled root: the root dict itself, or its
+   'state_dict' entry (open_clip training checkpoints). Entries whose value
+   is not a tensor (an 'epoch' number...) are skipped. */
+RSE__FN rse_status rse__ckpt_collect(rse_ckpt *c, rse__pkobj *root) {
+    size_t i, n = 0;
+    if (root->type != RSE__PK_DICT) return rse__fail(RSE_STATUS_BAD_FORMAT, "checkpoint: the pickle is not a dict");
+    for (i = 0; i + 1 < root->u.seq.n; i += 2)
+        if (rse__pk_streq(root->u.seq.v[i], "state_dict") && root->u.seq.v[i + 1]->type == RSE__PK_DICT) {
+            root = root->u.seq.v[i + 1];
+            break;
+        }
+    for (i = 0; i + 1 < root->u.seq.n; i += 2)
+        if (root->u.seq.v[i]->type == RSE__PK_STR && root->u.seq.v[i + 1]->type == RSE__PK_TENSOR) n++;
+    if (n == 0) return rse__fail(RSE_STATUS_BAD_FORMAT, "checkpoint: no tensors in the state dict");
+    c->t = (rse_ckpt_tensor *)rse__arena_calloc(&c->arena, n, sizeof *c->t);
+    if (!c->t) return RSE_STATUS_NOMEM;
+    for (i = 0; i + 1 < root->u.seq.n; i += 2) {
+        rse__pkobj *key = root->u.seq.v[i], *val = root->u.seq.v[i + 1];
+        rse_ckpt_tensor *t;
+        rse_status st;
+        if (key->type != RSE__PK_STR || val->type != RSE__PK_TENSOR) continue;
+        t = &c->t[c->n++];
+        if (memchr(key->u.str.s, 0, key->u.str.n))
+            return rse__fail(RSE_STATUS_BAD_FORMAT, "checkpoint: tensor name contains a NUL byte");
+        if (!(t->name = rse__arena_strdup(&c->arena, key->u.str.s, key->u.str.n))) return RSE_STATUS_NOMEM;
+        if ((st = rse__ckpt_tensor_from_pk(c, t, val))) return st;
+    }
+    rse__ckpt_strip_module(c);
+    return rse__ckpt_index(c);
+}
+
+RSE__FN rse_status rse__ckpt_torch(rse_ckpt *c, const unsigned char *buf, size_t len, int verify_crc) {
+    rse_arena scratch;
+    rse__zip z;
+    rse__pickle k;
+    rse__zip_entry *e;
+    rse__crc32_tab *crc = 0;
+    rse__pkobj *root = 0;
+    const unsigned char *pkl;
+    size_t pkl_len, plen;
+    char name[600];
+    rse_status st;
+    rse__arena_init(&scratch, 0, 0);
+    memset(&k, 0, sizeof k);
+    if ((st = rse__zip_open(&z, buf, len, &scratch))) goto done;
+    /* The folder all entries share: the first entry's name up to '/'. */
+    for (plen = 0; plen < z.first_len && z.first[plen] != '/'; plen++) {}
+    if (plen == z.first_len || plen > sizeof name - 64) {
+        st = rse__fail(RSE_STATUS_BAD_FORMAT, "checkpoint: zip is not a torch.save archive (no '<name>/' folder)");
+        goto done;
+    }
+    memcpy(name, z.first, plen);
+#define RSE__ENTRY(suffix) (memcpy(name + plen, suffix, sizeof suffix), rse__zip_find(&z, name, plen + sizeof suffix - 1))
+    if (RSE__ENTRY("/constants.pkl")) {
+        st = rse__fail(RSE_STATUS_UNSUPPORTED, "checkpoint: a TorchScript archive (torch.jit.save), not a state dict; "
+                       "save model.state_dict() with torch.save");
+        goto done;
+    }
+    if ((e = RSE__ENTRY("/byteorder")) != 0) {
+        const unsigned char *bo;
+        size_t bn;
+        if ((st = rse__zip_read(&z, e, &scratch, 0, &bo, &bn))) goto done;
+        if (!(bn == 6 && memcmp(bo, "little", 6) == 0)) {
+            st = rse__fail(RSE_STATUS_UNSUPPORTED, "checkpoint: byte order is not 'little'");
+            goto done;
+        }
+    }
+    if (!(e = RSE__ENTRY("/data.pkl"))) {
+        st = rse__fail(RSE_STATUS_BAD_FORMAT, "checkpoint: archive has no data.pkl");
+        goto done;
+    }
+#undef RSE__ENTRY
+    if (verify_crc) {
+        crc = (rse__crc32_tab *)rse__arena_alloc(&scratch, sizeof *crc);
+        if (!crc) { st = RSE_STATUS_NOMEM; goto done; }
+        rse__crc32_init(crc);
+    }
+    if ((st = rse__zip_read(&z, e, &scratch, crc, &pkl, &pkl_len))) goto done;
+    k.p = pkl; k.len = pkl_len; k.a = &scratch; k.data_arena = &c->arena;
+    k.zip = &z; k.prefix = name; k.prefix_len = plen; k.crc = crc;
+    if ((st = rse__pk_run(&k, &root))) goto done;
+    st = rse__ckpt_collect(c, root);
+done:
+    RSE_FREE(k.stack); RSE_FREE(k.marks); RSE_FREE(k.memo);
+    rse__arena_free(&scratch);
+    return st;
+}
+
+/* ---------------------------------------------------------------------------
+   safetensors
+   u64 little-endian N, an N-byte JSON object, then the data buffer:
+     {"name": {"dtype": "F16", "shape": [2, 3], "data_offsets": [0, 12]},
+      ..., "__metadata__": {"key": "value"}}
+   The JSON parser below accepts exactly that: objects, strings (with all
+   JSON escapes, \uXXXX surrogate pairs included), arrays of non-negative
+   integers. Anything else (floats, true/false/null, nesting beyond the
+   shape above, unknown fields in a tensor entry) is an error.
+   ------------------------------------------------------------------------- */
+
+#define RSE__ST_MAX_HEADER ((uint64_t)100 << 20) /* as the reference reader */
+
+typedef struct rse__json { const unsigned char *p, *end; } rse__json;
+
+RSE__FN rse_status rse__json_err(const rse__json *j, const unsigned char *base, const char *what) {
+    return rse__fail(RSE_STATUS_BAD_FORMAT, "safetensors: JSON header: %s at byte %zu", what, (size_t)(j->p - base) + 8);
+}
+
+RSE__FN void rse__json_ws(rse__json *j) {
+    while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r')) j->p++;
+}
+
+RSE__FN int rse__json_hex4(const unsigned char *s, uint32_t *v) {
+    int i;
+    *v = 0;
+    for (i = 0; i < 4; i++) {
+        unsigned c = s[i], d;
+        if (c >= '0' && c <= '9') d = c - '0';
+        else if ((c | 32) >= 'a' && (c | 32) <= 'f') d = (c | 32) - 'a' + 10;
+        else return 0;
+        *v = *v << 4 | d;
+    }
+    return 1;
+}
+
+/* Appends code point cp as UTF-8 to out; returns bytes written (<= 4). */
+RSE__FN int rse__utf8_put(unsigned char *out, uint32_t cp) {
+    if (cp < 0x80) { out[0] = (unsigned char)cp; return 1; }
+    if (cp < 0x800) { out[0] = (unsigned char)(0xc0 | cp >> 6); out[1] = (unsigned char)(0x80 | (cp & 63)); return 2; }
+    if (cp < 0x10000) {
+        out[0] = (unsigned char)(0xe0 | cp >> 12); out[1] = (unsigned char)(0x80 | ((cp >> 6) & 63));
+        out[2] = (unsigned char)(0x80 | (cp & 63)); return 3;
+    }
+    out[0] = (unsigned char)(0xf0 | cp >> 18); out[1] = (unsigned char)(0x80 | ((cp >> 12) & 63));
+    out[2] = (unsigned char)(0x80 | ((cp >> 6) & 63)); out[3] = (unsigned char)(0x80 | (cp & 63));
+    return 4;
+}
+
+/* Decodes one UTF-8 code point at s[0..n): returns its length (1-4) and
+   sets *cp, or 0 if the bytes are not valid UTF-8 (overlong forms,
+   surrogates and values above U+10FFFF are invalid, as in Python). */
+RSE__FN int rse__utf8_get(const unsigned char *s, size_t n, uint32_t *cp) {
+    uint32_t c;
+    int len, i;
+    if (n == 0) return 0;
+    c = s[0];
+    if (c < 0x80) { *cp = c; return 1; }
+    if (c < 0xc2) return 0;
+    len = c < 0xe0 ? 2 : c < 0xf0 ? 3 : c < 0xf5 ? 4 : 0;
+    if (!len || (size_t)len > n) return 0;
+    c &= 0x3fu >> (len - 1);
+    for (i = 1; i < len; i++) {
+        if ((s[i] & 0xc0) != 0x80) return 0;
+        c = c << 6 | (s[i] & 63u);
+    }
+    if ((len == 3 && c < 0x800) || (len == 4 && (c < 0x10000 || c > 0x10ffff)) || (c >= 0xd800 && c <= 0xdfff)) return 0;
+    *cp = c;
+    return len;
+}
+
+/* A JSON string, decoded to UTF-8 in the arena (NUL-terminated). */
+RSE__FN rse_status rse__json_str(rse__json *j, const unsigned char *base, rse_arena *a, char **out, size_t *out_len) {
+    const unsigned char *s;
+    unsigned char *d;
+    size_t n = 0;
+    rse__json_ws(j);
+    if (j->p >= j->end || *j->p != '"') return rse__json_err(j, base, "expected a string");
+    s = ++j->p;
+    /* Decoded UTF-8 is never longer than the escaped source. */
+    while (j->p < j->end && *j->p != '"') { if (*j->p == '\\') j->p++; j->p++; }
+    if (j->p >= j->end) return rse__json_err(j, base, "unterminated string");
+    d = (unsigned char *)rse__arena_alloc(a, (size_t)(j->p - s) + 1);
+    if (!d) return RSE_STATUS_NOMEM;
+    j->p = s;
+    while (*j->p != '"') {
+        uint32_t cp;
+        int k;
+        if (*j->p < 0x20) return rse__json_err(j, base, "control character in a string");
+        if (*j->p != '\\') {
+            if (!(k = rse__utf8_get(j->p, (size_t)(j->end - j->p), &cp))) return rse__json_err(j, base, "invalid UTF-8");
+            memcpy(d + n, j->p, (size_t)k);
+            n += (size_t)k; j->p += k;
+            continue;
+        }
+        j->p++;
+        switch (*j->p) {
+        case '"': case '\\': case '/': d[n++] = *j->p; j->p++; break;
+        case 'b': d[n++] = '\b'; j->p++; break;
+        case 'f': d[n++] = '\f'; j->p++; break;
+        case 'n': d[n++] = '\n'; j->p++; break;
+        case 'r': d[n++] = '\r'; j->p++; break;
+        case 't': d[n++] = '\t'; j->p++; break;
+        case 'u':
+            if (j->end - j->p < 5 || !rse__json_hex4(j->p + 1, &cp)) return rse__json_err(j, base, "bad \\u escape");
+            j->p += 5;
+            if (cp >= 0xd800 && cp <= 0xdbff) { /* high surrogate: a low one must follow */
+                uint32_t lo;
+                if (j->end - j->p < 6 || j->p[0] != '\\' || j->p[1] != 'u' || !rse__json_hex4(j->p + 2, &lo) ||
+                    lo < 0xdc00 || lo > 0xdfff)
+                    return rse__json_err(j, base, "unpaired surrogate in \\u escape");
+                j->p += 6;
+                cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+            } else if (cp >= 0xdc00 && cp <= 0xdfff) return rse__json_err(j, base, "unpaired surrogate in \\u escape");
+            /* The escape (6 or 12 source bytes) is longer than its UTF-8. */
+            n += (size_t)rse__utf8_put(d + n, cp);
+            break;
+        default: return rse__json_err(j, base, "bad escape");
+        }
+    }
+    j->p++;
+    d[n] = 0;
+    *out = (char *)d;
+    *out_len = n;
+    return RSE_STATUS_OK;
+}
+
+/* A non-negative integer without leading zeros, at most 2^53 (what JSON
+   numbers can carry exactly). */
+RSE__FN rse_status rse__json_uint(rse__json *j, const unsigned char *base, uint64_t *v) {
+    const unsigned char *s;
+    rse__json_ws(j);
+    s = j->p;
+    *v = 0;
+    while (j->p < j->end && *j->p >= '0' && *j->p <= '9') {
+        *v = *v * 10 + (uint64_t)(*j->p - '0');
+        if (*v > ((uint64_t)1 << 53)) return rse__json_err(j, base, "integer too large");
+        j->p++;
+    }
+    if (j->p == s) return rse__json_err(j, base, "expected a non-negative integer");
+    if (j->p - s > 1 && *s == '0') return rse__json_err(j, base, "integer with a leading zero");
+    return RSE_STATUS_OK;
+}
+
+RSE__FN rse_status rse__json_char(rse__json *j, const unsigned char *base, char c) {
+    char msg[24];
+    rse__json_ws(j);
+    if (j->p < j->end && *j->p == (unsigned char)c) { j->p++; return RSE_STATUS_OK; }
+    rse__fmt(msg, sizeof msg, "expected '%c'", c);
+    return rse__json_err(j, base, msg);
+}
+
+/* Peeks: 1 and consumes if the next non-blank byte is c. */
+RSE__FN int rse__json_try(rse__json *j, char c) {
+    rse__json_ws(j);
+    if (j->p < j->end && *j->p == (unsigned char)c) { j->p++; return 1; }
+    return 0;
+}
+
+/* [u, u, ...] into v[0..*n), at most cap items. */
+RSE__FN rse_status rse__json_uints(rse__json *j, const unsigned char *base, uint64_t *v, int cap, int *n) {
+    rse_status st;
+    *n = 0;
+    if ((st = rse__json_char(j, base, '['))) return st;
+    if (rse__json_try(j, ']')) return RSE_STATUS_OK;
+    do {
+        if (*n >= cap) return rse__json_err(j, base, "too many integers in an array");
+        if ((st = rse__json_uint(j, base, &v[(*n)++]))) return st;
+    } while (rse__json_try(j, ','));
+    return rse__json_char(j, base, ']');
+}
+
+typedef struct { size_t t; uint64_t begin, end; } rse__st_span;
+
+RSE__FN int rse__st_cmp(const void *a, const void *b) {
+    const rse__st_span *x = (const rse__st_span *)a, *y = (const rse__st_span *)b;
+    if (x->begin != y->begin) return x->begin < y->begin ? -1 : 1;
+    return x->end < y->end ? -1 : x->end > y->end;
+}
+
+RSE__FN rse_status rse__ckpt_safetensors(rse_ckpt *c, const unsigned char *buf, size_t len) {
+    rse__json j;
+    uint64_t hlen;
+    const unsigned char *hdr, *data;
+    size_t data_len, cap = 64, i;
+    rse__st_span *span = 0;
+    rse_arena scratch;
+    rse_status st;
+    if (len < 8) return rse__fail(RSE_STATUS_TRUNCATED, "safetensors: file shorter than its 8-byte header length");
+    hlen = rse__ff_le64(buf);
+    if (hlen > RSE__ST_MAX_HEADER) return rse__fail(RSE_STATUS_LIMIT, "safetensors: header of %llu bytes (limit 100 MB)", (unsigned long long)hlen);
+    if (hlen > len - 8) return rse__fail(RSE_STATUS_TRUNCATED, "safetensors: header of %llu bytes runs past the end", (unsigned long long)hlen);
+    hdr = buf + 8;
+    data = hdr + hlen;
+    data_len = len - 8 - (size_t)hlen;
+    j.p = hdr; j.end = data;
+    rse__arena_init(&scratch, 0, 0);
+    c->t = (rse_ckpt_tensor *)rse__arena_calloc(&c->arena, cap, sizeof *c->t);
+    span = (rse__st_span *)rse__arena_calloc(&scratch, cap, sizeof *span);
+    if (!c->t || !span) { st = RSE_STATUS_NOMEM; goto done; }
+    if ((st = rse__json_char(&j, hdr, '{'))) goto done;
+    if (!rse__json_try(&j, '}')) {
+      do {
+        char *key, *field, *val;
+        size_t kl, fl, vl;
+        if ((st = rse__json_str(&j, hdr, &c->arena, &key, &kl)) || (st = rse__json_char(&j, hdr, ':')) ||
+            (st = rse__json_char(&j, hdr, '{')))
+            goto done;
+        if (strcmp(key, "__metadata__") == 0) { /* {str: str}, ignored */
+            if (!rse__json_try(&j, '}')) {
+                do {
+                    if ((st = rse__json_str(&j, hdr, &scratch, &field, &fl)) || (st = rse__json_char(&j, hdr, ':')) ||
+                        (st = rse__json_str(&j, hdr, &scratch, &val, &vl)))
+                        goto done;
+                } while (rse__json_try(&j, ','));
+                if ((st = rse__json_char(&j, hdr, '}'))) goto done;
+            }
+        } else {
+            rse_ckpt_tensor *t;
+            uint64_t shape[RSE_CKPT_MAXDIM + 1], offs[3], numel = 1;
+            int have_dt = 0, have_shape = 0, have_offs = 0, nshape = 0, noffs = 0, d;
+            if (memchr(key, 0, kl)) { st = rse__json_err(&j, hdr, "tensor name contains a NUL"); goto done; }
+            if (c->n == cap) { /* grow both tables */
+                rse_ckpt_tensor *nt = (rse_ckpt_tensor *)rse__arena_calloc(&c->arena, cap * 2, sizeof *nt);
+                rse__st_span *ns = (rse__st_span *)rse__arena_calloc(&scratch, cap * 2, sizeof *ns);
+                if (!nt || !ns) { st = RSE_STATUS_NOMEM; goto done; }
+                memcpy(nt, c->t, cap * sizeof *nt); memcpy(ns, span, cap * sizeof *ns);
+                c->t = nt; span = ns; cap *= 2;
+            }
+            t = &c->t[c->n];
+            t->name = key;
+            if (rse__json_try(&j, '}')) { st = rse__json_err(&j, hdr, "empty tensor entry"); goto done; }
+            do {
+                if ((st = rse__json_str(&j, hdr, &scratch, &field, &fl)) || (st = rse__json_char(&j, hdr, ':'))) goto done;
+                if (strcmp(field, "dtype") == 0 && !have_dt) {
+                    have_dt = 1;
+                    if ((st = rse__json_str(&j, hdr, &scratch, &val, &vl))) goto done;
+                    for (d = 0; d < RSE_DT_COUNT && strcmp(val, rse__dtypes[d].name) != 0; d++) {}
+                    if (d == RSE_DT_COUNT) {
+                        char v[40], nm[96];
+                        rse__ff_printable(v, sizeof v, val, vl);
+                        rse__ff_printable(nm, sizeof nm, key, kl);
+                        st = rse__fail(RSE_STATUS_UNSUPPORTED, "safetensors: tensor '%s': dtype '%s' not supported", nm, v);
+                        goto done;
+                    }
+                    t->dtype = d;
+                } else if (strcmp(field, "shape") == 0 && !have_shape) {
+                    have_shape = 1;
+                    if ((st = rse__json_uints(&j, hdr, shape, RSE_CKPT_MAXDIM, &nshape))) goto done;
+                } else if (strcmp(field, "data_offsets") == 0 && !have_offs) {
+                    have_offs = 1;
+                    if ((st = rse__json_uints(&j, hdr, offs, 3, &noffs))) goto done;
+                    if (noffs != 2) { st = rse__json_err(&j, hdr, "data_offsets must have 2 integers"); goto done; }
+                } else {
+                    char f[40];
+                    rse__ff_printable(f, sizeof f, field, fl);
+                    st = rse__fail(RSE_STATUS_BAD_FORMAT, "safetensors: unknown or repeated field '%s' in a tensor entry", f);
+                    goto done;
+                }
+            } while (rse__json_try(&j, ','));
+            if ((st = rse__json_char(&j, hdr, '}'))) goto done;
+            if (!have_dt || !have_shape || !have_offs) {
+                st = rse__json_err(&j, hdr, "tensor entry lacks dtype, shape or data_offsets");
+                goto done;
+            }
+            t->ndim = nshape;
+            for (d = 0; d < nshape; d++) {
+                if (shape[d] > INT_MAX) { st = rse__json_err(&j, hdr, "dimension too large"); goto done; }
+                t->shape[d] = (int)shape[d];
+                if (shape[d] && numel > UINT64_MAX / shape[d]) { st = rse__json_err(&j, hdr, "element count overflows"); goto done; }
+                numel *= shape[d];
+            }
+            if (offs[0] > offs[1] || offs[1] > data_len ||
+                numel > (offs[1] - offs[0]) || numel * rse__dtypes[t->dtype].size != offs[1] - offs[0]) {
+                char nm[96];
+                rse__ff_printable(nm, sizeof nm, key, kl);
+                st = rse__fail(RSE_STATUS_BAD_FORMAT,
+                               "safetensors: tensor '%s': data_offsets [%llu, %llu] do not fit %llu elements of %s in a %zu-byte buffer",
+                               nm, (unsigned long long)offs[0], (unsigned long long)offs[1], (unsigned long long)numel,
+                               rse__dtypes[t->dtype].name, data_len);
+                goto done;
+            }
+            t->numel = (size_t)numel;
+            t->nbytes = (size_t)(offs[1] - offs[0]);
+            t->data = data + offs[0];
+            span[c->n].t = c->n; span[c->n].begin = offs[0]; span[c->n].end = offs[1];
+            c->n++;
+        }
+      } while (rse__json_try(&j, ','));
+      if ((st = rse__json_char(&j, hdr, '}'))) goto done;
+    }
+    rse__json_ws(&j);
+    if (j.p != j.end) { st = rse__json_err(&j, hdr, "trailing bytes after the header object"); goto done; }
+    if (c->n == 0) { st = rse__fail(RSE_STATUS_BAD_FORMAT, "safetensors: no tensors"); goto done; }
+    /* The tensors must tile the buffer exactly: sorted by offset, each
+       starts where the previous ended, the last ends at the end of file. */
+    qsort(span, c->n, sizeof *span, rse__st_cmp);
+    {
+        uint64_t at = 0;
+        for (i = 0; i < c->n; i++) {
+            if (span[i].begin != at) {
+                st = rse__fail(RSE_STATUS_BAD_FORMAT, "safetensors: tensor data %s at offset %llu (expected %llu)",
+                               span[i].begin < at ? "overlaps" : "leaves a gap", (unsigned long long)span[i].begin,
+                               (unsigned long long)at);
+                goto done;
+            }
+            at = span[i].end;
+        }
+        if (at != data_len) {
+            st = rse__fail(RSE_STATUS_BAD_FORMAT, "safetensors: tensors cover %llu of %zu data bytes",
+                           (unsigned long long)at, data_len);
+            goto done;
+        }
+    }
+    rse__ckpt_strip_module(c);
+    st = rse__ckpt_index(c);
+done:
+    rse__arena_free(&scratch);
+    return st;
+}
+
+/* ---------------------------------------------------------------------------
+   Half and bfloat16 conversion
+   binary16: 1 sign, 5 exponent (bias 15), 10 mantissa bits. Exponent 0 is
+   zero or a subnormal m * 2^-24; exponent 31 is inf (m = 0) or NaN. Every
+   half is exactly a float, so this direction is exact. NaNs come out quiet
+   with their payload kept, which is what the F16C instruction does, so the
+   two paths agree bit for bit.
+   bfloat16 is simply the top 16 bits of a float32.
+   ------------------------------------------------------------------------- */
+
+RSE__FN float rse__f16_to_f32(uint16_t h) {
+    uint32_t sign = (uint32_t)(h & 0x8000) << 16, e = (h >> 10) & 31, m = h & 0x3ff, bits;
+    float f;
+    if (e == 0) {
+        if (m == 0) bits = sign;
+        else { /* subnormal: shift the mantissa up until its leading 1 is the implicit bit */
+            e = 127 - 15 + 1;
+            while (!(m & 0x400)) { m <<= 1; e--; }
+            bits = sign | e << 23 | (m & 0x3ff) << 13;
+        }
+    } else if (e == 31) {
+        bits = sign | 0x7f800000u | m << 13 | (m ? 0x00400000u : 0);
+    } else {
+        bits = sign | (e + 127 - 15) << 23 | m << 13;
+    }
+    memcpy(&f, &bits, 4);
+    return f;
+}
+
+RSE__FN float rse__bf16_to_f32(uint16_t b) {
+    uint32_t bits = (uint32_t)b << 16;
+    float f;
+    memcpy(&f, &bits, 4);
+    return f;
+}
+
+/* Float to half, rounding to nearest even; overflow gives inf, NaN stays a
+   (quiet) NaN. Used to write fp16 data and in tests. */
+RSE__FN uint16_t rse__f32_to_f16(float f) {
+    uint32_t x, sign, e, m;
+    memcpy(&x, &f, 4);
+    sign = (x >> 16) & 0x8000;
+    e = (x >> 23) & 0xff;
+    m = x & 0x7fffff;
+    if (e == 0xff) return (uint16_t)(sign | 0x7c00 | (m ? 0x200 | (m >> 13) : 0));
+    if (e > 127 + 15) return (uint16_t)(sign | 0x7c00); /* |f| >= 2^16: inf */
+    if (e >= 127 - 14) { /* normal half range (may round up into inf) */
+        uint32_t h = (e - 127 + 15) << 10 | m >> 13, rest = m & 0x1fff;
+        if (rest > 0x1000 || (rest == 0x1000 && (h & 1))) h++;
+        return (uint16_t)(sign | h);
+    }
+    if (e < 127 - 25) return (uint16_t)sign; /* below half the smallest subnormal */
+    {   /* subnormal: value = (m | implicit) * 2^(e-150); in units of 2^-24 */
+        uint32_t full = m | 0x800000, shift = 126 - e, h = full >> shift;
+        uint32_t rest = full & ((1u << shift) - 1), half = 1u << (shift - 1);
+        if (rest > half || (rest == half && (h & 1))) h++;
+        return (uint16_t)(sign | h);
+    }
+}
+
+/* n halves (any alignment) to floats, one at a time: the reference. */
+RSE__FN void rse__f16_to_f32_n_scalar(float *out, const void *in, size_t n) {
+    const unsigned char *p = (const unsigned char *)in;
+    size_t i;
+    for (i = 0; i < n; i++) out[i] = rse__f16_to_f32((uint16_t)rse__ff_le16(p + 2 * i));
+}
+
+#if defined(__F16C__) && !defined(RSE_NO_SIMD)
+#include <immintrin.h>
+#define RSE__HAVE_F16C 1
+/* Eight at a time with VCVTPH2PS. Little-endian host assumed (x86). */
+RSE__FN void rse__f16_to_f32_n(float *out, const void *in, size_t n) {
+    const unsigned char *p = (const unsigned char *)in;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        _mm256_storeu_ps(out + i, _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(const void *)(p + 2 * i))));
+    rse__f16_to_f32_n_scalar(out + i, p + 2 * i, n - i);
+}
+#else
+#define RSE__HAVE_F16C 0
+RSE__FN void rse__f16_to_f32_n(float *out, const void *in, size_t n) { rse__f16_to_f32_n_scalar(out, in, n); }
+#endif
+
+/* A checkpoint tensor as float32 into out[0..n), n == t->numel. Integer and
+   double tensors are converted by value (num_batches_tracked, say). */
+RSE__FN rse_status rse__ckpt_to_f32(const rse_ckpt_tensor *t, float *out, size_t n) {
+    const unsigned char *p = t->data;
+    size_t i;
+    if (n != t->numel)
+        return rse__fail(RSE_STATUS_BAD_ARG, "tensor '%s': %zu elements, caller expected %zu", t->name, t->numel, n);
+    switch (t->dtype) {
+    case RSE_DT_F32:
+        for (i = 0; i < n; i++) { uint32_t b = rse__ff_le32(p + 4 * i); memcpy(out + i, &b, 4); }
+        break;
+    case RSE_DT_F16: rse__f16_to_f32_n(out, p, n); break;
+    case RSE_DT_BF16: for (i = 0; i < n; i++) out[i] = rse__bf16_to_f32((uint16_t)rse__ff_le16(p + 2 * i)); break;
+    case RSE_DT_F64:
+        for (i = 0; i < n; i++) { uint64_t b = rse__ff_le64(p + 8 * i); double d; memcpy(&d, &b, 8); out[i] = (float)d; }
+        break;
+    case RSE_DT_I64: for (i = 0; i < n; i++) out[i] = (float)(int64_t)rse__ff_le64(p + 8 * i); break;
+    case RSE_DT_I32: for (i = 0; i < n; i++) out[i] = (float)(int32_t)rse__ff_le32(p + 4 * i); break;
+    case RSE_DT_I16: for (i = 0; i < n; i++) out[i] = (float)(int16_t)rse__ff_le16(p + 2 * i); break;
+    case RSE_DT_I8: for (i = 0; i < n; i++) out[i] = (float)(signed char)p[i]; break;
+    case RSE_DT_U8: case RSE_DT_BOOL: for (i = 0; i < n; i++) out[i] = (float)p[i]; break;
+    default: return rse__fail(RSE_STATUS_INTERNAL, "tensor '%s': unknown dtype %d", t->name, t->dtype);
+    }
+    return RSE_STATUS_OK;
+}
+
+/* ---------------------------------------------------------------------------
+   Loading a checkpoint from memory
+   ------------------------------------------------------------------------- */
+
+enum { RSE_CKPT_NO_CRC = 1 }; /* flags: skip CRC checks of stored zip entries */
+
+/* Reads a torch.save zip archive or a safetensors file held in buf[0..len).
+   The tensors point into buf where they can, so buf must outlive c. what
+   names the input in error messages. */
+RSE__FN rse_status rse__ckpt_load_mem(rse_ckpt *c, const void *buf, size_t len, int flags, const char *what) {
+    const unsigned char *p = (const unsigned char *)buf;
+    rse_status st;
+    memset(c, 0, sizeof *c);
+    rse__arena_init(&c->arena, 0, 0);
+    c->arena.min_block = (size_t)64 << 10;
+    if (!what) what = "checkpoint";
+    if (len >= 4 && p[0] == 'P' && p[1] == 'K' && p[2] == 3 && p[3] == 4) {
+        c->format = RSE_CKPT_TORCH;
+        st = rse__ckpt_torch(c, p, len, !(flags & RSE_CKPT_NO_CRC));
+    } else if (len >= 9 && p[8] == '{' && rse__ff_le64(p) > 0) {
+        c->format = RSE_CKPT_SAFETENSORS;
+        st = rse__ckpt_safetensors(c, p, len);
+    } else if (len >= 3 && p[0] == 0x80 && p[1] == 0x02 && p[2] == 0x8a) {
+        st = rse__fail(RSE_STATUS_UNSUPPORTED, "legacy (PyTorch < 1.6) torch.save format; re-save it with a newer PyTorch");
+    } else {
+        st = rse__fail(RSE_STATUS_BAD_FORMAT, "not a torch.save zip archive or a safetensors file");
+    }
+    if (st) {
+        rse__fail_prefix(st, what);
+        rse__ckpt_free(c);
+    }
+    return st;
+}
 
 /* ===========================================================================
    Tokenizer
+   open_clip's SimpleTokenizer (= OpenAI CLIP's, special tokens renamed),
+   reproduced exactly for text that ftfy leaves unchanged. For one text:
+     1. html.unescape twice, collapse whitespace runs to one space, strip,
+        lower-case (Python's str.lower, final sigma included);
+     2. split with open_clip's regex
+          <start_of_text>|<end_of_text>|'s|'t|'re|'ve|'m|'ll|'d|[\p{L}]+|[\p{N}]|[^\s\p{L}\p{N}]+
+        (IGNORECASE: after lower-casing that only adds U+017F long s, which
+        case-folds to 's'); whitespace between pieces is dropped;
+     3. map each piece's UTF-8 bytes to printable "byte symbols", append
+        "</w>" to the last, and apply BPE merges by rank;
+     4. look up the ids, wrap in start 49406 / end 49407, cut to 77 with
+        the last id forced to 49407, pad with 0.
+   Not reproduced: ftfy.fix_text (mojibake repair, NFC, curly quotes,
+   ligatures, full-width forms, control characters; shared/docs/clip.md
+   section 5.3) and the 1970 HTML5 entity names outside HTML 4 (left as
+   text). Unicode properties are those of Unicode 14.0 (Python 3.11), see
+   tools/gen_unicode_tables.py; letters assigned later count as symbols.
    ========================================================================= */
+
+#define RSE_CLIP_CTX 77
+#define RSE_CLIP_SOT 49406
+#define RSE_CLIP_EOT 49407
+#define RSE_CLIP_VOCAB 49408
+#define RSE__BPE_NMERGES 48894            /* 49152 - 256 - 2 */
+#define RSE__BPE_MAX_FILE ((size_t)64 << 20)   /* decompressed vocab cap */
+#define RSE__BPE_MAX_LINE 256             /* longest merge line accepted */
+#define RSE__CLIP_MAX_TEXT ((size_t)1 << 20)   /* bytes of text per call */
+#define RSE__BPE_MAX_WORD ((size_t)1 << 16)    /* bytes in one pre-token */
+
+/* ---------------------------------------------------------------------------
+   Unicode properties: binary search in the generated tables (at the end of
+   this section). ASCII is answered without a search.
+   ------------------------------------------------------------------------- */
+
+enum { RSE__UC_L = 1, RSE__UC_N = 2, RSE__UC_IGN = 4, RSE__UC_CASED = 8 };
+
+RSE__FN int rse__uc_props(uint32_t cp);
+RSE__FN uint32_t rse__uc_lower1(uint32_t c);
+RSE__FN uint32_t rse__cp1252_at(uint32_t v);
+
+/* regex's \s: the Unicode White_Space property. */
+RSE__FN int rse__uc_ws(uint32_t c) {
+    return (c >= 9 && c <= 13) || c == 32 || c == 0x85 || c == 0xa0 || c == 0x1680 ||
+           (c >= 0x2000 && c <= 0x200a) || c == 0x2028 || c == 0x2029 || c == 0x202f || c == 0x205f || c == 0x3000;
+}
+/* Python's str.isspace (what .strip() removes): also U+001C..U+001F. */
+RSE__FN int rse__uc_isspace(uint32_t c) { return rse__uc_ws(c) || (c >= 0x1c && c <= 0x1f); }
+
+/* ---------------------------------------------------------------------------
+   Text normalisation on arrays of code points
+   ------------------------------------------------------------------------- */
+
+RSE__FN int rse__html_cmp(const uint32_t *s, size_t n, const char *name) {
+    size_t i;
+    for (i = 0; i < n && name[i]; i++)
+        if (s[i] != (unsigned char)name[i]) return s[i] < (unsigned char)name[i] ? -1 : 1;
+    if (i < n) return 1;
+    return name[i] ? -1 : 0;
+}
+
+/* Looks s[0..n) up among the entity names; legacy_only: only names valid
+   without ';'. Returns the code point or 0. */
+RSE__FN uint32_t rse__html_find(const uint32_t *s, size_t n, int legacy_only);
+
+/* html.unescape (Python 3.11): replaces, left to right,
+     &#NNN;  &#xHHH;  (';' optional) by the character, with the HTML5 fixes
+       (0 -> U+FFFD, 0x80-0x9F as windows-1252, surrogates and > 0x10FFFF ->
+       U+FFFD, other invalid code points removed);
+     &name;  by a named entity; without ';' only the legacy names, and as in
+       Python the longest legacy name that prefixes the text is used
+       ("&ampx" -> "&x").
+   Output is never longer than input. Returns the output length. */
+RSE__FN size_t rse__html_unescape(const uint32_t *in, size_t n, uint32_t *out) {
+    size_t i = 0, o = 0;
+    while (i < n) {
+        size_t j, k;
+        if (in[i] != '&' || i + 1 >= n) { out[o++] = in[i++]; continue; }
+        j = i + 1;
+        if (in[j] == '#') {
+            int hex = 0;
+            uint32_t v = 0;
+            j++;
+            if (j < n && (in[j] == 'x' || in[j] == 'X')) { hex = 1; j++; }
+            k = j;
+            for (; j < n; j++) {
+                uint32_t c = in[j], d;
+                if (c >= '0' && c <= '9') d = c - '0';
+                else if (hex && (c | 32) >= 'a' && (c | 32) <= 'f') d = (c | 32) - 'a' + 10;
+                else break;
+                /* Saturate: anything above 0x10FFFF gives U+FFFD anyway. */
+                v = v > 0x110000 ? v : v * (hex ? 16 : 10) + d;
+            }
+            if (j == k) { out[o++] = in[i++]; continue; } /* "&#" or "&#x" with no digits: literal */
+            if (j < n && in[j] == ';') j++;
+            if (v == 0) out[o++] = 0xfffd;
+            else if (v == 13) out[o++] = 13;
+            else if (v >= 0x80 && v <= 0x9f) out[o++] = rse__cp1252_at(v);
+            else if ((v >= 0xd800 && v <= 0xdfff) || v > 0x10ffff) out[o++] = 0xfffd;
+            else if ((v >= 1 && v <= 8) || v == 11 || (v >= 14 && v <= 31) || v == 127 ||
+                     (v >= 0xfdd0 && v <= 0xfdef) || (v & 0xfffe) == 0xfffe) { /* removed */ }
+            else out[o++] = v;
+            i = j;
+            continue;
+        }
+        /* Named: up to 32 characters other than \t \n \f space < & # ; */
+        for (k = j; k < n && k - j < 32; k++) {
+            uint32_t c = in[k];
+            if (c == 9 || c == 10 || c == 12 || c == 32 || c == '<' || c == '&' || c == '#' || c == ';') break;
+        }
+        if (k == j) { out[o++] = in[i++]; continue; }
+        {
+            size_t len = k - j, x;
+            int semi = k < n && in[k] == ';';
+            /* "name;" may be any entity, a bare "name" only a legacy one. */
+            uint32_t cp = rse__html_find(in + j, len, !semi);
+            if (cp) { out[o++] = cp; i = k + (size_t)semi; continue; }
+            /* Else the longest legacy name (>= 2 chars) that starts the
+               match (with ';', the whole name counts as a prefix); the rest
+               stays text. */
+            for (x = len + (size_t)semi - 1; x >= 2; x--)
+                if ((cp = rse__html_find(in + j, x, 1)) != 0) break;
+            if (cp) { out[o++] = cp; i = j + x; continue; }
+            out[o++] = in[i++]; /* no entity: '&' is literal */
+        }
+    }
+    return o;
+}
+
+/* str.lower(): one-to-one mappings from the table, U+0130 -> "i\u0307",
+   and U+03A3 -> final sigma U+03C2 when a cased letter precedes it (skipping
+   case-ignorable characters) and none follows. out has room for 2n. */
+RSE__FN size_t rse__lower(const uint32_t *in, size_t n, uint32_t *out) {
+    size_t i, o = 0;
+    for (i = 0; i < n; i++) {
+        uint32_t c = in[i];
+        if (c == 0x130) { out[o++] = 'i'; out[o++] = 0x307; continue; }
+        if (c == 0x3a3) {
+            size_t j = i;
+            int fin = 0;
+            while (j > 0 && (rse__uc_props(in[j - 1]) & RSE__UC_IGN)) j--;
+            if (j > 0 && (rse__uc_props(in[j - 1]) & RSE__UC_CASED)) {
+                j = i + 1;
+                while (j < n && (rse__uc_props(in[j]) & RSE__UC_IGN)) j++;
+                fin = j == n || !(rse__uc_props(in[j]) & RSE__UC_CASED);
+            }
+            out[o++] = fin ? 0x3c2 : 0x3c3;
+            continue;
+        }
+        out[o++] = rse__uc_lower1(c);
+    }
+    return o;
+}
+
+/* ---------------------------------------------------------------------------
+   The vocabulary: bytes_to_unicode, merges, ids
+   ------------------------------------------------------------------------- */
+
+typedef struct rse_bpe {
+    rse_arena arena;
+    const char **tok;      /* id -> symbol string (UTF-8, NUL-terminated) */
+    uint32_t *toklen;
+    uint32_t ntok;
+    uint32_t *vslot;       /* hash: symbol -> id + 1 */
+    const char **ma, **mb; /* merge rank -> its two parts */
+    uint32_t *malen, *mblen;
+    uint32_t *mslot;       /* hash: (a, b) -> rank + 1 */
+    size_t mask;           /* both hashes have mask + 1 slots */
+    char bsym[256][3];     /* byte -> UTF-8 of its symbol (1 or 2 bytes) */
+    uint8_t bsymlen[256];
+} rse_bpe;
+
+/* bytes_to_unicode: the printable bytes 33..126, 161..172, 174..255 stand for
+   themselves; the other 68, in increasing order, become U+0100.. U+0143 (so
+   space is U+0120 'Ġ'). bs[i] lists the bytes in vocabulary order. */
+RSE__FN void rse__bpe_bytes(int bs[256], uint32_t cs[256]) {
+    int b, n = 0, k = 0;
+    for (b = 0; b < 256; b++)
+        if ((b >= 33 && b <= 126) || (b >= 161 && b <= 172) || (b >= 174 && b <= 255)) { bs[k] = b; cs[k++] = (uint32_t)b; }
+    for (b = 0; b < 256; b++)
+        if (!((b >= 33 && b <= 126) || (b >= 161 && b <= 172) || (b >= 174 && b <= 255))) { bs[k] = b; cs[k++] = 256u + (uint32_t)n++; }
+}
+
+/* A code point that is some byte's symbol. */
+RSE__FN int rse__bpe_is_sym(uint32_t c) {
+    return (c >= 33 && c <= 126) || (c >= 161 && c <= 172) || (c >= 174 && c <= 255) || (c >= 256 && c < 256 + 68);
+}
+
+RSE__FN uint32_t rse__bpe_hash2(const char *a, size_t al, const char *b, size_t bl) {
+    return rse__fnv1a(b, bl, rse__fnv1a(" ", 1, rse__fnv1a(a, al, RSE__FNV_INIT)));
+}
+
+/* The id of symbol s[0..n), or -1. */
+RSE__FN int32_t rse__bpe_id(const rse_bpe *t, const char *s, size_t n) {
+    size_t h = rse__fnv1a(s, n, RSE__FNV_INIT) & t->mask;
+    while (t->vslot[h]) {
+        uint32_t id = t->vslot[h] - 1;
+        if (t->toklen[id] == n && memcmp(t->tok[id], s, n) == 0) return (int32_t)id;
+        h = (h + 1) & t->mask;
+    }
+    return -1;
+}
+
+/* The rank of merging a[0..al) with b[0..bl), or UINT32_MAX. */
+RSE__FN uint32_t rse__bpe_rank(const rse_bpe *t, const char *a, size_t al, const char *b, size_t bl) {
+    size_t h = rse__bpe_hash2(a, al, b, bl) & t->mask;
+    while (t->mslot[h]) {
+        uint32_t r = t->mslot[h] - 1;
+        if (t->malen[r] == al && t->mblen[r] == bl && !memcmp(t->ma[r], a, al) && !memcmp(t->mb[r], b, bl)) return r;
+        h = (h + 1) & t->mask;
+    }
+    return UINT32_MAX;
+}
+
+RSE__FN rse_status rse__bpe_add_tok(rse_bpe *t, const char *s, size_t n) {
+    size_t h = rse__fnv1a(s, n, RSE__FNV_INIT) & t->mask;
+    char nm[80];
+    while (t->vslot[h]) {
+        uint32_t id = t->vslot[h] - 1;
+        if (t->toklen[id] == n && memcmp(t->tok[id], s, n) == 0) {
+            rse__ff_printable(nm, sizeof nm, s, n);
+            return rse__fail(RSE_STATUS_BAD_FORMAT, "vocab: symbol '%s' defined twice (ids %u and %u)", nm,
+                             (unsigned)id, (unsigned)t->ntok);
+        }
+        h = (h + 1) & t->mask;
+    }
+    t->tok[t->ntok] = s;
+    t->toklen[t->ntok] = (uint32_t)n;
+    t->vslot[h] = ++t->ntok;
+    return RSE_STATUS_OK;
+}
+
+RSE__FN void rse__bpe_free(rse_bpe *t) {
+    rse__arena_free(&t->arena);
+    memset(t, 0, sizeof *t);
+}
+
+/* Checks that s[0..n) is a non-empty run of byte symbols. */
+RSE__FN int rse__bpe_valid_part(const char *s, size_t n) {
+    size_t i = 0;
+    if (n == 0) return 0;
+    while (i < n) {
+        uint32_t c;
+        int k = rse__utf8_get((const unsigned char *)s + i, n - i, &c);
+        if (!k || !rse__bpe_is_sym(c)) return 0;
+        i += (size_t)k;
+    }
+    return 1;
+}
+
+RSE__FN rse_status rse__bpe_parse(rse_bpe *t, const char *txt, size_t len) {
+    int bs[256];
+    uint32_t cs[256], r;
+    size_t i, pos, cap;
+    const char *line;
+    char *copy;
+    rse_status st;
+    /* Python decodes the whole file as UTF-8 first; so do we. */
+    for (i = 0; i < len;) {
+        uint32_t c;
+        int k = rse__utf8_get((const unsigned char *)txt + i, len - i, &c);
+        if (!k) return rse__fail(RSE_STATUS_BAD_FORMAT, "vocab: invalid UTF-8 at byte %zu", i);
+        i += (size_t)k;
+    }
+    /* Line 0 is a version header; lines 1..48894 are the merges used. */
+    for (pos = 0; pos < len && txt[pos] != '\n'; pos++) {}
+    if (pos >= len) return rse__fail(RSE_STATUS_BAD_FORMAT, "vocab: no merge lines");
+    pos++;
+    {   /* Copy exactly the lines used, so the tables can point into them. */
+        size_t end = pos, nl = 0;
+        while (end < len && nl < RSE__BPE_NMERGES) {
+            const char *q = (const char *)memchr(txt + end, '\n', len - end);
+            end = q ? (size_t)(q - txt) + 1 : len;
+            nl++;
+        }
+        if (nl < RSE__BPE_NMERGES)
+            return rse__fail(RSE_STATUS_BAD_FORMAT, "vocab: %zu merge lines, need %d", nl, RSE__BPE_NMERGES);
+        copy = rse__arena_strdup(&t->arena, txt + pos, end - pos);
+        if (!copy) return RSE_STATUS_NOMEM;
+        line = copy;
+    }
+    cap = 1;
+    while (cap < 2 * (size_t)RSE_CLIP_VOCAB) cap *= 2;
+    t->mask = cap - 1;
+    t->tok = (const char **)rse__arena_calloc(&t->arena, RSE_CLIP_VOCAB, sizeof *t->tok);
+    t->toklen = (uint32_t *)rse__arena_calloc(&t->arena, RSE_CLIP_VOCAB, sizeof *t->toklen);
+    t->vslot = (uint32_t *)rse__arena_calloc(&t->arena, cap, sizeof *t->vslot);
+    t->mslot = (uint32_t *)rse__arena_calloc(&t->arena, cap, sizeof *t->mslot);
+    t->ma = (const char **)rse__arena_calloc(&t->arena, RSE__BPE_NMERGES, sizeof *t->ma);
+    t->mb = (const char **)rse__arena_calloc(&t->arena, RSE__BPE_NMERGES, sizeof *t->mb);
+    t->malen = (uint32_t *)rse__arena_calloc(&t->arena, RSE__BPE_NMERGES, sizeof *t->malen);
+    t->mblen = (uint32_t *)rse__arena_calloc(&t->arena, RSE__BPE_NMERGES, sizeof *t->mblen);
+    if (!t->tok || !t->toklen || !t->vslot || !t->mslot || !t->ma || !t->mb || !t->malen || !t->mblen)
+        return RSE_STATUS_NOMEM;
+    /* ids 0..255: byte symbols; 256..511: the same + "</w>". */
+    rse__bpe_bytes(bs, cs);
+    for (i = 0; i < 256; i++) {
+        unsigned char u[4];
+        int k = rse__utf8_put(u, cs[i]);
+        memcpy(t->bsym[bs[i]], u, (size_t)k);
+        t->bsymlen[bs[i]] = (uint8_t)k;
+    }
+    for (r = 0; r < 2; r++)
+        for (i = 0; i < 256; i++) {
+            int b = bs[i];
+            char tmp[8], *s;
+            size_t n = t->bsymlen[b];
+            memcpy(tmp, t->bsym[b], n);
+            if (r) { memcpy(tmp + n, "</w>", 4); n += 4; }
+            if (!(s = rse__arena_strdup(&t->arena, tmp, n))) return RSE_STATUS_NOMEM;
+            if ((st = rse__bpe_add_tok(t, s, n))) return st;
+        }
+    /* Merges: "a b", exactly one space, both parts made of byte symbols.
+       Rank = line index - 1; the merged string a+b gets id 512 + rank. */
+    for (r = 0; r < RSE__BPE_NMERGES; r++) {
+        const char *eol = strchr(line, '\n'), *sp;
+        size_t n = eol ? (size_t)(eol - line) : strlen(line), al, bl, h;
+        char *m;
+        if (n > RSE__BPE_MAX_LINE)
+            return rse__fail(RSE_STATUS_LIMIT, "vocab: line %u longer than %d bytes", (unsigned)r + 2, RSE__BPE_MAX_LINE);
+        sp = (const char *)memchr(line, ' ', n);
+        if (!sp || memchr(sp + 1, ' ', n - (size_t)(sp + 1 - line)))
+            return rse__fail(RSE_STATUS_BAD_FORMAT, "vocab: line %u is not two symbols separated by one space", (unsigned)r + 2);
+        al = (size_t)(sp - line);
+        bl = n - al - 1;
+        if (!rse__bpe_valid_part(line, al) || !rse__bpe_valid_part(sp + 1, bl))
+            return rse__fail(RSE_STATUS_BAD_FORMAT, "vocab: line %u has a part that is not byte symbols", (unsigned)r + 2);
+        t->ma[r] = line; t->malen[r] = (uint32_t)al;
+        t->mb[r] = sp + 1; t->mblen[r] = (uint32_t)bl;
+        if (rse__bpe_rank(t, line, al, sp + 1, bl) != UINT32_MAX)
+            return rse__fail(RSE_STATUS_BAD_FORMAT, "vocab: line %u repeats an earlier merge", (unsigned)r + 2);
+        h = rse__bpe_hash2(line, al, sp + 1, bl) & t->mask;
+        while (t->mslot[h]) h = (h + 1) & t->mask;
+        t->mslot[h] = r + 1;
+        if (!(m = (char *)rse__arena_alloc(&t->arena, al + bl + 1))) return RSE_STATUS_NOMEM;
+        memcpy(m, line, al); memcpy(m + al, sp + 1, bl); m[al + bl] = 0;
+        if ((st = rse__bpe_add_tok(t, m, al + bl))) return st;
+        line += n + (eol ? 1 : 0);
+    }
+    if ((st = rse__bpe_add_tok(t, "<start_of_text>", 15)) || (st = rse__bpe_add_tok(t, "<end_of_text>", 13))) return st;
+    /* 256 + 256 + 48894 + 2: the embedding table of every CLIP model. */
+    RSE_ASSERT(t->ntok == RSE_CLIP_VOCAB);
+    return RSE_STATUS_OK;
+}
+
+/* Loads bpe_simple_vocab_16e6.txt, gzipped (detected by its magic) or
+   plain, from memory. The input is copied; buf may be freed afterwards. */
+RSE__FN rse_status rse__bpe_load_mem(rse_bpe *t, const void *buf, size_t len) {
+    const unsigned char *p = (const unsigned char *)buf;
+    unsigned char *plain = 0;
+    size_t plain_len = 0;
+    rse_status st;
+    memset(t, 0, sizeof *t);
+    rse__arena_init(&t->arena, 0, (size_t)2 << 20);
+    if (len >= 2 && p[0] == 0x1f && p[1] == 0x8b) {
+        if ((st = rse__gunzip(p, len, &plain, &plain_len, RSE__BPE_MAX_FILE))) goto fail;
+        p = plain; len = plain_len;
+    } else if (len > RSE__BPE_MAX_FILE) {
+        st = rse__fail(RSE_STATUS_LIMIT, "vocab: %zu bytes (limit %zu)", len, RSE__BPE_MAX_FILE);
+        goto fail;
+    }
+    st = rse__bpe_parse(t, (const char *)p, len);
+    RSE_FREE(plain);
+    if (st) goto fail;
+    return RSE_STATUS_OK;
+fail:
+    rse__fail_prefix(st, "vocab");
+    rse__bpe_free(t);
+    return st;
+}
+
+/* ---------------------------------------------------------------------------
+   BPE of one pre-token
+   Python's loop finds the lowest-ranked adjacent pair, merges all its
+   non-overlapping occurrences left to right, and repeats: quadratic in the
+   word length. Here the candidate pairs sit in a min-heap keyed by (rank,
+   position); each round pops every entry of the lowest rank, merges those
+   still valid in left-to-right order, and only then pushes the pairs the
+   merges created, which gives exactly Python's result in O(n log n).
+   A heap entry is valid while its left symbol and right neighbour still
+   have the lengths they had when it was pushed (symbols only grow).
+   ------------------------------------------------------------------------- */
+
+typedef struct { uint32_t rank, left, llen, rlen; } rse__bpe_pair;
+
+typedef struct rse__bpe_work {
+    uint32_t *start, *len;   /* per symbol: byte range in the word */
+    int32_t *next, *prev;    /* linked list of live symbols */
+    rse__bpe_pair *heap;
+    uint32_t *merged;
+    size_t cap;              /* symbols allocated for */
+} rse__bpe_work;
+
+RSE__FN int rse__bpe_less(const rse__bpe_pair *a, const rse__bpe_pair *b) {
+    return a->rank < b->rank || (a->rank == b->rank && a->left < b->left);
+}
+
+RSE__FN void rse__bpe_push(rse__bpe_pair *h, size_t *n, rse__bpe_pair e) {
+    size_t i = (*n)++;
+    while (i > 0 && rse__bpe_less(&e, &h[(i - 1) / 2])) { h[i] = h[(i - 1) / 2]; i = (i - 1) / 2; }
+    h[i] = e;
+}
+
+RSE__FN rse__bpe_pair rse__bpe_pop(rse__bpe_pair *h, size_t *n) {
+    rse__bpe_pair top = h[0], e = h[--*n];
+    size_t i = 0;
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= *n) break;
+        if (c + 1 < *n && rse__bpe_less(&h[c + 1], &h[c])) c++;
+        if (!rse__bpe_less(&h[c], &e)) break;
+        h[i] = h[c];
+        i = c;
+    }
+    if (*n) h[i] = e;
+    return top;
+}
+
+/* Pushes the pair starting at symbol l if it has a rank. */
+RSE__FN void rse__bpe_try(const rse_bpe *t, const char *w, rse__bpe_work *k, size_t *nh, int32_t l) {
+    int32_t r;
+    rse__bpe_pair e;
+    if (l < 0 || (r = k->next[l]) < 0) return;
+    e.rank = rse__bpe_rank(t, w + k->start[l], k->len[l], w + k->start[r], k->len[r]);
+    if (e.rank == UINT32_MAX) return;
+    e.left = (uint32_t)l; e.llen = k->len[l]; e.rlen = k->len[r];
+    rse__bpe_push(k->heap, nh, e);
+}
+
+RSE__FN rse_status rse__bpe_reserve(rse__bpe_work *k, size_t n) {
+    void *p[7];
+    size_t i;
+    if (n <= k->cap) return RSE_STATUS_OK;
+    n = n < 256 ? 256 : n;
+    p[0] = RSE_REALLOC(k->start, n * 4); if (p[0]) k->start = (uint32_t *)p[0];
+    p[1] = RSE_REALLOC(k->len, n * 4); if (p[1]) k->len = (uint32_t *)p[1];
+    p[2] = RSE_REALLOC(k->next, n * 4); if (p[2]) k->next = (int32_t *)p[2];
+    p[3] = RSE_REALLOC(k->prev, n * 4); if (p[3]) k->prev = (int32_t *)p[3];
+    /* At most n-1 initial pairs plus 2 per merge (n-1 merges). */
+    p[4] = RSE_REALLOC(k->heap, 3 * n * sizeof *k->heap); if (p[4]) k->heap = (rse__bpe_pair *)p[4];
+    p[5] = RSE_REALLOC(k->merged, n * 4); if (p[5]) k->merged = (uint32_t *)p[5];
+    for (i = 0; i < 6; i++) if (!p[i]) return rse__fail(RSE_STATUS_NOMEM, "tokenizer: out of memory");
+    k->cap = n;
+    return RSE_STATUS_OK;
+}
+
+/* BPE of the symbol string w[0..wn) whose last 4 bytes are "</w>"; appends
+   ids to ids[*n..max). */
+RSE__FN rse_status rse__bpe_word(const rse_bpe *t, const char *w, size_t wn, rse__bpe_work *k,
+                                int32_t *ids, int *n, int max) {
+    size_t nsym = 0, i, nh = 0;
+    int32_t s;
+    rse_status st;
+    if ((st = rse__bpe_reserve(k, wn))) return st;
+    /* One symbol per character; "</w>" joins the last one. */
+    for (i = 0; i < wn - 4;) {
+        uint32_t c;
+        int len = rse__utf8_get((const unsigned char *)w + i, wn - 4 - i, &c);
+        k->start[nsym] = (uint32_t)i; k->len[nsym] = (uint32_t)len;
+        k->prev[nsym] = (int32_t)nsym - 1; k->next[nsym] = (int32_t)nsym + 1;
+        nsym++;
+        i += (size_t)len;
+    }
+    k->len[nsym - 1] += 4;
+    k->next[nsym - 1] = -1;
+    for (i = 0; i + 1 < nsym; i++) rse__bpe_try(t, w, k, &nh, (int32_t)i);
+    while (nh) {
+        uint32_t rank = k->heap[0].rank;
+        size_t nm = 0;
+        while (nh && k->heap[0].rank == rank) {
+            rse__bpe_pair e = rse__bpe_pop(k->heap, &nh);
+            int32_t l = (int32_t)e.left, r;
+            if (k->len[l] != e.llen || k->prev[l] == -2) continue;  /* prev -2: dead */
+            r = k->next[l];
+            if (r < 0 || k->len[r] != e.rlen) continue;
+            k->len[l] += k->len[r];
+            k->next[l] = k->next[r];
+            if (k->next[r] >= 0) k->prev[k->next[r]] = l;
+            k->prev[r] = -2;
+            k->merged[nm++] = (uint32_t)l;
+        }
+        for (i = 0; i < nm; i++) {
+            int32_t l = (int32_t)k->merged[i];
+            if (k->prev[l] == -2) continue;
+            rse__bpe_try(t, w, k, &nh, k->prev[l]);
+            rse__bpe_try(t, w, k, &nh, l);
+        }
+    }
+    for (s = 0; s >= 0 && *n < max; s = k->next[s]) {
+        int32_t id = rse__bpe_id(t, w + k->start[s], k->len[s]);
+        if (id < 0) return rse__fail(RSE_STATUS_INTERNAL, "tokenizer: BPE symbol missing from the vocabulary");
+        ids[(*n)++] = id;
+    }
+    return RSE_STATUS_OK;
+}
+
+/* ---------------------------------------------------------------------------
+   Tokenizing a text
+   ------------------------------------------------------------------------- */
+
+/* Matches a special token at s[0..n); 's' also matches U+017F (IGNORECASE). */
+RSE__FN int rse__tok_special(const uint32_t *s, size_t n, const char *lit) {
+    size_t i, m = strlen(lit);
+    if (n < m) return 0;
+    for (i = 0; i < m; i++)
+        if (s[i] != (unsigned char)lit[i] && !(lit[i] == 's' && s[i] == 0x17f)) return 0;
+    return (int)m;
+}
+
+RSE__FN int rse__tok_is(const uint32_t *s, size_t n, const char *lit) {
+    size_t i;
+    if (n != strlen(lit)) return 0;
+    for (i = 0; i < n; i++) if (s[i] != (unsigned char)lit[i]) return 0;
+    return 1;
+}
+
+/* Length of the pre-token at s[0..n) (regex alternatives in order), or 0
+   for a whitespace character, which no alternative matches. */
+RSE__FN size_t rse__tok_piece(const uint32_t *s, size_t n) {
+    size_t j;
+    int m;
+    if (s[0] == '<' && ((m = rse__tok_special(s, n, "<start_of_text>")) || (m = rse__tok_special(s, n, "<end_of_text>"))))
+        return (size_t)m;
+    if (s[0] == '\'' && n >= 2) {
+        uint32_t c = s[1];
+        if (c == 's' || c == 0x17f || c == 't' || c == 'm' || c == 'd') return 2;
+        if (n >= 3 && ((c == 'r' && s[2] == 'e') || (c == 'v' && s[2] == 'e') || (c == 'l' && s[2] == 'l'))) return 3;
+    }
+    if (rse__uc_props(s[0]) & RSE__UC_L) {
+        for (j = 1; j < n && (rse__uc_props(s[j]) & RSE__UC_L); j++) {}
+        return j;
+    }
+    if (rse__uc_props(s[0]) & RSE__UC_N) return 1;
+    /* U+0345 (combining ypogegrammeni) is no letter, but IGNORECASE makes it
+       equal to its case fold, iota, so the negated class [^\s\p{L}\p{N}]
+       refuses it too: no alternative matches it and, like whitespace, it is
+       dropped. (Measured over all of Unicode: the only such character.) */
+    if (rse__uc_ws(s[0]) || s[0] == 0x345) return 0;
+    for (j = 1; j < n && !rse__uc_ws(s[j]) && s[j] != 0x345 && !(rse__uc_props(s[j]) & (RSE__UC_L | RSE__UC_N)); j++) {}
+    return j;
+}
+
+/* Tokenizes UTF-8 text[0..len) into ids[0..77): 49406, the tokens, 49407,
+   zeros. *n_out (may be NULL) = tokens before the padding (the end-of-text
+   position + 1). Thread-safe: t is only read. */
+RSE__FN rse_status rse__bpe_encode(const rse_bpe *t, const char *text, size_t len, int32_t ids[RSE_CLIP_CTX], int *n_out) {
+    uint32_t *a = 0, *b = 0;
+    char *w = 0;
+    rse__bpe_work k;
+    size_t n = 0, i, nb, rb;
+    int nid = 1;
+    rse_status st = RSE_STATUS_OK;
+    memset(&k, 0, sizeof k);
+    memset(ids, 0, RSE_CLIP_CTX * sizeof *ids);
+    ids[0] = RSE_CLIP_SOT;
+    if (!t->ntok) return rse__fail(RSE_STATUS_BAD_ARG, "tokenizer: no vocabulary loaded");
+    if (len > RSE__CLIP_MAX_TEXT)
+        return rse__fail(RSE_STATUS_LIMIT, "tokenizer: text of %zu bytes (limit %zu)", len, RSE__CLIP_MAX_TEXT);
+    /* Code points: a[] holds len, b[] 2*len (lower-casing may double). */
+    a = (uint32_t *)RSE_MALLOC((len + 1) * sizeof *a);
+    b = (uint32_t *)RSE_MALLOC((2 * len + 1) * sizeof *b);
+    w = (char *)RSE_MALLOC(RSE__BPE_MAX_WORD * 2 + 8);
+    if (!a || !b || !w) { st = rse__fail(RSE_STATUS_NOMEM, "tokenizer: out of memory"); goto done; }
+    for (i = 0; i < len;) {
+        int kk = rse__utf8_get((const unsigned char *)text + i, len - i, &a[n]);
+        if (!kk) { st = rse__fail(RSE_STATUS_BAD_ARG, "tokenizer: text is not valid UTF-8 (byte %zu)", i); goto done; }
+        i += (size_t)kk;
+        n++;
+    }
+    /* basic_clean (without ftfy): unescape twice; then whitespace_clean. */
+    n = rse__html_unescape(a, n, b);
+    n = rse__html_unescape(b, n, a);
+    {
+        size_t o = 0, s = 0, e;
+        for (i = 0; i < n; i++) {
+            if (!rse__uc_ws(a[i])) b[o++] = a[i];
+            else if (i == 0 || !rse__uc_ws(a[i - 1])) b[o++] = ' '; /* one space per run */
+        }
+        /* strip() removes str.isspace characters at both ends */
+        e = o;
+        while (s < e && rse__uc_isspace(b[s])) s++;
+        while (e > s && rse__uc_isspace(b[e - 1])) e--;
+        memmove(a, b + s, (e - s) * sizeof *a);
+        n = e - s;
+    }
+    n = rse__lower(a, n, b);
+    /* Pre-tokens, each through BPE, until 76 ids are known: with the start
+       token that fills the context, and more could not change the result
+       (Python computes all of them, then truncates). */
+    for (i = 0; i < n && nid < RSE_CLIP_CTX;) {
+        size_t m = rse__tok_piece(b + i, n - i), j;
+        if (m == 0) { i++; continue; }
+        /* The special tokens are in the BPE cache as themselves (exactly:
+           a long-s variant went through the regex but not the cache). */
+        if (rse__tok_is(b + i, m, "<start_of_text>")) { ids[nid++] = RSE_CLIP_SOT; i += m; continue; }
+        if (rse__tok_is(b + i, m, "<end_of_text>")) { ids[nid++] = RSE_CLIP_EOT; i += m; continue; }
+        /* UTF-8, then each byte as its symbol, then "</w>". */
+        nb = 0;
+        for (j = 0, rb = 0; j < m; j++) {
+            unsigned char u[4];
+            int q, ul = rse__utf8_put(u, b[i + j]);
+            /* Symbols take at most 2 bytes per UTF-8 byte: w holds a word of
+               RSE__BPE_MAX_WORD bytes. */
+            if ((rb += (size_t)ul) > RSE__BPE_MAX_WORD) {
+                st = rse__fail(RSE_STATUS_LIMIT, "tokenizer: a word longer than %zu bytes", RSE__BPE_MAX_WORD);
+                goto done;
+            }
+            for (q = 0; q < ul; q++) { memcpy(w + nb, t->bsym[u[q]], t->bsymlen[u[q]]); nb += t->bsymlen[u[q]]; }
+        }
+        memcpy(w + nb, "</w>", 4);
+        nb += 4;
+        if ((st = rse__bpe_word(t, w, nb, &k, ids, &nid, RSE_CLIP_CTX))) goto done;
+        i += m;
+    }
+    /* Close: end-of-text after the tokens, or over the 77th when cut. */
+    if (nid < RSE_CLIP_CTX) ids[nid++] = RSE_CLIP_EOT;
+    else ids[RSE_CLIP_CTX - 1] = RSE_CLIP_EOT;
+    if (n_out) *n_out = nid;
+done:
+    RSE_FREE(a); RSE_FREE(b); RSE_FREE(w);
+    RSE_FREE(k.start); RSE_FREE(k.len); RSE_FREE(k.next); RSE_FREE(k.prev); RSE_FREE(k.heap); RSE_FREE(k.merged);
+    if (st) memset(ids, 0, RSE_CLIP_CTX * sizeof *ids);
+    return st;
+}
+
+/* ---------------------------------------------------------------------------
+   Generated tables and their lookups
+   ------------------------------------------------------------------------- */
+
+/* BEGIN GENERATED TABLES (tools/gen_unicode_tables.py) */
+/* Unicode 14.0.0 (Python 3.11.2 unicodedata); see the tool for the meaning. */
+static const uint32_t rse__uc_prop[2140] = {
+    0x0000000, 0x0000274, 0x0000280, 0x00002e4, 0x00002f0, 0x0000302, 0x00003a4, 0x00003b0,
+    0x0000419, 0x00005b0, 0x00005e4, 0x00005f0, 0x0000604, 0x0000619, 0x00007b0, 0x0000a84,
+    0x0000a90, 0x0000aa9, 0x0000ab0, 0x0000ad4, 0x0000ae0, 0x0000af4, 0x0000b00, 0x0000b22,
+    0x0000b44, 0x0000b59, 0x0000b60, 0x0000b74, 0x0000b92, 0x0000ba9, 0x0000bb0, 0x0000bc2,
+    0x0000bf0, 0x0000c09, 0x0000d70, 0x0000d89, 0x0000f70, 0x0000f89, 0x0001bb1, 0x0001bc9,
+    0x0001c01, 0x0001c49, 0x0002941, 0x0002959, 0x0002b05, 0x0002c24, 0x0002c65, 0x0002d24,
+    0x0002e05, 0x0002e54, 0x0002ec5, 0x0002ed4, 0x0002ee5, 0x0002ef4, 0x0003709, 0x0003745,
+    0x0003754, 0x0003769, 0x0003780, 0x00037a5, 0x00037b9, 0x00037e0, 0x00037f9, 0x0003800,
+    0x0003844, 0x0003869, 0x0003874, 0x0003889, 0x00038b0, 0x00038c9, 0x00038d0, 0x00038e9,
+    0x0003a20, 0x0003a39, 0x0003f60, 0x0003f79, 0x0004820, 0x0004834, 0x00048a9, 0x0005300,
+    0x0005319, 0x0005570, 0x0005595, 0x00055a0, 0x00055f4, 0x0005609, 0x0005890, 0x0005914,
+    0x0005be0, 0x0005bf4, 0x0005c00, 0x0005c14, 0x0005c30, 0x0005c44, 0x0005c60, 0x0005c74,
+    0x0005c80, 0x0005d01, 0x0005eb0, 0x0005ef1, 0x0005f30, 0x0005f44, 0x0005f50, 0x0006004,
+    0x0006060, 0x0006104, 0x00061b0, 0x00061c4, 0x00061d0, 0x0006201, 0x0006405, 0x0006411,
+    0x00064b4, 0x0006602, 0x00066a0, 0x00066e1, 0x0006704, 0x0006711, 0x0006d40, 0x0006d51,
+    0x0006d64, 0x0006de0, 0x0006df4, 0x0006e55, 0x0006e74, 0x0006e90, 0x0006ea4, 0x0006ee1,
+    0x0006f02, 0x0006fa1, 0x0006fd0, 0x0006ff1, 0x0007000, 0x00070f4, 0x0007101, 0x0007114,
+    0x0007121, 0x0007304, 0x00074b0, 0x00074d1, 0x0007a64, 0x0007b11, 0x0007b20, 0x0007c02,
+    0x0007ca1, 0x0007eb4, 0x0007f45, 0x0007f60, 0x0007fa5, 0x0007fb0, 0x0007fd4, 0x0007fe0,
+    0x0008001, 0x0008164, 0x00081a5, 0x00081b4, 0x0008245, 0x0008254, 0x0008285, 0x0008294,
+    0x00082e0, 0x0008401, 0x0008594, 0x00085c0, 0x0008601, 0x00086b0, 0x0008701, 0x0008884,
+    0x0008891, 0x00088f0, 0x0008904, 0x0008920, 0x0008984, 0x0008a01, 0x0008c95, 0x0008ca4,
+    0x0009030, 0x0009041, 0x00093a4, 0x00093b0, 0x00093c4, 0x00093d1, 0x00093e0, 0x0009414,
+    0x0009490, 0x00094d4, 0x00094e0, 0x0009501, 0x0009514, 0x0009581, 0x0009624, 0x0009640,
+    0x0009662, 0x0009700, 0x0009715, 0x0009721, 0x0009814, 0x0009820, 0x0009851, 0x00098d0,
+    0x00098f1, 0x0009910, 0x0009931, 0x0009a90, 0x0009aa1, 0x0009b10, 0x0009b21, 0x0009b30,
+    0x0009b61, 0x0009ba0, 0x0009bc4, 0x0009bd1, 0x0009be0, 0x0009c14, 0x0009c50, 0x0009cd4,
+    0x0009ce1, 0x0009cf0, 0x0009dc1, 0x0009de0, 0x0009df1, 0x0009e24, 0x0009e40, 0x0009e62,
+    0x0009f01, 0x0009f20, 0x0009f42, 0x0009fa0, 0x0009fc1, 0x0009fd0, 0x0009fe4, 0x0009ff0,
+    0x000a014, 0x000a030, 0x000a051, 0x000a0b0, 0x000a0f1, 0x000a110, 0x000a131, 0x000a290,
+    0x000a2a1, 0x000a310, 0x000a321, 0x000a340, 0x000a351, 0x000a370, 0x000a381, 0x000a3a0,
+    0x000a3c4, 0x000a3d0, 0x000a414, 0x000a430, 0x000a474, 0x000a490, 0x000a4b4, 0x000a4e0,
+    0x000a514, 0x000a520, 0x000a591, 0x000a5d0, 0x000a5e1, 0x000a5f0, 0x000a662, 0x000a704,
+    0x000a721, 0x000a754, 0x000a760, 0x000a814, 0x000a830, 0x000a851, 0x000a8e0, 0x000a8f1,
+    0x000a920, 0x000a931, 0x000aa90, 0x000aaa1, 0x000ab10, 0x000ab21, 0x000ab40, 0x000ab51,
+    0x000aba0, 0x000abc4, 0x000abd1, 0x000abe0, 0x000ac14, 0x000ac60, 0x000ac74, 0x000ac90,
+    0x000acd4, 0x000ace0, 0x000ad01, 0x000ad10, 0x000ae01, 0x000ae24, 0x000ae40, 0x000ae62,
+    0x000af00, 0x000af91, 0x000afa4, 0x000b000, 0x000b014, 0x000b020, 0x000b051, 0x000b0d0,
+    0x000b0f1, 0x000b110, 0x000b131, 0x000b290, 0x000b2a1, 0x000b310, 0x000b321, 0x000b340,
+    0x000b351, 0x000b3a0, 0x000b3c4, 0x000b3d1, 0x000b3e0, 0x000b3f4, 0x000b400, 0x000b414,
+    0x000b450, 0x000b4d4, 0x000b4e0, 0x000b554, 0x000b570, 0x000b5c1, 0x000b5e0, 0x000b5f1,
+    0x000b624, 0x000b640, 0x000b662, 0x000b700, 0x000b711, 0x000b722, 0x000b780, 0x000b824,
+    0x000b831, 0x000b840, 0x000b851, 0x000b8b0, 0x000b8e1, 0x000b910, 0x000b921, 0x000b960,
+    0x000b991, 0x000b9b0, 0x000b9c1, 0x000b9d0, 0x000b9e1, 0x000ba00, 0x000ba31, 0x000ba50,
+    0x000ba81, 0x000bab0, 0x000bae1, 0x000bba0, 0x000bc04, 0x000bc10, 0x000bcd4, 0x000bce0,
+    0x000bd01, 0x000bd10, 0x000be62, 0x000bf30, 0x000c004, 0x000c010, 0x000c044, 0x000c051,
+    0x000c0d0, 0x000c0e1, 0x000c110, 0x000c121, 0x000c290, 0x000c2a1, 0x000c3a0, 0x000c3c4,
+    0x000c3d1, 0x000c3e4, 0x000c410, 0x000c464, 0x000c490, 0x000c4a4, 0x000c4e0, 0x000c554,
+    0x000c570, 0x000c581, 0x000c5b0, 0x000c5d1, 0x000c5e0, 0x000c601, 0x000c624, 0x000c640,
+    0x000c662, 0x000c700, 0x000c782, 0x000c7f0, 0x000c801, 0x000c814, 0x000c820, 0x000c851,
+    0x000c8d0, 0x000c8e1, 0x000c910, 0x000c921, 0x000ca90, 0x000caa1, 0x000cb40, 0x000cb51,
+    0x000cba0, 0x000cbc4, 0x000cbd1, 0x000cbe0, 0x000cbf4, 0x000cc00, 0x000cc64, 0x000cc70,
+    0x000ccc4, 0x000cce0, 0x000cdd1, 0x000cdf0, 0x000ce01, 0x000ce24, 0x000ce40, 0x000ce62,
+    0x000cf00, 0x000cf11, 0x000cf30, 0x000d004, 0x000d020, 0x000d041, 0x000d0d0, 0x000d0e1,
+    0x000d110, 0x000d121, 0x000d3b4, 0x000d3d1, 0x000d3e0, 0x000d414, 0x000d450, 0x000d4d4,
+    0x000d4e1, 0x000d4f0, 0x000d541, 0x000d570, 0x000d582, 0x000d5f1, 0x000d624, 0x000d640,
+    0x000d662, 0x000d790, 0x000d7a1, 0x000d800, 0x000d814, 0x000d820, 0x000d851, 0x000d970,
+    0x000d9a1, 0x000db20, 0x000db31, 0x000dbc0, 0x000dbd1, 0x000dbe0, 0x000dc01, 0x000dc70,
+    0x000dca4, 0x000dcb0, 0x000dd24, 0x000dd50, 0x000dd64, 0x000dd70, 0x000de62, 0x000df00,
+    0x000e011, 0x000e314, 0x000e321, 0x000e344, 0x000e3b0, 0x000e401, 0x000e465, 0x000e474,
+    0x000e4f0, 0x000e502, 0x000e5a0, 0x000e811, 0x000e830, 0x000e841, 0x000e850, 0x000e861,
+    0x000e8b0, 0x000e8c1, 0x000ea40, 0x000ea51, 0x000ea60, 0x000ea71, 0x000eb14, 0x000eb21,
+    0x000eb44, 0x000ebd1, 0x000ebe0, 0x000ec01, 0x000ec50, 0x000ec65, 0x000ec70, 0x000ec84,
+    0x000ece0, 0x000ed02, 0x000eda0, 0x000edc1, 0x000ee00, 0x000f001, 0x000f010, 0x000f184,
+    0x000f1a0, 0x000f202, 0x000f340, 0x000f354, 0x000f360, 0x000f374, 0x000f380, 0x000f394,
+    0x000f3a0, 0x000f401, 0x000f480, 0x000f491, 0x000f6d0, 0x000f714, 0x000f7f0, 0x000f804,
+    0x000f850, 0x000f864, 0x000f881, 0x000f8d4, 0x000f980, 0x000f994, 0x000fbd0, 0x000fc64,
+    0x000fc70, 0x0010001, 0x00102b0, 0x00102d4, 0x0010310, 0x0010324, 0x0010380, 0x0010394,
+    0x00103b0, 0x00103d4, 0x00103f1, 0x0010402, 0x00104a0, 0x0010501, 0x0010560, 0x0010584,
+    0x00105a1, 0x00105e4, 0x0010611, 0x0010620, 0x0010651, 0x0010670, 0x00106e1, 0x0010714,
+    0x0010751, 0x0010824, 0x0010830, 0x0010854, 0x0010870, 0x00108d4, 0x00108e1, 0x00108f0,
+    0x0010902, 0x00109a0, 0x00109d4, 0x00109e0, 0x0010a09, 0x0010c60, 0x0010c79, 0x0010c80,
+    0x0010cd9, 0x0010ce0, 0x0010d09, 0x0010fb0, 0x0010fc5, 0x0010fd9, 0x0011001, 0x0012490,
+    0x00124a1, 0x00124e0, 0x0012501, 0x0012570, 0x0012581, 0x0012590, 0x00125a1, 0x00125e0,
+    0x0012601, 0x0012890, 0x00128a1, 0x00128e0, 0x0012901, 0x0012b10, 0x0012b21, 0x0012b60,
+    0x0012b81, 0x0012bf0, 0x0012c01, 0x0012c10, 0x0012c21, 0x0012c60, 0x0012c81, 0x0012d70,
+    0x0012d81, 0x0013110, 0x0013121, 0x0013160, 0x0013181, 0x00135b0, 0x00135d4, 0x0013600,
+    0x0013692, 0x00137d0, 0x0013801, 0x0013900, 0x0013a09, 0x0013f60, 0x0013f89, 0x0013fe0,
+    0x0014011, 0x00166d0, 0x00166f1, 0x0016800, 0x0016811, 0x00169b0, 0x0016a01, 0x0016eb0,
+    0x0016ee2, 0x0016f11, 0x0016f90, 0x0017001, 0x0017124, 0x0017150, 0x00171f1, 0x0017324,
+    0x0017340, 0x0017401, 0x0017524, 0x0017540, 0x0017601, 0x00176d0, 0x00176e1, 0x0017710,
+    0x0017724, 0x0017740, 0x0017801, 0x0017b44, 0x0017b60, 0x0017b74, 0x0017be0, 0x0017c64,
+    0x0017c70, 0x0017c94, 0x0017d40, 0x0017d75, 0x0017d80, 0x0017dc1, 0x0017dd4, 0x0017de0,
+    0x0017e02, 0x0017ea0, 0x0017f02, 0x0017fa0, 0x00180b4, 0x0018102, 0x00181a0, 0x0018201,
+    0x0018435, 0x0018441, 0x0018790, 0x0018801, 0x0018854, 0x0018871, 0x0018a94, 0x0018aa1,
+    0x0018ab0, 0x0018b01, 0x0018f60, 0x0019001, 0x00191f0, 0x0019204, 0x0019230, 0x0019274,
+    0x0019290, 0x0019324, 0x0019330, 0x0019394, 0x00193c0, 0x0019462, 0x0019501, 0x00196e0,
+    0x0019701, 0x0019750, 0x0019801, 0x0019ac0, 0x0019b01, 0x0019ca0, 0x0019d02, 0x0019db0,
+    0x001a001, 0x001a174, 0x001a190, 0x001a1b4, 0x001a1c0, 0x001a201, 0x001a550, 0x001a564,
+    0x001a570, 0x001a584, 0x001a5f0, 0x001a604, 0x001a610, 0x001a624, 0x001a630, 0x001a654,
+    0x001a6d0, 0x001a734, 0x001a7d0, 0x001a7f4, 0x001a802, 0x001a8a0, 0x001a902, 0x001a9a0,
+    0x001aa75, 0x001aa80, 0x001ab04, 0x001acf0, 0x001b004, 0x001b040, 0x001b051, 0x001b344,
+    0x001b350, 0x001b364, 0x001b3b0, 0x001b3c4, 0x001b3d0, 0x001b424, 0x001b430, 0x001b451,
+    0x001b4d0, 0x001b502, 0x001b5a0, 0x001b6b4, 0x001b740, 0x001b804, 0x001b820, 0x001b831,
+    0x001ba10, 0x001ba24, 0x001ba60, 0x001ba84, 0x001baa0, 0x001bab4, 0x001bae1, 0x001bb02,
+    0x001bba1, 0x001be64, 0x001be70, 0x001be84, 0x001bea0, 0x001bed4, 0x001bee0, 0x001bef4,
+    0x001bf20, 0x001c001, 0x001c240, 0x001c2c4, 0x001c340, 0x001c364, 0x001c380, 0x001c402,
+    0x001c4a0, 0x001c4d1, 0x001c502, 0x001c5a1, 0x001c785, 0x001c7e0, 0x001c809, 0x001c890,
+    0x001c909, 0x001cbb0, 0x001cbd9, 0x001cc00, 0x001cd04, 0x001cd30, 0x001cd44, 0x001ce10,
+    0x001ce24, 0x001ce91, 0x001ced4, 0x001cee1, 0x001cf44, 0x001cf51, 0x001cf70, 0x001cf84,
+    0x001cfa1, 0x001cfb0, 0x001d009, 0x001d2c5, 0x001d6b9, 0x001d785, 0x001d799, 0x001d9b5,
+    0x001dc04, 0x001e009, 0x001f160, 0x001f189, 0x001f1e0, 0x001f209, 0x001f460, 0x001f489,
+    0x001f4e0, 0x001f509, 0x001f580, 0x001f599, 0x001f5a0, 0x001f5b9, 0x001f5c0, 0x001f5d9,
+    0x001f5e0, 0x001f5f9, 0x001f7e0, 0x001f809, 0x001fb50, 0x001fb69, 0x001fbd4, 0x001fbe9,
+    0x001fbf4, 0x001fc29, 0x001fc50, 0x001fc69, 0x001fcd4, 0x001fd09, 0x001fd40, 0x001fd69,
+    0x001fdc0, 0x001fdd4, 0x001fe09, 0x001fed4, 0x001ff00, 0x001ff29, 0x001ff50, 0x001ff69,
+    0x001ffd4, 0x001fff0, 0x00200b4, 0x0020100, 0x0020184, 0x00201a0, 0x0020244, 0x0020250,
+    0x0020274, 0x0020280, 0x00202a4, 0x00202f0, 0x0020604, 0x0020650, 0x0020664, 0x0020702,
+    0x0020715, 0x0020720, 0x0020742, 0x00207a0, 0x00207f5, 0x0020802, 0x00208a0, 0x0020905,
+    0x00209d0, 0x0020d04, 0x0020f10, 0x0021029, 0x0021030, 0x0021079, 0x0021080, 0x00210a9,
+    0x0021140, 0x0021159, 0x0021160, 0x0021199, 0x00211e0, 0x0021249, 0x0021250, 0x0021269,
+    0x0021270, 0x0021289, 0x0021290, 0x00212a9, 0x00212e0, 0x00212f9, 0x0021351, 0x0021399,
+    0x00213a0, 0x00213c9, 0x0021400, 0x0021459, 0x00214a0, 0x00214e9, 0x00214f0, 0x0021502,
+    0x002160a, 0x0021802, 0x0021839, 0x0021852, 0x00218a0, 0x0024602, 0x00249c0, 0x0024b68,
+    0x0024ea2, 0x0025000, 0x0027762, 0x0027940, 0x002c009, 0x002c7c5, 0x002c7e9, 0x002ce50,
+    0x002ceb9, 0x002cef4, 0x002cf29, 0x002cf40, 0x002cfd2, 0x002cfe0, 0x002d009, 0x002d260,
+    0x002d279, 0x002d280, 0x002d2d9, 0x002d2e0, 0x002d301, 0x002d680, 0x002d6f5, 0x002d700,
+    0x002d7f4, 0x002d801, 0x002d970, 0x002da01, 0x002da70, 0x002da81, 0x002daf0, 0x002db01,
+    0x002db70, 0x002db81, 0x002dbf0, 0x002dc01, 0x002dc70, 0x002dc81, 0x002dcf0, 0x002dd01,
+    0x002dd70, 0x002dd81, 0x002ddf0, 0x002de04, 0x002e000, 0x002e2f5, 0x002e300, 0x0030055,
+    0x0030061, 0x0030072, 0x0030080, 0x0030212, 0x00302a4, 0x00302e0, 0x0030315, 0x0030360,
+    0x0030382, 0x00303b5, 0x00303c1, 0x00303d0, 0x0030411, 0x0030970, 0x0030994, 0x00309d5,
+    0x00309f1, 0x0030a00, 0x0030a11, 0x0030fb0, 0x0030fc5, 0x0030ff1, 0x0031000, 0x0031051,
+    0x0031300, 0x0031311, 0x00318f0, 0x0031922, 0x0031960, 0x0031a01, 0x0031c00, 0x0031f01,
+    0x0032000, 0x0032202, 0x00322a0, 0x0032482, 0x0032500, 0x0032512, 0x0032600, 0x0032802,
+    0x00328a0, 0x0032b12, 0x0032c00, 0x0034001, 0x004dc00, 0x004e001, 0x00a0155, 0x00a0161,
+    0x00a48d0, 0x00a4d01, 0x00a4f85, 0x00a4fe0, 0x00a5001, 0x00a60c5, 0x00a60d0, 0x00a6101,
+    0x00a6202, 0x00a62a1, 0x00a62c0, 0x00a6409, 0x00a66e1, 0x00a66f4, 0x00a6730, 0x00a6744,
+    0x00a67e0, 0x00a67f5, 0x00a6809, 0x00a69c5, 0x00a69e4, 0x00a6a01, 0x00a6e62, 0x00a6f04,
+    0x00a6f20, 0x00a7004, 0x00a7175, 0x00a7204, 0x00a7229, 0x00a7705, 0x00a7719, 0x00a7885,
+    0x00a7894, 0x00a78b9, 0x00a78f1, 0x00a7909, 0x00a7cb0, 0x00a7d09, 0x00a7d20, 0x00a7d39,
+    0x00a7d40, 0x00a7d59, 0x00a7da0, 0x00a7f25, 0x00a7f59, 0x00a7f71, 0x00a7f85, 0x00a7fa9,
+    0x00a7fb1, 0x00a8024, 0x00a8031, 0x00a8064, 0x00a8071, 0x00a80b4, 0x00a80c1, 0x00a8230,
+    0x00a8254, 0x00a8270, 0x00a82c4, 0x00a82d0, 0x00a8302, 0x00a8360, 0x00a8401, 0x00a8740,
+    0x00a8821, 0x00a8b40, 0x00a8c44, 0x00a8c60, 0x00a8d02, 0x00a8da0, 0x00a8e04, 0x00a8f21,
+    0x00a8f80, 0x00a8fb1, 0x00a8fc0, 0x00a8fd1, 0x00a8ff4, 0x00a9002, 0x00a90a1, 0x00a9264,
+    0x00a92e0, 0x00a9301, 0x00a9474, 0x00a9520, 0x00a9601, 0x00a97d0, 0x00a9804, 0x00a9830,
+    0x00a9841, 0x00a9b34, 0x00a9b40, 0x00a9b64, 0x00a9ba0, 0x00a9bc4, 0x00a9be0, 0x00a9cf5,
+    0x00a9d02, 0x00a9da0, 0x00a9e01, 0x00a9e54, 0x00a9e65, 0x00a9e71, 0x00a9f02, 0x00a9fa1,
+    0x00a9ff0, 0x00aa001, 0x00aa294, 0x00aa2f0, 0x00aa314, 0x00aa330, 0x00aa354, 0x00aa370,
+    0x00aa401, 0x00aa434, 0x00aa441, 0x00aa4c4, 0x00aa4d0, 0x00aa502, 0x00aa5a0, 0x00aa601,
+    0x00aa705, 0x00aa711, 0x00aa770, 0x00aa7a1, 0x00aa7b0, 0x00aa7c4, 0x00aa7d0, 0x00aa7e1,
+    0x00aab04, 0x00aab11, 0x00aab24, 0x00aab51, 0x00aab74, 0x00aab91, 0x00aabe4, 0x00aac01,
+    0x00aac14, 0x00aac21, 0x00aac30, 0x00aadb1, 0x00aadd5, 0x00aade0, 0x00aae01, 0x00aaeb0,
+    0x00aaec4, 0x00aaee0, 0x00aaf21, 0x00aaf35, 0x00aaf50, 0x00aaf64, 0x00aaf70, 0x00ab011,
+    0x00ab070, 0x00ab091, 0x00ab0f0, 0x00ab111, 0x00ab170, 0x00ab201, 0x00ab270, 0x00ab281,
+    0x00ab2f0, 0x00ab309, 0x00ab5b4, 0x00ab5c5, 0x00ab609, 0x00ab695, 0x00ab6a4, 0x00ab6c0,
+    0x00ab709, 0x00abc01, 0x00abe30, 0x00abe54, 0x00abe60, 0x00abe84, 0x00abe90, 0x00abed4,
+    0x00abee0, 0x00abf02, 0x00abfa0, 0x00ac001, 0x00d7a40, 0x00d7b01, 0x00d7c70, 0x00d7cb1,
+    0x00d7fc0, 0x00f9001, 0x00fa6e0, 0x00fa701, 0x00fada0, 0x00fb009, 0x00fb070, 0x00fb139,
+    0x00fb180, 0x00fb1d1, 0x00fb1e4, 0x00fb1f1, 0x00fb290, 0x00fb2a1, 0x00fb370, 0x00fb381,
+    0x00fb3d0, 0x00fb3e1, 0x00fb3f0, 0x00fb401, 0x00fb420, 0x00fb431, 0x00fb450, 0x00fb461,
+    0x00fbb24, 0x00fbc30, 0x00fbd31, 0x00fd3e0, 0x00fd501, 0x00fd900, 0x00fd921, 0x00fdc80,
+    0x00fdf01, 0x00fdfc0, 0x00fe004, 0x00fe100, 0x00fe134, 0x00fe140, 0x00fe204, 0x00fe300,
+    0x00fe524, 0x00fe530, 0x00fe554, 0x00fe560, 0x00fe701, 0x00fe750, 0x00fe761, 0x00fefd0,
+    0x00feff4, 0x00ff000, 0x00ff074, 0x00ff080, 0x00ff0e4, 0x00ff0f0, 0x00ff102, 0x00ff1a4,
+    0x00ff1b0, 0x00ff219, 0x00ff3b0, 0x00ff3e4, 0x00ff3f0, 0x00ff404, 0x00ff419, 0x00ff5b0,
+    0x00ff661, 0x00ff705, 0x00ff711, 0x00ff9e5, 0x00ffa01, 0x00ffbf0, 0x00ffc21, 0x00ffc80,
+    0x00ffca1, 0x00ffd00, 0x00ffd21, 0x00ffd80, 0x00ffda1, 0x00ffdd0, 0x00ffe34, 0x00ffe40,
+    0x00fff94, 0x00fffc0, 0x0100001, 0x01000c0, 0x01000d1, 0x0100270, 0x0100281, 0x01003b0,
+    0x01003c1, 0x01003e0, 0x01003f1, 0x01004e0, 0x0100501, 0x01005e0, 0x0100801, 0x0100fb0,
+    0x0101072, 0x0101340, 0x0101402, 0x0101790, 0x01018a2, 0x01018c0, 0x0101fd4, 0x0101fe0,
+    0x0102801, 0x01029d0, 0x0102a01, 0x0102d10, 0x0102e04, 0x0102e12, 0x0102fc0, 0x0103001,
+    0x0103202, 0x0103240, 0x01032d1, 0x0103412, 0x0103421, 0x01034a2, 0x01034b0, 0x0103501,
+    0x0103764, 0x01037b0, 0x0103801, 0x01039e0, 0x0103a01, 0x0103c40, 0x0103c81, 0x0103d00,
+    0x0103d12, 0x0103d60, 0x0104009, 0x0104501, 0x01049e0, 0x0104a02, 0x0104aa0, 0x0104b09,
+    0x0104d40, 0x0104d89, 0x0104fc0, 0x0105001, 0x0105280, 0x0105301, 0x0105640, 0x0105709,
+    0x01057b0, 0x01057c9, 0x01058b0, 0x01058c9, 0x0105930, 0x0105949, 0x0105960, 0x0105979,
+    0x0105a20, 0x0105a39, 0x0105b20, 0x0105b39, 0x0105ba0, 0x0105bb9, 0x0105bd0, 0x0106001,
+    0x0107370, 0x0107401, 0x0107560, 0x0107601, 0x0107680, 0x0107805, 0x0107860, 0x0107875,
+    0x0107b10, 0x0107b25, 0x0107bb0, 0x0108001, 0x0108060, 0x0108081, 0x0108090, 0x01080a1,
+    0x0108360, 0x0108371, 0x0108390, 0x01083c1, 0x01083d0, 0x01083f1, 0x0108560, 0x0108582,
+    0x0108601, 0x0108770, 0x0108792, 0x0108801, 0x01089f0, 0x0108a72, 0x0108b00, 0x0108e01,
+    0x0108f30, 0x0108f41, 0x0108f60, 0x0108fb2, 0x0109001, 0x0109162, 0x01091c0, 0x0109201,
+    0x01093a0, 0x0109801, 0x0109b80, 0x0109bc2, 0x0109be1, 0x0109c02, 0x0109d00, 0x0109d22,
+    0x010a001, 0x010a014, 0x010a040, 0x010a054, 0x010a070, 0x010a0c4, 0x010a101, 0x010a140,
+    0x010a151, 0x010a180, 0x010a191, 0x010a360, 0x010a384, 0x010a3b0, 0x010a3f4, 0x010a402,
+    0x010a490, 0x010a601, 0x010a7d2, 0x010a7f0, 0x010a801, 0x010a9d2, 0x010aa00, 0x010ac01,
+    0x010ac80, 0x010ac91, 0x010ae54, 0x010ae70, 0x010aeb2, 0x010af00, 0x010b001, 0x010b360,
+    0x010b401, 0x010b560, 0x010b582, 0x010b601, 0x010b730, 0x010b782, 0x010b801, 0x010b920,
+    0x010ba92, 0x010bb00, 0x010c001, 0x010c490, 0x010c809, 0x010cb30, 0x010cc09, 0x010cf30,
+    0x010cfa2, 0x010d001, 0x010d244, 0x010d280, 0x010d302, 0x010d3a0, 0x010e602, 0x010e7f0,
+    0x010e801, 0x010eaa0, 0x010eab4, 0x010ead0, 0x010eb01, 0x010eb20, 0x010f001, 0x010f1d2,
+    0x010f271, 0x010f280, 0x010f301, 0x010f464, 0x010f512, 0x010f550, 0x010f701, 0x010f824,
+    0x010f860, 0x010fb01, 0x010fc52, 0x010fcc0, 0x010fe01, 0x010ff70, 0x0110014, 0x0110020,
+    0x0110031, 0x0110384, 0x0110470, 0x0110522, 0x0110704, 0x0110711, 0x0110734, 0x0110751,
+    0x0110760, 0x01107f4, 0x0110820, 0x0110831, 0x0110b00, 0x0110b34, 0x0110b70, 0x0110b94,
+    0x0110bb0, 0x0110bd4, 0x0110be0, 0x0110c24, 0x0110c30, 0x0110cd4, 0x0110ce0, 0x0110d01,
+    0x0110e90, 0x0110f02, 0x0110fa0, 0x0111004, 0x0111031, 0x0111274, 0x01112c0, 0x01112d4,
+    0x0111350, 0x0111362, 0x0111400, 0x0111441, 0x0111450, 0x0111471, 0x0111480, 0x0111501,
+    0x0111734, 0x0111740, 0x0111761, 0x0111770, 0x0111804, 0x0111820, 0x0111831, 0x0111b30,
+    0x0111b64, 0x0111bf0, 0x0111c11, 0x0111c50, 0x0111c94, 0x0111cd0, 0x0111cf4, 0x0111d02,
+    0x0111da1, 0x0111db0, 0x0111dc1, 0x0111dd0, 0x0111e12, 0x0111f50, 0x0112001, 0x0112120,
+    0x0112131, 0x01122c0, 0x01122f4, 0x0112320, 0x0112344, 0x0112350, 0x0112364, 0x0112380,
+    0x01123e4, 0x01123f0, 0x0112801, 0x0112870, 0x0112881, 0x0112890, 0x01128a1, 0x01128e0,
+    0x01128f1, 0x01129e0, 0x01129f1, 0x0112a90, 0x0112b01, 0x0112df4, 0x0112e00, 0x0112e34,
+    0x0112eb0, 0x0112f02, 0x0112fa0, 0x0113004, 0x0113020, 0x0113051, 0x01130d0, 0x01130f1,
+    0x0113110, 0x0113131, 0x0113290, 0x01132a1, 0x0113310, 0x0113321, 0x0113340, 0x0113351,
+    0x01133a0, 0x01133b4, 0x01133d1, 0x01133e0, 0x0113404, 0x0113410, 0x0113501, 0x0113510,
+    0x01135d1, 0x0113620, 0x0113664, 0x01136d0, 0x0113704, 0x0113750, 0x0114001, 0x0114350,
+    0x0114384, 0x0114400, 0x0114424, 0x0114450, 0x0114464, 0x0114471, 0x01144b0, 0x0114502,
+    0x01145a0, 0x01145e4, 0x01145f1, 0x0114620, 0x0114801, 0x0114b00, 0x0114b34, 0x0114b90,
+    0x0114ba4, 0x0114bb0, 0x0114bf4, 0x0114c10, 0x0114c24, 0x0114c41, 0x0114c60, 0x0114c71,
+    0x0114c80, 0x0114d02, 0x0114da0, 0x0115801, 0x0115af0, 0x0115b24, 0x0115b60, 0x0115bc4,
+    0x0115be0, 0x0115bf4, 0x0115c10, 0x0115d81, 0x0115dc4, 0x0115de0, 0x0116001, 0x0116300,
+    0x0116334, 0x01163b0, 0x01163d4, 0x01163e0, 0x01163f4, 0x0116410, 0x0116441, 0x0116450,
+    0x0116502, 0x01165a0, 0x0116801, 0x0116ab4, 0x0116ac0, 0x0116ad4, 0x0116ae0, 0x0116b04,
+    0x0116b60, 0x0116b74, 0x0116b81, 0x0116b90, 0x0116c02, 0x0116ca0, 0x0117001, 0x01171b0,
+    0x01171d4, 0x0117200, 0x0117224, 0x0117260, 0x0117274, 0x01172c0, 0x0117302, 0x01173c0,
+    0x0117401, 0x0117470, 0x0118001, 0x01182c0, 0x01182f4, 0x0118380, 0x0118394, 0x01183b0,
+    0x0118a09, 0x0118e02, 0x0118f30, 0x0118ff1, 0x0119070, 0x0119091, 0x01190a0, 0x01190c1,
+    0x0119140, 0x0119151, 0x0119170, 0x0119181, 0x0119300, 0x01193b4, 0x01193d0, 0x01193e4,
+    0x01193f1, 0x0119400, 0x0119411, 0x0119420, 0x0119434, 0x0119440, 0x0119502, 0x01195a0,
+    0x0119a01, 0x0119a80, 0x0119aa1, 0x0119d10, 0x0119d44, 0x0119d80, 0x0119da4, 0x0119dc0,
+    0x0119e04, 0x0119e11, 0x0119e20, 0x0119e31, 0x0119e40, 0x011a001, 0x011a014, 0x011a0b1,
+    0x011a334, 0x011a390, 0x011a3a1, 0x011a3b4, 0x011a3f0, 0x011a474, 0x011a480, 0x011a501,
+    0x011a514, 0x011a570, 0x011a594, 0x011a5c1, 0x011a8a4, 0x011a970, 0x011a984, 0x011a9a0,
+    0x011a9d1, 0x011a9e0, 0x011ab01, 0x011af90, 0x011c001, 0x011c090, 0x011c0a1, 0x011c2f0,
+    0x011c304, 0x011c370, 0x011c384, 0x011c3e0, 0x011c3f4, 0x011c401, 0x011c410, 0x011c502,
+    0x011c6d0, 0x011c721, 0x011c900, 0x011c924, 0x011ca80, 0x011caa4, 0x011cb10, 0x011cb24,
+    0x011cb40, 0x011cb54, 0x011cb70, 0x011d001, 0x011d070, 0x011d081, 0x011d0a0, 0x011d0b1,
+    0x011d314, 0x011d370, 0x011d3a4, 0x011d3b0, 0x011d3c4, 0x011d3e0, 0x011d3f4, 0x011d461,
+    0x011d474, 0x011d480, 0x011d502, 0x011d5a0, 0x011d601, 0x011d660, 0x011d671, 0x011d690,
+    0x011d6a1, 0x011d8a0, 0x011d904, 0x011d920, 0x011d954, 0x011d960, 0x011d974, 0x011d981,
+    0x011d990, 0x011da02, 0x011daa0, 0x011ee01, 0x011ef34, 0x011ef50, 0x011fb01, 0x011fb10,
+    0x011fc02, 0x011fd50, 0x0120001, 0x01239a0, 0x0124002, 0x01246f0, 0x0124801, 0x0125440,
+    0x012f901, 0x012ff10, 0x0130001, 0x01342f0, 0x0134304, 0x0134390, 0x0144001, 0x0146470,
+    0x0168001, 0x016a390, 0x016a401, 0x016a5f0, 0x016a602, 0x016a6a0, 0x016a701, 0x016abf0,
+    0x016ac02, 0x016aca0, 0x016ad01, 0x016aee0, 0x016af04, 0x016af50, 0x016b001, 0x016b304,
+    0x016b370, 0x016b405, 0x016b440, 0x016b502, 0x016b5a0, 0x016b5b2, 0x016b620, 0x016b631,
+    0x016b780, 0x016b7d1, 0x016b900, 0x016e409, 0x016e802, 0x016e970, 0x016f001, 0x016f4b0,
+    0x016f4f4, 0x016f501, 0x016f510, 0x016f8f4, 0x016f935, 0x016fa00, 0x016fe05, 0x016fe20,
+    0x016fe35, 0x016fe44, 0x016fe50, 0x0170001, 0x0187f80, 0x0188001, 0x018cd60, 0x018d001,
+    0x018d090, 0x01aff05, 0x01aff40, 0x01aff55, 0x01affc0, 0x01affd5, 0x01afff0, 0x01b0001,
+    0x01b1230, 0x01b1501, 0x01b1530, 0x01b1641, 0x01b1680, 0x01b1701, 0x01b2fc0, 0x01bc001,
+    0x01bc6b0, 0x01bc701, 0x01bc7d0, 0x01bc801, 0x01bc890, 0x01bc901, 0x01bc9a0, 0x01bc9d4,
+    0x01bc9f0, 0x01bca04, 0x01bca40, 0x01cf004, 0x01cf2e0, 0x01cf304, 0x01cf470, 0x01d1674,
+    0x01d16a0, 0x01d1734, 0x01d1830, 0x01d1854, 0x01d18c0, 0x01d1aa4, 0x01d1ae0, 0x01d2424,
+    0x01d2450, 0x01d2e02, 0x01d2f40, 0x01d3602, 0x01d3790, 0x01d4009, 0x01d4550, 0x01d4569,
+    0x01d49d0, 0x01d49e9, 0x01d4a00, 0x01d4a29, 0x01d4a30, 0x01d4a59, 0x01d4a70, 0x01d4a99,
+    0x01d4ad0, 0x01d4ae9, 0x01d4ba0, 0x01d4bb9, 0x01d4bc0, 0x01d4bd9, 0x01d4c40, 0x01d4c59,
+    0x01d5060, 0x01d5079, 0x01d50b0, 0x01d50d9, 0x01d5150, 0x01d5169, 0x01d51d0, 0x01d51e9,
+    0x01d53a0, 0x01d53b9, 0x01d53f0, 0x01d5409, 0x01d5450, 0x01d5469, 0x01d5470, 0x01d54a9,
+    0x01d5510, 0x01d5529, 0x01d6a60, 0x01d6a89, 0x01d6c10, 0x01d6c29, 0x01d6db0, 0x01d6dc9,
+    0x01d6fb0, 0x01d6fc9, 0x01d7150, 0x01d7169, 0x01d7350, 0x01d7369, 0x01d74f0, 0x01d7509,
+    0x01d76f0, 0x01d7709, 0x01d7890, 0x01d78a9, 0x01d7a90, 0x01d7aa9, 0x01d7c30, 0x01d7c49,
+    0x01d7cc0, 0x01d7ce2, 0x01d8000, 0x01da004, 0x01da370, 0x01da3b4, 0x01da6d0, 0x01da754,
+    0x01da760, 0x01da844, 0x01da850, 0x01da9b4, 0x01daa00, 0x01daa14, 0x01dab00, 0x01df009,
+    0x01df0a1, 0x01df0b9, 0x01df1f0, 0x01e0004, 0x01e0070, 0x01e0084, 0x01e0190, 0x01e01b4,
+    0x01e0220, 0x01e0234, 0x01e0250, 0x01e0264, 0x01e02b0, 0x01e1001, 0x01e12d0, 0x01e1304,
+    0x01e1375, 0x01e13e0, 0x01e1402, 0x01e14a0, 0x01e14e1, 0x01e14f0, 0x01e2901, 0x01e2ae4,
+    0x01e2af0, 0x01e2c01, 0x01e2ec4, 0x01e2f02, 0x01e2fa0, 0x01e7e01, 0x01e7e70, 0x01e7e81,
+    0x01e7ec0, 0x01e7ed1, 0x01e7ef0, 0x01e7f01, 0x01e7ff0, 0x01e8001, 0x01e8c50, 0x01e8c72,
+    0x01e8d04, 0x01e8d70, 0x01e9009, 0x01e9444, 0x01e94b5, 0x01e94c0, 0x01e9502, 0x01e95a0,
+    0x01ec712, 0x01ecac0, 0x01ecad2, 0x01ecb00, 0x01ecb12, 0x01ecb50, 0x01ed012, 0x01ed2e0,
+    0x01ed2f2, 0x01ed3e0, 0x01ee001, 0x01ee040, 0x01ee051, 0x01ee200, 0x01ee211, 0x01ee230,
+    0x01ee241, 0x01ee250, 0x01ee271, 0x01ee280, 0x01ee291, 0x01ee330, 0x01ee341, 0x01ee380,
+    0x01ee391, 0x01ee3a0, 0x01ee3b1, 0x01ee3c0, 0x01ee421, 0x01ee430, 0x01ee471, 0x01ee480,
+    0x01ee491, 0x01ee4a0, 0x01ee4b1, 0x01ee4c0, 0x01ee4d1, 0x01ee500, 0x01ee511, 0x01ee530,
+    0x01ee541, 0x01ee550, 0x01ee571, 0x01ee580, 0x01ee591, 0x01ee5a0, 0x01ee5b1, 0x01ee5c0,
+    0x01ee5d1, 0x01ee5e0, 0x01ee5f1, 0x01ee600, 0x01ee611, 0x01ee630, 0x01ee641, 0x01ee650,
+    0x01ee671, 0x01ee6b0, 0x01ee6c1, 0x01ee730, 0x01ee741, 0x01ee780, 0x01ee791, 0x01ee7d0,
+    0x01ee7e1, 0x01ee7f0, 0x01ee801, 0x01ee8a0, 0x01ee8b1, 0x01ee9c0, 0x01eea11, 0x01eea40,
+    0x01eea51, 0x01eeaa0, 0x01eeab1, 0x01eebc0, 0x01f1002, 0x01f10d0, 0x01f1308, 0x01f14a0,
+    0x01f1508, 0x01f16a0, 0x01f1708, 0x01f18a0, 0x01f3fb4, 0x01f4000, 0x01fbf02, 0x01fbfa0,
+    0x0200001, 0x02a6e00, 0x02a7001, 0x02b7390, 0x02b7401, 0x02b81e0, 0x02b8201, 0x02cea20,
+    0x02ceb01, 0x02ebe10, 0x02f8001, 0x02fa1e0, 0x0300001, 0x03134b0, 0x0e00014, 0x0e00020,
+    0x0e00204, 0x0e00800, 0x0e01004, 0x0e01f00,
+};
+static const struct { uint32_t first; uint16_t count, stride; int32_t delta; } rse__uc_lower[181] = {
+    {0x41, 26, 1, 32}, {0xc0, 23, 1, 32}, {0xd8, 7, 1, 32}, {0x100, 24, 2, 1},
+    {0x132, 3, 2, 1}, {0x139, 8, 2, 1}, {0x14a, 23, 2, 1}, {0x178, 1, 1, -121},
+    {0x179, 3, 2, 1}, {0x181, 1, 1, 210}, {0x182, 2, 2, 1}, {0x186, 1, 1, 206},
+    {0x187, 1, 1, 1}, {0x189, 2, 1, 205}, {0x18b, 1, 1, 1}, {0x18e, 1, 1, 79},
+    {0x18f, 1, 1, 202}, {0x190, 1, 1, 203}, {0x191, 1, 1, 1}, {0x193, 1, 1, 205},
+    {0x194, 1, 1, 207}, {0x196, 1, 1, 211}, {0x197, 1, 1, 209}, {0x198, 1, 1, 1},
+    {0x19c, 1, 1, 211}, {0x19d, 1, 1, 213}, {0x19f, 1, 1, 214}, {0x1a0, 3, 2, 1},
+    {0x1a6, 1, 1, 218}, {0x1a7, 1, 1, 1}, {0x1a9, 1, 1, 218}, {0x1ac, 1, 1, 1},
+    {0x1ae, 1, 1, 218}, {0x1af, 1, 1, 1}, {0x1b1, 2, 1, 217}, {0x1b3, 2, 2, 1},
+    {0x1b7, 1, 1, 219}, {0x1b8, 1, 1, 1}, {0x1bc, 1, 1, 1}, {0x1c4, 1, 1, 2},
+    {0x1c5, 1, 1, 1}, {0x1c7, 1, 1, 2}, {0x1c8, 1, 1, 1}, {0x1ca, 1, 1, 2},
+    {0x1cb, 9, 2, 1}, {0x1de, 9, 2, 1}, {0x1f1, 1, 1, 2}, {0x1f2, 2, 2, 1},
+    {0x1f6, 1, 1, -97}, {0x1f7, 1, 1, -56}, {0x1f8, 20, 2, 1}, {0x220, 1, 1, -130},
+    {0x222, 9, 2, 1}, {0x23a, 1, 1, 10795}, {0x23b, 1, 1, 1}, {0x23d, 1, 1, -163},
+    {0x23e, 1, 1, 10792}, {0x241, 1, 1, 1}, {0x243, 1, 1, -195}, {0x244, 1, 1, 69},
+    {0x245, 1, 1, 71}, {0x246, 5, 2, 1}, {0x370, 2, 2, 1}, {0x376, 1, 1, 1},
+    {0x37f, 1, 1, 116}, {0x386, 1, 1, 38}, {0x388, 3, 1, 37}, {0x38c, 1, 1, 64},
+    {0x38e, 2, 1, 63}, {0x391, 17, 1, 32}, {0x3a3, 9, 1, 32}, {0x3cf, 1, 1, 8},
+    {0x3d8, 12, 2, 1}, {0x3f4, 1, 1, -60}, {0x3f7, 1, 1, 1}, {0x3f9, 1, 1, -7},
+    {0x3fa, 1, 1, 1}, {0x3fd, 3, 1, -130}, {0x400, 16, 1, 80}, {0x410, 32, 1, 32},
+    {0x460, 17, 2, 1}, {0x48a, 27, 2, 1}, {0x4c0, 1, 1, 15}, {0x4c1, 7, 2, 1},
+    {0x4d0, 48, 2, 1}, {0x531, 38, 1, 48}, {0x10a0, 38, 1, 7264}, {0x10c7, 1, 1, 7264},
+    {0x10cd, 1, 1, 7264}, {0x13a0, 80, 1, 38864}, {0x13f0, 6, 1, 8}, {0x1c90, 43, 1, -3008},
+    {0x1cbd, 3, 1, -3008}, {0x1e00, 75, 2, 1}, {0x1e9e, 1, 1, -7615}, {0x1ea0, 48, 2, 1},
+    {0x1f08, 8, 1, -8}, {0x1f18, 6, 1, -8}, {0x1f28, 8, 1, -8}, {0x1f38, 8, 1, -8},
+    {0x1f48, 6, 1, -8}, {0x1f59, 4, 2, -8}, {0x1f68, 8, 1, -8}, {0x1f88, 8, 1, -8},
+    {0x1f98, 8, 1, -8}, {0x1fa8, 8, 1, -8}, {0x1fb8, 2, 1, -8}, {0x1fba, 2, 1, -74},
+    {0x1fbc, 1, 1, -9}, {0x1fc8, 4, 1, -86}, {0x1fcc, 1, 1, -9}, {0x1fd8, 2, 1, -8},
+    {0x1fda, 2, 1, -100}, {0x1fe8, 2, 1, -8}, {0x1fea, 2, 1, -112}, {0x1fec, 1, 1, -7},
+    {0x1ff8, 2, 1, -128}, {0x1ffa, 2, 1, -126}, {0x1ffc, 1, 1, -9}, {0x2126, 1, 1, -7517},
+    {0x212a, 1, 1, -8383}, {0x212b, 1, 1, -8262}, {0x2132, 1, 1, 28}, {0x2160, 16, 1, 16},
+    {0x2183, 1, 1, 1}, {0x24b6, 26, 1, 26}, {0x2c00, 48, 1, 48}, {0x2c60, 1, 1, 1},
+    {0x2c62, 1, 1, -10743}, {0x2c63, 1, 1, -3814}, {0x2c64, 1, 1, -10727}, {0x2c67, 3, 2, 1},
+    {0x2c6d, 1, 1, -10780}, {0x2c6e, 1, 1, -10749}, {0x2c6f, 1, 1, -10783}, {0x2c70, 1, 1, -10782},
+    {0x2c72, 1, 1, 1}, {0x2c75, 1, 1, 1}, {0x2c7e, 2, 1, -10815}, {0x2c80, 50, 2, 1},
+    {0x2ceb, 2, 2, 1}, {0x2cf2, 1, 1, 1}, {0xa640, 23, 2, 1}, {0xa680, 14, 2, 1},
+    {0xa722, 7, 2, 1}, {0xa732, 31, 2, 1}, {0xa779, 2, 2, 1}, {0xa77d, 1, 1, -35332},
+    {0xa77e, 5, 2, 1}, {0xa78b, 1, 1, 1}, {0xa78d, 1, 1, -42280}, {0xa790, 2, 2, 1},
+    {0xa796, 10, 2, 1}, {0xa7aa, 1, 1, -42308}, {0xa7ab, 1, 1, -42319}, {0xa7ac, 1, 1, -42315},
+    {0xa7ad, 1, 1, -42305}, {0xa7ae, 1, 1, -42308}, {0xa7b0, 1, 1, -42258}, {0xa7b1, 1, 1, -42282},
+    {0xa7b2, 1, 1, -42261}, {0xa7b3, 1, 1, 928}, {0xa7b4, 8, 2, 1}, {0xa7c4, 1, 1, -48},
+    {0xa7c5, 1, 1, -42307}, {0xa7c6, 1, 1, -35384}, {0xa7c7, 2, 2, 1}, {0xa7d0, 1, 1, 1},
+    {0xa7d6, 2, 2, 1}, {0xa7f5, 1, 1, 1}, {0xff21, 26, 1, 32}, {0x10400, 40, 1, 40},
+    {0x104b0, 36, 1, 40}, {0x10570, 11, 1, 39}, {0x1057c, 15, 1, 39}, {0x1058c, 7, 1, 39},
+    {0x10594, 2, 1, 39}, {0x10c80, 51, 1, 64}, {0x118a0, 32, 1, 32}, {0x16e40, 32, 1, 32},
+    {0x1e900, 34, 1, 34},
+};
+static const struct { const char *name; uint32_t cp; int legacy; } rse__html_ent[259] = {
+    {"AElig", 0xc6, 1}, {"AMP", 0x26, 1}, {"Aacute", 0xc1, 1}, {"Acirc", 0xc2, 1},
+    {"Agrave", 0xc0, 1}, {"Alpha", 0x391, 0}, {"Aring", 0xc5, 1}, {"Atilde", 0xc3, 1},
+    {"Auml", 0xc4, 1}, {"Beta", 0x392, 0}, {"COPY", 0xa9, 1}, {"Ccedil", 0xc7, 1},
+    {"Chi", 0x3a7, 0}, {"Dagger", 0x2021, 0}, {"Delta", 0x394, 0}, {"ETH", 0xd0, 1},
+    {"Eacute", 0xc9, 1}, {"Ecirc", 0xca, 1}, {"Egrave", 0xc8, 1}, {"Epsilon", 0x395, 0},
+    {"Eta", 0x397, 0}, {"Euml", 0xcb, 1}, {"GT", 0x3e, 1}, {"Gamma", 0x393, 0},
+    {"Iacute", 0xcd, 1}, {"Icirc", 0xce, 1}, {"Igrave", 0xcc, 1}, {"Iota", 0x399, 0},
+    {"Iuml", 0xcf, 1}, {"Kappa", 0x39a, 0}, {"LT", 0x3c, 1}, {"Lambda", 0x39b, 0},
+    {"Mu", 0x39c, 0}, {"Ntilde", 0xd1, 1}, {"Nu", 0x39d, 0}, {"OElig", 0x152, 0},
+    {"Oacute", 0xd3, 1}, {"Ocirc", 0xd4, 1}, {"Ograve", 0xd2, 1}, {"Omega", 0x3a9, 0},
+    {"Omicron", 0x39f, 0}, {"Oslash", 0xd8, 1}, {"Otilde", 0xd5, 1}, {"Ouml", 0xd6, 1},
+    {"Phi", 0x3a6, 0}, {"Pi", 0x3a0, 0}, {"Prime", 0x2033, 0}, {"Psi", 0x3a8, 0},
+    {"QUOT", 0x22, 1}, {"REG", 0xae, 1}, {"Rho", 0x3a1, 0}, {"Scaron", 0x160, 0},
+    {"Sigma", 0x3a3, 0}, {"THORN", 0xde, 1}, {"Tau", 0x3a4, 0}, {"Theta", 0x398, 0},
+    {"Uacute", 0xda, 1}, {"Ucirc", 0xdb, 1}, {"Ugrave", 0xd9, 1}, {"Upsilon", 0x3a5, 0},
+    {"Uuml", 0xdc, 1}, {"Xi", 0x39e, 0}, {"Yacute", 0xdd, 1}, {"Yuml", 0x178, 0},
+    {"Zeta", 0x396, 0}, {"aacute", 0xe1, 1}, {"acirc", 0xe2, 1}, {"acute", 0xb4, 1},
+    {"aelig", 0xe6, 1}, {"agrave", 0xe0, 1}, {"alefsym", 0x2135, 0}, {"alpha", 0x3b1, 0},
+    {"amp", 0x26, 1}, {"and", 0x2227, 0}, {"ang", 0x2220, 0}, {"apos", 0x27, 0},
+    {"aring", 0xe5, 1}, {"asymp", 0x2248, 0}, {"atilde", 0xe3, 1}, {"auml", 0xe4, 1},
+    {"bdquo", 0x201e, 0}, {"beta", 0x3b2, 0}, {"brvbar", 0xa6, 1}, {"bull", 0x2022, 0},
+    {"cap", 0x2229, 0}, {"ccedil", 0xe7, 1}, {"cedil", 0xb8, 1}, {"cent", 0xa2, 1},
+    {"chi", 0x3c7, 0}, {"circ", 0x2c6, 0}, {"clubs", 0x2663, 0}, {"cong", 0x2245, 0},
+    {"copy", 0xa9, 1}, {"crarr", 0x21b5, 0}, {"cup", 0x222a, 0}, {"curren", 0xa4, 1},
+    {"dArr", 0x21d3, 0}, {"dagger", 0x2020, 0}, {"darr", 0x2193, 0}, {"deg", 0xb0, 1},
+    {"delta", 0x3b4, 0}, {"diams", 0x2666, 0}, {"divide", 0xf7, 1}, {"eacute", 0xe9, 1},
+    {"ecirc", 0xea, 1}, {"egrave", 0xe8, 1}, {"empty", 0x2205, 0}, {"emsp", 0x2003, 0},
+    {"ensp", 0x2002, 0}, {"epsilon", 0x3b5, 0}, {"equiv", 0x2261, 0}, {"eta", 0x3b7, 0},
+    {"eth", 0xf0, 1}, {"euml", 0xeb, 1}, {"euro", 0x20ac, 0}, {"exist", 0x2203, 0},
+    {"fnof", 0x192, 0}, {"forall", 0x2200, 0}, {"frac12", 0xbd, 1}, {"frac14", 0xbc, 1},
+    {"frac34", 0xbe, 1}, {"frasl", 0x2044, 0}, {"gamma", 0x3b3, 0}, {"ge", 0x2265, 0},
+    {"gt", 0x3e, 1}, {"hArr", 0x21d4, 0}, {"harr", 0x2194, 0}, {"hearts", 0x2665, 0},
+    {"hellip", 0x2026, 0}, {"iacute", 0xed, 1}, {"icirc", 0xee, 1}, {"iexcl", 0xa1, 1},
+    {"igrave", 0xec, 1}, {"image", 0x2111, 0}, {"infin", 0x221e, 0}, {"int", 0x222b, 0},
+    {"iota", 0x3b9, 0}, {"iquest", 0xbf, 1}, {"isin", 0x2208, 0}, {"iuml", 0xef, 1},
+    {"kappa", 0x3ba, 0}, {"lArr", 0x21d0, 0}, {"lambda", 0x3bb, 0}, {"lang", 0x27e8, 0},
+    {"laquo", 0xab, 1}, {"larr", 0x2190, 0}, {"lceil", 0x2308, 0}, {"ldquo", 0x201c, 0},
+    {"le", 0x2264, 0}, {"lfloor", 0x230a, 0}, {"lowast", 0x2217, 0}, {"loz", 0x25ca, 0},
+    {"lrm", 0x200e, 0}, {"lsaquo", 0x2039, 0}, {"lsquo", 0x2018, 0}, {"lt", 0x3c, 1},
+    {"macr", 0xaf, 1}, {"mdash", 0x2014, 0}, {"micro", 0xb5, 1}, {"middot", 0xb7, 1},
+    {"minus", 0x2212, 0}, {"mu", 0x3bc, 0}, {"nabla", 0x2207, 0}, {"nbsp", 0xa0, 1},
+    {"ndash", 0x2013, 0}, {"ne", 0x2260, 0}, {"ni", 0x220b, 0}, {"not", 0xac, 1},
+    {"notin", 0x2209, 0}, {"nsub", 0x2284, 0}, {"ntilde", 0xf1, 1}, {"nu", 0x3bd, 0},
+    {"oacute", 0xf3, 1}, {"ocirc", 0xf4, 1}, {"oelig", 0x153, 0}, {"ograve", 0xf2, 1},
+    {"oline", 0x203e, 0}, {"omega", 0x3c9, 0}, {"omicron", 0x3bf, 0}, {"oplus", 0x2295, 0},
+    {"or", 0x2228, 0}, {"ordf", 0xaa, 1}, {"ordm", 0xba, 1}, {"oslash", 0xf8, 1},
+    {"otilde", 0xf5, 1}, {"otimes", 0x2297, 0}, {"ouml", 0xf6, 1}, {"para", 0xb6, 1},
+    {"part", 0x2202, 0}, {"permil", 0x2030, 0}, {"perp", 0x22a5, 0}, {"phi", 0x3c6, 0},
+    {"pi", 0x3c0, 0}, {"piv", 0x3d6, 0}, {"plusmn", 0xb1, 1}, {"pound", 0xa3, 1},
+    {"prime", 0x2032, 0}, {"prod", 0x220f, 0}, {"prop", 0x221d, 0}, {"psi", 0x3c8, 0},
+    {"quot", 0x22, 1}, {"rArr", 0x21d2, 0}, {"radic", 0x221a, 0}, {"rang", 0x27e9, 0},
+    {"raquo", 0xbb, 1}, {"rarr", 0x2192, 0}, {"rceil", 0x2309, 0}, {"rdquo", 0x201d, 0},
+    {"real", 0x211c, 0}, {"reg", 0xae, 1}, {"rfloor", 0x230b, 0}, {"rho", 0x3c1, 0},
+    {"rlm", 0x200f, 0}, {"rsaquo", 0x203a, 0}, {"rsquo", 0x2019, 0}, {"sbquo", 0x201a, 0},
+    {"scaron", 0x161, 0}, {"sdot", 0x22c5, 0}, {"sect", 0xa7, 1}, {"shy", 0xad, 1},
+    {"sigma", 0x3c3, 0}, {"sigmaf", 0x3c2, 0}, {"sim", 0x223c, 0}, {"spades", 0x2660, 0},
+    {"sub", 0x2282, 0}, {"sube", 0x2286, 0}, {"sum", 0x2211, 0}, {"sup", 0x2283, 0},
+    {"sup1", 0xb9, 1}, {"sup2", 0xb2, 1}, {"sup3", 0xb3, 1}, {"supe", 0x2287, 0},
+    {"szlig", 0xdf, 1}, {"tau", 0x3c4, 0}, {"there4", 0x2234, 0}, {"theta", 0x3b8, 0},
+    {"thetasym", 0x3d1, 0}, {"thinsp", 0x2009, 0}, {"thorn", 0xfe, 1}, {"tilde", 0x2dc, 0},
+    {"times", 0xd7, 1}, {"trade", 0x2122, 0}, {"uArr", 0x21d1, 0}, {"uacute", 0xfa, 1},
+    {"uarr", 0x2191, 0}, {"ucirc", 0xfb, 1}, {"ugrave", 0xf9, 1}, {"uml", 0xa8, 1},
+    {"upsih", 0x3d2, 0}, {"upsilon", 0x3c5, 0}, {"uuml", 0xfc, 1}, {"weierp", 0x2118, 0},
+    {"xi", 0x3be, 0}, {"yacute", 0xfd, 1}, {"yen", 0xa5, 1}, {"yuml", 0xff, 1},
+    {"zeta", 0x3b6, 0}, {"zwj", 0x200d, 0}, {"zwnj", 0x200c, 0},
+};
+static const uint16_t rse__cp1252[32] = {
+    0x20ac, 0x0081, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
+    0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008d, 0x017d, 0x008f,
+    0x0090, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
+    0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0x009d, 0x017e, 0x0178,
+};
+/* END GENERATED TABLES */
+
+RSE__FN int rse__uc_props(uint32_t cp) {
+    size_t lo = 0, hi = sizeof rse__uc_prop / sizeof rse__uc_prop[0];
+    /* last entry whose start <= cp (entry 0 starts at 0) */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if ((rse__uc_prop[mid] >> 4) <= cp) lo = mid; else hi = mid;
+    }
+    return (int)(rse__uc_prop[lo] & 15);
+}
+
+RSE__FN uint32_t rse__uc_lower1(uint32_t c) {
+    size_t lo = 0, hi = sizeof rse__uc_lower / sizeof rse__uc_lower[0];
+    if (c < 128) return (c >= 'A' && c <= 'Z') ? c + 32 : c;
+    /* last run starting at or before c */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (rse__uc_lower[mid].first <= c) lo = mid + 1; else hi = mid;
+    }
+    if (lo == 0) return c;
+    lo--;
+    {
+        uint32_t off = c - rse__uc_lower[lo].first;
+        if (off % rse__uc_lower[lo].stride == 0 && off / rse__uc_lower[lo].stride < rse__uc_lower[lo].count)
+            return (uint32_t)((int32_t)c + rse__uc_lower[lo].delta);
+    }
+    return c;
+}
+
+RSE__FN uint32_t rse__cp1252_at(uint32_t v) { return rse__cp1252[v - 0x80]; }
+
+RSE__FN uint32_t rse__html_find(const uint32_t *s, size_t n, int legacy_only) {
+    size_t lo = 0, hi = sizeof rse__html_ent / sizeof rse__html_ent[0];
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = rse__html_cmp(s, n, rse__html_ent[mid].name);
+        if (c == 0) return (!legacy_only || rse__html_ent[mid].legacy) ? rse__html_ent[mid].cp : 0;
+        if (c < 0) hi = mid; else lo = mid + 1;
+    }
+    return 0;
+}
 
 /* ===========================================================================
    Towers

@@ -706,8 +706,8 @@ RSE__FN rse_status rse__bmp_save(const rse_image *img, rse_write_fn write, void 
 typedef struct rse__png_w {
     rse_write_fn write;
     void *ctx;
-    uint32_t crc_table[256];
-    uint32_t adler_a, adler_b;   /* Adler-32 of the raw (filtered) bytes */
+    rse__crc32_tab crc;          /* CRC-32 tables for the chunks */
+    uint32_t adler;              /* Adler-32 of the raw (filtered) bytes */
     int first;                   /* the zlib header goes before block 1 */
     size_t n;                    /* raw bytes waiting in buf */
     unsigned char buf[65535];
@@ -726,10 +726,10 @@ RSE__FN rse_status rse__png_chunk(rse__png_w *pw, const char type[4], const unsi
     rse_status st;
     rse__put32be(b, (uint32_t)(n1 + n2 + n3)); /* <= 65546: fits */
     memcpy(b + 4, type, 4);
-    crc = rse__crc32(pw->crc_table, 0, b + 4, 4);
-    crc = rse__crc32(pw->crc_table, crc, d1, n1);
-    crc = rse__crc32(pw->crc_table, crc, d2, n2);
-    crc = rse__crc32(pw->crc_table, crc, d3, n3);
+    crc = rse__crc32_update(&pw->crc, 0, b + 4, 4);
+    crc = rse__crc32_update(&pw->crc, crc, d1, n1);
+    crc = rse__crc32_update(&pw->crc, crc, d2, n2);
+    crc = rse__crc32_update(&pw->crc, crc, d3, n3);
     if ((st = rse__sink(pw->write, pw->ctx, b, 8)) != RSE_STATUS_OK) return st;
     if ((st = rse__sink(pw->write, pw->ctx, d1, n1)) != RSE_STATUS_OK) return st;
     if ((st = rse__sink(pw->write, pw->ctx, d2, n2)) != RSE_STATUS_OK) return st;
@@ -748,8 +748,8 @@ RSE__FN rse_status rse__png_flush(rse__png_w *pw, int final) {
     pre[np++] = (unsigned char)(final ? 1 : 0);  /* BFINAL, BTYPE = 00 (stored) */
     rse__put16le(pre + np, (unsigned)pw->n); np += 2;
     rse__put16le(pre + np, (unsigned)pw->n ^ 0xFFFFu); np += 2;
-    rse__adler32(&pw->adler_a, &pw->adler_b, pw->buf, pw->n);
-    rse__put32be(post, (pw->adler_b << 16) | pw->adler_a);
+    pw->adler = rse__adler32(pw->adler, pw->buf, pw->n);
+    rse__put32be(post, pw->adler);
     st = rse__png_chunk(pw, "IDAT", pre, np, pw->buf, pw->n, post, final ? 4 : 0);
     pw->n = 0;
     return st;
@@ -782,8 +782,8 @@ RSE__FN rse_status rse__png_save(const rse_image *img, rse_write_fn write, void 
     row = (unsigned char *)RSE_MALLOC(rowbytes);
     if (!pw || !row) { RSE_FREE(pw); RSE_FREE(row); return rse__fail(RSE_STATUS_NOMEM, "out of memory for the PNG writer"); }
     pw->write = write; pw->ctx = ctx;
-    rse__crc_table(pw->crc_table);
-    pw->adler_a = 1; pw->adler_b = 0;
+    rse__crc32_init(&pw->crc);
+    pw->adler = 1;
     pw->first = 1; pw->n = 0;
     rse__put32be(ihdr, (uint32_t)img->w);
     rse__put32be(ihdr + 4, (uint32_t)img->h);

@@ -1427,13 +1427,14 @@ RSEDEF rse_status rse_sinddm_sample(rse_sinddm *m, const rse_sample_params *p, r
 typedef struct {
     rse_write_fn write;
     void *ctx;
-    uint32_t crc, table[256];
+    uint32_t crc;
+    rse__crc32_tab table;
     rse_status st;
 } rse__ser;
 
 static void rse__ser_bytes(rse__ser *w, const void *p, size_t n) {
     if (w->st != RSE_STATUS_OK || !n) return;
-    w->crc = rse__crc32(w->table, w->crc, (const unsigned char *)p, n);
+    w->crc = rse__crc32_update(&w->table, w->crc, (const unsigned char *)p, n);
     if (w->write(w->ctx, p, n)) w->st = rse__fail(RSE_STATUS_IO, "checkpoint: write failed");
 }
 static void rse__ser_u32(rse__ser *w, uint32_t v) {
@@ -1481,7 +1482,7 @@ RSEDEF rse_status rse_sinddm_save_mem(const rse_sinddm *m, rse_write_fn write, v
     memset(&w, 0, sizeof w);
     w.write = write;
     w.ctx = ctx;
-    rse__crc_table(w.table);
+    rse__crc32_init(&w.table);
     rse__ser_bytes(&w, RSE_SD_CKPT_MAGIC, 8); /* with its NUL */
     rse__ser_u32(&w, RSE_SD_CKPT_VERSION);
     rse__ser_u32(&w, 1);                      /* flags: training state */
@@ -1567,7 +1568,7 @@ RSEDEF rse_status rse_sinddm_load_mem(rse_sinddm **out, const void *buf, size_t 
     rse__cursor c;
     rse_sinddm *m = 0;
     rse_pyramid plan;
-    uint32_t table[256], crc, flags, dim, T, ns, v32[8];
+    uint32_t crc, flags, dim, T, ns, v32[8];
     uint64_t n, total_img = 0;
     size_t off;
     int s;
@@ -1575,8 +1576,7 @@ RSEDEF rse_status rse_sinddm_load_mem(rse_sinddm **out, const void *buf, size_t 
     *out = 0;
     if (len < 8 + 4 + 4 || memcmp(b, RSE_SD_CKPT_MAGIC, 8) != 0)
         return rse__fail(RSE_STATUS_BAD_FORMAT, "not an rsedit SinDDM checkpoint (bad magic)");
-    rse__crc_table(table);
-    crc = rse__crc32(table, 0, b, len - 4);
+    crc = rse__crc32(b, len - 4);
     if (crc != ((uint32_t)b[len - 4] | (uint32_t)b[len - 3] << 8 | (uint32_t)b[len - 2] << 16 | (uint32_t)b[len - 1] << 24))
         return rse__fail(RSE_STATUS_BAD_FORMAT, "checkpoint: CRC-32 mismatch (the file is damaged or truncated)");
     rse__cur_init(&c, b, len - 4);

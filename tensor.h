@@ -325,32 +325,73 @@ RSE__FN void rse__seek(rse__cursor *c, size_t off) {
     rse__skip(c, off);
 }
 
-/* CRC-32 (the zlib/PNG/zip polynomial, reflected 0xEDB88320) and Adler-32
-   (zlib). The table is the caller's, filled once by rse__crc_table. */
-RSE__FN void rse__crc_table(uint32_t t[256]) {
-    uint32_t i, k, c;
-    for (i = 0; i < 256; i++) {
-        c = i;
-        for (k = 0; k < 8; k++) c = (c & 1u) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-        t[i] = c;
-    }
+/* Little-endian loads. Byte by byte, so they work at any alignment and on
+   any host byte order.  */
+
+RSE__FN uint32_t rse__ff_le16(const unsigned char *p) {
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8;
 }
-/* Continues a CRC: start with crc = 0. */
-RSE__FN uint32_t rse__crc32(const uint32_t t[256], uint32_t crc, const unsigned char *p, size_t n) {
-    crc ^= 0xFFFFFFFFu;
-    while (n--) crc = t[(crc ^ *p++) & 0xFFu] ^ (crc >> 8);
-    return crc ^ 0xFFFFFFFFu;
+RSE__FN uint32_t rse__ff_le32(const unsigned char *p) {
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+RSE__FN uint64_t rse__ff_le64(const unsigned char *p) {
+    return (uint64_t)rse__ff_le32(p) | (uint64_t)rse__ff_le32(p + 4) << 32;
 }
 
-/* Adler-32: two sums modulo 65521. 5552 is the largest n for which the sums
-   cannot overflow 32 bits before the modulo (zlib's NMAX). */
-RSE__FN void rse__adler32(uint32_t *a, uint32_t *b, const unsigned char *p, size_t n) {
+/* CRC-32 (ISO-HDLC, the one zip, gzip and PNG use) and Adler-32 (zlib).
+   CRC-32 is computed "slice by 8": eight 256-entry tables let the loop fold
+   eight input bytes per step, about 1-2 GB/s, so verifying every entry of a
+   600 MB checkpoint costs well under a second. The tables are built by the
+   caller (8 KB, a few microseconds) instead of lazily into a global, which
+   would be a data race when two threads load at once.  */
+
+typedef struct rse__crc32_tab { uint32_t t[8][256]; } rse__crc32_tab;
+
+RSE__FN void rse__crc32_init(rse__crc32_tab *T) {
+    uint32_t n, k, c;
+    for (n = 0; n < 256; n++) {
+        c = n;
+        for (k = 0; k < 8; k++) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+        T->t[0][n] = c;
+    }
+    /* t[k][n] = CRC of byte n followed by k zero bytes. */
+    for (n = 0; n < 256; n++) {
+        c = T->t[0][n];
+        for (k = 1; k < 8; k++) { c = T->t[0][c & 0xff] ^ (c >> 8); T->t[k][n] = c; }
+    }
+}
+
+/* crc is the CRC of the bytes so far (0 to start). */
+RSE__FN uint32_t rse__crc32_update(const rse__crc32_tab *T, uint32_t crc, const unsigned char *p, size_t n) {
+    crc = ~crc;
+    while (n >= 8) {
+        uint32_t a = crc ^ rse__ff_le32(p), b = rse__ff_le32(p + 4);
+        crc = T->t[7][a & 0xff] ^ T->t[6][(a >> 8) & 0xff] ^ T->t[5][(a >> 16) & 0xff] ^ T->t[4][a >> 24]
+            ^ T->t[3][b & 0xff] ^ T->t[2][(b >> 8) & 0xff] ^ T->t[1][(b >> 16) & 0xff] ^ T->t[0][b >> 24];
+        p += 8; n -= 8;
+    }
+    while (n--) crc = T->t[0][(crc ^ *p++) & 0xff] ^ (crc >> 8);
+    return ~crc;
+}
+
+/* One-shot CRC-32 with a table on the stack. */
+RSE__FN uint32_t rse__crc32(const void *p, size_t n) {
+    rse__crc32_tab T;
+    rse__crc32_init(&T);
+    return rse__crc32_update(&T, 0, (const unsigned char *)p, n);
+}
+
+/* Adler-32, continuing from adler (1 to start). 5552 is the largest block
+   length for which the sums cannot overflow 32 bits before the modulo. */
+RSE__FN uint32_t rse__adler32(uint32_t adler, const unsigned char *p, size_t n) {
+    uint32_t a = adler & 0xffff, b = adler >> 16;
     while (n) {
         size_t k = n < 5552 ? n : 5552;
         n -= k;
-        while (k--) { *a += *p++; *b += *a; }
-        *a %= 65521u; *b %= 65521u;
+        while (k--) { a += *p++; b += a; }
+        a %= 65521u; b %= 65521u;
     }
+    return b << 16 | a;
 }
 
 /* ===========================================================================

@@ -145,13 +145,15 @@ int main(void) {
         {
             size_t nn = sx->n;
             float *xs = (float *)malloc(nn * sizeof(float)), *x0 = (float *)malloc(nn * sizeof(float));
+            float *xm = (float *)malloc(nn * sizeof(float));
             memcpy(xs, sx->data, nn * sizeof(float));
-            if (ss == 0) rse__sd_ddpm_step(xs, seps->data, sz->data, nn, &sch, tt);
-            else rse__sd_ddim_step(xs, x0, seps->data, sup->data, sz->data, nn, &sch, tt,
+            if (ss == 0) rse__sd_ddpm_step(xs, x0, seps->data, sz->data, nn, &sch, tt);
+            else rse__sd_ddim_step(xs, x0, xm, seps->data, sup->data, sz->data, nn, &sch, tt,
                                    rse__sched_gamma(&sch, ss, tt, 1), tt > 0 ? rse__sched_gamma(&sch, ss, tt - 1, 1) : 0.0f);
             fx_compare(st.name, "step", xs, sout, 1e-5);
             free(xs);
             free(x0);
+            free(xm);
         }
         rse__sched_free(&sch);
         fx_free_case(&st);

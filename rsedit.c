@@ -846,6 +846,567 @@ RSEDEF rse_format rse_format_from_path(const char *path) {
 }
 
 /* ===========================================================================
+   Editing
+   The paper's method on top of the sampler: the user's image is taken to its
+   pyramid, noised at a start scale, and denoised upward while guidance acts
+   on every estimate x0 of the clean image (sinddm.c's hooks):
+
+     text guidance   x0 moves along the gradient of the CLIP score of its
+                     views, inside a mask (thresholded gradient, or the ROI),
+                     with momentum, until the last few steps
+     ROI copy        x0 inside each target box is blended with the source
+                     region of the same scale (all scales but the finest)
+     keep outside    after every step, outside the mask, x_{t-1} is replaced
+                     by the original image of that scale noised to t-1
+
+   Each piece is a small function on plain (3,H,W) float arrays, tested
+   alone; rse__edit_x0 and rse__edit_xt only dispatch to them.
+   ========================================================================= */
+
+/* ---- geometry ----------------------------------------------------------- */
+
+/* Parses an unsigned decimal of at most 9 digits; returns the end or NULL. */
+static const char *rse__parse_uint(const char *s, int *v) {
+    int n = 0, d = 0;
+    while (*s >= '0' && *s <= '9') {
+        if (++d > 9) return 0;
+        n = n * 10 + (*s++ - '0');
+    }
+    if (!d) return 0;
+    *v = n;
+    return s;
+}
+
+/* "WxH+X+Y" (the X11 geometry form GIMP and ImageMagick print), W,H >= 1. */
+RSEDEF rse_status rse_roi_parse(const char *str, rse_roi *r) {
+    const char *s = str;
+    if (!s || !(s = rse__parse_uint(s, &r->w)) || (*s != 'x' && *s != 'X') ||
+        !(s = rse__parse_uint(s + 1, &r->h)) || *s != '+' ||
+        !(s = rse__parse_uint(s + 1, &r->x)) || *s != '+' ||
+        !(s = rse__parse_uint(s + 1, &r->y)) || *s)
+        return rse__fail(RSE_STATUS_BAD_ARG, "bad region '%s': expected WxH+X+Y, e.g. 64x48+100+20", str ? str : "");
+    if (r->w < 1 || r->h < 1)
+        return rse__fail(RSE_STATUS_BAD_ARG, "bad region '%s': width and height must be at least 1", str);
+    return RSE_STATUS_OK;
+}
+
+/* A region must lie inside a W x H image. */
+static rse_status rse__roi_check(const rse_roi *r, int W, int H, const char *what) {
+    if (r->x < 0 || r->y < 0 || r->w < 1 || r->h < 1 || r->x > W - r->w || r->y > H - r->h)
+        return rse__fail(RSE_STATUS_BAD_ARG, "%s %dx%d+%d+%d lies outside the %dx%d image", what,
+                         r->w, r->h, r->x, r->y, W, H);
+    return RSE_STATUS_OK;
+}
+
+/* The reference scales box coordinates to scale s by int(v / sf^(N-1-s)),
+   each of x, y, w, h separately (trainer.py roi sampling). A box that
+   shrinks to nothing keeps one pixel. */
+static rse_roi rse__roi_at_scale(const rse_roi *r, double f) {
+    rse_roi o;
+    o.x = (int)(r->x / f); o.y = (int)(r->y / f);
+    o.w = (int)(r->w / f); o.h = (int)(r->h / f);
+    if (o.w < 1) o.w = 1;
+    if (o.h < 1) o.h = 1;
+    return o;
+}
+
+/* Rasterises regions into a (H,W) mask: 1 inside any box, falling linearly
+   to 0 at `feather` pixels from the nearest box (Euclidean distance from the
+   pixel centre), 0 beyond. So every pixel at least `feather` away from all
+   boxes is exactly 0: the original there is kept exactly. */
+RSE__FN void rse__mask_from_rois(float *m, int W, int H, const rse_roi *r, int n, float feather) {
+    int x, y, k;
+    for (y = 0; y < H; y++)
+        for (x = 0; x < W; x++) {
+            float best = 0;
+            for (k = 0; k < n; k++) {
+                float dx = 0, dy = 0, d, v;
+                float cx = (float)x + 0.5f, cy = (float)y + 0.5f;
+                if (cx < r[k].x) dx = r[k].x - cx; else if (cx > r[k].x + r[k].w) dx = cx - (r[k].x + r[k].w);
+                if (cy < r[k].y) dy = r[k].y - cy; else if (cy > r[k].y + r[k].h) dy = cy - (r[k].y + r[k].h);
+                d = sqrtf(dx * dx + dy * dy);
+                v = d == 0 ? 1.0f : feather > 0 ? 1.0f - d / feather : 0.0f;
+                if (v > best) best = v;
+            }
+            m[(size_t)y * W + x] = best < 0 ? 0 : best;
+        }
+}
+
+/* ---- prompt files --------------------------------------------------------
+   One prompt per line; '#' starts a comment line; blank lines and leading
+   and trailing white space are ignored. The prompts are copied into one
+   NUL-separated block; *out receives pointers into it (free both with
+   RSE_FREE(list[0]) then RSE_FREE(list)... see rse_prompts_free). */
+
+#define RSE_MAX_PROMPTS 1024
+#define RSE_MAX_PROMPT_LEN 1024
+
+RSEDEF rse_status rse_prompts_parse(const char *buf, size_t len, char ***out, int *count) {
+    char *block, **list;
+    size_t i = 0, o = 0;
+    int n = 0, line = 0;
+    *out = 0;
+    *count = 0;
+    if (len > (size_t)RSE_MAX_PROMPTS * (RSE_MAX_PROMPT_LEN + 1) * 4)
+        return rse__fail(RSE_STATUS_LIMIT, "prompt file too large (%zu bytes)", len);
+    block = (char *)RSE_MALLOC(len + 1);
+    list = (char **)RSE_MALLOC(RSE_MAX_PROMPTS * sizeof(char *));
+    if (!block || !list) { RSE_FREE(block); RSE_FREE(list); return rse__fail(RSE_STATUS_NOMEM, "out of memory"); }
+    while (i < len) {
+        size_t a = i, b;
+        line++;
+        while (i < len && buf[i] != '\n') i++;
+        b = i;
+        if (i < len) i++;
+        while (a < b && (buf[a] == ' ' || buf[a] == '\t' || buf[a] == '\r')) a++;
+        while (b > a && (buf[b - 1] == ' ' || buf[b - 1] == '\t' || buf[b - 1] == '\r')) b--;
+        if (a == b || buf[a] == '#') continue;
+        if (memchr(buf + a, 0, b - a)) {
+            RSE_FREE(block); RSE_FREE(list);
+            return rse__fail(RSE_STATUS_BAD_FORMAT, "line %d: NUL byte in a prompt", line);
+        }
+        if (b - a > RSE_MAX_PROMPT_LEN) {
+            RSE_FREE(block); RSE_FREE(list);
+            return rse__fail(RSE_STATUS_LIMIT, "line %d: prompt longer than %d bytes", line, RSE_MAX_PROMPT_LEN);
+        }
+        if (n == RSE_MAX_PROMPTS) {
+            RSE_FREE(block); RSE_FREE(list);
+            return rse__fail(RSE_STATUS_LIMIT, "more than %d prompts", RSE_MAX_PROMPTS);
+        }
+        memcpy(block + o, buf + a, b - a);
+        list[n++] = block + o;
+        o += b - a;
+        block[o++] = 0;
+    }
+    if (!n) {
+        RSE_FREE(block); RSE_FREE(list);
+        return rse__fail(RSE_STATUS_BAD_FORMAT, "no prompt in the file (only blank or # lines)");
+    }
+    if (o == 0) block[0] = 0;
+    *out = list;
+    *count = n;
+    return RSE_STATUS_OK;
+}
+
+RSEDEF void rse_prompts_free(char **list) {
+    if (!list) return;
+    RSE_FREE(list[0]);
+    RSE_FREE(list);
+}
+
+/* ---- the guidance step (sinddm.md 7.3) -----------------------------------
+   Given the gradient g of the score w.r.t. x0 (3,H,W):
+     first guided step, no mask given: e = |g| over channels per pixel,
+       q = quantile(e, 1 - fill) ('nearest', as torch.quantile), mask = e > q,
+       g = max(e - q, 0) g / e   (soft threshold; 0/0 -> 0)
+     k  = |x0 . M| / |g . M|                    (norms over C,H,W)
+     x0 = clamp(x0 + strength k g . M, -1, 1)
+   so the update's norm is `strength` times the norm of x0 inside the mask. */
+
+static int rse__cmp_float(const void *a, const void *b) {
+    float x = *(const float *)a, y = *(const float *)b;
+    return (x > y) - (x < y);
+}
+
+/* torch.quantile(v, q, interpolation='nearest'): the sorted value at index
+   round(q (n-1)), the rank computed in float32 and rounded half to even. */
+RSE__FN float rse__quantile_nearest(float *v, size_t n, float q) {
+    float rank = q * (float)(n - 1);
+    long idx = (long)rintf(rank);
+    qsort(v, n, sizeof(float), rse__cmp_float);
+    if (idx < 0) idx = 0;
+    if ((size_t)idx >= n) idx = (long)n - 1;
+    return v[idx];
+}
+
+/* Builds the mask from g (first guided step) and soft-thresholds g in place.
+   scratch: H*W floats. */
+RSE__FN void rse__guide_threshold(float *g, float *mask, float *scratch, int H, int W, float fill) {
+    size_t P = (size_t)H * W, p;
+    float q;
+    for (p = 0; p < P; p++) {
+        float a = g[p], b = g[P + p], c = g[2 * P + p];
+        mask[p] = sqrtf(a * a + b * b + c * c); /* e, for now */
+        scratch[p] = mask[p];
+    }
+    q = rse__quantile_nearest(scratch, P, 1.0f - fill);
+    for (p = 0; p < P; p++) {
+        float e = mask[p], k = e > q ? (e - q) / e : 0.0f;
+        g[p] *= k; g[P + p] *= k; g[2 * P + p] *= k;
+        mask[p] = e - q > 0 ? 1.0f : 0.0f;
+    }
+}
+
+/* x0 += strength * (|x0 M| / |g M|) * g M, clamped. */
+RSE__FN void rse__guide_apply(float *x0, const float *g, const float *mask, int H, int W, float strength) {
+    size_t P = (size_t)H * W, p;
+    double nx = 0, ng = 0;
+    int c;
+    float k;
+    for (c = 0; c < 3; c++)
+        for (p = 0; p < P; p++) {
+            double a = x0[c * P + p] * mask[p], b = g[c * P + p] * mask[p];
+            nx += a * a;
+            ng += b * b;
+        }
+    if (ng <= 0) return; /* no gradient inside the mask: nothing to do */
+    k = (float)(sqrt(nx) / sqrt(ng));
+    for (c = 0; c < 3; c++)
+        for (p = 0; p < P; p++)
+            x0[c * P + p] = rse__clamp1(x0[c * P + p] + strength * k * g[c * P + p] * mask[p]);
+}
+
+/* Momentum inside the mask: x0 = (1-M) x0 + M ((1-lambda) x0_prev + lambda x0). */
+RSE__FN void rse__guide_momentum(float *x0, const float *prev, const float *mask, int H, int W, float lambda) {
+    size_t P = (size_t)H * W, p;
+    int c;
+    for (c = 0; c < 3; c++)
+        for (p = 0; p < P; p++) {
+            float m = mask[p], v = x0[c * P + p];
+            x0[c * P + p] = (1 - m) * v + m * ((1 - lambda) * prev[c * P + p] + lambda * v);
+        }
+}
+
+/* ---- ROI content copy (sinddm.md section 8) ------------------------------
+   x0[target] = eta P + (1 - eta) x0[target], P the source region of the same
+   scale resized to the target with torch's 'nearest' (src = floor(dst *
+   in/out), in float32). */
+RSE__FN void rse__copy_apply(float *x0, int H, int W, const float *src_img, int sH, int sW,
+                             const rse_roi *from, const rse_roi *to, float eta) {
+    int c, y, x;
+    float sy = (float)from->h / (float)to->h, sx = (float)from->w / (float)to->w;
+    for (c = 0; c < 3; c++)
+        for (y = 0; y < to->h; y++) {
+            int ty = to->y + y, fy = (int)floorf((float)y * sy);
+            if (ty >= H) break;
+            if (fy > from->h - 1) fy = from->h - 1;
+            for (x = 0; x < to->w; x++) {
+                int tx = to->x + x, fx = (int)floorf((float)x * sx);
+                float *d;
+                if (tx >= W) break;
+                if (fx > from->w - 1) fx = from->w - 1;
+                if (from->y + fy >= sH || from->x + fx >= sW) continue;
+                d = &x0[((size_t)c * H + ty) * W + tx];
+                *d = eta * src_img[((size_t)c * sH + from->y + fy) * sW + from->x + fx] + (1 - eta) * *d;
+            }
+        }
+}
+
+/* ---- keep outside -------------------------------------------------------
+   x = M x + (1 - M) q_sample(orig, t_next) (or orig itself after the last
+   step): outside the mask the sample is the original, noised to the same
+   level, so the region edited inside blends into a context that denoises
+   back exactly to the original. */
+RSE__FN void rse__keep_outside(float *x, const float *orig, const float *mask, const float *z, int H, int W,
+                               const rse_sched *sc, int t_next) {
+    size_t P = (size_t)H * W, p;
+    float sa = t_next >= 0 ? sc->f.sqrt_ac[t_next] : 1.0f, sn = t_next >= 0 ? sc->f.sqrt_1m_ac[t_next] : 0.0f;
+    int c;
+    for (c = 0; c < 3; c++)
+        for (p = 0; p < P; p++) {
+            size_t i = c * P + p;
+            float m = mask[p], o = sa * orig[i] + (t_next >= 0 ? sn * z[i] : 0.0f);
+            x[i] = m * x[i] + (1 - m) * o;
+        }
+}
+
+/* ---- the edit run ---------------------------------------------------------- */
+
+RSEDEF void rse_edit_params_init(rse_edit_params *p) {
+    memset(p, 0, sizeof *p);
+    p->strength = 0.2f;
+    p->fill = 0.2f;
+    p->momentum = 0.2f;
+    p->stop = 3;
+    p->feather = 8.0f;
+    p->copy_strength = 0.8f;
+    p->start_scale = -1;
+    p->count = 1;
+}
+
+typedef struct rse__edit {
+    rse_sinddm *m;
+    const rse_edit_params *p;
+    rse_pyramid pyr;               /* the user's image                     */
+    float *orig[RSE_PYR_MAX_SCALES]; /* its scales in [-1,1], (3,h,w)      */
+    float *region_fin;             /* region mask at the finest scale, or NULL */
+    rse_roi from_fin, to_fin[64];  /* copy boxes at the finest scale       */
+    float *region;                 /* region mask at the current scale     */
+    float *gmask, *prev, *g, *scratch, *z; /* guidance state, (H,W)/(3,H,W) */
+    int have_gmask, have_prev, guide_from, H, W, n;
+    rse_rng keep_rng;              /* noise for the keep-outside blend     */
+    double score;                  /* the last guidance score              */
+    void *mem;
+} rse__edit;
+
+/* the (H,W) bilinear resize of a one-channel map (torch semantics) */
+static rse_status rse__edit_resize1(rse__edit *e, float *dst, const float *src, int h, int w, int H, int W) {
+    rse_tape tp;
+    rse_tensor *u;
+    int sh[4];
+    rse__arena_reset(&e->m->arena);
+    rse__tape_init(&tp, &e->m->arena, &e->m->scratch);
+    tp.no_grad = 1;
+    sh[0] = 1; sh[1] = 1; sh[2] = h; sh[3] = w;
+    u = rse__resize_bilinear(&tp, rse__tensor_wrap(&tp, (float *)src, 4, sh), H, W);
+    if (!u) return tp.status;
+    memcpy(dst, u->data, (size_t)H * W * sizeof(float));
+    return RSE_STATUS_OK;
+}
+
+static rse_status rse__edit_scale(void *ctx, int s, int H, int W) {
+    rse__edit *e = (rse__edit *)ctx;
+    rse_status st = RSE_STATUS_OK;
+    int fin = e->n - 1;
+    (void)s;
+    if (e->region_fin)
+        st = rse__edit_resize1(e, e->region, e->region_fin, e->pyr.h[fin], e->pyr.w[fin], H, W);
+    /* a thresholded guidance mask and the previous x0 follow to the new
+       size bilinearly, as the reference does at each scale transition */
+    if (st == RSE_STATUS_OK && e->have_gmask && !e->region_fin && (H != e->H || W != e->W)) {
+        int c;
+        memcpy(e->scratch, e->gmask, (size_t)e->H * e->W * sizeof(float));
+        st = rse__edit_resize1(e, e->gmask, e->scratch, e->H, e->W, H, W);
+        for (c = 0; c < 3 && st == RSE_STATUS_OK && e->have_prev; c++) {
+            memcpy(e->scratch, e->prev + (size_t)c * e->H * e->W, (size_t)e->H * e->W * sizeof(float));
+            st = rse__edit_resize1(e, e->g + (size_t)c * H * W, e->scratch, e->H, e->W, H, W);
+        }
+        if (e->have_prev) memcpy(e->prev, e->g, 3 * (size_t)H * W * sizeof(float));
+    }
+    e->H = H;
+    e->W = W;
+    return st;
+}
+
+static rse_status rse__edit_x0(void *ctx, float *x0, int s, int t, int H, int W) {
+    rse__edit *e = (rse__edit *)ctx;
+    const rse_edit_params *p = e->p;
+    size_t n3 = 3 * (size_t)H * W;
+    int k;
+    /* content copy at every scale but the finest */
+    if (p->copy && s < e->n - 1) {
+        double f = pow(e->pyr.sf, (double)(e->n - 1 - s));
+        rse_roi from = rse__roi_at_scale(&e->from_fin, f);
+        for (k = 0; k < p->ncopy_to; k++) {
+            rse_roi to = rse__roi_at_scale(&e->to_fin[k], f);
+            rse__copy_apply(x0, H, W, e->orig[s], e->pyr.h[s], e->pyr.w[s], &from, &to, p->copy_strength);
+        }
+    }
+    /* text (or any) guidance: skipped for the last `stop` steps of the
+       finest scale, "to avoid artifacts from CLIP" (the reference) */
+    if (p->guide && s >= e->guide_from && (s < e->n - 1 || t >= p->stop)) {
+        rse_status st;
+        size_t i;
+        const float *mask;
+        for (i = 0; i < n3; i++) x0[i] = rse__clamp1(x0[i]);
+        mask = e->region_fin ? e->region : e->gmask;
+        if (e->have_prev && (e->region_fin || e->have_gmask))
+            rse__guide_momentum(x0, e->prev, mask, H, W, p->momentum);
+        st = p->guide(p->guide_ctx, x0, H, W, s, e->n, e->g, &e->score);
+        if (st != RSE_STATUS_OK) return st;
+        if (!e->region_fin && !e->have_gmask) {
+            rse__guide_threshold(e->g, e->gmask, e->scratch, H, W, p->fill);
+            e->have_gmask = 1;
+        }
+        rse__guide_apply(x0, e->g, e->region_fin ? e->region : e->gmask, H, W, p->strength);
+        memcpy(e->prev, x0, n3 * sizeof(float));
+        e->have_prev = 1;
+    }
+    return RSE_STATUS_OK;
+}
+
+static rse_status rse__edit_xt(void *ctx, float *x, int s, int t_next, int H, int W) {
+    rse__edit *e = (rse__edit *)ctx;
+    if (!e->region_fin || H != e->pyr.h[s] || W != e->pyr.w[s]) return RSE_STATUS_OK;
+    if (t_next >= 0) rse__rng_normal(&e->keep_rng, e->z, 3 * (size_t)H * W);
+    rse__keep_outside(x, e->orig[s], e->region, e->z, H, W, &e->m->sched, t_next);
+    return RSE_STATUS_OK;
+}
+
+static void rse__edit_free(rse__edit *e) {
+    rse__pyramid_free(&e->pyr);
+    RSE_FREE(e->mem);
+}
+
+/* Checks the parameters and builds the pyramid of img and the masks. */
+static rse_status rse__edit_setup(rse__edit *e, rse_sinddm *m, const rse_image *img, const rse_edit_params *p) {
+    rse_status st;
+    int s, k, fin;
+    size_t total = 0, maxp = 0, off = 0;
+    float *f;
+    double to_fin_x, to_fin_y;
+    memset(e, 0, sizeof *e);
+    e->m = m;
+    e->p = p;
+    if (p->count < 1 || p->count > 10000) return rse__fail(RSE_STATUS_BAD_ARG, "count must be in 1..10000");
+    if (!(p->strength >= 0 && p->strength <= 10)) return rse__fail(RSE_STATUS_BAD_ARG, "--strength must be in [0,10]");
+    if (!(p->fill > 0 && p->fill <= 1)) return rse__fail(RSE_STATUS_BAD_ARG, "--fill must be in (0,1]");
+    if (!(p->momentum >= 0 && p->momentum <= 1)) return rse__fail(RSE_STATUS_BAD_ARG, "--momentum must be in [0,1]");
+    if (!(p->feather >= 0 && p->feather <= 4096)) return rse__fail(RSE_STATUS_BAD_ARG, "--feather must be in [0,4096]");
+    if (!(p->copy_strength >= 0 && p->copy_strength <= 1)) return rse__fail(RSE_STATUS_BAD_ARG, "--copy-strength must be in [0,1]");
+    if (p->stop < 0 || p->stop > RSE_SD_T) return rse__fail(RSE_STATUS_BAD_ARG, "--stop must be in 0..%d", RSE_SD_T);
+    if (p->ncopy_to < 0 || p->ncopy_to > 64 || (p->copy && p->ncopy_to < 1))
+        return rse__fail(RSE_STATUS_BAD_ARG, "content copy needs 1..64 target regions");
+    if (p->nrois < 0 || p->nrois > 64) return rse__fail(RSE_STATUS_BAD_ARG, "at most 64 regions");
+    if (!p->guide && !p->copy) return rse__fail(RSE_STATUS_BAD_ARG, "nothing to do: give a text (guidance) or a content copy");
+    if ((p->nrois || p->mask) && !p->guide) return rse__fail(RSE_STATUS_BAD_ARG, "a region for text editing needs a text");
+    if (!img || !img->data || (img->c != 1 && img->c != 3))
+        return rse__fail(RSE_STATUS_BAD_ARG, "edit: need a 1- or 3-channel image");
+    if (img->w != m->pyr.src_w || img->h != m->pyr.src_h)
+        return rse__fail(RSE_STATUS_BAD_ARG, "the model was trained on a %dx%d image, this one is %dx%d",
+                         m->pyr.src_w, m->pyr.src_h, img->w, img->h);
+    if ((st = rse__pyramid_build(&e->pyr, img)) != RSE_STATUS_OK) return st;
+    e->n = e->pyr.n;
+    fin = e->n - 1;
+    for (s = 0; s < e->n; s++) {
+        size_t P = (size_t)e->pyr.w[s] * e->pyr.h[s];
+        if (e->pyr.w[s] != m->pyr.w[s] || e->pyr.h[s] != m->pyr.h[s]) {
+            rse__edit_free(e);
+            return rse__fail(RSE_STATUS_BAD_ARG, "the image's pyramid differs from the model's");
+        }
+        total += 3 * P;
+        if (P > maxp) maxp = P;
+    }
+    /* regions are given in the image's pixels; the finest scale may be
+       smaller (the 50,000-pixel cap) */
+    to_fin_x = (double)e->pyr.w[fin] / img->w;
+    to_fin_y = (double)e->pyr.h[fin] / img->h;
+    for (k = 0; k < p->nrois && st == RSE_STATUS_OK; k++) st = rse__roi_check(&p->rois[k], img->w, img->h, "region");
+    if (p->copy) {
+        st = st ? st : rse__roi_check(&p->copy_from, img->w, img->h, "copy source");
+        for (k = 0; k < p->ncopy_to && st == RSE_STATUS_OK; k++) st = rse__roi_check(&p->copy_to[k], img->w, img->h, "copy target");
+    }
+    if (st == RSE_STATUS_OK && p->mask && (p->mask->w != img->w || p->mask->h != img->h))
+        st = rse__fail(RSE_STATUS_BAD_ARG, "the mask is %dx%d, the image %dx%d", p->mask->w, p->mask->h, img->w, img->h);
+    if (st != RSE_STATUS_OK) { rse__edit_free(e); return st; }
+    /* one block: orig scales, region (finest + current), gmask, scratch,
+       prev, g, z */
+    total += 4 * maxp + 3 * 3 * maxp + 2 * maxp;
+    e->mem = RSE_MALLOC(total * sizeof(float));
+    if (!e->mem) { rse__edit_free(e); return rse__fail(RSE_STATUS_NOMEM, "edit: out of memory"); }
+    f = (float *)e->mem;
+    for (s = 0; s < e->n; s++) {
+        size_t i, P3 = 3 * (size_t)e->pyr.w[s] * e->pyr.h[s];
+        e->orig[s] = f + off;
+        for (i = 0; i < P3; i++) e->orig[s][i] = rse__u8_to_signed_unit(e->pyr.img[s][i]);
+        off += P3;
+    }
+    e->region = f + off; off += maxp;
+    e->gmask = f + off; off += maxp;
+    e->scratch = f + off; off += 2 * maxp;
+    e->prev = f + off; off += 3 * maxp;
+    e->g = f + off; off += 3 * maxp;
+    e->z = f + off; off += 3 * maxp;
+    /* the region mask at the finest scale: ROIs, a mask image, or (for a
+       content copy) the target boxes, so the original is kept outside */
+    if (p->nrois || p->mask || p->copy) {
+        int W = e->pyr.w[fin], H = e->pyr.h[fin], x, y;
+        float feather = p->feather * (float)to_fin_x;
+        e->region_fin = f + off; off += maxp;
+        (void)off;
+        if (p->mask) {
+            /* resize the user's mask (mean of its channels) to the finest scale */
+            size_t P = (size_t)img->w * img->h, i;
+            float *tmp = (float *)RSE_MALLOC(P * sizeof(float));
+            if (!tmp) { rse__edit_free(e); return rse__fail(RSE_STATUS_NOMEM, "edit: out of memory"); }
+            for (i = 0; i < P; i++) {
+                float v = 0;
+                for (k = 0; k < p->mask->c; k++) v += p->mask->data[k * P + i];
+                tmp[i] = v / p->mask->c;
+            }
+            st = rse__edit_resize1(e, e->region_fin, tmp, img->h, img->w, H, W);
+            RSE_FREE(tmp);
+            if (st != RSE_STATUS_OK) { rse__edit_free(e); return st; }
+        } else {
+            rse_roi boxes[128];
+            int nb = 0;
+            const rse_roi *src = p->copy ? p->copy_to : p->rois;
+            int ns = p->copy ? p->ncopy_to : p->nrois;
+            for (k = 0; k < ns; k++) {
+                boxes[nb].x = (int)(src[k].x * to_fin_x); boxes[nb].y = (int)(src[k].y * to_fin_y);
+                boxes[nb].w = (int)ceil(src[k].w * to_fin_x); boxes[nb].h = (int)ceil(src[k].h * to_fin_y);
+                nb++;
+            }
+            if (p->copy && p->nrois) /* a text region on top of a copy */
+                for (k = 0; k < p->nrois && nb < 128; k++, nb++) {
+                    boxes[nb].x = (int)(p->rois[k].x * to_fin_x); boxes[nb].y = (int)(p->rois[k].y * to_fin_y);
+                    boxes[nb].w = (int)ceil(p->rois[k].w * to_fin_x); boxes[nb].h = (int)ceil(p->rois[k].h * to_fin_y);
+                }
+            rse__mask_from_rois(e->region_fin, W, H, boxes, nb, feather);
+        }
+        for (y = 0; y < H; y++)
+            for (x = 0; x < W; x++) {
+                float *v = &e->region_fin[(size_t)y * W + x];
+                *v = *v < 0 ? 0 : *v > 1 ? 1 : *v;
+            }
+    }
+    if (p->copy) {
+        rse_roi r = p->copy_from;
+        e->from_fin.x = (int)(r.x * to_fin_x); e->from_fin.y = (int)(r.y * to_fin_y);
+        e->from_fin.w = (int)(r.w * to_fin_x); e->from_fin.h = (int)(r.h * to_fin_y);
+        for (k = 0; k < p->ncopy_to; k++) {
+            r = p->copy_to[k];
+            e->to_fin[k].x = (int)(r.x * to_fin_x); e->to_fin[k].y = (int)(r.y * to_fin_y);
+            e->to_fin[k].w = (int)(r.w * to_fin_x); e->to_fin[k].h = (int)(r.h * to_fin_y);
+        }
+    }
+    return RSE_STATUS_OK;
+}
+
+/* Edits img with model m (trained on it) into out[0..count). */
+RSEDEF rse_status rse_edit(rse_sinddm *m, const rse_image *img, const rse_edit_params *p, rse_image *out,
+                           rse_progress_fn progress, void *ctx) {
+    rse__edit e;
+    rse_sd_run r;
+    rse_status st;
+    long done = 0;
+    int i, s0;
+    for (i = 0; p && i < p->count && i < 10000; i++) memset(&out[i], 0, sizeof out[i]);
+    if ((st = rse__edit_setup(&e, m, img, p)) != RSE_STATUS_OK) return st;
+    /* where editing starts: one scale below the finest for text, scale 1
+       for region edits and copies (coarse enough to move content, fine
+       enough to keep the layout), 0 from noise */
+    s0 = p->start_scale >= 0 ? p->start_scale
+       : (p->nrois || p->mask || p->copy) ? 1 : e.n - 2;
+    if (s0 < 0) s0 = 0;
+    if (s0 > e.n - 1) s0 = e.n - 1;
+    if (p->from_noise) s0 = 0;
+    e.guide_from = s0 > 1 ? s0 : (e.n > 1 ? 1 : 0);
+    memset(&r, 0, sizeof r);
+    r.mul_h = r.mul_w = 1.0f;
+    r.start_scale = s0;
+    r.start = p->from_noise ? 0 : e.orig[s0];
+    r.start_prev = !p->from_noise && s0 > 0 ? e.orig[s0 - 1] : 0;
+    /* the reference runs its CLIP modes with DDPM at every scale, and its
+       content copy with the reblurring sampler */
+    r.reblur = p->guide ? 0 : 1;
+    r.hooks.ctx = &e;
+    r.hooks.scale = rse__edit_scale;
+    r.hooks.x0 = rse__edit_x0;
+    r.hooks.xt = rse__edit_xt;
+    r.progress = progress;
+    r.progress_ctx = ctx;
+    r.done = &done;
+    r.total = rse__sd_run_steps(m, s0) * p->count;
+    for (i = 0; i < p->count && st == RSE_STATUS_OK; i++) {
+        rse_rng rng;
+        float *x = 0;
+        int H = 0, W = 0;
+        rse__rng_seed_stream(&rng, p->seed, (uint64_t)i);
+        rse__rng_seed_stream(&e.keep_rng, p->seed ^ UINT64_C(0x5eed0fcee9), (uint64_t)i);
+        e.have_gmask = e.have_prev = 0;
+        e.H = e.W = 0;
+        st = rse__sd_run(m, &r, &rng, &x, &H, &W);
+        if (st == RSE_STATUS_OK) st = rse__sd_to_image(x, H, W, &out[i]);
+        RSE_FREE(x);
+    }
+    if (st != RSE_STATUS_OK)
+        for (i = 0; i < p->count; i++) rse_image_free(&out[i]);
+    rse__edit_free(&e);
+    return st;
+}
+
+/* ===========================================================================
    File layer (absent under RSE_NO_STDIO)
    Two generic helpers, also used by checkpoints: read a whole file into
    memory (with a size cap), and write a file atomically through a callback

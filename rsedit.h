@@ -249,6 +249,57 @@ RSEDEF rse_status rse_sinddm_load(rse_sinddm **out, const char *path);
 #endif
 
 /* ---------------------------------------------------------------------------
+   Editing
+   ------------------------------------------------------------------------- */
+
+/* A rectangle in image pixels: columns x..x+w-1, rows y..y+h-1. */
+typedef struct rse_roi { int x, y, w, h; } rse_roi;
+
+/* Parses "WxH+X+Y" (e.g. "64x48+100+20"). */
+RSEDEF rse_status rse_roi_parse(const char *s, rse_roi *r);
+
+/* Prompt files: one prompt per line, '#' comment lines and blank lines
+   skipped. *list gets `count` NUL-terminated prompts; free with
+   rse_prompts_free. */
+RSEDEF rse_status rse_prompts_parse(const char *buf, size_t len, char ***list, int *count);
+RSEDEF void rse_prompts_free(char **list);
+
+/* A guidance score and its gradient: given x0 (3,H,W) planar in [-1,1] at
+   scale s of nscales, fill grad (3,H,W) with d score / d x0 and *score.
+   Text guidance is one (CLIP similarity of the image's views to a text);
+   any differentiable score can be plugged in. */
+typedef rse_status (*rse_guide_fn)(void *ctx, const float *x0, int H, int W, int s, int nscales,
+                                   float *grad, double *score);
+
+typedef struct rse_edit_params {
+    rse_guide_fn guide;        /* text (or other) guidance, or NULL       */
+    void *guide_ctx;
+    float strength;            /* step norm relative to |x0| in the mask (0.2) */
+    float fill;                /* fraction of the image allowed to change (0.2) */
+    float momentum;            /* weight of the new x0 inside the mask (0.2) */
+    int stop;                  /* no guidance in the last `stop` steps (3) */
+    const rse_roi *rois;       /* confine the edit to these regions ...   */
+    int nrois;
+    const rse_image *mask;     /* ... or to this mask (image size, [0,1]) */
+    float feather;             /* region edge ramp in pixels (8)          */
+    int copy;                  /* ROI content copy from copy_from ...     */
+    rse_roi copy_from;
+    const rse_roi *copy_to;    /* ... into these targets                  */
+    int ncopy_to;
+    float copy_strength;       /* eta (0.8)                               */
+    int start_scale;           /* -1: default (one below the finest for   */
+                               /* text, 1 for regions and copies)         */
+    int from_noise;            /* 1: generate from noise and steer        */
+    int count;                 /* edits to make (1)                       */
+    uint64_t seed;             /* edit i uses streams (seed, i)           */
+} rse_edit_params;
+
+RSEDEF void rse_edit_params_init(rse_edit_params *p);
+/* Edits img (the image m was trained on) into out[0..p->count). */
+RSEDEF rse_status rse_edit(rse_sinddm *m, const rse_image *img, const rse_edit_params *p,
+                           rse_image *out, rse_progress_fn progress, void *ctx);
+
+/* ---------------------------------------------------------------------------
    Command line
    ------------------------------------------------------------------------- */
 

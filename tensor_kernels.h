@@ -389,7 +389,7 @@ static void rse__gemm_task(void *ctx, int task, int ntasks) {
     }
 }
 
-static void rse__arows_packed(const rse__gemm *g, int kb, int i0, int mr, const float **rows, ptrdiff_t *ak);
+static void rse__arows_plain(const rse__gemm *g, int kb, int i0, int mr, const float **rows, ptrdiff_t *ak);
 
 /* Runs a GEMM on the thread pool. Tiles are NR columns wide and MB rows
    tall; MB is all of M when there are enough column panels to keep the
@@ -398,11 +398,11 @@ static void rse__arows_packed(const rse__gemm *g, int kb, int i0, int mr, const 
 RSE__FN void rse__gemm_run_all(const rse__gemm *g) {
     rse__gemm_run r;
     int want = rse__nthreads > 1 ? 4 * rse__nthreads : 1, nrb;
-    /* A packed in strips is contiguous: up to 768 rows (768 KB per block)
-       stay in L2. A read in place has rows lda apart; with a power-of-two
-       lda they all fall into the same few cache sets, so keep that block
-       small (192 rows): measured 45 -> 130+ GFLOP/s on 1024^3. */
-    int mbmax = g->arows == rse__arows_packed ? 768 : 192;
+    /* An A block of up to 768 rows (768 KB) stays in L2. A plain matrix
+       read in place has its rows lda apart; with a power-of-two lda they
+       all fall into the same few cache sets, so its block is kept small
+       (192 rows; on this machine that gains about 3% on 1024^3). */
+    int mbmax = g->arows == rse__arows_plain ? 192 : 768;
     if (g->M <= 0 || g->N <= 0 || g->nkb <= 0) return;
     r.g = g;
     r.njp = (g->N + RSE__NR - 1) / RSE__NR;
@@ -839,10 +839,13 @@ RSE__FN rse_status rse__conv2d_backward_data(float *dx, const float *dout, const
         g.ldc = (ptrdiff_t)HW; g.beta = 1.0f; /* accumulate into dx */
         g.xc = Kg; g.xh = s->Ho; g.xw = s->Wo; g.kh = s->KH; g.kw = s->KW; g.stride = 1;
         g.ph = s->KH - 1 - s->pad; g.pw = s->KW - 1 - s->pad; g.ho = s->H; g.wo = s->W;
+        if (s->KH == 1 && s->KW == 1 && s->pad == 0) { /* 1x1: dout is the B matrix as it is */
+            g.packb = rse__packb_plain; g.b_ks = (ptrdiff_t)P; g.b_ns = 1;
+        }
         for (n = 0; n < s->N; n++)
             for (gi = 0; gi < s->groups; gi++) {
                 g.A = Ap + strip * gi;
-                g.x = dout + ((size_t)n * s->K + (size_t)gi * Kg) * P;
+                g.x = g.B = dout + ((size_t)n * s->K + (size_t)gi * Kg) * P;
                 g.C = dx + ((size_t)n * s->C + (size_t)gi * Cg) * HW;
                 rse__gemm_run_all(&g);
             }
@@ -896,6 +899,26 @@ static void rse__packb_bw(const rse__gemm *g, int kb, int kc, int j0, int nc, fl
     for (j = 0; j < nc; j++) {
         const float *src = g->B + (size_t)(j0 + j) * P + (size_t)oy * g->wo + ox0;
         for (p = 0; p < kc; p++) dst[p * RSE__NR + j] = src[p];
+    }
+    for (p = 0; p < kc; p++)
+        for (j = nc; j < RSE__NR; j++) dst[p * RSE__NR + j] = 0.0f;
+}
+
+/* For small outputs (CLIP's 7x7 patch grid) an output row is too short a
+   reduction block, so the roles turn: dWg (Kg x R) += dout (Kg x P) *
+   col^T (P x R), reducing over all pixels of the image in blocks of KC, with
+   B(p, r) = col(r, p) gathered from the image (zero outside). */
+static void rse__packb_colT(const rse__gemm *g, int kb, int kc, int j0, int nc, float *dst) {
+    int taps = g->kh * g->kw, p0 = kb * RSE__KC, j, p;
+    for (j = 0; j < nc; j++) {
+        int r = j0 + j, c = r / taps, ky = (r % taps) / g->kw, kx = r % g->kw;
+        int oy = p0 / g->wo, ox = p0 % g->wo;
+        const float *xch = g->x + (ptrdiff_t)c * g->xh * g->xw;
+        for (p = 0; p < kc; p++) {
+            int iy = oy * g->stride - g->ph + ky, ix = ox * g->stride - g->pw + kx;
+            dst[p * RSE__NR + j] = iy >= 0 && iy < g->xh && ix >= 0 && ix < g->xw ? xch[(ptrdiff_t)iy * g->xw + ix] : 0.0f;
+            if (++ox == g->wo) { ox = 0; oy++; }
+        }
     }
     for (p = 0; p < kc; p++)
         for (j = nc; j < RSE__NR; j++) dst[p * RSE__NR + j] = 0.0f;
@@ -960,13 +983,33 @@ RSE__FN rse_status rse__conv2d_backward_weight(float *dw, float *db, const float
     }
     Cg = s->C / s->groups; Kg = s->K / s->groups; R = Cg * s->KH * s->KW;
     P = (size_t)s->Ho * s->Wo; HW = (size_t)s->H * s->W;
+    bc.s = s; bc.db = db; bc.dout = dout;
+    memset(&g, 0, sizeof g);
+    if (s->Wo < 32) {
+        g.M = Kg; g.N = R; g.K = (int)P;
+        g.nkb = (g.K + RSE__KC - 1) / RSE__KC;
+        g.kblock = rse__kblock_plain; g.arows = rse__arows_plain; g.packb = rse__packb_colT;
+        g.a_rs = (ptrdiff_t)P; g.a_ks = 1;
+        g.ldc = R; g.alpha = 1.0f; g.beta = 1.0f; /* straight into dw */
+        g.xh = s->H; g.xw = s->W; g.kh = s->KH; g.kw = s->KW;
+        g.stride = s->stride; g.ph = s->pad; g.pw = s->pad; g.ho = s->Ho; g.wo = s->Wo;
+        for (n = 0; n < s->N; n++)
+            for (gi = 0; gi < s->groups; gi++) {
+                g.A = dout + ((size_t)n * s->K + (size_t)gi * Kg) * P;
+                g.x = x + ((size_t)n * s->C + (size_t)gi * Cg) * HW;
+                g.C = dw + (size_t)gi * Kg * R;
+                rse__gemm_run_all(&g);
+            }
+        if (db) rse__parallel(rse__task_count((size_t)s->K), rse__bias_grad_task, &bc);
+        return RSE_STATUS_OK;
+    }
     hpwp = ((size_t)s->H + 2 * s->pad) * ((size_t)s->W + 2 * s->pad);
     mark = rse__arena_get_mark(scratch);
-    xp = rse__scratch_floats(scratch, hpwp * (size_t)s->C, "conv2d backward-weight");
-    dwt = xp ? rse__scratch_floats(scratch, (size_t)R * s->K, "conv2d backward-weight") : 0;
+    /* with no padding the image itself serves as the padded copy */
+    xp = s->pad ? rse__scratch_floats(scratch, hpwp * (size_t)s->C, "conv2d backward-weight") : 0;
+    dwt = xp || !s->pad ? rse__scratch_floats(scratch, (size_t)R * s->K, "conv2d backward-weight") : 0;
     if (!dwt) { rse__arena_release(scratch, mark); return RSE_STATUS_NOMEM; }
     memset(dwt, 0, sizeof(float) * (size_t)R * s->K);
-    memset(&g, 0, sizeof g);
     g.M = R; g.N = Kg; g.K = (int)P;
     g.nchunk = (s->Wo + RSE__KC - 1) / RSE__KC;
     g.nkb = s->Ho * g.nchunk;
@@ -974,12 +1017,12 @@ RSE__FN rse_status rse__conv2d_backward_weight(float *dw, float *db, const float
     g.ldc = Kg; g.alpha = 1.0f; g.beta = 1.0f;
     g.xh = s->H + 2 * s->pad; g.xw = s->W + 2 * s->pad; g.kh = s->KH; g.kw = s->KW;
     g.stride = s->stride; g.ho = s->Ho; g.wo = s->Wo;
-    bc.s = s; bc.dst = xp; bc.db = db; bc.dout = dout;
+    bc.dst = xp;
     for (n = 0; n < s->N; n++) {
         bc.src = x + (size_t)n * s->C * HW;
-        rse__parallel(rse__task_count((size_t)s->C), rse__bw_pad_task, &bc);
+        if (xp) rse__parallel(rse__task_count((size_t)s->C), rse__bw_pad_task, &bc);
         for (gi = 0; gi < s->groups; gi++) {
-            g.x = xp + (size_t)gi * Cg * hpwp;
+            g.x = (xp ? xp : bc.src) + (size_t)gi * Cg * hpwp;
             g.B = dout + ((size_t)n * s->K + (size_t)gi * Kg) * P;
             g.C = dwt + (size_t)gi * R * Kg;
             rse__gemm_run_all(&g);

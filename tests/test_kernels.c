@@ -168,6 +168,7 @@ static const t_conv t_convs[] = {
     {3, 3, 7, 9, 3, 3, 3, 1, 1, 3},     /* depthwise 3x3 */
     {1, 4, 11, 10, 4, 5, 5, 2, 2, 4},   /* depthwise, stride 2: general path */
     {1, 4, 6, 6, 4, 3, 3, 1, 0, 4},     /* depthwise, pad 0 */
+    {2, 3, 5, 45, 3, 5, 5, 1, 2, 3},    /* depthwise, Wo = 45: 32-pixel, 8-pixel and 1-pixel loops */
     {2, 33, 15, 17, 40, 3, 3, 1, 1, 1}, /* reduction over 2 KC blocks (297 > 256) */
     {1, 24, 23, 45, 20, 3, 3, 1, 1, 1}, /* Wo = 45: pixel runs crossing rows */
     /* Wo >= 32: backward-weight reduces over output rows of padded input */

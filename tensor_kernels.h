@@ -508,7 +508,7 @@ RSE__FN void rse__pack_a(float *dst, int M, int K, const float *src, ptrdiff_t r
    The NR pixels j0.. split into runs that lie on one output row; for stride
    1 a run reads consecutive input pixels, so it is a clipped copy. */
 static void rse__packb_conv(const rse__gemm *g, int kb, int kc, int j0, int nc, float *dst) {
-    int rj[RSE__NR], rl[RSE__NR], roy[RSE__NR], rox[RSE__NR], nrun = 0, j, p, u, t;
+    int rj[RSE__NR], rl[RSE__NR], roy[RSE__NR], rox[RSE__NR], nrun = 0, j, p, u, t, fast;
     int taps = g->kh * g->kw, r0 = kb * RSE__KC;
     int c = r0 / taps, ky = (r0 % taps) / g->kw, kx = r0 % g->kw;
     for (j = j0; j < j0 + nc;) {
@@ -517,9 +517,21 @@ static void rse__packb_conv(const rse__gemm *g, int kb, int kc, int j0, int nc, 
         rj[nrun] = j - j0; rl[nrun] = len; roy[nrun] = oy; rox[nrun] = ox; nrun++;
         j += len;
     }
+    fast = nrun == 1 && nc == RSE__NR && g->stride == 1;
     for (p = 0; p < kc; p++) {
         float *d = dst + p * RSE__NR;
         const float *xch = g->x + (ptrdiff_t)c * g->xh * g->xw;
+        if (fast) {
+            /* The common case (stride 1, all NR pixels on one output row):
+               if the NR input pixels are inside the image, a straight copy. */
+            int iy = roy[0] - g->ph + ky, ix0 = rox[0] - g->pw + kx;
+            if (iy >= 0 && iy < g->xh && ix0 >= 0 && ix0 + RSE__NR <= g->xw) {
+                const float *src = xch + (ptrdiff_t)iy * g->xw + ix0;
+                for (t = 0; t < RSE__NR; t += RSE_VEC_WIDTH) RSE_VEC_STORE(d + t, RSE_VEC_LOAD(src + t));
+                if (++kx == g->kw) { kx = 0; if (++ky == g->kh) { ky = 0; c++; } }
+                continue;
+            }
+        }
         /* Zero the whole row with vector stores, then copy the in-image part
            of each run over it (vector copies, so the compiler does not turn
            these short loops into memset/memcpy calls). */

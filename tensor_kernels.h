@@ -190,6 +190,8 @@ RSE__FN rse_status rse__conv2d_backward_weight_ref(float *dw, float *db, const f
    the macros become ordinary float arithmetic). Selection is at compile time
    only; -DRSE_NO_SIMD forces the plain-C path, which the CI also tests.
    RSE_VEC_FMA(acc, a, b) is acc + a*b (fused where the hardware has it).
+   rse__vec_transpose(s, ls, d, ld) transposes one WIDTH x WIDTH block (the
+   only shuffle the kernels need, for packing a transposed matrix).
    ------------------------------------------------------------------------- */
 
 #if !defined(RSE_NO_SIMD) && defined(__AVX2__) && defined(__FMA__)
@@ -211,6 +213,28 @@ static float rse__vec_reduce(__m256 v) {
     return _mm_cvtss_f32(s);
 }
 #define RSE_VEC_REDUCE(v) rse__vec_reduce(v)
+/* Transposes a WIDTH x WIDTH block: d[i*ld + j] = s[j*ls + i]. */
+static void rse__vec_transpose(const float *s, ptrdiff_t ls, float *d, ptrdiff_t ld) {
+    __m256 r0 = _mm256_loadu_ps(s), r1 = _mm256_loadu_ps(s + ls), r2 = _mm256_loadu_ps(s + 2 * ls);
+    __m256 r3 = _mm256_loadu_ps(s + 3 * ls), r4 = _mm256_loadu_ps(s + 4 * ls), r5 = _mm256_loadu_ps(s + 5 * ls);
+    __m256 r6 = _mm256_loadu_ps(s + 6 * ls), r7 = _mm256_loadu_ps(s + 7 * ls);
+    __m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpackhi_ps(r0, r1);
+    __m256 t2 = _mm256_unpacklo_ps(r2, r3), t3 = _mm256_unpackhi_ps(r2, r3);
+    __m256 t4 = _mm256_unpacklo_ps(r4, r5), t5 = _mm256_unpackhi_ps(r4, r5);
+    __m256 t6 = _mm256_unpacklo_ps(r6, r7), t7 = _mm256_unpackhi_ps(r6, r7);
+    __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xEE);
+    __m256 u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xEE);
+    __m256 u4 = _mm256_shuffle_ps(t4, t6, 0x44), u5 = _mm256_shuffle_ps(t4, t6, 0xEE);
+    __m256 u6 = _mm256_shuffle_ps(t5, t7, 0x44), u7 = _mm256_shuffle_ps(t5, t7, 0xEE);
+    _mm256_storeu_ps(d, _mm256_permute2f128_ps(u0, u4, 0x20));
+    _mm256_storeu_ps(d + ld, _mm256_permute2f128_ps(u1, u5, 0x20));
+    _mm256_storeu_ps(d + 2 * ld, _mm256_permute2f128_ps(u2, u6, 0x20));
+    _mm256_storeu_ps(d + 3 * ld, _mm256_permute2f128_ps(u3, u7, 0x20));
+    _mm256_storeu_ps(d + 4 * ld, _mm256_permute2f128_ps(u0, u4, 0x31));
+    _mm256_storeu_ps(d + 5 * ld, _mm256_permute2f128_ps(u1, u5, 0x31));
+    _mm256_storeu_ps(d + 6 * ld, _mm256_permute2f128_ps(u2, u6, 0x31));
+    _mm256_storeu_ps(d + 7 * ld, _mm256_permute2f128_ps(u3, u7, 0x31));
+}
 
 #elif !defined(RSE_NO_SIMD) && defined(__ARM_NEON)
 #include <arm_neon.h>
@@ -233,6 +257,14 @@ static float rse__vec_reduce(float32x4_t v) {
     return vget_lane_f32(vpadd_f32(s, s), 0);
 }
 #define RSE_VEC_REDUCE(v) rse__vec_reduce(v)
+static void rse__vec_transpose(const float *s, ptrdiff_t ls, float *d, ptrdiff_t ld) {
+    float32x4x2_t a = vtrnq_f32(vld1q_f32(s), vld1q_f32(s + ls));
+    float32x4x2_t b = vtrnq_f32(vld1q_f32(s + 2 * ls), vld1q_f32(s + 3 * ls));
+    vst1q_f32(d, vcombine_f32(vget_low_f32(a.val[0]), vget_low_f32(b.val[0])));
+    vst1q_f32(d + ld, vcombine_f32(vget_low_f32(a.val[1]), vget_low_f32(b.val[1])));
+    vst1q_f32(d + 2 * ld, vcombine_f32(vget_high_f32(a.val[0]), vget_high_f32(b.val[0])));
+    vst1q_f32(d + 3 * ld, vcombine_f32(vget_high_f32(a.val[1]), vget_high_f32(b.val[1])));
+}
 
 #else
 #define RSE_SIMD_NAME "scalar"
@@ -246,6 +278,10 @@ static float rse__vec_reduce(float32x4_t v) {
 #define RSE_VEC_ADD(a, b) ((a) + (b))
 #define RSE_VEC_MUL(a, b) ((a) * (b))
 #define RSE_VEC_REDUCE(v) (v)
+static void rse__vec_transpose(const float *s, ptrdiff_t ls, float *d, ptrdiff_t ld) {
+    (void)ls; (void)ld;
+    d[0] = s[0];
+}
 #endif
 
 /* ---------------------------------------------------------------------------
@@ -413,7 +449,10 @@ RSE__FN void rse__gemm_run_all(const rse__gemm *g) {
     r.MB = (r.MB + RSE__MR - 1) / RSE__MR * RSE__MR;
     r.nrb = (g->M + r.MB - 1) / r.MB;
     r.ntiles = r.njp * r.nrb;
-    rse__parallel(rse__task_count((size_t)r.ntiles), rse__gemm_task, &r);
+    /* Below about a million multiply-adds, waking the pool costs more than
+       it saves (attention heads are 50x50x64): run on this thread. */
+    if ((double)g->M * g->N * g->K < 1e6) rse__gemm_task(&r, 0, 1);
+    else rse__parallel(rse__task_count((size_t)r.ntiles), rse__gemm_task, &r);
 }
 
 /* Callbacks for plain matrices: blocks of RSE__KC along the reduction. */
@@ -444,10 +483,17 @@ static void rse__packb_plain(const rse__gemm *g, int kb, int kc, int j0, int nc,
             for (j = 0; j < nc; j++) d[j] = src[j];
             for (; j < RSE__NR; j++) d[j] = 0.0f;
         }
-    } else { /* transposed B: read each source row once, write a column */
+    } else { /* transposed B: vector block transposes, then the ragged rest */
+        int jv = 0, pv = 0;
+        if (g->b_ks == 1) {
+            jv = nc - nc % RSE_VEC_WIDTH; pv = kc - kc % RSE_VEC_WIDTH;
+            for (j = 0; j < jv; j += RSE_VEC_WIDTH)
+                for (p = 0; p < pv; p += RSE_VEC_WIDTH)
+                    rse__vec_transpose(B + (ptrdiff_t)j * g->b_ns + p, g->b_ns, dst + p * RSE__NR + j, RSE__NR);
+        }
         for (j = 0; j < nc; j++) {
             const float *src = B + (ptrdiff_t)j * g->b_ns;
-            for (p = 0; p < kc; p++) dst[p * RSE__NR + j] = src[(ptrdiff_t)p * g->b_ks];
+            for (p = j < jv ? pv : 0; p < kc; p++) dst[p * RSE__NR + j] = src[(ptrdiff_t)p * g->b_ks];
         }
         for (p = 0; p < kc; p++)
             for (j = nc; j < RSE__NR; j++) dst[p * RSE__NR + j] = 0.0f;

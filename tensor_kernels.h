@@ -80,6 +80,10 @@ RSE__FN rse_status rse__conv2d_check(const rse_conv2d_shape *s) {
         !rse__mul4_ok((size_t)s->K, (size_t)(s->C / s->groups), (size_t)s->KH, (size_t)s->KW, &n) ||
         !rse__mul4_ok(n, (size_t)s->Ho, (size_t)s->Wo, 4, &n))
         return rse__fail(RSE_STATUS_LIMIT, "conv2d: sizes overflow");
+    /* the GEMM engine counts pixels and reduction lengths in int */
+    if ((size_t)s->H * s->W > INT_MAX || (size_t)s->Ho * s->Wo > INT_MAX ||
+        (size_t)(s->C / s->groups) * s->KH * s->KW > INT_MAX / 64 || (size_t)(s->K / s->groups) * s->KH * s->KW > INT_MAX / 64)
+        return rse__fail(RSE_STATUS_LIMIT, "conv2d: image %dx%d or kernel %dx%d too large", s->H, s->W, s->KH, s->KW);
     return RSE_STATUS_OK;
 }
 

@@ -311,10 +311,18 @@ static void rse__vec_transpose(const float *s, ptrdiff_t ls, float *d, ptrdiff_t
    tile size may depend on the thread count, the arithmetic never does.
    ------------------------------------------------------------------------- */
 
+/* The register block. AVX2 has 16 vector registers: 12 accumulators (6 rows
+   x 2 vectors), 2 for the row of B and 1 for the broadcast value of A; the
+   FMA units (2 per core, 4-cycle latency) need at least 8 independent
+   accumulators to stay busy. NEON (32 registers) and plain C use the same
+   shape. KC = 256 keeps the packed B block at 16 KB, a third of L1d. */
 #define RSE__MR 6
 #define RSE__NR (2 * RSE_VEC_WIDTH)
 #define RSE__KC 256
 
+/* One GEMM to run: the sizes, the three operand callbacks, the epilogue,
+   and the operands themselves (which fields are used depends on the
+   callbacks). Built on the stack by each kernel, read-only while it runs. */
 typedef struct rse__gemm rse__gemm;
 struct rse__gemm {
     int M, N, K;          /* C is M x N; K is the full reduction length */
@@ -375,10 +383,10 @@ RSE__FN void rse__ukr(int kc, const float *const *rows, ptrdiff_t ak, const floa
             }
         }
     } else {
-        /* Ragged right edge: spill the tile, then the same arithmetic per
-           element (a vector FMA on one lane equals the scalar fmaf only if
-           the compiler contracts; both paths are exercised by the tests,
-           and an element always takes the same path whatever the threads). */
+        /* Ragged right edge (the last NR columns of C): spill the tile and
+           finish element by element. The rounding of beta*C may differ from
+           the vector path (no fused multiply-add here), but which path an
+           element takes depends only on its column, never on the threads. */
         float tile[2 * RSE__MR * RSE_VEC_WIDTH];
         for (i = 0; i < 2 * RSE__MR; i++) RSE_VEC_STORE(tile + i * RSE_VEC_WIDTH, acc[i]);
         for (i = 0; i < mr; i++) {
@@ -398,8 +406,12 @@ typedef struct {
     int MB, nrb, njp, ntiles;
 } rse__gemm_run;
 
-/* One task: a contiguous range of tiles, in column-panel-major order so a
-   task walks across the rows of C for each packed B panel. */
+/* One task: a contiguous range of tiles, numbered column-panel-major (all
+   row blocks of panel 0, then of panel 1, ...). For each tile the reduction
+   blocks run in order: pack the KC x NR slice of B once, then sweep the MR-row
+   strips of the tile's rows across it, so B is read from L1 MB/MR times per
+   packing while each strip of A streams from L2. The C tile (MB x NR) stays
+   in L1/L2 between blocks, so C goes to memory about once. */
 static void rse__gemm_task(void *ctx, int task, int ntasks) {
     const rse__gemm_run *r = (const rse__gemm_run *)ctx;
     const rse__gemm *g = r->g;
@@ -556,7 +568,10 @@ RSE__FN void rse__pack_a(float *dst, int M, int K, const float *src, ptrdiff_t r
 
 /* B(r, j) of the implicit im2col of g->x (xc,xh,xw), zero outside the image.
    The NR pixels j0.. split into runs that lie on one output row; for stride
-   1 a run reads consecutive input pixels, so it is a clipped copy. */
+   1 a run reads consecutive input pixels, so it is a clipped copy. Rows r
+   advance (c, ky, kx) like an odometer. This runs once per KC x NR block and
+   is amortised over all Kg output channels, so it needs to be cheap, not
+   clever: on 3x3 convs with 160 outputs it costs a few percent. */
 static void rse__packb_conv(const rse__gemm *g, int kb, int kc, int j0, int nc, float *dst) {
     int rj[RSE__NR], rl[RSE__NR], roy[RSE__NR], rox[RSE__NR], nrun = 0, j, p, u, t, fast;
     int taps = g->kh * g->kw, r0 = kb * RSE__KC;
@@ -782,6 +797,9 @@ static int rse__dw_applies(const rse_conv2d_shape *s) {
            s->pad <= s->KW - 1 && s->KH * s->KW <= 64;
 }
 
+/* Runs one depthwise pass. Tasks own whole planes (forward, backward-data)
+   or whole channels (backward-weight, which sums over the batch), each with
+   its own padded-plane buffer, so no output is shared between threads. */
 static rse_status rse__dw_run(rse__dw_ctx *d, rse_arena *scratch) {
     const rse_conv2d_shape *s = d->s;
     rse_arena_mark mark = rse__arena_get_mark(scratch);
@@ -799,6 +817,20 @@ static rse_status rse__dw_run(rse__dw_ctx *d, rse_arena *scratch) {
 
 /* ---------------------------------------------------------------------------
    7.6 conv2d: forward, backward-data, backward-weight
+   Which path each call takes (per image n and group g, R = Cg*KH*KW):
+     - depthwise (groups == C == K), stride 1, pad < kernel: 7.5, all three;
+     - forward: implicit GEMM out = Wg * col(x) (1x1 stride 1 pad 0: x itself
+       is the B matrix);
+     - backward-data, stride 1 and pad <= K-1: the same implicit GEMM on dout
+       with the taps turned 180 degrees and Wg transposed; otherwise
+       col = Wg^T * dout into scratch, then col2im adds it into dx;
+     - backward-weight, Wo >= 32: dWg^T += col(x) * dout^T with one output
+       row per reduction block, A read from a zero-padded copy of x;
+       Wo < 32: dWg += dout * col(x)^T over all pixels at once.
+
+   All of them allocate their scratch (packed weights, padded planes, col)
+   from the caller's arena between a mark and a release, so a training loop
+   that reuses the arena stops calling malloc after its first step.
    ------------------------------------------------------------------------- */
 
 /* out = conv(x, w) + b (b may be NULL); out is overwritten. Per image and
@@ -822,6 +854,9 @@ RSE__FN rse_status rse__conv2d_forward(float *out, const float *x, const float *
     }
     Cg = s->C / s->groups; Kg = s->K / s->groups; R = Cg * s->KH * s->KW;
     P = (size_t)s->Ho * s->Wo; HW = (size_t)s->H * s->W;
+    /* The weights are packed on every call: one pass over K*R floats, tiny
+       next to the K*R*Ho*Wo*N multiply-adds, and it keeps the kernel free
+       of caches that would have to be invalidated when the weights change. */
     strip = rse__packed_size(Kg, R);
     mark = rse__arena_get_mark(scratch);
     Ap = rse__scratch_floats(scratch, strip * (size_t)s->groups, "conv2d forward");
@@ -840,6 +875,8 @@ RSE__FN rse_status rse__conv2d_forward(float *out, const float *x, const float *
     } else {
         g.packb = rse__packb_conv;
     }
+    /* One GEMM per image and group; each is split across the threads by
+       pixel tiles (a 111x111 image has 771 of them). */
     for (n = 0; n < s->N; n++)
         for (gi = 0; gi < s->groups; gi++) {
             g.A = Ap + strip * gi;
@@ -913,6 +950,10 @@ RSE__FN rse_status rse__conv2d_backward_data(float *dx, const float *dout, const
     g.arows = rse__arows_packed;
     g.alpha = 1.0f;
     if (s->stride == 1 && s->pad <= s->KH - 1 && s->pad <= s->KW - 1) {
+        /* dx[c][y][x] = sum over k, taps of dout[k][y-ky+pad][x-kx+pad] *
+           w[k][c][ky][kx]: substituting ky' = KH-1-ky turns this into a
+           correlation of dout, padded by KH-1-pad, with the turned kernel,
+           whose "input channels" are the K outputs. */
         int Rt = Kg * taps, c, k, t;
         size_t strip = rse__packed_size(Cg, Rt);
         float *Ap = rse__scratch_floats(scratch, strip * (size_t)s->groups, "conv2d backward-data");

@@ -80,6 +80,10 @@ RSE__FN rse_status rse__conv2d_check(const rse_conv2d_shape *s) {
         !rse__mul4_ok((size_t)s->K, (size_t)(s->C / s->groups), (size_t)s->KH, (size_t)s->KW, &n) ||
         !rse__mul4_ok(n, (size_t)s->Ho, (size_t)s->Wo, 4, &n))
         return rse__fail(RSE_STATUS_LIMIT, "conv2d: sizes overflow");
+    /* the GEMM engine counts pixels and reduction lengths in int */
+    if ((size_t)s->H * s->W > INT_MAX || (size_t)s->Ho * s->Wo > INT_MAX ||
+        (size_t)(s->C / s->groups) * s->KH * s->KW > INT_MAX / 64 || (size_t)(s->K / s->groups) * s->KH * s->KW > INT_MAX / 64)
+        return rse__fail(RSE_STATUS_LIMIT, "conv2d: image %dx%d or kernel %dx%d too large", s->H, s->W, s->KH, s->KW);
     return RSE_STATUS_OK;
 }
 
@@ -190,6 +194,8 @@ RSE__FN rse_status rse__conv2d_backward_weight_ref(float *dw, float *db, const f
    the macros become ordinary float arithmetic). Selection is at compile time
    only; -DRSE_NO_SIMD forces the plain-C path, which the CI also tests.
    RSE_VEC_FMA(acc, a, b) is acc + a*b (fused where the hardware has it).
+   rse__vec_transpose(s, ls, d, ld) transposes one WIDTH x WIDTH block (the
+   only shuffle the kernels need, for packing a transposed matrix).
    ------------------------------------------------------------------------- */
 
 #if !defined(RSE_NO_SIMD) && defined(__AVX2__) && defined(__FMA__)
@@ -211,6 +217,28 @@ static float rse__vec_reduce(__m256 v) {
     return _mm_cvtss_f32(s);
 }
 #define RSE_VEC_REDUCE(v) rse__vec_reduce(v)
+/* Transposes a WIDTH x WIDTH block: d[i*ld + j] = s[j*ls + i]. */
+static void rse__vec_transpose(const float *s, ptrdiff_t ls, float *d, ptrdiff_t ld) {
+    __m256 r0 = _mm256_loadu_ps(s), r1 = _mm256_loadu_ps(s + ls), r2 = _mm256_loadu_ps(s + 2 * ls);
+    __m256 r3 = _mm256_loadu_ps(s + 3 * ls), r4 = _mm256_loadu_ps(s + 4 * ls), r5 = _mm256_loadu_ps(s + 5 * ls);
+    __m256 r6 = _mm256_loadu_ps(s + 6 * ls), r7 = _mm256_loadu_ps(s + 7 * ls);
+    __m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpackhi_ps(r0, r1);
+    __m256 t2 = _mm256_unpacklo_ps(r2, r3), t3 = _mm256_unpackhi_ps(r2, r3);
+    __m256 t4 = _mm256_unpacklo_ps(r4, r5), t5 = _mm256_unpackhi_ps(r4, r5);
+    __m256 t6 = _mm256_unpacklo_ps(r6, r7), t7 = _mm256_unpackhi_ps(r6, r7);
+    __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xEE);
+    __m256 u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xEE);
+    __m256 u4 = _mm256_shuffle_ps(t4, t6, 0x44), u5 = _mm256_shuffle_ps(t4, t6, 0xEE);
+    __m256 u6 = _mm256_shuffle_ps(t5, t7, 0x44), u7 = _mm256_shuffle_ps(t5, t7, 0xEE);
+    _mm256_storeu_ps(d, _mm256_permute2f128_ps(u0, u4, 0x20));
+    _mm256_storeu_ps(d + ld, _mm256_permute2f128_ps(u1, u5, 0x20));
+    _mm256_storeu_ps(d + 2 * ld, _mm256_permute2f128_ps(u2, u6, 0x20));
+    _mm256_storeu_ps(d + 3 * ld, _mm256_permute2f128_ps(u3, u7, 0x20));
+    _mm256_storeu_ps(d + 4 * ld, _mm256_permute2f128_ps(u0, u4, 0x31));
+    _mm256_storeu_ps(d + 5 * ld, _mm256_permute2f128_ps(u1, u5, 0x31));
+    _mm256_storeu_ps(d + 6 * ld, _mm256_permute2f128_ps(u2, u6, 0x31));
+    _mm256_storeu_ps(d + 7 * ld, _mm256_permute2f128_ps(u3, u7, 0x31));
+}
 
 #elif !defined(RSE_NO_SIMD) && defined(__ARM_NEON)
 #include <arm_neon.h>
@@ -233,6 +261,14 @@ static float rse__vec_reduce(float32x4_t v) {
     return vget_lane_f32(vpadd_f32(s, s), 0);
 }
 #define RSE_VEC_REDUCE(v) rse__vec_reduce(v)
+static void rse__vec_transpose(const float *s, ptrdiff_t ls, float *d, ptrdiff_t ld) {
+    float32x4x2_t a = vtrnq_f32(vld1q_f32(s), vld1q_f32(s + ls));
+    float32x4x2_t b = vtrnq_f32(vld1q_f32(s + 2 * ls), vld1q_f32(s + 3 * ls));
+    vst1q_f32(d, vcombine_f32(vget_low_f32(a.val[0]), vget_low_f32(b.val[0])));
+    vst1q_f32(d + ld, vcombine_f32(vget_low_f32(a.val[1]), vget_low_f32(b.val[1])));
+    vst1q_f32(d + 2 * ld, vcombine_f32(vget_high_f32(a.val[0]), vget_high_f32(b.val[0])));
+    vst1q_f32(d + 3 * ld, vcombine_f32(vget_high_f32(a.val[1]), vget_high_f32(b.val[1])));
+}
 
 #else
 #define RSE_SIMD_NAME "scalar"
@@ -246,6 +282,10 @@ static float rse__vec_reduce(float32x4_t v) {
 #define RSE_VEC_ADD(a, b) ((a) + (b))
 #define RSE_VEC_MUL(a, b) ((a) * (b))
 #define RSE_VEC_REDUCE(v) (v)
+static void rse__vec_transpose(const float *s, ptrdiff_t ls, float *d, ptrdiff_t ld) {
+    (void)ls; (void)ld;
+    d[0] = s[0];
+}
 #endif
 
 /* ---------------------------------------------------------------------------
@@ -271,10 +311,18 @@ static float rse__vec_reduce(float32x4_t v) {
    tile size may depend on the thread count, the arithmetic never does.
    ------------------------------------------------------------------------- */
 
+/* The register block. AVX2 has 16 vector registers: 12 accumulators (6 rows
+   x 2 vectors), 2 for the row of B and 1 for the broadcast value of A; the
+   FMA units (2 per core, 4-cycle latency) need at least 8 independent
+   accumulators to stay busy. NEON (32 registers) and plain C use the same
+   shape. KC = 256 keeps the packed B block at 16 KB, a third of L1d. */
 #define RSE__MR 6
 #define RSE__NR (2 * RSE_VEC_WIDTH)
 #define RSE__KC 256
 
+/* One GEMM to run: the sizes, the three operand callbacks, the epilogue,
+   and the operands themselves (which fields are used depends on the
+   callbacks). Built on the stack by each kernel, read-only while it runs. */
 typedef struct rse__gemm rse__gemm;
 struct rse__gemm {
     int M, N, K;          /* C is M x N; K is the full reduction length */
@@ -335,10 +383,10 @@ RSE__FN void rse__ukr(int kc, const float *const *rows, ptrdiff_t ak, const floa
             }
         }
     } else {
-        /* Ragged right edge: spill the tile, then the same arithmetic per
-           element (a vector FMA on one lane equals the scalar fmaf only if
-           the compiler contracts; both paths are exercised by the tests,
-           and an element always takes the same path whatever the threads). */
+        /* Ragged right edge (the last NR columns of C): spill the tile and
+           finish element by element. The rounding of beta*C may differ from
+           the vector path (no fused multiply-add here), but which path an
+           element takes depends only on its column, never on the threads. */
         float tile[2 * RSE__MR * RSE_VEC_WIDTH];
         for (i = 0; i < 2 * RSE__MR; i++) RSE_VEC_STORE(tile + i * RSE_VEC_WIDTH, acc[i]);
         for (i = 0; i < mr; i++) {
@@ -358,8 +406,12 @@ typedef struct {
     int MB, nrb, njp, ntiles;
 } rse__gemm_run;
 
-/* One task: a contiguous range of tiles, in column-panel-major order so a
-   task walks across the rows of C for each packed B panel. */
+/* One task: a contiguous range of tiles, numbered column-panel-major (all
+   row blocks of panel 0, then of panel 1, ...). For each tile the reduction
+   blocks run in order: pack the KC x NR slice of B once, then sweep the MR-row
+   strips of the tile's rows across it, so B is read from L1 MB/MR times per
+   packing while each strip of A streams from L2. The C tile (MB x NR) stays
+   in L1/L2 between blocks, so C goes to memory about once. */
 static void rse__gemm_task(void *ctx, int task, int ntasks) {
     const rse__gemm_run *r = (const rse__gemm_run *)ctx;
     const rse__gemm *g = r->g;
@@ -389,7 +441,7 @@ static void rse__gemm_task(void *ctx, int task, int ntasks) {
     }
 }
 
-static void rse__arows_packed(const rse__gemm *g, int kb, int i0, int mr, const float **rows, ptrdiff_t *ak);
+static void rse__arows_plain(const rse__gemm *g, int kb, int i0, int mr, const float **rows, ptrdiff_t *ak);
 
 /* Runs a GEMM on the thread pool. Tiles are NR columns wide and MB rows
    tall; MB is all of M when there are enough column panels to keep the
@@ -398,11 +450,11 @@ static void rse__arows_packed(const rse__gemm *g, int kb, int i0, int mr, const 
 RSE__FN void rse__gemm_run_all(const rse__gemm *g) {
     rse__gemm_run r;
     int want = rse__nthreads > 1 ? 4 * rse__nthreads : 1, nrb;
-    /* A packed in strips is contiguous: up to 768 rows (768 KB per block)
-       stay in L2. A read in place has rows lda apart; with a power-of-two
-       lda they all fall into the same few cache sets, so keep that block
-       small (192 rows): measured 45 -> 130+ GFLOP/s on 1024^3. */
-    int mbmax = g->arows == rse__arows_packed ? 768 : 192;
+    /* An A block of up to 768 rows (768 KB) stays in L2. A plain matrix
+       read in place has its rows lda apart; with a power-of-two lda they
+       all fall into the same few cache sets, so its block is kept small
+       (192 rows; on this machine that gains about 3% on 1024^3). */
+    int mbmax = g->arows == rse__arows_plain ? 192 : 768;
     if (g->M <= 0 || g->N <= 0 || g->nkb <= 0) return;
     r.g = g;
     r.njp = (g->N + RSE__NR - 1) / RSE__NR;
@@ -413,7 +465,10 @@ RSE__FN void rse__gemm_run_all(const rse__gemm *g) {
     r.MB = (r.MB + RSE__MR - 1) / RSE__MR * RSE__MR;
     r.nrb = (g->M + r.MB - 1) / r.MB;
     r.ntiles = r.njp * r.nrb;
-    rse__parallel(rse__task_count((size_t)r.ntiles), rse__gemm_task, &r);
+    /* Below about a million multiply-adds, waking the pool costs more than
+       it saves (attention heads are 50x50x64): run on this thread. */
+    if ((double)g->M * g->N * g->K < 1e6) rse__gemm_task(&r, 0, 1);
+    else rse__parallel(rse__task_count((size_t)r.ntiles), rse__gemm_task, &r);
 }
 
 /* Callbacks for plain matrices: blocks of RSE__KC along the reduction. */
@@ -444,10 +499,17 @@ static void rse__packb_plain(const rse__gemm *g, int kb, int kc, int j0, int nc,
             for (j = 0; j < nc; j++) d[j] = src[j];
             for (; j < RSE__NR; j++) d[j] = 0.0f;
         }
-    } else { /* transposed B: read each source row once, write a column */
+    } else { /* transposed B: vector block transposes, then the ragged rest */
+        int jv = 0, pv = 0;
+        if (g->b_ks == 1) {
+            jv = nc - nc % RSE_VEC_WIDTH; pv = kc - kc % RSE_VEC_WIDTH;
+            for (j = 0; j < jv; j += RSE_VEC_WIDTH)
+                for (p = 0; p < pv; p += RSE_VEC_WIDTH)
+                    rse__vec_transpose(B + (ptrdiff_t)j * g->b_ns + p, g->b_ns, dst + p * RSE__NR + j, RSE__NR);
+        }
         for (j = 0; j < nc; j++) {
             const float *src = B + (ptrdiff_t)j * g->b_ns;
-            for (p = 0; p < kc; p++) dst[p * RSE__NR + j] = src[(ptrdiff_t)p * g->b_ks];
+            for (p = j < jv ? pv : 0; p < kc; p++) dst[p * RSE__NR + j] = src[(ptrdiff_t)p * g->b_ks];
         }
         for (p = 0; p < kc; p++)
             for (j = nc; j < RSE__NR; j++) dst[p * RSE__NR + j] = 0.0f;
@@ -506,9 +568,12 @@ RSE__FN void rse__pack_a(float *dst, int M, int K, const float *src, ptrdiff_t r
 
 /* B(r, j) of the implicit im2col of g->x (xc,xh,xw), zero outside the image.
    The NR pixels j0.. split into runs that lie on one output row; for stride
-   1 a run reads consecutive input pixels, so it is a clipped copy. */
+   1 a run reads consecutive input pixels, so it is a clipped copy. Rows r
+   advance (c, ky, kx) like an odometer. This runs once per KC x NR block and
+   is amortised over all Kg output channels, so it needs to be cheap, not
+   clever: on 3x3 convs with 160 outputs it costs a few percent. */
 static void rse__packb_conv(const rse__gemm *g, int kb, int kc, int j0, int nc, float *dst) {
-    int rj[RSE__NR], rl[RSE__NR], roy[RSE__NR], rox[RSE__NR], nrun = 0, j, p, u, t;
+    int rj[RSE__NR], rl[RSE__NR], roy[RSE__NR], rox[RSE__NR], nrun = 0, j, p, u, t, fast;
     int taps = g->kh * g->kw, r0 = kb * RSE__KC;
     int c = r0 / taps, ky = (r0 % taps) / g->kw, kx = r0 % g->kw;
     for (j = j0; j < j0 + nc;) {
@@ -517,9 +582,21 @@ static void rse__packb_conv(const rse__gemm *g, int kb, int kc, int j0, int nc, 
         rj[nrun] = j - j0; rl[nrun] = len; roy[nrun] = oy; rox[nrun] = ox; nrun++;
         j += len;
     }
+    fast = nrun == 1 && nc == RSE__NR && g->stride == 1;
     for (p = 0; p < kc; p++) {
         float *d = dst + p * RSE__NR;
         const float *xch = g->x + (ptrdiff_t)c * g->xh * g->xw;
+        if (fast) {
+            /* The common case (stride 1, all NR pixels on one output row):
+               if the NR input pixels are inside the image, a straight copy. */
+            int iy = roy[0] - g->ph + ky, ix0 = rox[0] - g->pw + kx;
+            if (iy >= 0 && iy < g->xh && ix0 >= 0 && ix0 + RSE__NR <= g->xw) {
+                const float *src = xch + (ptrdiff_t)iy * g->xw + ix0;
+                for (t = 0; t < RSE__NR; t += RSE_VEC_WIDTH) RSE_VEC_STORE(d + t, RSE_VEC_LOAD(src + t));
+                if (++kx == g->kw) { kx = 0; if (++ky == g->kh) { ky = 0; c++; } }
+                continue;
+            }
+        }
         /* Zero the whole row with vector stores, then copy the in-image part
            of each run over it (vector copies, so the compiler does not turn
            these short loops into memset/memcpy calls). */
@@ -583,31 +660,55 @@ static void rse__pad_plane(float *dst, const float *src, int h, int w, int ph, i
 
 /* out (ho,wo) = base + sum over taps of wk[t] * shifted xp, where xp is the
    padded plane (row stride wp); base is the bias (acc == 0) or out itself
-   (acc == 1, for backward-data). flip reverses the taps (180-degree turn). */
+   (acc == 1, for backward-data). flip reverses the taps (180-degree turn).
+   Four vectors of pixels at a time share each weight broadcast, so the loop
+   issues 1.25 loads per FMA instead of 2. Every pixel sums its taps in the
+   same order whichever of the loops below handles it. */
 static void rse__dw_plane(float *out, const float *xp, int wp, const float *wk, int kh, int kw,
                           int flip, int ho, int wo, float bias, int acc) {
-    int oy, ox, ky, kx, taps = kh * kw;
+    int oy, ox, ky, kx, t, taps = kh * kw;
+    float wl[64]; /* the taps in the order they are applied */
+    for (t = 0; t < taps; t++) wl[t] = wk[flip ? taps - 1 - t : t];
     for (oy = 0; oy < ho; oy++) {
         float *o = out + (size_t)oy * wo;
-        for (ox = 0; ox + RSE_VEC_WIDTH <= wo; ox += RSE_VEC_WIDTH) {
-            RSE_F32_VEC s = RSE_VEC_ZERO();
+        for (ox = 0; ox + 4 * RSE_VEC_WIDTH <= wo; ox += 4 * RSE_VEC_WIDTH) {
+            RSE_F32_VEC s0 = RSE_VEC_ZERO(), s1 = RSE_VEC_ZERO(), s2 = RSE_VEC_ZERO(), s3 = RSE_VEC_ZERO();
             for (ky = 0; ky < kh; ky++) {
                 const float *xr = xp + (size_t)(oy + ky) * wp + ox;
                 for (kx = 0; kx < kw; kx++) {
-                    int t = ky * kw + kx;
-                    s = RSE_VEC_FMA(s, RSE_VEC_SET1(wk[flip ? taps - 1 - t : t]), RSE_VEC_LOAD(xr + kx));
+                    RSE_F32_VEC wv = RSE_VEC_SET1(wl[ky * kw + kx]);
+                    s0 = RSE_VEC_FMA(s0, wv, RSE_VEC_LOAD(xr + kx));
+                    s1 = RSE_VEC_FMA(s1, wv, RSE_VEC_LOAD(xr + kx + RSE_VEC_WIDTH));
+                    s2 = RSE_VEC_FMA(s2, wv, RSE_VEC_LOAD(xr + kx + 2 * RSE_VEC_WIDTH));
+                    s3 = RSE_VEC_FMA(s3, wv, RSE_VEC_LOAD(xr + kx + 3 * RSE_VEC_WIDTH));
                 }
             }
-            RSE_VEC_STORE(o + ox, RSE_VEC_ADD(acc ? RSE_VEC_LOAD(o + ox) : RSE_VEC_SET1(bias), s));
+            if (acc) {
+                RSE_VEC_STORE(o + ox, RSE_VEC_ADD(RSE_VEC_LOAD(o + ox), s0));
+                RSE_VEC_STORE(o + ox + RSE_VEC_WIDTH, RSE_VEC_ADD(RSE_VEC_LOAD(o + ox + RSE_VEC_WIDTH), s1));
+                RSE_VEC_STORE(o + ox + 2 * RSE_VEC_WIDTH, RSE_VEC_ADD(RSE_VEC_LOAD(o + ox + 2 * RSE_VEC_WIDTH), s2));
+                RSE_VEC_STORE(o + ox + 3 * RSE_VEC_WIDTH, RSE_VEC_ADD(RSE_VEC_LOAD(o + ox + 3 * RSE_VEC_WIDTH), s3));
+            } else {
+                RSE_F32_VEC vb = RSE_VEC_SET1(bias);
+                RSE_VEC_STORE(o + ox, RSE_VEC_ADD(vb, s0));
+                RSE_VEC_STORE(o + ox + RSE_VEC_WIDTH, RSE_VEC_ADD(vb, s1));
+                RSE_VEC_STORE(o + ox + 2 * RSE_VEC_WIDTH, RSE_VEC_ADD(vb, s2));
+                RSE_VEC_STORE(o + ox + 3 * RSE_VEC_WIDTH, RSE_VEC_ADD(vb, s3));
+            }
         }
-        for (; ox < wo; ox++) { /* leftovers: same sum, one lane */
-            float s = 0.0f;
+        for (; ox + RSE_VEC_WIDTH <= wo; ox += RSE_VEC_WIDTH) {
+            RSE_F32_VEC s0 = RSE_VEC_ZERO();
+            for (ky = 0; ky < kh; ky++) {
+                const float *xr = xp + (size_t)(oy + ky) * wp + ox;
+                for (kx = 0; kx < kw; kx++) s0 = RSE_VEC_FMA(s0, RSE_VEC_SET1(wl[ky * kw + kx]), RSE_VEC_LOAD(xr + kx));
+            }
+            RSE_VEC_STORE(o + ox, RSE_VEC_ADD(acc ? RSE_VEC_LOAD(o + ox) : RSE_VEC_SET1(bias), s0));
+        }
+        for (; ox < wo; ox++) { /* leftovers: the same sum, one lane */
+            float s0 = 0.0f;
             for (ky = 0; ky < kh; ky++)
-                for (kx = 0; kx < kw; kx++) {
-                    int t = ky * kw + kx;
-                    s += wk[flip ? taps - 1 - t : t] * xp[(size_t)(oy + ky) * wp + ox + kx];
-                }
-            o[ox] = (acc ? o[ox] : bias) + s;
+                for (kx = 0; kx < kw; kx++) s0 += wl[ky * kw + kx] * xp[(size_t)(oy + ky) * wp + ox + kx];
+            o[ox] = (acc ? o[ox] : bias) + s0;
         }
     }
 }
@@ -658,16 +759,24 @@ static void rse__dw_task(void *ctx, int task, int ntasks) {
                 const float *dp = d->dout + ((size_t)n * s->C + q) * P;
                 rse__pad_plane(buf, d->in + ((size_t)n * s->C + q) * HW, s->H, s->W, s->pad, s->pad);
                 for (t = 0; t < taps; t++) {
+                    /* four independent accumulators hide the FMA latency */
                     int ky = t / s->KW, kx = t % s->KW;
-                    RSE_F32_VEC v = vacc[t];
+                    RSE_F32_VEC v0 = vacc[t], v1 = RSE_VEC_ZERO(), v2 = RSE_VEC_ZERO(), v3 = RSE_VEC_ZERO();
                     float tl = tail[t];
                     for (oy = 0; oy < s->Ho; oy++) {
                         const float *xr = buf + (size_t)(oy + ky) * wp + kx, *dr = dp + (size_t)oy * s->Wo;
-                        for (ox = 0; ox + RSE_VEC_WIDTH <= s->Wo; ox += RSE_VEC_WIDTH)
-                            v = RSE_VEC_FMA(v, RSE_VEC_LOAD(dr + ox), RSE_VEC_LOAD(xr + ox));
+                        for (ox = 0; ox + 4 * RSE_VEC_WIDTH <= s->Wo; ox += 4 * RSE_VEC_WIDTH) {
+                            v0 = RSE_VEC_FMA(v0, RSE_VEC_LOAD(dr + ox), RSE_VEC_LOAD(xr + ox));
+                            v1 = RSE_VEC_FMA(v1, RSE_VEC_LOAD(dr + ox + RSE_VEC_WIDTH), RSE_VEC_LOAD(xr + ox + RSE_VEC_WIDTH));
+                            v2 = RSE_VEC_FMA(v2, RSE_VEC_LOAD(dr + ox + 2 * RSE_VEC_WIDTH), RSE_VEC_LOAD(xr + ox + 2 * RSE_VEC_WIDTH));
+                            v3 = RSE_VEC_FMA(v3, RSE_VEC_LOAD(dr + ox + 3 * RSE_VEC_WIDTH), RSE_VEC_LOAD(xr + ox + 3 * RSE_VEC_WIDTH));
+                        }
+                        for (; ox + RSE_VEC_WIDTH <= s->Wo; ox += RSE_VEC_WIDTH)
+                            v0 = RSE_VEC_FMA(v0, RSE_VEC_LOAD(dr + ox), RSE_VEC_LOAD(xr + ox));
                         for (; ox < s->Wo; ox++) tl += dr[ox] * xr[ox];
                     }
-                    vacc[t] = v; tail[t] = tl;
+                    vacc[t] = RSE_VEC_ADD(RSE_VEC_ADD(v0, v1), RSE_VEC_ADD(v2, v3));
+                    tail[t] = tl;
                 }
                 if (d->db) {
                     size_t p;
@@ -688,6 +797,9 @@ static int rse__dw_applies(const rse_conv2d_shape *s) {
            s->pad <= s->KW - 1 && s->KH * s->KW <= 64;
 }
 
+/* Runs one depthwise pass. Tasks own whole planes (forward, backward-data)
+   or whole channels (backward-weight, which sums over the batch), each with
+   its own padded-plane buffer, so no output is shared between threads. */
 static rse_status rse__dw_run(rse__dw_ctx *d, rse_arena *scratch) {
     const rse_conv2d_shape *s = d->s;
     rse_arena_mark mark = rse__arena_get_mark(scratch);
@@ -705,6 +817,20 @@ static rse_status rse__dw_run(rse__dw_ctx *d, rse_arena *scratch) {
 
 /* ---------------------------------------------------------------------------
    7.6 conv2d: forward, backward-data, backward-weight
+   Which path each call takes (per image n and group g, R = Cg*KH*KW):
+     - depthwise (groups == C == K), stride 1, pad < kernel: 7.5, all three;
+     - forward: implicit GEMM out = Wg * col(x) (1x1 stride 1 pad 0: x itself
+       is the B matrix);
+     - backward-data, stride 1 and pad <= K-1: the same implicit GEMM on dout
+       with the taps turned 180 degrees and Wg transposed; otherwise
+       col = Wg^T * dout into scratch, then col2im adds it into dx;
+     - backward-weight, Wo >= 32: dWg^T += col(x) * dout^T with one output
+       row per reduction block, A read from a zero-padded copy of x;
+       Wo < 32: dWg += dout * col(x)^T over all pixels at once.
+
+   All of them allocate their scratch (packed weights, padded planes, col)
+   from the caller's arena between a mark and a release, so a training loop
+   that reuses the arena stops calling malloc after its first step.
    ------------------------------------------------------------------------- */
 
 /* out = conv(x, w) + b (b may be NULL); out is overwritten. Per image and
@@ -728,6 +854,9 @@ RSE__FN rse_status rse__conv2d_forward(float *out, const float *x, const float *
     }
     Cg = s->C / s->groups; Kg = s->K / s->groups; R = Cg * s->KH * s->KW;
     P = (size_t)s->Ho * s->Wo; HW = (size_t)s->H * s->W;
+    /* The weights are packed on every call: one pass over K*R floats, tiny
+       next to the K*R*Ho*Wo*N multiply-adds, and it keeps the kernel free
+       of caches that would have to be invalidated when the weights change. */
     strip = rse__packed_size(Kg, R);
     mark = rse__arena_get_mark(scratch);
     Ap = rse__scratch_floats(scratch, strip * (size_t)s->groups, "conv2d forward");
@@ -746,6 +875,8 @@ RSE__FN rse_status rse__conv2d_forward(float *out, const float *x, const float *
     } else {
         g.packb = rse__packb_conv;
     }
+    /* One GEMM per image and group; each is split across the threads by
+       pixel tiles (a 111x111 image has 771 of them). */
     for (n = 0; n < s->N; n++)
         for (gi = 0; gi < s->groups; gi++) {
             g.A = Ap + strip * gi;
@@ -819,6 +950,10 @@ RSE__FN rse_status rse__conv2d_backward_data(float *dx, const float *dout, const
     g.arows = rse__arows_packed;
     g.alpha = 1.0f;
     if (s->stride == 1 && s->pad <= s->KH - 1 && s->pad <= s->KW - 1) {
+        /* dx[c][y][x] = sum over k, taps of dout[k][y-ky+pad][x-kx+pad] *
+           w[k][c][ky][kx]: substituting ky' = KH-1-ky turns this into a
+           correlation of dout, padded by KH-1-pad, with the turned kernel,
+           whose "input channels" are the K outputs. */
         int Rt = Kg * taps, c, k, t;
         size_t strip = rse__packed_size(Cg, Rt);
         float *Ap = rse__scratch_floats(scratch, strip * (size_t)s->groups, "conv2d backward-data");
@@ -839,10 +974,13 @@ RSE__FN rse_status rse__conv2d_backward_data(float *dx, const float *dout, const
         g.ldc = (ptrdiff_t)HW; g.beta = 1.0f; /* accumulate into dx */
         g.xc = Kg; g.xh = s->Ho; g.xw = s->Wo; g.kh = s->KH; g.kw = s->KW; g.stride = 1;
         g.ph = s->KH - 1 - s->pad; g.pw = s->KW - 1 - s->pad; g.ho = s->H; g.wo = s->W;
+        if (s->KH == 1 && s->KW == 1 && s->pad == 0) { /* 1x1: dout is the B matrix as it is */
+            g.packb = rse__packb_plain; g.b_ks = (ptrdiff_t)P; g.b_ns = 1;
+        }
         for (n = 0; n < s->N; n++)
             for (gi = 0; gi < s->groups; gi++) {
                 g.A = Ap + strip * gi;
-                g.x = dout + ((size_t)n * s->K + (size_t)gi * Kg) * P;
+                g.x = g.B = dout + ((size_t)n * s->K + (size_t)gi * Kg) * P;
                 g.C = dx + ((size_t)n * s->C + (size_t)gi * Cg) * HW;
                 rse__gemm_run_all(&g);
             }
@@ -896,6 +1034,26 @@ static void rse__packb_bw(const rse__gemm *g, int kb, int kc, int j0, int nc, fl
     for (j = 0; j < nc; j++) {
         const float *src = g->B + (size_t)(j0 + j) * P + (size_t)oy * g->wo + ox0;
         for (p = 0; p < kc; p++) dst[p * RSE__NR + j] = src[p];
+    }
+    for (p = 0; p < kc; p++)
+        for (j = nc; j < RSE__NR; j++) dst[p * RSE__NR + j] = 0.0f;
+}
+
+/* For small outputs (CLIP's 7x7 patch grid) an output row is too short a
+   reduction block, so the roles turn: dWg (Kg x R) += dout (Kg x P) *
+   col^T (P x R), reducing over all pixels of the image in blocks of KC, with
+   B(p, r) = col(r, p) gathered from the image (zero outside). */
+static void rse__packb_colT(const rse__gemm *g, int kb, int kc, int j0, int nc, float *dst) {
+    int taps = g->kh * g->kw, p0 = kb * RSE__KC, j, p;
+    for (j = 0; j < nc; j++) {
+        int r = j0 + j, c = r / taps, ky = (r % taps) / g->kw, kx = r % g->kw;
+        int oy = p0 / g->wo, ox = p0 % g->wo;
+        const float *xch = g->x + (ptrdiff_t)c * g->xh * g->xw;
+        for (p = 0; p < kc; p++) {
+            int iy = oy * g->stride - g->ph + ky, ix = ox * g->stride - g->pw + kx;
+            dst[p * RSE__NR + j] = iy >= 0 && iy < g->xh && ix >= 0 && ix < g->xw ? xch[(ptrdiff_t)iy * g->xw + ix] : 0.0f;
+            if (++ox == g->wo) { ox = 0; oy++; }
+        }
     }
     for (p = 0; p < kc; p++)
         for (j = nc; j < RSE__NR; j++) dst[p * RSE__NR + j] = 0.0f;
@@ -960,13 +1118,33 @@ RSE__FN rse_status rse__conv2d_backward_weight(float *dw, float *db, const float
     }
     Cg = s->C / s->groups; Kg = s->K / s->groups; R = Cg * s->KH * s->KW;
     P = (size_t)s->Ho * s->Wo; HW = (size_t)s->H * s->W;
+    bc.s = s; bc.db = db; bc.dout = dout;
+    memset(&g, 0, sizeof g);
+    if (s->Wo < 32) {
+        g.M = Kg; g.N = R; g.K = (int)P;
+        g.nkb = (g.K + RSE__KC - 1) / RSE__KC;
+        g.kblock = rse__kblock_plain; g.arows = rse__arows_plain; g.packb = rse__packb_colT;
+        g.a_rs = (ptrdiff_t)P; g.a_ks = 1;
+        g.ldc = R; g.alpha = 1.0f; g.beta = 1.0f; /* straight into dw */
+        g.xh = s->H; g.xw = s->W; g.kh = s->KH; g.kw = s->KW;
+        g.stride = s->stride; g.ph = s->pad; g.pw = s->pad; g.ho = s->Ho; g.wo = s->Wo;
+        for (n = 0; n < s->N; n++)
+            for (gi = 0; gi < s->groups; gi++) {
+                g.A = dout + ((size_t)n * s->K + (size_t)gi * Kg) * P;
+                g.x = x + ((size_t)n * s->C + (size_t)gi * Cg) * HW;
+                g.C = dw + (size_t)gi * Kg * R;
+                rse__gemm_run_all(&g);
+            }
+        if (db) rse__parallel(rse__task_count((size_t)s->K), rse__bias_grad_task, &bc);
+        return RSE_STATUS_OK;
+    }
     hpwp = ((size_t)s->H + 2 * s->pad) * ((size_t)s->W + 2 * s->pad);
     mark = rse__arena_get_mark(scratch);
-    xp = rse__scratch_floats(scratch, hpwp * (size_t)s->C, "conv2d backward-weight");
-    dwt = xp ? rse__scratch_floats(scratch, (size_t)R * s->K, "conv2d backward-weight") : 0;
+    /* with no padding the image itself serves as the padded copy */
+    xp = s->pad ? rse__scratch_floats(scratch, hpwp * (size_t)s->C, "conv2d backward-weight") : 0;
+    dwt = xp || !s->pad ? rse__scratch_floats(scratch, (size_t)R * s->K, "conv2d backward-weight") : 0;
     if (!dwt) { rse__arena_release(scratch, mark); return RSE_STATUS_NOMEM; }
     memset(dwt, 0, sizeof(float) * (size_t)R * s->K);
-    memset(&g, 0, sizeof g);
     g.M = R; g.N = Kg; g.K = (int)P;
     g.nchunk = (s->Wo + RSE__KC - 1) / RSE__KC;
     g.nkb = s->Ho * g.nchunk;
@@ -974,12 +1152,12 @@ RSE__FN rse_status rse__conv2d_backward_weight(float *dw, float *db, const float
     g.ldc = Kg; g.alpha = 1.0f; g.beta = 1.0f;
     g.xh = s->H + 2 * s->pad; g.xw = s->W + 2 * s->pad; g.kh = s->KH; g.kw = s->KW;
     g.stride = s->stride; g.ho = s->Ho; g.wo = s->Wo;
-    bc.s = s; bc.dst = xp; bc.db = db; bc.dout = dout;
+    bc.dst = xp;
     for (n = 0; n < s->N; n++) {
         bc.src = x + (size_t)n * s->C * HW;
-        rse__parallel(rse__task_count((size_t)s->C), rse__bw_pad_task, &bc);
+        if (xp) rse__parallel(rse__task_count((size_t)s->C), rse__bw_pad_task, &bc);
         for (gi = 0; gi < s->groups; gi++) {
-            g.x = xp + (size_t)gi * Cg * hpwp;
+            g.x = (xp ? xp : bc.src) + (size_t)gi * Cg * hpwp;
             g.B = dout + ((size_t)n * s->K + (size_t)gi * Kg) * P;
             g.C = dwt + (size_t)gi * R * Kg;
             rse__gemm_run_all(&g);

@@ -1131,7 +1131,7 @@ RSE__FN rse_status rse__sd_train_step(rse_sinddm *m) {
         size_t plane = (size_t)ch * cw;
         rse_tape t;
         rse_tensor *xt, *eps, *pred, *L;
-        float seed;
+        float seed = 1.0f;
         rse__arena_reset(&m->arena);
         rse__tape_init(&t, &m->arena, &m->scratch);
         sh[0] = mb; sh[1] = 3; sh[2] = ch; sh[3] = cw;

@@ -299,6 +299,11 @@ RSEDEF void rse_edit_params_init(rse_edit_params *p);
 RSEDEF rse_status rse_edit(rse_sinddm *m, const rse_image *img, const rse_edit_params *p,
                            rse_image *out, rse_progress_fn progress, void *ctx);
 
+/* The demo's built-in scene: a 160x128 aerial-like picture drawn from code
+   (fields, a river, roads, roofs, two round tanks). *tank is the box of one
+   tank, *empty a box in an empty field. */
+RSEDEF rse_status rse_demo_scene(rse_image *img, rse_roi *tank, rse_roi *empty);
+
 /* ---------------------------------------------------------------------------
    Command line
    ------------------------------------------------------------------------- */

@@ -3675,7 +3675,7 @@ RSE__FN rse_tensor *rse__clip_rn(rse_clip *m, rse_tape *t, rse_tensor *x) {
     rse_tensor *h, *id, *tok, *mean, *pos, *q, *k, *v, *o, *ones;
     rse_tensor *aw[8];
     rse__cw *ws[8];
-    int i, N, C, S, H = m->ap_heads, E, sh[4], perm3[3] = { 0, 2, 1 }, perm4[4] = { 0, 2, 1, 3 };
+    int i, N, C, S, H = m->ap_heads, sh[4], perm3[3] = { 0, 2, 1 }, perm4[4] = { 0, 2, 1, 3 };
     if (!x) return 0;
     h = rse__rn_convf(t, x, &m->rn_stem[0], 1);
     h = rse__rn_convf(t, h, &m->rn_stem[1], 1);
@@ -3716,10 +3716,7 @@ RSE__FN rse_tensor *rse__clip_rn(rse_clip *m, rse_tape *t, rse_tensor *x) {
     v = rse__permute(t, rse__reshape(t, v, 4, sh), perm4);
     o = rse__permute(t, rse__sdpa(t, q, k, v, 0), perm4);            /* (N,1,H,d) */
     sh[1] = C;
-    o = rse__linear(t, rse__reshape(t, o, 2, sh), aw[6], aw[7]);     /* (N,E) */
-    E = m->embed_dim;
-    (void)E;
-    return o;
+    return rse__linear(t, rse__reshape(t, o, 2, sh), aw[6], aw[7]);  /* (N,E) */
 }
 
 /* ---------------------------------------------------------------------------
@@ -4124,7 +4121,7 @@ enum { RSE__GRAD_NORMALISE = 1 };
 /* x (n,3,h,w): pixel values in [0,1] with RSE__GRAD_NORMALISE (CLIP's
    mean/std applied inside, as the guidance does), else already normalised.
    text: one embedding (E), normalised or not. Outputs: cos_out (n), may be
-   NULL; grad (n,3,h,w) = d cos_n / d x_n. ViT towers only for now. */
+   NULL; grad (n,3,h,w) = d cos_n / d x_n. ViT and ResNet towers. */
 RSE__FN rse_status rse__clip_image_grad(rse_clip *m, const float *x, int n, int h, int w, int flags,
                                         const float *text, float *cos_out, float *grad) {
     rse_tape tapes[RSE__CLIP_MAX_LAYERS + 2], *tp[RSE__CLIP_MAX_LAYERS + 2];
@@ -4133,8 +4130,7 @@ RSE__FN rse_status rse__clip_image_grad(rse_clip *m, const float *x, int n, int 
     int i, nl, E = m->embed_dim;
     rse_status st;
     if (n < 1 || h < 1 || w < 1) return rse__fail(RSE_STATUS_BAD_ARG, "CLIP gradient: bad size %dx%dx%d", n, h, w);
-    if (m->resnet) return rse__fail(RSE_STATUS_UNSUPPORTED, "CLIP gradient: ResNet image towers are not supported yet (ViT only)");
-    nl = m->vis.layers;
+    nl = m->resnet ? 0 : m->vis.layers;
     rse__clip_begin(m, &tapes[0]);
     for (i = 0; i < nl + 2; i++) { rse__tape_init(&tapes[i], &m->work, &m->scratch); tp[i] = &tapes[i]; }
     if (!(xi = rse__new4(tp[0], 4, n, 3, h, w))) return tp[0]->status;
@@ -4147,7 +4143,14 @@ RSE__FN rse_status rse__clip_image_grad(rse_clip *m, const float *x, int n, int 
         for (i = 0; i < 3; i++) { mu->data[i] = rse__clip_mean[i]; is->data[i] = 1.0f / rse__clip_std[i]; }
         xn = rse__mul(tp[0], rse__sub(tp[0], xi, mu), is);
     }
-    f = rse__clip_vit(m, tp, 1, xn, outs, 0);
+    if (m->resnet) {
+        /* One tape: a ResNet's weights are resident (folded at load), so
+           there is nothing to stage between segments. tp[1] is the head. */
+        tp[1] = tp[0];
+        f = rse__clip_rn(m, tp[0], xn);
+    } else {
+        f = rse__clip_vit(m, tp, 1, xn, outs, 0);
+    }
     {
         rse_tape *th = tp[nl + 1];
         if (!(tt = rse__new4(th, 2, 1, E, 0, 0))) return th->status;
@@ -4157,6 +4160,10 @@ RSE__FN rse_status rse__clip_image_grad(rse_clip *m, const float *x, int n, int 
         if (!loss) {
             for (i = 0; i < nl + 2; i++) if (tapes[i].status) return tapes[i].status;
             return RSE_STATUS_INTERNAL;
+        }
+        if (m->resnet) {
+            if ((st = rse__backward(th, loss))) return st;
+            goto done;
         }
         /* The head: its one lazy weight (the projection) is staged again. */
         ws[0] = &m->ln_post_w; ws[1] = &m->ln_post_b; ws[2] = &m->vproj;
@@ -4170,6 +4177,7 @@ RSE__FN rse_status rse__clip_image_grad(rse_clip *m, const float *x, int n, int 
     ws[0] = &m->conv1; ws[1] = &m->ln_pre_w; ws[2] = &m->ln_pre_b;
     rse__clip_stage(m, ws, 3, tp[0], 0);
     if ((st = rse__clip_seg_backward(tp[0], outs[0]))) return st;
+done:
     if (xi->grad) memcpy(grad, xi->grad, xi->n * sizeof(float));
     else memset(grad, 0, xi->n * sizeof(float));
     if (cos_out) memcpy(cos_out, c->data, (size_t)n * sizeof(float));

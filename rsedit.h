@@ -313,7 +313,7 @@ RSEDEF rse_status rse_clip_preprocess(const rse_image *img, int size, float *out
 RSEDEF double rse_clip_score(const float *image_emb, const float *text_emb, int dim);
 /* x: n images (n,3,h,w) with pixel values in [0,1] (normalised inside).
    grad (n,3,h,w) = d cos(E_img(x_i), text_emb) / d x_i; cos_out (n) may be
-   NULL. ViT towers only (a ResNet tower gives RSE_STATUS_UNSUPPORTED). */
+   NULL. Both ViT and ResNet towers. */
 RSEDEF rse_status rse_clip_image_grad(rse_clip *m, const float *x, int n, int h, int w,
                                       const float *text_emb, float *cos_out, float *grad);
 

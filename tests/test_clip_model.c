@@ -24,6 +24,7 @@
       and a non-square input (positional grid resized).
 */
 #include "test.h"
+#include "fixture.h"
 
 #define FIX RSE_SHARED "/data/clip/fixtures/"
 
@@ -461,26 +462,93 @@ static void test_tiny_random(void) {
     free(f.p);
 }
 
-/* The resized positional grid: output o of a G -> g resize samples at
-   (o + 0.5) * G / (g + 0.1) - 0.5 (torch with scale_factor (g+0.1)/G).
-   A grid that is linear in y and x is reproduced exactly by the cubic
-   (it reproduces linear functions) away from the clamped border. */
-static void test_pos_resize(void) {
-    float pos[(1 + 49) * 2], out[(1 + 12 * 9) * 2];
-    int y, x, bad = 0, tested = 0;
-    for (y = 0; y < 7; y++)
-        for (x = 0; x < 7; x++) { pos[2 * (1 + y * 7 + x)] = (float)y; pos[2 * (1 + y * 7 + x) + 1] = (float)x; }
-    pos[0] = 5; pos[1] = -5;
-    rse__clip_pos_resize(out, pos, 7, 12, 9, 2);
-    CHECK(out[0] == 5 && out[1] == -5, "class row kept");
-    for (y = 0; y < 12; y++)
-        for (x = 0; x < 9; x++) {
-            double sy = (y + 0.5) * 7.0 / 12.1 - 0.5, sx = (x + 0.5) * 7.0 / 9.1 - 0.5;
-            if (sy < 1 || sy >= 5 || sx < 1 || sx >= 5) continue; /* a tap would be clamped */
-            tested++;
-            if (fabs(out[2 * (1 + y * 9 + x)] - sy) > 1e-5 || fabs(out[2 * (1 + y * 9 + x) + 1] - sx) > 1e-5) bad++;
-        }
-    CHECK(bad == 0 && tested > 20, "interior of a linear grid resized to the scale_factor coordinates (%d of %d off)", bad, tested);
+/* ---- 4. the committed references of tools/make_clip_fixtures.py ---------
+   (PyTorch, float64, from weights stored in fp16): the positional grid
+   resize with torch's scale-factor coordinates, a tiny ViT (64 wide: the
+   default heads = width/64 rule) on square, non-square and remainder-pixel
+   inputs, and a tiny ModifiedResNet (BatchNorm folded, attention pool).
+   Same tolerances as the open_clip fixtures: 1e-5 forward, 1e-4 gradient,
+   relative to the largest reference magnitude. */
+
+static void t_ref_model(fx_case *fc, rse_clip *m, const char *what) {
+    fx_tensor *x = fx_get(fc, "x"), *img = fx_get(fc, "img"), *txt = fx_get(fc, "txt"), *ids = fx_get(fc, "ids"),
+              *gr = fx_get(fc, "grad");
+    float f[16], t[2 * 16], *g;
+    int32_t id[2 * RSE_CLIP_CONTEXT];
+    int i, j, h, w;
+    if (!x || !img || !txt || !ids || !gr || x->nd != 4 || ids->shape[0] != 2 || ids->shape[1] > RSE_CLIP_CONTEXT ||
+        img->n != 16 || txt->n != 32) {
+        CHECK(0, "%s: malformed reference case", fc->name);
+        return;
+    }
+    h = x->shape[2]; w = x->shape[3];
+    memset(id, 0, sizeof id);
+    for (j = 0; j < 2; j++)
+        for (i = 0; i < ids->shape[1]; i++) id[j * RSE_CLIP_CONTEXT + i] = (int32_t)ids->data[j * ids->shape[1] + i];
+    CHECK(rse_clip_encode_text(m, id, 2, t) == 0, "%s: text: %s", what, rse_last_error());
+    fx_compare(fc->name, "text features", t, txt, 1e-5);
+    CHECK(rse_clip_encode_image(m, x->data, 1, h, w, f) == 0, "%s: image: %s", what, rse_last_error());
+    fx_compare(fc->name, "image features", f, img, 1e-5);
+    g = (float *)malloc(x->n * sizeof(float));
+    CHECK(rse__clip_image_grad(m, x->data, 1, h, w, 0, t, 0, g) == 0, "%s: gradient: %s", what, rse_last_error());
+    fx_compare(fc->name, "input gradient", g, gr, 1e-4);
+    free(g);
+}
+
+static void test_refs(void) {
+    fx_cur c;
+    int ncase = 0, k;
+    unsigned char *buf = fx_open("tests/fixtures/clip/clip_ref.bin", &c, &ncase), *mb;
+    size_t len = 0;
+    rse_clip *vit = 0, *rn = 0;
+    CHECK(buf != 0, "tests/fixtures/clip/clip_ref.bin readable (run from the repository root)");
+    if (!buf) return;
+    if ((mb = t_read("tests/fixtures/clip/vit_tiny.pt", &len))) {
+        CHECK(rse_clip_load_mem(&vit, mb, len, 0) == 0, "vit_tiny.pt: %s", rse_last_error());
+    } else CHECK(0, "tests/fixtures/clip/vit_tiny.pt readable");
+    {
+        unsigned char *rb = t_read("tests/fixtures/clip/rn_tiny.pt", &len);
+        if (rb) {
+            rse_clip_info info;
+            CHECK(rse_clip_load_mem(&rn, rb, len, 0) == 0, "rn_tiny.pt: %s", rse_last_error());
+            if (rn) {
+                rse_clip_get_info(rn, &info);
+                CHECK(info.resnet && info.image_size == 64 && info.embed_dim == 16 && info.vision_layers == 4,
+                      "rn_tiny: ResNet, 64 px, embed 16, 4 blocks (%d %d %d %d)", info.resnet, info.image_size,
+                      info.embed_dim, info.vision_layers);
+            }
+            /* the model points into the file bytes: keep them while it lives */
+            for (k = 0; k < ncase; k++) {
+                fx_case fc;
+                if (!fx_read_case(&c, &fc)) { CHECK(0, "clip_ref.bin: case %d unreadable", k); break; }
+                if (strncmp(fc.name, "pos_", 4) == 0) {
+                    fx_tensor *in = fx_get(&fc, "in0"), *out = fx_get(&fc, "out");
+                    int gh, gw;
+                    if (in && out && sscanf(fc.name, "pos_%dx%d", &gh, &gw) == 2 && in->nd == 2 &&
+                        out->shape[0] == 1 + gh * gw && in->shape[0] == 50) {
+                        float *o = (float *)malloc(out->n * sizeof(float));
+                        if (gh == 7 && gw == 7) memcpy(o, in->data, in->n * sizeof(float));
+                        else rse__clip_pos_resize(o, in->data, 7, gh, gw, in->shape[1]);
+                        /* float32 taps and sums (~1e-6 of the values);
+                           mapping with G/g instead of G/(g+0.1) would be
+                           off by ~1e-2 on this random grid */
+                        fx_compare(fc.name, "positional grid", o, out, 1e-5);
+                        free(o);
+                    } else CHECK(0, "%s: malformed", fc.name);
+                } else if (strncmp(fc.name, "vit_", 4) == 0 && vit) {
+                    t_ref_model(&fc, vit, fc.name);
+                } else if (strncmp(fc.name, "rn_", 3) == 0 && rn) {
+                    t_ref_model(&fc, rn, fc.name);
+                }
+                fx_free_case(&fc);
+            }
+            rse_clip_free(rn);
+            free(rb);
+        } else CHECK(0, "tests/fixtures/clip/rn_tiny.pt readable");
+    }
+    rse_clip_free(vit);
+    free(mb);
+    free(buf);
 }
 
 int main(void) {
@@ -489,7 +557,7 @@ int main(void) {
     size_t n = 0;
     unsigned char *b;
     rse_set_threads(2);
-    test_pos_resize();
+    test_refs();
     test_tiny_random();
     test_preprocess();
     img = (float *)(void *)t_read(FIX "image_input.f32", &n);

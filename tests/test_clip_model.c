@@ -26,6 +26,9 @@
 #include "test.h"
 #include "fixture.h"
 
+/* Measured errors are printed with RSE_VERBOSE=1 in the environment. */
+#define T_NOTE(...) do { if (getenv("RSE_VERBOSE")) printf(__VA_ARGS__); } while (0)
+
 #define FIX RSE_SHARED "/data/clip/fixtures/"
 
 static unsigned char *t_read(const char *path, size_t *n) {
@@ -109,7 +112,7 @@ static void test_fixture_model(const char *file, int act, const float *img, cons
         if ((ref = t_f64(nm, 50 * 64))) {
             double e = t_relerr(trace + k * 50 * 64, ref, 50 * 64);
             CHECK(e <= 1e-5, "%s %s: max rel error %g (tolerance 1e-5)", file, nm, e);
-            printf("  %-26s %-22s max rel err %.2e\n", file, nm, e);
+            T_NOTE("  %-26s %-22s max rel err %.2e\n", file, nm, e);
             free(ref);
         }
     }
@@ -117,7 +120,7 @@ static void test_fixture_model(const char *file, int act, const float *img, cons
     if ((ref = t_f64(nm, 32))) {
         double e = t_relerr(feat, ref, 32);
         CHECK(e <= 1e-5, "%s %s: max rel error %g (tolerance 1e-5)", file, nm, e);
-        printf("  %-26s %-22s max rel err %.2e\n", file, nm, e);
+        T_NOTE("  %-26s %-22s max rel err %.2e\n", file, nm, e);
         free(ref);
     }
     CHECK(rse_clip_encode_text(m, ids, 3, txt) == 0, "%s: encode text: %s", file, rse_last_error());
@@ -125,7 +128,7 @@ static void test_fixture_model(const char *file, int act, const float *img, cons
     if ((ref = t_f64(nm, 96))) {
         double e = t_relerr(txt, ref, 96);
         CHECK(e <= 1e-5, "%s %s: max rel error %g (tolerance 1e-5)", file, nm, e);
-        printf("  %-26s %-22s max rel err %.2e\n", file, nm, e);
+        T_NOTE("  %-26s %-22s max rel err %.2e\n", file, nm, e);
         free(ref);
     }
     snprintf(nm, sizeof nm, "cosine_%s.f64", acts[act]);
@@ -138,7 +141,7 @@ static void test_fixture_model(const char *file, int act, const float *img, cons
         }
         /* cosines are O(0.1..1): 1e-5 absolute is the same target */
         CHECK(worst <= 1e-5, "%s %s: max error %g (tolerance 1e-5)", file, nm, worst);
-        printf("  %-26s %-22s max abs err %.2e\n", file, nm, worst);
+        T_NOTE("  %-26s %-22s max abs err %.2e\n", file, nm, worst);
         snprintf(nm, sizeof nm, "logits_per_image_%s.f64", acts[act]);
         if ((lg = t_f64(nm, 3))) {
             worst = 0;
@@ -148,7 +151,7 @@ static void test_fixture_model(const char *file, int act, const float *img, cons
                 if (e > worst) worst = e;
             }
             CHECK(worst <= 1e-5, "%s %s: max rel error %g (tolerance 1e-5)", file, nm, worst);
-            printf("  %-26s %-22s max rel err %.2e\n", file, nm, worst);
+            T_NOTE("  %-26s %-22s max rel err %.2e\n", file, nm, worst);
             free(lg);
         }
         free(ref);
@@ -167,7 +170,7 @@ static void test_fixture_model(const char *file, int act, const float *img, cons
         }
         e = t_relerr(grad, ref, 3 * 224 * 224);
         CHECK(e <= 1e-4, "%s %s: max rel error %g (tolerance 1e-4)", file, nm, e);
-        printf("  %-26s %-22s max rel err %.2e, rel L2 %.2e\n", file, nm, e, sqrt(l2e / l2r));
+        T_NOTE("  %-26s %-22s max rel err %.2e, rel L2 %.2e\n", file, nm, e, sqrt(l2e / l2r));
         free(ref);
     }
     CHECK(fabs(c0 - rse__clip_cos(feat, txt, 32)) < 1e-6, "%s: gradient pass's cos %g equals the encoder's %g",
@@ -239,7 +242,7 @@ static void test_preprocess(void) {
         if (ref && nf == 3 * 224 * 224 * 4) {
             double e = t_relerr_f(out, ref, 3 * 224 * 224);
             CHECK(e == 0, "%s: normalised tensor differs from torchvision's (max rel %g)", names[k], e);
-            printf("  preprocess %-20s resized bytes differing %zu, tensor max rel err %.2e\n", names[k], diff, e);
+            T_NOTE("  preprocess %-20s resized bytes differing %zu, tensor max rel err %.2e\n", names[k], diff, e);
         }
         free(ru8); free(ref8); free(ref); free(out);
         rse_image_free(&img);

@@ -3332,6 +3332,7 @@ RSE__FN rse_status rse__clip_bind_tower(rse_clip *m, rse__clip_tower *tw, const 
         if (!rse__ckpt_find(&m->ckpt, nm)) break;
     }
     if (i == 0) return rse__fail(RSE_STATUS_BAD_FORMAT, "CLIP checkpoint: no '%s.resblocks.0' block", prefix);
+    if (i == RSE__CLIP_MAX_LAYERS) return rse__fail(RSE_STATUS_LIMIT, "CLIP checkpoint: %s has over %d blocks", prefix, RSE__CLIP_MAX_LAYERS);
     tw->layers = i;
     tw->width = W;
     tw->heads = heads > 0 ? heads : W / 64;

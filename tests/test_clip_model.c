@@ -296,13 +296,9 @@ static void t_add_tower(const char *prefix, int W, int layers) {
 
 /* Vision width 16, patch 8, grid 2 (16x16 input), 2 blocks; text width
    16, context 8, vocab 64, 1 block; embed 8. Written as safetensors F32. */
+static t_buf t_tiny_vit_from_specs(uint64_t seed);
+
 static t_buf t_tiny_vit(uint64_t seed) {
-    t_buf hdr = { 0, 0, 0 }, out = { 0, 0, 0 };
-    rse_rng r;
-    size_t off = 0, total = 0;
-    int i, k;
-    char tmp[400];
-    float *data;
     t_nspec = 0;
     t_add("visual.conv1.weight", 4, 16, 3, 8, 8, 0.1f, 0);
     t_add("visual.class_embedding", 1, 16, 0, 0, 0, 0.5f, 0);
@@ -320,6 +316,17 @@ static t_buf t_tiny_vit(uint64_t seed) {
     t_add("ln_final.bias", 1, 16, 0, 0, 0, 0.1f, 0);
     t_add("text_projection", 2, 16, 8, 0, 0, 0.25f, 0);
     t_add("logit_scale", 0, 0, 0, 0, 0, 0, 2.6592600f);
+    return t_tiny_vit_from_specs(seed);
+}
+
+/* Writes the current spec table as a safetensors file of random values. */
+static t_buf t_tiny_vit_from_specs(uint64_t seed) {
+    t_buf hdr = { 0, 0, 0 }, out = { 0, 0, 0 };
+    rse_rng r;
+    size_t off = 0, total = 0;
+    int i, k;
+    char tmp[400];
+    float *data;
     for (i = 0; i < t_nspec; i++) {
         size_t n = 1;
         for (k = 0; k < t_specs[i].nd; k++) n *= (size_t)t_specs[i].shape[k];
@@ -458,6 +465,29 @@ static void test_tiny_random(void) {
     o.act = RSE_CLIP_ACT_GELU;
     CHECK(rse_clip_load_mem(&m, f.p, f.n, &o) == 0, "tiny random ViT gelu: %s", rse_last_error());
     if (m) { t_fd(m, 16, 16, "tiny ViT 16x16 gelu"); rse_clip_free(m); }
+    /* Checkpoints that disagree with the architecture are refused with a
+       message naming the tensor: a wrong shape, a missing tensor. */
+    {
+        t_buf bad;
+        int k;
+        for (k = 0; k < t_nspec; k++)
+            if (strcmp(t_specs[k].name, "visual.transformer.resblocks.1.mlp.c_fc.bias") == 0) break;
+        rse_clip_options_init(&o);
+        o.vision_heads = 2; o.text_heads = 2;
+        if (k < t_nspec) {
+            t_specs[k].shape[0] = 63; /* the loader must see 64 */
+            bad = t_tiny_vit_from_specs(43);
+            CHECK(rse_clip_load_mem(&m, bad.p, bad.n, &o) != 0 && strstr(rse_last_error(), "resblocks.1.mlp.c_fc.bias"),
+                  "wrong bias length refused: %s", rse_last_error());
+            free(bad.p);
+            t_specs[k].shape[0] = 64;
+            strcpy(t_specs[k].name, "visual.transformer.resblocks.1.mlp.c_fc.biaz");
+            bad = t_tiny_vit_from_specs(43);
+            CHECK(rse_clip_load_mem(&m, bad.p, bad.n, &o) != 0 && strstr(rse_last_error(), "missing"),
+                  "missing tensor refused: %s", rse_last_error());
+            free(bad.p);
+        } else CHECK(0, "spec table");
+    }
     /* heads = width/64 by default: 16 wide cannot split */
     rse_clip_options_init(&o);
     CHECK(rse_clip_load_mem(&m, f.p, f.n, &o) != 0 && strstr(rse_last_error(), "heads"),

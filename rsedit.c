@@ -1800,6 +1800,358 @@ RSE__FN int rse__cmd_convert(int argc, char **argv) {
     return RSE__EXIT_OK;
 }
 
+/* ---- CLIP commands: tokenize, embed, score, saliency ----------------------
+   The file layer of the CLIP API lives here too (it needs rse__read_file).
+   Common options: --clip M (checkpoint), --vocab V (else $RSEDIT_VOCAB, else
+   bpe_simple_vocab_16e6.txt.gz next to M), --clip-act quickgelu|gelu,
+   --clip-fp32. */
+
+RSEDEF rse_status rse_clip_load(rse_clip **out, const char *path, const rse_clip_options *opt) {
+    unsigned char *buf;
+    size_t len;
+    rse_status st;
+    *out = 0;
+    if ((st = rse__read_file(path, &buf, &len))) return st;
+    if ((st = rse_clip_load_mem(out, buf, len, opt))) {
+        RSE_FREE(buf);
+        return rse__fail_prefix(st, path);
+    }
+    (*out)->file = buf; /* the model points into it; freed with the model */
+    return RSE_STATUS_OK;
+}
+
+RSEDEF rse_status rse_clip_vocab_load(rse_clip_vocab **out, const char *path) {
+    unsigned char *buf;
+    size_t len;
+    rse_status st;
+    *out = 0;
+    if ((st = rse__read_file(path, &buf, &len))) return st;
+    st = rse_clip_vocab_load_mem(out, buf, len); /* copies what it keeps */
+    RSE_FREE(buf);
+    return st ? rse__fail_prefix(st, path) : st;
+}
+
+typedef struct rse__clip_cli {
+    const char *model, *vocab, *image, *text, *prompts, *raw, *out;
+    const char *pos[64];
+    int npos, json;
+    rse_clip_options opt;
+} rse__clip_cli;
+
+/* Parses the options shared by the CLIP commands; returns -1 when all is
+   well, else the exit status of a usage error. */
+RSE__FN int rse__clip_args(int argc, char **argv, rse__clip_cli *a) {
+    int i, r;
+    const char *v;
+    memset(a, 0, sizeof *a);
+    rse_clip_options_init(&a->opt);
+    for (i = 1; i < argc; i++) {
+        const char **dst = 0;
+        if ((r = rse__cli_opt(argc, argv, &i, "--clip", &v)) != 0) dst = &a->model;
+        else if ((r = rse__cli_opt(argc, argv, &i, "--vocab", &v)) != 0) dst = &a->vocab;
+        else if ((r = rse__cli_opt(argc, argv, &i, "--image", &v)) != 0) dst = &a->image;
+        else if ((r = rse__cli_opt(argc, argv, &i, "--text", &v)) != 0) dst = &a->text;
+        else if ((r = rse__cli_opt(argc, argv, &i, "--prompts", &v)) != 0) dst = &a->prompts;
+        else if ((r = rse__cli_opt(argc, argv, &i, "--raw", &v)) != 0) dst = &a->raw;
+        else if ((r = rse__cli_opt(argc, argv, &i, "-o", &v)) != 0) dst = &a->out;
+        else if ((r = rse__cli_opt(argc, argv, &i, "--clip-act", &v)) != 0) {
+            if (r < 0) return rse__cli_usage(argv[0], "--clip-act needs quickgelu or gelu");
+            if (strcmp(v, "gelu") == 0) a->opt.act = RSE_CLIP_ACT_GELU;
+            else if (strcmp(v, "quickgelu") == 0) a->opt.act = RSE_CLIP_ACT_QUICKGELU;
+            else return rse__cli_usage(argv[0], "--clip-act must be quickgelu or gelu, got '%s'", v);
+            continue;
+        } else if ((r = rse__cli_opt(argc, argv, &i, "--clip-heads", &v)) != 0) {
+            /* "V,T": head counts for models whose heads are not width/64 */
+            char *end;
+            long hv = r > 0 ? strtol(v, &end, 10) : 0, ht = 0;
+            if (r > 0 && *end == ',') ht = strtol(end + 1, &end, 10);
+            if (r < 0 || *end || hv < 1 || ht < 1 || hv > 4096 || ht > 4096)
+                return rse__cli_usage(argv[0], "--clip-heads needs VISION,TEXT head counts, e.g. 12,8");
+            a->opt.vision_heads = (int)hv;
+            a->opt.text_heads = (int)ht;
+            continue;
+        } else if (strcmp(argv[i], "--clip-fp32") == 0) { a->opt.fp32 = 1; continue; }
+        else if (strcmp(argv[i], "--json") == 0) { a->json = 1; continue; }
+        else if (argv[i][0] == '-' && argv[i][1] != 0) return rse__cli_usage(argv[0], "unknown option '%s'", argv[i]);
+        else {
+            if (a->npos == 64) return rse__cli_usage(argv[0], "too many arguments");
+            a->pos[a->npos++] = argv[i];
+            continue;
+        }
+        if (r < 0) return rse__cli_usage(argv[0], "%s needs a value", argv[i]);
+        *dst = v;
+    }
+    return -1;
+}
+
+/* --vocab, else $RSEDIT_VOCAB, else the vocabulary file next to the model. */
+RSE__FN rse_status rse__clip_cli_vocab(const rse__clip_cli *a, rse_clip_vocab **v) {
+    static const char base[] = "bpe_simple_vocab_16e6.txt.gz";
+    char path[4096];
+    const char *p = a->vocab ? a->vocab : getenv("RSEDIT_VOCAB");
+    if (!p && a->model) {
+        const char *slash = strrchr(a->model, '/');
+        size_t dir = slash ? (size_t)(slash - a->model) + 1 : 0;
+        if (dir + sizeof base > sizeof path) return rse__fail(RSE_STATUS_BAD_ARG, "%s: path too long", a->model);
+        memcpy(path, a->model, dir);
+        memcpy(path + dir, base, sizeof base);
+        p = path;
+    }
+    if (!p) return rse__fail(RSE_STATUS_BAD_ARG, "no vocabulary: give --vocab FILE or set RSEDIT_VOCAB");
+    return rse_clip_vocab_load(v, p);
+}
+
+/* The prompts of a file: one per line, '#' comments and blank lines skipped.
+   Returns them tokenized into *ids (RSE_MALLOC'd), their count in *n. */
+RSE__FN rse_status rse__clip_cli_prompts(const rse_clip_vocab *v, const char *path, int32_t **ids, int *n) {
+    unsigned char *buf;
+    size_t len, i = 0;
+    rse_status st;
+    int cap = 0;
+    *ids = 0; *n = 0;
+    if ((st = rse__read_file(path, &buf, &len))) return st;
+    while (i < len && !st) {
+        size_t s = i, e;
+        while (i < len && buf[i] != '\n') i++;
+        e = i++;
+        while (s < e && (buf[s] == ' ' || buf[s] == '\t' || buf[s] == '\r')) s++;
+        while (e > s && (buf[e - 1] == ' ' || buf[e - 1] == '\t' || buf[e - 1] == '\r')) e--;
+        if (s == e || buf[s] == '#') continue;
+        if (*n == cap) {
+            int32_t *nb;
+            cap = cap ? 2 * cap : 16;
+            nb = (int32_t *)RSE_REALLOC(*ids, (size_t)cap * RSE_CLIP_CONTEXT * sizeof(int32_t));
+            if (!nb) { st = rse__fail(RSE_STATUS_NOMEM, "%s: out of memory", path); break; }
+            *ids = nb;
+        }
+        buf[e] = 0;
+        st = rse_clip_tokenize(v, (const char *)buf + s, *ids + (size_t)*n * RSE_CLIP_CONTEXT, 0);
+        (*n)++;
+    }
+    RSE_FREE(buf);
+    if (!st && *n == 0) st = rse__fail(RSE_STATUS_BAD_ARG, "%s: no prompts in the file", path);
+    if (st) { RSE_FREE(*ids); *ids = 0; *n = 0; }
+    return st;
+}
+
+RSE__FN void rse__clip_normalise(float *v, int n) {
+    double s = 0;
+    int i;
+    for (i = 0; i < n; i++) s += (double)v[i] * v[i];
+    s = sqrt(s);
+    if (s > 0) for (i = 0; i < n; i++) v[i] = (float)(v[i] / s);
+}
+
+/* One text (or the renormalised mean of a prompt file's) as a unit vector. */
+RSE__FN rse_status rse__clip_cli_text(rse_clip *m, const rse_clip_vocab *v, const char *text, const char *prompts, float *out) {
+    int32_t one[RSE_CLIP_CONTEXT], *ids = one;
+    int n = 1, E = m->embed_dim, j, i;
+    float *all;
+    rse_status st;
+    if (prompts) { if ((st = rse__clip_cli_prompts(v, prompts, &ids, &n))) return st; }
+    else if ((st = rse_clip_tokenize(v, text, one, 0))) return st;
+    all = (float *)RSE_MALLOC((size_t)n * E * sizeof(float));
+    if (!all) st = rse__fail(RSE_STATUS_NOMEM, "out of memory");
+    else if (!(st = rse_clip_encode_text(m, ids, n, all))) {
+        memset(out, 0, (size_t)E * sizeof(float));
+        for (j = 0; j < n; j++) {
+            rse__clip_normalise(all + (size_t)j * E, E);
+            for (i = 0; i < E; i++) out[i] += all[(size_t)j * E + i];
+        }
+        rse__clip_normalise(out, E);
+    }
+    RSE_FREE(all);
+    if (ids != one) RSE_FREE(ids);
+    return st;
+}
+
+/* The image through open_clip's eval transform, encoded, as a unit vector. */
+RSE__FN rse_status rse__clip_cli_image(rse_clip *m, const char *path, float *out) {
+    rse_image img;
+    int S = m->image_size;
+    float *x;
+    rse_status st;
+    if ((st = rse_image_load(path, &img))) return st;
+    x = (float *)RSE_MALLOC((size_t)3 * S * S * sizeof(float));
+    if (!x) st = rse__fail(RSE_STATUS_NOMEM, "out of memory");
+    else if (!(st = rse_clip_preprocess(&img, S, x))) st = rse_clip_encode_image(m, x, 1, S, S, out);
+    if (!st) rse__clip_normalise(out, m->embed_dim);
+    RSE_FREE(x);
+    rse_image_free(&img);
+    return st;
+}
+
+RSE__FN int rse__cmd_tokenize(int argc, char **argv) {
+    rse__clip_cli a;
+    rse_clip_vocab *v;
+    int r = rse__clip_args(argc, argv, &a), i, j, n;
+    if (r >= 0) return r;
+    if (a.npos < 1 && !a.text) return rse__cli_usage(argv[0], "expected TEXT");
+    if (rse__clip_cli_vocab(&a, &v)) return rse__cli_fail();
+    for (j = a.text ? -1 : 0; j < a.npos; j++) {
+        int32_t ids[RSE_CLIP_CONTEXT];
+        if (rse_clip_tokenize(v, j < 0 ? a.text : a.pos[j], ids, &n)) { rse_clip_vocab_free(v); return rse__cli_fail(); }
+        for (i = 0; i < n; i++) printf(i ? " %ld" : "%ld", (long)ids[i]);
+        printf("\n");
+    }
+    rse_clip_vocab_free(v);
+    return RSE__EXIT_OK;
+}
+
+/* Loads the model (and, if texts are needed, the vocabulary). */
+RSE__FN int rse__clip_cli_open(rse__clip_cli *a, const char *cmd, int need_vocab, rse_clip **m, rse_clip_vocab **v) {
+    *m = 0; *v = 0;
+    if (!a->model) return rse__cli_usage(cmd, "--clip MODEL is required");
+    if (need_vocab && rse__clip_cli_vocab(a, v)) return rse__cli_fail();
+    if (rse_clip_load(m, a->model, &a->opt)) { rse_clip_vocab_free(*v); *v = 0; return rse__cli_fail(); }
+    return -1;
+}
+
+RSE__FN int rse__cmd_embed(int argc, char **argv) {
+    rse__clip_cli a;
+    rse_clip *m;
+    rse_clip_vocab *v;
+    float *e;
+    int r = rse__clip_args(argc, argv, &a), i, E;
+    rse_status st;
+    if (r >= 0) return r;
+    if (a.npos) return rse__cli_usage(argv[0], "unexpected argument '%s'", a.pos[0]);
+    if (!!a.image + !!a.text + !!a.prompts != 1) return rse__cli_usage(argv[0], "give exactly one of --image, --text, --prompts");
+    if ((r = rse__clip_cli_open(&a, argv[0], !a.image, &m, &v)) >= 0) return r;
+    E = m->embed_dim;
+    e = (float *)malloc((size_t)E * sizeof(float));
+    if (!e) st = rse__fail(RSE_STATUS_NOMEM, "out of memory");
+    else st = a.image ? rse__clip_cli_image(m, a.image, e) : rse__clip_cli_text(m, v, a.text, a.prompts, e);
+    if (!st && a.raw) {
+        FILE *f = fopen(a.raw, "wb");
+        for (i = 0; f && i < E; i++) {
+            unsigned char b[4];
+            uint32_t u;
+            memcpy(&u, &e[i], 4);
+            b[0] = (unsigned char)u; b[1] = (unsigned char)(u >> 8); b[2] = (unsigned char)(u >> 16); b[3] = (unsigned char)(u >> 24);
+            if (fwrite(b, 1, 4, f) != 4) break;
+        }
+        if (!f || i < E || fclose(f) != 0) st = rse__fail(RSE_STATUS_IO, "%s: cannot write", a.raw);
+    }
+    if (!st) {
+        printf(a.json ? "[" : "");
+        for (i = 0; i < E; i++) printf(a.json ? (i ? ", %.8g" : "%.8g") : (i ? " %.8g" : "%.8g"), e[i]);
+        printf(a.json ? "]\n" : "\n");
+    }
+    free(e);
+    rse_clip_free(m);
+    rse_clip_vocab_free(v);
+    return st ? rse__cli_fail() : RSE__EXIT_OK;
+}
+
+RSE__FN int rse__cmd_score(int argc, char **argv) {
+    rse__clip_cli a;
+    rse_clip *m;
+    rse_clip_vocab *v;
+    float *fi, *ft;
+    int r = rse__clip_args(argc, argv, &a), j, first;
+    rse_status st;
+    if (r >= 0) return r;
+    first = a.image ? 0 : 1; /* positional form: IMAGE TEXT... */
+    if (!a.image && a.npos) a.image = a.pos[0];
+    if (!a.image) return rse__cli_usage(argv[0], "expected an image (--image I or IMAGE)");
+    if (!a.text && !a.prompts && a.npos <= first) return rse__cli_usage(argv[0], "expected a text (--text, --prompts or TEXT...)");
+    if ((r = rse__clip_cli_open(&a, argv[0], 1, &m, &v)) >= 0) return r;
+    fi = (float *)malloc((size_t)m->embed_dim * sizeof(float));
+    ft = (float *)malloc((size_t)m->embed_dim * sizeof(float));
+    st = (!fi || !ft) ? rse__fail(RSE_STATUS_NOMEM, "out of memory") : rse__clip_cli_image(m, a.image, fi);
+    /* one line per text: the score, then the text (prompt files by name) */
+    if (!st && (a.text || a.prompts)) {
+        if (!(st = rse__clip_cli_text(m, v, a.text, a.prompts, ft)))
+            printf("%.4f\t%s\n", rse_clip_score(fi, ft, m->embed_dim), a.prompts ? a.prompts : a.text);
+    }
+    for (j = first; !st && j < a.npos; j++)
+        if (!(st = rse__clip_cli_text(m, v, a.pos[j], 0, ft)))
+            printf("%.4f\t%s\n", rse_clip_score(fi, ft, m->embed_dim), a.pos[j]);
+    free(fi); free(ft);
+    rse_clip_free(m);
+    rse_clip_vocab_free(v);
+    return st ? rse__cli_fail() : RSE__EXIT_OK;
+}
+
+RSE__FN int rse__cmd_saliency(int argc, char **argv) {
+    rse__clip_cli a;
+    rse_clip *m;
+    rse_clip_vocab *v;
+    rse_image img, map;
+    float *t = 0, *g = 0, c;
+    const char *text;
+    int r = rse__clip_args(argc, argv, &a), first;
+    size_t np, p;
+    rse_status st;
+    if (r >= 0) return r;
+    first = a.image ? 0 : 1;
+    if (!a.image && a.npos) a.image = a.pos[0];
+    text = a.text ? a.text : (a.npos > first ? a.pos[first] : 0);
+    if (!a.image || (!text && !a.prompts)) return rse__cli_usage(argv[0], "expected an image and a text");
+    if (!a.out) return rse__cli_usage(argv[0], "-o MAP.pgm is required");
+    if (rse_format_from_path(a.out) == RSE_FORMAT_UNKNOWN)
+        return rse__cli_usage(argv[0], "cannot tell the format of '%s' (use .pgm, .png, .ppm or .bmp)", a.out);
+    if ((r = rse__clip_cli_open(&a, argv[0], 1, &m, &v)) >= 0) return r;
+    memset(&map, 0, sizeof map);
+    if ((st = rse_image_load(a.image, &img))) goto out;
+    if ((st = rse_image_to_rgb(&img, &map))) { rse_image_free(&img); goto out; }
+    rse_image_free(&img);
+    img = map;
+    memset(&map, 0, sizeof map);
+    np = (size_t)img.w * img.h;
+    t = (float *)malloc((size_t)m->embed_dim * sizeof(float));
+    g = (float *)malloc(3 * np * sizeof(float));
+    if (!t || !g) { st = rse__fail(RSE_STATUS_NOMEM, "out of memory"); goto out_img; }
+    /* The whole image at its own size (a ViT resizes its positional grid;
+       pixels beyond whole patches get no gradient). */
+    if ((st = rse__clip_cli_text(m, v, text, a.prompts, t))) goto out_img;
+    if ((st = rse_clip_image_grad(m, img.data, 1, img.h, img.w, t, &c, g))) goto out_img;
+    if ((st = rse_image_alloc(&map, img.w, img.h, 1))) goto out_img;
+    {
+        double mx = 0;
+        for (p = 0; p < np; p++) {
+            double s = sqrt((double)g[p] * g[p] + (double)g[np + p] * g[np + p] + (double)g[2 * np + p] * g[2 * np + p]);
+            map.data[p] = (float)s;
+            if (s > mx) mx = s;
+        }
+        for (p = 0; mx > 0 && p < np; p++) map.data[p] = (float)(map.data[p] / mx);
+    }
+    if ((st = rse_image_save(a.out, &map))) goto out_img;
+    if (a.raw) { /* H x W x 3 interleaved little-endian float32 */
+        FILE *f = fopen(a.raw, "wb");
+        size_t k = 0;
+        int ch;
+        for (p = 0; f && p < np; p++)
+            for (ch = 0; ch < 3; ch++, k++) {
+                unsigned char b[4];
+                uint32_t u;
+                memcpy(&u, &g[(size_t)ch * np + p], 4);
+                b[0] = (unsigned char)u; b[1] = (unsigned char)(u >> 8); b[2] = (unsigned char)(u >> 16); b[3] = (unsigned char)(u >> 24);
+                if (fwrite(b, 1, 4, f) != 4) { p = np; break; }
+            }
+        if (!f || k != 3 * np || fclose(f) != 0) st = rse__fail(RSE_STATUS_IO, "%s: cannot write", a.raw);
+    }
+    if (!st) printf("cos %.6f  score %.4f\n", c, 100.0 * (c > 0 ? c : 0));
+out_img:
+    rse_image_free(&img);
+    rse_image_free(&map);
+out:
+    free(t); free(g);
+    rse_clip_free(m);
+    rse_clip_vocab_free(v);
+    return st ? rse__cli_fail() : RSE__EXIT_OK;
+}
+
+#define RSE__CLIP_OPTS_HELP \
+    "  --clip M          CLIP checkpoint: torch.save .pt (zip) or .safetensors\n" \
+    "  --vocab V         BPE vocabulary (bpe_simple_vocab_16e6.txt.gz); default\n" \
+    "                    $RSEDIT_VOCAB, else that file next to M\n" \
+    "  --clip-act A      quickgelu (default: how OpenAI/RemoteCLIP trained) or\n" \
+    "                    gelu (open_clip's plain config, RemoteCLIP's demo)\n" \
+    "  --clip-fp32       convert 16-bit weights once at load (faster, 2x memory)\n" \
+    "  --clip-heads V,T  attention heads of the towers (default width / 64)\n"
+
 /* The command table: a new command is one row here. */
 static const rse__cmd rse__cmds[] = {
     { "convert", "convert an image between PPM, PGM, BMP and PNG",
@@ -1814,6 +2166,31 @@ static const rse__cmd rse__cmds[] = {
       "\n"
       "  --bits 8|16   sample depth of PPM/PGM output (default 8)\n",
       rse__cmd_convert },
+    { "embed", "print a CLIP embedding of an image or a text",
+      "usage: rsedit embed --clip M [--vocab V] (--image I | --text T | --prompts F)\n"
+      "                    [--raw OUT] [--json]\n\nPrints the L2-normalised embedding (one line, or a JSON array). Images go\n"
+      "through open_clip's eval transform (short side to the model's size with\nPillow's bicubic, centre crop, CLIP mean/std). A prompt file has one prompt\n"
+      "a line ('#' comments, blank lines skipped): their normalised embeddings\nare averaged and renormalised. --raw writes little-endian float32.\n\n" RSE__CLIP_OPTS_HELP,
+      rse__cmd_embed },
+    { "saliency", "map of |d CLIP cosine / d pixel| for an image and a text",
+      "usage: rsedit saliency --clip M [--vocab V] (--image I | IMAGE) (--text T | TEXT)\n"
+      "                       -o MAP.pgm [--raw G]\n\nWrites the per-pixel norm of d cos(E_img(x), E_txt) / d x over R, G, B,\n"
+      "scaled so the largest is white, and prints the cosine. The image is fed\nwhole at its own size (ViT: positional grid resized bicubically; pixels\n"
+      "beyond whole patches get no gradient; ResNet towers need the model's\nsize). --raw writes the gradient as H x W x 3 little-endian float32 with\n"
+      "respect to pixel values in [0,1].\n\n" RSE__CLIP_OPTS_HELP,
+      rse__cmd_saliency },
+    { "score", "CLIP score of an image against texts (100 * max(cos, 0))",
+      "usage: rsedit score --clip M [--vocab V] IMAGE TEXT...\n"
+      "       rsedit score --clip M [--vocab V] --image I (--text T | --prompts F)\n\n"
+      "Prints, per text, the CLIP score as the seed paper reports it:\n100 * max(cos(image, text), 0), no prompt prefix (Hessel et al.'s CLIP-S\n"
+      "is 2.5 * max(cos, 0) with \"A photo depicts\"). The image goes through\nopen_clip's eval transform; a prompt file is ensembled as in 'embed'.\n"
+      "Scores are comparable only for the same checkpoint and activation.\n\n" RSE__CLIP_OPTS_HELP,
+      rse__cmd_score },
+    { "tokenize", "print the CLIP BPE token ids of texts",
+      "usage: rsedit tokenize [--vocab V] TEXT...\n\nPrints, per text, the ids of open_clip's tokenizer: 49406, the tokens,\n"
+      "49407 (truncated to 77 with the last set to 49407). The vocabulary is\n--vocab, else $RSEDIT_VOCAB. Text that ftfy would repair (curly quotes,\n"
+      "ligatures, NFD accents) is tokenized as given.\n",
+      rse__cmd_tokenize },
     { "version", "print the version",
       "usage: rsedit version\n\nPrints \"rsedit VERSION\".\n",
       rse__cmd_version },

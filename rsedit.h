@@ -249,6 +249,88 @@ RSEDEF rse_status rse_sinddm_load(rse_sinddm **out, const char *path);
 #endif
 
 /* ---------------------------------------------------------------------------
+   CLIP
+   open_clip / OpenAI CLIP checkpoints as RemoteCLIP publishes them
+   (torch.save zip or safetensors; ViT or ModifiedResNet image tower), the
+   exact BPE tokenizer, encoders and the input gradient. Every size is read
+   from the tensor shapes. A model is not safe to use from two threads at
+   once (it owns its working memory); use one model per thread.
+   ------------------------------------------------------------------------- */
+
+#define RSE_CLIP_CONTEXT 77  /* tokens per text, start and end included */
+
+typedef struct rse_clip rse_clip;             /* opaque */
+typedef struct rse_clip_vocab rse_clip_vocab; /* opaque: the BPE tables */
+
+typedef enum rse_clip_act {
+    RSE_CLIP_ACT_QUICKGELU = 0, /* x*sigmoid(1.702x): how OpenAI and RemoteCLIP */
+                                /* were trained (the default)                    */
+    RSE_CLIP_ACT_GELU = 1       /* exact erf GELU: open_clip's plain config,     */
+                                /* RemoteCLIP's README demo                      */
+} rse_clip_act;
+
+typedef struct rse_clip_options {
+    int act;          /* rse_clip_act                                       */
+    int fp32;         /* 1: convert 16-bit weights to float32 once at load   */
+                      /* (faster, twice the memory); 0: keep them 16-bit     */
+                      /* and convert each layer as it is used                */
+    int vision_heads; /* 0: width / 64 (all published models)               */
+    int text_heads;   /* 0: width / 64                                      */
+} rse_clip_options;
+
+typedef struct rse_clip_info {
+    int embed_dim;      /* joint space                                       */
+    int image_size;     /* native input side (224)                           */
+    int patch;          /* ViT patch (32 for RN towers: their total stride)  */
+    int resnet;         /* 1 for a ModifiedResNet image tower                */
+    int vision_width, vision_layers, text_width, text_layers, context;
+    int act;
+    float logit_scale;  /* as stored: a log; exp() gives the logit scale     */
+} rse_clip_info;
+
+RSEDEF void rse_clip_options_init(rse_clip_options *o);
+/* Reads a checkpoint held in memory. The model points into buf, which must
+   outlive it. opt may be NULL (defaults). */
+RSEDEF rse_status rse_clip_load_mem(rse_clip **out, const void *buf, size_t len,
+                                    const rse_clip_options *opt);
+RSEDEF void rse_clip_free(rse_clip *m);
+RSEDEF void rse_clip_get_info(const rse_clip *m, rse_clip_info *info);
+
+/* x: n images (n,3,h,w), planar, ALREADY normalised with CLIP's mean/std
+   (rse_clip_preprocess does that). ViT towers take any h, w >= the patch:
+   the positional grid is resized bicubically when it differs from the
+   checkpoint's. out: n x embed_dim features, not normalised. */
+RSEDEF rse_status rse_clip_encode_image(rse_clip *m, const float *x, int n,
+                                        int h, int w, float *out);
+/* ids: n x RSE_CLIP_CONTEXT token ids; out: n x embed_dim, not normalised. */
+RSEDEF rse_status rse_clip_encode_text(rse_clip *m, const int32_t *ids, int n,
+                                       float *out);
+/* open_clip's eval transform, bit-exact with Pillow + torchvision: short
+   side to size with Pillow's bicubic on 8-bit values, centre crop, CLIP
+   mean/std. out: (3,size,size). */
+RSEDEF rse_status rse_clip_preprocess(const rse_image *img, int size, float *out);
+/* The CLIP score as the seed paper reports it: 100 * max(cos, 0). */
+RSEDEF double rse_clip_score(const float *image_emb, const float *text_emb, int dim);
+/* x: n images (n,3,h,w) with pixel values in [0,1] (normalised inside).
+   grad (n,3,h,w) = d cos(E_img(x_i), text_emb) / d x_i; cos_out (n) may be
+   NULL. Both ViT and ResNet towers. */
+RSEDEF rse_status rse_clip_image_grad(rse_clip *m, const float *x, int n, int h, int w,
+                                      const float *text_emb, float *cos_out, float *grad);
+
+/* The BPE vocabulary (bpe_simple_vocab_16e6.txt.gz, gzipped or plain). */
+RSEDEF rse_status rse_clip_vocab_load_mem(rse_clip_vocab **out, const void *buf, size_t len);
+RSEDEF void rse_clip_vocab_free(rse_clip_vocab *v);
+/* UTF-8 text -> ids (start, tokens, end, zero padding); *n (may be NULL)
+   = the count before the padding. */
+RSEDEF rse_status rse_clip_tokenize(const rse_clip_vocab *v, const char *text,
+                                    int32_t ids[RSE_CLIP_CONTEXT], int *n);
+#ifndef RSE_NO_STDIO
+/* File layer: reads the whole file (owned by the model / vocab). */
+RSEDEF rse_status rse_clip_load(rse_clip **out, const char *path, const rse_clip_options *opt);
+RSEDEF rse_status rse_clip_vocab_load(rse_clip_vocab **out, const char *path);
+#endif
+
+/* ---------------------------------------------------------------------------
    Editing
    ------------------------------------------------------------------------- */
 

@@ -498,7 +498,7 @@ static void test_draws(void) {
        each is a Bernoulli mean over n = 20000 draws, standard deviation
        sqrt(p(1-p)/n) <= 0.0036; we allow 5 of them (0.018). */
     const int n = 20000, H = 300, W = 200;
-    int h, w, v, k, cnt[5] = { 0, 0, 0, 0, 0 }, pos_op[4][4], range_bad = 0;
+    int h, w, v, k, cnt[5] = { 0, 0, 0, 0, 0 }, pos_op[4][4], range_bad = 0, tx0 = 0;
     static const double prob[5] = { 0.5, 0.8, 0.5, 0.7, 0.15 };
     static const char *names[5] = { "flip", "affine", "perspective", "jitter", "grayscale" };
     rse_rng rng;
@@ -510,6 +510,7 @@ static void test_draws(void) {
         rse_view_params p;
         int seen = 0, dw = (int)(0.4 * (w / 2)), dh = (int)(0.4 * (h / 2));
         rse__view_draw(&rng, v, H, W, h, w, &p);
+        tx0 += p.tx == 0;
         cnt[0] += p.flip; cnt[1] += p.affine; cnt[2] += p.persp; cnt[3] += p.jitter; cnt[4] += p.gray;
         for (k = 0; k < 4; k++) { seen |= 1 << p.order[k]; pos_op[k][p.order[k]]++; }
         if (seen != 15) range_bad++;
@@ -524,6 +525,10 @@ static void test_draws(void) {
             p.end[2][1] < h - dh - 1 || p.end[2][1] > h - 1 || p.end[3][0] > dw || p.end[3][1] < h - dh - 1)
             range_bad++;
     }
+    /* tx = round(U(-21.3, 21.3)) is 0 with probability 1/42.6 (Python's
+       round); truncation would double that. Same 5-sigma bound (0.0054). */
+    CHECK(fabs(tx0 / (double)n - 1.0 / (0.2 * w)) <= 0.0054, "tx == 0 with frequency %g, expected %g",
+          tx0 / (double)n, 1.0 / (0.2 * w));
     for (k = 0; k < 5; k++)
         CHECK(fabs((double)cnt[k] / n - prob[k]) <= 0.018, "%s fires with frequency %g, reference p = %g",
               names[k], (double)cnt[k] / n, prob[k]);

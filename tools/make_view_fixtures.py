@@ -139,6 +139,9 @@ def hue_image(n, h, w):
 for k, hf in enumerate([0.1, -0.1, 0.0625, -0.4375, 0.3]):
     add("hue_%d" % k, lambda x, hf=hf: F.adjust_hue(x, hf), hue_image(2, 8, 8), (hf,))
 
+# out of [0,1] (torchvision accepts it): s can pass 1 and the p, q, t clamps act
+add("hue_wide", lambda x: F.adjust_hue(x, 0.15), img(2, 3, 6, 6, lo=-0.25, hi=1.25), (0.15,))
+
 
 def add32(name, fn, x, params=()):
     x = x.float().clone().requires_grad_(True)
@@ -152,7 +155,10 @@ def add32(name, fn, x, params=()):
 add32("hue32", lambda x: F.adjust_hue(x, 0.5), hue_image(2, 8, 8), (0.5,))
 
 add("gray", lambda x: F.rgb_to_grayscale(x, 3), img(2, 3, 5, 6))
-add("clamp", lambda x: torch.clamp(x, 0.0, 1.0), img(2, 3, 4, 5, lo=-0.5, hi=1.5), (0.0, 1.0))
+clamp_in = img(2, 3, 4, 5, lo=-0.5, hi=1.5)
+clamp_in.view(-1)[::7] = 0.0  # exactly at the bounds: torch.clamp passes the gradient there
+clamp_in.view(-1)[3::7] = 1.0
+add("clamp", lambda x: torch.clamp(x, 0.0, 1.0), clamp_in, (0.0, 1.0))
 
 
 # ---- whole views: crop, resize, then the augs with fixed parameters ----------

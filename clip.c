@@ -4189,3 +4189,348 @@ RSEDEF rse_status rse_clip_image_grad(rse_clip *m, const float *x, int n, int h,
                                       const float *text_emb, float *cos_out, float *grad) {
     return rse__clip_image_grad(m, x, n, h, w, RSE__GRAD_NORMALISE, text_emb, cos_out, grad);
 }
+
+/* ===========================================================================
+   Guidance views
+   The differentiable "cutouts" through which SinDDM's CLIP guidance looks at
+   an image (text2live_util/clip_extractor.py, augment_input), rebuilt from
+   the ops of tensor.h section 9b so the gradient flows back to the pixels.
+
+   For an image x (1,3,H,W) in [0,1] and V views:
+   - view 0: torchvision Resize(224, max_size=320) on a tensor: bilinear,
+     align_corners=False, no antialiasing (torchvision 0.14 leaves antialias
+     off for tensors), short side to 224 unless the long side would pass
+     320; no centre crop;
+   - views 1..V-1: s ~ U(0.6, 1), a RandomCrop of int(H s) x int(W s), resized
+     bilinearly to view 0's size;
+   - then each view, view 0 included, through the reference's `augs`:
+       1. RandomHorizontalFlip(p=0.5)
+       2. RandomApply([RandomAffine(degrees=15, translate=(0.1,0.1),
+          bilinear, fill=True)], p=0.8)      (fill True is 1.0: white)
+       3. RandomPerspective(distortion_scale=0.4, p=0.5, bilinear, fill=1)
+       4. RandomApply([ColorJitter(0.1, 0.1, 0.1, 0.1)], p=0.7): the four
+          adjustments in a random order, factors in [0.9,1.1], hue [-0.1,0.1]
+       5. RandomGrayscale(p=0.15)
+     (these are exactly the probabilities in sinddm.md 7.1; the reference's
+     basic_transform, with max_size=380, is not used for guidance).
+   - V == 1 gives view 0 alone with no augmentation: a deterministic view.
+   The output is (V,3,h,w), still in [0,1]: CLIP normalisation is the
+   tower's business.
+
+   Randomness: torchvision's parameter formulas, fed by our counter-based
+   rse_rng instead of torch's generator. View v reads draws at fixed
+   positions pos + RSE__VIEW_DRAWS*v + k, whatever it ends up using, and the
+   call advances the stream by RSE__VIEW_DRAWS*V: a view's parameters are a
+   pure function of (seed, position, v), independent of the thread count,
+   of the image content and of what the other views drew.
+   ========================================================================= */
+
+#define RSE__VIEW_SHORT 224 /* Resize(224, ...)             */
+#define RSE__VIEW_MAX 320   /* ... max_size=320             */
+#define RSE__VIEW_DRAWS 32  /* RNG draws reserved per view  */
+#define RSE__VIEW_MAXN 4096 /* more views than this is a caller bug */
+
+/* torchvision's _compute_resized_output_size for size=[224], max_size=320,
+   in the same double arithmetic: new_long = int(224 * long / short), and if
+   that exceeds 320, new_short = int(320 * new_short / new_long). Sizes are
+   kept >= 1 (torchvision would fail on an image so thin that the short side
+   rounds to 0). */
+RSE__FN void rse__view_size(int H, int W, int *h, int *w) {
+    int shrt = W <= H ? W : H, lng = W <= H ? H : W;
+    int ns = RSE__VIEW_SHORT, nl;
+    double l;
+    if (shrt < 1) shrt = 1; /* callers pass H, W >= 1; never divide by 0 */
+    l = (double)RSE__VIEW_SHORT * (double)lng / (double)shrt;
+    if (l > (double)RSE__VIEW_MAX) {
+        /* int(l) would not fit an int beyond 2^31; there 320*224/l < 1 anyway */
+        ns = l < 1e9 ? (int)((double)RSE__VIEW_MAX * (double)ns / (double)(int)l) : 0;
+        nl = RSE__VIEW_MAX;
+    } else {
+        nl = (int)l;
+    }
+    if (ns < 1) ns = 1;
+    if (W <= H) { *w = ns; *h = nl; } else { *w = nl; *h = ns; }
+}
+
+/* torchvision's _get_inverse_affine_matrix (inverted=True), in double as
+   Python computes it: the 2x3 matrix taking output coordinates, relative to
+   the image centre, to input coordinates, for a rotation by `angle` degrees
+   (counter-clockwise on screen), a translation (tx, ty), a scale and shears
+   (degrees), about the centre (cx, cy) (0, 0 for tensors: the grid is
+   already centred). */
+RSE__FN void rse__affine_inverse_matrix(double angle, double tx, double ty, double scale,
+                                        double shear_x, double shear_y, double cx, double cy, double m[6]) {
+    const double deg = 3.14159265358979323846 / 180.0; /* math.radians */
+    double rot = angle * deg, sx = shear_x * deg, sy = shear_y * deg;
+    /* rotation-scale-shear without the scale; det([[a,b],[c,d]]) = 1 */
+    double a = cos(rot - sy) / cos(sy);
+    double b = -cos(rot - sy) * tan(sx) / cos(sy) - sin(rot);
+    double c = sin(rot - sy) / cos(sy);
+    double d = -sin(rot - sy) * tan(sx) / cos(sy) + cos(rot);
+    int i;
+    m[0] = d; m[1] = -b; m[2] = 0.0; m[3] = -c; m[4] = a; m[5] = 0.0;
+    for (i = 0; i < 6; i++) m[i] = m[i] / scale;
+    /* undo the translation and the centre, then redo the centre */
+    m[2] += m[0] * (-cx - tx) + m[1] * (-cy - ty);
+    m[5] += m[3] * (-cx - tx) + m[4] * (-cy - ty);
+    m[2] += cx;
+    m[5] += cy;
+}
+
+/* The pixel-space matrix of F_t.affine for a w x h image (output the same
+   size): its grid point for output pixel (xo, yo) is (xo - (w-1)/2,
+   yo - (h-1)/2); the matrix maps it, and grid_sample's un-normalisation
+   with align_corners=False adds (w-1)/2, (h-1)/2 back. */
+RSE__FN void rse__affine_minv(const double m[6], int w, int h, float Minv[9]) {
+    double cx = 0.5 * (w - 1), cy = 0.5 * (h - 1);
+    Minv[0] = (float)m[0]; Minv[1] = (float)m[1]; Minv[2] = (float)(m[2] - m[0] * cx - m[1] * cy + cx);
+    Minv[3] = (float)m[3]; Minv[4] = (float)m[4]; Minv[5] = (float)(m[5] - m[3] * cx - m[4] * cy + cy);
+    Minv[6] = 0.0f; Minv[7] = 0.0f; Minv[8] = 1.0f;
+}
+
+/* torchvision's _get_perspective_coeffs: the 8 coefficients (a..h) of
+       x_in = (a x + b y + c) / (g x + h y + 1),  y_in = (d x + e y + f) / (g x + h y + 1)
+   taking each end point (x, y) to its start point. torchvision solves the
+   8x8 system with float32 least squares; we solve it exactly in double
+   (Gaussian elimination with partial pivoting), which agrees with it to
+   float32 rounding. Returns 0 if the system is singular (a degenerate
+   quadrilateral: only possible for images 1 pixel wide or high). */
+RSE__FN int rse__perspective_coeffs(const int start[4][2], const int end[4][2], double coef[8]) {
+    double A[8][9], scale = 0;
+    int i, j, k;
+    for (i = 0; i < 4; i++) {
+        double x = end[i][0], y = end[i][1], u = start[i][0], v = start[i][1];
+        double r0[9], r1[9];
+        r0[0] = x; r0[1] = y; r0[2] = 1; r0[3] = 0; r0[4] = 0; r0[5] = 0; r0[6] = -u * x; r0[7] = -u * y; r0[8] = u;
+        r1[0] = 0; r1[1] = 0; r1[2] = 0; r1[3] = x; r1[4] = y; r1[5] = 1; r1[6] = -v * x; r1[7] = -v * y; r1[8] = v;
+        memcpy(A[2 * i], r0, sizeof r0);
+        memcpy(A[2 * i + 1], r1, sizeof r1);
+    }
+    for (i = 0; i < 8; i++) for (j = 0; j < 8; j++) if (fabs(A[i][j]) > scale) scale = fabs(A[i][j]);
+    for (k = 0; k < 8; k++) {
+        int piv = k;
+        for (i = k + 1; i < 8; i++) if (fabs(A[i][k]) > fabs(A[piv][k])) piv = i;
+        if (!(fabs(A[piv][k]) > 1e-12 * scale)) return 0;
+        if (piv != k) for (j = 0; j < 9; j++) { double tmp = A[k][j]; A[k][j] = A[piv][j]; A[piv][j] = tmp; }
+        for (i = k + 1; i < 8; i++) {
+            double f = A[i][k] / A[k][k];
+            for (j = k; j < 9; j++) A[i][j] -= f * A[k][j];
+        }
+    }
+    for (k = 7; k >= 0; k--) {
+        double s = A[k][8];
+        for (j = k + 1; j < 8; j++) s -= A[k][j] * coef[j];
+        coef[k] = s / A[k][k];
+    }
+    return 1;
+}
+
+/* The pixel-space matrix of F_t.perspective (output size = input size):
+   its grid evaluates the map at (xo + 0.5, yo + 0.5), and the
+   un-normalisation subtracts 0.5 again, so Minv = S(-1/2) C S(+1/2) with
+   C = [[a,b,c],[d,e,f],[g,h,1]] and S(t) the shift by (t, t). */
+RSE__FN void rse__perspective_minv(const double coef[8], float Minv[9]) {
+    double C[9], M[9];
+    int i;
+    for (i = 0; i < 8; i++) C[i] = coef[i];
+    C[8] = 1.0;
+    for (i = 0; i < 3; i++) { /* C S(1/2): the last column gains half of the first two */
+        M[3 * i] = C[3 * i];
+        M[3 * i + 1] = C[3 * i + 1];
+        M[3 * i + 2] = C[3 * i + 2] + 0.5 * (C[3 * i] + C[3 * i + 1]);
+    }
+    for (i = 0; i < 3; i++) { /* S(-1/2) M: the first two rows lose half of the last */
+        Minv[i] = (float)(M[i] - 0.5 * M[6 + i]);
+        Minv[3 + i] = (float)(M[3 + i] - 0.5 * M[6 + i]);
+        Minv[6 + i] = (float)M[6 + i];
+    }
+}
+
+/* Everything random about one view. */
+typedef struct rse_view_params {
+    int crop_y, crop_x, crop_h, crop_w; /* region of the input (view 0: all of it) */
+    int flip;                           /* RandomHorizontalFlip fired           */
+    int affine;                         /* RandomApply(RandomAffine) fired      */
+    double angle;                       /*   degrees, U(-15, 15)                */
+    int tx, ty;                         /*   pixels, round(U(-0.1 w, 0.1 w)) .. */
+    int persp;                          /* RandomPerspective fired              */
+    int start[4][2], end[4][2];         /*   corners tl, tr, br, bl as (x, y)   */
+    int jitter;                         /* RandomApply(ColorJitter) fired       */
+    int order[4];                       /*   0 brightness 1 contrast 2 sat 3 hue */
+    float bright, contrast, sat, hue;   /*   factors                            */
+    int gray;                           /* RandomGrayscale fired                */
+} rse_view_params;
+
+/* The draws of one view: a private cursor at the view's block. */
+typedef struct { rse_rng r; uint64_t end; } rse__view_cursor;
+
+static float rse__vc_uniform(rse__view_cursor *c) {
+    RSE_ASSERT(c->r.pos < c->end); /* more draws than reserved: a bug here */
+    return rse__rng_uniform(&c->r);
+}
+
+/* torch.randint(lo, hi): uniform in [lo, hi), hi > lo. */
+static int rse__vc_randint(rse__view_cursor *c, int lo, int hi) {
+    RSE_ASSERT(c->r.pos < c->end && hi > lo);
+    return lo + (int)rse__rng_below(&c->r, (uint32_t)(hi - lo));
+}
+
+/* Draws view v's parameters for an H x W input and h x w views, reading
+   the draws at rng->pos + RSE__VIEW_DRAWS * v (rng is not advanced). The
+   order of the draws follows the order of the reference's calls. */
+RSE__FN void rse__view_draw(const rse_rng *rng, int v, int H, int W, int h, int w, rse_view_params *p) {
+    rse__view_cursor c;
+    float u;
+    int k;
+    memset(p, 0, sizeof *p);
+    c.r = *rng;
+    c.r.pos = rng->pos + (uint64_t)RSE__VIEW_DRAWS * (uint64_t)v;
+    c.end = c.r.pos + RSE__VIEW_DRAWS;
+
+    /* crop: s ~ U(0.6, 1); RandomCrop(int(H s), int(W s)).get_params */
+    u = rse__vc_uniform(&c);
+    p->crop_y = 0; p->crop_x = 0; p->crop_h = H; p->crop_w = W;
+    if (v > 0) {
+        float s = 0.6f + 0.4f * u;
+        p->crop_h = (int)((double)H * (double)s);
+        p->crop_w = (int)((double)W * (double)s);
+        if (p->crop_h < 1) p->crop_h = 1; /* torchvision would fail on a 1-pixel side */
+        if (p->crop_w < 1) p->crop_w = 1;
+        p->crop_y = rse__vc_randint(&c, 0, H - p->crop_h + 1);
+        p->crop_x = rse__vc_randint(&c, 0, W - p->crop_w + 1);
+    }
+    c.r.pos = rng->pos + (uint64_t)RSE__VIEW_DRAWS * (uint64_t)v + 3; /* view 0 skips the two */
+
+    /* RandomHorizontalFlip: flips if rand < p */
+    p->flip = rse__vc_uniform(&c) < 0.5f;
+
+    /* RandomApply(p=0.8): skipped if p < rand. RandomAffine.get_params with
+       img_size = [w, h]: angle ~ U(-15, 15), tx = round(U(-0.1 w, 0.1 w))
+       (Python rounds halves to even, as rint does), likewise ty. */
+    u = rse__vc_uniform(&c);
+    p->affine = !(0.8f < u);
+    p->angle = -15.0 + 30.0 * (double)rse__vc_uniform(&c);
+    {
+        double mx = 0.1 * (double)w, my = 0.1 * (double)h;
+        p->tx = (int)rint(-mx + 2.0 * mx * (double)rse__vc_uniform(&c));
+        p->ty = (int)rint(-my + 2.0 * my * (double)rse__vc_uniform(&c));
+    }
+
+    /* RandomPerspective: fires if rand < 0.5; get_params(w, h, 0.4): each
+       corner moves inwards by up to int(0.4 * (side // 2)) pixels */
+    p->persp = rse__vc_uniform(&c) < 0.5f;
+    {
+        int dw = (int)(0.4 * (double)(w / 2)), dh = (int)(0.4 * (double)(h / 2));
+        p->end[0][0] = rse__vc_randint(&c, 0, dw + 1);
+        p->end[0][1] = rse__vc_randint(&c, 0, dh + 1);
+        p->end[1][0] = rse__vc_randint(&c, w - dw - 1, w);
+        p->end[1][1] = rse__vc_randint(&c, 0, dh + 1);
+        p->end[2][0] = rse__vc_randint(&c, w - dw - 1, w);
+        p->end[2][1] = rse__vc_randint(&c, h - dh - 1, h);
+        p->end[3][0] = rse__vc_randint(&c, 0, dw + 1);
+        p->end[3][1] = rse__vc_randint(&c, h - dh - 1, h);
+        p->start[0][0] = 0;     p->start[0][1] = 0;
+        p->start[1][0] = w - 1; p->start[1][1] = 0;
+        p->start[2][0] = w - 1; p->start[2][1] = h - 1;
+        p->start[3][0] = 0;     p->start[3][1] = h - 1;
+    }
+
+    /* RandomApply(p=0.7) of ColorJitter: randperm(4) (Fisher-Yates), then
+       the four factors, brightness/contrast/saturation ~ U(0.9, 1.1) and
+       hue ~ U(-0.1, 0.1), always all drawn as get_params does */
+    u = rse__vc_uniform(&c);
+    p->jitter = !(0.7f < u);
+    for (k = 0; k < 4; k++) p->order[k] = k;
+    for (k = 3; k > 0; k--) {
+        int j = rse__vc_randint(&c, 0, k + 1), tmp = p->order[k];
+        p->order[k] = p->order[j];
+        p->order[j] = tmp;
+    }
+    p->bright = 0.9f + 0.2f * rse__vc_uniform(&c);
+    p->contrast = 0.9f + 0.2f * rse__vc_uniform(&c);
+    p->sat = 0.9f + 0.2f * rse__vc_uniform(&c);
+    p->hue = -0.1f + 0.2f * rse__vc_uniform(&c);
+
+    /* RandomGrayscale: fires if rand < 0.15 */
+    p->gray = rse__vc_uniform(&c) < 0.15f;
+}
+
+/* One view (1,3,h,w) of x (1,3,H,W): crop, resize, then the augmentations
+   that fired, in the reference's order. augment = 0 stops after the resize. */
+RSE__FN rse_tensor *rse__view_apply(rse_tape *t, rse_tensor *x, const rse_view_params *p, int h, int w, int augment) {
+    rse_tensor *y = x;
+    float M[9];
+    int k;
+    if (!rse__live(t, x, x)) return 0;
+    if (p->crop_h != x->shape[2]) y = rse__slice(t, y, 2, p->crop_y, p->crop_h);
+    if (p->crop_w != x->shape[3]) y = rse__slice(t, y, 3, p->crop_x, p->crop_w);
+    /* torchvision resamples even at the same size; bilinear with equal sizes
+       is the identity (source = destination coordinates), so skip it */
+    if (p->crop_h != h || p->crop_w != w) y = rse__resize_bilinear(t, y, h, w);
+    if (!augment) return y;
+    if (p->flip) y = rse__hflip(t, y);
+    if (p->affine) {
+        double m[6];
+        rse__affine_inverse_matrix(p->angle, (double)p->tx, (double)p->ty, 1.0, 0.0, 0.0, 0.0, 0.0, m);
+        rse__affine_minv(m, w, h, M);
+        y = rse__warp(t, y, h, w, M, 1.0f);
+    }
+    if (p->persp) {
+        double coef[8];
+        if (rse__perspective_coeffs(p->start, p->end, coef)) {
+            rse__perspective_minv(coef, M);
+            y = rse__warp(t, y, h, w, M, 1.0f);
+        } /* a degenerate quadrilateral (1-pixel views): left unwarped */
+    }
+    if (p->jitter)
+        for (k = 0; k < 4; k++) {
+            switch (p->order[k]) {
+            case 0: y = rse__adjust_brightness(t, y, p->bright); break;
+            case 1: y = rse__adjust_contrast(t, y, p->contrast); break;
+            case 2: y = rse__adjust_saturation(t, y, p->sat); break;
+            default: y = rse__adjust_hue(t, y, p->hue); break;
+            }
+        }
+    if (p->gray) y = rse__rgb_to_gray(t, y);
+    return y;
+}
+
+/* Stacks views[lo..hi) along the batch axis by a balanced tree of concats,
+   so each value is copied log2(V) times rather than up to V times. */
+static rse_tensor *rse__view_stack(rse_tape *t, rse_tensor **views, int lo, int hi) {
+    int mid;
+    if (hi - lo == 1) return views[lo];
+    mid = lo + (hi - lo) / 2;
+    return rse__concat(t, rse__view_stack(t, views, lo, mid), rse__view_stack(t, views, mid, hi), 0);
+}
+
+/* The V guidance views of x (1,3,H,W) in [0,1] as one (V,3,h,w) tensor on
+   the tape (the gradient flows back to x), h x w the Resize(224,
+   max_size=320) size of H x W. Advances rng by RSE__VIEW_DRAWS * V draws. */
+RSE__FN rse_status rse__clip_views(rse_tape *t, rse_tensor *x, int nviews, rse_rng *rng, rse_tensor **out) {
+    rse_tensor **views;
+    int H, W, h, w, v;
+    rse_arena_mark m;
+    *out = 0;
+    if (t->status != RSE_STATUS_OK) return t->status;
+    if (!x || x->nd != 4 || x->shape[0] != 1 || x->shape[1] != 3 || x->shape[2] < 1 || x->shape[3] < 1)
+        return rse__fail(RSE_STATUS_BAD_ARG, "clip views: the image must be (1,3,H,W) with H, W >= 1");
+    if (nviews < 1 || nviews > RSE__VIEW_MAXN || !rng)
+        return rse__fail(RSE_STATUS_BAD_ARG, "clip views: view count %d not in 1..%d", nviews, RSE__VIEW_MAXN);
+    H = x->shape[2]; W = x->shape[3];
+    rse__view_size(H, W, &h, &w);
+    m = rse__arena_get_mark(t->scratch);
+    views = (rse_tensor **)rse__arena_alloc(t->scratch, (size_t)nviews * sizeof *views);
+    if (!views) { rse__tape_fail(t, RSE_STATUS_NOMEM); return RSE_STATUS_NOMEM; }
+    for (v = 0; v < nviews; v++) {
+        rse_view_params p;
+        rse__view_draw(rng, v, H, W, h, w, &p);
+        views[v] = rse__view_apply(t, x, &p, h, w, nviews > 1);
+        if (!views[v]) break;
+    }
+    if (v == nviews) *out = rse__view_stack(t, views, 0, nviews);
+    rse__arena_release(t->scratch, m);
+    rng->pos += (uint64_t)RSE__VIEW_DRAWS * (uint64_t)nviews;
+    if (!*out) return t->status != RSE_STATUS_OK ? t->status : RSE_STATUS_INTERNAL;
+    return RSE_STATUS_OK;
+}

@@ -1983,7 +1983,9 @@ typedef enum rse_op {
     RSE_OP_LAYERNORM, RSE_OP_SOFTMAX, RSE_OP_SDPA, RSE_OP_EMBEDDING,
     RSE_OP_CONCAT, RSE_OP_SLICE, RSE_OP_RESHAPE, RSE_OP_PERMUTE,
     RSE_OP_SUM, RSE_OP_MEAN, RSE_OP_L1, RSE_OP_L2,
-    RSE_OP_COSINE, RSE_OP_L2NORM, RSE_OP_RESIZE_BILINEAR, RSE_OP_RESIZE_BICUBIC
+    RSE_OP_COSINE, RSE_OP_L2NORM, RSE_OP_RESIZE_BILINEAR, RSE_OP_RESIZE_BICUBIC,
+    RSE_OP_HFLIP, RSE_OP_WARP, RSE_OP_BRIGHTNESS, RSE_OP_CONTRAST, RSE_OP_SATURATION,
+    RSE_OP_HUE, RSE_OP_GRAY, RSE_OP_CLAMP
 } rse_op;
 
 typedef struct rse_node {
@@ -3192,6 +3194,469 @@ static rse_status rse__resize_bwd(rse_tape *t, rse_node *n) {
 }
 
 /* ===========================================================================
+   9b. Image-augmentation ops (CLIP guidance views)
+   The differentiable "cutouts" of SinDDM's CLIP guidance are torchvision
+   0.14 tensor transforms: horizontal flip, affine and perspective warps
+   (both grid_sample underneath), colour jitter (brightness, contrast,
+   saturation, hue) and grayscale. Each op below reproduces the torchvision
+   function's float arithmetic and, beside it, the gradient that PyTorch's
+   autograd computes through that code, with respect to the image only: the
+   transform parameters are constants drawn by the caller (clip.c).
+   All images are (N,C,H,W); the colour ops need C == 3 (RGB in [0,1]).
+   ========================================================================= */
+
+/* ---- horizontal flip: y[..., j] = x[..., W-1-j] (F_t.hflip = img.flip(-1)) - */
+
+RSE__FN rse_tensor *rse__hflip(rse_tape *t, rse_tensor *x) {
+    rse_tensor *y;
+    size_t rows, r;
+    int W, j;
+    if (!rse__live(t, x, x)) return 0;
+    if (x->nd != 4) return rse__shape_fail(t, "hflip", "input must be (N,C,H,W)");
+    if (!(y = rse__tensor_new(t, 4, x->shape))) return 0;
+    W = x->shape[3];
+    rows = W ? x->n / (size_t)W : 0;
+    for (r = 0; r < rows; r++) {
+        const float *xr = x->data + r * W;
+        float *yr = y->data + r * W;
+        for (j = 0; j < W; j++) yr[j] = xr[W - 1 - j];
+    }
+    rse__record(t, RSE_OP_HFLIP, y, x, 0, 0);
+    return y;
+}
+
+/* A permutation's adjoint is its inverse: the gradient is flipped back. */
+static rse_status rse__hflip_bwd(rse_tape *t, rse_node *n) {
+    rse_tensor *x = n->in[0], *y = n->out;
+    int W = x->shape[3], j;
+    size_t rows = W ? x->n / (size_t)W : 0, r;
+    if (!rse__grad(t, x)) return t->status;
+    for (r = 0; r < rows; r++)
+        for (j = 0; j < W; j++) x->grad[r * W + W - 1 - j] += y->grad[r * W + j];
+    return RSE_STATUS_OK;
+}
+
+/* ---- projective warp with a fill colour ------------------------------------
+   x (N,C,H,W) -> (N,C,Ho,Wo). Minv holds N row-major 3x3 matrices taking an
+   output pixel (xo, yo, 1) to homogeneous input coordinates (X, Y, Z); the
+   sample point is (X/Z, Y/Z) in input pixel units, pixel (i,j)'s centre
+   being at (j, i). torchvision's affine() and perspective() on tensors both
+   build a normalised grid and call grid_sample(bilinear, zeros padding,
+   align_corners=False); un-normalising that grid gives exactly such a
+   per-pixel projective map (clip.c builds the matrices), so one op serves
+   both.
+
+   Bilinear taps as ATen's grid sampler computes them: with x0 = floor(ix),
+   y0 = floor(iy), the four corners get weights (x0+1-ix)(y0+1-iy),
+   (ix-x0)(y0+1-iy), (x0+1-ix)(iy-y0), (ix-x0)(iy-y0); corners outside the
+   image contribute nothing (zeros padding).
+
+   The fill trick of torchvision's _apply_grid_transform: a channel of ones
+   is warped along with the image, giving m = the sum of the in-bounds
+   weights (1 inside, 0 far outside, fractional at the border), and
+       y = warp(x) * m + (1 - m) * fill.
+   m does not depend on x, so dy/dx = m * (the bilinear weights): the
+   backward scatters dy * m back through the same taps.
+
+   The coordinates are computed in double from the float matrix: torchvision
+   computes its grid in the image dtype, and double keeps our side the more
+   accurate one; either way the difference is ~1e-5 pixel. */
+
+typedef struct { int n; size_t idx[4]; float w[4]; } rse__warp_taps;
+
+/* The in-bounds taps for output pixel (xo, yo) under matrix M; returns m,
+   the sum of their weights. A sample point that is not finite or lies
+   outside (-1, W) x (-1, H) has no tap with non-zero weight. */
+static float rse__warp_taps_at(rse__warp_taps *tp, const float *M, int xo, int yo, int H, int W) {
+    double X = (double)M[0] * xo + (double)M[1] * yo + (double)M[2];
+    double Y = (double)M[3] * xo + (double)M[4] * yo + (double)M[5];
+    double Z = (double)M[6] * xo + (double)M[7] * yo + (double)M[8];
+    double ix, iy, fx0, fy0, wx[2], wy[2];
+    float msum = 0;
+    int x0, y0, a, b;
+    tp->n = 0;
+    ix = X / Z; /* Z = 0 gives inf or NaN: rejected below, before any cast */
+    iy = Y / Z;
+    if (!(ix > -1.0 && ix < (double)W && iy > -1.0 && iy < (double)H)) return 0;
+    fx0 = floor(ix); fy0 = floor(iy);
+    x0 = (int)fx0; y0 = (int)fy0;
+    wx[0] = fx0 + 1.0 - ix; wx[1] = ix - fx0; /* weights of columns x0, x0+1 */
+    wy[0] = fy0 + 1.0 - iy; wy[1] = iy - fy0; /* of rows y0, y0+1 */
+    for (a = 0; a < 2; a++)
+        for (b = 0; b < 2; b++) {
+            int yy = y0 + a, xx = x0 + b;
+            if (yy < 0 || yy >= H || xx < 0 || xx >= W) continue;
+            tp->idx[tp->n] = (size_t)yy * W + xx;
+            tp->w[tp->n] = (float)(wy[a] * wx[b]);
+            msum += tp->w[tp->n];
+            tp->n++;
+        }
+    return msum;
+}
+
+RSE__FN rse_tensor *rse__warp(rse_tape *t, rse_tensor *x, int Ho, int Wo, const float *Minv, float fill) {
+    rse_tensor *y;
+    rse_node *node;
+    int N, C, H, W, n, c, yo, xo, k;
+    if (!rse__live(t, x, x)) return 0;
+    if (x->nd != 4 || Ho < 1 || Wo < 1 || !Minv) return rse__shape_fail(t, "warp", "input must be (N,C,H,W), sizes positive");
+    N = x->shape[0]; C = x->shape[1]; H = x->shape[2]; W = x->shape[3];
+    if (!(y = rse__new4(t, 4, N, C, Ho, Wo))) return 0;
+    for (n = 0; n < N; n++) {
+        const float *M = Minv + (size_t)9 * n;
+        for (yo = 0; yo < Ho; yo++)
+            for (xo = 0; xo < Wo; xo++) {
+                rse__warp_taps tp;
+                float m = rse__warp_taps_at(&tp, M, xo, yo, H, W);
+                for (c = 0; c < C; c++) {
+                    const float *xp = x->data + ((size_t)n * C + c) * H * W;
+                    float v = 0;
+                    for (k = 0; k < tp.n; k++) v += xp[tp.idx[k]] * tp.w[k];
+                    y->data[(((size_t)n * C + c) * Ho + yo) * Wo + xo] = v * m + (1.0f - m) * fill;
+                }
+            }
+    }
+    node = rse__record(t, RSE_OP_WARP, y, x, 0, 0);
+    if (node) {
+        /* the matrices are the caller's: keep a copy for the backward */
+        node->saved = (float *)rse__arena_alloc(t->arena, (size_t)N * 9 * sizeof(float));
+        if (!node->saved) return rse__tape_fail(t, RSE_STATUS_NOMEM);
+        memcpy(node->saved, Minv, (size_t)N * 9 * sizeof(float));
+        node->fp[0] = fill;
+    }
+    return y;
+}
+
+static rse_status rse__warp_bwd(rse_tape *t, rse_node *node) {
+    rse_tensor *x = node->in[0], *y = node->out;
+    int N = x->shape[0], C = x->shape[1], H = x->shape[2], W = x->shape[3];
+    int Ho = y->shape[2], Wo = y->shape[3], n, c, yo, xo, k;
+    if (!rse__grad(t, x)) return t->status;
+    for (n = 0; n < N; n++)
+        for (yo = 0; yo < Ho; yo++)
+            for (xo = 0; xo < Wo; xo++) {
+                rse__warp_taps tp;
+                float m = rse__warp_taps_at(&tp, node->saved + (size_t)9 * n, xo, yo, H, W);
+                for (c = 0; c < C; c++) {
+                    float g = y->grad[(((size_t)n * C + c) * Ho + yo) * Wo + xo] * m;
+                    float *gx = x->grad + ((size_t)n * C + c) * H * W;
+                    for (k = 0; k < tp.n; k++) gx[tp.idx[k]] += g * tp.w[k];
+                }
+            }
+    return RSE_STATUS_OK;
+}
+
+/* ---- grayscale and the three blends ----------------------------------------
+   torchvision's luma is 0.2989 r + 0.587 g + 0.114 b (rgb_to_grayscale),
+   evaluated left to right in the image dtype. Its _blend(a, b, f) is
+       clamp(f * a + (1 - f) * b, 0, 1)
+   with b = 0 for adjust_brightness, b = the mean luma of the whole image
+   (one number per sample) for adjust_contrast, and b = the pixel's own
+   luma for adjust_saturation. The clamp passes the gradient where its input
+   is inside [0,1], bounds included, as torch.clamp's backward does; b is not
+   detached in torchvision, so the gradient also flows through the mean or
+   the luma back into all three channels. */
+
+#define RSE__LUMA_R 0.2989f
+#define RSE__LUMA_G 0.587f
+#define RSE__LUMA_B 0.114f
+
+static float rse__luma(float r, float g, float b) { return RSE__LUMA_R * r + RSE__LUMA_G * g + RSE__LUMA_B * b; }
+
+static int rse__rgb_shape(const rse_tensor *x) { return x->nd == 4 && x->shape[1] == 3; }
+
+/* rgb_to_grayscale(x, num_output_channels=3): (N,3,H,W) -> (N,3,H,W), every
+   channel the luma. Backward: each channel's coefficient times the sum of
+   the three output gradients. */
+RSE__FN rse_tensor *rse__rgb_to_gray(rse_tape *t, rse_tensor *x) {
+    rse_tensor *y;
+    size_t plane, p, n, N;
+    if (!rse__live(t, x, x)) return 0;
+    if (!rse__rgb_shape(x)) return rse__shape_fail(t, "rgb_to_gray", "input must be (N,3,H,W)");
+    if (!(y = rse__tensor_new(t, 4, x->shape))) return 0;
+    N = (size_t)x->shape[0];
+    plane = (size_t)x->shape[2] * x->shape[3];
+    for (n = 0; n < N; n++) {
+        const float *r = x->data + n * 3 * plane, *g = r + plane, *b = g + plane;
+        float *yo = y->data + n * 3 * plane;
+        for (p = 0; p < plane; p++) yo[p] = yo[plane + p] = yo[2 * plane + p] = rse__luma(r[p], g[p], b[p]);
+    }
+    rse__record(t, RSE_OP_GRAY, y, x, 0, 0);
+    return y;
+}
+
+static rse_status rse__rgb_to_gray_bwd(rse_tape *t, rse_node *node) {
+    rse_tensor *x = node->in[0], *y = node->out;
+    size_t plane = (size_t)x->shape[2] * x->shape[3], p, n, N = (size_t)x->shape[0];
+    if (!rse__grad(t, x)) return t->status;
+    for (n = 0; n < N; n++) {
+        const float *gy = y->grad + n * 3 * plane;
+        float *gx = x->grad + n * 3 * plane;
+        for (p = 0; p < plane; p++) {
+            float s = gy[p] + gy[plane + p] + gy[2 * plane + p];
+            gx[p] += RSE__LUMA_R * s;
+            gx[plane + p] += RSE__LUMA_G * s;
+            gx[2 * plane + p] += RSE__LUMA_B * s;
+        }
+    }
+    return RSE_STATUS_OK;
+}
+
+enum { RSE__BLEND_ZERO, RSE__BLEND_MEAN, RSE__BLEND_LUMA };
+
+/* The blend partner of channel value x at pixel p of sample n. */
+static float rse__blend_other(const float *xs, size_t plane, size_t p, int kind, float mean) {
+    if (kind == RSE__BLEND_ZERO) return 0.0f;
+    if (kind == RSE__BLEND_MEAN) return mean;
+    return rse__luma(xs[p], xs[plane + p], xs[2 * plane + p]);
+}
+
+/* Mean luma of each sample, summed in double (torch.mean sums pairwise in
+   float; both are within a few ulps of the exact mean). */
+static void rse__luma_means(const rse_tensor *x, float *mean) {
+    size_t plane = (size_t)x->shape[2] * x->shape[3], p, n;
+    for (n = 0; n < (size_t)x->shape[0]; n++) {
+        const float *r = x->data + n * 3 * plane, *g = r + plane, *b = g + plane;
+        double s = 0;
+        for (p = 0; p < plane; p++) s += rse__luma(r[p], g[p], b[p]);
+        mean[n] = plane ? (float)(s / (double)plane) : 0.0f;
+    }
+}
+
+static rse_tensor *rse__blend(rse_tape *t, rse_tensor *x, float f, int kind, rse_op op, const char *name) {
+    rse_tensor *y;
+    rse_node *node;
+    float *mean = 0, a = f, b = (float)(1.0 - (double)f); /* torch: ratio, 1.0 - ratio in double */
+    size_t plane, p, n, N;
+    int c;
+    if (!rse__live(t, x, x)) return 0;
+    if (!rse__rgb_shape(x)) return rse__shape_fail(t, name, "input must be (N,3,H,W)");
+    if (!(y = rse__tensor_new(t, 4, x->shape))) return 0;
+    N = (size_t)x->shape[0];
+    plane = (size_t)x->shape[2] * x->shape[3];
+    if (kind == RSE__BLEND_MEAN) {
+        /* kept on the tape: the backward needs the same numbers */
+        if (!(mean = (float *)rse__arena_alloc(t->arena, N * sizeof(float)))) return rse__tape_fail(t, RSE_STATUS_NOMEM);
+        rse__luma_means(x, mean);
+    }
+    for (n = 0; n < N; n++) {
+        const float *xs = x->data + n * 3 * plane;
+        for (c = 0; c < 3; c++)
+            for (p = 0; p < plane; p++) {
+                float v = a * xs[c * plane + p] + b * rse__blend_other(xs, plane, p, kind, mean ? mean[n] : 0);
+                y->data[(n * 3 + c) * plane + p] = v < 0.0f ? 0.0f : v > 1.0f ? 1.0f : v;
+            }
+    }
+    node = rse__record(t, op, y, x, 0, 0);
+    if (node) { node->fp[0] = f; node->ip[0] = kind; node->saved = mean; }
+    return y;
+}
+
+/* Brightness: clamp(f x, 0, 1). */
+RSE__FN rse_tensor *rse__adjust_brightness(rse_tape *t, rse_tensor *x, float f) {
+    return rse__blend(t, x, f, RSE__BLEND_ZERO, RSE_OP_BRIGHTNESS, "adjust_brightness");
+}
+/* Contrast: clamp(f x + (1-f) mean(luma(x)), 0, 1), the mean per sample. */
+RSE__FN rse_tensor *rse__adjust_contrast(rse_tape *t, rse_tensor *x, float f) {
+    return rse__blend(t, x, f, RSE__BLEND_MEAN, RSE_OP_CONTRAST, "adjust_contrast");
+}
+/* Saturation: clamp(f x + (1-f) luma(x), 0, 1) per pixel. */
+RSE__FN rse_tensor *rse__adjust_saturation(rse_tape *t, rse_tensor *x, float f) {
+    return rse__blend(t, x, f, RSE__BLEND_LUMA, RSE_OP_SATURATION, "adjust_saturation");
+}
+
+/* dv = dy where the clamp passed; dx = f dv + (partner's adjoint) (1-f) dv:
+   nothing for brightness, the coefficient/(H W) times the sample's sum of dv
+   for contrast, the coefficient times the pixel's sum over channels for
+   saturation. The pre-clamp value is recomputed with the forward's exact
+   float operations, so the clamp mask is the forward's. */
+static rse_status rse__blend_bwd(rse_tape *t, rse_node *node) {
+    rse_tensor *x = node->in[0], *y = node->out;
+    int kind = node->ip[0], c;
+    float f = node->fp[0], a = f, b = (float)(1.0 - (double)f);
+    size_t plane = (size_t)x->shape[2] * x->shape[3], p, n, N = (size_t)x->shape[0];
+    static const float coef[3] = { RSE__LUMA_R, RSE__LUMA_G, RSE__LUMA_B };
+    if (!rse__grad(t, x)) return t->status;
+    for (n = 0; n < N; n++) {
+        const float *xs = x->data + n * 3 * plane, *gy = y->grad + n * 3 * plane;
+        float *gx = x->grad + n * 3 * plane, mean = node->saved ? node->saved[n] : 0;
+        double dmean = 0; /* contrast: d(loss)/d(mean), summed over the sample */
+        for (p = 0; p < plane; p++) {
+            float other = rse__blend_other(xs, plane, p, kind, mean), dother = 0;
+            for (c = 0; c < 3; c++) {
+                float v = a * xs[c * plane + p] + b * other;
+                float dv = (v >= 0.0f && v <= 1.0f) ? gy[c * plane + p] : 0.0f;
+                gx[c * plane + p] += a * dv;
+                dother += b * dv;
+            }
+            if (kind == RSE__BLEND_LUMA)
+                for (c = 0; c < 3; c++) gx[c * plane + p] += coef[c] * dother;
+            else if (kind == RSE__BLEND_MEAN)
+                dmean += dother;
+        }
+        if (kind == RSE__BLEND_MEAN && plane) {
+            float dm = (float)(dmean / (double)plane);
+            for (c = 0; c < 3; c++)
+                for (p = 0; p < plane; p++) gx[c * plane + p] += coef[c] * dm;
+        }
+    }
+    return RSE_STATUS_OK;
+}
+
+/* ---- hue shift --------------------------------------------------------------
+   adjust_hue(x, hue): RGB -> HSV (torchvision's _rgb2hsv), h = (h + hue) mod 1,
+   HSV -> RGB (_hsv2rgb), every step in the image dtype as torchvision writes
+   it. The map is continuous and differentiable except on measure-zero sets
+   (two channels equal, h*6 an integer, a clamp at its bound); there autograd
+   takes one side, and so do we, by following the same code path:
+   - max and min over the channels send their gradient to one channel, the
+     FIRST of equal ones (what torch.max/min(dim) return as indices on CPU);
+   - where max == min (grey), torchvision divides by 1 instead of 0 and the
+     gradient flows through that branch as written;
+   - floor() has zero gradient; clamps pass it inside [0,1], bounds included.
+   One function does the forward for a pixel and, given dout, its backward,
+   so the two cannot drift apart. */
+
+static void rse__hue_pixel(const float in[3], float hue, float out[3], const float *dout, float *din) {
+    /* which of v, p, q, t feeds R, G, B in each of the six hue sectors:
+       0 = v, 1 = p, 2 = q, 3 = t (torchvision's a1, a2, a3 stacks) */
+    static const unsigned char sel[6][3] = { {0,3,1}, {2,0,1}, {1,0,3}, {1,2,0}, {3,1,0}, {0,1,2} };
+    float r = in[0], g = in[1], b = in[2];
+    float maxc, minc, cr, sdiv, crdiv, s, rc, gc, bc, h, hh, h6, fl, f, v, pre[4], val[4];
+    int imax = 0, imin = 0, k, eqc, mr, mg, mb, sector;
+    for (k = 1; k < 3; k++) {
+        if (in[k] > in[imax]) imax = k;
+        if (in[k] < in[imin]) imin = k;
+    }
+    maxc = in[imax]; minc = in[imin];
+    eqc = maxc == minc;
+    cr = maxc - minc;
+    sdiv = eqc ? 1.0f : maxc;  /* torch.where(eqc, ones, maxc) */
+    s = cr / sdiv;
+    crdiv = eqc ? 1.0f : cr;   /* torch.where(eqc, ones, cr) */
+    rc = (maxc - r) / crdiv;
+    gc = (maxc - g) / crdiv;
+    bc = (maxc - b) / crdiv;
+    mr = maxc == r;
+    mg = maxc == g && maxc != r;
+    mb = maxc != g && maxc != r;
+    h = (mr ? bc - gc : 0.0f) + (mg ? 2.0f + rc - bc : 0.0f) + (mb ? 4.0f + gc - rc : 0.0f);
+    h = fmodf(h / 6.0f + 1.0f, 1.0f);
+    hh = h + hue;
+    hh = hh - floorf(hh);      /* torch's % 1.0 (the same float result) */
+    h6 = hh * 6.0f;
+    fl = floorf(h6);
+    f = h6 - fl;
+    sector = (int)fl % 6;      /* fl is 0..6; 6 happens when hh rounds up to 1 */
+    v = maxc;
+    pre[0] = v;
+    pre[1] = v * (1.0f - s);
+    pre[2] = v * (1.0f - s * f);
+    pre[3] = v * (1.0f - s * (1.0f - f));
+    for (k = 0; k < 4; k++) val[k] = k == 0 ? pre[0] : pre[k] < 0.0f ? 0.0f : pre[k] > 1.0f ? 1.0f : pre[k];
+    for (k = 0; k < 3; k++) out[k] = val[sel[sector][k]];
+    if (dout) {
+        float dval[4] = { 0, 0, 0, 0 }, dv, ds, df, dh, drc, dgc, dbc, dmax, dcr, dcrdiv;
+        for (k = 0; k < 3; k++) dval[sel[sector][k]] += dout[k];
+        for (k = 1; k < 4; k++) if (!(pre[k] >= 0.0f && pre[k] <= 1.0f)) dval[k] = 0;
+        /* p = v(1-s), q = v(1-s f), t = v(1-s(1-f)) */
+        dv = dval[0] + dval[1] * (1.0f - s) + dval[2] * (1.0f - s * f) + dval[3] * (1.0f - s * (1.0f - f));
+        ds = -v * (dval[1] + dval[2] * f + dval[3] * (1.0f - f));
+        df = v * s * (dval[3] - dval[2]);
+        /* f = 6 hh - floor(6 hh), hh = h' + hue - floor(.), h' = h/6 + 1 - floor(.):
+           the 6 and the 1/6 cancel, so dh = df */
+        dh = df;
+        /* h = mr (bc - gc) + mg (2 + rc - bc) + mb (4 + gc - rc) */
+        drc = dh * (float)(mg - mb);
+        dgc = dh * (float)(mb - mr);
+        dbc = dh * (float)(mr - mg);
+        /* rc = (maxc - r) / crdiv, likewise gc and bc */
+        dmax = (drc + dgc + dbc) / crdiv;
+        din[0] -= drc / crdiv;
+        din[1] -= dgc / crdiv;
+        din[2] -= dbc / crdiv;
+        dcrdiv = -(drc * rc + dgc * gc + dbc * bc) / crdiv;
+        dcr = eqc ? 0.0f : dcrdiv;
+        /* s = cr / sdiv */
+        dcr += ds / sdiv;
+        if (!eqc) dmax -= ds * s / sdiv;
+        /* v = maxc; cr = maxc - minc */
+        dmax += dv + dcr;
+        din[imax] += dmax;
+        din[imin] -= dcr;
+    }
+}
+
+RSE__FN rse_tensor *rse__adjust_hue(rse_tape *t, rse_tensor *x, float hue) {
+    rse_tensor *y;
+    rse_node *node;
+    size_t plane, p, n, N;
+    if (!rse__live(t, x, x)) return 0;
+    if (!rse__rgb_shape(x)) return rse__shape_fail(t, "adjust_hue", "input must be (N,3,H,W)");
+    if (!(hue >= -0.5f && hue <= 0.5f)) return rse__shape_fail(t, "adjust_hue", "hue factor must be in [-0.5, 0.5]");
+    if (!(y = rse__tensor_new(t, 4, x->shape))) return 0;
+    N = (size_t)x->shape[0];
+    plane = (size_t)x->shape[2] * x->shape[3];
+    for (n = 0; n < N; n++) {
+        const float *xs = x->data + n * 3 * plane;
+        float *ys = y->data + n * 3 * plane;
+        for (p = 0; p < plane; p++) {
+            float in[3], out[3];
+            in[0] = xs[p]; in[1] = xs[plane + p]; in[2] = xs[2 * plane + p];
+            rse__hue_pixel(in, hue, out, 0, 0);
+            ys[p] = out[0]; ys[plane + p] = out[1]; ys[2 * plane + p] = out[2];
+        }
+    }
+    node = rse__record(t, RSE_OP_HUE, y, x, 0, 0);
+    if (node) node->fp[0] = hue;
+    return y;
+}
+
+static rse_status rse__adjust_hue_bwd(rse_tape *t, rse_node *node) {
+    rse_tensor *x = node->in[0], *y = node->out;
+    size_t plane = (size_t)x->shape[2] * x->shape[3], p, n, N = (size_t)x->shape[0];
+    if (!rse__grad(t, x)) return t->status;
+    for (n = 0; n < N; n++) {
+        const float *xs = x->data + n * 3 * plane, *gy = y->grad + n * 3 * plane;
+        float *gx = x->grad + n * 3 * plane;
+        for (p = 0; p < plane; p++) {
+            float in[3], out[3], dout[3], din[3] = { 0, 0, 0 };
+            in[0] = xs[p]; in[1] = xs[plane + p]; in[2] = xs[2 * plane + p];
+            dout[0] = gy[p]; dout[1] = gy[plane + p]; dout[2] = gy[2 * plane + p];
+            rse__hue_pixel(in, node->fp[0], out, dout, din);
+            gx[p] += din[0]; gx[plane + p] += din[1]; gx[2 * plane + p] += din[2];
+        }
+    }
+    return RSE_STATUS_OK;
+}
+
+/* ---- clamp: y = min(max(x, lo), hi) ------------------------------------------
+   The gradient passes where lo <= x <= hi, bounds included (torch.clamp). */
+
+RSE__FN rse_tensor *rse__clamp(rse_tape *t, rse_tensor *x, float lo, float hi) {
+    rse_tensor *y;
+    rse_node *node;
+    size_t i;
+    if (!rse__live(t, x, x)) return 0;
+    if (!(lo <= hi)) return rse__shape_fail(t, "clamp", "lower bound above upper bound");
+    if (!(y = rse__tensor_new(t, x->nd, x->shape))) return 0;
+    for (i = 0; i < x->n; i++) y->data[i] = x->data[i] < lo ? lo : x->data[i] > hi ? hi : x->data[i];
+    node = rse__record(t, RSE_OP_CLAMP, y, x, 0, 0);
+    if (node) { node->fp[0] = lo; node->fp[1] = hi; }
+    return y;
+}
+
+static rse_status rse__clamp_bwd(rse_tape *t, rse_node *node) {
+    rse_tensor *x = node->in[0];
+    float lo = node->fp[0], hi = node->fp[1];
+    size_t i;
+    if (!rse__grad(t, x)) return t->status;
+    for (i = 0; i < x->n; i++)
+        if (x->data[i] >= lo && x->data[i] <= hi) x->grad[i] += node->out->grad[i];
+    return RSE_STATUS_OK;
+}
+
+/* ===========================================================================
    10. Backward: the reverse sweep
    ========================================================================= */
 
@@ -3240,6 +3705,13 @@ RSE__FN rse_status rse__backward_seed(rse_tape *t, rse_tensor *y, const float *d
         case RSE_OP_L2NORM:    st = rse__l2_normalize_bwd(t, n); break;
         case RSE_OP_RESIZE_BILINEAR: case RSE_OP_RESIZE_BICUBIC:
                                st = rse__resize_bwd(t, n); break;
+        case RSE_OP_HFLIP:     st = rse__hflip_bwd(t, n); break;
+        case RSE_OP_WARP:      st = rse__warp_bwd(t, n); break;
+        case RSE_OP_BRIGHTNESS: case RSE_OP_CONTRAST: case RSE_OP_SATURATION:
+                               st = rse__blend_bwd(t, n); break;
+        case RSE_OP_HUE:       st = rse__adjust_hue_bwd(t, n); break;
+        case RSE_OP_GRAY:      st = rse__rgb_to_gray_bwd(t, n); break;
+        case RSE_OP_CLAMP:     st = rse__clamp_bwd(t, n); break;
         default:
             return rse__fail(RSE_STATUS_INTERNAL, "backward: op %d has no backward", (int)n->op);
         }

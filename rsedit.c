@@ -1110,6 +1110,205 @@ RSE__FN void rse__keep_outside(float *x, const float *orig, const float *mask, c
         }
 }
 
+
+/* ---- text guidance: CLIP through differentiable views ---------------------
+   The score of x0 for a text is the reference's CLIP loss with the sign
+   flipped (sinddm.md 7.2):
+
+       score = -1.2 (1 - mean_v mean_k cos(E_img(view_v((x0+1)/2)), E_txt_k))
+
+   over V views and a random subset k of the template embeddings (drawn
+   afresh at every step, with replacement, as the reference does). For unit
+   text embeddings mean_k cos(e, d_k) = |d| cos(e, d/|d|) with d = mean_k d_k,
+   so one backward pass through the image tower with the direction d gives
+   the reference's gradient up to the factor |d|, which the guidance step
+   removes (its step size is relative). A prompt file is an ensemble: each
+   template's embedding is the renormalised mean over the prompts.
+
+   Templates (the reference's text2live lists): "hr" at scales > 0 and "lr"
+   at scale 0 by default, or one list always, or none (the text alone). */
+
+static const char *const rse__tmpl_hr[] = {
+    "photo of {}.", "high quality photo of {}.", "a photo of {}.", "the photo of {}.",
+    "image of {}.", "an image of {}.", "high quality image of {}.", "a high quality image of {}.",
+    "the {}.", "a {}.", "{}.", "{}", "{}!", "{}..." };
+static const char *const rse__tmpl_lr[] = {
+    "photo of {}.", "low quality photo of {}.", "low resolution photo of {}.", "low-res photo of {}.",
+    "blurry photo of {}.", "pixelated photo of {}.", "a photo of {}.", "the photo of {}.",
+    "image of {}.", "an image of {}.", "low quality image of {}.", "a low quality image of {}.",
+    "low resolution image of {}.", "a low resolution image of {}.", "low-res image of {}.",
+    "a low-res image of {}.", "blurry image of {}.", "a blurry image of {}.", "pixelated image of {}.",
+    "a pixelated image of {}.", "the {}.", "a {}.", "{}.", "{}", "{}!", "{}..." };
+static const char *const rse__tmpl_none[] = { "{}" };
+
+struct rse_text_guide {
+    rse_clip *clip;
+    int dim, views, templates;
+    float *dir[2];          /* [0] scale-0 list, [1] finer scales: K x dim, unit rows */
+    int ndir[2];
+    float *text;            /* the plain prompts' mean embedding, unit (the score) */
+    rse_rng rng;
+    uint64_t seed;
+    rse_arena arena, scratch;
+    float *buf;             /* dim (direction) + views (cos) floats       */
+};
+
+/* "{}" in a template replaced by the prompt, into dst (cap bytes). */
+static void rse__tmpl_fill(char *dst, size_t cap, const char *tmpl, const char *prompt) {
+    const char *hole = strstr(tmpl, "{}");
+    size_t a = (size_t)(hole - tmpl);
+    rse__fmt(dst, cap, "%s", tmpl);
+    if (a < cap) rse__fmt(dst + a, cap - a, "%s%s", prompt, hole + 2);
+}
+
+/* Mean over prompts of the unit embeddings of fill(tmpl, prompt), unit. */
+static rse_status rse__text_embed_mean(rse_clip *clip, const rse_clip_vocab *vocab, const char *tmpl,
+                                       const char *const *prompts, int np, int dim, float *out, float *tmp) {
+    int p, i;
+    double norm = 0;
+    memset(out, 0, (size_t)dim * sizeof(float));
+    for (p = 0; p < np; p++) {
+        char text[RSE_MAX_PROMPT_LEN + 64];
+        int32_t ids[RSE_CLIP_CONTEXT];
+        double nn = 0;
+        rse_status st;
+        rse__tmpl_fill(text, sizeof text, tmpl, prompts[p]);
+        if ((st = rse_clip_tokenize(vocab, text, ids, 0)) != RSE_STATUS_OK ||
+            (st = rse_clip_encode_text(clip, ids, 1, tmp)) != RSE_STATUS_OK)
+            return st;
+        for (i = 0; i < dim; i++) nn += (double)tmp[i] * tmp[i];
+        nn = nn > 0 ? 1.0 / sqrt(nn) : 0;
+        for (i = 0; i < dim; i++) out[i] += (float)(tmp[i] * nn);
+    }
+    for (i = 0; i < dim; i++) norm += (double)out[i] * out[i];
+    norm = norm > 0 ? 1.0 / sqrt(norm) : 0;
+    for (i = 0; i < dim; i++) out[i] = (float)(out[i] * norm);
+    return RSE_STATUS_OK;
+}
+
+RSEDEF void rse_text_guide_free(rse_text_guide *g) {
+    if (!g) return;
+    RSE_FREE(g->buf);
+    rse__arena_free(&g->arena);
+    rse__arena_free(&g->scratch);
+    RSE_FREE(g);
+}
+
+RSEDEF rse_status rse_text_guide_create(rse_text_guide **out, rse_clip *clip, const rse_clip_vocab *vocab,
+                                        const char *const *prompts, int nprompts, int templates, int views) {
+    rse_text_guide *g;
+    rse_clip_info info;
+    rse_status st = RSE_STATUS_OK;
+    const char *const *lists[2];
+    int nl[2], set, k;
+    size_t need;
+    *out = 0;
+    if (!clip || !vocab) return rse__fail(RSE_STATUS_BAD_ARG, "text guidance needs a CLIP model (--clip) and its vocabulary (--vocab)");
+    if (!prompts || nprompts < 1) return rse__fail(RSE_STATUS_BAD_ARG, "text guidance needs a text or a prompt file");
+    if (views < 1 || views > 64) return rse__fail(RSE_STATUS_BAD_ARG, "--views must be in 1..64, got %d", views);
+    if (templates < RSE_TEMPLATES_AUTO || templates > RSE_TEMPLATES_NONE)
+        return rse__fail(RSE_STATUS_BAD_ARG, "unknown template choice %d", templates);
+    rse_clip_get_info(clip, &info);
+    g = (rse_text_guide *)RSE_MALLOC(sizeof *g);
+    if (!g) return rse__fail(RSE_STATUS_NOMEM, "out of memory");
+    memset(g, 0, sizeof *g);
+    rse__arena_init(&g->arena, 0, 0);
+    rse__arena_init(&g->scratch, 0, 0);
+    g->clip = clip;
+    g->dim = info.embed_dim;
+    g->views = views;
+    g->templates = templates;
+    lists[0] = templates == RSE_TEMPLATES_HR ? rse__tmpl_hr : templates == RSE_TEMPLATES_NONE ? rse__tmpl_none : rse__tmpl_lr;
+    nl[0] = templates == RSE_TEMPLATES_HR ? 14 : templates == RSE_TEMPLATES_NONE ? 1 : 26;
+    lists[1] = templates == RSE_TEMPLATES_LR ? rse__tmpl_lr : templates == RSE_TEMPLATES_NONE ? rse__tmpl_none : rse__tmpl_hr;
+    nl[1] = templates == RSE_TEMPLATES_LR ? 26 : templates == RSE_TEMPLATES_NONE ? 1 : 14;
+    need = (size_t)(nl[0] + nl[1] + 2) * g->dim + 64 + (size_t)g->dim;
+    g->buf = (float *)RSE_MALLOC(need * sizeof(float));
+    if (!g->buf) { rse_text_guide_free(g); return rse__fail(RSE_STATUS_NOMEM, "out of memory"); }
+    g->dir[0] = g->buf;
+    g->dir[1] = g->dir[0] + (size_t)nl[0] * g->dim;
+    g->text = g->dir[1] + (size_t)nl[1] * g->dim;
+    for (set = 0; set < 2 && st == RSE_STATUS_OK; set++) {
+        g->ndir[set] = nl[set];
+        for (k = 0; k < nl[set] && st == RSE_STATUS_OK; k++)
+            st = rse__text_embed_mean(clip, vocab, lists[set][k], prompts, nprompts, g->dim,
+                                      g->dir[set] + (size_t)k * g->dim, g->text + g->dim);
+    }
+    if (st == RSE_STATUS_OK)
+        st = rse__text_embed_mean(clip, vocab, "{}", prompts, nprompts, g->dim, g->text, g->text + g->dim);
+    if (st != RSE_STATUS_OK) { rse_text_guide_free(g); return st; }
+    *out = g;
+    return RSE_STATUS_OK;
+}
+
+/* The guidance streams start again for edit `index` of a run. */
+RSEDEF void rse_text_guide_reset(void *ctx, uint64_t seed, uint64_t index) {
+    rse_text_guide *g = (rse_text_guide *)ctx;
+    rse__rng_seed_stream(&g->rng, seed ^ UINT64_C(0x7e47c11b), index);
+}
+
+/* rse_guide_fn for text: d score / d x0 through views and the image tower. */
+RSEDEF rse_status rse_text_guide_grad(void *ctx, const float *x0, int H, int W, int s, int nscales,
+                                      float *grad, double *score) {
+    rse_text_guide *g = (rse_text_guide *)ctx;
+    int set = s > 0 ? 1 : 0, K = g->ndir[set], n, j, v, sh[4];
+    float *d = g->text + g->dim, *cosv;
+    rse_tape t;
+    rse_tensor *x, *views;
+    size_t P3 = 3 * (size_t)H * W, i, nv;
+    float *dy;
+    rse_status st;
+    double mc = 0;
+    (void)nscales;
+    /* the random template subset: n ~ U{1..K}, then n indices with
+       replacement; d = their mean */
+    n = 1 + (int)rse__rng_below(&g->rng, (uint32_t)K);
+    memset(d, 0, (size_t)g->dim * sizeof(float));
+    for (j = 0; j < n; j++) {
+        const float *row = g->dir[set] + (size_t)rse__rng_below(&g->rng, (uint32_t)K) * g->dim;
+        for (v = 0; v < g->dim; v++) d[v] += row[v] / (float)n;
+    }
+    rse__arena_reset(&g->arena);
+    rse__tape_init(&t, &g->arena, &g->scratch);
+    sh[0] = 1; sh[1] = 3; sh[2] = H; sh[3] = W;
+    x = rse__tensor_new(&t, 4, sh);
+    if (!x) return t.status;
+    for (i = 0; i < P3; i++) x->data[i] = (x0[i] + 1.0f) * 0.5f;
+    x->requires_grad = 1;
+    if ((st = rse__clip_views(&t, x, g->views, &g->rng, &views)) != RSE_STATUS_OK) return st;
+    nv = views->n;
+    dy = (float *)rse__arena_alloc(&g->arena, (nv + (size_t)g->views) * sizeof(float));
+    if (!dy) return RSE_STATUS_NOMEM;
+    cosv = dy + nv;
+    st = rse_clip_image_grad(g->clip, views->data, views->shape[0], views->shape[2], views->shape[3], d, cosv, dy);
+    if (st != RSE_STATUS_OK) return st;
+    /* score = -1.2 (1 - mean_v cos): d score / d view_v = (1.2 / V) d cos_v */
+    for (i = 0; i < nv; i++) dy[i] *= 1.2f / (float)g->views;
+    if ((st = rse__backward_seed(&t, views, dy)) != RSE_STATUS_OK) return st;
+    /* x = (x0 + 1) / 2 */
+    for (i = 0; i < P3; i++) grad[i] = 0.5f * x->grad[i];
+    for (v = 0; v < g->views; v++) mc += cosv[v];
+    *score = -1.2 * (1.0 - mc / g->views);
+    return RSE_STATUS_OK;
+}
+
+/* The CLIP score of an image for the guide's text(s), as the paper reports
+   it: 100 max(cos, 0) with CLIP's own preprocessing. */
+RSEDEF rse_status rse_text_guide_score(rse_text_guide *g, const rse_image *img, double *score) {
+    rse_clip_info info;
+    float *x, *e;
+    rse_status st;
+    rse_clip_get_info(g->clip, &info);
+    x = (float *)RSE_MALLOC((3 * (size_t)info.image_size * info.image_size + (size_t)g->dim) * sizeof(float));
+    if (!x) return rse__fail(RSE_STATUS_NOMEM, "out of memory");
+    e = x + 3 * (size_t)info.image_size * info.image_size;
+    st = rse_clip_preprocess(img, info.image_size, x);
+    if (st == RSE_STATUS_OK) st = rse_clip_encode_image(g->clip, x, 1, info.image_size, info.image_size, e);
+    if (st == RSE_STATUS_OK) *score = rse_clip_score(e, g->text, g->dim);
+    RSE_FREE(x);
+    return st;
+}
+
 /* ---- the edit run ---------------------------------------------------------- */
 
 RSEDEF void rse_edit_params_init(rse_edit_params *p) {
@@ -1396,6 +1595,7 @@ RSEDEF rse_status rse_edit(rse_sinddm *m, const rse_image *img, const rse_edit_p
         rse__rng_seed_stream(&e.keep_rng, p->seed ^ UINT64_C(0x5eed0fcee9), (uint64_t)i);
         e.have_gmask = e.have_prev = 0;
         e.H = e.W = 0;
+        if (p->guide_reset) p->guide_reset(p->guide_ctx, p->seed, (uint64_t)i);
         st = rse__sd_run(m, &r, &rng, &x, &H, &W);
         if (st == RSE_STATUS_OK) st = rse__sd_to_image(x, H, W, &out[i]);
         RSE_FREE(x);

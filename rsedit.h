@@ -353,9 +353,13 @@ RSEDEF void rse_prompts_free(char **list);
 typedef rse_status (*rse_guide_fn)(void *ctx, const float *x0, int H, int W, int s, int nscales,
                                    float *grad, double *score);
 
+/* Called before edit i of a run so a guide can restart its random streams. */
+typedef void (*rse_guide_reset_fn)(void *ctx, uint64_t seed, uint64_t index);
+
 typedef struct rse_edit_params {
     rse_guide_fn guide;        /* text (or other) guidance, or NULL       */
     void *guide_ctx;
+    rse_guide_reset_fn guide_reset; /* may be NULL                        */
     float strength;            /* step norm relative to |x0| in the mask (0.2) */
     float fill;                /* fraction of the image allowed to change (0.2) */
     float momentum;            /* weight of the new x0 inside the mask (0.2) */
@@ -377,6 +381,22 @@ typedef struct rse_edit_params {
 } rse_edit_params;
 
 RSEDEF void rse_edit_params_init(rse_edit_params *p);
+
+/* Text guidance with CLIP: the prompts (one text, or an ensemble from a
+   prompt file) are encoded with each template and averaged into guidance
+   directions. Use rse_text_guide_grad as rse_edit_params.guide and
+   rse_text_guide_reset as guide_reset, with the guide as their context. */
+typedef struct rse_text_guide rse_text_guide;
+enum { RSE_TEMPLATES_AUTO = 0, /* "hr" at scales > 0, "lr" at scale 0 (the reference) */
+       RSE_TEMPLATES_HR = 1, RSE_TEMPLATES_LR = 2, RSE_TEMPLATES_NONE = 3 };
+RSEDEF rse_status rse_text_guide_create(rse_text_guide **out, rse_clip *clip, const rse_clip_vocab *vocab,
+                                        const char *const *prompts, int nprompts, int templates, int views);
+RSEDEF rse_status rse_text_guide_grad(void *ctx, const float *x0, int H, int W, int s, int nscales,
+                                      float *grad, double *score);
+RSEDEF void rse_text_guide_reset(void *ctx, uint64_t seed, uint64_t index);
+/* The CLIP score (100 max(cos, 0), CLIP's preprocessing) of img for the texts. */
+RSEDEF rse_status rse_text_guide_score(rse_text_guide *g, const rse_image *img, double *score);
+RSEDEF void rse_text_guide_free(rse_text_guide *g);
 /* Edits img (the image m was trained on) into out[0..p->count). */
 RSEDEF rse_status rse_edit(rse_sinddm *m, const rse_image *img, const rse_edit_params *p,
                            rse_image *out, rse_progress_fn progress, void *ctx);

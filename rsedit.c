@@ -846,6 +846,197 @@ RSEDEF rse_format rse_format_from_path(const char *path) {
 }
 
 /* ===========================================================================
+   SinDDM import
+   The reference trainer's checkpoints (model-12.pt): a torch.save zip whose
+   pickle is {'step', 'model', 'ema', 'sched', 'running_loss',
+   'running_scale'}. 'model' and 'ema' are state dicts of the whole
+   MultiScaleGaussianDiffusion: first its registered buffers (betas, the
+   derived schedules, gammas), then the denoiser's weights under
+   'denoise_fn.'. We read the 'ema' one (sampling uses the EMA weights) with
+   clip.c's checkpoint reader, which parses the pickle as data against a
+   whitelist of globals and never executes it.
+
+   Nothing in the file describes the pyramid (the reference rebuilds it from
+   the image on disk), so the training image must be given: we rebuild the
+   pyramid from it exactly as the reference does, and check the stored
+   buffers against our schedules: same T = 100, the same cosine schedule,
+   and gammas of as many scales with the same values, which they only have
+   for the image the model was trained on. dim comes from the weights'
+   shapes. The result samples like any model; its Adam state is zero and its
+   step is set to the end of training (the file's step and optimiser state
+   are not needed for sampling).
+   ========================================================================= */
+
+/* The buffers MultiScaleGaussianDiffusion registers, with the float32 values
+   rse_sched holds for each (NULL for gammas, checked on its own). */
+typedef struct { const char *name; size_t field; } rse__sd_refbuf;
+#define RSE__REFBUF(n, f) { n, offsetof(rse_sched_f32, f) }
+static const rse__sd_refbuf rse__sd_refbufs[] = {
+    RSE__REFBUF("betas", betas), RSE__REFBUF("alphas_cumprod", alphas_cumprod),
+    RSE__REFBUF("alphas_cumprod_prev", alphas_cumprod_prev), RSE__REFBUF("sqrt_alphas_cumprod", sqrt_ac),
+    RSE__REFBUF("sqrt_one_minus_alphas_cumprod", sqrt_1m_ac),
+    RSE__REFBUF("log_one_minus_alphas_cumprod", log_1m_ac),
+    RSE__REFBUF("sqrt_recip_alphas_cumprod", sqrt_recip_ac),
+    RSE__REFBUF("sqrt_recipm1_alphas_cumprod", sqrt_recipm1_ac),
+    RSE__REFBUF("posterior_variance", post_var),
+    RSE__REFBUF("posterior_log_variance_clipped", post_logvar),
+    RSE__REFBUF("posterior_mean_coef1", post_c1), RSE__REFBUF("posterior_mean_coef2", post_c2) };
+#undef RSE__REFBUF
+#define RSE__SD_PREFIX "denoise_fn."
+
+/* Float data of a checkpoint tensor that must have exactly shape[0..nd). */
+RSE__FN rse_status rse__sd_import_tensor(const rse_ckpt_tensor *t, int nd, const int *shape, float *dst) {
+    int d;
+    char want[64], got[64];
+    size_t n = 1;
+    if (t->dtype != RSE_DT_F32 && t->dtype != RSE_DT_F16 && t->dtype != RSE_DT_BF16 && t->dtype != RSE_DT_F64)
+        return rse__fail(RSE_STATUS_BAD_FORMAT, "tensor '%s' is %s, not floating point", t->name,
+                         rse__dtype_name(t->dtype));
+    for (d = 0; d < nd; d++) n *= (size_t)shape[d];
+    if (t->ndim != nd || t->numel != n) goto bad;
+    for (d = 0; d < nd; d++) if (t->shape[d] != shape[d]) goto bad;
+    return rse__ckpt_to_f32(t, dst, n);
+bad:
+    {
+        size_t k = 0;
+        want[0] = got[0] = 0;
+        for (d = 0; d < nd; d++) k += rse__fmt(want + k, sizeof want - k, d ? ",%d" : "%d", shape[d]);
+        for (d = 0, k = 0; d < t->ndim && d < 6; d++) k += rse__fmt(got + k, sizeof got - k, d ? ",%d" : "%d", t->shape[d]);
+    }
+    return rse__fail(RSE_STATUS_BAD_FORMAT, "tensor '%s' has shape (%s), expected (%s)", t->name, got, want);
+}
+
+/* Compares a stored buffer with ours: both are float32 roundings of the same
+   float64 formulas (numpy there, libm here), so they agree to an ulp or
+   two; 1e-5 relative (+1e-7 absolute, for values near 0) only catches a
+   different schedule or a different image, never rounding. */
+RSE__FN int rse__sd_import_close(const float *a, const float *b, size_t n, size_t *where) {
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (!(fabs((double)a[i] - b[i]) <= 1e-5 * fabs((double)b[i]) + 1e-7)) { *where = i; return 0; }
+    return 1;
+}
+
+RSEDEF rse_status rse_sinddm_import_mem(rse_sinddm **out, const void *ckpt, size_t len, const rse_image *img) {
+    rse_ckpt c;
+    const rse_ckpt_tensor *t;
+    rse_train_params p;
+    rse_sinddm *m = 0;
+    rse_status st;
+    float *tmp = 0;
+    size_t i, ndenoise = 0, where = 0;
+    int dim, k, gshape[2];
+
+    *out = 0;
+    if (!img)
+        return rse__fail(RSE_STATUS_BAD_ARG, "a reference SinDDM checkpoint needs its training image "
+                         "(--image IMAGE): the pyramid is rebuilt from it");
+    if ((st = rse__ckpt_load_mem(&c, ckpt, len, RSE_CKPT_EMA, "SinDDM checkpoint")) != RSE_STATUS_OK) return st;
+    if (c.format != RSE_CKPT_TORCH) {
+        st = rse__fail(RSE_STATUS_BAD_FORMAT, "SinDDM checkpoint: not a torch.save archive");
+        goto done;
+    }
+    /* dim from the second block's first conv: (dim, dim/2, 3, 3) */
+    t = rse__ckpt_find(&c, RSE__SD_PREFIX "l2.net.0.weight");
+    if (!t) {
+        st = rse__fail(RSE_STATUS_BAD_FORMAT, "SinDDM checkpoint: no '" RSE__SD_PREFIX "l2.net.0.weight' in its 'ema' "
+                       "state dict (not a SinDDM model)");
+        goto done;
+    }
+    if (t->ndim != 4 || t->shape[0] < 2 || t->shape[0] > RSE_SD_MAX_DIM || t->shape[0] % 2 ||
+        t->shape[1] != t->shape[0] / 2) {
+        st = rse__fail(RSE_STATUS_BAD_FORMAT, "SinDDM checkpoint: '%s' does not have the shape (dim, dim/2, 3, 3) "
+                       "of an even dim up to %d", t->name, RSE_SD_MAX_DIM);
+        goto done;
+    }
+    dim = t->shape[0];
+    rse_train_params_init(&p, "paper");
+    p.dim = dim;
+    if ((st = rse_sinddm_create(&m, img, &p)) != RSE_STATUS_OK) goto done;
+
+    /* every weight of our parameter table, by name and exact shape */
+    for (k = 0; k < m->net.nparams; k++) {
+        const rse_sd_param *q = &m->net.p[k];
+        char name[64];
+        rse__fmt(name, sizeof name, RSE__SD_PREFIX "%s", q->name);
+        if (!(t = rse__ckpt_find(&c, name))) {
+            st = rse__fail(RSE_STATUS_BAD_FORMAT, "SinDDM checkpoint: missing tensor '%s' (a dim %d denoiser needs it)",
+                           name, dim);
+            goto done;
+        }
+        if ((st = rse__sd_import_tensor(t, q->nd, q->shape, m->ema + q->off)) != RSE_STATUS_OK) goto prefix;
+    }
+    /* nothing else under denoise_fn., and only the known buffers besides */
+    for (i = 0; i < c.n; i++) {
+        const char *nm = c.t[i].name;
+        size_t b;
+        if (!strncmp(nm, RSE__SD_PREFIX, sizeof RSE__SD_PREFIX - 1)) { ndenoise++; continue; }
+        for (b = 0; b < sizeof rse__sd_refbufs / sizeof rse__sd_refbufs[0]; b++)
+            if (!strcmp(nm, rse__sd_refbufs[b].name)) break;
+        if (b == sizeof rse__sd_refbufs / sizeof rse__sd_refbufs[0] && strcmp(nm, "gammas") != 0) {
+            char pr[96];
+            rse__ff_printable(pr, sizeof pr, nm, strlen(nm));
+            st = rse__fail(RSE_STATUS_BAD_FORMAT, "SinDDM checkpoint: unexpected tensor '%s' in the 'ema' state dict", pr);
+            goto done;
+        }
+    }
+    if (ndenoise != (size_t)m->net.nparams) {
+        st = rse__fail(RSE_STATUS_BAD_FORMAT, "SinDDM checkpoint: %zu '" RSE__SD_PREFIX "' tensors, a dim %d denoiser "
+                       "has %d (a different architecture)", ndenoise, dim, m->net.nparams);
+        goto done;
+    }
+
+    /* the stored schedules and gammas must be ours for this image */
+    tmp = (float *)RSE_MALLOC((size_t)RSE_SD_T * RSE_PYR_MAX_SCALES * sizeof(float));
+    if (!tmp) { st = rse__fail(RSE_STATUS_NOMEM, "SinDDM checkpoint: out of memory"); goto done; }
+    for (k = 0; k < (int)(sizeof rse__sd_refbufs / sizeof rse__sd_refbufs[0]); k++) {
+        const float *ours = *(float *const *)(const void *)((const char *)&m->sched.f + rse__sd_refbufs[k].field);
+        int T = RSE_SD_T;
+        if (!(t = rse__ckpt_find(&c, rse__sd_refbufs[k].name))) continue; /* optional: not used */
+        if (t->ndim == 1 && t->shape[0] != RSE_SD_T) {
+            st = rse__fail(RSE_STATUS_UNSUPPORTED, "SinDDM checkpoint: trained with %d timesteps; rsedit supports %d",
+                           t->shape[0], RSE_SD_T);
+            goto done;
+        }
+        if ((st = rse__sd_import_tensor(t, 1, &T, tmp)) != RSE_STATUS_OK) goto prefix;
+        if (!rse__sd_import_close(tmp, ours, RSE_SD_T, &where)) {
+            st = rse__fail(RSE_STATUS_BAD_FORMAT, "SinDDM checkpoint: '%s'[%zu] = %g, the cosine schedule gives %g",
+                           t->name, where, (double)tmp[where], (double)ours[where]);
+            goto done;
+        }
+    }
+    if ((t = rse__ckpt_find(&c, "gammas")) != 0) {
+        if (t->ndim != 2 || t->shape[1] != RSE_SD_T || t->shape[0] != m->pyr.n - 1) {
+            st = rse__fail(RSE_STATUS_BAD_FORMAT, "SinDDM checkpoint: gammas for %d scales, the pyramid of the "
+                           "given image has %d: pass the image the model was trained on",
+                           t->ndim == 2 ? t->shape[0] + 1 : -1, m->pyr.n);
+            goto done;
+        }
+        gshape[0] = m->pyr.n - 1;
+        gshape[1] = RSE_SD_T;
+        if ((st = rse__sd_import_tensor(t, 2, gshape, tmp)) != RSE_STATUS_OK) goto prefix;
+        if (!rse__sd_import_close(tmp, m->sched.gamma, (size_t)gshape[0] * RSE_SD_T, &where)) {
+            st = rse__fail(RSE_STATUS_BAD_FORMAT, "SinDDM checkpoint: gammas of scale %d differ from those of the "
+                           "given image (%g, expected %g): pass the image the model was trained on",
+                           (int)(where / RSE_SD_T) + 1, (double)tmp[where], (double)m->sched.gamma[where]);
+            goto done;
+        }
+    }
+    memcpy(m->w, m->ema, m->net.total * sizeof(float));
+    m->step = m->opt.steps;
+    *out = m;
+    m = 0;
+    goto done;
+prefix:
+    rse__fail_prefix(st, "SinDDM checkpoint");
+done:
+    RSE_FREE(tmp);
+    rse_sinddm_free(m);
+    rse__ckpt_free(&c);
+    return st;
+}
+
+/* ===========================================================================
    File layer (absent under RSE_NO_STDIO)
    Two generic helpers, also used by checkpoints: read a whole file into
    memory (with a size cap), and write a file atomically through a callback

@@ -1741,6 +1741,8 @@ typedef struct rse_swd_params {
     int per_image;      /* neighbourhoods per image per level (128)          */
     int dirs;           /* random projection directions (512)                */
     int min_res;        /* the coarsest level's short side is >= this (16)   */
+    int max_levels;     /* 0, or at most this many levels (to compare a      */
+                        /* second set on the levels of a first)              */
     uint64_t seed;      /* every random choice derives from it               */
 } rse_swd_params;
 
@@ -1757,6 +1759,7 @@ RSE__FN void rse__swd_params_init(rse_swd_params *p) {
     p->per_image = 128;
     p->dirs = 512;
     p->min_res = 16;
+    p->max_levels = 0;
     p->seed = 0;
 }
 
@@ -1969,6 +1972,7 @@ RSE__FN rse_status rse__swd(const rse_image *ref, const rse_image *samples, int 
     if (n < 1 || n > 100000) return rse__fail(RSE_STATUS_BAD_ARG, "quality: need 1..100000 samples, got %d", n);
     if ((st = rse__q_check(ref, "reference", 0)) != RSE_STATUS_OK) return st;
     L = rse__q_levels(ref->w, ref->h, p->min_res);
+    if (p->max_levels > 0 && p->max_levels < L) L = p->max_levels;
     for (i = -1; i < n; i++) {
         const rse_image *im = i < 0 ? ref : &samples[i];
         int l;

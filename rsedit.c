@@ -1868,6 +1868,8 @@ RSE__FN int rse__cmd_quality(int argc, char **argv) {
         else if (!strcmp(argv[i], "--baseline")) baseline = 1;
         else if ((r = rse__cli_opt(argc, argv, &i, "--seed", &val)) != 0) {
             if (r < 0 || !rse__cli_u64(val, &sp.seed)) { RSE_FREE(files); return rse__cli_usage(argv[0], "--seed needs a non-negative integer"); }
+        } else if ((r = rse__cli_opt(argc, argv, &i, "--patches", &val)) != 0) {
+            if (r < 0 || !rse__cli_int(val, 1, 65536, &sp.per_image)) { RSE_FREE(files); return rse__cli_usage(argv[0], "--patches needs an integer in 1..65536"); }
         } else if (argv[i][0] == '-' && argv[i][1] != 0) {
             RSE_FREE(files);
             return rse__cli_usage(argv[0], "unknown option '%s'", argv[i]);
@@ -2012,12 +2014,13 @@ static const rse__cmd rse__cmds[] = {
       "and, for s >= 1, the blurry DIR/scale_<s>_recon.png (created if missing).\n",
       rse__cmd_pyramid },
     { "quality", "SWD and diversity of samples against their training image",
-      "usage: rsedit quality REF SAMPLE... [--json] [--baseline] [--seed S]\n"
+      "usage: rsedit quality REF SAMPLE... [--json] [--baseline] [--seed S] [--patches N]\n"
       "\n"
       "Sliced Wasserstein distance between the multi-scale 7x7 patch sets of REF\n"
       "and the samples, as ProGAN computes it (Laplacian pyramid down to 16 px,\n"
-      "128 random patches per image per level, per-channel normalisation, 512\n"
-      "random directions), x 1e3 per level (finest first) and their mean. Lower\n"
+      "N random patches per image per level (--patches, default 1024: ProGAN's 128\n"
+      "leaves a high sampling floor with few images), per-channel normalisation,\n"
+      "512 random directions), x 1e3 per level (finest first) and their mean. Lower\n"
       "is closer. Diversity: the std of each pixel's intensity across the samples,\n"
       "averaged over pixels, over the std of REF's intensity (0 = all identical;\n"
       "needs 2+ samples of one size). --baseline also scores 8 copies of REF, each\n"

@@ -7,7 +7,9 @@
    This file includes, in order: tensor.h (numerics and autograd), sinddm.c
    (the single-image diffusion model), clip.c (CLIP checkpoints, tokenizer and
    towers). It then holds what touches the outside world: image codecs (from
-   memory), the thin file layer (absent under RSE_NO_STDIO) and the CLI.
+   memory), the import of reference SinDDM checkpoints (glue between sinddm.c
+   and clip.c's checkpoint reader), the thin file layer (absent under
+   RSE_NO_STDIO) and the CLI.
 */
 
 /* pthreads and rename()/getpid() need POSIX declarations under -std=c99. */
@@ -1961,9 +1963,9 @@ static const rse__cmd rse__cmds[] = {
       "  --bits 8|16   sample depth of PPM/PGM output (default 8)\n",
       rse__cmd_convert },
     { "train", "train a SinDDM model on one image",
-      "usage: rsedit train IMAGE -o MODEL [--preset cpu|paper|tiny] [--steps N] [--dim D]\n"
-      "                    [--batch B] [--micro-batch M] [--crop C] [--lr LR] [--seed S]\n"
-      "                    [--threads T] [--save-every K] [--until N] [--resume] [--quiet]\n"
+      "usage: rsedit train IMAGE -o MODEL [--preset cpu|paper|tiny] [--steps N]\n"
+      "         [--dim D] [--batch B] [--micro-batch M] [--crop C] [--lr LR] [--seed S]\n"
+      "         [--threads T] [--save-every K] [--until N] [--resume] [--quiet]\n"
       "\n"
       "Builds SinDDM's pyramid of IMAGE and trains the denoiser on it, writing the\n"
       "model (weights, EMA, Adam state, RNG position, pyramid) to MODEL every K\n"
@@ -1979,7 +1981,7 @@ static const rse__cmd rse__cmds[] = {
       "  --crop C         train on random CxC crops of scales larger than C (0: off)\n"
       "  --lr LR          Adam learning rate (1e-3)\n"
       "  --seed S         initialisation and training randomness (0)\n"
-      "  --threads T      worker threads (default: the CPUs; results do not depend on it)\n"
+      "  --threads T      worker threads (default: the CPUs; no effect on results)\n"
       "  --save-every K   checkpoint period in steps (0: only at the end)\n"
       "  --until N        stop after step N (saved; continue later with --resume)\n"
       "  --resume         continue MODEL if it exists (else start it). Flags that\n"
@@ -2014,7 +2016,8 @@ static const rse__cmd rse__cmds[] = {
       "and, for s >= 1, the blurry DIR/scale_<s>_recon.png (created if missing).\n",
       rse__cmd_pyramid },
     { "quality", "SWD and diversity of samples against their training image",
-      "usage: rsedit quality REF SAMPLE... [--json] [--baseline] [--seed S] [--patches N]\n"
+      "usage: rsedit quality REF SAMPLE... [--json] [--baseline] [--seed S]\n"
+      "                      [--patches N]\n"
       "\n"
       "Sliced Wasserstein distance between the multi-scale 7x7 patch sets of REF\n"
       "and the samples, as ProGAN computes it (Laplacian pyramid down to 16 px,\n"

@@ -17,7 +17,7 @@ CFLAGS  ?= -std=c99 -O2 -Wall -Wextra -pedantic
 LDLIBS  ?= -lm -lpthread
 ARCH    ?= -march=native
 SHARED  ?= ../shared
-SRC      = rsedit.c rsedit.h tensor.h tensor_kernels.h sinddm.c clip.c
+SRC      = rsedit.c rsedit.h tensor.h sinddm.c clip.c
 TESTS    = $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 TFLAGS   = -std=c99 -O2 -g -Wall -Wextra -pedantic -DRSE_SHARED='"$(SHARED)"'
 SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer

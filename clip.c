@@ -3132,8 +3132,1420 @@ RSE__FN uint32_t rse__html_find(const uint32_t *s, size_t n, int legacy_only) {
 
 /* ===========================================================================
    Towers
+   The model of open_clip's CLIP class as RemoteCLIP and OpenAI publish it:
+   a ViT (or ModifiedResNet) image tower and a causal transformer text tower,
+   meeting in a joint space of embed_dim. Every size is read off the tensor
+   shapes, so any such checkpoint loads without a config file.
+
+     image (N,3,H,W) normalised
+       -> conv1 (patch P, stride P, no bias)  -> (N,W,gh,gw) -> tokens (N,G,W)
+       -> [class_embedding; tokens] + positional_embedding     (N,1+G,W)
+       -> ln_pre -> blocks -> ln_post(token 0) @ proj          (N,E)
+     text ids (77)
+       -> token_embedding[ids] + positional_embedding -> causal blocks
+       -> ln_final(token at argmax(ids) = end of text) @ text_projection
+
+   Block (both towers, pre-LN):
+       x = x + out_proj(MHA(ln_1(x)))          fused in_proj (3W,W): q, k, v rows
+       x = x + c_proj(act(c_fc(ln_2(x))))      act = QuickGELU or exact GELU
+
+   Weights keep the checkpoint's storage. Float32 tensors (aligned, on a
+   little-endian host) are used in place, zero-copy. The big fp16/bf16
+   matrices stay 16-bit in memory and are converted to float32 on use, one
+   segment (the stem, one block, the head) at a time, into one "stage" buffer
+   the size of the largest segment: a ViT-B/32 fp16 checkpoint thus needs its
+   file plus ~28 MB, not the 600 MB of an fp32 copy. Small tensors (norms,
+   biases, embeddings) are converted once at load. With opts.fp32 every
+   weight is converted once at load instead (faster calls, twice the memory).
+
+   Gradients: each segment records on its own tape (all sharing one arena),
+   so the backward pass can run segment by segment and re-stage that
+   segment's weights first: the staged views of every block share the stage
+   memory, and a segment's backward only reads its own. Weights have
+   requires_grad = 0, so no weight gradient is ever computed.
    ========================================================================= */
+
+#define RSE__CLIP_LN_EPS 1e-5f
+#define RSE__CLIP_MAX_LAYERS 512
+/* Matrices at least this big may stay 16-bit and be converted on use. */
+#define RSE__CLIP_LAZY_MIN 4096
+
+/* OpenAI's dataset mean and std (open_clip OPENAI_DATASET_MEAN/STD), which
+   RemoteCLIP uses too. */
+static const float rse__clip_mean[3] = { 0.48145466f, 0.4578275f, 0.40821073f };
+static const float rse__clip_std[3] = { 0.26862954f, 0.26130258f, 0.27577711f };
+
+/* One weight: a float32 view (resident) or a 16-bit checkpoint tensor that
+   is converted on use (f32 == NULL). */
+typedef struct rse__cw {
+    const rse_ckpt_tensor *src;
+    float *f32;
+    int nd, shape[4];
+    size_t numel;
+} rse__cw;
+
+/* The 12 weights of a residual block, in the order they are staged. */
+enum { RSE__LN1_W, RSE__LN1_B, RSE__IN_W, RSE__IN_B, RSE__OUT_W, RSE__OUT_B,
+       RSE__LN2_W, RSE__LN2_B, RSE__FC_W, RSE__FC_B, RSE__PJ_W, RSE__PJ_B, RSE__BW_COUNT };
+
+typedef struct rse__clip_block { rse__cw w[RSE__BW_COUNT]; } rse__clip_block;
+
+typedef struct rse__clip_tower {
+    int width, layers, heads, mlp;
+    rse__clip_block *blk;
+} rse__clip_tower;
+
+/* ModifiedResNet pieces: convolutions with their BatchNorm folded in. */
+typedef struct rse__rn_conv {
+    rse_tensor w, b;   /* float32 (K,C,kh,kw) and (K), BN folded */
+    int stride, pad;
+} rse__rn_conv;
+
+typedef struct rse__rn_bottleneck {
+    rse__rn_conv c1, c2, c3, down;
+    int stride, has_down;
+} rse__rn_bottleneck;
+
+struct rse_clip {
+    rse_ckpt ckpt;
+    unsigned char *file;     /* owned file bytes (rse_clip_load), or NULL */
+    rse_arena arena;         /* tables and the weights converted at load */
+    rse_arena work, scratch; /* per call: activations, tapes; kernel scratch */
+    float *stage;            /* conversion buffer for 16-bit weights */
+    size_t stage_cap;        /* floats */
+    int act, fp32, resnet;
+    int embed_dim;
+    float logit_scale;       /* stored as a log */
+    /* ViT image tower */
+    int v_patch, v_grid, image_size;
+    rse__cw conv1, cls, vpos, ln_pre_w, ln_pre_b, ln_post_w, ln_post_b, vproj;
+    rse__clip_tower vis;
+    /* ModifiedResNet image tower */
+    rse__rn_conv rn_stem[3];
+    rse__rn_bottleneck *rn_blk;
+    int rn_nblk, rn_width;
+    rse__cw ap_pos, ap_q_w, ap_q_b, ap_k_w, ap_k_b, ap_v_w, ap_v_b, ap_c_w, ap_c_b;
+    int ap_heads;
+    /* text tower */
+    int ctx, vocab;
+    rse__cw tok_emb, tpos, ln_f_w, ln_f_b, tproj;
+    rse__clip_tower txt;
+};
+
+struct rse_clip_vocab { rse_bpe bpe; };
+
+RSE__FN int rse__host_le(void) {
+    uint16_t x = 1;
+    unsigned char b;
+    memcpy(&b, &x, 1);
+    return b == 1;
+}
+
+/* Elements [first, first+n) of a float checkpoint tensor as float32. */
+RSE__FN void rse__cw_convert(const rse__cw *w, size_t first, size_t n, float *out) {
+    const unsigned char *p = w->src->data;
+    size_t i;
+    switch (w->src->dtype) {
+    case RSE_DT_F16: rse__f16_to_f32_n(out, p + 2 * first, n); break;
+    case RSE_DT_BF16:
+        for (i = 0; i < n; i++) out[i] = rse__bf16_to_f32((uint16_t)rse__ff_le16(p + 2 * (first + i)));
+        break;
+    default: /* F32 (unaligned or big-endian host) */
+        for (i = 0; i < n; i++) { uint32_t b = rse__ff_le32(p + 4 * (first + i)); memcpy(out + i, &b, 4); }
+        break;
+    }
+}
+
+/* Binds weight `name` with the expected shape (-1: any size, filled in).
+   lazy: it may stay 16-bit in memory. Checks the dtype and every size. */
+RSE__FN rse_status rse__cw_bind(rse_clip *m, rse__cw *w, const char *name, int nd,
+                                int d0, int d1, int d2, int d3, int lazy) {
+    const rse_ckpt_tensor *t = rse__ckpt_find(&m->ckpt, name);
+    int want[4], i, fnd;
+    want[0] = d0; want[1] = d1; want[2] = d2; want[3] = d3;
+    memset(w, 0, sizeof *w);
+    if (!t) return rse__fail(RSE_STATUS_BAD_FORMAT, "CLIP checkpoint: tensor '%s' missing", name);
+    if (t->dtype != RSE_DT_F32 && t->dtype != RSE_DT_F16 && t->dtype != RSE_DT_BF16 && t->dtype != RSE_DT_F64)
+        return rse__fail(RSE_STATUS_BAD_FORMAT, "CLIP checkpoint: '%s' has dtype %s, expected a float type",
+                         name, rse__dtype_name(t->dtype));
+    /* 0-dim scalars (logit_scale) are bound as shape (1). */
+    fnd = t->ndim == 0 ? 1 : t->ndim;
+    if (fnd != nd)
+        return rse__fail(RSE_STATUS_BAD_FORMAT, "CLIP checkpoint: '%s' has %d dimensions, expected %d", name, t->ndim, nd);
+    for (i = 0; i < nd; i++) {
+        int s = t->ndim == 0 ? 1 : t->shape[i];
+        if (s < 1 || (want[i] >= 0 && s != want[i]))
+            return rse__fail(RSE_STATUS_BAD_FORMAT, "CLIP checkpoint: '%s' dimension %d is %d, expected %d",
+                             name, i, s, want[i]);
+        w->shape[i] = s;
+    }
+    w->nd = nd;
+    w->src = t;
+    w->numel = t->numel;
+    if (t->dtype == RSE_DT_F32 && rse__host_le() && ((uintptr_t)t->data & 3) == 0) {
+        /* Zero-copy: the data is only ever read. */
+        w->f32 = (float *)(uintptr_t)t->data;
+    } else if (lazy && !m->fp32 && nd >= 2 && t->numel >= RSE__CLIP_LAZY_MIN &&
+               (t->dtype == RSE_DT_F16 || t->dtype == RSE_DT_BF16)) {
+        w->f32 = 0; /* converted on use */
+    } else {
+        size_t bytes;
+        if (!rse__mul_ok(t->numel, sizeof(float), &bytes)) return rse__fail(RSE_STATUS_LIMIT, "CLIP: '%s' too large", name);
+        w->f32 = (float *)rse__arena_alloc(&m->arena, bytes);
+        if (!w->f32) return rse__fail(RSE_STATUS_NOMEM, "CLIP: out of memory converting '%s'", name);
+        if (t->dtype == RSE_DT_F64 || t->dtype == RSE_DT_F32) return rse__ckpt_to_f32(t, w->f32, t->numel);
+        rse__cw_convert(w, 0, t->numel, w->f32);
+    }
+    return RSE_STATUS_OK;
+}
+
+/* Floats the stage needs for these weights (the non-resident ones). */
+RSE__FN size_t rse__cw_lazy(rse__cw *const *ws, int n) {
+    size_t s = 0;
+    int k;
+    for (k = 0; k < n; k++) if (!ws[k]->f32) s += ws[k]->numel;
+    return s;
+}
+
+/* Stages ws[0..n) and, if views is not NULL, wraps each as a tensor on t.
+   Called again with views == NULL before a segment's backward pass: the
+   conversion lands at the same stage offsets, so the recorded views see
+   the same values again. */
+RSE__FN rse_status rse__clip_stage(rse_clip *m, rse__cw *const *ws, int n, rse_tape *t, rse_tensor **views) {
+    size_t off = 0;
+    int k;
+    for (k = 0; k < n; k++) {
+        const rse__cw *w = ws[k];
+        float *d = w->f32;
+        if (!d) {
+            RSE_ASSERT(off + w->numel <= m->stage_cap);
+            d = m->stage + off;
+            rse__cw_convert(w, 0, w->numel, d);
+            off += w->numel;
+        }
+        if (views && !(views[k] = rse__tensor_wrap(t, d, w->nd, w->shape))) return t->status;
+    }
+    return RSE_STATUS_OK;
+}
+
+RSE__FN rse_status rse__clip_stage_block(rse_clip *m, rse__clip_block *b, rse_tape *t, rse_tensor **views) {
+    rse__cw *ws[RSE__BW_COUNT];
+    int k;
+    for (k = 0; k < RSE__BW_COUNT; k++) ws[k] = &b->w[k];
+    return rse__clip_stage(m, ws, RSE__BW_COUNT, t, views);
+}
+
+/* Binds the blocks "<prefix>.resblocks.i.*" of a transformer of width W.
+   The layer count is the number of consecutive ln_1.weight keys. */
+RSE__FN rse_status rse__clip_bind_tower(rse_clip *m, rse__clip_tower *tw, const char *prefix, int W,
+                                        int heads, size_t *stage) {
+    char nm[160];
+    int i, k;
+    rse_status st;
+    for (i = 0; i < RSE__CLIP_MAX_LAYERS; i++) {
+        rse__fmt(nm, sizeof nm, "%s.resblocks.%d.ln_1.weight", prefix, i);
+        if (!rse__ckpt_find(&m->ckpt, nm)) break;
+    }
+    if (i == 0) return rse__fail(RSE_STATUS_BAD_FORMAT, "CLIP checkpoint: no '%s.resblocks.0' block", prefix);
+    if (i == RSE__CLIP_MAX_LAYERS) return rse__fail(RSE_STATUS_LIMIT, "CLIP checkpoint: %s has over %d blocks", prefix, RSE__CLIP_MAX_LAYERS);
+    tw->layers = i;
+    tw->width = W;
+    tw->heads = heads > 0 ? heads : W / 64;
+    if (tw->heads < 1 || W % tw->heads)
+        return rse__fail(RSE_STATUS_BAD_FORMAT, "CLIP checkpoint: %s width %d does not split into %d heads", prefix, W, tw->heads);
+    tw->blk = (rse__clip_block *)rse__arena_calloc(&m->arena, (size_t)tw->layers, sizeof *tw->blk);
+    if (!tw->blk) return rse__fail(RSE_STATUS_NOMEM, "CLIP: out of memory");
+    for (i = 0; i < tw->layers; i++) {
+        rse__cw *w = tw->blk[i].w, *ws[RSE__BW_COUNT];
+        size_t need;
+#define RSE__BIND(slot, suffix, nd, a, b, lazy) \
+        rse__fmt(nm, sizeof nm, "%s.resblocks.%d.%s", prefix, i, suffix); \
+        if ((st = rse__cw_bind(m, &w[slot], nm, nd, a, b, -1, -1, lazy))) return st;
+        RSE__BIND(RSE__LN1_W, "ln_1.weight", 1, W, -1, 0)
+        RSE__BIND(RSE__LN1_B, "ln_1.bias", 1, W, -1, 0)
+        RSE__BIND(RSE__IN_W, "attn.in_proj_weight", 2, 3 * W, W, 1)
+        RSE__BIND(RSE__IN_B, "attn.in_proj_bias", 1, 3 * W, -1, 0)
+        RSE__BIND(RSE__OUT_W, "attn.out_proj.weight", 2, W, W, 1)
+        RSE__BIND(RSE__OUT_B, "attn.out_proj.bias", 1, W, -1, 0)
+        RSE__BIND(RSE__LN2_W, "ln_2.weight", 1, W, -1, 0)
+        RSE__BIND(RSE__LN2_B, "ln_2.bias", 1, W, -1, 0)
+        RSE__BIND(RSE__FC_W, "mlp.c_fc.weight", 2, -1, W, 1)
+        RSE__BIND(RSE__FC_B, "mlp.c_fc.bias", 1, w[RSE__FC_W].shape[0], -1, 0)
+        RSE__BIND(RSE__PJ_W, "mlp.c_proj.weight", 2, W, w[RSE__FC_W].shape[0], 1)
+        RSE__BIND(RSE__PJ_B, "mlp.c_proj.bias", 1, W, -1, 0)
+#undef RSE__BIND
+        for (k = 0; k < RSE__BW_COUNT; k++) ws[k] = &w[k];
+        need = rse__cw_lazy(ws, RSE__BW_COUNT);
+        if (need > *stage) *stage = need;
+    }
+    tw->mlp = tw->blk[0].w[RSE__FC_W].shape[0];
+    return RSE_STATUS_OK;
+}
+
+/* ---------------------------------------------------------------------------
+   One residual block on tape t: x (B,L,W) -> (B,L,W)
+   ------------------------------------------------------------------------- */
+
+RSE__FN rse_tensor *rse__clip_block_fwd(rse_clip *m, rse_tape *t, rse__clip_block *b, rse_tensor *x,
+                                        int heads, int causal) {
+    rse_tensor *w[RSE__BW_COUNT], *h;
+    if (!x || rse__clip_stage_block(m, b, t, w)) return 0;
+    h = rse__layernorm(t, x, w[RSE__LN1_W], w[RSE__LN1_B], RSE__CLIP_LN_EPS);
+    h = rse__mha(t, h, w[RSE__IN_W], w[RSE__IN_B], w[RSE__OUT_W], w[RSE__OUT_B], heads, causal);
+    x = rse__add(t, x, h);
+    h = rse__layernorm(t, x, w[RSE__LN2_W], w[RSE__LN2_B], RSE__CLIP_LN_EPS);
+    h = rse__linear(t, h, w[RSE__FC_W], w[RSE__FC_B]);
+    h = m->act == RSE_CLIP_ACT_GELU ? rse__gelu(t, h) : rse__quickgelu(t, h);
+    h = rse__linear(t, h, w[RSE__PJ_W], w[RSE__PJ_B]);
+    return rse__add(t, x, h);
+}
+
+/* Runs all blocks of a tower without recording (inference). The activation
+   lives in one buffer: each block's intermediates are released as soon as
+   its output has been copied back, so memory does not grow with depth.
+   trace (optional) receives the output of every block, layers x x->n. */
+RSE__FN rse_tensor *rse__clip_tower_infer(rse_clip *m, rse_tape *t, rse__clip_tower *tw, rse_tensor *x,
+                                          int causal, float *trace) {
+    int i;
+    if (!x) return 0;
+    for (i = 0; i < tw->layers; i++) {
+        rse_arena_mark mk = rse__arena_get_mark(t->arena);
+        rse_tensor *y = rse__clip_block_fwd(m, t, &tw->blk[i], x, tw->heads, causal);
+        if (!y) return 0;
+        memcpy(x->data, y->data, x->n * sizeof(float));
+        rse__arena_release(t->arena, mk);
+        if (trace) memcpy(trace + (size_t)i * x->n, x->data, x->n * sizeof(float));
+    }
+    return x;
+}
+
+/* ---------------------------------------------------------------------------
+   Positional embedding of the image tower at another grid size
+   SinDDM's CLIP copy (after DINO) resizes the G x G grid with
+   F.interpolate(scale_factor=((gh+0.1)/G, (gw+0.1)/G), mode='bicubic'),
+   align_corners False. Given a scale factor, torch maps output o to the
+   source coordinate (o + 0.5) / scale_factor - 0.5, NOT (o + 0.5) * G/gh
+   - 0.5: the 0.1 shifts every tap a little, and we reproduce that. The
+   class token's row is kept. Keys' cubic with A = -0.75, taps clamped at
+   the border, as torch's upsample_bicubic2d.
+   ------------------------------------------------------------------------- */
+
+RSE__FN void rse__clip_cubic_taps(int out_i, int in, int out, float *w, int *idx) {
+    float sc = (float)(1.0 / (((double)out + 0.1) / (double)in));
+    float src = sc * ((float)out_i + 0.5f) - 0.5f, fl = floorf(src), x = src - fl;
+    int k, i0 = (int)fl;
+    w[0] = rse__cubic2(x + 1.0f);
+    w[1] = rse__cubic1(x);
+    w[2] = rse__cubic1(1.0f - x);
+    w[3] = rse__cubic2(2.0f - x);
+    for (k = 0; k < 4; k++) {
+        int i = i0 - 1 + k;
+        idx[k] = i < 0 ? 0 : i > in - 1 ? in - 1 : i;
+    }
+}
+
+/* out (1+gh*gw, W) from the model's (1+G*G, W). */
+RSE__FN void rse__clip_pos_resize(float *out, const float *pos, int G, int gh, int gw, int W) {
+    int oy, ox, a, b, c;
+    memcpy(out, pos, (size_t)W * sizeof(float));
+    for (oy = 0; oy < gh; oy++) {
+        float wy[4], wx[4];
+        int iy[4], ix[4];
+        rse__clip_cubic_taps(oy, G, gh, wy, iy);
+        for (ox = 0; ox < gw; ox++) {
+            float *o = out + (size_t)(1 + oy * gw + ox) * W;
+            rse__clip_cubic_taps(ox, G, gw, wx, ix);
+            for (c = 0; c < W; c++) {
+                float acc = 0;
+                for (a = 0; a < 4; a++) {
+                    float r = 0;
+                    for (b = 0; b < 4; b++) r += wx[b] * pos[(size_t)(1 + iy[a] * G + ix[b]) * W + c];
+                    acc += wy[a] * r;
+                }
+                o[c] = acc;
+            }
+        }
+    }
+}
+
+/* ---------------------------------------------------------------------------
+   The ViT image tower
+   x (N,3,H,W), normalised. tp[0] records the stem, tp[1+i] block i,
+   tp[layers+1] the head; for inference all point to one no-grad tape.
+   *tokens_out (optional) gets the block outputs' tensors for the backward:
+   outs[0] after ln_pre, outs[1+i] after block i (grad mode only).
+   trace (optional): ln_pre output then every block's, (layers+1) x N*L*W.
+   ------------------------------------------------------------------------- */
+
+RSE__FN rse_tensor *rse__clip_vit(rse_clip *m, rse_tape **tp, int grad, rse_tensor *x,
+                                  rse_tensor **outs, float *trace) {
+    rse_tape *t = tp[0];
+    rse__cw *stem[5];
+    rse_tensor *sw[5], *h, *cls, *pos;
+    int N, Wd = m->vis.width, P = m->v_patch, G = m->v_grid, gh, gw, L, i, sh[3], perm[3] = { 0, 2, 1 };
+    if (!x) return 0;
+    N = x->shape[0];
+    gh = x->shape[2] / P;
+    gw = x->shape[3] / P;
+    if (x->nd != 4 || x->shape[1] != 3 || gh < 1 || gw < 1) {
+        rse__fail(RSE_STATUS_BAD_ARG, "CLIP image: need (N,3,H,W) with H and W at least the patch size %d", P);
+        return rse__tape_fail(t, RSE_STATUS_BAD_ARG);
+    }
+    L = 1 + gh * gw;
+    stem[0] = &m->conv1; stem[1] = &m->ln_pre_w; stem[2] = &m->ln_pre_b;
+    if (rse__clip_stage(m, stem, 3, t, sw)) return 0;
+    /* Patches: a stride-P convolution drops any remainder pixels, as torch. */
+    h = rse__conv2d(t, x, sw[0], 0, P, 0, 1);              /* (N,W,gh,gw) */
+    sh[0] = N; sh[1] = Wd; sh[2] = gh * gw;
+    h = rse__permute(t, rse__reshape(t, h, 3, sh), perm);   /* (N,G,W) */
+    /* Class token and positions do not depend on the image: plain tensors. */
+    cls = rse__new4(t, 3, N, 1, Wd, 0);
+    pos = rse__new4(t, 2, L, Wd, 0, 0);
+    if (!cls || !pos) return 0;
+    for (i = 0; i < N; i++) memcpy(cls->data + (size_t)i * Wd, m->cls.f32, (size_t)Wd * sizeof(float));
+    if (gh == G && gw == G) memcpy(pos->data, m->vpos.f32, pos->n * sizeof(float));
+    else rse__clip_pos_resize(pos->data, m->vpos.f32, G, gh, gw, Wd);
+    h = rse__concat(t, cls, h, 1);                          /* (N,L,W) */
+    h = rse__add(t, h, pos);
+    h = rse__layernorm(t, h, sw[1], sw[2], RSE__CLIP_LN_EPS);
+    if (!h) return 0;
+    if (trace) memcpy(trace, h->data, h->n * sizeof(float));
+    if (grad) {
+        if (outs) outs[0] = h;
+        for (i = 0; i < m->vis.layers; i++) {
+            h = rse__clip_block_fwd(m, tp[1 + i], &m->vis.blk[i], h, m->vis.heads, 0);
+            if (!h) return 0;
+            if (outs) outs[1 + i] = h;
+            if (trace) memcpy(trace + (size_t)(i + 1) * h->n, h->data, h->n * sizeof(float));
+        }
+    } else {
+        h = rse__clip_tower_infer(m, t, &m->vis, h, 0, trace ? trace + h->n : 0);
+    }
+    /* Head: ln_post on the class token, then the projection (W,E). */
+    t = tp[m->vis.layers + 1];
+    stem[0] = &m->ln_post_w; stem[1] = &m->ln_post_b; stem[2] = &m->vproj;
+    if (!h || rse__clip_stage(m, stem, 3, t, sw)) return 0;
+    sh[0] = N; sh[1] = Wd;
+    h = rse__reshape(t, rse__slice(t, h, 1, 0, 1), 2, sh);
+    h = rse__layernorm(t, h, sw[0], sw[1], RSE__CLIP_LN_EPS);
+    return rse__matmul(t, h, sw[2]);                         /* (N,E) */
+}
+
+/* ---------------------------------------------------------------------------
+   ModifiedResNet image tower (RN50 and kin)
+   Stem: three 3x3 convolutions (stride 2, 1, 1) with BN + ReLU, then a 2x2
+   average pool. Bottleneck stages: 1x1 -> 3x3 -> [avgpool(stride)] -> 1x1,
+   expansion 4; the shortcut is avgpool(stride) -> 1x1 conv -> BN when the
+   shape changes. BatchNorm (eval: running statistics, eps 1e-5) is folded
+   into the preceding convolution at load:
+       w' = w * g / sqrt(var + eps),   b' = beta - mean * g / sqrt(var + eps).
+   Attention pooling: the 7x7 map as 49 tokens, their mean prepended, plus
+   a positional embedding; one multi-head attention with the mean token as
+   the only query, separate q/k/v projections, then c_proj.
+   Everything is built from taped ops, so the input gradient works too:
+   ReLU is a product with its 0/1 mask (a constant, whose derivative is the
+   mask again), an average pool a depthwise convolution with weights 1/k^2.
+   ------------------------------------------------------------------------- */
+
+RSE__FN rse_status rse__rn_bind_conv(rse_clip *m, rse__rn_conv *c, const char *conv, const char *bn,
+                                     int stride, int pad) {
+    char nm[160];
+    rse__cw w, g, b, mu, var;
+    rse_status st;
+    int K, k;
+    size_t per, i;
+    if ((st = rse__cw_bind(m, &w, conv, 4, -1, -1, -1, -1, 0))) return st;
+    K = w.shape[0];
+#define RSE__BN(dst, suffix) \
+    rse__fmt(nm, sizeof nm, "%s.%s", bn, suffix); \
+    if ((st = rse__cw_bind(m, &dst, nm, 1, K, -1, -1, -1, 0))) return st;
+    RSE__BN(g, "weight") RSE__BN(b, "bias") RSE__BN(mu, "running_mean") RSE__BN(var, "running_var")
+#undef RSE__BN
+    per = w.numel / (size_t)K;
+    c->w.data = (float *)rse__arena_alloc(&m->arena, w.numel * sizeof(float));
+    c->b.data = (float *)rse__arena_alloc(&m->arena, (size_t)K * sizeof(float));
+    if (!c->w.data || !c->b.data) return rse__fail(RSE_STATUS_NOMEM, "CLIP: out of memory");
+    rse__tensor_view(&c->w, c->w.data, 4, w.shape);
+    rse__tensor_view(&c->b, c->b.data, 1, &K);
+    for (k = 0; k < K; k++) {
+        double s = (double)g.f32[k] / sqrt((double)var.f32[k] + 1e-5);
+        if (!(var.f32[k] >= 0))
+            return rse__fail(RSE_STATUS_BAD_FORMAT, "CLIP checkpoint: '%s.running_var' is negative or NaN", bn);
+        for (i = 0; i < per; i++) c->w.data[(size_t)k * per + i] = (float)(w.f32[(size_t)k * per + i] * s);
+        c->b.data[k] = (float)(b.f32[k] - mu.f32[k] * s);
+    }
+    c->stride = stride;
+    c->pad = pad;
+    return RSE_STATUS_OK;
+}
+
+RSE__FN rse_status rse__rn_bind(rse_clip *m, const rse_clip_options *o) {
+    static const char *stem_c[3] = { "visual.conv1.weight", "visual.conv2.weight", "visual.conv3.weight" };
+    static const char *stem_b[3] = { "visual.bn1", "visual.bn2", "visual.bn3" };
+    char nm[160], bn[160];
+    int s, i, k, n = 0, inpl, C, E;
+    rse_status st;
+    for (k = 0; k < 3; k++)
+        if ((st = rse__rn_bind_conv(m, &m->rn_stem[k], stem_c[k], stem_b[k], k == 0 ? 2 : 1, 1))) return st;
+    m->rn_width = m->rn_stem[2].w.shape[0];
+    /* Count the blocks of the four stages first. */
+    for (s = 1; s <= 4; s++)
+        for (i = 0; i < RSE__CLIP_MAX_LAYERS; i++) {
+            rse__fmt(nm, sizeof nm, "visual.layer%d.%d.conv1.weight", s, i);
+            if (!rse__ckpt_find(&m->ckpt, nm)) break;
+            n++;
+        }
+    if (n == 0) return rse__fail(RSE_STATUS_BAD_FORMAT, "CLIP checkpoint: ResNet without bottleneck blocks");
+    m->rn_blk = (rse__rn_bottleneck *)rse__arena_calloc(&m->arena, (size_t)n, sizeof *m->rn_blk);
+    if (!m->rn_blk) return rse__fail(RSE_STATUS_NOMEM, "CLIP: out of memory");
+    inpl = m->rn_width;
+    for (s = 1, n = 0; s <= 4; s++)
+        for (i = 0; i < RSE__CLIP_MAX_LAYERS; i++) {
+            rse__rn_bottleneck *b = &m->rn_blk[n];
+            int stride = (s > 1 && i == 0) ? 2 : 1;
+            rse__fmt(nm, sizeof nm, "visual.layer%d.%d.conv1.weight", s, i);
+            if (!rse__ckpt_find(&m->ckpt, nm)) break;
+#define RSE__RNC(dst, cn, bname, pad) \
+            rse__fmt(nm, sizeof nm, "visual.layer%d.%d.%s.weight", s, i, cn); \
+            rse__fmt(bn, sizeof bn, "visual.layer%d.%d.%s", s, i, bname); \
+            if ((st = rse__rn_bind_conv(m, &b->dst, nm, bn, 1, pad))) return st;
+            RSE__RNC(c1, "conv1", "bn1", 0)
+            RSE__RNC(c2, "conv2", "bn2", 1)
+            RSE__RNC(c3, "conv3", "bn3", 0)
+            rse__fmt(nm, sizeof nm, "visual.layer%d.%d.downsample.0.weight", s, i);
+            b->has_down = rse__ckpt_find(&m->ckpt, nm) != 0;
+            if (b->has_down) { RSE__RNC(down, "downsample.0", "downsample.1", 0) }
+#undef RSE__RNC
+            b->stride = stride;
+            /* The channel chain must hold: the checkpoint decides all sizes. */
+            if (b->c1.w.shape[1] != inpl || b->c2.w.shape[1] != b->c1.w.shape[0] ||
+                b->c3.w.shape[1] != b->c2.w.shape[0] || b->c1.w.shape[2] != 1 || b->c2.w.shape[2] != 3 ||
+                b->c3.w.shape[2] != 1 || (b->has_down && (b->down.w.shape[1] != inpl || b->down.w.shape[0] != b->c3.w.shape[0])) ||
+                (!b->has_down && (stride > 1 || b->c3.w.shape[0] != inpl)))
+                return rse__fail(RSE_STATUS_BAD_FORMAT, "CLIP checkpoint: visual.layer%d.%d: channel counts do not chain", s, i);
+            inpl = b->c3.w.shape[0];
+            n++;
+        }
+    m->rn_nblk = n;
+    if ((st = rse__cw_bind(m, &m->ap_pos, "visual.attnpool.positional_embedding", 2, -1, inpl, -1, -1, 0))) return st;
+    C = inpl;
+#define RSE__AP(dst, name, a, b, nd) if ((st = rse__cw_bind(m, &dst, name, nd, a, b, -1, -1, 0))) return st;
+    RSE__AP(m->ap_q_w, "visual.attnpool.q_proj.weight", C, C, 2)
+    RSE__AP(m->ap_q_b, "visual.attnpool.q_proj.bias", C, -1, 1)
+    RSE__AP(m->ap_k_w, "visual.attnpool.k_proj.weight", C, C, 2)
+    RSE__AP(m->ap_k_b, "visual.attnpool.k_proj.bias", C, -1, 1)
+    RSE__AP(m->ap_v_w, "visual.attnpool.v_proj.weight", C, C, 2)
+    RSE__AP(m->ap_v_b, "visual.attnpool.v_proj.bias", C, -1, 1)
+    RSE__AP(m->ap_c_w, "visual.attnpool.c_proj.weight", -1, C, 2)
+    RSE__AP(m->ap_c_b, "visual.attnpool.c_proj.bias", m->ap_c_w.shape[0], -1, 1)
+#undef RSE__AP
+    E = m->ap_c_w.shape[0];
+    m->embed_dim = E;
+    m->ap_heads = o->vision_heads > 0 ? o->vision_heads : C / 64;
+    if (m->ap_heads < 1 || C % m->ap_heads)
+        return rse__fail(RSE_STATUS_BAD_FORMAT, "CLIP checkpoint: attention pool width %d does not split into %d heads", C, m->ap_heads);
+    /* The grid: the stem and three strided stages divide by 32. */
+    for (k = 1; k * k < m->ap_pos.shape[0] - 1; k++) {}
+    if (k * k != m->ap_pos.shape[0] - 1)
+        return rse__fail(RSE_STATUS_BAD_FORMAT, "CLIP checkpoint: attnpool positional embedding has %d rows, not 1 + a square",
+                         m->ap_pos.shape[0]);
+    m->v_grid = k;
+    m->image_size = 32 * k;
+    m->v_patch = 32;
+    m->vis.width = C;
+    return RSE_STATUS_OK;
+}
+
+/* y = relu(x): in place for inference, else a product with its mask. */
+RSE__FN rse_tensor *rse__rn_relu(rse_tape *t, rse_tensor *x) {
+    rse_tensor *mask;
+    size_t i;
+    if (!x) return 0;
+    if (t->no_grad || !x->requires_grad) {
+        for (i = 0; i < x->n; i++) if (!(x->data[i] > 0)) x->data[i] = 0;
+        return x;
+    }
+    if (!(mask = rse__tensor_new(t, x->nd, x->shape))) return 0;
+    for (i = 0; i < x->n; i++) mask->data[i] = x->data[i] > 0 ? 1.0f : 0.0f;
+    return rse__mul(t, x, mask);
+}
+
+/* AvgPool2d(k) (stride k, no padding) as a depthwise convolution. */
+RSE__FN rse_tensor *rse__rn_avgpool(rse_tape *t, rse_tensor *x, int k) {
+    rse_tensor *w;
+    size_t i;
+    if (!x || k == 1) return x;
+    if (!(w = rse__new4(t, 4, x->shape[1], 1, k, k))) return 0;
+    for (i = 0; i < w->n; i++) w->data[i] = 1.0f / (float)(k * k);
+    return rse__conv2d(t, x, w, 0, k, 0, x->shape[1]);
+}
+
+RSE__FN rse_tensor *rse__rn_convf(rse_tape *t, rse_tensor *x, rse__rn_conv *c, int relu) {
+    rse_tensor *y = rse__conv2d(t, x, &c->w, &c->b, c->stride, c->pad, 1);
+    return relu ? rse__rn_relu(t, y) : y;
+}
+
+/* x (N,3,H,W) normalised -> (N,E). H and W must give the checkpoint's
+   attention-pool grid (224 for RN50): its positions are not resized. */
+RSE__FN rse_tensor *rse__clip_rn(rse_clip *m, rse_tape *t, rse_tensor *x) {
+    rse_tensor *h, *id, *tok, *mean, *pos, *q, *k, *v, *o, *ones;
+    rse_tensor *aw[8];
+    rse__cw *ws[8];
+    int i, N, C, S, H = m->ap_heads, sh[4], perm3[3] = { 0, 2, 1 }, perm4[4] = { 0, 2, 1, 3 };
+    if (!x) return 0;
+    h = rse__rn_convf(t, x, &m->rn_stem[0], 1);
+    h = rse__rn_convf(t, h, &m->rn_stem[1], 1);
+    h = rse__rn_avgpool(t, rse__rn_convf(t, h, &m->rn_stem[2], 1), 2);
+    for (i = 0; i < m->rn_nblk && h; i++) {
+        rse__rn_bottleneck *b = &m->rn_blk[i];
+        id = b->has_down ? rse__rn_convf(t, rse__rn_avgpool(t, h, b->stride), &b->down, 0) : h;
+        h = rse__rn_convf(t, h, &b->c1, 1);
+        h = rse__rn_avgpool(t, rse__rn_convf(t, h, &b->c2, 1), b->stride);
+        h = rse__rn_relu(t, rse__add(t, rse__rn_convf(t, h, &b->c3, 0), id));
+    }
+    if (!h) return 0;
+    N = h->shape[0]; C = h->shape[1]; S = h->shape[2] * h->shape[3];
+    if (S + 1 != m->ap_pos.shape[0]) {
+        rse__fail(RSE_STATUS_BAD_ARG, "CLIP ResNet: input gives a %dx%d map, the attention pool needs %d positions (use %dx%d input)",
+                  h->shape[2], h->shape[3], m->ap_pos.shape[0] - 1, m->image_size, m->image_size);
+        return rse__tape_fail(t, RSE_STATUS_BAD_ARG);
+    }
+    /* tokens (N,S,C); their mean = (N,C,S) . ones(S,1)/S, prepended. */
+    sh[0] = N; sh[1] = C; sh[2] = S;
+    h = rse__reshape(t, h, 3, sh);
+    if (!(ones = rse__new4(t, 2, S, 1, 0, 0))) return 0;
+    for (i = 0; i < S; i++) ones->data[i] = 1.0f / (float)S;
+    mean = rse__permute(t, rse__matmul(t, h, ones), perm3);      /* (N,1,C) */
+    tok = rse__concat(t, mean, rse__permute(t, h, perm3), 1);    /* (N,1+S,C) */
+    if (!(pos = rse__tensor_wrap(t, m->ap_pos.f32, 2, m->ap_pos.shape))) return 0;
+    tok = rse__add(t, tok, pos);
+    ws[0] = &m->ap_q_w; ws[1] = &m->ap_q_b; ws[2] = &m->ap_k_w; ws[3] = &m->ap_k_b;
+    ws[4] = &m->ap_v_w; ws[5] = &m->ap_v_b; ws[6] = &m->ap_c_w; ws[7] = &m->ap_c_b;
+    if (rse__clip_stage(m, ws, 8, t, aw)) return 0;
+    q = rse__linear(t, rse__slice(t, tok, 1, 0, 1), aw[0], aw[1]);  /* (N,1,C) */
+    k = rse__linear(t, tok, aw[2], aw[3]);                           /* (N,1+S,C) */
+    v = rse__linear(t, tok, aw[4], aw[5]);
+    sh[0] = N; sh[1] = 1; sh[2] = H; sh[3] = C / H;
+    q = rse__permute(t, rse__reshape(t, q, 4, sh), perm4);           /* (N,H,1,d) */
+    sh[1] = S + 1;
+    k = rse__permute(t, rse__reshape(t, k, 4, sh), perm4);
+    v = rse__permute(t, rse__reshape(t, v, 4, sh), perm4);
+    o = rse__permute(t, rse__sdpa(t, q, k, v, 0), perm4);            /* (N,1,H,d) */
+    sh[1] = C;
+    return rse__linear(t, rse__reshape(t, o, 2, sh), aw[6], aw[7]);  /* (N,E) */
+}
+
+/* ---------------------------------------------------------------------------
+   Loading
+   ------------------------------------------------------------------------- */
+
+RSEDEF void rse_clip_options_init(rse_clip_options *o) {
+    memset(o, 0, sizeof *o);
+    o->act = RSE_CLIP_ACT_QUICKGELU;
+}
+
+RSE__FN rse_status rse__clip_build(rse_clip *m, const rse_clip_options *o) {
+    rse_status st;
+    size_t stage = 0, need;
+    rse__cw *ws[4], scale;
+    int W, E, Wt, k;
+    m->act = o->act;
+    m->fp32 = o->fp32;
+    if (o->act != RSE_CLIP_ACT_QUICKGELU && o->act != RSE_CLIP_ACT_GELU)
+        return rse__fail(RSE_STATUS_BAD_ARG, "CLIP: unknown activation %d", o->act);
+    rse__arena_init(&m->arena, 0, 0);
+    rse__arena_init(&m->work, 0, 0);
+    rse__arena_init(&m->scratch, 0, 0);
+    m->resnet = rse__ckpt_find(&m->ckpt, "visual.layer1.0.conv1.weight") != 0;
+    /* Text tower and joint space (both kinds of image tower share them). */
+    if ((st = rse__cw_bind(m, &m->tok_emb, "token_embedding.weight", 2, -1, -1, -1, -1, 1))) return st;
+    m->vocab = m->tok_emb.shape[0];
+    Wt = m->tok_emb.shape[1];
+    if ((st = rse__cw_bind(m, &m->tpos, "positional_embedding", 2, -1, Wt, -1, -1, 0))) return st;
+    m->ctx = m->tpos.shape[0];
+    if ((st = rse__cw_bind(m, &m->ln_f_w, "ln_final.weight", 1, Wt, -1, -1, -1, 0))) return st;
+    if ((st = rse__cw_bind(m, &m->ln_f_b, "ln_final.bias", 1, Wt, -1, -1, -1, 0))) return st;
+    if ((st = rse__cw_bind(m, &m->tproj, "text_projection", 2, Wt, -1, -1, -1, 1))) return st;
+    E = m->tproj.shape[1];
+    if ((st = rse__cw_bind(m, &scale, "logit_scale", 1, 1, -1, -1, -1, 0))) return st;
+    m->logit_scale = scale.f32[0];
+    if ((st = rse__clip_bind_tower(m, &m->txt, "transformer", Wt, o->text_heads, &stage))) return st;
+    ws[0] = &m->tproj;
+    if ((need = rse__cw_lazy(ws, 1)) > stage) stage = need;
+    if (m->resnet) {
+        if ((st = rse__rn_bind(m, o))) return st;
+        if (m->embed_dim != E)
+            return rse__fail(RSE_STATUS_BAD_FORMAT, "CLIP checkpoint: image features %d wide, text features %d", m->embed_dim, E);
+    } else {
+        if ((st = rse__cw_bind(m, &m->conv1, "visual.conv1.weight", 4, -1, 3, -1, -1, 1))) return st;
+        W = m->conv1.shape[0];
+        m->v_patch = m->conv1.shape[2];
+        if (m->conv1.shape[3] != m->v_patch)
+            return rse__fail(RSE_STATUS_BAD_FORMAT, "CLIP checkpoint: visual.conv1 kernel is not square");
+        if ((st = rse__cw_bind(m, &m->cls, "visual.class_embedding", 1, W, -1, -1, -1, 0))) return st;
+        if ((st = rse__cw_bind(m, &m->vpos, "visual.positional_embedding", 2, -1, W, -1, -1, 0))) return st;
+        for (k = 1; k * k < m->vpos.shape[0] - 1; k++) {}
+        if (k * k != m->vpos.shape[0] - 1)
+            return rse__fail(RSE_STATUS_BAD_FORMAT, "CLIP checkpoint: visual.positional_embedding has %d rows, not 1 + a square",
+                             m->vpos.shape[0]);
+        m->v_grid = k;
+        m->image_size = k * m->v_patch;
+        if ((st = rse__cw_bind(m, &m->ln_pre_w, "visual.ln_pre.weight", 1, W, -1, -1, -1, 0))) return st;
+        if ((st = rse__cw_bind(m, &m->ln_pre_b, "visual.ln_pre.bias", 1, W, -1, -1, -1, 0))) return st;
+        if ((st = rse__cw_bind(m, &m->ln_post_w, "visual.ln_post.weight", 1, W, -1, -1, -1, 0))) return st;
+        if ((st = rse__cw_bind(m, &m->ln_post_b, "visual.ln_post.bias", 1, W, -1, -1, -1, 0))) return st;
+        if ((st = rse__cw_bind(m, &m->vproj, "visual.proj", 2, W, E, -1, -1, 1))) return st;
+        if ((st = rse__clip_bind_tower(m, &m->vis, "visual.transformer", W, o->vision_heads, &stage))) return st;
+        ws[0] = &m->conv1; ws[1] = &m->vproj;
+        if ((need = rse__cw_lazy(ws, 1)) > stage) stage = need;
+        if ((need = rse__cw_lazy(ws + 1, 1)) > stage) stage = need;
+        m->embed_dim = E;
+    }
+    m->stage_cap = stage;
+    if (stage) {
+        m->stage = (float *)rse__arena_alloc(&m->arena, stage * sizeof(float));
+        if (!m->stage) return rse__fail(RSE_STATUS_NOMEM, "CLIP: out of memory for a %zu-float conversion buffer", stage);
+    }
+    return RSE_STATUS_OK;
+}
+
+RSEDEF void rse_clip_free(rse_clip *m) {
+    if (!m) return;
+    rse__arena_free(&m->arena);
+    rse__arena_free(&m->work);
+    rse__arena_free(&m->scratch);
+    rse__ckpt_free(&m->ckpt);
+    RSE_FREE(m->file);
+    RSE_FREE(m);
+}
+
+RSEDEF rse_status rse_clip_load_mem(rse_clip **out, const void *buf, size_t len, const rse_clip_options *opt) {
+    rse_clip_options def;
+    rse_clip *m;
+    rse_status st;
+    *out = 0;
+    if (!opt) { rse_clip_options_init(&def); opt = &def; }
+    m = (rse_clip *)RSE_MALLOC(sizeof *m);
+    if (!m) return rse__fail(RSE_STATUS_NOMEM, "CLIP: out of memory");
+    memset(m, 0, sizeof *m);
+    if ((st = rse__ckpt_load_mem(&m->ckpt, buf, len, 0, "CLIP checkpoint"))) { RSE_FREE(m); return st; }
+    if ((st = rse__clip_build(m, opt))) { rse_clip_free(m); return st; }
+    *out = m;
+    return RSE_STATUS_OK;
+}
+
+RSEDEF void rse_clip_get_info(const rse_clip *m, rse_clip_info *info) {
+    memset(info, 0, sizeof *info);
+    info->embed_dim = m->embed_dim;
+    info->image_size = m->image_size;
+    info->patch = m->v_patch;
+    info->resnet = m->resnet;
+    info->vision_width = m->vis.width;
+    info->vision_layers = m->resnet ? m->rn_nblk : m->vis.layers;
+    info->text_width = m->txt.width;
+    info->text_layers = m->txt.layers;
+    info->context = m->ctx;
+    info->act = m->act;
+    info->logit_scale = m->logit_scale;
+}
+
+/* Every call starts from empty working arenas (blocks kept: after the
+   first call of a given size, no more mallocs). */
+RSE__FN void rse__clip_begin(rse_clip *m, rse_tape *t) {
+    rse__arena_reset(&m->work);
+    rse__arena_reset(&m->scratch);
+    rse__tape_init(t, &m->work, &m->scratch);
+}
+
+/* ---------------------------------------------------------------------------
+   Encoding
+   ------------------------------------------------------------------------- */
+
+/* x (n,3,h,w) normalised -> out (n,E) unnormalised features. trace: see
+   rse__clip_vit (ViT only). */
+RSE__FN rse_status rse__clip_encode_image(rse_clip *m, const float *x, int n, int h, int w, float *out, float *trace) {
+    rse_tape t, *tp[RSE__CLIP_MAX_LAYERS + 2];
+    rse_tensor *xi, *f;
+    int i;
+    if (n < 1 || h < 1 || w < 1) return rse__fail(RSE_STATUS_BAD_ARG, "CLIP image: bad size %dx%dx%d", n, h, w);
+    rse__clip_begin(m, &t);
+    t.no_grad = 1;
+    for (i = 0; i < RSE__CLIP_MAX_LAYERS + 2; i++) tp[i] = &t;
+    if (!(xi = rse__new4(&t, 4, n, 3, h, w))) return t.status;
+    memcpy(xi->data, x, xi->n * sizeof(float));
+    f = m->resnet ? rse__clip_rn(m, &t, xi) : rse__clip_vit(m, tp, 0, xi, 0, trace);
+    if (!f) return t.status ? t.status : RSE_STATUS_INTERNAL;
+    memcpy(out, f->data, (size_t)n * m->embed_dim * sizeof(float));
+    return RSE_STATUS_OK;
+}
+
+RSEDEF rse_status rse_clip_encode_image(rse_clip *m, const float *x, int n, int h, int w, float *out) {
+    return rse__clip_encode_image(m, x, n, h, w, out, 0);
+}
+
+/* One text of RSE_CLIP_CTX ids. Only the tokens up to the end of text are
+   run: under the causal mask later ones cannot change it (exact). */
+RSE__FN rse_status rse__clip_text_one(rse_clip *m, rse_tape *t, const int32_t *ids, float *out) {
+    rse__cw *ws[3];
+    rse_tensor *x, *sw[3];
+    int eot = 0, i, L, Wt = m->txt.width, sh[2];
+    for (i = 1; i < RSE_CLIP_CTX; i++) if (ids[i] > ids[eot]) eot = i;
+    L = eot + 1;
+    if (L > m->ctx) return rse__fail(RSE_STATUS_BAD_ARG, "CLIP text: end of text at position %d, the model's context is %d", eot, m->ctx);
+    for (i = 0; i < L; i++)
+        if (ids[i] < 0 || ids[i] >= m->vocab)
+            return rse__fail(RSE_STATUS_BAD_ARG, "CLIP text: token id %d outside the vocabulary of %d", (int)ids[i], m->vocab);
+    if (!(x = rse__new4(t, 3, 1, L, Wt, 0))) return t->status;
+    for (i = 0; i < L; i++) {
+        float *row = x->data + (size_t)i * Wt;
+        const float *p = m->tpos.f32 + (size_t)i * Wt;
+        int c;
+        if (m->tok_emb.f32) memcpy(row, m->tok_emb.f32 + (size_t)ids[i] * Wt, (size_t)Wt * sizeof(float));
+        else rse__cw_convert(&m->tok_emb, (size_t)ids[i] * Wt, (size_t)Wt, row);
+        for (c = 0; c < Wt; c++) row[c] += p[c];
+    }
+    x = rse__clip_tower_infer(m, t, &m->txt, x, 1, 0);
+    ws[0] = &m->ln_f_w; ws[1] = &m->ln_f_b; ws[2] = &m->tproj;
+    if (!x || rse__clip_stage(m, ws, 3, t, sw)) return t->status;
+    sh[0] = 1; sh[1] = Wt;
+    x = rse__reshape(t, rse__slice(t, x, 1, eot, 1), 2, sh);
+    x = rse__matmul(t, rse__layernorm(t, x, sw[0], sw[1], RSE__CLIP_LN_EPS), sw[2]);
+    if (!x) return t->status;
+    memcpy(out, x->data, (size_t)m->embed_dim * sizeof(float));
+    return RSE_STATUS_OK;
+}
+
+RSEDEF rse_status rse_clip_encode_text(rse_clip *m, const int32_t *ids, int n, float *out) {
+    rse_tape t;
+    int j;
+    rse__clip_begin(m, &t);
+    t.no_grad = 1;
+    for (j = 0; j < n; j++) {
+        rse_arena_mark mk = rse__arena_get_mark(&m->work);
+        rse_status st = rse__clip_text_one(m, &t, ids + (size_t)j * RSE_CLIP_CTX, out + (size_t)j * m->embed_dim);
+        if (st) return st;
+        rse__arena_release(&m->work, mk);
+    }
+    return RSE_STATUS_OK;
+}
+
+/* cos(a, b) over dim values, in double. */
+RSE__FN double rse__clip_cos(const float *a, const float *b, int dim) {
+    double d = 0, na = 0, nb = 0;
+    int i;
+    for (i = 0; i < dim; i++) { d += (double)a[i] * b[i]; na += (double)a[i] * a[i]; nb += (double)b[i] * b[i]; }
+    if (na <= 0 || nb <= 0) return 0;
+    return d / (sqrt(na) * sqrt(nb));
+}
+
+/* CLIP score as the seed paper reports it: 100 * max(cos, 0) (w = 1 in
+   Hessel et al.'s CLIP-S = w * max(cos, 0), times 100; no prompt prefix). */
+RSEDEF double rse_clip_score(const float *image_emb, const float *text_emb, int dim) {
+    double c = rse__clip_cos(image_emb, text_emb, dim);
+    return 100.0 * (c > 0 ? c : 0);
+}
+
+/* ---------------------------------------------------------------------------
+   Tokenizer, public face
+   ------------------------------------------------------------------------- */
+
+RSEDEF rse_status rse_clip_vocab_load_mem(rse_clip_vocab **out, const void *buf, size_t len) {
+    rse_clip_vocab *v = (rse_clip_vocab *)RSE_MALLOC(sizeof *v);
+    rse_status st;
+    *out = 0;
+    if (!v) return rse__fail(RSE_STATUS_NOMEM, "vocab: out of memory");
+    if ((st = rse__bpe_load_mem(&v->bpe, buf, len))) { RSE_FREE(v); return st; }
+    *out = v;
+    return RSE_STATUS_OK;
+}
+
+RSEDEF void rse_clip_vocab_free(rse_clip_vocab *v) {
+    if (!v) return;
+    rse__bpe_free(&v->bpe);
+    RSE_FREE(v);
+}
+
+RSEDEF rse_status rse_clip_tokenize(const rse_clip_vocab *v, const char *text, int32_t ids[RSE_CLIP_CONTEXT], int *n) {
+    return rse__bpe_encode(&v->bpe, text, strlen(text), ids, n);
+}
+
+/* ---------------------------------------------------------------------------
+   Preprocessing for the CLIP score: open_clip's eval transform, bit-exact
+     Resize(S, BICUBIC) on a PIL image -> CenterCrop(S) -> ToTensor ->
+     Normalize(mean, std)
+   Pillow's bicubic on 8-bit images (Resample.c): separable, horizontal pass
+   first; Keys' cubic with a = -0.5 stretched by the scale when shrinking
+   (antialiasing); each output's taps are normalised to sum 1, rounded to
+   22-bit fixed point, accumulated from 1 << 21 in integers and clipped to
+   0..255 after EACH pass. Doing exactly that gives the same bytes as PIL.
+   ------------------------------------------------------------------------- */
+
+#define RSE__PIL_BITS 22
+
+RSE__FN double rse__pil_bicubic(double x) {
+    const double a = -0.5;
+    if (x < 0) x = -x;
+    if (x < 1) return ((a + 2) * x - (a + 3)) * x * x + 1;
+    if (x < 2) return (((x - 5) * x + 8) * x - 4) * a;
+    return 0;
+}
+
+/* Taps of one axis: for output o, inputs bounds[2o] .. +bounds[2o+1] with
+   fixed-point weights k[o*ksize ..]. Returns ksize, 0 on allocation failure. */
+RSE__FN int rse__pil_coeffs(int in, int out, int **bounds, int **kk) {
+    double scale = (double)in / out, fs = scale < 1 ? 1 : scale, support = 2.0 * fs, *pre;
+    int ksize = (int)ceil(support) * 2 + 1, o, x;
+    *bounds = (int *)RSE_MALLOC((size_t)out * 2 * sizeof(int));
+    *kk = (int *)RSE_MALLOC((size_t)out * ksize * sizeof(int));
+    pre = (double *)RSE_MALLOC((size_t)ksize * sizeof(double));
+    if (!*bounds || !*kk || !pre) { RSE_FREE(pre); return 0; }
+    for (o = 0; o < out; o++) {
+        double center = (o + 0.5) * scale, ww = 0, ss = 1.0 / fs;
+        int xmin = (int)(center - support + 0.5), xmax = (int)(center + support + 0.5);
+        if (xmin < 0) xmin = 0;
+        if (xmax > in) xmax = in;
+        xmax -= xmin;
+        for (x = 0; x < xmax; x++) { pre[x] = rse__pil_bicubic((x + xmin - center + 0.5) * ss); ww += pre[x]; }
+        for (x = 0; x < ksize; x++) {
+            double w = x < xmax ? (ww != 0 ? pre[x] / ww : pre[x]) : 0;
+            (*kk)[o * ksize + x] = (int)(w < 0 ? -0.5 + w * (1 << RSE__PIL_BITS) : 0.5 + w * (1 << RSE__PIL_BITS));
+        }
+        (*bounds)[2 * o] = xmin;
+        (*bounds)[2 * o + 1] = xmax;
+    }
+    RSE_FREE(pre);
+    return ksize;
+}
+
+RSE__FN unsigned char rse__pil_clip8(int v) {
+    v >>= RSE__PIL_BITS; /* arithmetic for negatives: they clip to 0 below */
+    return (unsigned char)(v < 0 ? 0 : v > 255 ? 255 : v);
+}
+
+/* Resizes interleaved RGB bytes in (w,h) to out (ow,oh) as PIL does. */
+RSE__FN rse_status rse__pil_resize_rgb(const unsigned char *in, int w, int h, unsigned char *out, int ow, int oh) {
+    int *bh = 0, *kh = 0, *bv = 0, *kv = 0, ksh, ksv, x, y, c, i;
+    unsigned char *tmp = 0;
+    rse_status st = RSE_STATUS_OK;
+    ksh = rse__pil_coeffs(w, ow, &bh, &kh);
+    ksv = rse__pil_coeffs(h, oh, &bv, &kv);
+    tmp = (unsigned char *)RSE_MALLOC((size_t)ow * h * 3);
+    if (!ksh || !ksv || !tmp) { st = rse__fail(RSE_STATUS_NOMEM, "resize: out of memory"); goto done; }
+    /* Horizontal pass (skipped by PIL when the width is unchanged). */
+    for (y = 0; y < h; y++)
+        for (x = 0; x < ow; x++)
+            for (c = 0; c < 3; c++) {
+                int acc = 1 << (RSE__PIL_BITS - 1);
+                if (ow == w) { tmp[((size_t)y * ow + x) * 3 + c] = in[((size_t)y * w + x) * 3 + c]; continue; }
+                for (i = 0; i < bh[2 * x + 1]; i++) acc += in[((size_t)y * w + bh[2 * x] + i) * 3 + c] * kh[x * ksh + i];
+                tmp[((size_t)y * ow + x) * 3 + c] = rse__pil_clip8(acc);
+            }
+    for (y = 0; y < oh; y++)
+        for (x = 0; x < ow; x++)
+            for (c = 0; c < 3; c++) {
+                int acc = 1 << (RSE__PIL_BITS - 1);
+                if (oh == h) { out[((size_t)y * ow + x) * 3 + c] = tmp[((size_t)y * ow + x) * 3 + c]; continue; }
+                for (i = 0; i < bv[2 * y + 1]; i++) acc += tmp[((size_t)(bv[2 * y] + i) * ow + x) * 3 + c] * kv[y * ksv + i];
+                out[((size_t)y * ow + x) * 3 + c] = rse__pil_clip8(acc);
+            }
+done:
+    RSE_FREE(bh); RSE_FREE(kh); RSE_FREE(bv); RSE_FREE(kv); RSE_FREE(tmp);
+    return st;
+}
+
+/* Python's round() of a non-negative half-integer or integer x/2 (ties to
+   even), for the centre crop's offsets. */
+RSE__FN int rse__round_half_even_div2(int x) {
+    int q = x / 2;
+    if (x % 2 == 0) return q;
+    return (q % 2 == 0) ? q : q + 1;
+}
+
+/* The eval transform of img (values in [0,1], 8-bit levels expected) to
+   out (3,S,S). resized (optional) receives the bytes after Resize, HWC,
+   *rw x *rh. */
+RSE__FN rse_status rse__clip_preprocess(const rse_image *img, int S, float *out, unsigned char **resized, int *rw, int *rh) {
+    unsigned char *u8 = 0, *rs = 0;
+    int w = img->w, h = img->h, ow, oh, x, y, c, top, left;
+    size_t np, i;
+    rse_status st = RSE_STATUS_OK;
+    if (S < 1 || !img->data || (img->c != 1 && img->c != 3) || w < 1 || h < 1)
+        return rse__fail(RSE_STATUS_BAD_ARG, "CLIP preprocess: need a 1- or 3-channel image and a positive size");
+    /* torchvision: the short side becomes S, the long side int(S*long/short) */
+    if (w <= h) { ow = S; oh = (int)((double)S * h / w); }
+    else { oh = S; ow = (int)((double)S * w / h); }
+    np = (size_t)w * h;
+    u8 = (unsigned char *)RSE_MALLOC(np * 3);
+    rs = (unsigned char *)RSE_MALLOC((size_t)ow * oh * 3);
+    if (!u8 || !rs) { st = rse__fail(RSE_STATUS_NOMEM, "CLIP preprocess: out of memory"); goto done; }
+    for (i = 0; i < np; i++)
+        for (c = 0; c < 3; c++) {
+            float v = img->data[(size_t)(img->c == 3 ? c : 0) * np + i] * 255.0f;
+            u8[i * 3 + c] = (unsigned char)(v <= 0 ? 0 : v >= 255 ? 255 : (int)(v + 0.5f));
+        }
+    if (ow == w && oh == h) memcpy(rs, u8, np * 3);
+    else if ((st = rse__pil_resize_rgb(u8, w, h, rs, ow, oh))) goto done;
+    top = rse__round_half_even_div2(oh - S);
+    left = rse__round_half_even_div2(ow - S);
+    for (c = 0; c < 3; c++)
+        for (y = 0; y < S; y++)
+            for (x = 0; x < S; x++) {
+                float v = (float)rs[((size_t)(y + top) * ow + x + left) * 3 + c] / 255.0f;
+                out[((size_t)c * S + y) * S + x] = (v - rse__clip_mean[c]) / rse__clip_std[c];
+            }
+    if (resized) { *resized = rs; rs = 0; *rw = ow; *rh = oh; }
+done:
+    RSE_FREE(u8);
+    RSE_FREE(rs);
+    return st;
+}
+
+RSEDEF rse_status rse_clip_preprocess(const rse_image *img, int size, float *out) {
+    return rse__clip_preprocess(img, size, out, 0, 0, 0);
+}
 
 /* ===========================================================================
    Input gradient
+   d cos(E_img(normalise(x)), t) / d x for every view of a batch, through
+   the whole image tower with its weights frozen:
+
+     forward   x -> (x - mean[c]) / std[c] -> tower -> f (N,E)
+               c_n = cos(f_n, t),  L = sum_n c_n
+     backward  head tape, then each block's tape in reverse order (its
+               weights staged again first), then the stem's: dL/dx.
+
+   Because the views of a batch are independent, dL/dx_n = d c_n / d x_n:
+   one pass gives every view's own gradient. The loss SinDDM minimises is
+   1 - cos (times its weight), whose gradient is minus this one.
+   Only what the backward needs is kept: each op's saved values (layernorm
+   statistics, attention probabilities) and the activations the recorded
+   nodes point to; no weight gradient buffer is ever allocated.
    ========================================================================= */
+
+/* Backward of one segment tape whose output y already has its gradient
+   (accumulated by the later segments). rse__backward_seed adds its seed to
+   y->grad, so the accumulated gradient is handed over as the seed. */
+RSE__FN rse_status rse__clip_seg_backward(rse_tape *t, rse_tensor *y) {
+    float *g = y->grad;
+    if (!g) return RSE_STATUS_OK; /* nothing flowed back */
+    y->grad = 0;
+    return rse__backward_seed(t, y, g);
+}
+
+enum { RSE__GRAD_NORMALISE = 1 };
+
+/* x (n,3,h,w): pixel values in [0,1] with RSE__GRAD_NORMALISE (CLIP's
+   mean/std applied inside, as the guidance does), else already normalised.
+   text: one embedding (E), normalised or not. Outputs: cos_out (n), may be
+   NULL; grad (n,3,h,w) = d cos_n / d x_n. ViT and ResNet towers. */
+RSE__FN rse_status rse__clip_image_grad(rse_clip *m, const float *x, int n, int h, int w, int flags,
+                                        const float *text, float *cos_out, float *grad) {
+    rse_tape tapes[RSE__CLIP_MAX_LAYERS + 2], *tp[RSE__CLIP_MAX_LAYERS + 2];
+    rse_tensor *outs[RSE__CLIP_MAX_LAYERS + 1], *xi, *xn, *f, *tt, *c, *loss;
+    rse__cw *ws[3];
+    int i, nl, E = m->embed_dim;
+    rse_status st;
+    if (n < 1 || h < 1 || w < 1) return rse__fail(RSE_STATUS_BAD_ARG, "CLIP gradient: bad size %dx%dx%d", n, h, w);
+    nl = m->resnet ? 0 : m->vis.layers;
+    rse__clip_begin(m, &tapes[0]);
+    for (i = 0; i < nl + 2; i++) { rse__tape_init(&tapes[i], &m->work, &m->scratch); tp[i] = &tapes[i]; }
+    if (!(xi = rse__new4(tp[0], 4, n, 3, h, w))) return tp[0]->status;
+    memcpy(xi->data, x, xi->n * sizeof(float));
+    xi->requires_grad = 1;
+    xn = xi;
+    if (flags & RSE__GRAD_NORMALISE) {
+        rse_tensor *mu = rse__new4(tp[0], 3, 3, 1, 1, 0), *is = rse__new4(tp[0], 3, 3, 1, 1, 0);
+        if (!mu || !is) return tp[0]->status;
+        for (i = 0; i < 3; i++) { mu->data[i] = rse__clip_mean[i]; is->data[i] = 1.0f / rse__clip_std[i]; }
+        xn = rse__mul(tp[0], rse__sub(tp[0], xi, mu), is);
+    }
+    if (m->resnet) {
+        /* One tape: a ResNet's weights are resident (folded at load), so
+           there is nothing to stage between segments. tp[1] is the head. */
+        tp[1] = tp[0];
+        f = rse__clip_rn(m, tp[0], xn);
+    } else {
+        f = rse__clip_vit(m, tp, 1, xn, outs, 0);
+    }
+    {
+        rse_tape *th = tp[nl + 1];
+        if (!(tt = rse__new4(th, 2, 1, E, 0, 0))) return th->status;
+        memcpy(tt->data, text, (size_t)E * sizeof(float));
+        c = rse__cosine(th, f, tt);
+        loss = rse__sum(th, c);
+        if (!loss) {
+            for (i = 0; i < nl + 2; i++) if (tapes[i].status) return tapes[i].status;
+            return RSE_STATUS_INTERNAL;
+        }
+        if (m->resnet) {
+            if ((st = rse__backward(th, loss))) return st;
+            goto done;
+        }
+        /* The head: its one lazy weight (the projection) is staged again. */
+        ws[0] = &m->ln_post_w; ws[1] = &m->ln_post_b; ws[2] = &m->vproj;
+        rse__clip_stage(m, ws, 3, th, 0);
+        if ((st = rse__backward(th, loss))) return st;
+    }
+    for (i = nl - 1; i >= 0; i--) {
+        rse__clip_stage_block(m, &m->vis.blk[i], tp[1 + i], 0);
+        if ((st = rse__clip_seg_backward(tp[1 + i], outs[1 + i]))) return st;
+    }
+    ws[0] = &m->conv1; ws[1] = &m->ln_pre_w; ws[2] = &m->ln_pre_b;
+    rse__clip_stage(m, ws, 3, tp[0], 0);
+    if ((st = rse__clip_seg_backward(tp[0], outs[0]))) return st;
+done:
+    if (xi->grad) memcpy(grad, xi->grad, xi->n * sizeof(float));
+    else memset(grad, 0, xi->n * sizeof(float));
+    if (cos_out) memcpy(cos_out, c->data, (size_t)n * sizeof(float));
+    return RSE_STATUS_OK;
+}
+
+RSEDEF rse_status rse_clip_image_grad(rse_clip *m, const float *x, int n, int h, int w,
+                                      const float *text_emb, float *cos_out, float *grad) {
+    return rse__clip_image_grad(m, x, n, h, w, RSE__GRAD_NORMALISE, text_emb, cos_out, grad);
+}
+
+/* ===========================================================================
+   Guidance views
+   The differentiable "cutouts" through which SinDDM's CLIP guidance looks at
+   an image (text2live_util/clip_extractor.py, augment_input), rebuilt from
+   the ops of tensor.h section 9b so the gradient flows back to the pixels.
+
+   For an image x (1,3,H,W) in [0,1] and V views:
+   - view 0: torchvision Resize(224, max_size=320) on a tensor: bilinear,
+     align_corners=False, no antialiasing (torchvision 0.14 leaves antialias
+     off for tensors), short side to 224 unless the long side would pass
+     320; no centre crop;
+   - views 1..V-1: s ~ U(0.6, 1), a RandomCrop of int(H s) x int(W s), resized
+     bilinearly to view 0's size;
+   - then each view, view 0 included, through the reference's `augs`:
+       1. RandomHorizontalFlip(p=0.5)
+       2. RandomApply([RandomAffine(degrees=15, translate=(0.1,0.1),
+          bilinear, fill=True)], p=0.8)      (fill True is 1.0: white)
+       3. RandomPerspective(distortion_scale=0.4, p=0.5, bilinear, fill=1)
+       4. RandomApply([ColorJitter(0.1, 0.1, 0.1, 0.1)], p=0.7): the four
+          adjustments in a random order, factors in [0.9,1.1], hue [-0.1,0.1]
+       5. RandomGrayscale(p=0.15)
+     (these are exactly the probabilities in sinddm.md 7.1; the reference's
+     basic_transform, with max_size=380, is not used for guidance).
+   - V == 1 gives view 0 alone with no augmentation: a deterministic view.
+   The output is (V,3,h,w), still in [0,1]: CLIP normalisation is the
+   tower's business.
+
+   Randomness: torchvision's parameter formulas, fed by our counter-based
+   rse_rng instead of torch's generator. View v reads draws at fixed
+   positions pos + RSE__VIEW_DRAWS*v + k, whatever it ends up using, and the
+   call advances the stream by RSE__VIEW_DRAWS*V: a view's parameters are a
+   pure function of (seed, position, v), independent of the thread count,
+   of the image content and of what the other views drew.
+   ========================================================================= */
+
+#define RSE__VIEW_SHORT 224 /* Resize(224, ...)             */
+#define RSE__VIEW_MAX 320   /* ... max_size=320             */
+#define RSE__VIEW_DRAWS 32  /* RNG draws reserved per view  */
+#define RSE__VIEW_MAXN 4096 /* more views than this is a caller bug */
+
+/* torchvision's _compute_resized_output_size for size=[224], max_size=320,
+   in the same double arithmetic: new_long = int(224 * long / short), and if
+   that exceeds 320, new_short = int(320 * new_short / new_long). Sizes are
+   kept >= 1 (torchvision would fail on an image so thin that the short side
+   rounds to 0). */
+RSE__FN void rse__view_size(int H, int W, int *h, int *w) {
+    int shrt = W <= H ? W : H, lng = W <= H ? H : W;
+    int ns = RSE__VIEW_SHORT, nl;
+    double l;
+    if (shrt < 1) shrt = 1; /* callers pass H, W >= 1; never divide by 0 */
+    l = (double)RSE__VIEW_SHORT * (double)lng / (double)shrt;
+    if (l > (double)RSE__VIEW_MAX) {
+        /* int(l) would not fit an int beyond 2^31; there 320*224/l < 1 anyway */
+        ns = l < 1e9 ? (int)((double)RSE__VIEW_MAX * (double)ns / (double)(int)l) : 0;
+        nl = RSE__VIEW_MAX;
+    } else {
+        nl = (int)l;
+    }
+    if (ns < 1) ns = 1;
+    if (W <= H) { *w = ns; *h = nl; } else { *w = nl; *h = ns; }
+}
+
+/* torchvision's _get_inverse_affine_matrix (inverted=True), in double as
+   Python computes it: the 2x3 matrix taking output coordinates, relative to
+   the image centre, to input coordinates, for a rotation by `angle` degrees
+   (counter-clockwise on screen), a translation (tx, ty), a scale and shears
+   (degrees), about the centre (cx, cy) (0, 0 for tensors: the grid is
+   already centred). */
+RSE__FN void rse__affine_inverse_matrix(double angle, double tx, double ty, double scale,
+                                        double shear_x, double shear_y, double cx, double cy, double m[6]) {
+    const double deg = 3.14159265358979323846 / 180.0; /* math.radians */
+    double rot = angle * deg, sx = shear_x * deg, sy = shear_y * deg;
+    /* rotation-scale-shear without the scale; det([[a,b],[c,d]]) = 1 */
+    double a = cos(rot - sy) / cos(sy);
+    double b = -cos(rot - sy) * tan(sx) / cos(sy) - sin(rot);
+    double c = sin(rot - sy) / cos(sy);
+    double d = -sin(rot - sy) * tan(sx) / cos(sy) + cos(rot);
+    int i;
+    m[0] = d; m[1] = -b; m[2] = 0.0; m[3] = -c; m[4] = a; m[5] = 0.0;
+    for (i = 0; i < 6; i++) m[i] = m[i] / scale;
+    /* undo the translation and the centre, then redo the centre */
+    m[2] += m[0] * (-cx - tx) + m[1] * (-cy - ty);
+    m[5] += m[3] * (-cx - tx) + m[4] * (-cy - ty);
+    m[2] += cx;
+    m[5] += cy;
+}
+
+/* The pixel-space matrix of F_t.affine for a w x h image (output the same
+   size): its grid point for output pixel (xo, yo) is (xo - (w-1)/2,
+   yo - (h-1)/2); the matrix maps it, and grid_sample's un-normalisation
+   with align_corners=False adds (w-1)/2, (h-1)/2 back. */
+RSE__FN void rse__affine_minv(const double m[6], int w, int h, float Minv[9]) {
+    double cx = 0.5 * (w - 1), cy = 0.5 * (h - 1);
+    Minv[0] = (float)m[0]; Minv[1] = (float)m[1]; Minv[2] = (float)(m[2] - m[0] * cx - m[1] * cy + cx);
+    Minv[3] = (float)m[3]; Minv[4] = (float)m[4]; Minv[5] = (float)(m[5] - m[3] * cx - m[4] * cy + cy);
+    Minv[6] = 0.0f; Minv[7] = 0.0f; Minv[8] = 1.0f;
+}
+
+/* torchvision's _get_perspective_coeffs: the 8 coefficients (a..h) of
+       x_in = (a x + b y + c) / (g x + h y + 1),  y_in = (d x + e y + f) / (g x + h y + 1)
+   taking each end point (x, y) to its start point. torchvision solves the
+   8x8 system with float32 least squares; we solve it exactly in double
+   (Gaussian elimination with partial pivoting), which agrees with it to
+   float32 rounding. Returns 0 if the system is singular (a degenerate
+   quadrilateral: only possible for images 1 pixel wide or high). */
+RSE__FN int rse__perspective_coeffs(const int start[4][2], const int end[4][2], double coef[8]) {
+    double A[8][9], scale = 0;
+    int i, j, k;
+    for (i = 0; i < 4; i++) {
+        double x = end[i][0], y = end[i][1], u = start[i][0], v = start[i][1];
+        double r0[9], r1[9];
+        r0[0] = x; r0[1] = y; r0[2] = 1; r0[3] = 0; r0[4] = 0; r0[5] = 0; r0[6] = -u * x; r0[7] = -u * y; r0[8] = u;
+        r1[0] = 0; r1[1] = 0; r1[2] = 0; r1[3] = x; r1[4] = y; r1[5] = 1; r1[6] = -v * x; r1[7] = -v * y; r1[8] = v;
+        memcpy(A[2 * i], r0, sizeof r0);
+        memcpy(A[2 * i + 1], r1, sizeof r1);
+    }
+    for (i = 0; i < 8; i++) for (j = 0; j < 8; j++) if (fabs(A[i][j]) > scale) scale = fabs(A[i][j]);
+    for (k = 0; k < 8; k++) {
+        int piv = k;
+        for (i = k + 1; i < 8; i++) if (fabs(A[i][k]) > fabs(A[piv][k])) piv = i;
+        if (!(fabs(A[piv][k]) > 1e-12 * scale)) return 0;
+        if (piv != k) for (j = 0; j < 9; j++) { double tmp = A[k][j]; A[k][j] = A[piv][j]; A[piv][j] = tmp; }
+        for (i = k + 1; i < 8; i++) {
+            double f = A[i][k] / A[k][k];
+            for (j = k; j < 9; j++) A[i][j] -= f * A[k][j];
+        }
+    }
+    for (k = 7; k >= 0; k--) {
+        double s = A[k][8];
+        for (j = k + 1; j < 8; j++) s -= A[k][j] * coef[j];
+        coef[k] = s / A[k][k];
+    }
+    return 1;
+}
+
+/* The pixel-space matrix of F_t.perspective (output size = input size):
+   its grid evaluates the map at (xo + 0.5, yo + 0.5), and the
+   un-normalisation subtracts 0.5 again, so Minv = S(-1/2) C S(+1/2) with
+   C = [[a,b,c],[d,e,f],[g,h,1]] and S(t) the shift by (t, t). */
+RSE__FN void rse__perspective_minv(const double coef[8], float Minv[9]) {
+    double C[9], M[9];
+    int i;
+    for (i = 0; i < 8; i++) C[i] = coef[i];
+    C[8] = 1.0;
+    for (i = 0; i < 3; i++) { /* C S(1/2): the last column gains half of the first two */
+        M[3 * i] = C[3 * i];
+        M[3 * i + 1] = C[3 * i + 1];
+        M[3 * i + 2] = C[3 * i + 2] + 0.5 * (C[3 * i] + C[3 * i + 1]);
+    }
+    for (i = 0; i < 3; i++) { /* S(-1/2) M: the first two rows lose half of the last */
+        Minv[i] = (float)(M[i] - 0.5 * M[6 + i]);
+        Minv[3 + i] = (float)(M[3 + i] - 0.5 * M[6 + i]);
+        Minv[6 + i] = (float)M[6 + i];
+    }
+}
+
+/* Everything random about one view. */
+typedef struct rse_view_params {
+    int crop_y, crop_x, crop_h, crop_w; /* region of the input (view 0: all of it) */
+    int flip;                           /* RandomHorizontalFlip fired           */
+    int affine;                         /* RandomApply(RandomAffine) fired      */
+    double angle;                       /*   degrees, U(-15, 15)                */
+    int tx, ty;                         /*   pixels, round(U(-0.1 w, 0.1 w)) .. */
+    int persp;                          /* RandomPerspective fired              */
+    int start[4][2], end[4][2];         /*   corners tl, tr, br, bl as (x, y)   */
+    int jitter;                         /* RandomApply(ColorJitter) fired       */
+    int order[4];                       /*   0 brightness 1 contrast 2 sat 3 hue */
+    float bright, contrast, sat, hue;   /*   factors                            */
+    int gray;                           /* RandomGrayscale fired                */
+} rse_view_params;
+
+/* The draws of one view: a private cursor at the view's block. */
+typedef struct { rse_rng r; uint64_t end; } rse__view_cursor;
+
+static float rse__vc_uniform(rse__view_cursor *c) {
+    RSE_ASSERT(c->r.pos < c->end); /* more draws than reserved: a bug here */
+    return rse__rng_uniform(&c->r);
+}
+
+/* torch.randint(lo, hi): uniform in [lo, hi), hi > lo. */
+static int rse__vc_randint(rse__view_cursor *c, int lo, int hi) {
+    RSE_ASSERT(c->r.pos < c->end && hi > lo);
+    return lo + (int)rse__rng_below(&c->r, (uint32_t)(hi - lo));
+}
+
+/* Draws view v's parameters for an H x W input and h x w views, reading
+   the draws at rng->pos + RSE__VIEW_DRAWS * v (rng is not advanced). The
+   order of the draws follows the order of the reference's calls. */
+RSE__FN void rse__view_draw(const rse_rng *rng, int v, int H, int W, int h, int w, rse_view_params *p) {
+    rse__view_cursor c;
+    float u;
+    int k;
+    memset(p, 0, sizeof *p);
+    c.r = *rng;
+    c.r.pos = rng->pos + (uint64_t)RSE__VIEW_DRAWS * (uint64_t)v;
+    c.end = c.r.pos + RSE__VIEW_DRAWS;
+
+    /* crop: s ~ U(0.6, 1); RandomCrop(int(H s), int(W s)).get_params */
+    u = rse__vc_uniform(&c);
+    p->crop_y = 0; p->crop_x = 0; p->crop_h = H; p->crop_w = W;
+    if (v > 0) {
+        float s = 0.6f + 0.4f * u;
+        p->crop_h = (int)((double)H * (double)s);
+        p->crop_w = (int)((double)W * (double)s);
+        if (p->crop_h < 1) p->crop_h = 1; /* torchvision would fail on a 1-pixel side */
+        if (p->crop_w < 1) p->crop_w = 1;
+        p->crop_y = rse__vc_randint(&c, 0, H - p->crop_h + 1);
+        p->crop_x = rse__vc_randint(&c, 0, W - p->crop_w + 1);
+    }
+    c.r.pos = rng->pos + (uint64_t)RSE__VIEW_DRAWS * (uint64_t)v + 3; /* view 0 skips the two */
+
+    /* RandomHorizontalFlip: flips if rand < p */
+    p->flip = rse__vc_uniform(&c) < 0.5f;
+
+    /* RandomApply(p=0.8): skipped if p < rand. RandomAffine.get_params with
+       img_size = [w, h]: angle ~ U(-15, 15), tx = round(U(-0.1 w, 0.1 w))
+       (Python rounds halves to even, as rint does), likewise ty. */
+    u = rse__vc_uniform(&c);
+    p->affine = !(0.8f < u);
+    p->angle = -15.0 + 30.0 * (double)rse__vc_uniform(&c);
+    {
+        double mx = 0.1 * (double)w, my = 0.1 * (double)h;
+        p->tx = (int)rint(-mx + 2.0 * mx * (double)rse__vc_uniform(&c));
+        p->ty = (int)rint(-my + 2.0 * my * (double)rse__vc_uniform(&c));
+    }
+
+    /* RandomPerspective: fires if rand < 0.5; get_params(w, h, 0.4): each
+       corner moves inwards by up to int(0.4 * (side // 2)) pixels */
+    p->persp = rse__vc_uniform(&c) < 0.5f;
+    {
+        int dw = (int)(0.4 * (double)(w / 2)), dh = (int)(0.4 * (double)(h / 2));
+        p->end[0][0] = rse__vc_randint(&c, 0, dw + 1);
+        p->end[0][1] = rse__vc_randint(&c, 0, dh + 1);
+        p->end[1][0] = rse__vc_randint(&c, w - dw - 1, w);
+        p->end[1][1] = rse__vc_randint(&c, 0, dh + 1);
+        p->end[2][0] = rse__vc_randint(&c, w - dw - 1, w);
+        p->end[2][1] = rse__vc_randint(&c, h - dh - 1, h);
+        p->end[3][0] = rse__vc_randint(&c, 0, dw + 1);
+        p->end[3][1] = rse__vc_randint(&c, h - dh - 1, h);
+        p->start[0][0] = 0;     p->start[0][1] = 0;
+        p->start[1][0] = w - 1; p->start[1][1] = 0;
+        p->start[2][0] = w - 1; p->start[2][1] = h - 1;
+        p->start[3][0] = 0;     p->start[3][1] = h - 1;
+    }
+
+    /* RandomApply(p=0.7) of ColorJitter: randperm(4) (Fisher-Yates), then
+       the four factors, brightness/contrast/saturation ~ U(0.9, 1.1) and
+       hue ~ U(-0.1, 0.1), always all drawn as get_params does */
+    u = rse__vc_uniform(&c);
+    p->jitter = !(0.7f < u);
+    for (k = 0; k < 4; k++) p->order[k] = k;
+    for (k = 3; k > 0; k--) {
+        int j = rse__vc_randint(&c, 0, k + 1), tmp = p->order[k];
+        p->order[k] = p->order[j];
+        p->order[j] = tmp;
+    }
+    p->bright = 0.9f + 0.2f * rse__vc_uniform(&c);
+    p->contrast = 0.9f + 0.2f * rse__vc_uniform(&c);
+    p->sat = 0.9f + 0.2f * rse__vc_uniform(&c);
+    p->hue = -0.1f + 0.2f * rse__vc_uniform(&c);
+
+    /* RandomGrayscale: fires if rand < 0.15 */
+    p->gray = rse__vc_uniform(&c) < 0.15f;
+}
+
+/* One view (1,3,h,w) of x (1,3,H,W): crop, resize, then the augmentations
+   that fired, in the reference's order. augment = 0 stops after the resize. */
+RSE__FN rse_tensor *rse__view_apply(rse_tape *t, rse_tensor *x, const rse_view_params *p, int h, int w, int augment) {
+    rse_tensor *y = x;
+    float M[9];
+    int k;
+    if (!rse__live(t, x, x)) return 0;
+    if (p->crop_h != x->shape[2]) y = rse__slice(t, y, 2, p->crop_y, p->crop_h);
+    if (p->crop_w != x->shape[3]) y = rse__slice(t, y, 3, p->crop_x, p->crop_w);
+    /* torchvision resamples even at the same size; bilinear with equal sizes
+       is the identity (source = destination coordinates), so skip it */
+    if (p->crop_h != h || p->crop_w != w) y = rse__resize_bilinear(t, y, h, w);
+    if (!augment) return y;
+    if (p->flip) y = rse__hflip(t, y);
+    if (p->affine) {
+        double m[6];
+        rse__affine_inverse_matrix(p->angle, (double)p->tx, (double)p->ty, 1.0, 0.0, 0.0, 0.0, 0.0, m);
+        rse__affine_minv(m, w, h, M);
+        y = rse__warp(t, y, h, w, M, 1.0f);
+    }
+    if (p->persp) {
+        double coef[8];
+        if (rse__perspective_coeffs(p->start, p->end, coef)) {
+            rse__perspective_minv(coef, M);
+            y = rse__warp(t, y, h, w, M, 1.0f);
+        } /* a degenerate quadrilateral (1-pixel views): left unwarped */
+    }
+    if (p->jitter)
+        for (k = 0; k < 4; k++) {
+            switch (p->order[k]) {
+            case 0: y = rse__adjust_brightness(t, y, p->bright); break;
+            case 1: y = rse__adjust_contrast(t, y, p->contrast); break;
+            case 2: y = rse__adjust_saturation(t, y, p->sat); break;
+            default: y = rse__adjust_hue(t, y, p->hue); break;
+            }
+        }
+    if (p->gray) y = rse__rgb_to_gray(t, y);
+    return y;
+}
+
+/* Stacks views[lo..hi) along the batch axis by a balanced tree of concats,
+   so each value is copied log2(V) times rather than up to V times. */
+static rse_tensor *rse__view_stack(rse_tape *t, rse_tensor **views, int lo, int hi) {
+    int mid;
+    if (hi - lo == 1) return views[lo];
+    mid = lo + (hi - lo) / 2;
+    return rse__concat(t, rse__view_stack(t, views, lo, mid), rse__view_stack(t, views, mid, hi), 0);
+}
+
+/* The V guidance views of x (1,3,H,W) in [0,1] as one (V,3,h,w) tensor on
+   the tape (the gradient flows back to x), h x w the Resize(224,
+   max_size=320) size of H x W. Advances rng by RSE__VIEW_DRAWS * V draws. */
+RSE__FN rse_status rse__clip_views(rse_tape *t, rse_tensor *x, int nviews, rse_rng *rng, rse_tensor **out) {
+    rse_tensor **views;
+    int H, W, h, w, v;
+    rse_arena_mark m;
+    *out = 0;
+    if (t->status != RSE_STATUS_OK) return t->status;
+    if (!x || x->nd != 4 || x->shape[0] != 1 || x->shape[1] != 3 || x->shape[2] < 1 || x->shape[3] < 1)
+        return rse__fail(RSE_STATUS_BAD_ARG, "clip views: the image must be (1,3,H,W) with H, W >= 1");
+    if (nviews < 1 || nviews > RSE__VIEW_MAXN || !rng)
+        return rse__fail(RSE_STATUS_BAD_ARG, "clip views: view count %d not in 1..%d", nviews, RSE__VIEW_MAXN);
+    H = x->shape[2]; W = x->shape[3];
+    rse__view_size(H, W, &h, &w);
+    m = rse__arena_get_mark(t->scratch);
+    views = (rse_tensor **)rse__arena_alloc(t->scratch, (size_t)nviews * sizeof *views);
+    if (!views) { rse__tape_fail(t, RSE_STATUS_NOMEM); return RSE_STATUS_NOMEM; }
+    for (v = 0; v < nviews; v++) {
+        rse_view_params p;
+        rse__view_draw(rng, v, H, W, h, w, &p);
+        views[v] = rse__view_apply(t, x, &p, h, w, nviews > 1);
+        if (!views[v]) break;
+    }
+    if (v == nviews) *out = rse__view_stack(t, views, 0, nviews);
+    rse__arena_release(t->scratch, m);
+    rng->pos += (uint64_t)RSE__VIEW_DRAWS * (uint64_t)nviews;
+    if (!*out) return t->status != RSE_STATUS_OK ? t->status : RSE_STATUS_INTERNAL;
+    return RSE_STATUS_OK;
+}

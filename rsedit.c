@@ -1039,6 +1039,657 @@ done:
 }
 
 /* ===========================================================================
+   Editing
+   The paper's method on top of the sampler: the user's image is taken to its
+   pyramid, noised at a start scale, and denoised upward while guidance acts
+   on every estimate x0 of the clean image (sinddm.c's hooks):
+
+     text guidance   x0 moves along the gradient of the CLIP score of its
+                     views, inside a mask (thresholded gradient, or the ROI),
+                     with momentum, until the last few steps
+     ROI copy        x0 inside each target box is blended with the source
+                     region of the same scale (all scales but the finest)
+     keep outside    after every step, outside the mask, x_{t-1} is replaced
+                     by the original image of that scale noised to t-1
+
+   Each piece is a small function on plain (3,H,W) float arrays, tested
+   alone; rse__edit_x0 and rse__edit_xt only dispatch to them.
+   ========================================================================= */
+
+/* ---- geometry ----------------------------------------------------------- */
+
+/* Parses an unsigned decimal of at most 9 digits; returns the end or NULL. */
+static const char *rse__parse_uint(const char *s, int *v) {
+    int n = 0, d = 0;
+    while (*s >= '0' && *s <= '9') {
+        if (++d > 9) return 0;
+        n = n * 10 + (*s++ - '0');
+    }
+    if (!d) return 0;
+    *v = n;
+    return s;
+}
+
+/* "WxH+X+Y" (the X11 geometry form GIMP and ImageMagick print), W,H >= 1. */
+RSEDEF rse_status rse_roi_parse(const char *str, rse_roi *r) {
+    const char *s = str;
+    if (!s || !(s = rse__parse_uint(s, &r->w)) || (*s != 'x' && *s != 'X') ||
+        !(s = rse__parse_uint(s + 1, &r->h)) || *s != '+' ||
+        !(s = rse__parse_uint(s + 1, &r->x)) || *s != '+' ||
+        !(s = rse__parse_uint(s + 1, &r->y)) || *s)
+        return rse__fail(RSE_STATUS_BAD_ARG, "bad region '%s': expected WxH+X+Y, e.g. 64x48+100+20", str ? str : "");
+    if (r->w < 1 || r->h < 1)
+        return rse__fail(RSE_STATUS_BAD_ARG, "bad region '%s': width and height must be at least 1", str);
+    return RSE_STATUS_OK;
+}
+
+/* A region must lie inside a W x H image. */
+static rse_status rse__roi_check(const rse_roi *r, int W, int H, const char *what) {
+    if (r->x < 0 || r->y < 0 || r->w < 1 || r->h < 1 || r->x > W - r->w || r->y > H - r->h)
+        return rse__fail(RSE_STATUS_BAD_ARG, "%s %dx%d+%d+%d lies outside the %dx%d image", what,
+                         r->w, r->h, r->x, r->y, W, H);
+    return RSE_STATUS_OK;
+}
+
+/* The reference scales box coordinates to scale s by int(v / sf^(N-1-s)),
+   each of x, y, w, h separately (trainer.py roi sampling). A box that
+   shrinks to nothing keeps one pixel. */
+static rse_roi rse__roi_at_scale(const rse_roi *r, double f) {
+    rse_roi o;
+    o.x = (int)(r->x / f); o.y = (int)(r->y / f);
+    o.w = (int)(r->w / f); o.h = (int)(r->h / f);
+    if (o.w < 1) o.w = 1;
+    if (o.h < 1) o.h = 1;
+    return o;
+}
+
+/* Rasterises regions into a (H,W) mask: 1 inside any box, falling linearly
+   to 0 at `feather` pixels from the nearest box (Euclidean distance from the
+   pixel centre), 0 beyond. So every pixel at least `feather` away from all
+   boxes is exactly 0: the original there is kept exactly. */
+RSE__FN void rse__mask_from_rois(float *m, int W, int H, const rse_roi *r, int n, float feather) {
+    int x, y, k;
+    for (y = 0; y < H; y++)
+        for (x = 0; x < W; x++) {
+            float best = 0;
+            for (k = 0; k < n; k++) {
+                float dx = 0, dy = 0, d, v;
+                float cx = (float)x + 0.5f, cy = (float)y + 0.5f;
+                if (cx < r[k].x) dx = r[k].x - cx; else if (cx > r[k].x + r[k].w) dx = cx - (r[k].x + r[k].w);
+                if (cy < r[k].y) dy = r[k].y - cy; else if (cy > r[k].y + r[k].h) dy = cy - (r[k].y + r[k].h);
+                d = sqrtf(dx * dx + dy * dy);
+                v = d == 0 ? 1.0f : feather > 0 ? 1.0f - d / feather : 0.0f;
+                if (v > best) best = v;
+            }
+            m[(size_t)y * W + x] = best < 0 ? 0 : best;
+        }
+}
+
+/* ---- prompt files --------------------------------------------------------
+   One prompt per line; '#' starts a comment line; blank lines and leading
+   and trailing white space are ignored. The prompts are copied into one
+   NUL-separated block; *out receives pointers into it (free both with
+   RSE_FREE(list[0]) then RSE_FREE(list)... see rse_prompts_free). */
+
+#define RSE_MAX_PROMPTS 1024
+#define RSE_MAX_PROMPT_LEN 1024
+
+RSEDEF rse_status rse_prompts_parse(const char *buf, size_t len, char ***out, int *count) {
+    char *block, **list;
+    size_t i = 0, o = 0;
+    int n = 0, line = 0;
+    *out = 0;
+    *count = 0;
+    if (len > (size_t)RSE_MAX_PROMPTS * (RSE_MAX_PROMPT_LEN + 1) * 4)
+        return rse__fail(RSE_STATUS_LIMIT, "prompt file too large (%zu bytes)", len);
+    block = (char *)RSE_MALLOC(len + 1);
+    list = (char **)RSE_MALLOC(RSE_MAX_PROMPTS * sizeof(char *));
+    if (!block || !list) { RSE_FREE(block); RSE_FREE(list); return rse__fail(RSE_STATUS_NOMEM, "out of memory"); }
+    while (i < len) {
+        size_t a = i, b;
+        line++;
+        while (i < len && buf[i] != '\n') i++;
+        b = i;
+        if (i < len) i++;
+        while (a < b && (buf[a] == ' ' || buf[a] == '\t' || buf[a] == '\r')) a++;
+        while (b > a && (buf[b - 1] == ' ' || buf[b - 1] == '\t' || buf[b - 1] == '\r')) b--;
+        if (a == b || buf[a] == '#') continue;
+        if (memchr(buf + a, 0, b - a)) {
+            RSE_FREE(block); RSE_FREE(list);
+            return rse__fail(RSE_STATUS_BAD_FORMAT, "line %d: NUL byte in a prompt", line);
+        }
+        if (b - a > RSE_MAX_PROMPT_LEN) {
+            RSE_FREE(block); RSE_FREE(list);
+            return rse__fail(RSE_STATUS_LIMIT, "line %d: prompt longer than %d bytes", line, RSE_MAX_PROMPT_LEN);
+        }
+        if (n == RSE_MAX_PROMPTS) {
+            RSE_FREE(block); RSE_FREE(list);
+            return rse__fail(RSE_STATUS_LIMIT, "more than %d prompts", RSE_MAX_PROMPTS);
+        }
+        memcpy(block + o, buf + a, b - a);
+        list[n++] = block + o;
+        o += b - a;
+        block[o++] = 0;
+    }
+    if (!n) {
+        RSE_FREE(block); RSE_FREE(list);
+        return rse__fail(RSE_STATUS_BAD_FORMAT, "no prompt in the file (only blank or # lines)");
+    }
+    if (o == 0) block[0] = 0;
+    *out = list;
+    *count = n;
+    return RSE_STATUS_OK;
+}
+
+RSEDEF void rse_prompts_free(char **list) {
+    if (!list) return;
+    RSE_FREE(list[0]);
+    RSE_FREE(list);
+}
+
+/* ---- the guidance step (sinddm.md 7.3) -----------------------------------
+   Given the gradient g of the score w.r.t. x0 (3,H,W):
+     first guided step, no mask given: e = |g| over channels per pixel,
+       q = quantile(e, 1 - fill) ('nearest', as torch.quantile), mask = e > q,
+       g = max(e - q, 0) g / e   (soft threshold; 0/0 -> 0)
+     k  = |x0 . M| / |g . M|                    (norms over C,H,W)
+     x0 = clamp(x0 + strength k g . M, -1, 1)
+   so the update's norm is `strength` times the norm of x0 inside the mask. */
+
+static int rse__cmp_float(const void *a, const void *b) {
+    float x = *(const float *)a, y = *(const float *)b;
+    return (x > y) - (x < y);
+}
+
+/* torch.quantile(v, q, interpolation='nearest'): the sorted value at index
+   round(q (n-1)), the rank computed in float32 and rounded half to even. */
+RSE__FN float rse__quantile_nearest(float *v, size_t n, float q) {
+    float rank = q * (float)(n - 1);
+    long idx = (long)rintf(rank);
+    qsort(v, n, sizeof(float), rse__cmp_float);
+    if (idx < 0) idx = 0;
+    if ((size_t)idx >= n) idx = (long)n - 1;
+    return v[idx];
+}
+
+/* Builds the mask from g (first guided step) and soft-thresholds g in place.
+   scratch: H*W floats. */
+RSE__FN void rse__guide_threshold(float *g, float *mask, float *scratch, int H, int W, float fill) {
+    size_t P = (size_t)H * W, p;
+    float q;
+    for (p = 0; p < P; p++) {
+        float a = g[p], b = g[P + p], c = g[2 * P + p];
+        mask[p] = sqrtf(a * a + b * b + c * c); /* e, for now */
+        scratch[p] = mask[p];
+    }
+    q = rse__quantile_nearest(scratch, P, 1.0f - fill);
+    for (p = 0; p < P; p++) {
+        float e = mask[p], k = e > q ? (e - q) / e : 0.0f;
+        g[p] *= k; g[P + p] *= k; g[2 * P + p] *= k;
+        mask[p] = e - q > 0 ? 1.0f : 0.0f;
+    }
+}
+
+/* x0 += strength * (|x0 M| / |g M|) * g M, clamped. */
+RSE__FN void rse__guide_apply(float *x0, const float *g, const float *mask, int H, int W, float strength) {
+    size_t P = (size_t)H * W, p;
+    double nx = 0, ng = 0;
+    int c;
+    float k;
+    for (c = 0; c < 3; c++)
+        for (p = 0; p < P; p++) {
+            double a = x0[c * P + p] * mask[p], b = g[c * P + p] * mask[p];
+            nx += a * a;
+            ng += b * b;
+        }
+    if (ng <= 0) return; /* no gradient inside the mask: nothing to do */
+    k = (float)(sqrt(nx) / sqrt(ng));
+    for (c = 0; c < 3; c++)
+        for (p = 0; p < P; p++)
+            x0[c * P + p] = rse__clamp1(x0[c * P + p] + strength * k * g[c * P + p] * mask[p]);
+}
+
+/* Momentum inside the mask: x0 = (1-M) x0 + M ((1-lambda) x0_prev + lambda x0). */
+RSE__FN void rse__guide_momentum(float *x0, const float *prev, const float *mask, int H, int W, float lambda) {
+    size_t P = (size_t)H * W, p;
+    int c;
+    for (c = 0; c < 3; c++)
+        for (p = 0; p < P; p++) {
+            float m = mask[p], v = x0[c * P + p];
+            x0[c * P + p] = (1 - m) * v + m * ((1 - lambda) * prev[c * P + p] + lambda * v);
+        }
+}
+
+/* ---- ROI content copy (sinddm.md section 8) ------------------------------
+   x0[target] = eta P + (1 - eta) x0[target], P the source region of the same
+   scale resized to the target with torch's 'nearest' (src = floor(dst *
+   in/out), in float32). */
+RSE__FN void rse__copy_apply(float *x0, int H, int W, const float *src_img, int sH, int sW,
+                             const rse_roi *from, const rse_roi *to, float eta) {
+    int c, y, x;
+    float sy = (float)from->h / (float)to->h, sx = (float)from->w / (float)to->w;
+    for (c = 0; c < 3; c++)
+        for (y = 0; y < to->h; y++) {
+            int ty = to->y + y, fy = (int)floorf((float)y * sy);
+            if (ty >= H) break;
+            if (fy > from->h - 1) fy = from->h - 1;
+            for (x = 0; x < to->w; x++) {
+                int tx = to->x + x, fx = (int)floorf((float)x * sx);
+                float *d;
+                if (tx >= W) break;
+                if (fx > from->w - 1) fx = from->w - 1;
+                if (from->y + fy >= sH || from->x + fx >= sW) continue;
+                d = &x0[((size_t)c * H + ty) * W + tx];
+                *d = eta * src_img[((size_t)c * sH + from->y + fy) * sW + from->x + fx] + (1 - eta) * *d;
+            }
+        }
+}
+
+/* ---- keep outside -------------------------------------------------------
+   x = M x + (1 - M) q_sample(orig, t_next) (or orig itself after the last
+   step): outside the mask the sample is the original, noised to the same
+   level, so the region edited inside blends into a context that denoises
+   back exactly to the original. */
+RSE__FN void rse__keep_outside(float *x, const float *orig, const float *mask, const float *z, int H, int W,
+                               const rse_sched *sc, int t_next) {
+    size_t P = (size_t)H * W, p;
+    float sa = t_next >= 0 ? sc->f.sqrt_ac[t_next] : 1.0f, sn = t_next >= 0 ? sc->f.sqrt_1m_ac[t_next] : 0.0f;
+    int c;
+    for (c = 0; c < 3; c++)
+        for (p = 0; p < P; p++) {
+            size_t i = c * P + p;
+            float m = mask[p], o = sa * orig[i] + (t_next >= 0 ? sn * z[i] : 0.0f);
+            x[i] = m * x[i] + (1 - m) * o;
+        }
+}
+
+/* ---- the edit run ---------------------------------------------------------- */
+
+RSEDEF void rse_edit_params_init(rse_edit_params *p) {
+    memset(p, 0, sizeof *p);
+    p->strength = 0.2f;
+    p->fill = 0.2f;
+    p->momentum = 0.2f;
+    p->stop = 3;
+    p->feather = 8.0f;
+    p->copy_strength = 0.8f;
+    p->start_scale = -1;
+    p->count = 1;
+}
+
+typedef struct rse__edit {
+    rse_sinddm *m;
+    const rse_edit_params *p;
+    rse_pyramid pyr;               /* the user's image                     */
+    float *orig[RSE_PYR_MAX_SCALES]; /* its scales in [-1,1], (3,h,w)      */
+    float *region_fin;             /* region mask at the finest scale, or NULL */
+    rse_roi from_fin, to_fin[64];  /* copy boxes at the finest scale       */
+    float *region;                 /* region mask at the current scale     */
+    float *gmask, *prev, *g, *scratch, *z; /* guidance state, (H,W)/(3,H,W) */
+    int have_gmask, have_prev, guide_from, H, W, n;
+    rse_rng keep_rng;              /* noise for the keep-outside blend     */
+    double score;                  /* the last guidance score              */
+    void *mem;
+} rse__edit;
+
+/* the (H,W) bilinear resize of a one-channel map (torch semantics) */
+static rse_status rse__edit_resize1(rse__edit *e, float *dst, const float *src, int h, int w, int H, int W) {
+    rse_tape tp;
+    rse_tensor *u;
+    int sh[4];
+    rse__arena_reset(&e->m->arena);
+    rse__tape_init(&tp, &e->m->arena, &e->m->scratch);
+    tp.no_grad = 1;
+    sh[0] = 1; sh[1] = 1; sh[2] = h; sh[3] = w;
+    u = rse__resize_bilinear(&tp, rse__tensor_wrap(&tp, (float *)src, 4, sh), H, W);
+    if (!u) return tp.status;
+    memcpy(dst, u->data, (size_t)H * W * sizeof(float));
+    return RSE_STATUS_OK;
+}
+
+static rse_status rse__edit_scale(void *ctx, int s, int H, int W) {
+    rse__edit *e = (rse__edit *)ctx;
+    rse_status st = RSE_STATUS_OK;
+    int fin = e->n - 1;
+    (void)s;
+    if (e->region_fin)
+        st = rse__edit_resize1(e, e->region, e->region_fin, e->pyr.h[fin], e->pyr.w[fin], H, W);
+    /* a thresholded guidance mask and the previous x0 follow to the new
+       size bilinearly, as the reference does at each scale transition */
+    if (st == RSE_STATUS_OK && e->have_gmask && !e->region_fin && (H != e->H || W != e->W)) {
+        int c;
+        memcpy(e->scratch, e->gmask, (size_t)e->H * e->W * sizeof(float));
+        st = rse__edit_resize1(e, e->gmask, e->scratch, e->H, e->W, H, W);
+        for (c = 0; c < 3 && st == RSE_STATUS_OK && e->have_prev; c++) {
+            memcpy(e->scratch, e->prev + (size_t)c * e->H * e->W, (size_t)e->H * e->W * sizeof(float));
+            st = rse__edit_resize1(e, e->g + (size_t)c * H * W, e->scratch, e->H, e->W, H, W);
+        }
+        if (e->have_prev) memcpy(e->prev, e->g, 3 * (size_t)H * W * sizeof(float));
+    }
+    e->H = H;
+    e->W = W;
+    return st;
+}
+
+static rse_status rse__edit_x0(void *ctx, float *x0, int s, int t, int H, int W) {
+    rse__edit *e = (rse__edit *)ctx;
+    const rse_edit_params *p = e->p;
+    size_t n3 = 3 * (size_t)H * W;
+    int k;
+    /* content copy at every scale but the finest */
+    if (p->copy && s < e->n - 1) {
+        double f = pow(e->pyr.sf, (double)(e->n - 1 - s));
+        rse_roi from = rse__roi_at_scale(&e->from_fin, f);
+        for (k = 0; k < p->ncopy_to; k++) {
+            rse_roi to = rse__roi_at_scale(&e->to_fin[k], f);
+            rse__copy_apply(x0, H, W, e->orig[s], e->pyr.h[s], e->pyr.w[s], &from, &to, p->copy_strength);
+        }
+    }
+    /* text (or any) guidance: skipped for the last `stop` steps of the
+       finest scale, "to avoid artifacts from CLIP" (the reference) */
+    if (p->guide && s >= e->guide_from && (s < e->n - 1 || t >= p->stop)) {
+        rse_status st;
+        size_t i;
+        const float *mask;
+        for (i = 0; i < n3; i++) x0[i] = rse__clamp1(x0[i]);
+        mask = e->region_fin ? e->region : e->gmask;
+        if (e->have_prev && (e->region_fin || e->have_gmask))
+            rse__guide_momentum(x0, e->prev, mask, H, W, p->momentum);
+        st = p->guide(p->guide_ctx, x0, H, W, s, e->n, e->g, &e->score);
+        if (st != RSE_STATUS_OK) return st;
+        if (!e->region_fin && !e->have_gmask) {
+            rse__guide_threshold(e->g, e->gmask, e->scratch, H, W, p->fill);
+            e->have_gmask = 1;
+        }
+        rse__guide_apply(x0, e->g, e->region_fin ? e->region : e->gmask, H, W, p->strength);
+        memcpy(e->prev, x0, n3 * sizeof(float));
+        e->have_prev = 1;
+    }
+    return RSE_STATUS_OK;
+}
+
+static rse_status rse__edit_xt(void *ctx, float *x, int s, int t_next, int H, int W) {
+    rse__edit *e = (rse__edit *)ctx;
+    if (!e->region_fin || H != e->pyr.h[s] || W != e->pyr.w[s]) return RSE_STATUS_OK;
+    if (t_next >= 0) rse__rng_normal(&e->keep_rng, e->z, 3 * (size_t)H * W);
+    rse__keep_outside(x, e->orig[s], e->region, e->z, H, W, &e->m->sched, t_next);
+    return RSE_STATUS_OK;
+}
+
+static void rse__edit_free(rse__edit *e) {
+    rse__pyramid_free(&e->pyr);
+    RSE_FREE(e->mem);
+}
+
+/* Checks the parameters and builds the pyramid of img and the masks. */
+static rse_status rse__edit_setup(rse__edit *e, rse_sinddm *m, const rse_image *img, const rse_edit_params *p) {
+    rse_status st;
+    int s, k, fin;
+    size_t total = 0, maxp = 0, off = 0;
+    float *f;
+    double to_fin_x, to_fin_y;
+    memset(e, 0, sizeof *e);
+    e->m = m;
+    e->p = p;
+    if (p->count < 1 || p->count > 10000) return rse__fail(RSE_STATUS_BAD_ARG, "count must be in 1..10000");
+    if (!(p->strength >= 0 && p->strength <= 10)) return rse__fail(RSE_STATUS_BAD_ARG, "--strength must be in [0,10]");
+    if (!(p->fill > 0 && p->fill <= 1)) return rse__fail(RSE_STATUS_BAD_ARG, "--fill must be in (0,1]");
+    if (!(p->momentum >= 0 && p->momentum <= 1)) return rse__fail(RSE_STATUS_BAD_ARG, "--momentum must be in [0,1]");
+    if (!(p->feather >= 0 && p->feather <= 4096)) return rse__fail(RSE_STATUS_BAD_ARG, "--feather must be in [0,4096]");
+    if (!(p->copy_strength >= 0 && p->copy_strength <= 1)) return rse__fail(RSE_STATUS_BAD_ARG, "--copy-strength must be in [0,1]");
+    if (p->stop < 0 || p->stop > RSE_SD_T) return rse__fail(RSE_STATUS_BAD_ARG, "--stop must be in 0..%d", RSE_SD_T);
+    if (p->ncopy_to < 0 || p->ncopy_to > 64 || (p->copy && p->ncopy_to < 1))
+        return rse__fail(RSE_STATUS_BAD_ARG, "content copy needs 1..64 target regions");
+    if (p->nrois < 0 || p->nrois > 64) return rse__fail(RSE_STATUS_BAD_ARG, "at most 64 regions");
+    if (!p->guide && !p->copy) return rse__fail(RSE_STATUS_BAD_ARG, "nothing to do: give a text (guidance) or a content copy");
+    if ((p->nrois || p->mask) && !p->guide) return rse__fail(RSE_STATUS_BAD_ARG, "a region for text editing needs a text");
+    if (!img || !img->data || (img->c != 1 && img->c != 3))
+        return rse__fail(RSE_STATUS_BAD_ARG, "edit: need a 1- or 3-channel image");
+    if (img->w != m->pyr.src_w || img->h != m->pyr.src_h)
+        return rse__fail(RSE_STATUS_BAD_ARG, "the model was trained on a %dx%d image, this one is %dx%d",
+                         m->pyr.src_w, m->pyr.src_h, img->w, img->h);
+    if ((st = rse__pyramid_build(&e->pyr, img)) != RSE_STATUS_OK) return st;
+    e->n = e->pyr.n;
+    fin = e->n - 1;
+    for (s = 0; s < e->n; s++) {
+        size_t P = (size_t)e->pyr.w[s] * e->pyr.h[s];
+        if (e->pyr.w[s] != m->pyr.w[s] || e->pyr.h[s] != m->pyr.h[s]) {
+            rse__edit_free(e);
+            return rse__fail(RSE_STATUS_BAD_ARG, "the image's pyramid differs from the model's");
+        }
+        total += 3 * P;
+        if (P > maxp) maxp = P;
+    }
+    /* regions are given in the image's pixels; the finest scale may be
+       smaller (the 50,000-pixel cap) */
+    to_fin_x = (double)e->pyr.w[fin] / img->w;
+    to_fin_y = (double)e->pyr.h[fin] / img->h;
+    for (k = 0; k < p->nrois && st == RSE_STATUS_OK; k++) st = rse__roi_check(&p->rois[k], img->w, img->h, "region");
+    if (p->copy) {
+        st = st ? st : rse__roi_check(&p->copy_from, img->w, img->h, "copy source");
+        for (k = 0; k < p->ncopy_to && st == RSE_STATUS_OK; k++) st = rse__roi_check(&p->copy_to[k], img->w, img->h, "copy target");
+    }
+    if (st == RSE_STATUS_OK && p->mask && (p->mask->w != img->w || p->mask->h != img->h))
+        st = rse__fail(RSE_STATUS_BAD_ARG, "the mask is %dx%d, the image %dx%d", p->mask->w, p->mask->h, img->w, img->h);
+    if (st != RSE_STATUS_OK) { rse__edit_free(e); return st; }
+    /* one block: orig scales, region (finest + current), gmask, scratch,
+       prev, g, z */
+    total += 4 * maxp + 3 * 3 * maxp + 2 * maxp;
+    e->mem = RSE_MALLOC(total * sizeof(float));
+    if (!e->mem) { rse__edit_free(e); return rse__fail(RSE_STATUS_NOMEM, "edit: out of memory"); }
+    f = (float *)e->mem;
+    for (s = 0; s < e->n; s++) {
+        size_t i, P3 = 3 * (size_t)e->pyr.w[s] * e->pyr.h[s];
+        e->orig[s] = f + off;
+        for (i = 0; i < P3; i++) e->orig[s][i] = rse__u8_to_signed_unit(e->pyr.img[s][i]);
+        off += P3;
+    }
+    e->region = f + off; off += maxp;
+    e->gmask = f + off; off += maxp;
+    e->scratch = f + off; off += 2 * maxp;
+    e->prev = f + off; off += 3 * maxp;
+    e->g = f + off; off += 3 * maxp;
+    e->z = f + off; off += 3 * maxp;
+    /* the region mask at the finest scale: ROIs, a mask image, or (for a
+       content copy) the target boxes, so the original is kept outside */
+    if (p->nrois || p->mask || p->copy) {
+        int W = e->pyr.w[fin], H = e->pyr.h[fin], x, y;
+        float feather = p->feather * (float)to_fin_x;
+        e->region_fin = f + off; off += maxp;
+        (void)off;
+        if (p->mask) {
+            /* resize the user's mask (mean of its channels) to the finest scale */
+            size_t P = (size_t)img->w * img->h, i;
+            float *tmp = (float *)RSE_MALLOC(P * sizeof(float));
+            if (!tmp) { rse__edit_free(e); return rse__fail(RSE_STATUS_NOMEM, "edit: out of memory"); }
+            for (i = 0; i < P; i++) {
+                float v = 0;
+                for (k = 0; k < p->mask->c; k++) v += p->mask->data[k * P + i];
+                tmp[i] = v / p->mask->c;
+            }
+            st = rse__edit_resize1(e, e->region_fin, tmp, img->h, img->w, H, W);
+            RSE_FREE(tmp);
+            if (st != RSE_STATUS_OK) { rse__edit_free(e); return st; }
+        } else {
+            rse_roi boxes[128];
+            int nb = 0;
+            const rse_roi *src = p->copy ? p->copy_to : p->rois;
+            int ns = p->copy ? p->ncopy_to : p->nrois;
+            for (k = 0; k < ns; k++) {
+                boxes[nb].x = (int)(src[k].x * to_fin_x); boxes[nb].y = (int)(src[k].y * to_fin_y);
+                boxes[nb].w = (int)ceil(src[k].w * to_fin_x); boxes[nb].h = (int)ceil(src[k].h * to_fin_y);
+                nb++;
+            }
+            if (p->copy && p->nrois) /* a text region on top of a copy */
+                for (k = 0; k < p->nrois && nb < 128; k++, nb++) {
+                    boxes[nb].x = (int)(p->rois[k].x * to_fin_x); boxes[nb].y = (int)(p->rois[k].y * to_fin_y);
+                    boxes[nb].w = (int)ceil(p->rois[k].w * to_fin_x); boxes[nb].h = (int)ceil(p->rois[k].h * to_fin_y);
+                }
+            rse__mask_from_rois(e->region_fin, W, H, boxes, nb, feather);
+        }
+        for (y = 0; y < H; y++)
+            for (x = 0; x < W; x++) {
+                float *v = &e->region_fin[(size_t)y * W + x];
+                *v = *v < 0 ? 0 : *v > 1 ? 1 : *v;
+            }
+    }
+    if (p->copy) {
+        rse_roi r = p->copy_from;
+        e->from_fin.x = (int)(r.x * to_fin_x); e->from_fin.y = (int)(r.y * to_fin_y);
+        e->from_fin.w = (int)(r.w * to_fin_x); e->from_fin.h = (int)(r.h * to_fin_y);
+        for (k = 0; k < p->ncopy_to; k++) {
+            r = p->copy_to[k];
+            e->to_fin[k].x = (int)(r.x * to_fin_x); e->to_fin[k].y = (int)(r.y * to_fin_y);
+            e->to_fin[k].w = (int)(r.w * to_fin_x); e->to_fin[k].h = (int)(r.h * to_fin_y);
+        }
+    }
+    return RSE_STATUS_OK;
+}
+
+/* Edits img with model m (trained on it) into out[0..count). */
+RSEDEF rse_status rse_edit(rse_sinddm *m, const rse_image *img, const rse_edit_params *p, rse_image *out,
+                           rse_progress_fn progress, void *ctx) {
+    rse__edit e;
+    rse_sd_run r;
+    rse_status st;
+    long done = 0;
+    int i, s0;
+    for (i = 0; p && i < p->count && i < 10000; i++) memset(&out[i], 0, sizeof out[i]);
+    if ((st = rse__edit_setup(&e, m, img, p)) != RSE_STATUS_OK) return st;
+    /* where editing starts: one scale below the finest for text, scale 1
+       for region edits and copies (coarse enough to move content, fine
+       enough to keep the layout), 0 from noise */
+    s0 = p->start_scale >= 0 ? p->start_scale
+       : (p->nrois || p->mask || p->copy) ? 1 : e.n - 2;
+    if (s0 < 0) s0 = 0;
+    if (s0 > e.n - 1) s0 = e.n - 1;
+    if (p->from_noise) s0 = 0;
+    e.guide_from = s0 > 1 ? s0 : (e.n > 1 ? 1 : 0);
+    memset(&r, 0, sizeof r);
+    r.mul_h = r.mul_w = 1.0f;
+    r.start_scale = s0;
+    r.start = p->from_noise ? 0 : e.orig[s0];
+    r.start_prev = !p->from_noise && s0 > 0 ? e.orig[s0 - 1] : 0;
+    /* the reference runs its CLIP modes with DDPM at every scale, and its
+       content copy with the reblurring sampler */
+    r.reblur = p->guide ? 0 : 1;
+    r.hooks.ctx = &e;
+    r.hooks.scale = rse__edit_scale;
+    r.hooks.x0 = rse__edit_x0;
+    r.hooks.xt = rse__edit_xt;
+    r.progress = progress;
+    r.progress_ctx = ctx;
+    r.done = &done;
+    r.total = rse__sd_run_steps(m, s0) * p->count;
+    for (i = 0; i < p->count && st == RSE_STATUS_OK; i++) {
+        rse_rng rng;
+        float *x = 0;
+        int H = 0, W = 0;
+        rse__rng_seed_stream(&rng, p->seed, (uint64_t)i);
+        rse__rng_seed_stream(&e.keep_rng, p->seed ^ UINT64_C(0x5eed0fcee9), (uint64_t)i);
+        e.have_gmask = e.have_prev = 0;
+        e.H = e.W = 0;
+        st = rse__sd_run(m, &r, &rng, &x, &H, &W);
+        if (st == RSE_STATUS_OK) st = rse__sd_to_image(x, H, W, &out[i]);
+        RSE_FREE(x);
+    }
+    if (st != RSE_STATUS_OK)
+        for (i = 0; i < p->count; i++) rse_image_free(&out[i]);
+    rse__edit_free(&e);
+    return st;
+}
+
+/* ===========================================================================
+   Demo scene
+   A small aerial-like picture drawn from code, so `rsedit demo` needs no
+   download: field parcels with crop rows, a winding river, two roads, a few
+   roofs and two round storage tanks, with a little sensor noise. It also
+   says where a tank is and where an empty field is, for the copy demo.
+   ========================================================================= */
+
+static void rse__scene_put(rse_image *im, int x, int y, float r, float g, float b, float a) {
+    size_t P = (size_t)im->w * im->h, i;
+    if (x < 0 || y < 0 || x >= im->w || y >= im->h) return;
+    i = (size_t)y * im->w + x;
+    im->data[i] = (1 - a) * im->data[i] + a * r;
+    im->data[P + i] = (1 - a) * im->data[P + i] + a * g;
+    im->data[2 * P + i] = (1 - a) * im->data[2 * P + i] + a * b;
+}
+
+RSEDEF rse_status rse_demo_scene(rse_image *im, rse_roi *tank, rse_roi *empty) {
+    static const float palette[6][3] = {
+        { 0.36f, 0.48f, 0.22f }, { 0.55f, 0.52f, 0.28f }, { 0.42f, 0.36f, 0.24f },
+        { 0.30f, 0.42f, 0.20f }, { 0.62f, 0.58f, 0.36f }, { 0.47f, 0.55f, 0.30f } };
+    const int W = 160, H = 128;
+    rse_rng r;
+    int x, y, k;
+    size_t P = (size_t)W * H;
+    rse_status st = rse_image_alloc(im, W, H, 3);
+    if (st != RSE_STATUS_OK) return st;
+    rse__rng_seed(&r, 2026);
+    /* parcels: a jittered 4 x 3 grid, each with its colour and crop rows */
+    for (y = 0; y < H; y++)
+        for (x = 0; x < W; x++) {
+            int px = (x + (y / 32) * 7) / 40, py = y / 43, id = (px * 3 + py * 5) % 6;
+            float ang = 0.5f + (float)((px + 2 * py) % 4) * 0.7f;
+            float rows = 0.5f + 0.5f * sinf(1.3f * (cosf(ang) * x + sinf(ang) * y));
+            float shade = 0.9f + 0.1f * rows;
+            for (k = 0; k < 3; k++) im->data[k * P + (size_t)y * W + x] = palette[id][k] * shade;
+        }
+    /* the empty field for the copy demo: one even parcel, no rows */
+    empty->x = 8; empty->y = 92; empty->w = 22; empty->h = 22;
+    for (y = 88; y < 120; y++)
+        for (x = 4; x < 36; x++) rse__scene_put(im, x, y, 0.50f, 0.56f, 0.30f, 1.0f);
+    /* the river: a winding band with soft banks */
+    for (y = 0; y < H; y++) {
+        float cx = 52.0f + 10.0f * sinf((float)y / 14.0f) + 4.0f * sinf((float)y / 5.0f);
+        for (x = 0; x < W; x++) {
+            float d = fabsf((float)x - cx);
+            if (d < 6.5f) rse__scene_put(im, x, y, 0.16f, 0.26f, 0.30f, d < 4.5f ? 1.0f : (6.5f - d) / 2.0f);
+        }
+    }
+    /* roads: light grey with darker shoulders */
+    for (x = 0; x < W; x++)
+        for (y = 74; y < 79; y++) rse__scene_put(im, x, y, y == 74 || y == 78 ? 0.45f : 0.66f, y == 74 || y == 78 ? 0.45f : 0.65f, y == 74 || y == 78 ? 0.43f : 0.62f, 1.0f);
+    for (y = 0; y < H; y++)
+        for (x = 104; x < 109; x++) rse__scene_put(im, x, y, x == 104 || x == 108 ? 0.45f : 0.66f, x == 104 || x == 108 ? 0.45f : 0.65f, x == 104 || x == 108 ? 0.43f : 0.62f, 1.0f);
+    /* roofs near the crossing: red and grey, lit from the upper left */
+    for (k = 0; k < 7; k++) {
+        int rx = 112 + (k % 4) * 11, ry = 84 + (k / 4) * 12, rw = 7 + k % 3, rh = 6 + k % 2, yy, xx;
+        float red = k % 3 ? 0.62f : 0.55f, grn = k % 3 ? 0.30f : 0.55f, blu = k % 3 ? 0.26f : 0.56f;
+        for (yy = 0; yy < rh; yy++)
+            for (xx = 0; xx < rw; xx++) {
+                float lit = xx < rw / 2 ? 1.0f : 0.8f;
+                rse__scene_put(im, rx + xx, ry + yy, red * lit, grn * lit, blu * lit, 1.0f);
+            }
+        for (xx = 1; xx <= rw; xx++) rse__scene_put(im, rx + xx, ry + rh, 0.1f, 0.1f, 0.1f, 0.5f); /* shadow */
+    }
+    /* two round tanks with radial shading and a shadow to the lower right */
+    for (k = 0; k < 2; k++) {
+        float cx = 126.0f + 18.0f * k, cy = 30.0f, R = 6.5f;
+        for (y = (int)(cy - R - 3); y <= (int)(cy + R + 4); y++)
+            for (x = (int)(cx - R - 3); x <= (int)(cx + R + 4); x++) {
+                float dx = x + 0.5f - cx, dy = y + 0.5f - cy, d = sqrtf(dx * dx + dy * dy);
+                float sx = dx - 2.0f, sy = dy - 2.0f, ds = sqrtf(sx * sx + sy * sy);
+                if (d > R && ds < R) rse__scene_put(im, x, y, 0.12f, 0.12f, 0.10f, 0.6f);
+                if (d < R) {
+                    float v = 0.92f - 0.25f * (d / R) * (d / R) - 0.05f * (dx + dy) / R;
+                    rse__scene_put(im, x, y, v, v, v * 0.98f, d > R - 1 ? R - d : 1.0f);
+                }
+            }
+    }
+    tank->x = 117; tank->y = 21; tank->w = 20; tank->h = 20;
+    /* sensor noise */
+    for (k = 0; k < 3; k++)
+        for (x = 0; x < (int)P; x++) {
+            float *v = &im->data[k * P + (size_t)x];
+            *v += 0.02f * (rse__rng_uniform(&r) - 0.5f);
+            *v = *v < 0 ? 0 : *v > 1 ? 1 : *v;
+        }
+    return RSE_STATUS_OK;
+}
+
+/* ===========================================================================
    File layer (absent under RSE_NO_STDIO)
    Two generic helpers, also used by checkpoints: read a whole file into
    memory (with a size cap), and write a file atomically through a callback
@@ -1948,6 +2599,358 @@ RSE__FN int rse__cmd_quality(int argc, char **argv) {
     return rc;
 }
 
+/* ---- CLIP commands: tokenize, embed, score, saliency ----------------------
+   The file layer of the CLIP API lives here too (it needs rse__read_file).
+   Common options: --clip M (checkpoint), --vocab V (else $RSEDIT_VOCAB, else
+   bpe_simple_vocab_16e6.txt.gz next to M), --clip-act quickgelu|gelu,
+   --clip-fp32. */
+
+RSEDEF rse_status rse_clip_load(rse_clip **out, const char *path, const rse_clip_options *opt) {
+    unsigned char *buf;
+    size_t len;
+    rse_status st;
+    *out = 0;
+    if ((st = rse__read_file(path, &buf, &len))) return st;
+    if ((st = rse_clip_load_mem(out, buf, len, opt))) {
+        RSE_FREE(buf);
+        return rse__fail_prefix(st, path);
+    }
+    (*out)->file = buf; /* the model points into it; freed with the model */
+    return RSE_STATUS_OK;
+}
+
+RSEDEF rse_status rse_clip_vocab_load(rse_clip_vocab **out, const char *path) {
+    unsigned char *buf;
+    size_t len;
+    rse_status st;
+    *out = 0;
+    if ((st = rse__read_file(path, &buf, &len))) return st;
+    st = rse_clip_vocab_load_mem(out, buf, len); /* copies what it keeps */
+    RSE_FREE(buf);
+    return st ? rse__fail_prefix(st, path) : st;
+}
+
+typedef struct rse__clip_cli {
+    const char *model, *vocab, *image, *text, *prompts, *raw, *out;
+    const char *pos[64];
+    int npos, json;
+    rse_clip_options opt;
+} rse__clip_cli;
+
+/* Parses the options shared by the CLIP commands; returns -1 when all is
+   well, else the exit status of a usage error. */
+RSE__FN int rse__clip_args(int argc, char **argv, rse__clip_cli *a) {
+    int i, r;
+    const char *v;
+    memset(a, 0, sizeof *a);
+    rse_clip_options_init(&a->opt);
+    for (i = 1; i < argc; i++) {
+        const char **dst = 0;
+        if ((r = rse__cli_opt(argc, argv, &i, "--clip", &v)) != 0) dst = &a->model;
+        else if ((r = rse__cli_opt(argc, argv, &i, "--vocab", &v)) != 0) dst = &a->vocab;
+        else if ((r = rse__cli_opt(argc, argv, &i, "--image", &v)) != 0) dst = &a->image;
+        else if ((r = rse__cli_opt(argc, argv, &i, "--text", &v)) != 0) dst = &a->text;
+        else if ((r = rse__cli_opt(argc, argv, &i, "--prompts", &v)) != 0) dst = &a->prompts;
+        else if ((r = rse__cli_opt(argc, argv, &i, "--raw", &v)) != 0) dst = &a->raw;
+        else if ((r = rse__cli_opt(argc, argv, &i, "-o", &v)) != 0) dst = &a->out;
+        else if ((r = rse__cli_opt(argc, argv, &i, "--clip-act", &v)) != 0) {
+            if (r < 0) return rse__cli_usage(argv[0], "--clip-act needs quickgelu or gelu");
+            if (strcmp(v, "gelu") == 0) a->opt.act = RSE_CLIP_ACT_GELU;
+            else if (strcmp(v, "quickgelu") == 0) a->opt.act = RSE_CLIP_ACT_QUICKGELU;
+            else return rse__cli_usage(argv[0], "--clip-act must be quickgelu or gelu, got '%s'", v);
+            continue;
+        } else if ((r = rse__cli_opt(argc, argv, &i, "--clip-heads", &v)) != 0) {
+            /* "V,T": head counts for models whose heads are not width/64 */
+            char *end;
+            long hv = r > 0 ? strtol(v, &end, 10) : 0, ht = 0;
+            if (r > 0 && *end == ',') ht = strtol(end + 1, &end, 10);
+            if (r < 0 || *end || hv < 1 || ht < 1 || hv > 4096 || ht > 4096)
+                return rse__cli_usage(argv[0], "--clip-heads needs VISION,TEXT head counts, e.g. 12,8");
+            a->opt.vision_heads = (int)hv;
+            a->opt.text_heads = (int)ht;
+            continue;
+        } else if (strcmp(argv[i], "--clip-fp32") == 0) { a->opt.fp32 = 1; continue; }
+        else if (strcmp(argv[i], "--json") == 0) { a->json = 1; continue; }
+        else if (argv[i][0] == '-' && argv[i][1] != 0) return rse__cli_usage(argv[0], "unknown option '%s'", argv[i]);
+        else {
+            if (a->npos == 64) return rse__cli_usage(argv[0], "too many arguments");
+            a->pos[a->npos++] = argv[i];
+            continue;
+        }
+        if (r < 0) return rse__cli_usage(argv[0], "%s needs a value", argv[i]);
+        *dst = v;
+    }
+    return -1;
+}
+
+/* --vocab, else $RSEDIT_VOCAB, else the vocabulary file next to the model. */
+RSE__FN rse_status rse__clip_cli_vocab(const rse__clip_cli *a, rse_clip_vocab **v) {
+    static const char base[] = "bpe_simple_vocab_16e6.txt.gz";
+    char path[4096];
+    const char *p = a->vocab ? a->vocab : getenv("RSEDIT_VOCAB");
+    if (!p && a->model) {
+        const char *slash = strrchr(a->model, '/');
+        size_t dir = slash ? (size_t)(slash - a->model) + 1 : 0;
+        if (dir + sizeof base > sizeof path) return rse__fail(RSE_STATUS_BAD_ARG, "%s: path too long", a->model);
+        memcpy(path, a->model, dir);
+        memcpy(path + dir, base, sizeof base);
+        p = path;
+    }
+    if (!p) return rse__fail(RSE_STATUS_BAD_ARG, "no vocabulary: give --vocab FILE or set RSEDIT_VOCAB");
+    return rse_clip_vocab_load(v, p);
+}
+
+/* The prompts of a file: one per line, '#' comments and blank lines skipped.
+   Returns them tokenized into *ids (RSE_MALLOC'd), their count in *n. */
+RSE__FN rse_status rse__clip_cli_prompts(const rse_clip_vocab *v, const char *path, int32_t **ids, int *n) {
+    unsigned char *buf;
+    size_t len, i = 0;
+    rse_status st;
+    int cap = 0;
+    *ids = 0; *n = 0;
+    if ((st = rse__read_file(path, &buf, &len))) return st;
+    while (i < len && !st) {
+        size_t s = i, e;
+        while (i < len && buf[i] != '\n') i++;
+        e = i++;
+        while (s < e && (buf[s] == ' ' || buf[s] == '\t' || buf[s] == '\r')) s++;
+        while (e > s && (buf[e - 1] == ' ' || buf[e - 1] == '\t' || buf[e - 1] == '\r')) e--;
+        if (s == e || buf[s] == '#') continue;
+        if (*n == cap) {
+            int32_t *nb;
+            cap = cap ? 2 * cap : 16;
+            nb = (int32_t *)RSE_REALLOC(*ids, (size_t)cap * RSE_CLIP_CONTEXT * sizeof(int32_t));
+            if (!nb) { st = rse__fail(RSE_STATUS_NOMEM, "%s: out of memory", path); break; }
+            *ids = nb;
+        }
+        buf[e] = 0;
+        st = rse_clip_tokenize(v, (const char *)buf + s, *ids + (size_t)*n * RSE_CLIP_CONTEXT, 0);
+        (*n)++;
+    }
+    RSE_FREE(buf);
+    if (!st && *n == 0) st = rse__fail(RSE_STATUS_BAD_ARG, "%s: no prompts in the file", path);
+    if (st) { RSE_FREE(*ids); *ids = 0; *n = 0; }
+    return st;
+}
+
+RSE__FN void rse__clip_normalise(float *v, int n) {
+    double s = 0;
+    int i;
+    for (i = 0; i < n; i++) s += (double)v[i] * v[i];
+    s = sqrt(s);
+    if (s > 0) for (i = 0; i < n; i++) v[i] = (float)(v[i] / s);
+}
+
+/* One text (or the renormalised mean of a prompt file's) as a unit vector. */
+RSE__FN rse_status rse__clip_cli_text(rse_clip *m, const rse_clip_vocab *v, const char *text, const char *prompts, float *out) {
+    int32_t one[RSE_CLIP_CONTEXT], *ids = one;
+    int n = 1, E = m->embed_dim, j, i;
+    float *all;
+    rse_status st;
+    if (prompts) { if ((st = rse__clip_cli_prompts(v, prompts, &ids, &n))) return st; }
+    else if ((st = rse_clip_tokenize(v, text, one, 0))) return st;
+    all = (float *)RSE_MALLOC((size_t)n * E * sizeof(float));
+    if (!all) st = rse__fail(RSE_STATUS_NOMEM, "out of memory");
+    else if (!(st = rse_clip_encode_text(m, ids, n, all))) {
+        memset(out, 0, (size_t)E * sizeof(float));
+        for (j = 0; j < n; j++) {
+            rse__clip_normalise(all + (size_t)j * E, E);
+            for (i = 0; i < E; i++) out[i] += all[(size_t)j * E + i];
+        }
+        rse__clip_normalise(out, E);
+    }
+    RSE_FREE(all);
+    if (ids != one) RSE_FREE(ids);
+    return st;
+}
+
+/* The image through open_clip's eval transform, encoded, as a unit vector. */
+RSE__FN rse_status rse__clip_cli_image(rse_clip *m, const char *path, float *out) {
+    rse_image img;
+    int S = m->image_size;
+    float *x;
+    rse_status st;
+    if ((st = rse_image_load(path, &img))) return st;
+    x = (float *)RSE_MALLOC((size_t)3 * S * S * sizeof(float));
+    if (!x) st = rse__fail(RSE_STATUS_NOMEM, "out of memory");
+    else if (!(st = rse_clip_preprocess(&img, S, x))) st = rse_clip_encode_image(m, x, 1, S, S, out);
+    if (!st) rse__clip_normalise(out, m->embed_dim);
+    RSE_FREE(x);
+    rse_image_free(&img);
+    return st;
+}
+
+RSE__FN int rse__cmd_tokenize(int argc, char **argv) {
+    rse__clip_cli a;
+    rse_clip_vocab *v;
+    int r = rse__clip_args(argc, argv, &a), i, j, n;
+    if (r >= 0) return r;
+    if (a.npos < 1 && !a.text) return rse__cli_usage(argv[0], "expected TEXT");
+    if (rse__clip_cli_vocab(&a, &v)) return rse__cli_fail();
+    for (j = a.text ? -1 : 0; j < a.npos; j++) {
+        int32_t ids[RSE_CLIP_CONTEXT];
+        if (rse_clip_tokenize(v, j < 0 ? a.text : a.pos[j], ids, &n)) { rse_clip_vocab_free(v); return rse__cli_fail(); }
+        for (i = 0; i < n; i++) printf(i ? " %ld" : "%ld", (long)ids[i]);
+        printf("\n");
+    }
+    rse_clip_vocab_free(v);
+    return RSE__EXIT_OK;
+}
+
+/* Loads the model (and, if texts are needed, the vocabulary). */
+RSE__FN int rse__clip_cli_open(rse__clip_cli *a, const char *cmd, int need_vocab, rse_clip **m, rse_clip_vocab **v) {
+    *m = 0; *v = 0;
+    if (!a->model) return rse__cli_usage(cmd, "--clip MODEL is required");
+    if (need_vocab && rse__clip_cli_vocab(a, v)) return rse__cli_fail();
+    if (rse_clip_load(m, a->model, &a->opt)) { rse_clip_vocab_free(*v); *v = 0; return rse__cli_fail(); }
+    return -1;
+}
+
+RSE__FN int rse__cmd_embed(int argc, char **argv) {
+    rse__clip_cli a;
+    rse_clip *m;
+    rse_clip_vocab *v;
+    float *e;
+    int r = rse__clip_args(argc, argv, &a), i, E;
+    rse_status st;
+    if (r >= 0) return r;
+    if (a.npos) return rse__cli_usage(argv[0], "unexpected argument '%s'", a.pos[0]);
+    if (!!a.image + !!a.text + !!a.prompts != 1) return rse__cli_usage(argv[0], "give exactly one of --image, --text, --prompts");
+    if ((r = rse__clip_cli_open(&a, argv[0], !a.image, &m, &v)) >= 0) return r;
+    E = m->embed_dim;
+    e = (float *)malloc((size_t)E * sizeof(float));
+    if (!e) st = rse__fail(RSE_STATUS_NOMEM, "out of memory");
+    else st = a.image ? rse__clip_cli_image(m, a.image, e) : rse__clip_cli_text(m, v, a.text, a.prompts, e);
+    if (!st && a.raw) {
+        FILE *f = fopen(a.raw, "wb");
+        for (i = 0; f && i < E; i++) {
+            unsigned char b[4];
+            uint32_t u;
+            memcpy(&u, &e[i], 4);
+            b[0] = (unsigned char)u; b[1] = (unsigned char)(u >> 8); b[2] = (unsigned char)(u >> 16); b[3] = (unsigned char)(u >> 24);
+            if (fwrite(b, 1, 4, f) != 4) break;
+        }
+        if (!f || i < E || fclose(f) != 0) st = rse__fail(RSE_STATUS_IO, "%s: cannot write", a.raw);
+    }
+    if (!st) {
+        printf(a.json ? "[" : "");
+        for (i = 0; i < E; i++) printf(a.json ? (i ? ", %.8g" : "%.8g") : (i ? " %.8g" : "%.8g"), e[i]);
+        printf(a.json ? "]\n" : "\n");
+    }
+    free(e);
+    rse_clip_free(m);
+    rse_clip_vocab_free(v);
+    return st ? rse__cli_fail() : RSE__EXIT_OK;
+}
+
+RSE__FN int rse__cmd_score(int argc, char **argv) {
+    rse__clip_cli a;
+    rse_clip *m;
+    rse_clip_vocab *v;
+    float *fi, *ft;
+    int r = rse__clip_args(argc, argv, &a), j, first;
+    rse_status st;
+    if (r >= 0) return r;
+    first = a.image ? 0 : 1; /* positional form: IMAGE TEXT... */
+    if (!a.image && a.npos) a.image = a.pos[0];
+    if (!a.image) return rse__cli_usage(argv[0], "expected an image (--image I or IMAGE)");
+    if (!a.text && !a.prompts && a.npos <= first) return rse__cli_usage(argv[0], "expected a text (--text, --prompts or TEXT...)");
+    if ((r = rse__clip_cli_open(&a, argv[0], 1, &m, &v)) >= 0) return r;
+    fi = (float *)malloc((size_t)m->embed_dim * sizeof(float));
+    ft = (float *)malloc((size_t)m->embed_dim * sizeof(float));
+    st = (!fi || !ft) ? rse__fail(RSE_STATUS_NOMEM, "out of memory") : rse__clip_cli_image(m, a.image, fi);
+    /* one line per text: the score, then the text (prompt files by name) */
+    if (!st && (a.text || a.prompts)) {
+        if (!(st = rse__clip_cli_text(m, v, a.text, a.prompts, ft)))
+            printf("%.4f\t%s\n", rse_clip_score(fi, ft, m->embed_dim), a.prompts ? a.prompts : a.text);
+    }
+    for (j = first; !st && j < a.npos; j++)
+        if (!(st = rse__clip_cli_text(m, v, a.pos[j], 0, ft)))
+            printf("%.4f\t%s\n", rse_clip_score(fi, ft, m->embed_dim), a.pos[j]);
+    free(fi); free(ft);
+    rse_clip_free(m);
+    rse_clip_vocab_free(v);
+    return st ? rse__cli_fail() : RSE__EXIT_OK;
+}
+
+RSE__FN int rse__cmd_saliency(int argc, char **argv) {
+    rse__clip_cli a;
+    rse_clip *m;
+    rse_clip_vocab *v;
+    rse_image img, map;
+    float *t = 0, *g = 0, c;
+    const char *text;
+    int r = rse__clip_args(argc, argv, &a), first;
+    size_t np, p;
+    rse_status st;
+    if (r >= 0) return r;
+    first = a.image ? 0 : 1;
+    if (!a.image && a.npos) a.image = a.pos[0];
+    text = a.text ? a.text : (a.npos > first ? a.pos[first] : 0);
+    if (!a.image || (!text && !a.prompts)) return rse__cli_usage(argv[0], "expected an image and a text");
+    if (!a.out) return rse__cli_usage(argv[0], "-o MAP.pgm is required");
+    if (rse_format_from_path(a.out) == RSE_FORMAT_UNKNOWN)
+        return rse__cli_usage(argv[0], "cannot tell the format of '%s' (use .pgm, .png, .ppm or .bmp)", a.out);
+    if ((r = rse__clip_cli_open(&a, argv[0], 1, &m, &v)) >= 0) return r;
+    memset(&map, 0, sizeof map);
+    if ((st = rse_image_load(a.image, &img))) goto out;
+    if ((st = rse_image_to_rgb(&img, &map))) { rse_image_free(&img); goto out; }
+    rse_image_free(&img);
+    img = map;
+    memset(&map, 0, sizeof map);
+    np = (size_t)img.w * img.h;
+    t = (float *)malloc((size_t)m->embed_dim * sizeof(float));
+    g = (float *)malloc(3 * np * sizeof(float));
+    if (!t || !g) { st = rse__fail(RSE_STATUS_NOMEM, "out of memory"); goto out_img; }
+    /* The whole image at its own size (a ViT resizes its positional grid;
+       pixels beyond whole patches get no gradient). */
+    if ((st = rse__clip_cli_text(m, v, text, a.prompts, t))) goto out_img;
+    if ((st = rse_clip_image_grad(m, img.data, 1, img.h, img.w, t, &c, g))) goto out_img;
+    if ((st = rse_image_alloc(&map, img.w, img.h, 1))) goto out_img;
+    {
+        double mx = 0;
+        for (p = 0; p < np; p++) {
+            double s = sqrt((double)g[p] * g[p] + (double)g[np + p] * g[np + p] + (double)g[2 * np + p] * g[2 * np + p]);
+            map.data[p] = (float)s;
+            if (s > mx) mx = s;
+        }
+        for (p = 0; mx > 0 && p < np; p++) map.data[p] = (float)(map.data[p] / mx);
+    }
+    if ((st = rse_image_save(a.out, &map))) goto out_img;
+    if (a.raw) { /* H x W x 3 interleaved little-endian float32 */
+        FILE *f = fopen(a.raw, "wb");
+        size_t k = 0;
+        int ch;
+        for (p = 0; f && p < np; p++)
+            for (ch = 0; ch < 3; ch++, k++) {
+                unsigned char b[4];
+                uint32_t u;
+                memcpy(&u, &g[(size_t)ch * np + p], 4);
+                b[0] = (unsigned char)u; b[1] = (unsigned char)(u >> 8); b[2] = (unsigned char)(u >> 16); b[3] = (unsigned char)(u >> 24);
+                if (fwrite(b, 1, 4, f) != 4) { p = np; break; }
+            }
+        if (!f || k != 3 * np || fclose(f) != 0) st = rse__fail(RSE_STATUS_IO, "%s: cannot write", a.raw);
+    }
+    if (!st) printf("cos %.6f  score %.4f\n", c, 100.0 * (c > 0 ? c : 0));
+out_img:
+    rse_image_free(&img);
+    rse_image_free(&map);
+out:
+    free(t); free(g);
+    rse_clip_free(m);
+    rse_clip_vocab_free(v);
+    return st ? rse__cli_fail() : RSE__EXIT_OK;
+}
+
+#define RSE__CLIP_OPTS_HELP \
+    "  --clip M          CLIP checkpoint: torch.save .pt (zip) or .safetensors\n" \
+    "  --vocab V         BPE vocabulary (bpe_simple_vocab_16e6.txt.gz); default\n" \
+    "                    $RSEDIT_VOCAB, else that file next to M\n" \
+    "  --clip-act A      quickgelu (default: how OpenAI/RemoteCLIP trained) or\n" \
+    "                    gelu (open_clip's plain config, RemoteCLIP's demo)\n" \
+    "  --clip-fp32       convert 16-bit weights once at load (faster, 2x memory)\n" \
+    "  --clip-heads V,T  attention heads of the towers (default width / 64)\n"
+
 /* The command table: a new command is one row here. */
 static const rse__cmd rse__cmds[] = {
     { "convert", "convert an image between PPM, PGM, BMP and PNG",
@@ -2030,6 +3033,31 @@ static const rse__cmd rse__cmds[] = {
       "a crop shifted by a random 0..8 px: a floor for the SWD. Images are PPM, PGM\n"
       "or BMP. Deterministic for a given --seed (0).\n",
       rse__cmd_quality },
+    { "embed", "print a CLIP embedding of an image or a text",
+      "usage: rsedit embed --clip M [--vocab V] (--image I | --text T | --prompts F)\n"
+      "                    [--raw OUT] [--json]\n\nPrints the L2-normalised embedding (one line, or a JSON array). Images go\n"
+      "through open_clip's eval transform (short side to the model's size with\nPillow's bicubic, centre crop, CLIP mean/std). A prompt file has one prompt\n"
+      "a line ('#' comments, blank lines skipped): their normalised embeddings\nare averaged and renormalised. --raw writes little-endian float32.\n\n" RSE__CLIP_OPTS_HELP,
+      rse__cmd_embed },
+    { "saliency", "map of |d CLIP cosine / d pixel| for an image and a text",
+      "usage: rsedit saliency --clip M [--vocab V] (--image I | IMAGE) (--text T | TEXT)\n"
+      "                       -o MAP.pgm [--raw G]\n\nWrites the per-pixel norm of d cos(E_img(x), E_txt) / d x over R, G, B,\n"
+      "scaled so the largest is white, and prints the cosine. The image is fed\nwhole at its own size (ViT: positional grid resized bicubically; pixels\n"
+      "beyond whole patches get no gradient; ResNet towers need the model's\nsize). --raw writes the gradient as H x W x 3 little-endian float32 with\n"
+      "respect to pixel values in [0,1].\n\n" RSE__CLIP_OPTS_HELP,
+      rse__cmd_saliency },
+    { "score", "CLIP score of an image against texts (100 * max(cos, 0))",
+      "usage: rsedit score --clip M [--vocab V] IMAGE TEXT...\n"
+      "       rsedit score --clip M [--vocab V] --image I (--text T | --prompts F)\n\n"
+      "Prints, per text, the CLIP score as the seed paper reports it:\n100 * max(cos(image, text), 0), no prompt prefix (Hessel et al.'s CLIP-S\n"
+      "is 2.5 * max(cos, 0) with \"A photo depicts\"). The image goes through\nopen_clip's eval transform; a prompt file is ensembled as in 'embed'.\n"
+      "Scores are comparable only for the same checkpoint and activation.\n\n" RSE__CLIP_OPTS_HELP,
+      rse__cmd_score },
+    { "tokenize", "print the CLIP BPE token ids of texts",
+      "usage: rsedit tokenize [--vocab V] TEXT...\n\nPrints, per text, the ids of open_clip's tokenizer: 49406, the tokens,\n"
+      "49407 (truncated to 77 with the last set to 49407). The vocabulary is\n--vocab, else $RSEDIT_VOCAB. Text that ftfy would repair (curly quotes,\n"
+      "ligatures, NFD accents) is tokenized as given.\n",
+      rse__cmd_tokenize },
     { "version", "print the version",
       "usage: rsedit version\n\nPrints \"rsedit VERSION\".\n",
       rse__cmd_version },

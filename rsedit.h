@@ -256,6 +256,144 @@ RSEDEF rse_status rse_sinddm_load(rse_sinddm **out, const char *path);
 #endif
 
 /* ---------------------------------------------------------------------------
+   CLIP
+   open_clip / OpenAI CLIP checkpoints as RemoteCLIP publishes them
+   (torch.save zip or safetensors; ViT or ModifiedResNet image tower), the
+   exact BPE tokenizer, encoders and the input gradient. Every size is read
+   from the tensor shapes. A model is not safe to use from two threads at
+   once (it owns its working memory); use one model per thread.
+   ------------------------------------------------------------------------- */
+
+#define RSE_CLIP_CONTEXT 77  /* tokens per text, start and end included */
+
+typedef struct rse_clip rse_clip;             /* opaque */
+typedef struct rse_clip_vocab rse_clip_vocab; /* opaque: the BPE tables */
+
+typedef enum rse_clip_act {
+    RSE_CLIP_ACT_QUICKGELU = 0, /* x*sigmoid(1.702x): how OpenAI and RemoteCLIP */
+                                /* were trained (the default)                    */
+    RSE_CLIP_ACT_GELU = 1       /* exact erf GELU: open_clip's plain config,     */
+                                /* RemoteCLIP's README demo                      */
+} rse_clip_act;
+
+typedef struct rse_clip_options {
+    int act;          /* rse_clip_act                                       */
+    int fp32;         /* 1: convert 16-bit weights to float32 once at load   */
+                      /* (faster, twice the memory); 0: keep them 16-bit     */
+                      /* and convert each layer as it is used                */
+    int vision_heads; /* 0: width / 64 (all published models)               */
+    int text_heads;   /* 0: width / 64                                      */
+} rse_clip_options;
+
+typedef struct rse_clip_info {
+    int embed_dim;      /* joint space                                       */
+    int image_size;     /* native input side (224)                           */
+    int patch;          /* ViT patch (32 for RN towers: their total stride)  */
+    int resnet;         /* 1 for a ModifiedResNet image tower                */
+    int vision_width, vision_layers, text_width, text_layers, context;
+    int act;
+    float logit_scale;  /* as stored: a log; exp() gives the logit scale     */
+} rse_clip_info;
+
+RSEDEF void rse_clip_options_init(rse_clip_options *o);
+/* Reads a checkpoint held in memory. The model points into buf, which must
+   outlive it. opt may be NULL (defaults). */
+RSEDEF rse_status rse_clip_load_mem(rse_clip **out, const void *buf, size_t len,
+                                    const rse_clip_options *opt);
+RSEDEF void rse_clip_free(rse_clip *m);
+RSEDEF void rse_clip_get_info(const rse_clip *m, rse_clip_info *info);
+
+/* x: n images (n,3,h,w), planar, ALREADY normalised with CLIP's mean/std
+   (rse_clip_preprocess does that). ViT towers take any h, w >= the patch:
+   the positional grid is resized bicubically when it differs from the
+   checkpoint's. out: n x embed_dim features, not normalised. */
+RSEDEF rse_status rse_clip_encode_image(rse_clip *m, const float *x, int n,
+                                        int h, int w, float *out);
+/* ids: n x RSE_CLIP_CONTEXT token ids; out: n x embed_dim, not normalised. */
+RSEDEF rse_status rse_clip_encode_text(rse_clip *m, const int32_t *ids, int n,
+                                       float *out);
+/* open_clip's eval transform, bit-exact with Pillow + torchvision: short
+   side to size with Pillow's bicubic on 8-bit values, centre crop, CLIP
+   mean/std. out: (3,size,size). */
+RSEDEF rse_status rse_clip_preprocess(const rse_image *img, int size, float *out);
+/* The CLIP score as the seed paper reports it: 100 * max(cos, 0). */
+RSEDEF double rse_clip_score(const float *image_emb, const float *text_emb, int dim);
+/* x: n images (n,3,h,w) with pixel values in [0,1] (normalised inside).
+   grad (n,3,h,w) = d cos(E_img(x_i), text_emb) / d x_i; cos_out (n) may be
+   NULL. Both ViT and ResNet towers. */
+RSEDEF rse_status rse_clip_image_grad(rse_clip *m, const float *x, int n, int h, int w,
+                                      const float *text_emb, float *cos_out, float *grad);
+
+/* The BPE vocabulary (bpe_simple_vocab_16e6.txt.gz, gzipped or plain). */
+RSEDEF rse_status rse_clip_vocab_load_mem(rse_clip_vocab **out, const void *buf, size_t len);
+RSEDEF void rse_clip_vocab_free(rse_clip_vocab *v);
+/* UTF-8 text -> ids (start, tokens, end, zero padding); *n (may be NULL)
+   = the count before the padding. */
+RSEDEF rse_status rse_clip_tokenize(const rse_clip_vocab *v, const char *text,
+                                    int32_t ids[RSE_CLIP_CONTEXT], int *n);
+#ifndef RSE_NO_STDIO
+/* File layer: reads the whole file (owned by the model / vocab). */
+RSEDEF rse_status rse_clip_load(rse_clip **out, const char *path, const rse_clip_options *opt);
+RSEDEF rse_status rse_clip_vocab_load(rse_clip_vocab **out, const char *path);
+#endif
+
+/* ---------------------------------------------------------------------------
+   Editing
+   ------------------------------------------------------------------------- */
+
+/* A rectangle in image pixels: columns x..x+w-1, rows y..y+h-1. */
+typedef struct rse_roi { int x, y, w, h; } rse_roi;
+
+/* Parses "WxH+X+Y" (e.g. "64x48+100+20"). */
+RSEDEF rse_status rse_roi_parse(const char *s, rse_roi *r);
+
+/* Prompt files: one prompt per line, '#' comment lines and blank lines
+   skipped. *list gets `count` NUL-terminated prompts; free with
+   rse_prompts_free. */
+RSEDEF rse_status rse_prompts_parse(const char *buf, size_t len, char ***list, int *count);
+RSEDEF void rse_prompts_free(char **list);
+
+/* A guidance score and its gradient: given x0 (3,H,W) planar in [-1,1] at
+   scale s of nscales, fill grad (3,H,W) with d score / d x0 and *score.
+   Text guidance is one (CLIP similarity of the image's views to a text);
+   any differentiable score can be plugged in. */
+typedef rse_status (*rse_guide_fn)(void *ctx, const float *x0, int H, int W, int s, int nscales,
+                                   float *grad, double *score);
+
+typedef struct rse_edit_params {
+    rse_guide_fn guide;        /* text (or other) guidance, or NULL       */
+    void *guide_ctx;
+    float strength;            /* step norm relative to |x0| in the mask (0.2) */
+    float fill;                /* fraction of the image allowed to change (0.2) */
+    float momentum;            /* weight of the new x0 inside the mask (0.2) */
+    int stop;                  /* no guidance in the last `stop` steps (3) */
+    const rse_roi *rois;       /* confine the edit to these regions ...   */
+    int nrois;
+    const rse_image *mask;     /* ... or to this mask (image size, [0,1]) */
+    float feather;             /* region edge ramp in pixels (8)          */
+    int copy;                  /* ROI content copy from copy_from ...     */
+    rse_roi copy_from;
+    const rse_roi *copy_to;    /* ... into these targets                  */
+    int ncopy_to;
+    float copy_strength;       /* eta (0.8)                               */
+    int start_scale;           /* -1: default (one below the finest for   */
+                               /* text, 1 for regions and copies)         */
+    int from_noise;            /* 1: generate from noise and steer        */
+    int count;                 /* edits to make (1)                       */
+    uint64_t seed;             /* edit i uses streams (seed, i)           */
+} rse_edit_params;
+
+RSEDEF void rse_edit_params_init(rse_edit_params *p);
+/* Edits img (the image m was trained on) into out[0..p->count). */
+RSEDEF rse_status rse_edit(rse_sinddm *m, const rse_image *img, const rse_edit_params *p,
+                           rse_image *out, rse_progress_fn progress, void *ctx);
+
+/* The demo's built-in scene: a 160x128 aerial-like picture drawn from code
+   (fields, a river, roads, roofs, two round tanks). *tank is the box of one
+   tank, *empty a box in an empty field. */
+RSEDEF rse_status rse_demo_scene(rse_image *img, rse_roi *tank, rse_roi *empty);
+
+/* ---------------------------------------------------------------------------
    Command line
    ------------------------------------------------------------------------- */
 

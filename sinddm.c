@@ -1131,7 +1131,7 @@ RSE__FN rse_status rse__sd_train_step(rse_sinddm *m) {
         size_t plane = (size_t)ch * cw;
         rse_tape t;
         rse_tensor *xt, *eps, *pred, *L;
-        float seed;
+        float seed = 1.0f;
         rse__arena_reset(&m->arena);
         rse__tape_init(&t, &m->arena, &m->scratch);
         sh[0] = mb; sh[1] = 3; sh[2] = ch; sh[3] = cw;
@@ -1232,50 +1232,74 @@ static rse_status rse__sd_eps(rse_sinddm *m, float *eps, float *x, int H, int W,
     return RSE_STATUS_OK;
 }
 
-/* One DDPM step at scale 0 (the reference's p_sample without reblurring):
-     x0 = clamp(predict_x0(x, eps), -1, 1)
-     x  = c1_t x0 + c2_t x + [t > 0] exp(0.5 log var_t) z                  */
-RSE__FN void rse__sd_ddpm_step(float *x, const float *eps, const float *z, size_t n, const rse_sched *sc, int t) {
+/* A sampling step is split in two around the point where guidance acts:
+   rse__sd_x0 estimates the clean image x0 from x_t and the predicted noise,
+   the hooks may change x0 (CLIP guidance, ROI copy), and rse__sd_step takes
+   x_t to x_{t-1} from that x0. Two samplers share the split:
+
+   DDPM (scale 0; every scale when reblurring is off, as in the reference's
+   CLIP modes):
+       x0 = sqrt(1/abar_t) x - sqrt(1/abar_t - 1) eps
+       x  = c1_t clamp(x0) + c2_t x + [t > 0] exp(0.5 log var_t) z
+
+   reblurring DDIM (scales s >= 1, sinddm.md section 6), up = the upsampled
+   previous scale x~, g_t = min(gamma_{s,t}, 0.55):
+       xmix_t = sqrt(1/abar_t) x - sqrt(1/abar_t - 1) eps  (still blurry)
+       x0     = (xmix_t - g_t up) / (1 - g_t)               (de-blurred)
+       t > 0: xmixp = clamp(g_{t-1} up + (1 - g_{t-1}) x0);  xmix_t = clamp(xmix_t)
+              x = sqrt(abar_{t-1}) xmixp
+                + sqrt(1 - abar_{t-1}) (x - sqrt(abar_t) xmix_t) / sqrt(1 - abar_t)
+                + 1e-10 z
+       t = 0: x = clamp(x0)
+   The 1e-10 z is the reference's: its posterior variance is 0 (omega = 0),
+   clamped to 1e-20 before the log, and the noise is still added. It changes
+   nothing visible but keeps us draw-for-draw with it. */
+
+/* x0 and, for the reblurring step, xmix_t (xmt may be NULL otherwise). */
+RSE__FN void rse__sd_x0(float *x0, float *xmt, const float *x, const float *eps, const float *up,
+                        size_t n, const rse_sched *sc, int t, int reblur, float g_t) {
     float a = sc->f.sqrt_recip_ac[t], b = sc->f.sqrt_recipm1_ac[t];
-    float c1 = sc->f.post_c1[t], c2 = sc->f.post_c2[t];
-    float sd = t > 0 ? expf(0.5f * sc->f.post_logvar[t]) : 0.0f;
     size_t i;
+    if (!reblur) { for (i = 0; i < n; i++) x0[i] = a * x[i] - b * eps[i]; return; }
     for (i = 0; i < n; i++) {
-        float x0 = rse__clamp1(a * x[i] - b * eps[i]);
-        x[i] = c1 * x0 + c2 * x[i] + (t > 0 ? sd * z[i] : 0.0f);
+        float m = a * x[i] - b * eps[i];
+        xmt[i] = m;
+        x0[i] = (m - g_t * up[i]) / (1.0f - g_t);
     }
 }
 
-/* One reblurring DDIM step at scale s >= 1 (sinddm.md section 6). up is the
-   upsampled previous scale (x~), g_t and g_t1 the capped gammas at t, t-1:
-     xmix_t = predict_x0(x, eps)                 the still-blurry estimate
-     x0     = (xmix_t - g_t up) / (1 - g_t)      de-blurred
-     t > 0: xmixp = clamp(g_t1 up + (1 - g_t1) x0); xmix_t = clamp(xmix_t)
-            x = sqrt(abar_{t-1}) xmixp
-              + sqrt(1 - abar_{t-1}) (x - sqrt(abar_t) xmix_t) / sqrt(1 - abar_t)
-              + 1e-10 z
-     t = 0: x = clamp(x0)
-   The 1e-10 z is the reference's: its posterior variance is 0 (omega = 0),
-   clamped to 1e-20 before the log, and the noise is still added. It
-   changes nothing visible but keeps us draw-for-draw with it. x0 (before
-   any clamp) is returned in x0 for guidance hooks. */
-RSE__FN void rse__sd_ddim_step(float *x, float *x0, const float *eps, const float *up, const float *z,
-                               size_t n, const rse_sched *sc, int t, float g_t, float g_t1) {
-    float a = sc->f.sqrt_recip_ac[t], b = sc->f.sqrt_recipm1_ac[t];
+/* x_t -> x_{t-1} from x0 (see above). */
+RSE__FN void rse__sd_step(float *x, const float *x0, const float *xmt, const float *up, const float *z,
+                          size_t n, const rse_sched *sc, int t, int reblur, float g_t1) {
     size_t i;
-    for (i = 0; i < n; i++) x0[i] = ((a * x[i] - b * eps[i]) - g_t * up[i]) / (1.0f - g_t);
-    if (t > 0) {
+    if (!reblur) {
+        float c1 = sc->f.post_c1[t], c2 = sc->f.post_c2[t];
+        float sd = t > 0 ? expf(0.5f * sc->f.post_logvar[t]) : 0.0f;
+        for (i = 0; i < n; i++) x[i] = c1 * rse__clamp1(x0[i]) + c2 * x[i] + (t > 0 ? sd * z[i] : 0.0f);
+    } else if (t > 0) {
         float sa1 = sc->f.sqrt_ac[t - 1], sa = sc->f.sqrt_ac[t], s1m = sc->f.sqrt_1m_ac[t];
         float dir = sqrtf(1.0f - sc->f.alphas_cumprod[t - 1] - 0.0f);
         float sd = expf(0.5f * logf(1e-20f));
         for (i = 0; i < n; i++) {
-            float xmt = rse__clamp1(a * x[i] - b * eps[i]);
             float xmp = rse__clamp1(g_t1 * up[i] + (1.0f - g_t1) * x0[i]);
-            x[i] = sa1 * xmp + dir * (x[i] - sa * xmt) / s1m + sd * z[i];
+            x[i] = sa1 * xmp + dir * (x[i] - sa * rse__clamp1(xmt[i])) / s1m + sd * z[i];
         }
     } else {
         for (i = 0; i < n; i++) x[i] = rse__clamp1(x0[i]);
     }
+}
+
+/* The two samplers' whole steps (used by the equivalence tests). x0 and xmt
+   are scratch of n floats. */
+RSE__FN void rse__sd_ddpm_step(float *x, float *x0, const float *eps, const float *z, size_t n,
+                               const rse_sched *sc, int t) {
+    rse__sd_x0(x0, 0, x, eps, 0, n, sc, t, 0, 0.0f);
+    rse__sd_step(x, x0, 0, 0, z, n, sc, t, 0, 0.0f);
+}
+RSE__FN void rse__sd_ddim_step(float *x, float *x0, float *xmt, const float *eps, const float *up,
+                               const float *z, size_t n, const rse_sched *sc, int t, float g_t, float g_t1) {
+    rse__sd_x0(x0, xmt, x, eps, up, n, sc, t, 1, g_t);
+    rse__sd_step(x, x0, xmt, up, z, n, sc, t, 1, g_t1);
 }
 
 RSEDEF void rse_sample_params_init(rse_sample_params *p) {
@@ -1285,111 +1309,186 @@ RSEDEF void rse_sample_params_init(rse_sample_params *p) {
     p->scale_mul_w = 1.0f;
 }
 
-/* Samples one image: DDPM from noise at scale 0 for T steps, then at each
-   finer scale: upsample (bilinear, torch semantics), noise to t_start[s]
-   and denoise with the reblurring DDIM from t_start[s]-1 (the reference's
-   off-by-one: it noises at index T_s but starts denoising at T_s - 1). */
-static rse_status rse__sd_sample_one(rse_sinddm *m, const rse_sample_params *p, rse_rng *rng,
-                                     rse_image *out, rse_progress_fn progress, void *ctx, long *done, long total) {
-    int s, t, H = 0, W = 0, pH = 0, pW = 0;
+/* Hooks let editing act inside the sampler without the sampler knowing
+   about CLIP or ROIs. Each returns a status; any may be NULL. */
+typedef struct rse_sd_hooks {
+    void *ctx;
+    /* a new scale begins, at output size (H,W) */
+    rse_status (*scale)(void *ctx, int s, int H, int W);
+    /* x0 (3,H,W) was estimated at (s,t); the hook may change it in place */
+    rse_status (*x0)(void *ctx, float *x0, int s, int t, int H, int W);
+    /* x (3,H,W) is now x_{t-1} (t_next = t-1; -1 after the last step) */
+    rse_status (*xt)(void *ctx, float *x, int s, int t_next, int H, int W);
+} rse_sd_hooks;
+
+/* What one run of the sampler does. */
+typedef struct rse_sd_run {
+    float mul_h, mul_w;      /* output size multipliers                     */
+    int start_scale;         /* 0: from noise; s > 0: from `start`          */
+    const float *start;      /* (3,H,W) in [-1,1] at the start scale's size */
+                             /* (times mul), the image to be noised there;  */
+                             /* with start_scale 0 and start != NULL, x_T   */
+                             /* is noised from it instead of pure noise     */
+    const float *start_prev; /* (3,h,w) at the scale below start_scale: the */
+                             /* blurry reference x~ for reblurring (may be  */
+                             /* NULL: then start itself is used)            */
+    int reblur;              /* 1: the reference sampler; 0: DDPM at every  */
+                             /* scale (the reference's CLIP modes)          */
+    rse_sd_hooks hooks;
+    rse_progress_fn progress;
+    void *progress_ctx;
+    long *done, total;       /* progress counters shared across images      */
+} rse_sd_run;
+
+static rse_status rse__sd_tick(const rse_sd_run *r, int s) {
+    rse_progress pr;
+    ++*r->done;
+    if (!r->progress) return RSE_STATUS_OK;
+    memset(&pr, 0, sizeof pr);
+    pr.what = "sample"; pr.done = *r->done; pr.total = r->total; pr.scale = s;
+    return r->progress(r->progress_ctx, &pr) ? rse__fail(RSE_STATUS_BAD_ARG, "cancelled") : RSE_STATUS_OK;
+}
+
+/* Bilinear resize (torch semantics) of a (3,h,w) image into (3,H,W). */
+static rse_status rse__sd_upsample(rse_sinddm *m, float *dst, const float *src, int h, int w, int H, int W) {
+    rse_tape tp;
+    rse_tensor *u;
+    int sh[4];
+    rse__arena_reset(&m->arena);
+    rse__tape_init(&tp, &m->arena, &m->scratch);
+    tp.no_grad = 1;
+    sh[0] = 1; sh[1] = 3; sh[2] = h; sh[3] = w;
+    u = rse__resize_bilinear(&tp, rse__tensor_wrap(&tp, (float *)src, 4, sh), H, W);
+    if (!u) return tp.status;
+    memcpy(dst, u->data, 3 * (size_t)H * W * sizeof(float));
+    return RSE_STATUS_OK;
+}
+
+/* Output size of scale s under the run's multipliers. */
+static void rse__sd_size(const rse_sinddm *m, const rse_sd_run *r, int s, int *H, int *W) {
+    *H = (int)((float)m->pyr.h[s] * r->mul_h);
+    *W = (int)((float)m->pyr.w[s] * r->mul_w);
+}
+
+/* One image, coarse to fine. At scale 0 (from noise): DDPM for T steps. At
+   each scale s > start: upsample the previous result (bilinear, torch
+   semantics), noise it to t_start[s] and denoise from t_start[s] - 1 (the
+   reference's off-by-one: it noises at index T_s but starts denoising at
+   T_s - 1). When starting from an image at scale s0, that image is what is
+   noised at s0. The result (3,H,W) in [-1,1] is left in *res (malloc'd). */
+RSE__FN rse_status rse__sd_run(rse_sinddm *m, const rse_sd_run *r, rse_rng *rng, float **res, int *rH, int *rW) {
+    int s, t, H = 0, W = 0, pH = 0, pW = 0, s0 = r->start_scale;
     size_t n, cap = 0;
-    float *x = 0, *eps = 0, *z = 0, *up = 0, *x0 = 0, *buf = 0;
+    float *x, *eps, *z, *up, *x0, *xmt, *buf;
     rse_status st = RSE_STATUS_OK;
-    /* the largest scale decides the buffer sizes */
+    *res = 0;
+    if (s0 < 0 || s0 >= m->pyr.n) return rse__fail(RSE_STATUS_BAD_ARG, "start scale %d outside 0..%d", s0, m->pyr.n - 1);
+    if (!(r->mul_h > 0 && r->mul_h <= 16 && r->mul_w > 0 && r->mul_w <= 16))
+        return rse__fail(RSE_STATUS_BAD_ARG, "scale multipliers must be in (0,16]");
     for (s = 0; s < m->pyr.n; s++) {
-        size_t hh = (size_t)(m->pyr.h[s] * p->scale_mul_h), ww = (size_t)(m->pyr.w[s] * p->scale_mul_w);
-        if (hh < 1 || ww < 1 || hh > RSE_MAX_DIM || ww > RSE_MAX_DIM)
-            return rse__fail(RSE_STATUS_LIMIT, "sample: scale %d would be %zux%zu", s, ww, hh);
-        if (3 * hh * ww > cap) cap = 3 * hh * ww;
+        rse__sd_size(m, r, s, &H, &W);
+        if (H < 1 || W < 1 || H > RSE_MAX_DIM || W > RSE_MAX_DIM)
+            return rse__fail(RSE_STATUS_LIMIT, "scale %d would be %dx%d", s, W, H);
+        if (3 * (size_t)H * W > cap) cap = 3 * (size_t)H * W;
     }
-    buf = (float *)RSE_MALLOC(5 * cap * sizeof(float));
+    buf = (float *)RSE_MALLOC(6 * cap * sizeof(float));
     if (!buf) return rse__fail(RSE_STATUS_NOMEM, "sample: out of memory");
-    x = buf; eps = x + cap; z = eps + cap; up = z + cap; x0 = up + cap;
-    for (s = 0; s < m->pyr.n && st == RSE_STATUS_OK; s++) {
-        H = (int)(m->pyr.h[s] * p->scale_mul_h);
-        W = (int)(m->pyr.w[s] * p->scale_mul_w);
+    x = buf; eps = x + cap; z = eps + cap; up = z + cap; x0 = up + cap; xmt = x0 + cap;
+    for (s = s0; s < m->pyr.n && st == RSE_STATUS_OK; s++) {
+        int T0, reblur;
+        rse__sd_size(m, r, s, &H, &W);
         n = 3 * (size_t)H * W;
-        if (s == 0) {
-            rse__rng_normal(rng, x, n);
-            for (t = RSE_SD_T - 1; t >= 0 && st == RSE_STATUS_OK; t--) {
-                st = rse__sd_eps(m, eps, x, H, W, t, 0);
-                rse__rng_normal(rng, z, n);
-                rse__sd_ddpm_step(x, eps, z, n, &m->sched, t);
-                ++*done;
-                if (progress) {
-                    rse_progress pr;
-                    memset(&pr, 0, sizeof pr);
-                    pr.what = "sample"; pr.done = *done; pr.total = total; pr.scale = s;
-                    if (progress(ctx, &pr)) st = rse__fail(RSE_STATUS_BAD_ARG, "cancelled");
-                }
+        reblur = r->reblur && s > 0;
+        if (r->hooks.scale && (st = r->hooks.scale(r->hooks.ctx, s, H, W)) != RSE_STATUS_OK) break;
+        /* the image to noise, and the blurry reference x~ */
+        if (s == s0 && r->start) {
+            memcpy(up, r->start, n * sizeof(float));
+            if (reblur && r->start_prev) {
+                int ph, pw;
+                rse__sd_size(m, r, s - 1, &ph, &pw);
+                st = rse__sd_upsample(m, up, r->start_prev, ph, pw, H, W);
             }
+        } else if (s > s0) {
+            st = rse__sd_upsample(m, up, x, pH, pW, H, W);
+        }
+        if (st != RSE_STATUS_OK) break;
+        T0 = s == 0 ? RSE_SD_T : m->sched.t_start[s];
+        rse__rng_normal(rng, z, n);
+        if (s == s0 && s == 0 && !r->start) {
+            memcpy(x, z, n * sizeof(float));              /* x_T = pure noise */
         } else {
-            int T0 = m->sched.t_start[s];
-            rse_tape tp;
-            rse_tensor *xp, *u;
-            int sh[4];
-            /* x~ = bilinear(x_prev) to this scale's size */
-            rse__arena_reset(&m->arena);
-            rse__tape_init(&tp, &m->arena, &m->scratch);
-            tp.no_grad = 1;
-            sh[0] = 1; sh[1] = 3; sh[2] = pH; sh[3] = pW;
-            xp = rse__tensor_wrap(&tp, x, 4, sh);
-            u = rse__resize_bilinear(&tp, xp, H, W);
-            if (!u) { st = tp.status; break; }
-            memcpy(up, u->data, n * sizeof(float));
-            /* noised at T0 (q_sample) ... */
+            /* q_sample at index T0 (T0 = T at scale 0 reads the last row) */
+            int tq = T0 < RSE_SD_T ? T0 : RSE_SD_T - 1;
+            float sa = m->sched.f.sqrt_ac[tq], sn = m->sched.f.sqrt_1m_ac[tq];
+            size_t i;
+            for (i = 0; i < n; i++) x[i] = sa * (s == s0 && r->start ? r->start[i] : up[i]) + sn * z[i];
+        }
+        for (t = T0 - 1; t >= 0 && st == RSE_STATUS_OK; t--) {
+            float g_t = reblur ? rse__sched_gamma(&m->sched, s, t, 1) : 0.0f;
+            float g_t1 = reblur && t > 0 ? rse__sched_gamma(&m->sched, s, t - 1, 1) : 0.0f;
+            if ((st = rse__sd_eps(m, eps, x, H, W, t, s)) != RSE_STATUS_OK) break;
+            rse__sd_x0(x0, xmt, x, eps, up, n, &m->sched, t, reblur, g_t);
+            if (r->hooks.x0 && (st = r->hooks.x0(r->hooks.ctx, x0, s, t, H, W)) != RSE_STATUS_OK) break;
             rse__rng_normal(rng, z, n);
-            {
-                float sa = m->sched.f.sqrt_ac[T0 < RSE_SD_T ? T0 : RSE_SD_T - 1];
-                float sn = m->sched.f.sqrt_1m_ac[T0 < RSE_SD_T ? T0 : RSE_SD_T - 1];
-                size_t i;
-                for (i = 0; i < n; i++) x[i] = sa * up[i] + sn * z[i];
-            }
-            /* ... denoised from T0 - 1 */
-            for (t = T0 - 1; t >= 0 && st == RSE_STATUS_OK; t--) {
-                float g_t = rse__sched_gamma(&m->sched, s, t, 1);
-                float g_t1 = t > 0 ? rse__sched_gamma(&m->sched, s, t - 1, 1) : 0.0f;
-                st = rse__sd_eps(m, eps, x, H, W, t, s);
-                rse__rng_normal(rng, z, n);
-                rse__sd_ddim_step(x, x0, eps, up, z, n, &m->sched, t, g_t, g_t1);
-                ++*done;
-                if (progress) {
-                    rse_progress pr;
-                    memset(&pr, 0, sizeof pr);
-                    pr.what = "sample"; pr.done = *done; pr.total = total; pr.scale = s;
-                    if (progress(ctx, &pr)) st = rse__fail(RSE_STATUS_BAD_ARG, "cancelled");
-                }
-            }
+            rse__sd_step(x, x0, xmt, up, z, n, &m->sched, t, reblur, g_t1);
+            if (r->hooks.xt && (st = r->hooks.xt(r->hooks.ctx, x, s, t - 1, H, W)) != RSE_STATUS_OK) break;
+            st = rse__sd_tick(r, s);
         }
         pH = H; pW = W;
     }
-    if (st == RSE_STATUS_OK) st = rse_image_alloc(out, W, H, 3);
     if (st == RSE_STATUS_OK) {
-        size_t i;
-        n = 3 * (size_t)H * W;
-        for (i = 0; i < n; i++) out->data[i] = (rse__clamp1(x[i]) + 1.0f) * 0.5f;
+        /* hand the result back in a buffer of its own size */
+        float *out = (float *)RSE_MALLOC(3 * (size_t)H * W * sizeof(float));
+        if (!out) st = rse__fail(RSE_STATUS_NOMEM, "sample: out of memory");
+        else { memcpy(out, x, 3 * (size_t)H * W * sizeof(float)); *res = out; *rH = H; *rW = W; }
     }
     RSE_FREE(buf);
     return st;
 }
 
+/* Steps a run will take (for progress and ETA). */
+RSE__FN long rse__sd_run_steps(const rse_sinddm *m, int s0) {
+    long total = 0;
+    int s;
+    for (s = s0; s < m->pyr.n; s++) total += s ? m->sched.t_start[s] : RSE_SD_T;
+    return total;
+}
+
+/* [-1,1] planar to an rse_image in [0,1]. */
+RSE__FN rse_status rse__sd_to_image(const float *x, int H, int W, rse_image *out) {
+    size_t i, n = 3 * (size_t)H * W;
+    rse_status st = rse_image_alloc(out, W, H, 3);
+    if (st != RSE_STATUS_OK) return st;
+    for (i = 0; i < n; i++) out->data[i] = (rse__clamp1(x[i]) + 1.0f) * 0.5f;
+    return RSE_STATUS_OK;
+}
+
 /* Samples p->count images into out[0..count). Image i uses the RNG stream
-   seeded with (seed, i), so it is the same whatever the count. */
+   (seed, i), so it is the same whatever the count. */
 RSEDEF rse_status rse_sinddm_sample(rse_sinddm *m, const rse_sample_params *p, rse_image *out,
                                     rse_progress_fn progress, void *ctx) {
-    int i, s;
-    long done = 0, total = 0;
+    rse_sd_run r;
+    long done = 0;
+    int i;
     if (p->count < 1 || p->count > 100000) return rse__fail(RSE_STATUS_BAD_ARG, "--count must be in 1..100000");
-    if (!(p->scale_mul_h > 0 && p->scale_mul_h <= 16 && p->scale_mul_w > 0 && p->scale_mul_w <= 16))
-        return rse__fail(RSE_STATUS_BAD_ARG, "--scale-mul factors must be in (0,16]");
-    for (s = 0; s < m->pyr.n; s++) total += s ? m->sched.t_start[s] : RSE_SD_T;
-    total *= p->count;
+    memset(&r, 0, sizeof r);
+    r.mul_h = p->scale_mul_h;
+    r.mul_w = p->scale_mul_w;
+    r.reblur = 1;
+    r.progress = progress;
+    r.progress_ctx = ctx;
+    r.done = &done;
+    r.total = rse__sd_run_steps(m, 0) * p->count;
     for (i = 0; i < p->count; i++) memset(&out[i], 0, sizeof out[i]);
     for (i = 0; i < p->count; i++) {
         rse_rng rng;
+        float *x = 0;
+        int H = 0, W = 0;
         rse_status st;
         rse__rng_seed_stream(&rng, p->seed, (uint64_t)i);
-        st = rse__sd_sample_one(m, p, &rng, &out[i], progress, ctx, &done, total);
+        st = rse__sd_run(m, &r, &rng, &x, &H, &W);
+        if (st == RSE_STATUS_OK) st = rse__sd_to_image(x, H, W, &out[i]);
+        RSE_FREE(x);
         if (st != RSE_STATUS_OK) {
             int k;
             for (k = 0; k <= i; k++) rse_image_free(&out[k]);

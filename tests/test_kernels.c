@@ -168,8 +168,15 @@ static const t_conv t_convs[] = {
     {3, 3, 7, 9, 3, 3, 3, 1, 1, 3},     /* depthwise 3x3 */
     {1, 4, 11, 10, 4, 5, 5, 2, 2, 4},   /* depthwise, stride 2: general path */
     {1, 4, 6, 6, 4, 3, 3, 1, 0, 4},     /* depthwise, pad 0 */
+    {2, 3, 5, 45, 3, 5, 5, 1, 2, 3},    /* depthwise, Wo = 45: 32-pixel, 8-pixel and 1-pixel loops */
     {2, 33, 15, 17, 40, 3, 3, 1, 1, 1}, /* reduction over 2 KC blocks (297 > 256) */
     {1, 24, 23, 45, 20, 3, 3, 1, 1, 1}, /* Wo = 45: pixel runs crossing rows */
+    /* Wo >= 32: backward-weight reduces over output rows of padded input */
+    {1, 5, 4, 70, 7, 3, 3, 1, 1, 1},
+    {2, 3, 5, 66, 5, 3, 3, 2, 0, 1},    /* stride 2, pad 0 (no padded copy) */
+    {1, 4, 3, 40, 6, 1, 1, 1, 0, 2},    /* 1x1, groups 2 */
+    {1, 6, 4, 50, 6, 3, 3, 1, 1, 3},    /* groups 3 */
+    {1, 2, 3, 300, 3, 3, 2, 1, 1, 1},   /* Wo = 301 > 256: a row in two blocks */
 };
 
 static void test_conv(void) {
@@ -253,7 +260,12 @@ static void test_errors(void) {
     st = rse__conv2d_forward(o, x, w, 0, &s, &tiny);
     CHECK(st == RSE_STATUS_NOMEM && strstr(rse_last_error(), "conv2d"), "tiny scratch: NOMEM (%d, %s)", (int)st, rse_last_error());
     CHECK(rse__conv2d_backward_data(x, o, w, &s, &tiny) == RSE_STATUS_NOMEM, "tiny scratch: bwd-data NOMEM");
-    CHECK(rse__conv2d_backward_weight(w, 0, o, x, &s, &tiny) == RSE_STATUS_NOMEM, "tiny scratch: bwd-weight NOMEM");
+    {   /* backward-weight needs scratch only for outputs >= 32 wide */
+        t_conv cw = {1, 4, 2, 40, 6, 3, 3, 1, 1, 1};
+        rse_conv2d_shape sw = t_shape(cw);
+        static float xw[4 * 2 * 40], ow[6 * 2 * 40], ww[6 * 4 * 9];
+        CHECK(rse__conv2d_backward_weight(ww, 0, ow, xw, &sw, &tiny) == RSE_STATUS_NOMEM, "tiny scratch: bwd-weight NOMEM");
+    }
     CHECK(tiny.used == 0, "tiny scratch left empty after failures");
 }
 

@@ -8,7 +8,11 @@
    dim 8 give ~1e-6), 1e-4 on the weight gradients (the backward sums over
    every pixel and the batch, ~130 terms per weight here, in another order
    than torch). Adam is checked on torch's own gradients so that it is
-   tested alone: 1e-6 absolute on weights that move by ~lr = 1e-3. */
+   tested alone: 1e-6 absolute on weights that move by ~lr = 1e-3.
+   Sampling: one DDPM step at scale 0 and reblurring DDIM steps at t > 0 and
+   t = 0, given the reference's eps, noise and upsampled image: 1e-5
+   relative (a few float32 operations per pixel; the de-blur divides by
+   1 - gamma >= 0.45, which at most doubles the rounding). */
 #include "test.h"
 #include "fixture.h"
 
@@ -24,7 +28,7 @@ int main(void) {
     rse_arena a, sc;
     rse_tape tape;
     rse_tensor *xt, *nt, *y, *L;
-    CHECK(buf && ncase == 1, "cannot read %s", path);
+    CHECK(buf && ncase == 4, "cannot read %s (4 cases)", path);
     if (!buf) return t_report("test_sinddm_torch");
     memset(&fc, 0, sizeof fc);
     CHECK(fx_read_case(&c, &fc), "malformed %s", path);
@@ -107,6 +111,52 @@ int main(void) {
             }
             CHECK(maxerr <= 1e-6, "Adam step: max error %g", maxerr);
         }
+    }
+    /* The sampling steps. The weights must be the fixture's, not Adam's. */
+    for (i = 0; i < net.nparams; i++) {
+        char key[64];
+        fx_tensor *ft;
+        rse__fmt(key, sizeof key, "w:%s", net.p[i].name);
+        if ((ft = fx_get(&fc, key))) memcpy(w + net.p[i].off, ft->data, ft->n * sizeof(float));
+    }
+    rse__sd_net_bind(&net, w, 0);
+    for (i = 1; i < ncase; i++) {
+        fx_case st;
+        fx_tensor *sx, *sup, *sz, *seps, *sout, *sp;
+        rse_sched sch;
+        double losses[3];
+        int tt, ss;
+        memset(&st, 0, sizeof st);
+        if (!fx_read_case(&c, &st)) { CHECK(0, "malformed step case %d", i); break; }
+        sx = fx_get(&st, "x"); sup = fx_get(&st, "up"); sz = fx_get(&st, "z");
+        seps = fx_get(&st, "eps"); sout = fx_get(&st, "out"); sp = fx_get(&st, "p");
+        if (!(sx && sup && sz && seps && sout && sp && sp->n == 4)) { CHECK(0, "step case %s incomplete", st.name); fx_free_case(&st); continue; }
+        tt = (int)sp->data[0]; ss = (int)sp->data[1];
+        losses[0] = 0; losses[1] = sp->data[2]; losses[2] = sp->data[3];
+        CHECK(rse__sched_init(&sch, 100, losses, 3) == RSE_STATUS_OK, "schedule");
+        /* the net at (t, s) */
+        rse__arena_reset(&a);
+        rse__tape_init(&tape, &a, &sc);
+        tape.no_grad = 1;
+        y = rse__sd_forward(&tape, &net, rse__tensor_wrap(&tape, sx->data, 4, sx->shape), &tt, ss);
+        CHECK(y && y->n == seps->n, "%s: forward", st.name);
+        if (y && y->n == seps->n) fx_compare(st.name, "eps", y->data, seps, 1e-5);
+        /* the step itself, on the reference's eps so that it is tested alone */
+        {
+            size_t nn = sx->n;
+            float *xs = (float *)malloc(nn * sizeof(float)), *x0 = (float *)malloc(nn * sizeof(float));
+            float *xm = (float *)malloc(nn * sizeof(float));
+            memcpy(xs, sx->data, nn * sizeof(float));
+            if (ss == 0) rse__sd_ddpm_step(xs, x0, seps->data, sz->data, nn, &sch, tt);
+            else rse__sd_ddim_step(xs, x0, xm, seps->data, sup->data, sz->data, nn, &sch, tt,
+                                   rse__sched_gamma(&sch, ss, tt, 1), tt > 0 ? rse__sched_gamma(&sch, ss, tt - 1, 1) : 0.0f);
+            fx_compare(st.name, "step", xs, sout, 1e-5);
+            free(xs);
+            free(x0);
+            free(xm);
+        }
+        rse__sched_free(&sch);
+        fx_free_case(&st);
     }
     rse__arena_free(&a);
     rse__arena_free(&sc);

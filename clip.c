@@ -892,7 +892,7 @@ enum {
 };
 
 /* The whitelisted globals. Storage types are tagged G_STORAGE + dtype. */
-enum { RSE__G_ODICT = 1, RSE__G_REBUILD, RSE__G_PARAM, RSE__G_STORAGE = 16 };
+enum { RSE__G_ODICT = 1, RSE__G_REBUILD, RSE__G_PARAM, RSE__G_COUNTER, RSE__G_STORAGE = 16 };
 
 typedef struct rse__pkobj rse__pkobj;
 struct rse__pkobj {
@@ -1041,6 +1041,9 @@ RSE__FN rse_status rse__pk_memo_get(rse__pickle *k, uint64_t idx) {
 RSE__FN rse_status rse__pk_global(rse__pickle *k, const char *mod, size_t ml, const char *nm, size_t nl) {
     static const struct { const char *mod, *name; int g; } allow[] = {
         { "collections", "OrderedDict", RSE__G_ODICT },
+        /* MultiStepLR's milestones, in the LR scheduler state that SinDDM
+           trainer checkpoints carry: Counter({20000: 1, ...}) */
+        { "collections", "Counter", RSE__G_COUNTER },
         { "torch._utils", "_rebuild_tensor_v2", RSE__G_REBUILD },
         { "torch._utils", "_rebuild_parameter", RSE__G_PARAM } };
     rse__pkobj *o;
@@ -1192,6 +1195,11 @@ RSE__FN rse_status rse__pk_reduce(rse__pickle *k, rse__pkobj *fn, rse__pkobj *ar
     case RSE__G_ODICT:
         if (args->u.seq.n != 0) return rse__pk_err(k, "OrderedDict called with arguments");
         *out = rse__pk_seq(k, RSE__PK_DICT, 0, 0);
+        return *out ? RSE_STATUS_OK : RSE_STATUS_NOMEM;
+    case RSE__G_COUNTER: /* Counter() or Counter(dict): kept as the dict */
+        if (args->u.seq.n == 0) *out = rse__pk_seq(k, RSE__PK_DICT, 0, 0);
+        else if (args->u.seq.n == 1 && args->u.seq.v[0]->type == RSE__PK_DICT) *out = args->u.seq.v[0];
+        else return rse__pk_err(k, "Counter called with arguments other than one dict");
         return *out ? RSE_STATUS_OK : RSE_STATUS_NOMEM;
     case RSE__G_REBUILD:
         return rse__pk_rebuild(k, args, out);
@@ -1498,16 +1506,21 @@ RSE__FN void rse__ckpt_strip_module(rse_ckpt *c) {
 }
 
 /* The state dict of an unpickled root: the root dict itself, or its
-   'state_dict' entry (open_clip training checkpoints). Entries whose value
-   is not a tensor (an 'epoch' number...) are skipped. */
-RSE__FN rse_status rse__ckpt_collect(rse_ckpt *c, rse__pkobj *root) {
+   'state_dict' entry (open_clip training checkpoints), or with ema set its
+   'ema' entry, which must exist (SinDDM trainer checkpoints hold 'model'
+   and 'ema' state dicts side by side). Entries whose value is not a tensor
+   (an 'epoch' number...) are skipped. */
+RSE__FN rse_status rse__ckpt_collect(rse_ckpt *c, rse__pkobj *root, int ema) {
     size_t i, n = 0;
+    const char *sub = ema ? "ema" : "state_dict";
     if (root->type != RSE__PK_DICT) return rse__fail(RSE_STATUS_BAD_FORMAT, "checkpoint: the pickle is not a dict");
     for (i = 0; i + 1 < root->u.seq.n; i += 2)
-        if (rse__pk_streq(root->u.seq.v[i], "state_dict") && root->u.seq.v[i + 1]->type == RSE__PK_DICT) {
+        if (rse__pk_streq(root->u.seq.v[i], sub) && root->u.seq.v[i + 1]->type == RSE__PK_DICT) {
             root = root->u.seq.v[i + 1];
+            ema = 0;
             break;
         }
+    if (ema) return rse__fail(RSE_STATUS_BAD_FORMAT, "no 'ema' state dict (not a SinDDM trainer checkpoint)");
     for (i = 0; i + 1 < root->u.seq.n; i += 2)
         if (root->u.seq.v[i]->type == RSE__PK_STR && root->u.seq.v[i + 1]->type == RSE__PK_TENSOR) n++;
     if (n == 0) return rse__fail(RSE_STATUS_BAD_FORMAT, "checkpoint: no tensors in the state dict");
@@ -1528,7 +1541,7 @@ RSE__FN rse_status rse__ckpt_collect(rse_ckpt *c, rse__pkobj *root) {
     return rse__ckpt_index(c);
 }
 
-RSE__FN rse_status rse__ckpt_torch(rse_ckpt *c, const unsigned char *buf, size_t len, int verify_crc) {
+RSE__FN rse_status rse__ckpt_torch(rse_ckpt *c, const unsigned char *buf, size_t len, int verify_crc, int ema) {
     rse_arena scratch;
     rse__zip z;
     rse__pickle k;
@@ -1578,7 +1591,7 @@ RSE__FN rse_status rse__ckpt_torch(rse_ckpt *c, const unsigned char *buf, size_t
     k.p = pkl; k.len = pkl_len; k.a = &scratch; k.data_arena = &c->arena;
     k.zip = &z; k.prefix = name; k.prefix_len = plen; k.crc = crc;
     if ((st = rse__pk_run(&k, &root))) goto done;
-    st = rse__ckpt_collect(c, root);
+    st = rse__ckpt_collect(c, root, ema);
 done:
     RSE_FREE(k.stack); RSE_FREE(k.marks); RSE_FREE(k.memo);
     rse__arena_free(&scratch);
@@ -2019,7 +2032,9 @@ RSE__FN rse_status rse__ckpt_to_f32(const rse_ckpt_tensor *t, float *out, size_t
    Loading a checkpoint from memory
    ------------------------------------------------------------------------- */
 
-enum { RSE_CKPT_NO_CRC = 1 }; /* flags: skip CRC checks of stored zip entries */
+/* flags: skip CRC checks of stored zip entries; take the 'ema' state dict
+   of a torch.save archive (SinDDM trainer checkpoints) */
+enum { RSE_CKPT_NO_CRC = 1, RSE_CKPT_EMA = 2 };
 
 /* Reads a torch.save zip archive or a safetensors file held in buf[0..len).
    The tensors point into buf where they can, so buf must outlive c. what
@@ -2033,7 +2048,7 @@ RSE__FN rse_status rse__ckpt_load_mem(rse_ckpt *c, const void *buf, size_t len, 
     if (!what) what = "checkpoint";
     if (len >= 4 && p[0] == 'P' && p[1] == 'K' && p[2] == 3 && p[3] == 4) {
         c->format = RSE_CKPT_TORCH;
-        st = rse__ckpt_torch(c, p, len, !(flags & RSE_CKPT_NO_CRC));
+        st = rse__ckpt_torch(c, p, len, !(flags & RSE_CKPT_NO_CRC), (flags & RSE_CKPT_EMA) != 0);
     } else if (len >= 9 && p[8] == '{' && rse__ff_le64(p) > 0) {
         c->format = RSE_CKPT_SAFETENSORS;
         st = rse__ckpt_safetensors(c, p, len);

@@ -7,7 +7,9 @@
    This file includes, in order: tensor.h (numerics and autograd), sinddm.c
    (the single-image diffusion model), clip.c (CLIP checkpoints, tokenizer and
    towers). It then holds what touches the outside world: image codecs (from
-   memory), the thin file layer (absent under RSE_NO_STDIO) and the CLI.
+   memory), the import of reference SinDDM checkpoints (glue between sinddm.c
+   and clip.c's checkpoint reader), the thin file layer (absent under
+   RSE_NO_STDIO) and the CLI.
 */
 
 /* pthreads and rename()/getpid() need POSIX declarations under -std=c99. */
@@ -843,6 +845,197 @@ RSEDEF rse_format rse_format_from_path(const char *path) {
         if (!*a && !*b) return tab[i].fmt;
     }
     return RSE_FORMAT_UNKNOWN;
+}
+
+/* ===========================================================================
+   SinDDM import
+   The reference trainer's checkpoints (model-12.pt): a torch.save zip whose
+   pickle is {'step', 'model', 'ema', 'sched', 'running_loss',
+   'running_scale'}. 'model' and 'ema' are state dicts of the whole
+   MultiScaleGaussianDiffusion: first its registered buffers (betas, the
+   derived schedules, gammas), then the denoiser's weights under
+   'denoise_fn.'. We read the 'ema' one (sampling uses the EMA weights) with
+   clip.c's checkpoint reader, which parses the pickle as data against a
+   whitelist of globals and never executes it.
+
+   Nothing in the file describes the pyramid (the reference rebuilds it from
+   the image on disk), so the training image must be given: we rebuild the
+   pyramid from it exactly as the reference does, and check the stored
+   buffers against our schedules: same T = 100, the same cosine schedule,
+   and gammas of as many scales with the same values, which they only have
+   for the image the model was trained on. dim comes from the weights'
+   shapes. The result samples like any model; its Adam state is zero and its
+   step is set to the end of training (the file's step and optimiser state
+   are not needed for sampling).
+   ========================================================================= */
+
+/* The buffers MultiScaleGaussianDiffusion registers, with the float32 values
+   rse_sched holds for each (NULL for gammas, checked on its own). */
+typedef struct { const char *name; size_t field; } rse__sd_refbuf;
+#define RSE__REFBUF(n, f) { n, offsetof(rse_sched_f32, f) }
+static const rse__sd_refbuf rse__sd_refbufs[] = {
+    RSE__REFBUF("betas", betas), RSE__REFBUF("alphas_cumprod", alphas_cumprod),
+    RSE__REFBUF("alphas_cumprod_prev", alphas_cumprod_prev), RSE__REFBUF("sqrt_alphas_cumprod", sqrt_ac),
+    RSE__REFBUF("sqrt_one_minus_alphas_cumprod", sqrt_1m_ac),
+    RSE__REFBUF("log_one_minus_alphas_cumprod", log_1m_ac),
+    RSE__REFBUF("sqrt_recip_alphas_cumprod", sqrt_recip_ac),
+    RSE__REFBUF("sqrt_recipm1_alphas_cumprod", sqrt_recipm1_ac),
+    RSE__REFBUF("posterior_variance", post_var),
+    RSE__REFBUF("posterior_log_variance_clipped", post_logvar),
+    RSE__REFBUF("posterior_mean_coef1", post_c1), RSE__REFBUF("posterior_mean_coef2", post_c2) };
+#undef RSE__REFBUF
+#define RSE__SD_PREFIX "denoise_fn."
+
+/* Float data of a checkpoint tensor that must have exactly shape[0..nd). */
+RSE__FN rse_status rse__sd_import_tensor(const rse_ckpt_tensor *t, int nd, const int *shape, float *dst) {
+    int d;
+    char want[64], got[64];
+    size_t n = 1;
+    if (t->dtype != RSE_DT_F32 && t->dtype != RSE_DT_F16 && t->dtype != RSE_DT_BF16 && t->dtype != RSE_DT_F64)
+        return rse__fail(RSE_STATUS_BAD_FORMAT, "tensor '%s' is %s, not floating point", t->name,
+                         rse__dtype_name(t->dtype));
+    for (d = 0; d < nd; d++) n *= (size_t)shape[d];
+    if (t->ndim != nd || t->numel != n) goto bad;
+    for (d = 0; d < nd; d++) if (t->shape[d] != shape[d]) goto bad;
+    return rse__ckpt_to_f32(t, dst, n);
+bad:
+    {
+        size_t k = 0;
+        want[0] = got[0] = 0;
+        for (d = 0; d < nd; d++) k += rse__fmt(want + k, sizeof want - k, d ? ",%d" : "%d", shape[d]);
+        for (d = 0, k = 0; d < t->ndim && d < 6; d++) k += rse__fmt(got + k, sizeof got - k, d ? ",%d" : "%d", t->shape[d]);
+    }
+    return rse__fail(RSE_STATUS_BAD_FORMAT, "tensor '%s' has shape (%s), expected (%s)", t->name, got, want);
+}
+
+/* Compares a stored buffer with ours: both are float32 roundings of the same
+   float64 formulas (numpy there, libm here), so they agree to an ulp or
+   two; 1e-5 relative (+1e-7 absolute, for values near 0) only catches a
+   different schedule or a different image, never rounding. */
+RSE__FN int rse__sd_import_close(const float *a, const float *b, size_t n, size_t *where) {
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (!(fabs((double)a[i] - b[i]) <= 1e-5 * fabs((double)b[i]) + 1e-7)) { *where = i; return 0; }
+    return 1;
+}
+
+RSEDEF rse_status rse_sinddm_import_mem(rse_sinddm **out, const void *ckpt, size_t len, const rse_image *img) {
+    rse_ckpt c;
+    const rse_ckpt_tensor *t;
+    rse_train_params p;
+    rse_sinddm *m = 0;
+    rse_status st;
+    float *tmp = 0;
+    size_t i, ndenoise = 0, where = 0;
+    int dim, k, gshape[2];
+
+    *out = 0;
+    if (!img)
+        return rse__fail(RSE_STATUS_BAD_ARG, "a reference SinDDM checkpoint needs its training image "
+                         "(--image IMAGE): the pyramid is rebuilt from it");
+    if ((st = rse__ckpt_load_mem(&c, ckpt, len, RSE_CKPT_EMA, "SinDDM checkpoint")) != RSE_STATUS_OK) return st;
+    if (c.format != RSE_CKPT_TORCH) {
+        st = rse__fail(RSE_STATUS_BAD_FORMAT, "SinDDM checkpoint: not a torch.save archive");
+        goto done;
+    }
+    /* dim from the second block's first conv: (dim, dim/2, 3, 3) */
+    t = rse__ckpt_find(&c, RSE__SD_PREFIX "l2.net.0.weight");
+    if (!t) {
+        st = rse__fail(RSE_STATUS_BAD_FORMAT, "SinDDM checkpoint: no '" RSE__SD_PREFIX "l2.net.0.weight' in its 'ema' "
+                       "state dict (not a SinDDM model)");
+        goto done;
+    }
+    if (t->ndim != 4 || t->shape[0] < 2 || t->shape[0] > RSE_SD_MAX_DIM || t->shape[0] % 2 ||
+        t->shape[1] != t->shape[0] / 2) {
+        st = rse__fail(RSE_STATUS_BAD_FORMAT, "SinDDM checkpoint: '%s' does not have the shape (dim, dim/2, 3, 3) "
+                       "of an even dim up to %d", t->name, RSE_SD_MAX_DIM);
+        goto done;
+    }
+    dim = t->shape[0];
+    rse_train_params_init(&p, "paper");
+    p.dim = dim;
+    if ((st = rse_sinddm_create(&m, img, &p)) != RSE_STATUS_OK) goto done;
+
+    /* every weight of our parameter table, by name and exact shape */
+    for (k = 0; k < m->net.nparams; k++) {
+        const rse_sd_param *q = &m->net.p[k];
+        char name[64];
+        rse__fmt(name, sizeof name, RSE__SD_PREFIX "%s", q->name);
+        if (!(t = rse__ckpt_find(&c, name))) {
+            st = rse__fail(RSE_STATUS_BAD_FORMAT, "SinDDM checkpoint: missing tensor '%s' (a dim %d denoiser needs it)",
+                           name, dim);
+            goto done;
+        }
+        if ((st = rse__sd_import_tensor(t, q->nd, q->shape, m->ema + q->off)) != RSE_STATUS_OK) goto prefix;
+    }
+    /* nothing else under denoise_fn., and only the known buffers besides */
+    for (i = 0; i < c.n; i++) {
+        const char *nm = c.t[i].name;
+        size_t b;
+        if (!strncmp(nm, RSE__SD_PREFIX, sizeof RSE__SD_PREFIX - 1)) { ndenoise++; continue; }
+        for (b = 0; b < sizeof rse__sd_refbufs / sizeof rse__sd_refbufs[0]; b++)
+            if (!strcmp(nm, rse__sd_refbufs[b].name)) break;
+        if (b == sizeof rse__sd_refbufs / sizeof rse__sd_refbufs[0] && strcmp(nm, "gammas") != 0) {
+            char pr[96];
+            rse__ff_printable(pr, sizeof pr, nm, strlen(nm));
+            st = rse__fail(RSE_STATUS_BAD_FORMAT, "SinDDM checkpoint: unexpected tensor '%s' in the 'ema' state dict", pr);
+            goto done;
+        }
+    }
+    if (ndenoise != (size_t)m->net.nparams) {
+        st = rse__fail(RSE_STATUS_BAD_FORMAT, "SinDDM checkpoint: %zu '" RSE__SD_PREFIX "' tensors, a dim %d denoiser "
+                       "has %d (a different architecture)", ndenoise, dim, m->net.nparams);
+        goto done;
+    }
+
+    /* the stored schedules and gammas must be ours for this image */
+    tmp = (float *)RSE_MALLOC((size_t)RSE_SD_T * RSE_PYR_MAX_SCALES * sizeof(float));
+    if (!tmp) { st = rse__fail(RSE_STATUS_NOMEM, "SinDDM checkpoint: out of memory"); goto done; }
+    for (k = 0; k < (int)(sizeof rse__sd_refbufs / sizeof rse__sd_refbufs[0]); k++) {
+        const float *ours = *(float *const *)(const void *)((const char *)&m->sched.f + rse__sd_refbufs[k].field);
+        int T = RSE_SD_T;
+        if (!(t = rse__ckpt_find(&c, rse__sd_refbufs[k].name))) continue; /* optional: not used */
+        if (t->ndim == 1 && t->shape[0] != RSE_SD_T) {
+            st = rse__fail(RSE_STATUS_UNSUPPORTED, "SinDDM checkpoint: trained with %d timesteps; rsedit supports %d",
+                           t->shape[0], RSE_SD_T);
+            goto done;
+        }
+        if ((st = rse__sd_import_tensor(t, 1, &T, tmp)) != RSE_STATUS_OK) goto prefix;
+        if (!rse__sd_import_close(tmp, ours, RSE_SD_T, &where)) {
+            st = rse__fail(RSE_STATUS_BAD_FORMAT, "SinDDM checkpoint: '%s'[%zu] = %g, the cosine schedule gives %g",
+                           t->name, where, (double)tmp[where], (double)ours[where]);
+            goto done;
+        }
+    }
+    if ((t = rse__ckpt_find(&c, "gammas")) != 0) {
+        if (t->ndim != 2 || t->shape[1] != RSE_SD_T || t->shape[0] != m->pyr.n - 1) {
+            st = rse__fail(RSE_STATUS_BAD_FORMAT, "SinDDM checkpoint: gammas for %d scales, the pyramid of the "
+                           "given image has %d: pass the image the model was trained on",
+                           t->ndim == 2 ? t->shape[0] + 1 : -1, m->pyr.n);
+            goto done;
+        }
+        gshape[0] = m->pyr.n - 1;
+        gshape[1] = RSE_SD_T;
+        if ((st = rse__sd_import_tensor(t, 2, gshape, tmp)) != RSE_STATUS_OK) goto prefix;
+        if (!rse__sd_import_close(tmp, m->sched.gamma, (size_t)gshape[0] * RSE_SD_T, &where)) {
+            st = rse__fail(RSE_STATUS_BAD_FORMAT, "SinDDM checkpoint: gammas of scale %d differ from those of the "
+                           "given image (%g, expected %g): pass the image the model was trained on",
+                           (int)(where / RSE_SD_T) + 1, (double)tmp[where], (double)m->sched.gamma[where]);
+            goto done;
+        }
+    }
+    memcpy(m->w, m->ema, m->net.total * sizeof(float));
+    m->step = m->opt.steps;
+    *out = m;
+    m = 0;
+    goto done;
+prefix:
+    rse__fail_prefix(st, "SinDDM checkpoint");
+done:
+    RSE_FREE(tmp);
+    rse_sinddm_free(m);
+    rse__ckpt_free(&c);
+    return st;
 }
 
 /* ===========================================================================
@@ -2000,6 +2193,612 @@ RSE__FN int rse__cmd_convert(int argc, char **argv) {
     return RSE__EXIT_OK;
 }
 
+/* ---- SinDDM commands: train, sample, pyramid, quality --------------------
+   Shared pieces first: a wall clock, option tables, progress lines on
+   stderr (rewritten in place with \r on a terminal, one line every few
+   seconds otherwise), Ctrl-C during training, and loading a model that may
+   be ours or a reference SinDDM checkpoint. */
+#include <signal.h>
+#include <time.h>
+#ifdef _WIN32
+#include <io.h>
+#include <direct.h>
+#define rse__isatty_err() _isatty(_fileno(stderr))
+#define rse__mkdir(d) _mkdir(d)
+#else
+#define rse__isatty_err() isatty(fileno(stderr))
+#define rse__mkdir(d) mkdir(d, 0777)
+#endif
+
+RSE__FN double rse__cli_now(void) {
+#if defined(CLOCK_MONOTONIC) && !defined(_WIN32)
+    struct timespec ts;
+    if (clock_gettime(CLOCK_MONOTONIC, &ts) == 0) return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+#endif
+    return (double)time(0);
+}
+
+/* "1h05m", "4m07s", "12s", "?" */
+RSE__FN const char *rse__cli_dur(char *buf, size_t cap, double s) {
+    long v;
+    if (!(s >= 0 && s < 1e9)) { rse__fmt(buf, cap, "?"); return buf; }
+    v = (long)(s + 0.5);
+    if (v >= 3600) rse__fmt(buf, cap, "%ldh%s%ldm", v / 3600, (v / 60) % 60 < 10 ? "0" : "", (v / 60) % 60);
+    else if (v >= 60) rse__fmt(buf, cap, "%ldm%s%lds", v / 60, v % 60 < 10 ? "0" : "", v % 60);
+    else rse__fmt(buf, cap, "%lds", v);
+    return buf;
+}
+
+/* Matches argv[*i] against a table of options that take a value: returns
+   the index (and *val), -1 for no match, -2 when the value is missing. */
+RSE__FN int rse__cli_optv(int argc, char **argv, int *i, const char *const *names, int n, const char **val) {
+    int k, r;
+    for (k = 0; k < n; k++)
+        if ((r = rse__cli_opt(argc, argv, i, names[k], val)) != 0) return r > 0 ? k : -2;
+    return -1;
+}
+
+/* A whole decimal double in [lo, hi]; 0 on anything else. */
+RSE__FN int rse__cli_double(const char *s, double lo, double hi, double *out) {
+    char *end;
+    double v;
+    if (!s || !*s) return 0;
+    errno = 0;
+    v = strtod(s, &end);
+    if (*end || errno || !(v >= lo && v <= hi)) return 0;
+    *out = v;
+    return 1;
+}
+
+/* A whole decimal uint64 (seeds). */
+RSE__FN int rse__cli_u64(const char *s, uint64_t *out) {
+    uint64_t v = 0;
+    if (!s || !*s) return 0;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9' || v > (UINT64_MAX - (uint64_t)(*s - '0')) / 10) return 0;
+        v = v * 10 + (uint64_t)(*s - '0');
+    }
+    *out = v;
+    return 1;
+}
+
+RSE__FN int rse__cli_exists(const char *path) {
+    struct stat sb;
+    return stat(path, &sb) == 0;
+}
+
+/* Worker threads when --threads is not given: the online CPUs (results do
+   not depend on it). */
+RSE__FN int rse__cli_default_threads(void) {
+#if defined(_SC_NPROCESSORS_ONLN) && !defined(_WIN32)
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 16 ? 16 : (int)n;
+#else
+    return 1;
+#endif
+}
+
+/* Ctrl-C while training: the handler only sets a flag; the progress hook
+   sees it after the step in flight and stops, and the command saves a
+   checkpoint before exiting. */
+static volatile sig_atomic_t rse__cli_sigint;
+static void rse__cli_on_sigint(int sig) { (void)sig; rse__cli_sigint = 1; }
+
+/* Progress state shared by the train and sample hooks. */
+typedef struct rse__cli_prog {
+    int quiet, tty, count, nscales;
+    double t0, last, avg;   /* start, last print, running loss */
+    long done0;             /* units already done when this run started */
+    int printed;            /* a \r line is open on stderr */
+    /* sampling: a step at scale s costs about its pixel count area[s], so
+       the ETA is work-weighted (fine steps cost 16x the coarsest ones) */
+    double area[RSE_PYR_MAX_SCALES], work, work_total;
+} rse__cli_prog;
+
+RSE__FN void rse__cli_prog_init(rse__cli_prog *g, int quiet, long done0) {
+    memset(g, 0, sizeof *g);
+    g->quiet = quiet;
+    g->tty = !quiet && rse__isatty_err();
+    g->t0 = g->last = rse__cli_now();
+    g->done0 = done0;
+    g->avg = -1;
+}
+
+/* Prints one progress line if it is time to (always for the last unit). */
+RSE__FN void rse__cli_prog_line(rse__cli_prog *g, const char *line, int last) {
+    double now = rse__cli_now();
+    if (g->quiet || (!last && now - g->last < (g->tty ? 0.25 : 5.0))) return;
+    g->last = now;
+    if (g->tty) { fprintf(stderr, "\r%-79s", line); g->printed = 1; }
+    else fprintf(stderr, "%s\n", line);
+    fflush(stderr);
+}
+
+RSE__FN void rse__cli_prog_end(rse__cli_prog *g) {
+    if (g->printed) { fputc('\n', stderr); g->printed = 0; }
+}
+
+/* Training: step/total, steps per second in this run, the running loss (an
+   exponential average over ~50 steps: single steps are noisy), ETA. */
+RSE__FN int rse__cli_train_hook(void *ctx, const rse_progress *p) {
+    rse__cli_prog *g = (rse__cli_prog *)ctx;
+    char line[200], eta[24];
+    double dt = rse__cli_now() - g->t0, rate = dt > 0 ? (double)(p->done - g->done0) / dt : 0;
+    g->avg = g->avg < 0 ? p->loss : 0.98 * g->avg + 0.02 * p->loss;
+    snprintf(line, sizeof line, "train: step %ld/%ld  %.2f steps/s  loss %.4f  ETA %s", p->done, p->total, rate,
+             g->avg, rse__cli_dur(eta, sizeof eta, rate > 0 ? (double)(p->total - p->done) / rate : -1));
+    rse__cli_prog_line(g, line, p->done == p->total || rse__cli_sigint);
+    return rse__cli_sigint != 0;
+}
+
+/* Sampling: image i/count, scale s/N, denoising steps done/total, ETA. */
+RSE__FN int rse__cli_sample_hook(void *ctx, const rse_progress *p) {
+    rse__cli_prog *g = (rse__cli_prog *)ctx;
+    char out[200], eta[24];
+    long per = g->count > 0 ? p->total / g->count : p->total;
+    double dt = rse__cli_now() - g->t0, rate;
+    if (p->scale >= 0 && p->scale < RSE_PYR_MAX_SCALES) g->work += g->area[p->scale];
+    rate = dt > 0 ? g->work / dt : 0;
+    snprintf(out, sizeof out, "sample: image %ld/%d  scale %d/%d  step %ld/%ld  ETA %s",
+             per > 0 ? (p->done - 1) / per + 1 : 1, g->count, p->scale + 1, g->nscales, p->done, p->total,
+             rse__cli_dur(eta, sizeof eta, rate > 0 ? (g->work_total - g->work) / rate : -1));
+    rse__cli_prog_line(g, out, p->done == p->total);
+    return 0;
+}
+
+/* A model from a file: an rsedit checkpoint, or a reference SinDDM
+   torch.save checkpoint (told apart by their first bytes), which needs its
+   training image. Errors name the file. */
+RSE__FN rse_status rse__cli_load_model(const char *path, const char *image, rse_sinddm **m) {
+    unsigned char *buf;
+    size_t len;
+    rse_status st;
+    *m = 0;
+    if ((st = rse__read_file(path, &buf, &len)) != RSE_STATUS_OK) return st;
+    if (len >= 8 && !memcmp(buf, RSE_SD_CKPT_MAGIC, 8)) {
+        st = rse_sinddm_load_mem(m, buf, len);
+    } else if (len >= 4 && !memcmp(buf, "PK\3\4", 4)) {
+        rse_image img;
+        if (!image) {
+            st = rse__fail(RSE_STATUS_BAD_ARG, "a reference SinDDM checkpoint: give its training image with "
+                           "--image IMAGE (the pyramid is rebuilt from it)");
+        } else if ((st = rse_image_load(image, &img)) != RSE_STATUS_OK) {
+            RSE_FREE(buf);
+            return st;                      /* names the image already */
+        } else {
+            st = rse_sinddm_import_mem(m, buf, len, &img);
+            rse_image_free(&img);
+        }
+    } else {
+        st = rse__fail(RSE_STATUS_BAD_FORMAT, "not an rsedit model or a SinDDM torch checkpoint");
+    }
+    RSE_FREE(buf);
+    return st == RSE_STATUS_OK ? st : rse__fail_prefix(st, path);
+}
+
+/* train: see its help text in the command table. */
+RSE__FN int rse__cmd_train(int argc, char **argv) {
+    static const char *const opts[] = { "-o", "--preset", "--steps", "--dim", "--batch", "--micro-batch", "--crop",
+                                        "--lr", "--seed", "--threads", "--save-every", "--until" };
+    enum { O_OUT, O_PRESET, O_STEPS, O_DIM, O_BATCH, O_MICRO, O_CROP, O_LR, O_SEED, O_THREADS, O_SAVE, O_UNTIL };
+    const char *image = 0, *out = 0, *preset = 0, *val;
+    int i, k, v, quiet = 0, resume = 0, threads = 0, given[12], interrupted = 0, rc = RSE__EXIT_OK;
+    long until = 0, save_every = -1, target;
+    double d;
+    uint64_t seed = 0;
+    rse_train_params p, q;
+    rse_sinddm *m = 0;
+    rse__cli_prog g;
+    void (*old)(int);
+    rse_status st;
+
+    memset(given, 0, sizeof given);
+    memset(&q, 0, sizeof q);
+    for (i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--quiet")) { quiet = 1; continue; }
+        if (!strcmp(argv[i], "--resume")) { resume = 1; continue; }
+        k = rse__cli_optv(argc, argv, &i, opts, 12, &val);
+        if (k == -2) return rse__cli_usage(argv[0], "%s needs a value", argv[i]);
+        if (k < 0) {
+            if (argv[i][0] == '-' && argv[i][1] != 0) return rse__cli_usage(argv[0], "unknown option '%s'", argv[i]);
+            if (image) return rse__cli_usage(argv[0], "unexpected argument '%s'", argv[i]);
+            image = argv[i];
+            continue;
+        }
+        given[k] = 1;
+        switch (k) {
+        case O_OUT: out = val; break;
+        case O_PRESET: preset = val; break;
+        case O_SEED:
+            if (!rse__cli_u64(val, &seed)) return rse__cli_usage(argv[0], "--seed must be a non-negative integer, got '%s'", val);
+            break;
+        case O_LR:
+            if (!rse__cli_double(val, 1e-9, 0.999, &d)) return rse__cli_usage(argv[0], "--lr must be in (0,1), got '%s'", val);
+            q.lr = (float)d;
+            break;
+        default: {
+            static const long lo[12] = { 0, 0, 1, 2, 1, 0, 0, 0, 0, 1, 0, 1 };
+            static const long hi[12] = { 0, 0, 100000000L, RSE_SD_MAX_DIM, 4096, 4096, 100000, 0, 0, 64, 100000000L, 100000000L };
+            if (!rse__cli_int(val, lo[k], hi[k], &v))
+                return rse__cli_usage(argv[0], "%s must be an integer in %ld..%ld, got '%s'", opts[k], lo[k], hi[k], val);
+            if (k == O_STEPS) q.steps = v;
+            else if (k == O_DIM) q.dim = v;
+            else if (k == O_BATCH) q.batch = v;
+            else if (k == O_MICRO) q.micro_batch = v;
+            else if (k == O_CROP) q.crop = v;
+            else if (k == O_THREADS) threads = v;
+            else if (k == O_SAVE) save_every = v;
+            else until = v;
+        }
+        }
+    }
+    if (!image) return rse__cli_usage(argv[0], "expected IMAGE");
+    if (!out) return rse__cli_usage(argv[0], "-o MODEL is required");
+    if (rse_train_params_init(&p, preset) != RSE_STATUS_OK)
+        return rse__cli_usage(argv[0], "unknown preset '%s' (use cpu, paper or tiny)", preset);
+    if (given[O_STEPS]) p.steps = q.steps;
+    if (given[O_DIM]) p.dim = q.dim;
+    if (given[O_BATCH]) p.batch = q.batch;
+    if (given[O_MICRO]) p.micro_batch = q.micro_batch;
+    if (given[O_CROP]) p.crop = q.crop;
+    if (given[O_LR]) p.lr = q.lr;
+    if (given[O_SEED]) p.seed = seed;
+    if (save_every >= 0) p.save_every = save_every;
+    /* a preset's micro-batch never exceeds a smaller --batch */
+    if (!given[O_MICRO] && p.micro_batch > p.batch) p.micro_batch = p.batch;
+    if (rse__sd_check_params(&p) != RSE_STATUS_OK) return rse__cli_usage(argv[0], "%s", rse_last_error());
+    if (rse_set_threads(threads ? threads : rse__cli_default_threads()) != RSE_STATUS_OK)
+        return rse__cli_usage(argv[0], "%s", rse_last_error());
+
+    if (rse__cli_exists(out)) {
+        rse_pyramid pyr;
+        rse_image img;
+        static const char *const names[6] = { "--dim", "--batch", "--crop", "--steps", "--seed", "--lr" };
+        if (!resume) {
+            fprintf(stderr, "rsedit: %s already exists: add --resume to continue training it, or remove it\n", out);
+            return RSE__EXIT_FAIL;
+        }
+        if (rse_sinddm_load(&m, out) != RSE_STATUS_OK) return rse__cli_fail();
+        /* Flags that change the run must agree with the checkpoint: the
+           explicit ones, and those a --preset sets. --micro-batch,
+           --threads and --save-every only change memory, speed and
+           checkpoint times, and may differ. */
+        for (k = 0; k < 6; k++) {
+            int flag = k == 0 ? O_DIM : k == 1 ? O_BATCH : k == 2 ? O_CROP : k == 3 ? O_STEPS : k == 4 ? O_SEED : O_LR;
+            int from_preset = preset && !given[flag] && k != 4;
+            uint64_t want = k == 0 ? (uint64_t)p.dim : k == 1 ? (uint64_t)p.batch : k == 2 ? (uint64_t)p.crop :
+                            k == 3 ? (uint64_t)p.steps : k == 4 ? p.seed : 0;
+            uint64_t have = k == 0 ? (uint64_t)m->opt.dim : k == 1 ? (uint64_t)m->opt.batch :
+                            k == 2 ? (uint64_t)m->opt.crop : k == 3 ? (uint64_t)m->opt.steps : k == 4 ? m->opt.seed : 0;
+            if (!given[flag] && !from_preset) continue;
+            if (k == 5 ? p.lr != m->opt.lr : want != have) {
+                char w[40], h[40];
+                if (k == 5) { snprintf(w, sizeof w, "%g", (double)p.lr); snprintf(h, sizeof h, "%g", (double)m->opt.lr); }
+                else { snprintf(w, sizeof w, "%llu", (unsigned long long)want); snprintf(h, sizeof h, "%llu", (unsigned long long)have); }
+                fprintf(stderr, "rsedit: %s was trained with %s %s, but %s%s gives %s %s: leave out flags that change "
+                        "the run when resuming\n", out, names[k], h, from_preset ? "--preset " : "",
+                        from_preset ? preset : names[k], names[k], w);
+                rse_sinddm_free(m);
+                return RSE__EXIT_FAIL;
+            }
+        }
+        if (given[O_MICRO]) m->opt.micro_batch = p.micro_batch;
+        if (save_every >= 0) m->opt.save_every = save_every;
+        /* the checkpoint holds its pyramid: IMAGE must be the same image */
+        if (rse_image_load(image, &img) != RSE_STATUS_OK) { rse_sinddm_free(m); return rse__cli_fail(); }
+        st = rse__pyramid_build(&pyr, &img);
+        rse_image_free(&img);
+        if (st != RSE_STATUS_OK) { rse_sinddm_free(m); return rse__cli_fail(); }
+        k = pyr.n == m->pyr.n;
+        for (i = 0; k && i < pyr.n; i++)
+            k = pyr.w[i] == m->pyr.w[i] && pyr.h[i] == m->pyr.h[i] &&
+                !memcmp(pyr.img[i], m->pyr.img[i], 3 * (size_t)pyr.w[i] * pyr.h[i]);
+        rse__pyramid_free(&pyr);
+        if (!k) {
+            fprintf(stderr, "rsedit: %s was trained on another image than %s\n", out, image);
+            rse_sinddm_free(m);
+            return RSE__EXIT_FAIL;
+        }
+    } else {
+        rse_image img;
+        if (rse_image_load(image, &img) != RSE_STATUS_OK) return rse__cli_fail();
+        st = rse_sinddm_create(&m, &img, &p);
+        rse_image_free(&img);
+        if (st != RSE_STATUS_OK) return rse__cli_fail();
+    }
+
+    target = m->opt.steps;
+    if (until > 0 && until < target) target = until;
+    if (m->step >= target) {
+        if (!quiet) fprintf(stderr, "rsedit: %s is already trained to step %ld of %ld\n", out, m->step, m->opt.steps);
+        rse_sinddm_free(m);
+        return RSE__EXIT_OK;
+    }
+    if (!quiet)
+        fprintf(stderr, "train: %s, %d scales (%dx%d finest), dim %d, batch %d, crop %d, %ld steps%s\n", image,
+                m->pyr.n, m->pyr.w[m->pyr.n - 1], m->pyr.h[m->pyr.n - 1], m->opt.dim, m->opt.batch, m->opt.crop,
+                m->opt.steps, m->step ? " (resuming)" : "");
+    rse__cli_prog_init(&g, quiet, m->step);
+    rse__cli_sigint = 0;
+    old = signal(SIGINT, rse__cli_on_sigint);
+    /* train in chunks that end at the checkpoint steps; save after each */
+    while (m->step < target) {
+        long stop = target;
+        if (m->opt.save_every > 0) {
+            long next = (m->step / m->opt.save_every + 1) * m->opt.save_every;
+            if (next < stop) stop = next;
+        }
+        st = rse_sinddm_train(m, stop, rse__cli_train_hook, &g);
+        interrupted = rse__cli_sigint != 0;
+        if (st == RSE_STATUS_OK) st = rse_sinddm_save(m, out);
+        if (st != RSE_STATUS_OK) { rse__cli_prog_end(&g); rc = rse__cli_fail(); break; }
+        if (interrupted) break;
+    }
+    signal(SIGINT, old == SIG_ERR ? SIG_DFL : old);
+    rse__cli_prog_end(&g);
+    if (rc == RSE__EXIT_OK && interrupted) {
+        fprintf(stderr, "rsedit: interrupted at step %ld of %ld; saved %s (continue with --resume)\n", m->step,
+                m->opt.steps, out);
+        rc = 130;
+    } else if (rc == RSE__EXIT_OK && !quiet) {
+        fprintf(stderr, "train: saved %s at step %ld of %ld (%.1f s)\n", out, m->step, m->opt.steps,
+                rse__cli_now() - g.t0);
+    }
+    rse_sinddm_free(m);
+    return rc;
+}
+
+/* OUT for image i of count: OUT itself for one image, else "_i" inserted
+   before the extension ("out.png" -> "out_0.png"). */
+RSE__FN char *rse__cli_numbered(const char *out, int i, int count) {
+    size_t n = strlen(out), dot = n, k;
+    char *s = (char *)RSE_MALLOC(n + 16);
+    if (!s) return 0;
+    for (k = n; k > 0 && out[k - 1] != '/' && out[k - 1] != '\\'; k--)
+        if (out[k - 1] == '.') { dot = k - 1; break; }
+    memcpy(s, out, dot);
+    if (count == 1) memcpy(s + dot, out + dot, n - dot + 1);
+    else rse__fmt(s + dot, n + 16 - dot, "_%d%s", i, out + dot);
+    return s;
+}
+
+RSE__FN int rse__cmd_sample(int argc, char **argv) {
+    static const char *const opts[] = { "-o", "--count", "--seed", "--threads", "--image", "--scale-mul" };
+    const char *model = 0, *out = 0, *image = 0, *val;
+    int i, k, quiet = 0, threads = 0, rc = RSE__EXIT_OK;
+    rse_sample_params sp;
+    rse_sinddm *m = 0;
+    rse_image *imgs;
+    rse__cli_prog g;
+    double mh, mw;
+
+    rse_sample_params_init(&sp);
+    for (i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--quiet")) { quiet = 1; continue; }
+        k = rse__cli_optv(argc, argv, &i, opts, 6, &val);
+        if (k == -2) return rse__cli_usage(argv[0], "%s needs a value", argv[i]);
+        if (k < 0) {
+            if (argv[i][0] == '-' && argv[i][1] != 0) return rse__cli_usage(argv[0], "unknown option '%s'", argv[i]);
+            if (model) return rse__cli_usage(argv[0], "unexpected argument '%s'", argv[i]);
+            model = argv[i];
+        } else if (k == 0) out = val;
+        else if (k == 1) { if (!rse__cli_int(val, 1, 10000, &sp.count)) return rse__cli_usage(argv[0], "--count must be in 1..10000, got '%s'", val); }
+        else if (k == 2) { if (!rse__cli_u64(val, &sp.seed)) return rse__cli_usage(argv[0], "--seed must be a non-negative integer, got '%s'", val); }
+        else if (k == 3) { if (!rse__cli_int(val, 1, 64, &threads)) return rse__cli_usage(argv[0], "--threads must be in 1..64, got '%s'", val); }
+        else if (k == 4) image = val;
+        else {
+            /* two values: --scale-mul H W */
+            if (i + 1 >= argc || !rse__cli_double(val, 0.01, 16, &mh) || !rse__cli_double(argv[i + 1], 0.01, 16, &mw))
+                return rse__cli_usage(argv[0], "--scale-mul needs two factors H W in (0,16]");
+            i++;
+            sp.scale_mul_h = (float)mh;
+            sp.scale_mul_w = (float)mw;
+        }
+    }
+    if (!model) return rse__cli_usage(argv[0], "expected MODEL");
+    if (!out) return rse__cli_usage(argv[0], "-o OUT is required");
+    if (rse_format_from_path(out) == RSE_FORMAT_UNKNOWN)
+        return rse__cli_usage(argv[0], "cannot tell the format of '%s' (use .ppm, .pgm, .bmp or .png)", out);
+    if (rse_set_threads(threads ? threads : rse__cli_default_threads()) != RSE_STATUS_OK)
+        return rse__cli_usage(argv[0], "%s", rse_last_error());
+    if (rse__cli_load_model(model, image, &m) != RSE_STATUS_OK) return rse__cli_fail();
+    imgs = (rse_image *)RSE_MALLOC((size_t)sp.count * sizeof *imgs);
+    if (!imgs) { rse_sinddm_free(m); fprintf(stderr, "rsedit: out of memory\n"); return RSE__EXIT_FAIL; }
+    rse__cli_prog_init(&g, quiet, 0);
+    g.count = sp.count;
+    g.nscales = m->pyr.n;
+    for (i = 0; i < m->pyr.n; i++) {
+        g.area[i] = (double)m->pyr.w[i] * m->pyr.h[i];
+        g.work_total += g.area[i] * (i ? m->sched.t_start[i] : RSE_SD_T) * sp.count;
+    }
+    if (rse_sinddm_sample(m, &sp, imgs, rse__cli_sample_hook, &g) != RSE_STATUS_OK) {
+        rse__cli_prog_end(&g);
+        rc = rse__cli_fail();
+    } else {
+        rse__cli_prog_end(&g);
+        for (i = 0; i < sp.count; i++) {
+            char *path = rse__cli_numbered(out, i, sp.count);
+            if (rc == RSE__EXIT_OK && (!path || rse_image_save(path, &imgs[i]) != RSE_STATUS_OK)) rc = rse__cli_fail();
+            if (rc == RSE__EXIT_OK && !quiet) fprintf(stderr, "sample: wrote %s (%dx%d)\n", path, imgs[i].w, imgs[i].h);
+            RSE_FREE(path);
+            rse_image_free(&imgs[i]);
+        }
+    }
+    RSE_FREE(imgs);
+    rse_sinddm_free(m);
+    return rc;
+}
+
+/* An 8-bit planar (3,h,w) pyramid image as a file. */
+RSE__FN rse_status rse__cli_save_u8(const char *dir, const char *name, int s, const uint8_t *px, int w, int h) {
+    rse_image im;
+    rse_status st;
+    size_t i, n = 3 * (size_t)w * h, len = strlen(dir) + 48;
+    char *path = (char *)RSE_MALLOC(len);
+    if (!path) return rse__fail(RSE_STATUS_NOMEM, "out of memory");
+    rse__fmt(path, len, name, dir, s);
+    if ((st = rse_image_alloc(&im, w, h, 3)) == RSE_STATUS_OK) {
+        for (i = 0; i < n; i++) im.data[i] = (float)px[i] / 255.0f;
+        st = rse_image_save(path, &im);
+        rse_image_free(&im);
+    }
+    RSE_FREE(path);
+    return st;
+}
+
+RSE__FN int rse__cmd_pyramid(int argc, char **argv) {
+    const char *image = 0, *dir = 0, *val;
+    int i, r, json = 0;
+    rse_image img;
+    rse_pyramid pyr;
+    for (i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--json")) json = 1;
+        else if ((r = rse__cli_opt(argc, argv, &i, "-o", &val)) != 0) {
+            if (r < 0) return rse__cli_usage(argv[0], "-o needs a directory");
+            dir = val;
+        } else if (argv[i][0] == '-' && argv[i][1] != 0) return rse__cli_usage(argv[0], "unknown option '%s'", argv[i]);
+        else if (image) return rse__cli_usage(argv[0], "unexpected argument '%s'", argv[i]);
+        else image = argv[i];
+    }
+    if (!image) return rse__cli_usage(argv[0], "expected IMAGE");
+    if (rse_image_load(image, &img) != RSE_STATUS_OK) return rse__cli_fail();
+    r = rse__pyramid_build(&pyr, &img) == RSE_STATUS_OK;
+    rse_image_free(&img);
+    if (!r) return rse__cli_fail();
+    if (json) {
+        printf("{\"scales\":[");
+        for (i = 0; i < pyr.n; i++)
+            printf("%s{\"width\":%d,\"height\":%d,\"rescale_loss\":%.17g,\"t_start\":%d}", i ? "," : "", pyr.w[i],
+                   pyr.h[i], pyr.loss[i], pyr.t_start[i]);
+        printf("]}\n");
+    } else {
+        printf("scale  size        rescale_loss  t_start\n");
+        for (i = 0; i < pyr.n; i++) {
+            char sz[32];
+            snprintf(sz, sizeof sz, "%dx%d", pyr.w[i], pyr.h[i]);
+            printf("%-5d  %-10s  %12.6f  %7d\n", i, sz, pyr.loss[i], pyr.t_start[i]);
+        }
+    }
+    if (dir) {
+        rse_status st = RSE_STATUS_OK;
+        if (!rse__cli_exists(dir) && rse__mkdir(dir) != 0)
+            st = rse__fail(RSE_STATUS_IO, "%s: cannot create the directory: %s", dir, strerror(errno));
+        for (i = 0; i < pyr.n && st == RSE_STATUS_OK; i++) {
+            st = rse__cli_save_u8(dir, "%s/scale_%d.png", i, pyr.img[i], pyr.w[i], pyr.h[i]);
+            if (i && st == RSE_STATUS_OK)
+                st = rse__cli_save_u8(dir, "%s/scale_%d_recon.png", i, pyr.blur[i], pyr.w[i], pyr.h[i]);
+        }
+        if (st != RSE_STATUS_OK) { rse__pyramid_free(&pyr); return rse__cli_fail(); }
+    }
+    rse__pyramid_free(&pyr);
+    return RSE__EXIT_OK;
+}
+
+RSE__FN void rse__cli_free_images(rse_image *im, int n) {
+    int i;
+    if (!im) return;
+    for (i = 0; i < n; i++) rse_image_free(&im[i]);
+    RSE_FREE(im);
+}
+
+#define RSE__BASELINE_COPIES 8
+#define RSE__BASELINE_SHIFT 8
+
+RSE__FN int rse__cmd_quality(int argc, char **argv) {
+    const char **files, *val;
+    int i, r, n = 0, json = 0, baseline = 0, rc = RSE__EXIT_OK, have_div = 0, have_bdiv = 0;
+    rse_swd_params sp;
+    rse_swd_result res, bres;
+    rse_image ref, *smp = 0, *cp = 0;
+    double div = 0, bdiv = 0;
+    rse_status st;
+
+    rse__swd_params_init(&sp);
+    files = (const char **)RSE_MALLOC((size_t)argc * sizeof *files);
+    if (!files) return rse__cli_fail();
+    for (i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--json")) json = 1;
+        else if (!strcmp(argv[i], "--baseline")) baseline = 1;
+        else if ((r = rse__cli_opt(argc, argv, &i, "--seed", &val)) != 0) {
+            if (r < 0 || !rse__cli_u64(val, &sp.seed)) { RSE_FREE(files); return rse__cli_usage(argv[0], "--seed needs a non-negative integer"); }
+        } else if ((r = rse__cli_opt(argc, argv, &i, "--patches", &val)) != 0) {
+            if (r < 0 || !rse__cli_int(val, 1, 65536, &sp.per_image)) { RSE_FREE(files); return rse__cli_usage(argv[0], "--patches needs an integer in 1..65536"); }
+        } else if (argv[i][0] == '-' && argv[i][1] != 0) {
+            RSE_FREE(files);
+            return rse__cli_usage(argv[0], "unknown option '%s'", argv[i]);
+        } else files[n++] = argv[i];
+    }
+    if (n < 2) { RSE_FREE(files); return rse__cli_usage(argv[0], "expected REF and at least one SAMPLE"); }
+    memset(&ref, 0, sizeof ref);
+    smp = (rse_image *)RSE_MALLOC((size_t)(n - 1) * sizeof *smp);
+    if (!smp) { RSE_FREE(files); return rse__cli_fail(); }
+    memset(smp, 0, (size_t)(n - 1) * sizeof *smp);
+    st = rse_image_load(files[0], &ref);
+    for (i = 1; i < n && st == RSE_STATUS_OK; i++) st = rse_image_load(files[i], &smp[i - 1]);
+    if (st == RSE_STATUS_OK) st = rse__swd(&ref, smp, n - 1, &sp, &res);
+    if (st == RSE_STATUS_OK && n - 1 >= 2) {
+        /* samples of different sizes have no per-pixel diversity: say so */
+        st = rse__pixel_diversity(&ref, smp, n - 1, &div);
+        have_div = st == RSE_STATUS_OK;
+        st = RSE_STATUS_OK;
+    }
+    if (st == RSE_STATUS_OK && baseline) {
+        cp = (rse_image *)RSE_MALLOC(RSE__BASELINE_COPIES * sizeof *cp);
+        if (!cp) st = rse__fail(RSE_STATUS_NOMEM, "out of memory");
+        else if ((st = rse__shifted_copies(&ref, RSE__BASELINE_COPIES, RSE__BASELINE_SHIFT, sp.seed, cp)) != RSE_STATUS_OK) {
+            RSE_FREE(cp);
+            cp = 0;
+        }
+        /* on the samples' levels, so the two means average the same rows */
+        sp.max_levels = res.levels;
+        if (st == RSE_STATUS_OK) st = rse__swd(&ref, cp, RSE__BASELINE_COPIES, &sp, &bres);
+        if (st == RSE_STATUS_OK)
+            have_bdiv = rse__pixel_diversity(&ref, cp, RSE__BASELINE_COPIES, &bdiv) == RSE_STATUS_OK;
+    }
+    if (st != RSE_STATUS_OK) {
+        rc = rse__cli_fail();
+    } else if (json) {
+        printf("{\"samples\":%d,\"levels\":[", n - 1);
+        for (i = 0; i < res.levels; i++) {
+            printf("%s{\"width\":%d,\"height\":%d,\"swd\":%.6g", i ? "," : "", res.w[i], res.h[i], res.swd[i]);
+            if (baseline) printf(",\"baseline_swd\":%.6g", bres.swd[i]);
+            printf("}");
+        }
+        printf("],\"swd\":%.6g,\"diversity\":", res.avg);
+        if (have_div) printf("%.6g", div); else printf("null");
+        if (baseline) {
+            printf(",\"baseline_swd\":%.6g,\"baseline_diversity\":", bres.avg);
+            if (have_bdiv) printf("%.6g", bdiv); else printf("null");
+        }
+        printf("}\n");
+    } else {
+        printf("SWD x 1e3 of %dx%d patches (%d per image per level, %d directions, seed %llu), %d sample%s\n",
+               sp.patch, sp.patch, sp.per_image, sp.dirs, (unsigned long long)sp.seed, n - 1, n == 2 ? "" : "s");
+        printf("level  size       %10s%s\n", "samples", baseline ? "    baseline" : "");
+        for (i = 0; i < res.levels; i++) {
+            char sz[32];
+            snprintf(sz, sizeof sz, "%dx%d", res.w[i], res.h[i]);
+            printf("%-5d  %-9s  %10.3f", i, sz, res.swd[i]);
+            if (baseline) printf("  %10.3f", bres.swd[i]);
+            printf("\n");
+        }
+        printf("mean              %10.3f", res.avg);
+        if (baseline) printf("  %10.3f", bres.avg);
+        printf("\ndiversity         ");
+        if (have_div) printf("%10.3f", div); else printf("%10s", "-");
+        if (baseline) { if (have_bdiv) printf("  %10.3f", bdiv); else printf("  %10s", "-"); }
+        printf("\n");
+        if (baseline)
+            printf("baseline: %d copies of REF, each a crop shifted by a random 0..%d px\n", RSE__BASELINE_COPIES,
+                   RSE__BASELINE_SHIFT);
+    }
+    rse__cli_free_images(cp, cp ? RSE__BASELINE_COPIES : 0);
+    rse__cli_free_images(smp, n - 1);
+    rse_image_free(&ref);
+    RSE_FREE(files);
+    return rc;
+}
+
 /* ---- CLIP commands: tokenize, embed, score, saliency ----------------------
    The file layer of the CLIP API lives here too (it needs rse__read_file).
    Common options: --clip M (checkpoint), --vocab V (else $RSEDIT_VOCAB, else
@@ -2366,6 +3165,74 @@ static const rse__cmd rse__cmds[] = {
       "\n"
       "  --bits 8|16   sample depth of PPM/PGM output (default 8)\n",
       rse__cmd_convert },
+    { "train", "train a SinDDM model on one image",
+      "usage: rsedit train IMAGE -o MODEL [--preset cpu|paper|tiny] [--steps N]\n"
+      "         [--dim D] [--batch B] [--micro-batch M] [--crop C] [--lr LR] [--seed S]\n"
+      "         [--threads T] [--save-every K] [--until N] [--resume] [--quiet]\n"
+      "\n"
+      "Builds SinDDM's pyramid of IMAGE and trains the denoiser on it, writing the\n"
+      "model (weights, EMA, Adam state, RNG position, pyramid) to MODEL every K\n"
+      "steps and at the end (temporary file + rename). Progress goes to stderr.\n"
+      "Ctrl-C stops after the current step, saves MODEL and exits with 130.\n"
+      "\n"
+      "  --preset NAME    cpu (the default, sized for a 2-core CPU),\n"
+      "                   paper (the reference: dim 160, batch 32, 120001 steps),\n"
+      "                   tiny (for tests); the flags below override it\n"
+      "  --steps N        total steps (the LR milestones and EMA start scale with it)\n"
+      "  --dim D          denoiser width (even)\n"
+      "  --batch B        images per step; --micro-batch M per forward pass (memory)\n"
+      "  --crop C         train on random CxC crops of scales larger than C (0: off)\n"
+      "  --lr LR          Adam learning rate (1e-3)\n"
+      "  --seed S         initialisation and training randomness (0)\n"
+      "  --threads T      worker threads (default: the CPUs; no effect on results)\n"
+      "  --save-every K   checkpoint period in steps (0: only at the end)\n"
+      "  --until N        stop after step N (saved; continue later with --resume)\n"
+      "  --resume         continue MODEL if it exists (else start it). Flags that\n"
+      "                   change the run (--preset, --dim, --batch, --crop, --steps,\n"
+      "                   --lr, --seed) must match it or be left out. The result is\n"
+      "                   bit-identical to an uninterrupted run. Without --resume an\n"
+      "                   existing MODEL is an error, not overwritten.\n"
+      "  --quiet          no progress\n",
+      rse__cmd_train },
+    { "sample", "draw images from a SinDDM model",
+      "usage: rsedit sample MODEL -o OUT [--count N] [--seed S] [--scale-mul H W]\n"
+      "                     [--image IMAGE] [--threads T] [--quiet]\n"
+      "\n"
+      "Samples coarse to fine with the EMA weights and writes OUT (for --count 1)\n"
+      "or OUT with _0, _1, ... before the extension. MODEL is an rsedit model or a\n"
+      "reference SinDDM checkpoint (torch.save, e.g. model-12.pt), which needs the\n"
+      "image it was trained on: --image IMAGE (its pyramid is rebuilt from it).\n"
+      "\n"
+      "  --count N        images to draw (1)\n"
+      "  --seed S         image i uses the stream (S, i): the same for any count (0)\n"
+      "  --scale-mul H W  multiply every scale's height and width (1 1)\n"
+      "  --threads T      worker threads (default: the CPUs)\n"
+      "  --quiet          no progress\n",
+      rse__cmd_sample },
+    { "pyramid", "show (and write) SinDDM's pyramid of an image",
+      "usage: rsedit pyramid IMAGE [--json] [-o DIR]\n"
+      "\n"
+      "Prints each scale's size, rescale loss and start timestep, coarsest first,\n"
+      "as the reference computes them. --json prints\n"
+      "{\"scales\":[{\"width\":W,\"height\":H,\"rescale_loss\":L,\"t_start\":T},...]}\n"
+      "(the coarsest scale has loss 0 and t_start 100). -o DIR writes DIR/scale_<s>.png\n"
+      "and, for s >= 1, the blurry DIR/scale_<s>_recon.png (created if missing).\n",
+      rse__cmd_pyramid },
+    { "quality", "SWD and diversity of samples against their training image",
+      "usage: rsedit quality REF SAMPLE... [--json] [--baseline] [--seed S]\n"
+      "                      [--patches N]\n"
+      "\n"
+      "Sliced Wasserstein distance between the multi-scale 7x7 patch sets of REF\n"
+      "and the samples, as ProGAN computes it (Laplacian pyramid down to 16 px,\n"
+      "N random patches per image per level (--patches, default 1024: ProGAN's 128\n"
+      "leaves a high sampling floor with few images), per-channel normalisation,\n"
+      "512 random directions), x 1e3 per level (finest first) and their mean. Lower\n"
+      "is closer. Diversity: the std of each pixel's intensity across the samples,\n"
+      "averaged over pixels, over the std of REF's intensity (0 = all identical;\n"
+      "needs 2+ samples of one size). --baseline also scores 8 copies of REF, each\n"
+      "a crop shifted by a random 0..8 px: a floor for the SWD. Images are PPM, PGM\n"
+      "or BMP. Deterministic for a given --seed (0).\n",
+      rse__cmd_quality },
     { "embed", "print a CLIP embedding of an image or a text",
       "usage: rsedit embed --clip M [--vocab V] (--image I | --text T | --prompts F)\n"
       "                    [--raw OUT] [--json]\n\nPrints the L2-normalised embedding (one line, or a JSON array). Images go\n"

@@ -243,6 +243,13 @@ RSEDEF rse_status rse_sinddm_save_mem(const rse_sinddm *m, rse_write_fn write,
                                       void *ctx);
 RSEDEF rse_status rse_sinddm_load_mem(rse_sinddm **out, const void *buf,
                                       size_t len);
+/* Imports a checkpoint of the reference implementation (SinDDM's trainer,
+   torch.save: the 'ema' state dict with 'denoise_fn.*' weights, dim
+   inferred from their shapes). The pickle is parsed as data against a
+   whitelist, never executed. img is the image it was trained on: the
+   pyramid is rebuilt from it, and the checkpoint's gammas must match it. */
+RSEDEF rse_status rse_sinddm_import_mem(rse_sinddm **out, const void *ckpt,
+                                        size_t len, const rse_image *img);
 #ifndef RSE_NO_STDIO
 RSEDEF rse_status rse_sinddm_save(const rse_sinddm *m, const char *path);
 RSEDEF rse_status rse_sinddm_load(rse_sinddm **out, const char *path);

@@ -1783,3 +1783,457 @@ fail:
     rse_sinddm_free(m);
     return st;
 }
+
+/* ===========================================================================
+   Quality
+   Two numbers that compare samples with their training image, used to
+   choose the CPU preset (`rsedit quality`); both are deterministic for a
+   given seed.
+
+   SWD, the sliced Wasserstein distance between multi-scale 7x7 patch sets,
+   computed as Karras et al. 2018 (ProGAN) do:
+     1. A Laplacian pyramid of every image: G_0 = the image, G_{k+1} =
+        pyr_down(G_k) (5x5 binomial filter [1 4 6 4 1]^2 / 256, mirrored
+        borders, every other pixel), level k = G_k - pyr_up(G_{k+1}) (zeros
+        inserted, the same filter x 4), and the last level is G itself. The
+        levels go down while the short side stays >= 16 px: a 256x256 image
+        has levels 256, 128, 64, 32, 16; a 223x223 one 223, 112, 56, 28.
+        Level 0 is the finest (the opposite of the SinDDM pyramid's order).
+     2. At every level, random 7x7 neighbourhoods: 1024 per sample image,
+        and as many from the one reference image (n x 1024 random
+        positions), each a descriptor of 3 x 7 x 7 = 147 values. ProGAN
+        takes 128 per image, but from ~10^4 images; with a handful of
+        samples that leaves a floor set by patch sampling alone: SWD(A, A)
+        is ~50 with 8 x 128 patches, ~18 with 8 x 1024 (it shrinks like
+        1/sqrt(patches)), while visible noise or bad samples score 60-300.
+        1024 keeps the floor well below what is measured.
+     3. Each set normalised on its own statistics, per colour channel: minus
+        the channel's mean over all patches and positions, divided by its
+        (population) std (ProGAN's finalize_descriptors). So a global colour
+        or contrast change is not measured; local structure is.
+     4. 512 random unit directions in R^147; both sets projected, each
+        projection sorted, and the mean absolute difference of the sorted
+        values (the 1-D Wasserstein-1 distance) averaged over directions.
+     5. Reported x 1e3 per level, and the mean over levels, as ProGAN does.
+   0 means the two patch distributions are the same (up to the sampling of
+   patches); noise, blur, artefacts and missing content all raise it.
+   Randomness comes from separate streams of one seed: the reference's patch
+   positions per level, sample i's per level, the directions per level. Two
+   sample sets of the same count scored with the same seed therefore meet the
+   same reference patches and the same directions: a paired comparison.
+
+   Pixel diversity (SinGAN's measure): the intensity of a pixel is the mean
+   of its channels; for every pixel, the (population) std of its intensity
+   across the n samples; the mean of that over pixels; divided by the
+   (population) std of the reference's intensity over all its pixels. 0 when
+   every sample is the same image; near 1 for independent images with the
+   reference's statistics (a little less for few samples: the population
+   std of n draws is biased low by about sqrt((n-1)/n)).
+
+   The floor-like baseline: copies of the reference, each the (w-8) x (h-8)
+   window at a random offset of 0..8 px in x and in y. A crop, not a
+   wrap-around, so no seam adds patches the reference does not have: the
+   copies have exactly the reference's content, only shifted, which is the
+   best a generator of "new" images can hope for.
+   ========================================================================= */
+
+#define RSE_SWD_MAX_LEVELS 24
+#define RSE_SWD_MAX_PATCH 15
+
+typedef struct rse_swd_params {
+    int patch;          /* neighbourhood side (7)                            */
+    int per_image;      /* neighbourhoods per image per level (1024)         */
+    int dirs;           /* random projection directions (512)                */
+    int min_res;        /* the coarsest level's short side is >= this (16)   */
+    int max_levels;     /* 0, or at most this many levels (to compare a      */
+                        /* second set on the levels of a first)              */
+    uint64_t seed;      /* every random choice derives from it               */
+} rse_swd_params;
+
+typedef struct rse_swd_result {
+    int levels;                          /* number of pyramid levels        */
+    int w[RSE_SWD_MAX_LEVELS], h[RSE_SWD_MAX_LEVELS]; /* reference size,    */
+                                         /* level 0 = finest                */
+    double swd[RSE_SWD_MAX_LEVELS];      /* SWD x 1e3 at each level         */
+    double avg;                          /* their mean                      */
+} rse_swd_result;
+
+RSE__FN void rse__swd_params_init(rse_swd_params *p) {
+    p->patch = 7;
+    p->per_image = 1024;
+    p->dirs = 512;
+    p->min_res = 16;
+    p->max_levels = 0;
+    p->seed = 0;
+}
+
+/* Mirror an index into 0..n-1 without repeating the edge sample (scipy's
+   mode='mirror': ... 2 1 | 0 1 2 ... n-2 n-1 | n-2 ...). */
+RSE__FN int rse__q_mirror(int i, int n) {
+    if (n == 1) return 0;
+    for (;;) {
+        if (i < 0) i = -i;
+        else if (i >= n) i = 2 * (n - 1) - i;
+        else return i;
+    }
+}
+
+static const float rse__q_binom[5] = { 1.0f / 16, 4.0f / 16, 6.0f / 16, 4.0f / 16, 1.0f / 16 };
+
+/* pyr_down of one (h,w) plane into ((h+1)/2, (w+1)/2): the binomial filter
+   at the even positions only (what filtering everything and keeping
+   [::2, ::2] gives). tmp holds h * (w+1)/2 floats. */
+RSE__FN void rse__q_down(const float *src, int w, int h, float *dst, float *tmp) {
+    int dw = (w + 1) / 2, dh = (h + 1) / 2, x, y, k;
+    for (y = 0; y < h; y++)
+        for (x = 0; x < dw; x++) {
+            float s = 0;
+            for (k = 0; k < 5; k++) s += rse__q_binom[k] * src[(size_t)y * w + rse__q_mirror(2 * x + k - 2, w)];
+            tmp[(size_t)y * dw + x] = s;
+        }
+    for (y = 0; y < dh; y++)
+        for (x = 0; x < dw; x++) {
+            float s = 0;
+            for (k = 0; k < 5; k++) s += rse__q_binom[k] * tmp[(size_t)rse__q_mirror(2 * y + k - 2, h) * dw + x];
+            dst[(size_t)y * dw + x] = s;
+        }
+}
+
+/* dst (H,W) -= pyr_up(src (h,w)), where pyr_up inserts zeros between the
+   samples (size 2h x 2w), filters with 2 x the binomial per dimension
+   (mirrored on the zero-inserted grid, which keeps its even/odd pattern),
+   and is cropped to H x W (H = 2h or 2h - 1). tmp holds h * W floats. */
+RSE__FN void rse__q_sub_up(float *dst, int W, int H, const float *src, int w, int h, float *tmp) {
+    int x, y, k;
+    for (y = 0; y < h; y++)
+        for (x = 0; x < W; x++) {
+            float s = 0;
+            for (k = 0; k < 5; k++) {
+                int z = rse__q_mirror(x + k - 2, 2 * w);
+                if (!(z & 1)) s += 2.0f * rse__q_binom[k] * src[(size_t)y * w + z / 2];
+            }
+            tmp[(size_t)y * W + x] = s;
+        }
+    for (y = 0; y < H; y++)
+        for (x = 0; x < W; x++) {
+            float s = 0;
+            for (k = 0; k < 5; k++) {
+                int z = rse__q_mirror(y + k - 2, 2 * h);
+                if (!(z & 1)) s += 2.0f * rse__q_binom[k] * tmp[(size_t)(z / 2) * W + x];
+            }
+            dst[(size_t)y * W + x] -= s;
+        }
+}
+
+/* Levels of an image of w x h: halve (rounding up) while the short side of
+   the next level stays >= min_res. */
+RSE__FN int rse__q_levels(int w, int h, int min_res) {
+    int L = 1;
+    while (L < RSE_SWD_MAX_LEVELS) {
+        w = (w + 1) / 2;
+        h = (h + 1) / 2;
+        if ((w < h ? w : h) < min_res) break;
+        L++;
+    }
+    return L;
+}
+
+/* Draws `count` random patch x patch neighbourhoods from each of the L
+   Laplacian levels of img, into desc[k] + first * D (D = 3 * patch^2
+   floats per descriptor, channel-major). Patch positions come from the
+   stream (seed, stream_base + k). Gray images count as three equal
+   channels. */
+RSE__FN rse_status rse__q_patches(const rse_image *img, int L, const rse_swd_params *p, uint64_t stream_base,
+                                  size_t count, float **desc, size_t first) {
+    const int P = p->patch, D = 3 * P * P;
+    int lw[RSE_SWD_MAX_LEVELS], lh[RSE_SWD_MAX_LEVELS], k, c;
+    size_t total = 0, off[RSE_SWD_MAX_LEVELS], i, plane = (size_t)img->w * img->h, maxplane;
+    float *mem, *lev, *tmp;
+    lw[0] = img->w; lh[0] = img->h;
+    for (k = 0; k < L; k++) {
+        if (k) { lw[k] = (lw[k - 1] + 1) / 2; lh[k] = (lh[k - 1] + 1) / 2; }
+        off[k] = total;
+        total += 3 * (size_t)lw[k] * lh[k];
+    }
+    /* levels, then one scratch plane of the finest size for the filters */
+    maxplane = plane;
+    mem = (float *)RSE_MALLOC((total + maxplane + 8) * sizeof(float));
+    if (!mem) return rse__fail(RSE_STATUS_NOMEM, "quality: out of memory for a %dx%d image", img->w, img->h);
+    lev = mem;
+    tmp = mem + total;
+    for (c = 0; c < 3; c++)
+        memcpy(lev + (size_t)c * plane, img->data + (size_t)(img->c == 1 ? 0 : c) * plane, plane * sizeof(float));
+    /* G_{k+1} from G_k, then G_k -= up(G_{k+1}): level k becomes Laplacian */
+    for (k = 0; k + 1 < L; k++)
+        for (c = 0; c < 3; c++) {
+            float *g = lev + off[k] + (size_t)c * lw[k] * lh[k];
+            float *gn = lev + off[k + 1] + (size_t)c * lw[k + 1] * lh[k + 1];
+            rse__q_down(g, lw[k], lh[k], gn, tmp);
+            rse__q_sub_up(g, lw[k], lh[k], gn, lw[k + 1], lh[k + 1], tmp);
+        }
+    for (k = 0; k < L; k++) {
+        rse_rng r;
+        rse__rng_seed_stream(&r, p->seed, stream_base + (uint64_t)k);
+        for (i = 0; i < count; i++) {
+            int x0 = (int)rse__rng_below(&r, (uint32_t)(lw[k] - P + 1));
+            int y0 = (int)rse__rng_below(&r, (uint32_t)(lh[k] - P + 1));
+            float *d = desc[k] + (first + i) * (size_t)D;
+            int y, x;
+            for (c = 0; c < 3; c++)
+                for (y = 0; y < P; y++)
+                    for (x = 0; x < P; x++)
+                        *d++ = lev[off[k] + ((size_t)c * lh[k] + y0 + y) * lw[k] + x0 + x];
+        }
+    }
+    RSE_FREE(mem);
+    return RSE_STATUS_OK;
+}
+
+/* Per-channel normalisation of n descriptors of 3 x P^2 values. A constant
+   channel (std 0) is only centred. */
+RSE__FN void rse__q_normalize(float *desc, size_t n, int P) {
+    const size_t pp = (size_t)P * P, D = 3 * pp;
+    int c;
+    for (c = 0; c < 3; c++) {
+        double s = 0, s2 = 0, mean, sd;
+        size_t i, j, cnt = n * pp;
+        for (i = 0; i < n; i++)
+            for (j = 0; j < pp; j++) s += desc[i * D + c * pp + j];
+        mean = s / (double)cnt;
+        for (i = 0; i < n; i++)
+            for (j = 0; j < pp; j++) { double d = desc[i * D + c * pp + j] - mean; s2 += d * d; }
+        sd = sqrt(s2 / (double)cnt);
+        for (i = 0; i < n; i++)
+            for (j = 0; j < pp; j++)
+                desc[i * D + c * pp + j] = (float)((desc[i * D + c * pp + j] - mean) / (sd > 0 ? sd : 1.0));
+    }
+}
+
+/* Sorts n floats (no NaNs) ascending: an LSD radix sort on their bits made
+   order-preserving as unsigned keys (sign bit set for positives, all bits
+   inverted for negatives), 4 passes of 8 bits through tmp. Much faster
+   than qsort for the 10^5-10^6 sorts of one SWD, and deterministic. */
+RSE__FN void rse__q_sort(float *v, uint32_t *key, uint32_t *tmp, size_t n) {
+    size_t i, cnt[256];
+    int pass;
+    for (i = 0; i < n; i++) {
+        uint32_t u;
+        memcpy(&u, &v[i], 4);
+        key[i] = (u & 0x80000000u) ? ~u : u | 0x80000000u;
+    }
+    for (pass = 0; pass < 4; pass++) {
+        int sh = 8 * pass;
+        size_t sum = 0;
+        memset(cnt, 0, sizeof cnt);
+        for (i = 0; i < n; i++) cnt[(key[i] >> sh) & 255]++;
+        for (i = 0; i < 256; i++) { size_t c = cnt[i]; cnt[i] = sum; sum += c; }
+        for (i = 0; i < n; i++) tmp[cnt[(key[i] >> sh) & 255]++] = key[i];
+        memcpy(key, tmp, n * sizeof *key);
+    }
+    for (i = 0; i < n; i++) {
+        uint32_t u = (key[i] & 0x80000000u) ? key[i] & 0x7fffffffu : ~key[i];
+        memcpy(&v[i], &u, 4);
+    }
+}
+
+#define RSE_SWD_DIR_CHUNK 64   /* directions projected per matrix product */
+
+/* Sliced Wasserstein distance of two normalised sets of n descriptors of
+   D values, over p->dirs directions from stream (seed, stream): direction
+   k is D normal draws (in stream order) scaled to unit length. The
+   projections of a chunk of directions are one matrix product per set,
+   (n,D) x (D,chunk); each column is then sorted. */
+RSE__FN rse_status rse__q_sliced(const float *a, const float *b, size_t n, int D, const rse_swd_params *p,
+                                 uint64_t stream, double *out) {
+    const int C = RSE_SWD_DIR_CHUNK;
+    size_t floats, i;
+    float *mem, *dir, *dirs, *pa, *pb, *ca, *cb;
+    uint32_t *key, *tmp;
+    double total = 0;
+    rse_rng r;
+    int k0, k, j;
+    /* dir (D), dirs (D,C), pa and pb (n,C), two columns (n), two key arrays (n) */
+    if (!rse__mul_ok(n, 2 * (size_t)C + 4, &floats) || !rse__add_ok(floats, (size_t)D * (C + 1), &floats) ||
+        floats > ((size_t)1 << 29) || !(mem = (float *)RSE_MALLOC(floats * sizeof(float))))
+        return rse__fail(RSE_STATUS_NOMEM, "quality: out of memory for %zu projections", n);
+    dir = mem;
+    dirs = dir + D;
+    pa = dirs + (size_t)D * C;
+    pb = pa + n * C;
+    ca = pb + n * C;
+    cb = ca + n;
+    key = (uint32_t *)(void *)(cb + n);
+    tmp = key + n;
+    rse__rng_seed_stream(&r, p->seed, stream);
+    for (k0 = 0; k0 < p->dirs; k0 += C) {
+        int nc = p->dirs - k0 < C ? p->dirs - k0 : C;
+        for (k = 0; k < nc; k++) {
+            double nrm = 0;
+            rse__rng_normal(&r, dir, (size_t)D);
+            for (j = 0; j < D; j++) nrm += (double)dir[j] * dir[j];
+            nrm = sqrt(nrm);
+            for (j = 0; j < D; j++) dirs[(size_t)j * nc + k] = (float)(dir[j] / (nrm > 0 ? nrm : 1.0));
+        }
+        rse__sgemm(0, 0, (int)n, nc, D, 1.0f, a, D, dirs, nc, 0.0f, pa, nc);
+        rse__sgemm(0, 0, (int)n, nc, D, 1.0f, b, D, dirs, nc, 0.0f, pb, nc);
+        for (k = 0; k < nc; k++) {
+            double sum = 0;
+            for (i = 0; i < n; i++) { ca[i] = pa[i * nc + k]; cb[i] = pb[i * nc + k]; }
+            rse__q_sort(ca, key, tmp, n);
+            rse__q_sort(cb, key, tmp, n);
+            for (i = 0; i < n; i++) sum += fabs((double)ca[i] - cb[i]);
+            total += sum / (double)n;
+        }
+    }
+    RSE_FREE(mem);
+    *out = total / (double)p->dirs;
+    return RSE_STATUS_OK;
+}
+
+/* Checks an image given to the metrics: allocated, 1 or 3 channels. */
+RSE__FN rse_status rse__q_check(const rse_image *im, const char *what, int i) {
+    if (!im || !im->data || (im->c != 1 && im->c != 3) || im->w < 1 || im->h < 1)
+        return rse__fail(RSE_STATUS_BAD_ARG, "quality: %s %d is not a 1- or 3-channel image", what, i);
+    return RSE_STATUS_OK;
+}
+
+/* SWD between the reference and n samples (any sizes, each at least
+   patch x patch); see the section comment. */
+RSE__FN rse_status rse__swd(const rse_image *ref, const rse_image *samples, int n, const rse_swd_params *p,
+                            rse_swd_result *res) {
+    const int P = p->patch, D = 3 * P * P;
+    float *desc_r[RSE_SWD_MAX_LEVELS], *desc_s[RSE_SWD_MAX_LEVELS], *mem = 0;
+    size_t N, per_set, bytes;
+    rse_status st = RSE_STATUS_OK;
+    int L, i, k;
+
+    memset(res, 0, sizeof *res);
+    if (P < 1 || P > RSE_SWD_MAX_PATCH || p->per_image < 1 || p->per_image > 1000000 || p->dirs < 1 ||
+        p->dirs > 1000000 || p->min_res < P)
+        return rse__fail(RSE_STATUS_BAD_ARG, "quality: bad SWD parameters (patch %d, %d per image, %d directions, min %d px)",
+                         P, p->per_image, p->dirs, p->min_res);
+    if (n < 1 || n > 100000) return rse__fail(RSE_STATUS_BAD_ARG, "quality: need 1..100000 samples, got %d", n);
+    if ((double)n * p->per_image > (double)INT_MAX / 2)
+        return rse__fail(RSE_STATUS_LIMIT, "quality: %d samples x %d patches is too many", n, p->per_image);
+    if ((st = rse__q_check(ref, "reference", 0)) != RSE_STATUS_OK) return st;
+    L = rse__q_levels(ref->w, ref->h, p->min_res);
+    if (p->max_levels > 0 && p->max_levels < L) L = p->max_levels;
+    for (i = -1; i < n; i++) {
+        const rse_image *im = i < 0 ? ref : &samples[i];
+        int l;
+        if (i >= 0 && (st = rse__q_check(im, "sample", i)) != RSE_STATUS_OK) return st;
+        if (im->w < P || im->h < P)
+            return rse__fail(RSE_STATUS_BAD_ARG, "quality: %s %dx%d is smaller than a %dx%d patch",
+                             i < 0 ? "the reference" : "a sample", im->w, im->h, P, P);
+        l = rse__q_levels(im->w, im->h, p->min_res);
+        if (l < L) L = l;
+    }
+    /* N descriptors per set and level; 2 sets x L levels in one block */
+    N = (size_t)n * (size_t)p->per_image;
+    if (!rse__mul_ok(N, (size_t)D, &per_set) || !rse__mul_ok(per_set, 2 * (size_t)L * sizeof(float), &bytes) ||
+        bytes > ((size_t)1 << 31))
+        return rse__fail(RSE_STATUS_LIMIT, "quality: %d samples x %d patches is too many", n, p->per_image);
+    mem = (float *)RSE_MALLOC(bytes);
+    if (!mem) return rse__fail(RSE_STATUS_NOMEM, "quality: out of memory for %zu patch descriptors", 2 * N * L);
+    for (k = 0; k < L; k++) {
+        desc_r[k] = mem + (size_t)(2 * k) * per_set;
+        desc_s[k] = mem + (size_t)(2 * k + 1) * per_set;
+    }
+    /* streams: reference k; sample i: (i + 1) << 8 | k; directions 1<<40 | k */
+    st = rse__q_patches(ref, L, p, 0, N, desc_r, 0);
+    for (i = 0; i < n && st == RSE_STATUS_OK; i++)
+        st = rse__q_patches(&samples[i], L, p, (uint64_t)(i + 1) << 8, (size_t)p->per_image, desc_s,
+                            (size_t)i * p->per_image);
+    res->levels = L;
+    res->w[0] = ref->w;
+    res->h[0] = ref->h;
+    for (k = 0; k < L && st == RSE_STATUS_OK; k++) {
+        if (k) { res->w[k] = (res->w[k - 1] + 1) / 2; res->h[k] = (res->h[k - 1] + 1) / 2; }
+        rse__q_normalize(desc_r[k], N, P);
+        rse__q_normalize(desc_s[k], N, P);
+        st = rse__q_sliced(desc_r[k], desc_s[k], N, D, p, ((uint64_t)1 << 40) | (uint64_t)k, &res->swd[k]);
+        res->swd[k] *= 1e3;
+        res->avg += res->swd[k] / L;
+    }
+    RSE_FREE(mem);
+    return st;
+}
+
+/* Pixel diversity of n >= 2 samples of one size, relative to the reference
+   (see the section comment). */
+RSE__FN rse_status rse__pixel_diversity(const rse_image *ref, const rse_image *samples, int n, double *out) {
+    size_t plane, rplane, j;
+    double mean = 0, var = 0, acc = 0;
+    int i, c;
+    rse_status st;
+    *out = 0;
+    if ((st = rse__q_check(ref, "reference", 0)) != RSE_STATUS_OK) return st;
+    if (n < 2) return rse__fail(RSE_STATUS_BAD_ARG, "quality: diversity needs at least 2 samples, got %d", n);
+    for (i = 0; i < n; i++) {
+        if ((st = rse__q_check(&samples[i], "sample", i)) != RSE_STATUS_OK) return st;
+        if (samples[i].w != samples[0].w || samples[i].h != samples[0].h)
+            return rse__fail(RSE_STATUS_BAD_ARG, "quality: diversity needs samples of one size (%dx%d and %dx%d)",
+                             samples[0].w, samples[0].h, samples[i].w, samples[i].h);
+    }
+    /* the reference's intensity std, two passes in double */
+    rplane = (size_t)ref->w * ref->h;
+    for (j = 0; j < rplane; j++) {
+        double v = 0;
+        for (c = 0; c < ref->c; c++) v += ref->data[(size_t)c * rplane + j];
+        mean += v / ref->c;
+    }
+    mean /= (double)rplane;
+    for (j = 0; j < rplane; j++) {
+        double v = 0;
+        for (c = 0; c < ref->c; c++) v += ref->data[(size_t)c * rplane + j];
+        v = v / ref->c - mean;
+        var += v * v;
+    }
+    var /= (double)rplane;
+    if (!(var > 0)) return rse__fail(RSE_STATUS_BAD_ARG, "quality: the reference is a constant image (no diversity scale)");
+    /* per pixel: std across the samples of its intensity */
+    plane = (size_t)samples[0].w * samples[0].h;
+    for (j = 0; j < plane; j++) {
+        double s = 0, s2 = 0, m;
+        for (i = 0; i < n; i++) {
+            const rse_image *im = &samples[i];
+            double v = 0;
+            for (c = 0; c < im->c; c++) v += im->data[(size_t)c * plane + j];
+            v /= im->c;
+            s += v;
+            s2 += v * v;
+        }
+        m = s / n;
+        s2 = s2 / n - m * m;   /* values in [0,1]: cancellation is harmless */
+        acc += s2 > 0 ? sqrt(s2) : 0;
+    }
+    *out = acc / (double)plane / sqrt(var);
+    return RSE_STATUS_OK;
+}
+
+/* The floor-like baseline: count windows of (w-max_shift) x (h-max_shift)
+   of ref at random offsets 0..max_shift in x and y (stream (seed, 1 << 48)).
+   out[0..count) are allocated here (free with rse_image_free). */
+RSE__FN rse_status rse__shifted_copies(const rse_image *ref, int count, int max_shift, uint64_t seed, rse_image *out) {
+    rse_rng r;
+    int i, c, y;
+    rse_status st;
+    if ((st = rse__q_check(ref, "reference", 0)) != RSE_STATUS_OK) return st;
+    if (count < 1 || max_shift < 0 || ref->w - max_shift < 1 || ref->h - max_shift < 1)
+        return rse__fail(RSE_STATUS_BAD_ARG, "quality: cannot shift a %dx%d image by up to %d px", ref->w, ref->h, max_shift);
+    for (i = 0; i < count; i++) memset(&out[i], 0, sizeof out[i]);
+    rse__rng_seed_stream(&r, seed, (uint64_t)1 << 48);
+    for (i = 0; i < count; i++) {
+        int dx = (int)rse__rng_below(&r, (uint32_t)max_shift + 1), dy = (int)rse__rng_below(&r, (uint32_t)max_shift + 1);
+        int w = ref->w - max_shift, h = ref->h - max_shift;
+        if ((st = rse_image_alloc(&out[i], w, h, ref->c)) != RSE_STATUS_OK) {
+            while (i-- > 0) rse_image_free(&out[i]);
+            return st;
+        }
+        for (c = 0; c < ref->c; c++)
+            for (y = 0; y < h; y++)
+                memcpy(out[i].data + ((size_t)c * h + y) * w,
+                       ref->data + ((size_t)c * ref->h + y + dy) * ref->w + dx, (size_t)w * sizeof(float));
+    }
+    return RSE_STATUS_OK;
+}

@@ -1778,6 +1778,7 @@ RSEDEF rse_status rse_edit(rse_sinddm *m, const rse_image *img, const rse_edit_p
     r.hooks.xt = rse__edit_xt;
     r.progress = progress;
     r.progress_ctx = ctx;
+    r.what = "edit";
     r.done = &done;
     r.total = rse__sd_run_steps(m, s0) * p->count;
     for (i = 0; i < p->count && st == RSE_STATUS_OK; i++) {
@@ -1792,6 +1793,12 @@ RSEDEF rse_status rse_edit(rse_sinddm *m, const rse_image *img, const rse_edit_p
         st = rse__sd_run(m, &r, &rng, &x, &H, &W);
         if (st == RSE_STATUS_OK) st = rse__sd_to_image(x, H, W, &out[i]);
         RSE_FREE(x);
+        /* the mask the first edit used, at the output's size */
+        if (st == RSE_STATUS_OK && i == 0 && p->mask_out) {
+            const float *mk = e.region_fin ? e.region : e.have_gmask && e.H == H && e.W == W ? e.gmask : 0;
+            if (mk && (st = rse_image_alloc(p->mask_out, W, H, 1)) == RSE_STATUS_OK)
+                memcpy(p->mask_out->data, mk, (size_t)H * W * sizeof(float));
+        }
     }
     if (st != RSE_STATUS_OK)
         for (i = 0; i < p->count; i++) rse_image_free(&out[i]);
@@ -2339,7 +2346,7 @@ RSE__FN int rse__cli_sample_hook(void *ctx, const rse_progress *p) {
     double dt = rse__cli_now() - g->t0, rate;
     if (p->scale >= 0 && p->scale < RSE_PYR_MAX_SCALES) g->work += g->area[p->scale];
     rate = dt > 0 ? g->work / dt : 0;
-    snprintf(out, sizeof out, "sample: image %ld/%d  scale %d/%d  step %ld/%ld  ETA %s",
+    snprintf(out, sizeof out, "%s: image %ld/%d  scale %d/%d  step %ld/%ld  ETA %s", p->what ? p->what : "sample",
              per > 0 ? (p->done - 1) / per + 1 : 1, g->count, p->scale + 1, g->nscales, p->done, p->total,
              rse__cli_dur(eta, sizeof eta, rate > 0 ? (g->work_total - g->work) / rate : -1));
     rse__cli_prog_line(g, out, p->done == p->total);
@@ -3151,8 +3158,481 @@ out:
     "  --clip-fp32       convert 16-bit weights once at load (faster, 2x memory)\n" \
     "  --clip-heads V,T  attention heads of the towers (default width / 64)\n"
 
+/* ---- edit and demo ----------------------------------------------------------
+   `edit` runs rse_edit and writes, beside each output, what was done: a JSON
+   sidecar with every parameter, the seed, the sizes and SHA-256 of the
+   files used, the CLIP scores of the original and of each edit, and the
+   time taken. Everything is checked before anything is written, so a bad
+   request leaves no output file. */
+
+/* A growable text buffer for the sidecar. */
+typedef struct { char *p; size_t n, cap; int bad; } rse__cli_text;
+
+static void rse__cli_puts(rse__cli_text *b, const char *fmt, ...) {
+    va_list ap;
+    int k;
+    if (b->bad) return;
+    for (;;) {
+        size_t room = b->cap - b->n;
+        va_start(ap, fmt);
+        k = vsnprintf(b->p ? b->p + b->n : 0, b->p ? room : 0, fmt, ap);
+        va_end(ap);
+        if (k < 0) { b->bad = 1; return; }
+        if (b->p && (size_t)k < room) { b->n += (size_t)k; return; }
+        {
+            size_t cap = (b->cap + (size_t)k + 1) * 2;
+            char *q = (char *)RSE_REALLOC(b->p, cap);
+            if (!q) { b->bad = 1; return; }
+            b->p = q;
+            b->cap = cap;
+        }
+    }
+}
+
+/* A JSON string literal (quotes, backslashes and control bytes escaped). */
+static void rse__cli_json_str(rse__cli_text *b, const char *s) {
+    rse__cli_puts(b, "\"");
+    for (; s && *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') rse__cli_puts(b, "\\%c", c);
+        else if (c < 0x20) rse__cli_puts(b, "\\u%04x", c);
+        else rse__cli_puts(b, "%c", c);
+    }
+    rse__cli_puts(b, "\"");
+}
+
+static rse_status rse__cli_text_emit(void *ctx, rse_write_fn write, void *wctx) {
+    rse__cli_text *b = (rse__cli_text *)ctx;
+    return write(wctx, b->p, b->n) ? rse__fail(RSE_STATUS_IO, "write failed") : RSE_STATUS_OK;
+}
+
+/* SHA-256 of a whole file, as hex; "" if it cannot be read. */
+RSE__FN void rse__cli_sha256_file(const char *path, char hex[65]) {
+    unsigned char *buf;
+    size_t len;
+    rse__sha256 s;
+    hex[0] = 0;
+    if (!path || rse__read_file(path, &buf, &len) != RSE_STATUS_OK) return;
+    rse__sha256_init(&s);
+    rse__sha256_update(&s, buf, len);
+    rse__sha256_hex(&s, hex);
+    RSE_FREE(buf);
+}
+
+/* "OUT.png" -> "OUT.json" (or OUT + suffix when there is no extension). */
+RSE__FN char *rse__cli_swap_ext(const char *out, const char *ext) {
+    size_t n = strlen(out), dot = n, k;
+    char *s = (char *)RSE_MALLOC(n + strlen(ext) + 2);
+    if (!s) return 0;
+    for (k = n; k > 0 && out[k - 1] != '/' && out[k - 1] != '\\'; k--)
+        if (out[k - 1] == '.') { dot = k - 1; break; }
+    memcpy(s, out, dot);
+    strcpy(s + dot, ext);
+    return s;
+}
+
+#define RSE__CLI_MAX_REGIONS 64
+
+RSE__FN int rse__cmd_edit(int argc, char **argv) {
+    static const char *const opts[] = {
+        "-o", "--text", "--prompts", "--clip", "--vocab", "--views", "--strength", "--fill",
+        "--momentum", "--stop", "--templates", "--roi", "--mask", "--feather", "--copy-from",
+        "--copy-to", "--copy-strength", "--start-scale", "--count", "--seed", "--threads",
+        "--clip-act", "--clip-heads" };
+    enum { O_OUT, O_TEXT, O_PROMPTS, O_CLIP, O_VOCAB, O_VIEWS, O_STRENGTH, O_FILL, O_MOMENTUM, O_STOP,
+           O_TEMPLATES, O_ROI, O_MASK, O_FEATHER, O_FROM, O_TO, O_COPYS, O_START, O_COUNT, O_SEED,
+           O_THREADS, O_ACT, O_HEADS, O_N };
+    const char *pos[2] = { 0, 0 }, *val, *out = 0, *text = 0, *prompts = 0, *clip_path = 0, *mask_path = 0;
+    const char *templ = "auto";
+    int npos = 0, i, k, quiet = 0, threads = 0, views = 16, save_mask = 0, has_from = 0, rc = RSE__EXIT_OK;
+    rse_roi rois[RSE__CLI_MAX_REGIONS], tos[RSE__CLI_MAX_REGIONS];
+    rse_edit_params ep;
+    rse__clip_cli ca;
+    rse_sinddm *m = 0;
+    rse_clip *clip = 0;
+    rse_clip_vocab *vocab = 0;
+    rse_text_guide *guide = 0;
+    char **plist = 0, *one[1];
+    int np = 0, templates = RSE_TEMPLATES_AUTO;
+    rse_image img, mask, maskout, *outs = 0;
+    double t0, dv, *scores = 0, score0 = -1;
+    rse__cli_prog g;
+
+    memset(&img, 0, sizeof img); memset(&mask, 0, sizeof mask); memset(&maskout, 0, sizeof maskout);
+    memset(&ca, 0, sizeof ca);
+    rse_clip_options_init(&ca.opt);
+    rse_edit_params_init(&ep);
+    for (i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--quiet")) { quiet = 1; continue; }
+        if (!strcmp(argv[i], "--from-noise")) { ep.from_noise = 1; continue; }
+        if (!strcmp(argv[i], "--save-mask")) { save_mask = 1; continue; }
+        if (!strcmp(argv[i], "--clip-fp32")) { ca.opt.fp32 = 1; continue; }
+        k = rse__cli_optv(argc, argv, &i, opts, O_N, &val);
+        if (k == -2) return rse__cli_usage(argv[0], "%s needs a value", argv[i]);
+        if (k < 0) {
+            if (argv[i][0] == '-' && argv[i][1] != 0) return rse__cli_usage(argv[0], "unknown option '%s'", argv[i]);
+            if (npos == 2) return rse__cli_usage(argv[0], "unexpected argument '%s'", argv[i]);
+            pos[npos++] = argv[i];
+            continue;
+        }
+        switch (k) {
+        case O_OUT: out = val; break;
+        case O_TEXT: text = val; break;
+        case O_PROMPTS: prompts = val; break;
+        case O_CLIP: clip_path = val; break;
+        case O_VOCAB: ca.vocab = val; break;
+        case O_VIEWS: if (!rse__cli_int(val, 1, 64, &views)) return rse__cli_usage(argv[0], "--views must be in 1..64"); break;
+        case O_STRENGTH: if (!rse__cli_double(val, 0, 10, &dv)) return rse__cli_usage(argv[0], "--strength must be in [0,10]"); ep.strength = (float)dv; break;
+        case O_FILL: if (!rse__cli_double(val, 1e-6, 1, &dv)) return rse__cli_usage(argv[0], "--fill must be in (0,1]"); ep.fill = (float)dv; break;
+        case O_MOMENTUM: if (!rse__cli_double(val, 0, 1, &dv)) return rse__cli_usage(argv[0], "--momentum must be in [0,1]"); ep.momentum = (float)dv; break;
+        case O_STOP: if (!rse__cli_int(val, 0, RSE_SD_T, &ep.stop)) return rse__cli_usage(argv[0], "--stop must be in 0..%d", RSE_SD_T); break;
+        case O_TEMPLATES:
+            templ = val;
+            if (!strcmp(val, "auto")) templates = RSE_TEMPLATES_AUTO;
+            else if (!strcmp(val, "hr")) templates = RSE_TEMPLATES_HR;
+            else if (!strcmp(val, "lr")) templates = RSE_TEMPLATES_LR;
+            else if (!strcmp(val, "none")) templates = RSE_TEMPLATES_NONE;
+            else return rse__cli_usage(argv[0], "--templates must be auto, hr, lr or none");
+            break;
+        case O_ROI:
+            if (ep.nrois == RSE__CLI_MAX_REGIONS) return rse__cli_usage(argv[0], "at most %d --roi", RSE__CLI_MAX_REGIONS);
+            if (rse_roi_parse(val, &rois[ep.nrois]) != RSE_STATUS_OK) return rse__cli_usage(argv[0], "%s", rse_last_error());
+            ep.nrois++;
+            break;
+        case O_MASK: mask_path = val; break;
+        case O_FEATHER: if (!rse__cli_double(val, 0, 4096, &dv)) return rse__cli_usage(argv[0], "--feather must be in [0,4096]"); ep.feather = (float)dv; break;
+        case O_FROM:
+            if (rse_roi_parse(val, &ep.copy_from) != RSE_STATUS_OK) return rse__cli_usage(argv[0], "%s", rse_last_error());
+            has_from = 1;
+            break;
+        case O_TO:
+            if (ep.ncopy_to == RSE__CLI_MAX_REGIONS) return rse__cli_usage(argv[0], "at most %d --copy-to", RSE__CLI_MAX_REGIONS);
+            if (rse_roi_parse(val, &tos[ep.ncopy_to]) != RSE_STATUS_OK) return rse__cli_usage(argv[0], "%s", rse_last_error());
+            ep.ncopy_to++;
+            break;
+        case O_COPYS: if (!rse__cli_double(val, 0, 1, &dv)) return rse__cli_usage(argv[0], "--copy-strength must be in [0,1]"); ep.copy_strength = (float)dv; break;
+        case O_START: if (!rse__cli_int(val, 0, RSE_PYR_MAX_SCALES - 1, &ep.start_scale)) return rse__cli_usage(argv[0], "--start-scale must be a scale index"); break;
+        case O_COUNT: if (!rse__cli_int(val, 1, 10000, &ep.count)) return rse__cli_usage(argv[0], "--count must be in 1..10000"); break;
+        case O_SEED: if (!rse__cli_u64(val, &ep.seed)) return rse__cli_usage(argv[0], "--seed must be a non-negative integer"); break;
+        case O_THREADS: if (!rse__cli_int(val, 1, 64, &threads)) return rse__cli_usage(argv[0], "--threads must be in 1..64"); break;
+        case O_ACT:
+            if (!strcmp(val, "gelu")) ca.opt.act = RSE_CLIP_ACT_GELU;
+            else if (!strcmp(val, "quickgelu")) ca.opt.act = RSE_CLIP_ACT_QUICKGELU;
+            else return rse__cli_usage(argv[0], "--clip-act must be quickgelu or gelu");
+            break;
+        default: { /* O_HEADS: "V,T" */
+            char *end;
+            long hv = strtol(val, &end, 10), ht = *end == ',' ? strtol(end + 1, &end, 10) : 0;
+            if (*end || hv < 1 || ht < 1 || hv > 4096 || ht > 4096)
+                return rse__cli_usage(argv[0], "--clip-heads needs VISION,TEXT head counts");
+            ca.opt.vision_heads = (int)hv; ca.opt.text_heads = (int)ht;
+        }
+        }
+    }
+    /* usage problems first: nothing is read or written before these pass */
+    if (npos < 2) return rse__cli_usage(argv[0], "expected MODEL and IMAGE");
+    if (!out) return rse__cli_usage(argv[0], "-o OUT is required");
+    if (rse_format_from_path(out) == RSE_FORMAT_UNKNOWN)
+        return rse__cli_usage(argv[0], "cannot tell the format of '%s' (use .ppm, .pgm, .bmp or .png)", out);
+    if (text && prompts) return rse__cli_usage(argv[0], "give --text or --prompts, not both");
+    if ((text || prompts) && !clip_path)
+        return rse__cli_usage(argv[0], "--text and --prompts need a CLIP model: --clip RemoteCLIP-ViT-B-32.pt");
+    if (has_from != (ep.ncopy_to > 0)) return rse__cli_usage(argv[0], "--copy-from and --copy-to go together");
+    if (!text && !prompts && !has_from)
+        return rse__cli_usage(argv[0], "nothing to do: give --text, --prompts or --copy-from/--copy-to");
+    if ((ep.nrois || mask_path) && !text && !prompts)
+        return rse__cli_usage(argv[0], "--roi and --mask confine a text edit: give --text or --prompts");
+    if (ep.nrois && mask_path) return rse__cli_usage(argv[0], "give --roi or --mask, not both");
+    if (rse_set_threads(threads ? threads : rse__cli_default_threads()) != RSE_STATUS_OK)
+        return rse__cli_usage(argv[0], "%s", rse_last_error());
+    ep.rois = rois;
+    ep.copy = has_from;
+    ep.copy_to = tos;
+    t0 = rse__cli_now();
+
+    /* inputs */
+    if (rse_image_load(pos[1], &img) != RSE_STATUS_OK) return rse__cli_fail();
+    if (rse__cli_load_model(pos[0], pos[1], &m) != RSE_STATUS_OK) { rc = rse__cli_fail(); goto done; }
+    if (mask_path) {
+        if (rse_image_load(mask_path, &mask) != RSE_STATUS_OK) { rc = rse__cli_fail(); goto done; }
+        ep.mask = &mask;
+    }
+    if (text || prompts) {
+        ca.model = clip_path;
+        if (rse_clip_load(&clip, clip_path, &ca.opt) != RSE_STATUS_OK || rse__clip_cli_vocab(&ca, &vocab) != RSE_STATUS_OK) {
+            rc = rse__cli_fail();
+            goto done;
+        }
+        if (prompts) {
+            unsigned char *buf;
+            size_t len;
+            rse_status st = rse__read_file(prompts, &buf, &len);
+            if (st == RSE_STATUS_OK) {
+                st = rse_prompts_parse((const char *)buf, len, &plist, &np);
+                RSE_FREE(buf);
+                if (st != RSE_STATUS_OK) rse__fail_prefix(st, prompts);
+            }
+            if (st != RSE_STATUS_OK) { rc = rse__cli_fail(); goto done; }
+        } else {
+            one[0] = (char *)text;
+            np = 1;
+        }
+        if (rse_text_guide_create(&guide, clip, vocab, plist ? (const char *const *)plist : (const char *const *)one, np,
+                                  templates, views) != RSE_STATUS_OK) {
+            rc = rse__cli_fail();
+            goto done;
+        }
+        ep.guide = rse_text_guide_grad;
+        ep.guide_ctx = guide;
+        ep.guide_reset = rse_text_guide_reset;
+    }
+    if (save_mask) ep.mask_out = &maskout;
+    outs = (rse_image *)RSE_MALLOC((size_t)ep.count * sizeof *outs);
+    scores = (double *)RSE_MALLOC((size_t)ep.count * sizeof *scores);
+    if (!outs || !scores) { fprintf(stderr, "rsedit: out of memory\n"); rc = RSE__EXIT_FAIL; goto done; }
+    rse__cli_prog_init(&g, quiet, 0);
+    g.count = ep.count;
+    g.nscales = m->pyr.n;
+    for (i = 0; i < m->pyr.n; i++) g.area[i] = (double)m->pyr.w[i] * m->pyr.h[i];
+    {
+        /* the same start scale rse_edit will pick, for the ETA weights */
+        int s0 = ep.from_noise ? 0 : ep.start_scale >= 0 ? ep.start_scale
+               : (ep.nrois || ep.mask || ep.copy) ? 1 : m->pyr.n - 2;
+        if (s0 < 0) s0 = 0;
+        for (i = s0; i < m->pyr.n; i++) g.work_total += g.area[i] * (i ? m->sched.t_start[i] : RSE_SD_T) * ep.count;
+    }
+    if (rse_edit(m, &img, &ep, outs, rse__cli_sample_hook, &g) != RSE_STATUS_OK) {
+        rse__cli_prog_end(&g);
+        RSE_FREE(outs);
+        outs = 0;
+        rc = rse__cli_fail();
+        goto done;
+    }
+    rse__cli_prog_end(&g);
+    for (i = 0; i < ep.count; i++) scores[i] = -1;
+    if (guide) {
+        if (rse_text_guide_score(guide, &img, &score0) != RSE_STATUS_OK) score0 = -1;
+        for (i = 0; i < ep.count; i++)
+            if (rse_text_guide_score(guide, &outs[i], &scores[i]) != RSE_STATUS_OK) scores[i] = -1;
+    }
+    /* outputs, then the mask, then the sidecar that names them */
+    for (i = 0; i < ep.count && rc == RSE__EXIT_OK; i++) {
+        char *path = rse__cli_numbered(out, i, ep.count);
+        if (!path || rse_image_save(path, &outs[i]) != RSE_STATUS_OK) rc = rse__cli_fail();
+        else if (!quiet) {
+            if (guide) fprintf(stderr, "edit: wrote %s (%dx%d), CLIP score %.2f (original %.2f)\n", path, outs[i].w, outs[i].h, scores[i], score0);
+            else fprintf(stderr, "edit: wrote %s (%dx%d)\n", path, outs[i].w, outs[i].h);
+        }
+        RSE_FREE(path);
+    }
+    if (rc == RSE__EXIT_OK) {
+        rse__cli_text js;
+        char *jpath = rse__cli_swap_ext(out, ".json"), *mpath = save_mask ? rse__cli_swap_ext(out, "_mask.pgm") : 0;
+        char hex[65];
+        if (mpath && maskout.data && rse_image_save(mpath, &maskout) != RSE_STATUS_OK) rc = rse__cli_fail();
+        memset(&js, 0, sizeof js);
+        rse__cli_puts(&js, "{\n  \"rsedit\": \"%s\",\n  \"model\": {\"path\": ", RSE_VERSION);
+        rse__cli_json_str(&js, pos[0]);
+        rse__cli_sha256_file(pos[0], hex);
+        rse__cli_puts(&js, ", \"sha256\": \"%s\", \"dim\": %d, \"scales\": %d},\n  \"image\": {\"path\": ", hex, m->net.dim, m->pyr.n);
+        rse__cli_json_str(&js, pos[1]);
+        rse__cli_sha256_file(pos[1], hex);
+        rse__cli_puts(&js, ", \"sha256\": \"%s\", \"width\": %d, \"height\": %d},\n", hex, img.w, img.h);
+        if (guide) {
+            rse__cli_puts(&js, "  \"clip\": {\"path\": ");
+            rse__cli_json_str(&js, clip_path);
+            rse__cli_sha256_file(clip_path, hex);
+            rse__cli_puts(&js, ", \"sha256\": \"%s\", \"act\": \"%s\"},\n  \"texts\": [", hex,
+                          ca.opt.act == RSE_CLIP_ACT_GELU ? "gelu" : "quickgelu");
+            for (i = 0; i < np; i++) {
+                if (i) rse__cli_puts(&js, ", ");
+                rse__cli_json_str(&js, plist ? plist[i] : text);
+            }
+            rse__cli_puts(&js, "],\n  \"templates\": \"%s\", \"views\": %d,\n", templ, views);
+        }
+        rse__cli_puts(&js, "  \"params\": {\"strength\": %.6g, \"fill\": %.6g, \"momentum\": %.6g, \"stop\": %d, "
+                      "\"feather\": %.6g, \"copy_strength\": %.6g, \"start_scale\": %d, \"from_noise\": %s, \"count\": %d, "
+                      "\"seed\": %llu},\n", ep.strength, ep.fill, ep.momentum, ep.stop, ep.feather, ep.copy_strength,
+                      ep.start_scale, ep.from_noise ? "true" : "false", ep.count, (unsigned long long)ep.seed);
+        rse__cli_puts(&js, "  \"rois\": [");
+        for (i = 0; i < ep.nrois; i++) rse__cli_puts(&js, "%s\"%dx%d+%d+%d\"", i ? ", " : "", rois[i].w, rois[i].h, rois[i].x, rois[i].y);
+        rse__cli_puts(&js, "],\n  \"copy\": ");
+        if (ep.copy) {
+            rse__cli_puts(&js, "{\"from\": \"%dx%d+%d+%d\", \"to\": [", ep.copy_from.w, ep.copy_from.h, ep.copy_from.x, ep.copy_from.y);
+            for (i = 0; i < ep.ncopy_to; i++) rse__cli_puts(&js, "%s\"%dx%d+%d+%d\"", i ? ", " : "", tos[i].w, tos[i].h, tos[i].x, tos[i].y);
+            rse__cli_puts(&js, "]}");
+        } else rse__cli_puts(&js, "null");
+        rse__cli_puts(&js, ",\n  \"mask\": ");
+        if (mask_path) rse__cli_json_str(&js, mask_path); else rse__cli_puts(&js, "null");
+        rse__cli_puts(&js, ",\n  \"saved_mask\": ");
+        if (mpath && maskout.data) rse__cli_json_str(&js, mpath); else rse__cli_puts(&js, "null");
+        if (score0 >= 0) rse__cli_puts(&js, ",\n  \"clip_score_original\": %.4f", score0);
+        else rse__cli_puts(&js, ",\n  \"clip_score_original\": null");
+        rse__cli_puts(&js, ",\n  \"outputs\": [");
+        for (i = 0; i < ep.count; i++) {
+            char *path = rse__cli_numbered(out, i, ep.count);
+            rse__cli_puts(&js, "%s\n    {\"path\": ", i ? "," : "");
+            rse__cli_json_str(&js, path ? path : "");
+            rse__cli_puts(&js, ", \"width\": %d, \"height\": %d, \"clip_score\": ", outs[i].w, outs[i].h);
+            if (scores[i] >= 0) rse__cli_puts(&js, "%.4f}", scores[i]); else rse__cli_puts(&js, "null}");
+            RSE_FREE(path);
+        }
+        rse__cli_puts(&js, "\n  ],\n  \"seconds\": %.2f\n}\n", rse__cli_now() - t0);
+        if (rc == RSE__EXIT_OK && (js.bad || !jpath || rse__write_file_atomic(jpath, rse__cli_text_emit, &js) != RSE_STATUS_OK))
+            rc = js.bad ? (fprintf(stderr, "rsedit: out of memory\n"), RSE__EXIT_FAIL) : rse__cli_fail();
+        RSE_FREE(js.p);
+        RSE_FREE(jpath);
+        RSE_FREE(mpath);
+    }
+done:
+    if (outs) for (i = 0; i < ep.count; i++) rse_image_free(&outs[i]);
+    RSE_FREE(outs);
+    RSE_FREE(scores);
+    rse_image_free(&maskout);
+    rse_image_free(&mask);
+    rse_image_free(&img);
+    rse_prompts_free(plist);
+    rse_text_guide_free(guide);
+    rse_clip_vocab_free(vocab);
+    rse_clip_free(clip);
+    rse_sinddm_free(m);
+    return rc;
+}
+
+/* demo: a no-download tour on the built-in scene. */
+RSE__FN int rse__cmd_demo(int argc, char **argv) {
+    static const char *const opts[] = { "-o", "--steps", "--threads" };
+    const char *dir = "demo", *val;
+    int i, k, quiet = 0, threads = 0, steps = 3000, rc = RSE__EXIT_OK;
+    char path[4096];
+    rse_image scene, sample, edited;
+    rse_roi tank, empty, to;
+    rse_train_params tp;
+    rse_sample_params sp;
+    rse_edit_params ep;
+    rse_sinddm *m = 0;
+    rse__cli_prog g;
+    double t0 = rse__cli_now();
+    for (i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--quiet")) { quiet = 1; continue; }
+        k = rse__cli_optv(argc, argv, &i, opts, 3, &val);
+        if (k == -2) return rse__cli_usage(argv[0], "%s needs a value", argv[i]);
+        if (k == 0) dir = val;
+        else if (k == 1) { if (!rse__cli_int(val, 1, 1000000, &steps)) return rse__cli_usage(argv[0], "--steps must be in 1..1000000"); }
+        else if (k == 2) { if (!rse__cli_int(val, 1, 64, &threads)) return rse__cli_usage(argv[0], "--threads must be in 1..64"); }
+        else return rse__cli_usage(argv[0], "unknown argument '%s'", argv[i]);
+    }
+    if (strlen(dir) > 4000) return rse__cli_usage(argv[0], "output folder name too long");
+    if (rse_set_threads(threads ? threads : rse__cli_default_threads()) != RSE_STATUS_OK)
+        return rse__cli_usage(argv[0], "%s", rse_last_error());
+    if (!rse__cli_exists(dir) && rse__mkdir(dir) != 0) {
+        fprintf(stderr, "rsedit: %s: cannot create the folder: %s\n", dir, strerror(errno));
+        return RSE__EXIT_FAIL;
+    }
+    memset(&sample, 0, sizeof sample); memset(&edited, 0, sizeof edited);
+    if (rse_demo_scene(&scene, &tank, &empty) != RSE_STATUS_OK) return rse__cli_fail();
+    snprintf(path, sizeof path, "%s/scene.png", dir);
+    if (rse_image_save(path, &scene) != RSE_STATUS_OK) { rc = rse__cli_fail(); goto done; }
+    if (!quiet) fprintf(stderr, "demo: drew a %dx%d scene: %s\n", scene.w, scene.h, path);
+    /* a small model: the demo must finish in minutes on 2 cores */
+    rse_train_params_init(&tp, "tiny");
+    tp.dim = 32; tp.batch = 4; tp.micro_batch = 4; tp.crop = 48; tp.steps = steps; tp.seed = 1;
+    if (rse_sinddm_create(&m, &scene, &tp) != RSE_STATUS_OK) { rc = rse__cli_fail(); goto done; }
+    rse__cli_prog_init(&g, quiet, 0);
+    if (rse_sinddm_train(m, 0, rse__cli_train_hook, &g) != RSE_STATUS_OK) { rse__cli_prog_end(&g); rc = rse__cli_fail(); goto done; }
+    rse__cli_prog_end(&g);
+    snprintf(path, sizeof path, "%s/model.rsm", dir);
+    if (rse_sinddm_save(m, path) != RSE_STATUS_OK) { rc = rse__cli_fail(); goto done; }
+    if (!quiet) fprintf(stderr, "demo: trained dim %d for %d steps: %s\n", tp.dim, steps, path);
+    rse_sample_params_init(&sp);
+    sp.seed = 7;
+    if (rse_sinddm_sample(m, &sp, &sample, 0, 0) != RSE_STATUS_OK) { rc = rse__cli_fail(); goto done; }
+    snprintf(path, sizeof path, "%s/sample.png", dir);
+    if (rse_image_save(path, &sample) != RSE_STATUS_OK) { rc = rse__cli_fail(); goto done; }
+    if (!quiet) fprintf(stderr, "demo: a random sample of the scene: %s\n", path);
+    /* ROI content copy: a tank into the empty field */
+    rse_edit_params_init(&ep);
+    to = empty;
+    to.w = tank.w; to.h = tank.h;
+    ep.copy = 1; ep.copy_from = tank; ep.copy_to = &to; ep.ncopy_to = 1; ep.feather = 4; ep.seed = 3;
+    if (rse_edit(m, &scene, &ep, &edited, 0, 0) != RSE_STATUS_OK) { rc = rse__cli_fail(); goto done; }
+    snprintf(path, sizeof path, "%s/copy.png", dir);
+    if (rse_image_save(path, &edited) != RSE_STATUS_OK) { rc = rse__cli_fail(); goto done; }
+    if (!quiet) {
+        fprintf(stderr, "demo: copied the tank at %dx%d+%d+%d into the field at %dx%d+%d+%d: %s\n",
+                tank.w, tank.h, tank.x, tank.y, to.w, to.h, to.x, to.y, path);
+        fprintf(stderr, "demo: done in %.0f s. The same copy from the command line:\n"
+                "  rsedit edit %s/model.rsm %s/scene.png -o %s/copy2.png --copy-from %dx%d+%d+%d --copy-to %dx%d+%d+%d\n"
+                "A text edit needs RemoteCLIP weights and the CLIP vocabulary (see README.md):\n"
+                "  rsedit edit %s/model.rsm %s/scene.png -o %s/fire.png --clip RemoteCLIP-ViT-B-32.pt \\\n"
+                "      --vocab bpe_simple_vocab_16e6.txt.gz --text \"a fire in the forest\" --roi 40x30+2+2\n",
+                rse__cli_now() - t0, dir, dir, dir, tank.w, tank.h, tank.x, tank.y, to.w, to.h, to.x, to.y, dir, dir, dir);
+    }
+done:
+    rse_image_free(&scene);
+    rse_image_free(&sample);
+    rse_image_free(&edited);
+    rse_sinddm_free(m);
+    return rc;
+}
+
 /* The command table: a new command is one row here. */
 static const rse__cmd rse__cmds[] = {
+    { "demo", "a no-download tour: draw a scene, train, sample, copy a tank",
+      "usage: rsedit demo [-o DIR] [--steps N] [--threads T] [--quiet]\n"
+      "\n"
+      "Draws a 160x128 aerial-like scene from code (fields, a river, roads,\n"
+      "roofs, two round tanks), trains a small SinDDM on it, writes a random\n"
+      "sample, and copies one tank into an empty field with ROI content copy.\n"
+      "Outputs go to DIR (default ./demo): scene.png, model.rsm, sample.png,\n"
+      "copy.png. Then it prints the commands for the same copy and for a text\n"
+      "edit with RemoteCLIP weights.\n"
+      "\n"
+      "  -o DIR       output folder (created if missing; default demo)\n"
+      "  --steps N    training steps (default 3000: about 3 minutes on 2 cores)\n"
+      "  --threads T  worker threads (default: the online CPUs)\n"
+      "  --quiet      no progress\n",
+      rse__cmd_demo },
+    { "edit", "edit an image with a text, a region, or a content copy",
+      "usage: rsedit edit MODEL IMAGE -o OUT [options]\n"
+      "\n"
+      "MODEL is an rsedit model (or a SinDDM torch checkpoint) trained on IMAGE.\n"
+      "The image is taken to its pyramid, noised at a start scale and denoised\n"
+      "upward while guidance acts on each estimate of the clean image.\n"
+      "Writes OUT (numbered OUT_0, OUT_1, ... with --count) and OUT.json: every\n"
+      "parameter, the seed, the files' SHA-256, the CLIP scores, the time.\n"
+      "\n"
+      "text guidance (needs --clip):\n"
+      "  --text T            the edit, e.g. \"a fire in the forest\"\n"
+      "  --prompts FILE      an ensemble: one prompt per line, # comments\n"
+      "  --clip M            RemoteCLIP / OpenAI CLIP checkpoint (.pt, .safetensors)\n"
+      "  --vocab V           bpe_simple_vocab_16e6.txt.gz (default: $RSEDIT_VOCAB,\n"
+      "                      else next to M)\n"
+      "  --clip-act A        quickgelu (default) or gelu;  --clip-fp32;  --clip-heads V,T\n"
+      "  --views N           differentiable views per step (16; 1 = the plain image)\n"
+      "  --strength S        step size relative to the image inside the mask (0.2)\n"
+      "  --fill F            fraction of the image allowed to change (0.2)\n"
+      "  --momentum L        weight of the new estimate inside the mask (0.2)\n"
+      "  --stop N            no guidance in the last N steps (3)\n"
+      "  --templates T       auto (hr above scale 0, lr at 0), hr, lr or none\n"
+      "regions:\n"
+      "  --roi WxH+X+Y       confine the text edit to a box (repeatable); the\n"
+      "                      rest of the image comes back as the original\n"
+      "  --mask FILE         or to a mask image (white = edit)\n"
+      "  --feather PX        soft edge width in pixels (8)\n"
+      "content copy:\n"
+      "  --copy-from WxH+X+Y --copy-to WxH+X+Y   paste the source region's\n"
+      "                      content into the target (repeatable) at every\n"
+      "                      scale but the finest\n"
+      "  --copy-strength E   blend weight of the source (0.8)\n"
+      "other:\n"
+      "  --start-scale S     scale to start from (default: one below the finest for\n"
+      "                      text, 1 for regions and copies)\n"
+      "  --from-noise        generate a new sample and steer it instead\n"
+      "  --count N --seed S  N edits; the same seed gives the same files\n"
+      "  --save-mask         also write OUT_mask.pgm, the mask used\n"
+      "  --threads T --quiet\n",
+      rse__cmd_edit },
     { "convert", "convert an image between PPM, PGM, BMP and PNG",
       "usage: rsedit convert IN OUT [--bits 8|16]\n"
       "\n"

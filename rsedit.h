@@ -385,6 +385,9 @@ typedef struct rse_edit_params {
     int from_noise;            /* 1: generate from noise and steer        */
     int count;                 /* edits to make (1)                       */
     uint64_t seed;             /* edit i uses streams (seed, i)           */
+    rse_image *mask_out;       /* if not NULL: receives the mask the first */
+                               /* edit used (1 channel, output size; none */
+                               /* for a plain copy edit without regions)  */
 } rse_edit_params;
 
 RSEDEF void rse_edit_params_init(rse_edit_params *p);

@@ -1095,13 +1095,19 @@ RSE__FN float rse__sd_lr_at(const rse_train_params *p, long step) {
     return lr;
 }
 
+/* The EMA decay per update (every 10 steps); see rse__sd_train_step. */
+RSE__FN float rse__sd_ema_decay(const rse_train_params *p) {
+    if (p->steps >= RSE_SD_REF_STEPS) return 0.995f;
+    return (float)pow(0.995, (double)RSE_SD_REF_STEPS / (double)p->steps);
+}
+
 /* One optimiser step, as the reference's trainer does it:
      s ~ U{0..N-1}; t_b ~ U{0..99} per batch element; eps ~ N(0,I)
      x_mix = s ? gamma_t * blurry + (1 - gamma_t) * x : x
      x_t   = sqrt(abar_t) x_mix + sqrt(1 - abar_t) eps
      loss  = mean |eps - net(x_t, t, s)|         (L1 over B*3*H*W)
    then Adam, then (every 10th step) the EMA, then the learning-rate step.
-   With crop > 0, each batch element is its own random crop of scale s
+   With crop > 0, each batch element is its own random crop of scale s >= 1
    (whole scales when they are smaller): the net's receptive field is 33x33,
    so crops of 64 px still see the image's local statistics, at a fraction
    of the cost of the fine scales. Gradients are accumulated over
@@ -1117,8 +1123,10 @@ RSE__FN rse_status rse__sd_train_step(rse_sinddm *m) {
 
     s = (int)rse__rng_below(&m->rng, (uint32_t)m->pyr.n);
     H = m->pyr.h[s]; W = m->pyr.w[s];
-    ch = p->crop && p->crop < H ? p->crop : H;
-    cw = p->crop && p->crop < W ? p->crop : W;
+    /* crops only above the coarsest scale: scale 0 is where the layout of
+       a whole sample is generated from noise, so it always sees all of it */
+    ch = s > 0 && p->crop && p->crop < H ? p->crop : H;
+    cw = s > 0 && p->crop && p->crop < W ? p->crop : W;
     for (i = 0; i < B; i++) {
         oy[i] = (int)rse__rng_below(&m->rng, (uint32_t)(H - ch + 1));
         ox[i] = (int)rse__rng_below(&m->rng, (uint32_t)(W - cw + 1));
@@ -1168,11 +1176,19 @@ RSE__FN rse_status rse__sd_train_step(rse_sinddm *m) {
     rse__adam_step(m->w, m->g, m->m, m->v, m->net.total, m->step + 1, rse__sd_lr_at(p, m->step),
                    0.9f, 0.999f, 1e-8f);
     /* EMA every 10 steps: a plain copy before the (scaled) start step, then
-       ema = 0.995 ema + 0.005 w. */
+       ema = d ema + (1 - d) w. The reference's d = 0.995 averages over the
+       last ~200 updates, 2,000 of its 120,001 steps (1/60 of training). A
+       shorter run keeps that fraction: d = 0.995^(120001/steps), so the
+       paper preset gets exactly 0.995, and a 1,500-step run does not
+       spend its end still half made of the random weights of step 25 (its
+       samples would be noise). */
     if (m->step % 10 == 0) {
         size_t k, n = m->net.total;
         if (m->step < rse__sd_scaled(2000, p->steps)) memcpy(m->ema, m->w, n * sizeof(float));
-        else for (k = 0; k < n; k++) m->ema[k] = m->ema[k] * 0.995f + 0.005f * m->w[k];
+        else {
+            float d = rse__sd_ema_decay(p), e = 1.0f - d;
+            for (k = 0; k < n; k++) m->ema[k] = m->ema[k] * d + e * m->w[k];
+        }
     }
     m->step++;
     m->last_loss = loss;
@@ -1337,6 +1353,7 @@ typedef struct rse_sd_run {
     rse_sd_hooks hooks;
     rse_progress_fn progress;
     void *progress_ctx;
+    const char *what;        /* progress label ("sample" when NULL)         */
     long *done, total;       /* progress counters shared across images      */
 } rse_sd_run;
 
@@ -1345,7 +1362,7 @@ static rse_status rse__sd_tick(const rse_sd_run *r, int s) {
     ++*r->done;
     if (!r->progress) return RSE_STATUS_OK;
     memset(&pr, 0, sizeof pr);
-    pr.what = "sample"; pr.done = *r->done; pr.total = r->total; pr.scale = s;
+    pr.what = r->what ? r->what : "sample"; pr.done = *r->done; pr.total = r->total; pr.scale = s;
     return r->progress(r->progress_ctx, &pr) ? rse__fail(RSE_STATUS_BAD_ARG, "cancelled") : RSE_STATUS_OK;
 }
 

@@ -394,6 +394,85 @@ RSE__FN uint32_t rse__adler32(uint32_t adler, const unsigned char *p, size_t n) 
     return b << 16 | a;
 }
 
+/* SHA-256 (FIPS 180-4), for the sidecar that records exactly which model
+   and CLIP files an edit used. Streaming: init, update any number of
+   times, final. */
+typedef struct rse__sha256 {
+    uint32_t h[8];
+    uint64_t len;           /* bytes so far */
+    unsigned char buf[64];
+    size_t n;               /* bytes waiting in buf */
+} rse__sha256;
+
+static const uint32_t rse__sha256_k[64] = {
+    0x428a2f98u, 0x71374491u, 0xb5c0fbcfu, 0xe9b5dba5u, 0x3956c25bu, 0x59f111f1u, 0x923f82a4u, 0xab1c5ed5u,
+    0xd807aa98u, 0x12835b01u, 0x243185beu, 0x550c7dc3u, 0x72be5d74u, 0x80deb1feu, 0x9bdc06a7u, 0xc19bf174u,
+    0xe49b69c1u, 0xefbe4786u, 0x0fc19dc6u, 0x240ca1ccu, 0x2de92c6fu, 0x4a7484aau, 0x5cb0a9dcu, 0x76f988dau,
+    0x983e5152u, 0xa831c66du, 0xb00327c8u, 0xbf597fc7u, 0xc6e00bf3u, 0xd5a79147u, 0x06ca6351u, 0x14292967u,
+    0x27b70a85u, 0x2e1b2138u, 0x4d2c6dfcu, 0x53380d13u, 0x650a7354u, 0x766a0abbu, 0x81c2c92eu, 0x92722c85u,
+    0xa2bfe8a1u, 0xa81a664bu, 0xc24b8b70u, 0xc76c51a3u, 0xd192e819u, 0xd6990624u, 0xf40e3585u, 0x106aa070u,
+    0x19a4c116u, 0x1e376c08u, 0x2748774cu, 0x34b0bcb5u, 0x391c0cb3u, 0x4ed8aa4au, 0x5b9cca4fu, 0x682e6ff3u,
+    0x748f82eeu, 0x78a5636fu, 0x84c87814u, 0x8cc70208u, 0x90befffau, 0xa4506cebu, 0xbef9a3f7u, 0xc67178f2u };
+
+#define RSE__ROR32(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
+
+static void rse__sha256_block(rse__sha256 *s, const unsigned char *p) {
+    uint32_t w[64], a, b, c, d, e, f, g, h, t1, t2;
+    int i;
+    for (i = 0; i < 16; i++)
+        w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 | (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
+    for (i = 16; i < 64; i++) {
+        uint32_t s0 = RSE__ROR32(w[i - 15], 7) ^ RSE__ROR32(w[i - 15], 18) ^ (w[i - 15] >> 3);
+        uint32_t s1 = RSE__ROR32(w[i - 2], 17) ^ RSE__ROR32(w[i - 2], 19) ^ (w[i - 2] >> 10);
+        w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+    }
+    a = s->h[0]; b = s->h[1]; c = s->h[2]; d = s->h[3];
+    e = s->h[4]; f = s->h[5]; g = s->h[6]; h = s->h[7];
+    for (i = 0; i < 64; i++) {
+        t1 = h + (RSE__ROR32(e, 6) ^ RSE__ROR32(e, 11) ^ RSE__ROR32(e, 25)) + ((e & f) ^ (~e & g)) + rse__sha256_k[i] + w[i];
+        t2 = (RSE__ROR32(a, 2) ^ RSE__ROR32(a, 13) ^ RSE__ROR32(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
+        h = g; g = f; f = e; e = d + t1; d = c; c = b; b = a; a = t1 + t2;
+    }
+    s->h[0] += a; s->h[1] += b; s->h[2] += c; s->h[3] += d;
+    s->h[4] += e; s->h[5] += f; s->h[6] += g; s->h[7] += h;
+}
+
+RSE__FN void rse__sha256_init(rse__sha256 *s) {
+    static const uint32_t iv[8] = { 0x6a09e667u, 0xbb67ae85u, 0x3c6ef372u, 0xa54ff53au,
+                                    0x510e527fu, 0x9b05688cu, 0x1f83d9abu, 0x5be0cd19u };
+    memcpy(s->h, iv, sizeof iv);
+    s->len = 0;
+    s->n = 0;
+}
+
+RSE__FN void rse__sha256_update(rse__sha256 *s, const void *data, size_t n) {
+    const unsigned char *p = (const unsigned char *)data;
+    s->len += n;
+    while (n) {
+        size_t k = 64 - s->n < n ? 64 - s->n : n;
+        memcpy(s->buf + s->n, p, k);
+        s->n += k; p += k; n -= k;
+        if (s->n == 64) { rse__sha256_block(s, s->buf); s->n = 0; }
+    }
+}
+
+/* The digest as 64 lowercase hex digits and a NUL. */
+RSE__FN void rse__sha256_hex(rse__sha256 *s, char out[65]) {
+    uint64_t bits = s->len * 8;
+    unsigned char pad = 0x80, z = 0, lenb[8];
+    int i;
+    rse__sha256_update(s, &pad, 1);
+    while (s->n != 56) rse__sha256_update(s, &z, 1);
+    for (i = 0; i < 8; i++) lenb[i] = (unsigned char)(bits >> (56 - 8 * i));
+    rse__sha256_update(s, lenb, 8);
+    for (i = 0; i < 32; i++) {
+        unsigned v = (s->h[i / 4] >> (24 - 8 * (i % 4))) & 0xffu;
+        out[2 * i] = "0123456789abcdef"[v >> 4];
+        out[2 * i + 1] = "0123456789abcdef"[v & 15];
+    }
+    out[64] = 0;
+}
+
 /* ===========================================================================
    4. Arenas
    One arena per lifetime (a model's weights; one training or sampling step).

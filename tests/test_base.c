@@ -105,7 +105,29 @@ static void test_pool(void) {
     rse_set_threads(1);
 }
 
+/* FIPS 180-4 test vectors. */
+static void test_sha256(void) {
+    rse__sha256 s;
+    char hex[65];
+    static char million[1000];
+    int i;
+    rse__sha256_init(&s);
+    rse__sha256_update(&s, "abc", 3);
+    rse__sha256_hex(&s, hex);
+    CHECK(!strcmp(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"), "sha256(abc) %s", hex);
+    rse__sha256_init(&s);
+    rse__sha256_update(&s, "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 56);
+    rse__sha256_hex(&s, hex);
+    CHECK(!strcmp(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"), "sha256(448 bits) %s", hex);
+    memset(million, 'a', sizeof million);
+    rse__sha256_init(&s);
+    for (i = 0; i < 1000; i++) rse__sha256_update(&s, million, 1000);
+    rse__sha256_hex(&s, hex);
+    CHECK(!strcmp(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"), "sha256(a x 1e6) %s", hex);
+}
+
 int main(void) {
+    test_sha256();
     test_fmt();
     test_checked();
     test_arena();

@@ -94,6 +94,7 @@ fuzz-replay: tests/fuzz/fuzz_image.c $(SRC)
 warnings: $(SRC)
 	@mkdir -p build
 	gcc $(CFLAGS) -Werror -o build/rsedit-gcc rsedit.c $(LDLIBS)
+	gcc -std=c99 -O3 $(ARCH) -Wall -Wextra -pedantic -Werror -c -o build/rsedit-o3.o rsedit.c
 	clang $(CFLAGS) -Werror -o build/rsedit-clang rsedit.c $(LDLIBS)
 	clang $(CFLAGS) -Werror -DRSE_NO_SIMD -DRSE_NO_THREADS -DRSE_NO_STDIO -DRSE_NO_MAIN -c -o build/core-min.o rsedit.c
 	g++ -fsyntax-only -Wall -Wextra -x c++ rsedit.h

@@ -194,7 +194,7 @@ static const uint8_t rse__inf_dist_extra[30] = {
 RSE__FN rse_status rse__inf_codes(rse__inflator *s, const rse__huff *lit, const rse__huff *dist) {
     rse_status st;
     for (;;) {
-        int sym;
+        int sym = 0; /* set by rse__huff_decode on success; 0 keeps -O3 quiet */
         if ((st = rse__huff_decode(s, lit, &sym)) != RSE_STATUS_OK) return st;
         if (sym < 256) {
             if (s->out_len == s->out_cap && (st = rse__inf_reserve(s, 1)) != RSE_STATUS_OK) return st;
@@ -1383,8 +1383,8 @@ RSE__FN rse_status rse__pk_run(rse__pickle *k, rse__pkobj **result) {
             st = rse__pk_memo_get(k, u);
             break;
         case 'c': { /* GLOBAL "module\nname\n" */
-            const char *ms, *ns;
-            size_t ml, nl;
+            const char *ms = 0, *ns = 0;
+            size_t ml = 0, nl = 0;
             if ((st = rse__pk_line(k, &ms, &ml)) || (st = rse__pk_line(k, &ns, &nl))) return st;
             st = rse__pk_global(k, ms, ml, ns, nl);
             break;

@@ -1806,6 +1806,107 @@ RSEDEF rse_status rse_edit(rse_sinddm *m, const rse_image *img, const rse_edit_p
     return st;
 }
 
+/* ---- windows of large images (the paper's section IV-E) --------------------
+   A model is trained on a window of a large image; the edit of that window
+   is pasted back as a change, not as pixels: out = img + w (edit - orig),
+   where orig is the window as the model sees it (its finest pyramid scale)
+   and the change is resized to the window when the 50,000-pixel cap made
+   the model's scale smaller. w ramps from 0 at the window's edge to 1 at
+   `feather` pixels inside, so there is no seam; everything outside the
+   window, and every pixel the edit left alone, keeps its exact value. */
+
+RSEDEF rse_status rse_image_crop(const rse_image *in, const rse_roi *r, rse_image *out) {
+    rse_status st;
+    int c, y;
+    memset(out, 0, sizeof *out);
+    if ((st = rse__roi_check(r, in->w, in->h, "window")) != RSE_STATUS_OK) return st;
+    if ((st = rse_image_alloc(out, r->w, r->h, in->c)) != RSE_STATUS_OK) return st;
+    for (c = 0; c < in->c; c++)
+        for (y = 0; y < r->h; y++)
+            memcpy(out->data + ((size_t)c * r->h + y) * r->w, in->data + ((size_t)c * in->h + r->y + y) * in->w + r->x,
+                   (size_t)r->w * sizeof(float));
+    return RSE_STATUS_OK;
+}
+
+RSEDEF rse_status rse_edit_window(rse_sinddm *m, const rse_image *img, const rse_roi *win, const rse_edit_params *p,
+                                  rse_image *out, rse_progress_fn progress, void *ctx) {
+    rse_image crop, rgb, *edits = 0;
+    rse_pyramid pyr;
+    rse_edit_params q = *p;
+    rse_roi rois[64], tos[64];
+    rse_status st;
+    int i, k, fin;
+    float *delta = 0, *up = 0;
+    memset(&pyr, 0, sizeof pyr);
+    for (i = 0; i < p->count && i < 10000; i++) memset(&out[i], 0, sizeof out[i]);
+    if (p->nrois > 64 || p->ncopy_to > 64) return rse__fail(RSE_STATUS_BAD_ARG, "at most 64 regions");
+    if ((st = rse_image_to_rgb(img, &rgb)) != RSE_STATUS_OK) return st;
+    if ((st = rse_image_crop(&rgb, win, &crop)) != RSE_STATUS_OK) { rse_image_free(&rgb); return st; }
+    /* regions are given in the large image's pixels */
+    for (k = 0; k < p->nrois; k++) { rois[k] = p->rois[k]; rois[k].x -= win->x; rois[k].y -= win->y; }
+    for (k = 0; k < p->ncopy_to; k++) { tos[k] = p->copy_to[k]; tos[k].x -= win->x; tos[k].y -= win->y; }
+    q.rois = rois;
+    q.copy_to = tos;
+    q.copy_from.x -= win->x;
+    q.copy_from.y -= win->y;
+    edits = (rse_image *)RSE_MALLOC((size_t)(p->count > 0 ? p->count : 1) * sizeof *edits);
+    if (!edits) { st = rse__fail(RSE_STATUS_NOMEM, "out of memory"); goto done; }
+    if ((st = rse_edit(m, &crop, &q, edits, progress, ctx)) != RSE_STATUS_OK) { RSE_FREE(edits); edits = 0; goto done; }
+    if ((st = rse__pyramid_build(&pyr, &crop)) != RSE_STATUS_OK) goto done;
+    fin = pyr.n - 1;
+    delta = (float *)RSE_MALLOC(3 * ((size_t)pyr.w[fin] * pyr.h[fin] + (size_t)win->w * win->h) * sizeof(float));
+    if (!delta) { st = rse__fail(RSE_STATUS_NOMEM, "out of memory"); goto done; }
+    up = delta + 3 * (size_t)pyr.w[fin] * pyr.h[fin];
+    for (i = 0; i < p->count && st == RSE_STATUS_OK; i++) {
+        size_t P = (size_t)pyr.w[fin] * pyr.h[fin], Pw = (size_t)win->w * win->h, j;
+        int c, x, y;
+        for (j = 0; j < 3 * P; j++) delta[j] = edits[i].data[j] - (float)pyr.img[fin][j] / 255.0f;
+        if (pyr.w[fin] != win->w || pyr.h[fin] != win->h) {
+            rse_arena a, s;
+            rse_tape t;
+            rse_tensor *u;
+            int sh[4];
+            rse__arena_init(&a, 0, 0);
+            rse__arena_init(&s, 0, 0);
+            rse__tape_init(&t, &a, &s);
+            t.no_grad = 1;
+            sh[0] = 1; sh[1] = 3; sh[2] = pyr.h[fin]; sh[3] = pyr.w[fin];
+            u = rse__resize_bilinear(&t, rse__tensor_wrap(&t, delta, 4, sh), win->h, win->w);
+            if (u) memcpy(up, u->data, 3 * Pw * sizeof(float));
+            else st = t.status;
+            rse__arena_free(&a);
+            rse__arena_free(&s);
+        } else {
+            memcpy(up, delta, 3 * Pw * sizeof(float));
+        }
+        if (st != RSE_STATUS_OK) break;
+        if ((st = rse_image_alloc(&out[i], rgb.w, rgb.h, 3)) != RSE_STATUS_OK) break;
+        memcpy(out[i].data, rgb.data, 3 * (size_t)rgb.w * rgb.h * sizeof(float));
+        for (c = 0; c < 3; c++)
+            for (y = 0; y < win->h; y++)
+                for (x = 0; x < win->w; x++) {
+                    float d = up[((size_t)c * win->h + y) * win->w + x], w;
+                    float e = (float)(x + 1 < win->w - x ? x + 1 : win->w - x);
+                    float f = (float)(y + 1 < win->h - y ? y + 1 : win->h - y);
+                    float *o = &out[i].data[((size_t)c * rgb.h + win->y + y) * rgb.w + win->x + x];
+                    if (d == 0) continue; /* untouched pixels keep their exact value */
+                    w = p->feather > 0 ? (e < f ? e : f) / p->feather : 1.0f;
+                    if (w > 1) w = 1;
+                    *o += w * d;
+                    *o = *o < 0 ? 0 : *o > 1 ? 1 : *o;
+                }
+    }
+done:
+    if (edits) for (i = 0; i < p->count; i++) rse_image_free(&edits[i]);
+    RSE_FREE(edits);
+    RSE_FREE(delta);
+    if (st != RSE_STATUS_OK) for (i = 0; i < p->count && i < 10000; i++) rse_image_free(&out[i]);
+    rse__pyramid_free(&pyr);
+    rse_image_free(&crop);
+    rse_image_free(&rgb);
+    return st;
+}
+
 /* ===========================================================================
    Demo scene
    A small aerial-like picture drawn from code, so `rsedit demo` needs no
@@ -2383,13 +2484,24 @@ RSE__FN rse_status rse__cli_load_model(const char *path, const char *image, rse_
     return st == RSE_STATUS_OK ? st : rse__fail_prefix(st, path);
 }
 
+/* Loads an image and, with a window "WxH+X+Y", keeps only that window. */
+RSE__FN rse_status rse__cli_load_window(const char *path, const char *window, rse_image *img) {
+    rse_image big;
+    rse_roi w;
+    rse_status st;
+    if ((st = rse_image_load(path, window ? &big : img)) != RSE_STATUS_OK || !window) return st;
+    if ((st = rse_roi_parse(window, &w)) == RSE_STATUS_OK) st = rse_image_crop(&big, &w, img);
+    rse_image_free(&big);
+    return st == RSE_STATUS_OK ? st : rse__fail_prefix(st, path);
+}
+
 /* train: see its help text in the command table. */
 RSE__FN int rse__cmd_train(int argc, char **argv) {
     static const char *const opts[] = { "-o", "--preset", "--steps", "--dim", "--batch", "--micro-batch", "--crop",
-                                        "--lr", "--seed", "--threads", "--save-every", "--until" };
-    enum { O_OUT, O_PRESET, O_STEPS, O_DIM, O_BATCH, O_MICRO, O_CROP, O_LR, O_SEED, O_THREADS, O_SAVE, O_UNTIL };
-    const char *image = 0, *out = 0, *preset = 0, *val;
-    int i, k, v, quiet = 0, resume = 0, threads = 0, given[12], interrupted = 0, rc = RSE__EXIT_OK;
+                                        "--lr", "--seed", "--threads", "--save-every", "--until", "--window" };
+    enum { O_OUT, O_PRESET, O_STEPS, O_DIM, O_BATCH, O_MICRO, O_CROP, O_LR, O_SEED, O_THREADS, O_SAVE, O_UNTIL, O_WINDOW };
+    const char *image = 0, *out = 0, *preset = 0, *val, *window = 0;
+    int i, k, v, quiet = 0, resume = 0, threads = 0, given[13], interrupted = 0, rc = RSE__EXIT_OK;
     long until = 0, save_every = -1, target;
     double d;
     uint64_t seed = 0;
@@ -2404,7 +2516,7 @@ RSE__FN int rse__cmd_train(int argc, char **argv) {
     for (i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--quiet")) { quiet = 1; continue; }
         if (!strcmp(argv[i], "--resume")) { resume = 1; continue; }
-        k = rse__cli_optv(argc, argv, &i, opts, 12, &val);
+        k = rse__cli_optv(argc, argv, &i, opts, 13, &val);
         if (k == -2) return rse__cli_usage(argv[0], "%s needs a value", argv[i]);
         if (k < 0) {
             if (argv[i][0] == '-' && argv[i][1] != 0) return rse__cli_usage(argv[0], "unknown option '%s'", argv[i]);
@@ -2415,6 +2527,12 @@ RSE__FN int rse__cmd_train(int argc, char **argv) {
         given[k] = 1;
         switch (k) {
         case O_OUT: out = val; break;
+        case O_WINDOW: {
+            rse_roi wr;
+            if (rse_roi_parse(val, &wr) != RSE_STATUS_OK) return rse__cli_usage(argv[0], "--window: %s", rse_last_error());
+            window = val;
+            break;
+        }
         case O_PRESET: preset = val; break;
         case O_SEED:
             if (!rse__cli_u64(val, &seed)) return rse__cli_usage(argv[0], "--seed must be a non-negative integer, got '%s'", val);
@@ -2492,7 +2610,7 @@ RSE__FN int rse__cmd_train(int argc, char **argv) {
         if (given[O_MICRO]) m->opt.micro_batch = p.micro_batch;
         if (save_every >= 0) m->opt.save_every = save_every;
         /* the checkpoint holds its pyramid: IMAGE must be the same image */
-        if (rse_image_load(image, &img) != RSE_STATUS_OK) { rse_sinddm_free(m); return rse__cli_fail(); }
+        if (rse__cli_load_window(image, window, &img) != RSE_STATUS_OK) { rse_sinddm_free(m); return rse__cli_fail(); }
         st = rse__pyramid_build(&pyr, &img);
         rse_image_free(&img);
         if (st != RSE_STATUS_OK) { rse_sinddm_free(m); return rse__cli_fail(); }
@@ -2508,7 +2626,7 @@ RSE__FN int rse__cmd_train(int argc, char **argv) {
         }
     } else {
         rse_image img;
-        if (rse_image_load(image, &img) != RSE_STATUS_OK) return rse__cli_fail();
+        if (rse__cli_load_window(image, window, &img) != RSE_STATUS_OK) return rse__cli_fail();
         st = rse_sinddm_create(&m, &img, &p);
         rse_image_free(&img);
         if (st != RSE_STATUS_OK) return rse__cli_fail();
@@ -3238,14 +3356,15 @@ RSE__FN int rse__cmd_edit(int argc, char **argv) {
         "-o", "--text", "--prompts", "--clip", "--vocab", "--views", "--strength", "--fill",
         "--momentum", "--stop", "--templates", "--roi", "--mask", "--feather", "--copy-from",
         "--copy-to", "--copy-strength", "--start-scale", "--count", "--seed", "--threads",
-        "--clip-act", "--clip-heads" };
+        "--clip-act", "--clip-heads", "--window" };
     enum { O_OUT, O_TEXT, O_PROMPTS, O_CLIP, O_VOCAB, O_VIEWS, O_STRENGTH, O_FILL, O_MOMENTUM, O_STOP,
            O_TEMPLATES, O_ROI, O_MASK, O_FEATHER, O_FROM, O_TO, O_COPYS, O_START, O_COUNT, O_SEED,
-           O_THREADS, O_ACT, O_HEADS, O_N };
+           O_THREADS, O_ACT, O_HEADS, O_WINDOW, O_N };
     const char *pos[2] = { 0, 0 }, *val, *out = 0, *text = 0, *prompts = 0, *clip_path = 0, *mask_path = 0;
     const char *templ = "auto";
     int npos = 0, i, k, quiet = 0, threads = 0, views = 16, save_mask = 0, has_from = 0, rc = RSE__EXIT_OK;
-    rse_roi rois[RSE__CLI_MAX_REGIONS], tos[RSE__CLI_MAX_REGIONS];
+    int has_window = 0;
+    rse_roi rois[RSE__CLI_MAX_REGIONS], tos[RSE__CLI_MAX_REGIONS], window;
     rse_edit_params ep;
     rse__clip_cli ca;
     rse_sinddm *m = 0;
@@ -3315,6 +3434,10 @@ RSE__FN int rse__cmd_edit(int argc, char **argv) {
         case O_COUNT: if (!rse__cli_int(val, 1, 10000, &ep.count)) return rse__cli_usage(argv[0], "--count must be in 1..10000"); break;
         case O_SEED: if (!rse__cli_u64(val, &ep.seed)) return rse__cli_usage(argv[0], "--seed must be a non-negative integer"); break;
         case O_THREADS: if (!rse__cli_int(val, 1, 64, &threads)) return rse__cli_usage(argv[0], "--threads must be in 1..64"); break;
+        case O_WINDOW:
+            if (rse_roi_parse(val, &window) != RSE_STATUS_OK) return rse__cli_usage(argv[0], "--window: %s", rse_last_error());
+            has_window = 1;
+            break;
         case O_ACT:
             if (!strcmp(val, "gelu")) ca.opt.act = RSE_CLIP_ACT_GELU;
             else if (!strcmp(val, "quickgelu")) ca.opt.act = RSE_CLIP_ACT_QUICKGELU;
@@ -3352,7 +3475,7 @@ RSE__FN int rse__cmd_edit(int argc, char **argv) {
 
     /* inputs */
     if (rse_image_load(pos[1], &img) != RSE_STATUS_OK) return rse__cli_fail();
-    if (rse__cli_load_model(pos[0], pos[1], &m) != RSE_STATUS_OK) { rc = rse__cli_fail(); goto done; }
+    if (rse__cli_load_model(pos[0], has_window ? 0 : pos[1], &m) != RSE_STATUS_OK) { rc = rse__cli_fail(); goto done; }
     if (mask_path) {
         if (rse_image_load(mask_path, &mask) != RSE_STATUS_OK) { rc = rse__cli_fail(); goto done; }
         ep.mask = &mask;
@@ -3401,7 +3524,8 @@ RSE__FN int rse__cmd_edit(int argc, char **argv) {
         if (s0 < 0) s0 = 0;
         for (i = s0; i < m->pyr.n; i++) g.work_total += g.area[i] * (i ? m->sched.t_start[i] : RSE_SD_T) * ep.count;
     }
-    if (rse_edit(m, &img, &ep, outs, rse__cli_sample_hook, &g) != RSE_STATUS_OK) {
+    if ((has_window ? rse_edit_window(m, &img, &window, &ep, outs, rse__cli_sample_hook, &g)
+                    : rse_edit(m, &img, &ep, outs, rse__cli_sample_hook, &g)) != RSE_STATUS_OK) {
         rse__cli_prog_end(&g);
         RSE_FREE(outs);
         outs = 0;
@@ -3631,6 +3755,10 @@ static const rse__cmd rse__cmds[] = {
       "  --from-noise        generate a new sample and steer it instead\n"
       "  --count N --seed S  N edits; the same seed gives the same files\n"
       "  --save-mask         also write OUT_mask.pgm, the mask used\n"
+      "  --window WxH+X+Y    edit a window of a large image with a model trained on\n"
+      "                      it (rsedit train IMAGE --window ...); the change is\n"
+      "                      pasted back with a feathered seam, the rest of the\n"
+      "                      image is untouched; regions are in the image's pixels\n"
       "  --threads T --quiet\n",
       rse__cmd_edit },
     { "convert", "convert an image between PPM, PGM, BMP and PNG",
@@ -3661,12 +3789,13 @@ static const rse__cmd rse__cmds[] = {
       "  --steps N        total steps (the LR milestones and EMA start scale with it)\n"
       "  --dim D          denoiser width (even)\n"
       "  --batch B        images per step; --micro-batch M per forward pass (memory)\n"
-      "  --crop C         train on random CxC crops of scales larger than C (0: off)\n"
+      "  --crop C         train on random CxC crops of the finer scales (0: off)\n"
       "  --lr LR          Adam learning rate (1e-3)\n"
       "  --seed S         initialisation and training randomness (0)\n"
       "  --threads T      worker threads (default: the CPUs; no effect on results)\n"
       "  --save-every K   checkpoint period in steps (0: only at the end)\n"
       "  --until N        stop after step N (saved; continue later with --resume)\n"
+      "  --window WxH+X+Y train on that window of IMAGE (for editing large images)\n"
       "  --resume         continue MODEL if it exists (else start it). Flags that\n"
       "                   change the run (--preset, --dim, --batch, --crop, --steps,\n"
       "                   --lr, --seed) must match it or be left out. The result is\n"

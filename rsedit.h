@@ -411,6 +411,16 @@ RSEDEF void rse_text_guide_free(rse_text_guide *g);
 RSEDEF rse_status rse_edit(rse_sinddm *m, const rse_image *img, const rse_edit_params *p,
                            rse_image *out, rse_progress_fn progress, void *ctx);
 
+/* A copy of the region r of an image. */
+RSEDEF rse_status rse_image_crop(const rse_image *in, const rse_roi *r, rse_image *out);
+/* Edits the window `win` of a large image img with a model trained on that
+   window (its crop): out[i] is the whole image with the edit's change pasted
+   into the window over a seam feathered by p->feather pixels; everything
+   outside the window is untouched. Regions in p are in img's pixels. */
+RSEDEF rse_status rse_edit_window(rse_sinddm *m, const rse_image *img, const rse_roi *win,
+                                  const rse_edit_params *p, rse_image *out,
+                                  rse_progress_fn progress, void *ctx);
+
 /* The demo's built-in scene: a 160x128 aerial-like picture drawn from code
    (fields, a river, roads, roofs, two round tanks). *tank is the box of one
    tank, *empty a box in an empty field. */

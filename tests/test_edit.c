@@ -44,6 +44,26 @@ static void test_prompts(void) {
     }
 }
 
+/* The shipped ensembles parse, each with five or more paraphrases. */
+static void test_shipped_prompts(void) {
+    static const char *files[7] = { "fire_forest", "collapsed_bridge", "flooding_river", "damaged_house",
+                                     "cracked_tank", "ship_deck_holes", "tsunami_ground" };
+    int i;
+    for (i = 0; i < 7; i++) {
+        char path[256], **list = 0;
+        unsigned char *buf = 0;
+        size_t len;
+        int n = 0;
+        snprintf(path, sizeof path, "prompts/%s.txt", files[i]);
+        CHECK(rse__read_file(path, &buf, &len) == RSE_STATUS_OK, "%s readable", path);
+        if (!buf) continue;
+        CHECK(rse_prompts_parse((const char *)buf, len, &list, &n) == RSE_STATUS_OK && n >= 5,
+              "%s: %d prompts", path, n);
+        rse_prompts_free(list);
+        RSE_FREE(buf);
+    }
+}
+
 static void test_guide_pieces(void) {
     float v[7] = { 5, 1, 4, 2, 7, 3, 6 };
     float g[3 * 4], mask[4], scratch[4], x0[3 * 4];
@@ -298,11 +318,59 @@ static void test_text_edit(void) {
     rse_clip_vocab_free(vocab);
 }
 
+/* A window of a larger image: outside it every value is exactly the
+   input's, inside the change appears where the copy put it. */
+static void test_window(void) {
+    rse_image big, crop, out[1];
+    rse_roi win, from, to;
+    rse_train_params tp;
+    rse_edit_params ep;
+    rse_sinddm *m = 0;
+    int x, y, c, outside_same = 1, inside_changed = 0;
+    rse_rng r;
+    rse__rng_seed(&r, 5);
+    rse_image_alloc(&big, 200, 150, 3);
+    for (x = 0; x < 3 * 200 * 150; x++) big.data[x] = (float)(int)(rse__rng_uniform(&r) * 255) / 255.0f;
+    win.x = 50; win.y = 40; win.w = 120; win.h = 90;
+    CHECK(rse_image_crop(&big, &win, &crop) == RSE_STATUS_OK && crop.w == 120, "crop");
+    rse_train_params_init(&tp, "tiny");
+    tp.dim = 8; tp.batch = 2; tp.micro_batch = 2; tp.steps = 3;
+    if (rse_sinddm_create(&m, &crop, &tp) != RSE_STATUS_OK) { CHECK(0, "create: %s", rse_last_error()); return; }
+    rse_sinddm_train(m, 0, 0, 0);
+    rse_edit_params_init(&ep);
+    from.x = 60; from.y = 50; from.w = 20; from.h = 20;   /* in the big image's pixels */
+    to.x = 120; to.y = 90; to.w = 20; to.h = 20;
+    ep.copy = 1; ep.copy_from = from; ep.copy_to = &to; ep.ncopy_to = 1; ep.feather = 4;
+    CHECK(rse_edit_window(m, &big, &win, &ep, out, 0, 0) == RSE_STATUS_OK, "window edit: %s", rse_last_error());
+    if (out[0].data) {
+        CHECK(out[0].w == 200 && out[0].h == 150, "the whole image comes back");
+        for (c = 0; c < 3; c++)
+            for (y = 0; y < 150; y++)
+                for (x = 0; x < 200; x++) {
+                    size_t i = ((size_t)c * 150 + y) * 200 + x;
+                    int in = x >= win.x && x < win.x + win.w && y >= win.y && y < win.y + win.h;
+                    if (!in && out[0].data[i] != big.data[i]) outside_same = 0;
+                    if (x >= to.x + 4 && x < to.x + to.w - 4 && y >= to.y + 4 && y < to.y + to.h - 4 &&
+                        fabsf(out[0].data[i] - big.data[i]) > 0.01f) inside_changed++;
+                }
+        CHECK(outside_same, "outside the window every value is the input's");
+        CHECK(inside_changed > 100, "the target changed (%d values)", inside_changed);
+        rse_image_free(&out[0]);
+    }
+    win.x = 100;
+    CHECK(rse_edit_window(m, &big, &win, &ep, out, 0, 0) == RSE_STATUS_BAD_ARG, "window outside refused: %s", rse_last_error());
+    rse_sinddm_free(m);
+    rse_image_free(&crop);
+    rse_image_free(&big);
+}
+
 int main(void) {
     test_roi_parse();
     test_prompts();
+    test_shipped_prompts();
     test_guide_pieces();
     test_edits();
+    test_window();
     test_text_edit();
     return t_report("test_edit");
 }

@@ -1,0 +1,107 @@
+/* `rsedit edit` from the command line, in-process: a content copy writes
+   the image and a JSON sidecar naming everything used; the same seed gives
+   byte-identical files with 1 and 2 threads; bad requests (malformed or
+   outside regions, --text without --clip, a missing CLIP file, a model
+   trained on another image size) exit non-zero with one line on stderr and
+   write no output file; a text edit with the tiny CLIP fixture records CLIP
+   scores. Files go to a fresh folder under /tmp, removed at the end. */
+#include "test.h"
+#include "cli.h"
+
+static int t_exists(const char *p) { return t_have_file(p); }
+
+static void test_copy(const char *img, const char *model) {
+    char out[256], js[256], o1[256], o2[256], buf[1 << 14];
+    int rc;
+    rc = t_run("edit", model, img, "-o", t_path(out, "copy.png"), "--copy-from", "20x16+10+10",
+               "--copy-to", "20x16+70+50", "--seed", "3", "--quiet", (char *)0);
+    CHECK(rc == 0, "copy edit exit %d: %s", rc, t_err);
+    CHECK(t_exists(out), "output written");
+    t_slurp(t_path(js, "copy.json"), buf, sizeof buf);
+    CHECK(strstr(buf, "\"sha256\": \"") && strstr(buf, "\"copy\": {\"from\": \"20x16+10+10\"") &&
+          strstr(buf, "\"seed\": 3") && strstr(buf, "\"seconds\""), "sidecar has the parameters: %.300s", buf);
+    remove(out);
+    remove(js);
+    /* the same seed, 1 and 2 threads, two edits each: byte-identical */
+    rc = t_run("edit", model, img, "-o", t_path(o1, "t1.png"), "--copy-from", "20x16+10+10",
+               "--copy-to", "20x16+70+50", "--count", "2", "--seed", "9", "--threads", "1", "--quiet", (char *)0);
+    rc |= t_run("edit", model, img, "-o", t_path(o2, "t2.png"), "--copy-from", "20x16+10+10",
+                "--copy-to", "20x16+70+50", "--count", "2", "--seed", "9", "--threads", "2", "--quiet", (char *)0);
+    CHECK(rc == 0, "count 2 runs: %s", t_err);
+    {
+        char a[256], b[256];
+        CHECK(t_same_file(t_path(a, "t1_0.png"), t_path(b, "t2_0.png")) &&
+              t_same_file(t_path(a, "t1_1.png"), t_path(b, "t2_1.png")), "same seed, 1 or 2 threads: same bytes");
+        CHECK(!t_same_file(t_path(a, "t1_0.png"), t_path(b, "t1_1.png")), "edits 0 and 1 differ");
+        remove(t_path(a, "t1_0.png")); remove(t_path(a, "t1_1.png")); remove(t_path(a, "t1.json"));
+        remove(t_path(a, "t2_0.png")); remove(t_path(a, "t2_1.png")); remove(t_path(a, "t2.json"));
+    }
+}
+
+static void test_errors(const char *img, const char *model, const char *other_model) {
+    char out[256], js[256];
+    int rc;
+    t_path(out, "bad.png");
+    t_path(js, "bad.json");
+    rc = t_run("edit", model, img, "-o", out, "--copy-from", "20x16+10", "--copy-to", "20x16+70+50", (char *)0);
+    CHECK(rc == 2 && t_one_line() && strstr(t_err, "WxH+X+Y"), "malformed region: %d %s", rc, t_err);
+    rc = t_run("edit", model, img, "-o", out, "--copy-from", "20x16+10+10", "--copy-to", "20x16+90+50", (char *)0);
+    CHECK(rc == 1 && t_one_line() && strstr(t_err, "outside"), "target outside the image: %d %s", rc, t_err);
+    rc = t_run("edit", model, img, "-o", out, "--copy-from", "0x16+10+10", "--copy-to", "20x16+70+50", (char *)0);
+    CHECK(rc == 2 && t_one_line(), "zero-size region: %d %s", rc, t_err);
+    rc = t_run("edit", model, img, "-o", out, "--text", "a fire", (char *)0);
+    CHECK(rc == 2 && t_one_line() && strstr(t_err, "--clip"), "--text without --clip: %d %s", rc, t_err);
+    rc = t_run("edit", model, img, "-o", out, "--text", "a fire", "--clip", "/nonexistent/clip.pt", "--vocab", "/nonexistent/v.txt", (char *)0);
+    CHECK(rc == 1 && t_one_line() && strstr(t_err, "/nonexistent/clip.pt"), "missing CLIP file: %d %s", rc, t_err);
+    rc = t_run("edit", other_model, img, "-o", out, "--copy-from", "20x16+10+10", "--copy-to", "20x16+70+50", (char *)0);
+    CHECK(rc == 1 && t_one_line() && strstr(t_err, "trained on"), "model of another image size: %d %s", rc, t_err);
+    rc = t_run("edit", model, img, "-o", out, (char *)0);
+    CHECK(rc == 2 && t_one_line() && strstr(t_err, "nothing to do"), "nothing to do: %d %s", rc, t_err);
+    CHECK(!t_exists(out) && !t_exists(js), "no output file after any of the errors");
+}
+
+static void test_text(const char *img, const char *model) {
+    const char *ckpt = RSE_SHARED "/data/clip/fixtures/tiny_vit_fp32.pt";
+    const char *vocab = RSE_SHARED "/data/clip/bpe_simple_vocab_16e6.txt.gz";
+    char out[256], js[256], mk[256], buf[1 << 14];
+    int rc;
+    if (!t_have_file(ckpt) || !t_have_file(vocab)) { SKIP("edit --text: shared CLIP fixture absent"); return; }
+    rc = t_run("edit", model, img, "-o", t_path(out, "text.png"), "--text", "a fire in the forest", "--clip", ckpt,
+               "--clip-heads", "2,2", "--vocab", vocab, "--views", "1", "--start-scale", "1", "--roi", "30x20+30+20",
+               "--save-mask", "--quiet", (char *)0);
+    CHECK(rc == 0, "text edit exit %d: %s", rc, t_err);
+    t_slurp(t_path(js, "text.json"), buf, sizeof buf);
+    CHECK(strstr(buf, "\"clip_score_original\": ") && strstr(buf, "\"clip_score\": ") &&
+          strstr(buf, "\"texts\": [\"a fire in the forest\"]") && strstr(buf, "\"rois\": [\"30x20+30+20\"]"),
+          "sidecar records texts, regions and scores: %.400s", buf);
+    CHECK(t_exists(t_path(mk, "text_mask.pgm")), "--save-mask wrote the mask");
+    remove(out); remove(js); remove(mk);
+}
+
+int main(void) {
+    char img[256], other[256], model[256], model2[256];
+    int rc;
+    sprintf(t_dir, "/tmp/rsedit_edit_cli_%ld", (long)getpid());
+    if (mkdir(t_dir, 0700) != 0) { SKIP("cannot create %s", t_dir); return t_report("test_edit_cli"); }
+    {
+        rse_image a, b;
+        rse_roi tank, empty;
+        rse_demo_scene(&a, &tank, &empty);
+        rse_image_crop(&a, &(rse_roi){ 0, 0, 100, 80 }, &b);
+        rse_image_save(t_path(img, "in.ppm"), &b);
+        rse_image_free(&b);
+        rse_image_crop(&a, &(rse_roi){ 0, 0, 96, 80 }, &b);
+        rse_image_save(t_path(other, "other.ppm"), &b);
+        rse_image_free(&a);
+        rse_image_free(&b);
+    }
+    rc = t_run("train", img, "-o", t_path(model, "m.rsm"), "--preset", "tiny", "--dim", "8", "--steps", "3", "--quiet", (char *)0);
+    rc |= t_run("train", other, "-o", t_path(model2, "m2.rsm"), "--preset", "tiny", "--dim", "8", "--steps", "3", "--quiet", (char *)0);
+    CHECK(rc == 0, "training the test models: %s", t_err);
+    test_copy(img, model);
+    test_errors(img, model, model2);
+    test_text(img, model);
+    remove(model); remove(model2); remove(img); remove(other);
+    CHECK(rmdir(t_dir) == 0, "every temporary file removed (%s)", t_dir);
+    return t_report("test_edit_cli");
+}

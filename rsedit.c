@@ -3029,33 +3029,22 @@ RSE__FN rse_status rse__clip_cli_vocab(const rse__clip_cli *a, rse_clip_vocab **
    Returns them tokenized into *ids (RSE_MALLOC'd), their count in *n. */
 RSE__FN rse_status rse__clip_cli_prompts(const rse_clip_vocab *v, const char *path, int32_t **ids, int *n) {
     unsigned char *buf;
-    size_t len, i = 0;
+    size_t len;
     rse_status st;
-    int cap = 0;
+    char **list = 0;
+    int i, np = 0;
     *ids = 0; *n = 0;
     if ((st = rse__read_file(path, &buf, &len))) return st;
-    while (i < len && !st) {
-        size_t s = i, e;
-        while (i < len && buf[i] != '\n') i++;
-        e = i++;
-        while (s < e && (buf[s] == ' ' || buf[s] == '\t' || buf[s] == '\r')) s++;
-        while (e > s && (buf[e - 1] == ' ' || buf[e - 1] == '\t' || buf[e - 1] == '\r')) e--;
-        if (s == e || buf[s] == '#') continue;
-        if (*n == cap) {
-            int32_t *nb;
-            cap = cap ? 2 * cap : 16;
-            nb = (int32_t *)RSE_REALLOC(*ids, (size_t)cap * RSE_CLIP_CONTEXT * sizeof(int32_t));
-            if (!nb) { st = rse__fail(RSE_STATUS_NOMEM, "%s: out of memory", path); break; }
-            *ids = nb;
-        }
-        buf[e] = 0;
-        st = rse_clip_tokenize(v, (const char *)buf + s, *ids + (size_t)*n * RSE_CLIP_CONTEXT, 0);
-        (*n)++;
-    }
+    st = rse_prompts_parse((const char *)buf, len, &list, &np);   /* the one prompt-file parser */
     RSE_FREE(buf);
-    if (!st && *n == 0) st = rse__fail(RSE_STATUS_BAD_ARG, "%s: no prompts in the file", path);
-    if (st) { RSE_FREE(*ids); *ids = 0; *n = 0; }
-    return st;
+    if (st) return rse__fail_prefix(st, path);
+    *ids = (int32_t *)RSE_MALLOC((size_t)np * RSE_CLIP_CONTEXT * sizeof(int32_t));
+    if (!*ids) st = rse__fail(RSE_STATUS_NOMEM, "%s: out of memory", path);
+    for (i = 0; i < np && !st; i++) st = rse_clip_tokenize(v, list[i], *ids + (size_t)i * RSE_CLIP_CONTEXT, 0);
+    rse_prompts_free(list);
+    if (st) { RSE_FREE(*ids); *ids = 0; return st; }
+    *n = np;
+    return RSE_STATUS_OK;
 }
 
 RSE__FN void rse__clip_normalise(float *v, int n) {

@@ -12,20 +12,32 @@
         along the gradient of the CLIP (RemoteCLIP) similarity to a text.
      3. ROI edits, ROI content copy, prompt ensembles, CLIP score.
 
-   USAGE (reading, converting and writing an image)
+   USAGE (train on an image, then paste one region's content into another)
 
        #include "rsedit.h"
 
-       rse_image img;
-       rse_status st = rse_image_load("scene.ppm", &img);
-       if (st != RSE_STATUS_OK) {
+       rse_image img, out;
+       rse_sinddm *model;
+       rse_train_params tp;
+       rse_edit_params ep;
+       rse_roi from = { 117, 21, 20, 20 }, to = { 8, 92, 20, 20 };   // x, y, w, h
+       if (rse_image_load("scene.ppm", &img) != RSE_STATUS_OK) {
            fprintf(stderr, "%s\n", rse_last_error());  // names file + problem
            return 1;
        }
        // img.data is planar float: plane c, row y, column x is
        // img.data[((size_t)c * img.h + y) * img.w + x], values in [0,1].
-       st = rse_image_save("scene.png", &img);     // temp file + rename
-       rse_image_free(&img);
+       rse_train_params_init(&tp, "cpu");
+       rse_sinddm_create(&model, &img, &tp);        // pyramid, schedules, weights
+       rse_sinddm_train(model, 0, NULL, NULL);      // every call returns a status
+       rse_edit_params_init(&ep);
+       ep.copy = 1; ep.copy_from = from; ep.copy_to = &to; ep.ncopy_to = 1;
+       rse_edit(model, &img, &ep, &out, NULL, NULL);
+       rse_image_save("edited.png", &out);          // temp file + rename
+       rse_image_free(&out); rse_image_free(&img); rse_sinddm_free(model);
+
+   Text edits add a CLIP model: rse_clip_load, rse_clip_vocab_load,
+   rse_text_guide_create, then ep.guide = rse_text_guide_grad (see Editing).
 
    ERRORS
      Every call that can fail returns an rse_status (0 = OK, negative = error).

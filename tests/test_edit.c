@@ -157,7 +157,7 @@ static void test_edits(void) {
     int bad;
     t_image(&img);
     rse_train_params_init(&tp, "tiny");
-    tp.dim = 16; tp.batch = 4; tp.micro_batch = 4; tp.crop = 40; tp.steps = 150; tp.seed = 3;
+    tp.dim = 16; tp.batch = 4; tp.micro_batch = 4; tp.crop = 40; tp.steps = 60; tp.seed = 3;
     if (rse_sinddm_create(&m, &img, &tp) != RSE_STATUS_OK) { CHECK(0, "create: %s", rse_last_error()); return; }
     rse_sinddm_train(m, 0, 0, 0);
 
@@ -203,27 +203,31 @@ static void test_edits(void) {
     ep.copy_strength = 0;
     CHECK(rse_edit(m, &img, &ep, plain, 0, 0) == RSE_STATUS_OK, "copy at strength 0: %s", rse_last_error());
     if (out[0].data && plain[0].data) {
-        /* compared on 4x4 block means: the finest scale (never copied, by
+        /* compared on B x B block means: the finest scale (never copied, by
            design) redraws the fine detail, the copy decides the layout */
+        enum { B = 8 };
         double d_plain = 0, d_copy = 0;
         int bx, by, c, x, y;
         for (c = 0; c < 3; c++)
-            for (by = 0; by < to.h / 4; by++)
-                for (bx = 0; bx < to.w / 4; bx++) {
+            for (by = 0; by < to.h / B; by++)
+                for (bx = 0; bx < to.w / B; bx++) {
                     double ms = 0, mp = 0, mc = 0;
-                    for (y = 0; y < 4; y++)
-                        for (x = 0; x < 4; x++) {
-                            size_t ps = ((size_t)c * img.h + roi.y + 4 * by + y) * img.w + roi.x + 4 * bx + x;
-                            size_t pt = ((size_t)c * img.h + to.y + 4 * by + y) * img.w + to.x + 4 * bx + x;
+                    for (y = 0; y < B; y++)
+                        for (x = 0; x < B; x++) {
+                            size_t ps = ((size_t)c * img.h + roi.y + B * by + y) * img.w + roi.x + B * bx + x;
+                            size_t pt = ((size_t)c * img.h + to.y + B * by + y) * img.w + to.x + B * bx + x;
                             ms += img.data[ps]; mp += plain[0].data[pt]; mc += out[0].data[pt];
                         }
-                    d_plain += fabs(mp - ms) / 16;
-                    d_copy += fabs(mc - ms) / 16;
+                    d_plain += fabs(mp - ms) / (B * B);
+                    d_copy += fabs(mc - ms) / (B * B);
                 }
-        /* 0.9: the effect measured here is ~16% (14.1 -> 11.8); with a model
-           trained for 150 steps at dim 16 the finest scale, which the
-           reference never copies into, still redraws much of the target.
-           A copy that does nothing, or lands elsewhere, gives >= 1.0. */
+        printf("copy: target's distance to the source (8x8 block means): %g without the copy, %g with it\n",
+               d_plain, d_copy);
+        /* 0.9: the effect measured here is 14% (1.40 -> 1.20, the same with
+           and without SIMD); with a model trained for 60 steps at dim 16
+           the finest scale, which the reference never copies into, still
+           redraws much of the target. A copy that does nothing, or lands
+           elsewhere, gives >= 1.0. */
         CHECK(d_copy < 0.9 * d_plain, "target moved towards the source: %g (no copy) -> %g", d_plain, d_copy);
         bad = t_outside_equal(&out[0], &img, &to, 1, 4.0f);
         CHECK(bad == 0, "copy leaves everything outside the target: %d samples differ", bad);

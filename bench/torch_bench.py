@@ -262,8 +262,7 @@ def clip_case(mode, b, path):
 def main():
     a = sys.argv[1:]
     if a == ["base"]:
-        print("PyTorch %s, %s" % (torch.__version__, torch.backends.cpu.get_cpu_capability()
-                                   if hasattr(torch.backends, "cpu") else "cpu"))
+        print("PyTorch %s (oneDNN %s)" % (torch.__version__, "on" if torch.backends.mkldnn.is_available() else "off"))
         return
     if a[0] == "kernels":
         torch.set_num_threads(int(a[1]))

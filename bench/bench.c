@@ -1,7 +1,8 @@
 /* bench/bench.c - `make bench`: one table of rsedit against PyTorch on the
    same work, written also to bench/latest.json.
 
-   Usage: bench [--threads N] [--quick] [--attempts N] [--json PATH]   the whole run
+   Usage: bench [--threads N] [--quick] [--attempts N] [--only kernels|sd|clip]
+                [--json PATH]                                       the whole run
           bench --threads N --child KIND ARGS...             one case (internal)
 
    The driver measures the FMA peak of the machine (12 independent vector FMA
@@ -606,6 +607,8 @@ static void print_row(const row_t *r) {
    and prints the rows. targs: torch_bench.py arguments, NULL for kernel
    rows (their PyTorch times come from one shared "kernels" process). */
 static int max_attempts = 3;
+static const char *only; /* --only kernels|sd|clip: one group of cases */
+static int want(const char *group) { return !only || !strcmp(only, group); }
 
 /* Parses the ROW lines of out into rows[first..], creating them on the
    first attempt and keeping the shorter time on later ones. */
@@ -784,9 +787,11 @@ int main(int argc, char **argv) {
             if (threads < 1 || rse_set_threads(threads)) die("threads");
             return run_child(argc - i - 1, argv + i + 1);
         } else if (!strcmp(argv[i], "--quick")) quick = 1;
+        else if (!strcmp(argv[i], "--attempts") && i + 1 < argc) max_attempts = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--only") && i + 1 < argc) only = argv[++i];
         else if (!strcmp(argv[i], "--json") && i + 1 < argc) json = argv[++i];
         else if (!strcmp(argv[i], "--rsedit") && i + 1 < argc) rsedit = argv[++i];
-        else { fprintf(stderr, "usage: %s [--threads N] [--quick] [--attempts N] [--json PATH] [--rsedit BIN]\n", argv[0]); return 2; }
+        else { fprintf(stderr, "usage: %s [--threads N] [--quick] [--attempts N] [--only kernels|sd|clip] [--json PATH] [--rsedit BIN]\n", argv[0]); return 2; }
     }
     if (threads < 1 || threads > RSE_MAX_THREADS) { fprintf(stderr, "bench: bad thread count\n"); return 2; }
     if (getenv("BENCH_PYTHON")) python = getenv("BENCH_PYTHON");
@@ -814,7 +819,7 @@ int main(int argc, char **argv) {
     printf("|%.38s|%.11s|%.11s|%.7s|%.9s|%.8s|%.8s|%.8s|\n", "----------------------------------------",
            "-----------", "-----------", "-------", "---------", "--------", "--------", "--------");
 
-    if (have_torch) {
+    if (have_torch && want("kernels")) {
         char *a[5];
         a[0] = (char *)python; a[1] = "bench/torch_bench.py"; a[2] = "kernels"; a[3] = thr; a[4] = 0;
         if (spawn(a, torch_kernels, sizeof torch_kernels, &wall, &wall, 0) != 0) torch_kernels[0] = 0;
@@ -824,7 +829,7 @@ int main(int argc, char **argv) {
         for (hi = 0; hi < 2; hi++)
             for (ni = 0; ni < 2; ni++) {
                 char N[8], C[8], H[8], K[8], *a[11];
-                if (quick && (hi || ni)) continue;
+                if ((quick && (hi || ni)) || !want("kernels")) continue;
                 sprintf(N, "%d", batches[ni]); sprintf(C, "%d", chans[ci][0]);
                 sprintf(H, "%d", hws[hi]); sprintf(K, "%d", chans[ci][1]);
                 a[0] = "conv"; a[1] = N; a[2] = C; a[3] = H; a[4] = K; a[5] = "3"; a[6] = "1"; a[7] = "1"; a[8] = "1"; a[9] = 0;
@@ -834,9 +839,9 @@ int main(int argc, char **argv) {
         char *dw[] = { "conv", "1", "160", "223", "160", "5", "1", "2", "160", 0 };
         char *pw[] = { "conv", "1", "80", "223", "160", "1", "1", "0", "1", 0 };
         char *pe[] = { "conv", "1", "3", "224", "768", "32", "32", "0", "1", 0 };
-        run_case(dw, 0); run_case(pw, 0); run_case(pe, 0);
+        if (want("kernels")) { run_case(dw, 0); run_case(pw, 0); run_case(pe, 0); }
     }
-    for (i = 0; i < 4; i++) {
+    for (i = 0; i < 4 && want("kernels"); i++) {
         char *a[6];
         a[0] = "gemm"; a[1] = (char *)gemms[i][0]; a[2] = (char *)gemms[i][1]; a[3] = (char *)gemms[i][2];
         a[4] = (char *)gemms[i][3]; a[5] = 0;
@@ -845,7 +850,7 @@ int main(int argc, char **argv) {
     /* the denoiser: training step and forward at each shape */
     for (i = 0; i < 4; i++) {
         int tr;
-        if (quick && i != 2) continue;
+        if ((quick && i != 2) || !want("sd")) continue;
         for (tr = 1; tr >= 0; tr--) {
             char *a[6], *ta[7];
             a[0] = "sd"; a[1] = tr ? "train" : "fwd"; a[2] = (char *)sds[i][0]; a[3] = (char *)sds[i][1];
@@ -856,7 +861,7 @@ int main(int argc, char **argv) {
     }
     /* thread scaling (issue 6: 2 threads >= 1.8x one thread on the training
        step): the cheapest training case again on one thread, both sides */
-    if (threads > 1) {
+    if (threads > 1 && want("sd")) {
         char *a[] = { "sd", "train", "64", "8", "64", 0 };
         char *ta[] = { "1", "sd", "train", "64", "8", "64", 0 };
         int save = threads;
@@ -865,7 +870,7 @@ int main(int argc, char **argv) {
         threads = save; suffix = "";
     }
     /* CLIP ViT-B-32 */
-    {
+    if (want("clip")) {
         FILE *f = fopen(ckpt, "rb");
         if (f) fclose(f);
         else {
@@ -880,12 +885,12 @@ int main(int argc, char **argv) {
             for (mi = 0; mi < 2; mi++) {
                 char *a[] = { "clip", (char *)modes[mi], (char *)ns[bi], "0", (char *)ckpt, 0 };
                 char *ta[] = { thr, "clip", (char *)modes[mi], (char *)ns[bi], (char *)ckpt, 0 };
-                if (quick && bi) continue;
+                if ((quick && bi) || !want("clip")) continue;
                 run_case(a, ta);
             }
         /* the same with weights converted to fp32 at load (--clip-fp32):
            shows what the per-use fp16 conversion costs */
-        if (!quick) {
+        if (!quick && want("clip")) {
             char *a[] = { "clip", "enc", "16", "1", (char *)ckpt, 0 };
             char *b[] = { "clip", "grad", "16", "1", (char *)ckpt, 0 };
             run_case(a, 0);
@@ -893,7 +898,8 @@ int main(int argc, char **argv) {
         }
     }
     write_ppm(img, VS, VS);
-    if (access(rsedit, X_OK) == 0) run_embed(rsedit, ckpt, img);
+    if (!want("clip")) ;
+    else if (access(rsedit, X_OK) == 0) run_embed(rsedit, ckpt, img);
     else fprintf(stderr, "bench: %s not built; skipping the embed memory case\n", rsedit);
 
     write_json(json);

@@ -6,7 +6,7 @@
 #   make test-nosimd  all tests with -DRSE_NO_SIMD (the scalar reference path)
 #   make sanitize     all tests under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make fuzz         libFuzzer targets (clang), run briefly on their corpora
-#   make bench        kernel benchmarks (GFLOP/s against the measured FMA peak)
+#   make bench        benchmarks against PyTorch (table + bench/latest.json)
 #   make demo         build and run the main job on a built-in default
 #
 # Data shared with the project (images, vocab, CLIP fixtures) is read from
@@ -55,16 +55,16 @@ test-nosimd: $(addprefix build/nosimd/,$(TESTS))
 sanitize: $(addprefix build/san/,$(TESTS))
 	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 sh tests/run.sh $(addprefix build/san/,$(TESTS))
 
-# Kernel benchmarks on 2 threads, with PyTorch's times alongside when
-# /usr/bin/python3 has torch (developer tool only; see BENCH.md).
+# Benchmarks on 2 threads: kernels, the SinDDM denoiser, CLIP ViT-B-32 and
+# the memory of `rsedit embed`, each case in its own process, with PyTorch's
+# times alongside when /usr/bin/python3 has torch (developer tool only; see
+# BENCH.md). Prints one table and writes bench/latest.json.
 BENCH_THREADS ?= 2
-bench: bench/bench_kernels.c $(SRC)
+bench: bench/bench.c $(SRC)
 	@mkdir -p build
-	$(CC) -std=c99 -O3 $(ARCH) -Wall -Wextra -pedantic -o build/bench_kernels bench/bench_kernels.c $(LDLIBS)
-	@if /usr/bin/python3 -c "import torch" 2>/dev/null; then \
-		/usr/bin/python3 bench/torch_bench.py > build/torch_bench.txt; \
-	else : > build/torch_bench.txt; fi
-	./build/bench_kernels $(BENCH_THREADS) build/torch_bench.txt
+	$(CC) -std=c99 -O3 $(ARCH) -Wall -Wextra -pedantic -o build/bench bench/bench.c $(LDLIBS)
+	$(CC) -std=c99 -O3 $(ARCH) -Wall -Wextra -pedantic -o build/rsedit-native rsedit.c $(LDLIBS)
+	./build/bench --threads $(BENCH_THREADS) $(BENCH_ARGS)
 
 # The core must compile with no stdio and link no stdio symbols.
 nostdio: $(SRC)

@@ -1,23 +1,52 @@
-"""PyTorch timings for the shapes of bench/bench_kernels.c (developer tool;
-the build never needs Python). Prints one line per case: "<key> <ms>", the
-best of a few runs, with 2 threads like the C bench."""
+"""PyTorch side of `make bench` (developer tool; the build never needs Python).
+
+bench/bench.c runs this in a fresh process per case, so that the process's
+peak RSS belongs to that case, and reads lines "ROW <key> <ms>" (the best
+time after a warm-up):
+
+    torch_bench.py base                          import only (RSS baseline)
+    torch_bench.py kernels THREADS               the kernel rows
+    torch_bench.py THREADS sd train|fwd DIM B H  the SinDDM denoiser
+    torch_bench.py THREADS clip enc|grad B CKPT  ViT-B-32 image tower
+
+The denoiser is the module of tools/make_sinddm_net_fixtures.py (written
+from sinddm.md section 2, the reference's layer names and order), run on
+the same fixed batch shape as the C side: L1 loss on the noise, backward,
+torch.optim.Adam(lr 1e-3). The CLIP image tower is an open_clip-equivalent
+VisionTransformer (nn.MultiheadAttention, QuickGELU, pre-LN blocks) loaded
+from the same safetensors file as the C side, weights cast to fp32.
+"""
+import json
+import math
+import resource
 import sys
 import time
+from collections import OrderedDict
+
 import torch
+import torch.nn as nn
+import torch.nn.functional as F
 
-torch.set_num_threads(2)
-torch.manual_seed(0)
 
-
-def best_ms(fn, reps=3):
+def best_ms(fn, reps=3, budget=1e9):
     fn()  # warm-up (and oneDNN primitive creation)
     best = float("inf")
-    for _ in range(reps):
+    start = time.perf_counter()
+    for r in range(reps):
         t = time.perf_counter()
         fn()
         best = min(best, time.perf_counter() - t)
+        if r >= 1 and time.perf_counter() - start > budget:
+            break
     return best * 1e3
 
+
+def row(key, ms):
+    print("ROW %s %.4f" % (key, ms))
+    sys.stdout.flush()
+
+
+# ---- kernels ---------------------------------------------------------------
 
 def conv_case(key, n, cin, hw, cout, k, stride, pad, groups):
     """Forward, backward to the input only, backward to weight and bias only."""
@@ -28,16 +57,12 @@ def conv_case(key, n, cin, hw, cout, k, stride, pad, groups):
     g = torch.randn(n, cout, ho, ho)
     conv = torch.ops.aten.convolution_backward
     args = ([cout], [stride, stride], [pad, pad], [1, 1], False, [0, 0], groups)
-    fwd = best_ms(lambda: torch.nn.functional.conv2d(x, w, b, stride=stride, padding=pad, groups=groups))
-    bwd_d = best_ms(lambda: conv(g, x, w, *args, [True, False, False]))
-    bwd_w = best_ms(lambda: conv(g, x, w, *args, [False, True, True]))
-    print("fwd_%s %.4f" % (key, fwd))
-    print("bwdd_%s %.4f" % (key, bwd_d))
-    print("bwdw_%s %.4f" % (key, bwd_w))
-    sys.stdout.flush()
+    row("fwd_" + key, best_ms(lambda: F.conv2d(x, w, b, stride=stride, padding=pad, groups=groups), 2))
+    row("bwdd_" + key, best_ms(lambda: conv(g, x, w, *args, [True, False, False]), 2))
+    row("bwdw_" + key, best_ms(lambda: conv(g, x, w, *args, [False, True, True]), 2))
 
 
-def main():
+def kernels():
     with torch.no_grad():
         for cin, cout in ((80, 160), (160, 160)):
             for hw in (111, 223):
@@ -50,7 +75,210 @@ def main():
             a = torch.randn(m, k)
             bm = torch.randn(n, k) if tb else torch.randn(k, n)
             f = (lambda: a @ bm.t()) if tb else (lambda: a @ bm)
-            print("gemm_%d_%d_%d_%d %.4f" % (m, n, k, tb, best_ms(f, 5)))
+            row("gemm_%d_%d_%d_%d" % (m, n, k, tb), best_ms(f, 3))
+
+
+# ---- SinDDM denoiser -------------------------------------------------------
+
+class SinEmb(nn.Module):
+    def __init__(self, dim):
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, x):
+        half = self.dim // 2
+        f = torch.exp(torch.arange(half) * -(math.log(10000) / (half - 1)))
+        a = x[:, None] * f[None, :]
+        return torch.cat((a.sin(), a.cos()), dim=-1)
+
+
+class Block(nn.Module):
+    def __init__(self, din, dout, tdim=32):
+        super().__init__()
+        self.mlp = nn.Sequential(nn.GELU(), nn.Linear(tdim, tdim))
+        self.time_reshape = nn.Conv2d(tdim, din, 1)
+        self.ds_conv = nn.Conv2d(din, din, 5, padding=2, groups=din)
+        self.net = nn.Sequential(nn.Conv2d(din, dout, 3, padding=1), nn.GELU(),
+                                 nn.Conv2d(dout, dout, 3, padding=1))
+        self.res_conv = nn.Conv2d(din, dout, 1) if din != dout else nn.Identity()
+
+    def forward(self, x, cond):
+        c = self.time_reshape(self.mlp(cond)[:, :, None, None])
+        return self.net(self.ds_conv(x) + c) + self.res_conv(x)
+
+
+class Net(nn.Module):
+    def __init__(self, dim):
+        super().__init__()
+        self.emb_t = SinEmb(32)
+        self.emb_s = SinEmb(32)
+        self.time_mlp = nn.Sequential(nn.Linear(64, 128), nn.GELU(), nn.Linear(128, 32))
+        half = dim // 2
+        self.l1 = Block(3, half)
+        self.l2 = Block(half, dim)
+        self.l3 = Block(dim, dim)
+        self.l4 = Block(dim, half)
+        self.final_conv = nn.Sequential(nn.Conv2d(half, 3, 1))
+
+    def forward(self, x, t, s):
+        st = torch.ones(t.shape) * s
+        cond = self.time_mlp(torch.cat((self.emb_t(t), self.emb_s(st)), dim=1))
+        for blk in (self.l1, self.l2, self.l3, self.l4):
+            x = blk(x, cond)
+        return self.final_conv(x)
+
+
+def sd_case(mode, dim, b, h):
+    net = Net(dim)
+    x = torch.randn(b, 3, h, h)
+    noise = torch.randn(b, 3, h, h)
+    t = torch.tensor([(17 + 29 * i) % 100 for i in range(b)])
+    if mode == "train":
+        opt = torch.optim.Adam(net.parameters(), lr=1e-3, betas=(0.9, 0.999), eps=1e-8)
+
+        def step():
+            opt.zero_grad()
+            F.l1_loss(net(x, t, 1), noise).backward()
+            opt.step()
+        ms = best_ms(step, 3, 8.0)
+    else:
+        net.eval()
+
+        def fwd():
+            with torch.no_grad():
+                net(x, t, 1)
+        ms = best_ms(fwd, 5, 5.0)
+    row("sd_%s_%d_%d_%d" % (mode, dim, b, h), ms)
+
+
+# ---- CLIP image tower --------------------------------------------------------
+
+class QuickGELU(nn.Module):
+    def forward(self, x):
+        return x * torch.sigmoid(1.702 * x)
+
+
+class ResBlock(nn.Module):
+    """open_clip's ResidualAttentionBlock: pre-LN attention and 4x MLP."""
+    def __init__(self, w, heads):
+        super().__init__()
+        self.ln_1 = nn.LayerNorm(w)
+        self.attn = nn.MultiheadAttention(w, heads)
+        self.ln_2 = nn.LayerNorm(w)
+        self.mlp = nn.Sequential(OrderedDict([("c_fc", nn.Linear(w, 4 * w)), ("gelu", QuickGELU()),
+                                              ("c_proj", nn.Linear(4 * w, w))]))
+
+    def forward(self, x):  # (L, N, W)
+        h = self.ln_1(x)
+        x = x + self.attn(h, h, h, need_weights=False)[0]
+        return x + self.mlp(self.ln_2(x))
+
+
+class Transformer(nn.Module):
+    def __init__(self, w, layers, heads):
+        super().__init__()
+        self.resblocks = nn.Sequential(*[ResBlock(w, heads) for _ in range(layers)])
+
+    def forward(self, x):
+        return self.resblocks(x)
+
+
+class Visual(nn.Module):
+    def __init__(self, w, layers, patch, grid, emb):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, w, patch, patch, bias=False)
+        self.class_embedding = nn.Parameter(torch.zeros(w))
+        self.positional_embedding = nn.Parameter(torch.zeros(grid * grid + 1, w))
+        self.ln_pre = nn.LayerNorm(w)
+        self.transformer = Transformer(w, layers, w // 64)
+        self.ln_post = nn.LayerNorm(w)
+        self.proj = nn.Parameter(torch.zeros(w, emb))
+
+    def forward(self, x):
+        x = self.conv1(x).flatten(2).permute(0, 2, 1)
+        cls = self.class_embedding.to(x.dtype).expand(x.shape[0], 1, -1)
+        x = torch.cat([cls, x], dim=1) + self.positional_embedding
+        x = self.ln_pre(x).permute(1, 0, 2)
+        x = self.transformer(x).permute(1, 0, 2)
+        return self.ln_post(x[:, 0]) @ self.proj
+
+
+class CLIPImage(nn.Module):
+    def __init__(self, **kw):
+        super().__init__()
+        self.visual = Visual(**kw)
+
+
+def read_header(path):
+    with open(path, "rb") as f:
+        hlen = int.from_bytes(f.read(8), "little")
+        return json.loads(f.read(hlen)), 8 + hlen
+
+
+def clip_case(mode, b, path):
+    """Builds the tower from the checkpoint's shapes, then copies the
+    visual.* tensors in one at a time (fp16 -> the fp32 parameter), so the
+    process holds one fp32 copy of the tower and never the text tower."""
+    hdr, base = read_header(path)
+    shape = {k: e["shape"] for k, e in hdr.items()}
+    w, _, patch, _ = shape["visual.conv1.weight"]
+    grid = int(round(math.sqrt(shape["visual.positional_embedding"][0] - 1)))
+    layers = len([k for k in hdr if k.startswith("visual.") and k.endswith(".ln_1.weight")])
+    model = CLIPImage(w=w, layers=layers, patch=patch, grid=grid, emb=shape["visual.proj"][1])
+    params = dict(model.named_parameters())
+    assert set(params) == {k for k in hdr if k.startswith("visual.")}
+    with open(path, "rb") as f, torch.no_grad():
+        for name, p in params.items():
+            e = hdr[name]
+            a, z = e["data_offsets"]
+            f.seek(base + a)
+            t = torch.frombuffer(bytearray(f.read(z - a)), dtype=torch.float16)
+            p.copy_(t.reshape(e["shape"]))
+    model.eval()
+    for p in model.parameters():
+        p.requires_grad_(False)
+    size = grid * patch
+    g = torch.Generator().manual_seed(5)
+    temb = torch.rand(model.visual.proj.shape[1], generator=g) * 2 - 1
+    mean = torch.tensor([0.48145466, 0.4578275, 0.40821073]).view(1, 3, 1, 1)
+    std = torch.tensor([0.26862954, 0.26130258, 0.27577711]).view(1, 3, 1, 1)
+    if mode == "enc":
+        x = (torch.rand(b, 3, size, size, generator=g) * 2 - 1) * 1.7
+
+        def fn():
+            with torch.no_grad():
+                model.visual(x)
+    else:
+        x = torch.rand(b, 3, size, size, generator=g)
+
+        def fn():
+            xi = x.clone().requires_grad_(True)
+            f = model.visual((xi - mean) / std)
+            F.cosine_similarity(f, temb[None], dim=-1).sum().backward()
+            return xi.grad
+    row("clip_%s_%d" % (mode, b), best_ms(fn, 3 if b > 1 else 5, 6.0))
+
+
+def main():
+    a = sys.argv[1:]
+    if a == ["base"]:
+        print("PyTorch %s (oneDNN %s)" % (torch.__version__, "on" if torch.backends.mkldnn.is_available() else "off"))
+        return
+    if a[0] == "kernels":
+        torch.set_num_threads(int(a[1]))
+        torch.manual_seed(0)
+        kernels()
+        return
+    torch.set_num_threads(int(a[0]))
+    torch.manual_seed(0)
+    if a[1] == "sd":
+        sd_case(a[2], int(a[3]), int(a[4]), int(a[5]))
+    elif a[1] == "clip":
+        clip_case(a[2], int(a[3]), a[4])
+    else:
+        sys.exit("torch_bench.py: unknown case %r" % a)
+    # ru_maxrss for the record on stderr-free stdout (bench.c uses wait4)
+    print("RSS %.1f" % (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0))
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ TESTS    = $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 TFLAGS   = -std=c99 -O2 -g -Wall -Wextra -pedantic -DRSE_SHARED='"$(SHARED)"'
 SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-.PHONY: all native test test-nosimd sanitize nostdio warnings fuzz fuzz-replay bench demo clean
+.PHONY: all native test test-nosimd sanitize nostdio warnings fuzz fuzz-replay bench bench-edit demo clean
 
 all: rsedit
 
@@ -65,6 +65,10 @@ bench: bench/bench.c $(SRC)
 	$(CC) -std=c99 -O3 $(ARCH) -Wall -Wextra -pedantic -o build/bench bench/bench.c $(LDLIBS)
 	$(CC) -std=c99 -O3 $(ARCH) -Wall -Wextra -pedantic -o build/rsedit-native rsedit.c $(LDLIBS)
 	./build/bench --threads $(BENCH_THREADS) $(BENCH_ARGS)
+
+# A text edit with a ViT-B-32-shaped CLIP at 4, 8 and 16 views (after make bench).
+bench-edit:
+	sh bench/edit_bench.sh $(SHARED)
 
 # The core must compile with no stdio and link no stdio symbols.
 nostdio: $(SRC)

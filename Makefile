@@ -19,7 +19,7 @@ ARCH    ?= -march=native
 SHARED  ?= ../shared
 SRC      = rsedit.c rsedit.h tensor.h sinddm.c clip.c
 TESTS    = $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
-TFLAGS   = -std=c99 -O2 -g -Wall -Wextra -pedantic -DRSE_SHARED='"$(SHARED)"'
+TFLAGS   = -std=c99 -O2 -g1 -Wall -Wextra -pedantic -DRSE_SHARED='"$(SHARED)"'
 SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 .PHONY: all native test test-nosimd sanitize nostdio warnings fuzz fuzz-replay bench bench-edit demo clean

@@ -1,13 +1,25 @@
 #!/bin/sh
-# Runs every test program given on the command line, shows their output, and
-# closes with one line "N passed, N failed[, N skipped]". Exits non-zero if any
-# program failed or crashed.
-pass=0; fail=0; skip=0; bad=0
+# Runs every test program given on the command line, JOBS (default 2) at a
+# time, shows their output in order, and closes with one line
+# "N passed, N failed[, N skipped]". Exits non-zero if any program failed or
+# crashed.
+jobs=${JOBS:-2}
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/rsedit-run.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+i=0
 for t in "$@"; do
-    out=$("$t" 2>&1); rc=$?
-    printf '%s\n' "$out" | grep -v '^ok ' 
+    i=$((i + 1))
+    ( "$t" > "$tmp/$i.out" 2>&1; echo $? > "$tmp/$i.rc" ) &
+    if [ $((i % jobs)) -eq 0 ]; then wait; fi
+done
+wait
+pass=0; fail=0; skip=0; bad=0; i=0
+for t in "$@"; do
+    i=$((i + 1))
+    out=$(cat "$tmp/$i.out"); rc=$(cat "$tmp/$i.rc" 2>/dev/null || echo 1)
+    printf '%s\n' "$out" | grep -v '^ok '
     line=$(printf '%s\n' "$out" | grep -E '^[A-Za-z0-9_-]+: [0-9]+ passed, [0-9]+ failed' | tail -n 1)
-    if [ -z "$line" ] || [ $rc -ne 0 ]; then
+    if [ -z "$line" ] || [ "$rc" -ne 0 ]; then
         [ -z "$line" ] && echo "$t: crashed or printed no summary (exit $rc)"
         bad=1
     fi

@@ -8,8 +8,9 @@
 #     write (even rounds). After every kill the model file, if any, must
 #     load, at a step that never goes back. Then --resume runs to the end:
 #     the file must be byte-identical to an uninterrupted run's.
-#  2. A killed `rsedit edit` never leaves a partial OUT or OUT.json: each
-#     is absent or complete (written to a temporary file and renamed).
+#  2. A killed `rsedit edit` (12 kills: at random, or as soon as an
+#     output's temporary file appears) never leaves a partial OUT or
+#     OUT.json: each is absent or complete (temporary file + rename).
 #  3. 1 vs 2 threads: train, sample and edit outputs byte-identical.
 #  4. SIMD (-march=native) vs scalar (-DRSE_NO_SIMD) builds: the sums run
 #     in a different order, so outputs are not bit-identical; the largest
@@ -80,15 +81,24 @@ echo "kill_resume: $kills kills ($inwrite during a checkpoint write), resumed to
 # ---- 2. kill -9 during an edit ----------------------------------------------
 ED="edit $W/ref.rsm $W/in.ppm --copy-from 20x20+5+5 --copy-to 20x20+60+40 --seed 2 --quiet"
 ekills=0
+ewrite=0
 complete=0
 for i in 1 2 3 4 5 6 7 8 9 10 11 12; do
     rm -f $W/e.ppm $W/e.json
     $R $ED -o $W/e.ppm --threads 2 2>/dev/null &
     pid=$!
-    sleep "$(awk "BEGIN { srand(100 + $i); printf \"%.3f\", rand() * 0.3 }")"
+    if [ $((i % 2)) -eq 0 ]; then
+        # wait for the output's temporary file: kill while it is written
+        n=0
+        while [ $n -lt 400000 ] && [ ! -e $W/e.ppm.tmp.$pid ] && [ ! -e $W/e.json.tmp.$pid ]; do n=$((n + 1)); done
+    else
+        sleep "$(awk "BEGIN { srand(100 + $i); printf \"%.3f\", rand() * 0.3 }")"
+    fi
     kill -9 $pid 2>/dev/null && ekills=$((ekills + 1))
     wait $pid 2>/dev/null
-    rm -f $W/e.ppm.tmp.* $W/e.json.tmp.*
+    for f in $W/e.ppm.tmp.* $W/e.json.tmp.*; do
+        [ -e "$f" ] && { ewrite=$((ewrite + 1)); rm -f "$f"; }
+    done
     if [ -e $W/e.ppm ]; then
         check $T image-ok $W/e.ppm 96 72
         complete=$((complete + 1))
@@ -97,7 +107,7 @@ for i in 1 2 3 4 5 6 7 8 9 10 11 12; do
         [ "$(tail -c 2 $W/e.json | head -c 1)" = "}" ] && ok || bad "e.json is truncated"
     fi
 done
-echo "kill_resume: $ekills edits killed, $complete had finished writing OUT; no partial file"
+echo "kill_resume: $ekills edits killed ($ewrite while writing an output), $complete had written OUT; no partial file"
 
 # ---- 3. 1 vs 2 threads --------------------------------------------------------
 $R $TR -o $W/t2.rsm --threads 2 || bad "2-thread run"

@@ -451,7 +451,9 @@ RSE__FN rse_status rse__gunzip(const void *buf, size_t len, unsigned char **out,
         }
         pos += used;
         if (len - pos < 8) goto trunc;
-        crc = rse__crc32_update(&T, 0, *out + before, *out_len - before);
+        /* an empty member on an empty buffer: *out may still be NULL, and
+           NULL + 0 is undefined; the CRC-32 of nothing is 0 */
+        crc = *out_len > before ? rse__crc32_update(&T, 0, *out + before, *out_len - before) : 0;
         if (crc != rse__ff_le32(p + pos)) {
             st = rse__fail(RSE_STATUS_BAD_FORMAT, "gzip: member %zu: CRC-32 mismatch (data %x, trailer %x)",
                            member, (unsigned)crc, (unsigned)rse__ff_le32(p + pos));

@@ -1700,6 +1700,9 @@ RSEDEF rse_status rse_sinddm_load_mem(rse_sinddm **out, const void *buf, size_t 
     if (rse__get32le(&c) != RSE_SD_CKPT_VERSION)
         return rse__fail(RSE_STATUS_UNSUPPORTED, "checkpoint: unsupported version");
     flags = rse__get32le(&c);
+    /* bit 0 is the only flag of version 1: a file with others set was
+       written by something that means more than we would read */
+    if (flags & ~1u) return rse__fail(RSE_STATUS_UNSUPPORTED, "checkpoint: unknown flags 0x%x", (unsigned)flags);
     dim = rse__get32le(&c);
     T = rse__get32le(&c);
     ns = rse__get32le(&c);

@@ -98,8 +98,8 @@ int main(void) {
     for (i = 0; i < sizeof png; i++) png[i] = (unsigned char)(i * 37 + 11);
     png[0] = 7; png[1] = 0; png[2] = 5; png[3] = 0x80;
     put("png", "rgb_8x6.bin", png, 64);
-    png[0] = 0x2b; png[1] = 0x01; png[2] = 0x2b; png[3] = 0x81; /* 300x300 rgb: three stored blocks */
-    put("png", "rgb_300.bin", png, sizeof png);
+    png[0] = 159; png[1] = 0; png[2] = 159; png[3] = 0x80; /* 160x160 rgb: two stored blocks */
+    put("png", "rgb_160.bin", png, sizeof png);
     png[0] = 0; png[1] = 0; png[2] = 0; png[3] = 0;
     for (i = 4; i < 16; i++) png[i] = (unsigned char)(i - 4); /* the special values */
     put("png", "gray_1x1_special.bin", png, 16);

@@ -8,9 +8,11 @@
 #     write (even rounds). After every kill the model file, if any, must
 #     load, at a step that never goes back. Then --resume runs to the end:
 #     the file must be byte-identical to an uninterrupted run's.
-#  2. A killed `rsedit edit` (12 kills: at random, or as soon as an
-#     output's temporary file appears) never leaves a partial OUT or
-#     OUT.json: each is absent or complete (temporary file + rename).
+#  2. A killed `rsedit edit` (at random, or as soon as an output's
+#     temporary file appears) never leaves a partial OUT or OUT.json: each
+#     is absent or complete. (Its 20 KB writes are too quick for a shell to
+#     catch often; the writer is the same temporary-file + rename function
+#     as the checkpoints', which section 1 kills mid-write.)
 #  3. 1 vs 2 threads: train, sample and edit outputs byte-identical.
 #  4. SIMD (-march=native) vs scalar (-DRSE_NO_SIMD) builds: the sums run
 #     in a different order, so outputs are not bit-identical; the largest
@@ -34,6 +36,14 @@ fail=0
 ok() { pass=$((pass + 1)); }
 bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
 check() { if "$@" >/dev/null 2>&1; then ok; else bad "$*"; fi; }
+# 0 while process $1 runs (not a zombie); shell builtins only, so a polling
+# loop is fast enough to see a checkpoint's temporary file. Without /proc it
+# says "not alive" and the kill comes at once.
+alive() {
+    read -r st 2>/dev/null < /proc/$1/stat || return 1
+    case "$st" in *") Z "* | *") X "*) return 1 ;; esac
+    return 0
+}
 
 $T image $W/in.ppm 96 72 5 || exit 1
 STEPS=600
@@ -53,8 +63,7 @@ while [ $kills -lt 30 ]; do
     pid=$!
     if [ $((i % 2)) -eq 0 ]; then
         # poll (shell builtins only: fast) for the checkpoint's temporary file
-        n=0
-        while [ $n -lt 400000 ] && [ ! -e $W/k.rsm.tmp.$pid ]; do n=$((n + 1)); done
+        while [ ! -e $W/k.rsm.tmp.$pid ] && alive $pid; do :; done
     else
         sleep "$(awk "BEGIN { srand($i); printf \"%.3f\", 0.05 + rand() * 0.4 }")"
     fi
@@ -89,8 +98,7 @@ for i in 1 2 3 4 5 6 7 8 9 10 11 12; do
     pid=$!
     if [ $((i % 2)) -eq 0 ]; then
         # wait for the output's temporary file: kill while it is written
-        n=0
-        while [ $n -lt 400000 ] && [ ! -e $W/e.ppm.tmp.$pid ] && [ ! -e $W/e.json.tmp.$pid ]; do n=$((n + 1)); done
+        while [ ! -e $W/e.ppm.tmp.$pid ] && [ ! -e $W/e.json.tmp.$pid ] && alive $pid; do :; done
     else
         sleep "$(awk "BEGIN { srand(100 + $i); printf \"%.3f\", rand() * 0.3 }")"
     fi

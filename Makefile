@@ -5,8 +5,10 @@
 #   make test         all tests, SIMD kernels on (-march=native)
 #   make test-nosimd  all tests with -DRSE_NO_SIMD (the scalar reference path)
 #   make sanitize     all tests under AddressSanitizer + UndefinedBehaviorSanitizer
-#   make fuzz         libFuzzer targets (clang), run briefly on their corpora
+#   make fuzz         one libFuzzer target (T=name, clang); fuzz-all: every one
+#   make test-long    allocation-failure sweep, kill -9 + resume, determinism
 #   make bench        benchmarks against PyTorch (table + bench/latest.json)
+#   make bench-edit   a text edit with a ViT-B-32-shaped CLIP at 4/8/16 views
 #   make demo         build and run the main job on a built-in default
 #
 # Data shared with the project (images, vocab, CLIP fixtures) is read from
@@ -22,7 +24,7 @@ TESTS    = $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 TFLAGS   = -std=c99 -O2 -g1 -Wall -Wextra -pedantic -DRSE_SHARED='"$(SHARED)"'
 SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-.PHONY: all native test test-nosimd sanitize nostdio warnings fuzz fuzz-replay bench bench-edit demo clean
+.PHONY: all native test test-nosimd sanitize nostdio warnings fuzz fuzz-all fuzz-replay test-long bench bench-edit demo clean
 
 all: rsedit
 
@@ -78,21 +80,45 @@ nostdio: $(SRC)
 		echo "nostdio: the core links stdio symbols (above)"; exit 1; \
 	else echo "nostdio: ok, no stdio symbols"; fi
 
-# libFuzzer target for the image codecs: FUZZTIME seconds on one core. New
-# inputs go to build/fuzz/corpus; the committed seeds stay as they are.
+# libFuzzer targets (tests/fuzz/targets.h, one binary per target, corpora in
+# tests/fuzz/corpus/<target>/): `make fuzz T=zip` runs one for FUZZTIME
+# seconds on one core, `make fuzz-all` runs every one in turn. New inputs go
+# to build/fuzz/corpus/<target>; the committed corpus stays as it is (merge
+# new finds by hand: libFuzzer's -merge=1, keeping files small).
 FUZZTIME ?= 60
+T ?= image
+FUZZ_TARGETS = image png zip pickle torch safetensors gzip vocab sinddm import prompts roi mask
 FUZZFLAGS = -std=c99 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-fuzz: tests/fuzz/fuzz_image.c $(SRC)
-	@mkdir -p build/fuzz/corpus
-	clang $(FUZZFLAGS) -o build/fuzz/fuzz_image tests/fuzz/fuzz_image.c $(LDLIBS)
-	build/fuzz/fuzz_image -max_total_time=$(FUZZTIME) -dict=tests/fuzz/image.dict \
-		-artifact_prefix=build/fuzz/ build/fuzz/corpus tests/fuzz/corpus/image tests/corrupt
-
-# Replays the fuzz corpus and the corrupt files under ASan + UBSan (no clang needed).
-fuzz-replay: tests/fuzz/fuzz_image.c $(SRC)
+build/fuzz/fuzz_%: tests/fuzz/fuzz.c tests/fuzz/targets.h $(SRC)
 	@mkdir -p build/fuzz
-	$(CC) $(TFLAGS) -O1 $(SANFLAGS) -DRSE_FUZZ_REPLAY -o build/fuzz/replay_image tests/fuzz/fuzz_image.c $(LDLIBS)
-	build/fuzz/replay_image tests/fuzz/corpus/image/* tests/corrupt/*
+	clang $(FUZZFLAGS) -DFUZZ_NAME='"$*"' -o $@ tests/fuzz/fuzz.c $(LDLIBS)
+
+fuzz: build/fuzz/fuzz_$(T)
+	@mkdir -p build/fuzz/corpus/$(T)
+	build/fuzz/fuzz_$(T) -max_total_time=$(FUZZTIME) -max_len=65536 -rss_limit_mb=2048 \
+		$$(test -f tests/fuzz/$(T).dict && echo -dict=tests/fuzz/$(T).dict) \
+		-artifact_prefix=build/fuzz/$(T)- build/fuzz/corpus/$(T) tests/fuzz/corpus/$(T)
+
+fuzz-all:
+	@for t in $(FUZZ_TARGETS); do $(MAKE) --no-print-directory fuzz T=$$t || exit 1; done
+
+# Replays every corpus and the corrupt images under ASan + UBSan with one
+# plain-main program per target (no clang needed). `make test` does the same
+# in-process (tests/test_replay.c).
+build/fuzz/replay_%: tests/fuzz/fuzz.c tests/fuzz/targets.h $(SRC)
+	@mkdir -p build/fuzz
+	$(CC) $(TFLAGS) -O1 $(SANFLAGS) -DRSE_FUZZ_REPLAY -DFUZZ_NAME='"$*"' -o $@ tests/fuzz/fuzz.c $(LDLIBS)
+
+fuzz-replay: $(addprefix build/fuzz/replay_,$(FUZZ_TARGETS))
+	@for t in $(FUZZ_TARGETS); do build/fuzz/replay_$$t tests/fuzz/corpus/$$t/* || exit 1; done
+	build/fuzz/replay_image tests/corrupt/*.*
+
+# The long checks (minutes): every allocation failure over full loads,
+# training and editing; SIGKILLed training resumed bit-exactly; a killed edit
+# leaves no partial output; 1 vs 2 threads and SIMD vs scalar outputs.
+test-long: build/san/test_alloc_fail rsedit
+	RSE_ALLOC_FULL=1 ASAN_OPTIONS=detect_leaks=1 build/san/test_alloc_fail
+	CC="$(CC)" ARCH="$(ARCH)" sh tests/kill_resume.sh
 
 # No warnings under gcc and clang, and the public header parses as C++.
 warnings: $(SRC)

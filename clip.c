@@ -451,7 +451,9 @@ RSE__FN rse_status rse__gunzip(const void *buf, size_t len, unsigned char **out,
         }
         pos += used;
         if (len - pos < 8) goto trunc;
-        crc = rse__crc32_update(&T, 0, *out + before, *out_len - before);
+        /* an empty member on an empty buffer: *out may still be NULL, and
+           NULL + 0 is undefined; the CRC-32 of nothing is 0 */
+        crc = *out_len > before ? rse__crc32_update(&T, 0, *out + before, *out_len - before) : 0;
         if (crc != rse__ff_le32(p + pos)) {
             st = rse__fail(RSE_STATUS_BAD_FORMAT, "gzip: member %zu: CRC-32 mismatch (data %x, trailer %x)",
                            member, (unsigned)crc, (unsigned)rse__ff_le32(p + pos));
@@ -990,6 +992,7 @@ RSE__FN rse__pkobj *rse__pk_seq(rse__pickle *k, int type, rse__pkobj **items, si
    by doubling inside the arena; the old copy is simply abandoned, so the
    waste is bounded by the final size. */
 RSE__FN rse_status rse__pk_extend(rse__pickle *k, rse__pkobj *o, rse__pkobj **items, size_t n) {
+    if (!n) return RSE_STATUS_OK; /* an empty list's array may be NULL: no NULL + 0 below */
     if (o->u.seq.n + n > o->u.seq.cap) {
         size_t nc = o->u.seq.cap ? o->u.seq.cap : 8;
         rse__pkobj **nv;
@@ -1356,14 +1359,16 @@ RSE__FN rse_status rse__pk_run(rse__pickle *k, rse__pkobj **result) {
             break;
         case 't': case 'l': /* TUPLE, LIST: everything above the mark */
             if ((st = rse__pk_popmark(k, &from))) return st;
-            o = rse__pk_seq(k, op == 't' ? RSE__PK_TUPLE : RSE__PK_LIST, k->stack + from, k->sp - from);
+            /* an empty sequence on a never-grown stack: no pointer into it
+               (NULL + 0 is undefined in C) */
+            o = rse__pk_seq(k, op == 't' ? RSE__PK_TUPLE : RSE__PK_LIST, k->sp > from ? k->stack + from : 0, k->sp - from);
             k->sp = from;
             st = rse__pk_push(k, o);
             break;
         case 'd': /* DICT: key, value pairs above the mark */
             if ((st = rse__pk_popmark(k, &from))) return st;
             if ((k->sp - from) % 2) return rse__pk_err(k, "DICT with an odd number of items");
-            o = rse__pk_seq(k, RSE__PK_DICT, k->stack + from, k->sp - from);
+            o = rse__pk_seq(k, RSE__PK_DICT, k->sp > from ? k->stack + from : 0, k->sp - from);
             k->sp = from;
             st = rse__pk_push(k, o);
             break;

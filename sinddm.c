@@ -1700,6 +1700,9 @@ RSEDEF rse_status rse_sinddm_load_mem(rse_sinddm **out, const void *buf, size_t 
     if (rse__get32le(&c) != RSE_SD_CKPT_VERSION)
         return rse__fail(RSE_STATUS_UNSUPPORTED, "checkpoint: unsupported version");
     flags = rse__get32le(&c);
+    /* bit 0 is the only flag of version 1: a file with others set was
+       written by something that means more than we would read */
+    if (flags & ~1u) return rse__fail(RSE_STATUS_UNSUPPORTED, "checkpoint: unknown flags 0x%x", (unsigned)flags);
     dim = rse__get32le(&c);
     T = rse__get32le(&c);
     ns = rse__get32le(&c);
@@ -1755,7 +1758,10 @@ RSEDEF rse_status rse_sinddm_load_mem(rse_sinddm **out, const void *buf, size_t 
     m->last_loss = rse__get_f64(&c);
     n = rse__get64le(&c);
     if (c.truncated) { st = rse__fail(RSE_STATUS_TRUNCATED, "checkpoint: header truncated"); goto fail; }
-    if ((st = rse__sd_alloc_weights(m, (int)dim)) != RSE_STATUS_OK) goto fail;
+    /* The sizes before any allocation: a forged header (dim 4096 in a
+       300-byte file) must not make us allocate gigabytes first. The layout
+       only fills the parameter table. */
+    if ((st = rse__sd_net_layout(&m->net, (int)dim)) != RSE_STATUS_OK) goto fail;
     if (n != m->net.total) {
         st = rse__fail(RSE_STATUS_BAD_FORMAT, "checkpoint: %llu weights, a dim %u net has %zu",
                        (unsigned long long)n, (unsigned)dim, m->net.total);
@@ -1766,6 +1772,7 @@ RSEDEF rse_status rse_sinddm_load_mem(rse_sinddm **out, const void *buf, size_t 
         st = rse__fail(RSE_STATUS_BAD_FORMAT, "checkpoint: payload size does not match the header");
         goto fail;
     }
+    if ((st = rse__sd_alloc_weights(m, (int)dim)) != RSE_STATUS_OK) goto fail;
     rse__get_floats(&c, m->w, (size_t)n);
     rse__get_floats(&c, m->ema, (size_t)n);
     if (flags & 1) {

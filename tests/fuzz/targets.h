@@ -1,0 +1,799 @@
+/* tests/fuzz/targets.h - every fuzz target of rsedit, as plain functions.
+
+   Include it AFTER rsedit.c (the one translation unit). Each target takes
+   the fuzzer's bytes and drives one parser through its public (or internal)
+   entry point, then checks what a correct parser promises beyond "no crash":
+   a failed load owns nothing, what loads can be written and read back, the
+   values are in range. A target returns 0, or the line of the broken
+   promise (the libFuzzer driver aborts on it; the replay test reports it).
+
+   Targets (name: entry point, input):
+     image      rse_image_info_mem + rse_image_load_mem (PPM/PGM/BMP), then
+                the PNG and BMP encoders
+     png        bytes -> a small float image -> PNG, PPM 8/16, PGM, BMP
+                writers -> read back (PNG with the tiny stored-deflate
+                reader below) -> the same 8/16-bit levels
+     zip        rse__zip_open + rse__zip_read of every entry (CRC checked)
+     pickle     rse__pk_run on a bare pickle (no archive), result walked
+     torch      rse__ckpt_load_mem on a torch.save zip (plain and 'ema'),
+                every tensor converted to float, then rse_clip_load_mem;
+                again with the stored entries' CRC-32s repaired
+     safetensors  the same for safetensors files
+     gzip       rse__inflate (raw deflate), rse__zlib_decompress, rse__gunzip
+     vocab      rse_clip_vocab_load_mem: the input is the head of a BPE
+                merges file, completed with a fixed synthetic tail so the
+                line checks run; tokenizes a few texts with the result
+     sinddm     rse_sinddm_load_mem (the CRC is patched to match so the
+                fields behind it are reached), then save_mem round trip
+     import     rse_sinddm_import_mem of a reference SinDDM torch checkpoint
+                against tests/fixtures/sinddm/ckpt_image.ppm (CRCs repaired
+                in a second run, as for torch)
+     prompts    rse_prompts_parse (+ rse_clip_tokenize of every prompt when
+                a vocabulary was loaded by fuzz_set_vocab)
+     roi        rse_roi_parse of NUL-separated strings, then the region
+                check and rasterisation an edit does
+     mask       a mask image as an edit reads it: decode, mean of channels,
+                bilinear resize to the edit's finest scale, clamp
+*/
+#ifndef RSE_FUZZ_TARGETS_H
+#define RSE_FUZZ_TARGETS_H
+
+#include <stdlib.h>
+
+/* Larger images are valid but only slow the fuzzer down (stb's fuzzer
+   caps at ~80 MB the same way). */
+#define FUZZ_MAX_PIXELS ((size_t)1 << 22)
+
+#define FUZZ_EXPECT(c) do { if (!(c)) return __LINE__; } while (0)
+
+/* ---------------------------------------------------------------------------
+   Helpers: byte sinks, a growable buffer
+   ------------------------------------------------------------------------- */
+
+/* A sink that only counts, so encoding costs no memory. */
+static int fuzz_count_sink(void *ctx, const void *data, size_t n) {
+    (void)data;
+    *(size_t *)ctx += n;
+    return 0;
+}
+
+/* A growable byte buffer (plain malloc: harness memory is not counted by
+   the allocation tests' hooks). */
+typedef struct { unsigned char *p; size_t n, cap; int fail; } fuzz_buf;
+
+static int fuzz_buf_sink(void *ctx, const void *data, size_t n) {
+    fuzz_buf *b = (fuzz_buf *)ctx;
+    if (b->fail) return 1;
+    if (b->cap - b->n < n) {
+        size_t nc = b->cap ? b->cap : 4096;
+        unsigned char *q;
+        while (nc - b->n < n) nc *= 2;
+        q = (unsigned char *)realloc(b->p, nc);
+        if (!q) { b->fail = 1; return 1; }
+        b->p = q; b->cap = nc;
+    }
+    memcpy(b->p + b->n, data, n);
+    b->n += n;
+    return 0;
+}
+
+/* ---------------------------------------------------------------------------
+   image: the PPM/PGM/BMP readers and the 8-bit encoders
+   ------------------------------------------------------------------------- */
+
+static int fuzz_image(const uint8_t *data, size_t size) {
+    int w, h, c;
+    rse_image img;
+    size_t total = 0, i, n;
+    if (rse_image_info_mem(data, size, &w, &h, &c) != RSE_STATUS_OK) {
+        /* info and load must agree that the file is bad */
+        FUZZ_EXPECT(rse_image_load_mem(data, size, &img) != RSE_STATUS_OK);
+        FUZZ_EXPECT(img.data == 0);
+        return 0;
+    }
+    FUZZ_EXPECT(w >= 1 && h >= 1 && (c == 1 || c == 3));
+    if ((size_t)w * (size_t)h > FUZZ_MAX_PIXELS) return 0;
+    if (rse_image_load_mem(data, size, &img) != RSE_STATUS_OK) {
+        FUZZ_EXPECT(img.data == 0);   /* a failed load owns nothing */
+        return 0;
+    }
+    FUZZ_EXPECT(img.w == w && img.h == h && img.c == c); /* info agrees with load */
+    n = (size_t)w * h * c;
+    for (i = 0; i < n; i++) FUZZ_EXPECT(img.data[i] >= 0.0f && img.data[i] <= 1.0f);
+    FUZZ_EXPECT(rse_image_save_mem(&img, RSE_FORMAT_PNG, 8, fuzz_count_sink, &total) == RSE_STATUS_OK);
+    FUZZ_EXPECT(rse_image_save_mem(&img, RSE_FORMAT_BMP, 8, fuzz_count_sink, &total) == RSE_STATUS_OK);
+    rse_image_free(&img);
+    return 0;
+}
+
+/* ---------------------------------------------------------------------------
+   png: writer round trips
+   The PNG reader below accepts only what rse__png_save may write: 8-bit
+   gray or RGB, no interlace, a zlib stream of STORED deflate blocks split
+   over IDAT chunks, every chunk CRC and the Adler-32 checked. Filters are
+   all undone (the writer uses 0, but a reader that assumed it would not
+   notice a writer that changed). Returns the levels (h rows of w*c bytes).
+   ------------------------------------------------------------------------- */
+
+static uint32_t fuzz_be32(const unsigned char *p) {
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static int fuzz_paeth(int a, int b, int c) {
+    int p = a + b - c, pa = abs(p - a), pb = abs(p - b), pc = abs(p - c);
+    return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+}
+
+/* 0 on success; *out (malloc) holds h*w*c levels. */
+static int fuzz_png_read(const unsigned char *p, size_t n, int *w, int *h, int *c, unsigned char **out) {
+    static const unsigned char sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n' };
+    rse__crc32_tab tab;
+    fuzz_buf z = { 0, 0, 0, 0 }, raw = { 0, 0, 0, 0 };
+    size_t pos = 8, zp, rowb, y, x;
+    int have_ihdr = 0, have_iend = 0, bpp, rc = 1;
+    unsigned char *img = 0;
+    *out = 0;
+    rse__crc32_init(&tab);
+    if (n < 8 || memcmp(p, sig, 8)) return 1;
+    while (pos + 12 <= n && !have_iend) {
+        uint32_t len = fuzz_be32(p + pos);
+        const unsigned char *type = p + pos + 4, *d = p + pos + 8;
+        if (len > n - pos - 12) goto done;
+        if (rse__crc32_update(&tab, 0, type, 4 + (size_t)len) != fuzz_be32(d + len)) goto done;
+        if (!memcmp(type, "IHDR", 4)) {
+            if (len != 13 || have_ihdr) goto done;
+            *w = (int)fuzz_be32(d); *h = (int)fuzz_be32(d + 4);
+            if (d[8] != 8 || (d[9] != 0 && d[9] != 2) || d[10] || d[11] || d[12]) goto done;
+            *c = d[9] == 2 ? 3 : 1;
+            have_ihdr = 1;
+        } else if (!memcmp(type, "IDAT", 4)) {
+            if (!have_ihdr || fuzz_buf_sink(&z, d, len)) goto done;
+        } else if (!memcmp(type, "IEND", 4)) {
+            if (len) goto done;
+            have_iend = 1;
+        } else goto done; /* the writer emits nothing else */
+        pos += 12 + (size_t)len;
+    }
+    if (!have_iend || pos != n || z.n < 2 + 5 + 4) goto done;
+    /* zlib: CM 8, FCHECK, no dictionary; then stored blocks until BFINAL */
+    if ((z.p[0] & 15) != 8 || (z.p[0] * 256u + z.p[1]) % 31 || (z.p[1] & 0x20)) goto done;
+    zp = 2;
+    for (;;) {
+        unsigned hdr, L, NL;
+        if (z.n - zp < 5) goto done;
+        hdr = z.p[zp];
+        if ((hdr >> 1) & 3) goto done;                 /* BTYPE must be 00 */
+        L = z.p[zp + 1] | (unsigned)z.p[zp + 2] << 8;
+        NL = z.p[zp + 3] | (unsigned)z.p[zp + 4] << 8;
+        if ((L ^ 0xFFFFu) != NL || z.n - zp - 5 < L) goto done;
+        if (fuzz_buf_sink(&raw, z.p + zp + 5, L)) goto done;
+        zp += 5 + L;
+        if (hdr & 1) break;
+    }
+    if (z.n - zp != 4 || rse__adler32(1, raw.p, raw.n) != fuzz_be32(z.p + zp)) goto done;
+    /* unfilter */
+    bpp = *c;
+    rowb = (size_t)*w * *c;
+    if (*w < 1 || *h < 1 || raw.n != (size_t)*h * (rowb + 1)) goto done;
+    img = (unsigned char *)malloc((size_t)*h * rowb);
+    if (!img) goto done;
+    for (y = 0; y < (size_t)*h; y++) {
+        const unsigned char *r = raw.p + y * (rowb + 1);
+        unsigned char *o = img + y * rowb, *up = y ? o - rowb : 0;
+        int f = r[0];
+        if (f > 4) goto done;
+        for (x = 0; x < rowb; x++) {
+            int a = x >= (size_t)bpp ? o[x - bpp] : 0, b = up ? up[x] : 0, cc = up && x >= (size_t)bpp ? up[x - bpp] : 0;
+            int pred = f == 0 ? 0 : f == 1 ? a : f == 2 ? b : f == 3 ? (a + b) / 2 : fuzz_paeth(a, b, cc);
+            o[x] = (unsigned char)(r[1 + x] + pred);
+        }
+    }
+    *out = img;
+    img = 0;
+    rc = 0;
+done:
+    free(img);
+    free(z.p);
+    free(raw.p);
+    return rc;
+}
+
+/* A value for the writers from one fuzz byte: mostly in [0,1] with levels
+   near the rounding boundaries, plus out-of-range values, infinities, NaN. */
+static float fuzz_pixel(uint8_t b, uint8_t b2) {
+    switch (b) {
+    case 0: return -1.0f;
+    case 1: return 2.0f;
+    case 2: return (float)NAN;
+    case 3: return (float)INFINITY;
+    case 4: return -(float)INFINITY;
+    case 5: return -0.0f;
+    default: return ((float)b + ((float)b2 - 128.0f) / 256.0f) / 255.0f;
+    }
+}
+
+static int fuzz_png(const uint8_t *data, size_t size) {
+    rse_image img, back;
+    fuzz_buf b = { 0, 0, 0, 0 };
+    unsigned char *lv = 0;
+    int w, h, c, pw = 0, ph = 0, pc = 0, bits, rc = 0;
+    size_t i, n, plane;
+    if (size < 4) return 0;
+    /* up to 160x160: three channels (76960 bytes) cross the 65535-byte
+       stored block */
+    w = 1 + (int)((data[0] | (unsigned)data[1] << 8) % 160);
+    h = 1 + (int)((data[2] | (unsigned)(data[3] & 0x7f) << 8) % 160);
+    c = data[3] & 0x80 ? 3 : 1;
+    data += 4; size -= 4;
+    if (rse_image_alloc(&img, w, h, c) != RSE_STATUS_OK) return 0;
+    plane = (size_t)w * h;
+    n = plane * c;
+    for (i = 0; i < n; i++)
+        img.data[i] = size ? fuzz_pixel(data[i % size], data[(i * 7 + 3) % size]) : (float)(i % 256) / 255.0f;
+    /* PNG */
+    if (rse_image_save_mem(&img, RSE_FORMAT_PNG, 8, fuzz_buf_sink, &b) != RSE_STATUS_OK) { rc = __LINE__; goto done; }
+    if (fuzz_png_read(b.p, b.n, &pw, &ph, &pc, &lv)) { rc = __LINE__; goto done; }
+    if (pw != w || ph != h || pc != c) { rc = __LINE__; goto done; }
+    for (i = 0; i < plane && !rc; i++) {
+        int k;
+        for (k = 0; k < c; k++)
+            if (lv[i * c + k] != rse__quant(img.data[(size_t)k * plane + i], 255)) { rc = __LINE__; break; }
+    }
+    free(lv); lv = 0;
+    if (rc) goto done;
+    /* PPM 8 and 16 bit, PGM (gray images), BMP: read back the same levels */
+    for (bits = 8; bits <= 16 && !rc; bits += 8) {
+        int fmt;
+        for (fmt = 0; fmt < 3 && !rc; fmt++) {
+            rse_format f = fmt == 0 ? RSE_FORMAT_PPM : fmt == 1 ? RSE_FORMAT_PGM : RSE_FORMAT_BMP;
+            unsigned maxv = bits == 8 ? 255u : 65535u;
+            if (f == RSE_FORMAT_BMP && bits == 16) continue;
+            if (f == RSE_FORMAT_PGM && c == 3) continue; /* colour to PGM averages: not a round trip */
+            b.n = 0;
+            if (rse_image_save_mem(&img, f, bits, fuzz_buf_sink, &b) != RSE_STATUS_OK) { rc = __LINE__; break; }
+            if (rse_image_load_mem(b.p, b.n, &back) != RSE_STATUS_OK) { rc = __LINE__; break; }
+            if (back.w != w || back.h != h || back.c != (f == RSE_FORMAT_PGM ? 1 : f == RSE_FORMAT_PPM ? 3 : 3)) {
+                rc = __LINE__;
+            } else {
+                int k;
+                for (i = 0; i < plane && !rc; i++)
+                    for (k = 0; k < back.c; k++) {
+                        unsigned want = rse__quant(img.data[(size_t)(c == 3 ? k : 0) * plane + i], maxv);
+                        if (rse__quant(back.data[(size_t)k * plane + i], maxv) != want) { rc = __LINE__; break; }
+                    }
+            }
+            rse_image_free(&back);
+        }
+    }
+done:
+    free(b.p);
+    rse_image_free(&img);
+    return rc;
+}
+
+/* ---------------------------------------------------------------------------
+   Archives and checkpoints
+   ------------------------------------------------------------------------- */
+
+static int fuzz_zip(const uint8_t *data, size_t size) {
+    rse_arena a;
+    rse__zip z;
+    rse__crc32_tab crc;
+    size_t i;
+    rse__arena_init(&a, 0, 0);
+    rse__crc32_init(&crc);
+    if (rse__zip_open(&z, data, size, &a) == RSE_STATUS_OK) {
+        for (i = 0; i < z.n; i++) {
+            const unsigned char *d = 0;
+            size_t n = 0;
+            /* a zip bomb within the checked sizes is legal: cap the work */
+            if (z.e[i].usize > ((uint64_t)1 << 24)) continue;
+            if (rse__zip_read(&z, &z.e[i], &a, &crc, &d, &n) == RSE_STATUS_OK) {
+                FUZZ_EXPECT(n == z.e[i].usize);
+                if (z.e[i].method == 0) FUZZ_EXPECT(d >= data && d + n <= data + size);
+            }
+            FUZZ_EXPECT(rse__zip_find(&z, z.e[i].name, z.e[i].name_len) == &z.e[i]);
+        }
+    }
+    rse__arena_free(&a);
+    return 0;
+}
+
+/* Walks an unpickled object graph (lists may contain themselves through
+   the memo: depth and visits are bounded). Returns the objects seen. */
+static size_t fuzz_pk_walk(const rse__pkobj *o, int depth, size_t *budget) {
+    size_t i, seen = 1;
+    if (!o || depth > 64 || !*budget) return 0;
+    --*budget;
+    switch (o->type) {
+    case RSE__PK_TUPLE: case RSE__PK_LIST: case RSE__PK_DICT:
+        for (i = 0; i < o->u.seq.n; i++) seen += fuzz_pk_walk(o->u.seq.v[i], depth + 1, budget);
+        break;
+    case RSE__PK_STR: /* touch the last byte: it must lie in the pickle */
+        if (o->u.str.n && o->u.str.s[o->u.str.n - 1] == 0) seen++;
+        break;
+    default: break;
+    }
+    return seen;
+}
+
+static int fuzz_pickle(const uint8_t *data, size_t size) {
+    rse_arena a, d;
+    rse__pickle k;
+    rse__pkobj *root = 0;
+    size_t budget = 100000;
+    rse__arena_init(&a, 0, 0);
+    rse__arena_init(&d, 0, 0);
+    memset(&k, 0, sizeof k);
+    k.p = data; k.len = size; k.a = &a; k.data_arena = &d;
+    if (rse__pk_run(&k, &root) == RSE_STATUS_OK) {
+        FUZZ_EXPECT(root != 0);
+        fuzz_pk_walk(root, 0, &budget);
+    }
+    RSE_FREE(k.stack); RSE_FREE(k.marks); RSE_FREE(k.memo);
+    rse__arena_free(&a);
+    rse__arena_free(&d);
+    return 0;
+}
+
+/* Every tensor of a loaded checkpoint: its bytes lie in the file or the
+   checkpoint's arena, and converting it to float reads only them. */
+static int fuzz_ckpt_check(const rse_ckpt *c) {
+    size_t i;
+    for (i = 0; i < c->n; i++) {
+        const rse_ckpt_tensor *t = &c->t[i];
+        size_t prod = 1;
+        int d;
+        FUZZ_EXPECT(t->name && t->ndim >= 0 && t->ndim <= RSE_CKPT_MAXDIM);
+        for (d = 0; d < t->ndim; d++) { FUZZ_EXPECT(t->shape[d] >= 0); prod *= (size_t)t->shape[d]; }
+        FUZZ_EXPECT(prod == t->numel);
+        FUZZ_EXPECT(rse__ckpt_find(c, t->name) != 0);
+        if (t->numel && t->numel <= ((size_t)1 << 20)) {
+            float *f = (float *)malloc(t->numel * sizeof(float));
+            if (f) {
+                FUZZ_EXPECT(rse__ckpt_to_f32(t, f, t->numel) == RSE_STATUS_OK);
+                free(f);
+            }
+        }
+    }
+    return 0;
+}
+
+static int fuzz_ckpt_any(const uint8_t *data, size_t size) {
+    rse_ckpt c;
+    rse_clip *m = 0;
+    int flags, rc;
+    for (flags = 0; flags < 3; flags += 2) { /* 0, RSE_CKPT_EMA */
+        if (rse__ckpt_load_mem(&c, data, size, flags, "fuzz") == RSE_STATUS_OK) {
+            rc = fuzz_ckpt_check(&c);
+            rse__ckpt_free(&c);
+            if (rc) return rc;
+            if (flags) continue;
+            /* a state dict that parses may still not be a CLIP model */
+            if (rse_clip_load_mem(&m, data, size, 0) == RSE_STATUS_OK) {
+                rse_clip_info info;
+                rse_clip_get_info(m, &info);
+                FUZZ_EXPECT(info.embed_dim > 0 && info.vision_width > 0 && info.text_width > 0);
+                rse_clip_free(m);
+            } else FUZZ_EXPECT(m == 0);
+        }
+    }
+    return 0;
+}
+
+/* A mutated stored entry almost never keeps its CRC-32, and a loader that
+   checks it stops there. So the torch and import targets also run a copy
+   whose stored entries' CRCs (in the central directory, which the reader
+   checks: 30 bytes before the name) are recomputed, to reach the pickle
+   and the tensors behind them. Returns the copy (malloc) or NULL. */
+static unsigned char *fuzz_zip_fix_crc(const uint8_t *data, size_t size) {
+    rse_arena a;
+    rse__zip z;
+    unsigned char *b;
+    size_t i;
+    int ok;
+    if (size < 4 || data[0] != 'P' || data[1] != 'K') return 0;
+    b = (unsigned char *)malloc(size);
+    if (!b) return 0;
+    memcpy(b, data, size);
+    rse__arena_init(&a, 0, 0);
+    ok = rse__zip_open(&z, b, size, &a) == RSE_STATUS_OK;
+    for (i = 0; ok && i < z.n; i++) {
+        const rse__zip_entry *e = &z.e[i];
+        unsigned char *f = (unsigned char *)e->name - 30;
+        uint32_t c;
+        if (e->method != 0) continue;
+        c = rse__crc32(b + e->data_off, (size_t)e->usize);
+        f[0] = (unsigned char)c; f[1] = (unsigned char)(c >> 8); f[2] = (unsigned char)(c >> 16); f[3] = (unsigned char)(c >> 24);
+    }
+    rse__arena_free(&a);
+    if (!ok) { free(b); return 0; }
+    return b;
+}
+
+/* torch.save zips and safetensors files go through the same loader (it
+   sniffs the format); two targets so each corpus stays on its format. */
+static int fuzz_torch(const uint8_t *data, size_t size) {
+    unsigned char *fixed;
+    int rc = fuzz_ckpt_any(data, size);
+    if (rc) return rc;
+    if ((fixed = fuzz_zip_fix_crc(data, size)) != 0) {
+        rc = fuzz_ckpt_any(fixed, size);
+        free(fixed);
+    }
+    return rc;
+}
+static int fuzz_safetensors(const uint8_t *data, size_t size) { return fuzz_ckpt_any(data, size); }
+
+/* ---------------------------------------------------------------------------
+   gzip / zlib / raw inflate
+   ------------------------------------------------------------------------- */
+
+static int fuzz_gzip(const uint8_t *data, size_t size) {
+    unsigned char *out = 0;
+    size_t n = 0, used = 0;
+    /* raw deflate: no checksum in the way of the decoder (cap 16 MB) */
+    if (rse__inflate(data, size, &used, &out, &n, (size_t)1 << 24) == RSE_STATUS_OK) {
+        FUZZ_EXPECT(used <= size);
+        RSE_FREE(out);
+    } else FUZZ_EXPECT(out == 0 && n == 0);
+    out = 0; n = 0;
+    if (rse__zlib_decompress(data, size, &used, &out, &n, (size_t)1 << 24) == RSE_STATUS_OK) {
+        FUZZ_EXPECT(used <= size);
+        RSE_FREE(out);
+    } else FUZZ_EXPECT(out == 0);
+    out = 0; n = 0;
+    if (rse__gunzip(data, size, &out, &n, (size_t)1 << 24) == RSE_STATUS_OK) RSE_FREE(out);
+    else FUZZ_EXPECT(out == 0);
+    return 0;
+}
+
+/* ---------------------------------------------------------------------------
+   vocab: a BPE merges file needs 48894 merge lines, so a small input could
+   only reach the line count check. The input is taken as the head of the
+   file (the version line and the first merges) and a fixed tail of valid
+   merges follows it: the per-line checks (UTF-8, two parts, byte symbols,
+   duplicates, line length) all run on the fuzzed lines.
+   ------------------------------------------------------------------------- */
+
+static char *fuzz_vocab_tail;
+static size_t fuzz_vocab_tail_len;
+
+/* Lines "XY Z": X one of the 162 non-ASCII byte symbols, Y and Z any of
+   the 256, "</w>" on every other line; each (X, Y, Z) once, so the tail
+   never repeats itself, and an ASCII head ("i n", "t h") never meets it. */
+static int fuzz_vocab_init(void) {
+    int bs[256];
+    uint32_t cs[256];
+    size_t cap = (size_t)(RSE__BPE_NMERGES + 256) * 16, n = 0;
+    int r, j, made = 0;
+    char *t;
+    if (fuzz_vocab_tail) return 0;
+    t = (char *)malloc(cap);
+    if (!t) return 1;
+    rse__bpe_bytes(bs, cs);
+    for (r = 0; made < RSE__BPE_NMERGES; r++)
+        for (j = 0; j < 256; j++) {
+            unsigned char u[4];
+            uint32_t sym[3];
+            int k, q;
+            sym[0] = cs[94 + r % 162]; sym[1] = cs[(r / 162) % 256]; sym[2] = cs[j];
+            for (q = 0; q < 3; q++) {
+                if (q == 2) t[n++] = ' ';
+                k = rse__utf8_put(u, sym[q]);
+                memcpy(t + n, u, (size_t)k);
+                n += (size_t)k;
+            }
+            if (j & 1) { memcpy(t + n, "</w>", 4); n += 4; }
+            t[n++] = '\n';
+            made++;
+        }
+    fuzz_vocab_tail = t;
+    fuzz_vocab_tail_len = n;
+    return 0;
+}
+
+static rse_clip_vocab *fuzz_vocab; /* a real vocabulary, if the caller set one */
+
+RSE__UNUSED static void fuzz_set_vocab(rse_clip_vocab *v) { fuzz_vocab = v; }
+
+static int fuzz_vocab_target(const uint8_t *data, size_t size) {
+    rse_clip_vocab *v = 0;
+    char *buf;
+    size_t n;
+    static const char *const texts[] = { "a fire in the forest", "", "&amp;&lt;caf\xc3\xa9 \xce\xa3 42", "x" };
+    if (fuzz_vocab_init()) return 0;
+    /* the input alone: mostly the line count check, and any gzip */
+    if (rse_clip_vocab_load_mem(&v, data, size) == RSE_STATUS_OK) rse_clip_vocab_free(v);
+    else FUZZ_EXPECT(v == 0);
+    if (size && data[0] == 0x1f) return 0; /* gzip heads make no sense with a text tail */
+    {   /* the head's last line ends where the tail starts */
+        size_t nl = size && data[size - 1] == '\n' ? 0 : 1;
+        n = size + nl + fuzz_vocab_tail_len;
+        buf = (char *)malloc(n);
+        if (!buf) return 0;
+        memcpy(buf, data, size);
+        if (nl) buf[size] = '\n';
+        memcpy(buf + size + nl, fuzz_vocab_tail, fuzz_vocab_tail_len);
+    }
+    v = 0;
+    if (rse_clip_vocab_load_mem(&v, buf, n) == RSE_STATUS_OK) {
+        size_t i;
+        for (i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+            int32_t ids[RSE_CLIP_CONTEXT];
+            int cnt = 0, k;
+            if (rse_clip_tokenize(v, texts[i], ids, &cnt) == RSE_STATUS_OK) {
+                FUZZ_EXPECT(cnt >= 2 && cnt <= RSE_CLIP_CONTEXT && ids[0] == RSE_CLIP_SOT && ids[cnt - 1] == RSE_CLIP_EOT);
+                for (k = 0; k < RSE_CLIP_CONTEXT; k++) FUZZ_EXPECT(ids[k] >= 0 && ids[k] < RSE_CLIP_VOCAB);
+            }
+        }
+        rse_clip_vocab_free(v);
+    } else FUZZ_EXPECT(v == 0);
+    free(buf);
+    return 0;
+}
+
+/* ---------------------------------------------------------------------------
+   SinDDM checkpoints
+   ------------------------------------------------------------------------- */
+
+/* A valid checkpoint is ~270 KB even for dim 2 (the time MLPs are fixed
+   size and there are four copies of the weights), too big for a seed. So
+   an input either is a whole file ("RSESDDM\0..."), or, starting with 'E',
+   an edit script applied to a built-in valid checkpoint (dim 2, 24x20 RGB,
+   2 steps): a cut (3 bytes LE, 0 = none, else the length is cut mod
+   (length + 1)), then edits of (offset 3 bytes LE mod the length, count 1
+   byte, that many bytes). Small scripts reach every header field. */
+static unsigned char *fuzz_sd_tmpl;
+static size_t fuzz_sd_tmpl_len;
+
+static int fuzz_sinddm_template(void) {
+    rse_image im;
+    rse_train_params p;
+    rse_sinddm *m = 0;
+    fuzz_buf b = { 0, 0, 0, 0 };
+    int x, y, k, ok;
+    if (fuzz_sd_tmpl) return 0;
+    if (rse_image_alloc(&im, 24, 20, 3) != RSE_STATUS_OK) return 1;
+    for (k = 0; k < 3; k++)
+        for (y = 0; y < 20; y++)
+            for (x = 0; x < 24; x++)
+                im.data[((size_t)k * 20 + y) * 24 + x] = 0.5f + 0.4f * sinf(0.37f * x + 1.3f * k) * cosf(0.29f * y);
+    rse_train_params_init(&p, "tiny");
+    p.dim = 2; p.steps = 2; p.batch = 2; p.micro_batch = 0;
+    ok = rse_sinddm_create(&m, &im, &p) == RSE_STATUS_OK && rse_sinddm_train(m, 0, 0, 0) == RSE_STATUS_OK &&
+         rse_sinddm_save_mem(m, fuzz_buf_sink, &b) == RSE_STATUS_OK;
+    rse_sinddm_free(m);
+    rse_image_free(&im);
+    if (!ok) { free(b.p); return 1; }
+    fuzz_sd_tmpl = b.p;
+    fuzz_sd_tmpl_len = b.n;
+    return 0;
+}
+
+static int fuzz_sinddm(const uint8_t *data, size_t size) {
+    rse_sinddm *m = 0;
+    unsigned char *b;
+    int pass;
+    if (size >= 1 && data[0] == 'E') {
+        size_t i = 4, cut;
+        if (size < 4 || fuzz_sinddm_template()) return 0;
+        b = (unsigned char *)malloc(fuzz_sd_tmpl_len);
+        if (!b) return 0;
+        memcpy(b, fuzz_sd_tmpl, fuzz_sd_tmpl_len);
+        cut = (size_t)data[1] | (size_t)data[2] << 8 | (size_t)data[3] << 16;
+        while (size - i >= 4) {
+            size_t off = ((size_t)data[i] | (size_t)data[i + 1] << 8 | (size_t)data[i + 2] << 16) % fuzz_sd_tmpl_len;
+            size_t n = data[i + 3];
+            i += 4;
+            if (n > size - i) n = size - i;
+            if (n > fuzz_sd_tmpl_len - off) n = fuzz_sd_tmpl_len - off;
+            memcpy(b + off, data + i, n);
+            i += n;
+        }
+        size = cut ? cut % (fuzz_sd_tmpl_len + 1) : fuzz_sd_tmpl_len;
+        if (size < 4) { free(b); return 0; }
+    } else {
+        if (size < 4) return 0;
+        b = (unsigned char *)malloc(size);
+        if (!b) return 0;
+        memcpy(b, data, size);
+    }
+    for (pass = 0; pass < 2; pass++) {
+        if (pass == 1) { /* the CRC patched to match: the fields behind it */
+            uint32_t c = rse__crc32(b, size - 4);
+            b[size - 4] = (unsigned char)c; b[size - 3] = (unsigned char)(c >> 8);
+            b[size - 2] = (unsigned char)(c >> 16); b[size - 1] = (unsigned char)(c >> 24);
+        }
+        if (rse_sinddm_load_mem(&m, b, size) == RSE_STATUS_OK) {
+            fuzz_buf o1 = { 0, 0, 0, 0 }, o2 = { 0, 0, 0, 0 };
+            rse_sinddm *m2 = 0;
+            int same;
+            FUZZ_EXPECT(m != 0);
+            /* what loads saves, and the saved file loads and saves to the
+               same bytes (a file may carry fields the loader normalises,
+               such as a sampling-only flag, so not always the input's) */
+            FUZZ_EXPECT(rse_sinddm_save_mem(m, fuzz_buf_sink, &o1) == RSE_STATUS_OK);
+            same = rse_sinddm_load_mem(&m2, o1.p, o1.n) == RSE_STATUS_OK &&
+                   rse_sinddm_save_mem(m2, fuzz_buf_sink, &o2) == RSE_STATUS_OK &&
+                   o1.n == o2.n && !memcmp(o1.p, o2.p, o1.n);
+            free(o1.p);
+            free(o2.p);
+            rse_sinddm_free(m2);
+            rse_sinddm_free(m);
+            m = 0;
+            if (!same) { free(b); return __LINE__; }
+        } else if (m) { free(b); return __LINE__; }
+    }
+    free(b);
+    return 0;
+}
+
+/* The image the import fixture was trained on, loaded once. */
+static rse_image fuzz_import_img;
+static int fuzz_import_tried;
+
+static int fuzz_import(const uint8_t *data, size_t size) {
+    rse_sinddm *m = 0;
+    if (!fuzz_import_tried) {
+        unsigned char *buf;
+        size_t len;
+        fuzz_import_tried = 1;
+        if (rse__read_file("tests/fixtures/sinddm/ckpt_image.ppm", &buf, &len) == RSE_STATUS_OK) {
+            if (rse_image_load_mem(buf, len, &fuzz_import_img) != RSE_STATUS_OK) fuzz_import_img.data = 0;
+            RSE_FREE(buf);
+        }
+    }
+    if (!fuzz_import_img.data) return 0;
+    if (rse_sinddm_import_mem(&m, data, size, &fuzz_import_img) == RSE_STATUS_OK) {
+        FUZZ_EXPECT(m != 0 && rse_sinddm_step(m) > 0);
+        rse_sinddm_free(m);
+    } else FUZZ_EXPECT(m == 0);
+    {   /* again with the stored entries' CRCs repaired (see fuzz_zip_fix_crc) */
+        unsigned char *fixed = fuzz_zip_fix_crc(data, size);
+        int rc = 0;
+        if (!fixed) return 0;
+        m = 0;
+        if (rse_sinddm_import_mem(&m, fixed, size, &fuzz_import_img) == RSE_STATUS_OK) {
+            if (!(m != 0 && rse_sinddm_step(m) > 0)) rc = __LINE__;
+            rse_sinddm_free(m);
+        } else if (m) rc = __LINE__;
+        free(fixed);
+        return rc;
+    }
+}
+
+static void fuzz_import_cleanup(void) {
+    rse_image_free(&fuzz_import_img);
+    fuzz_import_tried = 0;
+}
+
+/* ---------------------------------------------------------------------------
+   Prompt files, ROI strings, masks
+   ------------------------------------------------------------------------- */
+
+static int fuzz_prompts(const uint8_t *data, size_t size) {
+    char **list = 0;
+    int n = 0, i;
+    if (rse_prompts_parse((const char *)data, size, &list, &n) != RSE_STATUS_OK) {
+        FUZZ_EXPECT(list == 0 && n == 0);
+        return 0;
+    }
+    FUZZ_EXPECT(n >= 1 && n <= RSE_MAX_PROMPTS);
+    for (i = 0; i < n; i++) {
+        size_t L = strlen(list[i]);
+        FUZZ_EXPECT(L >= 1 && L <= RSE_MAX_PROMPT_LEN && list[i][0] != '#');
+        FUZZ_EXPECT(list[i][0] != ' ' && list[i][L - 1] != ' ' && !memchr(list[i], '\n', L));
+        if (fuzz_vocab) {
+            int32_t ids[RSE_CLIP_CONTEXT];
+            int cnt = 0;
+            if (rse_clip_tokenize(fuzz_vocab, list[i], ids, &cnt) == RSE_STATUS_OK)
+                FUZZ_EXPECT(cnt >= 2 && cnt <= RSE_CLIP_CONTEXT && ids[cnt - 1] == RSE_CLIP_EOT);
+        }
+    }
+    rse_prompts_free(list);
+    return 0;
+}
+
+/* The input holds up to 8 NUL- or newline-separated geometry strings; each
+   is parsed, checked against a 97x61 image and rasterised as an edit does
+   (at the finest scale and at a coarser one). */
+static int fuzz_roi(const uint8_t *data, size_t size) {
+    enum { W = 97, H = 61 };
+    char s[64];
+    rse_roi r[8];
+    float m[W * H];
+    size_t i = 0;
+    int n = 0, k;
+    while (i < size && n < 8) {
+        size_t j = 0;
+        while (i < size && data[i] != 0 && data[i] != '\n') { if (j < sizeof s - 1) s[j++] = (char)data[i]; i++; }
+        s[j] = 0;
+        i++;
+        if (rse_roi_parse(s, &r[n]) != RSE_STATUS_OK) continue;
+        FUZZ_EXPECT(r[n].w >= 1 && r[n].h >= 1 && r[n].x >= 0 && r[n].y >= 0);
+        if (rse__roi_check(&r[n], W, H, "fuzz") == RSE_STATUS_OK) n++;
+    }
+    if (!n) return 0;
+    rse__mask_from_rois(m, W, H, r, n, (float)(size % 17));
+    for (k = 0; k < W * H; k++) FUZZ_EXPECT(m[k] >= 0.0f && m[k] <= 1.0f);
+    for (k = 0; k < n; k++) /* every box centre is fully inside */
+        FUZZ_EXPECT(m[(size_t)(r[k].y + r[k].h / 2) * W + r[k].x + r[k].w / 2] == 1.0f);
+    for (k = 0; k < n; k++) {
+        rse_roi q = rse__roi_at_scale(&r[k], 1.7);
+        FUZZ_EXPECT(q.w >= 1 && q.h >= 1 && q.x >= 0 && q.y >= 0 && q.x <= W && q.y <= H);
+    }
+    return 0;
+}
+
+static int fuzz_mask(const uint8_t *data, size_t size) {
+    rse_image img;
+    rse_arena a, sc;
+    rse_tape tp;
+    rse_tensor *u;
+    float *tmp;
+    int sh[4], Ho, Wo, k, rc = 0;
+    size_t P, i;
+    if (rse_image_load_mem(data, size, &img) != RSE_STATUS_OK) return 0;
+    if ((size_t)img.w * img.h > ((size_t)1 << 20)) { rse_image_free(&img); return 0; }
+    P = (size_t)img.w * img.h;
+    tmp = (float *)malloc(P * sizeof(float));
+    if (!tmp) { rse_image_free(&img); return 0; }
+    for (i = 0; i < P; i++) {
+        float v = 0;
+        for (k = 0; k < img.c; k++) v += img.data[k * P + i];
+        tmp[i] = v / img.c;
+    }
+    /* the finest scale may be smaller (or larger) than the image */
+    Ho = 1 + (int)(size % 53); Wo = 1 + (int)((size / 53) % 71);
+    rse__arena_init(&a, 0, 0);
+    rse__arena_init(&sc, 0, 0);
+    rse__tape_init(&tp, &a, &sc);
+    tp.no_grad = 1;
+    sh[0] = 1; sh[1] = 1; sh[2] = img.h; sh[3] = img.w;
+    u = rse__resize_bilinear(&tp, rse__tensor_wrap(&tp, tmp, 4, sh), Ho, Wo);
+    if (u) {
+        for (i = 0; i < (size_t)Ho * Wo; i++)
+            if (!(u->data[i] >= -1e-6f && u->data[i] <= 1.0f + 1e-6f)) { rc = __LINE__; break; }
+    }
+    rse__arena_free(&a);
+    rse__arena_free(&sc);
+    free(tmp);
+    rse_image_free(&img);
+    return rc;
+}
+
+/* ---------------------------------------------------------------------------
+   The table: corpus folder name -> target
+   ------------------------------------------------------------------------- */
+
+typedef int (*fuzz_fn)(const uint8_t *data, size_t size);
+typedef struct { const char *name; fuzz_fn fn; } fuzz_target;
+
+static const fuzz_target fuzz_targets[] = {
+    { "image", fuzz_image },
+    { "png", fuzz_png },
+    { "zip", fuzz_zip },
+    { "pickle", fuzz_pickle },
+    { "torch", fuzz_torch },
+    { "safetensors", fuzz_safetensors },
+    { "gzip", fuzz_gzip },
+    { "vocab", fuzz_vocab_target },
+    { "sinddm", fuzz_sinddm },
+    { "import", fuzz_import },
+    { "prompts", fuzz_prompts },
+    { "roi", fuzz_roi },
+    { "mask", fuzz_mask },
+};
+#define FUZZ_NTARGETS ((int)(sizeof fuzz_targets / sizeof fuzz_targets[0]))
+
+RSE__UNUSED static void fuzz_cleanup(void) {
+    free(fuzz_vocab_tail);
+    fuzz_vocab_tail = 0;
+    free(fuzz_sd_tmpl);
+    fuzz_sd_tmpl = 0;
+    fuzz_sd_tmpl_len = 0;
+    fuzz_vocab_tail_len = 0;
+    fuzz_import_cleanup();
+}
+#endif

@@ -31,19 +31,6 @@
 
 #define FIX RSE_SHARED "/data/clip/fixtures/"
 
-static unsigned char *t_read(const char *path, size_t *n) {
-    FILE *f = fopen(path, "rb");
-    unsigned char *b = 0;
-    long len;
-    if (!f) return 0;
-    if (fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
-        b = (unsigned char *)malloc((size_t)len + 1);
-        if (b && fread(b, 1, (size_t)len, f) != (size_t)len) { free(b); b = 0; }
-        if (b) *n = (size_t)len;
-    }
-    fclose(f);
-    return b;
-}
 
 /* A raw little-endian array of doubles (n expected) as doubles. */
 static double *t_f64(const char *name, size_t n) {

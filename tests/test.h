@@ -33,7 +33,7 @@ static int t_report(const char *name) {
     return t_fail ? 1 : 0;
 }
 
-/* A whole file in malloc'd memory (one spare byte), or NULL. */
+/* A whole file in malloc'd memory, NUL-terminated, or NULL. */
 RSE__UNUSED static unsigned char *t_read(const char *path, size_t *n) {
     FILE *f = fopen(path, "rb");
     unsigned char *b = 0;
@@ -42,7 +42,7 @@ RSE__UNUSED static unsigned char *t_read(const char *path, size_t *n) {
     if (fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
         b = (unsigned char *)malloc((size_t)len + 1);
         if (b && fread(b, 1, (size_t)len, f) != (size_t)len) { free(b); b = 0; }
-        if (b) *n = (size_t)len;
+        if (b) { b[len] = 0; *n = (size_t)len; }
     }
     fclose(f);
     return b;

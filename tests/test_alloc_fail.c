@@ -260,7 +260,8 @@ static void t_sweep(const char *name, rse_status (*fn)(void)) {
     printf("ok %s: %ld allocations, %ld failure points tried\n", name, n, tried);
 }
 
-static unsigned char *t_read(const char *path, size_t *n) {
+/* read through the library (its allocator is the counting one) */
+static unsigned char *t_read_lib(const char *path, size_t *n) {
     unsigned char *b = 0;
     if (rse__read_file(path, &b, n) != RSE_STATUS_OK) return 0;
     return b;
@@ -305,16 +306,16 @@ int main(void) {
         }
     }
     free(b.p);
-    t_vit = t_read("tests/fixtures/clip/vit_tiny.pt", &t_vit_n);
-    t_rn = t_read("tests/fixtures/clip/rn_tiny.pt", &t_rn_n);
-    t_ref = t_read("tests/fixtures/sinddm/ckpt_ref.pt", &t_ref_n);
+    t_vit = t_read_lib("tests/fixtures/clip/vit_tiny.pt", &t_vit_n);
+    t_rn = t_read_lib("tests/fixtures/clip/rn_tiny.pt", &t_rn_n);
+    t_ref = t_read_lib("tests/fixtures/sinddm/ckpt_ref.pt", &t_ref_n);
     {
-        unsigned char *p = t_read("tests/fixtures/sinddm/ckpt_image.ppm", &n);
+        unsigned char *p = t_read_lib("tests/fixtures/sinddm/ckpt_image.ppm", &n);
         if (p && rse_image_load_mem(p, n, &t_ref_img) != RSE_STATUS_OK) t_ref_img.data = 0;
         RSE_FREE(p);
     }
     snprintf(path, sizeof path, "%s/data/clip/bpe_simple_vocab_16e6.txt.gz", RSE_SHARED);
-    t_vocab = t_have_file(path) ? t_read(path, &t_vocab_n) : 0;
+    t_vocab = t_have_file(path) ? t_read_lib(path, &t_vocab_n) : 0;
     CHECK(t_ckpt && t_ckpt2 && t_vit && t_rn && t_ref && t_ref_img.data, "fixtures read (run from the repository root)");
 
     t_sweep("image", sc_image);

@@ -7,20 +7,6 @@
 #include "test.h"
 #include <time.h>
 
-static unsigned char *t_read(const char *path, size_t *n) {
-    FILE *f = fopen(path, "rb");
-    unsigned char *b = 0;
-    long len;
-    if (!f) return 0;
-    if (fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
-        b = (unsigned char *)malloc((size_t)len + 1);
-        if (b && fread(b, 1, (size_t)len, f) != (size_t)len) { free(b); b = 0; }
-        if (b) { b[len] = 0; *n = (size_t)len; }
-    }
-    fclose(f);
-    return b;
-}
-
 /* Undoes the TSV escapes \\ \t \n \r in place; returns the length. */
 static size_t t_unescape(char *s) {
     size_t i, o = 0;

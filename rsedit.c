@@ -3644,9 +3644,12 @@ RSE__FN int rse__cmd_demo(int argc, char **argv) {
     }
     memset(&sample, 0, sizeof sample); memset(&edited, 0, sizeof edited);
     if (rse_demo_scene(&scene, &tank, &empty) != RSE_STATUS_OK) return rse__cli_fail();
+    /* PNG to look at, PPM to edit (rsedit reads PPM/PGM/BMP, writes PNG too) */
     snprintf(path, sizeof path, "%s/scene.png", dir);
     if (rse_image_save(path, &scene) != RSE_STATUS_OK) { rc = rse__cli_fail(); goto done; }
-    if (!quiet) fprintf(stderr, "demo: drew a %dx%d scene: %s\n", scene.w, scene.h, path);
+    snprintf(path, sizeof path, "%s/scene.ppm", dir);
+    if (rse_image_save(path, &scene) != RSE_STATUS_OK) { rc = rse__cli_fail(); goto done; }
+    if (!quiet) fprintf(stderr, "demo: drew a %dx%d scene: %s/scene.png (and .ppm)\n", scene.w, scene.h, dir);
     /* a small model: the demo must finish in minutes on 2 cores */
     rse_train_params_init(&tp, "tiny");
     tp.dim = 32; tp.batch = 4; tp.micro_batch = 4; tp.crop = 48; tp.steps = steps; tp.seed = 1;
@@ -3675,9 +3678,9 @@ RSE__FN int rse__cmd_demo(int argc, char **argv) {
         fprintf(stderr, "demo: copied the tank at %dx%d+%d+%d into the field at %dx%d+%d+%d: %s\n",
                 tank.w, tank.h, tank.x, tank.y, to.w, to.h, to.x, to.y, path);
         fprintf(stderr, "demo: done in %.0f s. The same copy from the command line:\n"
-                "  rsedit edit %s/model.rsm %s/scene.png -o %s/copy2.png --copy-from %dx%d+%d+%d --copy-to %dx%d+%d+%d\n"
+                "  rsedit edit %s/model.rsm %s/scene.ppm -o %s/copy2.png --copy-from %dx%d+%d+%d --copy-to %dx%d+%d+%d\n"
                 "A text edit needs RemoteCLIP weights and the CLIP vocabulary (see README.md):\n"
-                "  rsedit edit %s/model.rsm %s/scene.png -o %s/fire.png --clip RemoteCLIP-ViT-B-32.pt \\\n"
+                "  rsedit edit %s/model.rsm %s/scene.ppm -o %s/fire.png --clip RemoteCLIP-ViT-B-32.pt \\\n"
                 "      --vocab bpe_simple_vocab_16e6.txt.gz --text \"a fire in the forest\" --roi 40x30+2+2\n",
                 rse__cli_now() - t0, dir, dir, dir, tank.w, tank.h, tank.x, tank.y, to.w, to.h, to.x, to.y, dir, dir, dir);
     }
@@ -3697,8 +3700,8 @@ static const rse__cmd rse__cmds[] = {
       "Draws a 160x128 aerial-like scene from code (fields, a river, roads,\n"
       "roofs, two round tanks), trains a small SinDDM on it, writes a random\n"
       "sample, and copies one tank into an empty field with ROI content copy.\n"
-      "Outputs go to DIR (default ./demo): scene.png, model.rsm, sample.png,\n"
-      "copy.png. Then it prints the commands for the same copy and for a text\n"
+      "Outputs go to DIR (default ./demo): scene.png (and scene.ppm), model.rsm,\n"
+      "sample.png, copy.png. Then it prints the commands for the same copy and for a text\n"
       "edit with RemoteCLIP weights.\n"
       "\n"
       "  -o DIR       output folder (created if missing; default demo)\n"

@@ -1008,10 +1008,14 @@ RSEDEF rse_status rse_sinddm_import_mem(rse_sinddm **out, const void *ckpt, size
         }
     }
     if ((t = rse__ckpt_find(&c, "gammas")) != 0) {
-        if (t->ndim != 2 || t->shape[1] != RSE_SD_T || t->shape[0] != m->pyr.n - 1) {
+        if (t->ndim != 2 || t->shape[1] != RSE_SD_T) {
+            st = rse__fail(RSE_STATUS_BAD_FORMAT, "SinDDM checkpoint: 'gammas' must be (scales-1, %d)", RSE_SD_T);
+            goto done;
+        }
+        if (t->shape[0] != m->pyr.n - 1) {
             st = rse__fail(RSE_STATUS_BAD_FORMAT, "SinDDM checkpoint: gammas for %d scales, the pyramid of the "
                            "given image has %d: pass the image the model was trained on",
-                           t->ndim == 2 ? t->shape[0] + 1 : -1, m->pyr.n);
+                           t->shape[0] + 1, m->pyr.n);
             goto done;
         }
         gshape[0] = m->pyr.n - 1;

@@ -48,6 +48,37 @@ RSE__UNUSED static unsigned char *t_read(const char *path, size_t *n) {
     return b;
 }
 
+/* Splits a TSV line (modified in place) at tabs; returns the field count. */
+RSE__UNUSED static int t_split(char *line, char **fields, int max) {
+    int n = 0;
+    char *p = line;
+    size_t len = strlen(line);
+    while (len && (line[len - 1] == '\n' || line[len - 1] == '\r')) line[--len] = 0;
+    while (n < max) {
+        fields[n++] = p;
+        p = strchr(p, '\t');
+        if (!p) break;
+        *p++ = 0;
+    }
+    return n;
+}
+
+/* A 120x90 image with structure at several scales (stripes, blocks,
+   noise): 3 pyramid scales, cheap to train on. */
+RSE__UNUSED static void t_structured_image(rse_image *img) {
+    int x, y, c;
+    rse_rng r;
+    rse__rng_seed(&r, 99);
+    rse_image_alloc(img, 120, 90, 3);
+    for (c = 0; c < 3; c++)
+        for (y = 0; y < 90; y++)
+            for (x = 0; x < 120; x++) {
+                float v = 0.5f + 0.25f * sinf(0.3f * x + c) * cosf(0.21f * y) + 0.1f * rse__rng_uniform(&r);
+                if ((x / 15 + y / 15) % 3 == 0) v *= 0.5f;
+                img->data[((size_t)c * 90 + y) * 120 + x] = v;
+            }
+}
+
 /* 1 if the file exists and can be read. */
 RSE__UNUSED static int t_have_file(const char *path) {
     FILE *f = fopen(path, "rb");

@@ -85,20 +85,6 @@ static void test_guide_pieces(void) {
     CHECK(fabsf(x0[3] - (0.3f + 0.5f * sqrtf(3.0f) * 0.3f)) < 1e-6f && x0[7] == 0.3f, "relative step %g", x0[3]);
 }
 
-/* A 120x90 image with structure (as test_sinddm_train) and a tiny model. */
-static void t_image(rse_image *img) {
-    int x, y, c;
-    rse_rng r;
-    rse__rng_seed(&r, 99);
-    rse_image_alloc(img, 120, 90, 3);
-    for (c = 0; c < 3; c++)
-        for (y = 0; y < 90; y++)
-            for (x = 0; x < 120; x++) {
-                float v = 0.5f + 0.25f * sinf(0.3f * x + c) * cosf(0.21f * y) + 0.1f * rse__rng_uniform(&r);
-                if ((x / 15 + y / 15) % 3 == 0) v *= 0.5f;
-                img->data[((size_t)c * 90 + y) * 120 + x] = v;
-            }
-}
 
 /* score = mean over pixels of red * (column + 1) / W: its gradient is on the
    red channel, growing to the right, so the thresholded mask (the top
@@ -155,7 +141,7 @@ static void test_edits(void) {
     rse_sinddm *m = 0;
     rse_roi roi, to;
     int bad;
-    t_image(&img);
+    t_structured_image(&img);
     rse_train_params_init(&tp, "tiny");
     tp.dim = 16; tp.batch = 4; tp.micro_batch = 4; tp.crop = 40; tp.steps = 60; tp.seed = 3;
     if (rse_sinddm_create(&m, &img, &tp) != RSE_STATUS_OK) { CHECK(0, "create: %s", rse_last_error()); return; }
@@ -279,7 +265,7 @@ static void test_text_edit(void) {
     if (!clip || !vocab) return;
     CHECK(rse_text_guide_create(&g, clip, vocab, prompts, 1, RSE_TEMPLATES_AUTO, 2) == RSE_STATUS_OK,
           "guide: %s", rse_last_error());
-    t_image(&img);
+    t_structured_image(&img);
     rse_train_params_init(&tp, "tiny");
     tp.dim = 8; tp.batch = 2; tp.micro_batch = 2; tp.crop = 40; tp.steps = 5; tp.seed = 3;
     rse_sinddm_create(&m, &img, &tp);

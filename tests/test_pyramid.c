@@ -33,20 +33,6 @@ static uint8_t *t_read_ppm(const char *path, int *w, int *h) {
     return out;
 }
 
-/* Splits line (modified in place) at tabs; returns the field count. */
-static int t_split(char *line, char **fields, int max) {
-    int n = 0;
-    char *p = line;
-    size_t len = strlen(line);
-    while (len && (line[len - 1] == '\n' || line[len - 1] == '\r')) line[--len] = 0;
-    while (n < max) {
-        fields[n++] = p;
-        p = strchr(p, '\t');
-        if (!p) break;
-        *p++ = 0;
-    }
-    return n;
-}
 
 static uint64_t t_fnv1a64(const uint8_t *p, size_t n) {
     uint64_t h = 0xcbf29ce484222325ull;

@@ -18,19 +18,6 @@
 
 #define FIX "tests/fixtures/sinddm/"
 
-static int t_split(char *line, char **fields, int max) {
-    int n = 0;
-    char *p = line;
-    size_t len = strlen(line);
-    while (len && (line[len - 1] == '\n' || line[len - 1] == '\r')) line[--len] = 0;
-    while (n < max) {
-        fields[n++] = p;
-        p = strchr(p, '\t');
-        if (!p) break;
-        *p++ = 0;
-    }
-    return n;
-}
 
 /* Relative error, with exact zeros required to match exactly. */
 static double t_rel(double got, double want) {

@@ -20,20 +20,6 @@ static int t_buf_write(void *ctx, const void *data, size_t n) {
     return 0;
 }
 
-/* A 120x90 image with structure at several scales: stripes, blobs, noise. */
-static void t_make_image(rse_image *img) {
-    int x, y, c;
-    rse_rng r;
-    rse__rng_seed(&r, 99);
-    rse_image_alloc(img, 120, 90, 3);
-    for (c = 0; c < 3; c++)
-        for (y = 0; y < 90; y++)
-            for (x = 0; x < 120; x++) {
-                float v = 0.5f + 0.25f * sinf(0.3f * x + c) * cosf(0.21f * y) + 0.1f * rse__rng_uniform(&r);
-                if ((x / 15 + y / 15) % 3 == 0) v *= 0.5f;
-                img->data[((size_t)c * 90 + y) * 120 + x] = v;
-            }
-}
 
 static rse_train_params t_params(long steps) {
     rse_train_params p;
@@ -157,7 +143,7 @@ static void test_sample(const rse_image *img) {
 
 int main(void) {
     rse_image img;
-    t_make_image(&img);
+    t_structured_image(&img);
     test_train_and_checkpoint(&img);
     test_loss_falls(&img);
     test_sample(&img);

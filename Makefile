@@ -2,7 +2,8 @@
 #
 #   make              build ./rsedit (portable: no -march, no fast-math)
 #   make native       build ./rsedit with -O3 -march=native (AVX2/FMA, NEON)
-#   make test         all tests, SIMD kernels on (-march=native)
+#   make test         all tests, SIMD kernels on (-march=native; the kernel
+#                     tests also with -DRSE_NO_AVX512)
 #   make test-nosimd  all tests with -DRSE_NO_SIMD (the scalar reference path)
 #   make sanitize     all tests under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make fuzz         one libFuzzer target (T=name, clang); fuzz-all: every one
@@ -39,6 +40,13 @@ build/simd/%: tests/%.c tests/test.h $(SRC)
 	@mkdir -p build/simd
 	$(CC) $(TFLAGS) $(ARCH) -o $@ $< $(LDLIBS)
 
+# The kernel-level tests again with AVX-512 off, so the AVX2 path stays
+# tested on machines that have AVX-512 (elsewhere this is the same build).
+AVX2_TESTS = test_kernels test_ops_torch test_sinddm_net test_grad
+build/avx2/%: tests/%.c tests/test.h $(SRC)
+	@mkdir -p build/avx2
+	$(CC) $(TFLAGS) $(ARCH) -DRSE_NO_AVX512 -o $@ $< $(LDLIBS)
+
 build/nosimd/%: tests/%.c tests/test.h $(SRC)
 	@mkdir -p build/nosimd
 	$(CC) $(TFLAGS) -DRSE_NO_SIMD -o $@ $< $(LDLIBS)
@@ -48,8 +56,8 @@ build/san/%: tests/%.c tests/test.h $(SRC)
 	$(CC) $(TFLAGS) -O1 $(ARCH) $(SANFLAGS) -o $@ $< $(LDLIBS)
 
 # The README's test command.
-test: $(addprefix build/simd/,$(TESTS)) nostdio
-	@sh tests/run.sh $(addprefix build/simd/,$(TESTS))
+test: $(addprefix build/simd/,$(TESTS)) $(addprefix build/avx2/,$(AVX2_TESTS)) nostdio
+	@sh tests/run.sh $(addprefix build/simd/,$(TESTS)) $(addprefix build/avx2/,$(AVX2_TESTS))
 
 test-nosimd: $(addprefix build/nosimd/,$(TESTS))
 	@sh tests/run.sh $(addprefix build/nosimd/,$(TESTS))
@@ -125,6 +133,7 @@ warnings: $(SRC)
 	@mkdir -p build
 	gcc $(CFLAGS) -Werror -o build/rsedit-gcc rsedit.c $(LDLIBS)
 	gcc -std=c99 -O3 $(ARCH) -Wall -Wextra -pedantic -Werror -c -o build/rsedit-o3.o rsedit.c
+	gcc -std=c99 -O3 $(ARCH) -DRSE_NO_AVX512 -Wall -Wextra -pedantic -Werror -c -o build/rsedit-avx2.o rsedit.c
 	clang $(CFLAGS) -Werror -o build/rsedit-clang rsedit.c $(LDLIBS)
 	clang $(CFLAGS) -Werror -DRSE_NO_SIMD -DRSE_NO_THREADS -DRSE_NO_STDIO -DRSE_NO_MAIN -c -o build/core-min.o rsedit.c
 	g++ -fsyntax-only -Wall -Wextra -x c++ rsedit.h

@@ -4,6 +4,9 @@
    as an uninitialised buffer or a reused arena, leaks into a result).
    SIMD vs scalar builds are compared by make test-long (tests/kill_resume.sh):
    they differ by the summation order, measured at 1 level of 255. */
+/* Element-wise ops go parallel from 64 elements here (65536 in the
+   library) so that these small runs exercise their split across threads. */
+#define RSE__EW_PAR_MIN 64
 #include "test.h"
 
 typedef struct { unsigned char *p; size_t n, cap; } t_buf;

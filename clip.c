@@ -747,10 +747,18 @@ RSE__FN rse_status rse__zip_read(const rse__zip *z, const rse__zip_entry *e, rse
         *data = z->buf + e->data_off;
         *n = (size_t)e->usize;
     } else {
-        if (e->usize > (uint64_t)SIZE_MAX)
-            return rse__fail(RSE_STATUS_LIMIT, "zip: entry of %llu bytes is too large", (unsigned long long)e->usize);
+        char nm[96];
+        rse__ff_printable(nm, sizeof nm, e->name, e->name_len);
+        /* Deflate expands at most 1032:1 (a 258-byte match per 2 bits), so a
+           larger claimed size is a lie meant to make us allocate: refuse it
+           before allocating. */
+        if (e->usize > (uint64_t)SIZE_MAX || e->usize / 1032 > e->csize + 64)
+            return rse__fail(RSE_STATUS_LIMIT, "zip: entry '%s' claims %llu bytes from %llu compressed (deflate cannot)",
+                             nm, (unsigned long long)e->usize, (unsigned long long)e->csize);
         out = (unsigned char *)rse__arena_alloc(a, e->usize ? (size_t)e->usize : 1);
-        if (!out) return RSE_STATUS_NOMEM;
+        if (!out)
+            return rse__fail(RSE_STATUS_NOMEM, "zip: out of memory for entry '%s' (%llu bytes)", nm,
+                             (unsigned long long)e->usize);
         if ((st = rse__inflate_exact(z->buf + e->data_off, (size_t)e->csize, 0, out, (size_t)e->usize)))
             return st;
         *data = out;
@@ -2614,8 +2622,12 @@ RSE__FN size_t rse__tok_piece(const uint32_t *s, size_t n) {
 
 /* Tokenizes UTF-8 text[0..len) into ids[0..77): 49406, the tokens, 49407,
    zeros. *n_out (may be NULL) = tokens before the padding (the end-of-text
-   position + 1). Thread-safe: t is only read. */
-RSE__FN rse_status rse__bpe_encode(const rse_bpe *t, const char *text, size_t len, int32_t ids[RSE_CLIP_CTX], int *n_out) {
+   position + 1). *cut (may be NULL) = 1 when the text needed more than the
+   75 tokens between start and end, so open_clip's cut dropped some (the
+   guidance refuses such prompts rather than silently editing towards half
+   of one). Thread-safe: t is only read. */
+RSE__FN rse_status rse__bpe_encode_cut(const rse_bpe *t, const char *text, size_t len, int32_t ids[RSE_CLIP_CTX],
+                                       int *n_out, int *cut) {
     uint32_t *a = 0, *b = 0;
     char *w = 0;
     rse__bpe_work k;
@@ -2684,7 +2696,9 @@ RSE__FN rse_status rse__bpe_encode(const rse_bpe *t, const char *text, size_t le
         if ((st = rse__bpe_word(t, w, nb, &k, ids, &nid, RSE_CLIP_CTX))) goto done;
         i += m;
     }
-    /* Close: end-of-text after the tokens, or over the 77th when cut. */
+    /* Close: end-of-text after the tokens, or over the 77th when cut (a
+       77th id exists only if the text had 76 or more tokens). */
+    if (cut) *cut = nid == RSE_CLIP_CTX;
     if (nid < RSE_CLIP_CTX) ids[nid++] = RSE_CLIP_EOT;
     else ids[RSE_CLIP_CTX - 1] = RSE_CLIP_EOT;
     if (n_out) *n_out = nid;
@@ -2693,6 +2707,10 @@ done:
     RSE_FREE(k.start); RSE_FREE(k.len); RSE_FREE(k.next); RSE_FREE(k.prev); RSE_FREE(k.heap); RSE_FREE(k.merged);
     if (st) memset(ids, 0, RSE_CLIP_CTX * sizeof *ids);
     return st;
+}
+
+RSE__FN rse_status rse__bpe_encode(const rse_bpe *t, const char *text, size_t len, int32_t ids[RSE_CLIP_CTX], int *n_out) {
+    return rse__bpe_encode_cut(t, text, len, ids, n_out, 0);
 }
 
 /* ---------------------------------------------------------------------------
@@ -3972,6 +3990,23 @@ RSEDEF void rse_clip_vocab_free(rse_clip_vocab *v) {
 
 RSEDEF rse_status rse_clip_tokenize(const rse_clip_vocab *v, const char *text, int32_t ids[RSE_CLIP_CONTEXT], int *n) {
     return rse__bpe_encode(&v->bpe, text, strlen(text), ids, n);
+}
+
+/* A prompt for guidance, scoring or embedding: as rse_clip_tokenize, but a
+   text longer than CLIP's context is an error naming it (open_clip would
+   cut it and the edit would follow only its first 75 tokens). */
+RSE__FN rse_status rse__clip_tokenize_prompt(const rse_clip_vocab *v, const char *text, int32_t ids[RSE_CLIP_CONTEXT]) {
+    char head[48];
+    size_t len = strlen(text), k = len < 40 ? len : 40;
+    int cut = 0;
+    rse_status st = rse__bpe_encode_cut(&v->bpe, text, len, ids, 0, &cut);
+    if (st != RSE_STATUS_OK || !cut) return st;
+    /* Name the prompt by its first 40 bytes, not splitting a UTF-8 character. */
+    while (k < len && k > 0 && ((unsigned char)text[k] & 0xC0) == 0x80) k--;
+    memcpy(head, text, k);
+    memcpy(head + k, k < len ? "..." : "", k < len ? 4 : 1);
+    return rse__fail(RSE_STATUS_LIMIT, "prompt \"%s\" is longer than CLIP's %d tokens (75 between start and end): shorten it",
+                     head, RSE_CLIP_CONTEXT);
 }
 
 /* ---------------------------------------------------------------------------

@@ -59,11 +59,25 @@
      RSE_MAX_DIM        largest accepted image side (default 16384)
      RSE_MAX_PIXELS     largest accepted image area (default 2^28)
 
-   LIMITS
-     Image sides are 1..RSE_MAX_DIM and w*h <= RSE_MAX_PIXELS; every size read
-     from a file is checked against them and every size product is computed
-     with overflow checks in size_t before anything is allocated. Tensor
-     dimensions are int (at most 2^31-1), element counts size_t.
+   LIMITS (each enforced with RSE_STATUS_LIMIT and a message naming it)
+     Images     sides 1..RSE_MAX_DIM (16384), w*h <= RSE_MAX_PIXELS (2^28).
+     Files      at most 2 GiB read (RSE_MAX_FILE_BYTES, rsedit.c): images,
+                checkpoints, vocabularies and prompt files alike.
+     Models     SinDDM: dim even and <= 4096, at most 32 pyramid scales;
+                CLIP: at most 512 blocks per tower, tensors of at most 8
+                dimensions, safetensors headers <= 100 MB, a zip entry's
+                claimed size at most what deflate can expand to. A checkpoint
+                whose CRC-32 (rsedit's own, or a zip entry's) fails is
+                refused whole: nothing of it is used.
+     Prompts    a prompt file holds at most 1024 prompts of at most 1024
+                bytes each; a prompt for guidance, scoring or embedding
+                must fit CLIP's context of 77 tokens (75 between start and
+                end) or it is refused (rse_clip_tokenize itself cuts at 77 as
+                open_clip does); the tokenizer takes at most 1 MB of text.
+     Vocabulary at most 64 MB once inflated, lines of at most 256 bytes.
+     Every size read from a file is checked against these and every size
+     product is computed with overflow checks in size_t before anything is
+     allocated. Tensor dimensions are int, element counts size_t.
 
    THREADS
      rse_set_threads(n) sets the worker count (default 1). Results are

@@ -329,6 +329,14 @@ static void test_zip_deflate(void) {
         e->crc ^= 1;
         st = rse__zip_read(&zp, e, &a, 0, &d, &dn);
         CHECK(st == RSE_STATUS_BAD_FORMAT && strstr(rse_last_error(), "CRC"), "deflated entry CRC checked: %s", rse_last_error());
+        e->crc ^= 1;
+        /* a size deflate cannot reach from these compressed bytes: refused
+           before the allocation it asks for */
+        e->usize = (uint64_t)T_DYN_LEN * 1032 + 1032 * 65;
+        st = rse__zip_read(&zp, e, &a, 0, &d, &dn);
+        CHECK(st == RSE_STATUS_LIMIT && strstr(rse_last_error(), "deflate cannot"), "zip bomb size refused: %s",
+              rse_last_error());
+        e->usize = T_DYN_OUT;
     }
     /* a directory entry claiming a huge count */
     z.p[z.n - 5 - 22 + 10] = 0xff; z.p[z.n - 5 - 22 + 11] = 0xff;

@@ -186,6 +186,15 @@ int main(void) {
         for (i = 0; i < 1000; i++) memcpy(s + 4 * i, "cat ", 4);
         st = rse__bpe_encode(&t, s, 4000, ids, &nid);
         CHECK(st == 0 && nid == 77 && ids[0] == RSE_CLIP_SOT && ids[75] == 2368 && ids[76] == RSE_CLIP_EOT, "long text truncated");
+        /* The cut flag: 75 words fill the context exactly (no cut), 76 do
+           not fit; both give nid 77, so only the flag tells them apart. */
+        {
+            int cut75 = -1, cut76 = -1, n75 = 0, n76 = 0;
+            rse__bpe_encode_cut(&t, s, 4 * 75 - 1, ids, &n75, &cut75);
+            rse__bpe_encode_cut(&t, s, 4 * 76 - 1, ids, &n76, &cut76);
+            CHECK(cut75 == 0 && cut76 == 1 && n75 == 77 && n76 == 77, "cut flag: 75 words %d (n %d), 76 words %d (n %d)",
+                  cut75, n75, cut76, n76);
+        }
         /* One 60000-letter word: BPE must not be quadratic (Python's loop
            would need ~60000 passes over the word). */
         for (i = 0; i < 4000; i++) s[i] = (char)('a' + (i * 7 + i / 13) % 26);

@@ -1370,7 +1370,7 @@ static rse_status rse__text_embed_mean(rse_clip *clip, const rse_clip_vocab *voc
         double nn = 0;
         rse_status st;
         rse__tmpl_fill(text, sizeof text, tmpl, prompts[p]);
-        if ((st = rse_clip_tokenize(vocab, text, ids, 0)) != RSE_STATUS_OK ||
+        if ((st = rse__clip_tokenize_prompt(vocab, text, ids)) != RSE_STATUS_OK ||
             (st = rse_clip_encode_text(clip, ids, 1, tmp)) != RSE_STATUS_OK)
             return st;
         for (i = 0; i < dim; i++) nn += (double)tmp[i] * tmp[i];
@@ -2019,6 +2019,8 @@ RSEDEF rse_status rse_demo_scene(rse_image *im, rse_roi *tank, rse_roi *empty) {
 #define rse__getpid() ((long)_getpid())
 #else
 #include <unistd.h>
+#include <dirent.h>
+#include <signal.h>
 #define rse__getpid() ((long)getpid())
 #endif
 
@@ -2097,6 +2099,41 @@ RSE__FN int rse__file_write(void *ctx, const void *data, size_t n) {
     return 0;
 }
 
+/* Removes "path.tmp.<pid>" files that a killed writer (SIGKILL, power
+   loss) left beside path: only those whose process no longer exists, so a
+   concurrent writer's file is never touched. Called after each successful
+   write, so a resumed training run cleans up after the run it replaces.
+   Best effort: any failure just leaves the file. POSIX only. */
+RSE__FN void rse__remove_stale_temps(const char *path) {
+#ifndef _WIN32
+    const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
+    size_t dlen = slash ? (size_t)(slash - path) : 0, blen = strlen(base), n;
+    char dir[4096], full[4096];
+    DIR *d;
+    struct dirent *de;
+    if (dlen + blen + 40 >= sizeof dir) return;
+    if (slash) { memcpy(dir, path, dlen ? dlen : 1); dir[dlen ? dlen : 1] = 0; }
+    else { dir[0] = '.'; dir[1] = 0; }
+    if (!(d = opendir(dir))) return;
+    while ((de = readdir(d)) != 0) {
+        const char *nm = de->d_name, *q;
+        long pid = 0;
+        if (strncmp(nm, base, blen) || strncmp(nm + blen, ".tmp.", 5)) continue;
+        for (q = nm + blen + 5; *q >= '0' && *q <= '9' && pid < 100000000L; q++) pid = pid * 10 + (*q - '0');
+        if (*q || q == nm + blen + 5 || pid <= 0 || pid == rse__getpid()) continue;
+        /* kill(pid, 0) sends nothing: it only asks whether pid exists. */
+        if (kill((pid_t)pid, 0) == 0 || errno != ESRCH) continue;
+        n = strlen(nm);
+        if (strlen(dir) + 1 + n + 1 > sizeof full) continue;
+        rse__fmt(full, sizeof full, "%s/%s", dir, nm);
+        remove(full);
+    }
+    closedir(d);
+#else
+    (void)path;
+#endif
+}
+
 /* Writes path atomically: the bytes go to "path.tmp.<pid>", which is closed
    (checking for a late write error) and renamed over path. On any failure the
    temporary file is removed and path is untouched. */
@@ -2131,6 +2168,8 @@ RSE__FN rse_status rse__write_file_atomic(const char *path, rse__emit_fn emit, v
     } else if (rename(tmp, path) != 0) {
         st = rse__fail(RSE_STATUS_IO, "%s: cannot rename %s over it: %s", path, tmp, strerror(errno));
         remove(tmp);
+    } else {
+        rse__remove_stale_temps(path);
     }
     RSE_FREE(tmp);
     return st;
@@ -2261,9 +2300,20 @@ RSE__FN int rse__cli_int(const char *s, long lo, long hi, int *out) {
 
 /* ---- commands ----------------------------------------------------------- */
 
+RSE__FN int rse__cli_default_threads(void);
+
 RSE__FN int rse__cmd_version(int argc, char **argv) {
     if (argc > 1) return rse__cli_usage(argv[0], "unexpected argument '%s'", argv[1]);
     printf("rsedit %s\n", RSE_VERSION);
+    /* What this build runs on: a portable build (no -march) has the plain-C
+       kernels, several times slower than `make native`. */
+    printf("kernels: %s%s\n", RSE_SIMD_NAME,
+           !strcmp(RSE_SIMD_NAME, "scalar") ? " (rebuild with `make native` for AVX2/AVX-512 or NEON)" : "");
+#ifdef RSE_NO_THREADS
+    printf("threads: off (built with RSE_NO_THREADS)\n");
+#else
+    printf("threads: up to %d (default: the %d online CPUs)\n", RSE_MAX_THREADS, rse__cli_default_threads());
+#endif
     return RSE__EXIT_OK;
 }
 
@@ -2377,6 +2427,24 @@ RSE__FN int rse__cli_u64(const char *s, uint64_t *out) {
 RSE__FN int rse__cli_exists(const char *path) {
     struct stat sb;
     return stat(path, &sb) == 0;
+}
+
+/* 1 if the directory an output will be written to exists; else prints why
+   and returns 0, so a mistyped -o fails at once rather than after minutes
+   of training or sampling. */
+RSE__FN int rse__cli_out_dir_ok(const char *cmd, const char *out) {
+    const char *slash = strrchr(out, '/');
+    char dir[4096];
+    struct stat sb;
+    size_t n = slash ? (size_t)(slash - out) : 0;
+    if (!slash) return 1;
+    if (n == 0) n = 1; /* "/x" */
+    if (n >= sizeof dir) return 1; /* let the writer report it */
+    memcpy(dir, out, n);
+    dir[n] = 0;
+    if (stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode)) return 1;
+    fprintf(stderr, "rsedit %s: cannot write %s: directory %s does not exist\n", cmd, out, dir);
+    return 0;
 }
 
 /* Worker threads when --threads is not given: the online CPUs (results do
@@ -2563,6 +2631,7 @@ RSE__FN int rse__cmd_train(int argc, char **argv) {
     }
     if (!image) return rse__cli_usage(argv[0], "expected IMAGE");
     if (!out) return rse__cli_usage(argv[0], "-o MODEL is required");
+    if (!rse__cli_out_dir_ok(argv[0], out)) return RSE__EXIT_FAIL;
     if (rse_train_params_init(&p, preset) != RSE_STATUS_OK)
         return rse__cli_usage(argv[0], "unknown preset '%s' (use cpu, paper or tiny)", preset);
     if (given[O_STEPS]) p.steps = q.steps;
@@ -2728,6 +2797,7 @@ RSE__FN int rse__cmd_sample(int argc, char **argv) {
     if (!out) return rse__cli_usage(argv[0], "-o OUT is required");
     if (rse_format_from_path(out) == RSE_FORMAT_UNKNOWN)
         return rse__cli_usage(argv[0], "cannot tell the format of '%s' (use .ppm, .pgm, .bmp or .png)", out);
+    if (!rse__cli_out_dir_ok(argv[0], out)) return RSE__EXIT_FAIL;
     if (rse_set_threads(threads ? threads : rse__cli_default_threads()) != RSE_STATUS_OK)
         return rse__cli_usage(argv[0], "%s", rse_last_error());
     if (rse__cli_load_model(model, image, &m) != RSE_STATUS_OK) return rse__cli_fail();
@@ -3044,7 +3114,7 @@ RSE__FN rse_status rse__clip_cli_prompts(const rse_clip_vocab *v, const char *pa
     if (st) return rse__fail_prefix(st, path);
     *ids = (int32_t *)RSE_MALLOC((size_t)np * RSE_CLIP_CONTEXT * sizeof(int32_t));
     if (!*ids) st = rse__fail(RSE_STATUS_NOMEM, "%s: out of memory", path);
-    for (i = 0; i < np && !st; i++) st = rse_clip_tokenize(v, list[i], *ids + (size_t)i * RSE_CLIP_CONTEXT, 0);
+    for (i = 0; i < np && !st; i++) st = rse__clip_tokenize_prompt(v, list[i], *ids + (size_t)i * RSE_CLIP_CONTEXT);
     rse_prompts_free(list);
     if (st) { RSE_FREE(*ids); *ids = 0; return st; }
     *n = np;
@@ -3066,7 +3136,7 @@ RSE__FN rse_status rse__clip_cli_text(rse_clip *m, const rse_clip_vocab *v, cons
     float *all;
     rse_status st;
     if (prompts) { if ((st = rse__clip_cli_prompts(v, prompts, &ids, &n))) return st; }
-    else if ((st = rse_clip_tokenize(v, text, one, 0))) return st;
+    else if ((st = rse__clip_tokenize_prompt(v, text, one))) return st;
     all = (float *)RSE_MALLOC((size_t)n * E * sizeof(float));
     if (!all) st = rse__fail(RSE_STATUS_NOMEM, "out of memory");
     else if (!(st = rse_clip_encode_text(m, ids, n, all))) {
@@ -3450,6 +3520,7 @@ RSE__FN int rse__cmd_edit(int argc, char **argv) {
     if (!out) return rse__cli_usage(argv[0], "-o OUT is required");
     if (rse_format_from_path(out) == RSE_FORMAT_UNKNOWN)
         return rse__cli_usage(argv[0], "cannot tell the format of '%s' (use .ppm, .pgm, .bmp or .png)", out);
+    if (!rse__cli_out_dir_ok(argv[0], out)) return RSE__EXIT_FAIL;
     if (text && prompts) return rse__cli_usage(argv[0], "give --text or --prompts, not both");
     if ((text || prompts) && !clip_path)
         return rse__cli_usage(argv[0], "--text and --prompts need a CLIP model: --clip RemoteCLIP-ViT-B-32.pt");

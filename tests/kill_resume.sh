@@ -69,10 +69,9 @@ while [ $kills -lt 30 ]; do
     fi
     kill -9 $pid 2>/dev/null && kills=$((kills + 1))
     wait $pid 2>/dev/null
-    # a temporary file left behind means the kill hit a checkpoint write
-    for f in $W/k.rsm.tmp.*; do
-        [ -e "$f" ] && { inwrite=$((inwrite + 1)); rm -f "$f"; }
-    done
+    # a temporary file left behind means the kill hit a checkpoint write;
+    # it stays: the next successful write must remove it (checked below)
+    [ -e $W/k.rsm.tmp.$pid ] && inwrite=$((inwrite + 1))
     if [ -e $W/k.rsm ]; then
         step=$($T model $W/k.rsm) || { bad "after kill $kills the model does not load"; step=-1; }
         if [ "$step" -lt "$last" ]; then bad "after kill $kills the step went back ($last -> $step)"; else ok; fi
@@ -84,7 +83,9 @@ done
 $R $TR -o $W/k.rsm --resume --threads 1 2>/dev/null || bad "final --resume"
 check cmp $W/k.rsm $W/ref.rsm
 check $T same $W/k.rsm $W/ref.rsm
-echo "kill_resume: $kills kills ($inwrite during a checkpoint write), resumed to step $STEPS"
+left=$(ls $W | grep -c '^k\.rsm\.tmp\.')
+[ "$left" -eq 0 ] && ok || bad "$left temporary files of killed runs left beside k.rsm"
+echo "kill_resume: $kills kills ($inwrite during a checkpoint write, their temporary files removed by the next write), resumed to step $STEPS"
 [ $kills -ge 20 ] || bad "only $kills kills (the run finished too fast)"
 
 # ---- 2. kill -9 during an edit ----------------------------------------------
@@ -104,9 +105,7 @@ for i in 1 2 3 4 5 6 7 8 9 10 11 12; do
     fi
     kill -9 $pid 2>/dev/null && ekills=$((ekills + 1))
     wait $pid 2>/dev/null
-    for f in $W/e.ppm.tmp.* $W/e.json.tmp.*; do
-        [ -e "$f" ] && { ewrite=$((ewrite + 1)); rm -f "$f"; }
-    done
+    [ -e $W/e.ppm.tmp.$pid ] || [ -e $W/e.json.tmp.$pid ] && ewrite=$((ewrite + 1))
     if [ -e $W/e.ppm ]; then
         check $T image-ok $W/e.ppm 96 72
         complete=$((complete + 1))
@@ -115,6 +114,10 @@ for i in 1 2 3 4 5 6 7 8 9 10 11 12; do
         [ "$(tail -c 2 $W/e.json | head -c 1)" = "}" ] && ok || bad "e.json is truncated"
     fi
 done
+# one complete edit removes what the killed ones left
+$R $ED -o $W/e.ppm --threads 2 2>/dev/null || bad "edit after the kills"
+left=$(ls $W | grep -c '^e\.\(ppm\|json\)\.tmp\.')
+[ "$left" -eq 0 ] && ok || bad "$left temporary files of killed edits left"
 echo "kill_resume: $ekills edits killed ($ewrite while writing an output), $complete had written OUT; no partial file"
 
 # ---- 3. 1 vs 2 threads --------------------------------------------------------

@@ -55,6 +55,13 @@ static void test_errors(const char *img, const char *model, const char *other_mo
     CHECK(rc == 1 && t_one_line() && strstr(t_err, "/nonexistent/clip.pt"), "missing CLIP file: %d %s", rc, t_err);
     rc = t_run("edit", other_model, img, "-o", out, "--copy-from", "20x16+10+10", "--copy-to", "20x16+70+50", (char *)0);
     CHECK(rc == 1 && t_one_line() && strstr(t_err, "trained on"), "model of another image size: %d %s", rc, t_err);
+    rc = t_run("edit", model, img, "-o", "/nonexistent_dir/e.png", "--copy-from", "20x16+10+10", "--copy-to", "20x16+70+50",
+               (char *)0);
+    CHECK(rc == 1 && strstr(t_err, "directory /nonexistent_dir does not exist"), "missing output directory, before any work: %s", t_err);
+    rc = t_run("sample", model, "-o", "/nonexistent_dir/s.png", (char *)0);
+    CHECK(rc == 1 && strstr(t_err, "directory /nonexistent_dir does not exist"), "sample: missing output directory: %s", t_err);
+    rc = t_run("train", img, "-o", "/nonexistent_dir/m.rsm", "--preset", "tiny", (char *)0);
+    CHECK(rc == 1 && strstr(t_err, "directory /nonexistent_dir does not exist"), "train: missing output directory: %s", t_err);
     rc = t_run("edit", model, img, "-o", out, (char *)0);
     CHECK(rc == 2 && t_one_line() && strstr(t_err, "nothing to do"), "nothing to do: %d %s", rc, t_err);
     CHECK(!t_exists(out) && !t_exists(js), "no output file after any of the errors");
@@ -76,6 +83,17 @@ static void test_text(const char *img, const char *model) {
           "sidecar records texts, regions and scores: %.400s", buf);
     CHECK(t_exists(t_path(mk, "text_mask.pgm")), "--save-mask wrote the mask");
     remove(out); remove(js); remove(mk);
+    {   /* A prompt longer than CLIP's context is refused, not cut. */
+        char longp[1024];
+        int i;
+        for (i = 0; i < 100; i++) memcpy(longp + 4 * i, "red ", 4);
+        longp[399] = 0;
+        rc = t_run("edit", model, img, "-o", out, "--text", longp, "--clip", ckpt, "--clip-heads", "2,2",
+                   "--vocab", vocab, "--views", "1", "--quiet", (char *)0);
+        CHECK(rc != 0 && strstr(t_err, "longer than CLIP's 77 tokens") && strstr(t_err, "red red red"),
+              "100-word prompt refused: exit %d, %s", rc, t_err);
+        CHECK(!t_exists(out), "no output after the refused prompt");
+    }
 }
 
 int main(void) {

@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <unistd.h>
 #include <fcntl.h>
+#include <sys/wait.h>
 
 /* ---- a growable memory sink ---------------------------------------------- */
 
@@ -551,6 +552,24 @@ static void test_file_layer(void) {
           "old file intact after a failed write");
     free(buf);
     CHECK(t_tmp_leftovers() == 0, "no temporary files left");
+    {   /* A killed writer's temporary file is removed by the next write to
+           the same path; a live process's (pid 1) and odd names are not. */
+        char dead[96], live[96], odd[96];
+        pid_t child = fork();
+        FILE *f;
+        if (child == 0) _exit(0);
+        waitpid(child, 0, 0); /* reaped: the pid no longer exists */
+        sprintf(dead, "%s.tmp.%ld", path, (long)child);
+        sprintf(live, "%s.tmp.1", path);
+        sprintf(odd, "%s.tmp.12x", path);
+        if ((f = fopen(dead, "wb"))) fclose(f);
+        if ((f = fopen(live, "wb"))) fclose(f);
+        if ((f = fopen(odd, "wb"))) fclose(f);
+        CHECK(rse__write_file_atomic(path, t_emit_ok, (void *)"new") == RSE_STATUS_OK, "atomic write over stale temps");
+        CHECK(access(dead, F_OK) != 0, "a dead writer's %s removed", dead);
+        CHECK(access(live, F_OK) == 0 && access(odd, F_OK) == 0, "a live process's and an odd temp name kept");
+        remove(live); remove(odd);
+    }
     /* an empty file reads as 0 bytes and a non-NULL buffer */
     CHECK(rse__write_file_atomic(path, t_emit_ok, (void *)"") == RSE_STATUS_OK, "empty write");
     CHECK(rse__read_file(path, &buf, &len) == RSE_STATUS_OK && len == 0 && buf, "empty read");

@@ -19,7 +19,8 @@
        SinDDM's shapes, depthwise 5x5, 1x1, CLIP's patch conv, sgemm;
      - the SinDDM denoiser: training step (forward + backward of the L1 loss
        on the noise + Adam, on a fixed batch, as rse__sd_train_step does it
-       for one micro-batch) and forward alone (no tape), at four shapes;
+       with micro-batches of one image) and forward alone (no tape), at
+       four shapes;
      - a ViT-B-32-shaped CLIP (random fp16 weights, written by this program
        to build/bench_vitb32_fp16.safetensors): image encode and encode +
        input gradient, batch 1 and 16, at 224x224;
@@ -241,28 +242,35 @@ typedef struct {
     rse_arena arena, scratch;
 } sd_ctx;
 
-/* One step on the fixed batch: what rse__sd_train_step does for one
-   micro-batch holding the whole batch (tape, forward, L1 loss, backward,
-   Adam), minus the noising of the pyramid image, which is O(pixels) and
-   the same in both. The forward case runs the tape with no_grad, as
+/* One step on the fixed batch: what rse__sd_train_step does (tape,
+   forward, L1 loss, backward, Adam), minus the noising of the pyramid
+   image, which is O(pixels) and the same in both. Training runs as
+   `rsedit train --micro-batch 1` does: the batch's gradient accumulated
+   one image at a time (the same gradient up to float rounding; each
+   image's loss seeded with 1/B), so the activations held are one image's,
+   not B's. The forward case runs the whole batch with no_grad, as
    sampling does. */
 static void sd_run(void *p) {
     sd_ctx *c = (sd_ctx *)p;
     rse_tape t;
     rse_tensor *xt, *eps, *y, *L;
-    int sh[4];
-    rse__arena_reset(&c->arena);
-    rse__tape_init(&t, &c->arena, &c->scratch);
-    t.no_grad = !c->train;
-    sh[0] = c->B; sh[1] = 3; sh[2] = c->H; sh[3] = c->H;
-    xt = rse__tensor_wrap(&t, c->x, 4, sh);
+    int sh[4], b0, mb = c->train ? 1 : c->B;
+    size_t plane = (size_t)3 * c->H * c->H;
+    float seed = (float)mb / (float)c->B;
     if (c->train) memset(c->g, 0, c->net.total * sizeof(float));
-    y = rse__sd_forward(&t, &c->net, xt, c->ts, c->s);
-    if (!y) die("denoiser forward");
-    if (!c->train) return;
-    eps = rse__tensor_wrap(&t, c->eps, 4, sh);
-    L = rse__l1_loss(&t, y, eps);
-    if (!L || rse__backward(&t, L)) die("denoiser backward");
+    for (b0 = 0; b0 < c->B; b0 += mb) {
+        rse__arena_reset(&c->arena);
+        rse__tape_init(&t, &c->arena, &c->scratch);
+        t.no_grad = !c->train;
+        sh[0] = mb; sh[1] = 3; sh[2] = c->H; sh[3] = c->H;
+        xt = rse__tensor_wrap(&t, c->x + b0 * plane, 4, sh);
+        y = rse__sd_forward(&t, &c->net, xt, c->ts + b0, c->s);
+        if (!y) die("denoiser forward");
+        if (!c->train) return;
+        eps = rse__tensor_wrap(&t, c->eps + b0 * plane, 4, sh);
+        L = rse__l1_loss(&t, y, eps);
+        if (!L || rse__backward_seed(&t, L, &seed)) die("denoiser backward");
+    }
     c->step++;
     rse__adam_step(c->w, c->g, c->m, c->v, c->net.total, c->step, 1e-3f, 0.9f, 0.999f, 1e-8f);
 }

@@ -746,6 +746,34 @@ static struct {
 
 static RSE__TLS int rse__in_task; /* nested parallel calls run inline */
 
+/* Spin-then-sleep. A training step runs about a thousand parallel jobs of
+   a millisecond or less; waking a sleeping worker through the condition
+   variable costs tens of microseconds each time, which measured as 30% of
+   one core idle on 2 threads. So a worker that runs out of tasks first
+   watches the job counter for a short while (about 50 microseconds) and
+   only then sleeps. The watch is a plain atomic load (GCC/Clang builtins;
+   other compilers just sleep at once); the job itself is still taken
+   under the mutex, so nothing else changes. */
+#if defined(__GNUC__) || defined(__clang__)
+#define RSE__POOL_SPIN 2000
+#define rse__pool_gen_now() __atomic_load_n(&rse__pool.gen, __ATOMIC_ACQUIRE)
+#define rse__pool_finished_now() __atomic_load_n(&rse__pool.finished, __ATOMIC_ACQUIRE)
+#define rse__pool_count_done() __atomic_add_fetch(&rse__pool.finished, 1, __ATOMIC_RELEASE)
+#if defined(__x86_64__) || defined(__i386__)
+#define rse__cpu_relax() __builtin_ia32_pause()
+#elif defined(__aarch64__)
+#define rse__cpu_relax() __asm__ __volatile__("yield")
+#else
+#define rse__cpu_relax() ((void)0)
+#endif
+#else
+#define RSE__POOL_SPIN 0
+#define rse__pool_gen_now() 0u
+#define rse__pool_finished_now() 0
+#define rse__pool_count_done() (++rse__pool.finished)
+#define rse__cpu_relax() ((void)0)
+#endif
+
 /* Claims and runs tasks of the current job until none is left. */
 static void rse__pool_drain(void) {
     for (;;) {
@@ -758,15 +786,17 @@ static void rse__pool_drain(void) {
         rse__pool.fn(rse__pool.ctx, i, rse__pool.ntasks);
         rse__in_task = 0;
         pthread_mutex_lock(&rse__pool_mu);
-        if (++rse__pool.finished == rse__pool.ntasks) pthread_cond_broadcast(&rse__pool_done);
+        if (rse__pool_count_done() == rse__pool.ntasks) pthread_cond_broadcast(&rse__pool_done);
         pthread_mutex_unlock(&rse__pool_mu);
     }
 }
 
 static void *rse__pool_worker(void *arg) {
     unsigned seen = 0;
+    int k;
     (void)arg;
     for (;;) {
+        for (k = 0; k < RSE__POOL_SPIN && rse__pool_gen_now() == seen; k++) rse__cpu_relax();
         pthread_mutex_lock(&rse__pool_mu);
         while (!rse__pool.quit && rse__pool.gen == seen) pthread_cond_wait(&rse__pool_wake, &rse__pool_mu);
         if (rse__pool.quit) { pthread_mutex_unlock(&rse__pool_mu); return 0; }
@@ -820,10 +850,16 @@ RSE__FN void rse__parallel(int ntasks, rse__task_fn fn, void *ctx) {
     rse__pool.ntasks = ntasks;
     rse__pool.next = 0;
     rse__pool.finished = 0;
+#if defined(__GNUC__) || defined(__clang__)
+    __atomic_add_fetch(&rse__pool.gen, 1u, __ATOMIC_RELEASE); /* seen by spinning workers */
+#else
     rse__pool.gen++;
+#endif
     pthread_cond_broadcast(&rse__pool_wake);
     pthread_mutex_unlock(&rse__pool_mu);
     rse__pool_drain(); /* the calling thread works too */
+    /* the other threads' last tasks usually end within microseconds */
+    for (i = 0; i < RSE__POOL_SPIN && rse__pool_finished_now() < ntasks; i++) rse__cpu_relax();
     pthread_mutex_lock(&rse__pool_mu);
     while (rse__pool.finished < rse__pool.ntasks) pthread_cond_wait(&rse__pool_done, &rse__pool_mu);
     pthread_mutex_unlock(&rse__pool_mu);

@@ -1296,6 +1296,10 @@ struct rse__gemm {
     const float *x;       /* conv: the image (C,H,W) the patches are read from */
     int xc, xh, xw, kh, kw, stride, ph, pw, ho, wo; /* its geometry */
     int nchunk;           /* backward-weight: reduction blocks per output row */
+    /* Optional scratch for packing all of B once (K x round_up(N, NR)
+       floats, and nkb + 1 ints): used when M is cut into several row blocks,
+       which would otherwise each pack the same B panels again. */
+    float *bpk; int *bkoff;
 };
 
 /* The micro-kernel: C[0..mr)[0..nr) (row stride ldc) gets the product of the
@@ -1369,6 +1373,8 @@ RSE__FN void rse__ukr(int kc, const float *const *rows, ptrdiff_t ak, const floa
 typedef struct {
     const rse__gemm *g;
     int MB, nrb, njp, ntiles;
+    int prepacked;        /* B is in g->bpk: panel (kb, jp) at
+                             (bkoff[kb] * njp + jp * kc) * NR */
 } rse__gemm_run;
 
 /* One task: a contiguous range of tiles, numbered column-panel-major (all
@@ -1392,13 +1398,17 @@ static void rse__gemm_task(void *ctx, int task, int ntasks) {
         int kb;
         for (kb = 0; kb < g->nkb; kb++) {
             int kc = g->kblock(g, kb), i0;
-            g->packb(g, kb, kc, j0, nc, bp);
+            const float *bpan = bp;
+            if (r->prepacked)
+                bpan = g->bpk + ((size_t)g->bkoff[kb] * r->njp + (size_t)jp * kc) * RSE__NR;
+            else
+                g->packb(g, kb, kc, j0, nc, bp);
             for (i0 = ib; i0 < ie; i0 += RSE__MR) {
                 int mr = ie - i0 < RSE__MR ? ie - i0 : RSE__MR, i;
                 ptrdiff_t ak;
                 g->arows(g, kb, i0, mr, rows, &ak);
                 for (i = mr; i < RSE__MR; i++) rows[i] = rows[mr - 1];
-                rse__ukr(kc, rows, ak, bp, g->C + (ptrdiff_t)i0 * g->ldc + j0, g->ldc, mr, nc,
+                rse__ukr(kc, rows, ak, bpan, g->C + (ptrdiff_t)i0 * g->ldc + j0, g->ldc, mr, nc,
                          g->alpha, kb == 0 ? g->beta : 1.0f,
                          kb == 0 && g->bias ? g->bias + i0 : 0);
             }
@@ -1407,6 +1417,22 @@ static void rse__gemm_task(void *ctx, int task, int ntasks) {
 }
 
 static void rse__arows_plain(const rse__gemm *g, int kb, int i0, int mr, const float **rows, ptrdiff_t *ak);
+
+/* Packs every (kb, jp) panel of B into g->bpk; a task owns a range of kb. */
+static void rse__gemm_prepack_task(void *ctx, int task, int ntasks) {
+    const rse__gemm_run *r = (const rse__gemm_run *)ctx;
+    const rse__gemm *g = r->g;
+    size_t lo, hi, kb;
+    int jp;
+    rse__split_range((size_t)g->nkb, task, ntasks, &lo, &hi);
+    for (kb = lo; kb < hi; kb++) {
+        int kc = g->kblock(g, (int)kb);
+        for (jp = 0; jp < r->njp; jp++) {
+            int j0 = jp * RSE__NR, nc = g->N - j0 < RSE__NR ? g->N - j0 : RSE__NR;
+            g->packb(g, (int)kb, kc, j0, nc, g->bpk + ((size_t)g->bkoff[kb] * r->njp + (size_t)jp * kc) * RSE__NR);
+        }
+    }
+}
 
 /* Runs a GEMM on the thread pool. Tiles are NR columns wide and MB rows
    tall; MB is all of M when there are enough column panels to keep the
@@ -1430,10 +1456,21 @@ RSE__FN void rse__gemm_run_all(const rse__gemm *g) {
     r.MB = (r.MB + RSE__MR - 1) / RSE__MR * RSE__MR;
     r.nrb = (g->M + r.MB - 1) / r.MB;
     r.ntiles = r.njp * r.nrb;
+    r.prepacked = 0;
     /* Below about a million multiply-adds, waking the pool costs more than
        it saves (attention heads are 50x50x64): run on this thread. */
-    if ((double)g->M * g->N * g->K < 1e6) rse__gemm_task(&r, 0, 1);
-    else rse__parallel(rse__task_count((size_t)r.ntiles), rse__gemm_task, &r);
+    if ((double)g->M * g->N * g->K < 1e6) { rse__gemm_task(&r, 0, 1); return; }
+    if (g->bpk && r.nrb > 1) {
+        /* Row blocks would each pack the same panels of B: pack them once
+           (a copy, so the products are unchanged). */
+        int kb;
+        g->bkoff[0] = 0;
+        for (kb = 0; kb < g->nkb; kb++) g->bkoff[kb + 1] = g->bkoff[kb] + g->kblock(g, kb);
+        RSE_ASSERT(g->bkoff[g->nkb] == g->K);
+        rse__parallel(rse__task_count((size_t)g->nkb), rse__gemm_prepack_task, &r);
+        r.prepacked = 1;
+    }
+    rse__parallel(rse__task_count((size_t)r.ntiles), rse__gemm_task, &r);
 }
 
 /* Callbacks for plain matrices: blocks of RSE__KC along the reduction. */
@@ -2109,6 +2146,16 @@ RSE__FN rse_status rse__conv2d_backward_weight(float *dw, float *db, const float
     xp = s->pad ? rse__scratch_floats(scratch, hpwp * (size_t)s->C, "conv2d backward-weight") : 0;
     dwt = xp || !s->pad ? rse__scratch_floats(scratch, (size_t)R * s->K, "conv2d backward-weight") : 0;
     if (!dwt) { rse__arena_release(scratch, mark); return RSE_STATUS_NOMEM; }
+    /* Room to pack dout once per image rather than once per row block
+       (P x Kg rounded up to whole panels, plus the block offsets); without
+       it the GEMM packs per tile as usual. */
+    {
+        size_t nb = (size_t)(Kg + RSE__NR - 1) / RSE__NR * RSE__NR * P;
+        int nkb = s->Ho * ((s->Wo + RSE__KC - 1) / RSE__KC);
+        g.bpk = rse__scratch_floats(scratch, nb, "conv2d backward-weight");
+        g.bkoff = g.bpk ? (int *)rse__arena_alloc(scratch, ((size_t)nkb + 1) * sizeof(int)) : 0;
+        if (!g.bkoff) g.bpk = 0;
+    }
     memset(dwt, 0, sizeof(float) * (size_t)R * s->K);
     g.M = R; g.N = Kg; g.K = (int)P;
     g.nchunk = (s->Wo + RSE__KC - 1) / RSE__KC;

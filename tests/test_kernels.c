@@ -192,6 +192,10 @@ static void test_conv(void) {
 static void test_threads(void) {
     static const t_conv shapes[] = {
         {2, 16, 20, 23, 24, 3, 3, 1, 1, 1}, {2, 8, 14, 15, 8, 5, 5, 1, 2, 8}, {1, 6, 13, 11, 9, 3, 3, 2, 1, 1},
+        /* outputs >= 32 wide and > 1e6 multiply-adds: backward-weight's
+           row-chunk GEMM, whose B is packed once for all row blocks when
+           2+ threads cut M (1 thread packs per tile: the two must agree) */
+        {1, 16, 40, 41, 24, 3, 3, 1, 1, 1},
     };
     int M = 70, N = 130, K = 300, si, nt;
     float *A = t_rand((size_t)M * K), *B = t_rand((size_t)K * N), *C[3];

@@ -219,10 +219,15 @@ static int fuzz_png(const uint8_t *data, size_t size) {
     int w, h, c, pw = 0, ph = 0, pc = 0, bits, rc = 0;
     size_t i, n, plane;
     if (size < 4) return 0;
-    /* up to 160x160: three channels (76960 bytes) cross the 65535-byte
-       stored block */
-    w = 1 + (int)((data[0] | (unsigned)data[1] << 8) % 160);
-    h = 1 + (int)((data[2] | (unsigned)(data[3] & 0x7f) << 8) % 160);
+    /* Up to 40x40, or up to 160x160 when bit 6 of byte 3 is set: three
+       channels of 160x160 (76960 bytes) cross the 65535-byte stored block,
+       but encoding and decoding that in five formats costs 30x a small
+       image, and executions, not sizes, find most bugs. */
+    {
+        int big = (data[3] & 0x40) != 0, lim = big ? 160 : 40;
+        w = 1 + (int)((data[0] | (unsigned)data[1] << 8) % (unsigned)lim);
+        h = 1 + (int)((data[2] | (unsigned)(data[3] & 0x3f) << 8) % (unsigned)lim);
+    }
     c = data[3] & 0x80 ? 3 : 1;
     data += 4; size -= 4;
     if (rse_image_alloc(&img, w, h, c) != RSE_STATUS_OK) return 0;

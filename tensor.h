@@ -1085,12 +1085,44 @@ RSE__FN rse_status rse__conv2d_backward_weight_ref(float *dw, float *db, const f
    only shuffle the kernels need, for packing a transposed matrix).
    ------------------------------------------------------------------------- */
 
+#if !defined(RSE_NO_SIMD) && defined(__AVX2__) && defined(__FMA__)
+/* Two AVX2 helpers, used by both the AVX-512 and the AVX2 blocks below. */
+#include <immintrin.h>
+static float rse__reduce256(__m256 v) {
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_shuffle_ps(s, s, 1));
+    return _mm_cvtss_f32(s);
+}
+/* Transposes an 8 x 8 block: d[i*ld + j] = s[j*ls + i]. */
+static void rse__transpose8(const float *s, ptrdiff_t ls, float *d, ptrdiff_t ld) {
+    __m256 r0 = _mm256_loadu_ps(s), r1 = _mm256_loadu_ps(s + ls), r2 = _mm256_loadu_ps(s + 2 * ls);
+    __m256 r3 = _mm256_loadu_ps(s + 3 * ls), r4 = _mm256_loadu_ps(s + 4 * ls), r5 = _mm256_loadu_ps(s + 5 * ls);
+    __m256 r6 = _mm256_loadu_ps(s + 6 * ls), r7 = _mm256_loadu_ps(s + 7 * ls);
+    __m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpackhi_ps(r0, r1);
+    __m256 t2 = _mm256_unpacklo_ps(r2, r3), t3 = _mm256_unpackhi_ps(r2, r3);
+    __m256 t4 = _mm256_unpacklo_ps(r4, r5), t5 = _mm256_unpackhi_ps(r4, r5);
+    __m256 t6 = _mm256_unpacklo_ps(r6, r7), t7 = _mm256_unpackhi_ps(r6, r7);
+    __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xEE);
+    __m256 u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xEE);
+    __m256 u4 = _mm256_shuffle_ps(t4, t6, 0x44), u5 = _mm256_shuffle_ps(t4, t6, 0xEE);
+    __m256 u6 = _mm256_shuffle_ps(t5, t7, 0x44), u7 = _mm256_shuffle_ps(t5, t7, 0xEE);
+    _mm256_storeu_ps(d, _mm256_permute2f128_ps(u0, u4, 0x20));
+    _mm256_storeu_ps(d + ld, _mm256_permute2f128_ps(u1, u5, 0x20));
+    _mm256_storeu_ps(d + 2 * ld, _mm256_permute2f128_ps(u2, u6, 0x20));
+    _mm256_storeu_ps(d + 3 * ld, _mm256_permute2f128_ps(u3, u7, 0x20));
+    _mm256_storeu_ps(d + 4 * ld, _mm256_permute2f128_ps(u0, u4, 0x31));
+    _mm256_storeu_ps(d + 5 * ld, _mm256_permute2f128_ps(u1, u5, 0x31));
+    _mm256_storeu_ps(d + 6 * ld, _mm256_permute2f128_ps(u2, u6, 0x31));
+    _mm256_storeu_ps(d + 7 * ld, _mm256_permute2f128_ps(u3, u7, 0x31));
+}
+#endif
+
 #if !defined(RSE_NO_SIMD) && !defined(RSE_NO_AVX512) && defined(__AVX512F__) && defined(__AVX2__) && defined(__FMA__)
-/* AVX-512F: 16 floats per vector, so the same 6-row micro-kernel covers 32
-   columns per step. On cores with two 512-bit FMA units (this machine's
+/* AVX-512F: 16 floats per vector, so the micro-kernel covers 32 columns
+   per step (and 8 rows: see RSE__MR). On cores with two 512-bit FMA units (this machine's
    Xeon) that doubles the FMA peak of AVX2; with one unit it still halves
    the loads and broadcasts per multiply-add. -DRSE_NO_AVX512 keeps AVX2. */
-#include <immintrin.h>
 #define RSE_SIMD_NAME "avx512f"
 #define RSE_VEC_WIDTH 16
 #define RSE_F32_VEC __m512
@@ -1102,46 +1134,19 @@ RSE__FN rse_status rse__conv2d_backward_weight_ref(float *dw, float *db, const f
 #define RSE_VEC_ADD(a, b) _mm512_add_ps((a), (b))
 #define RSE_VEC_MUL(a, b) _mm512_mul_ps((a), (b))
 static float rse__vec_reduce(__m512 v) {
-    __m256 h = _mm256_add_ps(_mm512_castps512_ps256(v),
-                             _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1)));
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(h), _mm256_extractf128_ps(h, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_shuffle_ps(s, s, 1));
-    return _mm_cvtss_f32(s);
+    return rse__reduce256(_mm256_add_ps(_mm512_castps512_ps256(v),
+                                        _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1))));
 }
 #define RSE_VEC_REDUCE(v) rse__vec_reduce(v)
-/* 8 x 8 block transpose in AVX2 registers: d[i*ld + j] = s[j*ls + i]. */
-static void rse__vec_transpose8(const float *s, ptrdiff_t ls, float *d, ptrdiff_t ld) {
-    __m256 r0 = _mm256_loadu_ps(s), r1 = _mm256_loadu_ps(s + ls), r2 = _mm256_loadu_ps(s + 2 * ls);
-    __m256 r3 = _mm256_loadu_ps(s + 3 * ls), r4 = _mm256_loadu_ps(s + 4 * ls), r5 = _mm256_loadu_ps(s + 5 * ls);
-    __m256 r6 = _mm256_loadu_ps(s + 6 * ls), r7 = _mm256_loadu_ps(s + 7 * ls);
-    __m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpackhi_ps(r0, r1);
-    __m256 t2 = _mm256_unpacklo_ps(r2, r3), t3 = _mm256_unpackhi_ps(r2, r3);
-    __m256 t4 = _mm256_unpacklo_ps(r4, r5), t5 = _mm256_unpackhi_ps(r4, r5);
-    __m256 t6 = _mm256_unpacklo_ps(r6, r7), t7 = _mm256_unpackhi_ps(r6, r7);
-    __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xEE);
-    __m256 u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xEE);
-    __m256 u4 = _mm256_shuffle_ps(t4, t6, 0x44), u5 = _mm256_shuffle_ps(t4, t6, 0xEE);
-    __m256 u6 = _mm256_shuffle_ps(t5, t7, 0x44), u7 = _mm256_shuffle_ps(t5, t7, 0xEE);
-    _mm256_storeu_ps(d, _mm256_permute2f128_ps(u0, u4, 0x20));
-    _mm256_storeu_ps(d + ld, _mm256_permute2f128_ps(u1, u5, 0x20));
-    _mm256_storeu_ps(d + 2 * ld, _mm256_permute2f128_ps(u2, u6, 0x20));
-    _mm256_storeu_ps(d + 3 * ld, _mm256_permute2f128_ps(u3, u7, 0x20));
-    _mm256_storeu_ps(d + 4 * ld, _mm256_permute2f128_ps(u0, u4, 0x31));
-    _mm256_storeu_ps(d + 5 * ld, _mm256_permute2f128_ps(u1, u5, 0x31));
-    _mm256_storeu_ps(d + 6 * ld, _mm256_permute2f128_ps(u2, u6, 0x31));
-    _mm256_storeu_ps(d + 7 * ld, _mm256_permute2f128_ps(u3, u7, 0x31));
-}
 /* 16 x 16 as four 8 x 8 quadrants (packing only: not on the hot path). */
 static void rse__vec_transpose(const float *s, ptrdiff_t ls, float *d, ptrdiff_t ld) {
-    rse__vec_transpose8(s, ls, d, ld);
-    rse__vec_transpose8(s + 8, ls, d + 8 * ld, ld);
-    rse__vec_transpose8(s + 8 * ls, ls, d + 8, ld);
-    rse__vec_transpose8(s + 8 * ls + 8, ls, d + 8 * ld + 8, ld);
+    rse__transpose8(s, ls, d, ld);
+    rse__transpose8(s + 8, ls, d + 8 * ld, ld);
+    rse__transpose8(s + 8 * ls, ls, d + 8, ld);
+    rse__transpose8(s + 8 * ls + 8, ls, d + 8 * ld + 8, ld);
 }
 
 #elif !defined(RSE_NO_SIMD) && defined(__AVX2__) && defined(__FMA__)
-#include <immintrin.h>
 #define RSE_SIMD_NAME "avx2+fma"
 #define RSE_VEC_WIDTH 8
 #define RSE_F32_VEC __m256
@@ -1152,35 +1157,8 @@ static void rse__vec_transpose(const float *s, ptrdiff_t ls, float *d, ptrdiff_t
 #define RSE_VEC_FMA(acc, a, b) _mm256_fmadd_ps((a), (b), (acc))
 #define RSE_VEC_ADD(a, b) _mm256_add_ps((a), (b))
 #define RSE_VEC_MUL(a, b) _mm256_mul_ps((a), (b))
-static float rse__vec_reduce(__m256 v) {
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_shuffle_ps(s, s, 1));
-    return _mm_cvtss_f32(s);
-}
-#define RSE_VEC_REDUCE(v) rse__vec_reduce(v)
-/* Transposes a WIDTH x WIDTH block: d[i*ld + j] = s[j*ls + i]. */
-static void rse__vec_transpose(const float *s, ptrdiff_t ls, float *d, ptrdiff_t ld) {
-    __m256 r0 = _mm256_loadu_ps(s), r1 = _mm256_loadu_ps(s + ls), r2 = _mm256_loadu_ps(s + 2 * ls);
-    __m256 r3 = _mm256_loadu_ps(s + 3 * ls), r4 = _mm256_loadu_ps(s + 4 * ls), r5 = _mm256_loadu_ps(s + 5 * ls);
-    __m256 r6 = _mm256_loadu_ps(s + 6 * ls), r7 = _mm256_loadu_ps(s + 7 * ls);
-    __m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpackhi_ps(r0, r1);
-    __m256 t2 = _mm256_unpacklo_ps(r2, r3), t3 = _mm256_unpackhi_ps(r2, r3);
-    __m256 t4 = _mm256_unpacklo_ps(r4, r5), t5 = _mm256_unpackhi_ps(r4, r5);
-    __m256 t6 = _mm256_unpacklo_ps(r6, r7), t7 = _mm256_unpackhi_ps(r6, r7);
-    __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xEE);
-    __m256 u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xEE);
-    __m256 u4 = _mm256_shuffle_ps(t4, t6, 0x44), u5 = _mm256_shuffle_ps(t4, t6, 0xEE);
-    __m256 u6 = _mm256_shuffle_ps(t5, t7, 0x44), u7 = _mm256_shuffle_ps(t5, t7, 0xEE);
-    _mm256_storeu_ps(d, _mm256_permute2f128_ps(u0, u4, 0x20));
-    _mm256_storeu_ps(d + ld, _mm256_permute2f128_ps(u1, u5, 0x20));
-    _mm256_storeu_ps(d + 2 * ld, _mm256_permute2f128_ps(u2, u6, 0x20));
-    _mm256_storeu_ps(d + 3 * ld, _mm256_permute2f128_ps(u3, u7, 0x20));
-    _mm256_storeu_ps(d + 4 * ld, _mm256_permute2f128_ps(u0, u4, 0x31));
-    _mm256_storeu_ps(d + 5 * ld, _mm256_permute2f128_ps(u1, u5, 0x31));
-    _mm256_storeu_ps(d + 6 * ld, _mm256_permute2f128_ps(u2, u6, 0x31));
-    _mm256_storeu_ps(d + 7 * ld, _mm256_permute2f128_ps(u3, u7, 0x31));
-}
+#define RSE_VEC_REDUCE(v) rse__reduce256(v)
+#define rse__vec_transpose rse__transpose8
 
 #elif !defined(RSE_NO_SIMD) && defined(__ARM_NEON)
 #include <arm_neon.h>

@@ -33,6 +33,33 @@ static int t_report(const char *name) {
     return t_fail ? 1 : 0;
 }
 
+/* A growable byte buffer for building files and catching outputs. It is
+   harness memory (plain realloc, never the library's allocator), and a
+   test program that runs out of it stops: that is not a result. */
+typedef struct { unsigned char *p; size_t n, cap; } t_buf;
+RSE__UNUSED static void t_put(t_buf *b, const void *d, size_t n) {
+    if (b->n + n > b->cap) {
+        size_t cap = (b->n + n) * 2 + 64;
+        unsigned char *q = (unsigned char *)realloc(b->p, cap);
+        if (!q) { fprintf(stderr, "test harness: out of memory\n"); exit(2); }
+        b->p = q;
+        b->cap = cap;
+    }
+    if (n) memcpy(b->p + b->n, d, n);
+    b->n += n;
+}
+/* Little-endian integers and strings, for building files byte by byte. */
+RSE__UNUSED static void t_u8(t_buf *b, unsigned v) { unsigned char c = (unsigned char)v; t_put(b, &c, 1); }
+RSE__UNUSED static void t_u16(t_buf *b, unsigned v) { t_u8(b, v & 255); t_u8(b, v >> 8); }
+RSE__UNUSED static void t_u32(t_buf *b, uint32_t v) { t_u16(b, v & 0xffff); t_u16(b, v >> 16); }
+RSE__UNUSED static void t_u64(t_buf *b, uint64_t v) { t_u32(b, (uint32_t)v); t_u32(b, (uint32_t)(v >> 32)); }
+RSE__UNUSED static void t_s(t_buf *b, const char *s) { t_put(b, s, strlen(s)); }
+/* t_put as an rse_write_fn (ctx is the t_buf). */
+RSE__UNUSED static int t_buf_write(void *ctx, const void *data, size_t n) {
+    t_put((t_buf *)ctx, data, n);
+    return 0;
+}
+
 /* A whole file in malloc'd memory, NUL-terminated, or NULL. */
 RSE__UNUSED static unsigned char *t_read(const char *path, size_t *n) {
     FILE *f = fopen(path, "rb");

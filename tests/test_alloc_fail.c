@@ -22,20 +22,6 @@ static rse_image t_ref_img;
 
 static int t_sink(void *ctx, const void *data, size_t n) { (void)data; *(size_t *)ctx += n; return 0; }
 
-typedef struct { unsigned char *p; size_t n, cap; } t_buf;
-static int t_buf_sink(void *ctx, const void *data, size_t n) {
-    t_buf *b = (t_buf *)ctx;
-    if (b->n + n > b->cap) {
-        size_t nc = (b->n + n) * 2;
-        unsigned char *q = (unsigned char *)realloc(b->p, nc); /* harness memory: not counted */
-        if (!q) return 1;
-        b->p = q; b->cap = nc;
-    }
-    memcpy(b->p + b->n, data, n);
-    b->n += n;
-    return 0;
-}
-
 /* A small image with structure (24x20: two pyramid scales at dim 2). */
 static rse_status t_make_image(rse_image *im, int w, int h, int c) {
     rse_status st = rse_image_alloc(im, w, h, c);
@@ -277,10 +263,10 @@ int main(void) {
     /* inputs, made or read before any failure is injected */
     if (t_make_image(&im, 21, 13, 3) == RSE_STATUS_OK) {
         b.n = 0;
-        rse_image_save_mem(&im, RSE_FORMAT_PPM, 16, t_buf_sink, &b);
+        rse_image_save_mem(&im, RSE_FORMAT_PPM, 16, t_buf_write, &b);
         memcpy(t_ppm, b.p, t_ppm_n = b.n < sizeof t_ppm ? b.n : sizeof t_ppm);
         b.n = 0;
-        rse_image_save_mem(&im, RSE_FORMAT_BMP, 8, t_buf_sink, &b);
+        rse_image_save_mem(&im, RSE_FORMAT_BMP, 8, t_buf_write, &b);
         memcpy(t_bmp, b.p, t_bmp_n = b.n < sizeof t_bmp ? b.n : sizeof t_bmp);
         rse_image_free(&im);
     }
@@ -295,7 +281,7 @@ int main(void) {
             p.dim = 2; p.steps = 2; p.batch = 2;
             b.n = 0;
             if (rse_sinddm_create(&m, &im, &p) == RSE_STATUS_OK && rse_sinddm_train(m, 0, 0, 0) == RSE_STATUS_OK &&
-                rse_sinddm_save_mem(m, t_buf_sink, &b) == RSE_STATUS_OK) {
+                rse_sinddm_save_mem(m, t_buf_write, &b) == RSE_STATUS_OK) {
                 unsigned char *c = (unsigned char *)malloc(b.n);
                 memcpy(c, b.p, b.n);
                 if (k) { t_ckpt2 = c; t_ckpt2_n = b.n; } else { t_ckpt = c; t_ckpt_n = b.n; }

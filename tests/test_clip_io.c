@@ -5,20 +5,6 @@
    hostile is built here in memory, so those checks run without them. */
 #include "test.h"
 
-
-/* ---- a growable byte buffer for building files --------------------------- */
-typedef struct { unsigned char *p; size_t n, cap; } t_buf;
-static void t_put(t_buf *b, const void *d, size_t n) {
-    if (b->n + n > b->cap) { b->cap = (b->n + n) * 2 + 64; b->p = (unsigned char *)realloc(b->p, b->cap); }
-    memcpy(b->p + b->n, d, n);
-    b->n += n;
-}
-static void t_u8(t_buf *b, unsigned v) { unsigned char c = (unsigned char)v; t_put(b, &c, 1); }
-static void t_u16(t_buf *b, unsigned v) { t_u8(b, v & 255); t_u8(b, v >> 8); }
-static void t_u32(t_buf *b, uint32_t v) { t_u16(b, v & 0xffff); t_u16(b, v >> 16); }
-static void t_u64(t_buf *b, uint64_t v) { t_u32(b, (uint32_t)v); t_u32(b, (uint32_t)(v >> 32)); }
-static void t_s(t_buf *b, const char *s) { t_put(b, s, strlen(s)); }
-
 /* A zip of stored entries (method 0), like torch.save but without ZIP64. */
 typedef struct { const char *name; const void *data; size_t n; } t_entry;
 static t_buf t_zip(const t_entry *e, int ne) {

@@ -31,7 +31,6 @@
 
 #define FIX RSE_SHARED "/data/clip/fixtures/"
 
-
 /* A raw little-endian array of doubles (n expected) as doubles. */
 static double *t_f64(const char *name, size_t n) {
     char path[512];
@@ -237,13 +236,6 @@ static void test_preprocess(void) {
 }
 
 /* ---- 3. a tiny random ViT, no shared data -------------------------------- */
-
-typedef struct { unsigned char *p; size_t n, cap; } t_buf;
-static void t_put(t_buf *b, const void *d, size_t n) {
-    if (b->n + n > b->cap) { b->cap = (b->n + n) * 2 + 64; b->p = (unsigned char *)realloc(b->p, b->cap); }
-    memcpy(b->p + b->n, d, n);
-    b->n += n;
-}
 
 /* Tensors for a safetensors file: name, shape, random values (scale s,
    around `base`: 1 for norm weights). */

@@ -9,32 +9,6 @@
 #define RSE__EW_PAR_MIN 64
 #include "test.h"
 
-typedef struct { unsigned char *p; size_t n, cap; } t_buf;
-static int t_sink(void *ctx, const void *data, size_t n) {
-    t_buf *b = (t_buf *)ctx;
-    if (b->n + n > b->cap) {
-        size_t nc = (b->n + n) * 2;
-        unsigned char *q = (unsigned char *)realloc(b->p, nc);
-        if (!q) return 1;
-        b->p = q; b->cap = nc;
-    }
-    memcpy(b->p + b->n, data, n);
-    b->n += n;
-    return 0;
-}
-
-static void t_image(rse_image *im) {
-    int x, y, k;
-    rse_rng r;
-    rse__rng_seed(&r, 11);
-    rse_image_alloc(im, 64, 48, 3);
-    for (k = 0; k < 3; k++)
-        for (y = 0; y < 48; y++)
-            for (x = 0; x < 64; x++)
-                im->data[((size_t)k * 48 + y) * 64 + x] = 0.5f + 0.3f * sinf(0.3f * x + k) * cosf(0.2f * y) +
-                                                          0.1f * rse__rng_uniform(&r);
-}
-
 /* Trains 8 steps, samples 2 images and makes a copy edit on `threads`
    threads; everything goes into one byte string. */
 static int t_run(int threads, const rse_image *im, t_buf *out) {
@@ -49,13 +23,13 @@ static int t_run(int threads, const rse_image *im, t_buf *out) {
     rse_train_params_init(&p, "tiny");
     p.dim = 4; p.steps = 8; p.batch = 2; p.seed = 3;
     ok = rse_sinddm_create(&m, im, &p) == RSE_STATUS_OK && rse_sinddm_train(m, 0, 0, 0) == RSE_STATUS_OK &&
-         rse_sinddm_save_mem(m, t_sink, out) == RSE_STATUS_OK;
+         rse_sinddm_save_mem(m, t_buf_write, out) == RSE_STATUS_OK;
     if (!ok) { rse_sinddm_free(m); return 0; }
     rse_sample_params_init(&sp);
     sp.count = 2; sp.seed = 9;
     if (rse_sinddm_sample(m, &sp, s, 0, 0) != RSE_STATUS_OK) { rse_sinddm_free(m); return 0; }
     for (k = 0; k < 2; k++) {
-        t_sink(out, s[k].data, (size_t)s[k].w * s[k].h * s[k].c * sizeof(float));
+        t_buf_write(out, s[k].data, (size_t)s[k].w * s[k].h * s[k].c * sizeof(float));
         rse_image_free(&s[k]);
     }
     rse_edit_params_init(&ep);
@@ -65,7 +39,7 @@ static int t_run(int threads, const rse_image *im, t_buf *out) {
     ep.copy_to = &to; ep.ncopy_to = 1; ep.seed = 4;
     ok = rse_edit(m, im, &ep, &e, 0, 0) == RSE_STATUS_OK;
     if (ok) {
-        t_sink(out, e.data, (size_t)e.w * e.h * e.c * sizeof(float));
+        t_buf_write(out, e.data, (size_t)e.w * e.h * e.c * sizeof(float));
         rse_image_free(&e);
     }
     rse_sinddm_free(m);
@@ -75,7 +49,7 @@ static int t_run(int threads, const rse_image *im, t_buf *out) {
 int main(void) {
     rse_image im;
     t_buf a = { 0, 0, 0 }, b = { 0, 0, 0 }, c = { 0, 0, 0 };
-    t_image(&im);
+    t_structured_image(&im); /* tests/test.h: 120x90, 3 scales */
     CHECK(t_run(1, &im, &a), "1 thread: %s", rse_last_error());
     CHECK(t_run(2, &im, &b), "2 threads: %s", rse_last_error());
     CHECK(t_run(2, &im, &c), "2 threads again: %s", rse_last_error());

@@ -10,10 +10,10 @@
 
 /* ---- a growable memory sink ---------------------------------------------- */
 
-typedef struct { unsigned char *p; size_t n, cap; int fail_after; } t_buf;
+typedef struct { unsigned char *p; size_t n, cap; int fail_after; } t_fbuf;
 
-static int t_buf_write(void *ctx, const void *data, size_t n) {
-    t_buf *b = (t_buf *)ctx;
+static int t_fbuf_write(void *ctx, const void *data, size_t n) {
+    t_fbuf *b = (t_fbuf *)ctx;
     if (b->fail_after >= 0 && b->n + n > (size_t)b->fail_after) return 1; /* a full disk */
     if (b->n + n > b->cap) {
         size_t cap = b->cap ? b->cap : 1024;
@@ -26,12 +26,12 @@ static int t_buf_write(void *ctx, const void *data, size_t n) {
     b->n += n;
     return 0;
 }
-static void t_buf_init(t_buf *b) { b->p = 0; b->n = b->cap = 0; b->fail_after = -1; }
-static void t_buf_free(t_buf *b) { free(b->p); t_buf_init(b); }
+static void t_fbuf_init(t_fbuf *b) { b->p = 0; b->n = b->cap = 0; b->fail_after = -1; }
+static void t_fbuf_free(t_fbuf *b) { free(b->p); t_fbuf_init(b); }
 
-static rse_status t_save(const rse_image *img, rse_format fmt, int bits, t_buf *b) {
-    t_buf_init(b);
-    return rse_image_save_mem(img, fmt, bits, t_buf_write, b);
+static rse_status t_save(const rse_image *img, rse_format fmt, int bits, t_fbuf *b) {
+    t_fbuf_init(b);
+    return rse_image_save_mem(img, fmt, bits, t_fbuf_write, b);
 }
 
 /* An image whose samples are exact levels k/maxval, from a fixed LCG. */
@@ -59,7 +59,7 @@ static float t_at(const rse_image *img, int x, int y, int k) {
    (they are exact levels) and the second encoding is byte-identical. */
 static void t_roundtrip(rse_format fmt, int bits, int w, int h, int c) {
     rse_image img, back;
-    t_buf b1, b2;
+    t_fbuf b1, b2;
     unsigned maxval = bits == 16 ? 65535u : 255u;
     CHECK(rse_image_alloc(&img, w, h, c) == RSE_STATUS_OK, "alloc %dx%dx%d", w, h, c);
     t_fill_levels(&img, maxval, (uint32_t)(w * 31 + h * 7 + c + bits));
@@ -77,11 +77,11 @@ static void t_roundtrip(rse_format fmt, int bits, int w, int h, int c) {
         }
         CHECK(t_save(&back, fmt, bits, &b2) == RSE_STATUS_OK, "re-save");
         CHECK(b1.n == b2.n && memcmp(b1.p, b2.p, b1.n) == 0, "fmt %d bits %d %dx%d: re-encode byte-exact", fmt, bits, w, h);
-        t_buf_free(&b2);
+        t_fbuf_free(&b2);
     }
     rse_image_free(&back);
     rse_image_free(&img);
-    t_buf_free(&b1);
+    t_fbuf_free(&b1);
 }
 
 static void test_roundtrips(void) {
@@ -102,7 +102,7 @@ static void test_roundtrips(void) {
 /* The quantiser: clamp, NaN -> 0, round half up. */
 static void test_quantize(void) {
     rse_image img;
-    t_buf b;
+    t_fbuf b;
     float nan_ = (float)NAN;
     static const unsigned char want[8] = { 0, 0, 255, 255, 128, 128, 127, 1 };
     size_t hl;
@@ -117,13 +117,13 @@ static void test_quantize(void) {
     CHECK(b.n == hl + 8 && memcmp(b.p, "P5\n8 1\n255\n", hl) == 0, "pgm header");
     CHECK(b.n == hl + 8 && memcmp(b.p + hl, want, 8) == 0, "quantised levels %u %u %u %u %u %u %u %u",
           b.p[hl], b.p[hl + 1], b.p[hl + 2], b.p[hl + 3], b.p[hl + 4], b.p[hl + 5], b.p[hl + 6], b.p[hl + 7]);
-    t_buf_free(&b);
+    t_fbuf_free(&b);
     /* 16-bit: big-endian, 0.5 -> 32768 */
     img.w = 1;
     img.data[0] = 0.5f;
     CHECK(t_save(&img, RSE_FORMAT_PGM, 16, &b) == RSE_STATUS_OK, "save pgm16");
     CHECK(b.n >= 2 && b.p[b.n - 2] == 0x80 && b.p[b.n - 1] == 0x00, "16-bit big-endian 32768");
-    t_buf_free(&b);
+    t_fbuf_free(&b);
     /* colour to PGM: the mean of the channels */
     img.w = 8;
     rse_image_free(&img);
@@ -131,14 +131,14 @@ static void test_quantize(void) {
     img.data[0] = 0.3f; img.data[1] = 0.6f; img.data[2] = 0.9f;
     CHECK(t_save(&img, RSE_FORMAT_PGM, 8, &b) == RSE_STATUS_OK, "save rgb as pgm");
     CHECK(b.n >= 1 && b.p[b.n - 1] == 153, "mean of 0.3,0.6,0.9 -> 0.6 -> 153, got %u", b.n ? b.p[b.n - 1] : 0);
-    t_buf_free(&b);
+    t_fbuf_free(&b);
     /* bad arguments */
     CHECK(t_save(&img, RSE_FORMAT_BMP, 16, &b) == RSE_STATUS_BAD_ARG, "16-bit BMP refused");
     CHECK(t_save(&img, RSE_FORMAT_PPM, 12, &b) == RSE_STATUS_BAD_ARG, "12 bits refused");
     CHECK(t_save(&img, RSE_FORMAT_UNKNOWN, 8, &b) == RSE_STATUS_BAD_ARG, "unknown format refused");
     b.fail_after = 5;
-    CHECK(rse_image_save_mem(&img, RSE_FORMAT_PNG, 8, t_buf_write, &b) == RSE_STATUS_IO, "sink failure -> IO");
-    t_buf_free(&b);
+    CHECK(rse_image_save_mem(&img, RSE_FORMAT_PNG, 8, t_fbuf_write, &b) == RSE_STATUS_IO, "sink failure -> IO");
+    t_fbuf_free(&b);
     rse_image_free(&img);
     CHECK(rse_image_alloc(&img, 0, 5, 3) == RSE_STATUS_BAD_FORMAT && !img.data, "alloc width 0 refused");
     CHECK(rse_image_alloc(&img, RSE_MAX_DIM + 1, 5, 3) == RSE_STATUS_LIMIT, "alloc over RSE_MAX_DIM refused");
@@ -448,7 +448,7 @@ bad:
 
 static void t_png_check(int w, int h, int c) {
     rse_image img;
-    t_buf b;
+    t_fbuf b;
     unsigned char *raw;
     size_t rawn, rowb = 1 + (size_t)w * c;
     int pw = 0, ph = 0, ct = -1, nb = 0, x, y, k, ok = 1;
@@ -471,12 +471,12 @@ static void t_png_check(int w, int h, int c) {
         free(raw);
     }
     {   /* deterministic: the same image gives the same bytes */
-        t_buf b2;
+        t_fbuf b2;
         t_save(&img, RSE_FORMAT_PNG, 8, &b2);
         CHECK(b.n == b2.n && memcmp(b.p, b2.p, b.n) == 0, "png encode is deterministic");
-        t_buf_free(&b2);
+        t_fbuf_free(&b2);
     }
-    t_buf_free(&b);
+    t_fbuf_free(&b);
     rse_image_free(&img);
 }
 
@@ -690,10 +690,10 @@ static int t_replay_dir(const char *dir, int *nok) {
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
         st = rse_image_load(path, &img);
         if (st == RSE_STATUS_OK) {
-            t_buf b;
+            t_fbuf b;
             (*nok)++;
             CHECK(t_save(&img, RSE_FORMAT_PNG, 8, &b) == RSE_STATUS_OK, "%s re-encodes", path);
-            t_buf_free(&b);
+            t_fbuf_free(&b);
         } else {
             CHECK(!img.data && rse_last_error()[0], "%s fails cleanly", path);
         }
@@ -724,7 +724,7 @@ static void test_shared(void) {
         size_t len, nl = strlen(e->d_name);
         int hw = 0, hh = 0, hm = 0;
         rse_image img, back;
-        t_buf b;
+        t_fbuf b;
         if (nl < 5 || strcmp(e->d_name + nl - 4, ".ppm") != 0) continue;
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
         if (rse__read_file(path, &file, &len) != RSE_STATUS_OK) { CHECK(0, "read %s", path); continue; }
@@ -737,7 +737,7 @@ static void test_shared(void) {
                   "%s re-saves byte-exact", path);
             CHECK(rse_image_load_mem(b.p, b.n, &back) == RSE_STATUS_OK && t_same_image(&img, &back), "%s re-loads", path);
             rse_image_free(&back);
-            t_buf_free(&b);
+            t_fbuf_free(&b);
             rse_image_free(&img);
         }
         free(file);

@@ -11,16 +11,7 @@
 
 #define T_DIR "tests/fixtures/sinddm/"
 
-
 /* ---- rebuilding the archive with a patched data.pkl ---------------------- */
-typedef struct { unsigned char *p; size_t n, cap; } t_buf;
-static void t_put(t_buf *b, const void *d, size_t n) {
-    if (b->n + n > b->cap) { b->cap = (b->n + n) * 2 + 64; b->p = (unsigned char *)realloc(b->p, b->cap); }
-    memcpy(b->p + b->n, d, n);
-    b->n += n;
-}
-static void t_u16(t_buf *b, unsigned v) { unsigned char c[2]; c[0] = (unsigned char)v; c[1] = (unsigned char)(v >> 8); t_put(b, c, 2); }
-static void t_u32(t_buf *b, uint32_t v) { t_u16(b, v & 0xffff); t_u16(b, v >> 16); }
 
 /* Replaces every occurrence of the k bytes `from` by `to` in p[0..n). */
 static int t_patchn(unsigned char *p, size_t n, const char *from, const char *to, size_t k) {

@@ -4,23 +4,6 @@
    reproducible per seed and independent of the batch count. */
 #include "test.h"
 
-typedef struct { unsigned char *p; size_t n, cap; } t_buf;
-
-static int t_buf_write(void *ctx, const void *data, size_t n) {
-    t_buf *b = (t_buf *)ctx;
-    if (b->n + n > b->cap) {
-        size_t cap = (b->n + n) * 2;
-        unsigned char *q = (unsigned char *)realloc(b->p, cap);
-        if (!q) return 1;
-        b->p = q;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->n, data, n);
-    b->n += n;
-    return 0;
-}
-
-
 static rse_train_params t_params(long steps) {
     rse_train_params p;
     rse_train_params_init(&p, "tiny");

@@ -2099,6 +2099,20 @@ RSE__FN int rse__file_write(void *ctx, const void *data, size_t n) {
     return 0;
 }
 
+/* The directory part of path into dir (cap bytes): "." when path has no
+   '/', "/" for a file at the root. Returns the length of the file-name part
+   after it, or -1 if dir is too small. */
+RSE__FN long rse__dirname(const char *path, char *dir, size_t cap) {
+    const char *slash = strrchr(path, '/');
+    size_t n = slash ? (size_t)(slash - path) : 0;
+    if (!slash) { if (cap < 2) return -1; dir[0] = '.'; dir[1] = 0; return (long)strlen(path); }
+    if (n == 0) n = 1; /* "/x" */
+    if (n >= cap) return -1;
+    memcpy(dir, path, n);
+    dir[n] = 0;
+    return (long)strlen(slash + 1);
+}
+
 /* Removes "path.tmp.<pid>" files that a killed writer (SIGKILL, power
    loss) left beside path: only those whose process no longer exists, so a
    concurrent writer's file is never touched. Called after each successful
@@ -2106,15 +2120,13 @@ RSE__FN int rse__file_write(void *ctx, const void *data, size_t n) {
    Best effort: any failure just leaves the file. POSIX only. */
 RSE__FN void rse__remove_stale_temps(const char *path) {
 #ifndef _WIN32
-    const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
-    size_t dlen = slash ? (size_t)(slash - path) : 0, blen = strlen(base), n;
     char dir[4096], full[4096];
+    long bl = rse__dirname(path, dir, sizeof dir);
+    const char *base = path + strlen(path) - (bl > 0 ? bl : 0);
+    size_t blen = (size_t)(bl > 0 ? bl : 0), n;
     DIR *d;
     struct dirent *de;
-    if (dlen + blen + 40 >= sizeof dir) return;
-    if (slash) { memcpy(dir, path, dlen ? dlen : 1); dir[dlen ? dlen : 1] = 0; }
-    else { dir[0] = '.'; dir[1] = 0; }
-    if (!(d = opendir(dir))) return;
+    if (bl <= 0 || !(d = opendir(dir))) return;
     while ((de = readdir(d)) != 0) {
         const char *nm = de->d_name, *q;
         long pid = 0;
@@ -2433,15 +2445,9 @@ RSE__FN int rse__cli_exists(const char *path) {
    and returns 0, so a mistyped -o fails at once rather than after minutes
    of training or sampling. */
 RSE__FN int rse__cli_out_dir_ok(const char *cmd, const char *out) {
-    const char *slash = strrchr(out, '/');
     char dir[4096];
     struct stat sb;
-    size_t n = slash ? (size_t)(slash - out) : 0;
-    if (!slash) return 1;
-    if (n == 0) n = 1; /* "/x" */
-    if (n >= sizeof dir) return 1; /* let the writer report it */
-    memcpy(dir, out, n);
-    dir[n] = 0;
+    if (rse__dirname(out, dir, sizeof dir) < 0) return 1; /* let the writer report it */
     if (stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode)) return 1;
     fprintf(stderr, "rsedit %s: cannot write %s: directory %s does not exist\n", cmd, out, dir);
     return 0;

@@ -2576,10 +2576,12 @@ RSE__FN rse_status rse__cli_load_window(const char *path, const char *window, rs
 /* train: see its help text in the command table. */
 RSE__FN int rse__cmd_train(int argc, char **argv) {
     static const char *const opts[] = { "-o", "--preset", "--steps", "--dim", "--batch", "--micro-batch", "--crop",
-                                        "--lr", "--seed", "--threads", "--save-every", "--until", "--window" };
-    enum { O_OUT, O_PRESET, O_STEPS, O_DIM, O_BATCH, O_MICRO, O_CROP, O_LR, O_SEED, O_THREADS, O_SAVE, O_UNTIL, O_WINDOW };
+                                        "--lr", "--seed", "--threads", "--save-every", "--until", "--window",
+                                        "--coarse" };
+    enum { O_OUT, O_PRESET, O_STEPS, O_DIM, O_BATCH, O_MICRO, O_CROP, O_LR, O_SEED, O_THREADS, O_SAVE, O_UNTIL, O_WINDOW,
+           O_COARSE, O_NOPTS };
     const char *image = 0, *out = 0, *preset = 0, *val, *window = 0;
-    int i, k, v, quiet = 0, resume = 0, threads = 0, given[13], interrupted = 0, rc = RSE__EXIT_OK;
+    int i, k, v, quiet = 0, resume = 0, threads = 0, given[O_NOPTS], interrupted = 0, rc = RSE__EXIT_OK;
     long until = 0, save_every = -1, target;
     double d;
     uint64_t seed = 0;
@@ -2594,7 +2596,7 @@ RSE__FN int rse__cmd_train(int argc, char **argv) {
     for (i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--quiet")) { quiet = 1; continue; }
         if (!strcmp(argv[i], "--resume")) { resume = 1; continue; }
-        k = rse__cli_optv(argc, argv, &i, opts, 13, &val);
+        k = rse__cli_optv(argc, argv, &i, opts, O_NOPTS, &val);
         if (k == -2) return rse__cli_usage(argv[0], "%s needs a value", argv[i]);
         if (k < 0) {
             if (argv[i][0] == '-' && argv[i][1] != 0) return rse__cli_usage(argv[0], "unknown option '%s'", argv[i]);
@@ -2618,6 +2620,10 @@ RSE__FN int rse__cmd_train(int argc, char **argv) {
         case O_LR:
             if (!rse__cli_double(val, 1e-9, 0.999, &d)) return rse__cli_usage(argv[0], "--lr must be in (0,1), got '%s'", val);
             q.lr = (float)d;
+            break;
+        case O_COARSE:
+            if (!rse__cli_double(val, 0, 0.999, &d)) return rse__cli_usage(argv[0], "--coarse must be in [0,1), got '%s'", val);
+            q.coarse = (float)d;
             break;
         default: {
             static const long lo[12] = { 0, 0, 1, 2, 1, 0, 0, 0, 0, 1, 0, 1 };
@@ -2646,6 +2652,7 @@ RSE__FN int rse__cmd_train(int argc, char **argv) {
     if (given[O_MICRO]) p.micro_batch = q.micro_batch;
     if (given[O_CROP]) p.crop = q.crop;
     if (given[O_LR]) p.lr = q.lr;
+    if (given[O_COARSE]) p.coarse = q.coarse;
     if (given[O_SEED]) p.seed = seed;
     if (save_every >= 0) p.save_every = save_every;
     /* a preset's micro-batch never exceeds a smaller --batch */
@@ -2657,7 +2664,7 @@ RSE__FN int rse__cmd_train(int argc, char **argv) {
     if (rse__cli_exists(out)) {
         rse_pyramid pyr;
         rse_image img;
-        static const char *const names[6] = { "--dim", "--batch", "--crop", "--steps", "--seed", "--lr" };
+        static const char *const names[7] = { "--dim", "--batch", "--crop", "--steps", "--seed", "--lr", "--coarse" };
         if (!resume) {
             fprintf(stderr, "rsedit: %s already exists: add --resume to continue training it, or remove it\n", out);
             return RSE__EXIT_FAIL;
@@ -2667,17 +2674,19 @@ RSE__FN int rse__cmd_train(int argc, char **argv) {
            explicit ones, and those a --preset sets. --micro-batch,
            --threads and --save-every only change memory, speed and
            checkpoint times, and may differ. */
-        for (k = 0; k < 6; k++) {
-            int flag = k == 0 ? O_DIM : k == 1 ? O_BATCH : k == 2 ? O_CROP : k == 3 ? O_STEPS : k == 4 ? O_SEED : O_LR;
+        for (k = 0; k < 7; k++) {
+            int flag = k == 0 ? O_DIM : k == 1 ? O_BATCH : k == 2 ? O_CROP : k == 3 ? O_STEPS : k == 4 ? O_SEED :
+                       k == 5 ? O_LR : O_COARSE;
+            float wantf = k == 5 ? p.lr : p.coarse, havef = k == 5 ? m->opt.lr : m->opt.coarse;
             int from_preset = preset && !given[flag] && k != 4;
             uint64_t want = k == 0 ? (uint64_t)p.dim : k == 1 ? (uint64_t)p.batch : k == 2 ? (uint64_t)p.crop :
                             k == 3 ? (uint64_t)p.steps : k == 4 ? p.seed : 0;
             uint64_t have = k == 0 ? (uint64_t)m->opt.dim : k == 1 ? (uint64_t)m->opt.batch :
                             k == 2 ? (uint64_t)m->opt.crop : k == 3 ? (uint64_t)m->opt.steps : k == 4 ? m->opt.seed : 0;
             if (!given[flag] && !from_preset) continue;
-            if (k == 5 ? p.lr != m->opt.lr : want != have) {
+            if (k >= 5 ? wantf != havef : want != have) {
                 char w[40], h[40];
-                if (k == 5) { snprintf(w, sizeof w, "%g", (double)p.lr); snprintf(h, sizeof h, "%g", (double)m->opt.lr); }
+                if (k >= 5) { snprintf(w, sizeof w, "%g", (double)wantf); snprintf(h, sizeof h, "%g", (double)havef); }
                 else { snprintf(w, sizeof w, "%llu", (unsigned long long)want); snprintf(h, sizeof h, "%llu", (unsigned long long)have); }
                 fprintf(stderr, "rsedit: %s was trained with %s %s, but %s%s gives %s %s: leave out flags that change "
                         "the run when resuming\n", out, names[k], h, from_preset ? "--preset " : "",
@@ -2719,8 +2728,9 @@ RSE__FN int rse__cmd_train(int argc, char **argv) {
         return RSE__EXIT_OK;
     }
     if (!quiet)
-        fprintf(stderr, "train: %s, %d scales (%dx%d finest), dim %d, batch %d, crop %d, %ld steps%s\n", image,
-                m->pyr.n, m->pyr.w[m->pyr.n - 1], m->pyr.h[m->pyr.n - 1], m->opt.dim, m->opt.batch, m->opt.crop,
+        fprintf(stderr, "train: %s, %d scales (%dx%d finest), dim %d, batch %d, crop %d, coarse %g, %ld steps%s\n",
+                image, m->pyr.n, m->pyr.w[m->pyr.n - 1], m->pyr.h[m->pyr.n - 1], m->opt.dim, m->opt.batch, m->opt.crop,
+                (double)m->opt.coarse,
                 m->opt.steps, m->step ? " (resuming)" : "");
     rse__cli_prog_init(&g, quiet, m->step);
     rse__cli_sigint = 0;
@@ -3848,8 +3858,9 @@ static const rse__cmd rse__cmds[] = {
       rse__cmd_convert },
     { "train", "train a SinDDM model on one image",
       "usage: rsedit train IMAGE -o MODEL [--preset cpu|paper|tiny] [--steps N]\n"
-      "         [--dim D] [--batch B] [--micro-batch M] [--crop C] [--lr LR] [--seed S]\n"
-      "         [--threads T] [--save-every K] [--until N] [--resume] [--quiet]\n"
+      "         [--dim D] [--batch B] [--micro-batch M] [--crop C] [--coarse F]\n"
+      "         [--lr LR] [--seed S] [--threads T] [--save-every K] [--until N]\n"
+      "         [--resume] [--quiet]\n"
       "\n"
       "Builds SinDDM's pyramid of IMAGE and trains the denoiser on it, writing the\n"
       "model (weights, EMA, Adam state, RNG position, pyramid) to MODEL every K\n"
@@ -3863,6 +3874,9 @@ static const rse__cmd rse__cmds[] = {
       "  --dim D          denoiser width (even)\n"
       "  --batch B        images per step; --micro-batch M per forward pass (memory)\n"
       "  --crop C         train on random CxC crops of the finer scales (0: off)\n"
+      "  --coarse F       share of steps on the coarsest scale, which makes the\n"
+      "                   samples' layout; the rest are uniform over the others\n"
+      "                   (0: all scales alike, as the reference)\n"
       "  --lr LR          Adam learning rate (1e-3)\n"
       "  --seed S         initialisation and training randomness (0)\n"
       "  --threads T      worker threads (default: the CPUs; no effect on results)\n"
@@ -3870,8 +3884,8 @@ static const rse__cmd rse__cmds[] = {
       "  --until N        stop after step N (saved; continue later with --resume)\n"
       "  --window WxH+X+Y train on that window of IMAGE (for editing large images)\n"
       "  --resume         continue MODEL if it exists (else start it). Flags that\n"
-      "                   change the run (--preset, --dim, --batch, --crop, --steps,\n"
-      "                   --lr, --seed) must match it or be left out. The result is\n"
+      "                   change the run (--preset, --dim, --batch, --crop, --coarse,\n"
+      "                   --steps, --lr, --seed) must match it or be left out. The result is\n"
       "                   bit-identical to an uninterrupted run. Without --resume an\n"
       "                   existing MODEL is an error, not overwritten.\n"
       "  --quiet          no progress\n",

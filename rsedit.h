@@ -233,6 +233,9 @@ typedef struct rse_train_params {
     float lr;           /* Adam learning rate (1e-3)                        */
     uint64_t seed;      /* initialisation and training randomness           */
     long save_every;    /* checkpoint period in steps (CLI), 0 = only at end */
+    float coarse;       /* share of steps that train the coarsest scale,    */
+                        /* the rest uniform over the others; 0 = every      */
+                        /* scale equally likely (the reference)             */
 } rse_train_params;
 
 /* Fills p from a named preset: "cpu" (default when NULL), "paper", "tiny". */

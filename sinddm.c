@@ -993,6 +993,8 @@ static rse_status rse__sd_check_params(const rse_train_params *p) {
     if (p->crop < 0 || (p->crop > 0 && p->crop < 8)) return rse__fail(RSE_STATUS_BAD_ARG, "--crop must be 0 or >= 8, got %d", p->crop);
     if (p->steps < 1 || p->steps > 100000000L) return rse__fail(RSE_STATUS_BAD_ARG, "--steps must be in 1..1e8, got %ld", p->steps);
     if (!(p->lr > 0 && p->lr < 1)) return rse__fail(RSE_STATUS_BAD_ARG, "learning rate must be in (0,1), got %g", (double)p->lr);
+    if (!(p->coarse >= 0 && p->coarse < 1))
+        return rse__fail(RSE_STATUS_BAD_ARG, "--coarse must be in [0,1), got %g", (double)p->coarse);
     return RSE_STATUS_OK;
 }
 
@@ -1101,8 +1103,23 @@ RSE__FN float rse__sd_ema_decay(const rse_train_params *p) {
     return (float)pow(0.995, (double)RSE_SD_REF_STEPS / (double)p->steps);
 }
 
+/* The scale a training step works on: uniform over the n scales, as in the
+   reference, when coarse is 0; otherwise the coarsest with probability
+   `coarse` and the others uniformly. Scale 0 is the only one generated from
+   pure noise, so it alone makes a sample's layout, and its DDPM runs all
+   100 steps where finer scales run 20-50. Measured on harbor_256 (5
+   scales): finer scales started from the true coarsest image give samples
+   2.1x the SWD floor, from a sampled one 10.6x, so a short run's budget is
+   best spent mostly on scale 0. */
+RSE__FN int rse__sd_draw_scale(rse_rng *r, int n, float coarse) {
+    if (coarse > 0 && n > 1)
+        return rse__rng_uniform(r) < coarse ? 0 : 1 + (int)rse__rng_below(r, (uint32_t)n - 1);
+    return (int)rse__rng_below(r, (uint32_t)n);
+}
+
 /* One optimiser step, as the reference's trainer does it:
-     s ~ U{0..N-1}; t_b ~ U{0..99} per batch element; eps ~ N(0,I)
+     s ~ U{0..N-1} (or leaning on 0: rse__sd_draw_scale);
+     t_b ~ U{0..99} per batch element; eps ~ N(0,I)
      x_mix = s ? gamma_t * blurry + (1 - gamma_t) * x : x
      x_t   = sqrt(abar_t) x_mix + sqrt(1 - abar_t) eps
      loss  = mean |eps - net(x_t, t, s)|         (L1 over B*3*H*W)
@@ -1121,7 +1138,7 @@ RSE__FN rse_status rse__sd_train_step(rse_sinddm *m) {
     double loss = 0;
     rse_status st = RSE_STATUS_OK;
 
-    s = (int)rse__rng_below(&m->rng, (uint32_t)m->pyr.n);
+    s = rse__sd_draw_scale(&m->rng, m->pyr.n, p->coarse);
     H = m->pyr.h[s]; W = m->pyr.w[s];
     /* crops only above the coarsest scale: scale 0 is where the layout of
        a whole sample is generated from noise, so it always sees all of it */
@@ -1519,12 +1536,13 @@ RSEDEF rse_status rse_sinddm_sample(rse_sinddm *m, const rse_sample_params *p, r
    Checkpoints
    rsedit's own format, little-endian, read back as hostile input:
 
-     magic "RSESDDM\0", u32 version (1), u32 flags (bit 0: training state)
+     magic "RSESDDM\0", u32 version (2), u32 flags (bit 0: training state)
      u32 dim, u32 T, u32 n_scales
      n_scales x { u32 w, u32 h, u32 t_start, f64 rescale loss }
      u32 src_w, u32 src_h, u32 cap_w, u32 cap_h, u32 d0, u32 gray, f64 sf
      training parameters: u32 batch, micro_batch, crop; u64 steps; f32 lr;
-                          u64 seed; u64 save_every
+                          u64 seed; u64 save_every;
+                          f32 coarse (version 2 only; version 1 reads as 0)
      u64 step, u64 rng key, u64 rng pos, f64 last loss
      u64 n (floats per array)
      f32 weights[n], f32 ema[n], and with bit 0: f32 adam_m[n], adam_v[n]
@@ -1538,7 +1556,7 @@ RSEDEF rse_status rse_sinddm_sample(rse_sinddm *m, const rse_sample_params *p, r
    ========================================================================= */
 
 #define RSE_SD_CKPT_MAGIC "RSESDDM"
-#define RSE_SD_CKPT_VERSION 1
+#define RSE_SD_CKPT_VERSION 2
 
 typedef struct {
     rse_write_fn write;
@@ -1622,6 +1640,7 @@ RSEDEF rse_status rse_sinddm_save_mem(const rse_sinddm *m, rse_write_fn write, v
     rse__ser_f32(&w, m->opt.lr);
     rse__ser_u64(&w, m->opt.seed);
     rse__ser_u64(&w, (uint64_t)m->opt.save_every);
+    rse__ser_f32(&w, m->opt.coarse);
     rse__ser_u64(&w, (uint64_t)m->step);
     rse__ser_u64(&w, m->rng.key);
     rse__ser_u64(&w, m->rng.pos);
@@ -1684,7 +1703,7 @@ RSEDEF rse_status rse_sinddm_load_mem(rse_sinddm **out, const void *buf, size_t 
     rse__cursor c;
     rse_sinddm *m = 0;
     rse_pyramid plan;
-    uint32_t crc, flags, dim, T, ns, v32[8];
+    uint32_t crc, version, flags, dim, T, ns, v32[8];
     uint64_t n, total_img = 0;
     size_t off;
     int s;
@@ -1697,11 +1716,14 @@ RSEDEF rse_status rse_sinddm_load_mem(rse_sinddm **out, const void *buf, size_t 
         return rse__fail(RSE_STATUS_BAD_FORMAT, "checkpoint: CRC-32 mismatch (the file is damaged or truncated)");
     rse__cur_init(&c, b, len - 4);
     rse__skip(&c, 8);
-    if (rse__get32le(&c) != RSE_SD_CKPT_VERSION)
-        return rse__fail(RSE_STATUS_UNSUPPORTED, "checkpoint: unsupported version");
+    /* version 1 lacks only the `coarse` field: it trained uniformly */
+    version = rse__get32le(&c);
+    if (version < 1 || version > RSE_SD_CKPT_VERSION)
+        return rse__fail(RSE_STATUS_UNSUPPORTED, "checkpoint: unsupported version %u (this build reads 1..%d)",
+                         (unsigned)version, RSE_SD_CKPT_VERSION);
     flags = rse__get32le(&c);
-    /* bit 0 is the only flag of version 1: a file with others set was
-       written by something that means more than we would read */
+    /* bit 0 is the only flag of versions 1 and 2: a file with others set
+       was written by something that means more than we would read */
     if (flags & ~1u) return rse__fail(RSE_STATUS_UNSUPPORTED, "checkpoint: unknown flags 0x%x", (unsigned)flags);
     dim = rse__get32le(&c);
     T = rse__get32le(&c);
@@ -1751,6 +1773,7 @@ RSEDEF rse_status rse_sinddm_load_mem(rse_sinddm **out, const void *buf, size_t 
     m->opt.lr = rse__get_f32(&c);
     m->opt.seed = rse__get64le(&c);
     m->opt.save_every = (long)(rse__get64le(&c) & 0x7fffffff);
+    m->opt.coarse = version >= 2 ? rse__get_f32(&c) : 0.0f;
     if ((st = rse__sd_check_params(&m->opt)) != RSE_STATUS_OK) { rse__fail_prefix(st, "checkpoint"); goto fail; }
     m->step = (long)(rse__get64le(&c) & 0x7fffffffffffLL);
     m->rng.key = rse__get64le(&c);

@@ -61,6 +61,10 @@ static void test_train(const char *img) {
     CHECK(rc == 1 && t_one_line() && strstr(t_err, "--preset cpu"), "--preset mismatch: %s", t_err);
     rc = t_run("train", img, "-o", a, "--resume", "--seed", "4", (char *)0);
     CHECK(rc == 1 && t_one_line() && strstr(t_err, "--seed"), "--seed mismatch: %s", t_err);
+    rc = t_run("train", img, "-o", a, "--resume", "--coarse", "0.5", (char *)0);
+    CHECK(rc == 1 && t_one_line() && strstr(t_err, "--coarse 0.5"), "--coarse mismatch: %s", t_err);
+    rc = t_run("train", img, "-o", a, "--coarse", "1", (char *)0);
+    CHECK(rc == 2 && t_one_line() && strstr(t_err, "[0,1)"), "--coarse 1 refused: %s", t_err);
     t_write_image(t_path(other, "other.ppm"), 96, 72, 77);
     rc = t_run("train", other, "-o", a, "--resume", (char *)0);
     CHECK(rc == 1 && t_one_line() && strstr(t_err, "another image"), "another image: %s", t_err);

@@ -16,11 +16,19 @@ static rse_train_params t_params(long steps) {
     return p;
 }
 
+static uint32_t le32(const unsigned char *p) {
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+static void put_le32(unsigned char *p, uint32_t v) {
+    p[0] = (unsigned char)v; p[1] = (unsigned char)(v >> 8); p[2] = (unsigned char)(v >> 16); p[3] = (unsigned char)(v >> 24);
+}
+
 static void test_train_and_checkpoint(const rse_image *img) {
     rse_train_params p = t_params(40);
     rse_sinddm *a = 0, *b = 0, *c = 0;
     t_buf buf = { 0, 0, 0 };
     size_t n;
+    p.coarse = 0.4f; /* the leaning scale draw, through save and resume */
     CHECK(rse_sinddm_create(&a, img, &p) == RSE_STATUS_OK, "create: %s", rse_last_error());
     if (!a) return;
     CHECK(a->pyr.n == 3, "120x90 gives 3 scales, got %d", a->pyr.n);
@@ -35,6 +43,7 @@ static void test_train_and_checkpoint(const rse_image *img) {
     CHECK(rse_sinddm_save_mem(b, t_buf_write, &buf) == RSE_STATUS_OK, "save: %s", rse_last_error());
     CHECK(rse_sinddm_load_mem(&c, buf.p, buf.n) == RSE_STATUS_OK, "load: %s", rse_last_error());
     if (c) {
+        CHECK(c->opt.coarse == 0.4f, "coarse round trip: %g", (double)c->opt.coarse);
         CHECK(c->step == 20 && !memcmp(c->w, b->w, n * 4) && !memcmp(c->ema, b->ema, n * 4) &&
               !memcmp(c->m, b->m, n * 4) && !memcmp(c->v, b->v, n * 4), "checkpoint round trip is exact");
         rse_set_threads(3);
@@ -60,9 +69,57 @@ static void test_train_and_checkpoint(const rse_image *img) {
         st = rse_sinddm_load_mem(&c, buf.p, 3);
         CHECK(st == RSE_STATUS_BAD_FORMAT, "tiny file refused");
     }
+    /* A version-1 file is the same without the f32 `coarse` after
+       save_every (at 100 + 20 x scales bytes): it loads, trains
+       uniformly, and a version past ours is refused by number. */
+    if (buf.n > 200 && a) {
+        size_t at = 100 + 20 * (size_t)a->pyr.n;
+        uint32_t crc;
+        rse_status st;
+        uint32_t bits = le32(buf.p + at);
+        float f;
+        memcpy(&f, &bits, 4);
+        CHECK(le32(buf.p + 8) == 2 && f == 0.4f, "coarse sits at byte %zu of a version-2 file", at);
+        memmove(buf.p + at, buf.p + at + 4, buf.n - at - 4);
+        buf.n -= 4;
+        put_le32(buf.p + 8, 1);
+        crc = rse__crc32(buf.p, buf.n - 4);
+        put_le32(buf.p + buf.n - 4, crc);
+        st = rse_sinddm_load_mem(&c, buf.p, buf.n);
+        CHECK(st == RSE_STATUS_OK && c && c->opt.coarse == 0.0f && c->step == 20 && !memcmp(c->w, b->w, n * 4),
+              "version 1 loads with coarse 0: %s", st ? rse_last_error() : "ok");
+        rse_sinddm_free(c);
+        c = 0;
+        put_le32(buf.p + 8, 3);
+        put_le32(buf.p + buf.n - 4, rse__crc32(buf.p, buf.n - 4));
+        st = rse_sinddm_load_mem(&c, buf.p, buf.n);
+        CHECK(st == RSE_STATUS_UNSUPPORTED && strstr(rse_last_error(), "version 3"), "version 3 refused: %s",
+              rse_last_error());
+    }
     free(buf.p);
     rse_sinddm_free(a);
     rse_sinddm_free(b);
+}
+
+/* The scale draw: with coarse = 0.5 over 5 scales, scale 0 must come up
+   half the time and each other scale 1/8. Over 40,000 draws the binomial
+   standard deviation of a share is at most 0.0025, so 0.01 is 4 of them:
+   a wrong branch (e.g. 0 also drawn from the uniform part, giving 0.6) is
+   far outside, a correct draw inside but for 1 run in ~16,000. coarse = 0
+   must stay the reference's plain uniform draw, number for number. */
+static void test_scale_draw(void) {
+    rse_rng r, u;
+    int i, k, cnt[5] = { 0, 0, 0, 0, 0 }, same = 1;
+    rse__rng_seed(&r, 11);
+    for (i = 0; i < 40000; i++) cnt[rse__sd_draw_scale(&r, 5, 0.5f)]++;
+    CHECK(fabs(cnt[0] / 40000.0 - 0.5) < 0.01, "coarse 0.5: scale 0 drawn %d of 40000", cnt[0]);
+    for (k = 1; k < 5; k++)
+        CHECK(fabs(cnt[k] / 40000.0 - 0.125) < 0.01, "coarse 0.5: scale %d drawn %d of 40000", k, cnt[k]);
+    rse__rng_seed(&r, 11);
+    rse__rng_seed(&u, 11);
+    for (i = 0; i < 1000; i++) same &= rse__sd_draw_scale(&r, 5, 0.0f) == (int)rse__rng_below(&u, 5);
+    CHECK(same, "coarse 0 is the uniform draw");
+    CHECK(rse__sd_draw_scale(&r, 1, 0.9f) == 0, "one scale: always 0");
 }
 
 /* The loss must fall: noise prediction starts near E|eps| = 0.8 for a
@@ -127,6 +184,7 @@ static void test_sample(const rse_image *img) {
 int main(void) {
     rse_image img;
     t_structured_image(&img);
+    test_scale_draw();
     test_train_and_checkpoint(&img);
     test_loss_falls(&img);
     test_sample(&img);

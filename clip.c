@@ -394,9 +394,13 @@ RSE__FN rse_status rse__gunzip(const void *buf, size_t len, unsigned char **out,
     *out = 0; *out_len = 0;
     rse__crc32_init(&T);
     /* The last member's ISIZE is the size mod 2^32 of a single-member file:
-       use it (capped) as the first allocation, a hint and nothing more. */
+       use it (capped) as the first allocation, a hint and nothing more.
+       Deflate cannot expand one input byte to more than 1032 output bytes
+       (two 1-bit codes for a 258-byte match), so a larger hint is a lie:
+       without this cap an 18-byte file made us allocate max_out. */
     if (len >= 18) {
         size_t hint = rse__ff_le32(p + len - 4);
+        if (hint / 1032 > len) hint = len * 1032;
         if (hint > max_out) hint = max_out;
         if (hint > 0) {
             *out = (unsigned char *)RSE_MALLOC(hint);
@@ -2328,13 +2332,22 @@ RSE__FN int rse__bpe_valid_part(const char *s, size_t n) {
     return 1;
 }
 
-RSE__FN rse_status rse__bpe_parse(rse_bpe *t, const char *txt, size_t len) {
+/* Parses a merges file into t. nmerges is the number of merge lines used:
+   RSE__BPE_NMERGES for CLIP (every caller but the fuzz target, which
+   completes a fuzzed head with a short valid tail and passes its own count
+   instead of paying for 48894 lines per input). Ids: 0..511 the byte
+   symbols, 512 + rank the merges, then <start_of_text> and <end_of_text>
+   (49406 and 49407 with the full count; the tokenizer emits those
+   constants, so a smaller count only leaves the ids above 512 + nmerges
+   unused). */
+RSE__FN rse_status rse__bpe_parse(rse_bpe *t, const char *txt, size_t len, uint32_t nmerges) {
     int bs[256];
     uint32_t cs[256], r;
-    size_t i, pos, cap;
+    size_t i, pos, cap, ntok;
     const char *line;
     char *copy;
     rse_status st;
+    RSE_ASSERT(nmerges >= 1 && nmerges <= RSE__BPE_NMERGES);
     /* Python decodes the whole file as UTF-8 first; so do we. */
     for (i = 0; i < len;) {
         uint32_t c;
@@ -2348,28 +2361,29 @@ RSE__FN rse_status rse__bpe_parse(rse_bpe *t, const char *txt, size_t len) {
     pos++;
     {   /* Copy exactly the lines used, so the tables can point into them. */
         size_t end = pos, nl = 0;
-        while (end < len && nl < RSE__BPE_NMERGES) {
+        while (end < len && nl < nmerges) {
             const char *q = (const char *)memchr(txt + end, '\n', len - end);
             end = q ? (size_t)(q - txt) + 1 : len;
             nl++;
         }
-        if (nl < RSE__BPE_NMERGES)
-            return rse__fail(RSE_STATUS_BAD_FORMAT, "vocab: %zu merge lines, need %d", nl, RSE__BPE_NMERGES);
+        if (nl < nmerges)
+            return rse__fail(RSE_STATUS_BAD_FORMAT, "vocab: %zu merge lines, need %u", nl, (unsigned)nmerges);
         copy = rse__arena_strdup(&t->arena, txt + pos, end - pos);
         if (!copy) return RSE_STATUS_NOMEM;
         line = copy;
     }
+    ntok = 512 + (size_t)nmerges + 2;
     cap = 1;
-    while (cap < 2 * (size_t)RSE_CLIP_VOCAB) cap *= 2;
+    while (cap < 2 * ntok) cap *= 2;
     t->mask = cap - 1;
-    t->tok = (const char **)rse__arena_calloc(&t->arena, RSE_CLIP_VOCAB, sizeof *t->tok);
-    t->toklen = (uint32_t *)rse__arena_calloc(&t->arena, RSE_CLIP_VOCAB, sizeof *t->toklen);
+    t->tok = (const char **)rse__arena_calloc(&t->arena, ntok, sizeof *t->tok);
+    t->toklen = (uint32_t *)rse__arena_calloc(&t->arena, ntok, sizeof *t->toklen);
     t->vslot = (uint32_t *)rse__arena_calloc(&t->arena, cap, sizeof *t->vslot);
     t->mslot = (uint32_t *)rse__arena_calloc(&t->arena, cap, sizeof *t->mslot);
-    t->ma = (const char **)rse__arena_calloc(&t->arena, RSE__BPE_NMERGES, sizeof *t->ma);
-    t->mb = (const char **)rse__arena_calloc(&t->arena, RSE__BPE_NMERGES, sizeof *t->mb);
-    t->malen = (uint32_t *)rse__arena_calloc(&t->arena, RSE__BPE_NMERGES, sizeof *t->malen);
-    t->mblen = (uint32_t *)rse__arena_calloc(&t->arena, RSE__BPE_NMERGES, sizeof *t->mblen);
+    t->ma = (const char **)rse__arena_calloc(&t->arena, nmerges, sizeof *t->ma);
+    t->mb = (const char **)rse__arena_calloc(&t->arena, nmerges, sizeof *t->mb);
+    t->malen = (uint32_t *)rse__arena_calloc(&t->arena, nmerges, sizeof *t->malen);
+    t->mblen = (uint32_t *)rse__arena_calloc(&t->arena, nmerges, sizeof *t->mblen);
     if (!t->tok || !t->toklen || !t->vslot || !t->mslot || !t->ma || !t->mb || !t->malen || !t->mblen)
         return RSE_STATUS_NOMEM;
     /* ids 0..255: byte symbols; 256..511: the same + "</w>". */
@@ -2392,7 +2406,7 @@ RSE__FN rse_status rse__bpe_parse(rse_bpe *t, const char *txt, size_t len) {
         }
     /* Merges: "a b", exactly one space, both parts made of byte symbols.
        Rank = line index - 1; the merged string a+b gets id 512 + rank. */
-    for (r = 0; r < RSE__BPE_NMERGES; r++) {
+    for (r = 0; r < nmerges; r++) {
         const char *eol = strchr(line, '\n'), *sp;
         size_t n = eol ? (size_t)(eol - line) : strlen(line), al, bl, h;
         char *m;
@@ -2418,8 +2432,9 @@ RSE__FN rse_status rse__bpe_parse(rse_bpe *t, const char *txt, size_t len) {
         line += n + (eol ? 1 : 0);
     }
     if ((st = rse__bpe_add_tok(t, "<start_of_text>", 15)) || (st = rse__bpe_add_tok(t, "<end_of_text>", 13))) return st;
-    /* 256 + 256 + 48894 + 2: the embedding table of every CLIP model. */
-    RSE_ASSERT(t->ntok == RSE_CLIP_VOCAB);
+    /* with the full count 256 + 256 + 48894 + 2 = RSE_CLIP_VOCAB, the
+       embedding table of every CLIP model */
+    RSE_ASSERT(t->ntok == ntok);
     return RSE_STATUS_OK;
 }
 
@@ -2439,7 +2454,7 @@ RSE__FN rse_status rse__bpe_load_mem(rse_bpe *t, const void *buf, size_t len) {
         st = rse__fail(RSE_STATUS_LIMIT, "vocab: %zu bytes (limit %zu)", len, RSE__BPE_MAX_FILE);
         goto fail;
     }
-    st = rse__bpe_parse(t, (const char *)p, len);
+    st = rse__bpe_parse(t, (const char *)p, len, RSE__BPE_NMERGES);
     RSE_FREE(plain);
     if (st) goto fail;
     return RSE_STATUS_OK;

@@ -919,7 +919,9 @@ RSE__FN int rse__sd_import_close(const float *a, const float *b, size_t n, size_
     return 1;
 }
 
-RSEDEF rse_status rse_sinddm_import_mem(rse_sinddm **out, const void *ckpt, size_t len, const rse_image *img) {
+/* pyr: img's pyramid, already built (the import fuzz target's), or NULL. */
+RSE__FN rse_status rse__sd_import(rse_sinddm **out, const void *ckpt, size_t len, const rse_image *img,
+                                  const rse_pyramid *pyr) {
     rse_ckpt c;
     const rse_ckpt_tensor *t;
     rse_train_params p;
@@ -954,7 +956,7 @@ RSEDEF rse_status rse_sinddm_import_mem(rse_sinddm **out, const void *ckpt, size
     dim = t->shape[0];
     rse_train_params_init(&p, "paper");
     p.dim = dim;
-    if ((st = rse_sinddm_create(&m, img, &p)) != RSE_STATUS_OK) goto done;
+    if ((st = rse__sd_create(&m, img, pyr, &p)) != RSE_STATUS_OK) goto done;
 
     /* every weight of our parameter table, by name and exact shape */
     for (k = 0; k < m->net.nparams; k++) {
@@ -1040,6 +1042,10 @@ done:
     rse_sinddm_free(m);
     rse__ckpt_free(&c);
     return st;
+}
+
+RSEDEF rse_status rse_sinddm_import_mem(rse_sinddm **out, const void *ckpt, size_t len, const rse_image *img) {
+    return rse__sd_import(out, ckpt, len, img, 0);
 }
 
 /* ===========================================================================

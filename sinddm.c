@@ -450,6 +450,27 @@ RSE__FN void rse__pyramid_free(rse_pyramid *p) {
     memset(p, 0, sizeof *p);
 }
 
+/* dst = a copy of the built pyramid src (its one block duplicated, the
+   image pointers moved into the copy). For a caller that needs the pyramid
+   of one image many times (the import fuzz target) and builds it once. */
+RSE__FN rse_status rse__pyramid_copy(rse_pyramid *dst, const rse_pyramid *src) {
+    size_t total = 0;
+    int s;
+    for (s = 0; s < src->n; s++) total += 3 * (size_t)src->w[s] * (size_t)src->h[s] * (s > 0 ? 2 : 1);
+    *dst = *src;
+    dst->mem = (uint8_t *)RSE_MALLOC(total);
+    if (!dst->mem) {
+        memset(dst, 0, sizeof *dst);
+        return rse__fail(RSE_STATUS_NOMEM, "pyramid: out of memory");
+    }
+    memcpy(dst->mem, src->mem, total);
+    for (s = 0; s < src->n; s++) {
+        dst->img[s] = dst->mem + (src->img[s] - src->mem);
+        dst->blur[s] = s > 0 ? dst->mem + (src->blur[s] - src->mem) : 0;
+    }
+    return RSE_STATUS_OK;
+}
+
 /* Builds the whole pyramid of an image (c = 1 or 3, planar float in [0,1]):
    sizes, 8-bit scales, blurry images, rescale losses and start timesteps
    (T = RSE_SINDDM_T). On failure p is left empty (safe to free). */
@@ -1055,9 +1076,11 @@ static rse_sinddm *rse__sd_new(void) {
     return m;
 }
 
-/* A new, untrained model for an image: its pyramid, schedules, and weights
-   from PyTorch's default initialisation drawn from the seed. */
-RSEDEF rse_status rse_sinddm_create(rse_sinddm **out, const rse_image *img, const rse_train_params *p) {
+/* A new, untrained model for an image: its pyramid (a copy of pyr if given,
+   which must be img's, else built), schedules, and weights from PyTorch's
+   default initialisation drawn from the seed. */
+RSE__FN rse_status rse__sd_create(rse_sinddm **out, const rse_image *img, const rse_pyramid *pyr,
+                                  const rse_train_params *p) {
     rse_sinddm *m;
     rse_status st;
     *out = 0;
@@ -1065,7 +1088,7 @@ RSEDEF rse_status rse_sinddm_create(rse_sinddm **out, const rse_image *img, cons
     if (!(m = rse__sd_new())) return RSE_STATUS_NOMEM;
     m->opt = *p;
     if (!m->opt.micro_batch) m->opt.micro_batch = m->opt.batch;
-    if ((st = rse__pyramid_build(&m->pyr, img)) != RSE_STATUS_OK ||
+    if ((st = pyr ? rse__pyramid_copy(&m->pyr, pyr) : rse__pyramid_build(&m->pyr, img)) != RSE_STATUS_OK ||
         (st = rse__sched_init(&m->sched, RSE_SD_T, m->pyr.loss, m->pyr.n)) != RSE_STATUS_OK ||
         (st = rse__sd_float_data(m)) != RSE_STATUS_OK ||
         (st = rse__sd_alloc_weights(m, p->dim)) != RSE_STATUS_OK) {
@@ -1077,6 +1100,10 @@ RSEDEF rse_status rse_sinddm_create(rse_sinddm **out, const rse_image *img, cons
     memcpy(m->ema, m->w, m->net.total * sizeof(float));
     *out = m;
     return RSE_STATUS_OK;
+}
+
+RSEDEF rse_status rse_sinddm_create(rse_sinddm **out, const rse_image *img, const rse_train_params *p) {
+    return rse__sd_create(out, img, 0, p);
 }
 
 /* ---- training --------------------------------------------------------------

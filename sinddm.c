@@ -1136,8 +1136,9 @@ RSE__FN float rse__sd_ema_decay(const rse_train_params *p) {
    pure noise, so it alone makes a sample's layout, and its DDPM runs all
    100 steps where finer scales run 20-50. Measured on harbor_256 (5
    scales): finer scales started from the true coarsest image give samples
-   2.1x the SWD floor, from a sampled one 10.6x, so a short run's budget is
-   best spent mostly on scale 0. */
+   2.1x the SWD floor, from a sampled one 10.6x: a short run's weak point
+   is scale 0. A larger share alone did not fix it there (more images per
+   step did, slowly; README, Training), so no preset sets it yet. */
 RSE__FN int rse__sd_draw_scale(rse_rng *r, int n, float coarse) {
     if (coarse > 0 && n > 1)
         return rse__rng_uniform(r) < coarse ? 0 : 1 + (int)rse__rng_below(r, (uint32_t)n - 1);

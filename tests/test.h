@@ -53,6 +53,10 @@ RSE__UNUSED static void t_u8(t_buf *b, unsigned v) { unsigned char c = (unsigned
 RSE__UNUSED static void t_u16(t_buf *b, unsigned v) { t_u8(b, v & 255); t_u8(b, v >> 8); }
 RSE__UNUSED static void t_u32(t_buf *b, uint32_t v) { t_u16(b, v & 0xffff); t_u16(b, v >> 16); }
 RSE__UNUSED static void t_u64(t_buf *b, uint64_t v) { t_u32(b, (uint32_t)v); t_u32(b, (uint32_t)(v >> 32)); }
+/* The same, written in place (patching a header); read back with the
+   library's rse__ff_le32. */
+RSE__UNUSED static void t_le16(unsigned char *p, unsigned v) { p[0] = (unsigned char)v; p[1] = (unsigned char)(v >> 8); }
+RSE__UNUSED static void t_le32(unsigned char *p, uint32_t v) { t_le16(p, v & 0xFFFF); t_le16(p + 2, v >> 16); }
 RSE__UNUSED static void t_s(t_buf *b, const char *s) { t_put(b, s, strlen(s)); }
 /* t_put as an rse_write_fn (ctx is the t_buf). */
 RSE__UNUSED static int t_buf_write(void *ctx, const void *data, size_t n) {

@@ -56,19 +56,30 @@ static void test_gzip_hint(void) {
 
 /* ---- BPE: a parse with fewer merges --------------------------------------- */
 
+/* rse__bpe_parse told nmerges, into a fresh vocabulary handed back in *out
+   (freed here when out is NULL or the parse fails). */
+static rse_status bpe_parse_count(const char *txt, size_t len, uint32_t nmerges, rse_clip_vocab **out) {
+    rse_clip_vocab *v = (rse_clip_vocab *)RSE_MALLOC(sizeof *v);
+    rse_status st;
+    if (out) *out = 0;
+    if (!v) return RSE_STATUS_NOMEM;
+    memset(v, 0, sizeof *v);
+    rse__arena_init(&v->bpe.arena, 0, 0);
+    st = rse__bpe_parse(&v->bpe, txt, len, nmerges);
+    if (st == RSE_STATUS_OK && out) *out = v;
+    else rse_clip_vocab_free(v);
+    return st;
+}
+
 static void test_bpe_count(void) {
     /* two merges used, a third line that is not a merge at all */
     static const char txt[] = "#version: test\na b\nab c</w>\nnot a merge line\n";
-    rse_clip_vocab *v = (rse_clip_vocab *)RSE_MALLOC(sizeof *v);
+    rse_clip_vocab *v = 0;
     int32_t ids[RSE_CLIP_CONTEXT];
     int n = 0;
-    rse_status st;
-    if (!v) { CHECK(0, "out of memory"); return; }
-    memset(v, 0, sizeof *v);
-    rse__arena_init(&v->bpe.arena, 0, 0);
-    st = rse__bpe_parse(&v->bpe, txt, sizeof txt - 1, 2);
+    rse_status st = bpe_parse_count(txt, sizeof txt - 1, 2, &v);
     CHECK(st == RSE_STATUS_OK && v->bpe.ntok == 512 + 2 + 2, "2 merges: %s (%u symbols)", rse_last_error(),
-          (unsigned)v->bpe.ntok);
+          v ? (unsigned)v->bpe.ntok : 0u);
     if (st == RSE_STATUS_OK) {
         CHECK(rse__bpe_rank(&v->bpe, "a", 1, "b", 1) == 0 && rse__bpe_rank(&v->bpe, "ab", 2, "c</w>", 5) == 1,
               "ranks of the 2 merges");
@@ -79,23 +90,13 @@ static void test_bpe_count(void) {
     }
     rse_clip_vocab_free(v);
     /* told 3, the third line is read and refused */
-    v = (rse_clip_vocab *)RSE_MALLOC(sizeof *v);
-    if (!v) { CHECK(0, "out of memory"); return; }
-    memset(v, 0, sizeof *v);
-    rse__arena_init(&v->bpe.arena, 0, 0);
-    st = rse__bpe_parse(&v->bpe, txt, sizeof txt - 1, 3);
+    st = bpe_parse_count(txt, sizeof txt - 1, 3, 0);
     CHECK(st == RSE_STATUS_BAD_FORMAT && strstr(rse_last_error(), "line 4"), "3 merges: the bad line 4: %s",
           rse_last_error());
-    rse_clip_vocab_free(v);
     /* told 4, there are only 3 lines */
-    v = (rse_clip_vocab *)RSE_MALLOC(sizeof *v);
-    if (!v) { CHECK(0, "out of memory"); return; }
-    memset(v, 0, sizeof *v);
-    rse__arena_init(&v->bpe.arena, 0, 0);
-    st = rse__bpe_parse(&v->bpe, txt, sizeof txt - 1, 4);
+    st = bpe_parse_count(txt, sizeof txt - 1, 4, 0);
     CHECK(st == RSE_STATUS_BAD_FORMAT && strstr(rse_last_error(), "3 merge lines, need 4"), "4 merges: %s",
           rse_last_error());
-    rse_clip_vocab_free(v);
 }
 
 /* ---- SinDDM import with a prebuilt pyramid --------------------------------- */

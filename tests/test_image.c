@@ -190,8 +190,6 @@ static void test_pnm_text(void) {
 
 /* ---- BMP variants, built by hand ------------------------------------------ */
 
-static void t_le16(unsigned char *p, unsigned v) { p[0] = (unsigned char)v; p[1] = (unsigned char)(v >> 8); }
-static void t_le32(unsigned char *p, uint32_t v) { t_le16(p, v & 0xFFFF); t_le16(p + 2, v >> 16); }
 
 /* Writes a BMP into out (at most cap bytes): file header, a DIB header of
    hsize bytes, masks after a 40-byte header if masks_after, a palette of

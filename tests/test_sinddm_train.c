@@ -16,13 +16,6 @@ static rse_train_params t_params(long steps) {
     return p;
 }
 
-static uint32_t le32(const unsigned char *p) {
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-static void put_le32(unsigned char *p, uint32_t v) {
-    p[0] = (unsigned char)v; p[1] = (unsigned char)(v >> 8); p[2] = (unsigned char)(v >> 16); p[3] = (unsigned char)(v >> 24);
-}
-
 static void test_train_and_checkpoint(const rse_image *img) {
     rse_train_params p = t_params(40);
     rse_sinddm *a = 0, *b = 0, *c = 0;
@@ -76,22 +69,22 @@ static void test_train_and_checkpoint(const rse_image *img) {
         size_t at = 100 + 20 * (size_t)a->pyr.n;
         uint32_t crc;
         rse_status st;
-        uint32_t bits = le32(buf.p + at);
+        uint32_t bits = rse__ff_le32(buf.p + at);
         float f;
         memcpy(&f, &bits, 4);
-        CHECK(le32(buf.p + 8) == 2 && f == 0.4f, "coarse sits at byte %zu of a version-2 file", at);
+        CHECK(rse__ff_le32(buf.p + 8) == 2 && f == 0.4f, "coarse sits at byte %zu of a version-2 file", at);
         memmove(buf.p + at, buf.p + at + 4, buf.n - at - 4);
         buf.n -= 4;
-        put_le32(buf.p + 8, 1);
+        t_le32(buf.p + 8, 1);
         crc = rse__crc32(buf.p, buf.n - 4);
-        put_le32(buf.p + buf.n - 4, crc);
+        t_le32(buf.p + buf.n - 4, crc);
         st = rse_sinddm_load_mem(&c, buf.p, buf.n);
         CHECK(st == RSE_STATUS_OK && c && c->opt.coarse == 0.0f && c->step == 20 && !memcmp(c->w, b->w, n * 4),
               "version 1 loads with coarse 0: %s", st ? rse_last_error() : "ok");
         rse_sinddm_free(c);
         c = 0;
-        put_le32(buf.p + 8, 3);
-        put_le32(buf.p + buf.n - 4, rse__crc32(buf.p, buf.n - 4));
+        t_le32(buf.p + 8, 3);
+        t_le32(buf.p + buf.n - 4, rse__crc32(buf.p, buf.n - 4));
         st = rse_sinddm_load_mem(&c, buf.p, buf.n);
         CHECK(st == RSE_STATUS_UNSUPPORTED && strstr(rse_last_error(), "version 3"), "version 3 refused: %s",
               rse_last_error());

@@ -958,6 +958,152 @@ RSE__FN rse_tensor *rse__sd_forward(rse_tape *t, const rse_sd_net *net, rse_tens
    Training
    ========================================================================= */
 
+/* ---- the batch gradient, micro-batches side by side -------------------------
+   A training step's gradient is the sum over micro-batches of each one's
+   gradient (its loss seeded with mb/B, so the sum is the whole batch's mean
+   loss). At the CPU preset's sizes (64x64 crops, dim 32-64) one micro-batch
+   is too small to keep two threads busy inside each kernel: a step runs
+   about a thousand short parallel jobs, and measured 2 threads only 1.44x
+   one. Micro-batches are independent until their gradients are summed, so
+   they run side by side instead, one per thread, each in its own slot: its
+   own tape arenas, its own gradient buffer, every kernel inside it inline.
+
+   The result must not depend on how many run at once (checkpoints and
+   resume are bit-identical for any thread count), so:
+     - each micro-batch's gradient starts from zero in its slot's buffer;
+     - the buffers are added into g in micro-batch order, whatever thread
+       computed them (with one thread: one slot, the same additions);
+     - a batch of a single micro-batch writes straight into g (0 + x == x,
+       so that is the same number as the buffered path would give).
+   Slots cost one tape's activations each, so how many run at once is also
+   capped by memory, for the largest micro-batch the trainer will ever see
+   (arenas keep their peak): the paper preset's 223x223 micro-batches
+   (1.28 GB each) always run one at a time, threads inside the kernels. */
+
+#define RSE_SD_MAX_SLOTS 8
+/* Side-by-side micro-batches may hold at most this much activation memory
+   together (estimated, see rse__sd_slot_bytes). */
+#ifndef RSE_SD_PAR_BYTES
+#define RSE_SD_PAR_BYTES (1.5 * (double)(1u << 30))
+#endif
+
+typedef struct rse__sd_slot {
+    rse_sd_net net;              /* views on the weights, gradients into g */
+    float *g;                    /* this micro-batch's gradient            */
+    rse_arena arena, scratch;    /* its tape                               */
+    int b0, mb;                  /* which images of the batch              */
+    double loss;                 /* its share of the batch's mean loss     */
+    rse_status st;
+    char err[RSE__ERRLEN];       /* a failure's message, from its thread   */
+} rse__sd_slot;
+
+typedef struct rse__sd_trainer {
+    rse__sd_slot *slot[RSE_SD_MAX_SLOTS]; /* allocated on first use */
+    /* the current job (rse__sd_batch_grad's arguments) */
+    const float *x, *eps;        /* (B,3,H,W) noised images and their noise */
+    const int *ts;               /* B timesteps                             */
+    int s, B, H, W;
+} rse__sd_trainer;
+
+RSE__FN void rse__sd_trainer_free(rse__sd_trainer *tr) {
+    int k;
+    for (k = 0; k < RSE_SD_MAX_SLOTS; k++) {
+        if (!tr->slot[k]) continue;
+        rse__arena_free(&tr->slot[k]->arena);
+        rse__arena_free(&tr->slot[k]->scratch);
+        RSE_FREE(tr->slot[k]);
+        tr->slot[k] = 0;
+    }
+}
+
+/* One micro-batch's tape: its arenas peak at about 40 maps of dim floats
+   per pixel (measured 38.8-40.5 at dim 32-160, 64-223 px: the forward's
+   activations and the backward's gradients of them). */
+static double rse__sd_slot_bytes(int mb, size_t px, int dim) {
+    return 42.0 * 4.0 * (double)mb * (double)px * dim;
+}
+
+/* Slot k with a gradient buffer of n floats (one allocation), or NULL. */
+static rse__sd_slot *rse__sd_slot_get(rse__sd_trainer *tr, int k, size_t n) {
+    size_t bytes;
+    rse__sd_slot *sl = tr->slot[k];
+    if (sl) return sl;
+    if (!rse__mul_ok(n, sizeof(float), &bytes) || !rse__add_ok(bytes, sizeof *sl + 64, &bytes)) {
+        rse__fail(RSE_STATUS_LIMIT, "model too large");
+        return 0;
+    }
+    sl = (rse__sd_slot *)RSE_MALLOC(bytes);
+    if (!sl) { rse__fail(RSE_STATUS_NOMEM, "out of memory for a training slot (%zu bytes)", bytes); return 0; }
+    memset(sl, 0, sizeof *sl);
+    /* the buffer after the header, 64-byte aligned for the vector loops */
+    sl->g = (float *)(((uintptr_t)(sl + 1) + 63) & ~(uintptr_t)63);
+    rse__arena_init(&sl->arena, 0, 0);
+    rse__arena_init(&sl->scratch, 0, 0);
+    tr->slot[k] = sl;
+    return sl;
+}
+
+/* Task k: forward, L1 loss and backward of slot k's micro-batch. */
+static void rse__sd_slot_task(void *ctx, int k, int n) {
+    rse__sd_trainer *tr = (rse__sd_trainer *)ctx;
+    rse__sd_slot *sl = tr->slot[k];
+    size_t plane = (size_t)3 * tr->H * tr->W;
+    int sh[4];
+    float seed = (float)sl->mb / (float)tr->B;
+    rse_tape t;
+    rse_tensor *xt, *eps, *pred, *L;
+    (void)n;
+    rse__arena_reset(&sl->arena);
+    rse__tape_init(&t, &sl->arena, &sl->scratch);
+    sh[0] = sl->mb; sh[1] = 3; sh[2] = tr->H; sh[3] = tr->W;
+    xt = rse__tensor_wrap(&t, (float *)tr->x + (size_t)sl->b0 * plane, 4, sh);
+    eps = rse__tensor_wrap(&t, (float *)tr->eps + (size_t)sl->b0 * plane, 4, sh);
+    pred = rse__sd_forward(&t, &sl->net, xt, tr->ts + sl->b0, tr->s);
+    L = rse__l1_loss(&t, pred, eps);
+    sl->st = L ? rse__backward_seed(&t, L, &seed) : t.status;
+    if (sl->st == RSE_STATUS_OK) sl->loss = (double)L->data[0] * sl->mb / tr->B;
+    else rse__fmt(sl->err, sizeof sl->err, "%s", rse_last_error());
+}
+
+/* g (net->total floats, overwritten) = the gradient of the mean L1 loss
+   between net(x, ts, s) and eps over the B images of x (B,3,H,W), computed
+   MB images at a time; *loss = that mean. net gives the layout and are w (its own pointers are not used). */
+RSE__FN rse_status rse__sd_batch_grad(rse__sd_trainer *tr, const rse_sd_net *net, float *w, float *g,
+                                      const float *x, const float *eps, const int *ts, int s,
+                                      int B, int MB, int H, int W, size_t max_px, double *loss) {
+    const size_t n = net->total;
+    const int nmb = (B + MB - 1) / MB;
+    int K = rse__nthreads < nmb ? rse__nthreads : nmb, b0, k;
+    *loss = 0;
+    if (K > RSE_SD_MAX_SLOTS) K = RSE_SD_MAX_SLOTS;
+    while (K > 1 && K * rse__sd_slot_bytes(MB, max_px, net->dim) > RSE_SD_PAR_BYTES) K--;
+    tr->x = x; tr->eps = eps; tr->ts = ts; tr->s = s; tr->B = B; tr->H = H; tr->W = W;
+    memset(g, 0, n * sizeof(float));
+    for (b0 = 0; b0 < B; b0 += K * MB) {
+        int nk = 0;
+        for (k = 0; k < K && b0 + k * MB < B; k++, nk++) {
+            rse__sd_slot *sl = rse__sd_slot_get(tr, k, n);
+            if (!sl) return RSE_STATUS_NOMEM;
+            sl->b0 = b0 + k * MB;
+            sl->mb = B - sl->b0 < MB ? B - sl->b0 : MB;
+            sl->net = *net;
+            rse__sd_net_bind(&sl->net, w, nmb > 1 ? sl->g : g);
+            if (nmb > 1) memset(sl->g, 0, n * sizeof(float));
+        }
+        /* one task runs inline with the threads inside its kernels; several
+           run one per thread, their kernels inline */
+        rse__parallel(nk, rse__sd_slot_task, tr);
+        for (k = 0; k < nk; k++) {
+            const rse__sd_slot *sl = tr->slot[k];
+            size_t i;
+            if (sl->st != RSE_STATUS_OK) return rse__fail(sl->st, "%s", sl->err);
+            if (nmb > 1) for (i = 0; i < n; i++) g[i] += sl->g[i];
+            *loss += sl->loss;
+        }
+    }
+    return RSE_STATUS_OK;
+}
+
 /* A model: the denoiser's weights and their EMA, Adam's moments, the
    training position (step, RNG), and the pyramid it was trained on (sizes,
    rescale losses, the 8-bit images), so that sampling and editing need
@@ -980,6 +1126,7 @@ struct rse_sinddm {
     rse_rng rng;                /* the training stream                  */
     double last_loss;
     rse_arena arena, scratch;   /* per-step memory: reset, never freed  */
+    rse__sd_trainer tr;         /* micro-batch slots (training only)    */
 };
 
 /* ---- presets ---------------------------------------------------------------
@@ -995,8 +1142,8 @@ RSEDEF rse_status rse_train_params_init(rse_train_params *p, const char *preset)
         p->dim = 64; p->batch = 8; p->micro_batch = 8; p->crop = 64; p->steps = 3000;
     } else if (!strcmp(preset, "paper")) {
         /* the reference: dim 160, batch 32, 120,001 steps; micro-batches of
-           2 keep the activations near 0.75 GB at 223x223 */
-        p->dim = 160; p->batch = 32; p->micro_batch = 2; p->crop = 0; p->steps = RSE_SD_REF_STEPS;
+           one image: its tape peaks at 1.28 GB at 223x223 (two: 2.5 GB) */
+        p->dim = 160; p->batch = 32; p->micro_batch = 1; p->crop = 0; p->steps = RSE_SD_REF_STEPS;
     } else if (!strcmp(preset, "tiny")) {
         p->dim = 16; p->batch = 2; p->micro_batch = 2; p->crop = 32; p->steps = 200;
     } else {
@@ -1064,6 +1211,7 @@ RSEDEF void rse_sinddm_free(rse_sinddm *m) {
     rse__sched_free(&m->sched);
     rse__arena_free(&m->arena);
     rse__arena_free(&m->scratch);
+    rse__sd_trainer_free(&m->tr);
     RSE_FREE(m);
 }
 
@@ -1162,9 +1310,11 @@ RSE__FN int rse__sd_draw_scale(rse_rng *r, int n, float coarse) {
 RSE__FN rse_status rse__sd_train_step(rse_sinddm *m) {
     const rse_train_params *p = &m->opt;
     const int B = p->batch, MB = p->micro_batch ? p->micro_batch : p->batch;
-    int s, H, W, ch, cw, b0, i, ts[4096], oy[4096], ox[4096];
+    int s, H, W, ch, cw, b, i, ts[4096], oy[4096], ox[4096];
+    size_t n, plane;
+    float *xt, *eps;
     double loss = 0;
-    rse_status st = RSE_STATUS_OK;
+    rse_status st;
 
     s = rse__sd_draw_scale(&m->rng, m->pyr.n, p->coarse);
     H = m->pyr.h[s]; W = m->pyr.w[s];
@@ -1177,46 +1327,36 @@ RSE__FN rse_status rse__sd_train_step(rse_sinddm *m) {
         ox[i] = (int)rse__rng_below(&m->rng, (uint32_t)(W - cw + 1));
     }
     for (i = 0; i < B; i++) ts[i] = (int)rse__rng_below(&m->rng, RSE_SD_T);
-    memset(m->g, 0, m->net.total * sizeof(float));
-
-    for (b0 = 0; b0 < B && st == RSE_STATUS_OK; b0 += MB) {
-        int mb = B - b0 < MB ? B - b0 : MB, b, c, y, sh[4];
-        size_t plane = (size_t)ch * cw;
-        rse_tape t;
-        rse_tensor *xt, *eps, *pred, *L;
-        float seed = 1.0f;
-        rse__arena_reset(&m->arena);
-        rse__tape_init(&t, &m->arena, &m->scratch);
-        sh[0] = mb; sh[1] = 3; sh[2] = ch; sh[3] = cw;
-        xt = rse__tensor_new(&t, 4, sh);
-        eps = rse__tensor_new(&t, 4, sh);
-        if (!xt || !eps) return t.status;
-        for (b = 0; b < mb; b++) {
-            int tb = ts[b0 + b];
-            float sa = m->sched.f.sqrt_ac[tb], sn = m->sched.f.sqrt_1m_ac[tb];
-            float g = s ? rse__sched_gamma(&m->sched, s, tb, 0) : 0.0f;
-            float *e = eps->data + (size_t)b * 3 * plane, *xo = xt->data + (size_t)b * 3 * plane;
-            rse__rng_normal(&m->rng, e, 3 * plane);
-            for (c = 0; c < 3; c++)
-                for (y = 0; y < ch; y++) {
-                    size_t src = ((size_t)c * H + oy[b0 + b] + y) * W + ox[b0 + b], dst = ((size_t)c * ch + y) * cw;
-                    int x;
-                    for (x = 0; x < cw; x++) {
-                        float v = m->x[s][src + x];
-                        if (s) v = g * m->xb[s][src + x] + (1.0f - g) * v;
-                        xo[dst + x] = sa * v + sn * e[dst + x];
-                    }
+    /* the batch's noised crops and their noise, drawn image by image */
+    rse__arena_reset(&m->arena);
+    if (!rse__mul4_ok(B, 3, ch, cw, &n) ||
+        !(xt = (float *)rse__arena_alloc(&m->arena, n * sizeof(float))) ||
+        !(eps = (float *)rse__arena_alloc(&m->arena, n * sizeof(float))))
+        return rse__fail(RSE_STATUS_NOMEM, "out of memory for a batch of %d crops of %dx%d", B, ch, cw);
+    plane = (size_t)ch * cw;
+    for (b = 0; b < B; b++) {
+        int tb = ts[b], c, y;
+        float sa = m->sched.f.sqrt_ac[tb], sn = m->sched.f.sqrt_1m_ac[tb];
+        float g = s ? rse__sched_gamma(&m->sched, s, tb, 0) : 0.0f;
+        float *e = eps + (size_t)b * 3 * plane, *xo = xt + (size_t)b * 3 * plane;
+        rse__rng_normal(&m->rng, e, 3 * plane);
+        for (c = 0; c < 3; c++)
+            for (y = 0; y < ch; y++) {
+                size_t src = ((size_t)c * H + oy[b] + y) * W + ox[b], dst = ((size_t)c * ch + y) * cw;
+                int x;
+                for (x = 0; x < cw; x++) {
+                    float v = m->x[s][src + x];
+                    if (s) v = g * m->xb[s][src + x] + (1.0f - g) * v;
+                    xo[dst + x] = sa * v + sn * e[dst + x];
                 }
-        }
-        pred = rse__sd_forward(&t, &m->net, xt, ts + b0, s);
-        L = rse__l1_loss(&t, pred, eps);
-        if (!L) return t.status;
-        /* mean over the whole batch = sum over micro-batches of (mb/B) x
-           the micro-batch mean */
-        seed = (float)mb / (float)B;
-        st = rse__backward_seed(&t, L, &seed);
-        loss += (double)L->data[0] * mb / B;
+            }
     }
+    for (i = 0, n = 0; i < m->pyr.n; i++) {
+        size_t hh = i > 0 && p->crop && p->crop < m->pyr.h[i] ? (size_t)p->crop : (size_t)m->pyr.h[i];
+        size_t ww = i > 0 && p->crop && p->crop < m->pyr.w[i] ? (size_t)p->crop : (size_t)m->pyr.w[i];
+        if (hh * ww > n) n = hh * ww;
+    }
+    st = rse__sd_batch_grad(&m->tr, &m->net, m->w, m->g, xt, eps, ts, s, B, MB, ch, cw, n, &loss);
     if (st != RSE_STATUS_OK) return st;
     rse__adam_step(m->w, m->g, m->m, m->v, m->net.total, m->step + 1, rse__sd_lr_at(p, m->step),
                    0.9f, 0.999f, 1e-8f);
@@ -1228,7 +1368,8 @@ RSE__FN rse_status rse__sd_train_step(rse_sinddm *m) {
        spend its end still half made of the random weights of step 25 (its
        samples would be noise). */
     if (m->step % 10 == 0) {
-        size_t k, n = m->net.total;
+        size_t k;
+        n = m->net.total;
         if (m->step < rse__sd_scaled(2000, p->steps)) memcpy(m->ema, m->w, n * sizeof(float));
         else {
             float d = rse__sd_ema_decay(p), e = 1.0f - d;

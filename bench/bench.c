@@ -240,39 +240,36 @@ typedef struct {
     int ts[64], s, B, H, train;
     long step;
     rse_arena arena, scratch;
+    rse__sd_trainer tr;
 } sd_ctx;
 
-/* One step on the fixed batch: what rse__sd_train_step does (tape,
-   forward, L1 loss, backward, Adam), minus the noising of the pyramid
-   image, which is O(pixels) and the same in both. Training runs as
-   `rsedit train --micro-batch 1` does: the batch's gradient accumulated
-   one image at a time (the same gradient up to float rounding; each
-   image's loss seeded with 1/B), so the activations held are one image's,
-   not B's. The forward case runs the whole batch with no_grad, as
-   sampling does. */
+/* One step on the fixed batch: what rse__sd_train_step does (forward, L1
+   loss, backward, Adam through rse__sd_batch_grad), minus the noising of
+   the pyramid image, which is O(pixels) and the same in both. Training
+   runs as `rsedit train --micro-batch 1` does: the batch's gradient summed
+   over one-image micro-batches, run side by side on the threads, so the
+   activations held are one image's per thread, not B's. The forward case
+   runs the whole batch with no_grad, as sampling does. */
 static void sd_run(void *p) {
     sd_ctx *c = (sd_ctx *)p;
     rse_tape t;
-    rse_tensor *xt, *eps, *y, *L;
-    int sh[4], b0, mb = c->train ? 1 : c->B;
-    size_t plane = (size_t)3 * c->H * c->H;
-    float seed = (float)mb / (float)c->B;
-    if (c->train) memset(c->g, 0, c->net.total * sizeof(float));
-    for (b0 = 0; b0 < c->B; b0 += mb) {
-        rse__arena_reset(&c->arena);
-        rse__tape_init(&t, &c->arena, &c->scratch);
-        t.no_grad = !c->train;
-        sh[0] = mb; sh[1] = 3; sh[2] = c->H; sh[3] = c->H;
-        xt = rse__tensor_wrap(&t, c->x + b0 * plane, 4, sh);
-        y = rse__sd_forward(&t, &c->net, xt, c->ts + b0, c->s);
-        if (!y) die("denoiser forward");
-        if (!c->train) return;
-        eps = rse__tensor_wrap(&t, c->eps + b0 * plane, 4, sh);
-        L = rse__l1_loss(&t, y, eps);
-        if (!L || rse__backward_seed(&t, L, &seed)) die("denoiser backward");
+    rse_tensor *xt;
+    int sh[4];
+    double loss;
+    if (c->train) {
+        if (rse__sd_batch_grad(&c->tr, &c->net, c->w, c->g, c->x, c->eps, c->ts, c->s, c->B, 1, c->H, c->H,
+                               (size_t)c->H * c->H, &loss) != RSE_STATUS_OK)
+            die("denoiser backward");
+        c->step++;
+        rse__adam_step(c->w, c->g, c->m, c->v, c->net.total, c->step, 1e-3f, 0.9f, 0.999f, 1e-8f);
+        return;
     }
-    c->step++;
-    rse__adam_step(c->w, c->g, c->m, c->v, c->net.total, c->step, 1e-3f, 0.9f, 0.999f, 1e-8f);
+    rse__arena_reset(&c->arena);
+    rse__tape_init(&t, &c->arena, &c->scratch);
+    t.no_grad = 1;
+    sh[0] = c->B; sh[1] = 3; sh[2] = c->H; sh[3] = c->H;
+    xt = rse__tensor_wrap(&t, c->x, 4, sh);
+    if (!rse__sd_forward(&t, &c->net, xt, c->ts, c->s)) die("denoiser forward");
 }
 
 /* sd train|fwd dim B H */

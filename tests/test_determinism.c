@@ -22,6 +22,7 @@ static int t_run(int threads, const rse_image *im, t_buf *out) {
     rse_set_threads(threads);
     rse_train_params_init(&p, "tiny");
     p.dim = 4; p.steps = 8; p.batch = 2; p.seed = 3;
+    p.micro_batch = 1; /* two micro-batches: side by side on 2 threads */
     ok = rse_sinddm_create(&m, im, &p) == RSE_STATUS_OK && rse_sinddm_train(m, 0, 0, 0) == RSE_STATUS_OK &&
          rse_sinddm_save_mem(m, t_buf_write, out) == RSE_STATUS_OK;
     if (!ok) { rse_sinddm_free(m); return 0; }

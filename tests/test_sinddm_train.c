@@ -100,6 +100,29 @@ static void test_train_and_checkpoint(const rse_image *img) {
    a wrong branch (e.g. 0 also drawn from the uniform part, giving 0.6) is
    far outside, a correct draw inside but for 1 run in ~16,000. coarse = 0
    must stay the reference's plain uniform draw, number for number. */
+/* Micro-batches run side by side, one per thread, in rounds (4 threads and 5
+   micro-batches: a round of 4, then the fifth alone with the threads inside
+   its kernels): the gradients are still summed in micro-batch order, so the
+   weights equal a 1-thread run bit for bit. */
+static void test_side_by_side(const rse_image *img) {
+    rse_train_params p = t_params(6);
+    rse_sinddm *a = 0, *b = 0;
+    p.batch = 5;
+    p.micro_batch = 1;
+    rse_set_threads(1);
+    CHECK(rse_sinddm_create(&a, img, &p) == RSE_STATUS_OK && rse_sinddm_train(a, 0, 0, 0) == RSE_STATUS_OK,
+          "1 thread: %s", rse_last_error());
+    rse_set_threads(4);
+    CHECK(rse_sinddm_create(&b, img, &p) == RSE_STATUS_OK && rse_sinddm_train(b, 0, 0, 0) == RSE_STATUS_OK,
+          "4 threads: %s", rse_last_error());
+    if (a && b)
+        CHECK(!memcmp(a->w, b->w, a->net.total * 4) && a->last_loss == b->last_loss,
+              "5 micro-batches on 1 and 4 threads: same weights and loss bit for bit");
+    rse_set_threads(1);
+    rse_sinddm_free(a);
+    rse_sinddm_free(b);
+}
+
 static void test_scale_draw(void) {
     rse_rng r, u;
     int i, k, cnt[5] = { 0, 0, 0, 0, 0 }, same = 1;
@@ -179,6 +202,7 @@ int main(void) {
     t_structured_image(&img);
     test_scale_draw();
     test_train_and_checkpoint(&img);
+    test_side_by_side(&img);
     test_loss_falls(&img);
     test_sample(&img);
     rse_image_free(&img);

@@ -915,8 +915,283 @@ static void rse__sd_sinusoid(float *out, float x) {
     }
 }
 
+/* ---- one block ----------------------------------------------------------------
+   The block's time MLP, c = time_reshape(Linear(GELU(cond))), is (B,din):
+   tiny, so it stays on the tape as ordinary ops. The rest of the block
+
+       h2 = dw5x5(x) + dw_b + c                         (B,din,H,W)
+       h3 = conv3x3(h2) + c1_b                          (B,dout,H,W)
+       h4 = gelu(h3)                                    (B,dout,H,W)
+       y  = conv3x3(h4) + c2_b + skip                   (B,dout,H,W)
+       skip = x, or conv1x1(x) + res_b when din != dout
+
+   is one tape op with a hand-written backward. Built from generic ops, the
+   tape kept every intermediate (the depthwise output, h2, h3, h4, the skip)
+   and a gradient buffer for each of them, in an arena that only grows:
+   about 40 maps of dim floats per pixel for the whole net. The fused op
+   keeps only h3 (the output of a 3x3 conv: too dear to recompute). The
+   backward recomputes h2 from x (25 multiply-adds per pixel and channel,
+   against 9*dout for either 3x3 conv) and h4 = gelu(h3), and every
+   intermediate gradient lives in the scratch arena, released when the
+   backward returns. Under no_grad (sampling) nothing is kept at all.
+
+   Each step calls the same kernels on the same data in the same order as
+   the composite (rse__sd_block_forward_ref, kept for the tests), so the two
+   agree bit for bit whatever the thread count; the fusions below (the
+   condition added to each depthwise plane while it is in cache, GELU's
+   derivative multiplied in place) keep the composite's rounding. */
+
+/* One of the block's convolutions, (B,C,H,W) -> (B,K,H,W): k x k kernel,
+   stride 1, "same" zero padding k/2. */
+static void rse__sd_conv_shape(rse_conv2d_shape *s, int B, int C, int K, int H, int W, int k, int groups) {
+    s->N = B; s->C = C; s->H = H; s->W = W; s->K = K; s->KH = k; s->KW = k;
+    s->stride = 1; s->pad = k / 2; s->groups = groups; s->Ho = H; s->Wo = W;
+}
+
+/* ---- h2 = dw5x5(x) + dw_b + c, plane by plane ---- */
+
+typedef struct {
+    float *h2;                /* (B,din,H,W) out                        */
+    const float *x, *w, *b;   /* x (B,din,H,W), dw_w (din,1,5,5), dw_b  */
+    const float *c;           /* (B,din): one value per plane           */
+    const rse_conv2d_shape *s;
+    float *bufs;              /* one zero-padded plane per task         */
+    size_t bufsize;
+} rse__sd_dwc_job;
+
+/* Tensor.h's depthwise kernel (7.5) on each plane, then c added while the
+   plane is still in cache: (dw_b + taps) + c, the composite's rounding. */
+static void rse__sd_dwc_task(void *ctx, int task, int ntasks) {
+    const rse__sd_dwc_job *j = (const rse__sd_dwc_job *)ctx;
+    const rse_conv2d_shape *s = j->s;
+    float *buf = j->bufs + (size_t)task * j->bufsize;
+    size_t lo, hi, q, p, P = (size_t)s->H * s->W;
+    rse__split_range((size_t)s->N * s->C, task, ntasks, &lo, &hi);
+    for (q = lo; q < hi; q++) { /* plane q = (n, ch); c[q] is c[n][ch] */
+        int ch = (int)(q % (size_t)s->C);
+        float cq = j->c[q], *o = j->h2 + q * P;
+        rse__pad_plane(buf, j->x + q * P, s->H, s->W, 2, 2);
+        rse__dw_plane(o, buf, s->W + 4, j->w + (size_t)ch * 25, 5, 5, 0, s->H, s->W, j->b[ch], 0);
+        for (p = 0; p < P; p++) o[p] += cq;
+    }
+}
+
+static rse_status rse__sd_dwc(float *h2, const rse_sd_block *b, const float *x, const float *c,
+                              const rse_conv2d_shape *s, rse_arena *scratch) {
+    rse__sd_dwc_job j;
+    rse_arena_mark mark = rse__arena_get_mark(scratch);
+    int ntasks = rse__task_count((size_t)s->N * s->C);
+    j.h2 = h2; j.x = x; j.w = b->dw_w.data; j.b = b->dw_b.data; j.c = c; j.s = s;
+    j.bufsize = ((size_t)(s->H + 4) * (size_t)(s->W + 4) + 15) & ~(size_t)15; /* 64-byte aligned planes */
+    j.bufs = rse__scratch_floats(scratch, j.bufsize * (size_t)ntasks, "denoiser block");
+    if (!j.bufs) return RSE_STATUS_NOMEM;
+    rse__parallel(ntasks, rse__sd_dwc_task, &j);
+    rse__arena_release(scratch, mark);
+    return RSE_STATUS_OK;
+}
+
+/* ---- element-wise passes, split by element ranges ---- */
+
+typedef struct { int mode; float *a; const float *b; size_t n; } rse__sd_ew_job;
+
+static void rse__sd_ew_task(void *ctx, int task, int ntasks) {
+    const rse__sd_ew_job *j = (const rse__sd_ew_job *)ctx;
+    float *a = j->a;
+    const float *b = j->b;
+    size_t i, lo, hi;
+    rse__split_range(j->n, task, ntasks, &lo, &hi);
+    if (j->mode == 0) for (i = lo; i < hi; i++) a[i] += b[i];                     /* a += b        */
+    else for (i = lo; i < hi; i++) a[i] = a[i] * rse__gelu1_grad(b[i]);           /* a *= gelu'(b) */
+}
+
+static void rse__sd_ew(int mode, float *a, const float *b, size_t n) {
+    rse__sd_ew_job j;
+    /* GELU's derivative costs several adds per element: split sooner */
+    size_t min = mode ? RSE__EW_PAR_MIN / 4 : RSE__EW_PAR_MIN;
+    j.mode = mode; j.a = a; j.b = b; j.n = n;
+    rse__parallel(n < min ? 1 : rse__task_count(n / min + 1), rse__sd_ew_task, &j);
+}
+
+/* ---- dc[n][ch] += sum over pixels of dh2[n][ch], one task per plane range ---- */
+
+typedef struct { float *dc; const float *dh2; size_t nplanes, P; } rse__sd_csum_job;
+
+static void rse__sd_csum_task(void *ctx, int task, int ntasks) {
+    const rse__sd_csum_job *j = (const rse__sd_csum_job *)ctx;
+    size_t lo, hi, q, p;
+    rse__split_range(j->nplanes, task, ntasks, &lo, &hi);
+    for (q = lo; q < hi; q++) {
+        const float *d = j->dh2 + q * j->P;
+        float acc = 0.0f; /* in pixel order, one lane: the broadcast add's backward */
+        for (p = 0; p < j->P; p++) acc += d[p];
+        j->dc[q] += acc;
+    }
+}
+
+/* The block's weights are trained together or not at all (rse__sd_net_bind
+   sets one flag for every weight of the net), so dw_w's flag stands for all. */
+static int rse__sd_block_trains(const rse_sd_block *b) {
+    int f = b->dw_w.requires_grad;
+    RSE_ASSERT(b->dw_b.requires_grad == f && b->c1_w.requires_grad == f && b->c1_b.requires_grad == f &&
+               b->c2_w.requires_grad == f && b->c2_b.requires_grad == f &&
+               (b->din == b->dout || (b->res_w.requires_grad == f && b->res_b.requires_grad == f)));
+    return f;
+}
+
+static rse_status rse__sd_block_bwd(rse_tape *t, rse_node *n);
+
+/* Forward: x (B,din,H,W), c (B,din) -> y (B,dout,H,W). */
+static rse_tensor *rse__sd_block_fused(rse_tape *t, const rse_sd_block *b, rse_tensor *x, rse_tensor *c) {
+    rse_conv2d_shape sdw, s1, s2, sr;
+    rse_arena *sc = t->scratch;
+    rse_arena_mark mark;
+    rse_tensor *y;
+    rse_node *node;
+    rse_status st;
+    float *h2, *h3, *h4, *r;
+    int B, H, W, din = b->din, dout = b->dout, keep;
+    size_t n3;
+    if (!rse__live(t, x, c)) return 0;
+    if (x->nd != 4 || x->shape[1] != din || c->nd != 2 || c->shape[0] != x->shape[0] || c->shape[1] != din)
+        return rse__shape_fail(t, "denoiser block", "input must be (B,din,H,W) and condition (B,din)");
+    B = x->shape[0]; H = x->shape[2]; W = x->shape[3];
+    rse__sd_conv_shape(&sdw, B, din, din, H, W, 5, din);
+    rse__sd_conv_shape(&s1, B, din, dout, H, W, 3, 1);
+    rse__sd_conv_shape(&s2, B, dout, dout, H, W, 3, 1);
+    rse__sd_conv_shape(&sr, B, din, dout, H, W, 1, 1);
+    if ((st = rse__conv2d_check(&s1)) != RSE_STATUS_OK) return rse__tape_fail(t, st);
+    /* h3 goes on the tape only if a backward will read it (the test is
+       rse__record's, which decides below whether a node is recorded) */
+    keep = !t->no_grad && (x->requires_grad || c->requires_grad || rse__sd_block_trains(b));
+    y = rse__new4(t, 4, B, dout, H, W);
+    if (!y) return 0;
+    n3 = y->n;
+    h3 = keep ? rse__scratch_floats(t->arena, n3, "denoiser block") : 0;
+    if (keep && !h3) return rse__tape_fail(t, RSE_STATUS_NOMEM);
+    mark = rse__arena_get_mark(sc);
+    if (!keep && !(h3 = rse__scratch_floats(sc, n3, "denoiser block"))) return rse__tape_fail(t, RSE_STATUS_NOMEM);
+    {
+        rse_arena_mark m2 = rse__arena_get_mark(sc);
+        /* h2 = dw5x5(x) + dw_b + c                              (B,din,H,W) */
+        h2 = rse__scratch_floats(sc, x->n, "denoiser block");
+        st = h2 ? rse__sd_dwc(h2, b, x->data, c->data, &sdw, sc) : RSE_STATUS_NOMEM;
+        /* h3 = conv3x3(h2) + c1_b                               (B,dout,H,W) */
+        if (!st) st = rse__conv2d_forward(h3, h2, b->c1_w.data, b->c1_b.data, &s1, sc);
+        rse__arena_release(sc, m2); /* h2 is dead: h4 takes its place */
+    }
+    /* h4 = gelu(h3) */
+    h4 = st ? 0 : rse__scratch_floats(sc, n3, "denoiser block");
+    if (!st && !h4) st = RSE_STATUS_NOMEM;
+    if (!st) rse__act_run(RSE_OP_GELU, h3, 0, h4, 0, n3);
+    /* y = conv3x3(h4) + c2_b */
+    if (!st) st = rse__conv2d_forward(y->data, h4, b->c2_w.data, b->c2_b.data, &s2, sc);
+    /* y += skip: x itself, or r = conv1x1(x) + res_b */
+    if (!st && din == dout) rse__sd_ew(0, y->data, x->data, n3);
+    else if (!st) {
+        r = rse__scratch_floats(sc, n3, "denoiser block");
+        st = r ? rse__conv2d_forward(r, x->data, b->res_w.data, b->res_b.data, &sr, sc) : RSE_STATUS_NOMEM;
+        if (!st) rse__sd_ew(0, y->data, r, n3);
+    }
+    rse__arena_release(sc, mark);
+    if (st) return rse__tape_fail(t, st);
+    node = rse__record(t, RSE_OP_CUSTOM, y, x, c, (rse_tensor *)&b->dw_w);
+    if (node) { node->bwd = rse__sd_block_bwd; node->ctx = b; node->saved = h3; }
+    return t->status == RSE_STATUS_OK ? y : 0;
+}
+
+/* Backward: dy = y's gradient (B,dout,H,W) -> every weight's gradient, dc
+   (B,din) and dx (B,din,H,W), each accumulated (+=) into its buffer. The
+   intermediate gradients dh4 = dh3 and dh2 are scratch, released at the end,
+   as are the recomputed h4 and h2. */
+static rse_status rse__sd_block_bwd(rse_tape *t, rse_node *n) {
+    const rse_sd_block *b = (const rse_sd_block *)n->ctx;
+    rse_tensor *x = n->in[0], *c = n->in[1];
+    rse_arena *sc = t->scratch;
+    rse_arena_mark mark = rse__arena_get_mark(sc), m2;
+    rse_conv2d_shape sdw, s1, s2, sr;
+    const float *dy = n->out->grad, *h3 = n->saved;
+    float *dx = 0, *h4, *dh3, *h2, *dh2;
+    int B = x->shape[0], H = x->shape[2], W = x->shape[3], din = b->din, dout = b->dout;
+    int wg = rse__sd_block_trains(b);
+    size_t n3 = n->out->n, P = (size_t)H * W;
+    rse_status st = RSE_STATUS_OK;
+    rse__sd_conv_shape(&sdw, B, din, din, H, W, 5, din);
+    rse__sd_conv_shape(&s1, B, din, dout, H, W, 3, 1);
+    rse__sd_conv_shape(&s2, B, dout, dout, H, W, 3, 1);
+    rse__sd_conv_shape(&sr, B, din, dout, H, W, 1, 1);
+    if (x->requires_grad && !(dx = rse__grad(t, x))) return t->status;
+    if (c->requires_grad && !rse__grad(t, c)) return t->status;
+    /* the weights' gradients are the caller's buffers (rse__sd_net_bind) */
+#define RSE__G(p) (wg ? rse__grad(t, (rse_tensor *)&b->p) : 0)
+    /* skip: dx += dy, or dx += res_w^T dy (1x1 backward-data) and
+       d res_w += dy x^T, d res_b += sum of dy over (n, pixels) */
+    if (din == dout) { if (dx) rse__sd_ew(0, dx, dy, n3); }
+    else {
+        if (dx) st = rse__conv2d_backward_data(dx, dy, b->res_w.data, &sr, sc);
+        if (!st && wg) st = rse__conv2d_backward_weight(RSE__G(res_w), RSE__G(res_b), dy, x->data, &sr, sc);
+    }
+    if (st) return st;
+    /* h4 = gelu(h3) again; d c2_w += dy (x) h4 (correlation over the batch),
+       d c2_b += sum of dy. h4 is then dead. */
+    if (wg) {
+        m2 = rse__arena_get_mark(sc);
+        if (!(h4 = rse__scratch_floats(sc, n3, "denoiser block backward"))) return RSE_STATUS_NOMEM;
+        rse__act_run(RSE_OP_GELU, h3, 0, h4, 0, n3);
+        st = rse__conv2d_backward_weight(RSE__G(c2_w), RSE__G(c2_b), dy, h4, &s2, sc);
+        rse__arena_release(sc, m2);
+        if (st) return st;
+    }
+    /* dh4 = c2_w^T dy (backward-data into zeros), then in place
+       dh3 = dh4 * gelu'(h3)                                  (B,dout,H,W) */
+    dh3 = (float *)rse__arena_calloc(sc, n3, sizeof(float));
+    if (!dh3) return RSE_STATUS_NOMEM;
+    st = rse__conv2d_backward_data(dh3, dy, b->c2_w.data, &s2, sc);
+    if (st) goto done;
+    rse__sd_ew(1, dh3, h3, n3);
+    /* h2 = dw5x5(x) + dw_b + c again; d c1_w += dh3 (x) h2, d c1_b += sum of
+       dh3. h2 is then dead. */
+    if (wg) {
+        m2 = rse__arena_get_mark(sc);
+        h2 = rse__scratch_floats(sc, x->n, "denoiser block backward");
+        st = h2 ? rse__sd_dwc(h2, b, x->data, c->data, &sdw, sc) : RSE_STATUS_NOMEM;
+        if (!st) st = rse__conv2d_backward_weight(RSE__G(c1_w), RSE__G(c1_b), dh3, h2, &s1, sc);
+        rse__arena_release(sc, m2);
+        if (st) goto done;
+    }
+    /* dh2 = c1_w^T dh3                                         (B,din,H,W) */
+    if (!dx && !c->requires_grad && !wg) goto done;
+    dh2 = (float *)rse__arena_calloc(sc, x->n, sizeof(float));
+    if (!dh2) { st = RSE_STATUS_NOMEM; goto done; }
+    st = rse__conv2d_backward_data(dh2, dh3, b->c1_w.data, &s1, sc);
+    if (st) goto done;
+    /* dc[n][ch] += sum over pixels of dh2[n][ch] (c was broadcast over them) */
+    if (c->requires_grad) {
+        rse__sd_csum_job j;
+        j.dc = c->grad; j.dh2 = dh2; j.nplanes = (size_t)B * din; j.P = P;
+        rse__parallel(x->n < RSE__EW_PAR_MIN ? 1 : rse__task_count(j.nplanes), rse__sd_csum_task, &j);
+    }
+    /* d dw_w += dh2 (x) x per channel, d dw_b += sum of dh2 */
+    if (wg) st = rse__conv2d_backward_weight(RSE__G(dw_w), RSE__G(dw_b), dh2, x->data, &sdw, sc);
+    /* dx += dw5x5^T dh2 (the taps turned 180 degrees) */
+    if (!st && dx) st = rse__conv2d_backward_data(dx, dh2, b->dw_w.data, &sdw, sc);
+#undef RSE__G
+done:
+    rse__arena_release(sc, mark);
+    return st;
+}
+
 /* One block: x (B,din,H,W), cond (B,32) -> (B,dout,H,W). */
 static rse_tensor *rse__sd_block_forward(rse_tape *t, const rse_sd_block *b, rse_tensor *x, rse_tensor *cond) {
+    rse_tensor *c;
+    if (!x || !cond) return 0;
+    c = rse__linear(t, rse__gelu(t, cond), (rse_tensor *)&b->mlp_w, (rse_tensor *)&b->mlp_b);
+    c = rse__linear(t, c, (rse_tensor *)&b->tr_w, (rse_tensor *)&b->tr_b);   /* (B,din) */
+    return rse__sd_block_fused(t, b, x, c);
+}
+
+/* The same block built from generic tape ops: the reference for the fused
+   op in the tests (rse__sd_block_fused must match it bit for bit). */
+RSE__FN rse_tensor *rse__sd_block_forward_ref(rse_tape *t, const rse_sd_block *b, rse_tensor *x, rse_tensor *cond) {
     rse_tensor *c, *h, *skip;
     int sh[4];
     if (!x || !cond) return 0;

@@ -2204,8 +2204,11 @@ typedef enum rse_op {
     RSE_OP_SUM, RSE_OP_MEAN, RSE_OP_L1, RSE_OP_L2,
     RSE_OP_COSINE, RSE_OP_L2NORM, RSE_OP_RESIZE_BILINEAR, RSE_OP_RESIZE_BICUBIC,
     RSE_OP_HFLIP, RSE_OP_WARP, RSE_OP_BRIGHTNESS, RSE_OP_CONTRAST, RSE_OP_SATURATION,
-    RSE_OP_HUE, RSE_OP_GRAY, RSE_OP_CLAMP
+    RSE_OP_HUE, RSE_OP_GRAY, RSE_OP_CLAMP,
+    RSE_OP_CUSTOM          /* defined elsewhere: its backward is n->bwd */
 } rse_op;
+
+struct rse_tape;
 
 typedef struct rse_node {
     struct rse_node *prev; /* the node recorded before this one */
@@ -2217,6 +2220,10 @@ typedef struct rse_node {
     float *saved;          /* values the backward needs and cannot recompute
                               cheaply: layernorm mean/rstd, attention probs  */
     const int *ids;        /* embedding: the looked-up rows                 */
+    /* RSE_OP_CUSTOM: an op written next to its model (SinDDM's fused block
+       in sinddm.c) brings its own backward and parameters */
+    rse_status (*bwd)(struct rse_tape *t, struct rse_node *n);
+    const void *ctx;
 } rse_node;
 
 typedef struct rse_tape {
@@ -4039,6 +4046,7 @@ RSE__FN rse_status rse__backward_seed(rse_tape *t, rse_tensor *y, const float *d
         case RSE_OP_HUE:       st = rse__adjust_hue_bwd(t, n); break;
         case RSE_OP_GRAY:      st = rse__rgb_to_gray_bwd(t, n); break;
         case RSE_OP_CLAMP:     st = rse__clamp_bwd(t, n); break;
+        case RSE_OP_CUSTOM:    st = n->bwd(t, n); break;
         default:
             return rse__fail(RSE_STATUS_INTERNAL, "backward: op %d has no backward", (int)n->op);
         }

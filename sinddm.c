@@ -929,11 +929,21 @@ static void rse__sd_sinusoid(float *out, float x) {
    tape kept every intermediate (the depthwise output, h2, h3, h4, the skip)
    and a gradient buffer for each of them, in an arena that only grows:
    about 40 maps of dim floats per pixel for the whole net. The fused op
-   keeps only h3 (the output of a 3x3 conv: too dear to recompute). The
-   backward recomputes h2 from x (25 multiply-adds per pixel and channel,
-   against 9*dout for either 3x3 conv) and h4 = gelu(h3), and every
-   intermediate gradient lives in the scratch arena, released when the
-   backward returns. Under no_grad (sampling) nothing is kept at all.
+   keeps only h3 (the output of a 3x3 conv: too dear to recompute), and
+   not even that in the first block, whose 3x3 conv reads the image's 3
+   channels. The backward recomputes h2 from x (25 multiply-adds per pixel
+   and channel, against 9*dout for either 3x3 conv) and h4 = gelu(h3);
+   every intermediate gradient lives in the scratch arena, released when
+   the backward returns, and x's gradient takes the place of h3 once h3 is
+   dead. Under no_grad (sampling) nothing is kept at all.
+
+   A training micro-batch now peaks at about 10 maps of dim floats per
+   pixel: on the tape the blocks' outputs (3 maps: dim/2, dim, dim, dim/2),
+   h3 of blocks 2-4 (2.5) and the gradients of the outputs that found no
+   dead h3 (1.5); in scratch about 3, at the first conv's weight gradient
+   of a dim -> dim block (dh3, h2, and the kernel's packed copy of dh3).
+   The 3x3 convs read h2 and h4 stored with their zero border (below), so
+   backward-weight needs no padded copy of its own.
 
    Each step calls the same kernels on the same data in the same order as
    the composite (rse__sd_block_forward_ref, kept for the tests), so the two
@@ -948,44 +958,83 @@ static void rse__sd_conv_shape(rse_conv2d_shape *s, int B, int C, int K, int H, 
     s->stride = 1; s->pad = k / 2; s->groups = groups; s->Ho = H; s->Wo = W;
 }
 
-/* ---- h2 = dw5x5(x) + dw_b + c, plane by plane ---- */
+/* The same 3x3 convolution read from an input stored already padded,
+   (B,C,H+2,W+2) with a zero border, and pad 0. The kernels then see the
+   same numbers as with pad 1 (so the results are the same bits), and
+   backward-weight needs no padded copy of its own: one map less of
+   scratch at the backward's peak. */
+static void rse__sd_conv3_padded(rse_conv2d_shape *s, int B, int C, int K, int H, int W) {
+    rse__sd_conv_shape(s, B, C, K, H + 2, W + 2, 3, 1);
+    s->pad = 0; s->Ho = H; s->Wo = W;
+}
+
+/* ---- the two padded inputs of the 3x3 convs, plane by plane ----------------
+     h2 = dw5x5(x) + dw_b + c     x (B,din,H,W), c (B,din) -> (B,din,H+2,W+2)
+     h4 = gelu(h3)                h3 (B,dout,H,W)          -> (B,dout,H+2,W+2) */
 
 typedef struct {
-    float *h2;                /* (B,din,H,W) out                        */
-    const float *x, *w, *b;   /* x (B,din,H,W), dw_w (din,1,5,5), dw_b  */
-    const float *c;           /* (B,din): one value per plane           */
-    const rse_conv2d_shape *s;
-    float *bufs;              /* one zero-padded plane per task         */
-    size_t bufsize;
-} rse__sd_dwc_job;
+    int gelu;                 /* 0: h2 from x; 1: h4 from h3            */
+    float *out;               /* (B,C,H+2,W+2), border written as zeros */
+    const float *in;          /* x or h3, (B,C,H,W)                     */
+    const float *w, *b, *c;   /* dw_w (din,1,5,5), dw_b (din), c (B,din) */
+    int C, H, W;
+    size_t nplanes;
+    float *bufs;              /* per task: x's plane padded by 2, and   */
+    size_t bufsize;           /* the depthwise output plane             */
+} rse__sd_pad_job;
 
-/* Tensor.h's depthwise kernel (7.5) on each plane, then c added while the
-   plane is still in cache: (dw_b + taps) + c, the composite's rounding. */
-static void rse__sd_dwc_task(void *ctx, int task, int ntasks) {
-    const rse__sd_dwc_job *j = (const rse__sd_dwc_job *)ctx;
-    const rse_conv2d_shape *s = j->s;
-    float *buf = j->bufs + (size_t)task * j->bufsize;
-    size_t lo, hi, q, p, P = (size_t)s->H * s->W;
-    rse__split_range((size_t)s->N * s->C, task, ntasks, &lo, &hi);
+static void rse__sd_pad_task(void *ctx, int task, int ntasks) {
+    const rse__sd_pad_job *j = (const rse__sd_pad_job *)ctx;
+    int H = j->H, W = j->W, wp = W + 2, y, x;
+    size_t lo, hi, q, P = (size_t)H * W, PP = (size_t)(H + 2) * wp;
+    float *buf = j->bufs ? j->bufs + (size_t)task * j->bufsize : 0;
+    float *tmp = buf ? buf + (((size_t)(H + 4) * (W + 4) + 15) & ~(size_t)15) : 0;
+    rse__split_range(j->nplanes, task, ntasks, &lo, &hi);
     for (q = lo; q < hi; q++) { /* plane q = (n, ch); c[q] is c[n][ch] */
-        int ch = (int)(q % (size_t)s->C);
-        float cq = j->c[q], *o = j->h2 + q * P;
-        rse__pad_plane(buf, j->x + q * P, s->H, s->W, 2, 2);
-        rse__dw_plane(o, buf, s->W + 4, j->w + (size_t)ch * 25, 5, 5, 0, s->H, s->W, j->b[ch], 0);
-        for (p = 0; p < P; p++) o[p] += cq;
+        float *o = j->out + q * PP;
+        const float *src = j->in + q * P;
+        if (!j->gelu) {
+            /* tensor.h's depthwise kernel (7.5), then c added while the
+               plane is in cache: (dw_b + taps) + c, the composite's order */
+            int ch = (int)(q % (size_t)j->C);
+            rse__pad_plane(buf, src, H, W, 2, 2);
+            rse__dw_plane(tmp, buf, W + 4, j->w + (size_t)ch * 25, 5, 5, 0, H, W, j->b[ch], 0);
+            src = tmp;
+        }
+        memset(o, 0, sizeof(float) * (size_t)wp);                           /* top border row    */
+        memset(o + PP - wp, 0, sizeof(float) * (size_t)wp);                 /* bottom border row */
+        for (y = 0; y < H; y++) {
+            float *d = o + (size_t)(y + 1) * wp + 1;
+            const float *s = src + (size_t)y * W;
+            d[-1] = 0.0f; d[W] = 0.0f;                                      /* side borders      */
+            if (j->gelu) for (x = 0; x < W; x++) d[x] = rse__gelu1(s[x]);
+            else {
+                float cq = j->c[q];
+                for (x = 0; x < W; x++) d[x] = s[x] + cq;
+            }
+        }
     }
 }
 
-static rse_status rse__sd_dwc(float *h2, const rse_sd_block *b, const float *x, const float *c,
-                              const rse_conv2d_shape *s, rse_arena *scratch) {
-    rse__sd_dwc_job j;
+/* gelu == 0: out = padded h2 from in = x (and b's depthwise weights, c);
+   gelu == 1: out = padded gelu(in), in = h3. */
+static rse_status rse__sd_padded(float *out, int gelu, const rse_sd_block *b, const float *in, const float *c,
+                                 int B, int C, int H, int W, rse_arena *scratch) {
+    rse__sd_pad_job j;
     rse_arena_mark mark = rse__arena_get_mark(scratch);
-    int ntasks = rse__task_count((size_t)s->N * s->C);
-    j.h2 = h2; j.x = x; j.w = b->dw_w.data; j.b = b->dw_b.data; j.c = c; j.s = s;
-    j.bufsize = ((size_t)(s->H + 4) * (size_t)(s->W + 4) + 15) & ~(size_t)15; /* 64-byte aligned planes */
-    j.bufs = rse__scratch_floats(scratch, j.bufsize * (size_t)ntasks, "denoiser block");
-    if (!j.bufs) return RSE_STATUS_NOMEM;
-    rse__parallel(ntasks, rse__sd_dwc_task, &j);
+    int ntasks;
+    memset(&j, 0, sizeof j);
+    j.gelu = gelu; j.out = out; j.in = in; j.c = c; j.C = C; j.H = H; j.W = W;
+    j.nplanes = (size_t)B * C;
+    ntasks = rse__task_count(j.nplanes);
+    if (!gelu) {
+        /* two 64-byte aligned planes per task */
+        j.w = b->dw_w.data; j.b = b->dw_b.data;
+        j.bufsize = (((size_t)(H + 4) * (W + 4) + 15) & ~(size_t)15) + (((size_t)H * W + 15) & ~(size_t)15);
+        j.bufs = rse__scratch_floats(scratch, j.bufsize * (size_t)ntasks, "denoiser block");
+        if (!j.bufs) return RSE_STATUS_NOMEM;
+    }
+    rse__parallel(ntasks, rse__sd_pad_task, &j);
     rse__arena_release(scratch, mark);
     return RSE_STATUS_OK;
 }
@@ -1040,29 +1089,38 @@ static int rse__sd_block_trains(const rse_sd_block *b) {
 
 static rse_status rse__sd_block_bwd(rse_tape *t, rse_node *n);
 
+/* Blocks with fewer input channels recompute h3 in the backward. */
+#define RSE_SD_KEEP_H3_DIN 8
+
 /* Forward: x (B,din,H,W), c (B,din) -> y (B,dout,H,W). */
 static rse_tensor *rse__sd_block_fused(rse_tape *t, const rse_sd_block *b, rse_tensor *x, rse_tensor *c) {
-    rse_conv2d_shape sdw, s1, s2, sr;
+    rse_conv2d_shape sp1, sp2, sr;
     rse_arena *sc = t->scratch;
-    rse_arena_mark mark;
+    rse_arena_mark mark, m2;
     rse_tensor *y;
     rse_node *node;
     rse_status st;
     float *h2, *h3, *h4, *r;
     int B, H, W, din = b->din, dout = b->dout, keep;
-    size_t n3;
+    size_t n3, pp;
     if (!rse__live(t, x, c)) return 0;
     if (x->nd != 4 || x->shape[1] != din || c->nd != 2 || c->shape[0] != x->shape[0] || c->shape[1] != din)
         return rse__shape_fail(t, "denoiser block", "input must be (B,din,H,W) and condition (B,din)");
     B = x->shape[0]; H = x->shape[2]; W = x->shape[3];
-    rse__sd_conv_shape(&sdw, B, din, din, H, W, 5, din);
-    rse__sd_conv_shape(&s1, B, din, dout, H, W, 3, 1);
-    rse__sd_conv_shape(&s2, B, dout, dout, H, W, 3, 1);
+    rse__sd_conv3_padded(&sp1, B, din, dout, H, W);
+    rse__sd_conv3_padded(&sp2, B, dout, dout, H, W);
     rse__sd_conv_shape(&sr, B, din, dout, H, W, 1, 1);
-    if ((st = rse__conv2d_check(&s1)) != RSE_STATUS_OK) return rse__tape_fail(t, st);
+    /* (the kernels check their shapes too; this one first bounds the
+       padded maps' sizes computed here) */
+    if ((st = rse__conv2d_check(&sp1)) != RSE_STATUS_OK) return rse__tape_fail(t, st);
+    pp = (size_t)B * (size_t)(H + 2) * (size_t)(W + 2); /* floats per channel of a padded map */
     /* h3 goes on the tape only if a backward will read it (the test is
-       rse__record's, which decides below whether a node is recorded) */
-    keep = !t->no_grad && (x->requires_grad || c->requires_grad || rse__sd_block_trains(b));
+       rse__record's, which decides below whether a node is recorded), and
+       only if it is dear to recompute: the first block's h3 = conv3x3 of
+       the image's 3 channels costs 27 multiply-adds per output, under 1%
+       of its block; its backward recomputes it. */
+    keep = !t->no_grad && (x->requires_grad || c->requires_grad || rse__sd_block_trains(b)) &&
+           din >= RSE_SD_KEEP_H3_DIN;
     y = rse__new4(t, 4, B, dout, H, W);
     if (!y) return 0;
     n3 = y->n;
@@ -1070,21 +1128,19 @@ static rse_tensor *rse__sd_block_fused(rse_tape *t, const rse_sd_block *b, rse_t
     if (keep && !h3) return rse__tape_fail(t, RSE_STATUS_NOMEM);
     mark = rse__arena_get_mark(sc);
     if (!keep && !(h3 = rse__scratch_floats(sc, n3, "denoiser block"))) return rse__tape_fail(t, RSE_STATUS_NOMEM);
-    {
-        rse_arena_mark m2 = rse__arena_get_mark(sc);
-        /* h2 = dw5x5(x) + dw_b + c                              (B,din,H,W) */
-        h2 = rse__scratch_floats(sc, x->n, "denoiser block");
-        st = h2 ? rse__sd_dwc(h2, b, x->data, c->data, &sdw, sc) : RSE_STATUS_NOMEM;
-        /* h3 = conv3x3(h2) + c1_b                               (B,dout,H,W) */
-        if (!st) st = rse__conv2d_forward(h3, h2, b->c1_w.data, b->c1_b.data, &s1, sc);
-        rse__arena_release(sc, m2); /* h2 is dead: h4 takes its place */
-    }
-    /* h4 = gelu(h3) */
-    h4 = st ? 0 : rse__scratch_floats(sc, n3, "denoiser block");
+    /* h2 = dw5x5(x) + dw_b + c                          (B,din,H+2,W+2) */
+    m2 = rse__arena_get_mark(sc);
+    h2 = rse__scratch_floats(sc, pp * din, "denoiser block");
+    st = h2 ? rse__sd_padded(h2, 0, b, x->data, c->data, B, din, H, W, sc) : RSE_STATUS_NOMEM;
+    /* h3 = conv3x3(h2) + c1_b                           (B,dout,H,W) */
+    if (!st) st = rse__conv2d_forward(h3, h2, b->c1_w.data, b->c1_b.data, &sp1, sc);
+    rse__arena_release(sc, m2); /* h2 is dead: h4 takes its place */
+    /* h4 = gelu(h3)                                     (B,dout,H+2,W+2) */
+    h4 = st ? 0 : rse__scratch_floats(sc, pp * dout, "denoiser block");
     if (!st && !h4) st = RSE_STATUS_NOMEM;
-    if (!st) rse__act_run(RSE_OP_GELU, h3, 0, h4, 0, n3);
-    /* y = conv3x3(h4) + c2_b */
-    if (!st) st = rse__conv2d_forward(y->data, h4, b->c2_w.data, b->c2_b.data, &s2, sc);
+    if (!st) st = rse__sd_padded(h4, 1, b, h3, 0, B, dout, H, W, sc);
+    /* y = conv3x3(h4) + c2_b                            (B,dout,H,W) */
+    if (!st) st = rse__conv2d_forward(y->data, h4, b->c2_w.data, b->c2_b.data, &sp2, sc);
     /* y += skip: x itself, or r = conv1x1(x) + res_b */
     if (!st && din == dout) rse__sd_ew(0, y->data, x->data, n3);
     else if (!st) {
@@ -1095,66 +1151,89 @@ static rse_tensor *rse__sd_block_fused(rse_tape *t, const rse_sd_block *b, rse_t
     rse__arena_release(sc, mark);
     if (st) return rse__tape_fail(t, st);
     node = rse__record(t, RSE_OP_CUSTOM, y, x, c, (rse_tensor *)&b->dw_w);
-    if (node) { node->bwd = rse__sd_block_bwd; node->ctx = b; node->saved = h3; }
+    if (node) { node->bwd = rse__sd_block_bwd; node->ctx = b; node->saved = keep ? h3 : 0; }
     return t->status == RSE_STATUS_OK ? y : 0;
 }
 
 /* Backward: dy = y's gradient (B,dout,H,W) -> every weight's gradient, dc
    (B,din) and dx (B,din,H,W), each accumulated (+=) into its buffer. The
    intermediate gradients dh4 = dh3 and dh2 are scratch, released at the end,
-   as are the recomputed h4 and h2. */
+   as are the recomputed h4 and h2. dx is accumulated in the composite's
+   order (the skip first, then the depthwise conv), so it has its bits. */
 static rse_status rse__sd_block_bwd(rse_tape *t, rse_node *n) {
     const rse_sd_block *b = (const rse_sd_block *)n->ctx;
     rse_tensor *x = n->in[0], *c = n->in[1];
     rse_arena *sc = t->scratch;
     rse_arena_mark mark = rse__arena_get_mark(sc), m2;
-    rse_conv2d_shape sdw, s1, s2, sr;
-    const float *dy = n->out->grad, *h3 = n->saved;
-    float *dx = 0, *h4, *dh3, *h2, *dh2;
+    rse_conv2d_shape sdw, s1, s2, sp1, sp2, sr;
+    const float *dy = n->out->grad;
+    float *h3 = n->saved, *dx = 0, *h4, *dh3, *h2, *dh2;
     int B = x->shape[0], H = x->shape[2], W = x->shape[3], din = b->din, dout = b->dout;
     int wg = rse__sd_block_trains(b);
-    size_t n3 = n->out->n, P = (size_t)H * W;
+    size_t n3 = n->out->n, P = (size_t)H * W, pp = (size_t)B * (size_t)(H + 2) * (size_t)(W + 2);
     rse_status st = RSE_STATUS_OK;
     rse__sd_conv_shape(&sdw, B, din, din, H, W, 5, din);
     rse__sd_conv_shape(&s1, B, din, dout, H, W, 3, 1);
     rse__sd_conv_shape(&s2, B, dout, dout, H, W, 3, 1);
+    rse__sd_conv3_padded(&sp1, B, din, dout, H, W);
+    rse__sd_conv3_padded(&sp2, B, dout, dout, H, W);
     rse__sd_conv_shape(&sr, B, din, dout, H, W, 1, 1);
-    if (x->requires_grad && !(dx = rse__grad(t, x))) return t->status;
     if (c->requires_grad && !rse__grad(t, c)) return t->status;
+    if (!h3) {
+        /* not kept (din < RSE_SD_KEEP_H3_DIN): h3 = conv3x3(h2) + c1_b again,
+           in scratch until dh3 is made */
+        h3 = rse__scratch_floats(sc, n3, "denoiser block backward");
+        if (!h3) return RSE_STATUS_NOMEM;
+        m2 = rse__arena_get_mark(sc);
+        h2 = rse__scratch_floats(sc, pp * din, "denoiser block backward");
+        st = h2 ? rse__sd_padded(h2, 0, b, x->data, c->data, B, din, H, W, sc) : RSE_STATUS_NOMEM;
+        if (!st) st = rse__conv2d_forward(h3, h2, b->c1_w.data, b->c1_b.data, &sp1, sc);
+        rse__arena_release(sc, m2);
+        if (st) goto done;
+    }
     /* the weights' gradients are the caller's buffers (rse__sd_net_bind) */
 #define RSE__G(p) (wg ? rse__grad(t, (rse_tensor *)&b->p) : 0)
-    /* skip: dx += dy, or dx += res_w^T dy (1x1 backward-data) and
-       d res_w += dy x^T, d res_b += sum of dy over (n, pixels) */
-    if (din == dout) { if (dx) rse__sd_ew(0, dx, dy, n3); }
-    else {
-        if (dx) st = rse__conv2d_backward_data(dx, dy, b->res_w.data, &sr, sc);
-        if (!st && wg) st = rse__conv2d_backward_weight(RSE__G(res_w), RSE__G(res_b), dy, x->data, &sr, sc);
-    }
-    if (st) return st;
-    /* h4 = gelu(h3) again; d c2_w += dy (x) h4 (correlation over the batch),
-       d c2_b += sum of dy. h4 is then dead. */
+    /* h4 = gelu(h3) again; d c2_w += dy (x) h4 (correlation over the batch
+       and pixels), d c2_b += sum of dy. h4 is then dead. */
     if (wg) {
         m2 = rse__arena_get_mark(sc);
-        if (!(h4 = rse__scratch_floats(sc, n3, "denoiser block backward"))) return RSE_STATUS_NOMEM;
-        rse__act_run(RSE_OP_GELU, h3, 0, h4, 0, n3);
-        st = rse__conv2d_backward_weight(RSE__G(c2_w), RSE__G(c2_b), dy, h4, &s2, sc);
+        h4 = rse__scratch_floats(sc, pp * dout, "denoiser block backward");
+        st = h4 ? rse__sd_padded(h4, 1, b, h3, 0, B, dout, H, W, sc) : RSE_STATUS_NOMEM;
+        if (!st) st = rse__conv2d_backward_weight(RSE__G(c2_w), RSE__G(c2_b), dy, h4, &sp2, sc);
         rse__arena_release(sc, m2);
-        if (st) return st;
+        if (st) goto done;
     }
     /* dh4 = c2_w^T dy (backward-data into zeros), then in place
        dh3 = dh4 * gelu'(h3)                                  (B,dout,H,W) */
     dh3 = (float *)rse__arena_calloc(sc, n3, sizeof(float));
-    if (!dh3) return RSE_STATUS_NOMEM;
+    if (!dh3) { st = RSE_STATUS_NOMEM; goto done; }
     st = rse__conv2d_backward_data(dh3, dy, b->c2_w.data, &s2, sc);
     if (st) goto done;
     rse__sd_ew(1, dh3, h3, n3);
+    /* h3 is dead now. x's gradient has not been written yet if this block
+       is x's only reader (in the net, x is the previous block's output):
+       then it takes h3's place on the tape, if h3 was kept there and
+       din <= dout channels fit, rather than a new buffer. */
+    if (x->requires_grad) {
+        if (!x->grad && n->saved && din <= dout) { x->grad = h3; memset(h3, 0, x->n * sizeof(float)); }
+        else if (!rse__grad(t, x)) { st = t->status; goto done; }
+        dx = x->grad;
+    }
+    /* skip: dx += dy, or dx += res_w^T dy (1x1 backward-data) and
+       d res_w += dy x^T, d res_b += sum of dy */
+    if (din == dout) { if (dx) rse__sd_ew(0, dx, dy, n3); }
+    else {
+        if (dx) st = rse__conv2d_backward_data(dx, dy, b->res_w.data, &sr, sc);
+        if (!st && wg) st = rse__conv2d_backward_weight(RSE__G(res_w), RSE__G(res_b), dy, x->data, &sr, sc);
+        if (st) goto done;
+    }
     /* h2 = dw5x5(x) + dw_b + c again; d c1_w += dh3 (x) h2, d c1_b += sum of
        dh3. h2 is then dead. */
     if (wg) {
         m2 = rse__arena_get_mark(sc);
-        h2 = rse__scratch_floats(sc, x->n, "denoiser block backward");
-        st = h2 ? rse__sd_dwc(h2, b, x->data, c->data, &sdw, sc) : RSE_STATUS_NOMEM;
-        if (!st) st = rse__conv2d_backward_weight(RSE__G(c1_w), RSE__G(c1_b), dh3, h2, &s1, sc);
+        h2 = rse__scratch_floats(sc, pp * din, "denoiser block backward");
+        st = h2 ? rse__sd_padded(h2, 0, b, x->data, c->data, B, din, H, W, sc) : RSE_STATUS_NOMEM;
+        if (!st) st = rse__conv2d_backward_weight(RSE__G(c1_w), RSE__G(c1_b), dh3, h2, &sp1, sc);
         rse__arena_release(sc, m2);
         if (st) goto done;
     }
@@ -1252,8 +1331,9 @@ RSE__FN rse_tensor *rse__sd_forward(rse_tape *t, const rse_sd_net *net, rse_tens
        so that is the same number as the buffered path would give).
    Slots cost one tape's activations each, so how many run at once is also
    capped by memory, for the largest micro-batch the trainer will ever see
-   (arenas keep their peak): the paper preset's 223x223 micro-batches
-   (1.28 GB each) always run one at a time, threads inside the kernels. */
+   (arenas keep their peak): the paper preset's 223x223 micro-batches of
+   one image (0.32 GB each since the block is fused; 1.28 GB before) fit
+   four side by side. */
 
 #define RSE_SD_MAX_SLOTS 8
 /* Side-by-side micro-batches may hold at most this much activation memory
@@ -1291,11 +1371,14 @@ RSE__FN void rse__sd_trainer_free(rse__sd_trainer *tr) {
     }
 }
 
-/* One micro-batch's tape: its arenas peak at about 40 maps of dim floats
-   per pixel (measured 38.8-40.5 at dim 32-160, 64-223 px: the forward's
-   activations and the backward's gradients of them). */
+/* One micro-batch's tape: its arenas (tape + scratch) peak at about 10
+   maps of dim floats per pixel (measured 10.1-10.3 at dim 32-160, 64-223
+   px, one image: the blocks' outputs, their h3 and the outputs' gradients
+   on the tape, the block backward's intermediates in scratch; see the
+   fused block above). 11 leaves a margin for small images, where the
+   time MLP and the headers weigh more. */
 static double rse__sd_slot_bytes(int mb, size_t px, int dim) {
-    return 42.0 * 4.0 * (double)mb * (double)px * dim;
+    return 11.0 * 4.0 * (double)mb * (double)px * dim;
 }
 
 /* Slot k with a gradient buffer of n floats (one allocation), or NULL. */
@@ -1417,7 +1500,8 @@ RSEDEF rse_status rse_train_params_init(rse_train_params *p, const char *preset)
         p->dim = 64; p->batch = 8; p->micro_batch = 8; p->crop = 64; p->steps = 3000;
     } else if (!strcmp(preset, "paper")) {
         /* the reference: dim 160, batch 32, 120,001 steps; micro-batches of
-           one image: its tape peaks at 1.28 GB at 223x223 (two: 2.5 GB) */
+           one image: its tape peaks at 0.32 GB at 223x223 (measured 224 MB
+           of tape and 97 MB of scratch) */
         p->dim = 160; p->batch = 32; p->micro_batch = 1; p->crop = 0; p->steps = RSE_SD_REF_STEPS;
     } else if (!strcmp(preset, "tiny")) {
         p->dim = 16; p->batch = 2; p->micro_batch = 2; p->crop = 32; p->steps = 200;

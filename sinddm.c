@@ -1425,7 +1425,10 @@ static void rse__sd_slot_task(void *ctx, int k, int n) {
 
 /* g (net->total floats, overwritten) = the gradient of the mean L1 loss
    between net(x, ts, s) and eps over the B images of x (B,3,H,W), computed
-   MB images at a time; *loss = that mean. net gives the layout and are w (its own pointers are not used). */
+   MB images at a time; *loss = that mean. net gives the layout; the
+   weights are w (net's own data and gradient pointers are not used).
+   max_px is the largest H*W this trainer is used for: it bounds how many
+   micro-batches run at once (rse__sd_slot_bytes). */
 RSE__FN rse_status rse__sd_batch_grad(rse__sd_trainer *tr, const rse_sd_net *net, float *w, float *g,
                                       const float *x, const float *eps, const int *ts, int s,
                                       int B, int MB, int H, int W, size_t max_px, double *loss) {
@@ -1493,10 +1496,11 @@ struct rse_sinddm {
    "cpu" was chosen by measurement (README, Training: SWD of 8 samples to
    the training image over five 256x256 images). Against dim 64, batch 8,
    3000 steps it trades width for images: dim 32 costs a quarter per pixel,
-   so 16 images per step and 4000 steps fit in the same time, and 60% of the
-   steps go to the coarsest scale, which alone makes a sample's layout
-   (rse__sd_draw_scale). Forest 2.6 -> 2.4 x the floor, harbor 10.6 -> 8.4,
-   river 2.8 -> 3.3; sampling and editing get 4x cheaper per pixel. */
+   so 16 images per step and 4000 steps fit in less time (8.5 minutes on
+   2 threads against about 14), and 60% of the steps go to the coarsest
+   scale, which alone makes a sample's layout (rse__sd_draw_scale). Forest
+   2.6 -> 2.5 x the floor, harbor 10.6 -> 8.5, river 2.8 -> 3.4; sampling
+   and editing get 4x cheaper per pixel. */
 
 RSEDEF rse_status rse_train_params_init(rse_train_params *p, const char *preset) {
     memset(p, 0, sizeof *p);
@@ -1659,6 +1663,16 @@ RSE__FN int rse__sd_draw_scale(rse_rng *r, int n, float coarse) {
     return (int)rse__rng_below(r, (uint32_t)n);
 }
 
+/* The training crop of scale s: crop x crop where the scale is larger,
+   the whole scale otherwise, and never at the coarsest scale: scale 0 is
+   where the layout of a whole sample is generated from noise, so it always
+   sees all of it. */
+static void rse__sd_crop(const rse_sinddm *m, int s, int *ch, int *cw) {
+    int crop = m->opt.crop, H = m->pyr.h[s], W = m->pyr.w[s];
+    *ch = s > 0 && crop && crop < H ? crop : H;
+    *cw = s > 0 && crop && crop < W ? crop : W;
+}
+
 /* One optimiser step, as the reference's trainer does it:
      s ~ U{0..N-1} (or leaning on 0: rse__sd_draw_scale);
      t_b ~ U{0..99} per batch element; eps ~ N(0,I)
@@ -1684,10 +1698,7 @@ RSE__FN rse_status rse__sd_train_step(rse_sinddm *m) {
 
     s = rse__sd_draw_scale(&m->rng, m->pyr.n, p->coarse);
     H = m->pyr.h[s]; W = m->pyr.w[s];
-    /* crops only above the coarsest scale: scale 0 is where the layout of
-       a whole sample is generated from noise, so it always sees all of it */
-    ch = s > 0 && p->crop && p->crop < H ? p->crop : H;
-    cw = s > 0 && p->crop && p->crop < W ? p->crop : W;
+    rse__sd_crop(m, s, &ch, &cw);
     for (i = 0; i < B; i++) {
         oy[i] = (int)rse__rng_below(&m->rng, (uint32_t)(H - ch + 1));
         ox[i] = (int)rse__rng_below(&m->rng, (uint32_t)(W - cw + 1));
@@ -1717,10 +1728,11 @@ RSE__FN rse_status rse__sd_train_step(rse_sinddm *m) {
                 }
             }
     }
+    /* the largest crop of any scale bounds the side-by-side micro-batches */
     for (i = 0, n = 0; i < m->pyr.n; i++) {
-        size_t hh = i > 0 && p->crop && p->crop < m->pyr.h[i] ? (size_t)p->crop : (size_t)m->pyr.h[i];
-        size_t ww = i > 0 && p->crop && p->crop < m->pyr.w[i] ? (size_t)p->crop : (size_t)m->pyr.w[i];
-        if (hh * ww > n) n = hh * ww;
+        int hh, ww;
+        rse__sd_crop(m, i, &hh, &ww);
+        if ((size_t)hh * (size_t)ww > n) n = (size_t)hh * (size_t)ww;
     }
     st = rse__sd_batch_grad(&m->tr, &m->net, m->w, m->g, xt, eps, ts, s, B, MB, ch, cw, n, &loss);
     if (st != RSE_STATUS_OK) return st;

@@ -94,12 +94,6 @@ static void test_train_and_checkpoint(const rse_image *img) {
     rse_sinddm_free(b);
 }
 
-/* The scale draw: with coarse = 0.5 over 5 scales, scale 0 must come up
-   half the time and each other scale 1/8. Over 40,000 draws the binomial
-   standard deviation of a share is at most 0.0025, so 0.01 is 4 of them:
-   a wrong branch (e.g. 0 also drawn from the uniform part, giving 0.6) is
-   far outside, a correct draw inside but for 1 run in ~16,000. coarse = 0
-   must stay the reference's plain uniform draw, number for number. */
 /* Micro-batches run side by side, one per thread, in rounds (4 threads and 5
    micro-batches: a round of 4, then the fifth alone with the threads inside
    its kernels): the gradients are still summed in micro-batch order, so the
@@ -123,6 +117,12 @@ static void test_side_by_side(const rse_image *img) {
     rse_sinddm_free(b);
 }
 
+/* The scale draw: with coarse = 0.5 over 5 scales, scale 0 must come up
+   half the time and each other scale 1/8. Over 40,000 draws the binomial
+   standard deviation of a share is at most 0.0025, so 0.01 is 4 of them:
+   a wrong branch (e.g. 0 also drawn from the uniform part, giving 0.6) is
+   far outside, a correct draw inside but for 1 run in ~16,000. coarse = 0
+   must stay the reference's plain uniform draw, number for number. */
 static void test_scale_draw(void) {
     rse_rng r, u;
     int i, k, cnt[5] = { 0, 0, 0, 0, 0 }, same = 1;

@@ -937,19 +937,22 @@ static void rse__sd_sinusoid(float *out, float x) {
    the backward returns, and x's gradient takes the place of h3 once h3 is
    dead. Under no_grad (sampling) nothing is kept at all.
 
-   A training micro-batch now peaks at about 10 maps of dim floats per
-   pixel: on the tape the blocks' outputs (3 maps: dim/2, dim, dim, dim/2),
-   h3 of blocks 2-4 (2.5) and the gradients of the outputs that found no
-   dead h3 (1.5); in scratch about 3, at the first conv's weight gradient
-   of a dim -> dim block (dh3, h2, and the kernel's packed copy of dh3).
+   A training micro-batch now peaks at about 8 maps of dim floats per
+   pixel (measured 8.2 at dim 160, 223x223): on the tape 7, the blocks'
+   outputs (3 maps: dim/2, dim, dim, dim/2), h3 of blocks 2-4 (2.5) and the
+   gradients of the outputs that found no dead h3 (1.5); in scratch one
+   intermediate at a time, at most h2 of a dim -> dim block (the backward
+   below writes dh3 over h3, and backward-weight packs its dout a band of
+   rows at a time). Small images add the kernels' fixed scratch (packed
+   weights): 9.3 maps at dim 64, 64x64.
    The 3x3 convs read h2 and h4 stored with their zero border (below), so
    backward-weight needs no padded copy of its own.
 
    Each step calls the same kernels on the same data in the same order as
    the composite (rse__sd_block_forward_ref, kept for the tests), so the two
    agree bit for bit whatever the thread count; the fusions below (the
-   condition added to each depthwise plane while it is in cache, GELU's
-   derivative multiplied in place) keep the composite's rounding. */
+   condition added to each depthwise plane while it is in cache, dh3 =
+   dh4 * gelu'(h3) written over h3) keep the composite's rounding. */
 
 /* One of the block's convolutions, (B,C,H,W) -> (B,K,H,W): k x k kernel,
    stride 1, "same" zero padding k/2. */
@@ -1050,7 +1053,7 @@ static void rse__sd_ew_task(void *ctx, int task, int ntasks) {
     size_t i, lo, hi;
     rse__split_range(j->n, task, ntasks, &lo, &hi);
     if (j->mode == 0) for (i = lo; i < hi; i++) a[i] += b[i];                     /* a += b        */
-    else for (i = lo; i < hi; i++) a[i] = a[i] * rse__gelu1_grad(b[i]);           /* a *= gelu'(b) */
+    else for (i = lo; i < hi; i++) a[i] = b[i] * rse__gelu1_grad(a[i]);           /* a = b*gelu'(a) */
 }
 
 static void rse__sd_ew(int mode, float *a, const float *b, size_t n) {
@@ -1141,6 +1144,7 @@ static rse_tensor *rse__sd_block_fused(rse_tape *t, const rse_sd_block *b, rse_t
     if (!st) st = rse__sd_padded(h4, 1, b, h3, 0, B, dout, H, W, sc);
     /* y = conv3x3(h4) + c2_b                            (B,dout,H,W) */
     if (!st) st = rse__conv2d_forward(y->data, h4, b->c2_w.data, b->c2_b.data, &sp2, sc);
+    rse__arena_release(sc, m2); /* h4 is dead: r takes its place */
     /* y += skip: x itself, or r = conv1x1(x) + res_b */
     if (!st && din == dout) rse__sd_ew(0, y->data, x->data, n3);
     else if (!st) {
@@ -1156,10 +1160,18 @@ static rse_tensor *rse__sd_block_fused(rse_tape *t, const rse_sd_block *b, rse_t
 }
 
 /* Backward: dy = y's gradient (B,dout,H,W) -> every weight's gradient, dc
-   (B,din) and dx (B,din,H,W), each accumulated (+=) into its buffer. The
-   intermediate gradients dh4 = dh3 and dh2 are scratch, released at the end,
-   as are the recomputed h4 and h2. dx is accumulated in the composite's
-   order (the skip first, then the depthwise conv), so it has its bits. */
+   (B,din) and dx (B,din,H,W), each accumulated (+=) into its buffer.
+
+   Memory is the point of the order below. h3's buffer is reused twice:
+   once h4 = gelu(h3) has served the second conv's weight gradient, h3 is
+   read only by dh3 = dh4 * gelu'(h3), which overwrites it element by
+   element; once dh3 has given dh2 it is dead, and x's gradient takes its
+   place when this block is x's only reader (in the net, x is the previous
+   block's output) and din <= dout channels fit. So at any moment scratch
+   holds one intermediate map (h4, dh4, h2 or dh2) besides h3's own.
+   dx is accumulated in the composite's order (the skip first, then the
+   depthwise conv), so it has its bits; each weight's gradient gets exactly
+   the composite's one addition, so their order among weights is free. */
 static rse_status rse__sd_block_bwd(rse_tape *t, rse_node *n) {
     const rse_sd_block *b = (const rse_sd_block *)n->ctx;
     rse_tensor *x = n->in[0], *c = n->in[1];
@@ -1167,7 +1179,7 @@ static rse_status rse__sd_block_bwd(rse_tape *t, rse_node *n) {
     rse_arena_mark mark = rse__arena_get_mark(sc), m2;
     rse_conv2d_shape sdw, s1, s2, sp1, sp2, sr;
     const float *dy = n->out->grad;
-    float *h3 = n->saved, *dx = 0, *h4, *dh3, *h2, *dh2;
+    float *h3 = n->saved, *dx = 0, *h4, *dh4, *dh3, *h2, *dh2 = 0;
     int B = x->shape[0], H = x->shape[2], W = x->shape[3], din = b->din, dout = b->dout;
     int wg = rse__sd_block_trains(b);
     size_t n3 = n->out->n, P = (size_t)H * W, pp = (size_t)B * (size_t)(H + 2) * (size_t)(W + 2);
@@ -1181,7 +1193,7 @@ static rse_status rse__sd_block_bwd(rse_tape *t, rse_node *n) {
     if (c->requires_grad && !rse__grad(t, c)) return t->status;
     if (!h3) {
         /* not kept (din < RSE_SD_KEEP_H3_DIN): h3 = conv3x3(h2) + c1_b again,
-           in scratch until dh3 is made */
+           in scratch until dh3 is dead */
         h3 = rse__scratch_floats(sc, n3, "denoiser block backward");
         if (!h3) return RSE_STATUS_NOMEM;
         m2 = rse__arena_get_mark(sc);
@@ -1203,17 +1215,33 @@ static rse_status rse__sd_block_bwd(rse_tape *t, rse_node *n) {
         rse__arena_release(sc, m2);
         if (st) goto done;
     }
-    /* dh4 = c2_w^T dy (backward-data into zeros), then in place
-       dh3 = dh4 * gelu'(h3)                                  (B,dout,H,W) */
-    dh3 = (float *)rse__arena_calloc(sc, n3, sizeof(float));
-    if (!dh3) { st = RSE_STATUS_NOMEM; goto done; }
-    st = rse__conv2d_backward_data(dh3, dy, b->c2_w.data, &s2, sc);
+    /* dh4 = c2_w^T dy (backward-data into zeros), then
+       dh3 = dh4 * gelu'(h3) written over h3                  (B,dout,H,W) */
+    m2 = rse__arena_get_mark(sc);
+    dh4 = (float *)rse__arena_calloc(sc, n3, sizeof(float));
+    st = dh4 ? rse__conv2d_backward_data(dh4, dy, b->c2_w.data, &s2, sc) : RSE_STATUS_NOMEM;
+    if (!st) rse__sd_ew(1, h3, dh4, n3);
+    rse__arena_release(sc, m2);
     if (st) goto done;
-    rse__sd_ew(1, dh3, h3, n3);
-    /* h3 is dead now. x's gradient has not been written yet if this block
-       is x's only reader (in the net, x is the previous block's output):
-       then it takes h3's place on the tape, if h3 was kept there and
-       din <= dout channels fit, rather than a new buffer. */
+    dh3 = h3;
+    /* h2 = dw5x5(x) + dw_b + c again; d c1_w += dh3 (x) h2, d c1_b += sum of
+       dh3. h2 is then dead. */
+    if (wg) {
+        m2 = rse__arena_get_mark(sc);
+        h2 = rse__scratch_floats(sc, pp * din, "denoiser block backward");
+        st = h2 ? rse__sd_padded(h2, 0, b, x->data, c->data, B, din, H, W, sc) : RSE_STATUS_NOMEM;
+        if (!st) st = rse__conv2d_backward_weight(RSE__G(c1_w), RSE__G(c1_b), dh3, h2, &sp1, sc);
+        rse__arena_release(sc, m2);
+        if (st) goto done;
+    }
+    /* dh2 = c1_w^T dh3                                         (B,din,H,W) */
+    if (x->requires_grad || c->requires_grad || wg) {
+        dh2 = (float *)rse__arena_calloc(sc, x->n, sizeof(float));
+        if (!dh2) { st = RSE_STATUS_NOMEM; goto done; }
+        st = rse__conv2d_backward_data(dh2, dh3, b->c1_w.data, &s1, sc);
+        if (st) goto done;
+    }
+    /* dh3 is dead: x's gradient may take its place on the tape */
     if (x->requires_grad) {
         if (!x->grad && n->saved && din <= dout) { x->grad = h3; memset(h3, 0, x->n * sizeof(float)); }
         else if (!rse__grad(t, x)) { st = t->status; goto done; }
@@ -1227,22 +1255,7 @@ static rse_status rse__sd_block_bwd(rse_tape *t, rse_node *n) {
         if (!st && wg) st = rse__conv2d_backward_weight(RSE__G(res_w), RSE__G(res_b), dy, x->data, &sr, sc);
         if (st) goto done;
     }
-    /* h2 = dw5x5(x) + dw_b + c again; d c1_w += dh3 (x) h2, d c1_b += sum of
-       dh3. h2 is then dead. */
-    if (wg) {
-        m2 = rse__arena_get_mark(sc);
-        h2 = rse__scratch_floats(sc, pp * din, "denoiser block backward");
-        st = h2 ? rse__sd_padded(h2, 0, b, x->data, c->data, B, din, H, W, sc) : RSE_STATUS_NOMEM;
-        if (!st) st = rse__conv2d_backward_weight(RSE__G(c1_w), RSE__G(c1_b), dh3, h2, &sp1, sc);
-        rse__arena_release(sc, m2);
-        if (st) goto done;
-    }
-    /* dh2 = c1_w^T dh3                                         (B,din,H,W) */
-    if (!dx && !c->requires_grad && !wg) goto done;
-    dh2 = (float *)rse__arena_calloc(sc, x->n, sizeof(float));
-    if (!dh2) { st = RSE_STATUS_NOMEM; goto done; }
-    st = rse__conv2d_backward_data(dh2, dh3, b->c1_w.data, &s1, sc);
-    if (st) goto done;
+    if (!dh2) goto done;
     /* dc[n][ch] += sum over pixels of dh2[n][ch] (c was broadcast over them) */
     if (c->requires_grad) {
         rse__sd_csum_job j;
@@ -1332,8 +1345,8 @@ RSE__FN rse_tensor *rse__sd_forward(rse_tape *t, const rse_sd_net *net, rse_tens
    Slots cost one tape's activations each, so how many run at once is also
    capped by memory, for the largest micro-batch the trainer will ever see
    (arenas keep their peak): the paper preset's 223x223 micro-batches of
-   one image (0.32 GB each since the block is fused; 1.28 GB before) fit
-   four side by side. */
+   one image (0.26 GB each since the block is fused; 1.28 GB before) fit
+   five side by side. */
 
 #define RSE_SD_MAX_SLOTS 8
 /* Side-by-side micro-batches may hold at most this much activation memory
@@ -1371,14 +1384,14 @@ RSE__FN void rse__sd_trainer_free(rse__sd_trainer *tr) {
     }
 }
 
-/* One micro-batch's tape: its arenas (tape + scratch) peak at about 10
-   maps of dim floats per pixel (measured 10.1-10.3 at dim 32-160, 64-223
+/* One micro-batch's tape: its arenas (tape + scratch) peak at about 8
+   maps of dim floats per pixel (measured 8.2-9.4 at dim 32-160, 64-223
    px, one image: the blocks' outputs, their h3 and the outputs' gradients
-   on the tape, the block backward's intermediates in scratch; see the
-   fused block above). 11 leaves a margin for small images, where the
-   time MLP and the headers weigh more. */
+   on the tape, one intermediate of the block backward in scratch; see the
+   fused block above). 10 leaves a margin for small images, where the
+   kernels' packed weights and the time MLP weigh more. */
 static double rse__sd_slot_bytes(int mb, size_t px, int dim) {
-    return 11.0 * 4.0 * (double)mb * (double)px * dim;
+    return 10.0 * 4.0 * (double)mb * (double)px * dim;
 }
 
 /* Slot k with a gradient buffer of n floats (one allocation), or NULL. */
@@ -1511,8 +1524,8 @@ RSEDEF rse_status rse_train_params_init(rse_train_params *p, const char *preset)
         p->dim = 32; p->batch = 16; p->micro_batch = 8; p->crop = 64; p->steps = 4000; p->coarse = 0.6f;
     } else if (!strcmp(preset, "paper")) {
         /* the reference: dim 160, batch 32, 120,001 steps; micro-batches of
-           one image: its tape peaks at 0.32 GB at 223x223 (measured 224 MB
-           of tape and 97 MB of scratch) */
+           one image: its tape peaks at 0.26 GB at 223x223 (measured 224 MB
+           of tape and 36 MB of scratch) */
         p->dim = 160; p->batch = 32; p->micro_batch = 1; p->crop = 0; p->steps = RSE_SD_REF_STEPS;
     } else if (!strcmp(preset, "tiny")) {
         p->dim = 16; p->batch = 2; p->micro_batch = 2; p->crop = 32; p->steps = 200;

@@ -2010,9 +2010,8 @@ static void rse__arows_bw(const rse__gemm *g, int kb, int i0, int mr, const floa
 }
 static void rse__packb_bw(const rse__gemm *g, int kb, int kc, int j0, int nc, float *dst) {
     int oy = kb / g->nchunk, ox0 = (kb % g->nchunk) * RSE__KC, j, p;
-    size_t P = (size_t)g->ho * g->wo;
-    for (j = 0; j < nc; j++) {
-        const float *src = g->B + (size_t)(j0 + j) * P + (size_t)oy * g->wo + ox0;
+    for (j = 0; j < nc; j++) { /* b_ns: dout's channel stride, the whole image's Ho*Wo */
+        const float *src = g->B + (size_t)(j0 + j) * (size_t)g->b_ns + (size_t)oy * g->wo + ox0;
         for (p = 0; p < kc; p++) dst[p * RSE__NR + j] = src[p];
     }
     for (p = 0; p < kc; p++)
@@ -2076,14 +2075,25 @@ static void rse__bias_grad_task(void *ctx, int task, int ntasks) {
     }
 }
 
+/* Backward-weight packs dout once for all row blocks (rse__gemm_run_all's
+   bpk) a band of output rows at a time, in at most this many floats (1 MB,
+   half of this machine's L2 per core): a whole image's packed copy would be
+   one more map of dout at the denoiser backward's memory peak (32 MB for
+   160 channels at 223x223). A variable so the tests can cut bands of a
+   few rows out of small images. */
+static size_t rse__bw_pack_floats = (size_t)1 << 18;
+
 /* dw += correlation of x with dout summed over the batch; db += sum of dout
    over N,Ho,Wo (db may be NULL). The sum over the batch is accumulated in a
-   transposed scratch copy (R x Kg per group) and added to dw at the end. */
+   transposed scratch copy (R x Kg per group) and added to dw at the end.
+   The GEMM reduces over the output pixels in blocks of (part of) one output
+   row; it runs on bands of rows in turn, which adds the same blocks to dwt
+   in the same order as one run over the image would: the same bits. */
 RSE__FN rse_status rse__conv2d_backward_weight(float *dw, float *db, const float *dout, const float *x,
                                                const rse_conv2d_shape *s, rse_arena *scratch) {
     rse_status st = rse__conv2d_check(s);
-    int Cg, Kg, R, n, gi, r, k;
-    size_t P, HW, hpwp;
+    int Cg, Kg, R, n, gi, r, k, band, oy0, rows;
+    size_t P, HW, hpwp, rowpk;
     float *xp, *dwt;
     rse_arena_mark mark;
     rse__gemm g;
@@ -2124,34 +2134,38 @@ RSE__FN rse_status rse__conv2d_backward_weight(float *dw, float *db, const float
     xp = s->pad ? rse__scratch_floats(scratch, hpwp * (size_t)s->C, "conv2d backward-weight") : 0;
     dwt = xp || !s->pad ? rse__scratch_floats(scratch, (size_t)R * s->K, "conv2d backward-weight") : 0;
     if (!dwt) { rse__arena_release(scratch, mark); return RSE_STATUS_NOMEM; }
-    /* Room to pack dout once per image rather than once per row block
-       (P x Kg rounded up to whole panels, plus the block offsets); without
-       it the GEMM packs per tile as usual. */
-    {
-        size_t nb = (size_t)(Kg + RSE__NR - 1) / RSE__NR * RSE__NR * P;
-        int nkb = s->Ho * ((s->Wo + RSE__KC - 1) / RSE__KC);
-        g.bpk = rse__scratch_floats(scratch, nb, "conv2d backward-weight");
-        g.bkoff = g.bpk ? (int *)rse__arena_alloc(scratch, ((size_t)nkb + 1) * sizeof(int)) : 0;
-        if (!g.bkoff) g.bpk = 0;
-    }
-    memset(dwt, 0, sizeof(float) * (size_t)R * s->K);
-    g.M = R; g.N = Kg; g.K = (int)P;
     g.nchunk = (s->Wo + RSE__KC - 1) / RSE__KC;
-    g.nkb = s->Ho * g.nchunk;
+    /* Room to pack a band of dout once rather than once per row block
+       (band rows x Wo x Kg rounded up to whole panels, plus the block
+       offsets); without it the GEMM packs per tile as usual. */
+    rowpk = (size_t)(Kg + RSE__NR - 1) / RSE__NR * RSE__NR * (size_t)s->Wo;
+    band = rowpk >= rse__bw_pack_floats ? 1 : (int)(rse__bw_pack_floats / rowpk);
+    if (band > s->Ho) band = s->Ho;
+    g.bpk = rse__scratch_floats(scratch, rowpk * (size_t)band, "conv2d backward-weight");
+    g.bkoff = g.bpk ? (int *)rse__arena_alloc(scratch, ((size_t)band * g.nchunk + 1) * sizeof(int)) : 0;
+    if (!g.bkoff) g.bpk = 0;
+    memset(dwt, 0, sizeof(float) * (size_t)R * s->K);
+    g.M = R; g.N = Kg;
     g.kblock = rse__kblock_bw; g.arows = rse__arows_bw; g.packb = rse__packb_bw;
+    g.b_ns = (ptrdiff_t)P;
     g.ldc = Kg; g.alpha = 1.0f; g.beta = 1.0f;
     g.xh = s->H + 2 * s->pad; g.xw = s->W + 2 * s->pad; g.kh = s->KH; g.kw = s->KW;
-    g.stride = s->stride; g.ho = s->Ho; g.wo = s->Wo;
+    g.stride = s->stride; g.wo = s->Wo;
     bc.dst = xp;
     for (n = 0; n < s->N; n++) {
         bc.src = x + (size_t)n * s->C * HW;
         if (xp) rse__parallel(rse__task_count((size_t)s->C), rse__bw_pad_task, &bc);
-        for (gi = 0; gi < s->groups; gi++) {
-            g.x = (xp ? xp : bc.src) + (size_t)gi * Cg * hpwp;
-            g.B = dout + ((size_t)n * s->K + (size_t)gi * Kg) * P;
-            g.C = dwt + (size_t)gi * R * Kg;
-            rse__gemm_run_all(&g);
-        }
+        for (gi = 0; gi < s->groups; gi++)
+            for (oy0 = 0; oy0 < s->Ho; oy0 += band) {
+                /* output rows oy0.. oy0+rows-1: the image read from row
+                   oy0*stride, dout from pixel oy0*Wo of each channel */
+                rows = s->Ho - oy0 < band ? s->Ho - oy0 : band;
+                g.x = (xp ? xp : bc.src) + (size_t)gi * Cg * hpwp + (size_t)oy0 * s->stride * g.xw;
+                g.B = dout + ((size_t)n * s->K + (size_t)gi * Kg) * P + (size_t)oy0 * s->Wo;
+                g.C = dwt + (size_t)gi * R * Kg;
+                g.ho = rows; g.K = rows * s->Wo; g.nkb = rows * g.nchunk;
+                rse__gemm_run_all(&g);
+            }
     }
     for (gi = 0; gi < s->groups; gi++)
         for (k = 0; k < Kg; k++)

@@ -239,6 +239,51 @@ static void test_threads(void) {
     rse__arena_free(&scratch);
 }
 
+/* ---- backward-weight in bands of output rows: the same bits ----
+   rse__conv2d_backward_weight packs dout a band of rows at a time
+   (rse__bw_pack_floats); cutting an image into bands must add the same
+   blocks in the same order as one band over the image, so the results are
+   compared bit for bit, not within a tolerance. */
+static void test_bw_bands(void) {
+    static const t_conv shapes[] = {
+        {2, 16, 40, 41, 24, 3, 3, 1, 1, 1}, /* 24 channels: panels 16 + 8    */
+        {1, 5, 17, 70, 7, 3, 3, 1, 1, 1},   /* K smaller than one panel      */
+        {1, 6, 19, 68, 5, 3, 3, 2, 0, 1},   /* stride 2, no padded copy      */
+        {1, 6, 9, 300, 6, 3, 3, 1, 1, 2},   /* groups 2, rows of 2 KC blocks */
+    };
+    static const int bands[] = { 1, 2, 3, 7 }; /* rows per band; 3 and 7 leave a short last band */
+    const size_t saved = rse__bw_pack_floats;
+    rse_arena scratch;
+    int si, bi, nt;
+    rse__arena_init(&scratch, 0, 0);
+    for (si = 0; si < (int)(sizeof shapes / sizeof shapes[0]); si++) {
+        rse_conv2d_shape s = t_shape(shapes[si]);
+        size_t nx = (size_t)s.N * s.C * s.H * s.W, nw = (size_t)s.K * (s.C / s.groups) * s.KH * s.KW;
+        size_t no = (size_t)s.N * s.K * s.Ho * s.Wo;
+        size_t rowpk = (size_t)((s.K / s.groups + RSE__NR - 1) / RSE__NR * RSE__NR) * s.Wo;
+        float *x = t_rand(nx), *dout = t_rand(no), *dw0 = t_rand(nw), *db0 = t_rand((size_t)s.K);
+        float *dw1 = t_copy(dw0, nw), *db1 = t_copy(db0, (size_t)s.K);
+        rse__bw_pack_floats = saved; /* one band: these images are small */
+        CHECK(rowpk * (size_t)s.Ho <= saved, "shape %d fits one band by default", si);
+        rse__conv2d_backward_weight(dw0, db0, dout, x, &s, &scratch);
+        for (nt = 1; nt <= 2; nt++)
+            for (bi = 0; bi < (int)(sizeof bands / sizeof bands[0]); bi++) {
+                float *dw = t_copy(dw1, nw), *db = t_copy(db1, (size_t)s.K);
+                rse_set_threads(nt);
+                rse__bw_pack_floats = rowpk * (size_t)bands[bi];
+                CHECK(rse__conv2d_backward_weight(dw, db, dout, x, &s, &scratch) == RSE_STATUS_OK,
+                      "bands: shape %d status", si);
+                CHECK(!memcmp(dw, dw0, sizeof(float) * nw) && !memcmp(db, db0, sizeof(float) * (size_t)s.K),
+                      "bwd-weight shape %d in bands of %d rows, %d threads: differs from one band", si, bands[bi], nt);
+                free(dw); free(db);
+            }
+        free(x); free(dout); free(dw0); free(db0); free(dw1); free(db1);
+    }
+    rse__bw_pack_floats = saved;
+    rse_set_threads(1);
+    rse__arena_free(&scratch);
+}
+
 /* ---- errors ---- */
 
 static void test_errors(void) {
@@ -279,6 +324,7 @@ int main(void) {
     test_sgemm();
     test_conv();
     test_threads();
+    test_bw_bands();
     test_errors();
     return t_report("test_kernels");
 }

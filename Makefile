@@ -25,7 +25,7 @@ TESTS    = $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 TFLAGS   = -std=c99 -O2 -g1 -Wall -Wextra -pedantic -DRSE_SHARED='"$(SHARED)"'
 SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-.PHONY: all native test test-nosimd sanitize nostdio warnings fuzz fuzz-all fuzz-replay test-long bench bench-edit demo clean
+.PHONY: all native test test-nosimd test-neon sanitize nostdio warnings fuzz fuzz-all fuzz-replay test-long bench bench-edit demo clean
 
 all: rsedit
 
@@ -46,6 +46,22 @@ AVX2_TESTS = test_kernels test_ops_torch test_sinddm_net test_grad
 build/avx2/%: tests/%.c tests/test.h $(SRC)
 	@mkdir -p build/avx2
 	$(CC) $(TFLAGS) $(ARCH) -DRSE_NO_AVX512 -o $@ $< $(LDLIBS)
+
+# The kernel tests and the fused denoiser block's on the NEON path:
+# cross-compiled for AArch64 and run under qemu-user when both are installed
+# (Debian: gcc-aarch64-linux-gnu, qemu-user); otherwise it says it skipped.
+NEON_CC    ?= aarch64-linux-gnu-gcc
+NEON_RUN   ?= qemu-aarch64
+NEON_TESTS  = $(AVX2_TESTS) test_sd_block
+build/neon/%: tests/%.c tests/test.h $(SRC)
+	@mkdir -p build/neon
+	$(NEON_CC) $(TFLAGS) -static -o $@ $< $(LDLIBS)
+
+test-neon:
+	@if command -v $(NEON_CC) >/dev/null 2>&1 && command -v $(NEON_RUN) >/dev/null 2>&1; then \
+		$(MAKE) --no-print-directory $(addprefix build/neon/,$(NEON_TESTS)) && \
+		RUN_WITH=$(NEON_RUN) sh tests/run.sh $(addprefix build/neon/,$(NEON_TESTS)); \
+	else echo "test-neon: skipped ($(NEON_CC) or $(NEON_RUN) not installed)"; fi
 
 build/nosimd/%: tests/%.c tests/test.h $(SRC)
 	@mkdir -p build/nosimd

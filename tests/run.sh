@@ -2,14 +2,15 @@
 # Runs every test program given on the command line, JOBS (default 2) at a
 # time, shows their output in order, and closes with one line
 # "N passed, N failed[, N skipped]". Exits non-zero if any program failed or
-# crashed.
+# crashed. RUN_WITH, if set, is a command to run each program with (make
+# test-neon: qemu-aarch64).
 jobs=${JOBS:-2}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/rsedit-run.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 i=0
 for t in "$@"; do
     i=$((i + 1))
-    ( "$t" > "$tmp/$i.out" 2>&1; echo $? > "$tmp/$i.rc" ) &
+    ( $RUN_WITH "$t" > "$tmp/$i.out" 2>&1; echo $? > "$tmp/$i.rc" ) &
     if [ $((i % jobs)) -eq 0 ]; then wait; fi
 done
 wait

@@ -2475,10 +2475,35 @@ static rse_status rse__conv2d_bwd(rse_tape *t, rse_node *n) {
    x (..., I), w (O, I), b (O) or NULL -> (..., O):  y = x w^T + b, the layout
    of torch's nn.Linear, so checkpoints load without transposes. */
 
+/* ---- row-wise passes (linear's bias, layernorm), rows split across threads ----
+   Each row is computed by one task exactly as a single thread would, so the
+   results never depend on the thread count. Below about 64K elements the
+   pool is not woken (RSE__EW_PAR_MIN, defined with the element-wise ops). */
+typedef struct {
+    float *y;                 /* output rows (rows, D)                  */
+    const float *x, *b, *w;   /* input rows; per-column bias and weight */
+    const float *dy;          /* layernorm backward: y's gradient       */
+    float *stats;             /* layernorm: (mean, rstd) per row        */
+    float eps;
+    int D;
+    size_t rows;
+} rse__rows_job;
+
+static void rse__rows_run(void (*fn)(void *, int, int), rse__rows_job *j);
+
+static void rse__bias_rows_task(void *ctx, int task, int ntasks) {
+    const rse__rows_job *j = (const rse__rows_job *)ctx;
+    size_t lo, hi, r;
+    int i;
+    rse__split_range(j->rows, task, ntasks, &lo, &hi);
+    for (r = lo; r < hi; r++)
+        for (i = 0; i < j->D; i++) j->y[r * j->D + i] += j->b[i];
+}
+
 RSE__FN rse_tensor *rse__linear(rse_tape *t, rse_tensor *x, rse_tensor *w, rse_tensor *b) {
     rse_tensor *y;
     int I, O, shape[4], i;
-    size_t rows, r;
+    size_t rows;
     if (!rse__live(t, x, w)) return 0;
     I = x->shape[x->nd - 1];
     if (w->nd != 2 || w->shape[1] != I || (b && (int)b->n != w->shape[0]))
@@ -2492,9 +2517,12 @@ RSE__FN rse_tensor *rse__linear(rse_tape *t, rse_tensor *x, rse_tensor *w, rse_t
     if (rows > INT_MAX) return rse__shape_fail(t, "linear", "too many rows");
     /* y (rows,O) = x (rows,I) . w^T (I,O) */
     rse__sgemm(0, 1, (int)rows, O, I, 1.0f, x->data, I, w->data, I, 0.0f, y->data, O);
-    if (b)
-        for (r = 0; r < rows; r++)
-            for (i = 0; i < O; i++) y->data[r * O + i] += b->data[i];
+    if (b) { /* y += b in each row, rows split across threads */
+        rse__rows_job j;
+        memset(&j, 0, sizeof j);
+        j.y = y->data; j.b = b->data; j.D = O; j.rows = rows;
+        rse__rows_run(rse__bias_rows_task, &j);
+    }
     rse__record(t, RSE_OP_LINEAR, y, x, w, b);
     return y;
 }
@@ -2600,6 +2628,11 @@ static int rse__bcast_init(rse__bcast *bc, const rse_tensor *a, const rse_tensor
 #ifndef RSE__EW_PAR_MIN
 #define RSE__EW_PAR_MIN 65536
 #endif
+
+static void rse__rows_run(void (*fn)(void *, int, int), rse__rows_job *j) {
+    size_t n = j->rows * (size_t)j->D;
+    rse__parallel(n < RSE__EW_PAR_MIN ? 1 : rse__task_count(j->rows), fn, j);
+}
 
 /* The forward and backward of add/sub/mul over "planes": the (i0, i1)
    slices of a's 4-d frame, each sh[2] x sh[3] elements. A task owns whole
@@ -2858,11 +2891,41 @@ static rse_status rse__unary_bwd(rse_tape *t, rse_node *n) {
    rstd = 1/sqrt(var + eps), var the biased variance, as torch's LayerNorm.
    Saves mean and rstd per row (2 floats a row) for the backward. */
 
+/* Rows [lo, hi) of y = layernorm(x) * w + b, and each row's (mean, rstd). */
+static void rse__ln_fwd_task(void *ctx, int task, int ntasks) {
+    const rse__rows_job *j = (const rse__rows_job *)ctx;
+    const int D = j->D;
+    size_t lo, hi, r;
+    int i;
+    rse__split_range(j->rows, task, ntasks, &lo, &hi);
+    for (r = lo; r < hi; r++) {
+        const float *xr = j->x + r * D;
+        float *yr = j->y + r * D;
+        /* two passes in double: the mean first, then the centred variance,
+           which is stable where E[x^2]-E[x]^2 is not */
+        double m = 0, v = 0;
+        float mean, rstd;
+        for (i = 0; i < D; i++) m += xr[i];
+        m /= D;
+        for (i = 0; i < D; i++) v += (xr[i] - m) * (xr[i] - m);
+        v /= D;
+        mean = (float)m;
+        rstd = (float)(1.0 / sqrt(v + j->eps));
+        for (i = 0; i < D; i++) {
+            float h = (xr[i] - mean) * rstd;
+            yr[i] = h * (j->w ? j->w[i] : 1.0f) + (j->b ? j->b[i] : 0.0f);
+        }
+        j->stats[2 * r] = mean;
+        j->stats[2 * r + 1] = rstd;
+    }
+}
+
 RSE__FN rse_tensor *rse__layernorm(rse_tape *t, rse_tensor *x, rse_tensor *w, rse_tensor *b, float eps) {
     rse_tensor *y;
     rse_node *n;
-    int D, i;
-    size_t rows, r;
+    rse__rows_job j;
+    int D;
+    size_t rows;
     float *stats;
     if (!rse__live(t, x, x)) return 0;
     D = x->shape[x->nd - 1];
@@ -2873,26 +2936,10 @@ RSE__FN rse_tensor *rse__layernorm(rse_tape *t, rse_tensor *x, rse_tensor *w, rs
     if (!y) return 0;
     stats = (float *)rse__arena_alloc(t->arena, rows * 2 * sizeof(float));
     if (!stats) return rse__tape_fail(t, RSE_STATUS_NOMEM);
-    for (r = 0; r < rows; r++) {
-        const float *xr = x->data + r * D;
-        float *yr = y->data + r * D;
-        /* two passes in double: the mean first, then the centred variance,
-           which is stable where E[x^2]-E[x]^2 is not */
-        double m = 0, v = 0;
-        float mean, rstd;
-        for (i = 0; i < D; i++) m += xr[i];
-        m /= D;
-        for (i = 0; i < D; i++) v += (xr[i] - m) * (xr[i] - m);
-        v /= D;
-        mean = (float)m;
-        rstd = (float)(1.0 / sqrt(v + eps));
-        for (i = 0; i < D; i++) {
-            float h = (xr[i] - mean) * rstd;
-            yr[i] = h * (w ? w->data[i] : 1.0f) + (b ? b->data[i] : 0.0f);
-        }
-        stats[2 * r] = mean;
-        stats[2 * r + 1] = rstd;
-    }
+    memset(&j, 0, sizeof j);
+    j.y = y->data; j.x = x->data; j.w = w ? w->data : 0; j.b = b ? b->data : 0;
+    j.stats = stats; j.eps = eps; j.D = D; j.rows = rows;
+    rse__rows_run(rse__ln_fwd_task, &j);
     n = rse__record(t, RSE_OP_LAYERNORM, y, x, w, b);
     if (n) n->saved = stats;
     return y;
@@ -2900,6 +2947,33 @@ RSE__FN rse_tensor *rse__layernorm(rse_tape *t, rse_tensor *x, rse_tensor *w, rs
 
 /* With h = (x-mean)*rstd and g = dy*w:
      dx = rstd * (g - mean(g) - h * mean(g*h)),  dw += dy*h,  db += dy.   */
+/* Rows [lo, hi) of dx += rstd * (g - mean(g) - h * mean(g*h)). */
+static void rse__ln_bwd_task(void *ctx, int task, int ntasks) {
+    const rse__rows_job *j = (const rse__rows_job *)ctx;
+    const int D = j->D;
+    size_t lo, hi, r;
+    int i;
+    rse__split_range(j->rows, task, ntasks, &lo, &hi);
+    for (r = lo; r < hi; r++) {
+        const float *xr = j->x + r * D, *dy = j->dy + r * D;
+        float mean = j->stats[2 * r], rstd = j->stats[2 * r + 1];
+        double mg = 0, mgh = 0;
+        for (i = 0; i < D; i++) {
+            float h = (xr[i] - mean) * rstd, g = dy[i] * (j->w ? j->w[i] : 1.0f);
+            mg += g;
+            mgh += g * h;
+        }
+        mg /= D;
+        mgh /= D;
+        for (i = 0; i < D; i++) {
+            float h = (xr[i] - mean) * rstd, g = dy[i] * (j->w ? j->w[i] : 1.0f);
+            j->y[r * D + i] += rstd * (g - (float)mg - h * (float)mgh);
+        }
+    }
+}
+
+/* dx row by row across threads; dw and db, which sum over the rows, in row
+   order on this thread (so their bits do not depend on the thread count). */
 static rse_status rse__layernorm_bwd(rse_tape *t, rse_node *n) {
     rse_tensor *x = n->in[0], *w = n->in[1], *b = n->in[2], *y = n->out;
     int D = x->shape[x->nd - 1], i;
@@ -2907,25 +2981,23 @@ static rse_status rse__layernorm_bwd(rse_tape *t, rse_node *n) {
     if (x->requires_grad && !rse__grad(t, x)) return t->status;
     if (w && w->requires_grad && !rse__grad(t, w)) return t->status;
     if (b && b->requires_grad && !rse__grad(t, b)) return t->status;
-    for (r = 0; r < rows; r++) {
-        const float *xr = x->data + r * D, *dy = y->grad + r * D;
-        float mean = n->saved[2 * r], rstd = n->saved[2 * r + 1];
-        double mg = 0, mgh = 0;
-        for (i = 0; i < D; i++) {
-            float h = (xr[i] - mean) * rstd, g = dy[i] * (w ? w->data[i] : 1.0f);
-            mg += g;
-            mgh += g * h;
-            if (w && w->requires_grad) w->grad[i] += dy[i] * h;
-            if (b && b->requires_grad) b->grad[i] += dy[i];
-        }
-        mg /= D;
-        mgh /= D;
-        if (x->requires_grad)
-            for (i = 0; i < D; i++) {
-                float h = (xr[i] - mean) * rstd, g = dy[i] * (w ? w->data[i] : 1.0f);
-                x->grad[r * D + i] += rstd * (g - (float)mg - h * (float)mgh);
-            }
+    if (x->requires_grad) {
+        rse__rows_job j;
+        memset(&j, 0, sizeof j);
+        j.y = x->grad; j.x = x->data; j.w = w ? w->data : 0; j.dy = y->grad;
+        j.stats = n->saved; j.D = D; j.rows = rows;
+        rse__rows_run(rse__ln_bwd_task, &j);
     }
+    if ((w && w->requires_grad) || (b && b->requires_grad))
+        for (r = 0; r < rows; r++) {
+            const float *xr = x->data + r * D, *dy = y->grad + r * D;
+            float mean = n->saved[2 * r], rstd = n->saved[2 * r + 1];
+            for (i = 0; i < D; i++) {
+                float h = (xr[i] - mean) * rstd;
+                if (w && w->requires_grad) w->grad[i] += dy[i] * h;
+                if (b && b->requires_grad) b->grad[i] += dy[i];
+            }
+        }
     return RSE_STATUS_OK;
 }
 

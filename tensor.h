@@ -1293,6 +1293,15 @@ struct rse__gemm {
    machine's 4-wide front end past the 8 cycles the FMAs need. A strip
    packed by rse__pack_a has its rows side by side (row i of k at
    strip[k*MR + i]), so there one pointer, one add per k, serves them all. */
+/* Are the MR rows side by side (row i at rows[0] + i)? Compared as
+   integers: rows[0] + i itself may point past the end of a plain matrix. */
+static int rse__rows_side(const float *const *rows) {
+    uintptr_t a = (uintptr_t)rows[0];
+    int i;
+    for (i = 1; i < RSE__MR; i++)
+        if ((uintptr_t)rows[i] != a + (uintptr_t)i * sizeof(float)) return 0;
+    return 1;
+}
 #define RSE__UKR_ROW(x, ci0, ci1) \
     t = RSE_VEC_SET1(x); ci0 = RSE_VEC_FMA(ci0, t, b0); ci1 = RSE_VEC_FMA(ci1, t, b1)
 RSE__FN void rse__ukr(int kc, const float *const *rows, ptrdiff_t ak, const float *bp,
@@ -1305,12 +1314,8 @@ RSE__FN void rse__ukr(int kc, const float *const *rows, ptrdiff_t ak, const floa
 #if RSE__MR == 8
     const float *a6 = rows[6], *a7 = rows[7];
     RSE_F32_VEC c60 = RSE_VEC_ZERO(), c61 = RSE_VEC_ZERO(), c70 = RSE_VEC_ZERO(), c71 = RSE_VEC_ZERO();
-    const int side = ak == RSE__MR && a1 == a0 + 1 && a2 == a0 + 2 && a3 == a0 + 3 && a4 == a0 + 4 &&
-                     a5 == a0 + 5 && a6 == a0 + 6 && a7 == a0 + 7;
-#else
-    const int side = ak == RSE__MR && a1 == a0 + 1 && a2 == a0 + 2 && a3 == a0 + 3 && a4 == a0 + 4 &&
-                     a5 == a0 + 5;
 #endif
+    const int side = ak == RSE__MR && rse__rows_side(rows);
     RSE_F32_VEC acc[2 * RSE__MR];
     ptrdiff_t off = 0;
     int p, i, j;

@@ -2951,8 +2951,8 @@ RSE__FN rse_tensor *rse__layernorm(rse_tape *t, rse_tensor *x, rse_tensor *w, rs
 }
 
 /* With h = (x-mean)*rstd and g = dy*w:
-     dx = rstd * (g - mean(g) - h * mean(g*h)),  dw += dy*h,  db += dy.   */
-/* Rows [lo, hi) of dx += rstd * (g - mean(g) - h * mean(g*h)). */
+     dx = rstd * (g - mean(g) - h * mean(g*h)),  dw += dy*h,  db += dy.
+   This task: rows [lo, hi) of dx. */
 static void rse__ln_bwd_task(void *ctx, int task, int ntasks) {
     const rse__rows_job *j = (const rse__rows_job *)ctx;
     const int D = j->D;

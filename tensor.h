@@ -2809,10 +2809,10 @@ static inline float rse__erf_approx(float u, float *d) {
     return copysignf(a * P * iq, u);
 }
 
-static float rse__gelu1(float x) { return 0.5f * x * (1.0f + rse__erf_approx(x * RSE__SQRT1_2, 0)); }
+static inline float rse__gelu1(float x) { return 0.5f * x * (1.0f + rse__erf_approx(x * RSE__SQRT1_2, 0)); }
 /* d/dx [x Phi(x)] = Phi(x) + x phi(x), with Phi(x) = (1 + erf(x/sqrt 2))/2
    and phi = Phi' = erf'(x/sqrt 2) / (2 sqrt 2) */
-static float rse__gelu1_grad(float x) {
+static inline float rse__gelu1_grad(float x) {
     float d, e = rse__erf_approx(x * RSE__SQRT1_2, &d);
     return 0.5f * (1.0f + e) + x * (0.5f * RSE__SQRT1_2) * d;
 }

@@ -1278,6 +1278,9 @@ struct rse__gemm {
        floats, and nkb + 1 ints): used when M is cut into several row blocks,
        which would otherwise each pack the same B panels again. */
     float *bpk; int *bkoff;
+    /* backward-weight: where row r = (c,ky,kx) of A starts in the padded
+       image, c*xh*xw + ky*xw + kx (R entries, made once per call) */
+    const ptrdiff_t *roff;
 };
 
 /* The micro-kernel: C[0..mr)[0..nr) (row stride ldc) gets the product of the
@@ -2027,12 +2030,9 @@ static int rse__kblock_bw(const rse__gemm *g, int kb) {
     return rest < RSE__KC ? rest : RSE__KC;
 }
 static void rse__arows_bw(const rse__gemm *g, int kb, int i0, int mr, const float **rows, ptrdiff_t *ak) {
-    int oy = kb / g->nchunk, ox0 = (kb % g->nchunk) * RSE__KC, taps = g->kh * g->kw, i;
-    for (i = 0; i < mr; i++) {
-        int r = i0 + i, c = r / taps, ky = (r % taps) / g->kw, kx = r % g->kw;
-        rows[i] = g->x + ((ptrdiff_t)c * g->xh + (ptrdiff_t)oy * g->stride + ky) * g->xw +
-                  (ptrdiff_t)ox0 * g->stride + kx;
-    }
+    int oy = kb / g->nchunk, ox0 = (kb % g->nchunk) * RSE__KC, i;
+    const float *base = g->x + (ptrdiff_t)oy * g->stride * g->xw + (ptrdiff_t)ox0 * g->stride;
+    for (i = 0; i < mr; i++) rows[i] = base + g->roff[i0 + i];
     *ak = g->stride;
 }
 static void rse__packb_bw(const rse__gemm *g, int kb, int kc, int j0, int nc, float *dst) {
@@ -2122,6 +2122,7 @@ RSE__FN rse_status rse__conv2d_backward_weight(float *dw, float *db, const float
     int Cg, Kg, R, n, gi, r, k, band, oy0, rows;
     size_t P, HW, hpwp, rowpk;
     float *xp, *dwt;
+    ptrdiff_t *roff;
     rse_arena_mark mark;
     rse__gemm g;
     rse__bw_ctx bc;
@@ -2160,7 +2161,15 @@ RSE__FN rse_status rse__conv2d_backward_weight(float *dw, float *db, const float
     /* with no padding the image itself serves as the padded copy */
     xp = s->pad ? rse__scratch_floats(scratch, hpwp * (size_t)s->C, "conv2d backward-weight") : 0;
     dwt = xp || !s->pad ? rse__scratch_floats(scratch, (size_t)R * s->K, "conv2d backward-weight") : 0;
-    if (!dwt) { rse__arena_release(scratch, mark); return RSE_STATUS_NOMEM; }
+    roff = dwt ? (ptrdiff_t *)rse__arena_alloc(scratch, (size_t)R * sizeof(ptrdiff_t)) : 0;
+    if (!roff) { rse__arena_release(scratch, mark); return RSE_STATUS_NOMEM; }
+    /* A's row r = (c,ky,kx) starts at this offset in the padded image (the
+       divisions once here, not for every strip of every block) */
+    for (r = 0; r < R; r++) {
+        int c = r / (s->KH * s->KW), ky = (r % (s->KH * s->KW)) / s->KW, kx = r % s->KW;
+        roff[r] = ((ptrdiff_t)c * (s->H + 2 * s->pad) + ky) * (s->W + 2 * s->pad) + kx;
+    }
+    g.roff = roff;
     g.nchunk = (s->Wo + RSE__KC - 1) / RSE__KC;
     /* Room to pack a band of dout once rather than once per row block
        (band rows x Wo x Kg rounded up to whole panels, plus the block

@@ -1499,6 +1499,26 @@ static void rse__arows_packed(const rse__gemm *g, int kb, int i0, int mr, const 
     for (i = 0; i < mr; i++) rows[i] = strip + i;
     *ak = RSE__MR;
 }
+/* Packs kc x nc of a B stored transposed or strided, B(p,j) = B[p*ks + j*ns]
+   with ns != 1, into a panel (columns past nc zero). With ks == 1 (each
+   column of B contiguous) whole vector blocks are transposed in registers,
+   then the ragged rest element by element. */
+static void rse__pack_bt(const float *B, ptrdiff_t ks, ptrdiff_t ns, int kc, int nc, float *dst) {
+    int jv = 0, pv = 0, p, j;
+    if (ks == 1) {
+        jv = nc - nc % RSE_VEC_WIDTH; pv = kc - kc % RSE_VEC_WIDTH;
+        for (j = 0; j < jv; j += RSE_VEC_WIDTH)
+            for (p = 0; p < pv; p += RSE_VEC_WIDTH)
+                rse__vec_transpose(B + (ptrdiff_t)j * ns + p, ns, dst + p * RSE__NR + j, RSE__NR);
+    }
+    for (j = 0; j < nc; j++) {
+        const float *src = B + (ptrdiff_t)j * ns;
+        for (p = j < jv ? pv : 0; p < kc; p++) dst[p * RSE__NR + j] = src[(ptrdiff_t)p * ks];
+    }
+    for (p = 0; p < kc; p++)
+        for (j = nc; j < RSE__NR; j++) dst[p * RSE__NR + j] = 0.0f;
+}
+
 static void rse__packb_plain(const rse__gemm *g, int kb, int kc, int j0, int nc, float *dst) {
     int p, j;
     const float *B = g->B + (ptrdiff_t)kb * RSE__KC * g->b_ks + (ptrdiff_t)j0 * g->b_ns;
@@ -1509,20 +1529,8 @@ static void rse__packb_plain(const rse__gemm *g, int kb, int kc, int j0, int nc,
             for (j = 0; j < nc; j++) d[j] = src[j];
             for (; j < RSE__NR; j++) d[j] = 0.0f;
         }
-    } else { /* transposed B: vector block transposes, then the ragged rest */
-        int jv = 0, pv = 0;
-        if (g->b_ks == 1) {
-            jv = nc - nc % RSE_VEC_WIDTH; pv = kc - kc % RSE_VEC_WIDTH;
-            for (j = 0; j < jv; j += RSE_VEC_WIDTH)
-                for (p = 0; p < pv; p += RSE_VEC_WIDTH)
-                    rse__vec_transpose(B + (ptrdiff_t)j * g->b_ns + p, g->b_ns, dst + p * RSE__NR + j, RSE__NR);
-        }
-        for (j = 0; j < nc; j++) {
-            const float *src = B + (ptrdiff_t)j * g->b_ns;
-            for (p = j < jv ? pv : 0; p < kc; p++) dst[p * RSE__NR + j] = src[(ptrdiff_t)p * g->b_ks];
-        }
-        for (p = 0; p < kc; p++)
-            for (j = nc; j < RSE__NR; j++) dst[p * RSE__NR + j] = 0.0f;
+    } else {
+        rse__pack_bt(B, g->b_ks, g->b_ns, kc, nc, dst);
     }
 }
 
@@ -2036,13 +2044,10 @@ static void rse__arows_bw(const rse__gemm *g, int kb, int i0, int mr, const floa
     *ak = g->stride;
 }
 static void rse__packb_bw(const rse__gemm *g, int kb, int kc, int j0, int nc, float *dst) {
-    int oy = kb / g->nchunk, ox0 = (kb % g->nchunk) * RSE__KC, j, p;
-    for (j = 0; j < nc; j++) { /* b_ns: dout's channel stride, the whole image's Ho*Wo */
-        const float *src = g->B + (size_t)(j0 + j) * (size_t)g->b_ns + (size_t)oy * g->wo + ox0;
-        for (p = 0; p < kc; p++) dst[p * RSE__NR + j] = src[p];
-    }
-    for (p = 0; p < kc; p++)
-        for (j = nc; j < RSE__NR; j++) dst[p * RSE__NR + j] = 0.0f;
+    int oy = kb / g->nchunk, ox0 = (kb % g->nchunk) * RSE__KC;
+    /* B(p,j) = dout[j0+j][oy][ox0+p]: channels b_ns (the whole image's
+       Ho*Wo) apart, pixels adjacent */
+    rse__pack_bt(g->B + (ptrdiff_t)j0 * g->b_ns + (ptrdiff_t)oy * g->wo + ox0, 1, g->b_ns, kc, nc, dst);
 }
 
 /* For small outputs (CLIP's 7x7 patch grid) an output row is too short a

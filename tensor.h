@@ -534,6 +534,14 @@ static rse__block *rse__block_new(size_t cap) {
     return b;
 }
 
+#ifdef RSE_ARENA_POISON
+/* Tests only (tests/test_poison.c): when nonzero, every allocation is
+   filled with this value, so a kernel that reads scratch it has not
+   written shows in its results (fresh pages from the system are zero, and
+   a read of them would otherwise pass unnoticed). */
+static float rse__arena_poison;
+#endif
+
 /* n bytes, 64-byte aligned, uninitialised; NULL (with a message) if the arena
    is full and cannot grow, or if n is absurd. */
 RSE__FN void *rse__arena_alloc(rse_arena *a, size_t n) {
@@ -561,6 +569,12 @@ RSE__FN void *rse__arena_alloc(rse_arena *a, size_t n) {
     a->cur = b;
     {
         void *p = b->mem + b->used;
+#ifdef RSE_ARENA_POISON
+        if (rse__arena_poison != 0.0f) {
+            size_t q;
+            for (q = 0; q < need / sizeof(float); q++) ((float *)p)[q] = rse__arena_poison;
+        }
+#endif
         b->used += need;
         a->used += need;
         if (a->used > a->peak) a->peak = a->used;

@@ -933,9 +933,10 @@ static void rse__sd_sinusoid(float *out, float x) {
    not even that in the first block, whose 3x3 conv reads the image's 3
    channels. The backward recomputes h2 from x (25 multiply-adds per pixel
    and channel, against 9*dout for either 3x3 conv) and h4 = gelu(h3);
-   every intermediate gradient lives in the scratch arena, released when
-   the backward returns, and x's gradient takes the place of h3 once h3 is
-   dead. Under no_grad (sampling) nothing is kept at all.
+   dh3 is written over h3, the other intermediate gradients live in the
+   scratch arena, released when the backward returns, and x's gradient
+   takes h3's place once dh3 is dead. Under no_grad (sampling) nothing is
+   kept at all.
 
    A training micro-batch now peaks at about 8 maps of dim floats per
    pixel (measured 8.2 at dim 160, 223x223): on the tape 7, the blocks'

@@ -305,6 +305,13 @@ static void test_forward_values(void) {
     rse__arena_free(&s);
 }
 
+static float *t_copy_or_null(const float *p, size_t n) {
+    float *c;
+    if (!p || !(c = (float *)malloc(n * sizeof(float)))) return 0;
+    memcpy(c, p, n * sizeof(float));
+    return c;
+}
+
 /* Frozen weights: no weight gradient is allocated, the input still gets one.
    That is the CLIP-guidance configuration. */
 static void test_frozen(void) {
@@ -329,11 +336,53 @@ static void test_frozen(void) {
     rse__arena_free(&s);
 }
 
+/* The row-wise passes (layernorm forward and input gradient, linear's bias
+   add) split rows across threads once a tensor has 64K elements: 300 rows
+   of 256 here. Each row is one task's, so 1, 2 and 3 threads must give the
+   same bits, weight gradients (summed over rows on one thread) included. */
+static void test_rows_threads(void) {
+    enum { R = 300, D = 256, O = 320 };
+    static float xd[R * D], gd[D], bd[D], wd[O * D], lbd[O];
+    float *out[3][4];
+    int xs[2] = { R, D }, vs[1] = { D }, ws[2] = { O, D }, bs[1] = { O }, nt, k;
+    t_fill(xd, R * D, 0); t_fill(gd, D, 0); t_fill(bd, D, 0); t_fill(wd, O * D, 0); t_fill(lbd, O, 0);
+    for (nt = 1; nt <= 3; nt++) {
+        rse_arena a, s;
+        rse_tape t;
+        rse_tensor x, g, b, w, lb, *y;
+        rse_set_threads(nt);
+        rse__arena_init(&a, 0, 0);
+        rse__arena_init(&s, 0, 0);
+        rse__tape_init(&t, &a, &s);
+        rse__tensor_view(&x, xd, 2, xs); rse__tensor_view(&g, gd, 1, vs); rse__tensor_view(&b, bd, 1, vs);
+        rse__tensor_view(&w, wd, 2, ws); rse__tensor_view(&lb, lbd, 1, bs);
+        x.requires_grad = g.requires_grad = b.requires_grad = 1;
+        y = rse__linear(&t, rse__layernorm(&t, &x, &g, &b, 1e-5f), &w, &lb);
+        y = rse__mean(&t, rse__gelu(&t, y));
+        CHECK(y && rse__backward(&t, y) == RSE_STATUS_OK, "rows: %d threads ran: %s", nt, rse_last_error());
+        out[nt - 1][0] = t_copy_or_null(x.grad, (size_t)R * D);
+        out[nt - 1][1] = t_copy_or_null(g.grad, D);
+        out[nt - 1][2] = t_copy_or_null(b.grad, D);
+        out[nt - 1][3] = t_copy_or_null(y ? y->data : 0, 1);
+        rse__arena_free(&a);
+        rse__arena_free(&s);
+    }
+    for (nt = 1; nt < 3; nt++)
+        for (k = 0; k < 4; k++) {
+            size_t n = k == 0 ? (size_t)R * D : k == 3 ? 1 : D;
+            CHECK(out[0][k] && out[nt][k] && !memcmp(out[0][k], out[nt][k], n * sizeof(float)),
+                  "rows: result %d with %d threads differs from 1 thread", k, nt + 1);
+        }
+    for (nt = 0; nt < 3; nt++) for (k = 0; k < 4; k++) free(out[nt][k]);
+    rse_set_threads(1);
+}
+
 int main(void) {
     size_t i;
     rse__rng_seed(&t_rng, 1234);
     for (i = 0; i < sizeof t_cases / sizeof t_cases[0]; i++) t_gradcheck(&t_cases[i]);
     test_forward_values();
     test_frozen();
+    test_rows_threads();
     return t_report("test_grad");
 }

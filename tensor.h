@@ -1286,7 +1286,7 @@ struct rse__gemm {
     const float *A; ptrdiff_t a_rs, a_ks;  /* plain A(i,p) = A[i*a_rs + p*a_ks] */
     const float *B; ptrdiff_t b_ks, b_ns;  /* plain B(p,j) = B[p*b_ks + j*b_ns] */
     const float *x;       /* conv: the image (C,H,W) the patches are read from */
-    int xc, xh, xw, kh, kw, stride, ph, pw, ho, wo; /* its geometry */
+    int xc, xh, xw, kh, kw, stride, ph, pw, wo; /* its geometry (wo: output width) */
     int nchunk;           /* backward-weight: reduction blocks per output row */
     /* Optional scratch for packing all of B once (K x round_up(N, NR)
        floats, and nkb + 1 ints): used when M is cut into several row blocks,
@@ -1298,46 +1298,36 @@ struct rse__gemm {
 };
 
 /* The micro-kernel: C[0..mr)[0..nr) (row stride ldc) gets the product of the
-   MR rows of A (rows[i][k*ak]) with the packed kc x NR block bp. Rows past mr
-   must still be readable (the caller repeats the last row) and columns past
-   nr of bp are zero; neither is stored. The k loop is the hot loop of the
-   whole program: 2 loads, MR broadcasts, 2 MR FMAs.
+   MR rows of A with the packed kc x NR block bp. A is either a strip packed
+   by rse__pack_a (strip != NULL: row i of k at strip[k*MR + i], all MR rows
+   readable, zero past the matrix) or MR row pointers (row i of k at
+   rows[i][k*ak]; rows past mr must still be readable: the caller repeats
+   the last one). Columns past nr of bp are zero; neither is stored. The k
+   loop is the hot loop of the whole program: 2 loads, MR broadcasts, 2 MR
+   FMAs.
 
    It has two copies of that loop, with the same FMAs in the same order (so
    the same bits). Given MR row pointers and a stride, compilers keep MR
    pointers and, for a stride other than 1, add the stride to each of them
    every k: 8 more instructions per 16 FMAs at MR = 8, which took this
-   machine's 4-wide front end past the 8 cycles the FMAs need. A strip
-   packed by rse__pack_a has its rows side by side (row i of k at
-   strip[k*MR + i]), so there one pointer, one add per k, serves them all. */
-/* Are the MR rows side by side (row i at rows[0] + i)? Compared as
-   integers: rows[0] + i itself may point past the end of a plain matrix. */
-static int rse__rows_side(const float *const *rows) {
-    uintptr_t a = (uintptr_t)rows[0];
-    int i;
-    for (i = 1; i < RSE__MR; i++)
-        if ((uintptr_t)rows[i] != a + (uintptr_t)i * sizeof(float)) return 0;
-    return 1;
-}
+   machine's 4-wide front end past the 8 cycles the FMAs need. A packed
+   strip has its rows side by side, so there one pointer, one add per k,
+   serves them all. */
 #define RSE__UKR_ROW(x, ci0, ci1) \
     t = RSE_VEC_SET1(x); ci0 = RSE_VEC_FMA(ci0, t, b0); ci1 = RSE_VEC_FMA(ci1, t, b1)
-RSE__FN void rse__ukr(int kc, const float *const *rows, ptrdiff_t ak, const float *bp,
+RSE__FN void rse__ukr(int kc, const float *strip, const float *const *rows, ptrdiff_t ak, const float *bp,
                       float *c, ptrdiff_t ldc, int mr, int nr,
                       float alpha, float beta, const float *bias) {
-    const float *a0 = rows[0], *a1 = rows[1], *a2 = rows[2], *a3 = rows[3], *a4 = rows[4], *a5 = rows[5];
     RSE_F32_VEC c00 = RSE_VEC_ZERO(), c01 = RSE_VEC_ZERO(), c10 = RSE_VEC_ZERO(), c11 = RSE_VEC_ZERO();
     RSE_F32_VEC c20 = RSE_VEC_ZERO(), c21 = RSE_VEC_ZERO(), c30 = RSE_VEC_ZERO(), c31 = RSE_VEC_ZERO();
     RSE_F32_VEC c40 = RSE_VEC_ZERO(), c41 = RSE_VEC_ZERO(), c50 = RSE_VEC_ZERO(), c51 = RSE_VEC_ZERO();
 #if RSE__MR == 8
-    const float *a6 = rows[6], *a7 = rows[7];
     RSE_F32_VEC c60 = RSE_VEC_ZERO(), c61 = RSE_VEC_ZERO(), c70 = RSE_VEC_ZERO(), c71 = RSE_VEC_ZERO();
 #endif
-    const int side = ak == RSE__MR && rse__rows_side(rows);
     RSE_F32_VEC acc[2 * RSE__MR];
-    ptrdiff_t off = 0;
     int p, i, j;
-    if (side) { /* a packed strip: one pointer */
-        const float *a = a0;
+    if (strip) { /* a packed strip: one pointer */
+        const float *a = strip;
         for (p = 0; p < kc; p++, a += RSE__MR, bp += RSE__NR) {
             RSE_F32_VEC b0 = RSE_VEC_LOAD(bp), b1 = RSE_VEC_LOAD(bp + RSE_VEC_WIDTH), t;
             RSE__UKR_ROW(a[0], c00, c01); RSE__UKR_ROW(a[1], c10, c11); RSE__UKR_ROW(a[2], c20, c21);
@@ -1347,6 +1337,11 @@ RSE__FN void rse__ukr(int kc, const float *const *rows, ptrdiff_t ak, const floa
 #endif
         }
     } else {
+        const float *a0 = rows[0], *a1 = rows[1], *a2 = rows[2], *a3 = rows[3], *a4 = rows[4], *a5 = rows[5];
+#if RSE__MR == 8
+        const float *a6 = rows[6], *a7 = rows[7];
+#endif
+        ptrdiff_t off = 0;
         for (p = 0; p < kc; p++, off += ak, bp += RSE__NR) {
             RSE_F32_VEC b0 = RSE_VEC_LOAD(bp), b1 = RSE_VEC_LOAD(bp + RSE_VEC_WIDTH), t;
             RSE__UKR_ROW(a0[off], c00, c01); RSE__UKR_ROW(a1[off], c10, c11); RSE__UKR_ROW(a2[off], c20, c21);
@@ -1405,12 +1400,14 @@ typedef struct {
    strips of the tile's rows across it, so B is read from L1 MB/MR times per
    packing while each strip of A streams from L2. The C tile (MB x NR) stays
    in L1/L2 between blocks, so C goes to memory about once. */
+static void rse__arows_packed(const rse__gemm *g, int kb, int i0, int mr, const float **rows, ptrdiff_t *ak);
 static void rse__gemm_task(void *ctx, int task, int ntasks) {
     const rse__gemm_run *r = (const rse__gemm_run *)ctx;
     const rse__gemm *g = r->g;
     float raw[RSE__KC * RSE__NR + 16]; /* the L1-resident B panel: 16 KB on AVX2, 32 KB on AVX-512 */
     float *bp = (float *)(((uintptr_t)raw + 63) & ~(uintptr_t)63);
     const float *rows[RSE__MR];
+    const int packed = g->arows == rse__arows_packed;
     size_t lo, hi, t;
     rse__split_range((size_t)r->ntiles, task, ntasks, &lo, &hi);
     for (t = lo; t < hi; t++) {
@@ -1429,10 +1426,10 @@ static void rse__gemm_task(void *ctx, int task, int ntasks) {
                 int mr = ie - i0 < RSE__MR ? ie - i0 : RSE__MR, i;
                 ptrdiff_t ak;
                 g->arows(g, kb, i0, mr, rows, &ak);
-                for (i = mr; i < RSE__MR; i++) rows[i] = rows[mr - 1];
-                rse__ukr(kc, rows, ak, bpan, g->C + (ptrdiff_t)i0 * g->ldc + j0, g->ldc, mr, nc,
-                         g->alpha, kb == 0 ? g->beta : 1.0f,
-                         kb == 0 && g->bias ? g->bias + i0 : 0);
+                /* a packed strip is zero past M: read whole; else repeat the last row */
+                if (!packed) for (i = mr; i < RSE__MR; i++) rows[i] = rows[mr - 1];
+                rse__ukr(kc, packed ? rows[0] : 0, rows, ak, bpan, g->C + (ptrdiff_t)i0 * g->ldc + j0, g->ldc,
+                         mr, nc, g->alpha, kb == 0 ? g->beta : 1.0f, kb == 0 && g->bias ? g->bias + i0 : 0);
             }
         }
     }
@@ -1901,7 +1898,7 @@ RSE__FN rse_status rse__conv2d_forward(float *out, const float *x, const float *
     g.arows = rse__arows_packed;
     g.ldc = (ptrdiff_t)P; g.alpha = 1.0f; g.beta = 0.0f;
     g.xc = Cg; g.xh = s->H; g.xw = s->W; g.kh = s->KH; g.kw = s->KW;
-    g.stride = s->stride; g.ph = s->pad; g.pw = s->pad; g.ho = s->Ho; g.wo = s->Wo;
+    g.stride = s->stride; g.ph = s->pad; g.pw = s->pad; g.wo = s->Wo;
     if (s->KH == 1 && s->KW == 1 && s->stride == 1 && s->pad == 0) {
         g.packb = rse__packb_plain; g.b_ks = (ptrdiff_t)HW; g.b_ns = 1;
     } else {
@@ -2005,7 +2002,7 @@ RSE__FN rse_status rse__conv2d_backward_data(float *dx, const float *dout, const
         g.packb = rse__packb_conv;
         g.ldc = (ptrdiff_t)HW; g.beta = 1.0f; /* accumulate into dx */
         g.xc = Kg; g.xh = s->Ho; g.xw = s->Wo; g.kh = s->KH; g.kw = s->KW; g.stride = 1;
-        g.ph = s->KH - 1 - s->pad; g.pw = s->KW - 1 - s->pad; g.ho = s->H; g.wo = s->W;
+        g.ph = s->KH - 1 - s->pad; g.pw = s->KW - 1 - s->pad; g.wo = s->W;
         if (s->KH == 1 && s->KW == 1 && s->pad == 0) { /* 1x1: dout is the B matrix as it is */
             g.packb = rse__packb_plain; g.b_ks = (ptrdiff_t)P; g.b_ns = 1;
         }
@@ -2164,7 +2161,7 @@ RSE__FN rse_status rse__conv2d_backward_weight(float *dw, float *db, const float
         g.a_rs = (ptrdiff_t)P; g.a_ks = 1;
         g.ldc = R; g.alpha = 1.0f; g.beta = 1.0f; /* straight into dw */
         g.xh = s->H; g.xw = s->W; g.kh = s->KH; g.kw = s->KW;
-        g.stride = s->stride; g.ph = s->pad; g.pw = s->pad; g.ho = s->Ho; g.wo = s->Wo;
+        g.stride = s->stride; g.ph = s->pad; g.pw = s->pad; g.wo = s->Wo;
         for (n = 0; n < s->N; n++)
             for (gi = 0; gi < s->groups; gi++) {
                 g.A = dout + ((size_t)n * s->K + (size_t)gi * Kg) * P;
@@ -2218,7 +2215,7 @@ RSE__FN rse_status rse__conv2d_backward_weight(float *dw, float *db, const float
                 g.x = (xp ? xp : bc.src) + (size_t)gi * Cg * hpwp + (size_t)oy0 * s->stride * g.xw;
                 g.B = dout + ((size_t)n * s->K + (size_t)gi * Kg) * P + (size_t)oy0 * s->Wo;
                 g.C = dwt + (size_t)gi * R * Kg;
-                g.ho = rows; g.K = rows * s->Wo; g.nkb = rows * g.nchunk;
+                g.K = rows * s->Wo; g.nkb = rows * g.nchunk;
                 rse__gemm_run_all(&g);
             }
     }

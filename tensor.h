@@ -1108,8 +1108,9 @@ static float rse__reduce256(__m256 v) {
     s = _mm_add_ss(s, _mm_shuffle_ps(s, s, 1));
     return _mm_cvtss_f32(s);
 }
-/* Transposes an 8 x 8 block: d[i*ld + j] = s[j*ls + i]. */
-static void rse__transpose8(const float *s, ptrdiff_t ls, float *d, ptrdiff_t ld) {
+/* Transposes an 8 x 8 block: d[i*ld + j] = s[j*ls + i]. Inline: packing a
+   transposed B calls it 128 times per 256 x 32 panel. */
+static inline void rse__transpose8(const float *s, ptrdiff_t ls, float *d, ptrdiff_t ld) {
     __m256 r0 = _mm256_loadu_ps(s), r1 = _mm256_loadu_ps(s + ls), r2 = _mm256_loadu_ps(s + 2 * ls);
     __m256 r3 = _mm256_loadu_ps(s + 3 * ls), r4 = _mm256_loadu_ps(s + 4 * ls), r5 = _mm256_loadu_ps(s + 5 * ls);
     __m256 r6 = _mm256_loadu_ps(s + 6 * ls), r7 = _mm256_loadu_ps(s + 7 * ls);
@@ -1226,8 +1227,8 @@ static void rse__vec_transpose(const float *s, ptrdiff_t ls, float *d, ptrdiff_t
    7.3 The GEMM engine
    Every fast kernel here is one or more matrix products C (M x N) += A * B
    with a reduction of length K, computed the BLIS way:
-     - C is cut into tiles of MB rows x NR columns; threads take whole tiles,
-       so no two threads ever write the same output;
+     - C is cut into tiles of MB rows x a few NR-column panels; threads take
+       whole tiles, so no two threads ever write the same output;
      - the reduction is cut into blocks of at most KC; for each block, the
        KC x NR slice of B is copied ("packed") into a small contiguous buffer
        that stays in L1, and is then used by every MR-row strip of the tile;
@@ -1550,7 +1551,13 @@ static void rse__pack_bt(const float *B, ptrdiff_t ks, ptrdiff_t ns, int kc, int
 static void rse__packb_plain(const rse__gemm *g, int kb, int kc, int j0, int nc, float *dst) {
     int p, j;
     const float *B = g->B + (ptrdiff_t)kb * RSE__KC * g->b_ks + (ptrdiff_t)j0 * g->b_ns;
-    if (g->b_ns == 1) { /* rows of B are contiguous: copy row by row */
+    if (g->b_ns == 1 && nc == RSE__NR) { /* contiguous rows, full width: two vectors a row */
+        for (p = 0; p < kc; p++) {
+            const float *src = B + (ptrdiff_t)p * g->b_ks;
+            RSE_VEC_STORE(dst + p * RSE__NR, RSE_VEC_LOAD(src));
+            RSE_VEC_STORE(dst + p * RSE__NR + RSE_VEC_WIDTH, RSE_VEC_LOAD(src + RSE_VEC_WIDTH));
+        }
+    } else if (g->b_ns == 1) { /* rows of B are contiguous: copy row by row */
         for (p = 0; p < kc; p++) {
             const float *src = B + (ptrdiff_t)p * g->b_ks;
             float *d = dst + p * RSE__NR;
@@ -2869,10 +2876,38 @@ static float rse__gelu_tanh1_grad(float x) {
     float du = RSE__SQRT_2_OVER_PI * (1.0f + 3.0f * 0.044715f * x * x);
     return 0.5f * (1.0f + th) + 0.5f * x * (1.0f - th * th) * du;
 }
-static float rse__sigmoid1(float x) { return 1.0f / (1.0f + expf(-x)); }
-static float rse__quickgelu1(float x) { return x * rse__sigmoid1(1.702f * x); }
+/* exp without libm, so the loops that use it vectorise (through libm's expf
+   QuickGELU was a call per element: 7% of a CLIP encode + gradient).
+   exp(x) = 2^n exp(r), n = round(x / ln 2), r = x - n ln 2 (ln 2 split in
+   two, the first part exact in 9 bits, so n ln2_hi is exact), |r| <= ln2/2;
+   exp(r) = 1 + r + r^2 P(r), P of degree 5 fitted by tools/fit_exp.py.
+   Within 1.2e-7 relative of exp over [-87, 88] (libm's expf: about 6e-8);
+   x is clamped to that range, so 2^n stays a normal float (exp(-87) is
+   1.6e-38 instead of 0 below it; a sigmoid then differs from 0 or 1 by less
+   than that). NaN stays NaN. Adding 1.5 * 2^23 rounds x / ln 2 to an
+   integer n that sits in the low mantissa bits, read as an integer: no
+   float-to-int conversion, which would be undefined for NaN. */
+static inline float rse__exp_approx(float x) {
+    const float big = 12582912.0f; /* 1.5 * 2^23, bits 0x4b400000 */
+    float t, n, r, p, s;
+    uint32_t u;
+    x = x > 88.0f ? 88.0f : x;
+    x = x < -87.0f ? -87.0f : x;
+    t = x * 1.44269504f + big;
+    n = t - big;
+    r = x - n * 0.693359375f;
+    r = r - n * -2.121944417e-4f;
+    p = ((((1.979035733e-4f * r + 1.394464984e-3f) * r + 8.333496749e-3f) * r + 4.166629538e-2f) * r +
+         1.666666567e-1f) * r + 0.5f;
+    memcpy(&u, &t, sizeof u);
+    u = (u - 0x4b400000u + 127u) << 23; /* the bits of 2^n */
+    memcpy(&s, &u, sizeof s);
+    return (1.0f + r + r * r * p) * s;
+}
+static inline float rse__sigmoid1(float x) { return 1.0f / (1.0f + rse__exp_approx(-x)); }
+static inline float rse__quickgelu1(float x) { return x * rse__sigmoid1(1.702f * x); }
 /* s + 1.702 x s (1 - s), s = sigmoid(1.702 x) */
-static float rse__quickgelu1_grad(float x) {
+static inline float rse__quickgelu1_grad(float x) {
     float s = rse__sigmoid1(1.702f * x);
     return s + 1.702f * x * s * (1.0f - s);
 }

@@ -256,6 +256,31 @@ static void test_forward_values(void) {
         }
         CHECK(emax < 3e-7 && dmax < 6.5e-7, "gelu vs erf: value error %.3g, derivative error %.3g", emax, dmax);
     }
+    {   /* The libm-free exp behind QuickGELU against libm's double exp, at
+           every 256th float in [-87, 88]. Bound 1.5e-7 relative:
+           tools/fit_exp.py measures 1.18e-7 for the same float operations
+           in the same order; the rest is margin for compilers that fuse
+           a * b + c (clang does by default; gcc in C99 mode does not).
+           Then the edges: exp(0) is exactly 1, NaN stays NaN, and clamped
+           inputs give normal floats (no inf, no 0). */
+        double emax = 0;
+        uint32_t b;
+        float lo = -87.0f, hi = 88.0f, xf, nanv = NAN;
+        for (xf = lo; xf <= hi;) {
+            double e = fabs(rse__exp_approx(xf) - exp((double)xf)) / exp((double)xf);
+            if (e > emax || e != e) emax = e != e ? 1 : e;
+            memcpy(&b, &xf, sizeof b);
+            b = xf < 0 ? b - 256 : (xf == 0 ? 256 : b + 256); /* |x| shrinks below 0, grows above */
+            memcpy(&xf, &b, sizeof b);
+            if (xf < 0 && xf > -1e-30f) xf = 0; /* cross zero */
+        }
+        CHECK(emax < 1.5e-7, "exp without libm: max relative error %.3g", emax);
+        CHECK(rse__exp_approx(0.0f) == 1.0f, "exp(0) = %.9g", rse__exp_approx(0.0f));
+        CHECK(rse__exp_approx(nanv) != rse__exp_approx(nanv), "exp(NaN) is NaN");
+        CHECK(rse__exp_approx(1000.0f) > 1e38f && rse__exp_approx(1000.0f) < 3.4e38f &&
+              rse__exp_approx(-1000.0f) > 0 && rse__exp_approx(-1000.0f) < 2e-38f, "exp clamps to normal floats");
+        CHECK(fabsf(rse__sigmoid1(-200.0f)) < 1e-37f && rse__sigmoid1(200.0f) == 1.0f, "sigmoid saturates");
+    }
     y = rse__quickgelu(&t, &x); /* 1 * sigmoid(1.702) = 0.845855 */
     CHECK(fabsf(y->data[4] - 0.84579575f) < 1e-6f, "quickgelu(1) = %g", y->data[4]); /* sigmoid(1.702) */
     y = rse__softmax(&t, &x);

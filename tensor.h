@@ -1551,7 +1551,10 @@ static void rse__pack_bt(const float *B, ptrdiff_t ks, ptrdiff_t ns, int kc, int
 static void rse__packb_plain(const rse__gemm *g, int kb, int kc, int j0, int nc, float *dst) {
     int p, j;
     const float *B = g->B + (ptrdiff_t)kb * RSE__KC * g->b_ks + (ptrdiff_t)j0 * g->b_ns;
-    if (g->b_ns == 1 && nc == RSE__NR) { /* contiguous rows, full width: two vectors a row */
+    /* Full-width panels (all but the last) as two straight vector copies a
+       row: one loop of whole vectors then a ragged tail, for every width,
+       measured 1-4% slower on a CLIP B16 gradient (6 alternating runs). */
+    if (g->b_ns == 1 && nc == RSE__NR) {
         for (p = 0; p < kc; p++) {
             const float *src = B + (ptrdiff_t)p * g->b_ks;
             RSE_VEC_STORE(dst + p * RSE__NR, RSE_VEC_LOAD(src));

@@ -90,6 +90,11 @@ static void test_sgemm(void) {
                 t_sgemm_case(tA, tB, shapes[s][0], shapes[s][1], shapes[s][2], 1.0f, 0.0f);
                 t_sgemm_case(tA, tB, shapes[s][0], shapes[s][1], shapes[s][2], 0.5f, -2.0f);
             }
+    /* Big enough for several row blocks (plain A: 192 rows at most) and
+       several groups of column panels per row block, the last group short
+       (rse__gemm_run_all's npan), on any vector width. */
+    t_sgemm_case(0, 1, 400, 1700, 300, 0.5f, -2.0f);
+    t_sgemm_case(1, 0, 400, 1700, 300, 1.0f, 0.0f);
     t_sgemm_case(0, 0, 9, 18, 0, 1.0f, 0.0f); /* K == 0: C = 0 */
     t_sgemm_case(0, 1, 9, 18, 0, 1.0f, 3.0f); /* K == 0: C = 3C */
 }
@@ -197,19 +202,26 @@ static void test_threads(void) {
            2+ threads cut M (1 thread packs per tile: the two must agree) */
         {1, 16, 40, 41, 24, 3, 3, 1, 1, 1},
     };
-    int M = 70, N = 130, K = 300, si, nt;
-    float *A = t_rand((size_t)M * K), *B = t_rand((size_t)K * N), *C[3];
+    /* the second GEMM: tiles of several panels, how many depends on the
+       thread count (rse__gemm_run_all's npan); the sums must not */
+    static const int gm[2][3] = { { 70, 130, 300 }, { 400, 1700, 300 } };
+    int M, N, K, si, nt;
     rse_arena scratch;
     rse__arena_init(&scratch, 0, 0);
-    for (nt = 1; nt <= 3; nt++) {
-        CHECK(rse_set_threads(nt) == RSE_STATUS_OK, "set %d threads", nt);
-        C[nt - 1] = (float *)malloc(sizeof(float) * (size_t)M * N);
-        rse__sgemm(0, 1, M, N, K, 1.0f, A, K, B, K, 0.0f, C[nt - 1], N);
+    for (si = 0; si < 2; si++) {
+        float *A, *B, *C[3];
+        M = gm[si][0]; N = gm[si][1]; K = gm[si][2];
+        A = t_rand((size_t)M * K); B = t_rand((size_t)K * N);
+        for (nt = 1; nt <= 3; nt++) {
+            CHECK(rse_set_threads(nt) == RSE_STATUS_OK, "set %d threads", nt);
+            C[nt - 1] = (float *)malloc(sizeof(float) * (size_t)M * N);
+            rse__sgemm(0, 1, M, N, K, 1.0f, A, K, B, K, 0.0f, C[nt - 1], N);
+        }
+        CHECK(!memcmp(C[0], C[1], sizeof(float) * (size_t)M * N) && !memcmp(C[0], C[2], sizeof(float) * (size_t)M * N),
+              "sgemm %dx%dx%d bit-identical for 1, 2, 3 threads", M, N, K);
+        for (nt = 0; nt < 3; nt++) free(C[nt]);
+        free(A); free(B);
     }
-    CHECK(!memcmp(C[0], C[1], sizeof(float) * (size_t)M * N) && !memcmp(C[0], C[2], sizeof(float) * (size_t)M * N),
-          "sgemm bit-identical for 1, 2, 3 threads");
-    for (nt = 0; nt < 3; nt++) free(C[nt]);
-    free(A); free(B);
     for (si = 0; si < (int)(sizeof shapes / sizeof shapes[0]); si++) {
         rse_conv2d_shape s = t_shape(shapes[si]);
         size_t nx = (size_t)s.N * s.C * s.H * s.W, nw = (size_t)s.K * (s.C / s.groups) * s.KH * s.KW;

@@ -257,10 +257,11 @@ static void test_forward_values(void) {
         CHECK(emax < 3e-7 && dmax < 6.5e-7, "gelu vs erf: value error %.3g, derivative error %.3g", emax, dmax);
     }
     {   /* The libm-free exp behind QuickGELU against libm's double exp, at
-           every 256th float in [-87, 88]. Bound 1.5e-7 relative:
+           every 256th float in [-87, 88]. Bound 1.25e-7 relative:
            tools/fit_exp.py measures 1.18e-7 for the same float operations
-           in the same order; the rest is margin for compilers that fuse
-           a * b + c (clang does by default; gcc in C99 mode does not).
+           in the same order, and every 16th float gave 1.19e-7 with gcc,
+           clang (which fuses a * b + c by default) and gcc
+           -ffp-contract=fast alike; the rest is margin for other compilers.
            Then the edges: exp(0) is exactly 1, NaN stays NaN, and clamped
            inputs give normal floats (no inf, no 0). */
         double emax = 0;
@@ -274,7 +275,7 @@ static void test_forward_values(void) {
             memcpy(&xf, &b, sizeof b);
             if (xf < 0 && xf > -1e-30f) xf = 0; /* cross zero */
         }
-        CHECK(emax < 1.5e-7, "exp without libm: max relative error %.3g", emax);
+        CHECK(emax < 1.25e-7, "exp without libm: max relative error %.3g", emax);
         CHECK(rse__exp_approx(0.0f) == 1.0f, "exp(0) = %.9g", rse__exp_approx(0.0f));
         CHECK(rse__exp_approx(nanv) != rse__exp_approx(nanv), "exp(NaN) is NaN");
         CHECK(rse__exp_approx(1000.0f) > 1e38f && rse__exp_approx(1000.0f) < 3.4e38f &&

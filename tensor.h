@@ -2297,7 +2297,7 @@ typedef enum rse_op {
     RSE_OP_SUM, RSE_OP_MEAN, RSE_OP_L1, RSE_OP_L2,
     RSE_OP_COSINE, RSE_OP_L2NORM, RSE_OP_RESIZE_BILINEAR, RSE_OP_RESIZE_BICUBIC,
     RSE_OP_HFLIP, RSE_OP_WARP, RSE_OP_BRIGHTNESS, RSE_OP_CONTRAST, RSE_OP_SATURATION,
-    RSE_OP_HUE, RSE_OP_GRAY, RSE_OP_CLAMP,
+    RSE_OP_HUE, RSE_OP_GRAY, RSE_OP_CLAMP, RSE_OP_ATTN_QKV,
     RSE_OP_CUSTOM          /* defined elsewhere: its backward is n->bwd */
 } rse_op;
 
@@ -3205,6 +3205,130 @@ static rse_status rse__sdpa_bwd(rse_tape *t, rse_node *n) {
     return RSE_STATUS_OK;
 }
 
+/* ---- fused multi-head attention on packed q, k, v ----------------------------
+   qkv (B,L,3D) -> (B,L,D), heads of width E = D/heads. Row l of qkv holds
+   q, k and v of token l side by side (as one (3D,D) in-projection writes
+   them), and head h of each is the E columns at h*E:
+
+       q_bh = qkv[b, :, h*E ...]       (L,E), rows 3D apart
+       k_bh = qkv[b, :, D + h*E ...]
+       v_bh = qkv[b, :, 2D + h*E ...]
+       P_bh = softmax(q_bh k_bh^T / sqrt(E) + mask)    (L,L), saved
+       y[b, :, h*E ...] = P_bh v_bh                    rows D apart
+
+   It computes exactly what rse__sdpa computes after slicing qkv into q, k,
+   v and permuting them to (B,H,L,E), then permuting the result back: the
+   same products in the same order, so the same bits. What it saves is the
+   plumbing: the GEMMs read every head where it lies (a row stride is all
+   they need), so the three slices, four permutes and their gradients, a
+   copy and a zeroed buffer each, are never made; and the B*H heads, each a
+   few small GEMMs (50x50x64 for ViT-B/32 at 224) too small to split across
+   threads, run in parallel, one head per task. A head's result does not
+   depend on which thread computes it, so the output is the same on any
+   thread count. */
+
+typedef struct {
+    const float *qkv, *dy;  /* (B,L,3D) input; y's gradient (B,L,D) */
+    float *y, *P, *dqkv;    /* output; saved probabilities (B,H,L,L); qkv's gradient */
+    float *dP;              /* backward: one (L,L) scratch per task */
+    int H, L, E, causal;
+    size_t nbh;
+    float scale;
+} rse__attn_job;
+
+static void rse__attn_fwd_task(void *ctx, int task, int ntasks) {
+    const rse__attn_job *j = (const rse__attn_job *)ctx;
+    int L = j->L, E = j->E, D = j->H * j->E, i, c;
+    size_t lo, hi, bh;
+    rse__split_range(j->nbh, task, ntasks, &lo, &hi);
+    for (bh = lo; bh < hi; bh++) {
+        size_t b = bh / (size_t)j->H, h = bh % (size_t)j->H;
+        const float *q = j->qkv + b * L * 3 * D + h * E;
+        float *Pb = j->P + bh * L * L;
+        /* scores (L,L) = scale * q (L,E) . k^T (E,L) */
+        rse__sgemm(0, 1, L, L, E, j->scale, q, 3 * D, q + D, 3 * D, 0.0f, Pb, L);
+        for (i = 0; i < L; i++) {
+            if (j->causal) for (c = i + 1; c < L; c++) Pb[(size_t)i * L + c] = -INFINITY;
+            rse__softmax_row(Pb + (size_t)i * L, Pb + (size_t)i * L, L);
+        }
+        /* y_bh (L,E) = P (L,L) . v (L,E) */
+        rse__sgemm(0, 0, L, E, L, 1.0f, Pb, L, q + 2 * D, 3 * D, 0.0f, j->y + b * L * D + h * E, D);
+    }
+}
+
+static void rse__attn_bwd_task(void *ctx, int task, int ntasks) {
+    const rse__attn_job *j = (const rse__attn_job *)ctx;
+    int L = j->L, E = j->E, D = j->H * j->E, i, c;
+    float *dP = j->dP + (size_t)task * L * L;
+    size_t lo, hi, bh;
+    rse__split_range(j->nbh, task, ntasks, &lo, &hi);
+    for (bh = lo; bh < hi; bh++) {
+        size_t b = bh / (size_t)j->H, h = bh % (size_t)j->H, off = b * L * 3 * D + h * E;
+        const float *q = j->qkv + off, *k = q + D, *v = q + 2 * D;
+        const float *Pb = j->P + bh * L * L, *dO = j->dy + b * L * D + h * E;
+        float *dq = j->dqkv + off, *dk = dq + D, *dv = dq + 2 * D;
+        /* dv (L,E) += P^T (L,L) . dO (L,E) */
+        rse__sgemm(1, 0, L, E, L, 1.0f, Pb, L, dO, D, 1.0f, dv, 3 * D);
+        /* dP (L,L) = dO (L,E) . v^T (E,L), then through the softmax: dS */
+        rse__sgemm(0, 1, L, L, E, 1.0f, dO, D, v, 3 * D, 0.0f, dP, L);
+        for (i = 0; i < L; i++) {
+            float *d = dP + (size_t)i * L, s = 0;
+            const float *p = Pb + (size_t)i * L;
+            for (c = 0; c < L; c++) s += d[c] * p[c];
+            for (c = 0; c < L; c++) d[c] = p[c] * (d[c] - s);
+        }
+        /* dq (L,E) += scale * dS (L,L) . k (L,E);  dk += scale * dS^T . q */
+        rse__sgemm(0, 0, L, E, L, j->scale, dP, L, k, 3 * D, 1.0f, dq, 3 * D);
+        rse__sgemm(1, 0, L, E, L, j->scale, dP, L, q, 3 * D, 1.0f, dk, 3 * D);
+    }
+}
+
+RSE__FN rse_tensor *rse__attention_qkv(rse_tape *t, rse_tensor *qkv, int heads, int causal) {
+    rse_tensor *y;
+    rse_node *n;
+    rse__attn_job j;
+    int shape[3];
+    size_t pn;
+    if (!rse__live(t, qkv, qkv)) return 0;
+    if (qkv->nd != 3 || heads < 1 || qkv->shape[2] % (3 * heads))
+        return rse__shape_fail(t, "attention", "qkv must be (B,L,3D) with D divisible by heads");
+    memset(&j, 0, sizeof j);
+    j.H = heads; j.L = qkv->shape[1]; j.E = qkv->shape[2] / (3 * heads);
+    j.causal = causal;
+    j.nbh = (size_t)qkv->shape[0] * heads;
+    j.scale = 1.0f / sqrtf((float)j.E);
+    shape[0] = qkv->shape[0]; shape[1] = j.L; shape[2] = heads * j.E;
+    if (!(y = rse__tensor_new(t, 3, shape))) return 0;
+    if (!rse__mul4_ok(j.nbh, (size_t)j.L, (size_t)j.L, sizeof(float), &pn))
+        return rse__shape_fail(t, "attention", "too many scores");
+    if (!(j.P = (float *)rse__arena_alloc(t->arena, pn))) return rse__tape_fail(t, RSE_STATUS_NOMEM);
+    j.qkv = qkv->data; j.y = y->data;
+    rse__parallel(rse__task_count(j.nbh), rse__attn_fwd_task, &j);
+    n = rse__record(t, RSE_OP_ATTN_QKV, y, qkv, 0, 0);
+    if (n) { n->saved = j.P; n->ip[0] = heads; n->ip[1] = causal; }
+    return y;
+}
+
+static rse_status rse__attention_qkv_bwd(rse_tape *t, rse_node *n) {
+    rse_tensor *qkv = n->in[0], *y = n->out;
+    rse__attn_job j;
+    rse_arena_mark m = rse__arena_get_mark(t->scratch);
+    int ntasks;
+    memset(&j, 0, sizeof j);
+    j.H = n->ip[0]; j.causal = n->ip[1]; j.L = qkv->shape[1]; j.E = qkv->shape[2] / (3 * j.H);
+    j.nbh = (size_t)qkv->shape[0] * j.H;
+    j.scale = 1.0f / sqrtf((float)j.E);
+    j.qkv = qkv->data; j.P = n->saved; j.dy = y->grad;
+    if (!(j.dqkv = rse__grad(t, qkv))) return t->status;
+    ntasks = rse__task_count(j.nbh);
+    /* (L,L) per task: fits, since the forward held (B*H,L,L) */
+    j.dP = (float *)rse__arena_alloc(t->scratch, (size_t)ntasks * j.L * j.L * sizeof(float));
+    if (!j.dP) return RSE_STATUS_NOMEM;
+    rse__parallel(ntasks, rse__attn_bwd_task, &j);
+    rse__arena_release(t->scratch, m);
+    return RSE_STATUS_OK;
+}
+
 /* ---- embedding -------------------------------------------------------------
    table (V,D), ids[n] -> (n,D): row ids[i] of the table. Ids are checked:
    they come from a tokenizer fed by a file. */
@@ -3408,29 +3532,21 @@ static rse_status rse__permute_bwd(rse_tape *t, rse_node *n) {
     return RSE_STATUS_OK;
 }
 
-/* ---- multi-head attention (composite) ------------------------------------
+/* ---- multi-head attention ------------------------------------------------
    x (B,L,D) -> (B,L,D), heads of width E = D/heads, torch's
    nn.MultiheadAttention weight layout: in_w (3D,D) stacks the q, k, v
-   projections, in_b (3D); out_w (D,D), out_b (D). Built from the ops above,
-   so its backward is theirs. */
+   projections, in_b (3D); out_w (D,D), out_b (D). Three ops: the
+   in-projection, the fused attention on its packed output, the
+   out-projection; the backward is theirs. */
 
 RSE__FN rse_tensor *rse__mha(rse_tape *t, rse_tensor *x, rse_tensor *in_w, rse_tensor *in_b,
                              rse_tensor *out_w, rse_tensor *out_b, int heads, int causal) {
-    static const int to_heads[4] = { 0, 2, 1, 3 }; /* (B,L,H,E) <-> (B,H,L,E) */
-    rse_tensor *qkv, *q, *k, *v, *o;
-    int B, L, D, E, sh[4];
+    rse_tensor *qkv;
     if (!rse__live(t, x, in_w)) return 0;
     if (x->nd != 3 || heads < 1 || x->shape[2] % heads)
         return rse__shape_fail(t, "attention", "x must be (B,L,D) with D divisible by heads");
-    B = x->shape[0]; L = x->shape[1]; D = x->shape[2]; E = D / heads;
     qkv = rse__linear(t, x, in_w, in_b); /* (B,L,3D) */
-    sh[0] = B; sh[1] = L; sh[2] = heads; sh[3] = E;
-    q = rse__permute(t, rse__reshape(t, rse__slice(t, qkv, 2, 0, D), 4, sh), to_heads);
-    k = rse__permute(t, rse__reshape(t, rse__slice(t, qkv, 2, D, D), 4, sh), to_heads);
-    v = rse__permute(t, rse__reshape(t, rse__slice(t, qkv, 2, 2 * D, D), 4, sh), to_heads);
-    o = rse__permute(t, rse__sdpa(t, q, k, v, causal), to_heads); /* (B,L,H,E) */
-    sh[2] = D;
-    return rse__linear(t, rse__reshape(t, o, 3, sh), out_w, out_b);
+    return rse__linear(t, rse__attention_qkv(t, qkv, heads, causal), out_w, out_b);
 }
 
 /* ---- reductions and losses: each returns a tensor of shape (1) ------------ */
@@ -4219,6 +4335,7 @@ RSE__FN rse_status rse__backward_seed(rse_tape *t, rse_tensor *y, const float *d
         case RSE_OP_LAYERNORM: st = rse__layernorm_bwd(t, n); break;
         case RSE_OP_SOFTMAX:   st = rse__softmax_bwd(t, n); break;
         case RSE_OP_SDPA:      st = rse__sdpa_bwd(t, n); break;
+        case RSE_OP_ATTN_QKV:  st = rse__attention_qkv_bwd(t, n); break;
         case RSE_OP_EMBEDDING: st = rse__embedding_bwd(t, n); break;
         case RSE_OP_CONCAT:    st = rse__concat_bwd(t, n); break;
         case RSE_OP_SLICE:     st = rse__slice_bwd(t, n); break;

@@ -154,6 +154,9 @@ static rse_tensor *b_sdpa(rse_tape *t, rse_tensor **in, const t_case *c) { retur
 static rse_tensor *b_mha(rse_tape *t, rse_tensor **in, const t_case *c) {
     return rse__mha(t, in[0], in[1], in[2], in[3], in[4], c->ip[0], c->ip[1]);
 }
+static rse_tensor *b_attn_qkv(rse_tape *t, rse_tensor **in, const t_case *c) {
+    return rse__attention_qkv(t, in[0], c->ip[0], c->ip[1]);
+}
 static rse_tensor *b_embedding(rse_tape *t, rse_tensor **in, const t_case *c) {
     static const int ids[6] = { 3, 0, 9, 3, 7, 1 };
     (void)c;
@@ -202,6 +205,8 @@ static const t_case t_cases[] = {
     { "attention causal", b_sdpa, 3, {4, 4, 4}, {S4(2,2,4,3), S4(2,2,4,3), S4(2,2,4,3)}, {1,1,1}, {1}, {0} },
     { "multi-head attention causal", b_mha, 5, {3, 2, 1, 2, 1}, {S4(2,5,8,0), S4(24,8,0,0), S4(24,0,0,0), S4(8,8,0,0), S4(8,0,0,0)}, {1,1,1,1,1}, {2,1}, {0} },
     { "multi-head attention frozen", b_mha, 5, {3, 2, 1, 2, 1}, {S4(1,4,8,0), S4(24,8,0,0), S4(24,0,0,0), S4(8,8,0,0), S4(8,0,0,0)}, {1,0,0,0,0}, {4,0}, {0} },
+    { "fused attention on qkv", b_attn_qkv, 1, {3}, {S4(2,5,18,0)}, {1}, {3,0}, {0} },
+    { "fused attention on qkv causal", b_attn_qkv, 1, {3}, {S4(2,4,12,0)}, {1}, {2,1}, {0} },
     { "embedding", b_embedding, 1, {2}, {S4(10,4,0,0)}, {1}, {0}, {0} },
     { "concat axis 1", b_concat, 2, {3, 3}, {S4(2,3,4,0), S4(2,2,4,0)}, {1,1}, {1}, {0} },
     { "slice axis 2", b_slice, 1, {4}, {S4(2,3,6,2)}, {1}, {2,1,3}, {0} },
@@ -403,6 +408,79 @@ static void test_rows_threads(void) {
     rse_set_threads(1);
 }
 
+/* The fused attention must be exactly the composite it replaced: slice q,
+   k, v out of qkv, permute each to (B,H,L,E), rse__sdpa, permute back. The
+   same products in the same order, so the same bits, forward and
+   gradient, on 1, 2 and 3 threads. Two shapes: many small heads (each
+   head's GEMMs under the size that is split across threads) and a few big
+   ones (130x130x64 scores: the GEMMs inside a head's task would split, and
+   must run on that task's thread instead). */
+static rse_tensor *t_attn_composite(rse_tape *t, rse_tensor *qkv, int H, int causal) {
+    static const int to_heads[4] = { 0, 2, 1, 3 };
+    int B = qkv->shape[0], L = qkv->shape[1], D = qkv->shape[2] / 3, sh[4];
+    rse_tensor *q, *k, *v, *o;
+    sh[0] = B; sh[1] = L; sh[2] = H; sh[3] = D / H;
+    q = rse__permute(t, rse__reshape(t, rse__slice(t, qkv, 2, 0, D), 4, sh), to_heads);
+    k = rse__permute(t, rse__reshape(t, rse__slice(t, qkv, 2, D, D), 4, sh), to_heads);
+    v = rse__permute(t, rse__reshape(t, rse__slice(t, qkv, 2, 2 * D, D), 4, sh), to_heads);
+    o = rse__permute(t, rse__sdpa(t, q, k, v, causal), to_heads);
+    sh[2] = D;
+    return rse__reshape(t, o, 3, sh);
+}
+
+static void test_attention_fused(void) {
+    static const int shapes[2][4] = { { 3, 9, 4, 8 }, { 1, 130, 2, 64 } }; /* B, L, H, E */
+    int si, causal, nt, way;
+    for (si = 0; si < 2; si++)
+        for (causal = 0; causal < 2; causal++) {
+            int B = shapes[si][0], L = shapes[si][1], H = shapes[si][2], E = shapes[si][3];
+            int xs[3] = { B, L, 3 * H * E };
+            size_t nx = (size_t)B * L * 3 * H * E, ny = nx / 3;
+            float *xd = (float *)malloc(nx * sizeof(float)), *rd = (float *)malloc(ny * sizeof(float));
+            float *out[2][3][2];
+            memset(out, 0, sizeof out);
+            if (!xd || !rd) { CHECK(0, "attention: out of memory"); free(xd); free(rd); return; }
+            t_fill(xd, nx, 0);
+            t_fill(rd, ny, 0);
+            for (way = 0; way < 2; way++)
+                for (nt = 1; nt <= 3; nt++) {
+                    rse_arena a, s;
+                    rse_tape t;
+                    rse_tensor x, *y, *r, *l;
+                    int ys[3] = { B, L, H * E };
+                    rse_set_threads(nt);
+                    rse__arena_init(&a, 0, 0);
+                    rse__arena_init(&s, 0, 0);
+                    rse__tape_init(&t, &a, &s);
+                    rse__tensor_view(&x, xd, 3, xs);
+                    x.requires_grad = 1;
+                    y = way ? rse__attention_qkv(&t, &x, H, causal) : t_attn_composite(&t, &x, H, causal);
+                    r = rse__tensor_wrap(&t, rd, 3, ys);
+                    /* L = sum(r * y): y's gradient is r, the same for both ways */
+                    l = rse__sum(&t, rse__mul(&t, y, r));
+                    CHECK(l && rse__backward(&t, l) == RSE_STATUS_OK && x.grad,
+                          "attention %s ran: %s", way ? "fused" : "composite", rse_last_error());
+                    out[way][nt - 1][0] = t_copy_or_null(y ? y->data : 0, ny);
+                    out[way][nt - 1][1] = t_copy_or_null(x.grad, nx);
+                    rse__arena_free(&a);
+                    rse__arena_free(&s);
+                }
+            for (way = 0; way < 2; way++)
+                for (nt = 0; nt < 3; nt++) {
+                    int ok = out[way][nt][0] && out[way][nt][1] && out[0][0][0] && out[0][0][1] &&
+                             !memcmp(out[way][nt][0], out[0][0][0], ny * sizeof(float)) &&
+                             !memcmp(out[way][nt][1], out[0][0][1], nx * sizeof(float));
+                    CHECK(ok, "attention B%d L%d H%d E%d causal %d: %s on %d threads differs from the composite on 1",
+                          B, L, H, E, causal, way ? "fused" : "composite", nt + 1);
+                }
+            for (way = 0; way < 2; way++)
+                for (nt = 0; nt < 3; nt++) { free(out[way][nt][0]); free(out[way][nt][1]); }
+            free(xd);
+            free(rd);
+        }
+    rse_set_threads(1);
+}
+
 int main(void) {
     size_t i;
     rse__rng_seed(&t_rng, 1234);
@@ -410,5 +488,6 @@ int main(void) {
     test_forward_values();
     test_frozen();
     test_rows_threads();
+    test_attention_fused();
     return t_report("test_grad");
 }

@@ -13,6 +13,10 @@
    over the tensor) + 2e-3 * |numeric|: a wrong backward (a missing term, a
    transposed index) gives errors of order 1, a hundred times larger. Piecewise
    ops (L1) are tested away from their kinks. */
+/* Every arena allocation starts as NaN: a backward that read a gradient
+   buffer it had not written (one that rse__grad_first left uninitialised)
+   would turn the analytic gradient into NaN and fail its check. */
+#define RSE_ARENA_POISON
 #include "test.h"
 
 #define T_MAXIN 5
@@ -115,7 +119,8 @@ static void t_gradcheck(const t_case *c) {
         for (i = 0; i < n; i += step) {
             double err = fabs(ana[k][i] - num[i]) - 2e-3 * fabs(num[i]);
             double rel = err / (maxn > 1e-6 ? maxn : 1e-6);
-            if (rel > worst) { worst = rel; worst_i = i; }
+            if (rel > worst || rel != rel) { worst = rel; worst_i = i; } /* NaN must fail */
+            if (rel != rel) break;
             checked++;
         }
         CHECK(worst <= 2e-3, "%s: input %d: gradient mismatch at %d: analytic %g numeric %g (max |num| %g)",
@@ -484,6 +489,7 @@ static void test_attention_fused(void) {
 int main(void) {
     size_t i;
     rse__rng_seed(&t_rng, 1234);
+    rse__arena_poison = NAN;
     for (i = 0; i < sizeof t_cases / sizeof t_cases[0]; i++) t_gradcheck(&t_cases[i]);
     test_forward_values();
     test_frozen();

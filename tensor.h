@@ -1283,6 +1283,9 @@ struct rse__gemm {
        not read when beta == 0); later blocks add alpha*acc to C. */
     float alpha, beta;
     const float *bias;    /* per row of C, or NULL */
+    const float *cbias;   /* per column of C, or NULL: added after the last
+                             block, so C = (sum over k) + cbias[j], the order
+                             of a separate bias pass, while the tile is in L2 */
     /* Operands, read only by the callbacks. */
     const float *A; ptrdiff_t a_rs, a_ks;  /* plain A(i,p) = A[i*a_rs + p*a_ks] */
     const float *B; ptrdiff_t b_ks, b_ns;  /* plain B(p,j) = B[p*b_ks + j*b_ns] */
@@ -1444,6 +1447,13 @@ static void rse__gemm_task(void *ctx, int task, int ntasks) {
                 }
             }
         }
+        if (g->cbias) {
+            int i, j, je = jpe * RSE__NR < g->N ? jpe * RSE__NR : g->N;
+            for (i = ib; i < ie; i++) {
+                float *ci = g->C + (ptrdiff_t)i * g->ldc;
+                for (j = jpb * RSE__NR; j < je; j++) ci[j] += g->cbias[j];
+            }
+        }
     }
 }
 
@@ -1576,8 +1586,17 @@ static void rse__packb_plain(const rse__gemm *g, int kb, int kc, int j0, int nc,
    Needs no scratch: B is packed into a 16 KB stack buffer per task, and A is
    read in place (row-major A streams along k; a transposed A reads MR
    adjacent floats per k). */
+static void rse__sgemm_cb(int transA, int transB, int M, int N, int K, float alpha, const float *A, int lda,
+                          const float *B, int ldb, float beta, float *C, int ldc, const float *cbias);
 RSE__FN void rse__sgemm(int transA, int transB, int M, int N, int K, float alpha,
     const float *A, int lda, const float *B, int ldb, float beta, float *C, int ldc) {
+    rse__sgemm_cb(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, 0);
+}
+
+/* The same, then C[i][j] += cbias[j] (a linear layer's bias) in the tiles'
+   epilogue instead of a pass of its own over C. */
+static void rse__sgemm_cb(int transA, int transB, int M, int N, int K, float alpha, const float *A, int lda,
+                          const float *B, int ldb, float beta, float *C, int ldc, const float *cbias) {
     rse__gemm g;
     if (M <= 0 || N <= 0) return;
     if (K <= 0) { /* no products: C = beta * C, with beta == 0 meaning "write zeros" */
@@ -1586,6 +1605,7 @@ RSE__FN void rse__sgemm(int transA, int transB, int M, int N, int K, float alpha
             for (j = 0; j < N; j++) {
                 float *c = &C[(size_t)i * (size_t)ldc + (size_t)j];
                 *c = beta == 0.0f ? 0.0f : beta * *c;
+                if (cbias) *c += cbias[j];
             }
         return;
     }
@@ -1598,6 +1618,7 @@ RSE__FN void rse__sgemm(int transA, int transB, int M, int N, int K, float alpha
     g.C = C; g.ldc = ldc; g.alpha = alpha; g.beta = beta;
     g.A = A; g.a_rs = transA ? 1 : lda; g.a_ks = transA ? lda : 1;
     g.B = B; g.b_ks = transB ? 1 : ldb; g.b_ns = transB ? ldb : 1;
+    g.cbias = cbias;
     rse__gemm_run_all(&g);
 }
 
@@ -2562,17 +2583,6 @@ typedef struct {
     size_t rows;
 } rse__rows_job;
 
-static void rse__rows_run(void (*fn)(void *, int, int), rse__rows_job *j);
-
-static void rse__bias_rows_task(void *ctx, int task, int ntasks) {
-    const rse__rows_job *j = (const rse__rows_job *)ctx;
-    size_t lo, hi, r;
-    int i;
-    rse__split_range(j->rows, task, ntasks, &lo, &hi);
-    for (r = lo; r < hi; r++)
-        for (i = 0; i < j->D; i++) j->y[r * j->D + i] += j->b[i];
-}
-
 RSE__FN rse_tensor *rse__linear(rse_tape *t, rse_tensor *x, rse_tensor *w, rse_tensor *b) {
     rse_tensor *y;
     int I, O, shape[4], i;
@@ -2588,14 +2598,8 @@ RSE__FN rse_tensor *rse__linear(rse_tape *t, rse_tensor *x, rse_tensor *w, rse_t
     if (!y) return 0;
     rows = I ? x->n / (size_t)I : 0;
     if (rows > INT_MAX) return rse__shape_fail(t, "linear", "too many rows");
-    /* y (rows,O) = x (rows,I) . w^T (I,O) */
-    rse__sgemm(0, 1, (int)rows, O, I, 1.0f, x->data, I, w->data, I, 0.0f, y->data, O);
-    if (b) { /* y += b in each row, rows split across threads */
-        rse__rows_job j;
-        memset(&j, 0, sizeof j);
-        j.y = y->data; j.b = b->data; j.D = O; j.rows = rows;
-        rse__rows_run(rse__bias_rows_task, &j);
-    }
+    /* y (rows,O) = x (rows,I) . w^T (I,O) + b in each row */
+    rse__sgemm_cb(0, 1, (int)rows, O, I, 1.0f, x->data, I, w->data, I, 0.0f, y->data, O, b ? b->data : 0);
     rse__record(t, RSE_OP_LINEAR, y, x, w, b);
     return y;
 }

@@ -372,10 +372,11 @@ static void test_frozen(void) {
     rse__arena_free(&s);
 }
 
-/* The row-wise passes (layernorm forward and input gradient, linear's bias
-   add) split rows across threads once a tensor has 64K elements: 300 rows
-   of 256 here. Each row is one task's, so 1, 2 and 3 threads must give the
-   same bits, weight gradients (summed over rows on one thread) included. */
+/* The row-wise passes (layernorm forward and input gradient) split rows
+   across threads once a tensor has 64K elements: 300 rows of 256 here; the
+   linear's bias is added in its GEMM's tiles. Each row is one task's, so 1,
+   2 and 3 threads must give the same bits, weight gradients (summed over
+   rows on one thread) included. */
 static void test_rows_threads(void) {
     enum { R = 300, D = 256, O = 320 };
     static float xd[R * D], gd[D], bd[D], wd[O * D], lbd[O];

@@ -78,6 +78,23 @@ static void t_sgemm_case(int tA, int tB, int M, int N, int K, float alpha, float
     free(A); free(B); free(C0); free(C1); free(C2);
 }
 
+/* A linear layer's bias in the GEMM's tiles (rse__sgemm_cb): the same bits
+   as the GEMM followed by a pass adding cbias[j] to every row, for every
+   tile and panel-group layout (a 400 x 1700 C has several of both, the last
+   short) and with no products at all (K == 0). */
+static void t_sgemm_cbias(int M, int N, int K, float beta) {
+    float *A = t_rand((size_t)M * (K ? K : 1)), *B = t_rand((size_t)N * (K ? K : 1)), *cb = t_rand((size_t)N);
+    float *C1 = t_rand((size_t)M * N), *C2 = t_copy(C1, (size_t)M * N);
+    int i, j;
+    rse__sgemm(0, 1, M, N, K, 1.0f, A, K ? K : 1, B, K ? K : 1, beta, C1, N);
+    for (i = 0; i < M; i++)
+        for (j = 0; j < N; j++) C1[(size_t)i * N + j] += cb[j];
+    rse__sgemm_cb(0, 1, M, N, K, 1.0f, A, K ? K : 1, B, K ? K : 1, beta, C2, N, cb);
+    CHECK(!memcmp(C1, C2, sizeof(float) * (size_t)M * N), "sgemm %dx%dx%d beta %g + column bias: not the GEMM then the bias",
+          M, N, K, beta);
+    free(A); free(B); free(cb); free(C1); free(C2);
+}
+
 static void test_sgemm(void) {
     static const int shapes[][3] = {
         {1, 1, 1}, {5, 7, 3}, {6, 16, 8}, {7, 17, 9}, {12, 32, 256}, {13, 33, 257},
@@ -97,6 +114,15 @@ static void test_sgemm(void) {
     t_sgemm_case(1, 0, 400, 1700, 300, 1.0f, 0.0f);
     t_sgemm_case(0, 0, 9, 18, 0, 1.0f, 0.0f); /* K == 0: C = 0 */
     t_sgemm_case(0, 1, 9, 18, 0, 1.0f, 3.0f); /* K == 0: C = 3C */
+    for (tA = 1; tA <= 2; tA++) {
+        CHECK(rse_set_threads(tA) == RSE_STATUS_OK, "set %d threads", tA);
+        t_sgemm_cbias(1, 1, 1, 0.0f);
+        t_sgemm_cbias(13, 33, 257, 0.0f);
+        t_sgemm_cbias(400, 1700, 300, 0.0f);
+        t_sgemm_cbias(400, 1700, 300, 1.0f);
+        t_sgemm_cbias(9, 18, 0, 3.0f);
+    }
+    rse_set_threads(1);
 }
 
 /* ---- conv2d ---- */

@@ -1893,9 +1893,273 @@ static rse_status rse__dw_run(rse__dw_ctx *d, rse_arena *scratch) {
 }
 
 /* ---------------------------------------------------------------------------
-   7.6 conv2d: forward, backward-data, backward-weight
+   7.6 3x3 convolutions by Winograd's F(2x2,3x3)
+   A 2x2 block of outputs of a 3x3 convolution needs 36 multiply-adds per
+   input channel done directly; Winograd's minimal filtering algorithm (as
+   Lavin and Gray, "Fast Algorithms for Convolutional Neural Networks",
+   2015) does it in 16, with cheap linear transforms on either side:
+
+       Y = A^T [ sum over c of (G g_kc G^T) .* (B^T d_c B) ] A
+
+   d_c: the 4x4 input tile of channel c under the 2x2 output tile (tiles
+   overlap by 2), g_kc: the 3x3 kernel, .* elementwise, and
+
+       B^T = [1  0 -1  0]    G = [ 1    0    0 ]    A^T = [1 1  1  0]
+             [0  1  1  0]        [1/2  1/2  1/2]          [0 1 -1 -1]
+             [0 -1  1  0]        [1/2 -1/2  1/2]
+             [0  1  0 -1]        [ 0    0    1 ]
+
+   The sum over channels at each of the 16 positions xi of the 4x4 tile is
+   a matrix product: M_xi (K x T) = U_xi (K x C) . V_xi (C x T) over the T
+   tiles, so the multiply-adds become 16 GEMMs of 2.25x fewer products in
+   all than the implicit im2col's single one (which needs 9 per output and
+   channel pair against 16/4 = 4 here). The transforms are additions only
+   (G's halves are exact), done as loops over a row of tiles that the
+   compiler vectorises: the input's even and odd columns are split first,
+   so tile t's four columns are E[t], O[t], E[t+1], O[t+1].
+
+   Accuracy: each output is the same sum in another order through the
+   transforms; against float64 it stays within a few float32 roundings of
+   the largest term (tests/test_kernels.c bounds it like the direct path).
+   Determinism: a tile's transforms are one task's, the GEMMs are the
+   engine's, so the bits do not depend on the thread count.
+   Memory: V and M for a band of tile rows at a time, about 8 MB of
+   scratch, whatever the image size.
+   Used (7.7) for stride-1, 3x3, ungrouped convolutions with enough
+   channels (below), forward and backward-data (a 3x3 convolution of dout
+   with the kernels turned 180 degrees and the channel roles swapped).
+   Measured on 160 -> 160 channels, 2 threads, against the direct path
+   (alternating runs): 4 images at 111x111, forward 54-56 ms against 75,
+   backward-data 54-55 against 76-81; one at 223x223, forward 50-56
+   against 83-84.
+   Backward-weight stays direct. Done this way (dU = the sum over tiles of
+   (A dY A^T) .* V, then dg = G^T dU G), its 16 GEMMs reduce over the tiles
+   and must pack both long operands, so the transforms and the packing cost
+   more than the products save: 4 images at 111x111, 80 -> 160 channels took
+   53 ms against 38 direct and 160 -> 160 73-75 against 71-74 (44 and 61
+   with bands four times as long, at 32 MB of scratch).
+   ------------------------------------------------------------------------- */
+
+/* Below this many input or output channels, or this many together, the
+   GEMMs are too thin (the reduction is C, not 9C) to pay for the
+   transforms: measured at 64x64, 8 images, 64 -> 64 channels took 11.4 ms
+   this way against 9.5 direct, 64 -> 128 took 15.0 against 16.6. */
+#define RSE__WINO_MIN_CH 64
+#define RSE__WINO_MIN_SUM 160
+/* Scratch budget for one band's V and M (floats): 2M floats = 8 MB. */
+#define RSE__WINO_BAND_FLOATS ((size_t)2 << 20)
+
+typedef struct {
+    const float *x;          /* input planes (Ci,H,W) of one image       */
+    const float *bias;       /* (Co) or NULL                             */
+    float *out;              /* (Co,Ho,Wo): stored, or added to if acc   */
+    float *V, *M;            /* one band: (16,Ci,Tb) and (16,Co,Tb)      */
+    float *tmp;              /* per task: 4 rows + even/odd + row transforms */
+    size_t tmp_floats, Tb;
+    int Ci, Co, H, W, Ho, Wo, p, tW, ty0, nty, acc;
+} rse__wino_job;
+
+/* U (16,Co,Ci) = G g G^T for every kernel, output channels split across
+   tasks. turned: the kernels of the backward-data convolution, whose
+   output channels o are the forward's inputs and inputs i its outputs:
+   g(o,i) = w[i][o] turned 180 degrees, w stored (Ci,Co,3,3). */
+typedef struct { float *U; const float *w; int Co, Ci, turned; } rse__wino_wjob;
+
+static void rse__wino_weights_task(void *ctx, int task, int ntasks) {
+    const rse__wino_wjob *j = (const rse__wino_wjob *)ctx;
+    size_t lo, hi, o, st = (size_t)j->Co * j->Ci;
+    int i, a, q;
+    rse__split_range((size_t)j->Co, task, ntasks, &lo, &hi);
+    for (o = lo; o < hi; o++)
+        for (i = 0; i < j->Ci; i++) {
+            float g[9], t[4][3];
+            if (j->turned) {
+                const float *w = j->w + ((size_t)i * j->Co + o) * 9;
+                for (q = 0; q < 9; q++) g[q] = w[8 - q];
+            } else {
+                memcpy(g, j->w + (o * j->Ci + (size_t)i) * 9, sizeof g);
+            }
+            for (q = 0; q < 3; q++) { /* t = G g: the kernel's rows combined */
+                t[0][q] = g[q];
+                t[1][q] = 0.5f * (g[q] + g[3 + q] + g[6 + q]);
+                t[2][q] = 0.5f * (g[q] - g[3 + q] + g[6 + q]);
+                t[3][q] = g[6 + q];
+            }
+            for (a = 0; a < 4; a++) { /* (G g) G^T: its columns likewise; xi = a*4 + b */
+                float *u = j->U + ((size_t)(a * 4) * j->Co + o) * j->Ci + i;
+                u[0] = t[a][0];
+                u[st] = 0.5f * (t[a][0] + t[a][1] + t[a][2]);
+                u[2 * st] = 0.5f * (t[a][0] - t[a][1] + t[a][2]);
+                u[3 * st] = t[a][2];
+            }
+        }
+}
+
+static float *rse__wino_weights(rse_arena *scratch, const float *w, int Co, int Ci, int turned) {
+    rse__wino_wjob j;
+    j.U = rse__scratch_floats(scratch, (size_t)16 * Co * Ci, "winograd weights");
+    if (!j.U) return 0;
+    j.w = w; j.Co = Co; j.Ci = Ci; j.turned = turned;
+    rse__parallel(rse__task_count((size_t)Co), rse__wino_weights_task, &j);
+    return j.U;
+}
+
+/* The transforms on n tiles at once, each a run of one row or column per
+   tile: B^T's four combinations of four inputs, and A^T's two of four plus
+   a bias. Separate functions with restrict arguments so the compiler knows
+   the runs do not overlap and vectorises them (inline, it kept them scalar). */
+static void rse__wino_bt(int n, float *restrict d0, float *restrict d1, float *restrict d2, float *restrict d3,
+                         const float *restrict x0, const float *restrict x1, const float *restrict x2,
+                         const float *restrict x3) {
+    int t;
+    for (t = 0; t < n; t++) {
+        d0[t] = x0[t] - x2[t];
+        d1[t] = x1[t] + x2[t];
+        d2[t] = x2[t] - x1[t];
+        d3[t] = x1[t] - x3[t];
+    }
+}
+
+static void rse__wino_at(int n, float *restrict y0, float *restrict y1, const float *restrict m0,
+                         const float *restrict m1, const float *restrict m2, const float *restrict m3, float b) {
+    int t;
+    for (t = 0; t < n; t++) {
+        y0[t] = m0[t] + m1[t] + m2[t] + b;
+        y1[t] = m1[t] - m2[t] - m3[t] + b;
+    }
+}
+
+/* o[2t] (+)= P[t], o[2t+1] (+)= Q[t] for the n outputs of a row: a row of
+   tiles' even and odd output columns back into place. */
+static void rse__wino_zip(int n, float *restrict o, const float *restrict P, const float *restrict Q, int acc) {
+    int t, h = n / 2;
+    if (acc) for (t = 0; t < h; t++) { o[2 * t] += P[t]; o[2 * t + 1] += Q[t]; }
+    else for (t = 0; t < h; t++) { o[2 * t] = P[t]; o[2 * t + 1] = Q[t]; }
+    if (n & 1) o[n - 1] = acc ? o[n - 1] + P[h] : P[h];
+}
+
+/* V = B^T d B for the band's tiles, channels split across tasks. */
+static void rse__wino_in_task(void *ctx, int task, int ntasks) {
+    const rse__wino_job *j = (const rse__wino_job *)ctx;
+    int tW = j->tW, Wp = 2 * tW + 2, ty, r, i;
+    float *row = j->tmp + (size_t)task * j->tmp_floats;     /* Wp            */
+    float *e = row + Wp, *o = e + tW + 1;                    /* its even, odd columns */
+    float *u = o + tW + 1;                                   /* 4 rows x 4 x tW       */
+    const float *ru[4];
+    int xlo = j->p, xhi = j->p + j->W;                       /* in-image part of a row */
+    size_t lo, hi, c;
+    if (xhi > Wp) xhi = Wp;
+    rse__split_range((size_t)j->Ci, task, ntasks, &lo, &hi);
+    for (c = lo; c < hi; c++) {
+        const float *xc = j->x + c * (size_t)j->H * j->W;
+        for (ty = 0; ty < j->nty; ty++) {
+            int y0 = 2 * (j->ty0 + ty) - j->p;
+            size_t tb = (size_t)ty * tW;
+            for (r = ty ? 2 : 0; r < 4; r++) {
+                /* input row y0 + r, columns -p .. 2tW+1-p, zero outside the
+                   image; its row transform goes to slot y mod 4 (y >= -2),
+                   where tile row ty + 1 finds it as its row r - 2 */
+                int y = y0 + r;
+                float *ur = u + (size_t)((y + 4) & 3) * 4 * tW;
+                for (i = 0; i < Wp; i++) row[i] = 0.0f;
+                if (y >= 0 && y < j->H && xhi > xlo) memcpy(row + xlo, xc + (size_t)y * j->W, (size_t)(xhi - xlo) * sizeof(float));
+                for (i = 0; i <= tW; i++) { e[i] = row[2 * i]; o[i] = row[2 * i + 1]; }
+                /* d B along the row: tile t's columns are e[t], o[t], e[t+1], o[t+1] */
+                rse__wino_bt(tW, ur, ur + tW, ur + 2 * tW, ur + 3 * tW, e, o, e + 1, o + 1);
+            }
+            for (r = 0; r < 4; r++) ru[r] = u + (size_t)((y0 + r + 4) & 3) * 4 * tW; /* rows y0 .. y0+3 */
+            for (i = 0; i < 4; i++) { /* B^T (d B) down the column: V_xi, xi = a*4 + i */
+                size_t pl = (size_t)4 * j->Ci * j->Tb, it = (size_t)i * tW;
+                float *v0 = j->V + ((size_t)i * j->Ci + c) * j->Tb + tb;
+                rse__wino_bt(tW, v0, v0 + pl, v0 + 2 * pl, v0 + 3 * pl, ru[0] + it, ru[1] + it, ru[2] + it, ru[3] + it);
+            }
+        }
+    }
+}
+
+/* Y = A^T M A for the band's tiles, output channels split across tasks;
+   the 2x2 outputs of a row of tiles are interleaved into two output rows. */
+static void rse__wino_out_task(void *ctx, int task, int ntasks) {
+    const rse__wino_job *j = (const rse__wino_job *)ctx;
+    int tW = j->tW, ty, i, a;
+    float *s = j->tmp + (size_t)task * j->tmp_floats;        /* 8 x tW: s0, s1 per row i */
+    float *y = s + 8 * (size_t)tW;                           /* 4 x tW: y00 y01 y10 y11 */
+    size_t lo, hi, k, plane = (size_t)j->Co * j->Tb;
+    rse__split_range((size_t)j->Co, task, ntasks, &lo, &hi);
+    for (k = lo; k < hi; k++) {
+        float b = j->bias ? j->bias[k] : 0.0f;
+        for (ty = 0; ty < j->nty; ty++) {
+            for (i = 0; i < 4; i++) { /* M A along the row (xi = i*4 + q) */
+                const float *m0 = j->M + ((size_t)(i * 4) * j->Co + k) * j->Tb + (size_t)ty * tW;
+                rse__wino_at(tW, s + (size_t)i * tW, s + (size_t)(4 + i) * tW, m0, m0 + plane, m0 + 2 * plane, m0 + 3 * plane, 0.0f);
+            }
+            for (a = 0; a < 2; a++) { /* A^T (M A) down the column: ya row 2ty, yb row 2ty+1, columns 2t + a */
+                const float *p0 = s + (size_t)(4 * a) * tW;
+                rse__wino_at(tW, y + (size_t)(2 * a) * tW, y + (size_t)(2 * a + 1) * tW, p0, p0 + tW, p0 + 2 * tW, p0 + 3 * tW, b);
+            }
+            for (a = 0; a < 2; a++) {
+                int oy = 2 * (j->ty0 + ty) + a;
+                float *o;
+                if (oy >= j->Ho) break;
+                o = j->out + (k * (size_t)j->Ho + (size_t)oy) * j->Wo;
+                /* column ox comes from y[(ox&1)*2 + a] at tile ox/2 */
+                rse__wino_zip(j->Wo, o, y + (size_t)a * tW, y + (size_t)(2 + a) * tW, j->acc);
+            }
+        }
+    }
+}
+
+/* out (Co,Ho,Wo) = (or +=, acc) the 3x3 convolution of x (Ci,H,W), zero
+   padding p, stride 1, with the transformed kernels U (16,Co,Ci), + bias. */
+static rse_status rse__wino_run(float *out, const float *x, const float *U, const float *bias,
+                                int Ci, int Co, int H, int W, int Ho, int Wo, int p, int acc, rse_arena *scratch) {
+    rse__wino_job j;
+    rse_arena_mark mark = rse__arena_get_mark(scratch);
+    int tH = (Ho + 1) / 2, ntasks = rse__task_count((size_t)(Ci > Co ? Ci : Co)), xi;
+    size_t per_row;
+    memset(&j, 0, sizeof j);
+    j.x = x; j.bias = bias; j.out = out; j.acc = acc;
+    j.Ci = Ci; j.Co = Co; j.H = H; j.W = W; j.Ho = Ho; j.Wo = Wo; j.p = p; j.tW = (Wo + 1) / 2;
+    /* a band of tile rows whose V and M fit the budget (at least one row) */
+    per_row = (size_t)16 * (size_t)(Ci + Co) * (size_t)j.tW;
+    j.nty = (int)(RSE__WINO_BAND_FLOATS / per_row);
+    if (j.nty < 1) j.nty = 1;
+    if (j.nty > tH) j.nty = tH;
+    /* per task: the input transform's row, its halves and 4 transformed
+       rows; the output transform needs less (12 tW) */
+    j.tmp_floats = ((size_t)(2 * j.tW + 2) + 2 * (size_t)(j.tW + 1) + 16 * (size_t)j.tW + 15) & ~(size_t)15;
+    j.V = rse__scratch_floats(scratch, per_row / (size_t)(Ci + Co) * Ci * (size_t)j.nty, "winograd V");
+    j.M = j.V ? rse__scratch_floats(scratch, per_row / (size_t)(Ci + Co) * Co * (size_t)j.nty, "winograd M") : 0;
+    j.tmp = j.M ? rse__scratch_floats(scratch, j.tmp_floats * (size_t)ntasks, "winograd rows") : 0;
+    if (!j.tmp) { rse__arena_release(scratch, mark); return RSE_STATUS_NOMEM; }
+    for (j.ty0 = 0; j.ty0 < tH; j.ty0 += j.nty) {
+        int nty = j.nty;
+        if (j.ty0 + nty > tH) j.nty = tH - j.ty0;
+        j.Tb = (size_t)j.nty * j.tW;
+        rse__parallel(ntasks, rse__wino_in_task, &j);
+        for (xi = 0; xi < 16; xi++) /* M_xi (Co,Tb) = U_xi (Co,Ci) . V_xi (Ci,Tb) */
+            rse__sgemm(0, 0, Co, (int)j.Tb, Ci, 1.0f, U + (size_t)xi * Co * Ci, Ci, j.V + (size_t)xi * Ci * j.Tb,
+                       (int)j.Tb, 0.0f, j.M + (size_t)xi * Co * j.Tb, (int)j.Tb);
+        rse__parallel(ntasks, rse__wino_out_task, &j);
+        j.nty = nty;
+    }
+    rse__arena_release(scratch, mark);
+    return RSE_STATUS_OK;
+}
+
+/* Does shape s take the Winograd path (forward and backward-data)? */
+static int rse__wino_applies(const rse_conv2d_shape *s) {
+    return s->KH == 3 && s->KW == 3 && s->stride == 1 && s->groups == 1 && s->pad <= 2 &&
+           s->C >= RSE__WINO_MIN_CH && s->K >= RSE__WINO_MIN_CH && s->C + s->K >= RSE__WINO_MIN_SUM &&
+           s->Ho >= 2 && s->Wo >= 2;
+}
+
+/* ---------------------------------------------------------------------------
+   7.7 conv2d: forward, backward-data, backward-weight
    Which path each call takes (per image n and group g, R = Cg*KH*KW):
      - depthwise (groups == C == K), stride 1, pad < kernel: 7.5, all three;
+     - 3x3, stride 1, ungrouped, 64+ channels on both sides and 160+
+       together: forward and backward-data by Winograd (7.6);
      - forward: implicit GEMM out = Wg * col(x) (1x1 stride 1 pad 0: x itself
        is the B matrix);
      - backward-data, stride 1 and pad <= K-1: the same implicit GEMM on dout
@@ -1928,6 +2192,16 @@ RSE__FN rse_status rse__conv2d_forward(float *out, const float *x, const float *
         memset(&d, 0, sizeof d);
         d.out = out; d.in = x; d.w = w; d.b = b; d.s = s; d.mode = 0;
         return rse__dw_run(&d, scratch);
+    }
+    if (rse__wino_applies(s)) {
+        float *U;
+        mark = rse__arena_get_mark(scratch);
+        if (!(U = rse__wino_weights(scratch, w, s->K, s->C, 0))) return RSE_STATUS_NOMEM;
+        for (n = 0; n < s->N && !st; n++)
+            st = rse__wino_run(out + (size_t)n * s->K * s->Ho * s->Wo, x + (size_t)n * s->C * s->H * s->W, U, b,
+                               s->C, s->K, s->H, s->W, s->Ho, s->Wo, s->pad, 0, scratch);
+        rse__arena_release(scratch, mark);
+        return st;
     }
     Cg = s->C / s->groups; Kg = s->K / s->groups; R = Cg * s->KH * s->KW;
     P = (size_t)s->Ho * s->Wo; HW = (size_t)s->H * s->W;
@@ -2018,6 +2292,18 @@ RSE__FN rse_status rse__conv2d_backward_data(float *dx, const float *dout, const
         memset(&d, 0, sizeof d);
         d.out = dx; d.dout = dout; d.w = w; d.s = s; d.mode = 1;
         return rse__dw_run(&d, scratch);
+    }
+    if (rse__wino_applies(s)) {
+        /* the 3x3 convolution of dout, padded 2 - pad, with the turned
+           kernels (see the implicit GEMM below), added into dx */
+        float *U;
+        mark = rse__arena_get_mark(scratch);
+        if (!(U = rse__wino_weights(scratch, w, s->C, s->K, 1))) return RSE_STATUS_NOMEM;
+        for (n = 0; n < s->N && !st; n++)
+            st = rse__wino_run(dx + (size_t)n * s->C * s->H * s->W, dout + (size_t)n * s->K * s->Ho * s->Wo, U, 0,
+                               s->K, s->C, s->Ho, s->Wo, s->H, s->W, 2 - s->pad, 1, scratch);
+        rse__arena_release(scratch, mark);
+        return st;
     }
     Cg = s->C / s->groups; Kg = s->K / s->groups; taps = s->KH * s->KW; R = Cg * taps;
     P = (size_t)s->Ho * s->Wo; HW = (size_t)s->H * s->W;

@@ -198,6 +198,12 @@ static const t_conv t_convs[] = {
     {2, 5, 12, 13, 5, 5, 5, 1, 2, 5},   /* depthwise 5x5 pad 2 (SinDDM) */
     {3, 3, 7, 9, 3, 3, 3, 1, 1, 3},     /* depthwise 3x3 */
     {1, 4, 11, 10, 4, 5, 5, 2, 2, 4},   /* depthwise, stride 2: general path */
+    /* 3x3 stride 1, 64+ channels each side and 160+ together: Winograd
+       F(2x2,3x3) (tensor.h 7.6) */
+    {2, 64, 9, 13, 96, 3, 3, 1, 1, 1},  /* odd output sizes: half-used tiles */
+    {1, 96, 8, 7, 64, 3, 3, 1, 0, 1},   /* valid conv */
+    {1, 70, 6, 5, 90, 3, 3, 1, 2, 1},   /* pad 2 (backward-data pads 0) */
+    {1, 64, 41, 111, 96, 3, 3, 1, 1, 1}, /* two bands of tile rows, the last short */
     {1, 4, 6, 6, 4, 3, 3, 1, 0, 4},     /* depthwise, pad 0 */
     {2, 3, 5, 45, 3, 5, 5, 1, 2, 3},    /* depthwise, Wo = 45: 32-pixel, 8-pixel and 1-pixel loops */
     {2, 33, 15, 17, 40, 3, 3, 1, 1, 1}, /* reduction over 2 KC blocks (297 > 256) */
@@ -214,7 +220,14 @@ static void test_conv(void) {
     rse_arena scratch;
     int i;
     rse__arena_init(&scratch, 0, 0);
-    for (i = 0; i < (int)(sizeof t_convs / sizeof t_convs[0]); i++) t_conv_case(t_convs[i], &scratch);
+    for (i = 0; i < (int)(sizeof t_convs / sizeof t_convs[0]); i++) {
+        rse_conv2d_shape s = t_shape(t_convs[i]);
+        /* the four shapes after the depthwise 3x3 are there for Winograd:
+           if its rule changes, they must be changed with it */
+        int wino = t_convs[i].C >= 64 && t_convs[i].N <= 2 && t_convs[i].KH == 3;
+        CHECK(rse__wino_applies(&s) == wino, "conv %d: Winograd path %s", i, wino ? "taken" : "not taken");
+        t_conv_case(t_convs[i], &scratch);
+    }
     rse__arena_free(&scratch);
 }
 
@@ -227,6 +240,7 @@ static void test_threads(void) {
            row-chunk GEMM, whose B is packed once for all row blocks when
            2+ threads cut M (1 thread packs per tile: the two must agree) */
         {1, 16, 40, 41, 24, 3, 3, 1, 1, 1},
+        {1, 64, 41, 111, 96, 3, 3, 1, 1, 1}, /* Winograd, two bands */
     };
     /* the second GEMM: tiles of several panels, how many depends on the
        thread count (rse__gemm_run_all's npan); the sums must not */

@@ -125,7 +125,10 @@ static void t_same(const t_res *a, const t_res *b, size_t ng, size_t nx, const c
     }
 }
 
-static void test_fused_vs_composite(void) {
+/* dim 8; and dim 96, whose 96->96 3x3 convolutions (block 2's second,
+   block 3's two) take the Winograd path in the fused op and the composite
+   alike (tensor.h 7.6). */
+static void test_fused_vs_composite(int dim) {
     /* 13x9: odd, narrower than one AVX-512 vector; 19x37: the vector loops
        and the backward-weight GEMM path for rows of 32 pixels or more */
     static const int sizes[2][2] = { { 13, 9 }, { 19, 37 } };
@@ -133,7 +136,7 @@ static void test_fused_vs_composite(void) {
     rse_rng rng;
     float *w;
     int bi, si, th, B = 2;
-    rse__sd_net_layout(&net, 8);
+    rse__sd_net_layout(&net, dim);
     w = (float *)malloc(net.total * sizeof(float));
     rse__rng_seed(&rng, 11);
     rse__sd_net_init(&net, w, &rng);
@@ -232,7 +235,8 @@ static void test_shapes(void) {
 }
 
 int main(void) {
-    test_fused_vs_composite();
+    test_fused_vs_composite(8);
+    test_fused_vs_composite(96);
     test_shapes();
     return t_report("test_sd_block");
 }

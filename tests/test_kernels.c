@@ -204,6 +204,8 @@ static const t_conv t_convs[] = {
     {1, 96, 8, 7, 64, 3, 3, 1, 0, 1},   /* valid conv */
     {1, 70, 6, 5, 90, 3, 3, 1, 2, 1},   /* pad 2 (backward-data pads 0) */
     {1, 64, 41, 111, 96, 3, 3, 1, 1, 1}, /* two bands of tile rows, the last short */
+    {1, 64, 1, 1, 96, 3, 3, 1, 2, 1},   /* 1x1 image, pad 2: 3x3 out; backward-data 1x1 */
+    {2, 96, 2, 3, 64, 3, 3, 1, 1, 1},   /* one tile row, 2 tiles, the second half-used */
     {1, 4, 6, 6, 4, 3, 3, 1, 0, 4},     /* depthwise, pad 0 */
     {2, 3, 5, 45, 3, 5, 5, 1, 2, 3},    /* depthwise, Wo = 45: 32-pixel, 8-pixel and 1-pixel loops */
     {2, 33, 15, 17, 40, 3, 3, 1, 1, 1}, /* reduction over 2 KC blocks (297 > 256) */
@@ -222,7 +224,7 @@ static void test_conv(void) {
     rse__arena_init(&scratch, 0, 0);
     for (i = 0; i < (int)(sizeof t_convs / sizeof t_convs[0]); i++) {
         rse_conv2d_shape s = t_shape(t_convs[i]);
-        /* the four shapes after the depthwise 3x3 are there for Winograd:
+        /* the six shapes after the depthwise 3x3 are there for Winograd:
            if its rule changes, they must be changed with it */
         int wino = t_convs[i].C >= 64 && t_convs[i].N <= 2 && t_convs[i].KH == 3;
         CHECK(rse__wino_applies(&s) == wino, "conv %d: Winograd path %s", i, wino ? "taken" : "not taken");

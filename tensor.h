@@ -1920,14 +1920,15 @@ static rse_status rse__dw_run(rse__dw_ctx *d, rse_arena *scratch) {
    all than the implicit im2col's single one (which needs 9 per output and
    channel pair against 16/4 = 4 here). The transforms are additions only
    (G's halves are exact), done as loops over a row of tiles that the
-   compiler vectorises: the input's even and odd columns are split first,
-   so tile t's four columns are E[t], O[t], E[t+1], O[t+1].
+   compiler vectorises (rse__wino_bt/_at below): the input's even and odd
+   columns are split first, so tile t's four columns are E[t], O[t],
+   E[t+1], O[t+1]; a row's transform serves two tile rows (they overlap).
 
    Accuracy: each output is the same sum in another order through the
    transforms; against float64 it stays within a few float32 roundings of
    the largest term (tests/test_kernels.c bounds it like the direct path).
-   Determinism: a tile's transforms are one task's, the GEMMs are the
-   engine's, so the bits do not depend on the thread count.
+   Determinism: a tile's transforms are one task's and each GEMM runs
+   whole on one thread, so the bits do not depend on the thread count.
    Memory: V and M for a band of tile rows at a time, about 8 MB of
    scratch per thread, whatever the image size. The bits do not depend on
    the band: each output is one GEMM element and one tile's transforms.

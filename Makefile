@@ -36,16 +36,43 @@ rsedit: $(SRC)
 native: $(SRC)
 	$(CC) $(CFLAGS) -O3 $(ARCH) -o rsedit rsedit.c $(LDLIBS)
 
-build/simd/%: tests/%.c tests/test.h $(SRC)
-	@mkdir -p build/simd
+# Each tests/test_NAME.c is a program that includes the whole library. The
+# ones that build it with its default settings (MERGED) are also compiled
+# together as tests/all.c, so each build compiles rsedit.c once for them
+# rather than once per test (that was 2/3 of .ci/run's time); in the build
+# directories test_NAME is a link to `all`, which runs the test it is named
+# after. `make build/one/test_NAME` builds one test on its own.
+SOLO     = test_alloc_fail test_determinism test_fuzz_support test_grad test_poison test_replay
+MERGED   = $(filter-out $(SOLO),$(TESTS))
+TESTDEPS = tests/test.h tests/fixture.h tests/cli.h tests/alloc_hook.h $(SRC)
+# slowest first, so that two at a time finish together (tests/run.sh)
+SLOW     = test_edit test_sinddm_train test_views
+ORDERED  = $(SLOW) $(filter-out $(SLOW),$(TESTS))
+
+build/one/%: tests/%.c $(TESTDEPS)
+	@mkdir -p build/one
 	$(CC) $(TFLAGS) $(ARCH) -o $@ $< $(LDLIBS)
 
+# $(call testbuild,DIR,COMPILER AND FLAGS): DIR/all, DIR/test_NAME for the
+# solo tests, and the links for the merged ones.
+define testbuild
+$(1)/all: tests/all.c $(addprefix tests/,$(addsuffix .c,$(MERGED))) $(TESTDEPS)
+	@mkdir -p $(1)
+	$(2) -o $$@ tests/all.c $(LDLIBS)
+$(addprefix $(1)/,$(MERGED)): $(1)/all
+	@ln -sf all $$@
+$(addprefix $(1)/,$(SOLO)): $(1)/%: tests/%.c $(TESTDEPS)
+	@mkdir -p $(1)
+	$(2) -o $$@ $$< $(LDLIBS)
+endef
+
+$(eval $(call testbuild,build/simd,$(CC) $(TFLAGS) $(ARCH)))
 # The kernel-level tests again with AVX-512 off, so the AVX2 path stays
 # tested on machines that have AVX-512 (elsewhere this is the same build).
 AVX2_TESTS = test_kernels test_ops_torch test_sinddm_net test_grad
-build/avx2/%: tests/%.c tests/test.h $(SRC)
-	@mkdir -p build/avx2
-	$(CC) $(TFLAGS) $(ARCH) -DRSE_NO_AVX512 -o $@ $< $(LDLIBS)
+$(eval $(call testbuild,build/avx2,$(CC) $(TFLAGS) $(ARCH) -DRSE_NO_AVX512))
+$(eval $(call testbuild,build/nosimd,$(CC) $(TFLAGS) -DRSE_NO_SIMD))
+$(eval $(call testbuild,build/san,$(CC) $(TFLAGS) -O1 $(ARCH) $(SANFLAGS)))
 
 # The kernel tests and the fused denoiser block's on the NEON path:
 # cross-compiled for AArch64 and run under qemu-user when both are installed
@@ -53,9 +80,7 @@ build/avx2/%: tests/%.c tests/test.h $(SRC)
 NEON_CC    ?= aarch64-linux-gnu-gcc
 NEON_RUN   ?= qemu-aarch64
 NEON_TESTS  = $(AVX2_TESTS) test_sd_block
-build/neon/%: tests/%.c tests/test.h $(SRC)
-	@mkdir -p build/neon
-	$(NEON_CC) $(TFLAGS) -static -o $@ $< $(LDLIBS)
+$(eval $(call testbuild,build/neon,$(NEON_CC) $(TFLAGS) -static))
 
 test-neon:
 	@if command -v $(NEON_CC) >/dev/null 2>&1 && command -v $(NEON_RUN) >/dev/null 2>&1; then \
@@ -63,23 +88,15 @@ test-neon:
 		RUN_WITH=$(NEON_RUN) sh tests/run.sh $(addprefix build/neon/,$(NEON_TESTS)); \
 	else echo "test-neon: skipped ($(NEON_CC) or $(NEON_RUN) not installed)"; fi
 
-build/nosimd/%: tests/%.c tests/test.h $(SRC)
-	@mkdir -p build/nosimd
-	$(CC) $(TFLAGS) -DRSE_NO_SIMD -o $@ $< $(LDLIBS)
-
-build/san/%: tests/%.c tests/test.h $(SRC)
-	@mkdir -p build/san
-	$(CC) $(TFLAGS) -O1 $(ARCH) $(SANFLAGS) -o $@ $< $(LDLIBS)
-
 # The README's test command.
 test: $(addprefix build/simd/,$(TESTS)) $(addprefix build/avx2/,$(AVX2_TESTS)) nostdio
-	@sh tests/run.sh $(addprefix build/simd/,$(TESTS)) $(addprefix build/avx2/,$(AVX2_TESTS))
+	@sh tests/run.sh $(addprefix build/simd/,$(ORDERED)) $(addprefix build/avx2/,$(AVX2_TESTS))
 
 test-nosimd: $(addprefix build/nosimd/,$(TESTS))
-	@sh tests/run.sh $(addprefix build/nosimd/,$(TESTS))
+	@sh tests/run.sh $(addprefix build/nosimd/,$(ORDERED))
 
 sanitize: $(addprefix build/san/,$(TESTS))
-	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 sh tests/run.sh $(addprefix build/san/,$(TESTS))
+	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 sh tests/run.sh $(addprefix build/san/,$(ORDERED))
 
 # Benchmarks on 2 threads: kernels, the SinDDM denoiser, CLIP ViT-B-32 and
 # the memory of `rsedit embed`, each case in its own process, with PyTorch's

@@ -7,13 +7,13 @@
 jobs=${JOBS:-2}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/rsedit-run.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
+# A pool of JOBS: each program starts as soon as one ends, so a slow test
+# never leaves a core idle (the Makefile passes the slow ones first).
+# Programs are numbered in argument order; the report below keeps it.
+export tmp RUN_WITH
 i=0
-for t in "$@"; do
-    i=$((i + 1))
-    ( $RUN_WITH "$t" > "$tmp/$i.out" 2>&1; echo $? > "$tmp/$i.rc" ) &
-    if [ $((i % jobs)) -eq 0 ]; then wait; fi
-done
-wait
+for t in "$@"; do i=$((i + 1)); printf '%s %s\n' "$i" "$t"; done |
+    xargs -n 2 -P "$jobs" sh -c '$RUN_WITH "$2" > "$tmp/$1.out" 2>&1; echo $? > "$tmp/$1.rc"' sh
 pass=0; fail=0; skip=0; bad=0; i=0
 for t in "$@"; do
     i=$((i + 1))

@@ -14,7 +14,7 @@
    state (t_pass, the thread pool, the last error message) start fresh for
    each, as they do in the separate programs. Tests that build the library
    with other settings (an allocation hook, arena poisoning, a small
-   threading threshold, a caller-supplied allocator) stay separate.
+   threading threshold, a caller-supplied allocator) stay separate
    (Makefile: SOLO). A new tests/test_NAME.c joins the Makefile's MERGED by
    itself; add it below too, or its run fails with "no test named". */
 #include "test.h"

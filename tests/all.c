@@ -15,8 +15,9 @@
    each, as they do in the separate programs. Tests that build the library
    with other settings (an allocation hook, arena poisoning, a small
    threading threshold, a caller-supplied allocator) stay separate
-   (Makefile: SOLO). A new tests/test_NAME.c joins the Makefile's MERGED by
-   itself; add it below too, or its run fails with "no test named". */
+   (Makefile: SOLO). The #include lines below are the Makefile's list of
+   merged tests: a new tests/test_NAME.c is built on its own until it gets
+   an #include and a t_tests[] line here. */
 #include "test.h"
 #include <string.h>
 
@@ -170,8 +171,7 @@ int main(int argc, char **argv) {
     size_t i;
     if (slash) name = slash + 1;
     for (i = 0; i < sizeof t_tests / sizeof t_tests[0]; i++)
-        if (!strcmp(name, t_tests[i].name) ||
-            (!strncmp(t_tests[i].name, "test_", 5) && !strcmp(name, t_tests[i].name + 5)))
+        if (!strcmp(name, t_tests[i].name) || !strcmp(name, t_tests[i].name + 5)) /* "test_" */
             return t_tests[i].run();
     fprintf(stderr, "all: no test named \"%s\"; the tests are:\n", name);
     for (i = 0; i < sizeof t_tests / sizeof t_tests[0]; i++) fprintf(stderr, "  %s\n", t_tests[i].name);

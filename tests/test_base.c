@@ -48,6 +48,21 @@ static void test_arena(void) {
     for (i = 0; i < 20; i++) rse__arena_alloc(&a, 200);
     CHECK(!a.first->next, "same load fits one block after reset");
     rse__arena_free(&a);
+    /* a scratch arena is only ever released, to empty between uses: that
+       merges it too, so a repeated load stops growing it */
+    rse__arena_init(&a, 0, 0);
+    a.min_block = 256;
+    for (i = 0; i < 2; i++) {
+        int k;
+        m = rse__arena_get_mark(&a);
+        for (k = 0; k < 20; k++) CHECK(rse__arena_alloc(&a, 200 + 100 * (k % 3)) != 0, "scratch grow %d", k);
+        CHECK((a.first->next != 0) == (i == 0), "pass %d: %s", i, i ? "one block" : "several blocks");
+        rse__arena_release(&a, m);
+        CHECK(a.used == 0 && a.first && !a.first->next && a.first->cap >= a.peak, "pass %d: released to one block", i);
+    }
+    p = rse__arena_alloc(&a, 100);
+    CHECK(p == a.first->mem, "allocation after a merge starts the block");
+    rse__arena_free(&a);
 }
 
 static void test_rng(void) {

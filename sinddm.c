@@ -939,13 +939,15 @@ static void rse__sd_sinusoid(float *out, float x) {
    kept at all.
 
    A training micro-batch now peaks at about 8 maps of dim floats per
-   pixel (measured 8.2 at dim 160, 223x223): on the tape 7, the blocks'
-   outputs (3 maps: dim/2, dim, dim, dim/2), h3 of blocks 2-4 (2.5) and the
-   gradients of the outputs that found no dead h3 (1.5); in scratch one
-   intermediate at a time, at most h2 of a dim -> dim block (the backward
-   below writes dh3 over h3, and backward-weight packs its dout a band of
-   rows at a time). Small images add the kernels' fixed scratch (packed
-   weights): 9.3 maps at dim 64, 64x64.
+   pixel (measured 8.1 at dim 160, 223x223): on the tape 6.5, the blocks'
+   outputs (3 maps: dim/2, dim, dim, dim/2), h3 of blocks 2-4 (3: the last
+   block's is sized for its input's gradient, dim) and the gradient of the
+   last output, which finds no dead h3 (0.5); in scratch one intermediate
+   at a time, at most h2 of a dim -> dim block with its border (the
+   backward below writes dh3 over h3, and backward-weight packs its dout a
+   band of rows at a time), and the Winograd transforms of a band (7.6).
+   Small images add the kernels' fixed scratch (packed weights): 8.8 maps
+   at dim 64, 64x64, and at dim 160, 111x111.
    The 3x3 convs read h2 and h4 stored with their zero border (below), so
    backward-weight needs no padded copy of its own.
 
@@ -1128,7 +1130,11 @@ static rse_tensor *rse__sd_block_fused(rse_tape *t, const rse_sd_block *b, rse_t
     y = rse__new4(t, 4, B, dout, H, W);
     if (!y) return 0;
     n3 = y->n;
-    h3 = keep ? rse__scratch_floats(t->arena, n3, "denoiser block") : 0;
+    /* h3's buffer becomes x's gradient once dh3 is dead (the backward), so
+       it is sized for whichever is larger: in a block that narrows
+       (din > dout, the net's last) that costs (din - dout) channels more
+       on the tape here and saves din channels of gradient there */
+    h3 = keep ? rse__scratch_floats(t->arena, x->requires_grad && x->n > n3 ? x->n : n3, "denoiser block") : 0;
     if (keep && !h3) return rse__tape_fail(t, RSE_STATUS_NOMEM);
     mark = rse__arena_get_mark(sc);
     if (!keep && !(h3 = rse__scratch_floats(sc, n3, "denoiser block"))) return rse__tape_fail(t, RSE_STATUS_NOMEM);
@@ -1168,8 +1174,8 @@ static rse_tensor *rse__sd_block_fused(rse_tape *t, const rse_sd_block *b, rse_t
    read only by dh3 = dh4 * gelu'(h3), which overwrites it element by
    element; once dh3 has given dh2 it is dead, and x's gradient takes its
    place when this block is x's only reader (in the net, x is the previous
-   block's output) and din <= dout channels fit. So at any moment scratch
-   holds one intermediate map (h4, dh4, h2 or dh2) besides h3's own.
+   block's output; the forward sized h3's buffer for it). So at any moment
+   scratch holds one intermediate map (h4, dh4, h2 or dh2) besides h3's own.
    dx is accumulated in the composite's order (the skip first, then the
    depthwise conv), so it has its bits; each weight's gradient gets exactly
    the composite's one addition, so their order among weights is free. */
@@ -1244,7 +1250,7 @@ static rse_status rse__sd_block_bwd(rse_tape *t, rse_node *n) {
     }
     /* dh3 is dead: x's gradient may take its place on the tape */
     if (x->requires_grad) {
-        if (!x->grad && n->saved && din <= dout) { x->grad = h3; memset(h3, 0, x->n * sizeof(float)); }
+        if (!x->grad && n->saved) { x->grad = h3; memset(h3, 0, x->n * sizeof(float)); }
         else if (!rse__grad(t, x)) { st = t->status; goto done; }
         dx = x->grad;
     }
@@ -1525,8 +1531,8 @@ RSEDEF rse_status rse_train_params_init(rse_train_params *p, const char *preset)
         p->dim = 32; p->batch = 16; p->micro_batch = 8; p->crop = 64; p->steps = 4000; p->coarse = 0.6f;
     } else if (!strcmp(preset, "paper")) {
         /* the reference: dim 160, batch 32, 120,001 steps; micro-batches of
-           one image: its tape peaks at 0.26 GB at 223x223 (measured 224 MB
-           of tape and 36 MB of scratch) */
+           one image: its tape peaks at 0.26 GB at 223x223 (measured 198 MiB
+           of tape and 48 MiB of scratch) */
         p->dim = 160; p->batch = 32; p->micro_batch = 1; p->crop = 0; p->steps = RSE_SD_REF_STEPS;
     } else if (!strcmp(preset, "tiny")) {
         p->dim = 16; p->batch = 2; p->micro_batch = 2; p->crop = 32; p->steps = 200;

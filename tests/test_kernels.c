@@ -207,7 +207,7 @@ static const t_conv t_convs[] = {
     {1, 64, 1, 1, 96, 3, 3, 1, 2, 1},   /* 1x1 image, pad 2: 3x3 out; backward-data 1x1 */
     {2, 96, 2, 3, 64, 3, 3, 1, 1, 1},   /* one tile row, 2 tiles, the second half-used */
     {1, 4, 6, 6, 4, 3, 3, 1, 0, 4},     /* depthwise, pad 0 */
-    {2, 3, 5, 45, 3, 5, 5, 1, 2, 3},    /* depthwise, Wo = 45: 32-pixel, 8-pixel and 1-pixel loops */
+    {2, 3, 5, 45, 3, 5, 5, 1, 2, 3},    /* depthwise, Wo = 45: 4-vector, 1-vector and tail loops */
     {2, 33, 15, 17, 40, 3, 3, 1, 1, 1}, /* reduction over 2 KC blocks (297 > 256) */
     {1, 24, 23, 45, 20, 3, 3, 1, 1, 1}, /* Wo = 45: pixel runs crossing rows */
     /* Wo >= 32: backward-weight reduces over output rows of padded input */

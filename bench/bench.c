@@ -639,6 +639,40 @@ static int parse_rows(char *out, int first, int attempt, double rss, double load
     return k;
 }
 
+/* The thread-scaling ratio from the two rows alone compares times taken
+   minutes apart, and this guest's speed drifts by more than the margin
+   between them (28-29 Nov: the 2-thread dim 64 step took 126 ms in one run
+   and 150 in another, the 1-thread one 281 and 249). So the case runs
+   again on 1 and on `threads` threads alternately, three times each, and
+   the best of each gives the ratio, printed under the table. */
+static char scaling_line[512];
+static void scaling(char **cargs) {
+    static char out[65536];
+    char *argv[24], thr[16], key[64], times[2][96];
+    double best[2] = { 1e30, 1e30 }, rss, wall, ms, flops;
+    int i, n, k, r;
+    times[0][0] = times[1][0] = 0;
+    for (r = 0; r < 6; r++) {
+        k = r % 2; /* 0: one thread, 1: all */
+        sprintf(thr, "%d", k ? threads : 1);
+        n = 0;
+        argv[n++] = (char *)self; argv[n++] = "--threads"; argv[n++] = thr; argv[n++] = "--child";
+        for (i = 0; cargs[i]; i++) argv[n++] = cargs[i];
+        argv[n] = 0;
+        if (spawn(argv, out, sizeof out, &rss, &wall, 0) != 0 || sscanf(out, "ROW %63s %lf %lf", key, &ms, &flops) < 2) {
+            fprintf(stderr, "bench: scaling case failed\n");
+            return;
+        }
+        sprintf(times[k] + strlen(times[k]), "%s%.1f", times[k][0] ? ", " : "", ms);
+        if (ms < best[k]) best[k] = ms;
+    }
+    snprintf(scaling_line, sizeof scaling_line,
+             "Thread scaling, %s %s dim%s B%s %sx%s, 1 and %d threads alternately (%s ms; %s ms): "
+             "best %.2f / %.2f ms = %.2fx\n",
+             cargs[0], cargs[1], cargs[2], cargs[3], cargs[4], cargs[4], threads, times[0], times[1],
+             best[0], best[1], best[0] / best[1]);
+}
+
 /* Runs one rsedit child case, then (if torch arguments are given and torch
    is importable) the same case in a fresh Python process; each is run again
    (up to max_attempts) while other processes took more than BUSY_LIMIT
@@ -875,6 +909,7 @@ int main(int argc, char **argv) {
         threads = 1; suffix = " 1 thr";
         run_case(a, ta);
         threads = save; suffix = "";
+        scaling(a);
     }
     /* CLIP ViT-B-32 */
     if (want("clip")) {
@@ -911,6 +946,6 @@ int main(int argc, char **argv) {
 
     write_json(json);
     sprintf(sbuf, "%.0f", now() - t_start);
-    printf("\n%d rows in %s s; written to %s\n", nrows, sbuf, json);
+    printf("\n%s%d rows in %s s; written to %s\n", scaling_line, nrows, sbuf, json);
     return 0;
 }

@@ -1339,16 +1339,26 @@ RSE__FN rse_tensor *rse__sd_forward(rse_tape *t, const rse_sd_net *net, rse_tens
    is too small to keep two threads busy inside each kernel: a step runs
    about a thousand short parallel jobs, and measured 2 threads only 1.44x
    one. Micro-batches are independent until their gradients are summed, so
-   they run side by side instead, one per thread, each in its own slot: its
-   own tape arenas, its own gradient buffer, every kernel inside it inline.
+   they run side by side instead, one per thread, each in a slot of its
+   own (its own tape arenas, every kernel inside it inline), each
+   micro-batch's gradient in a buffer of its own.
 
    The result must not depend on how many run at once (checkpoints and
    resume are bit-identical for any thread count), so:
-     - each micro-batch's gradient starts from zero in its slot's buffer;
+     - each micro-batch's gradient starts from zero in a buffer of its own;
      - the buffers are added into g in micro-batch order, whatever thread
-       computed them (with one thread: one slot, the same additions);
+       computed them (with one thread: the same buffers, the same sums);
      - a batch of a single micro-batch writes straight into g (0 + x == x,
        so that is the same number as the buffered path would give).
+   Which slot runs which micro-batch is then free, so the slots take them
+   as they get free rather than in lockstep: where the cores run at
+   different speeds (a guest on a busy host), slots that met after every
+   pair of images went at the slower core's pace. Measured with a busy
+   loop on one of 2 cores, dim 64, 8 images of 64x64: 241-262 ms a step in
+   lockstep, no faster than one thread; 187 ms this way.
+   The buffers of a group of micro-batches are summed after the group;
+   a group is as many as RSE_SD_GRAD_BYTES of buffers hold, so at the
+   paper preset (32 images, 4.2 MB of gradient each) it is 15 of them.
    Slots cost one tape's activations each, so how many run at once is also
    capped by memory, for the largest micro-batch the trainer will ever see
    (arenas keep their peak): the paper preset's 223x223 micro-batches of
@@ -1361,23 +1371,35 @@ RSE__FN rse_tensor *rse__sd_forward(rse_tape *t, const rse_sd_net *net, rse_tens
 #ifndef RSE_SD_PAR_BYTES
 #define RSE_SD_PAR_BYTES (1.5 * (double)(1u << 30))
 #endif
+/* A group's gradient buffers may take at most this much (but a group is
+   never smaller than the number of slots), and a group is at most
+   RSE_SD_MAX_GROUP micro-batches. */
+#ifndef RSE_SD_GRAD_BYTES
+#define RSE_SD_GRAD_BYTES (64.0 * (double)(1u << 20))
+#endif
+#define RSE_SD_MAX_GROUP 64
 
 typedef struct rse__sd_slot {
-    rse_sd_net net;              /* views on the weights, gradients into g */
-    float *g;                    /* this micro-batch's gradient            */
+    rse_sd_net net;              /* views on the weights, gradients into a buffer */
     rse_arena arena, scratch;    /* its tape                               */
-    int b0, mb;                  /* which images of the batch              */
-    double loss;                 /* its share of the batch's mean loss     */
     rse_status st;
     char err[RSE__ERRLEN];       /* a failure's message, from its thread   */
 } rse__sd_slot;
 
 typedef struct rse__sd_trainer {
     rse__sd_slot *slot[RSE_SD_MAX_SLOTS]; /* allocated on first use */
+    float *gbuf;                 /* gcap gradient buffers of n floats each  */
+    size_t gcap;                 /* floats in gbuf                          */
     /* the current job (rse__sd_batch_grad's arguments) */
     const float *x, *eps;        /* (B,3,H,W) noised images and their noise */
     const int *ts;               /* B timesteps                             */
-    int s, B, H, W;
+    int s, B, H, W, MB;
+    int direct;                  /* one micro-batch: its gradient is g      */
+    float *w, *g;                /* the weights; g: the batch's gradient    */
+    size_t n;                    /* floats in w and g                       */
+    /* the current group: micro-batches [j0, j1), the next one to take */
+    int j0, j1, next;
+    double loss[RSE_SD_MAX_GROUP]; /* each one's share of the mean loss   */
 } rse__sd_trainer;
 
 RSE__FN void rse__sd_trainer_free(rse__sd_trainer *tr) {
@@ -1389,58 +1411,63 @@ RSE__FN void rse__sd_trainer_free(rse__sd_trainer *tr) {
         RSE_FREE(tr->slot[k]);
         tr->slot[k] = 0;
     }
+    RSE_FREE(tr->gbuf);
+    tr->gbuf = 0;
+    tr->gcap = 0;
 }
 
 /* One micro-batch's tape: its arenas (tape + scratch) peak at about 8
-   maps of dim floats per pixel (measured 8.2-9.4 at dim 32-160, 64-223
-   px, one image: the blocks' outputs, their h3 and the outputs' gradients
-   on the tape, one intermediate of the block backward in scratch; see the
-   fused block above). 10 leaves a margin for small images, where the
-   kernels' packed weights and the time MLP weigh more. */
+   maps of dim floats per pixel (measured 8.1-8.8 at dim 64-160, 64-223
+   px, one image: the blocks' outputs, their h3 and the last output's
+   gradient on the tape, one intermediate of the block backward in scratch;
+   see the fused block above). 10 leaves a margin for small images, where
+   the kernels' packed weights and the time MLP weigh more. */
 static double rse__sd_slot_bytes(int mb, size_t px, int dim) {
     return 10.0 * 4.0 * (double)mb * (double)px * dim;
 }
 
-/* Slot k with a gradient buffer of n floats (one allocation), or NULL. */
-static rse__sd_slot *rse__sd_slot_get(rse__sd_trainer *tr, int k, size_t n) {
-    size_t bytes;
+/* Slot k, or NULL. */
+static rse__sd_slot *rse__sd_slot_get(rse__sd_trainer *tr, int k) {
     rse__sd_slot *sl = tr->slot[k];
     if (sl) return sl;
-    if (!rse__mul_ok(n, sizeof(float), &bytes) || !rse__add_ok(bytes, sizeof *sl + 64, &bytes)) {
-        rse__fail(RSE_STATUS_LIMIT, "model too large");
-        return 0;
-    }
-    sl = (rse__sd_slot *)RSE_MALLOC(bytes);
-    if (!sl) { rse__fail(RSE_STATUS_NOMEM, "out of memory for a training slot (%zu bytes)", bytes); return 0; }
+    sl = (rse__sd_slot *)RSE_MALLOC(sizeof *sl);
+    if (!sl) { rse__fail(RSE_STATUS_NOMEM, "out of memory for a training slot"); return 0; }
     memset(sl, 0, sizeof *sl);
-    /* the buffer after the header, 64-byte aligned for the vector loops */
-    sl->g = (float *)(((uintptr_t)(sl + 1) + 63) & ~(uintptr_t)63);
     rse__arena_init(&sl->arena, 0, 0);
     rse__arena_init(&sl->scratch, 0, 0);
     tr->slot[k] = sl;
     return sl;
 }
 
-/* Task k: forward, L1 loss and backward of slot k's micro-batch. */
-static void rse__sd_slot_task(void *ctx, int k, int n) {
+/* Task k: slot k takes micro-batches of the current group until none is
+   left, each: forward, L1 loss and backward into its gradient buffer. */
+static void rse__sd_slot_task(void *ctx, int k, int ntasks) {
     rse__sd_trainer *tr = (rse__sd_trainer *)ctx;
     rse__sd_slot *sl = tr->slot[k];
     size_t plane = (size_t)3 * tr->H * tr->W;
-    int sh[4];
-    float seed = (float)sl->mb / (float)tr->B;
-    rse_tape t;
-    rse_tensor *xt, *eps, *pred, *L;
-    (void)n;
-    rse__arena_reset(&sl->arena);
-    rse__tape_init(&t, &sl->arena, &sl->scratch);
-    sh[0] = sl->mb; sh[1] = 3; sh[2] = tr->H; sh[3] = tr->W;
-    xt = rse__tensor_wrap(&t, (float *)tr->x + (size_t)sl->b0 * plane, 4, sh);
-    eps = rse__tensor_wrap(&t, (float *)tr->eps + (size_t)sl->b0 * plane, 4, sh);
-    pred = rse__sd_forward(&t, &sl->net, xt, tr->ts + sl->b0, tr->s);
-    L = rse__l1_loss(&t, pred, eps);
-    sl->st = L ? rse__backward_seed(&t, L, &seed) : t.status;
-    if (sl->st == RSE_STATUS_OK) sl->loss = (double)L->data[0] * sl->mb / tr->B;
-    else rse__fmt(sl->err, sizeof sl->err, "%s", rse_last_error());
+    int j;
+    (void)ntasks;
+    sl->st = RSE_STATUS_OK;
+    while ((j = rse__claim(&tr->next)) < tr->j1) {
+        int b0 = j * tr->MB, mb = tr->B - b0 < tr->MB ? tr->B - b0 : tr->MB, sh[4];
+        float seed = (float)mb / (float)tr->B;
+        /* a single micro-batch's gradient goes straight into g */
+        float *g = tr->direct ? tr->g : tr->gbuf + (size_t)(j - tr->j0) * tr->n;
+        rse_tape t;
+        rse_tensor *xt, *eps, *pred, *L;
+        if (g != tr->g) memset(g, 0, tr->n * sizeof(float));
+        rse__sd_net_bind(&sl->net, tr->w, g);
+        rse__arena_reset(&sl->arena);
+        rse__tape_init(&t, &sl->arena, &sl->scratch);
+        sh[0] = mb; sh[1] = 3; sh[2] = tr->H; sh[3] = tr->W;
+        xt = rse__tensor_wrap(&t, (float *)tr->x + (size_t)b0 * plane, 4, sh);
+        eps = rse__tensor_wrap(&t, (float *)tr->eps + (size_t)b0 * plane, 4, sh);
+        pred = rse__sd_forward(&t, &sl->net, xt, tr->ts + b0, tr->s);
+        L = rse__l1_loss(&t, pred, eps);
+        sl->st = L ? rse__backward_seed(&t, L, &seed) : t.status;
+        if (sl->st != RSE_STATUS_OK) { rse__fmt(sl->err, sizeof sl->err, "%s", rse_last_error()); return; }
+        tr->loss[j - tr->j0] = (double)L->data[0] * mb / tr->B;
+    }
 }
 
 /* g (net->total floats, overwritten) = the gradient of the mean L1 loss
@@ -1454,32 +1481,52 @@ RSE__FN rse_status rse__sd_batch_grad(rse__sd_trainer *tr, const rse_sd_net *net
                                       int B, int MB, int H, int W, size_t max_px, double *loss) {
     const size_t n = net->total;
     const int nmb = (B + MB - 1) / MB;
-    int K = rse__nthreads < nmb ? rse__nthreads : nmb, b0, k;
+    int K = rse__nthreads < nmb ? rse__nthreads : nmb, G, j, k;
     *loss = 0;
     if (K > RSE_SD_MAX_SLOTS) K = RSE_SD_MAX_SLOTS;
     while (K > 1 && K * rse__sd_slot_bytes(MB, max_px, net->dim) > RSE_SD_PAR_BYTES) K--;
-    tr->x = x; tr->eps = eps; tr->ts = ts; tr->s = s; tr->B = B; tr->H = H; tr->W = W;
-    memset(g, 0, n * sizeof(float));
-    for (b0 = 0; b0 < B; b0 += K * MB) {
-        int nk = 0;
-        for (k = 0; k < K && b0 + k * MB < B; k++, nk++) {
-            rse__sd_slot *sl = rse__sd_slot_get(tr, k, n);
-            if (!sl) return RSE_STATUS_NOMEM;
-            sl->b0 = b0 + k * MB;
-            sl->mb = B - sl->b0 < MB ? B - sl->b0 : MB;
-            sl->net = *net;
-            rse__sd_net_bind(&sl->net, w, nmb > 1 ? sl->g : g);
-            if (nmb > 1) memset(sl->g, 0, n * sizeof(float));
+    /* the group: as many buffers as the budget holds, at least K */
+    G = (int)(RSE_SD_GRAD_BYTES / (4.0 * (double)n));
+    if (G > RSE_SD_MAX_GROUP) G = RSE_SD_MAX_GROUP;
+    if (G < K) G = K;
+    if (G > nmb) G = nmb;
+    if (nmb > 1) {
+        size_t need;
+        if (!rse__mul_ok((size_t)G, n, &need) || !rse__mul_ok(need, sizeof(float), &need))
+            return rse__fail(RSE_STATUS_LIMIT, "model too large");
+        if (need / sizeof(float) > tr->gcap) {
+            RSE_FREE(tr->gbuf);
+            tr->gcap = 0;
+            tr->gbuf = (float *)RSE_MALLOC(need);
+            if (!tr->gbuf) return rse__fail(RSE_STATUS_NOMEM, "out of memory for gradient buffers (%zu bytes)", need);
+            tr->gcap = need / sizeof(float);
         }
+    }
+    for (k = 0; k < K; k++) {
+        rse__sd_slot *sl = rse__sd_slot_get(tr, k);
+        if (!sl) return RSE_STATUS_NOMEM;
+        sl->net = *net;
+    }
+    tr->x = x; tr->eps = eps; tr->ts = ts; tr->s = s; tr->B = B; tr->H = H; tr->W = W; tr->MB = MB;
+    tr->w = w; tr->g = g; tr->n = n; tr->direct = nmb == 1;
+    memset(g, 0, n * sizeof(float));
+    for (tr->j0 = 0; tr->j0 < nmb; tr->j0 = tr->j1) {
+        int nk;
+        tr->j1 = tr->j0 + G < nmb ? tr->j0 + G : nmb;
+        tr->next = tr->j0;
+        nk = K < tr->j1 - tr->j0 ? K : tr->j1 - tr->j0;
         /* one task runs inline with the threads inside its kernels; several
            run one per thread, their kernels inline */
         rse__parallel(nk, rse__sd_slot_task, tr);
-        for (k = 0; k < nk; k++) {
-            const rse__sd_slot *sl = tr->slot[k];
-            size_t i;
-            if (sl->st != RSE_STATUS_OK) return rse__fail(sl->st, "%s", sl->err);
-            if (nmb > 1) for (i = 0; i < n; i++) g[i] += sl->g[i];
-            *loss += sl->loss;
+        for (k = 0; k < nk; k++)
+            if (tr->slot[k]->st != RSE_STATUS_OK) return rse__fail(tr->slot[k]->st, "%s", tr->slot[k]->err);
+        for (j = tr->j0; j < tr->j1; j++) {
+            if (nmb > 1) {
+                const float *gb = tr->gbuf + (size_t)(j - tr->j0) * n;
+                size_t i;
+                for (i = 0; i < n; i++) g[i] += gb[i];
+            }
+            *loss += tr->loss[j - tr->j0];
         }
     }
     return RSE_STATUS_OK;

@@ -746,6 +746,7 @@ RSE__FN void rse__parallel(int ntasks, rse__task_fn fn, void *ctx) {
     for (i = 0; i < ntasks; i++) fn(ctx, i, ntasks);
 }
 RSE__FN int rse__parallel_width(void) { return 1; }
+RSE__FN int rse__claim(int *counter) { return (*counter)++; }
 
 #else
 #include <pthread.h>
@@ -886,6 +887,18 @@ RSE__FN void rse__parallel(int ntasks, rse__task_fn fn, void *ctx) {
     pthread_mutex_lock(&rse__pool_mu);
     while (rse__pool.finished < rse__pool.ntasks) pthread_cond_wait(&rse__pool_done, &rse__pool_mu);
     pthread_mutex_unlock(&rse__pool_mu);
+}
+
+/* Returns *counter and increments it, one task at a time: for the tasks of
+   a job that hand out items of work among themselves as each gets free.
+   One lock per item, so items should be large (a training micro-batch). */
+static pthread_mutex_t rse__claim_mu = PTHREAD_MUTEX_INITIALIZER;
+RSE__FN int rse__claim(int *counter) {
+    int v;
+    pthread_mutex_lock(&rse__claim_mu);
+    v = (*counter)++;
+    pthread_mutex_unlock(&rse__claim_mu);
+    return v;
 }
 #endif /* RSE_NO_THREADS */
 

@@ -7,6 +7,10 @@
 /* Element-wise ops go parallel from 64 elements here (65536 in the
    library) so that these small runs exercise their split across threads. */
 #define RSE__EW_PAR_MIN 64
+/* Gradient buffers for as few micro-batches at a time as there are slots,
+   so that the batch below is summed over several groups whose bounds
+   differ with the thread count (sinddm.c, the batch gradient). */
+#define RSE_SD_GRAD_BYTES 1
 #include "test.h"
 
 /* Trains 8 steps, samples 2 images and makes a copy edit on `threads`
@@ -21,8 +25,10 @@ static int t_run(int threads, const rse_image *im, t_buf *out) {
     int k, ok;
     rse_set_threads(threads);
     rse_train_params_init(&p, "tiny");
-    p.dim = 4; p.steps = 8; p.batch = 2; p.seed = 3;
-    p.micro_batch = 1; /* two micro-batches: side by side on 2 threads */
+    p.dim = 4; p.steps = 8; p.batch = 7; p.seed = 3;
+    /* micro-batches of 2, 2, 2 and 1 images: on 2 threads two run side by
+       side, taken by whichever slot is free, in groups of two */
+    p.micro_batch = 2;
     ok = rse_sinddm_create(&m, im, &p) == RSE_STATUS_OK && rse_sinddm_train(m, 0, 0, 0) == RSE_STATUS_OK &&
          rse_sinddm_save_mem(m, t_buf_write, out) == RSE_STATUS_OK;
     if (!ok) { rse_sinddm_free(m); return 0; }

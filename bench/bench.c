@@ -641,7 +641,7 @@ static int parse_rows(char *out, int first, int attempt, double rss, double load
 
 /* The thread-scaling ratio from the two rows alone compares times taken
    minutes apart, and this guest's speed drifts by more than the margin
-   between them (28-29 Nov: the 2-thread dim 64 step took 126 ms in one run
+   between them (29 Nov: the 2-thread dim 64 step took 126 ms in one run
    and 150 in another, the 1-thread one 281 and 249). So the case runs
    again on 1 and on `threads` threads alternately, three times each, and
    the best of each gives the ratio, printed under the table. */

@@ -1763,6 +1763,16 @@ static void rse__pad_plane(float *dst, const float *src, int h, int w, int ph, i
    Four vectors of pixels at a time share each weight broadcast, so the loop
    issues 1.25 loads per FMA instead of 2. Every pixel sums its taps in the
    same order whichever of the loops below handles it. */
+/* One vector of depthwise outputs: the taps wl (kh x kw) over the padded
+   rows starting at xr (row stride wp), one multiply-add chain per lane. */
+static RSE_F32_VEC rse__dw_vec(const float *xr, int wp, const float *wl, int kh, int kw) {
+    RSE_F32_VEC s0 = RSE_VEC_ZERO();
+    int ky, kx;
+    for (ky = 0; ky < kh; ky++, xr += wp)
+        for (kx = 0; kx < kw; kx++) s0 = RSE_VEC_FMA(s0, RSE_VEC_SET1(wl[ky * kw + kx]), RSE_VEC_LOAD(xr + kx));
+    return s0;
+}
+
 static void rse__dw_plane(float *out, const float *xp, int wp, const float *wk, int kh, int kw,
                           int flip, int ho, int wo, float bias, int acc) {
     int oy, ox, ky, kx, t, taps = kh * kw;
@@ -1796,11 +1806,7 @@ static void rse__dw_plane(float *out, const float *xp, int wp, const float *wk, 
             }
         }
         for (; ox + RSE_VEC_WIDTH <= wo; ox += RSE_VEC_WIDTH) {
-            RSE_F32_VEC s0 = RSE_VEC_ZERO();
-            for (ky = 0; ky < kh; ky++) {
-                const float *xr = xp + (size_t)(oy + ky) * wp + ox;
-                for (kx = 0; kx < kw; kx++) s0 = RSE_VEC_FMA(s0, RSE_VEC_SET1(wl[ky * kw + kx]), RSE_VEC_LOAD(xr + kx));
-            }
+            RSE_F32_VEC s0 = rse__dw_vec(xp + (size_t)oy * wp + ox, wp, wl, kh, kw);
             RSE_VEC_STORE(o + ox, RSE_VEC_ADD(acc ? RSE_VEC_LOAD(o + ox) : RSE_VEC_SET1(bias), s0));
         }
         if (ox < wo && wo >= RSE_VEC_WIDTH) {
@@ -1813,12 +1819,7 @@ static void rse__dw_plane(float *out, const float *xp, int wp, const float *wk, 
                one lane at a time took half of the plane's time. */
             float tail[RSE_VEC_WIDTH];
             int x0 = wo - RSE_VEC_WIDTH, i;
-            RSE_F32_VEC s0 = RSE_VEC_ZERO();
-            for (ky = 0; ky < kh; ky++) {
-                const float *xr = xp + (size_t)(oy + ky) * wp + x0;
-                for (kx = 0; kx < kw; kx++) s0 = RSE_VEC_FMA(s0, RSE_VEC_SET1(wl[ky * kw + kx]), RSE_VEC_LOAD(xr + kx));
-            }
-            RSE_VEC_STORE(tail, s0);
+            RSE_VEC_STORE(tail, rse__dw_vec(xp + (size_t)oy * wp + x0, wp, wl, kh, kw));
             for (i = ox - x0; i < RSE_VEC_WIDTH; i++) o[x0 + i] = (acc ? o[x0 + i] : bias) + tail[i];
             ox = wo;
         }

@@ -1394,7 +1394,6 @@ typedef struct rse__sd_trainer {
     const float *x, *eps;        /* (B,3,H,W) noised images and their noise */
     const int *ts;               /* B timesteps                             */
     int s, B, H, W, MB;
-    int direct;                  /* one micro-batch: its gradient is g      */
     float *w, *g;                /* the weights; g: the batch's gradient    */
     size_t n;                    /* floats in w and g                       */
     /* the current group: micro-batches [j0, j1), the next one to take */
@@ -1452,7 +1451,7 @@ static void rse__sd_slot_task(void *ctx, int k, int ntasks) {
         int b0 = j * tr->MB, mb = tr->B - b0 < tr->MB ? tr->B - b0 : tr->MB, sh[4];
         float seed = (float)mb / (float)tr->B;
         /* a single micro-batch's gradient goes straight into g */
-        float *g = tr->direct ? tr->g : tr->gbuf + (size_t)(j - tr->j0) * tr->n;
+        float *g = tr->MB >= tr->B ? tr->g : tr->gbuf + (size_t)(j - tr->j0) * tr->n;
         rse_tape t;
         rse_tensor *xt, *eps, *pred, *L;
         if (g != tr->g) memset(g, 0, tr->n * sizeof(float));
@@ -1508,7 +1507,7 @@ RSE__FN rse_status rse__sd_batch_grad(rse__sd_trainer *tr, const rse_sd_net *net
         sl->net = *net;
     }
     tr->x = x; tr->eps = eps; tr->ts = ts; tr->s = s; tr->B = B; tr->H = H; tr->W = W; tr->MB = MB;
-    tr->w = w; tr->g = g; tr->n = n; tr->direct = nmb == 1;
+    tr->w = w; tr->g = g; tr->n = n;
     memset(g, 0, n * sizeof(float));
     for (tr->j0 = 0; tr->j0 < nmb; tr->j0 = tr->j1) {
         int nk;

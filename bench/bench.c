@@ -639,6 +639,15 @@ static int parse_rows(char *out, int first, int attempt, double rss, double load
     return k;
 }
 
+/* argv for a child of this binary: self --threads THR --child CARGS... */
+static void child_argv(char **argv, char *thr, int nthreads, char **cargs) {
+    int i, n = 0;
+    sprintf(thr, "%d", nthreads);
+    argv[n++] = (char *)self; argv[n++] = "--threads"; argv[n++] = thr; argv[n++] = "--child";
+    for (i = 0; cargs[i]; i++) argv[n++] = cargs[i];
+    argv[n] = 0;
+}
+
 /* The thread-scaling ratio from the two rows alone compares times taken
    minutes apart, and this guest's speed drifts by more than the margin
    between them (29 Nov: the 2-thread dim 64 step took 126 ms in one run
@@ -650,15 +659,11 @@ static void scaling(char **cargs) {
     static char out[65536];
     char *argv[24], thr[16], key[64], times[2][96];
     double best[2] = { 1e30, 1e30 }, rss, wall, ms, flops;
-    int i, n, k, r;
+    int k, r;
     times[0][0] = times[1][0] = 0;
     for (r = 0; r < 6; r++) {
         k = r % 2; /* 0: one thread, 1: all */
-        sprintf(thr, "%d", k ? threads : 1);
-        n = 0;
-        argv[n++] = (char *)self; argv[n++] = "--threads"; argv[n++] = thr; argv[n++] = "--child";
-        for (i = 0; cargs[i]; i++) argv[n++] = cargs[i];
-        argv[n] = 0;
+        child_argv(argv, thr, k ? threads : 1, cargs);
         if (spawn(argv, out, sizeof out, &rss, &wall, 0) != 0 || sscanf(out, "ROW %63s %lf %lf", key, &ms, &flops) < 2) {
             fprintf(stderr, "bench: scaling case failed\n");
             return;
@@ -685,11 +690,7 @@ static void run_case(char **cargs, char **targs) {
     double rss, wall, trss = -1;
     int i, n, first = nrows, end = nrows, att;
     char thr[16];
-    sprintf(thr, "%d", threads);
-    n = 0;
-    argv[n++] = (char *)self; argv[n++] = "--threads"; argv[n++] = thr; argv[n++] = "--child";
-    for (i = 0; cargs[i]; i++) argv[n++] = cargs[i];
-    argv[n] = 0;
+    child_argv(argv, thr, threads, cargs);
     for (att = 0; att < max_attempts; att++) {
         if (spawn(argv, out, sizeof out, &rss, &wall, 0) != 0) {
             fprintf(stderr, "bench: case %s failed\n", cargs[0]);

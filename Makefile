@@ -6,6 +6,8 @@
 #                     tests also with -DRSE_NO_AVX512)
 #   make test-nosimd  all tests with -DRSE_NO_SIMD (the scalar reference path)
 #   make sanitize     all tests under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make msan         train, sample and every edit mode under clang's
+#                     MemorySanitizer (uninitialised reads; scalar kernels)
 #   make fuzz         one libFuzzer target (T=name, clang); fuzz-all: every one
 #   make test-long    allocation-failure sweep, kill -9 + resume, determinism
 #   make bench        benchmarks against PyTorch (table + bench/latest.json)
@@ -25,7 +27,7 @@ TESTS    = $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 TFLAGS   = -std=c99 -O2 -g1 -Wall -Wextra -pedantic -DRSE_SHARED='"$(SHARED)"'
 SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-.PHONY: all native test test-nosimd test-neon sanitize nostdio warnings fuzz fuzz-all fuzz-replay test-long bench bench-avx2 bench-edit demo clean
+.PHONY: all native test test-nosimd test-neon sanitize msan nostdio warnings fuzz fuzz-all fuzz-replay test-long bench bench-avx2 bench-edit demo clean
 
 all: rsedit
 
@@ -99,6 +101,21 @@ test-nosimd: $(addprefix build/nosimd/,$(TESTS))
 
 sanitize: $(addprefix build/san/,$(TESTS))
 	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 sh tests/run.sh $(addprefix build/san/,$(ORDERED))
+
+# MemorySanitizer (clang only) sees what ASan and UBSan cannot: a value
+# computed from memory nobody wrote. It needs every byte the library computes
+# to be tracked, so the scalar kernels (-DRSE_NO_SIMD). tests/test_modes.c
+# runs train, sample and every edit mode through the command line;
+# test_edit the library's edit paths. MSAN_ORIGINS=1 adds where each
+# uninitialised value was allocated (twice as slow; for finding one).
+MSAN_TESTS = test_modes test_edit
+MSANFLAGS  = -O1 -fsanitize=memory -fno-omit-frame-pointer -DRSE_NO_SIMD $(if $(MSAN_ORIGINS),-fsanitize-memory-track-origins)
+build/msan/%: tests/%.c $(TESTDEPS)
+	@mkdir -p build/msan
+	clang $(TFLAGS) $(MSANFLAGS) -o $@ $< $(LDLIBS)
+
+msan: $(addprefix build/msan/,$(MSAN_TESTS))
+	@MSAN_OPTIONS=halt_on_error=1 sh tests/run.sh $(addprefix build/msan/,$(MSAN_TESTS))
 
 # Benchmarks on 2 threads: kernels, the SinDDM denoiser, CLIP ViT-B-32 and
 # the memory of `rsedit embed`, each case in its own process, with PyTorch's

@@ -1197,14 +1197,20 @@ RSEDEF void rse_prompts_free(char **list) {
     RSE_FREE(list);
 }
 
-/* ---- the guidance step (sinddm.md 7.3) -----------------------------------
+/* ---- the guidance step (sinddm.md 7.3, the paper's eqs. 11-13) ------------
    Given the gradient g of the score w.r.t. x0 (3,H,W):
-     first guided step, no mask given: e = |g| over channels per pixel,
+     first guided step: e = |g| over channels per pixel,
        q = quantile(e, 1 - fill) ('nearest', as torch.quantile), mask = e > q,
        g = max(e - q, 0) g / e   (soft threshold; 0/0 -> 0)
      k  = |x0 . M| / |g . M|                    (norms over C,H,W)
      x0 = clamp(x0 + strength k g . M, -1, 1)
-   so the update's norm is `strength` times the norm of x0 inside the mask. */
+   so the update's norm is `strength` times the norm of x0 inside the mask.
+   With a region R (the paper's ROI prompt) the gradient outside R is zeroed
+   first, the quantile is taken over the pixels inside R only (so --fill is
+   the fraction of the region allowed to change), and M = R (e > q); fill 1
+   takes the whole region (the plain quantile would leave out its weakest
+   pixel). R may be fractional at its edges on coarse scales (a bilinearly
+   shrunk box); M keeps those weights. */
 
 static int rse__cmp_float(const void *a, const void *b) {
     float x = *(const float *)a, y = *(const float *)b;
@@ -1222,21 +1228,39 @@ RSE__FN float rse__quantile_nearest(float *v, size_t n, float q) {
     return v[idx];
 }
 
-/* Builds the mask from g (first guided step) and soft-thresholds g in place.
-   scratch: H*W floats. */
-RSE__FN void rse__guide_threshold(float *g, float *mask, float *scratch, int H, int W, float fill) {
+/* g *= R at every pixel (the gradient outside a region is zero). */
+RSE__FN void rse__guide_confine(float *g, const float *region, int H, int W) {
     size_t P = (size_t)H * W, p;
+    for (p = 0; p < P; p++) {
+        float r = region[p];
+        g[p] *= r; g[P + p] *= r; g[2 * P + p] *= r;
+    }
+}
+
+/* Builds the mask from g (first guided step) and soft-thresholds g in place.
+   region: NULL for the whole image, else R (H,W) and g already confined to
+   it. scratch: H*W floats. */
+RSE__FN void rse__guide_threshold(float *g, float *mask, float *scratch, const float *region, int H, int W, float fill) {
+    size_t P = (size_t)H * W, p, n = 0;
     float q;
+    if (region && fill >= 1.0f) { /* the whole region, g as it is */
+        memcpy(mask, region, P * sizeof(float));
+        return;
+    }
     for (p = 0; p < P; p++) {
         float a = g[p], b = g[P + p], c = g[2 * P + p];
         mask[p] = sqrtf(a * a + b * b + c * c); /* e, for now */
-        scratch[p] = mask[p];
+        if (!region || region[p] > 0) scratch[n++] = mask[p];
     }
-    q = rse__quantile_nearest(scratch, P, 1.0f - fill);
+    if (!n) { /* a region with no pixel at this scale: nothing may change */
+        memset(mask, 0, P * sizeof(float));
+        return;
+    }
+    q = rse__quantile_nearest(scratch, n, 1.0f - fill);
     for (p = 0; p < P; p++) {
         float e = mask[p], k = e > q ? (e - q) / e : 0.0f;
         g[p] *= k; g[P + p] *= k; g[2 * P + p] *= k;
-        mask[p] = e - q > 0 ? 1.0f : 0.0f;
+        mask[p] = e - q > 0 ? (region ? region[p] : 1.0f) : 0.0f;
     }
 }
 
@@ -1518,7 +1542,7 @@ RSEDEF void rse_edit_params_init(rse_edit_params *p) {
     memset(p, 0, sizeof *p);
     p->strength = 0.2f;
     p->fill = 0.2f;
-    p->momentum = 0.2f;
+    p->momentum = 0.05f; /* the paper's value (Section III-B); SinDDM's clip_content used 0.2 */
     p->stop = 3;
     p->feather = 8.0f;
     p->copy_strength = 0.8f;
@@ -1526,16 +1550,27 @@ RSEDEF void rse_edit_params_init(rse_edit_params *p) {
     p->count = 1;
 }
 
+/* The state of one edit run. Two masks, both (H,W) at the current scale:
+     region  F: where the sample may differ from the original (ROIs, a mask
+                image or copy targets, feathered); outside it the noised
+                original is blended back after every step.
+     guide   R: where text guidance may act (the hard ROI boxes, the mask
+                image, or for a copy + text without --roi the copy targets);
+                NULL for a whole-image edit.
+   gmask (the thresholded guidance mask M) and prev (the last guided x0,
+   for momentum) are made at the first guided step and then carried up the
+   scales by bilinear resizing; mH x mW is the size they are laid out at,
+   which every use checks against the current scale. */
 typedef struct rse__edit {
     rse_sinddm *m;
     const rse_edit_params *p;
     rse_pyramid pyr;               /* the user's image                     */
     float *orig[RSE_PYR_MAX_SCALES]; /* its scales in [-1,1], (3,h,w)      */
-    float *region_fin;             /* region mask at the finest scale, or NULL */
+    float *region_fin, *guide_fin; /* F and R at the finest scale, or NULL */
     rse_roi from_fin, to_fin[64];  /* copy boxes at the finest scale       */
-    float *region;                 /* region mask at the current scale     */
+    float *region, *guide;         /* F and R at the current scale         */
     float *gmask, *prev, *g, *scratch, *z; /* guidance state, (H,W)/(3,H,W) */
-    int have_gmask, have_prev, guide_from, H, W, n;
+    int have_gmask, have_prev, guide_from, mH, mW, n;
     rse_rng keep_rng;              /* noise for the keep-outside blend     */
     double score;                  /* the last guidance score              */
     void *mem;
@@ -1559,24 +1594,29 @@ static rse_status rse__edit_resize1(rse__edit *e, float *dst, const float *src, 
 static rse_status rse__edit_scale(void *ctx, int s, int H, int W) {
     rse__edit *e = (rse__edit *)ctx;
     rse_status st = RSE_STATUS_OK;
-    int fin = e->n - 1;
+    int fin = e->n - 1, c;
+    size_t P = (size_t)e->mH * e->mW;
     (void)s;
     if (e->region_fin)
         st = rse__edit_resize1(e, e->region, e->region_fin, e->pyr.h[fin], e->pyr.w[fin], H, W);
-    /* a thresholded guidance mask and the previous x0 follow to the new
-       size bilinearly, as the reference does at each scale transition */
-    if (st == RSE_STATUS_OK && e->have_gmask && !e->region_fin && (H != e->H || W != e->W)) {
-        int c;
-        memcpy(e->scratch, e->gmask, (size_t)e->H * e->W * sizeof(float));
-        st = rse__edit_resize1(e, e->gmask, e->scratch, e->H, e->W, H, W);
-        for (c = 0; c < 3 && st == RSE_STATUS_OK && e->have_prev; c++) {
-            memcpy(e->scratch, e->prev + (size_t)c * e->H * e->W, (size_t)e->H * e->W * sizeof(float));
-            st = rse__edit_resize1(e, e->g + (size_t)c * H * W, e->scratch, e->H, e->W, H, W);
-        }
-        if (e->have_prev) memcpy(e->prev, e->g, 3 * (size_t)H * W * sizeof(float));
+    if (st == RSE_STATUS_OK && e->guide_fin)
+        st = rse__edit_resize1(e, e->guide, e->guide_fin, e->pyr.h[fin], e->pyr.w[fin], H, W);
+    /* the guidance mask and the previous x0 follow to the new size
+       bilinearly, as the reference does at each scale transition (both,
+       with a region or without: the previous x0 must never be read in the
+       layout of a coarser scale) */
+    if (st != RSE_STATUS_OK || (H == e->mH && W == e->mW)) return st;
+    if (e->have_gmask) {
+        memcpy(e->scratch, e->gmask, P * sizeof(float));
+        st = rse__edit_resize1(e, e->gmask, e->scratch, e->mH, e->mW, H, W);
     }
-    e->H = H;
-    e->W = W;
+    for (c = 0; c < 3 && st == RSE_STATUS_OK && e->have_prev; c++) {
+        memcpy(e->scratch, e->prev + c * P, P * sizeof(float));
+        st = rse__edit_resize1(e, e->g + (size_t)c * H * W, e->scratch, e->mH, e->mW, H, W);
+    }
+    if (st == RSE_STATUS_OK && e->have_prev) memcpy(e->prev, e->g, 3 * (size_t)H * W * sizeof(float));
+    e->mH = H;
+    e->mW = W;
     return st;
 }
 
@@ -1599,20 +1639,23 @@ static rse_status rse__edit_x0(void *ctx, float *x0, int s, int t, int H, int W)
     if (p->guide && s >= e->guide_from && (s < e->n - 1 || t >= p->stop)) {
         rse_status st;
         size_t i;
-        const float *mask;
+        /* the masks and prev were resized to this scale by rse__edit_scale */
+        RSE_ASSERT(!(e->have_gmask || e->have_prev) || (e->mH == H && e->mW == W));
         for (i = 0; i < n3; i++) x0[i] = rse__clamp1(x0[i]);
-        mask = e->region_fin ? e->region : e->gmask;
-        if (e->have_prev && (e->region_fin || e->have_gmask))
-            rse__guide_momentum(x0, e->prev, mask, H, W, p->momentum);
+        /* momentum (eq. 13), not on the step that makes the mask */
+        if (e->have_prev && e->have_gmask) rse__guide_momentum(x0, e->prev, e->gmask, H, W, p->momentum);
         st = p->guide(p->guide_ctx, x0, H, W, s, e->n, e->g, &e->score);
         if (st != RSE_STATUS_OK) return st;
-        if (!e->region_fin && !e->have_gmask) {
-            rse__guide_threshold(e->g, e->gmask, e->scratch, H, W, p->fill);
+        if (e->guide) rse__guide_confine(e->g, e->guide, H, W);
+        if (!e->have_gmask) {
+            rse__guide_threshold(e->g, e->gmask, e->scratch, e->guide, H, W, p->fill);
             e->have_gmask = 1;
         }
-        rse__guide_apply(x0, e->g, e->region_fin ? e->region : e->gmask, H, W, p->strength);
+        rse__guide_apply(x0, e->g, e->gmask, H, W, p->strength);
         memcpy(e->prev, x0, n3 * sizeof(float));
         e->have_prev = 1;
+        e->mH = H;
+        e->mW = W;
     }
     return RSE_STATUS_OK;
 }
@@ -1681,9 +1724,9 @@ static rse_status rse__edit_setup(rse__edit *e, rse_sinddm *m, const rse_image *
     if (st == RSE_STATUS_OK && p->mask && (p->mask->w != img->w || p->mask->h != img->h))
         st = rse__fail(RSE_STATUS_BAD_ARG, "the mask is %dx%d, the image %dx%d", p->mask->w, p->mask->h, img->w, img->h);
     if (st != RSE_STATUS_OK) { rse__edit_free(e); return st; }
-    /* one block: orig scales, region (finest + current), gmask, scratch,
-       prev, g, z */
-    total += 4 * maxp + 3 * 3 * maxp + 2 * maxp;
+    /* one block: orig scales; F and R, each at the finest and the current
+       scale (4); gmask (1), scratch (2); prev, g, z (3 x 3) */
+    total += 4 * maxp + 3 * maxp + 3 * 3 * maxp;
     e->mem = RSE_MALLOC(total * sizeof(float));
     if (!e->mem) { rse__edit_free(e); return rse__fail(RSE_STATUS_NOMEM, "edit: out of memory"); }
     f = (float *)e->mem;
@@ -1694,54 +1737,57 @@ static rse_status rse__edit_setup(rse__edit *e, rse_sinddm *m, const rse_image *
         off += P3;
     }
     e->region = f + off; off += maxp;
+    e->guide = f + off; off += maxp;
     e->gmask = f + off; off += maxp;
     e->scratch = f + off; off += 2 * maxp;
     e->prev = f + off; off += 3 * maxp;
     e->g = f + off; off += 3 * maxp;
     e->z = f + off; off += 3 * maxp;
-    /* the region mask at the finest scale: ROIs, a mask image, or (for a
-       content copy) the target boxes, so the original is kept outside */
+    /* F at the finest scale: ROIs, a mask image, or (for a content copy)
+       the target boxes, so the original is kept outside; R: the same
+       without the feather, for text guidance. The mask image is both. */
     if (p->nrois || p->mask || p->copy) {
-        int W = e->pyr.w[fin], H = e->pyr.h[fin], x, y;
+        int W = e->pyr.w[fin], H = e->pyr.h[fin];
+        size_t i, P = (size_t)W * H;
         float feather = p->feather * (float)to_fin_x;
         e->region_fin = f + off; off += maxp;
-        (void)off;
         if (p->mask) {
             /* resize the user's mask (mean of its channels) to the finest scale */
-            size_t P = (size_t)img->w * img->h, i;
-            float *tmp = (float *)RSE_MALLOC(P * sizeof(float));
+            size_t Pi = (size_t)img->w * img->h;
+            float *tmp = (float *)RSE_MALLOC(Pi * sizeof(float));
             if (!tmp) { rse__edit_free(e); return rse__fail(RSE_STATUS_NOMEM, "edit: out of memory"); }
-            for (i = 0; i < P; i++) {
+            for (i = 0; i < Pi; i++) {
                 float v = 0;
-                for (k = 0; k < p->mask->c; k++) v += p->mask->data[k * P + i];
+                for (k = 0; k < p->mask->c; k++) v += p->mask->data[k * Pi + i];
                 tmp[i] = v / p->mask->c;
             }
             st = rse__edit_resize1(e, e->region_fin, tmp, img->h, img->w, H, W);
             RSE_FREE(tmp);
             if (st != RSE_STATUS_OK) { rse__edit_free(e); return st; }
         } else {
+            /* boxes[0..ncopy): copy targets, then the text ROIs */
             rse_roi boxes[128];
-            int nb = 0;
-            const rse_roi *src = p->copy ? p->copy_to : p->rois;
-            int ns = p->copy ? p->ncopy_to : p->nrois;
-            for (k = 0; k < ns; k++) {
-                boxes[nb].x = (int)(src[k].x * to_fin_x); boxes[nb].y = (int)(src[k].y * to_fin_y);
-                boxes[nb].w = (int)ceil(src[k].w * to_fin_x); boxes[nb].h = (int)ceil(src[k].h * to_fin_y);
+            int nb = 0, ncopy = p->copy ? p->ncopy_to : 0;
+            for (k = 0; k < ncopy + p->nrois && nb < 128; k++) {
+                const rse_roi *r = k < ncopy ? &p->copy_to[k] : &p->rois[k - ncopy];
+                boxes[nb].x = (int)(r->x * to_fin_x); boxes[nb].y = (int)(r->y * to_fin_y);
+                boxes[nb].w = (int)ceil(r->w * to_fin_x); boxes[nb].h = (int)ceil(r->h * to_fin_y);
                 nb++;
             }
-            if (p->copy && p->nrois) /* a text region on top of a copy */
-                for (k = 0; k < p->nrois && nb < 128; k++, nb++) {
-                    boxes[nb].x = (int)(p->rois[k].x * to_fin_x); boxes[nb].y = (int)(p->rois[k].y * to_fin_y);
-                    boxes[nb].w = (int)ceil(p->rois[k].w * to_fin_x); boxes[nb].h = (int)ceil(p->rois[k].h * to_fin_y);
-                }
             rse__mask_from_rois(e->region_fin, W, H, boxes, nb, feather);
-        }
-        for (y = 0; y < H; y++)
-            for (x = 0; x < W; x++) {
-                float *v = &e->region_fin[(size_t)y * W + x];
-                *v = *v < 0 ? 0 : *v > 1 ? 1 : *v;
+            if (p->guide) {
+                /* text guidance acts in the text ROIs, or with none (a copy
+                   plus a text) in the copy targets */
+                e->guide_fin = f + off; off += maxp;
+                if (p->nrois) rse__mask_from_rois(e->guide_fin, W, H, boxes + ncopy, nb - ncopy, 0.0f);
+                else rse__mask_from_rois(e->guide_fin, W, H, boxes, ncopy, 0.0f);
             }
+        }
+        for (i = 0; i < P; i++) e->region_fin[i] = e->region_fin[i] < 0 ? 0 : e->region_fin[i] > 1 ? 1 : e->region_fin[i];
+        if (p->mask && p->guide) { e->guide_fin = f + off; off += maxp; memcpy(e->guide_fin, e->region_fin, P * sizeof(float)); }
     }
+    if (!e->guide_fin) e->guide = 0; /* a whole-image edit */
+    (void)off;
     if (p->copy) {
         rse_roi r = p->copy_from;
         e->from_fin.x = (int)(r.x * to_fin_x); e->from_fin.y = (int)(r.y * to_fin_y);
@@ -1752,6 +1798,42 @@ static rse_status rse__edit_setup(rse__edit *e, rse_sinddm *m, const rse_image *
             e->to_fin[k].w = (int)(r.w * to_fin_x); e->to_fin[k].h = (int)(r.h * to_fin_y);
         }
     }
+    return RSE_STATUS_OK;
+}
+
+/* The edit x (3,H,W) in [-1,1] at the pyramid's finest scale, as an image
+   of the input's size. The finest scale is smaller than the input when the
+   input passes the pyramid's 50,000-pixel cap; the edit is then pasted
+   back as a change, out = img + up(x - orig) / 2 (bilinear), so the input
+   keeps its own resolution wherever the edit changed little, and every
+   pixel whose change is exactly zero (outside a region and its feather)
+   keeps its exact value. At the same size this is the same formula without
+   the resize. From noise there is no input to keep: the sample itself is
+   resized. */
+static rse_status rse__edit_output(rse__edit *e, const rse_image *img, const float *x, int H, int W, rse_image *out) {
+    size_t n = 3 * (size_t)H * W, N = 3 * (size_t)img->w * img->h, i;
+    const float *orig = e->orig[e->n - 1];
+    rse_image rgb;
+    float *d, *up;
+    rse_status st;
+    if (e->p->from_noise && H == img->h && W == img->w) return rse__sd_to_image(x, H, W, out);
+    if ((st = rse_image_to_rgb(img, &rgb)) != RSE_STATUS_OK) return st;
+    d = (float *)RSE_MALLOC((n + N) * sizeof(float));
+    if (!d) { rse_image_free(&rgb); return rse__fail(RSE_STATUS_NOMEM, "edit: out of memory"); }
+    up = d + n;
+    for (i = 0; i < n; i++) d[i] = e->p->from_noise ? (rse__clamp1(x[i]) + 1.0f) * 0.5f : (rse__clamp1(x[i]) - orig[i]) * 0.5f;
+    if (H != img->h || W != img->w) st = rse__sd_upsample(e->m, up, d, H, W, img->h, img->w);
+    else memcpy(up, d, n * sizeof(float));
+    if (st == RSE_STATUS_OK && e->p->from_noise) memcpy(rgb.data, up, N * sizeof(float));
+    else if (st == RSE_STATUS_OK)
+        for (i = 0; i < N; i++)
+            if (up[i] != 0) { /* untouched values stay exact */
+                float v = rgb.data[i] + up[i];
+                rgb.data[i] = v < 0 ? 0 : v > 1 ? 1 : v;
+            }
+    RSE_FREE(d);
+    if (st != RSE_STATUS_OK) { rse_image_free(&rgb); return st; }
+    *out = rgb;
     return RSE_STATUS_OK;
 }
 
@@ -1798,16 +1880,16 @@ RSEDEF rse_status rse_edit(rse_sinddm *m, const rse_image *img, const rse_edit_p
         rse__rng_seed_stream(&rng, p->seed, (uint64_t)i);
         rse__rng_seed_stream(&e.keep_rng, p->seed ^ UINT64_C(0x5eed0fcee9), (uint64_t)i);
         e.have_gmask = e.have_prev = 0;
-        e.H = e.W = 0;
+        e.mH = e.mW = 0;
         if (p->guide_reset) p->guide_reset(p->guide_ctx, p->seed, (uint64_t)i);
         st = rse__sd_run(m, &r, &rng, &x, &H, &W);
-        if (st == RSE_STATUS_OK) st = rse__sd_to_image(x, H, W, &out[i]);
+        if (st == RSE_STATUS_OK) st = rse__edit_output(&e, img, x, H, W, &out[i]);
         RSE_FREE(x);
         /* the mask the first edit used, at the output's size */
         if (st == RSE_STATUS_OK && i == 0 && p->mask_out) {
-            const float *mk = e.region_fin ? e.region : e.have_gmask && e.H == H && e.W == W ? e.gmask : 0;
-            if (mk && (st = rse_image_alloc(p->mask_out, W, H, 1)) == RSE_STATUS_OK)
-                memcpy(p->mask_out->data, mk, (size_t)H * W * sizeof(float));
+            const float *mk = e.region_fin ? e.region : e.have_gmask && e.mH == H && e.mW == W ? e.gmask : 0;
+            if (mk && (st = rse_image_alloc(p->mask_out, img->w, img->h, 1)) == RSE_STATUS_OK)
+                st = rse__edit_resize1(&e, p->mask_out->data, mk, H, W, img->h, img->w);
         }
     }
     if (st != RSE_STATUS_OK)
@@ -1818,12 +1900,11 @@ RSEDEF rse_status rse_edit(rse_sinddm *m, const rse_image *img, const rse_edit_p
 
 /* ---- windows of large images (the paper's section IV-E) --------------------
    A model is trained on a window of a large image; the edit of that window
-   is pasted back as a change, not as pixels: out = img + w (edit - orig),
-   where orig is the window as the model sees it (its finest pyramid scale)
-   and the change is resized to the window when the 50,000-pixel cap made
-   the model's scale smaller. w ramps from 0 at the window's edge to 1 at
-   `feather` pixels inside, so there is no seam; everything outside the
-   window, and every pixel the edit left alone, keeps its exact value. */
+   (which rse_edit returns at the window's size) is pasted back as a change,
+   not as pixels: out = img + w (edit - window). w ramps from 0 at the
+   window's edge to 1 at `feather` pixels inside, so there is no seam;
+   everything outside the window, and every value the edit left alone,
+   keeps its exact value. */
 
 RSEDEF rse_status rse_image_crop(const rse_image *in, const rse_roi *r, rse_image *out) {
     rse_status st;
@@ -1841,13 +1922,10 @@ RSEDEF rse_status rse_image_crop(const rse_image *in, const rse_roi *r, rse_imag
 RSEDEF rse_status rse_edit_window(rse_sinddm *m, const rse_image *img, const rse_roi *win, const rse_edit_params *p,
                                   rse_image *out, rse_progress_fn progress, void *ctx) {
     rse_image crop, rgb, *edits = 0;
-    rse_pyramid pyr;
     rse_edit_params q = *p;
     rse_roi rois[64], tos[64];
     rse_status st;
-    int i, k, fin;
-    float *delta = 0, *up = 0;
-    memset(&pyr, 0, sizeof pyr);
+    int i, k;
     for (i = 0; i < p->count && i < 10000; i++) memset(&out[i], 0, sizeof out[i]);
     if (p->nrois > 64 || p->ncopy_to > 64) return rse__fail(RSE_STATUS_BAD_ARG, "at most 64 regions");
     if ((st = rse_image_to_rgb(img, &rgb)) != RSE_STATUS_OK) return st;
@@ -1862,44 +1940,19 @@ RSEDEF rse_status rse_edit_window(rse_sinddm *m, const rse_image *img, const rse
     edits = (rse_image *)RSE_MALLOC((size_t)(p->count > 0 ? p->count : 1) * sizeof *edits);
     if (!edits) { st = rse__fail(RSE_STATUS_NOMEM, "out of memory"); goto done; }
     if ((st = rse_edit(m, &crop, &q, edits, progress, ctx)) != RSE_STATUS_OK) { RSE_FREE(edits); edits = 0; goto done; }
-    if ((st = rse__pyramid_build(&pyr, &crop)) != RSE_STATUS_OK) goto done;
-    fin = pyr.n - 1;
-    delta = (float *)RSE_MALLOC(3 * ((size_t)pyr.w[fin] * pyr.h[fin] + (size_t)win->w * win->h) * sizeof(float));
-    if (!delta) { st = rse__fail(RSE_STATUS_NOMEM, "out of memory"); goto done; }
-    up = delta + 3 * (size_t)pyr.w[fin] * pyr.h[fin];
     for (i = 0; i < p->count && st == RSE_STATUS_OK; i++) {
-        size_t P = (size_t)pyr.w[fin] * pyr.h[fin], Pw = (size_t)win->w * win->h, j;
         int c, x, y;
-        for (j = 0; j < 3 * P; j++) delta[j] = edits[i].data[j] - (float)pyr.img[fin][j] / 255.0f;
-        if (pyr.w[fin] != win->w || pyr.h[fin] != win->h) {
-            rse_arena a, s;
-            rse_tape t;
-            rse_tensor *u;
-            int sh[4];
-            rse__arena_init(&a, 0, 0);
-            rse__arena_init(&s, 0, 0);
-            rse__tape_init(&t, &a, &s);
-            t.no_grad = 1;
-            sh[0] = 1; sh[1] = 3; sh[2] = pyr.h[fin]; sh[3] = pyr.w[fin];
-            u = rse__resize_bilinear(&t, rse__tensor_wrap(&t, delta, 4, sh), win->h, win->w);
-            if (u) memcpy(up, u->data, 3 * Pw * sizeof(float));
-            else st = t.status;
-            rse__arena_free(&a);
-            rse__arena_free(&s);
-        } else {
-            memcpy(up, delta, 3 * Pw * sizeof(float));
-        }
-        if (st != RSE_STATUS_OK) break;
         if ((st = rse_image_alloc(&out[i], rgb.w, rgb.h, 3)) != RSE_STATUS_OK) break;
         memcpy(out[i].data, rgb.data, 3 * (size_t)rgb.w * rgb.h * sizeof(float));
         for (c = 0; c < 3; c++)
             for (y = 0; y < win->h; y++)
                 for (x = 0; x < win->w; x++) {
-                    float d = up[((size_t)c * win->h + y) * win->w + x], w;
+                    size_t j = ((size_t)c * win->h + y) * win->w + x;
+                    float d = edits[i].data[j] - crop.data[j], w;
                     float e = (float)(x + 1 < win->w - x ? x + 1 : win->w - x);
                     float f = (float)(y + 1 < win->h - y ? y + 1 : win->h - y);
                     float *o = &out[i].data[((size_t)c * rgb.h + win->y + y) * rgb.w + win->x + x];
-                    if (d == 0) continue; /* untouched pixels keep their exact value */
+                    if (d == 0) continue; /* untouched values keep their exact value */
                     w = p->feather > 0 ? (e < f ? e : f) / p->feather : 1.0f;
                     if (w > 1) w = 1;
                     *o += w * d;
@@ -1909,9 +1962,7 @@ RSEDEF rse_status rse_edit_window(rse_sinddm *m, const rse_image *img, const rse
 done:
     if (edits) for (i = 0; i < p->count; i++) rse_image_free(&edits[i]);
     RSE_FREE(edits);
-    RSE_FREE(delta);
     if (st != RSE_STATUS_OK) for (i = 0; i < p->count && i < 10000; i++) rse_image_free(&out[i]);
-    rse__pyramid_free(&pyr);
     rse_image_free(&crop);
     rse_image_free(&rgb);
     return st;
@@ -3824,8 +3875,10 @@ static const rse__cmd rse__cmds[] = {
       "  --clip-act A        quickgelu (default) or gelu;  --clip-fp32;  --clip-heads V,T\n"
       "  --views N           differentiable views per step (16; 1 = the plain image)\n"
       "  --strength S        step size relative to the image inside the mask (0.2)\n"
-      "  --fill F            fraction of the image allowed to change (0.2)\n"
-      "  --momentum L        weight of the new estimate inside the mask (0.2)\n"
+      "  --fill F            fraction of the image (or of the regions) allowed\n"
+      "                      to change (0.2; 1 = all of it)\n"
+      "  --momentum L        weight of the new estimate inside the mask (0.05,\n"
+      "                      the paper's; SinDDM's clip_content used 0.2)\n"
       "  --stop N            no guidance in the last N steps (3)\n"
       "  --templates T       auto (hr above scale 0, lr at 0), hr, lr or none\n"
       "regions:\n"

@@ -397,8 +397,8 @@ typedef struct rse_edit_params {
     void *guide_ctx;
     rse_guide_reset_fn guide_reset; /* may be NULL                        */
     float strength;            /* step norm relative to |x0| in the mask (0.2) */
-    float fill;                /* fraction of the image allowed to change (0.2) */
-    float momentum;            /* weight of the new x0 inside the mask (0.2) */
+    float fill;                /* fraction of the image, or of the region, allowed to change (0.2) */
+    float momentum;            /* weight of the new x0 inside the mask (0.05) */
     int stop;                  /* no guidance in the last `stop` steps (3) */
     const rse_roi *rois;       /* confine the edit to these regions ...   */
     int nrois;
@@ -415,8 +415,8 @@ typedef struct rse_edit_params {
     int count;                 /* edits to make (1)                       */
     uint64_t seed;             /* edit i uses streams (seed, i)           */
     rse_image *mask_out;       /* if not NULL: receives the mask the first */
-                               /* edit used (1 channel, output size; none */
-                               /* for a plain copy edit without regions)  */
+                               /* edit used (1 channel, the image's size;  */
+                               /* none for a whole-image copy edit)       */
 } rse_edit_params;
 
 RSEDEF void rse_edit_params_init(rse_edit_params *p);
@@ -436,7 +436,11 @@ RSEDEF void rse_text_guide_reset(void *ctx, uint64_t seed, uint64_t index);
 /* The CLIP score (100 max(cos, 0), CLIP's preprocessing) of img for the texts. */
 RSEDEF rse_status rse_text_guide_score(rse_text_guide *g, const rse_image *img, double *score);
 RSEDEF void rse_text_guide_free(rse_text_guide *g);
-/* Edits img (the image m was trained on) into out[0..p->count). */
+/* Edits img (the image m was trained on) into out[0..p->count), each of
+   img's size, RGB. When img is larger than the model's finest scale (the
+   pyramid's 50,000-pixel cap) the edit is made there and pasted back as a
+   change (img + the bilinearly upsampled difference); values the edit did
+   not change (outside a region and its feather) are img's, exactly. */
 RSEDEF rse_status rse_edit(rse_sinddm *m, const rse_image *img, const rse_edit_params *p,
                            rse_image *out, rse_progress_fn progress, void *ctx);
 

@@ -46,10 +46,11 @@ static void test_prompts(void) {
 
 /* The shipped ensembles parse, each with five or more paraphrases. */
 static void test_shipped_prompts(void) {
-    static const char *files[7] = { "fire_forest", "collapsed_bridge", "flooding_river", "damaged_house",
-                                     "cracked_tank", "ship_deck_holes", "tsunami_ground" };
+    static const char *files[9] = { "fire_forest", "collapsed_bridge", "flooding_river", "damaged_house",
+                                     "cracked_tank", "ship_deck_holes", "tsunami_ground", "house_on_fire",
+                                     "ship_on_fire" };
     int i;
-    for (i = 0; i < 7; i++) {
+    for (i = 0; i < 9; i++) {
         char path[256], **list = 0;
         unsigned char *buf = 0;
         size_t len;
@@ -75,7 +76,7 @@ static void test_guide_pieces(void) {
        fill 0.5: q = quantile(e, 0.5) = e[round(1.5) = 2] = 3, mask = e > 3 */
     memset(g, 0, sizeof g);
     for (i = 0; i < 4; i++) g[i] = (float)(i + 1);
-    rse__guide_threshold(g, mask, scratch, 2, 2, 0.5f);
+    rse__guide_threshold(g, mask, scratch, 0, 2, 2, 0.5f);
     CHECK(mask[0] == 0 && mask[1] == 0 && mask[2] == 0 && mask[3] == 1, "mask e > q");
     CHECK(g[3] == 1 && g[0] == 0 && g[2] == 0, "soft threshold (e - q) g/e: %g %g", g[3], g[2]);
     /* relative step: the update inside the mask has norm strength * |x0 M| */
@@ -83,6 +84,27 @@ static void test_guide_pieces(void) {
     rse__guide_apply(x0, g, mask, 2, 2, 0.5f);
     /* |x0 M| over channels at pixel 3 = sqrt(3) * 0.3; update 0.5 * that * g/|g M| */
     CHECK(fabsf(x0[3] - (0.3f + 0.5f * sqrtf(3.0f) * 0.3f)) < 1e-6f && x0[7] == 0.3f, "relative step %g", x0[3]);
+    {
+        /* With a region: the gradient outside it is zeroed, the quantile is
+           over the region's pixels only. Energies 4, 3, 2, 1 (the strongest
+           OUTSIDE the region, pixel 0), region = pixels 1..3, fill 0.5: the
+           in-region energies {3, 2, 1}, q = sorted[round(0.5 * 2) = 1] = 2,
+           so M = pixel 1 only; a whole-image threshold would pick pixel 0. */
+        float r[4] = { 0, 1, 1, 1 }, m2[4];
+        memset(g, 0, sizeof g);
+        for (i = 0; i < 4; i++) g[i] = (float)(4 - i);
+        rse__guide_confine(g, r, 2, 2);
+        CHECK(g[0] == 0 && g[1] == 3, "gradient outside the region zeroed");
+        rse__guide_threshold(g, m2, scratch, r, 2, 2, 0.5f);
+        CHECK(m2[0] == 0 && m2[1] == 1 && m2[2] == 0 && m2[3] == 0, "region mask: %g %g %g %g", m2[0], m2[1], m2[2], m2[3]);
+        CHECK(g[1] == 1 && g[2] == 0, "soft threshold inside the region: %g %g", g[1], g[2]);
+        /* fill 1 takes the whole region, fractional edges included */
+        r[3] = 0.25f;
+        for (i = 0; i < 4; i++) g[i] = (float)(4 - i);
+        rse__guide_confine(g, r, 2, 2);
+        rse__guide_threshold(g, m2, scratch, r, 2, 2, 1.0f);
+        CHECK(m2[0] == 0 && m2[1] == 1 && m2[2] == 1 && m2[3] == 0.25f && g[3] == 0.25f, "fill 1: M = R, g as it is");
+    }
 }
 
 

@@ -96,6 +96,55 @@ static void test_text(const char *img, const char *model) {
     }
 }
 
+/* An image above the pyramid's 50,000-pixel cap: the model's finest scale
+   is smaller than the image, and the edit still comes back at the image's
+   size, every value outside the target and its feather the input's own
+   (issue 20: outputs were the finest scale's size, silently). */
+static void test_big(void) {
+    char img[256], model[256], out[256], js[256];
+    rse_image s, big, res;
+    rse_roi tank, empty;
+    int rc, x, y, c, bad = 0, changed = 0;
+    rse_demo_scene(&s, &tank, &empty);
+    rse_image_alloc(&big, 300, 180, 3);
+    for (c = 0; c < 3; c++) /* the scene mirrored into a 300x180 canvas */
+        for (y = 0; y < 180; y++)
+            for (x = 0; x < 300; x++) {
+                int sx = x % 320 < 160 ? x % 160 : 159 - x % 160, sy = y < 128 ? y : 255 - y;
+                big.data[((size_t)c * 180 + y) * 300 + x] = s.data[((size_t)c * 128 + sy) * 160 + sx];
+            }
+    rse_image_save(t_path(img, "big.ppm"), &big);
+    rse_image_free(&s);
+    rse_image_free(&big);
+    rc = t_run("train", img, "-o", t_path(model, "big.rsm"), "--preset", "tiny", "--dim", "8", "--steps", "2", "--quiet", (char *)0);
+    CHECK(rc == 0, "train on 300x180: %s", t_err);
+    rc = t_run("pyramid", img, (char *)0);
+    CHECK(rc == 0 && !strstr(t_out, "300x180"), "the finest scale is below the image's size:\n%s", t_out);
+    rc = t_run("edit", model, img, "-o", t_path(out, "big_out.ppm"), "--copy-from", "30x30+20+20", "--copy-to",
+               "30x30+200+100", "--feather", "4", "--start-scale", "3", "--quiet", (char *)0);
+    CHECK(rc == 0, "edit of a 300x180 image: %s", t_err);
+    if (rc == 0 && rse_image_load(out, &res) == RSE_STATUS_OK) {
+        CHECK(res.w == 300 && res.h == 180, "the output keeps the input's size: %dx%d", res.w, res.h);
+        if (res.w == 300 && res.h == 180 && rse_image_load(img, &big) == RSE_STATUS_OK) {
+            for (c = 0; c < 3; c++)
+                for (y = 0; y < 180; y++)
+                    for (x = 0; x < 300; x++) {
+                        size_t i = ((size_t)c * 180 + y) * 300 + x;
+                        /* the target plus its feather, plus 2 px for the
+                           bilinear upsampling of the change */
+                        int inside = x >= 200 - 6 && x < 230 + 6 && y >= 100 - 6 && y < 130 + 6;
+                        if (!inside && res.data[i] != big.data[i]) bad++;
+                        if (inside && res.data[i] != big.data[i]) changed++;
+                    }
+            CHECK(bad == 0, "outside the target every value is the input's: %d differ", bad);
+            CHECK(changed > 300, "the target changed (%d values)", changed);
+            rse_image_free(&big);
+        }
+        rse_image_free(&res);
+    }
+    remove(out); remove(t_path(js, "big_out.json")); remove(model); remove(img);
+}
+
 int main(void) {
     char img[256], other[256], model[256], model2[256];
     int rc;
@@ -119,6 +168,7 @@ int main(void) {
     test_copy(img, model);
     test_errors(img, model, model2);
     test_text(img, model);
+    test_big();
     remove(model); remove(model2); remove(img); remove(other);
     CHECK(rmdir(t_dir) == 0, "every temporary file removed (%s)", t_dir);
     return t_report("test_edit_cli");

@@ -1421,21 +1421,13 @@ RSEDEF void rse_text_guide_free(rse_text_guide *g) {
     RSE_FREE(g);
 }
 
-RSEDEF rse_status rse_text_guide_create(rse_text_guide **out, rse_clip *clip, const rse_clip_vocab *vocab,
-                                        const char *const *prompts, int nprompts, int templates, int views) {
+/* A guide with room for nl[0] scale-0 and nl[1] finer-scale template
+   directions (filled by the caller) and the score's text. */
+static rse_status rse__text_guide_alloc(rse_text_guide **out, rse_clip *clip, const int nl[2], int templates, int views) {
     rse_text_guide *g;
     rse_clip_info info;
-    rse_status st = RSE_STATUS_OK;
-    const char *const *lists[2];
-    int nl[2], set, k;
-    size_t need;
-    *out = 0;
-    if (!clip || !vocab) return rse__fail(RSE_STATUS_BAD_ARG, "text guidance needs a CLIP model (--clip) and its vocabulary (--vocab)");
-    if (!prompts || nprompts < 1) return rse__fail(RSE_STATUS_BAD_ARG, "text guidance needs a text or a prompt file");
-    if (views < 1 || views > 64) return rse__fail(RSE_STATUS_BAD_ARG, "--views must be in 1..64, got %d", views);
-    if (templates < RSE_TEMPLATES_AUTO || templates > RSE_TEMPLATES_NONE)
-        return rse__fail(RSE_STATUS_BAD_ARG, "unknown template choice %d", templates);
     rse_clip_get_info(clip, &info);
+    *out = 0;
     g = (rse_text_guide *)RSE_MALLOC(sizeof *g);
     if (!g) return rse__fail(RSE_STATUS_NOMEM, "out of memory");
     memset(g, 0, sizeof *g);
@@ -1445,18 +1437,35 @@ RSEDEF rse_status rse_text_guide_create(rse_text_guide **out, rse_clip *clip, co
     g->dim = info.embed_dim;
     g->views = views;
     g->templates = templates;
-    lists[0] = templates == RSE_TEMPLATES_HR ? rse__tmpl_hr : templates == RSE_TEMPLATES_NONE ? rse__tmpl_none : rse__tmpl_lr;
-    nl[0] = templates == RSE_TEMPLATES_HR ? 14 : templates == RSE_TEMPLATES_NONE ? 1 : 26;
-    lists[1] = templates == RSE_TEMPLATES_LR ? rse__tmpl_lr : templates == RSE_TEMPLATES_NONE ? rse__tmpl_none : rse__tmpl_hr;
-    nl[1] = templates == RSE_TEMPLATES_LR ? 26 : templates == RSE_TEMPLATES_NONE ? 1 : 14;
-    need = (size_t)(nl[0] + nl[1] + 2) * g->dim + 64 + (size_t)g->dim;
-    g->buf = (float *)RSE_MALLOC(need * sizeof(float));
+    g->buf = (float *)RSE_MALLOC(((size_t)(nl[0] + nl[1] + 2) * g->dim + 64 + (size_t)g->dim) * sizeof(float));
     if (!g->buf) { rse_text_guide_free(g); return rse__fail(RSE_STATUS_NOMEM, "out of memory"); }
     g->dir[0] = g->buf;
     g->dir[1] = g->dir[0] + (size_t)nl[0] * g->dim;
     g->text = g->dir[1] + (size_t)nl[1] * g->dim;
+    g->ndir[0] = nl[0];
+    g->ndir[1] = nl[1];
+    *out = g;
+    return RSE_STATUS_OK;
+}
+
+RSEDEF rse_status rse_text_guide_create(rse_text_guide **out, rse_clip *clip, const rse_clip_vocab *vocab,
+                                        const char *const *prompts, int nprompts, int templates, int views) {
+    rse_text_guide *g;
+    rse_status st = RSE_STATUS_OK;
+    const char *const *lists[2];
+    int nl[2], set, k;
+    *out = 0;
+    if (!clip || !vocab) return rse__fail(RSE_STATUS_BAD_ARG, "text guidance needs a CLIP model (--clip) and its vocabulary (--vocab)");
+    if (!prompts || nprompts < 1) return rse__fail(RSE_STATUS_BAD_ARG, "text guidance needs a text or a prompt file");
+    if (views < 1 || views > 64) return rse__fail(RSE_STATUS_BAD_ARG, "--views must be in 1..64, got %d", views);
+    if (templates < RSE_TEMPLATES_AUTO || templates > RSE_TEMPLATES_NONE)
+        return rse__fail(RSE_STATUS_BAD_ARG, "unknown template choice %d", templates);
+    lists[0] = templates == RSE_TEMPLATES_HR ? rse__tmpl_hr : templates == RSE_TEMPLATES_NONE ? rse__tmpl_none : rse__tmpl_lr;
+    nl[0] = templates == RSE_TEMPLATES_HR ? 14 : templates == RSE_TEMPLATES_NONE ? 1 : 26;
+    lists[1] = templates == RSE_TEMPLATES_LR ? rse__tmpl_lr : templates == RSE_TEMPLATES_NONE ? rse__tmpl_none : rse__tmpl_hr;
+    nl[1] = templates == RSE_TEMPLATES_LR ? 26 : templates == RSE_TEMPLATES_NONE ? 1 : 14;
+    if ((st = rse__text_guide_alloc(&g, clip, nl, templates, views)) != RSE_STATUS_OK) return st;
     for (set = 0; set < 2 && st == RSE_STATUS_OK; set++) {
-        g->ndir[set] = nl[set];
         for (k = 0; k < nl[set] && st == RSE_STATUS_OK; k++)
             st = rse__text_embed_mean(clip, vocab, lists[set][k], prompts, nprompts, g->dim,
                                       g->dir[set] + (size_t)k * g->dim, g->text + g->dim);
@@ -1576,6 +1585,14 @@ typedef struct rse__edit {
     void *mem;
 } rse__edit;
 
+#ifdef RSE_TESTING
+/* Test-only observer (tests/test_edit_ref.c): called with x0 at the end of
+   every step's edit (copy and guidance done), before the sampler steps on.
+   Absent from the library proper. */
+static void (*rse__edit_trace)(void *ctx, const rse__edit *e, const float *x0, int s, int t, int H, int W);
+static void *rse__edit_trace_ctx;
+#endif
+
 /* the (H,W) bilinear resize of a one-channel map (torch semantics) */
 static rse_status rse__edit_resize1(rse__edit *e, float *dst, const float *src, int h, int w, int H, int W) {
     rse_tape tp;
@@ -1657,6 +1674,9 @@ static rse_status rse__edit_x0(void *ctx, float *x0, int s, int t, int H, int W)
         e->mH = H;
         e->mW = W;
     }
+#ifdef RSE_TESTING
+    if (rse__edit_trace) rse__edit_trace(rse__edit_trace_ctx, e, x0, s, t, H, W);
+#endif
     return RSE_STATUS_OK;
 }
 

@@ -58,7 +58,7 @@ static fx_tensor *fx_get(fx_case *fc, const char *name) {
     return 0;
 }
 
-static void fx_compare(const char *cs, const char *what, const float *c, const fx_tensor *ref, double tol) {
+RSE__UNUSED static void fx_compare(const char *cs, const char *what, const float *c, const fx_tensor *ref, double tol) {
     double maxref = 0, maxerr = 0;
     size_t i;
     for (i = 0; i < ref->n; i++) if (fabs(ref->data[i]) > maxref) maxref = fabs(ref->data[i]);

@@ -2361,18 +2361,38 @@ RSE__FN int rse__cli_usage(const char *cmd, const char *fmt, ...) {
     return RSE__EXIT_USAGE;
 }
 
+/* Where the options end. "--" ends them, so that an argument may start with
+   '-' (a file "-x.ppm", a text "-1 m"): rse_cli_main hands the command its
+   argv without the "--" and sets this to the index of the first argument
+   that followed it. The three matchers below (rse__cli_opt, rse__cli_flag,
+   rse__cli_unknown) never take an argument at or past it, and every
+   command's loop goes through them, so "--" needs no code in a command. */
+static int rse__cli_optend = INT_MAX;
+
 /* Matches option `name` at argv[*i] as "--name VALUE" or "--name=VALUE".
    Returns 1 and sets *val (advancing *i past a separate value), 0 if argv[*i]
-   is another option, -1 if the value is missing. */
+   is another option, -1 if the value is missing (a value never comes from
+   after "--": "-o -- x" is an -o without its value). */
 RSE__FN int rse__cli_opt(int argc, char **argv, int *i, const char *name, const char **val) {
     size_t n = strlen(name);
     const char *a = argv[*i];
-    if (strncmp(a, name, n) != 0) return 0;
+    if (*i >= rse__cli_optend || strncmp(a, name, n) != 0) return 0;
     if (a[n] == '=') { *val = a + n + 1; return 1; }
     if (a[n] != 0) return 0;
-    if (*i + 1 >= argc) return -1;
+    if (*i + 1 >= argc || *i + 1 >= rse__cli_optend) return -1;
     *val = argv[++*i];
     return 1;
+}
+
+/* 1 if argv[i] is the flag `name` (an option without a value). */
+RSE__FN int rse__cli_flag(char **argv, int i, const char *name) {
+    return i < rse__cli_optend && strcmp(argv[i], name) == 0;
+}
+
+/* 1 if argv[i], which no matcher took, is an option the command does not
+   know. "-" alone is an argument, and so is everything after "--". */
+RSE__FN int rse__cli_unknown(char **argv, int i) {
+    return i < rse__cli_optend && argv[i][0] == '-' && argv[i][1] != 0;
 }
 
 /* Parses a whole decimal int in [lo, hi]; 0 on anything else. */
@@ -2387,11 +2407,53 @@ RSE__FN int rse__cli_int(const char *s, long lo, long hi, int *out) {
     return 1;
 }
 
+/* A growable text buffer: the edit sidecar, tokenize's output. */
+typedef struct { char *p; size_t n, cap; int bad; } rse__cli_text;
+
+static void rse__cli_puts(rse__cli_text *b, const char *fmt, ...) {
+    va_list ap;
+    int k;
+    if (b->bad) return;
+    for (;;) {
+        size_t room = b->cap - b->n;
+        va_start(ap, fmt);
+        k = vsnprintf(b->p ? b->p + b->n : 0, b->p ? room : 0, fmt, ap);
+        va_end(ap);
+        if (k < 0) { b->bad = 1; return; }
+        if (b->p && (size_t)k < room) { b->n += (size_t)k; return; }
+        {
+            size_t cap = (b->cap + (size_t)k + 1) * 2;
+            char *q = (char *)RSE_REALLOC(b->p, cap);
+            if (!q) { b->bad = 1; return; }
+            b->p = q;
+            b->cap = cap;
+        }
+    }
+}
+
+/* A JSON string literal (quotes, backslashes and control bytes escaped). */
+static void rse__cli_json_str(rse__cli_text *b, const char *s) {
+    rse__cli_puts(b, "\"");
+    for (; s && *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') rse__cli_puts(b, "\\%c", c);
+        else if (c < 0x20) rse__cli_puts(b, "\\u%04x", c);
+        else rse__cli_puts(b, "%c", c);
+    }
+    rse__cli_puts(b, "\"");
+}
+
+static rse_status rse__cli_text_emit(void *ctx, rse_write_fn write, void *wctx) {
+    rse__cli_text *b = (rse__cli_text *)ctx;
+    return write(wctx, b->p, b->n) ? rse__fail(RSE_STATUS_IO, "write failed") : RSE_STATUS_OK;
+}
+
 /* ---- commands ----------------------------------------------------------- */
 
 RSE__FN int rse__cli_default_threads(void);
 
 RSE__FN int rse__cmd_version(int argc, char **argv) {
+    if (argc > 1 && rse__cli_unknown(argv, 1)) return rse__cli_usage(argv[0], "unknown option '%s'", argv[1]);
     if (argc > 1) return rse__cli_usage(argv[0], "unexpected argument '%s'", argv[1]);
     printf("rsedit %s\n", RSE_VERSION);
     /* What this build runs on: a portable build (no -march) has the plain-C
@@ -2416,7 +2478,7 @@ RSE__FN int rse__cmd_convert(int argc, char **argv) {
             if (r < 0) return rse__cli_usage(argv[0], "--bits needs a value (8 or 16)");
             if (!rse__cli_int(val, 8, 16, &bits) || (bits != 8 && bits != 16))
                 return rse__cli_usage(argv[0], "--bits must be 8 or 16, got '%s'", val);
-        } else if (argv[i][0] == '-' && argv[i][1] != 0) {
+        } else if (rse__cli_unknown(argv, i)) {
             return rse__cli_usage(argv[0], "unknown option '%s'", argv[i]);
         } else if (npos < 2) {
             pos[npos++] = argv[i];
@@ -2611,17 +2673,21 @@ RSE__FN int rse__cli_sample_hook(void *ctx, const rse_progress *p) {
 
 /* A model from a file: an rsedit checkpoint, or a reference SinDDM
    torch.save checkpoint (told apart by their first bytes), which needs its
-   training image. Errors name the file. */
-RSE__FN rse_status rse__cli_load_model(const char *path, const char *image, rse_sinddm **m) {
+   training image. *imported (if not NULL) says which it was: an rsedit
+   checkpoint holds its pyramid and never reads `image`. Errors name the
+   file. */
+RSE__FN rse_status rse__cli_load_model(const char *path, const char *image, rse_sinddm **m, int *imported) {
     unsigned char *buf;
     size_t len;
     rse_status st;
     *m = 0;
+    if (imported) *imported = 0;
     if ((st = rse__read_file(path, &buf, &len)) != RSE_STATUS_OK) return st;
     if (len >= 8 && !memcmp(buf, RSE_SD_CKPT_MAGIC, 8)) {
         st = rse_sinddm_load_mem(m, buf, len);
     } else if (len >= 4 && !memcmp(buf, "PK\3\4", 4)) {
         rse_image img;
+        if (imported) *imported = 1;
         if (!image) {
             st = rse__fail(RSE_STATUS_BAD_ARG, "a reference SinDDM checkpoint: give its training image with "
                            "--image IMAGE (the pyramid is rebuilt from it)");
@@ -2671,12 +2737,12 @@ RSE__FN int rse__cmd_train(int argc, char **argv) {
     memset(given, 0, sizeof given);
     memset(&q, 0, sizeof q);
     for (i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--quiet")) { quiet = 1; continue; }
-        if (!strcmp(argv[i], "--resume")) { resume = 1; continue; }
+        if (rse__cli_flag(argv, i, "--quiet")) { quiet = 1; continue; }
+        if (rse__cli_flag(argv, i, "--resume")) { resume = 1; continue; }
         k = rse__cli_optv(argc, argv, &i, opts, O_NOPTS, &val);
         if (k == -2) return rse__cli_usage(argv[0], "%s needs a value", argv[i]);
         if (k < 0) {
-            if (argv[i][0] == '-' && argv[i][1] != 0) return rse__cli_usage(argv[0], "unknown option '%s'", argv[i]);
+            if (rse__cli_unknown(argv, i)) return rse__cli_usage(argv[0], "unknown option '%s'", argv[i]);
             if (image) return rse__cli_usage(argv[0], "unexpected argument '%s'", argv[i]);
             image = argv[i];
             continue;
@@ -2856,7 +2922,7 @@ RSE__FN char *rse__cli_numbered(const char *out, int i, int count) {
 RSE__FN int rse__cmd_sample(int argc, char **argv) {
     static const char *const opts[] = { "-o", "--count", "--seed", "--threads", "--image", "--scale-mul" };
     const char *model = 0, *out = 0, *image = 0, *val;
-    int i, k, quiet = 0, threads = 0, rc = RSE__EXIT_OK;
+    int i, k, quiet = 0, threads = 0, imported, rc = RSE__EXIT_OK;
     rse_sample_params sp;
     rse_sinddm *m = 0;
     rse_image *imgs;
@@ -2865,11 +2931,11 @@ RSE__FN int rse__cmd_sample(int argc, char **argv) {
 
     rse_sample_params_init(&sp);
     for (i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--quiet")) { quiet = 1; continue; }
+        if (rse__cli_flag(argv, i, "--quiet")) { quiet = 1; continue; }
         k = rse__cli_optv(argc, argv, &i, opts, 6, &val);
         if (k == -2) return rse__cli_usage(argv[0], "%s needs a value", argv[i]);
         if (k < 0) {
-            if (argv[i][0] == '-' && argv[i][1] != 0) return rse__cli_usage(argv[0], "unknown option '%s'", argv[i]);
+            if (rse__cli_unknown(argv, i)) return rse__cli_usage(argv[0], "unknown option '%s'", argv[i]);
             if (model) return rse__cli_usage(argv[0], "unexpected argument '%s'", argv[i]);
             model = argv[i];
         } else if (k == 0) out = val;
@@ -2879,7 +2945,8 @@ RSE__FN int rse__cmd_sample(int argc, char **argv) {
         else if (k == 4) image = val;
         else {
             /* two values: --scale-mul H W */
-            if (i + 1 >= argc || !rse__cli_double(val, 0.01, 16, &mh) || !rse__cli_double(argv[i + 1], 0.01, 16, &mw))
+            if (i + 1 >= argc || i + 1 >= rse__cli_optend || !rse__cli_double(val, 0.01, 16, &mh) ||
+                !rse__cli_double(argv[i + 1], 0.01, 16, &mw))
                 return rse__cli_usage(argv[0], "--scale-mul needs two factors H W in (0,16]");
             i++;
             sp.scale_mul_h = (float)mh;
@@ -2893,7 +2960,13 @@ RSE__FN int rse__cmd_sample(int argc, char **argv) {
     if (!rse__cli_out_dir_ok(argv[0], out)) return RSE__EXIT_FAIL;
     if (rse_set_threads(threads ? threads : rse__cli_default_threads()) != RSE_STATUS_OK)
         return rse__cli_usage(argv[0], "%s", rse_last_error());
-    if (rse__cli_load_model(model, image, &m) != RSE_STATUS_OK) return rse__cli_fail();
+    if (rse__cli_load_model(model, image, &m, &imported) != RSE_STATUS_OK) return rse__cli_fail();
+    if (image && !imported) {
+        /* our checkpoints carry their pyramid: an --image would go unread */
+        rse_sinddm_free(m);
+        return rse__cli_usage(argv[0], "--image is for a reference SinDDM checkpoint; %s is an rsedit model, which "
+                              "holds its own pyramid: leave --image out", model);
+    }
     imgs = (rse_image *)RSE_MALLOC((size_t)sp.count * sizeof *imgs);
     if (!imgs) { rse_sinddm_free(m); fprintf(stderr, "rsedit: out of memory\n"); return RSE__EXIT_FAIL; }
     rse__cli_prog_init(&g, quiet, 0);
@@ -2944,11 +3017,11 @@ RSE__FN int rse__cmd_pyramid(int argc, char **argv) {
     rse_image img;
     rse_pyramid pyr;
     for (i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--json")) json = 1;
+        if (rse__cli_flag(argv, i, "--json")) json = 1;
         else if ((r = rse__cli_opt(argc, argv, &i, "-o", &val)) != 0) {
             if (r < 0) return rse__cli_usage(argv[0], "-o needs a directory");
             dir = val;
-        } else if (argv[i][0] == '-' && argv[i][1] != 0) return rse__cli_usage(argv[0], "unknown option '%s'", argv[i]);
+        } else if (rse__cli_unknown(argv, i)) return rse__cli_usage(argv[0], "unknown option '%s'", argv[i]);
         else if (image) return rse__cli_usage(argv[0], "unexpected argument '%s'", argv[i]);
         else image = argv[i];
     }
@@ -3009,13 +3082,13 @@ RSE__FN int rse__cmd_quality(int argc, char **argv) {
     files = (const char **)RSE_MALLOC((size_t)argc * sizeof *files);
     if (!files) return rse__cli_fail();
     for (i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--json")) json = 1;
-        else if (!strcmp(argv[i], "--baseline")) baseline = 1;
+        if (rse__cli_flag(argv, i, "--json")) json = 1;
+        else if (rse__cli_flag(argv, i, "--baseline")) baseline = 1;
         else if ((r = rse__cli_opt(argc, argv, &i, "--seed", &val)) != 0) {
             if (r < 0 || !rse__cli_u64(val, &sp.seed)) { RSE_FREE(files); return rse__cli_usage(argv[0], "--seed needs a non-negative integer"); }
         } else if ((r = rse__cli_opt(argc, argv, &i, "--patches", &val)) != 0) {
             if (r < 0 || !rse__cli_int(val, 1, 65536, &sp.per_image)) { RSE_FREE(files); return rse__cli_usage(argv[0], "--patches needs an integer in 1..65536"); }
-        } else if (argv[i][0] == '-' && argv[i][1] != 0) {
+        } else if (rse__cli_unknown(argv, i)) {
             RSE_FREE(files);
             return rse__cli_usage(argv[0], "unknown option '%s'", argv[i]);
         } else files[n++] = argv[i];
@@ -3129,29 +3202,38 @@ typedef struct rse__clip_cli {
     rse_clip_options opt;
 } rse__clip_cli;
 
-/* Parses the options shared by the CLIP commands; returns -1 when all is
-   well, else the exit status of a usage error. */
-RSE__FN int rse__clip_args(int argc, char **argv, rse__clip_cli *a) {
-    int i, r;
+/* The options of the CLIP commands, as bits: each command takes only those
+   it reads, so one it would not use is refused ("unknown option") rather
+   than ignored. RSE__CA_RUN is how the model runs: --clip-act, --clip-heads
+   and --clip-fp32. */
+enum { RSE__CA_CLIP = 1 << 0, RSE__CA_VOCAB = 1 << 1, RSE__CA_IMAGE = 1 << 2, RSE__CA_TEXT = 1 << 3,
+       RSE__CA_PROMPTS = 1 << 4, RSE__CA_RAW = 1 << 5, RSE__CA_OUT = 1 << 6, RSE__CA_JSON = 1 << 7,
+       RSE__CA_RUN = 1 << 8 };
+
+/* Parses the options in `allow` (RSE__CA_*); returns -1 when all is well,
+   else the exit status of a usage error. */
+RSE__FN int rse__clip_args(int argc, char **argv, unsigned allow, rse__clip_cli *a) {
+    /* the options with a value, in the order of their bits */
+    static const char *const names[7] = { "--clip", "--vocab", "--image", "--text", "--prompts", "--raw", "-o" };
+    const char **dst[7];
+    int i, k, r = 0;
     const char *v;
     memset(a, 0, sizeof *a);
     rse_clip_options_init(&a->opt);
+    dst[0] = &a->model; dst[1] = &a->vocab; dst[2] = &a->image; dst[3] = &a->text;
+    dst[4] = &a->prompts; dst[5] = &a->raw; dst[6] = &a->out;
     for (i = 1; i < argc; i++) {
-        const char **dst = 0;
-        if ((r = rse__cli_opt(argc, argv, &i, "--clip", &v)) != 0) dst = &a->model;
-        else if ((r = rse__cli_opt(argc, argv, &i, "--vocab", &v)) != 0) dst = &a->vocab;
-        else if ((r = rse__cli_opt(argc, argv, &i, "--image", &v)) != 0) dst = &a->image;
-        else if ((r = rse__cli_opt(argc, argv, &i, "--text", &v)) != 0) dst = &a->text;
-        else if ((r = rse__cli_opt(argc, argv, &i, "--prompts", &v)) != 0) dst = &a->prompts;
-        else if ((r = rse__cli_opt(argc, argv, &i, "--raw", &v)) != 0) dst = &a->raw;
-        else if ((r = rse__cli_opt(argc, argv, &i, "-o", &v)) != 0) dst = &a->out;
-        else if ((r = rse__cli_opt(argc, argv, &i, "--clip-act", &v)) != 0) {
+        for (k = 0; k < 7; k++)
+            if ((allow & (1u << k)) && (r = rse__cli_opt(argc, argv, &i, names[k], &v)) != 0) break;
+        if (k < 7) {
+            if (r < 0) return rse__cli_usage(argv[0], "%s needs a value", argv[i]);
+            *dst[k] = v;
+        } else if ((allow & RSE__CA_RUN) && (r = rse__cli_opt(argc, argv, &i, "--clip-act", &v)) != 0) {
             if (r < 0) return rse__cli_usage(argv[0], "--clip-act needs quickgelu or gelu");
             if (strcmp(v, "gelu") == 0) a->opt.act = RSE_CLIP_ACT_GELU;
             else if (strcmp(v, "quickgelu") == 0) a->opt.act = RSE_CLIP_ACT_QUICKGELU;
             else return rse__cli_usage(argv[0], "--clip-act must be quickgelu or gelu, got '%s'", v);
-            continue;
-        } else if ((r = rse__cli_opt(argc, argv, &i, "--clip-heads", &v)) != 0) {
+        } else if ((allow & RSE__CA_RUN) && (r = rse__cli_opt(argc, argv, &i, "--clip-heads", &v)) != 0) {
             /* "V,T": head counts for models whose heads are not width/64 */
             char *end;
             long hv = r > 0 ? strtol(v, &end, 10) : 0, ht = 0;
@@ -3160,26 +3242,28 @@ RSE__FN int rse__clip_args(int argc, char **argv, rse__clip_cli *a) {
                 return rse__cli_usage(argv[0], "--clip-heads needs VISION,TEXT head counts, e.g. 12,8");
             a->opt.vision_heads = (int)hv;
             a->opt.text_heads = (int)ht;
-            continue;
-        } else if (strcmp(argv[i], "--clip-fp32") == 0) { a->opt.fp32 = 1; continue; }
-        else if (strcmp(argv[i], "--json") == 0) { a->json = 1; continue; }
-        else if (argv[i][0] == '-' && argv[i][1] != 0) return rse__cli_usage(argv[0], "unknown option '%s'", argv[i]);
-        else {
+        } else if ((allow & RSE__CA_RUN) && rse__cli_flag(argv, i, "--clip-fp32")) {
+            a->opt.fp32 = 1;
+        } else if ((allow & RSE__CA_JSON) && rse__cli_flag(argv, i, "--json")) {
+            a->json = 1;
+        } else if (rse__cli_unknown(argv, i)) {
+            return rse__cli_usage(argv[0], "unknown option '%s'", argv[i]);
+        } else {
             if (a->npos == 64) return rse__cli_usage(argv[0], "too many arguments");
             a->pos[a->npos++] = argv[i];
-            continue;
         }
-        if (r < 0) return rse__cli_usage(argv[0], "%s needs a value", argv[i]);
-        *dst = v;
     }
     return -1;
 }
 
-/* --vocab, else $RSEDIT_VOCAB, else the vocabulary file next to the model. */
-RSE__FN rse_status rse__clip_cli_vocab(const rse__clip_cli *a, rse_clip_vocab **v) {
+/* --vocab, else $RSEDIT_VOCAB, else the vocabulary file next to the model.
+   With use_env 0 the file next to the model comes before $RSEDIT_VOCAB:
+   tokenize reads no model, and its --clip M is there only to say where the
+   vocabulary is, which the environment must not silently override. */
+RSE__FN rse_status rse__clip_cli_vocab(const rse__clip_cli *a, int use_env, rse_clip_vocab **v) {
     static const char base[] = "bpe_simple_vocab_16e6.txt.gz";
     char path[4096];
-    const char *p = a->vocab ? a->vocab : getenv("RSEDIT_VOCAB");
+    const char *p = a->vocab ? a->vocab : use_env ? getenv("RSEDIT_VOCAB") : 0;
     if (!p && a->model) {
         const char *slash = strrchr(a->model, '/');
         size_t dir = slash ? (size_t)(slash - a->model) + 1 : 0;
@@ -3188,23 +3272,33 @@ RSE__FN rse_status rse__clip_cli_vocab(const rse__clip_cli *a, rse_clip_vocab **
         memcpy(path + dir, base, sizeof base);
         p = path;
     }
+    if (!p) p = getenv("RSEDIT_VOCAB");
     if (!p) return rse__fail(RSE_STATUS_BAD_ARG, "no vocabulary: give --vocab FILE or set RSEDIT_VOCAB");
     return rse_clip_vocab_load(v, p);
 }
 
-/* The prompts of a file: one per line, '#' comments and blank lines skipped.
-   Returns them tokenized into *ids (RSE_MALLOC'd), their count in *n. */
-RSE__FN rse_status rse__clip_cli_prompts(const rse_clip_vocab *v, const char *path, int32_t **ids, int *n) {
+/* The prompts of a prompt file, with the one parser (rse_prompts_parse):
+   one per line, '#' comments and blank lines skipped. *list is freed with
+   rse_prompts_free. Errors name the file. */
+RSE__FN rse_status rse__cli_prompts_read(const char *path, char ***list, int *n) {
     unsigned char *buf;
     size_t len;
+    rse_status st;
+    *list = 0; *n = 0;
+    if ((st = rse__read_file(path, &buf, &len))) return st;
+    st = rse_prompts_parse((const char *)buf, len, list, n);
+    RSE_FREE(buf);
+    return st ? rse__fail_prefix(st, path) : st;
+}
+
+/* The prompts of a file (rse__cli_prompts_read), tokenized into *ids
+   (RSE_MALLOC'd), their count in *n. */
+RSE__FN rse_status rse__clip_cli_prompts(const rse_clip_vocab *v, const char *path, int32_t **ids, int *n) {
     rse_status st;
     char **list = 0;
     int i, np = 0;
     *ids = 0; *n = 0;
-    if ((st = rse__read_file(path, &buf, &len))) return st;
-    st = rse_prompts_parse((const char *)buf, len, &list, &np);   /* the one prompt-file parser */
-    RSE_FREE(buf);
-    if (st) return rse__fail_prefix(st, path);
+    if ((st = rse__cli_prompts_read(path, &list, &np))) return st;
     *ids = (int32_t *)RSE_MALLOC((size_t)np * RSE_CLIP_CONTEXT * sizeof(int32_t));
     if (!*ids) st = rse__fail(RSE_STATUS_NOMEM, "%s: out of memory", path);
     for (i = 0; i < np && !st; i++) st = rse__clip_tokenize_prompt(v, list[i], *ids + (size_t)i * RSE_CLIP_CONTEXT);
@@ -3261,28 +3355,64 @@ RSE__FN rse_status rse__clip_cli_image(rse_clip *m, const char *path, float *out
     return st;
 }
 
+/* tokenize: the texts are --text, then the TEXT arguments, then the
+   prompts of --prompts, in that order; the output is built in memory and
+   goes to stdout, or with -o to a file written whole (temporary + rename). */
 RSE__FN int rse__cmd_tokenize(int argc, char **argv) {
     rse__clip_cli a;
-    rse_clip_vocab *v;
-    int r = rse__clip_args(argc, argv, &a), i, j, n;
+    rse_clip_vocab *v = 0;
+    rse__cli_text out;
+    char **list = 0;
+    int r = rse__clip_args(argc, argv, RSE__CA_CLIP | RSE__CA_VOCAB | RSE__CA_TEXT | RSE__CA_PROMPTS | RSE__CA_OUT |
+                                       RSE__CA_JSON, &a);
+    int i, j, n, np = 0, nt, rc = RSE__EXIT_OK;
+    rse_status st = RSE_STATUS_OK;
     if (r >= 0) return r;
-    if (a.npos < 1 && !a.text) return rse__cli_usage(argv[0], "expected TEXT");
-    if (rse__clip_cli_vocab(&a, &v)) return rse__cli_fail();
-    for (j = a.text ? -1 : 0; j < a.npos; j++) {
+    if (!a.text && !a.npos && !a.prompts) return rse__cli_usage(argv[0], "expected TEXT (or --text T, --prompts FILE)");
+    if (a.model && a.vocab)
+        return rse__cli_usage(argv[0], "--clip M only says where the vocabulary is (next to M): give --clip or "
+                              "--vocab, not both");
+    if (a.out && !rse__cli_out_dir_ok(argv[0], a.out)) return RSE__EXIT_FAIL;
+    if (rse__clip_cli_vocab(&a, 0, &v)) return rse__cli_fail();
+    if (a.prompts && rse__cli_prompts_read(a.prompts, &list, &np)) { rse_clip_vocab_free(v); return rse__cli_fail(); }
+    memset(&out, 0, sizeof out);
+    nt = !!a.text + a.npos + np;
+    if (a.json) rse__cli_puts(&out, "[");
+    for (j = 0; j < nt && !st; j++) {
+        const char *t = j < !!a.text ? a.text : j < !!a.text + a.npos ? a.pos[j - !!a.text] : list[j - !!a.text - a.npos];
         int32_t ids[RSE_CLIP_CONTEXT];
-        if (rse_clip_tokenize(v, j < 0 ? a.text : a.pos[j], ids, &n)) { rse_clip_vocab_free(v); return rse__cli_fail(); }
-        for (i = 0; i < n; i++) printf(i ? " %ld" : "%ld", (long)ids[i]);
-        printf("\n");
+        if ((st = rse_clip_tokenize(v, t, ids, &n))) break;
+        if (a.json) {
+            /* one object per text, one per line: [{"text": T, "ids": [...]},\n ...] */
+            rse__cli_puts(&out, j ? ",\n {\"text\": " : "{\"text\": ");
+            rse__cli_json_str(&out, t);
+            rse__cli_puts(&out, ", \"ids\": [");
+            for (i = 0; i < n; i++) rse__cli_puts(&out, i ? ", %ld" : "%ld", (long)ids[i]);
+            rse__cli_puts(&out, "]}");
+        } else {
+            for (i = 0; i < n; i++) rse__cli_puts(&out, i ? " %ld" : "%ld", (long)ids[i]);
+            rse__cli_puts(&out, "\n");
+        }
     }
+    if (a.json) rse__cli_puts(&out, "]\n");
+    if (st) rc = rse__cli_fail();
+    else if (out.bad) { fprintf(stderr, "rsedit: out of memory\n"); rc = RSE__EXIT_FAIL; }
+    else if (a.out) { if (rse__write_file_atomic(a.out, rse__cli_text_emit, &out)) rc = rse__cli_fail(); }
+    else if (out.n && fwrite(out.p, 1, out.n, stdout) != out.n) {
+        fprintf(stderr, "rsedit: cannot write the output\n");
+        rc = RSE__EXIT_FAIL;
+    }
+    RSE_FREE(out.p);
+    rse_prompts_free(list);
     rse_clip_vocab_free(v);
-    return RSE__EXIT_OK;
+    return rc;
 }
 
 /* Loads the model (and, if texts are needed, the vocabulary). */
 RSE__FN int rse__clip_cli_open(rse__clip_cli *a, const char *cmd, int need_vocab, rse_clip **m, rse_clip_vocab **v) {
     *m = 0; *v = 0;
     if (!a->model) return rse__cli_usage(cmd, "--clip MODEL is required");
-    if (need_vocab && rse__clip_cli_vocab(a, v)) return rse__cli_fail();
+    if (need_vocab && rse__clip_cli_vocab(a, 1, v)) return rse__cli_fail();
     if (rse_clip_load(m, a->model, &a->opt)) { rse_clip_vocab_free(*v); *v = 0; return rse__cli_fail(); }
     return -1;
 }
@@ -3292,11 +3422,13 @@ RSE__FN int rse__cmd_embed(int argc, char **argv) {
     rse_clip *m;
     rse_clip_vocab *v;
     float *e;
-    int r = rse__clip_args(argc, argv, &a), i, E;
+    int r = rse__clip_args(argc, argv, RSE__CA_CLIP | RSE__CA_VOCAB | RSE__CA_IMAGE | RSE__CA_TEXT | RSE__CA_PROMPTS |
+                                       RSE__CA_RAW | RSE__CA_JSON | RSE__CA_RUN, &a), i, E;
     rse_status st;
     if (r >= 0) return r;
     if (a.npos) return rse__cli_usage(argv[0], "unexpected argument '%s'", a.pos[0]);
     if (!!a.image + !!a.text + !!a.prompts != 1) return rse__cli_usage(argv[0], "give exactly one of --image, --text, --prompts");
+    if (a.image && a.vocab) return rse__cli_usage(argv[0], "--vocab is for a text; an --image needs none");
     if ((r = rse__clip_cli_open(&a, argv[0], !a.image, &m, &v)) >= 0) return r;
     E = m->embed_dim;
     e = (float *)malloc((size_t)E * sizeof(float));
@@ -3329,7 +3461,8 @@ RSE__FN int rse__cmd_score(int argc, char **argv) {
     rse_clip *m;
     rse_clip_vocab *v;
     float *fi, *ft;
-    int r = rse__clip_args(argc, argv, &a), j, first;
+    int r = rse__clip_args(argc, argv, RSE__CA_CLIP | RSE__CA_VOCAB | RSE__CA_IMAGE | RSE__CA_TEXT | RSE__CA_PROMPTS |
+                                       RSE__CA_RUN, &a), j, first;
     rse_status st;
     if (r >= 0) return r;
     first = a.image ? 0 : 1; /* positional form: IMAGE TEXT... */
@@ -3341,10 +3474,10 @@ RSE__FN int rse__cmd_score(int argc, char **argv) {
     ft = (float *)malloc((size_t)m->embed_dim * sizeof(float));
     st = (!fi || !ft) ? rse__fail(RSE_STATUS_NOMEM, "out of memory") : rse__clip_cli_image(m, a.image, fi);
     /* one line per text: the score, then the text (prompt files by name) */
-    if (!st && (a.text || a.prompts)) {
-        if (!(st = rse__clip_cli_text(m, v, a.text, a.prompts, ft)))
-            printf("%.4f\t%s\n", rse_clip_score(fi, ft, m->embed_dim), a.prompts ? a.prompts : a.text);
-    }
+    if (!st && a.text && !(st = rse__clip_cli_text(m, v, a.text, 0, ft)))
+        printf("%.4f\t%s\n", rse_clip_score(fi, ft, m->embed_dim), a.text);
+    if (!st && a.prompts && !(st = rse__clip_cli_text(m, v, 0, a.prompts, ft)))
+        printf("%.4f\t%s\n", rse_clip_score(fi, ft, m->embed_dim), a.prompts);
     for (j = first; !st && j < a.npos; j++)
         if (!(st = rse__clip_cli_text(m, v, a.pos[j], 0, ft)))
             printf("%.4f\t%s\n", rse_clip_score(fi, ft, m->embed_dim), a.pos[j]);
@@ -3361,14 +3494,19 @@ RSE__FN int rse__cmd_saliency(int argc, char **argv) {
     rse_image img, map;
     float *t = 0, *g = 0, c;
     const char *text;
-    int r = rse__clip_args(argc, argv, &a), first;
+    int r = rse__clip_args(argc, argv, RSE__CA_CLIP | RSE__CA_VOCAB | RSE__CA_IMAGE | RSE__CA_TEXT | RSE__CA_PROMPTS |
+                                       RSE__CA_RAW | RSE__CA_OUT | RSE__CA_RUN, &a), first;
     size_t np, p;
     rse_status st;
     if (r >= 0) return r;
     first = a.image ? 0 : 1;
     if (!a.image && a.npos) a.image = a.pos[0];
-    text = a.text ? a.text : (a.npos > first ? a.pos[first] : 0);
-    if (!a.image || (!text && !a.prompts)) return rse__cli_usage(argv[0], "expected an image and a text");
+    if (!a.image) return rse__cli_usage(argv[0], "expected an image (--image I or IMAGE)");
+    /* one map: exactly one text, so that none is left unused */
+    if (!!a.text + !!a.prompts + (a.npos - first) != 1)
+        return rse__cli_usage(argv[0], "give one text: --text T, --prompts F or TEXT (%d given)",
+                              !!a.text + !!a.prompts + (a.npos - first));
+    text = a.text ? a.text : a.npos > first ? a.pos[first] : 0;
     if (!a.out) return rse__cli_usage(argv[0], "-o MAP.pgm is required");
     if (rse_format_from_path(a.out) == RSE_FORMAT_UNKNOWN)
         return rse__cli_usage(argv[0], "cannot tell the format of '%s' (use .pgm, .png, .ppm or .bmp)", a.out);
@@ -3439,47 +3577,6 @@ out:
    time taken. Everything is checked before anything is written, so a bad
    request leaves no output file. */
 
-/* A growable text buffer for the sidecar. */
-typedef struct { char *p; size_t n, cap; int bad; } rse__cli_text;
-
-static void rse__cli_puts(rse__cli_text *b, const char *fmt, ...) {
-    va_list ap;
-    int k;
-    if (b->bad) return;
-    for (;;) {
-        size_t room = b->cap - b->n;
-        va_start(ap, fmt);
-        k = vsnprintf(b->p ? b->p + b->n : 0, b->p ? room : 0, fmt, ap);
-        va_end(ap);
-        if (k < 0) { b->bad = 1; return; }
-        if (b->p && (size_t)k < room) { b->n += (size_t)k; return; }
-        {
-            size_t cap = (b->cap + (size_t)k + 1) * 2;
-            char *q = (char *)RSE_REALLOC(b->p, cap);
-            if (!q) { b->bad = 1; return; }
-            b->p = q;
-            b->cap = cap;
-        }
-    }
-}
-
-/* A JSON string literal (quotes, backslashes and control bytes escaped). */
-static void rse__cli_json_str(rse__cli_text *b, const char *s) {
-    rse__cli_puts(b, "\"");
-    for (; s && *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') rse__cli_puts(b, "\\%c", c);
-        else if (c < 0x20) rse__cli_puts(b, "\\u%04x", c);
-        else rse__cli_puts(b, "%c", c);
-    }
-    rse__cli_puts(b, "\"");
-}
-
-static rse_status rse__cli_text_emit(void *ctx, rse_write_fn write, void *wctx) {
-    rse__cli_text *b = (rse__cli_text *)ctx;
-    return write(wctx, b->p, b->n) ? rse__fail(RSE_STATUS_IO, "write failed") : RSE_STATUS_OK;
-}
-
 /* SHA-256 of a whole file, as hex; "" if it cannot be read. */
 RSE__FN void rse__cli_sha256_file(const char *path, char hex[65]) {
     unsigned char *buf;
@@ -3519,7 +3616,7 @@ RSE__FN int rse__cmd_edit(int argc, char **argv) {
     const char *pos[2] = { 0, 0 }, *val, *out = 0, *text = 0, *prompts = 0, *clip_path = 0, *mask_path = 0;
     const char *templ = "auto";
     int npos = 0, i, k, quiet = 0, threads = 0, views = 16, save_mask = 0, has_from = 0, rc = RSE__EXIT_OK;
-    int has_window = 0;
+    int has_window = 0, given[O_N];
     rse_roi rois[RSE__CLI_MAX_REGIONS], tos[RSE__CLI_MAX_REGIONS], window;
     rse_edit_params ep;
     rse__clip_cli ca;
@@ -3535,21 +3632,27 @@ RSE__FN int rse__cmd_edit(int argc, char **argv) {
 
     memset(&img, 0, sizeof img); memset(&mask, 0, sizeof mask); memset(&maskout, 0, sizeof maskout);
     memset(&ca, 0, sizeof ca);
+    memset(given, 0, sizeof given);
     rse_clip_options_init(&ca.opt);
     rse_edit_params_init(&ep);
     for (i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--quiet")) { quiet = 1; continue; }
-        if (!strcmp(argv[i], "--from-noise")) { ep.from_noise = 1; continue; }
-        if (!strcmp(argv[i], "--save-mask")) { save_mask = 1; continue; }
-        if (!strcmp(argv[i], "--clip-fp32")) { ca.opt.fp32 = 1; continue; }
+        if (rse__cli_flag(argv, i, "--quiet")) { quiet = 1; continue; }
+        if (rse__cli_flag(argv, i, "--from-noise")) { ep.from_noise = 1; continue; }
+        if (rse__cli_flag(argv, i, "--save-mask")) { save_mask = 1; continue; }
+        if (rse__cli_flag(argv, i, "--clip-fp32")) { ca.opt.fp32 = 1; continue; }
+        /* sample's option, named here so that the refusal says why */
+        if (rse__cli_flag(argv, i, "--scale-mul") || (i < rse__cli_optend && !strncmp(argv[i], "--scale-mul=", 12)))
+            return rse__cli_usage(argv[0], "--scale-mul changes the output's size, and an edit keeps the input's size "
+                                  "(it is an option of 'rsedit sample')");
         k = rse__cli_optv(argc, argv, &i, opts, O_N, &val);
         if (k == -2) return rse__cli_usage(argv[0], "%s needs a value", argv[i]);
         if (k < 0) {
-            if (argv[i][0] == '-' && argv[i][1] != 0) return rse__cli_usage(argv[0], "unknown option '%s'", argv[i]);
+            if (rse__cli_unknown(argv, i)) return rse__cli_usage(argv[0], "unknown option '%s'", argv[i]);
             if (npos == 2) return rse__cli_usage(argv[0], "unexpected argument '%s'", argv[i]);
             pos[npos++] = argv[i];
             continue;
         }
+        given[k] = 1;
         switch (k) {
         case O_OUT: out = val; break;
         case O_TEXT: text = val; break;
@@ -3623,6 +3726,24 @@ RSE__FN int rse__cmd_edit(int argc, char **argv) {
     if ((ep.nrois || mask_path) && !text && !prompts)
         return rse__cli_usage(argv[0], "--roi and --mask confine a text edit: give --text or --prompts");
     if (ep.nrois && mask_path) return rse__cli_usage(argv[0], "give --roi or --mask, not both");
+    /* An option this request would not read is refused, not ignored. */
+    if (!text && !prompts) {
+        static const int text_only[] = { O_CLIP, O_VOCAB, O_ACT, O_HEADS, O_VIEWS, O_STRENGTH, O_FILL, O_MOMENTUM,
+                                         O_STOP, O_TEMPLATES };
+        for (k = 0; k < (int)(sizeof text_only / sizeof text_only[0]); k++)
+            if (given[text_only[k]])
+                return rse__cli_usage(argv[0], "%s acts on a text edit: give --text or --prompts", opts[text_only[k]]);
+        if (ca.opt.fp32) return rse__cli_usage(argv[0], "--clip-fp32 acts on a text edit: give --text or --prompts");
+    }
+    if (given[O_COPYS] && !has_from)
+        return rse__cli_usage(argv[0], "--copy-strength weighs a content copy: give --copy-from and --copy-to");
+    if (given[O_START] && ep.from_noise)
+        return rse__cli_usage(argv[0], "--start-scale: --from-noise always starts from noise at scale 0");
+    /* the feather ramps the edges of boxes (--roi, --copy-to) and of a
+       --window's seam; a --mask image is used as it is */
+    if (given[O_FEATHER] && !has_window && (mask_path || (!ep.nrois && !has_from)))
+        return rse__cli_usage(argv[0], "--feather softens the edges of --roi and --copy-to boxes and of a --window; "
+                              "this edit has none%s", mask_path ? " (a --mask is used as it is)" : "");
     if (rse_set_threads(threads ? threads : rse__cli_default_threads()) != RSE_STATUS_OK)
         return rse__cli_usage(argv[0], "%s", rse_last_error());
     ep.rois = rois;
@@ -3632,27 +3753,26 @@ RSE__FN int rse__cmd_edit(int argc, char **argv) {
 
     /* inputs */
     if (rse_image_load(pos[1], &img) != RSE_STATUS_OK) return rse__cli_fail();
-    if (rse__cli_load_model(pos[0], has_window ? 0 : pos[1], &m) != RSE_STATUS_OK) { rc = rse__cli_fail(); goto done; }
+    if (rse__cli_load_model(pos[0], has_window ? 0 : pos[1], &m, 0) != RSE_STATUS_OK) { rc = rse__cli_fail(); goto done; }
+    if (ep.start_scale >= m->pyr.n) {
+        /* rse_edit would start at the finest scale instead: say so */
+        fprintf(stderr, "rsedit: %s has %d scales (0..%d): there is no --start-scale %d\n", pos[0], m->pyr.n,
+                m->pyr.n - 1, ep.start_scale);
+        rc = RSE__EXIT_FAIL;
+        goto done;
+    }
     if (mask_path) {
         if (rse_image_load(mask_path, &mask) != RSE_STATUS_OK) { rc = rse__cli_fail(); goto done; }
         ep.mask = &mask;
     }
     if (text || prompts) {
         ca.model = clip_path;
-        if (rse_clip_load(&clip, clip_path, &ca.opt) != RSE_STATUS_OK || rse__clip_cli_vocab(&ca, &vocab) != RSE_STATUS_OK) {
+        if (rse_clip_load(&clip, clip_path, &ca.opt) != RSE_STATUS_OK || rse__clip_cli_vocab(&ca, 1, &vocab) != RSE_STATUS_OK) {
             rc = rse__cli_fail();
             goto done;
         }
         if (prompts) {
-            unsigned char *buf;
-            size_t len;
-            rse_status st = rse__read_file(prompts, &buf, &len);
-            if (st == RSE_STATUS_OK) {
-                st = rse_prompts_parse((const char *)buf, len, &plist, &np);
-                RSE_FREE(buf);
-                if (st != RSE_STATUS_OK) rse__fail_prefix(st, prompts);
-            }
-            if (st != RSE_STATUS_OK) { rc = rse__cli_fail(); goto done; }
+            if (rse__cli_prompts_read(prompts, &plist, &np) != RSE_STATUS_OK) { rc = rse__cli_fail(); goto done; }
         } else {
             one[0] = (char *)text;
             np = 1;
@@ -3795,13 +3915,14 @@ RSE__FN int rse__cmd_demo(int argc, char **argv) {
     rse__cli_prog g;
     double t0 = rse__cli_now();
     for (i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--quiet")) { quiet = 1; continue; }
+        if (rse__cli_flag(argv, i, "--quiet")) { quiet = 1; continue; }
         k = rse__cli_optv(argc, argv, &i, opts, 3, &val);
         if (k == -2) return rse__cli_usage(argv[0], "%s needs a value", argv[i]);
         if (k == 0) dir = val;
         else if (k == 1) { if (!rse__cli_int(val, 1, 1000000, &steps)) return rse__cli_usage(argv[0], "--steps must be in 1..1000000"); }
         else if (k == 2) { if (!rse__cli_int(val, 1, 64, &threads)) return rse__cli_usage(argv[0], "--threads must be in 1..64"); }
-        else return rse__cli_usage(argv[0], "unknown argument '%s'", argv[i]);
+        else if (rse__cli_unknown(argv, i)) return rse__cli_usage(argv[0], "unknown option '%s'", argv[i]);
+        else return rse__cli_usage(argv[0], "unexpected argument '%s'", argv[i]);
     }
     if (strlen(dir) > 4000) return rse__cli_usage(argv[0], "output folder name too long");
     if (rse_set_threads(threads ? threads : rse__cli_default_threads()) != RSE_STATUS_OK)
@@ -3885,6 +4006,10 @@ static const rse__cmd rse__cmds[] = {
       "upward while guidance acts on each estimate of the clean image.\n"
       "Writes OUT (numbered OUT_0, OUT_1, ... with --count) and OUT.json: every\n"
       "parameter, the seed, the files' SHA-256, the CLIP scores, the time.\n"
+      "An option the request would not use is refused, not ignored: the text\n"
+      "guidance options without --text or --prompts, --copy-strength without a\n"
+      "copy, --feather with no --roi, --copy-to or --window, --start-scale with\n"
+      "--from-noise (and --scale-mul, which is sample's: an edit keeps the size).\n"
       "\n"
       "text guidance (needs --clip):\n"
       "  --text T            the edit, e.g. \"a fire in the forest\"\n"
@@ -3939,7 +4064,7 @@ static const rse__cmd rse__cmds[] = {
       "usage: rsedit train IMAGE -o MODEL [--preset cpu|paper|tiny] [--steps N]\n"
       "         [--dim D] [--batch B] [--micro-batch M] [--crop C] [--coarse F]\n"
       "         [--lr LR] [--seed S] [--threads T] [--save-every K] [--until N]\n"
-      "         [--resume] [--quiet]\n"
+      "         [--window WxH+X+Y] [--resume] [--quiet]\n"
       "\n"
       "Builds SinDDM's pyramid of IMAGE and trains the denoiser on it, writing the\n"
       "model (weights, EMA, Adam state, RNG position, pyramid) to MODEL every K\n"
@@ -3981,6 +4106,8 @@ static const rse__cmd rse__cmds[] = {
       "  --count N        images to draw (1)\n"
       "  --seed S         image i uses the stream (S, i): the same for any count (0)\n"
       "  --scale-mul H W  multiply every scale's height and width (1 1)\n"
+      "  --image IMAGE    the training image of a reference checkpoint (refused\n"
+      "                   for an rsedit model, which holds its pyramid)\n"
       "  --threads T      worker threads (default: the CPUs)\n"
       "  --quiet          no progress\n",
       rse__cmd_sample },
@@ -4012,26 +4139,44 @@ static const rse__cmd rse__cmds[] = {
       "usage: rsedit embed --clip M [--vocab V] (--image I | --text T | --prompts F)\n"
       "                    [--raw OUT] [--json]\n\nPrints the L2-normalised embedding (one line, or a JSON array). Images go\n"
       "through open_clip's eval transform (short side to the model's size with\nPillow's bicubic, centre crop, CLIP mean/std). A prompt file has one prompt\n"
-      "a line ('#' comments, blank lines skipped): their normalised embeddings\nare averaged and renormalised. --raw writes little-endian float32.\n\n" RSE__CLIP_OPTS_HELP,
+      "a line ('#' comments, blank lines skipped): their normalised embeddings\nare averaged and renormalised. --raw writes little-endian float32. An\n"
+      "--image needs no --vocab (it is refused there).\n\n" RSE__CLIP_OPTS_HELP,
       rse__cmd_embed },
     { "saliency", "map of |d CLIP cosine / d pixel| for an image and a text",
-      "usage: rsedit saliency --clip M [--vocab V] (--image I | IMAGE) (--text T | TEXT)\n"
+      "usage: rsedit saliency --clip M [--vocab V] (--image I | IMAGE)\n"
+      "                       (--text T | --prompts F | TEXT)\n"
       "                       -o MAP.pgm [--raw G]\n\nWrites the per-pixel norm of d cos(E_img(x), E_txt) / d x over R, G, B,\n"
       "scaled so the largest is white, and prints the cosine. The image is fed\nwhole at its own size (ViT: positional grid resized bicubically; pixels\n"
       "beyond whole patches get no gradient; ResNet towers need the model's\nsize). --raw writes the gradient as H x W x 3 little-endian float32 with\n"
-      "respect to pixel values in [0,1].\n\n" RSE__CLIP_OPTS_HELP,
+      "respect to pixel values in [0,1]. A prompt file is ensembled as in 'embed'.\n\n" RSE__CLIP_OPTS_HELP,
       rse__cmd_saliency },
     { "score", "CLIP score of an image against texts (100 * max(cos, 0))",
       "usage: rsedit score --clip M [--vocab V] IMAGE TEXT...\n"
-      "       rsedit score --clip M [--vocab V] --image I (--text T | --prompts F)\n\n"
+      "       rsedit score --clip M [--vocab V] --image I [--text T] [--prompts F] [TEXT...]\n\n"
       "Prints, per text, the CLIP score as the seed paper reports it:\n100 * max(cos(image, text), 0), no prompt prefix (Hessel et al.'s CLIP-S\n"
       "is 2.5 * max(cos, 0) with \"A photo depicts\"). The image goes through\nopen_clip's eval transform; a prompt file is ensembled as in 'embed'.\n"
       "Scores are comparable only for the same checkpoint and activation.\n\n" RSE__CLIP_OPTS_HELP,
       rse__cmd_score },
     { "tokenize", "print the CLIP BPE token ids of texts",
-      "usage: rsedit tokenize [--vocab V] TEXT...\n\nPrints, per text, the ids of open_clip's tokenizer: 49406, the tokens,\n"
-      "49407 (truncated to 77 with the last set to 49407). The vocabulary is\n--vocab, else $RSEDIT_VOCAB. Text that ftfy would repair (curly quotes,\n"
-      "ligatures, NFD accents) is tokenized as given.\n",
+      "usage: rsedit tokenize [--vocab V | --clip M] [--json] [-o FILE]\n"
+      "                       (TEXT... | --text T | --prompts FILE)\n\n"
+      "Prints, per text, the ids of open_clip's tokenizer: 49406, the tokens,\n"
+      "49407 (truncated to 77 with the last set to 49407). Text that ftfy would\n"
+      "repair (curly quotes, ligatures, NFD accents) is tokenized as given.\n"
+      "The texts are --text, then the TEXTs, then the prompts of --prompts.\n"
+      "\n"
+      "  --vocab V       BPE vocabulary (default $RSEDIT_VOCAB)\n"
+      "  --clip M        take the vocabulary next to CLIP checkpoint M, as 'edit'\n"
+      "                  does (M is not read; instead of --vocab, and before\n"
+      "                  $RSEDIT_VOCAB)\n"
+      "  --text T        a text (also: TEXT arguments; after -- they may start\n"
+      "                  with -)\n"
+      "  --prompts FILE  each prompt of a prompt file: one per line, '#'\n"
+      "                  comments and blank lines skipped (as 'edit' reads it)\n"
+      "  --json          a JSON array, one object per text, one per line:\n"
+      "                  [{\"text\": T, \"ids\": [49406, ..., 49407]}, ...]\n"
+      "  -o FILE         write the output to FILE (whole: temporary + rename)\n"
+      "                  instead of stdout\n",
       rse__cmd_tokenize },
     { "version", "print the version",
       "usage: rsedit version\n\nPrints \"rsedit VERSION\".\n",
@@ -4043,7 +4188,10 @@ RSE__FN void rse__cli_help(FILE *f) {
     int i;
     fprintf(f, "rsedit %s - text-guided editing of a single remote-sensing image\n\n"
                "usage: rsedit COMMAND [ARGS...]\n"
-               "       rsedit COMMAND --help     details of one command\n\n"
+               "       rsedit COMMAND --help     details of one command\n"
+               "       rsedit COMMAND [OPTIONS] -- ARGS...\n"
+               "                                 \"--\" ends the options: the ARGS are arguments\n"
+               "                                 even when they start with '-' (a file -x.ppm)\n\n"
                "commands:\n", RSE_VERSION);
     for (i = 0; i < RSE__NCMDS; i++) fprintf(f, "  %-10s %s\n", rse__cmds[i].name, rse__cmds[i].summary);
 }
@@ -4053,12 +4201,15 @@ RSE__FN int rse__is_help(const char *a) {
 }
 
 /* Dispatch: "rsedit", "rsedit --help", "rsedit help CMD", "rsedit CMD ...".
-   A --help anywhere after the command wins over everything else, so
-   "rsedit convert a.ppm --help" shows help instead of failing on a.ppm. */
+   A --help anywhere after the command (before a "--") wins over everything
+   else, so "rsedit convert a.ppm --help" shows help instead of failing on
+   a.ppm. The first "--" ends the options: the command gets its arguments
+   without it, and rse__cli_optend tells the matchers where it was. */
 RSEDEF int rse_cli_main(int argc, char **argv) {
     const rse__cmd *cmd = 0;
     const char *name;
-    int i, want_help = 0;
+    char **sub;
+    int i, k, rc, end, want_help = 0;
     if (argc < 2) { rse__cli_help(stderr); return RSE__EXIT_USAGE; }
     name = argv[1];
     if (rse__is_help(name) || strcmp(name, "help") == 0) {
@@ -4074,10 +4225,22 @@ RSEDEF int rse_cli_main(int argc, char **argv) {
         fprintf(stderr, "rsedit: unknown command '%s' (run 'rsedit --help' for the list)\n", name);
         return RSE__EXIT_USAGE;
     }
-    for (i = 2; i < argc; i++)
+    for (i = 2; i < argc && strcmp(argv[i], "--") != 0; i++)
         if (rse__is_help(argv[i])) want_help = 1;
     if (want_help) { fputs(cmd->help, stdout); return RSE__EXIT_OK; }
-    return cmd->fn(argc - 1, argv + 1);
+    if (i == argc) return cmd->fn(argc - 1, argv + 1);
+    /* argv[i] is "--": the command's argv is argv[1..] without it */
+    sub = (char **)RSE_MALLOC((size_t)argc * sizeof *sub);
+    if (!sub) { fprintf(stderr, "rsedit: out of memory\n"); return RSE__EXIT_FAIL; }
+    for (k = 1; k < i; k++) sub[k - 1] = argv[k];
+    for (k = i + 1; k < argc; k++) sub[k - 2] = argv[k];
+    sub[argc - 2] = 0;
+    end = rse__cli_optend;
+    rse__cli_optend = i - 1;
+    rc = cmd->fn(argc - 2, sub);
+    rse__cli_optend = end;
+    RSE_FREE(sub);
+    return rc;
 }
 
 #else  /* RSE_NO_STDIO: there is no command line without stdio */

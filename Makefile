@@ -50,8 +50,15 @@ MERGED  := $(shell sed -n 's/^\#include "\(test_[a-z0-9_]*\)\.c"/\1/p' tests/all
 SOLO    := $(filter-out $(MERGED),$(TESTS))
 TESTDEPS = tests/test.h tests/fixture.h tests/cli.h tests/alloc_hook.h $(SRC)
 # slowest first, so that two at a time finish together (tests/run.sh)
-SLOW     = test_edit test_sinddm_train test_views
+SLOW     = test_meaning test_edit test_sinddm_train test_views
 ORDERED  = $(SLOW) $(filter-out $(SLOW),$(TESTS))
+# Tests of what edits mean (tests/test_meaning.c: trains a model and makes a
+# dozen guided edits) run in the SIMD build only: their kernels are tested
+# against the scalar ones elsewhere, and the scalar and sanitizer builds
+# would take 2-4 minutes each on them (test_edit and test_modes keep the
+# edit paths under ASan, UBSan and MSan).
+SIMD_ONLY = test_meaning
+PORTABLE  = $(filter-out $(SIMD_ONLY),$(ORDERED))
 
 build/one/%: tests/%.c $(TESTDEPS)
 	@mkdir -p build/one
@@ -96,11 +103,11 @@ test-neon:
 test: $(addprefix build/simd/,$(TESTS)) $(addprefix build/avx2/,$(AVX2_TESTS)) nostdio
 	@sh tests/run.sh $(addprefix build/simd/,$(ORDERED)) $(addprefix build/avx2/,$(AVX2_TESTS))
 
-test-nosimd: $(addprefix build/nosimd/,$(TESTS))
-	@sh tests/run.sh $(addprefix build/nosimd/,$(ORDERED))
+test-nosimd: $(addprefix build/nosimd/,$(PORTABLE))
+	@sh tests/run.sh $(addprefix build/nosimd/,$(PORTABLE))
 
-sanitize: $(addprefix build/san/,$(TESTS))
-	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 sh tests/run.sh $(addprefix build/san/,$(ORDERED))
+sanitize: $(addprefix build/san/,$(PORTABLE))
+	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 sh tests/run.sh $(addprefix build/san/,$(PORTABLE))
 
 # MemorySanitizer (clang only) sees what ASan and UBSan cannot: a value
 # computed from memory nobody wrote. It needs every byte the library computes

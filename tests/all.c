@@ -142,14 +142,44 @@
 #undef t_rng
 #undef test_fixtures
 
+#define main t_main_cli_flags
+#define test_train cli_flags_test_train
+#include "test_cli_flags.c"
+#undef main
+#undef test_train
+
+#define main t_main_edit_ref
+#include "test_edit_ref.c"
+#undef main
+#undef T_DIR
+#undef T_TOL
+#undef T_FLIPS
+#undef T_FLIP_ERR
+
+#define main t_main_meaning
+#define t_clip meaning_t_clip
+#define t_vocab meaning_t_vocab
+#include "test_meaning.c"
+#undef main
+#undef t_clip
+#undef t_vocab
+
+#define main t_main_modes
+#include "test_modes.c"
+#undef main
+
 static const struct { const char *name; int (*run)(void); } t_tests[] = {
     { "test_base", t_main_base },
+    { "test_cli_flags", t_main_cli_flags },
     { "test_clip_io", t_main_clip_io },
     { "test_clip_model", t_main_clip_model },
     { "test_edit", t_main_edit },
     { "test_edit_cli", t_main_edit_cli },
+    { "test_edit_ref", t_main_edit_ref },
     { "test_image", t_main_image },
     { "test_kernels", t_main_kernels },
+    { "test_meaning", t_main_meaning },
+    { "test_modes", t_main_modes },
     { "test_ops_torch", t_main_ops_torch },
     { "test_pyramid", t_main_pyramid },
     { "test_quality", t_main_quality },

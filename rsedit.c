@@ -1320,19 +1320,25 @@ RSE__FN void rse__copy_apply(float *x0, int H, int W, const float *src_img, int 
 }
 
 /* ---- keep outside -------------------------------------------------------
-   x = M x + (1 - M) q_sample(orig, t_next) (or orig itself after the last
-   step): outside the mask the sample is the original, noised to the same
-   level, so the region edited inside blends into a context that denoises
-   back exactly to the original. */
-RSE__FN void rse__keep_outside(float *x, const float *orig, const float *mask, const float *z, int H, int W,
-                               const rse_sched *sc, int t_next) {
+   x = M x + (1 - M) q(orig, t_next) (or orig itself after the last step):
+   outside the mask the sample is the original noised to the same level, so
+   the region edited inside blends into a context that denoises back
+   exactly to the original. With the reblurring sampler the state at t is
+   the noised MIX of the blurry upsampled scale below and the image, so
+   the original is mixed the same way before it is noised: q = sqrt(abar)
+   clamp(g up + (1 - g) orig) + sqrt(1 - abar) z, with up the original's
+   scale below upsampled (up NULL: DDPM, q = sqrt(abar) orig + ...). */
+RSE__FN void rse__keep_outside(float *x, const float *orig, const float *up, float g, const float *mask, const float *z,
+                               int H, int W, const rse_sched *sc, int t_next) {
     size_t P = (size_t)H * W, p;
     float sa = t_next >= 0 ? sc->f.sqrt_ac[t_next] : 1.0f, sn = t_next >= 0 ? sc->f.sqrt_1m_ac[t_next] : 0.0f;
     int c;
     for (c = 0; c < 3; c++)
         for (p = 0; p < P; p++) {
             size_t i = c * P + p;
-            float m = mask[p], o = sa * orig[i] + (t_next >= 0 ? sn * z[i] : 0.0f);
+            float m = mask[p], v = orig[i], o;
+            if (up && t_next >= 0) v = rse__clamp1(g * up[i] + (1 - g) * v);
+            o = sa * v + (t_next >= 0 ? sn * z[i] : 0.0f);
             x[i] = m * x[i] + (1 - m) * o;
         }
 }
@@ -1579,7 +1585,8 @@ typedef struct rse__edit {
     rse_roi from_fin, to_fin[64];  /* copy boxes at the finest scale       */
     float *region, *guide;         /* F and R at the current scale         */
     float *gmask, *prev, *g, *scratch, *z; /* guidance state, (H,W)/(3,H,W) */
-    int have_gmask, have_prev, guide_from, mH, mW, n;
+    float *uporig;                 /* the original's scale below, upsampled */
+    int have_gmask, have_prev, guide_from, mH, mW, n, reblur;
     rse_rng keep_rng;              /* noise for the keep-outside blend     */
     double score;                  /* the last guidance score              */
     void *mem;
@@ -1613,11 +1620,12 @@ static rse_status rse__edit_scale(void *ctx, int s, int H, int W) {
     rse_status st = RSE_STATUS_OK;
     int fin = e->n - 1, c;
     size_t P = (size_t)e->mH * e->mW;
-    (void)s;
     if (e->region_fin)
         st = rse__edit_resize1(e, e->region, e->region_fin, e->pyr.h[fin], e->pyr.w[fin], H, W);
     if (st == RSE_STATUS_OK && e->guide_fin)
         st = rse__edit_resize1(e, e->guide, e->guide_fin, e->pyr.h[fin], e->pyr.w[fin], H, W);
+    if (st == RSE_STATUS_OK && e->region_fin && e->reblur && s > 0)
+        st = rse__sd_upsample(e->m, e->uporig, e->orig[s - 1], e->pyr.h[s - 1], e->pyr.w[s - 1], H, W);
     /* the guidance mask and the previous x0 follow to the new size
        bilinearly, as the reference does at each scale transition (both,
        with a region or without: the previous x0 must never be read in the
@@ -1684,7 +1692,11 @@ static rse_status rse__edit_xt(void *ctx, float *x, int s, int t_next, int H, in
     rse__edit *e = (rse__edit *)ctx;
     if (!e->region_fin || H != e->pyr.h[s] || W != e->pyr.w[s]) return RSE_STATUS_OK;
     if (t_next >= 0) rse__rng_normal(&e->keep_rng, e->z, 3 * (size_t)H * W);
-    rse__keep_outside(x, e->orig[s], e->region, e->z, H, W, &e->m->sched, t_next);
+    if (e->reblur && s > 0)
+        rse__keep_outside(x, e->orig[s], e->uporig, t_next >= 0 ? rse__sched_gamma(&e->m->sched, s, t_next, 1) : 0.0f,
+                          e->region, e->z, H, W, &e->m->sched, t_next);
+    else
+        rse__keep_outside(x, e->orig[s], 0, 0.0f, e->region, e->z, H, W, &e->m->sched, t_next);
     return RSE_STATUS_OK;
 }
 
@@ -1745,8 +1757,8 @@ static rse_status rse__edit_setup(rse__edit *e, rse_sinddm *m, const rse_image *
         st = rse__fail(RSE_STATUS_BAD_ARG, "the mask is %dx%d, the image %dx%d", p->mask->w, p->mask->h, img->w, img->h);
     if (st != RSE_STATUS_OK) { rse__edit_free(e); return st; }
     /* one block: orig scales; F and R, each at the finest and the current
-       scale (4); gmask (1), scratch (2); prev, g, z (3 x 3) */
-    total += 4 * maxp + 3 * maxp + 3 * 3 * maxp;
+       scale (4); gmask (1), scratch (2); prev, g, z, uporig (4 x 3) */
+    total += 4 * maxp + 3 * maxp + 4 * 3 * maxp;
     e->mem = RSE_MALLOC(total * sizeof(float));
     if (!e->mem) { rse__edit_free(e); return rse__fail(RSE_STATUS_NOMEM, "edit: out of memory"); }
     f = (float *)e->mem;
@@ -1763,6 +1775,7 @@ static rse_status rse__edit_setup(rse__edit *e, rse_sinddm *m, const rse_image *
     e->prev = f + off; off += 3 * maxp;
     e->g = f + off; off += 3 * maxp;
     e->z = f + off; off += 3 * maxp;
+    e->uporig = f + off; off += 3 * maxp;
     /* F at the finest scale: ROIs, a mask image, or (for a content copy)
        the target boxes, so the original is kept outside; R: the same
        without the feather, for text guidance. The mask image is both. */
@@ -1881,9 +1894,16 @@ RSEDEF rse_status rse_edit(rse_sinddm *m, const rse_image *img, const rse_edit_p
     r.start_scale = s0;
     r.start = p->from_noise ? 0 : e.orig[s0];
     r.start_prev = !p->from_noise && s0 > 0 ? e.orig[s0 - 1] : 0;
-    /* the reference runs its CLIP modes with DDPM at every scale, and its
-       content copy with the reblurring sampler */
-    r.reblur = p->guide ? 0 : 1;
+    /* The reference runs its CLIP modes with DDPM at every scale, and its
+       content copy with the reblurring sampler (RSE_SAMPLER_REFERENCE, the
+       default). RSE_SAMPLER_REBLUR uses the reblurring sampler for text
+       edits too: the denoiser above scale 0 was trained to predict the
+       noise of a MIX of the image and its blurry upsampled scale below, so
+       without the de-blurring step each finer scale keeps part of that blur
+       (DDPM leaves a regenerated region soft); with it the region is as
+       sharp, and as noisy, as the model's own samples. */
+    r.reblur = p->sampler == RSE_SAMPLER_REFERENCE ? (p->guide ? 0 : 1) : 1;
+    e.reblur = r.reblur;
     r.hooks.ctx = &e;
     r.hooks.scale = rse__edit_scale;
     r.hooks.x0 = rse__edit_x0;
@@ -1941,15 +1961,22 @@ RSEDEF rse_status rse_image_crop(const rse_image *in, const rse_roi *r, rse_imag
 
 RSEDEF rse_status rse_edit_window(rse_sinddm *m, const rse_image *img, const rse_roi *win, const rse_edit_params *p,
                                   rse_image *out, rse_progress_fn progress, void *ctx) {
-    rse_image crop, rgb, *edits = 0;
+    rse_image crop, rgb, mask, *edits = 0;
     rse_edit_params q = *p;
     rse_roi rois[64], tos[64];
     rse_status st;
     int i, k;
+    memset(&mask, 0, sizeof mask);
     for (i = 0; i < p->count && i < 10000; i++) memset(&out[i], 0, sizeof out[i]);
     if (p->nrois > 64 || p->ncopy_to > 64) return rse__fail(RSE_STATUS_BAD_ARG, "at most 64 regions");
     if ((st = rse_image_to_rgb(img, &rgb)) != RSE_STATUS_OK) return st;
     if ((st = rse_image_crop(&rgb, win, &crop)) != RSE_STATUS_OK) { rse_image_free(&rgb); return st; }
+    /* a mask of the large image's size is cut to the window, like regions;
+       one of the window's size is taken as it is */
+    if (p->mask && p->mask->w == img->w && p->mask->h == img->h && (img->w != win->w || img->h != win->h)) {
+        if ((st = rse_image_crop(p->mask, win, &mask)) != RSE_STATUS_OK) goto done;
+        q.mask = &mask;
+    }
     /* regions are given in the large image's pixels */
     for (k = 0; k < p->nrois; k++) { rois[k] = p->rois[k]; rois[k].x -= win->x; rois[k].y -= win->y; }
     for (k = 0; k < p->ncopy_to; k++) { tos[k] = p->copy_to[k]; tos[k].x -= win->x; tos[k].y -= win->y; }
@@ -1983,6 +2010,7 @@ done:
     if (edits) for (i = 0; i < p->count; i++) rse_image_free(&edits[i]);
     RSE_FREE(edits);
     if (st != RSE_STATUS_OK) for (i = 0; i < p->count && i < 10000; i++) rse_image_free(&out[i]);
+    rse_image_free(&mask);
     rse_image_free(&crop);
     rse_image_free(&rgb);
     return st;
@@ -2468,9 +2496,34 @@ RSE__FN int rse__cmd_version(int argc, char **argv) {
     return RSE__EXIT_OK;
 }
 
+/* img resized to w x h as Pillow resizes an 8-bit image (the pyramid's
+   resampler): quantised to 8 bits, resampled, read back as v / 255. */
+RSE__FN rse_status rse__cli_resize(rse_image *img, int w, int h, rse_filter f) {
+    size_t n = (size_t)img->c * img->w * img->h, m = 0, i;
+    uint8_t *src, *dst;
+    rse_image out;
+    rse_status st;
+    if (!rse__mul4_ok((size_t)img->c, (size_t)w, (size_t)h, 1, &m) || m > 3 * (size_t)RSE_MAX_PIXELS)
+        return rse__fail(RSE_STATUS_LIMIT, "convert: %dx%d is too large", w, h);
+    src = (uint8_t *)RSE_MALLOC(n + m);
+    if (!src) return rse__fail(RSE_STATUS_NOMEM, "convert: out of memory for %dx%d", w, h);
+    dst = src + n;
+    for (i = 0; i < n; i++) src[i] = rse__quantize_u8(img->data[i]);
+    st = rse__resample_u8(dst, w, h, src, img->w, img->h, img->c, f, 0);
+    if (st == RSE_STATUS_OK && (st = rse_image_alloc(&out, w, h, img->c)) == RSE_STATUS_OK) {
+        for (i = 0; i < m; i++) out.data[i] = (float)dst[i] / 255.0f;
+        rse_image_free(img);
+        *img = out;
+    }
+    RSE_FREE(src);
+    return st;
+}
+
 RSE__FN int rse__cmd_convert(int argc, char **argv) {
+    static const char *const filters[3] = { "bilinear", "lanczos", "bicubic" }; /* rse_filter's order */
     const char *pos[2] = { 0, 0 }, *val;
-    int npos = 0, bits = 8, i, r;
+    int npos = 0, bits = 8, i, r, rw = 0, rh = 0, has_filter = 0;
+    rse_filter filt = RSE_FILTER_BICUBIC;
     rse_format fmt;
     rse_image img;
     for (i = 1; i < argc; i++) {
@@ -2478,6 +2531,24 @@ RSE__FN int rse__cmd_convert(int argc, char **argv) {
             if (r < 0) return rse__cli_usage(argv[0], "--bits needs a value (8 or 16)");
             if (!rse__cli_int(val, 8, 16, &bits) || (bits != 8 && bits != 16))
                 return rse__cli_usage(argv[0], "--bits must be 8 or 16, got '%s'", val);
+        } else if ((r = rse__cli_opt(argc, argv, &i, "--resize", &val)) != 0) {
+            char *end = 0;
+            long lw = r < 0 ? 0 : strtol(val, &end, 10), lh = 0;
+            if (end && end != val && (*end == 'x' || *end == 'X')) {
+                const char *hs = end + 1;
+                lh = strtol(hs, &end, 10);
+                if (end == hs || *end) lh = 0;
+            }
+            if (lw < 1 || lw > 65535 || lh < 1 || lh > 65535)
+                return rse__cli_usage(argv[0], "--resize needs a size WxH, e.g. 223x223, got '%s'", r < 0 ? "" : val);
+            rw = (int)lw;
+            rh = (int)lh;
+        } else if ((r = rse__cli_opt(argc, argv, &i, "--filter", &val)) != 0) {
+            int k;
+            for (k = 0; k < 3 && (r < 0 || strcmp(val, filters[k])); k++) {}
+            if (k == 3) return rse__cli_usage(argv[0], "--filter must be bicubic, bilinear or lanczos, got '%s'", r < 0 ? "" : val);
+            filt = (rse_filter)k;
+            has_filter = 1;
         } else if (rse__cli_unknown(argv, i)) {
             return rse__cli_usage(argv[0], "unknown option '%s'", argv[i]);
         } else if (npos < 2) {
@@ -2487,6 +2558,7 @@ RSE__FN int rse__cmd_convert(int argc, char **argv) {
         }
     }
     if (npos < 2) return rse__cli_usage(argv[0], "expected IN and OUT");
+    if (has_filter && !rw) return rse__cli_usage(argv[0], "--filter needs --resize");
     /* Usage problems are found before reading anything, so they exit 2
        whatever the input is. */
     fmt = rse_format_from_path(pos[1]);
@@ -2495,6 +2567,10 @@ RSE__FN int rse__cmd_convert(int argc, char **argv) {
     if (bits == 16 && fmt != RSE_FORMAT_PPM && fmt != RSE_FORMAT_PGM)
         return rse__cli_usage(argv[0], "--bits 16 needs a .ppm or .pgm output");
     if (rse_image_load(pos[0], &img) != RSE_STATUS_OK) return rse__cli_fail();
+    if (rw && rse__cli_resize(&img, rw, rh, filt) != RSE_STATUS_OK) {
+        rse_image_free(&img);
+        return rse__cli_fail();
+    }
     /* A gray image stays gray where the format has gray (PGM, PNG) and is
        expanded to RGB by the writers for PPM and BMP; a colour image written
        as PGM becomes the mean of its channels. */
@@ -3068,57 +3144,133 @@ RSE__FN void rse__cli_free_images(rse_image *im, int n) {
 
 #define RSE__BASELINE_COPIES 8
 #define RSE__BASELINE_SHIFT 8
+#define RSE__REGION_MARGIN 4   /* issue 20: a region is scored with 4 px of its surroundings */
+
+/* "WxH+X+Y" of a box, for the reports. */
+static const char *rse__cli_box(char *buf, size_t cap, const rse_roi *r) {
+    snprintf(buf, cap, "%dx%d+%d+%d", r->w, r->h, r->x, r->y);
+    return buf;
+}
+
+/* A JSON number, or null for what JSON cannot hold (an identical image's
+   infinite PSNR, a ratio to a zero floor). */
+static void rse__cli_json_num(double v) {
+    if (v == v && v < HUGE_VAL && v > -HUGE_VAL) printf("%.6g", v);
+    else printf("null");
+}
 
 RSE__FN int rse__cmd_quality(int argc, char **argv) {
     const char **files, *val;
-    int i, r, n = 0, json = 0, baseline = 0, rc = RSE__EXIT_OK, have_div = 0, have_bdiv = 0;
+    int i, r, n = 0, json = 0, baseline = 0, psnr = 0, changed = 0, region = 0, has_rref = 0, has_margin = 0, has_patches = 0;
+    int margin = RSE__REGION_MARGIN, rc = RSE__EXIT_OK, have_div = 0, have_bdiv = 0;
     rse_swd_params sp;
     rse_swd_result res, bres;
-    rse_image ref, *smp = 0, *cp = 0;
+    rse_roi box, rbox, crop, rcrop;
+    rse_image ref, rref, *smp = 0, *scrop = 0, *cp = 0;
+    const rse_image *sref, *sset;   /* what the SWD compares: images or crops */
     double div = 0, bdiv = 0;
-    rse_status st;
+    char b1[64], b2[64], b3[64];
+    rse_status st = RSE_STATUS_OK;
 
     rse__swd_params_init(&sp);
+    memset(&box, 0, sizeof box);
+    rbox = crop = rcrop = box;
     files = (const char **)RSE_MALLOC((size_t)argc * sizeof *files);
     if (!files) return rse__cli_fail();
     for (i = 1; i < argc; i++) {
         if (rse__cli_flag(argv, i, "--json")) json = 1;
         else if (rse__cli_flag(argv, i, "--baseline")) baseline = 1;
+        else if (rse__cli_flag(argv, i, "--ref-norm")) sp.ref_norm = 1;
+        else if (rse__cli_flag(argv, i, "--psnr")) psnr = 1;
+        else if (rse__cli_flag(argv, i, "--changed")) changed = 1;
         else if ((r = rse__cli_opt(argc, argv, &i, "--seed", &val)) != 0) {
             if (r < 0 || !rse__cli_u64(val, &sp.seed)) { RSE_FREE(files); return rse__cli_usage(argv[0], "--seed needs a non-negative integer"); }
         } else if ((r = rse__cli_opt(argc, argv, &i, "--patches", &val)) != 0) {
             if (r < 0 || !rse__cli_int(val, 1, 65536, &sp.per_image)) { RSE_FREE(files); return rse__cli_usage(argv[0], "--patches needs an integer in 1..65536"); }
+            has_patches = 1;
+        } else if ((r = rse__cli_opt(argc, argv, &i, "--region", &val)) != 0) {
+            if (r < 0 || rse_roi_parse(val, &box) != RSE_STATUS_OK) { RSE_FREE(files); return rse__cli_usage(argv[0], "--region needs a box WxH+X+Y, got '%s'", r < 0 ? "" : val); }
+            region = 1;
+        } else if ((r = rse__cli_opt(argc, argv, &i, "--region-ref", &val)) != 0) {
+            if (r < 0 || rse_roi_parse(val, &rbox) != RSE_STATUS_OK) { RSE_FREE(files); return rse__cli_usage(argv[0], "--region-ref needs a box WxH+X+Y, got '%s'", r < 0 ? "" : val); }
+            has_rref = 1;
+        } else if ((r = rse__cli_opt(argc, argv, &i, "--margin", &val)) != 0) {
+            if (r < 0 || !rse__cli_int(val, 0, 4096, &margin)) { RSE_FREE(files); return rse__cli_usage(argv[0], "--margin needs an integer in 0..4096"); }
+            has_margin = 1;
         } else if (rse__cli_unknown(argv, i)) {
             RSE_FREE(files);
             return rse__cli_usage(argv[0], "unknown option '%s'", argv[i]);
         } else files[n++] = argv[i];
     }
     if (n < 2) { RSE_FREE(files); return rse__cli_usage(argv[0], "expected REF and at least one SAMPLE"); }
+    if ((has_rref || has_margin) && !region) {
+        RSE_FREE(files);
+        return rse__cli_usage(argv[0], "%s needs --region", has_rref ? "--region-ref" : "--margin");
+    }
+    if (!has_rref) rbox = box;
+    if (rbox.w != box.w || rbox.h != box.h) {
+        RSE_FREE(files);
+        return rse__cli_usage(argv[0], "--region-ref %dx%d must have --region's size %dx%d", rbox.w, rbox.h, box.w, box.h);
+    }
+    /* A region is compared as content: a colour shift inside it counts.
+       Its crops are small (a 68x58 crop has 3224 positions at the finest
+       level), so every position is taken: with 1024 random ones the
+       sampling noise alone is as large as the 4-px shift floor (the same
+       crop scores 0.95x it, not 0), and ratios to the floor shrink toward
+       1. --patches still asks for random patches. */
+    if (region) {
+        sp.ref_norm = 1;
+        sp.all_positions = !has_patches;
+    }
     memset(&ref, 0, sizeof ref);
-    smp = (rse_image *)RSE_MALLOC((size_t)(n - 1) * sizeof *smp);
+    memset(&rref, 0, sizeof rref);
+    smp = (rse_image *)RSE_MALLOC(2 * (size_t)(n - 1) * sizeof *smp);
     if (!smp) { RSE_FREE(files); return rse__cli_fail(); }
-    memset(smp, 0, (size_t)(n - 1) * sizeof *smp);
+    memset(smp, 0, 2 * (size_t)(n - 1) * sizeof *smp);
+    scrop = smp + (n - 1);
     st = rse_image_load(files[0], &ref);
     for (i = 1; i < n && st == RSE_STATUS_OK; i++) st = rse_image_load(files[i], &smp[i - 1]);
-    if (st == RSE_STATUS_OK) st = rse__swd(&ref, smp, n - 1, &sp, &res);
+    /* pixel comparisons, and regions (one box for every sample), need
+       samples of REF's size; say so before any work */
+    for (i = 0; i < n - 1 && st == RSE_STATUS_OK && (psnr || changed || region); i++)
+        st = rse__q_same_size(&ref, &smp[i], psnr ? "--psnr" : changed ? "--changed" : "--region");
+    if (st == RSE_STATUS_OK && region) {
+        const rse_roi *bx[2] = { &box, &rbox };
+        for (i = 0; i < 2 && st == RSE_STATUS_OK; i++)
+            if (bx[i]->x > ref.w - bx[i]->w || bx[i]->y > ref.h - bx[i]->h)
+                st = rse__fail(RSE_STATUS_BAD_ARG, "quality: %s %s lies outside the %dx%d image",
+                               i ? "--region-ref" : "--region", rse__cli_box(b1, sizeof b1, bx[i]), ref.w, ref.h);
+        rse__q_grow(&box, &rbox, margin, ref.w, ref.h, &crop, &rcrop);
+        if (st == RSE_STATUS_OK) st = rse__q_crop(&ref, &rcrop, 0, 0, &rref);
+        for (i = 0; i < n - 1 && st == RSE_STATUS_OK; i++) st = rse__q_crop(&smp[i], &crop, 0, 0, &scrop[i]);
+    }
+    sref = region ? &rref : &ref;
+    sset = region ? scrop : smp;
+    if (st == RSE_STATUS_OK) st = rse__swd(sref, sset, n - 1, &sp, &res);
     if (st == RSE_STATUS_OK && n - 1 >= 2) {
         /* samples of different sizes have no per-pixel diversity: say so */
-        st = rse__pixel_diversity(&ref, smp, n - 1, &div);
+        st = rse__pixel_diversity(sref, sset, n - 1, &div);
         have_div = st == RSE_STATUS_OK;
         st = RSE_STATUS_OK;
     }
     if (st == RSE_STATUS_OK && baseline) {
-        cp = (rse_image *)RSE_MALLOC(RSE__BASELINE_COPIES * sizeof *cp);
-        if (!cp) st = rse__fail(RSE_STATUS_NOMEM, "out of memory");
-        else if ((st = rse__shifted_copies(&ref, RSE__BASELINE_COPIES, RSE__BASELINE_SHIFT, sp.seed, cp)) != RSE_STATUS_OK) {
-            RSE_FREE(cp);
-            cp = 0;
-        }
         /* on the samples' levels, so the two means average the same rows */
         sp.max_levels = res.levels;
-        if (st == RSE_STATUS_OK) st = rse__swd(&ref, cp, RSE__BASELINE_COPIES, &sp, &bres);
-        if (st == RSE_STATUS_OK)
-            have_bdiv = rse__pixel_diversity(&ref, cp, RSE__BASELINE_COPIES, &bdiv) == RSE_STATUS_OK;
+        if (region) {
+            /* as many patches as the samples have together: the same
+               sampling noise, and the same reference patches */
+            st = rse__swd_shift_floor(&ref, &rcrop, (n - 1) * sp.per_image, &sp, &bres);
+        } else {
+            cp = (rse_image *)RSE_MALLOC(RSE__BASELINE_COPIES * sizeof *cp);
+            if (!cp) st = rse__fail(RSE_STATUS_NOMEM, "out of memory");
+            else if ((st = rse__shifted_copies(&ref, RSE__BASELINE_COPIES, RSE__BASELINE_SHIFT, sp.seed, cp)) != RSE_STATUS_OK) {
+                RSE_FREE(cp);
+                cp = 0;
+            }
+            if (st == RSE_STATUS_OK) st = rse__swd(&ref, cp, RSE__BASELINE_COPIES, &sp, &bres);
+            if (st == RSE_STATUS_OK)
+                have_bdiv = rse__pixel_diversity(&ref, cp, RSE__BASELINE_COPIES, &bdiv) == RSE_STATUS_OK;
+        }
     }
     if (st != RSE_STATUS_OK) {
         rc = rse__cli_fail();
@@ -3126,7 +3278,10 @@ RSE__FN int rse__cmd_quality(int argc, char **argv) {
         printf("{\"samples\":%d,\"levels\":[", n - 1);
         for (i = 0; i < res.levels; i++) {
             printf("%s{\"width\":%d,\"height\":%d,\"swd\":%.6g", i ? "," : "", res.w[i], res.h[i], res.swd[i]);
-            if (baseline) printf(",\"baseline_swd\":%.6g", bres.swd[i]);
+            if (baseline) {
+                printf(",\"baseline_swd\":%.6g,\"ratio\":", bres.swd[i]);
+                rse__cli_json_num(res.swd[i] / bres.swd[i]);
+            }
             printf("}");
         }
         printf("],\"swd\":%.6g,\"diversity\":", res.avg);
@@ -3135,30 +3290,97 @@ RSE__FN int rse__cmd_quality(int argc, char **argv) {
             printf(",\"baseline_swd\":%.6g,\"baseline_diversity\":", bres.avg);
             if (have_bdiv) printf("%.6g", bdiv); else printf("null");
         }
+        /* issue 20's fields after the older ones, which scripts find by name */
+        printf(",\"ref_norm\":%s,\"finest_swd\":%.6g", sp.ref_norm ? "true" : "false", res.swd[0]);
+        if (baseline) {
+            printf(",\"baseline_kind\":\"%s\",\"baseline_finest_swd\":%.6g,\"finest_ratio\":",
+                   region ? "reflected-shift-4" : "shifted-crops", bres.swd[0]);
+            rse__cli_json_num(res.swd[0] / bres.swd[0]);
+        }
+        if (region) {
+            printf(",\"region\":{\"box\":\"%s\",\"ref_box\":\"%s\",\"margin\":%d,", rse__cli_box(b1, sizeof b1, &box),
+                   rse__cli_box(b2, sizeof b2, &rbox), margin);
+            printf("\"crop\":\"%s\",\"ref_crop\":\"%s\"}", rse__cli_box(b1, sizeof b1, &crop),
+                   rse__cli_box(b2, sizeof b2, &rcrop));
+        }
+        if (psnr) {
+            double mse, db;
+            printf(",\"psnr\":[");
+            for (i = 0; i < n - 1; i++) {
+                rse__psnr(&ref, &smp[i], &mse, &db);
+                printf("%s", i ? "," : "");
+                rse__cli_json_num(db);
+            }
+            printf("],\"mse\":[");
+            for (i = 0; i < n - 1; i++) {
+                rse__psnr(&ref, &smp[i], &mse, &db);
+                printf("%s%.6g", i ? "," : "", mse);
+            }
+            printf("]");
+        }
+        if (changed) {
+            printf(",\"changed\":[");
+            for (i = 0; i < n - 1; i++) {
+                size_t cnt;
+                rse_roi cb;
+                rse__changed(&ref, &smp[i], &cnt, &cb);
+                printf("%s{\"pixels\":%zu,\"box\":", i ? "," : "", cnt);
+                if (cnt) printf("\"%s\"}", rse__cli_box(b1, sizeof b1, &cb)); else printf("null}");
+            }
+            printf("]");
+        }
         printf("}\n");
     } else {
-        printf("SWD x 1e3 of %dx%d patches (%d per image per level, %d directions, seed %llu), %d sample%s\n",
-               sp.patch, sp.patch, sp.per_image, sp.dirs, (unsigned long long)sp.seed, n - 1, n == 2 ? "" : "s");
-        printf("level  size       %10s%s\n", "samples", baseline ? "    baseline" : "");
+        if (sp.all_positions) snprintf(b1, sizeof b1, "every position");
+        else snprintf(b1, sizeof b1, "%d per image per level", sp.per_image);
+        printf("SWD x 1e3 of %dx%d patches (%s, %d directions, seed %llu), %d sample%s%s\n", sp.patch, sp.patch, b1,
+               sp.dirs, (unsigned long long)sp.seed, n - 1, n == 2 ? "" : "s",
+               sp.ref_norm ? ", normalised with REF's statistics" : "");
+        if (region)
+            printf("region %s + %d px: the samples' crop %s, REF's crop %s\n", rse__cli_box(b1, sizeof b1, &box), margin,
+                   rse__cli_box(b2, sizeof b2, &crop), rse__cli_box(b3, sizeof b3, &rcrop));
+        printf("level  size       %10s%s\n", "samples", baseline ? "    baseline     ratio" : "");
         for (i = 0; i < res.levels; i++) {
             char sz[32];
             snprintf(sz, sizeof sz, "%dx%d", res.w[i], res.h[i]);
             printf("%-5d  %-9s  %10.3f", i, sz, res.swd[i]);
-            if (baseline) printf("  %10.3f", bres.swd[i]);
+            if (baseline) printf("  %10.3f  %8.2f", bres.swd[i], res.swd[i] / bres.swd[i]);
             printf("\n");
         }
         printf("mean              %10.3f", res.avg);
-        if (baseline) printf("  %10.3f", bres.avg);
+        if (baseline) printf("  %10.3f  %8.2f", bres.avg, res.avg / bres.avg);
         printf("\ndiversity         ");
         if (have_div) printf("%10.3f", div); else printf("%10s", "-");
         if (baseline) { if (have_bdiv) printf("  %10.3f", bdiv); else printf("  %10s", "-"); }
         printf("\n");
-        if (baseline)
+        if (baseline && region)
+            printf("baseline: REF's crop against the same crop of REF shifted by %d px (reflected borders), "
+                   "the mean of the %d directions\n", RSE_SWD_SHIFT, RSE_SWD_NSHIFT);
+        else if (baseline)
             printf("baseline: %d copies of REF, each a crop shifted by a random 0..%d px\n", RSE__BASELINE_COPIES,
                    RSE__BASELINE_SHIFT);
+        if (baseline)
+            printf("finest level: SWD %.3f, baseline %.3f, ratio %.2f\n", res.swd[0], bres.swd[0], res.swd[0] / bres.swd[0]);
+        for (i = 0; i < n - 1 && psnr; i++) {
+            double mse, db;
+            rse__psnr(&ref, &smp[i], &mse, &db);
+            printf("PSNR of sample %d: %.2f dB (MSE %.6g)\n", i + 1, db, mse);
+        }
+        for (i = 0; i < n - 1 && changed; i++) {
+            size_t cnt;
+            rse_roi cb;
+            rse__changed(&ref, &smp[i], &cnt, &cb);
+            if (cnt) printf("changed in sample %d: %zu pixels, within %s\n", i + 1, cnt, rse__cli_box(b1, sizeof b1, &cb));
+            else printf("changed in sample %d: none\n", i + 1);
+        }
     }
     rse__cli_free_images(cp, cp ? RSE__BASELINE_COPIES : 0);
-    rse__cli_free_images(smp, n - 1);
+    for (i = 0; i < n - 1; i++) {
+        rse_image_free(&smp[i]);
+        rse_image_free(&scrop[i]);
+    }
+    RSE_FREE(smp);
+    rse_image_free(&rref);
     rse_image_free(&ref);
     RSE_FREE(files);
     return rc;
@@ -3609,10 +3831,10 @@ RSE__FN int rse__cmd_edit(int argc, char **argv) {
         "-o", "--text", "--prompts", "--clip", "--vocab", "--views", "--strength", "--fill",
         "--momentum", "--stop", "--templates", "--roi", "--mask", "--feather", "--copy-from",
         "--copy-to", "--copy-strength", "--start-scale", "--count", "--seed", "--threads",
-        "--clip-act", "--clip-heads", "--window" };
+        "--clip-act", "--clip-heads", "--window", "--sampler" };
     enum { O_OUT, O_TEXT, O_PROMPTS, O_CLIP, O_VOCAB, O_VIEWS, O_STRENGTH, O_FILL, O_MOMENTUM, O_STOP,
            O_TEMPLATES, O_ROI, O_MASK, O_FEATHER, O_FROM, O_TO, O_COPYS, O_START, O_COUNT, O_SEED,
-           O_THREADS, O_ACT, O_HEADS, O_WINDOW, O_N };
+           O_THREADS, O_ACT, O_HEADS, O_WINDOW, O_SAMPLER, O_N };
     const char *pos[2] = { 0, 0 }, *val, *out = 0, *text = 0, *prompts = 0, *clip_path = 0, *mask_path = 0;
     const char *templ = "auto";
     int npos = 0, i, k, quiet = 0, threads = 0, views = 16, save_mask = 0, has_from = 0, rc = RSE__EXIT_OK;
@@ -3690,6 +3912,11 @@ RSE__FN int rse__cmd_edit(int argc, char **argv) {
             break;
         case O_COPYS: if (!rse__cli_double(val, 0, 1, &dv)) return rse__cli_usage(argv[0], "--copy-strength must be in [0,1]"); ep.copy_strength = (float)dv; break;
         case O_START: if (!rse__cli_int(val, 0, RSE_PYR_MAX_SCALES - 1, &ep.start_scale)) return rse__cli_usage(argv[0], "--start-scale must be a scale index"); break;
+        case O_SAMPLER:
+            if (!strcmp(val, "reblur")) ep.sampler = RSE_SAMPLER_REBLUR;
+            else if (!strcmp(val, "reference")) ep.sampler = RSE_SAMPLER_REFERENCE;
+            else return rse__cli_usage(argv[0], "--sampler must be reblur or reference");
+            break;
         case O_COUNT: if (!rse__cli_int(val, 1, 10000, &ep.count)) return rse__cli_usage(argv[0], "--count must be in 1..10000"); break;
         case O_SEED: if (!rse__cli_u64(val, &ep.seed)) return rse__cli_usage(argv[0], "--seed must be a non-negative integer"); break;
         case O_THREADS: if (!rse__cli_int(val, 1, 64, &threads)) return rse__cli_usage(argv[0], "--threads must be in 1..64"); break;
@@ -3853,8 +4080,9 @@ RSE__FN int rse__cmd_edit(int argc, char **argv) {
         }
         rse__cli_puts(&js, "  \"params\": {\"strength\": %.6g, \"fill\": %.6g, \"momentum\": %.6g, \"stop\": %d, "
                       "\"feather\": %.6g, \"copy_strength\": %.6g, \"start_scale\": %d, \"from_noise\": %s, \"count\": %d, "
-                      "\"seed\": %llu},\n", ep.strength, ep.fill, ep.momentum, ep.stop, ep.feather, ep.copy_strength,
-                      ep.start_scale, ep.from_noise ? "true" : "false", ep.count, (unsigned long long)ep.seed);
+                      "\"seed\": %llu, \"sampler\": \"%s\"},\n", ep.strength, ep.fill, ep.momentum, ep.stop, ep.feather,
+                      ep.copy_strength, ep.start_scale, ep.from_noise ? "true" : "false", ep.count,
+                      (unsigned long long)ep.seed, ep.sampler == RSE_SAMPLER_REFERENCE ? "reference" : "reblur");
         rse__cli_puts(&js, "  \"rois\": [");
         for (i = 0; i < ep.nrois; i++) rse__cli_puts(&js, "%s\"%dx%d+%d+%d\"", i ? ", " : "", rois[i].w, rois[i].h, rois[i].x, rois[i].y);
         rse__cli_puts(&js, "],\n  \"copy\": ");
@@ -4040,6 +4268,9 @@ static const rse__cmd rse__cmds[] = {
       "  --start-scale S     scale to start from (default: one below the finest for\n"
       "                      text, 1 for regions and copies)\n"
       "  --from-noise        generate a new sample and steer it instead\n"
+      "  --sampler S         reference (default): as SinDDM's code, DDPM when text\n"
+      "                      guides (soft regions); reblur: SinDDM's reblurring\n"
+      "                      sampler for every edit (sharper, as noisy as samples)\n"
       "  --count N --seed S  N edits; the same seed gives the same files\n"
       "  --save-mask         also write OUT_mask.pgm, the mask used\n"
       "  --window WxH+X+Y    edit a window of a large image with a model trained on\n"
@@ -4049,7 +4280,7 @@ static const rse__cmd rse__cmds[] = {
       "  --threads T --quiet\n",
       rse__cmd_edit },
     { "convert", "convert an image between PPM, PGM, BMP and PNG",
-      "usage: rsedit convert IN OUT [--bits 8|16]\n"
+      "usage: rsedit convert IN OUT [--bits 8|16] [--resize WxH [--filter F]]\n"
       "\n"
       "Reads IN (PPM P3/P6, PGM P2/P5 with any maxval up to 65535, or an\n"
       "uncompressed BMP) and writes OUT in the format named by its extension:\n"
@@ -4058,7 +4289,12 @@ static const rse__cmd rse__cmds[] = {
       "as PGM becomes the mean of R, G and B. OUT is written to a temporary file\n"
       "and renamed, so it is never left half-written.\n"
       "\n"
-      "  --bits 8|16   sample depth of PPM/PGM output (default 8)\n",
+      "  --bits 8|16   sample depth of PPM/PGM output (default 8)\n"
+      "  --resize WxH  resize to W x H as Pillow's Image.resize does on 8-bit\n"
+      "                images (with antialiasing when shrinking; the pyramid's\n"
+      "                resampler, byte for byte)\n"
+      "  --filter F    bicubic (default; Pillow's, a = -0.5), bilinear or\n"
+      "                lanczos (what the pyramid's scales are made with)\n",
       rse__cmd_convert },
     { "train", "train a SinDDM model on one image",
       "usage: rsedit train IMAGE -o MODEL [--preset cpu|paper|tiny] [--steps N]\n"
@@ -4122,7 +4358,8 @@ static const rse__cmd rse__cmds[] = {
       rse__cmd_pyramid },
     { "quality", "SWD and diversity of samples against their training image",
       "usage: rsedit quality REF SAMPLE... [--json] [--baseline] [--seed S]\n"
-      "                      [--patches N]\n"
+      "                      [--patches N] [--ref-norm] [--psnr] [--changed]\n"
+      "                      [--region WxH+X+Y [--region-ref WxH+X+Y] [--margin M]]\n"
       "\n"
       "Sliced Wasserstein distance between the multi-scale 7x7 patch sets of REF\n"
       "and the samples, as ProGAN computes it (Laplacian pyramid down to 16 px,\n"
@@ -4132,8 +4369,39 @@ static const rse__cmd rse__cmds[] = {
       "is closer. Diversity: the std of each pixel's intensity across the samples,\n"
       "averaged over pixels, over the std of REF's intensity (0 = all identical;\n"
       "needs 2+ samples of one size). --baseline also scores 8 copies of REF, each\n"
-      "a crop shifted by a random 0..8 px: a floor for the SWD. Images are PPM, PGM\n"
-      "or BMP. Deterministic for a given --seed (0).\n",
+      "a crop shifted by a random 0..8 px: a floor for the SWD, and prints each\n"
+      "level's ratio SWD / floor. Images are PPM, PGM or BMP. Deterministic for a\n"
+      "given --seed (0).\n"
+      "\n"
+      "  --ref-norm          normalise both patch sets with REF's per-channel mean\n"
+      "                      and std. By default each set is normalised with its\n"
+      "                      own (ProGAN's), which hides colour, brightness and\n"
+      "                      contrast shifts; with REF's a contrast change counts\n"
+      "                      at every level, a colour offset at the coarsest\n"
+      "  --region WxH+X+Y    score that box only, grown by M px on every side\n"
+      "                      within the image, in REF and in every sample\n"
+      "                      (samples of REF's size; diversity is the crops'),\n"
+      "                      with every patch position instead of random ones\n"
+      "                      (a crop against itself scores 0; with --patches,\n"
+      "                      N random ones per image); implies --ref-norm.\n"
+      "                      --baseline is then REF's crop against the same\n"
+      "                      crop of REF shifted by 4 px (reflected borders),\n"
+      "                      the mean of the 8 directions (dx, dy in -4, 0, 4)\n"
+      "  --region-ref WxH+X+Y  REF's box when it is not the samples' (a copy's\n"
+      "                      source against its target); same size as --region.\n"
+      "                      Each side of both grows by what both have room for\n"
+      "  --margin M          px around a region (4)\n"
+      "  --psnr              PSNR of each whole sample against REF (same size), in\n"
+      "                      dB with peak 1: 10 log10(1 / MSE over pixels and RGB)\n"
+      "  --changed           the pixels where each sample differs from REF (same\n"
+      "                      size): their count and bounding box\n"
+      "  --json              one object: levels [{width, height, swd,\n"
+      "                      baseline_swd, ratio}], swd, diversity, baseline_swd,\n"
+      "                      baseline_diversity, ref_norm, finest_swd,\n"
+      "                      baseline_kind, baseline_finest_swd, finest_ratio,\n"
+      "                      region {box, ref_box, margin, crop, ref_crop},\n"
+      "                      psnr [dB, null if identical], mse [],\n"
+      "                      changed [{pixels, box}] (as asked for)\n",
       rse__cmd_quality },
     { "embed", "print a CLIP embedding of an image or a text",
       "usage: rsedit embed --clip M [--vocab V] (--image I | --text T | --prompts F)\n"

@@ -412,12 +412,21 @@ typedef struct rse_edit_params {
     int start_scale;           /* -1: default (one below the finest for   */
                                /* text, 1 for regions and copies)         */
     int from_noise;            /* 1: generate from noise and steer        */
+    int sampler;               /* RSE_SAMPLER_REFERENCE (default) or      */
+                               /* RSE_SAMPLER_REBLUR                      */
     int count;                 /* edits to make (1)                       */
     uint64_t seed;             /* edit i uses streams (seed, i)           */
     rse_image *mask_out;       /* if not NULL: receives the mask the first */
                                /* edit used (1 channel, the image's size;  */
                                /* none for a whole-image copy edit)       */
 } rse_edit_params;
+
+/* The sampler of an edit. REFERENCE (the default): as SinDDM's code, DDPM
+   at every scale when text guides, the reblurring DDIM for a content copy
+   alone. REBLUR: the reblurring DDIM for every edit, text too: sharper
+   regions and scales, but with the CPU preset's models also their noisier
+   texture (README, "Edit quality"). */
+enum { RSE_SAMPLER_REFERENCE = 0, RSE_SAMPLER_REBLUR = 1 };
 
 RSEDEF void rse_edit_params_init(rse_edit_params *p);
 
@@ -449,7 +458,8 @@ RSEDEF rse_status rse_image_crop(const rse_image *in, const rse_roi *r, rse_imag
 /* Edits the window `win` of a large image img with a model trained on that
    window (its crop): out[i] is the whole image with the edit's change pasted
    into the window over a seam feathered by p->feather pixels; everything
-   outside the window is untouched. Regions in p are in img's pixels. */
+   outside the window is untouched. Regions in p are in img's pixels; p->mask
+   may have img's size (it is cut to the window) or the window's. */
 RSEDEF rse_status rse_edit_window(rse_sinddm *m, const rse_image *img, const rse_roi *win,
                                   const rse_edit_params *p, rse_image *out,
                                   rse_progress_fn progress, void *ctx);

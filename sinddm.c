@@ -57,12 +57,15 @@
 
 typedef enum rse_filter {
     RSE_FILTER_BILINEAR = 0,  /* triangle, support 1                        */
-    RSE_FILTER_LANCZOS  = 1   /* sinc windowed by sinc(x/3), support 3      */
+    RSE_FILTER_LANCZOS  = 1,  /* sinc windowed by sinc(x/3), support 3      */
+    RSE_FILTER_BICUBIC  = 2   /* Keys' cubic with a = -0.5, support 2 (not  */
+                              /* used by SinDDM: `rsedit convert --resize`  */
+                              /* offers it as the plain upsampling baseline)*/
 } rse_filter;
 
-/* The two kernels, written with Pillow's operation order (x * pi first, then
-   sin(x)/x) so that the doubles, and hence the rounded fixed-point weights,
-   are identical. */
+/* The kernels, written with Pillow's operation order (for Lanczos x * pi
+   first, then sin(x)/x) so that the doubles, and hence the rounded
+   fixed-point weights, are identical. */
 RSE__FN double rse__sinc(double x) {
     if (x == 0.0) return 1.0;
     x = x * RSE__PI;
@@ -75,10 +78,17 @@ RSE__FN double rse__filter_eval(rse_filter f, double x) {
         return 0.0;
     }
     if (x < 0.0) x = -x;
+    if (f == RSE_FILTER_BICUBIC) {
+        /* Pillow's bicubic_filter, its operation order (a = -0.5) */
+        const double a = -0.5;
+        if (x < 1.0) return ((a + 2.0) * x - (a + 3.0)) * x * x + 1;
+        if (x < 2.0) return (((x - 5) * x + 8) * x - 4) * a;
+        return 0.0;
+    }
     return x < 1.0 ? 1.0 - x : 0.0;
 }
 RSE__FN double rse__filter_support(rse_filter f) {
-    return f == RSE_FILTER_LANCZOS ? 3.0 : 1.0;
+    return f == RSE_FILTER_LANCZOS ? 3.0 : f == RSE_FILTER_BICUBIC ? 2.0 : 1.0;
 }
 
 /* Fixed-point weights of a 1-D resize from in_size samples (box [in0,in1))
@@ -2470,7 +2480,13 @@ fail:
      3. Each set normalised on its own statistics, per colour channel: minus
         the channel's mean over all patches and positions, divided by its
         (population) std (ProGAN's finalize_descriptors). So a global colour
-        or contrast change is not measured; local structure is.
+        or contrast change is not measured; local structure is. With
+        ref_norm (`quality --ref-norm`, and every region measurement) both
+        sets are normalised with the REFERENCE's mean and std instead, so a
+        change of contrast or saturation scales the samples' descriptors at
+        every level, and a colour or brightness offset moves those of the
+        coarsest level (the Gaussian residual: the band-pass levels above it
+        have no mean to move).
      4. 512 random unit directions in R^147; both sets projected, each
         projection sorted, and the mean absolute difference of the sorted
         values (the 1-D Wasserstein-1 distance) averaged over directions.
@@ -2495,6 +2511,22 @@ fail:
    wrap-around, so no seam adds patches the reference does not have: the
    copies have exactly the reference's content, only shifted, which is the
    best a generator of "new" images can hope for.
+
+   Regions (issue 20: does an edited region look like the image?). The
+   region's box grown by a margin (4 px) on every side, within the image,
+   is cropped from the reference and from each sample, and the crops are
+   scored as images (their own pyramids, mirrored at the crop's edges),
+   with ref_norm and every patch position (all_positions): a crop of a
+   few thousand positions would otherwise be scored with a sampling noise
+   as large as the floor below. A content copy compares the target's crop
+   of the sample with the SOURCE's crop of the reference: the two boxes
+   differ, and grow alike so the crops keep one size. The floor
+   there is the issue's: the same SWD between the reference crop and the
+   crop, over the same box, of the reference shifted by 4 px with reflected
+   borders; averaged over the 8 shifts (dx, dy) in {-4, 0, 4}^2 other than
+   (0, 0), since one direction alone would favour content along it. PSNR
+   and the box of changed pixels are the plain pixel comparisons an edit is
+   also held to (beat bicubic upsampling; untouched outside its regions).
    ========================================================================= */
 
 #define RSE_SWD_MAX_LEVELS 24
@@ -2507,6 +2539,11 @@ typedef struct rse_swd_params {
     int min_res;        /* the coarsest level's short side is >= this (16)   */
     int max_levels;     /* 0, or at most this many levels (to compare a      */
                         /* second set on the levels of a first)              */
+    int ref_norm;       /* 1: both sets normalised with the reference's      */
+                        /* statistics, so a colour or contrast change counts */
+    int all_positions;  /* 1: every patch position of every level once per   */
+                        /* image, not per_image random ones (images of one   */
+                        /* size: no sampling noise, SWD(A, A) = 0)           */
     uint64_t seed;      /* every random choice derives from it               */
 } rse_swd_params;
 
@@ -2524,6 +2561,8 @@ RSE__FN void rse__swd_params_init(rse_swd_params *p) {
     p->dirs = 512;
     p->min_res = 16;
     p->max_levels = 0;
+    p->ref_norm = 0;
+    p->all_positions = 0;
     p->seed = 0;
 }
 
@@ -2599,12 +2638,14 @@ RSE__FN int rse__q_levels(int w, int h, int min_res) {
 }
 
 /* Draws `count` random patch x patch neighbourhoods from each of the L
-   Laplacian levels of img, into desc[k] + first * D (D = 3 * patch^2
-   floats per descriptor, channel-major). Patch positions come from the
-   stream (seed, stream_base + k). Gray images count as three equal
-   channels. */
+   Laplacian levels of img, into the slot-th block of `count` descriptors
+   of desc[k] (D = 3 * patch^2 floats per descriptor, channel-major). Patch
+   positions come from the stream (seed, stream_base + k). With
+   p->all_positions every position of level k instead, row by row, in a
+   block of that many (count is not used). Gray images count as three
+   equal channels. */
 RSE__FN rse_status rse__q_patches(const rse_image *img, int L, const rse_swd_params *p, uint64_t stream_base,
-                                  size_t count, float **desc, size_t first) {
+                                  size_t count, float **desc, size_t slot) {
     const int P = p->patch, D = 3 * P * P;
     int lw[RSE_SWD_MAX_LEVELS], lh[RSE_SWD_MAX_LEVELS], k, c;
     size_t total = 0, off[RSE_SWD_MAX_LEVELS], i, plane = (size_t)img->w * img->h, maxplane;
@@ -2632,12 +2673,13 @@ RSE__FN rse_status rse__q_patches(const rse_image *img, int L, const rse_swd_par
             rse__q_sub_up(g, lw[k], lh[k], gn, lw[k + 1], lh[k + 1], tmp);
         }
     for (k = 0; k < L; k++) {
+        size_t nx = (size_t)(lw[k] - P + 1), m = p->all_positions ? nx * (size_t)(lh[k] - P + 1) : count;
         rse_rng r;
         rse__rng_seed_stream(&r, p->seed, stream_base + (uint64_t)k);
-        for (i = 0; i < count; i++) {
-            int x0 = (int)rse__rng_below(&r, (uint32_t)(lw[k] - P + 1));
-            int y0 = (int)rse__rng_below(&r, (uint32_t)(lh[k] - P + 1));
-            float *d = desc[k] + (first + i) * (size_t)D;
+        for (i = 0; i < m; i++) {
+            int x0 = p->all_positions ? (int)(i % nx) : (int)rse__rng_below(&r, (uint32_t)(lw[k] - P + 1));
+            int y0 = p->all_positions ? (int)(i / nx) : (int)rse__rng_below(&r, (uint32_t)(lh[k] - P + 1));
+            float *d = desc[k] + (slot * m + i) * (size_t)D;
             int y, x;
             for (c = 0; c < 3; c++)
                 for (y = 0; y < P; y++)
@@ -2649,24 +2691,40 @@ RSE__FN rse_status rse__q_patches(const rse_image *img, int L, const rse_swd_par
     return RSE_STATUS_OK;
 }
 
-/* Per-channel normalisation of n descriptors of 3 x P^2 values. A constant
-   channel (std 0) is only centred. */
-RSE__FN void rse__q_normalize(float *desc, size_t n, int P) {
+/* Per-channel mean and (population) std of n descriptors of 3 x P^2
+   values, over all patches and positions. */
+RSE__FN void rse__q_moments(const float *desc, size_t n, int P, double mean[3], double sd[3]) {
     const size_t pp = (size_t)P * P, D = 3 * pp;
     int c;
     for (c = 0; c < 3; c++) {
-        double s = 0, s2 = 0, mean, sd;
+        double s = 0, s2 = 0;
         size_t i, j, cnt = n * pp;
         for (i = 0; i < n; i++)
             for (j = 0; j < pp; j++) s += desc[i * D + c * pp + j];
-        mean = s / (double)cnt;
+        mean[c] = s / (double)cnt;
         for (i = 0; i < n; i++)
-            for (j = 0; j < pp; j++) { double d = desc[i * D + c * pp + j] - mean; s2 += d * d; }
-        sd = sqrt(s2 / (double)cnt);
+            for (j = 0; j < pp; j++) { double d = desc[i * D + c * pp + j] - mean[c]; s2 += d * d; }
+        sd[c] = sqrt(s2 / (double)cnt);
+    }
+}
+
+/* desc = (desc - mean) / sd per channel. A constant channel (std 0) is
+   only centred. */
+RSE__FN void rse__q_standardize(float *desc, size_t n, int P, const double mean[3], const double sd[3]) {
+    const size_t pp = (size_t)P * P, D = 3 * pp;
+    size_t i, j;
+    int c;
+    for (c = 0; c < 3; c++)
         for (i = 0; i < n; i++)
             for (j = 0; j < pp; j++)
-                desc[i * D + c * pp + j] = (float)((desc[i * D + c * pp + j] - mean) / (sd > 0 ? sd : 1.0));
-    }
+                desc[i * D + c * pp + j] = (float)((desc[i * D + c * pp + j] - mean[c]) / (sd[c] > 0 ? sd[c] : 1.0));
+}
+
+/* Per-channel normalisation of a set on its own statistics (ProGAN's). */
+RSE__FN void rse__q_normalize(float *desc, size_t n, int P) {
+    double mean[3], sd[3];
+    rse__q_moments(desc, n, P, mean, sd);
+    rse__q_standardize(desc, n, P, mean, sd);
 }
 
 /* Sorts n floats (no NaNs) ascending: an LSD radix sort on their bits made
@@ -2763,7 +2821,8 @@ RSE__FN rse_status rse__swd(const rse_image *ref, const rse_image *samples, int 
                             rse_swd_result *res) {
     const int P = p->patch, D = 3 * P * P;
     float *desc_r[RSE_SWD_MAX_LEVELS], *desc_s[RSE_SWD_MAX_LEVELS], *mem = 0;
-    size_t N, per_set, bytes;
+    size_t N[RSE_SWD_MAX_LEVELS], total = 0, bytes;
+    double dtotal = 0;
     rse_status st = RSE_STATUS_OK;
     int L, i, k;
 
@@ -2787,31 +2846,56 @@ RSE__FN rse_status rse__swd(const rse_image *ref, const rse_image *samples, int 
                              i < 0 ? "the reference" : "a sample", im->w, im->h, P, P);
         l = rse__q_levels(im->w, im->h, p->min_res);
         if (l < L) L = l;
+        if (p->all_positions && (im->w != ref->w || im->h != ref->h))
+            return rse__fail(RSE_STATUS_BAD_ARG, "quality: every patch position needs samples of the reference's size "
+                             "(%dx%d), got %dx%d", ref->w, ref->h, im->w, im->h);
     }
-    /* N descriptors per set and level; 2 sets x L levels in one block */
-    N = (size_t)n * (size_t)p->per_image;
-    if (!rse__mul_ok(N, (size_t)D, &per_set) || !rse__mul_ok(per_set, 2 * (size_t)L * sizeof(float), &bytes) ||
-        bytes > ((size_t)1 << 31))
-        return rse__fail(RSE_STATUS_LIMIT, "quality: %d samples x %d patches is too many", n, p->per_image);
-    mem = (float *)RSE_MALLOC(bytes);
-    if (!mem) return rse__fail(RSE_STATUS_NOMEM, "quality: out of memory for %zu patch descriptors", 2 * N * L);
+    /* N[k] descriptors per set at level k: n x per_image random ones, or n
+       x the positions; 2 sets x L levels in one block */
     for (k = 0; k < L; k++) {
-        desc_r[k] = mem + (size_t)(2 * k) * per_set;
-        desc_s[k] = mem + (size_t)(2 * k + 1) * per_set;
+        size_t per;
+        res->w[k] = k ? (res->w[k - 1] + 1) / 2 : ref->w;
+        res->h[k] = k ? (res->h[k - 1] + 1) / 2 : ref->h;
+        per = p->all_positions ? (size_t)(res->w[k] - P + 1) * (size_t)(res->h[k] - P + 1) : (size_t)p->per_image;
+        dtotal += (double)n * (double)per;
+        if (dtotal * D * 2 * sizeof(float) > (double)((size_t)1 << 31)) break;   /* refused below */
+        N[k] = (size_t)n * per;
+        total += N[k];
     }
-    /* streams: reference k; sample i: (i + 1) << 8 | k; directions 1<<40 | k */
-    st = rse__q_patches(ref, L, p, 0, N, desc_r, 0);
+    if (k < L || !rse__mul4_ok(total, (size_t)D, 2, sizeof(float), &bytes) || bytes > ((size_t)1 << 31)) {
+        if (p->all_positions)
+            return rse__fail(RSE_STATUS_LIMIT, "quality: every patch of %d %dx%d samples is too many", n, ref->w, ref->h);
+        return rse__fail(RSE_STATUS_LIMIT, "quality: %d samples x %d patches is too many", n, p->per_image);
+    }
+    mem = (float *)RSE_MALLOC(bytes);
+    if (!mem) return rse__fail(RSE_STATUS_NOMEM, "quality: out of memory for %zu patch descriptors", 2 * total);
+    for (k = 0, total = 0; k < L; k++) {
+        desc_r[k] = mem + 2 * total * D;
+        desc_s[k] = desc_r[k] + N[k] * D;
+        total += N[k];
+    }
+    /* streams: reference k; sample i: (i + 1) << 8 | k; directions 1<<40 | k.
+       Every position: the reference's once, repeated for each sample, so
+       the two sets have one size and the same distribution */
+    st = rse__q_patches(ref, L, p, 0, N[0], desc_r, 0);
+    for (k = 0; k < L && p->all_positions && st == RSE_STATUS_OK; k++)
+        for (i = 1; i < n; i++) memcpy(desc_r[k] + (size_t)i * (N[k] / n) * D, desc_r[k], (N[k] / n) * D * sizeof(float));
     for (i = 0; i < n && st == RSE_STATUS_OK; i++)
-        st = rse__q_patches(&samples[i], L, p, (uint64_t)(i + 1) << 8, (size_t)p->per_image, desc_s,
-                            (size_t)i * p->per_image);
+        st = rse__q_patches(&samples[i], L, p, (uint64_t)(i + 1) << 8, (size_t)p->per_image, desc_s, (size_t)i);
     res->levels = L;
-    res->w[0] = ref->w;
-    res->h[0] = ref->h;
     for (k = 0; k < L && st == RSE_STATUS_OK; k++) {
-        if (k) { res->w[k] = (res->w[k - 1] + 1) / 2; res->h[k] = (res->h[k - 1] + 1) / 2; }
-        rse__q_normalize(desc_r[k], N, P);
-        rse__q_normalize(desc_s[k], N, P);
-        st = rse__q_sliced(desc_r[k], desc_s[k], N, D, p, ((uint64_t)1 << 40) | (uint64_t)k, &res->swd[k]);
+        if (p->ref_norm) {
+            /* the reference's statistics for both: a shift of the samples'
+               colour, brightness or contrast moves their descriptors */
+            double mean[3], sd[3];
+            rse__q_moments(desc_r[k], N[k], P, mean, sd);
+            rse__q_standardize(desc_r[k], N[k], P, mean, sd);
+            rse__q_standardize(desc_s[k], N[k], P, mean, sd);
+        } else {
+            rse__q_normalize(desc_r[k], N[k], P);
+            rse__q_normalize(desc_s[k], N[k], P);
+        }
+        st = rse__q_sliced(desc_r[k], desc_s[k], N[k], D, p, ((uint64_t)1 << 40) | (uint64_t)k, &res->swd[k]);
         res->swd[k] *= 1e3;
         res->avg += res->swd[k] / L;
     }
@@ -2895,5 +2979,156 @@ RSE__FN rse_status rse__shifted_copies(const rse_image *ref, int count, int max_
                 memcpy(out[i].data + ((size_t)c * h + y) * w,
                        ref->data + ((size_t)c * ref->h + y + dy) * ref->w + dx, (size_t)w * sizeof(float));
     }
+    return RSE_STATUS_OK;
+}
+
+/* ---- regions, PSNR, changed pixels (issue 20's measurements) ------------ */
+
+#define RSE_SWD_SHIFT 4          /* the region floor's shift, px            */
+#define RSE_SWD_NSHIFT 8         /* ... in the 8 directions                 */
+
+/* The boxes a (the samples') and b (the reference's, of a's size) grown
+   by `margin` px on every side, less where either would leave the W x H
+   image: each side grows by as much as both boxes have room for, so the
+   two crops have one size and their patch positions pair up. With a = b
+   it is a grown by the margin and clipped to the image. Both boxes must
+   lie inside the image (the caller checks). */
+RSE__FN void rse__q_grow(const rse_roi *a, const rse_roi *b, int margin, int W, int H, rse_roi *ga, rse_roi *gb) {
+    int l = margin, t = margin, r = margin, d = margin;
+    if (a->x < l) l = a->x;
+    if (b->x < l) l = b->x;
+    if (a->y < t) t = a->y;
+    if (b->y < t) t = b->y;
+    if (W - (a->x + a->w) < r) r = W - (a->x + a->w);
+    if (W - (b->x + b->w) < r) r = W - (b->x + b->w);
+    if (H - (a->y + a->h) < d) d = H - (a->y + a->h);
+    if (H - (b->y + b->h) < d) d = H - (b->y + b->h);
+    ga->x = a->x - l; ga->y = a->y - t; ga->w = a->w + l + r; ga->h = a->h + t + d;
+    gb->x = b->x - l; gb->y = b->y - t; gb->w = b->w + l + r; gb->h = b->h + t + d;
+}
+
+/* out = the box r of img read at (x + dx, y + dy), mirrored at the image's
+   borders (rse__q_mirror): a plain crop for dx = dy = 0, else the crop, over
+   the same box, of img shifted by (-dx, -dy) with reflected borders. */
+RSE__FN rse_status rse__q_crop(const rse_image *img, const rse_roi *r, int dx, int dy, rse_image *out) {
+    rse_status st;
+    int c, y, x;
+    memset(out, 0, sizeof *out);
+    if ((st = rse__q_check(img, "image", 0)) != RSE_STATUS_OK) return st;
+    if (r->w < 1 || r->h < 1 || r->x < 0 || r->y < 0 || r->x > img->w - r->w || r->y > img->h - r->h)
+        return rse__fail(RSE_STATUS_BAD_ARG, "quality: region %dx%d+%d+%d lies outside the %dx%d image", r->w, r->h,
+                         r->x, r->y, img->w, img->h);
+    if ((st = rse_image_alloc(out, r->w, r->h, img->c)) != RSE_STATUS_OK) return st;
+    for (c = 0; c < img->c; c++)
+        for (y = 0; y < r->h; y++) {
+            const float *row = img->data + ((size_t)c * img->h + rse__q_mirror(r->y + y + dy, img->h)) * img->w;
+            float *o = out->data + ((size_t)c * r->h + y) * r->w;
+            for (x = 0; x < r->w; x++) o[x] = row[rse__q_mirror(r->x + x + dx, img->w)];
+        }
+    return RSE_STATUS_OK;
+}
+
+/* The region floor: SWD between the crop `box` of ref and the same crop of
+   ref shifted by RSE_SWD_SHIFT px (reflected borders), averaged level by
+   level over the 8 shifts (dx, dy) in {-4, 0, 4}^2 other than (0, 0) (the
+   diagonal ones are 5.7 px). Regions use p->all_positions, where `count`
+   is not used. With random patches each shift is one image scored with
+   `count` patches per level: pass the samples' total (n x per_image) so
+   the floor has the measurement's sampling noise. With p->max_levels the
+   samples' level count. */
+RSE__FN rse_status rse__swd_shift_floor(const rse_image *ref, const rse_roi *box, int count, const rse_swd_params *p,
+                                        rse_swd_result *res) {
+    rse_swd_params q = *p;
+    rse_swd_result one;
+    rse_image rc, sc;
+    rse_status st;
+    int dx, dy, k;
+    memset(res, 0, sizeof *res);
+    if (count < 1) return rse__fail(RSE_STATUS_BAD_ARG, "quality: the floor needs at least one patch per level");
+    q.per_image = count;
+    if ((st = rse__q_crop(ref, box, 0, 0, &rc)) != RSE_STATUS_OK) return st;
+    for (dy = -RSE_SWD_SHIFT; dy <= RSE_SWD_SHIFT && st == RSE_STATUS_OK; dy += RSE_SWD_SHIFT)
+        for (dx = -RSE_SWD_SHIFT; dx <= RSE_SWD_SHIFT && st == RSE_STATUS_OK; dx += RSE_SWD_SHIFT) {
+            if (!dx && !dy) continue;
+            if ((st = rse__q_crop(ref, box, dx, dy, &sc)) != RSE_STATUS_OK) break;
+            st = rse__swd(&rc, &sc, 1, &q, &one);
+            rse_image_free(&sc);
+            if (st != RSE_STATUS_OK) break;
+            /* every shift has the same crop size, hence the same levels */
+            res->levels = one.levels;
+            for (k = 0; k < one.levels; k++) {
+                res->w[k] = one.w[k];
+                res->h[k] = one.h[k];
+                res->swd[k] += one.swd[k] / RSE_SWD_NSHIFT;
+            }
+            res->avg += one.avg / RSE_SWD_NSHIFT;
+        }
+    rse_image_free(&rc);
+    return st;
+}
+
+/* Checks that b has a's size, for the pixel-by-pixel comparisons. */
+RSE__FN rse_status rse__q_same_size(const rse_image *a, const rse_image *b, const char *what) {
+    rse_status st;
+    if ((st = rse__q_check(a, "reference", 0)) != RSE_STATUS_OK || (st = rse__q_check(b, "sample", 0)) != RSE_STATUS_OK)
+        return st;
+    if (a->w != b->w || a->h != b->h)
+        return rse__fail(RSE_STATUS_BAD_ARG, "quality: %s needs a sample of the reference's size (%dx%d), got %dx%d", what,
+                         a->w, a->h, b->w, b->h);
+    return RSE_STATUS_OK;
+}
+
+/* PSNR of b against a, in dB with peak 1 (values in [0,1]):
+   10 log10(1 / MSE), the MSE over every pixel and channel (a gray image
+   counts as three equal channels). Identical images give +inf. */
+RSE__FN rse_status rse__psnr(const rse_image *a, const rse_image *b, double *mse, double *psnr) {
+    size_t plane, j;
+    double acc = 0;
+    rse_status st;
+    int c;
+    *mse = 0;
+    *psnr = 0;
+    if ((st = rse__q_same_size(a, b, "PSNR")) != RSE_STATUS_OK) return st;
+    plane = (size_t)a->w * a->h;
+    for (c = 0; c < 3; c++) {
+        const float *pa = a->data + (a->c == 1 ? 0 : (size_t)c * plane);
+        const float *pb = b->data + (b->c == 1 ? 0 : (size_t)c * plane);
+        for (j = 0; j < plane; j++) {
+            double d = (double)pa[j] - pb[j];
+            acc += d * d;
+        }
+    }
+    *mse = acc / (3.0 * (double)plane);
+    *psnr = *mse > 0 ? 10.0 * log10(1.0 / *mse) : HUGE_VAL;
+    return RSE_STATUS_OK;
+}
+
+/* The pixels where b differs from a in any channel (same size): how many,
+   and their bounding box (0x0+0+0 when none). Exact float comparison: an
+   untouched pixel of an 8-bit image reads back as the same float. */
+RSE__FN rse_status rse__changed(const rse_image *a, const rse_image *b, size_t *count, rse_roi *box) {
+    size_t plane;
+    int x, y, c, x0, y0, x1 = -1, y1 = -1;
+    rse_status st;
+    *count = 0;
+    memset(box, 0, sizeof *box);
+    if ((st = rse__q_same_size(a, b, "--changed")) != RSE_STATUS_OK) return st;
+    plane = (size_t)a->w * a->h;
+    x0 = a->w;
+    y0 = a->h;
+    for (y = 0; y < a->h; y++)
+        for (x = 0; x < a->w; x++) {
+            size_t j = (size_t)y * a->w + x;
+            int diff = 0;
+            for (c = 0; c < 3 && !diff; c++)
+                diff = a->data[(a->c == 1 ? 0 : (size_t)c * plane) + j] != b->data[(b->c == 1 ? 0 : (size_t)c * plane) + j];
+            if (!diff) continue;
+            (*count)++;
+            if (x < x0) x0 = x;
+            if (x > x1) x1 = x;
+            if (y < y0) y0 = y;
+            if (y > y1) y1 = y;
+        }
+    if (*count) { box->x = x0; box->y = y0; box->w = x1 - x0 + 1; box->h = y1 - y0 + 1; }
     return RSE_STATUS_OK;
 }

@@ -259,6 +259,26 @@ static void test_convert_pyramid_quality(void) {
     CHECK(rc == 0 && strcmp(a, t_out) != 0, "quality --seed changes the patches drawn");
     rc = t_run("quality", "in.ppm", "other.ppm", "--json", "--patches", "64", (char *)0);
     CHECK(rc == 0 && strcmp(a, t_out) != 0, "quality --patches changes the estimate");
+    rc = t_run("quality", "in.ppm", "other.ppm", "--json", "--ref-norm", (char *)0);
+    CHECK(rc == 0 && strstr(t_out, "\"ref_norm\":true") && strstr(a, "\"ref_norm\":false"),
+          "quality --ref-norm changes the normalisation");
+    rc = t_run("quality", "in.ppm", "other.ppm", "--json", "--psnr", "--changed", (char *)0);
+    CHECK(rc == 0 && strstr(t_out, "\"psnr\":[") && strstr(t_out, "\"changed\":[{"), "quality --psnr --changed: %s", t_err);
+    rc = t_run("quality", "in.ppm", "other.ppm", "--json", "--region", "20x10+5+5", (char *)0);
+    memcpy(a, t_out, sizeof t_out);
+    CHECK(rc == 0 && strstr(a, "\"crop\":\"28x18+1+1\""), "quality --region crops: %s", t_err);
+    rc = t_run("quality", "in.ppm", "other.ppm", "--json", "--region", "20x10+5+5", "--margin", "0", (char *)0);
+    CHECK(rc == 0 && strstr(t_out, "\"crop\":\"20x10+5+5\""), "quality --margin changes the crop: %s", t_err);
+    rc = t_run("quality", "in.ppm", "other.ppm", "--json", "--region", "20x10+5+5", "--region-ref", "20x10+50+50",
+               (char *)0);
+    CHECK(rc == 0 && strstr(t_out, "\"ref_crop\":\"28x18+46+46\""), "quality --region-ref moves REF's crop: %s", t_err);
+    rc = t_run("convert", "in.ppm", "r1.ppm", "--resize", "60x48", (char *)0);
+    rc |= t_run("convert", "in.ppm", "r2.ppm", "--resize", "60x48", "--filter", "bilinear", (char *)0);
+    t_slurp("r1.ppm", a, 16);
+    CHECK(rc == 0 && !strncmp(a, "P6\n60 48", 8) && !t_same_file("r1.ppm", "r2.ppm"),
+          "convert --resize sets the size, --filter the kernel: %.8s", a);
+    remove("r1.ppm");
+    remove("r2.ppm");
 }
 
 /* One run with every training option set away from its default, read back

@@ -137,7 +137,7 @@ static void t_mode(fx_case *fc, rse_sinddm *m, const rse_image *img, rse_clip *c
     t_trace tr;
     int k, nrois, ncopy, views;
     rse_status st;
-    if (!cfg || !rois || !copy || !steps || !x0 || !fin || !fin_at || !gap || cfg->n != 12 || steps->nd != 2 ||
+    if (!cfg || !rois || !copy || !steps || !x0 || !fin || !fin_at || !gap || cfg->n != 13 || steps->nd != 2 ||
         steps->shape[1] != 10 || fin_at->n != 4 || gap->n != 2) {
         CHECK(0, "%s: fixture case incomplete", fc->name);
         return;
@@ -157,6 +157,7 @@ static void t_mode(fx_case *fc, rse_sinddm *m, const rse_image *img, rse_clip *c
     ep.stop = (int)cfg->data[5];
     ep.feather = cfg->data[6];
     ep.copy_strength = cfg->data[7];
+    ep.sampler = cfg->data[12] != 0 ? RSE_SAMPLER_REFERENCE : RSE_SAMPLER_REBLUR;
     if (cfg->data[8] != 0) {
         g = t_guide(clip, fx_get(setup, "dirs_lr"), fx_get(setup, "dirs_hr"), views);
         CHECK(g != 0, "%s: text guide", fc->name);

@@ -137,7 +137,23 @@ int main(void) {
             int ww = 0, wh = 0;
             CHECK(t_image_size(o, &ww, &wh) && ww == 160 && wh == 100, "window edit keeps the large image's size: %dx%d", ww, wh);
         }
-        remove(o); remove(t_path(a, "win.json")); remove(wmodel);
+        remove(o); remove(t_path(a, "win.json"));
+        {
+            /* a mask of the large image's size is cut to the window */
+            rse_image m;
+            char bm[256];
+            int x, y;
+            rse_image_alloc(&m, 160, 100, 1);
+            for (y = 0; y < 100; y++)
+                for (x = 0; x < 160; x++) m.data[y * 160 + x] = x >= 80 && x < 120 && y >= 50 && y < 80 ? 1.0f : 0.0f;
+            rse_image_save(t_path(bm, "bigmask.pgm"), &m);
+            rse_image_free(&m);
+            rc = t_run("edit", wmodel, big, "-o", t_path(o, "winm.ppm"), t, fire, CL, "--window", "123x71+20+15", "--mask",
+                       bm, "--quiet", (char *)0);
+            t_done("window edit with a mask of the large image's size", rc, o, 160, 100);
+            remove(bm);
+        }
+        remove(wmodel);
 #undef CL
 #undef CL2
     }

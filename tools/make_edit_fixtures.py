@@ -434,7 +434,10 @@ class Edit:
         text, copy = p["text"], p["copy"]
         s0 = 1
         guide_from = max(s0, 1)
-        reblur = not text
+        # "reference": SinDDM's samplers (DDPM when text guides, the
+        # reblurring DDIM for a copy alone); "reblur": rsedit's default,
+        # the reblurring DDIM for every edit
+        reblur = not text if p["sampler"] == "reference" else True
         Wf, Hf = self.sizes[N - 1]
         # region masks at the finest scale: R (hard, text boxes) guides, F
         # (feathered, text boxes and copy targets) keeps the outside
@@ -531,7 +534,14 @@ class Edit:
                 if Fs is not None:
                     if t > 0:
                         zk = torch.tensor(keep.normal(n), dtype=torch.float64).view(1, 3, H, W)
-                        o = sc["sqrt_alphas_cumprod"][t - 1] * self.orig[s] + \
+                        o = self.orig[s]
+                        if reblur and s > 0:
+                            # the reblurring sampler's state is the noised MIX
+                            # of the blurry scale below and the image: the
+                            # original outside is mixed the same way
+                            g_t1 = min(float(self.gam[s - 1][t - 1]), 0.55)
+                            o = (g_t1 * bilinear(self.orig[s - 1], H, W) + (1 - g_t1) * o).clamp(-1, 1)
+                        o = sc["sqrt_alphas_cumprod"][t - 1] * o + \
                             sc["sqrt_one_minus_alphas_cumprod"][t - 1] * zk
                     else:
                         o = self.orig[s]
@@ -556,6 +566,9 @@ MODES = [  # boxes are [x, y, w, h] in the image's pixels
     dict(name="copy", text=0, copy_from=(27, 20, 22, 20), copy_to=[(70, 8, 22, 20), (8, 44, 26, 20)]),
     dict(name="copy_text", text=1, rois=[(60, 30, 44, 30)], fill=0.3,
          copy_from=(27, 20, 22, 20), copy_to=[(80, 10, 22, 18)]),
+    # rsedit's default sampler (the reblurring DDIM) with a text
+    dict(name="roi_rb", text=1, rois=[(24, 14, 36, 28)], fill=0.5, sampler="reblur"),
+    dict(name="whole_rb", text=1, rois=[], fill=0.18, sampler="reblur"),
 ]
 
 
@@ -591,7 +604,7 @@ def main():
                         ("dirs_hr", dirs[0]), ("dirs_lr", dirs[1])])]
     for m in MODES:
         p = dict(seed=SEED, views=1, strength=0.1, momentum=0.05, stop=3, feather=8.0, eta=0.8,
-                 rois=[], copy=0, copy_from=(0, 0, 1, 1), copy_to=[], fill=0.2)
+                 rois=[], copy=0, copy_from=(0, 0, 1, 1), copy_to=[], fill=0.2, sampler="reference")
         p.update(m)
         p["copy"] = 1 if m.get("copy_to") else 0
         rows, xs = [], []
@@ -605,7 +618,7 @@ def main():
         out, gap = ed.run(p, rec)
         fin, at = lattice(out, 0, 4, 4)
         cfg = [p["seed"], p["views"], p["strength"], p["fill"], p["momentum"], p["stop"], p["feather"], p["eta"],
-               p["text"], p["copy"], len(p["rois"]), len(p["copy_to"])]
+               p["text"], p["copy"], len(p["rois"]), len(p["copy_to"]), 1 if p["sampler"] == "reference" else 0]
         ts = [("cfg", torch.tensor(cfg, dtype=torch.float64)),
               ("rois", torch.tensor(p["rois"] or [[0, 0, 0, 0]], dtype=torch.float64)),
               ("copy", torch.tensor([p["copy_from"]] + list(p["copy_to"]), dtype=torch.float64)),

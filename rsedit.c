@@ -1870,6 +1870,15 @@ static rse_status rse__edit_output(rse__edit *e, const rse_image *img, const flo
     return RSE_STATUS_OK;
 }
 
+/* The scale an edit starts at (see rse_edit). */
+RSE__FN int rse__edit_start_scale(const rse_edit_params *p, int n) {
+    int s0 = p->start_scale >= 0 ? p->start_scale
+           : p->copy ? (n > 2 ? 1 : 0)
+           : (p->nrois || p->mask) ? n - 1 : n - 2;
+    if (p->from_noise) s0 = 0;
+    return s0 < 0 ? 0 : s0 > n - 1 ? n - 1 : s0;
+}
+
 /* Edits img with model m (trained on it) into out[0..count). */
 RSEDEF rse_status rse_edit(rse_sinddm *m, const rse_image *img, const rse_edit_params *p, rse_image *out,
                            rse_progress_fn progress, void *ctx) {
@@ -1880,14 +1889,15 @@ RSEDEF rse_status rse_edit(rse_sinddm *m, const rse_image *img, const rse_edit_p
     int i, s0;
     for (i = 0; p && i < p->count && i < 10000; i++) memset(&out[i], 0, sizeof out[i]);
     if ((st = rse__edit_setup(&e, m, img, p)) != RSE_STATUS_OK) return st;
-    /* where editing starts: one scale below the finest for text, scale 1
-       for region edits and copies (coarse enough to move content, fine
-       enough to keep the layout), 0 from noise */
-    s0 = p->start_scale >= 0 ? p->start_scale
-       : (p->nrois || p->mask || p->copy) ? 1 : e.n - 2;
-    if (s0 < 0) s0 = 0;
-    if (s0 > e.n - 1) s0 = e.n - 1;
-    if (p->from_noise) s0 = 0;
+    /* Where editing starts (rse__edit_start_scale): a content copy at
+       scale 1, coarse enough to move content (it acts on every scale but
+       the finest); a region at the finest scale, where the original around
+       it holds the most context and the model makes its own texture (issue
+       20: an unguided 60x50 region on four 256-px images scored 2.8-9.6x
+       the shifted-copy floor started there, 3.8-10.3x started at scale
+       1); a whole-image text edit one scale below the finest; 0 from
+       noise. */
+    s0 = rse__edit_start_scale(p, e.n);
     e.guide_from = s0 > 1 ? s0 : (e.n > 1 ? 1 : 0);
     memset(&r, 0, sizeof r);
     r.mul_h = r.mul_w = 1.0f;
@@ -4023,9 +4033,7 @@ RSE__FN int rse__cmd_edit(int argc, char **argv) {
     for (i = 0; i < m->pyr.n; i++) g.area[i] = (double)m->pyr.w[i] * m->pyr.h[i];
     {
         /* the same start scale rse_edit will pick, for the ETA weights */
-        int s0 = ep.from_noise ? 0 : ep.start_scale >= 0 ? ep.start_scale
-               : (ep.nrois || ep.mask || ep.copy) ? 1 : m->pyr.n - 2;
-        if (s0 < 0) s0 = 0;
+        int s0 = rse__edit_start_scale(&ep, m->pyr.n);
         for (i = s0; i < m->pyr.n; i++) g.work_total += g.area[i] * (i ? m->sched.t_start[i] : RSE_SD_T) * ep.count;
     }
     if ((has_window ? rse_edit_window(m, &img, &window, &ep, outs, rse__cli_sample_hook, &g)
@@ -4266,7 +4274,8 @@ static const rse__cmd rse__cmds[] = {
       "  --copy-strength E   blend weight of the source (0.8)\n"
       "other:\n"
       "  --start-scale S     scale to start from (default: one below the finest for\n"
-      "                      text, 1 for regions and copies)\n"
+      "                      a whole-image text, the finest for regions, 1 for\n"
+      "                      copies)\n"
       "  --from-noise        generate a new sample and steer it instead\n"
       "  --sampler S         reference (default): as SinDDM's code, DDPM when text\n"
       "                      guides (soft regions); reblur: SinDDM's reblurring\n"

@@ -410,7 +410,8 @@ typedef struct rse_edit_params {
     int ncopy_to;
     float copy_strength;       /* eta (0.8)                               */
     int start_scale;           /* -1: default (one below the finest for   */
-                               /* text, 1 for regions and copies)         */
+                               /* a whole-image text, the finest for      */
+                               /* regions, 1 for copies)                  */
     int from_noise;            /* 1: generate from noise and steer        */
     int sampler;               /* RSE_SAMPLER_REFERENCE (default) or      */
                                /* RSE_SAMPLER_REBLUR                      */

@@ -125,7 +125,7 @@ static void t_count_reset(void *ctx, uint64_t seed, uint64_t index) {
 
 /* One edit of the scene, seed 5, two views. roi NULL: the whole image
    (default fill 0.2); else that region with fill 1 (all of it) and a
-   4-pixel feather. momentum/stop < 0: the defaults. calls (may be NULL)
+   4-pixel feather; from scale 1. momentum/stop < 0: the defaults. calls (may be NULL)
    receives the guided steps per scale. Returns 1 on success. */
 static int t_edit(const char *const *prompts, int np, int templates, const rse_roi *roi, float strength,
                   float momentum, int stop, rse_image *out, int *calls) {
@@ -145,6 +145,10 @@ static int t_edit(const char *const *prompts, int np, int templates, const rse_r
     if (momentum >= 0) ep.momentum = momentum;
     if (stop >= 0) ep.stop = stop;
     if (roi) { ep.rois = roi; ep.nrois = 1; ep.feather = 4; ep.fill = 1; }
+    /* every edit starts at scale 1 of 3, so guidance, its mask and its
+       momentum act over two scales (a region's default start, the finest
+       scale, has one); the margins below were measured so */
+    ep.start_scale = 1;
     st = rse_edit(t_model, &t_img, &ep, out, 0, 0);
     CHECK(st == RSE_STATUS_OK, "edit '%s' at %g: %s", prompts[0], strength, rse_last_error());
     if (calls) memcpy(calls, cnt.calls, sizeof cnt.calls);

@@ -20,18 +20,11 @@ RSE__UNUSED static size_t t_slurp(const char *path, char *buf, size_t cap) {
     return n;
 }
 
-/* rse_cli_main on a NULL-terminated argument list, with stdout and stderr
-   redirected to files and read back into t_out and t_err. */
-RSE__UNUSED static int t_run(const char *a0, ...) {
-    char *argv[40], po[200], pe[200];
-    int argc = 0, rc, fo, fe, so, se;
-    va_list ap;
-    argv[argc++] = (char *)"rsedit";
-    argv[argc++] = (char *)a0;
-    va_start(ap, a0);
-    while (argc < 39 && (argv[argc] = va_arg(ap, char *)) != 0) argc++;
-    va_end(ap);
-    argv[argc] = 0;
+/* rse_cli_main on argv (argv[0] "rsedit", NULL-terminated), with stdout
+   and stderr redirected to files and read back into t_out and t_err. */
+RSE__UNUSED static int t_run_argv(int argc, char **argv) {
+    char po[200], pe[200];
+    int rc, fo, fe, so, se;
     snprintf(po, sizeof po, "%s/stdout.txt", t_dir);
     snprintf(pe, sizeof pe, "%s/stderr.txt", t_dir);
     fflush(stdout);
@@ -53,6 +46,20 @@ RSE__UNUSED static int t_run(const char *a0, ...) {
     remove(po);
     remove(pe);
     return rc;
+}
+
+/* t_run_argv on a NULL-terminated argument list. */
+RSE__UNUSED static int t_run(const char *a0, ...) {
+    char *argv[40];
+    int argc = 0;
+    va_list ap;
+    argv[argc++] = (char *)"rsedit";
+    argv[argc++] = (char *)a0;
+    va_start(ap, a0);
+    while (argc < 39 && (argv[argc] = va_arg(ap, char *)) != 0) argc++;
+    va_end(ap);
+    argv[argc] = 0;
+    return t_run_argv(argc, argv);
 }
 
 /* exactly one non-empty line on stderr, starting with "rsedit" */

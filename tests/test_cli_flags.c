@@ -31,8 +31,8 @@ static int t_clip;                       /* the CLIP fixture is there */
 /* t_run (cli.h) with the first n arguments taken from an array (base[0] is
    the command) and the rest from the NULL-terminated list. */
 static int t_run_v(int n, char **base, ...) {
-    char *argv[48], po[200], pe[200];
-    int argc = 0, rc, fo, fe, so, se, k;
+    char *argv[48];
+    int argc = 0, k;
     va_list ap;
     argv[argc++] = (char *)"rsedit";
     for (k = 0; k < n && argc < 40; k++) argv[argc++] = base[k];
@@ -40,27 +40,7 @@ static int t_run_v(int n, char **base, ...) {
     while (argc < 47 && (argv[argc] = va_arg(ap, char *)) != 0) argc++;
     va_end(ap);
     argv[argc] = 0;
-    snprintf(po, sizeof po, "%s/stdout.txt", t_dir);
-    snprintf(pe, sizeof pe, "%s/stderr.txt", t_dir);
-    fflush(stdout);
-    fflush(stderr);
-    fo = open(po, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    fe = open(pe, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    so = dup(1);
-    se = dup(2);
-    dup2(fo, 1);
-    dup2(fe, 2);
-    rc = rse_cli_main(argc, argv);
-    fflush(stdout);
-    fflush(stderr);
-    dup2(so, 1);
-    dup2(se, 2);
-    close(fo); close(fe); close(so); close(se);
-    t_slurp(po, t_out, sizeof t_out);
-    t_slurp(pe, t_err, sizeof t_err);
-    remove(po);
-    remove(pe);
-    return rc;
+    return t_run_argv(argc, argv);
 }
 
 /* path made absolute against cwd (RSE_SHARED may be relative) */

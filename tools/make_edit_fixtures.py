@@ -153,6 +153,7 @@ from torchvision.transforms import InterpolationMode
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import make_clip_fixtures as mc  # noqa: E402  (encode_vit, tower, rnd)
 from make_sinddm_ckpt_fixture import Diffusion, write_ops  # noqa: E402
+from perspective_ref import coeffs64, corners  # noqa: E402
 from sinddm_fixtures import create_img_scales, gammas_torch, schedule_buffers, t_ideal  # noqa: E402
 from sinddm_net import Net  # noqa: E402
 
@@ -284,21 +285,6 @@ def view_draw(rng, v, H, W, h, w):
     p["hue"] = float(f32(-0.1) + f32(0.2) * c.uniform())
     p["gray"] = c.uniform() < f32(0.15)               # RandomGrayscale(0.15)
     return p
-
-
-def corners(w, h):
-    return [[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]]
-
-
-def coeffs64(start, end):
-    """torchvision's _get_perspective_coeffs system, solved exactly."""
-    a = np.zeros((8, 8))
-    b = np.zeros(8)
-    for i, (p1, p2) in enumerate(zip(end, start)):
-        a[2 * i] = [p1[0], p1[1], 1, 0, 0, 0, -p2[0] * p1[0], -p2[0] * p1[1]]
-        a[2 * i + 1] = [0, 0, 0, p1[0], p1[1], 1, -p2[1] * p1[0], -p2[1] * p1[1]]
-        b[2 * i], b[2 * i + 1] = p2
-    return np.linalg.solve(a, b).tolist()
 
 
 def make_view(x, p, h, w, augment):

@@ -33,6 +33,9 @@ import torchvision.transforms.functional as F
 import torchvision.transforms.functional_tensor as F_t
 from torchvision.transforms import InterpolationMode
 
+sys.path.insert(0, __import__('os').path.dirname(__file__))
+from perspective_ref import coeffs64, corners  # noqa: E402
+
 assert torchvision.__version__.startswith("0.14"), torchvision.__version__
 torch.manual_seed(20261128)
 BIL = InterpolationMode.BILINEAR
@@ -62,21 +65,6 @@ def add(name, fn, x, params=()):
 
 def table(name, tensors):
     cases.append((name, [(n, torch.as_tensor(t, dtype=torch.float64)) for n, t in tensors]))
-
-
-def coeffs64(start, end):
-    """The 8x8 system of _get_perspective_coeffs, solved exactly in float64."""
-    a = np.zeros((8, 8))
-    b = np.zeros(8)
-    for i, (p1, p2) in enumerate(zip(end, start)):
-        a[2 * i] = [p1[0], p1[1], 1, 0, 0, 0, -p2[0] * p1[0], -p2[0] * p1[1]]
-        a[2 * i + 1] = [0, 0, 0, p1[0], p1[1], 1, -p2[1] * p1[0], -p2[1] * p1[1]]
-        b[2 * i], b[2 * i + 1] = p2
-    return np.linalg.solve(a, b).tolist()
-
-
-def corners(w, h):
-    return [[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]]
 
 
 # ---- single ops ------------------------------------------------------------

@@ -277,6 +277,25 @@ static void test_ref_norm(void) {
 
 static int t_box_is(rse_roi r, int w, int h, int x, int y) { return r.w == w && r.h == h && r.x == x && r.y == y; }
 
+/* mean[k] = the level-k SWD of crop (the box `big` of a) against the same
+   box of a shifted by 4 px with reflected borders, averaged by hand over
+   the 8 directions (what rse__swd_shift_floor must give) */
+static void t_shift_mean(const rse_image *a, const rse_roi *big, const rse_image *crop, const rse_swd_params *p,
+                         double *mean) {
+    rse_image c;
+    rse_swd_result one;
+    int dx, dy, k;
+    for (k = 0; k < RSE_SWD_MAX_LEVELS; k++) mean[k] = 0;
+    for (dy = -4; dy <= 4; dy += 4)
+        for (dx = -4; dx <= 4; dx += 4) {
+            if (!dx && !dy) continue;
+            rse__q_crop(a, big, dx, dy, &c);
+            rse__swd(crop, &c, 1, p, &one);
+            for (k = 0; k < one.levels; k++) mean[k] += one.swd[k] / 8;
+            rse_image_free(&c);
+        }
+}
+
 static void test_region(void) {
     rse_image a, row, c, noisy, crop_n, crop_a;
     rse_roi box = { 30, 40, 30, 24 }, big, in, at, at2, g1, g2;  /* x, y, w, h */
@@ -336,14 +355,7 @@ static void test_region(void) {
           floor.h[0] == 32, "floor of a 38x32 crop: %s, %d levels", rse_last_error(), floor.levels);
     rse__q_crop(&a, &big, 0, 0, &crop_a);
     p.per_image = 512;
-    for (dy = -4; dy <= 4; dy += 4)
-        for (dx = -4; dx <= 4; dx += 4) {
-            if (!dx && !dy) continue;
-            rse__q_crop(&a, &big, dx, dy, &c);
-            rse__swd(&crop_a, &c, 1, &p, &one);
-            for (k = 0; k < one.levels; k++) mean[k] += one.swd[k] / 8;
-            rse_image_free(&c);
-        }
+    t_shift_mean(&a, &big, &crop_a, &p, mean);
     CHECK(fabs(mean[0] - floor.swd[0]) < 1e-9 * mean[0] && fabs(mean[1] - floor.swd[1]) < 1e-9 * mean[1],
           "floor = the mean over the 8 reflected 4-px shifts: %g %g, by hand %g %g", floor.swd[0], floor.swd[1],
           mean[0], mean[1]);
@@ -383,15 +395,7 @@ static void test_region(void) {
         two[1] = crop_n;
         CHECK(rse__swd(&crop_a, two, 2, &p, &one) == RSE_STATUS_OK && one.swd[0] > 0, "a noisy second sample counts");
     }
-    memset(mean, 0, sizeof mean);
-    for (dy = -4; dy <= 4; dy += 4)
-        for (dx = -4; dx <= 4; dx += 4) {
-            if (!dx && !dy) continue;
-            rse__q_crop(&a, &big, dx, dy, &c);
-            rse__swd(&crop_a, &c, 1, &p, &one);
-            for (k = 0; k < one.levels; k++) mean[k] += one.swd[k] / 8;
-            rse_image_free(&c);
-        }
+    t_shift_mean(&a, &big, &crop_a, &p, mean);
     rse__swd_shift_floor(&a, &big, 1, &p, &floor);
     rse__swd(&crop_a, &crop_n, 1, &p, &rn);
     printf("region SWD x1e3 with every position, finest level: untouched 0, noise 0.1 inside %.2f, floor %.2f\n",

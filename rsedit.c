@@ -1618,11 +1618,13 @@ static rse_status rse__edit_resize1(rse__edit *e, float *dst, const float *src, 
 static rse_status rse__edit_scale(void *ctx, int s, int H, int W) {
     rse__edit *e = (rse__edit *)ctx;
     rse_status st = RSE_STATUS_OK;
-    int fin = e->n - 1, c;
+    int fin = e->n - 1;
     size_t P = (size_t)e->mH * e->mW;
     if (e->region_fin)
         st = rse__edit_resize1(e, e->region, e->region_fin, e->pyr.h[fin], e->pyr.w[fin], H, W);
-    if (st == RSE_STATUS_OK && e->guide_fin)
+    if (st == RSE_STATUS_OK && e->guide_fin == e->region_fin && e->guide_fin) /* a mask image is both */
+        memcpy(e->guide, e->region, (size_t)H * W * sizeof(float));
+    else if (st == RSE_STATUS_OK && e->guide_fin)
         st = rse__edit_resize1(e, e->guide, e->guide_fin, e->pyr.h[fin], e->pyr.w[fin], H, W);
     if (st == RSE_STATUS_OK && e->region_fin && e->reblur && s > 0)
         st = rse__sd_upsample(e->m, e->uporig, e->orig[s - 1], e->pyr.h[s - 1], e->pyr.w[s - 1], H, W);
@@ -1635,11 +1637,10 @@ static rse_status rse__edit_scale(void *ctx, int s, int H, int W) {
         memcpy(e->scratch, e->gmask, P * sizeof(float));
         st = rse__edit_resize1(e, e->gmask, e->scratch, e->mH, e->mW, H, W);
     }
-    for (c = 0; c < 3 && st == RSE_STATUS_OK && e->have_prev; c++) {
-        memcpy(e->scratch, e->prev + c * P, P * sizeof(float));
-        st = rse__edit_resize1(e, e->g + (size_t)c * H * W, e->scratch, e->mH, e->mW, H, W);
+    if (st == RSE_STATUS_OK && e->have_prev) { /* through g, which the next guided step overwrites */
+        st = rse__sd_upsample(e->m, e->g, e->prev, e->mH, e->mW, H, W);
+        if (st == RSE_STATUS_OK) memcpy(e->prev, e->g, 3 * (size_t)H * W * sizeof(float));
     }
-    if (st == RSE_STATUS_OK && e->have_prev) memcpy(e->prev, e->g, 3 * (size_t)H * W * sizeof(float));
     e->mH = H;
     e->mW = W;
     return st;
@@ -1817,7 +1818,7 @@ static rse_status rse__edit_setup(rse__edit *e, rse_sinddm *m, const rse_image *
             }
         }
         for (i = 0; i < P; i++) e->region_fin[i] = e->region_fin[i] < 0 ? 0 : e->region_fin[i] > 1 ? 1 : e->region_fin[i];
-        if (p->mask && p->guide) { e->guide_fin = f + off; off += maxp; memcpy(e->guide_fin, e->region_fin, P * sizeof(float)); }
+        if (p->mask && p->guide) e->guide_fin = e->region_fin;
     }
     if (!e->guide_fin) e->guide = 0; /* a whole-image edit */
     (void)off;
@@ -1849,14 +1850,15 @@ static rse_status rse__edit_output(rse__edit *e, const rse_image *img, const flo
     rse_image rgb;
     float *d, *up;
     rse_status st;
+    int resize;
     if (e->p->from_noise && H == img->h && W == img->w) return rse__sd_to_image(x, H, W, out);
     if ((st = rse_image_to_rgb(img, &rgb)) != RSE_STATUS_OK) return st;
-    d = (float *)RSE_MALLOC((n + N) * sizeof(float));
+    resize = H != img->h || W != img->w;
+    d = (float *)RSE_MALLOC((n + (resize ? N : 0)) * sizeof(float));
     if (!d) { rse_image_free(&rgb); return rse__fail(RSE_STATUS_NOMEM, "edit: out of memory"); }
-    up = d + n;
     for (i = 0; i < n; i++) d[i] = e->p->from_noise ? (rse__clamp1(x[i]) + 1.0f) * 0.5f : (rse__clamp1(x[i]) - orig[i]) * 0.5f;
-    if (H != img->h || W != img->w) st = rse__sd_upsample(e->m, up, d, H, W, img->h, img->w);
-    else memcpy(up, d, n * sizeof(float));
+    up = d;
+    if (resize) st = rse__sd_upsample(e->m, up = d + n, d, H, W, img->h, img->w);
     if (st == RSE_STATUS_OK && e->p->from_noise) memcpy(rgb.data, up, N * sizeof(float));
     else if (st == RSE_STATUS_OK)
         for (i = 0; i < N; i++)

@@ -3590,42 +3590,107 @@ RSE__FN rse_status rse__clip_cli_image(rse_clip *m, const char *path, float *out
 }
 
 /* tokenize: the texts are --text, then the TEXT arguments, then the
-   prompts of --prompts, in that order; the output is built in memory and
-   goes to stdout, or with -o to a file written whole (temporary + rename). */
+   prompts of --prompts, in that order. A TEXT "-" (before any "--") and
+   "--prompts -" read standard input as a prompt file (with the one parser,
+   rse_prompts_parse; read once if named twice). The output is built in
+   memory and printed (or written with -o, temporary + rename) only when
+   every text tokenized: an error names the text that failed (its number,
+   and the argument or the prompt file and prompt number it came from), and
+   no ids are printed. */
 RSE__FN int rse__cmd_tokenize(int argc, char **argv) {
     rse__clip_cli a;
     rse_clip_vocab *v = 0;
     rse__cli_text out;
-    char **list = 0;
+    char **list = 0, **slist = 0;        /* prompts of --prompts, of stdin */
+    unsigned char *sbuf = 0;
+    size_t sn = 0;
     int r = rse__clip_args(argc, argv, RSE__CA_CLIP | RSE__CA_VOCAB | RSE__CA_TEXT | RSE__CA_PROMPTS | RSE__CA_OUT |
                                        RSE__CA_JSON, &a);
-    int i, j, n, np = 0, nt, rc = RSE__EXIT_OK;
+    int i, j, k, n, np = 0, ns = 0, nt = 0, use_stdin, rc = RSE__EXIT_OK;
+    int pos_stdin[64];                   /* a.pos[k] is the "-" that means stdin */
     rse_status st = RSE_STATUS_OK;
     if (r >= 0) return r;
-    if (!a.text && !a.npos && !a.prompts) return rse__cli_usage(argv[0], "expected TEXT (or --text T, --prompts FILE)");
+    if (!a.text && !a.npos && !a.prompts) return rse__cli_usage(argv[0], "expected TEXT (or --text T, --prompts FILE, -)");
     if (a.model && a.vocab)
         return rse__cli_usage(argv[0], "--clip M only says where the vocabulary is (next to M): give --clip or "
                               "--vocab, not both");
+    /* "-" is stdin only where it is an argument before "--" (after it, the
+       text "-"); pos[] holds argv's own pointers, which tell where. */
+    use_stdin = a.prompts && strcmp(a.prompts, "-") == 0;
+    for (k = 0; k < a.npos; k++) {
+        pos_stdin[k] = 0;
+        if (strcmp(a.pos[k], "-") == 0)
+            for (i = 1; i < argc && i < rse__cli_optend; i++)
+                if (argv[i] == a.pos[k]) pos_stdin[k] = use_stdin = 1;
+    }
     if (a.out && !rse__cli_out_dir_ok(argv[0], a.out)) return RSE__EXIT_FAIL;
     if (rse__clip_cli_vocab(&a, 0, &v)) return rse__cli_fail();
-    if (a.prompts && rse__cli_prompts_read(a.prompts, &list, &np)) { rse_clip_vocab_free(v); return rse__cli_fail(); }
+    if (use_stdin) {
+        /* Read to the end, capped just above what rse_prompts_parse takes,
+           which then names the limit. */
+        const size_t cap = (size_t)RSE_MAX_PROMPTS * (RSE_MAX_PROMPT_LEN + 1) * 4 + 1;
+        size_t room = 0, got;
+        do {
+            if (sn == room) {
+                size_t nroom = room ? 2 * room : (size_t)1 << 14;
+                unsigned char *q;
+                if (nroom > cap) nroom = cap;
+                if (sn == nroom) break;
+                if (!(q = (unsigned char *)RSE_REALLOC(sbuf, nroom))) { st = rse__fail(RSE_STATUS_NOMEM, "stdin: out of memory"); break; }
+                sbuf = q; room = nroom;
+            }
+            got = fread(sbuf + sn, 1, room - sn, stdin);
+            sn += got;
+        } while (got > 0);
+        if (!st && ferror(stdin)) st = rse__fail(RSE_STATUS_IO, "stdin: read error");
+        if (!st && (st = rse_prompts_parse((const char *)sbuf, sn, &slist, &ns)) != RSE_STATUS_OK) rse__fail_prefix(st, "stdin");
+        RSE_FREE(sbuf);
+        if (st) { rse_clip_vocab_free(v); return rse__cli_fail(); }
+    }
+    if (a.prompts && !(a.prompts[0] == '-' && !a.prompts[1]) && rse__cli_prompts_read(a.prompts, &list, &np)) {
+        rse_prompts_free(slist);
+        rse_clip_vocab_free(v);
+        return rse__cli_fail();
+    }
     memset(&out, 0, sizeof out);
-    nt = !!a.text + a.npos + np;
     if (a.json) rse__cli_puts(&out, "[");
-    for (j = 0; j < nt && !st; j++) {
-        const char *t = j < !!a.text ? a.text : j < !!a.text + a.npos ? a.pos[j - !!a.text] : list[j - !!a.text - a.npos];
-        int32_t ids[RSE_CLIP_CONTEXT];
-        if ((st = rse_clip_tokenize(v, t, ids, &n))) break;
-        if (a.json) {
-            /* one object per text, one per line: [{"text": T, "ids": [...]},\n ...] */
-            rse__cli_puts(&out, j ? ",\n {\"text\": " : "{\"text\": ");
-            rse__cli_json_str(&out, t);
-            rse__cli_puts(&out, ", \"ids\": [");
-            for (i = 0; i < n; i++) rse__cli_puts(&out, i ? ", %ld" : "%ld", (long)ids[i]);
-            rse__cli_puts(&out, "]}");
-        } else {
-            for (i = 0; i < n; i++) rse__cli_puts(&out, i ? " %ld" : "%ld", (long)ids[i]);
-            rse__cli_puts(&out, "\n");
+    /* The texts in order: --text (j = -1), each TEXT (j = k, a "-" for all of
+       stdin's prompts), then the --prompts file's (or stdin's). */
+    for (j = -1; j <= a.npos && !st; j++) {
+        char *const *src;
+        int cnt, q;
+        if (j == -1) { src = (char *const *)&a.text; cnt = !!a.text; }
+        else if (j < a.npos) { src = pos_stdin[j] ? slist : (char *const *)&a.pos[j]; cnt = pos_stdin[j] ? ns : 1; }
+        else if (a.prompts) { src = list ? list : slist; cnt = list ? np : ns; }
+        else break;
+        for (q = 0; q < cnt && !st; q++) {
+            const char *t = src[q];
+            int32_t ids[RSE_CLIP_CONTEXT];
+            nt++;
+            if ((st = rse_clip_tokenize(v, t, ids, &n)) != RSE_STATUS_OK) {
+                char where[300];
+                if (j == -1) snprintf(where, sizeof where, "--text");
+                else if (j < a.npos && !pos_stdin[j]) snprintf(where, sizeof where, "argument %d", j + 1);
+                else snprintf(where, sizeof where, "prompt %d of %s", q + 1,
+                              (j < a.npos || !list) ? "stdin" : a.prompts);
+                {
+                    char what[400];
+                    snprintf(what, sizeof what, "text %d (%s)", nt, where);
+                    rse__fail_prefix(st, what);
+                }
+                break;
+            }
+            if (a.json) {
+                /* one object per text, one per line: [{"text": T, "ids": [...]},\n ...] */
+                rse__cli_puts(&out, nt > 1 ? ",\n {\"text\": " : "{\"text\": ");
+                rse__cli_json_str(&out, t);
+                rse__cli_puts(&out, ", \"ids\": [");
+                for (i = 0; i < n; i++) rse__cli_puts(&out, i ? ", %ld" : "%ld", (long)ids[i]);
+                rse__cli_puts(&out, "]}");
+            } else {
+                for (i = 0; i < n; i++) rse__cli_puts(&out, i ? " %ld" : "%ld", (long)ids[i]);
+                rse__cli_puts(&out, "\n");
+            }
         }
     }
     if (a.json) rse__cli_puts(&out, "]\n");
@@ -3638,6 +3703,7 @@ RSE__FN int rse__cmd_tokenize(int argc, char **argv) {
     }
     RSE_FREE(out.p);
     rse_prompts_free(list);
+    rse_prompts_free(slist);
     rse_clip_vocab_free(v);
     return rc;
 }
@@ -4438,24 +4504,37 @@ static const rse__cmd rse__cmds[] = {
       rse__cmd_score },
     { "tokenize", "print the CLIP BPE token ids of texts",
       "usage: rsedit tokenize [--vocab V | --clip M] [--json] [-o FILE]\n"
-      "                       (TEXT... | --text T | --prompts FILE)\n\n"
+      "                       (TEXT... | - | --text T | --prompts FILE) [-- TEXT...]\n\n"
       "Prints, per text, the ids of open_clip's tokenizer: 49406, the tokens,\n"
-      "49407 (truncated to 77 with the last set to 49407). Text that ftfy would\n"
-      "repair (curly quotes, ligatures, NFD accents) is tokenized as given.\n"
+      "49407 (truncated to 77 with the last set to 49407). The text is cleaned\n"
+      "as open_clip cleans it: ftfy 6.3.1's fix_text (mojibake, HTML entities,\n"
+      "curly quotes, ligatures, full-width forms, control characters, NFC),\n"
+      "html.unescape twice, white space collapsed, lower-cased.\n"
       "The texts are --text, then the TEXTs, then the prompts of --prompts.\n"
+      "Nothing is printed unless every text tokenizes; an error names the text.\n"
       "\n"
       "  --vocab V       BPE vocabulary (default $RSEDIT_VOCAB)\n"
       "  --clip M        take the vocabulary next to CLIP checkpoint M, as 'edit'\n"
       "                  does (M is not read; instead of --vocab, and before\n"
       "                  $RSEDIT_VOCAB)\n"
       "  --text T        a text (also: TEXT arguments; after -- they may start\n"
-      "                  with -)\n"
+      "                  with -, and - is the text \"-\")\n"
       "  --prompts FILE  each prompt of a prompt file: one per line, '#'\n"
       "                  comments and blank lines skipped (as 'edit' reads it)\n"
+      "  -               (as a TEXT or as --prompts -) the prompts of standard\n"
+      "                  input, read as a prompt file\n"
       "  --json          a JSON array, one object per text, one per line:\n"
       "                  [{\"text\": T, \"ids\": [49406, ..., 49407]}, ...]\n"
       "  -o FILE         write the output to FILE (whole: temporary + rename)\n"
-      "                  instead of stdout\n",
+      "                  instead of stdout\n"
+      "\n"
+      "Where the ids can still differ from open_clip's (README, \"Text\n"
+      "cleaning\"): text that is not valid UTF-8 is refused (Python would\n"
+      "never see it); texts over 1 MB or with a word over 64 KB are refused;\n"
+      "ftfy's fixes are repeated at most 64 times where ftfy repeats them\n"
+      "until nothing changes (\"&amp;\" nested deeper than that); ftfy's \\w\n"
+      "is taken from the Unicode 15.0 letter/number table (Python's re has\n"
+      "14.0), which matters only for characters new in 15.0.\n",
       rse__cmd_tokenize },
     { "version", "print the version",
       "usage: rsedit version\n\nPrints \"rsedit VERSION\".\n",

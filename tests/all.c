@@ -132,6 +132,10 @@
 #undef main
 #undef t_same
 
+#define main t_main_text
+#include "test_text.c"
+#undef main
+
 #define main t_main_views
 #define t_loss views_t_loss
 #define t_rng views_t_rng
@@ -190,6 +194,7 @@ static const struct { const char *name; int (*run)(void); } t_tests[] = {
     { "test_sinddm_net", t_main_sinddm_net },
     { "test_sinddm_torch", t_main_sinddm_torch },
     { "test_sinddm_train", t_main_sinddm_train },
+    { "test_text", t_main_text },
     { "test_tokenizer", t_main_tokenizer },
     { "test_views", t_main_views },
 };

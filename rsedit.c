@@ -1264,6 +1264,88 @@ RSE__FN void rse__guide_threshold(float *g, float *mask, float *scratch, const f
     }
 }
 
+/* Mean over the (2r+1)-wide window along rows, then columns, of a (H,W)
+   map, in place; the window is cut at the border (the mean is over the
+   pixels inside). tmp: H*W floats. */
+RSE__FN void rse__box_blur(float *m, float *tmp, int H, int W, int r) {
+    int x, y, k;
+    for (y = 0; y < H; y++)
+        for (x = 0; x < W; x++) {
+            float a = 0;
+            int lo = x - r < 0 ? 0 : x - r, hi = x + r > W - 1 ? W - 1 : x + r;
+            for (k = lo; k <= hi; k++) a += m[(size_t)y * W + k];
+            tmp[(size_t)y * W + x] = a / (float)(hi - lo + 1);
+        }
+    for (y = 0; y < H; y++) {
+        int lo = y - r < 0 ? 0 : y - r, hi = y + r > H - 1 ? H - 1 : y + r;
+        for (x = 0; x < W; x++) {
+            float a = 0;
+            for (k = lo; k <= hi; k++) a += tmp[(size_t)k * W + x];
+            m[(size_t)y * W + x] = a / (float)(hi - lo + 1);
+        }
+    }
+}
+
+/* Distance (in pixels, chamfer 1 / sqrt 2: within 8% of Euclidean) from
+   every pixel of a (H,W) map to the nearest pixel where b > 0, into d;
+   two passes, forward and back, as Rosenfeld and Pfaltz. */
+RSE__FN void rse__chamfer(float *d, const float *b, int H, int W) {
+    const float big = 1e30f, dg = 1.41421356f;
+    int x, y;
+    for (y = 0; y < H; y++)
+        for (x = 0; x < W; x++) {
+            float v = b[(size_t)y * W + x] > 0 ? 0.0f : big, *p = &d[(size_t)y * W + x];
+            if (x > 0 && p[-1] + 1 < v) v = p[-1] + 1;
+            if (y > 0) {
+                const float *u = p - W;
+                if (u[0] + 1 < v) v = u[0] + 1;
+                if (x > 0 && u[-1] + dg < v) v = u[-1] + dg;
+                if (x < W - 1 && u[1] + dg < v) v = u[1] + dg;
+            }
+            *p = v;
+        }
+    for (y = H - 1; y >= 0; y--)
+        for (x = W - 1; x >= 0; x--) {
+            float *p = &d[(size_t)y * W + x], v = *p;
+            if (x < W - 1 && p[1] + 1 < v) v = p[1] + 1;
+            if (y < H - 1) {
+                const float *u = p + W;
+                if (u[0] + 1 < v) v = u[0] + 1;
+                if (x < W - 1 && u[1] + dg < v) v = u[1] + dg;
+                if (x > 0 && u[-1] + dg < v) v = u[-1] + dg;
+            }
+            *p = v;
+        }
+}
+
+/* The keep mask K (H,W) of a whole-image text edit (--keep-outside, issue
+   20): where the edit may differ from the input. The guidance mask M of
+   the paper is the top `fill` of the gradient's per-pixel energy: single
+   pixels scattered over everything the text touches, which would make a
+   speckle of kept and regenerated pixels. So the energy is first averaged
+   over a window of radius r (areas, not pixels, decide), the top `fill`
+   of that becomes the area B that changes (B = energy > the quantile;
+   where the energy is flat from the quantile to its maximum, to 1e-4, B
+   is all of that flat top: a text with no spatial preference changes all
+   of the image), and B is feathered outward:
+   K = max(0, 1 - dist(p, B) / f) is 1 on B and falls to 0 at f pixels
+   from it; beyond, the input is kept exactly. tmp: 2*H*W floats. */
+RSE__FN void rse__keep_mask(float *K, float *tmp, const float *g, int H, int W, float fill, int r, int f) {
+    size_t P = (size_t)H * W, p;
+    float q, top = 0;
+    for (p = 0; p < P; p++) K[p] = sqrtf(g[p] * g[p] + g[P + p] * g[P + p] + g[2 * P + p] * g[2 * P + p]);
+    if (r > 0) rse__box_blur(K, tmp, H, W, r);
+    memcpy(tmp, K, P * sizeof(float));
+    q = rse__quantile_nearest(tmp, P, 1.0f - fill);
+    for (p = 0; p < P; p++) top = K[p] > top ? K[p] : top;
+    if (top <= q * (1 + 1e-4f)) q *= 1 - 2e-4f; /* flat at the top (to float rounding): take all of it */
+    for (p = 0; p < P; p++) K[p] = K[p] > q ? 1.0f : 0.0f;
+    if (f > 0) {
+        rse__chamfer(tmp, K, H, W);
+        for (p = 0; p < P; p++) K[p] = tmp[p] >= (float)f ? 0.0f : 1.0f - tmp[p] / (float)f;
+    }
+}
+
 /* x0 += strength * (|x0 M| / |g M|) * g M, clamped. */
 RSE__FN void rse__guide_apply(float *x0, const float *g, const float *mask, int H, int W, float strength) {
     size_t P = (size_t)H * W, p;
@@ -1562,13 +1644,16 @@ RSEDEF void rse_edit_params_init(rse_edit_params *p) {
     p->feather = 8.0f;
     p->copy_strength = 0.8f;
     p->start_scale = -1;
+    p->keep_outside = 1;
     p->count = 1;
 }
 
 /* The state of one edit run. Two masks, both (H,W) at the current scale:
      region  F: where the sample may differ from the original (ROIs, a mask
-                image or copy targets, feathered); outside it the noised
-                original is blended back after every step.
+                image or copy targets, feathered; for a whole-image text
+                edit with keep_outside, the keep mask made at its first
+                guided step); outside it the noised original is blended
+                back after every step.
      guide   R: where text guidance may act (the hard ROI boxes, the mask
                 image, or for a copy + text without --roi the copy targets);
                 NULL for a whole-image edit.
@@ -1587,6 +1672,10 @@ typedef struct rse__edit {
     float *gmask, *prev, *g, *scratch, *z; /* guidance state, (H,W)/(3,H,W) */
     float *uporig;                 /* the original's scale below, upsampled */
     int have_gmask, have_prev, guide_from, mH, mW, n, reblur;
+    int auto_region;               /* F is the keep mask of a whole-image  */
+                                   /* edit, made at its first guided step  */
+    int have_region;               /* F holds this edit's region           */
+    float fin_per_px;              /* finest scale's width / the image's  */
     rse_rng keep_rng;              /* noise for the keep-outside blend     */
     double score;                  /* the last guidance score              */
     void *mem;
@@ -1620,13 +1709,13 @@ static rse_status rse__edit_scale(void *ctx, int s, int H, int W) {
     rse_status st = RSE_STATUS_OK;
     int fin = e->n - 1;
     size_t P = (size_t)e->mH * e->mW;
-    if (e->region_fin)
+    if (e->region_fin && e->have_region)
         st = rse__edit_resize1(e, e->region, e->region_fin, e->pyr.h[fin], e->pyr.w[fin], H, W);
     if (st == RSE_STATUS_OK && e->guide_fin == e->region_fin && e->guide_fin) /* a mask image is both */
         memcpy(e->guide, e->region, (size_t)H * W * sizeof(float));
     else if (st == RSE_STATUS_OK && e->guide_fin)
         st = rse__edit_resize1(e, e->guide, e->guide_fin, e->pyr.h[fin], e->pyr.w[fin], H, W);
-    if (st == RSE_STATUS_OK && e->region_fin && e->reblur && s > 0)
+    if (st == RSE_STATUS_OK && e->region_fin && e->have_region && e->reblur && s > 0)
         st = rse__sd_upsample(e->m, e->uporig, e->orig[s - 1], e->pyr.h[s - 1], e->pyr.w[s - 1], H, W);
     /* the guidance mask and the previous x0 follow to the new size
        bilinearly, as the reference does at each scale transition (both,
@@ -1643,6 +1732,23 @@ static rse_status rse__edit_scale(void *ctx, int s, int H, int W) {
     }
     e->mH = H;
     e->mW = W;
+    return st;
+}
+
+/* A whole-image text edit's keep mask, from the first guided step's
+   gradient e->g at scale s (rse__keep_mask: areas of radius ~1/24 of the
+   short side, feathered by the edit's feather at this scale); stored at
+   the finest scale like a region and used as one from now on. */
+static rse_status rse__edit_keep_mask(rse__edit *e, int s, int H, int W) {
+    int fin = e->n - 1, r = (H < W ? H : W) / 24;
+    int f = (int)(e->p->feather * e->fin_per_px * (float)W / (float)e->pyr.w[fin] + 0.5f);
+    rse_status st = RSE_STATUS_OK;
+    rse__keep_mask(e->region, e->scratch, e->g, H, W, e->p->fill, r > 1 ? r : 1, f);
+    if (s == fin) memcpy(e->region_fin, e->region, (size_t)H * W * sizeof(float));
+    else st = rse__edit_resize1(e, e->region_fin, e->region, H, W, e->pyr.h[fin], e->pyr.w[fin]);
+    if (st == RSE_STATUS_OK && e->reblur && s > 0)
+        st = rse__sd_upsample(e->m, e->uporig, e->orig[s - 1], e->pyr.h[s - 1], e->pyr.w[s - 1], H, W);
+    e->have_region = st == RSE_STATUS_OK;
     return st;
 }
 
@@ -1673,6 +1779,7 @@ static rse_status rse__edit_x0(void *ctx, float *x0, int s, int t, int H, int W)
         st = p->guide(p->guide_ctx, x0, H, W, s, e->n, e->g, &e->score);
         if (st != RSE_STATUS_OK) return st;
         if (e->guide) rse__guide_confine(e->g, e->guide, H, W);
+        if (e->auto_region && !e->have_region && (st = rse__edit_keep_mask(e, s, H, W)) != RSE_STATUS_OK) return st;
         if (!e->have_gmask) {
             rse__guide_threshold(e->g, e->gmask, e->scratch, e->guide, H, W, p->fill);
             e->have_gmask = 1;
@@ -1691,7 +1798,7 @@ static rse_status rse__edit_x0(void *ctx, float *x0, int s, int t, int H, int W)
 
 static rse_status rse__edit_xt(void *ctx, float *x, int s, int t_next, int H, int W) {
     rse__edit *e = (rse__edit *)ctx;
-    if (!e->region_fin || H != e->pyr.h[s] || W != e->pyr.w[s]) return RSE_STATUS_OK;
+    if (!e->region_fin || !e->have_region || H != e->pyr.h[s] || W != e->pyr.w[s]) return RSE_STATUS_OK;
     if (t_next >= 0) rse__rng_normal(&e->keep_rng, e->z, 3 * (size_t)H * W);
     if (e->reblur && s > 0)
         rse__keep_outside(x, e->orig[s], e->uporig, t_next >= 0 ? rse__sched_gamma(&e->m->sched, s, t_next, 1) : 0.0f,
@@ -1821,6 +1928,15 @@ static rse_status rse__edit_setup(rse__edit *e, rse_sinddm *m, const rse_image *
         if (p->mask && p->guide) e->guide_fin = e->region_fin;
     }
     if (!e->guide_fin) e->guide = 0; /* a whole-image edit */
+    /* a whole-image text edit of the user's image keeps the input outside
+       the area the text changes (rse__keep_mask), unless asked not to or
+       allowed to change everything (fill 1) */
+    if (p->guide && p->keep_outside && !p->nrois && !p->mask && !p->copy && !p->from_noise && p->fill < 1.0f) {
+        e->region_fin = f + off; off += maxp;
+        e->auto_region = 1;
+    }
+    e->have_region = e->region_fin && !e->auto_region;
+    e->fin_per_px = (float)to_fin_x;
     (void)off;
     if (p->copy) {
         rse_roi r = p->copy_from;
@@ -1906,6 +2022,7 @@ RSEDEF rse_status rse_edit(rse_sinddm *m, const rse_image *img, const rse_edit_p
     r.start_scale = s0;
     r.start = p->from_noise ? 0 : e.orig[s0];
     r.start_prev = !p->from_noise && s0 > 0 ? e.orig[s0 - 1] : 0;
+    r.start_t = p->from_noise ? 0 : p->start_t;
     /* The reference runs its CLIP modes with DDPM at every scale, and its
        content copy with the reblurring sampler (RSE_SAMPLER_REFERENCE, the
        default). RSE_SAMPLER_REBLUR uses the reblurring sampler for text
@@ -1924,7 +2041,7 @@ RSEDEF rse_status rse_edit(rse_sinddm *m, const rse_image *img, const rse_edit_p
     r.progress_ctx = ctx;
     r.what = "edit";
     r.done = &done;
-    r.total = rse__sd_run_steps(m, s0) * p->count;
+    r.total = rse__sd_run_steps(m, &r) * p->count;
     for (i = 0; i < p->count && st == RSE_STATUS_OK; i++) {
         rse_rng rng;
         float *x = 0;
@@ -1932,6 +2049,7 @@ RSEDEF rse_status rse_edit(rse_sinddm *m, const rse_image *img, const rse_edit_p
         rse__rng_seed_stream(&rng, p->seed, (uint64_t)i);
         rse__rng_seed_stream(&e.keep_rng, p->seed ^ UINT64_C(0x5eed0fcee9), (uint64_t)i);
         e.have_gmask = e.have_prev = 0;
+        e.have_region = e.region_fin && !e.auto_region;
         e.mH = e.mW = 0;
         if (p->guide_reset) p->guide_reset(p->guide_ctx, p->seed, (uint64_t)i);
         st = rse__sd_run(m, &r, &rng, &x, &H, &W);
@@ -1939,7 +2057,7 @@ RSEDEF rse_status rse_edit(rse_sinddm *m, const rse_image *img, const rse_edit_p
         RSE_FREE(x);
         /* the mask the first edit used, at the output's size */
         if (st == RSE_STATUS_OK && i == 0 && p->mask_out) {
-            const float *mk = e.region_fin ? e.region : e.have_gmask && e.mH == H && e.mW == W ? e.gmask : 0;
+            const float *mk = e.region_fin && e.have_region ? e.region : e.have_gmask && e.mH == H && e.mW == W ? e.gmask : 0;
             if (mk && (st = rse_image_alloc(p->mask_out, img->w, img->h, 1)) == RSE_STATUS_OK)
                 st = rse__edit_resize1(&e, p->mask_out->data, mk, H, W, img->h, img->w);
         }
@@ -3909,13 +4027,13 @@ RSE__FN int rse__cmd_edit(int argc, char **argv) {
         "-o", "--text", "--prompts", "--clip", "--vocab", "--views", "--strength", "--fill",
         "--momentum", "--stop", "--templates", "--roi", "--mask", "--feather", "--copy-from",
         "--copy-to", "--copy-strength", "--start-scale", "--count", "--seed", "--threads",
-        "--clip-act", "--clip-heads", "--window", "--sampler" };
+        "--clip-act", "--clip-heads", "--window", "--sampler", "--start-t", "--keep-outside" };
     enum { O_OUT, O_TEXT, O_PROMPTS, O_CLIP, O_VOCAB, O_VIEWS, O_STRENGTH, O_FILL, O_MOMENTUM, O_STOP,
            O_TEMPLATES, O_ROI, O_MASK, O_FEATHER, O_FROM, O_TO, O_COPYS, O_START, O_COUNT, O_SEED,
-           O_THREADS, O_ACT, O_HEADS, O_WINDOW, O_SAMPLER, O_N };
+           O_THREADS, O_ACT, O_HEADS, O_WINDOW, O_SAMPLER, O_STARTT, O_KEEP, O_N };
     const char *pos[2] = { 0, 0 }, *val, *out = 0, *text = 0, *prompts = 0, *clip_path = 0, *mask_path = 0;
     const char *templ = "auto";
-    int npos = 0, i, k, quiet = 0, threads = 0, views = 16, save_mask = 0, has_from = 0, rc = RSE__EXIT_OK;
+    int npos = 0, i, k, quiet = 0, threads = 0, views = 16, save_mask = 0, has_from = 0, keep = 0, rc = RSE__EXIT_OK;
     int has_window = 0, given[O_N];
     rse_roi rois[RSE__CLI_MAX_REGIONS], tos[RSE__CLI_MAX_REGIONS], window;
     rse_edit_params ep;
@@ -3990,6 +4108,12 @@ RSE__FN int rse__cmd_edit(int argc, char **argv) {
             break;
         case O_COPYS: if (!rse__cli_double(val, 0, 1, &dv)) return rse__cli_usage(argv[0], "--copy-strength must be in [0,1]"); ep.copy_strength = (float)dv; break;
         case O_START: if (!rse__cli_int(val, 0, RSE_PYR_MAX_SCALES - 1, &ep.start_scale)) return rse__cli_usage(argv[0], "--start-scale must be a scale index"); break;
+        case O_STARTT: if (!rse__cli_int(val, 1, RSE_SD_T - 1, &ep.start_t)) return rse__cli_usage(argv[0], "--start-t must be in 1..%d", RSE_SD_T - 1); break;
+        case O_KEEP:
+            if (!strcmp(val, "on")) ep.keep_outside = 1;
+            else if (!strcmp(val, "off")) ep.keep_outside = 0;
+            else return rse__cli_usage(argv[0], "--keep-outside must be on or off");
+            break;
         case O_SAMPLER:
             if (!strcmp(val, "reblur")) ep.sampler = RSE_SAMPLER_REBLUR;
             else if (!strcmp(val, "reference")) ep.sampler = RSE_SAMPLER_REFERENCE;
@@ -4044,10 +4168,20 @@ RSE__FN int rse__cmd_edit(int argc, char **argv) {
         return rse__cli_usage(argv[0], "--copy-strength weighs a content copy: give --copy-from and --copy-to");
     if (given[O_START] && ep.from_noise)
         return rse__cli_usage(argv[0], "--start-scale: --from-noise always starts from noise at scale 0");
+    if (given[O_STARTT] && ep.from_noise)
+        return rse__cli_usage(argv[0], "--start-t: --from-noise always starts from pure noise");
+    /* a whole-image text edit of the input keeps it outside the area the
+       text changes (rse__keep_mask), feathered by --feather */
+    keep = (text || prompts) && !ep.nrois && !mask_path && !has_from && !ep.from_noise && ep.fill < 1;
+    if (given[O_KEEP] && !keep)
+        return rse__cli_usage(argv[0], "--keep-outside acts on a whole-image text edit of the input with --fill below 1 "
+                              "(--roi, --mask and copies keep what lies outside their regions already)");
+    keep = keep && ep.keep_outside;
     /* the feather ramps the edges of boxes (--roi, --copy-to) and of a
        --window's seam; a --mask image is used as it is */
-    if (given[O_FEATHER] && !has_window && (mask_path || (!ep.nrois && !has_from)))
-        return rse__cli_usage(argv[0], "--feather softens the edges of --roi and --copy-to boxes and of a --window; "
+    if (given[O_FEATHER] && !has_window && !keep && (mask_path || (!ep.nrois && !has_from)))
+        return rse__cli_usage(argv[0], "--feather softens the edges of --roi and --copy-to boxes, of a --window and of "
+                              "the changed area of a whole-image text edit (--keep-outside on); "
                               "this edit has none%s", mask_path ? " (a --mask is used as it is)" : "");
     if (rse_set_threads(threads ? threads : rse__cli_default_threads()) != RSE_STATUS_OK)
         return rse__cli_usage(argv[0], "%s", rse_last_error());
@@ -4156,9 +4290,10 @@ RSE__FN int rse__cmd_edit(int argc, char **argv) {
         }
         rse__cli_puts(&js, "  \"params\": {\"strength\": %.6g, \"fill\": %.6g, \"momentum\": %.6g, \"stop\": %d, "
                       "\"feather\": %.6g, \"copy_strength\": %.6g, \"start_scale\": %d, \"from_noise\": %s, \"count\": %d, "
-                      "\"seed\": %llu, \"sampler\": \"%s\"},\n", ep.strength, ep.fill, ep.momentum, ep.stop, ep.feather,
-                      ep.copy_strength, ep.start_scale, ep.from_noise ? "true" : "false", ep.count,
-                      (unsigned long long)ep.seed, ep.sampler == RSE_SAMPLER_REFERENCE ? "reference" : "reblur");
+                      "\"seed\": %llu, \"sampler\": \"%s\", \"start_t\": %d, \"keep_outside\": %s},\n", ep.strength, ep.fill,
+                      ep.momentum, ep.stop, ep.feather, ep.copy_strength, ep.start_scale, ep.from_noise ? "true" : "false",
+                      ep.count, (unsigned long long)ep.seed, ep.sampler == RSE_SAMPLER_REFERENCE ? "reference" : "reblur",
+                      ep.start_t, keep ? "true" : "false");
         rse__cli_puts(&js, "  \"rois\": [");
         for (i = 0; i < ep.nrois; i++) rse__cli_puts(&js, "%s\"%dx%d+%d+%d\"", i ? ", " : "", rois[i].w, rois[i].h, rois[i].x, rois[i].y);
         rse__cli_puts(&js, "],\n  \"copy\": ");
@@ -4334,7 +4469,14 @@ static const rse__cmd rse__cmds[] = {
       "  --roi WxH+X+Y       confine the text edit to a box (repeatable); the\n"
       "                      rest of the image comes back as the original\n"
       "  --mask FILE         or to a mask image (white = edit)\n"
-      "  --feather PX        soft edge width in pixels (8)\n"
+      "  --feather PX        soft edge width in pixels (8), of the regions and of\n"
+      "                      the changed area of a whole-image edit\n"
+      "  --keep-outside on|off  a whole-image text edit changes only where the\n"
+      "                      text acts (the --fill share of the image with the\n"
+      "                      strongest guidance, smoothed into areas and\n"
+      "                      feathered) and keeps the input exactly elsewhere\n"
+      "                      (on, the default); off regenerates the whole\n"
+      "                      image, as SinDDM's code does\n"
       "content copy:\n"
       "  --copy-from WxH+X+Y --copy-to WxH+X+Y   paste the source region's\n"
       "                      content into the target (repeatable) at every\n"
@@ -4344,6 +4486,9 @@ static const rse__cmd rse__cmds[] = {
       "  --start-scale S     scale to start from (default: one below the finest for\n"
       "                      a whole-image text, the finest for regions, 1 for\n"
       "                      copies)\n"
+      "  --start-t T         noise the start scale to step T (1..99) instead of\n"
+      "                      its own start step (25-57): less noise keeps more\n"
+      "                      of the image and leaves the text less room\n"
       "  --from-noise        generate a new sample and steer it instead\n"
       "  --sampler S         reference (default): as SinDDM's code, DDPM when text\n"
       "                      guides (soft regions); reblur: SinDDM's reblurring\n"

@@ -412,6 +412,14 @@ typedef struct rse_edit_params {
     int start_scale;           /* -1: default (one below the finest for   */
                                /* a whole-image text, the finest for      */
                                /* regions, 1 for copies)                  */
+    int start_t;               /* > 0: noise the start scale to this index */
+                               /* (0..99) instead of its t_start: less    */
+                               /* noise keeps more of the image (0: the   */
+                               /* scale's t_start)                        */
+    int keep_outside;          /* a whole-image text edit keeps the input */
+                               /* outside the area its text changes (1,   */
+                               /* the default; 0: the whole image is      */
+                               /* regenerated, as the reference does)     */
     int from_noise;            /* 1: generate from noise and steer        */
     int sampler;               /* RSE_SAMPLER_REFERENCE (default) or      */
                                /* RSE_SAMPLER_REBLUR                      */

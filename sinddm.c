@@ -1988,6 +1988,9 @@ typedef struct rse_sd_run {
     const float *start_prev; /* (3,h,w) at the scale below start_scale: the */
                              /* blurry reference x~ for reblurring (may be  */
                              /* NULL: then start itself is used)            */
+    int start_t;             /* > 0: noise `start` to this index instead of */
+                             /* the start scale's t_start (a partial-noise  */
+                             /* start: less of the image is regenerated)    */
     int reblur;              /* 1: the reference sampler; 0: DDPM at every  */
                              /* scale (the reference's CLIP modes)          */
     rse_sd_hooks hooks;
@@ -2025,6 +2028,14 @@ static rse_status rse__sd_upsample(rse_sinddm *m, float *dst, const float *src, 
 static void rse__sd_size(const rse_sinddm *m, const rse_sd_run *r, int s, int *H, int *W) {
     *H = (int)((float)m->pyr.h[s] * r->mul_h);
     *W = (int)((float)m->pyr.w[s] * r->mul_w);
+}
+
+/* The index scale s is noised to: T at scale 0, t_start[s] above it, and
+   at the start scale a run's own start_t when it asks for less noise. */
+static int rse__sd_run_t0(const rse_sinddm *m, const rse_sd_run *r, int s) {
+    int T0 = s == 0 ? RSE_SD_T : m->sched.t_start[s];
+    if (s == r->start_scale && r->start && r->start_t > 0 && r->start_t < T0) T0 = r->start_t;
+    return T0;
 }
 
 /* One image, coarse to fine. At scale 0 (from noise): DDPM for T steps. At
@@ -2069,7 +2080,7 @@ RSE__FN rse_status rse__sd_run(rse_sinddm *m, const rse_sd_run *r, rse_rng *rng,
             st = rse__sd_upsample(m, up, x, pH, pW, H, W);
         }
         if (st != RSE_STATUS_OK) break;
-        T0 = s == 0 ? RSE_SD_T : m->sched.t_start[s];
+        T0 = rse__sd_run_t0(m, r, s);
         rse__rng_normal(rng, z, n);
         if (s == s0 && s == 0 && !r->start) {
             memcpy(x, z, n * sizeof(float));              /* x_T = pure noise */
@@ -2104,10 +2115,10 @@ RSE__FN rse_status rse__sd_run(rse_sinddm *m, const rse_sd_run *r, rse_rng *rng,
 }
 
 /* Steps a run will take (for progress and ETA). */
-RSE__FN long rse__sd_run_steps(const rse_sinddm *m, int s0) {
+RSE__FN long rse__sd_run_steps(const rse_sinddm *m, const rse_sd_run *r) {
     long total = 0;
     int s;
-    for (s = s0; s < m->pyr.n; s++) total += s ? m->sched.t_start[s] : RSE_SD_T;
+    for (s = r->start_scale; s < m->pyr.n; s++) total += rse__sd_run_t0(m, r, s);
     return total;
 }
 
@@ -2135,7 +2146,7 @@ RSEDEF rse_status rse_sinddm_sample(rse_sinddm *m, const rse_sample_params *p, r
     r.progress = progress;
     r.progress_ctx = ctx;
     r.done = &done;
-    r.total = rse__sd_run_steps(m, 0) * p->count;
+    r.total = rse__sd_run_steps(m, &r) * p->count;
     for (i = 0; i < p->count; i++) memset(&out[i], 0, sizeof out[i]);
     for (i = 0; i < p->count; i++) {
         rse_rng rng;

@@ -398,8 +398,23 @@ static void test_edit(void) {
     rc = t_run("edit", "m.rsm", "in.ppm", "-o", "r.png", "--text", "a", "--clip", "c.pt", "--copy-strength", "0.5",
                (char *)0);
     CHECK(rc == 2 && strstr(t_err, "--copy-strength"), "--copy-strength without a copy: %s", t_err);
-    rc = t_run("edit", "m.rsm", "in.ppm", "-o", "r.png", "--text", "a", "--clip", "c.pt", "--feather", "2", (char *)0);
-    CHECK(rc == 2 && strstr(t_err, "--feather"), "--feather on a whole-image text edit: %s", t_err);
+    rc = t_run("edit", "m.rsm", "in.ppm", "-o", "r.png", "--text", "a", "--clip", "c.pt", "--feather", "2",
+               "--keep-outside", "off", (char *)0);
+    CHECK(rc == 2 && strstr(t_err, "--feather"), "--feather on a whole-image text edit regenerating all: %s", t_err);
+    rc = t_run("edit", "m.rsm", "in.ppm", "-o", "r.png", "--text", "a", "--clip", "c.pt", "--fill", "1",
+               "--keep-outside", "on", (char *)0);
+    CHECK(rc == 2 && strstr(t_err, "--keep-outside"), "--keep-outside with --fill 1 (all may change): %s", t_err);
+    rc = t_run("edit", "m.rsm", "in.ppm", "-o", "r.png", "--text", "a", "--clip", "c.pt", "--roi", "8x8+0+0",
+               "--keep-outside", "off", (char *)0);
+    CHECK(rc == 2 && strstr(t_err, "--keep-outside"), "--keep-outside on a region edit: %s", t_err);
+    rc = t_run("edit", "m.rsm", "in.ppm", "-o", "r.png", "--text", "a", "--clip", "c.pt", "--keep-outside", "maybe",
+               (char *)0);
+    CHECK(rc == 2 && strstr(t_err, "--keep-outside"), "--keep-outside maybe: %s", t_err);
+    rc = t_run("edit", "m.rsm", "in.ppm", "-o", "r.png", "--text", "a", "--clip", "c.pt", "--from-noise", "--start-t", "5",
+               (char *)0);
+    CHECK(rc == 2 && strstr(t_err, "--start-t"), "--start-t with --from-noise: %s", t_err);
+    rc = t_run("edit", "m.rsm", "in.ppm", "-o", "r.png", "--text", "a", "--clip", "c.pt", "--start-t", "100", (char *)0);
+    CHECK(rc == 2 && strstr(t_err, "--start-t"), "--start-t 100: %s", t_err);
     rc = t_run("edit", "m.rsm", "in.ppm", "-o", "r.png", "--text", "a", "--clip", "c.pt", "--mask", "mask.pgm",
                "--feather", "2", (char *)0);
     CHECK(rc == 2 && strstr(t_err, "--feather") && strstr(t_err, "--mask"), "--feather with a --mask: %s", t_err);
@@ -443,7 +458,7 @@ static void test_edit_text(void) {
     {
         static const char *const vary[][2] = { { "--strength", "1" }, { "--fill", "0.6" }, { "--momentum", "0.6" },
                                                { "--views", "2" }, { "--templates", "none" }, { "--roi", "20x20+10+10" },
-                                               { "--stop", 0 } };
+                                               { "--keep-outside", "off" }, { "--start-t", "98" }, { "--stop", 0 } };
         for (k = 0; k < (int)(sizeof vary / sizeof vary[0]); k++) {
             rc = TEDIT("t1.png", vary[k][0], vary[k][1] ? vary[k][1] : stop2);
             CHECK(rc == 0 && !t_same_file("t0.png", "t1.png"), "%s changes the text edit: %d %s", vary[k][0], rc, t_err);

@@ -156,6 +156,58 @@ static int t_outside_equal(const rse_image *a, const rse_image *b, const rse_roi
     return bad;
 }
 
+/* The keep mask of a whole-image edit (rse__keep_mask), by known answers:
+   the distance transform, a focused gradient, a flat one. */
+static void test_keep_mask(void) {
+    enum { H = 40, W = 48 };
+    static float g[3 * H * W], K[H * W], tmp[2 * H * W], b[H * W];
+    int x, y, n1 = 0, n0 = 0, bad = 0;
+    /* chamfer: one pixel at (10,20); along an axis the distance is exact,
+       on the diagonal sqrt 2 per step */
+    memset(b, 0, sizeof b);
+    b[20 * W + 10] = 1;
+    rse__chamfer(tmp, b, H, W);
+    CHECK(tmp[20 * W + 10] == 0 && tmp[20 * W + 17] == 7 && tmp[5 * W + 10] == 15, "chamfer along axes: %g %g",
+          tmp[20 * W + 17], tmp[5 * W + 10]);
+    CHECK(fabsf(tmp[23 * W + 13] - 3 * 1.41421356f) < 1e-5f, "chamfer on the diagonal: %g", tmp[23 * W + 13]);
+    /* a gradient on the red channel only in the 4x4 block x 20..23, y 10..13;
+       r = 0 (no smoothing), fill 0.5: more than half the image has zero
+       energy, so the quantile is 0 and B is the block (energy > 0), not
+       everything at the quantile; f = 8: K = 1 - d/8 next to it, 0 from 8
+       px on, where the input is kept */
+    memset(g, 0, sizeof g);
+    for (y = 10; y < 14; y++)
+        for (x = 20; x < 24; x++) g[y * W + x] = 1;
+    rse__keep_mask(K, tmp, g, H, W, 0.5f, 0, 8);
+    for (y = 0; y < H; y++)
+        for (x = 0; x < W; x++) {
+            int in = y >= 10 && y < 14 && x >= 20 && x < 24;
+            if (in) bad += K[y * W + x] != 1;
+            n1 += K[y * W + x] == 1;
+            n0 += K[y * W + x] == 0;
+        }
+    CHECK(!bad && n1 == 16, "K is 1 on the block and only there: %d bad, %d ones", bad, n1);
+    CHECK(K[12 * W + 27] == 0.5f && K[12 * W + 16] == 0.5f && K[12 * W + 31] == 0 && K[2 * W + 21] == 0,
+          "K falls to 0 at 8 px: %g %g %g %g", K[12 * W + 27], K[12 * W + 16], K[12 * W + 31], K[2 * W + 21]);
+    CHECK(n0 > H * W / 2, "the input is kept on most of the image: %d of %d", n0, H * W);
+    /* smoothing (r = 2) spreads the block into a 8x8 area before the cut */
+    rse__keep_mask(K, tmp, g, H, W, 0.5f, 2, 0);
+    for (n1 = 0, y = 0; y < H * W; y++) n1 += K[y] == 1;
+    CHECK(n1 == 64, "r = 2 grows B by 2 px on each side: %d pixels", n1);
+    /* fill 0.2: the top fifth of a left-to-right ramp of energy */
+    for (y = 0; y < H; y++)
+        for (x = 0; x < W; x++) g[y * W + x] = (float)x;
+    rse__keep_mask(K, tmp, g, H, W, 0.2f, 0, 0);
+    for (n1 = 0, y = 0; y < H * W; y++) n1 += K[y] == 1;
+    CHECK(K[5 * W + W - 1] == 1 && K[5 * W] == 0 && n1 >= H * W / 5 - H && n1 <= H * W / 5 + H,
+          "fill 0.2 takes the strongest fifth: %d of %d", n1, H * W);
+    /* a flat gradient has no preference: all of the image may change */
+    for (y = 0; y < 3 * H * W; y++) g[y] = 0.5f;
+    rse__keep_mask(K, tmp, g, H, W, 0.2f, 3, 8);
+    for (n1 = 0, y = 0; y < H * W; y++) n1 += K[y] == 1;
+    CHECK(n1 == H * W, "a flat gradient changes all: %d of %d", n1, H * W);
+}
+
 static void test_edits(void) {
     rse_image img, out[1], plain[1];
     rse_train_params tp;
@@ -300,6 +352,48 @@ static void test_text_edit(void) {
     CHECK(rse_edit(m, &img, &ep, out, 0, 0) == RSE_STATUS_OK, "text edit: %s", rse_last_error());
     ep.strength = 0;
     CHECK(rse_edit(m, &img, &ep, plain, 0, 0) == RSE_STATUS_OK, "unguided edit: %s", rse_last_error());
+    {
+        /* --keep-outside (the default): where the saved mask is 0 the edit
+           is the input exactly; the same edit regenerating all (keep off,
+           the reference) changes those pixels: the baseline that shows the
+           exactness is the keep mask's doing */
+        rse_image mk, whole[1];
+        size_t P = (size_t)img.w * img.h, i, kept = 0, same = 0, moved = 0;
+        int c;
+        memset(&mk, 0, sizeof mk);
+        ep.strength = 0.3f;
+        ep.mask_out = &mk;
+        CHECK(rse_edit(m, &img, &ep, whole, 0, 0) == RSE_STATUS_OK, "text edit, mask out: %s", rse_last_error());
+        ep.mask_out = 0;
+        if (whole[0].data && mk.data && out[0].data) {
+            for (i = 0; i < P; i++) {
+                int eq = 1, eq0 = 1;
+                if (mk.data[i] != 0) continue;
+                kept++;
+                for (c = 0; c < 3; c++) {
+                    eq &= whole[0].data[c * P + i] == img.data[c * P + i];
+                    eq0 &= out[0].data[c * P + i] == img.data[c * P + i];
+                }
+                same += eq;
+                moved += !eq0;
+            }
+            CHECK(kept > P / 4 && kept < P, "fill 0.5: the mask keeps part of the image: %zu of %zu", kept, P);
+            CHECK(same == kept, "outside the keep mask the edit is the input: %zu of %zu", same, kept);
+        }
+        rse_image_free(&whole[0]);
+        rse_image_free(&mk);
+        ep.keep_outside = 0;
+        CHECK(rse_edit(m, &img, &ep, whole, 0, 0) == RSE_STATUS_OK, "text edit, keep off: %s", rse_last_error());
+        if (whole[0].data) {
+            size_t diff = 0;
+            for (i = 0; i < 3 * P; i++) diff += whole[0].data[i] != img.data[i];
+            CHECK(diff > 3 * P / 2, "keep off regenerates the whole image: %zu of %zu values differ", diff, 3 * P);
+        }
+        (void)moved;
+        rse_image_free(&whole[0]);
+        ep.keep_outside = 1;
+        ep.strength = 0;
+    }
     if (out[0].data && plain[0].data) {
         /* the raw cosine (the score clamps negatives to 0, which a random
            model may give) */
@@ -381,6 +475,7 @@ int main(void) {
     test_prompts();
     test_shipped_prompts();
     test_guide_pieces();
+    test_keep_mask();
     test_edits();
     test_window();
     test_text_edit();

@@ -158,6 +158,9 @@ static void t_mode(fx_case *fc, rse_sinddm *m, const rse_image *img, rse_clip *c
     ep.feather = cfg->data[6];
     ep.copy_strength = cfg->data[7];
     ep.sampler = cfg->data[12] != 0 ? RSE_SAMPLER_REFERENCE : RSE_SAMPLER_REBLUR;
+    /* the reference regenerates the whole image: keeping the input outside
+       the changed area is rsedit's default, not the reference's */
+    ep.keep_outside = 0;
     ep.start_scale = 1; /* the reference starts every mode at scale 1 */
     if (cfg->data[8] != 0) {
         g = t_guide(clip, fx_get(setup, "dirs_lr"), fx_get(setup, "dirs_hr"), views);

@@ -17,7 +17,15 @@
 #      the original (every patch position, the original's statistics), over
 #      the floor (the original against itself shifted by 4 px with reflected
 #      borders, the mean of the 8 directions)
-#   3  whole: the same edit without --roi; the ratios of the finest two
+#   3  whole: the same edit without --roi, in two forms. "keep" is the
+#      default (--keep-outside on): the text's gradient picks the --fill
+#      share of the image that changes and the rest is the input exactly;
+#      the color CLIP's gradient is flat (it sees only the mean colour),
+#      which changes all of it, so this run takes its gradient from the
+#      random tiny ViT of SHARED/data/clip/fixtures (guidance is still off:
+#      --strength 0); the share of pixels changed is printed. "all" is
+#      --keep-outside off, the whole image regenerated (the reference).
+#      For each, the ratios of the finest two
 #      levels, scored over the whole image with the same floor (--region
 #      covering the image). Over a whole image a 4-px shift leaves almost
 #      every patch in place, so with every position that floor is tiny (2 at
@@ -55,9 +63,10 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 SHARED=${SHARED:-$here/../shared}
 THREADS=${THREADS:-2}
 CLIP=$here/tests/fixtures/clip/color_clip.pt
+TINY=$SHARED/data/clip/fixtures/tiny_vit_fp32.pt
 VOCAB=$SHARED/data/clip/bpe_simple_vocab_16e6.txt.gz
 FEATHER=8   # edit's default --feather
-for f in "$R" "$CLIP" "$VOCAB"; do
+for f in "$R" "$CLIP" "$VOCAB" "$TINY"; do
     [ -e "$f" ] || { echo "edit_quality: missing $f" >&2; exit 1; }
 done
 
@@ -109,8 +118,8 @@ spill() {
         print (s > 0 ? s : 0) }'
 }
 
-echo "| image | train | 2 region SWD/floor | 3 whole L0, L1 SWD/floor | 3 PSNR edit vs bicubic (dB) | 4 copy SWD/floor | 5 size, spill (px) | 6 samples SWD/floor own, ref-norm |"
-echo "|---|---|---|---|---|---|---|---|"
+echo "| image | train | 2 region SWD/floor | 3 whole, keep (default): changed, L0, L1 SWD/floor, PSNR | 3 whole, all regenerated: L0, L1 SWD/floor | 3 PSNR edit vs bicubic (dB) | 4 copy SWD/floor | 5 size, spill (px) | 6 samples SWD/floor own, ref-norm |"
+echo "|---|---|---|---|---|---|---|---|---|"
 mkdir -p "$OUT" "$MODELS"
 for name in $NAMES; do
     IMG=$SHARED/data/rsi/${name}_256.ppm
@@ -129,8 +138,11 @@ for name in $NAMES; do
     # item 2 (the edit writes roi.ppm and its record roi.json)
     "$R" edit "$M" "$IMG" -o "$D/roi.ppm" --roi "$ROI" $unguided --threads "$THREADS" --quiet
     q "$D/roi_q.json" "$IMG" "$D/roi.ppm" --region "$ROI" --baseline --changed
-    # item 3: whole image, the issue's floor over the whole image
-    "$R" edit "$M" "$IMG" -o "$D/whole.ppm" $unguided --threads "$THREADS" --quiet
+    # item 3: whole image, the issue's floor over the whole image; first
+    # the default (keep outside the changed area), then all regenerated
+    "$R" edit "$M" "$IMG" -o "$D/keep.ppm" --strength 0 --text x --clip "$TINY" --clip-heads 2,2 --vocab "$VOCAB" \
+        --templates none --views 1 --save-mask --threads "$THREADS" --quiet
+    "$R" edit "$M" "$IMG" -o "$D/whole.ppm" $unguided --keep-outside off --threads "$THREADS" --quiet
     wh=$("$R" pyramid "$IMG" --json | grep -o '"width":[0-9]*,"height":[0-9]*' | sed 's/"width":\([0-9]*\),"height":\([0-9]*\)/\1x\2/')
     n=$(echo "$wh" | wc -l)
     s0=$(last start_scale "$D/whole.json")
@@ -138,6 +150,7 @@ for name in $NAMES; do
     fin=$(echo "$wh" | sed -n "${n}p")
     start=$(echo "$wh" | sed -n "$((s0 + 1))p")
     full="$(nth 1 width "$D/roi.json")x$(nth 1 height "$D/roi.json")+0+0"   # the edit record's image size
+    q "$D/keep_q.json" "$IMG" "$D/keep.ppm" --region "$full" --baseline --psnr --changed
     q "$D/whole_q.json" "$IMG" "$D/whole.ppm" --region "$full" --baseline --psnr
     q "$D/whole_rand_q.json" "$IMG" "$D/whole.ppm" --region "$full" --baseline --patches 1024
     "$R" convert "$IMG" "$D/finest.ppm" --resize "$fin" --filter lanczos
@@ -155,6 +168,10 @@ for name in $NAMES; do
 
     r2=$(last finest_ratio "$D/roi_q.json")
     l0=$(nth 1 ratio "$D/whole_q.json") l1=$(nth 2 ratio "$D/whole_q.json")
+    k0=$(nth 1 ratio "$D/keep_q.json") k1=$(nth 2 ratio "$D/keep_q.json")
+    kp=$(grep -o '"psnr":\[[^]]*' "$D/keep_q.json" | sed 's/.*\[//' | cut -d, -f1)
+    kc=$(awk -v n="$(last pixels "$D/keep_q.json")" -v w="$(nth 1 width "$D/roi.json")" -v h="$(nth 1 height "$D/roi.json")" \
+        'BEGIN { if (n != "" && w > 0) printf "%.0f%%", 100 * n / (w * h); else print "n/a" }')
     r0=$(nth 1 ratio "$D/whole_rand_q.json") r1=$(nth 2 ratio "$D/whole_rand_q.json")
     pe=$(grep -o '"psnr":\[[^]]*' "$D/psnr_q.json" | sed 's/.*\[//' | cut -d, -f1)
     pb=$(grep -o '"psnr":\[[^]]*' "$D/psnr_q.json" | sed 's/.*\[//' | cut -d, -f2)
@@ -168,8 +185,9 @@ for name in $NAMES; do
         printf "region %s, copy %s (%s %d)", $1, $2, (m <= l ? "<=" : ">"), l }')
     s6a=$(ratio "$D/samples_q.json")
     s6b=$(ratio "$D/samples_refnorm_q.json")
-    printf '| %s | %s | %s | %s; %s (random: %s; %s) | %s vs %s (%s) | %s | %s, %s | %s; %s |\n' "$name" "$train" \
-        "$(bar "$r2" 3)" "$(bar "$l0" 3)" "$(bar "$l1" 3)" "$(f1 "$r0")" "$(f1 "$r1")" "$(f1 "$pe")" "$(f1 "$pb")" "$verdict" \
+    printf '| %s | %s | %s | %s: %s; %s; %s dB | %s; %s (random: %s; %s) | %s vs %s (%s) | %s | %s, %s | %s; %s |\n' "$name" "$train" \
+        "$(bar "$r2" 3)" "$kc" "$(bar "$k0" 3)" "$(bar "$k1" 3)" "$(f1 "$kp")" \
+        "$(bar "$l0" 3)" "$(bar "$l1" 3)" "$(f1 "$r0")" "$(f1 "$r1")" "$(f1 "$pe")" "$(f1 "$pb")" "$verdict" \
         "$(bar "$r4" 3)" "$sizes" "$sp" \
         "$(bar "$s6a" 3)" "$(bar "$s6b" 3)"
 done

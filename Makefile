@@ -1,9 +1,12 @@
 # rsedit - one translation unit, no dependencies beyond libc, libm, pthreads.
 #
-#   make              build ./rsedit (portable: no -march, no fast-math)
+#   make              build ./rsedit (portable: no -march, no fast-math; the
+#                     AVX2 and AVX-512 kernels are built in and the widest
+#                     the CPU runs is used, tensor.h 7.2 and 7.8)
 #   make native       build ./rsedit with -O3 -march=native (AVX2/FMA, NEON)
-#   make test         all tests, SIMD kernels on (-march=native; the kernel
-#                     tests also with -DRSE_NO_AVX512)
+#   make test         all tests on the default build: the kernel tests on
+#                     every kernel set the CPU runs, the op and network
+#                     tests also on AVX2 (RSE_KERNELS=avx2)
 #   make test-nosimd  all tests with -DRSE_NO_SIMD (the scalar reference path)
 #   make sanitize     all tests under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make msan         train, sample and every edit mode under clang's
@@ -77,20 +80,21 @@ $(addprefix $(1)/,$(SOLO)): $(1)/%: tests/%.c $(TESTDEPS)
 	$(2) -o $$@ $$< $(LDLIBS)
 endef
 
-$(eval $(call testbuild,build/simd,$(CC) $(TFLAGS) $(ARCH)))
-# The kernel-level tests again with AVX-512 off, so the AVX2 path stays
-# tested on machines that have AVX-512 (elsewhere this is the same build).
-AVX2_TESTS = test_kernels test_ops_torch test_sinddm_net test_grad
-$(eval $(call testbuild,build/avx2,$(CC) $(TFLAGS) $(ARCH) -DRSE_NO_AVX512))
+# The tests build the library as `make` does (no -march): every kernel set
+# is in it. test_kernels runs its tests once per set the CPU runs; the op
+# and network tests run on the widest, then again on AVX2 (RSE_KERNELS), so
+# it stays tested on machines that have AVX-512.
+$(eval $(call testbuild,build/simd,$(CC) $(TFLAGS)))
+AVX2_TESTS = test_ops_torch test_sinddm_net test_grad test_sd_block
 $(eval $(call testbuild,build/nosimd,$(CC) $(TFLAGS) -DRSE_NO_SIMD))
-$(eval $(call testbuild,build/san,$(CC) $(TFLAGS) -O1 $(ARCH) $(SANFLAGS)))
+$(eval $(call testbuild,build/san,$(CC) $(TFLAGS) -O1 $(SANFLAGS)))
 
 # The kernel tests and the fused denoiser block's on the NEON path:
 # cross-compiled for AArch64 and run under qemu-user when both are installed
 # (Debian: gcc-aarch64-linux-gnu, qemu-user); otherwise it says it skipped.
 NEON_CC    ?= aarch64-linux-gnu-gcc
 NEON_RUN   ?= qemu-aarch64
-NEON_TESTS  = $(AVX2_TESTS) test_sd_block
+NEON_TESTS  = test_kernels $(AVX2_TESTS)
 $(eval $(call testbuild,build/neon,$(NEON_CC) $(TFLAGS) -static))
 
 test-neon:
@@ -100,8 +104,10 @@ test-neon:
 	else echo "test-neon: skipped ($(NEON_CC) or $(NEON_RUN) not installed)"; fi
 
 # The README's test command.
-test: $(addprefix build/simd/,$(TESTS)) $(addprefix build/avx2/,$(AVX2_TESTS)) nostdio
-	@sh tests/run.sh $(addprefix build/simd/,$(ORDERED)) $(addprefix build/avx2/,$(AVX2_TESTS))
+test: $(addprefix build/simd/,$(TESTS)) nostdio
+	@sh tests/run.sh $(addprefix build/simd/,$(ORDERED))
+	@echo "again on the AVX2 kernels (RSE_KERNELS=avx2):"
+	@RUN_WITH="env RSE_KERNELS=avx2" sh tests/run.sh $(addprefix build/simd/,$(AVX2_TESTS))
 
 test-nosimd: $(addprefix build/nosimd/,$(PORTABLE))
 	@sh tests/run.sh $(addprefix build/nosimd/,$(PORTABLE))
@@ -207,13 +213,16 @@ warnings: $(SRC)
 	gcc $(CFLAGS) -Werror -o build/rsedit-gcc rsedit.c $(LDLIBS)
 	gcc -std=c99 -O3 $(ARCH) -Wall -Wextra -pedantic -Werror -c -o build/rsedit-o3.o rsedit.c
 	gcc -std=c99 -O3 $(ARCH) -DRSE_NO_AVX512 -Wall -Wextra -pedantic -Werror -c -o build/rsedit-avx2.o rsedit.c
+	gcc $(CFLAGS) -Werror -DRSE_NO_DISPATCH -c -o build/rsedit-nodispatch.o rsedit.c
 	clang $(CFLAGS) -Werror -o build/rsedit-clang rsedit.c $(LDLIBS)
+	clang $(CFLAGS) $(ARCH) -Werror -DRSE_NO_DISPATCH -c -o build/rsedit-clang-native.o rsedit.c
 	clang $(CFLAGS) -Werror -DRSE_NO_SIMD -DRSE_NO_THREADS -DRSE_NO_STDIO -DRSE_NO_MAIN -c -o build/core-min.o rsedit.c
 	g++ -fsyntax-only -Wall -Wextra -x c++ rsedit.h
 
 # A no-download tour on a scene drawn from code: ./demo/ gets scene.png,
-# model.rsm, sample.png and copy.png (about 3 minutes on 2 cores).
-demo: native
+# model.rsm, sample.png and copy.png (about 3 minutes on 2 cores). The
+# default build: its kernels are the CPU's widest.
+demo: rsedit
 	./rsedit demo -o demo
 
 clean:

@@ -2614,10 +2614,18 @@ RSE__FN int rse__cmd_version(int argc, char **argv) {
     if (argc > 1 && rse__cli_unknown(argv, 1)) return rse__cli_usage(argv[0], "unknown option '%s'", argv[1]);
     if (argc > 1) return rse__cli_usage(argv[0], "unexpected argument '%s'", argv[1]);
     printf("rsedit %s\n", RSE_VERSION);
-    /* What this build runs on: a portable build (no -march) has the plain-C
-       kernels, several times slower than `make native`. */
-    printf("kernels: %s%s\n", RSE_SIMD_NAME,
-           !strcmp(RSE_SIMD_NAME, "scalar") ? " (rebuild with `make native` for AVX2/AVX-512 or NEON)" : "");
+    /* The kernel set in use and the others built in (tensor.h 7.8), so a
+       slow run can be told from a CPU without AVX2 or a forced set. */
+    {
+        const char *want = getenv("RSE_KERNELS");
+        int i;
+        printf("kernels: %s (built in:", rse_kernels_name());
+        for (i = 0; i < RSE__NKSETS; i++)
+            printf(" %s%s", rse__kernel_sets[i]->name, rse__kernels_run(rse__kernel_sets[i]) ? "" : " [not on this CPU]");
+        printf(")");
+        if (want && *want) printf(strcmp(want, rse_kernels_name()) ? "; RSE_KERNELS=%s ignored" : "; set by RSE_KERNELS=%s", want);
+        printf("\n");
+    }
 #ifdef RSE_NO_THREADS
     printf("threads: off (built with RSE_NO_THREADS)\n");
 #else

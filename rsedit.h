@@ -51,7 +51,11 @@
      RSE_NO_MAIN        leave out the command-line main()
      RSE_NO_STDIO       leave out every FILE* path: the core works from memory
                         buffers and write callbacks only, and links no stdio
-     RSE_NO_SIMD        force the scalar kernels (they are always compiled)
+     RSE_NO_SIMD        build the scalar kernels only
+     RSE_NO_AVX512      leave the AVX-512 kernels out (AVX2 is then the widest)
+     RSE_NO_DISPATCH    build only the kernel set the compiler targets (its
+                        -march flags), with no cpuid and no getenv: the
+                        single-set build, for freestanding use
      RSE_NO_THREADS     no pthreads; everything runs on the calling thread
      RSE_MALLOC(sz) RSE_REALLOC(p,sz) RSE_FREE(p)
                         the allocator; define all three or none
@@ -78,6 +82,19 @@
      Every size read from a file is checked against these and every size
      product is computed with overflow checks in size_t before anything is
      allocated. Tensor dimensions are int, element counts size_t.
+
+   KERNELS
+     The numerical kernels (matrix products, convolutions, GELU) come in
+     sets: scalar C, AVX2+FMA, AVX-512 and NEON. A build carries scalar,
+     the set its compiler flags target, and, with GCC or Clang on x86-64,
+     AVX2 and AVX-512 as well (per-function target attributes), so a plain
+     `cc -O2 rsedit.c` runs the same kernels as a -march=native build. The
+     first call that needs kernels picks the widest set the CPU and
+     operating system run (cpuid, xgetbv), or the one the environment variable
+     RSE_KERNELS=scalar|avx2|avx512|neon names if the build has it and the
+     CPU runs it (for tests and comparisons); rse_kernels_name() tells which.
+     Each set gives the same results up to rounding (the tests hold every
+     one to the scalar references), and each is deterministic.
 
    THREADS
      rse_set_threads(n) sets the worker count (default 1). Results are
@@ -145,6 +162,10 @@ RSEDEF void rse_set_abort_hook(rse_abort_hook hook);
    under RSE_NO_THREADS. Results do not depend on it. */
 RSEDEF rse_status rse_set_threads(int n);
 RSEDEF int rse_get_threads(void);
+
+/* The kernel set in use: "avx512", "avx2", "neon" or "scalar" (see
+   KERNELS above). The first call that needs kernels chooses it. */
+RSEDEF const char *rse_kernels_name(void);
 
 /* ---------------------------------------------------------------------------
    Images

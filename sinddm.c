@@ -1023,7 +1023,7 @@ static void rse__sd_pad_task(void *ctx, int task, int ntasks) {
             float *d = o + (size_t)(y + 1) * wp + 1;
             const float *s = src + (size_t)y * W;
             d[-1] = 0.0f; d[W] = 0.0f;                                      /* side borders      */
-            if (j->gelu) for (x = 0; x < W; x++) d[x] = rse__gelu1(s[x]);
+            if (j->gelu) rse__gelu_run(d, s, (size_t)W);
             else {
                 float cq = j->c[q];
                 for (x = 0; x < W; x++) d[x] = s[x] + cq;
@@ -1066,7 +1066,7 @@ static void rse__sd_ew_task(void *ctx, int task, int ntasks) {
     size_t i, lo, hi;
     rse__split_range(j->n, task, ntasks, &lo, &hi);
     if (j->mode == 0) for (i = lo; i < hi; i++) a[i] += b[i];                     /* a += b        */
-    else for (i = lo; i < hi; i++) a[i] = b[i] * rse__gelu1_grad(a[i]);           /* a = b*gelu'(a) */
+    else rse__gelu_grad_run(a + lo, b + lo, a + lo, hi - lo, 0);             /* a = b*gelu'(a), in place */
 }
 
 static void rse__sd_ew(int mode, float *a, const float *b, size_t n) {

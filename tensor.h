@@ -1,8 +1,10 @@
 /* tensor.h - rsedit's numerical core: errors, arenas, RNG, threads, SIMD
    kernels, float32 tensors and reverse-mode autograd on a tape.
 
-   Included once, by rsedit.c (the one translation unit); every function here
-   is static and prefixed rse__. It knows nothing of images, files or models.
+   Included once, by rsedit.c (the one translation unit), and its kernels
+   again by itself, once per extra instruction set (7.2); every function
+   here is static and prefixed rse__. It knows nothing of images, files or
+   models.
 
    Reading order:
      1. configuration (allocator, assert, threads)
@@ -11,7 +13,9 @@
      4. arenas: one per lifetime, bump allocation, reset instead of free
      5. RNG: counter-based, so a stream never depends on the thread count
      6. threads: a small pool with deterministic static work splitting
-     7. kernels: scalar references and SIMD versions (sgemm, conv2d)
+     7. kernels: scalar references and SIMD versions (sgemm, conv2d),
+        the SIMD ones compiled once per instruction set and chosen at run
+        time (7.2, 7.8)
      8. tensors and the tape
      9. ops: each forward next to its backward
     10. backward: the reverse sweep over the tape
@@ -21,8 +25,12 @@
    ACCUMULATE (+=) into gradients, as llm.c's do, so a tensor used twice gets
    the sum of both contributions.
 */
-#ifndef RSE_TENSOR_H
+/* The file is read more than once (7.2): in full once, and its kernel part
+   (7.2's vocabulary to 7.7) again for each further instruction set, with
+   RSE__KPASS naming the set. RSE__TENSOR_BODY marks the full reading. */
+#if !defined(RSE_TENSOR_H) && !defined(RSE__KPASS)
 #define RSE_TENSOR_H
+#define RSE__TENSOR_BODY
 
 #include <stddef.h>
 #include <stdint.h>
@@ -932,7 +940,9 @@ RSE__FN int rse__task_count(size_t n) {
    are obviously right. They are compiled in every build, and the tests
    compare the fast versions against them. The fast versions (7.3 onwards)
    are written once against a small SIMD vocabulary (7.2) in the style of
-   ggml's simd-mappings: AVX2+FMA, NEON, or plain scalar C.
+   ggml's simd-mappings: AVX-512, AVX2+FMA, NEON, or plain scalar C; one
+   build compiles them for several of these and uses the widest the CPU
+   runs (7.8).
 
    Contract shared by all kernels:
      - outputs first, then inputs, then the shape;
@@ -1109,22 +1119,407 @@ RSE__FN rse_status rse__conv2d_backward_weight_ref(float *dw, float *db, const f
 }
 
 /* ---------------------------------------------------------------------------
-   7.2 SIMD vocabulary
-   One block maps a handful of macros to each instruction set, and the kernels
-   below use only these macros, so each kernel is written once. A "vector" is
-   RSE_VEC_WIDTH floats: 16 with AVX-512F, 8 with AVX2+FMA, 4 with NEON, 1
-   in plain C (where the macros become ordinary float arithmetic). Selection
-   is at compile time only; -DRSE_NO_SIMD forces the plain-C path and
-   -DRSE_NO_AVX512 the AVX2 one, and the CI tests all three.
-   RSE_VEC_FMA(acc, a, b) is acc + a*b (fused where the hardware has it).
-   rse__vec_transpose(s, ls, d, ld) transposes one WIDTH x WIDTH block (the
-   only shuffle the kernels need, for packing a transposed matrix).
+   7.2 Instruction sets: one build, every kernel set
+   The fast kernels (the rest of 7) are written once, against a handful of
+   macros (the vocabulary, below), and compiled once for each instruction
+   set the build carries: a "kernel set". 7.8 picks one when the first
+   kernel runs. A vector is RSE_VEC_WIDTH floats: 16 with AVX-512F, 8 with
+   AVX2+FMA, 4 with NEON, 1 in plain C (where the macros become ordinary
+   float arithmetic).
+
+   The sets a build carries:
+     - scalar (in every build but RSE_NO_DISPATCH's): the fallback, and
+       what the tests check the others against besides 7.1's references;
+     - the set the compiler targets (with -march=native: AVX-512 or
+       AVX2+FMA on x86-64; NEON on AArch64);
+     - with GCC or Clang on x86-64, AVX2+FMA and AVX-512 too, whatever the
+       flags: their functions carry __attribute__((target(...))), so a
+       plain `cc -O2 rsedit.c` runs the AVX-512 kernels on a CPU that has
+       them, and the scalar ones on one without AVX2.
+   -DRSE_NO_SIMD builds the scalar set alone, -DRSE_NO_AVX512 leaves
+   AVX-512 out, and -DRSE_NO_DISPATCH builds only the set the compiler
+   targets (no cpuid, no environment: for freestanding use).
+
+   How one text becomes several sets: the kernels (the vocabulary to the
+   end of 7.7, and the GELU runs after it) are read once more for each set
+   other than the compiler's,
+   by this file including itself with RSE__KPASS naming the set. Each
+   reading defines the vocabulary for its set; every function it defines
+   is declared RSE__KFN, which adds the set's target attribute, and is
+   renamed with the set's suffix by the #defines below (rse__ukr becomes
+   rse__ukr_avx2), so the code reads as one set. What has no vectors in
+   it, the jobs' descriptions and a few helpers, is defined here, once.
    ------------------------------------------------------------------------- */
 
-#if !defined(RSE_NO_SIMD) && defined(__AVX2__) && defined(__FMA__)
-/* Two AVX2 helpers, used by both the AVX-512 and the AVX2 blocks below. */
+#define RSE__KS_SCALAR 1 /* a wider set has a larger number */
+#define RSE__KS_NEON 2
+#define RSE__KS_AVX2 3
+#define RSE__KS_AVX512 4
+
+/* The set the compiler targets. */
+#if defined(RSE_NO_SIMD)
+#define RSE__KS_NATIVE RSE__KS_SCALAR
+#elif !defined(RSE_NO_AVX512) && defined(__AVX512F__) && defined(__AVX2__) && defined(__FMA__)
+#define RSE__KS_NATIVE RSE__KS_AVX512
+#elif defined(__AVX2__) && defined(__FMA__)
+#define RSE__KS_NATIVE RSE__KS_AVX2
+#elif defined(__ARM_NEON)
+#define RSE__KS_NATIVE RSE__KS_NEON
+#else
+#define RSE__KS_NATIVE RSE__KS_SCALAR
+#endif
+
+/* Which sets this build carries (1 or 0 each). */
+#if !defined(RSE_NO_SIMD) && !defined(RSE_NO_DISPATCH) && defined(__GNUC__) && defined(__x86_64__)
+#define RSE__X86_SETS 1 /* by target attribute */
+#else
+#define RSE__X86_SETS 0
+#endif
+#if RSE__KS_NATIVE == RSE__KS_SCALAR || !defined(RSE_NO_DISPATCH)
+#define RSE__HAVE_SCALAR 1
+#else
+#define RSE__HAVE_SCALAR 0
+#endif
+#if RSE__KS_NATIVE == RSE__KS_AVX2 || RSE__X86_SETS
+#define RSE__HAVE_AVX2 1
+#else
+#define RSE__HAVE_AVX2 0
+#endif
+#if RSE__KS_NATIVE == RSE__KS_AVX512 || (RSE__X86_SETS && !defined(RSE_NO_AVX512))
+#define RSE__HAVE_AVX512 1
+#else
+#define RSE__HAVE_AVX512 0
+#endif
+#if RSE__KS_NATIVE == RSE__KS_NEON
+#define RSE__HAVE_NEON 1
+#else
+#define RSE__HAVE_NEON 0
+#endif
+
+/* GCC's and Clang's intrinsics headers declare every x86 intrinsic whatever
+   the flags; a function may use those its target attribute enables. */
+#if RSE__HAVE_AVX2 || RSE__HAVE_AVX512
 #include <immintrin.h>
-static float rse__reduce256(__m256 v) {
+#endif
+#if RSE__HAVE_NEON
+#include <arm_neon.h>
+#endif
+
+/* RSE__K(name) is name with the suffix of the set being read (RSE__KSUF);
+   RSE__KFN declares a kernel function, with the set's RSE__KTARGET. */
+#define RSE__KCAT2(a, b) a##_##b
+#define RSE__KCAT(a, b) RSE__KCAT2(a, b)
+#define RSE__K(name) RSE__KCAT(name, RSE__KSUF)
+#define RSE__KFN static RSE__UNUSED RSE__KTARGET
+
+/* One kernel set, as 7.8 and the tests see it. Each reading of the kernels
+   defines one, rse__kernel_set_<suffix>. */
+typedef struct {
+    const char *name;     /* "avx512", "avx2", "neon" or "scalar" */
+    int set;              /* RSE__KS_* */
+    int width, mr, nr;    /* floats per vector; the micro-kernel's block */
+    void (*sgemm_cb)(int transA, int transB, int M, int N, int K, float alpha, const float *A, int lda,
+                     const float *B, int ldb, float beta, float *C, int ldc, const float *cbias);
+    rse_status (*conv2d_forward)(float *out, const float *x, const float *w, const float *b,
+                                 const rse_conv2d_shape *s, rse_arena *scratch);
+    rse_status (*conv2d_backward_data)(float *dx, const float *dout, const float *w,
+                                       const rse_conv2d_shape *s, rse_arena *scratch);
+    rse_status (*conv2d_backward_weight)(float *dw, float *db, const float *dout, const float *x,
+                                         const rse_conv2d_shape *s, rse_arena *scratch);
+    void (*dw_plane)(float *out, const float *xp, int wp, const float *wk, int kh, int kw,
+                     int flip, int ho, int wo, float bias, int acc);
+    void (*gelu_run)(float *y, const float *x, size_t n);
+    void (*gelu_grad_run)(float *gx, const float *dy, const float *x, size_t n, int acc);
+    void (*ukr)(int kc, const float *strip, const float *const *rows, ptrdiff_t ak, const float *bp,
+                float *c, ptrdiff_t ldc, int mr, int nr, float alpha, float beta, const float *bias);
+} rse__kernels;
+
+/* What every set shares: the descriptions of the kernels' jobs (read by
+   7.3 to 7.7) and the helpers with no vectors in them. */
+
+/* One GEMM to run: the sizes, the three operand callbacks, the epilogue,
+   and the operands themselves (which fields are used depends on the
+   callbacks). Built on the stack by each kernel, read-only while it runs. */
+typedef struct rse__gemm rse__gemm;
+struct rse__gemm {
+    int M, N, K;          /* C is M x N; K is the full reduction length */
+    int nkb;              /* reduction blocks, always done in order */
+    int (*kblock)(const rse__gemm *g, int kb);   /* length of block kb, <= RSE__KC */
+    void (*arows)(const rse__gemm *g, int kb, int i0, int mr, const float **rows, ptrdiff_t *ak);
+    void (*packb)(const rse__gemm *g, int kb, int kc, int j0, int nc, float *dst);
+    float *C;
+    ptrdiff_t ldc;
+    /* Epilogue: the first block stores alpha*acc + beta*C + bias[row] (C is
+       not read when beta == 0); later blocks add alpha*acc to C. */
+    float alpha, beta;
+    const float *bias;    /* per row of C, or NULL */
+    const float *cbias;   /* per column of C, or NULL: added after the last
+                             block, so C = (sum over k) + cbias[j], the order
+                             of a separate bias pass, while the tile is in L2 */
+    /* Operands, read only by the callbacks. */
+    const float *A; ptrdiff_t a_rs, a_ks;  /* plain A(i,p) = A[i*a_rs + p*a_ks] */
+    const float *B; ptrdiff_t b_ks, b_ns;  /* plain B(p,j) = B[p*b_ks + j*b_ns] */
+    const float *x;       /* conv: the image (C,H,W) the patches are read from */
+    int xc, xh, xw, kh, kw, stride, ph, pw, wo; /* its geometry (wo: output width) */
+    int nchunk;           /* backward-weight: reduction blocks per output row */
+    /* Optional scratch for packing all of B once (K x round_up(N, NR)
+       floats, and nkb + 1 ints): used when M is cut into several row blocks,
+       which would otherwise each pack the same B panels again. */
+    float *bpk; int *bkoff;
+    /* backward-weight: where row r = (c,ky,kx) of A starts in the padded
+       image, c*xh*xw + ky*xw + kx (R entries, made once per call) */
+    const ptrdiff_t *roff;
+};
+
+typedef struct {
+    const rse__gemm *g;
+    int MB, nrb, njp;     /* row-block height, row blocks, NR-column panels */
+    int npan, ngrp, ntiles; /* panels per tile, tiles per row block, tiles */
+    int prepacked;        /* B is in g->bpk: panel (kb, jp) at
+                             (bkoff[kb] * njp + jp * kc) * NR */
+} rse__gemm_run;
+
+/* Allocates n floats from the scratch arena (NOMEM via rse__fail). */
+static float *rse__scratch_floats(rse_arena *a, size_t n, const char *what) {
+    size_t bytes;
+    float *p;
+    if (!rse__mul_ok(n, sizeof(float), &bytes)) {
+        rse__fail(RSE_STATUS_LIMIT, "%s: scratch size overflows", what);
+        return 0;
+    }
+    p = (float *)rse__arena_alloc(a, bytes);
+    if (!p) rse__fail(RSE_STATUS_NOMEM, "%s: out of memory for %zu bytes of scratch", what, bytes);
+    return p;
+}
+
+/* Copies plane src (h,w) into dst (h+2ph, w+2pw) with a zero border. */
+static void rse__pad_plane(float *dst, const float *src, int h, int w, int ph, int pw) {
+    int wp = w + 2 * pw, y;
+    memset(dst, 0, sizeof(float) * (size_t)(h + 2 * ph) * (size_t)wp);
+    for (y = 0; y < h; y++) memcpy(dst + (size_t)(y + ph) * wp + pw, src + (size_t)y * w, sizeof(float) * (size_t)w);
+}
+
+typedef struct {
+    float *out, *dw, *db;
+    const float *in, *w, *b, *dout;
+    const rse_conv2d_shape *s;
+    float *bufs;          /* one padded plane per task */
+    size_t bufsize;
+    int mode;             /* 0 forward, 1 backward-data, 2 backward-weight */
+} rse__dw_ctx;
+
+/* The depthwise fast path applies to stride 1 with pad < kernel (so the
+   backward-data padding K-1-pad is not negative) and at most 64 taps. */
+static int rse__dw_applies(const rse_conv2d_shape *s) {
+    return s->groups == s->C && s->K == s->C && s->stride == 1 && s->pad <= s->KH - 1 &&
+           s->pad <= s->KW - 1 && s->KH * s->KW <= 64;
+}
+
+/* Below this many input or output channels, or this many together, the
+   GEMMs are too thin (the reduction is C, not 9C) to pay for the
+   transforms: measured at 64x64, 8 images, 64 -> 64 channels took 11.4 ms
+   this way against 9.5 direct, 64 -> 128 took 15.0 against 16.6. */
+#define RSE__WINO_MIN_CH 64
+#define RSE__WINO_MIN_SUM 160
+/* Scratch budget for one band's V and M (floats) per thread working on
+   it: 2M floats = 8 MB. One band a thread keeps them within a core's share
+   of the L3; at 223x223, 2 threads, 4M floats made the 160-channel
+   training step 6-9% faster than 2M (more tiles per GEMM, fewer pool
+   syncs), while side-by-side micro-batches, one per thread, were 5% slower
+   with 4M each. */
+#define RSE__WINO_BAND_FLOATS ((size_t)2 << 20)
+
+typedef struct {
+    const float *x;          /* input planes (Ci,H,W) of one image       */
+    const float *bias;       /* (Co) or NULL                             */
+    float *out;              /* (Co,Ho,Wo): stored, or added to if acc   */
+    const float *U;          /* transformed kernels (16,Co,Ci)           */
+    float *V, *M;            /* one band: (16,Ci,Tb) and (16,Co,Tb)      */
+    float *tmp;              /* per task: 4 rows + even/odd + row transforms */
+    size_t tmp_floats, Tb;
+    int Ci, Co, H, W, Ho, Wo, p, tW, ty0, nty, acc;
+} rse__wino_job;
+
+/* U (16,Co,Ci) = G g G^T for every kernel, output channels split across
+   tasks. turned: the kernels of the backward-data convolution, whose
+   output channels o are the forward's inputs and inputs i its outputs:
+   g(o,i) = w[i][o] turned 180 degrees, w stored (Ci,Co,3,3). */
+typedef struct { float *U; const float *w; int Co, Ci, turned; } rse__wino_wjob;
+
+/* Does shape s take the Winograd path (forward and backward-data)? */
+static int rse__wino_applies(const rse_conv2d_shape *s) {
+    return s->KH == 3 && s->KW == 3 && s->stride == 1 && s->groups == 1 && s->pad <= 2 &&
+           s->C >= RSE__WINO_MIN_CH && s->K >= RSE__WINO_MIN_CH && s->C + s->K >= RSE__WINO_MIN_SUM &&
+           s->Ho >= 2 && s->Wo >= 2;
+}
+
+typedef struct {
+    float *dx;
+    const float *col;
+    const rse_conv2d_shape *s;
+    int c0, Cg;
+} rse__col2im_ctx;
+
+typedef struct {
+    float *dst;
+    const float *src;
+    const rse_conv2d_shape *s;
+    float *db;
+    const float *dout;
+} rse__bw_ctx;
+
+/* Backward-weight packs dout once for all row blocks (rse__gemm_run_all's
+   bpk) a band of output rows at a time, in at most this many floats (1 MB,
+   half of this machine's L2 per core): a whole image's packed copy would be
+   one more map of dout at the denoiser backward's memory peak (32 MB for
+   160 channels at 223x223). A variable so the tests can cut bands of a
+   few rows out of small images. */
+static size_t rse__bw_pack_floats = (size_t)1 << 18;
+
+/* GELU (section 9's activation), one float at a time: the kernels'
+   rse__gelu_run and rse__gelu_grad_run compute the same in vectors. */
+#define RSE__SQRT1_2 0.70710678118654752440f
+#define RSE__SQRT_2_OVER_PI 0.79788456080286535588f
+
+/* erf for GELU without libm: erf(u) ~= u P(u^2) / Q(u^2) for |u| < 3.92 and
+   +-1 beyond (where float32 erf is 1). The rational form, fitted by
+   tools/fit_erf.py, is within 3.5e-7 of erf everywhere (libm's erff: about
+   6e-8; PyTorch's own vectorised CPU GELU uses an approximation within
+   1.5e-7). Having no calls and no branches, the GELU loops vectorise, and
+   the derivative below is the exact derivative of this approximation
+   (within 7.3e-7 of 2/sqrt(pi) exp(-u^2)), so forward and backward agree.
+   GELU through libm erff and expf was 13% of a dim 64 training step. */
+static const float rse__erf_p[7] = { 1.128379226e+00f, 1.847000867e-01f, 5.427819863e-02f, 3.832334420e-03f,
+                                     3.803702712e-04f, 4.717800039e-06f, -1.333586486e-08f };
+static const float rse__erf_q[6] = { 1.000000000e+00f, 4.970197380e-01f, 1.137751341e-01f, 1.543085370e-02f,
+                                     1.305018784e-03f, 6.341900735e-05f };
+#define RSE__ERF_CLAMP 3.92f
+
+/* erf(u); *d = d erf / du of the same approximation. */
+static inline float rse__erf_approx(float u, float *d) {
+    const float *p = rse__erf_p, *q = rse__erf_q;
+    float a = fabsf(u), in = a < RSE__ERF_CLAMP ? 1.0f : 0.0f, z, P, Q, dP, dQ, iq;
+    a = a < RSE__ERF_CLAMP ? a : RSE__ERF_CLAMP;
+    z = a * a;
+    P = ((((((p[6] * z + p[5]) * z + p[4]) * z + p[3]) * z + p[2]) * z + p[1]) * z + p[0]);
+    Q = (((((q[5] * z + q[4]) * z + q[3]) * z + q[2]) * z + q[1]) * z + q[0]);
+    dP = (((((6.0f * p[6] * z + 5.0f * p[5]) * z + 4.0f * p[4]) * z + 3.0f * p[3]) * z + 2.0f * p[2]) * z + p[1]);
+    dQ = ((((5.0f * q[5] * z + 4.0f * q[4]) * z + 3.0f * q[3]) * z + 2.0f * q[2]) * z + q[1]);
+    iq = 1.0f / Q;
+    /* (a P/Q)' = (P Q + 2 z (P' Q - P Q')) / Q^2; 0 where clamped */
+    if (d) *d = in * (P * Q + 2.0f * z * (dP * Q - P * dQ)) * iq * iq;
+    return copysignf(a * P * iq, u);
+}
+
+static inline float rse__gelu1(float x) { return 0.5f * x * (1.0f + rse__erf_approx(x * RSE__SQRT1_2, 0)); }
+/* d/dx [x Phi(x)] = Phi(x) + x phi(x), with Phi(x) = (1 + erf(x/sqrt 2))/2
+   and phi = Phi' = erf'(x/sqrt 2) / (2 sqrt 2) */
+static inline float rse__gelu1_grad(float x) {
+    float d, e = rse__erf_approx(x * RSE__SQRT1_2, &d);
+    return 0.5f * (1.0f + e) + x * (0.5f * RSE__SQRT1_2) * d;
+}
+
+/* Every function of the kernels, renamed per set (7.2 above), and the set's
+   description (its end). 7.8 undoes these. */
+#define rse__reduce256 RSE__K(rse__reduce256)
+#define rse__transpose8 RSE__K(rse__transpose8)
+#define rse__vec_reduce RSE__K(rse__vec_reduce)
+#define rse__vec_transpose RSE__K(rse__vec_transpose)
+#define rse__ukr RSE__K(rse__ukr)
+#define rse__arows_packed RSE__K(rse__arows_packed)
+#define rse__gemm_task RSE__K(rse__gemm_task)
+#define rse__arows_plain RSE__K(rse__arows_plain)
+#define rse__gemm_prepack_task RSE__K(rse__gemm_prepack_task)
+#define rse__gemm_run_all RSE__K(rse__gemm_run_all)
+#define rse__kblock_plain RSE__K(rse__kblock_plain)
+#define rse__pack_bt RSE__K(rse__pack_bt)
+#define rse__packb_plain RSE__K(rse__packb_plain)
+#define rse__sgemm_cb RSE__K(rse__sgemm_cb)
+#define rse__sgemm RSE__K(rse__sgemm)
+#define rse__pack_a RSE__K(rse__pack_a)
+#define rse__packb_conv RSE__K(rse__packb_conv)
+#define rse__packed_size RSE__K(rse__packed_size)
+#define rse__dw_vec RSE__K(rse__dw_vec)
+#define rse__dw_plane RSE__K(rse__dw_plane)
+#define rse__dw_task RSE__K(rse__dw_task)
+#define rse__dw_run RSE__K(rse__dw_run)
+#define rse__wino_weights_task RSE__K(rse__wino_weights_task)
+#define rse__wino_weights RSE__K(rse__wino_weights)
+#define rse__wino_bt RSE__K(rse__wino_bt)
+#define rse__wino_at RSE__K(rse__wino_at)
+#define rse__wino_zip RSE__K(rse__wino_zip)
+#define rse__wino_in_task RSE__K(rse__wino_in_task)
+#define rse__wino_out_task RSE__K(rse__wino_out_task)
+#define rse__wino_gemm_task RSE__K(rse__wino_gemm_task)
+#define rse__wino_run RSE__K(rse__wino_run)
+#define rse__conv2d_forward RSE__K(rse__conv2d_forward)
+#define rse__col2im_task RSE__K(rse__col2im_task)
+#define rse__conv2d_backward_data RSE__K(rse__conv2d_backward_data)
+#define rse__kblock_bw RSE__K(rse__kblock_bw)
+#define rse__arows_bw RSE__K(rse__arows_bw)
+#define rse__packb_bw RSE__K(rse__packb_bw)
+#define rse__packb_colT RSE__K(rse__packb_colT)
+#define rse__bw_pad_task RSE__K(rse__bw_pad_task)
+#define rse__bias_grad_task RSE__K(rse__bias_grad_task)
+#define rse__conv2d_backward_weight RSE__K(rse__conv2d_backward_weight)
+#define rse__erf_vec RSE__K(rse__erf_vec)
+#define rse__gelu_run RSE__K(rse__gelu_run)
+#define rse__gelu_grad_run RSE__K(rse__gelu_grad_run)
+#define rse__kernel_set RSE__K(rse__kernel_set)
+/* The further readings, one per set. The compiler's own set is read last,
+   as the rest of this reading, so the vocabulary left defined after this
+   file is that set's (bench/bench.c measures the FMA peak with it). */
+#if RSE__HAVE_SCALAR && RSE__KS_NATIVE != RSE__KS_SCALAR
+#define RSE__KPASS RSE__KS_SCALAR
+#include "tensor.h"
+#undef RSE__KPASS
+#endif
+#if RSE__HAVE_AVX2 && RSE__KS_NATIVE != RSE__KS_AVX2
+#define RSE__KPASS RSE__KS_AVX2
+#include "tensor.h"
+#undef RSE__KPASS
+#endif
+#if RSE__HAVE_AVX512 && RSE__KS_NATIVE != RSE__KS_AVX512
+#define RSE__KPASS RSE__KS_AVX512
+#include "tensor.h"
+#undef RSE__KPASS
+#endif
+#endif /* the full reading, up to the kernels */
+
+#if defined(RSE__TENSOR_BODY) || defined(RSE__KPASS)
+/* The vocabulary of the set being read (7.2): one block of macros per set,
+   and the kernels below use only these, so each kernel is written once.
+   RSE_VEC_FMA(acc, a, b) is acc + a*b (fused where the hardware has it).
+   RSE_VEC_MIN(a, b) is a < b ? a : b, RSE_VEC_LT_SEL(a, b, v) a < b ? v : 0,
+   RSE_VEC_COPYSIGN(m, s) |m| with the sign of s; RSE_VEC_DIV is missing
+   where the hardware has no vector division (ARMv7).
+   rse__vec_transpose(s, ls, d, ld) transposes one WIDTH x WIDTH block (the
+   only shuffle the kernels need, for packing a transposed matrix). */
+#ifdef RSE__KPASS
+#define RSE__KSET RSE__KPASS
+#else
+#define RSE__KSET RSE__KS_NATIVE
+#endif
+#if RSE__KSET == RSE__KS_AVX512
+#define RSE__KSUF avx512
+#elif RSE__KSET == RSE__KS_AVX2
+#define RSE__KSUF avx2
+#elif RSE__KSET == RSE__KS_NEON
+#define RSE__KSUF neon
+#else
+#define RSE__KSUF scalar
+#endif
+#if RSE__KSET == RSE__KS_AVX512 && defined(__GNUC__) && defined(__x86_64__)
+#define RSE__KTARGET __attribute__((target("avx512f,avx2,fma")))
+#elif RSE__KSET == RSE__KS_AVX2 && defined(__GNUC__) && defined(__x86_64__)
+#define RSE__KTARGET __attribute__((target("avx2,fma")))
+#else
+#define RSE__KTARGET
+#endif
+
+#if RSE__KSET == RSE__KS_AVX512 || RSE__KSET == RSE__KS_AVX2
+/* Two AVX2 helpers, used by both the AVX-512 and the AVX2 blocks below. */
+RSE__KFN float rse__reduce256(__m256 v) {
     __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
     s = _mm_add_ps(s, _mm_movehl_ps(s, s));
     s = _mm_add_ss(s, _mm_shuffle_ps(s, s, 1));
@@ -1132,7 +1527,7 @@ static float rse__reduce256(__m256 v) {
 }
 /* Transposes an 8 x 8 block: d[i*ld + j] = s[j*ls + i]. Inline: packing a
    transposed B calls it 128 times per 256 x 32 panel. */
-static inline void rse__transpose8(const float *s, ptrdiff_t ls, float *d, ptrdiff_t ld) {
+RSE__KFN inline void rse__transpose8(const float *s, ptrdiff_t ls, float *d, ptrdiff_t ld) {
     __m256 r0 = _mm256_loadu_ps(s), r1 = _mm256_loadu_ps(s + ls), r2 = _mm256_loadu_ps(s + 2 * ls);
     __m256 r3 = _mm256_loadu_ps(s + 3 * ls), r4 = _mm256_loadu_ps(s + 4 * ls), r5 = _mm256_loadu_ps(s + 5 * ls);
     __m256 r6 = _mm256_loadu_ps(s + 6 * ls), r7 = _mm256_loadu_ps(s + 7 * ls);
@@ -1155,12 +1550,12 @@ static inline void rse__transpose8(const float *s, ptrdiff_t ls, float *d, ptrdi
 }
 #endif
 
-#if !defined(RSE_NO_SIMD) && !defined(RSE_NO_AVX512) && defined(__AVX512F__) && defined(__AVX2__) && defined(__FMA__)
+#if RSE__KSET == RSE__KS_AVX512
 /* AVX-512F: 16 floats per vector, so the micro-kernel covers 32 columns
    per step (and 8 rows: see RSE__MR). On cores with two 512-bit FMA units (this machine's
    Xeon) that doubles the FMA peak of AVX2; with one unit it still halves
-   the loads and broadcasts per multiply-add. -DRSE_NO_AVX512 keeps AVX2. */
-#define RSE_SIMD_NAME "avx512f"
+   the loads and broadcasts per multiply-add. */
+#define RSE_SIMD_NAME "avx512"
 #define RSE_VEC_WIDTH 16
 #define RSE_F32_VEC __m512
 #define RSE_VEC_ZERO() _mm512_setzero_ps()
@@ -1170,21 +1565,29 @@ static inline void rse__transpose8(const float *s, ptrdiff_t ls, float *d, ptrdi
 #define RSE_VEC_FMA(acc, a, b) _mm512_fmadd_ps((a), (b), (acc))
 #define RSE_VEC_ADD(a, b) _mm512_add_ps((a), (b))
 #define RSE_VEC_MUL(a, b) _mm512_mul_ps((a), (b))
-static float rse__vec_reduce(__m512 v) {
+#define RSE_VEC_SUB(a, b) _mm512_sub_ps((a), (b))
+#define RSE_VEC_DIV(a, b) _mm512_div_ps((a), (b))
+#define RSE_VEC_MIN(a, b) _mm512_min_ps((a), (b))
+#define RSE_VEC_ABS(a) _mm512_abs_ps(a)
+#define RSE_VEC_COPYSIGN(m, s) _mm512_castsi512_ps(_mm512_or_si512( \
+    _mm512_and_si512(_mm512_castps_si512(m), _mm512_set1_epi32(INT_MAX)), \
+    _mm512_and_si512(_mm512_castps_si512(s), _mm512_set1_epi32(INT_MIN))))
+#define RSE_VEC_LT_SEL(a, b, v) _mm512_maskz_mov_ps(_mm512_cmp_ps_mask((a), (b), _CMP_LT_OQ), (v))
+RSE__KFN float rse__vec_reduce(__m512 v) {
     return rse__reduce256(_mm256_add_ps(_mm512_castps512_ps256(v),
                                         _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1))));
 }
 #define RSE_VEC_REDUCE(v) rse__vec_reduce(v)
 /* 16 x 16 as four 8 x 8 quadrants (packing only: not on the hot path). */
-static void rse__vec_transpose(const float *s, ptrdiff_t ls, float *d, ptrdiff_t ld) {
+RSE__KFN void rse__vec_transpose(const float *s, ptrdiff_t ls, float *d, ptrdiff_t ld) {
     rse__transpose8(s, ls, d, ld);
     rse__transpose8(s + 8, ls, d + 8 * ld, ld);
     rse__transpose8(s + 8 * ls, ls, d + 8, ld);
     rse__transpose8(s + 8 * ls + 8, ls, d + 8 * ld + 8, ld);
 }
 
-#elif !defined(RSE_NO_SIMD) && defined(__AVX2__) && defined(__FMA__)
-#define RSE_SIMD_NAME "avx2+fma"
+#elif RSE__KSET == RSE__KS_AVX2
+#define RSE_SIMD_NAME "avx2"
 #define RSE_VEC_WIDTH 8
 #define RSE_F32_VEC __m256
 #define RSE_VEC_ZERO() _mm256_setzero_ps()
@@ -1194,11 +1597,19 @@ static void rse__vec_transpose(const float *s, ptrdiff_t ls, float *d, ptrdiff_t
 #define RSE_VEC_FMA(acc, a, b) _mm256_fmadd_ps((a), (b), (acc))
 #define RSE_VEC_ADD(a, b) _mm256_add_ps((a), (b))
 #define RSE_VEC_MUL(a, b) _mm256_mul_ps((a), (b))
+#define RSE_VEC_SUB(a, b) _mm256_sub_ps((a), (b))
+#define RSE_VEC_DIV(a, b) _mm256_div_ps((a), (b))
+#define RSE_VEC_MIN(a, b) _mm256_min_ps((a), (b))
+#define RSE_VEC_ABS(a) _mm256_andnot_ps(_mm256_set1_ps(-0.0f), (a))
+#define RSE_VEC_COPYSIGN(m, s) _mm256_or_ps(_mm256_andnot_ps(_mm256_set1_ps(-0.0f), (m)), \
+                                            _mm256_and_ps(_mm256_set1_ps(-0.0f), (s)))
+#define RSE_VEC_LT_SEL(a, b, v) _mm256_and_ps(_mm256_cmp_ps((a), (b), _CMP_LT_OQ), (v))
 #define RSE_VEC_REDUCE(v) rse__reduce256(v)
-#define rse__vec_transpose rse__transpose8
+RSE__KFN inline void rse__vec_transpose(const float *s, ptrdiff_t ls, float *d, ptrdiff_t ld) {
+    rse__transpose8(s, ls, d, ld);
+}
 
-#elif !defined(RSE_NO_SIMD) && defined(__ARM_NEON)
-#include <arm_neon.h>
+#elif RSE__KSET == RSE__KS_NEON
 #define RSE_SIMD_NAME "neon"
 #define RSE_VEC_WIDTH 4
 #define RSE_F32_VEC float32x4_t
@@ -1213,12 +1624,20 @@ static void rse__vec_transpose(const float *s, ptrdiff_t ls, float *d, ptrdiff_t
 #endif
 #define RSE_VEC_ADD(a, b) vaddq_f32((a), (b))
 #define RSE_VEC_MUL(a, b) vmulq_f32((a), (b))
-static float rse__vec_reduce(float32x4_t v) {
+#define RSE_VEC_SUB(a, b) vsubq_f32((a), (b))
+#if defined(__aarch64__)
+#define RSE_VEC_DIV(a, b) vdivq_f32((a), (b)) /* none on ARMv7: scalar code instead */
+#endif
+#define RSE_VEC_MIN(a, b) vbslq_f32(vcltq_f32((a), (b)), (a), (b)) /* b for NaN, as x86 and C's a < b ? a : b */
+#define RSE_VEC_ABS(a) vabsq_f32(a)
+#define RSE_VEC_COPYSIGN(m, s) vbslq_f32(vdupq_n_u32(0x80000000u), (s), (m))
+#define RSE_VEC_LT_SEL(a, b, v) vreinterpretq_f32_u32(vandq_u32(vcltq_f32((a), (b)), vreinterpretq_u32_f32(v)))
+RSE__KFN float rse__vec_reduce(float32x4_t v) {
     float32x2_t s = vadd_f32(vget_low_f32(v), vget_high_f32(v));
     return vget_lane_f32(vpadd_f32(s, s), 0);
 }
 #define RSE_VEC_REDUCE(v) rse__vec_reduce(v)
-static void rse__vec_transpose(const float *s, ptrdiff_t ls, float *d, ptrdiff_t ld) {
+RSE__KFN void rse__vec_transpose(const float *s, ptrdiff_t ls, float *d, ptrdiff_t ld) {
     float32x4x2_t a = vtrnq_f32(vld1q_f32(s), vld1q_f32(s + ls));
     float32x4x2_t b = vtrnq_f32(vld1q_f32(s + 2 * ls), vld1q_f32(s + 3 * ls));
     vst1q_f32(d, vcombine_f32(vget_low_f32(a.val[0]), vget_low_f32(b.val[0])));
@@ -1238,8 +1657,14 @@ static void rse__vec_transpose(const float *s, ptrdiff_t ls, float *d, ptrdiff_t
 #define RSE_VEC_FMA(acc, a, b) ((acc) + (a) * (b))
 #define RSE_VEC_ADD(a, b) ((a) + (b))
 #define RSE_VEC_MUL(a, b) ((a) * (b))
+#define RSE_VEC_SUB(a, b) ((a) - (b))
+#define RSE_VEC_DIV(a, b) ((a) / (b))
+#define RSE_VEC_MIN(a, b) ((a) < (b) ? (a) : (b))
+#define RSE_VEC_ABS(a) fabsf(a)
+#define RSE_VEC_COPYSIGN(m, s) copysignf((m), (s))
+#define RSE_VEC_LT_SEL(a, b, v) ((a) < (b) ? (v) : 0.0f)
 #define RSE_VEC_REDUCE(v) (v)
-static void rse__vec_transpose(const float *s, ptrdiff_t ls, float *d, ptrdiff_t ld) {
+RSE__KFN void rse__vec_transpose(const float *s, ptrdiff_t ls, float *d, ptrdiff_t ld) {
     (void)ls; (void)ld;
     d[0] = s[0];
 }
@@ -1289,40 +1714,6 @@ static void rse__vec_transpose(const float *s, ptrdiff_t ls, float *d, ptrdiff_t
 #define RSE__NR (2 * RSE_VEC_WIDTH)
 #define RSE__KC 256
 
-/* One GEMM to run: the sizes, the three operand callbacks, the epilogue,
-   and the operands themselves (which fields are used depends on the
-   callbacks). Built on the stack by each kernel, read-only while it runs. */
-typedef struct rse__gemm rse__gemm;
-struct rse__gemm {
-    int M, N, K;          /* C is M x N; K is the full reduction length */
-    int nkb;              /* reduction blocks, always done in order */
-    int (*kblock)(const rse__gemm *g, int kb);   /* length of block kb, <= RSE__KC */
-    void (*arows)(const rse__gemm *g, int kb, int i0, int mr, const float **rows, ptrdiff_t *ak);
-    void (*packb)(const rse__gemm *g, int kb, int kc, int j0, int nc, float *dst);
-    float *C;
-    ptrdiff_t ldc;
-    /* Epilogue: the first block stores alpha*acc + beta*C + bias[row] (C is
-       not read when beta == 0); later blocks add alpha*acc to C. */
-    float alpha, beta;
-    const float *bias;    /* per row of C, or NULL */
-    const float *cbias;   /* per column of C, or NULL: added after the last
-                             block, so C = (sum over k) + cbias[j], the order
-                             of a separate bias pass, while the tile is in L2 */
-    /* Operands, read only by the callbacks. */
-    const float *A; ptrdiff_t a_rs, a_ks;  /* plain A(i,p) = A[i*a_rs + p*a_ks] */
-    const float *B; ptrdiff_t b_ks, b_ns;  /* plain B(p,j) = B[p*b_ks + j*b_ns] */
-    const float *x;       /* conv: the image (C,H,W) the patches are read from */
-    int xc, xh, xw, kh, kw, stride, ph, pw, wo; /* its geometry (wo: output width) */
-    int nchunk;           /* backward-weight: reduction blocks per output row */
-    /* Optional scratch for packing all of B once (K x round_up(N, NR)
-       floats, and nkb + 1 ints): used when M is cut into several row blocks,
-       which would otherwise each pack the same B panels again. */
-    float *bpk; int *bkoff;
-    /* backward-weight: where row r = (c,ky,kx) of A starts in the padded
-       image, c*xh*xw + ky*xw + kx (R entries, made once per call) */
-    const ptrdiff_t *roff;
-};
-
 /* The micro-kernel: C[0..mr)[0..nr) (row stride ldc) gets the product of the
    MR rows of A with the packed kc x NR block bp. A is either a strip packed
    by rse__pack_a (strip != NULL: row i of k at strip[k*MR + i], all MR rows
@@ -1341,7 +1732,7 @@ struct rse__gemm {
    serves them all. */
 #define RSE__UKR_ROW(x, ci0, ci1) \
     t = RSE_VEC_SET1(x); ci0 = RSE_VEC_FMA(ci0, t, b0); ci1 = RSE_VEC_FMA(ci1, t, b1)
-RSE__FN void rse__ukr(int kc, const float *strip, const float *const *rows, ptrdiff_t ak, const float *bp,
+RSE__KFN void rse__ukr(int kc, const float *strip, const float *const *rows, ptrdiff_t ak, const float *bp,
                       float *c, ptrdiff_t ldc, int mr, int nr,
                       float alpha, float beta, const float *bias) {
     RSE_F32_VEC c00 = RSE_VEC_ZERO(), c01 = RSE_VEC_ZERO(), c10 = RSE_VEC_ZERO(), c11 = RSE_VEC_ZERO();
@@ -1413,14 +1804,6 @@ RSE__FN void rse__ukr(int kc, const float *strip, const float *const *rows, ptrd
     }
 }
 
-typedef struct {
-    const rse__gemm *g;
-    int MB, nrb, njp;     /* row-block height, row blocks, NR-column panels */
-    int npan, ngrp, ntiles; /* panels per tile, tiles per row block, tiles */
-    int prepacked;        /* B is in g->bpk: panel (kb, jp) at
-                             (bkoff[kb] * njp + jp * kc) * NR */
-} rse__gemm_run;
-
 /* One task: a contiguous range of tiles. A tile is MB rows by npan column
    panels of NR; tiles are numbered row-block-major (all tiles of row block
    0, then of row block 1, ...). Within a tile the reduction blocks run in
@@ -1434,8 +1817,8 @@ typedef struct {
    threads, alternating runs): 800 x 768 x 3072 GEMMs 245-290 -> 290-310
    GFLOP/s, conv 160->160 at 223 forward 266-285 -> 286-293, backward-data
    262 -> 276-297. */
-static void rse__arows_packed(const rse__gemm *g, int kb, int i0, int mr, const float **rows, ptrdiff_t *ak);
-static void rse__gemm_task(void *ctx, int task, int ntasks) {
+RSE__KFN void rse__arows_packed(const rse__gemm *g, int kb, int i0, int mr, const float **rows, ptrdiff_t *ak);
+RSE__KFN void rse__gemm_task(void *ctx, int task, int ntasks) {
     const rse__gemm_run *r = (const rse__gemm_run *)ctx;
     const rse__gemm *g = r->g;
     float raw[RSE__KC * RSE__NR + 16]; /* the L1-resident B panel: 16 KB on AVX2, 32 KB on AVX-512 */
@@ -1479,10 +1862,10 @@ static void rse__gemm_task(void *ctx, int task, int ntasks) {
     }
 }
 
-static void rse__arows_plain(const rse__gemm *g, int kb, int i0, int mr, const float **rows, ptrdiff_t *ak);
+RSE__KFN void rse__arows_plain(const rse__gemm *g, int kb, int i0, int mr, const float **rows, ptrdiff_t *ak);
 
 /* Packs every (kb, jp) panel of B into g->bpk; a task owns a range of kb. */
-static void rse__gemm_prepack_task(void *ctx, int task, int ntasks) {
+RSE__KFN void rse__gemm_prepack_task(void *ctx, int task, int ntasks) {
     const rse__gemm_run *r = (const rse__gemm_run *)ctx;
     const rse__gemm *g = r->g;
     size_t lo, hi, kb;
@@ -1501,7 +1884,7 @@ static void rse__gemm_prepack_task(void *ctx, int task, int ntasks) {
    tall; MB is all of M when there are enough column panels to keep the
    threads busy, else M is cut too (down to 48 rows, below which packing B
    would cost more than it saves). MB is capped so an A block stays in L2. */
-RSE__FN void rse__gemm_run_all(const rse__gemm *g) {
+RSE__KFN void rse__gemm_run_all(const rse__gemm *g) {
     rse__gemm_run r;
     int want = rse__nthreads > 1 ? 4 * rse__nthreads : 1, nrb;
     /* An A block of up to 768 rows (768 KB) stays in L2. A plain matrix
@@ -1543,18 +1926,18 @@ RSE__FN void rse__gemm_run_all(const rse__gemm *g) {
 }
 
 /* Callbacks for plain matrices: blocks of RSE__KC along the reduction. */
-static int rse__kblock_plain(const rse__gemm *g, int kb) {
+RSE__KFN int rse__kblock_plain(const rse__gemm *g, int kb) {
     int rest = g->K - kb * RSE__KC;
     return rest < RSE__KC ? rest : RSE__KC;
 }
-static void rse__arows_plain(const rse__gemm *g, int kb, int i0, int mr, const float **rows, ptrdiff_t *ak) {
+RSE__KFN void rse__arows_plain(const rse__gemm *g, int kb, int i0, int mr, const float **rows, ptrdiff_t *ak) {
     int i;
     for (i = 0; i < mr; i++) rows[i] = g->A + (ptrdiff_t)(i0 + i) * g->a_rs + (ptrdiff_t)kb * RSE__KC * g->a_ks;
     *ak = g->a_ks;
 }
 /* A pre-packed by rse__pack_a: MR-row strips, k-major, so the MR values of
    one k are adjacent and a strip streams through one cache line at a time. */
-static void rse__arows_packed(const rse__gemm *g, int kb, int i0, int mr, const float **rows, ptrdiff_t *ak) {
+RSE__KFN void rse__arows_packed(const rse__gemm *g, int kb, int i0, int mr, const float **rows, ptrdiff_t *ak) {
     const float *strip = g->A + (ptrdiff_t)(i0 / RSE__MR) * g->K * RSE__MR + (ptrdiff_t)kb * RSE__KC * RSE__MR;
     int i;
     for (i = 0; i < mr; i++) rows[i] = strip + i;
@@ -1564,7 +1947,7 @@ static void rse__arows_packed(const rse__gemm *g, int kb, int i0, int mr, const 
    with ns != 1, into a panel (columns past nc zero). With ks == 1 (each
    column of B contiguous) whole vector blocks are transposed in registers,
    then the ragged rest element by element. */
-static void rse__pack_bt(const float *B, ptrdiff_t ks, ptrdiff_t ns, int kc, int nc, float *dst) {
+RSE__KFN void rse__pack_bt(const float *B, ptrdiff_t ks, ptrdiff_t ns, int kc, int nc, float *dst) {
     int jv = 0, pv = 0, p, j;
     if (ks == 1) {
         jv = nc - nc % RSE_VEC_WIDTH; pv = kc - kc % RSE_VEC_WIDTH;
@@ -1580,7 +1963,7 @@ static void rse__pack_bt(const float *B, ptrdiff_t ks, ptrdiff_t ns, int kc, int
         for (j = nc; j < RSE__NR; j++) dst[p * RSE__NR + j] = 0.0f;
 }
 
-static void rse__packb_plain(const rse__gemm *g, int kb, int kc, int j0, int nc, float *dst) {
+RSE__KFN void rse__packb_plain(const rse__gemm *g, int kb, int kc, int j0, int nc, float *dst) {
     int p, j;
     const float *B = g->B + (ptrdiff_t)kb * RSE__KC * g->b_ks + (ptrdiff_t)j0 * g->b_ns;
     /* Full-width panels (all but the last) as two straight vector copies a
@@ -1608,16 +1991,16 @@ static void rse__packb_plain(const rse__gemm *g, int kb, int kc, int j0, int nc,
    Needs no scratch: B is packed into a 16 KB stack buffer per task, and A is
    read in place (row-major A streams along k; a transposed A reads MR
    adjacent floats per k). */
-static void rse__sgemm_cb(int transA, int transB, int M, int N, int K, float alpha, const float *A, int lda,
+RSE__KFN void rse__sgemm_cb(int transA, int transB, int M, int N, int K, float alpha, const float *A, int lda,
                           const float *B, int ldb, float beta, float *C, int ldc, const float *cbias);
-RSE__FN void rse__sgemm(int transA, int transB, int M, int N, int K, float alpha,
+RSE__KFN void rse__sgemm(int transA, int transB, int M, int N, int K, float alpha,
     const float *A, int lda, const float *B, int ldb, float beta, float *C, int ldc) {
     rse__sgemm_cb(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, 0);
 }
 
 /* The same, then C[i][j] += cbias[j] (a linear layer's bias) in the tiles'
    epilogue instead of a pass of its own over C. */
-static void rse__sgemm_cb(int transA, int transB, int M, int N, int K, float alpha, const float *A, int lda,
+RSE__KFN void rse__sgemm_cb(int transA, int transB, int M, int N, int K, float alpha, const float *A, int lda,
                           const float *B, int ldb, float beta, float *C, int ldc, const float *cbias) {
     rse__gemm g;
     if (M <= 0 || N <= 0) return;
@@ -1647,7 +2030,7 @@ static void rse__sgemm_cb(int transA, int transB, int M, int N, int K, float alp
 /* Packs an M x K matrix, element (i,p) = src[i*rs + p*ks], into MR-row
    strips for rse__arows_packed; rows past M are zero. dst holds
    ceil(M/MR)*MR*K floats. */
-RSE__FN void rse__pack_a(float *dst, int M, int K, const float *src, ptrdiff_t rs, ptrdiff_t ks) {
+RSE__KFN void rse__pack_a(float *dst, int M, int K, const float *src, ptrdiff_t rs, ptrdiff_t ks) {
     int s, p, i, nstrip = (M + RSE__MR - 1) / RSE__MR;
     for (s = 0; s < nstrip; s++)
         for (p = 0; p < K; p++)
@@ -1671,7 +2054,7 @@ RSE__FN void rse__pack_a(float *dst, int M, int K, const float *src, ptrdiff_t r
    advance (c, ky, kx) like an odometer. This runs once per KC x NR block and
    is amortised over all Kg output channels, so it needs to be cheap, not
    clever: on 3x3 convs with 160 outputs it costs a few percent. */
-static void rse__packb_conv(const rse__gemm *g, int kb, int kc, int j0, int nc, float *dst) {
+RSE__KFN void rse__packb_conv(const rse__gemm *g, int kb, int kc, int j0, int nc, float *dst) {
     int rj[RSE__NR], rl[RSE__NR], roy[RSE__NR], rox[RSE__NR], nrun = 0, j, p, u, t, fast;
     int taps = g->kh * g->kw, r0 = kb * RSE__KC;
     int c = r0 / taps, ky = (r0 % taps) / g->kw, kx = r0 % g->kw;
@@ -1725,21 +2108,8 @@ static void rse__packb_conv(const rse__gemm *g, int kb, int kc, int j0, int nc, 
     }
 }
 
-/* Allocates n floats from the scratch arena (NOMEM via rse__fail). */
-static float *rse__scratch_floats(rse_arena *a, size_t n, const char *what) {
-    size_t bytes;
-    float *p;
-    if (!rse__mul_ok(n, sizeof(float), &bytes)) {
-        rse__fail(RSE_STATUS_LIMIT, "%s: scratch size overflows", what);
-        return 0;
-    }
-    p = (float *)rse__arena_alloc(a, bytes);
-    if (!p) rse__fail(RSE_STATUS_NOMEM, "%s: out of memory for %zu bytes of scratch", what, bytes);
-    return p;
-}
-
 /* Floats taken by a matrix of M rows packed into MR-row strips. */
-static size_t rse__packed_size(int M, int K) {
+RSE__KFN size_t rse__packed_size(int M, int K) {
     return (size_t)((M + RSE__MR - 1) / RSE__MR) * RSE__MR * (size_t)K;
 }
 
@@ -1750,13 +2120,6 @@ static size_t rse__packed_size(int M, int K) {
    along x, one FMA per tap.
    ------------------------------------------------------------------------- */
 
-/* Copies plane src (h,w) into dst (h+2ph, w+2pw) with a zero border. */
-static void rse__pad_plane(float *dst, const float *src, int h, int w, int ph, int pw) {
-    int wp = w + 2 * pw, y;
-    memset(dst, 0, sizeof(float) * (size_t)(h + 2 * ph) * (size_t)wp);
-    for (y = 0; y < h; y++) memcpy(dst + (size_t)(y + ph) * wp + pw, src + (size_t)y * w, sizeof(float) * (size_t)w);
-}
-
 /* out (ho,wo) = base + sum over taps of wk[t] * shifted xp, where xp is the
    padded plane (row stride wp); base is the bias (acc == 0) or out itself
    (acc == 1, for backward-data). flip reverses the taps (180-degree turn).
@@ -1765,7 +2128,7 @@ static void rse__pad_plane(float *dst, const float *src, int h, int w, int ph, i
    same order whichever of the loops below handles it. */
 /* One vector of depthwise outputs: the taps wl (kh x kw) over the padded
    rows starting at xr (row stride wp), one multiply-add chain per lane. */
-static RSE_F32_VEC rse__dw_vec(const float *xr, int wp, const float *wl, int kh, int kw) {
+RSE__KFN RSE_F32_VEC rse__dw_vec(const float *xr, int wp, const float *wl, int kh, int kw) {
     RSE_F32_VEC s0 = RSE_VEC_ZERO();
     int ky, kx;
     for (ky = 0; ky < kh; ky++, xr += wp)
@@ -1773,7 +2136,7 @@ static RSE_F32_VEC rse__dw_vec(const float *xr, int wp, const float *wl, int kh,
     return s0;
 }
 
-static void rse__dw_plane(float *out, const float *xp, int wp, const float *wk, int kh, int kw,
+RSE__KFN void rse__dw_plane(float *out, const float *xp, int wp, const float *wk, int kh, int kw,
                           int flip, int ho, int wo, float bias, int acc) {
     int oy, ox, ky, kx, t, taps = kh * kw;
     float wl[64]; /* the taps in the order they are applied */
@@ -1832,16 +2195,7 @@ static void rse__dw_plane(float *out, const float *xp, int wp, const float *wk, 
     }
 }
 
-typedef struct {
-    float *out, *dw, *db;
-    const float *in, *w, *b, *dout;
-    const rse_conv2d_shape *s;
-    float *bufs;          /* one padded plane per task */
-    size_t bufsize;
-    int mode;             /* 0 forward, 1 backward-data, 2 backward-weight */
-} rse__dw_ctx;
-
-static void rse__dw_task(void *ctx, int task, int ntasks) {
+RSE__KFN void rse__dw_task(void *ctx, int task, int ntasks) {
     const rse__dw_ctx *d = (const rse__dw_ctx *)ctx;
     const rse_conv2d_shape *s = d->s;
     float *buf = d->bufs + (size_t)task * d->bufsize;
@@ -1909,17 +2263,10 @@ static void rse__dw_task(void *ctx, int task, int ntasks) {
     }
 }
 
-/* The depthwise fast path applies to stride 1 with pad < kernel (so the
-   backward-data padding K-1-pad is not negative) and at most 64 taps. */
-static int rse__dw_applies(const rse_conv2d_shape *s) {
-    return s->groups == s->C && s->K == s->C && s->stride == 1 && s->pad <= s->KH - 1 &&
-           s->pad <= s->KW - 1 && s->KH * s->KW <= 64;
-}
-
 /* Runs one depthwise pass. Tasks own whole planes (forward, backward-data)
    or whole channels (backward-weight, which sums over the batch), each with
    its own padded-plane buffer, so no output is shared between threads. */
-static rse_status rse__dw_run(rse__dw_ctx *d, rse_arena *scratch) {
+RSE__KFN rse_status rse__dw_run(rse__dw_ctx *d, rse_arena *scratch) {
     const rse_conv2d_shape *s = d->s;
     rse_arena_mark mark = rse__arena_get_mark(scratch);
     int ntasks = rse__task_count(d->mode == 2 ? (size_t)s->C : (size_t)s->N * s->C);
@@ -1984,38 +2331,7 @@ static rse_status rse__dw_run(rse__dw_ctx *d, rse_arena *scratch) {
    with bands four times as long, at 32 MB of scratch).
    ------------------------------------------------------------------------- */
 
-/* Below this many input or output channels, or this many together, the
-   GEMMs are too thin (the reduction is C, not 9C) to pay for the
-   transforms: measured at 64x64, 8 images, 64 -> 64 channels took 11.4 ms
-   this way against 9.5 direct, 64 -> 128 took 15.0 against 16.6. */
-#define RSE__WINO_MIN_CH 64
-#define RSE__WINO_MIN_SUM 160
-/* Scratch budget for one band's V and M (floats) per thread working on
-   it: 2M floats = 8 MB. One band a thread keeps them within a core's share
-   of the L3; at 223x223, 2 threads, 4M floats made the 160-channel
-   training step 6-9% faster than 2M (more tiles per GEMM, fewer pool
-   syncs), while side-by-side micro-batches, one per thread, were 5% slower
-   with 4M each. */
-#define RSE__WINO_BAND_FLOATS ((size_t)2 << 20)
-
-typedef struct {
-    const float *x;          /* input planes (Ci,H,W) of one image       */
-    const float *bias;       /* (Co) or NULL                             */
-    float *out;              /* (Co,Ho,Wo): stored, or added to if acc   */
-    const float *U;          /* transformed kernels (16,Co,Ci)           */
-    float *V, *M;            /* one band: (16,Ci,Tb) and (16,Co,Tb)      */
-    float *tmp;              /* per task: 4 rows + even/odd + row transforms */
-    size_t tmp_floats, Tb;
-    int Ci, Co, H, W, Ho, Wo, p, tW, ty0, nty, acc;
-} rse__wino_job;
-
-/* U (16,Co,Ci) = G g G^T for every kernel, output channels split across
-   tasks. turned: the kernels of the backward-data convolution, whose
-   output channels o are the forward's inputs and inputs i its outputs:
-   g(o,i) = w[i][o] turned 180 degrees, w stored (Ci,Co,3,3). */
-typedef struct { float *U; const float *w; int Co, Ci, turned; } rse__wino_wjob;
-
-static void rse__wino_weights_task(void *ctx, int task, int ntasks) {
+RSE__KFN void rse__wino_weights_task(void *ctx, int task, int ntasks) {
     const rse__wino_wjob *j = (const rse__wino_wjob *)ctx;
     size_t lo, hi, o, st = (size_t)j->Co * j->Ci;
     int i, a, q;
@@ -2045,7 +2361,7 @@ static void rse__wino_weights_task(void *ctx, int task, int ntasks) {
         }
 }
 
-static float *rse__wino_weights(rse_arena *scratch, const float *w, int Co, int Ci, int turned) {
+RSE__KFN float *rse__wino_weights(rse_arena *scratch, const float *w, int Co, int Ci, int turned) {
     rse__wino_wjob j;
     j.U = rse__scratch_floats(scratch, (size_t)16 * Co * Ci, "winograd weights");
     if (!j.U) return 0;
@@ -2056,13 +2372,20 @@ static float *rse__wino_weights(rse_arena *scratch, const float *w, int Co, int 
 
 /* The transforms on n tiles at once, each a run of one row or column per
    tile: B^T's four combinations of four inputs, and A^T's two of four plus
-   a bias. Separate functions with restrict arguments so the compiler knows
-   the runs do not overlap and vectorises them (inline, it kept them scalar). */
-static void rse__wino_bt(int n, float *restrict d0, float *restrict d1, float *restrict d2, float *restrict d3,
+   a bias. In vectors, then the ragged end: compilers vectorise such loops
+   by themselves only at -O3 (and only as wide as the -march flags say). */
+RSE__KFN void rse__wino_bt(int n, float *restrict d0, float *restrict d1, float *restrict d2, float *restrict d3,
                          const float *restrict x0, const float *restrict x1, const float *restrict x2,
                          const float *restrict x3) {
     int t;
-    for (t = 0; t < n; t++) {
+    for (t = 0; t + RSE_VEC_WIDTH <= n; t += RSE_VEC_WIDTH) {
+        RSE_F32_VEC a = RSE_VEC_LOAD(x0 + t), b = RSE_VEC_LOAD(x1 + t), c = RSE_VEC_LOAD(x2 + t), e = RSE_VEC_LOAD(x3 + t);
+        RSE_VEC_STORE(d0 + t, RSE_VEC_SUB(a, c));
+        RSE_VEC_STORE(d1 + t, RSE_VEC_ADD(b, c));
+        RSE_VEC_STORE(d2 + t, RSE_VEC_SUB(c, b));
+        RSE_VEC_STORE(d3 + t, RSE_VEC_SUB(b, e));
+    }
+    for (; t < n; t++) {
         d0[t] = x0[t] - x2[t];
         d1[t] = x1[t] + x2[t];
         d2[t] = x2[t] - x1[t];
@@ -2070,10 +2393,16 @@ static void rse__wino_bt(int n, float *restrict d0, float *restrict d1, float *r
     }
 }
 
-static void rse__wino_at(int n, float *restrict y0, float *restrict y1, const float *restrict m0,
+RSE__KFN void rse__wino_at(int n, float *restrict y0, float *restrict y1, const float *restrict m0,
                          const float *restrict m1, const float *restrict m2, const float *restrict m3, float b) {
+    const RSE_F32_VEC vb = RSE_VEC_SET1(b);
     int t;
-    for (t = 0; t < n; t++) {
+    for (t = 0; t + RSE_VEC_WIDTH <= n; t += RSE_VEC_WIDTH) {
+        RSE_F32_VEC a = RSE_VEC_LOAD(m0 + t), p = RSE_VEC_LOAD(m1 + t), c = RSE_VEC_LOAD(m2 + t), e = RSE_VEC_LOAD(m3 + t);
+        RSE_VEC_STORE(y0 + t, RSE_VEC_ADD(RSE_VEC_ADD(RSE_VEC_ADD(a, p), c), vb));
+        RSE_VEC_STORE(y1 + t, RSE_VEC_ADD(RSE_VEC_SUB(RSE_VEC_SUB(p, c), e), vb));
+    }
+    for (; t < n; t++) {
         y0[t] = m0[t] + m1[t] + m2[t] + b;
         y1[t] = m1[t] - m2[t] - m3[t] + b;
     }
@@ -2081,7 +2410,7 @@ static void rse__wino_at(int n, float *restrict y0, float *restrict y1, const fl
 
 /* o[2t] (+)= P[t], o[2t+1] (+)= Q[t] for the n outputs of a row: a row of
    tiles' even and odd output columns back into place. */
-static void rse__wino_zip(int n, float *restrict o, const float *restrict P, const float *restrict Q, int acc) {
+RSE__KFN void rse__wino_zip(int n, float *restrict o, const float *restrict P, const float *restrict Q, int acc) {
     int t, h = n / 2;
     if (acc) for (t = 0; t < h; t++) { o[2 * t] += P[t]; o[2 * t + 1] += Q[t]; }
     else for (t = 0; t < h; t++) { o[2 * t] = P[t]; o[2 * t + 1] = Q[t]; }
@@ -2089,7 +2418,7 @@ static void rse__wino_zip(int n, float *restrict o, const float *restrict P, con
 }
 
 /* V = B^T d B for the band's tiles, channels split across tasks. */
-static void rse__wino_in_task(void *ctx, int task, int ntasks) {
+RSE__KFN void rse__wino_in_task(void *ctx, int task, int ntasks) {
     const rse__wino_job *j = (const rse__wino_job *)ctx;
     int tW = j->tW, Wp = 2 * tW + 2, ty, r, i;
     float *row = j->tmp + (size_t)task * j->tmp_floats;     /* Wp            */
@@ -2129,7 +2458,7 @@ static void rse__wino_in_task(void *ctx, int task, int ntasks) {
 
 /* Y = A^T M A for the band's tiles, output channels split across tasks;
    the 2x2 outputs of a row of tiles are interleaved into two output rows. */
-static void rse__wino_out_task(void *ctx, int task, int ntasks) {
+RSE__KFN void rse__wino_out_task(void *ctx, int task, int ntasks) {
     const rse__wino_job *j = (const rse__wino_job *)ctx;
     int tW = j->tW, ty, i, a;
     float *s = j->tmp + (size_t)task * j->tmp_floats;        /* 8 x tW: s0, s1 per row i */
@@ -2165,7 +2494,7 @@ static void rse__wino_out_task(void *ctx, int task, int ntasks) {
    three tile rows: 37 bands, 600 syncs a call otherwise), and keeps each
    GEMM's operands in one core's cache. The GEMM's bits do not depend on
    how many threads run it. */
-static void rse__wino_gemm_task(void *ctx, int task, int ntasks) {
+RSE__KFN void rse__wino_gemm_task(void *ctx, int task, int ntasks) {
     const rse__wino_job *j = (const rse__wino_job *)ctx;
     size_t lo, hi, xi;
     rse__split_range(16, task, ntasks, &lo, &hi);
@@ -2176,7 +2505,7 @@ static void rse__wino_gemm_task(void *ctx, int task, int ntasks) {
 
 /* out (Co,Ho,Wo) = (or +=, acc) the 3x3 convolution of x (Ci,H,W), zero
    padding p, stride 1, with the transformed kernels U (16,Co,Ci), + bias. */
-static rse_status rse__wino_run(float *out, const float *x, const float *U, const float *bias,
+RSE__KFN rse_status rse__wino_run(float *out, const float *x, const float *U, const float *bias,
                                 int Ci, int Co, int H, int W, int Ho, int Wo, int p, int acc, rse_arena *scratch) {
     rse__wino_job j;
     rse_arena_mark mark = rse__arena_get_mark(scratch);
@@ -2210,13 +2539,6 @@ static rse_status rse__wino_run(float *out, const float *x, const float *U, cons
     return RSE_STATUS_OK;
 }
 
-/* Does shape s take the Winograd path (forward and backward-data)? */
-static int rse__wino_applies(const rse_conv2d_shape *s) {
-    return s->KH == 3 && s->KW == 3 && s->stride == 1 && s->groups == 1 && s->pad <= 2 &&
-           s->C >= RSE__WINO_MIN_CH && s->K >= RSE__WINO_MIN_CH && s->C + s->K >= RSE__WINO_MIN_SUM &&
-           s->Ho >= 2 && s->Wo >= 2;
-}
-
 /* ---------------------------------------------------------------------------
    7.7 conv2d: forward, backward-data, backward-weight
    Which path each call takes (per image n and group g, R = Cg*KH*KW):
@@ -2240,7 +2562,7 @@ static int rse__wino_applies(const rse_conv2d_shape *s) {
 /* out = conv(x, w) + b (b may be NULL); out is overwritten. Per image and
    group: one implicit GEMM with the weights packed once into MR-row strips
    (1x1 stride-1 convolutions read x directly as the B matrix). */
-RSE__FN rse_status rse__conv2d_forward(float *out, const float *x, const float *w, const float *b,
+RSE__KFN rse_status rse__conv2d_forward(float *out, const float *x, const float *w, const float *b,
                                        const rse_conv2d_shape *s, rse_arena *scratch) {
     rse_status st = rse__conv2d_check(s);
     int Cg, Kg, R, n, gi;
@@ -2303,16 +2625,9 @@ RSE__FN rse_status rse__conv2d_forward(float *out, const float *x, const float *
     return RSE_STATUS_OK;
 }
 
-typedef struct {
-    float *dx;
-    const float *col;
-    const rse_conv2d_shape *s;
-    int c0, Cg;
-} rse__col2im_ctx;
-
 /* dx[c] += the col rows of channel c, scattered back to the input pixels
    they were read from. One task per channel range: no write conflicts. */
-static void rse__col2im_task(void *ctx, int task, int ntasks) {
+RSE__KFN void rse__col2im_task(void *ctx, int task, int ntasks) {
     const rse__col2im_ctx *d = (const rse__col2im_ctx *)ctx;
     const rse_conv2d_shape *s = d->s;
     size_t lo, hi, c, P = (size_t)s->Ho * s->Wo;
@@ -2341,7 +2656,7 @@ static void rse__col2im_task(void *ctx, int task, int ntasks) {
    channels swapped, padded by K-1-pad; the same implicit GEMM then adds
    straight into dx. Other strides: col = Wg^T * dout (a GEMM into scratch),
    then col2im scatters col into dx. */
-RSE__FN rse_status rse__conv2d_backward_data(float *dx, const float *dout, const float *w,
+RSE__KFN rse_status rse__conv2d_backward_data(float *dx, const float *dout, const float *w,
                                              const rse_conv2d_shape *s, rse_arena *scratch) {
     rse_status st = rse__conv2d_check(s);
     int Cg, Kg, taps, R, n, gi;
@@ -2441,17 +2756,17 @@ RSE__FN rse_status rse__conv2d_backward_data(float *dx, const float *dout, const
    dout^T (P x Kg), one image at a time. Each reduction block is (part of)
    one output row, so the MR rows of A are runs of the zero-padded image
    read with step = stride, and B is a transposed slice of dout. */
-static int rse__kblock_bw(const rse__gemm *g, int kb) {
+RSE__KFN int rse__kblock_bw(const rse__gemm *g, int kb) {
     int rest = g->wo - (kb % g->nchunk) * RSE__KC;
     return rest < RSE__KC ? rest : RSE__KC;
 }
-static void rse__arows_bw(const rse__gemm *g, int kb, int i0, int mr, const float **rows, ptrdiff_t *ak) {
+RSE__KFN void rse__arows_bw(const rse__gemm *g, int kb, int i0, int mr, const float **rows, ptrdiff_t *ak) {
     int oy = kb / g->nchunk, ox0 = (kb % g->nchunk) * RSE__KC, i;
     const float *base = g->x + (ptrdiff_t)oy * g->stride * g->xw + (ptrdiff_t)ox0 * g->stride;
     for (i = 0; i < mr; i++) rows[i] = base + g->roff[i0 + i];
     *ak = g->stride;
 }
-static void rse__packb_bw(const rse__gemm *g, int kb, int kc, int j0, int nc, float *dst) {
+RSE__KFN void rse__packb_bw(const rse__gemm *g, int kb, int kc, int j0, int nc, float *dst) {
     int oy = kb / g->nchunk, ox0 = (kb % g->nchunk) * RSE__KC;
     /* B(p,j) = dout[j0+j][oy][ox0+p]: channels b_ns (the whole image's
        Ho*Wo) apart, pixels adjacent */
@@ -2462,7 +2777,7 @@ static void rse__packb_bw(const rse__gemm *g, int kb, int kc, int j0, int nc, fl
    reduction block, so the roles turn: dWg (Kg x R) += dout (Kg x P) *
    col^T (P x R), reducing over all pixels of the image in blocks of KC, with
    B(p, r) = col(r, p) gathered from the image (zero outside). */
-static void rse__packb_colT(const rse__gemm *g, int kb, int kc, int j0, int nc, float *dst) {
+RSE__KFN void rse__packb_colT(const rse__gemm *g, int kb, int kc, int j0, int nc, float *dst) {
     int taps = g->kh * g->kw, p0 = kb * RSE__KC, j, p;
     for (j = 0; j < nc; j++) {
         int r = j0 + j, c = r / taps, ky = (r % taps) / g->kw, kx = r % g->kw;
@@ -2478,16 +2793,8 @@ static void rse__packb_colT(const rse__gemm *g, int kb, int kc, int j0, int nc, 
         for (j = nc; j < RSE__NR; j++) dst[p * RSE__NR + j] = 0.0f;
 }
 
-typedef struct {
-    float *dst;
-    const float *src;
-    const rse_conv2d_shape *s;
-    float *db;
-    const float *dout;
-} rse__bw_ctx;
-
 /* Pads the channels of one image (task split over channels). */
-static void rse__bw_pad_task(void *ctx, int task, int ntasks) {
+RSE__KFN void rse__bw_pad_task(void *ctx, int task, int ntasks) {
     const rse__bw_ctx *d = (const rse__bw_ctx *)ctx;
     const rse_conv2d_shape *s = d->s;
     size_t lo, hi, c, hp = (size_t)s->H + 2 * s->pad, wp = (size_t)s->W + 2 * s->pad;
@@ -2497,7 +2804,7 @@ static void rse__bw_pad_task(void *ctx, int task, int ntasks) {
 }
 
 /* db[k] += sum of dout over n and pixels, one task per channel range. */
-static void rse__bias_grad_task(void *ctx, int task, int ntasks) {
+RSE__KFN void rse__bias_grad_task(void *ctx, int task, int ntasks) {
     const rse__bw_ctx *d = (const rse__bw_ctx *)ctx;
     const rse_conv2d_shape *s = d->s;
     size_t lo, hi, k, p, P = (size_t)s->Ho * s->Wo;
@@ -2515,21 +2822,13 @@ static void rse__bias_grad_task(void *ctx, int task, int ntasks) {
     }
 }
 
-/* Backward-weight packs dout once for all row blocks (rse__gemm_run_all's
-   bpk) a band of output rows at a time, in at most this many floats (1 MB,
-   half of this machine's L2 per core): a whole image's packed copy would be
-   one more map of dout at the denoiser backward's memory peak (32 MB for
-   160 channels at 223x223). A variable so the tests can cut bands of a
-   few rows out of small images. */
-static size_t rse__bw_pack_floats = (size_t)1 << 18;
-
 /* dw += correlation of x with dout summed over the batch; db += sum of dout
    over N,Ho,Wo (db may be NULL). The sum over the batch is accumulated in a
    transposed scratch copy (R x Kg per group) and added to dw at the end.
    The GEMM reduces over the output pixels in blocks of (part of) one output
    row; it runs on bands of rows in turn, which adds the same blocks to dwt
    in the same order as one run over the image would: the same bits. */
-RSE__FN rse_status rse__conv2d_backward_weight(float *dw, float *db, const float *dout, const float *x,
+RSE__KFN rse_status rse__conv2d_backward_weight(float *dw, float *db, const float *dout, const float *x,
                                                const rse_conv2d_shape *s, rse_arena *scratch) {
     rse_status st = rse__conv2d_check(s);
     int Cg, Kg, R, n, gi, r, k, band, oy0, rows;
@@ -2623,6 +2922,295 @@ RSE__FN rse_status rse__conv2d_backward_weight(float *dw, float *db, const float
     if (db) rse__parallel(rse__task_count((size_t)s->K), rse__bias_grad_task, &bc);
     rse__arena_release(scratch, mark);
     return RSE_STATUS_OK;
+}
+
+/* ---- GELU over a run of floats ----------------------------------------------
+   y = gelu(x) and gx = (acc: +=) dy * gelu'(x), n floats: rse__gelu1 and
+   rse__gelu1_grad (7.2) in vectors, each operation theirs and in their
+   order (no fused multiply-adds), so a set gives the bits of the scalar
+   functions (where the compiler contracts none of them: ISO C, the tests'
+   -std=c99). Left to the compiler, loops calling rse__gelu1 vectorise only
+   at -O3 and only as wide as the -march flags allow: in a plain -O2 build
+   they were a third of a dim-64 training step. y may be x, gx x or dy. */
+#ifdef RSE_VEC_DIV
+RSE__KFN RSE_F32_VEC rse__erf_vec(RSE_F32_VEC u, RSE_F32_VEC *d) {
+    const float *p = rse__erf_p, *q = rse__erf_q;
+    const RSE_F32_VEC clamp = RSE_VEC_SET1(RSE__ERF_CLAMP);
+    RSE_F32_VEC a = RSE_VEC_ABS(u), in = RSE_VEC_LT_SEL(a, clamp, RSE_VEC_SET1(1.0f)), z, P, Q, dP, dQ, iq;
+#define RSE__HORNER(acc, c) RSE_VEC_ADD(RSE_VEC_MUL((acc), z), RSE_VEC_SET1(c))
+    a = RSE_VEC_MIN(a, clamp);
+    z = RSE_VEC_MUL(a, a);
+    P = RSE__HORNER(RSE__HORNER(RSE__HORNER(RSE__HORNER(RSE__HORNER(RSE__HORNER(
+            RSE_VEC_SET1(p[6]), p[5]), p[4]), p[3]), p[2]), p[1]), p[0]);
+    Q = RSE__HORNER(RSE__HORNER(RSE__HORNER(RSE__HORNER(RSE__HORNER(
+            RSE_VEC_SET1(q[5]), q[4]), q[3]), q[2]), q[1]), q[0]);
+    dP = RSE__HORNER(RSE__HORNER(RSE__HORNER(RSE__HORNER(RSE__HORNER(
+            RSE_VEC_SET1(6.0f * p[6]), 5.0f * p[5]), 4.0f * p[4]), 3.0f * p[3]), 2.0f * p[2]), p[1]);
+    dQ = RSE__HORNER(RSE__HORNER(RSE__HORNER(RSE__HORNER(
+            RSE_VEC_SET1(5.0f * q[5]), 4.0f * q[4]), 3.0f * q[3]), 2.0f * q[2]), q[1]);
+#undef RSE__HORNER
+    iq = RSE_VEC_DIV(RSE_VEC_SET1(1.0f), Q);
+    if (d) {
+        RSE_F32_VEC t = RSE_VEC_SUB(RSE_VEC_MUL(dP, Q), RSE_VEC_MUL(P, dQ));
+        t = RSE_VEC_ADD(RSE_VEC_MUL(P, Q), RSE_VEC_MUL(RSE_VEC_MUL(RSE_VEC_SET1(2.0f), z), t));
+        *d = RSE_VEC_MUL(RSE_VEC_MUL(RSE_VEC_MUL(in, t), iq), iq);
+    }
+    return RSE_VEC_COPYSIGN(RSE_VEC_MUL(RSE_VEC_MUL(a, P), iq), u);
+}
+#endif
+
+RSE__KFN void rse__gelu_run(float *y, const float *x, size_t n) {
+    size_t i = 0;
+#ifdef RSE_VEC_DIV
+    for (; i + RSE_VEC_WIDTH <= n; i += RSE_VEC_WIDTH) {
+        RSE_F32_VEC v = RSE_VEC_LOAD(x + i);
+        RSE_F32_VEC e = rse__erf_vec(RSE_VEC_MUL(v, RSE_VEC_SET1(RSE__SQRT1_2)), 0);
+        RSE_VEC_STORE(y + i, RSE_VEC_MUL(RSE_VEC_MUL(RSE_VEC_SET1(0.5f), v), RSE_VEC_ADD(RSE_VEC_SET1(1.0f), e)));
+    }
+#endif
+    for (; i < n; i++) y[i] = rse__gelu1(x[i]);
+}
+
+RSE__KFN void rse__gelu_grad_run(float *gx, const float *dy, const float *x, size_t n, int acc) {
+    size_t i = 0;
+#ifdef RSE_VEC_DIV
+    for (; i + RSE_VEC_WIDTH <= n; i += RSE_VEC_WIDTH) {
+        RSE_F32_VEC v = RSE_VEC_LOAD(x + i), d, e, g;
+        e = rse__erf_vec(RSE_VEC_MUL(v, RSE_VEC_SET1(RSE__SQRT1_2)), &d);
+        g = RSE_VEC_ADD(RSE_VEC_MUL(RSE_VEC_SET1(0.5f), RSE_VEC_ADD(RSE_VEC_SET1(1.0f), e)),
+                        RSE_VEC_MUL(RSE_VEC_MUL(v, RSE_VEC_SET1(0.5f * RSE__SQRT1_2)), d));
+        g = RSE_VEC_MUL(RSE_VEC_LOAD(dy + i), g);
+        RSE_VEC_STORE(gx + i, acc ? RSE_VEC_ADD(RSE_VEC_LOAD(gx + i), g) : g);
+    }
+#endif
+    if (acc) for (; i < n; i++) gx[i] += dy[i] * rse__gelu1_grad(x[i]);
+    else for (; i < n; i++) gx[i] = dy[i] * rse__gelu1_grad(x[i]);
+}
+
+/* The set just read, for 7.8. */
+static const rse__kernels rse__kernel_set = {
+    RSE_SIMD_NAME, RSE__KSET, RSE_VEC_WIDTH, RSE__MR, RSE__NR, rse__sgemm_cb, rse__conv2d_forward,
+    rse__conv2d_backward_data, rse__conv2d_backward_weight, rse__dw_plane, rse__gelu_run, rse__gelu_grad_run,
+    rse__ukr
+};
+
+#ifdef RSE__KPASS /* the next reading defines its own */
+#undef RSE__KSET
+#undef RSE__KSUF
+#undef RSE__KTARGET
+#undef RSE_SIMD_NAME
+#undef RSE_VEC_WIDTH
+#undef RSE_F32_VEC
+#undef RSE_VEC_ZERO
+#undef RSE_VEC_SET1
+#undef RSE_VEC_LOAD
+#undef RSE_VEC_STORE
+#undef RSE_VEC_FMA
+#undef RSE_VEC_ADD
+#undef RSE_VEC_MUL
+#undef RSE_VEC_SUB
+#undef RSE_VEC_DIV
+#undef RSE_VEC_MIN
+#undef RSE_VEC_ABS
+#undef RSE_VEC_COPYSIGN
+#undef RSE_VEC_LT_SEL
+#undef RSE_VEC_REDUCE
+#undef RSE__MR
+#undef RSE__NR
+#endif
+#endif /* the kernels */
+
+#if defined(RSE__TENSOR_BODY) && !defined(RSE__KPASS)
+/* ---------------------------------------------------------------------------
+   7.8 Choosing the kernel set at run time
+   The first kernel call picks the set: the one RSE_KERNELS names (scalar,
+   avx2, avx512, neon) if the build carries it and the CPU runs it, else the
+   widest the CPU runs. x86 sets need the instructions (cpuid) and the
+   operating system saving their registers on a context switch (xgetbv:
+   the YMM state for AVX2, the ZMM and mask state too for AVX-512); the
+   compiler's own set and scalar need nothing, since the program could not
+   start without the former. The choice is kept in one pointer, read and
+   written atomically, and only ever written with the same value (unless
+   the tests force a set between calls), so the first calls may race.
+   The entry points below (sgemm, conv2d, the depthwise plane and the GELU
+   runs) call the chosen set's function; inside a set, kernels call their
+   own set's functions directly.
+   ------------------------------------------------------------------------- */
+/* The kernels' names are plain again, but for the vocabulary's helpers
+   (rse__reduce256, rse__transpose8, rse__vec_reduce, rse__vec_transpose):
+   they stay the compiler's set's, as the vocabulary's macros do. */
+#undef rse__ukr
+#undef rse__arows_packed
+#undef rse__gemm_task
+#undef rse__arows_plain
+#undef rse__gemm_prepack_task
+#undef rse__gemm_run_all
+#undef rse__kblock_plain
+#undef rse__pack_bt
+#undef rse__packb_plain
+#undef rse__sgemm_cb
+#undef rse__sgemm
+#undef rse__pack_a
+#undef rse__packb_conv
+#undef rse__packed_size
+#undef rse__dw_vec
+#undef rse__dw_plane
+#undef rse__dw_task
+#undef rse__dw_run
+#undef rse__wino_weights_task
+#undef rse__wino_weights
+#undef rse__wino_bt
+#undef rse__wino_at
+#undef rse__wino_zip
+#undef rse__wino_in_task
+#undef rse__wino_out_task
+#undef rse__wino_gemm_task
+#undef rse__wino_run
+#undef rse__conv2d_forward
+#undef rse__col2im_task
+#undef rse__conv2d_backward_data
+#undef rse__kblock_bw
+#undef rse__arows_bw
+#undef rse__packb_bw
+#undef rse__packb_colT
+#undef rse__bw_pad_task
+#undef rse__bias_grad_task
+#undef rse__conv2d_backward_weight
+#undef rse__erf_vec
+#undef rse__gelu_run
+#undef rse__gelu_grad_run
+#undef rse__kernel_set
+
+/* The sets this build carries, widest first. */
+static const rse__kernels *const rse__kernel_sets[] = {
+#if RSE__HAVE_AVX512
+    &rse__kernel_set_avx512,
+#endif
+#if RSE__HAVE_AVX2
+    &rse__kernel_set_avx2,
+#endif
+#if RSE__HAVE_NEON
+    &rse__kernel_set_neon,
+#endif
+#if RSE__HAVE_SCALAR
+    &rse__kernel_set_scalar,
+#endif
+};
+#define RSE__NKSETS ((int)(sizeof rse__kernel_sets / sizeof rse__kernel_sets[0]))
+
+#if RSE__X86_SETS
+#include <cpuid.h>
+/* Do this CPU and operating system run the x86 set (AVX2 or AVX512)? */
+static int rse__x86_runs(int set) {
+    const unsigned need1 = 1u << 12 | 1u << 27 | 1u << 28; /* FMA, OSXSAVE (xgetbv works), AVX */
+    unsigned a, b, c, d, xcr0, xcr0_hi;
+    if (!__get_cpuid(1, &a, &b, &c, &d) || (c & need1) != need1) return 0;
+    __asm__ __volatile__("xgetbv" : "=a"(xcr0), "=d"(xcr0_hi) : "c"(0u));
+    (void)xcr0_hi;
+    if ((xcr0 & 0x6u) != 0x6u || __get_cpuid_max(0, 0) < 7) return 0; /* XMM and YMM state */
+    __cpuid_count(7, 0, a, b, c, d);
+    if (!(b & 1u << 5)) return 0; /* AVX2 */
+    if (set == RSE__KS_AVX2) return 1;
+    /* AVX512F, and the state of the mask registers, of ZMM0-15's upper
+       halves and of ZMM16-31 */
+    return (b & 1u << 16) && (xcr0 & 0xe0u) == 0xe0u;
+}
+#endif
+
+/* Can this process run set k? */
+RSE__FN int rse__kernels_run(const rse__kernels *k) {
+    if (k->set == RSE__KS_SCALAR || k->set == RSE__KS_NATIVE) return 1;
+#if RSE__X86_SETS
+    return rse__x86_runs(k->set);
+#else
+    return 0;
+#endif
+}
+
+/* The set called name ("avx2", ...), or NULL if this build lacks it. */
+RSE__FN const rse__kernels *rse__kernels_find(const char *name) {
+    int i;
+    for (i = 0; i < RSE__NKSETS; i++)
+        if (!strcmp(rse__kernel_sets[i]->name, name)) return rse__kernel_sets[i];
+    return 0;
+}
+
+/* The set RSE_KERNELS names if it is here and runs, else the widest that
+   runs (the last, scalar or the compiler's own, always does). */
+static const rse__kernels *rse__kernels_pick(void) {
+    int i;
+#ifndef RSE_NO_DISPATCH
+    const char *want = getenv("RSE_KERNELS");
+    const rse__kernels *k = want ? rse__kernels_find(want) : 0;
+    if (k && rse__kernels_run(k)) return k;
+#endif
+    for (i = 0; i < RSE__NKSETS - 1; i++)
+        if (rse__kernels_run(rse__kernel_sets[i])) return rse__kernel_sets[i];
+    return rse__kernel_sets[RSE__NKSETS - 1];
+}
+
+static const rse__kernels *rse__kernels_chosen; /* NULL until the first kernel call */
+#if defined(__GNUC__) || defined(__clang__)
+#define rse__kernels_load() __atomic_load_n(&rse__kernels_chosen, __ATOMIC_ACQUIRE)
+#define rse__kernels_store(k) __atomic_store_n(&rse__kernels_chosen, (k), __ATOMIC_RELEASE)
+#else
+#define rse__kernels_load() rse__kernels_chosen
+#define rse__kernels_store(k) (rse__kernels_chosen = (k))
+#endif
+
+/* The set in use, chosen on the first call. */
+RSE__FN const rse__kernels *rse__kernels_now(void) {
+    const rse__kernels *k = rse__kernels_load();
+    if (RSE__UNLIKELY(!k)) {
+        k = rse__kernels_pick();
+        rse__kernels_store(k);
+    }
+    return k;
+}
+
+RSEDEF const char *rse_kernels_name(void) { return rse__kernels_now()->name; }
+
+#ifdef RSE_TESTING
+/* Uses the set called name from the next kernel call on (NULL: choose as
+   the first call does). Not while kernels run on other threads. */
+RSE__FN rse_status rse__kernels_force(const char *name) {
+    const rse__kernels *k = name ? rse__kernels_find(name) : rse__kernels_pick();
+    if (!k) return rse__fail(RSE_STATUS_UNSUPPORTED, "this build has no %s kernels", name);
+    if (!rse__kernels_run(k)) return rse__fail(RSE_STATUS_UNSUPPORTED, "this CPU does not run the %s kernels", name);
+    rse__kernels_store(k);
+    return RSE_STATUS_OK;
+}
+#endif
+
+/* The entry points: the chosen set's kernels (contracts in 7.3 to 7.7 and
+   above the GELU runs). */
+RSE__FN void rse__sgemm_cb(int transA, int transB, int M, int N, int K, float alpha, const float *A, int lda,
+                           const float *B, int ldb, float beta, float *C, int ldc, const float *cbias) {
+    rse__kernels_now()->sgemm_cb(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, cbias);
+}
+RSE__FN void rse__sgemm(int transA, int transB, int M, int N, int K, float alpha,
+                        const float *A, int lda, const float *B, int ldb, float beta, float *C, int ldc) {
+    rse__kernels_now()->sgemm_cb(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, 0);
+}
+RSE__FN rse_status rse__conv2d_forward(float *out, const float *x, const float *w, const float *b,
+                                       const rse_conv2d_shape *s, rse_arena *scratch) {
+    return rse__kernels_now()->conv2d_forward(out, x, w, b, s, scratch);
+}
+RSE__FN rse_status rse__conv2d_backward_data(float *dx, const float *dout, const float *w,
+                                             const rse_conv2d_shape *s, rse_arena *scratch) {
+    return rse__kernels_now()->conv2d_backward_data(dx, dout, w, s, scratch);
+}
+RSE__FN rse_status rse__conv2d_backward_weight(float *dw, float *db, const float *dout, const float *x,
+                                               const rse_conv2d_shape *s, rse_arena *scratch) {
+    return rse__kernels_now()->conv2d_backward_weight(dw, db, dout, x, s, scratch);
+}
+RSE__FN void rse__dw_plane(float *out, const float *xp, int wp, const float *wk, int kh, int kw,
+                           int flip, int ho, int wo, float bias, int acc) {
+    rse__kernels_now()->dw_plane(out, xp, wp, wk, kh, kw, flip, ho, wo, bias, acc);
+}
+RSE__FN void rse__gelu_run(float *y, const float *x, size_t n) { rse__kernels_now()->gelu_run(y, x, n); }
+RSE__FN void rse__gelu_grad_run(float *gx, const float *dy, const float *x, size_t n, int acc) {
+    rse__kernels_now()->gelu_grad_run(gx, dy, x, n, acc);
 }
 
 /* ===========================================================================
@@ -3213,46 +3801,8 @@ RSE__FN rse_tensor *rse__scale(rse_tape *t, rse_tensor *x, float s) {
    QuickGELU x * sigmoid(1.702 x), what OpenAI's CLIP was trained with.
    The derivatives are written out next to each forward. */
 
-#define RSE__SQRT1_2 0.70710678118654752440f
-#define RSE__SQRT_2_OVER_PI 0.79788456080286535588f
-
-/* erf for GELU without libm: erf(u) ~= u P(u^2) / Q(u^2) for |u| < 3.92 and
-   +-1 beyond (where float32 erf is 1). The rational form, fitted by
-   tools/fit_erf.py, is within 3.5e-7 of erf everywhere (libm's erff: about
-   6e-8; PyTorch's own vectorised CPU GELU uses an approximation within
-   1.5e-7). Having no calls and no branches, the GELU loops vectorise, and
-   the derivative below is the exact derivative of this approximation
-   (within 7.3e-7 of 2/sqrt(pi) exp(-u^2)), so forward and backward agree.
-   GELU through libm erff and expf was 13% of a dim 64 training step. */
-static const float rse__erf_p[7] = { 1.128379226e+00f, 1.847000867e-01f, 5.427819863e-02f, 3.832334420e-03f,
-                                     3.803702712e-04f, 4.717800039e-06f, -1.333586486e-08f };
-static const float rse__erf_q[6] = { 1.000000000e+00f, 4.970197380e-01f, 1.137751341e-01f, 1.543085370e-02f,
-                                     1.305018784e-03f, 6.341900735e-05f };
-#define RSE__ERF_CLAMP 3.92f
-
-/* erf(u); *d = d erf / du of the same approximation. */
-static inline float rse__erf_approx(float u, float *d) {
-    const float *p = rse__erf_p, *q = rse__erf_q;
-    float a = fabsf(u), in = a < RSE__ERF_CLAMP ? 1.0f : 0.0f, z, P, Q, dP, dQ, iq;
-    a = a < RSE__ERF_CLAMP ? a : RSE__ERF_CLAMP;
-    z = a * a;
-    P = ((((((p[6] * z + p[5]) * z + p[4]) * z + p[3]) * z + p[2]) * z + p[1]) * z + p[0]);
-    Q = (((((q[5] * z + q[4]) * z + q[3]) * z + q[2]) * z + q[1]) * z + q[0]);
-    dP = (((((6.0f * p[6] * z + 5.0f * p[5]) * z + 4.0f * p[4]) * z + 3.0f * p[3]) * z + 2.0f * p[2]) * z + p[1]);
-    dQ = ((((5.0f * q[5] * z + 4.0f * q[4]) * z + 3.0f * q[3]) * z + 2.0f * q[2]) * z + q[1]);
-    iq = 1.0f / Q;
-    /* (a P/Q)' = (P Q + 2 z (P' Q - P Q')) / Q^2; 0 where clamped */
-    if (d) *d = in * (P * Q + 2.0f * z * (dP * Q - P * dQ)) * iq * iq;
-    return copysignf(a * P * iq, u);
-}
-
-static inline float rse__gelu1(float x) { return 0.5f * x * (1.0f + rse__erf_approx(x * RSE__SQRT1_2, 0)); }
-/* d/dx [x Phi(x)] = Phi(x) + x phi(x), with Phi(x) = (1 + erf(x/sqrt 2))/2
-   and phi = Phi' = erf'(x/sqrt 2) / (2 sqrt 2) */
-static inline float rse__gelu1_grad(float x) {
-    float d, e = rse__erf_approx(x * RSE__SQRT1_2, &d);
-    return 0.5f * (1.0f + e) + x * (0.5f * RSE__SQRT1_2) * d;
-}
+/* GELU's erf approximation, rse__gelu1 and rse__gelu1_grad are in 7.2:
+   the kernel sets run them over whole runs of floats (rse__gelu_run). */
 static float rse__gelu_tanh1(float x) {
     float u = RSE__SQRT_2_OVER_PI * (x + 0.044715f * x * x * x);
     return 0.5f * x * (1.0f + tanhf(u));
@@ -3318,7 +3868,7 @@ static void rse__act_task(void *ctx, int task, int ntasks) {
     if (!j->dy) {
         float *y = j->y;
         switch (j->op) {
-        case RSE_OP_GELU:      for (i = lo; i < hi; i++) y[i] = rse__gelu1(x[i]); break;
+        case RSE_OP_GELU:      rse__gelu_run(y + lo, x + lo, hi - lo); break;
         case RSE_OP_GELU_TANH: for (i = lo; i < hi; i++) y[i] = rse__gelu_tanh1(x[i]); break;
         default:               for (i = lo; i < hi; i++) y[i] = rse__quickgelu1(x[i]); break;
         }
@@ -3326,7 +3876,7 @@ static void rse__act_task(void *ctx, int task, int ntasks) {
         const float *dy = j->dy;
         float *gx = j->gx;
         switch (j->op) {
-        case RSE_OP_GELU:      RSE__ACT_BWD(rse__gelu1_grad); break;
+        case RSE_OP_GELU:      rse__gelu_grad_run(gx + lo, dy + lo, x + lo, hi - lo, j->acc); break;
         case RSE_OP_GELU_TANH: RSE__ACT_BWD(rse__gelu_tanh1_grad); break;
         default:               RSE__ACT_BWD(rse__quickgelu1_grad); break;
         }
@@ -4790,4 +5340,5 @@ RSE__FN void rse__adam_step(float *w, const float *g, float *m, float *v, size_t
     }
 }
 
-#endif /* RSE_TENSOR_H */
+#undef RSE__TENSOR_BODY
+#endif /* the full reading: 7.8 to 10 */

@@ -1,9 +1,12 @@
 /* Tests of section 7 of tensor.h: every fast kernel (sgemm, conv2d forward,
-   backward-data, backward-weight) against its scalar reference, on shapes
+   backward-data, backward-weight) of every kernel set the build carries and
+   the CPU runs (scalar, AVX2, AVX-512, NEON: each forced in turn) against
+   its scalar reference, and against the scalar set; on shapes
    chosen to hit the ragged edges (sizes not multiples of the 6x16 tile or of
    the vector width, odd channel counts, groups, depthwise, strides, padding
-   0/1/2, batches 1-3); bit-identical results for 1, 2 and 3 threads; and
-   the error paths (bad shape, scratch arena too small).
+   0/1/2, batches 1-3); bit-identical results for 1, 2 and 3 threads; the
+   choice of a set (the widest the CPU runs, or RSE_KERNELS's); and the
+   error paths (bad shape, scratch arena too small).
 
    Tolerance. The fast kernels sum the same products as the references but in
    another order (blocks of 256, vector lanes, fused multiply-adds), so the
@@ -299,25 +302,28 @@ static void test_threads(void) {
    given both ways, with every mr and a ragged nr, must give the same stored
    C bit for bit (both loops issue the same FMAs in the same order; the
    strip's rows past mr are computed and not stored). */
-static void test_ukr_loops(void) {
+static void test_ukr_loops(const rse__kernels *ks) {
     enum { KC = 37 };
-    float *strip = t_rand((size_t)KC * RSE__MR), *rowsbuf = t_rand((size_t)RSE__MR * KC);
-    float *bp = t_rand((size_t)KC * RSE__NR), *bias = t_rand(RSE__MR);
-    float c1[RSE__MR * RSE__NR], c2[RSE__MR * RSE__NR];
-    const float *r2[RSE__MR];
+    const int MR = ks->mr, NR = ks->nr;
+    float *strip = t_rand((size_t)KC * MR), *rowsbuf = t_rand((size_t)MR * KC);
+    float *bp = t_rand((size_t)KC * NR), *bias = t_rand((size_t)MR);
+    float *c1 = t_rand((size_t)MR * NR), *c2 = t_rand((size_t)MR * NR);
+    const float *r2[16];
     int mr, nr, i, p, k;
-    for (i = 0; i < RSE__MR; i++)
-        for (p = 0; p < KC; p++) rowsbuf[i * KC + p] = strip[p * RSE__MR + i];
-    for (mr = 1; mr <= RSE__MR; mr++)
-        for (nr = RSE__NR - 3; nr <= RSE__NR; nr += 3) {
-            for (i = 0; i < RSE__MR; i++) /* past mr: the last row again, as rse__gemm_task does */
+    CHECK(MR <= 16, "%s: micro-kernel %d x %d", ks->name, MR, NR);
+    for (i = 0; i < MR; i++)
+        for (p = 0; p < KC; p++) rowsbuf[i * KC + p] = strip[p * MR + i];
+    for (mr = 1; mr <= MR && MR <= 16; mr++)
+        for (nr = NR > 3 ? NR - 3 : 1; nr <= NR; nr += NR > 3 ? 3 : 1) { /* ragged, then full */
+            for (i = 0; i < MR; i++) /* past mr: the last row again, as rse__gemm_task does */
                 r2[i] = rowsbuf + (size_t)(i < mr ? i : mr - 1) * KC;
-            for (k = 0; k < RSE__MR * RSE__NR; k++) c1[k] = c2[k] = 0.25f * (float)(k % 7);
-            rse__ukr(KC, strip, 0, 0, bp, c1, RSE__NR, mr, nr, 1.0f, 1.0f, bias);
-            rse__ukr(KC, 0, r2, 1, bp, c2, RSE__NR, mr, nr, 1.0f, 1.0f, bias);
-            CHECK(!memcmp(c1, c2, sizeof c1), "ukr mr %d nr %d: packed-strip loop differs from row loop", mr, nr);
+            for (k = 0; k < MR * NR; k++) c1[k] = c2[k] = 0.25f * (float)(k % 7);
+            ks->ukr(KC, strip, 0, 0, bp, c1, NR, mr, nr, 1.0f, 1.0f, bias);
+            ks->ukr(KC, 0, r2, 1, bp, c2, NR, mr, nr, 1.0f, 1.0f, bias);
+            CHECK(!memcmp(c1, c2, sizeof(float) * (size_t)MR * NR),
+                  "%s ukr mr %d nr %d: packed-strip loop differs from row loop", ks->name, mr, nr);
         }
-    free(strip); free(rowsbuf); free(bp); free(bias);
+    free(strip); free(rowsbuf); free(bp); free(bias); free(c1); free(c2);
 }
 
 /* ---- backward-weight in bands of output rows: the same bits ----
@@ -341,7 +347,8 @@ static void test_bw_bands(void) {
         rse_conv2d_shape s = t_shape(shapes[si]);
         size_t nx = (size_t)s.N * s.C * s.H * s.W, nw = (size_t)s.K * (s.C / s.groups) * s.KH * s.KW;
         size_t no = (size_t)s.N * s.K * s.Ho * s.Wo;
-        size_t rowpk = (size_t)((s.K / s.groups + RSE__NR - 1) / RSE__NR * RSE__NR) * s.Wo;
+        const int NR = rse__kernels_now()->nr; /* the packed panels' width */
+        size_t rowpk = (size_t)((s.K / s.groups + NR - 1) / NR * NR) * s.Wo;
         float *x = t_rand(nx), *dout = t_rand(no), *dw0 = t_rand(nw), *db0 = t_rand((size_t)s.K);
         float *dw1 = t_copy(dw0, nw), *db1 = t_copy(db0, (size_t)s.K);
         rse__bw_pack_floats = saved; /* one band: these images are small */
@@ -399,14 +406,148 @@ static void test_errors(void) {
     CHECK(tiny.used == 0, "tiny scratch left empty after failures");
 }
 
+/* ---- the kernel sets ----
+   The first kernel call chooses the set RSE_KERNELS names if the build has
+   it and the CPU runs it, else the widest the CPU runs. Whether the CPU
+   runs AVX2 or AVX-512 is checked against the compiler's own detection
+   (__builtin_cpu_supports, which also asks the OS, as tensor.h's does). */
+static void t_kernel_choice(void) {
+    const char *env = getenv("RSE_KERNELS");
+    const rse__kernels *first = rse__kernels_now(), *want = env ? rse__kernels_find(env) : 0, *widest = 0;
+    int i;
+    for (i = RSE__NKSETS - 1; i >= 0; i--) {
+        const rse__kernels *k = rse__kernel_sets[i];
+        if (rse__kernels_run(k)) widest = k;
+        if (i > 0) CHECK(rse__kernel_sets[i - 1]->set > k->set, "sets listed widest first");
+    }
+    CHECK(widest != 0 && rse__kernels_run(rse__kernel_sets[RSE__NKSETS - 1]), "the last set always runs");
+    if (want && rse__kernels_run(want))
+        CHECK(first == want, "RSE_KERNELS=%s chose %s", env, first->name);
+    else
+        CHECK(first == widest, "first choice %s, the widest that runs is %s", first->name, widest ? widest->name : "none");
+    CHECK(!strcmp(rse_kernels_name(), first->name), "rse_kernels_name");
+    CHECK(rse__kernels_find("scalar") != 0 || rse__kernels_find(RSE_SIMD_NAME) == rse__kernel_sets[0],
+          "scalar built in, or this is a single-set build");
+#if RSE__X86_SETS
+    {
+        int avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+        int avx512 = avx2 && __builtin_cpu_supports("avx512f");
+        const rse__kernels *k2 = rse__kernels_find("avx2"), *k512 = rse__kernels_find("avx512");
+        CHECK(k2 && rse__kernels_run(k2) == avx2, "cpuid: AVX2+FMA %s", avx2 ? "present" : "absent");
+        if (k512) CHECK(rse__kernels_run(k512) == avx512, "cpuid: AVX-512F %s", avx512 ? "present" : "absent");
+        printf("ok kernels: this CPU runs AVX2+FMA: %s, AVX-512F: %s\n", avx2 ? "yes" : "no", avx512 ? "yes" : "no");
+    }
+#endif
+    CHECK(rse__kernels_force("sse9") == RSE_STATUS_UNSUPPORTED && strstr(rse_last_error(), "sse9"),
+          "an unknown set is refused: %s", rse_last_error());
+    CHECK(rse__kernels_force(0) == RSE_STATUS_OK && rse__kernels_now() == first, "choosing again gives the same set");
+}
+
+/* Set ks against the scalar set on a GEMM and a convolution of each path
+   (implicit GEMM, depthwise, Winograd): the same tolerance as against the
+   references, as the two sum in different orders. */
+static void t_against_scalar(const rse__kernels *ks) {
+    static const t_conv shapes[] = {
+        {2, 16, 20, 23, 24, 3, 3, 1, 1, 1}, {2, 8, 14, 45, 8, 5, 5, 1, 2, 8}, {1, 64, 13, 17, 96, 3, 3, 1, 1, 1},
+    };
+    const rse__kernels *sc = rse__kernels_find("scalar");
+    const int M = 70, N = 130, K = 300;
+    float *A = t_rand((size_t)M * K), *B = t_rand((size_t)K * N), *C1 = t_rand((size_t)M * N), *C2;
+    rse_arena scratch;
+    int si;
+    if (!sc || sc == ks) { free(A); free(B); free(C1); return; }
+    rse__arena_init(&scratch, 0, 0);
+    C2 = t_copy(C1, (size_t)M * N);
+    sc->sgemm_cb(0, 1, M, N, K, 0.5f, A, K, B, K, 1.0f, C1, N, 0);
+    ks->sgemm_cb(0, 1, M, N, K, 0.5f, A, K, B, K, 1.0f, C2, N, 0);
+    CHECK(t_relerr(C2, C1, (size_t)M * N) <= TOL, "%s sgemm against the scalar set: rel %g", ks->name,
+          t_relerr(C2, C1, (size_t)M * N));
+    for (si = 0; si < (int)(sizeof shapes / sizeof shapes[0]); si++) {
+        rse_conv2d_shape s = t_shape(shapes[si]);
+        size_t nx = (size_t)s.N * s.C * s.H * s.W, nw = (size_t)s.K * (s.C / s.groups) * s.KH * s.KW;
+        size_t no = (size_t)s.N * s.K * s.Ho * s.Wo;
+        float *x = t_rand(nx), *w = t_rand(nw), *b = t_rand((size_t)s.K), *dout = t_rand(no);
+        float *o[2], *dx[2], *dw[2], *db[2];
+        int j;
+        for (j = 0; j < 2; j++) {
+            const rse__kernels *k = j ? ks : sc;
+            o[j] = t_rand(no);
+            dx[j] = (float *)calloc(nx, sizeof(float));
+            dw[j] = (float *)calloc(nw, sizeof(float));
+            db[j] = (float *)calloc((size_t)s.K, sizeof(float));
+            CHECK(k->conv2d_forward(o[j], x, w, b, &s, &scratch) == RSE_STATUS_OK &&
+                  k->conv2d_backward_data(dx[j], dout, w, &s, &scratch) == RSE_STATUS_OK &&
+                  k->conv2d_backward_weight(dw[j], db[j], dout, x, &s, &scratch) == RSE_STATUS_OK,
+                  "%s conv shape %d status", k->name, si);
+        }
+        CHECK(t_relerr(o[1], o[0], no) <= TOL && t_relerr(dx[1], dx[0], nx) <= TOL &&
+              t_relerr(dw[1], dw[0], nw) <= TOL && t_relerr(db[1], db[0], (size_t)s.K) <= TOL,
+              "%s conv shape %d against the scalar set: rel %g %g %g %g", ks->name, si, t_relerr(o[1], o[0], no),
+              t_relerr(dx[1], dx[0], nx), t_relerr(dw[1], dw[0], nw), t_relerr(db[1], db[0], (size_t)s.K));
+        for (j = 0; j < 2; j++) { free(o[j]); free(dx[j]); free(dw[j]); free(db[j]); }
+        free(x); free(w); free(b); free(dout);
+    }
+    rse__arena_free(&scratch);
+    free(A); free(B); free(C1); free(C2);
+}
+
+/* ---- GELU runs: the bits of rse__gelu1 and rse__gelu1_grad ----
+   Every length up to three vectors and a few beyond (the vector loop and
+   the scalar tail), values across the erf clamp (|x| / sqrt 2 = 3.92),
+   signed zeros and large values, in place and not, storing and adding. */
+static void t_gelu_runs(const rse__kernels *ks) {
+    enum { N = 77 };
+    float x[N], y[N], r[N], dy[N], g[N], gr[N], gs[N];
+    int n, i, bad = 0;
+    for (i = 0; i < N; i++) {
+        x[i] = 12.0f * rse__rng_uniform(&t_rng) - 6.0f;
+        dy[i] = 2.0f * rse__rng_uniform(&t_rng) - 1.0f;
+    }
+    x[0] = 0.0f; x[1] = -0.0f; x[2] = 3.92f * RSE__SQRT1_2 * 1.4142135f; x[3] = -5.5437f; x[4] = 30.0f; x[5] = -30.0f;
+    for (n = 0; n <= N; n += n < 50 ? 1 : 9) {
+        for (i = 0; i < n; i++) {
+            r[i] = rse__gelu1(x[i]);
+            gs[i] = dy[i] * rse__gelu1_grad(x[i]);
+            gr[i] = 0.5f + gs[i];
+        }
+        ks->gelu_run(y, x, (size_t)n);
+        for (i = 0; i < n; i++) g[i] = 0.5f;
+        ks->gelu_grad_run(g, dy, x, (size_t)n, 1);
+        if (memcmp(y, r, sizeof(float) * (size_t)n) || memcmp(g, gr, sizeof(float) * (size_t)n)) bad++;
+        memcpy(g, x, sizeof(float) * (size_t)n); /* in place: gx is x */
+        ks->gelu_grad_run(g, dy, g, (size_t)n, 0);
+        if (memcmp(g, gs, sizeof(float) * (size_t)n)) bad++;
+        memcpy(y, x, sizeof(float) * (size_t)n);
+        ks->gelu_run(y, y, (size_t)n);
+        if (memcmp(y, r, sizeof(float) * (size_t)n)) bad++;
+    }
+    CHECK(!bad, "%s GELU runs: %d lengths differ from rse__gelu1 / rse__gelu1_grad", ks->name, bad);
+}
+
 int main(void) {
+    int i;
     rse__rng_seed(&t_rng, 7);
-    printf("ok kernels: SIMD path %s, vector width %d\n", RSE_SIMD_NAME, RSE_VEC_WIDTH);
-    test_sgemm();
-    test_conv();
-    test_threads();
-    test_bw_bands();
-    test_ukr_loops();
+    t_kernel_choice();
+    /* every kernel test, once per set this CPU runs */
+    for (i = 0; i < RSE__NKSETS; i++) {
+        const rse__kernels *ks = rse__kernel_sets[i];
+        int failed = t_fail;
+        if (!rse__kernels_run(ks)) {
+            SKIP("%s kernels: built in, but this CPU does not run them", ks->name);
+            continue;
+        }
+        CHECK(rse__kernels_force(ks->name) == RSE_STATUS_OK && !strcmp(rse_kernels_name(), ks->name), "use %s", ks->name);
+        printf("ok kernels: %s set, vector width %d, %d x %d micro-kernel\n", ks->name, ks->width, ks->mr, ks->nr);
+        test_sgemm();
+        test_conv();
+        test_threads();
+        test_bw_bands();
+        test_ukr_loops(ks);
+        t_gelu_runs(ks);
+        t_against_scalar(ks);
+        if (t_fail > failed) printf("FAIL (the %d failures above are the %s kernels')\n", t_fail - failed, ks->name);
+    }
+    rse__kernels_force(0);
     test_errors();
     return t_report("test_kernels");
 }

@@ -16,6 +16,8 @@
 #   make bench        benchmarks against PyTorch (table + bench/latest.json)
 #   make bench-edit   a text edit with a ViT-B-32-shaped CLIP at 4/8/16 views
 #   make demo         build and run the main job on a built-in default
+#   make install      bin/rsedit, include/rsedit.h and share/man/man1/rsedit.1
+#                     under DESTDIR PREFIX (PREFIX=/usr/local); make uninstall
 #
 # Data shared with the project (images, vocab, CLIP fixtures) is read from
 # SHARED; tests that need it say "skipped" when it is absent.
@@ -25,12 +27,13 @@ CFLAGS  ?= -std=c99 -O2 -Wall -Wextra -pedantic
 LDLIBS  ?= -lm -lpthread
 ARCH    ?= -march=native
 SHARED  ?= ../shared
+PREFIX  ?= /usr/local
 SRC      = rsedit.c rsedit.h tensor.h sinddm.c clip.c
 TESTS    = $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 TFLAGS   = -std=c99 -O2 -g1 -Wall -Wextra -pedantic -DRSE_SHARED='"$(SHARED)"'
 SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-.PHONY: all native test test-nosimd test-neon sanitize msan nostdio warnings fuzz fuzz-all fuzz-replay test-long bench bench-avx2 bench-edit demo clean
+.PHONY: all native test test-nosimd test-neon sanitize msan nostdio warnings fuzz fuzz-all fuzz-replay test-long bench bench-avx2 bench-edit demo install uninstall clean
 
 all: rsedit
 
@@ -207,8 +210,10 @@ test-long: build/san/test_alloc_fail rsedit
 	RSE_ALLOC_FULL=1 ASAN_OPTIONS=detect_leaks=1 build/san/test_alloc_fail
 	CC="$(CC)" ARCH="$(ARCH)" sh tests/kill_resume.sh
 
-# No warnings under gcc and clang, and the public header parses as C++.
-warnings: $(SRC)
+# No warnings under gcc and clang, and the public header parses as C++;
+# the vendoring switches (RSE_NO_CLI, RSE_NO_CLIP, with RSE_NO_STDIO) build,
+# and each library links with tests/vendor.c, which runs (seconds each).
+warnings: $(SRC) tests/vendor.c tests/vendor.sh
 	@mkdir -p build
 	gcc $(CFLAGS) -Werror -o build/rsedit-gcc rsedit.c $(LDLIBS)
 	gcc -std=c99 -O3 $(ARCH) -Wall -Wextra -pedantic -Werror -c -o build/rsedit-o3.o rsedit.c
@@ -217,13 +222,32 @@ warnings: $(SRC)
 	clang $(CFLAGS) -Werror -o build/rsedit-clang rsedit.c $(LDLIBS)
 	clang $(CFLAGS) $(ARCH) -Werror -DRSE_NO_DISPATCH -c -o build/rsedit-clang-native.o rsedit.c
 	clang $(CFLAGS) -Werror -DRSE_NO_SIMD -DRSE_NO_THREADS -DRSE_NO_STDIO -DRSE_NO_MAIN -c -o build/core-min.o rsedit.c
+	clang $(CFLAGS) -Werror -DRSE_NO_CLIP -DRSE_NO_SIMD -DRSE_NO_THREADS -DRSE_NO_STDIO -c -o build/core-min-noclip.o rsedit.c
 	g++ -fsyntax-only -Wall -Wextra -x c++ rsedit.h
+	g++ -fsyntax-only -Wall -Wextra -DRSE_NO_CLIP -DRSE_NO_STDIO -x c++ rsedit.h
+	sh tests/vendor.sh gcc RSE_NO_CLI RSE_NO_CLI,RSE_NO_STDIO RSE_NO_CLIP RSE_NO_CLIP,RSE_NO_STDIO
+	sh tests/vendor.sh clang RSE_NO_CLI RSE_NO_CLIP
 
 # A no-download tour on a scene drawn from code: ./demo/ gets scene.png,
 # model.rsm, sample.png and copy.png (about 3 minutes on 2 cores). The
 # default build: its kernels are the CPU's widest.
 demo: rsedit
 	./rsedit demo -o demo
+
+# The program, the header and the man page; DESTDIR (for packagers) is
+# prepended to PREFIX. uninstall removes exactly those three files.
+install: rsedit
+	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/share/man/man1
+	cp rsedit $(DESTDIR)$(PREFIX)/bin/rsedit
+	chmod 755 $(DESTDIR)$(PREFIX)/bin/rsedit
+	cp rsedit.h $(DESTDIR)$(PREFIX)/include/rsedit.h
+	chmod 644 $(DESTDIR)$(PREFIX)/include/rsedit.h
+	cp rsedit.1 $(DESTDIR)$(PREFIX)/share/man/man1/rsedit.1
+	chmod 644 $(DESTDIR)$(PREFIX)/share/man/man1/rsedit.1
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/rsedit $(DESTDIR)$(PREFIX)/include/rsedit.h \
+		$(DESTDIR)$(PREFIX)/share/man/man1/rsedit.1
 
 clean:
 	rm -rf build rsedit demo

@@ -1,15 +1,17 @@
 /* rsedit.c - the one translation unit of rsedit.
 
    Build the command-line tool:   cc -std=c99 -O2 rsedit.c -lm -lpthread
-   Vendor the library:            compile rsedit.c with -DRSE_NO_MAIN and
-                                  include rsedit.h
+   Vendor the library:            compile rsedit.c with -DRSE_NO_CLI (or just
+                                  -DRSE_NO_MAIN) and include rsedit.h;
+                                  rsedit.h lists the other switches
 
    This file includes, in order: tensor.h (numerics and autograd), sinddm.c
    (the single-image diffusion model), clip.c (CLIP checkpoints, tokenizer and
    towers). It then holds what touches the outside world: image codecs (from
    memory), the import of reference SinDDM checkpoints (glue between sinddm.c
    and clip.c's checkpoint reader), the thin file layer (absent under
-   RSE_NO_STDIO) and the CLI.
+   RSE_NO_STDIO) and the CLI. Under RSE_NO_CLIP, clip.c, the import and the
+   text guidance are left out; under RSE_NO_CLI, the demo scene and the CLI.
 */
 
 /* pthreads and rename()/getpid() need POSIX declarations under -std=c99. */
@@ -23,10 +25,18 @@
 #endif
 #endif
 
-#include "rsedit.h"
+#include "rsedit.h" /* RSE_NO_CLIP implies RSE_NO_CLI there */
+
+/* main() only calls the command line. */
+#if defined(RSE_NO_CLI) && !defined(RSE_NO_MAIN)
+#define RSE_NO_MAIN
+#endif
+
 #include "tensor.h"
 #include "sinddm.c"
+#ifndef RSE_NO_CLIP
 #include "clip.c"
+#endif
 
 /* ===========================================================================
    Images: memory codecs
@@ -867,7 +877,10 @@ RSEDEF rse_format rse_format_from_path(const char *path) {
    shapes. The result samples like any model; its Adam state is zero and its
    step is set to the end of training (the file's step and optimiser state
    are not needed for sampling).
+
+   Absent under RSE_NO_CLIP: the zip and pickle readers are clip.c's.
    ========================================================================= */
+#ifndef RSE_NO_CLIP
 
 /* The buffers MultiScaleGaussianDiffusion registers, with the float32 values
    rse_sched holds for each (NULL for gammas, checked on its own). */
@@ -1047,6 +1060,7 @@ done:
 RSEDEF rse_status rse_sinddm_import_mem(rse_sinddm **out, const void *ckpt, size_t len, const rse_image *img) {
     return rse__sd_import(out, ckpt, len, img, 0);
 }
+#endif /* RSE_NO_CLIP */
 
 /* ===========================================================================
    Editing
@@ -1425,7 +1439,6 @@ RSE__FN void rse__keep_outside(float *x, const float *orig, const float *up, flo
         }
 }
 
-
 /* ---- text guidance: CLIP through differentiable views ---------------------
    The score of x0 for a text is the reference's CLIP loss with the sign
    flipped (sinddm.md 7.2):
@@ -1441,7 +1454,9 @@ RSE__FN void rse__keep_outside(float *x, const float *orig, const float *up, flo
    template's embedding is the renormalised mean over the prompts.
 
    Templates (the reference's text2live lists): "hr" at scales > 0 and "lr"
-   at scale 0 by default, or one list always, or none (the text alone). */
+   at scale 0 by default, or one list always, or none (the text alone).
+   Absent under RSE_NO_CLIP; the edit run below only sees a rse_guide_fn. */
+#ifndef RSE_NO_CLIP
 
 static const char *const rse__tmpl_hr[] = {
     "photo of {}.", "high quality photo of {}.", "a photo of {}.", "the photo of {}.",
@@ -1632,6 +1647,8 @@ RSEDEF rse_status rse_text_guide_score(rse_text_guide *g, const rse_image *img, 
     RSE_FREE(x);
     return st;
 }
+
+#endif /* RSE_NO_CLIP */
 
 /* ---- the edit run ---------------------------------------------------------- */
 
@@ -2152,7 +2169,9 @@ done:
    download: field parcels with crop rows, a winding river, two roads, a few
    roofs and two round storage tanks, with a little sensor noise. It also
    says where a tank is and where an empty field is, for the copy demo.
+   Part of the command line, not of the library: absent under RSE_NO_CLI.
    ========================================================================= */
+#ifndef RSE_NO_CLI
 
 static void rse__scene_put(rse_image *im, int x, int y, float r, float g, float b, float a) {
     size_t P = (size_t)im->w * im->h, i;
@@ -2235,6 +2254,7 @@ RSEDEF rse_status rse_demo_scene(rse_image *im, rse_roi *tank, rse_roi *empty) {
         }
     return RSE_STATUS_OK;
 }
+#endif /* RSE_NO_CLI */
 
 /* ===========================================================================
    File layer (absent under RSE_NO_STDIO)
@@ -2480,6 +2500,35 @@ RSEDEF rse_status rse_sinddm_load(rse_sinddm **out, const char *path) {
     RSE_FREE(buf);
     return st == RSE_STATUS_OK ? st : rse__fail_prefix(st, path);
 }
+
+#ifndef RSE_NO_CLIP
+/* CLIP's file layer: here, not with the CLIP commands, because it is
+   library API and stays under RSE_NO_CLI. */
+RSEDEF rse_status rse_clip_load(rse_clip **out, const char *path, const rse_clip_options *opt) {
+    unsigned char *buf;
+    size_t len;
+    rse_status st;
+    *out = 0;
+    if ((st = rse__read_file(path, &buf, &len))) return st;
+    if ((st = rse_clip_load_mem(out, buf, len, opt))) {
+        RSE_FREE(buf);
+        return rse__fail_prefix(st, path);
+    }
+    (*out)->file = buf; /* the model points into it; freed with the model */
+    return RSE_STATUS_OK;
+}
+
+RSEDEF rse_status rse_clip_vocab_load(rse_clip_vocab **out, const char *path) {
+    unsigned char *buf;
+    size_t len;
+    rse_status st;
+    *out = 0;
+    if ((st = rse__read_file(path, &buf, &len))) return st;
+    st = rse_clip_vocab_load_mem(out, buf, len); /* copies what it keeps */
+    RSE_FREE(buf);
+    return st ? rse__fail_prefix(st, path) : st;
+}
+#endif /* RSE_NO_CLIP */
 #endif /* RSE_NO_STDIO */
 
 /* ===========================================================================
@@ -2489,7 +2538,9 @@ RSEDEF rse_status rse_sinddm_load(rse_sinddm **out, const char *path) {
    `rsedit COMMAND --help`, and the function, which gets argv with argv[0] =
    the command name. Exit status: 0 success, 1 the work failed (one line on
    stderr: "rsedit: <file>: <problem>"), 2 the command line is wrong.
+   Absent under RSE_NO_CLI (and so under RSE_NO_CLIP, which implies it).
    ========================================================================= */
+#ifndef RSE_NO_CLI
 #ifndef RSE_NO_STDIO
 
 enum { RSE__EXIT_OK = 0, RSE__EXIT_FAIL = 1, RSE__EXIT_USAGE = 2 };
@@ -3525,35 +3576,9 @@ RSE__FN int rse__cmd_quality(int argc, char **argv) {
 }
 
 /* ---- CLIP commands: tokenize, embed, score, saliency ----------------------
-   The file layer of the CLIP API lives here too (it needs rse__read_file).
    Common options: --clip M (checkpoint), --vocab V (else $RSEDIT_VOCAB, else
    bpe_simple_vocab_16e6.txt.gz next to M), --clip-act quickgelu|gelu,
    --clip-fp32. */
-
-RSEDEF rse_status rse_clip_load(rse_clip **out, const char *path, const rse_clip_options *opt) {
-    unsigned char *buf;
-    size_t len;
-    rse_status st;
-    *out = 0;
-    if ((st = rse__read_file(path, &buf, &len))) return st;
-    if ((st = rse_clip_load_mem(out, buf, len, opt))) {
-        RSE_FREE(buf);
-        return rse__fail_prefix(st, path);
-    }
-    (*out)->file = buf; /* the model points into it; freed with the model */
-    return RSE_STATUS_OK;
-}
-
-RSEDEF rse_status rse_clip_vocab_load(rse_clip_vocab **out, const char *path) {
-    unsigned char *buf;
-    size_t len;
-    rse_status st;
-    *out = 0;
-    if ((st = rse__read_file(path, &buf, &len))) return st;
-    st = rse_clip_vocab_load_mem(out, buf, len); /* copies what it keeps */
-    RSE_FREE(buf);
-    return st ? rse__fail_prefix(st, path) : st;
-}
 
 typedef struct rse__clip_cli {
     const char *model, *vocab, *image, *text, *prompts, *raw, *out;
@@ -4690,7 +4715,8 @@ static const rse__cmd rse__cmds[] = {
       "14.0), which matters only for characters new in 15.0.\n",
       rse__cmd_tokenize },
     { "version", "print the version",
-      "usage: rsedit version\n\nPrints \"rsedit VERSION\".\n",
+      "usage: rsedit version\n\nPrints \"rsedit VERSION\", the kernel set in use with those built in,\n"
+      "and the worker threads (the most, and the default).\n",
       rse__cmd_version },
 };
 #define RSE__NCMDS ((int)(sizeof rse__cmds / sizeof rse__cmds[0]))
@@ -4760,6 +4786,7 @@ RSEDEF int rse_cli_main(int argc, char **argv) {
     return 1;
 }
 #endif /* RSE_NO_STDIO */
+#endif /* RSE_NO_CLI */
 
 #ifndef RSE_NO_MAIN
 int main(int argc, char **argv) { return rse_cli_main(argc, argv); }

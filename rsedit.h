@@ -2,8 +2,9 @@
 
    This header is the whole public API of rsedit. The implementation is one
    translation unit, rsedit.c, which includes tensor.h, sinddm.c and clip.c.
-   Vendor it by compiling rsedit.c into your project with -DRSE_NO_MAIN (to
-   leave out the command-line main) and including this header.
+   Vendor it by compiling rsedit.c into your project with -DRSE_NO_CLI (to
+   leave out the command line) and including this header; define the same
+   switches (below) where you include it.
 
    WHAT IT DOES
      1. SinDDM: train a small denoiser on ONE image over a multi-scale pyramid,
@@ -47,8 +48,19 @@
      through RSE_ASSERT, which calls a hook you can set with
      rse_set_abort_hook().
 
-   CONFIGURATION MACROS (define before compiling rsedit.c)
-     RSE_NO_MAIN        leave out the command-line main()
+   CONFIGURATION MACROS (define before compiling rsedit.c, and before
+   including this header: it hides what a switch leaves out)
+     RSE_NO_CLI         leave out the command line and its demo scene:
+                        rse_cli_main, rse_demo_scene and main() (implies
+                        RSE_NO_MAIN). They are the program, not library API
+     RSE_NO_MAIN        leave out the command-line main() only
+     RSE_NO_CLIP        a SinDDM-only core: no clip.c, so no CLIP section
+                        below, no text guidance (rse_text_guide_*) and no
+                        import of reference SinDDM checkpoints
+                        (rse_sinddm_import_mem: its zip and pickle reader
+                        is clip.c's). rse_edit still makes content copies
+                        and region edits with a guide of your own. Implies
+                        RSE_NO_CLI (the command line's edits need CLIP)
      RSE_NO_STDIO       leave out every FILE* path: the core works from memory
                         buffers and write callbacks only, and links no stdio
      RSE_NO_SIMD        build the scalar kernels only
@@ -103,6 +115,10 @@
 */
 #ifndef RSEDIT_H
 #define RSEDIT_H
+
+#if defined(RSE_NO_CLIP) && !defined(RSE_NO_CLI)
+#define RSE_NO_CLI
+#endif
 
 #include <stddef.h>
 #include <stdint.h>
@@ -297,9 +313,12 @@ RSEDEF rse_status rse_sinddm_load_mem(rse_sinddm **out, const void *buf,
    torch.save: the 'ema' state dict with 'denoise_fn.*' weights, dim
    inferred from their shapes). The pickle is parsed as data against a
    whitelist, never executed. img is the image it was trained on: the
-   pyramid is rebuilt from it, and the checkpoint's gammas must match it. */
+   pyramid is rebuilt from it, and the checkpoint's gammas must match it.
+   Absent under RSE_NO_CLIP. */
+#ifndef RSE_NO_CLIP
 RSEDEF rse_status rse_sinddm_import_mem(rse_sinddm **out, const void *ckpt,
                                         size_t len, const rse_image *img);
+#endif
 #ifndef RSE_NO_STDIO
 RSEDEF rse_status rse_sinddm_save(const rse_sinddm *m, const char *path);
 RSEDEF rse_status rse_sinddm_load(rse_sinddm **out, const char *path);
@@ -312,7 +331,9 @@ RSEDEF rse_status rse_sinddm_load(rse_sinddm **out, const char *path);
    exact BPE tokenizer, encoders and the input gradient. Every size is read
    from the tensor shapes. A model is not safe to use from two threads at
    once (it owns its working memory); use one model per thread.
+   Absent under RSE_NO_CLIP.
    ------------------------------------------------------------------------- */
+#ifndef RSE_NO_CLIP
 
 #define RSE_CLIP_CONTEXT 77  /* tokens per text, start and end included */
 
@@ -386,6 +407,7 @@ RSEDEF rse_status rse_clip_tokenize(const rse_clip_vocab *v, const char *text,
 RSEDEF rse_status rse_clip_load(rse_clip **out, const char *path, const rse_clip_options *opt);
 RSEDEF rse_status rse_clip_vocab_load(rse_clip_vocab **out, const char *path);
 #endif
+#endif /* RSE_NO_CLIP */
 
 /* ---------------------------------------------------------------------------
    Editing
@@ -463,7 +485,9 @@ RSEDEF void rse_edit_params_init(rse_edit_params *p);
 /* Text guidance with CLIP: the prompts (one text, or an ensemble from a
    prompt file) are encoded with each template and averaged into guidance
    directions. Use rse_text_guide_grad as rse_edit_params.guide and
-   rse_text_guide_reset as guide_reset, with the guide as their context. */
+   rse_text_guide_reset as guide_reset, with the guide as their context.
+   Absent under RSE_NO_CLIP. */
+#ifndef RSE_NO_CLIP
 typedef struct rse_text_guide rse_text_guide;
 enum { RSE_TEMPLATES_AUTO = 0, /* "hr" at scales > 0, "lr" at scale 0 (the reference) */
        RSE_TEMPLATES_HR = 1, RSE_TEMPLATES_LR = 2, RSE_TEMPLATES_NONE = 3 };
@@ -475,6 +499,7 @@ RSEDEF void rse_text_guide_reset(void *ctx, uint64_t seed, uint64_t index);
 /* The CLIP score (100 max(cos, 0), CLIP's preprocessing) of img for the texts. */
 RSEDEF rse_status rse_text_guide_score(rse_text_guide *g, const rse_image *img, double *score);
 RSEDEF void rse_text_guide_free(rse_text_guide *g);
+#endif /* RSE_NO_CLIP */
 /* Edits img (the image m was trained on) into out[0..p->count), each of
    img's size, RGB. When img is larger than the model's finest scale (the
    pyramid's 50,000-pixel cap) the edit is made there and pasted back as a
@@ -494,17 +519,18 @@ RSEDEF rse_status rse_edit_window(rse_sinddm *m, const rse_image *img, const rse
                                   const rse_edit_params *p, rse_image *out,
                                   rse_progress_fn progress, void *ctx);
 
+/* ---------------------------------------------------------------------------
+   Command line: the program, not library API; absent under RSE_NO_CLI
+   ------------------------------------------------------------------------- */
+#ifndef RSE_NO_CLI
+/* The rsedit command-line program as a function (what main() calls). */
+RSEDEF int rse_cli_main(int argc, char **argv);
+
 /* The demo's built-in scene: a 160x128 aerial-like picture drawn from code
    (fields, a river, roads, roofs, two round tanks). *tank is the box of one
    tank, *empty a box in an empty field. */
 RSEDEF rse_status rse_demo_scene(rse_image *img, rse_roi *tank, rse_roi *empty);
-
-/* ---------------------------------------------------------------------------
-   Command line
-   ------------------------------------------------------------------------- */
-
-/* The rsedit command-line program as a function (what main() calls). */
-RSEDEF int rse_cli_main(int argc, char **argv);
+#endif
 
 #ifdef __cplusplus
 }

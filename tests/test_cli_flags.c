@@ -11,6 +11,8 @@
      That is what makes a listed but ignored option fail here;
    - "--" ends the options: "-x.ppm", "-m.rsm" and "-x" after it are
      arguments for every command that takes any.
+   The man page (rsedit.1) is held to the same help texts: a section per
+   command, holding every option of its --help and no other.
    Everything runs in /tmp/rsedit_flags_<pid>, the working directory while
    the test runs (so that "-x.ppm" is a file there), removed at the end.
    The CLIP checks use the shared tiny CLIP fixture and vocabulary and say
@@ -155,6 +157,72 @@ static void test_sweep(void) {
           "tokenize --image: %s", t_err);
     CHECK(t_run("tokenize", "--clip-act", "gelu", (char *)0) == 2 && strstr(t_err, "unknown option '--clip-act'"),
           "tokenize --clip-act: %s", t_err);
+}
+
+/* ---- the man page: a section per command, its options as --help's ---------- */
+
+/* The man page's source read as text: "\-" becomes "-" and the font escapes
+   (\fB, \fI, \fR, \fP) go, so options read as they do in --help. */
+static void t_man_plain(char *s) {
+    char *d = s;
+    for (; *s; s++) {
+        if (s[0] == '\\' && s[1] == '-') { *d++ = '-'; s++; }
+        else if (s[0] == '\\' && s[1] == 'f' && s[2]) s += 2;
+        else *d++ = *s;
+    }
+    *d = 0;
+}
+
+/* Copies the section of command cmd, from its ".SS cmd" line to the next
+   .SS or .SH, into out; 0 if the page has none. */
+static int t_man_section(const char *man, const char *cmd, char *out, size_t cap) {
+    const char *p = man, *end;
+    size_t n = strlen(cmd), len;
+    for (;;) {
+        if (!strncmp(p, ".SS ", 4) && !strncmp(p + 4, cmd, n) && (p[4 + n] == '\n' || !p[4 + n])) break;
+        if (!(p = strchr(p, '\n'))) return 0;
+        p++;
+    }
+    for (end = p + 1; *end && !(end[-1] == '\n' && (!strncmp(end, ".SS", 3) || !strncmp(end, ".SH", 3))); end++) {}
+    len = (size_t)(end - p) < cap - 1 ? (size_t)(end - p) : cap - 1;
+    memcpy(out, p, len);
+    out[len] = 0;
+    return 1;
+}
+
+static void test_man_page(const char *cwd) {
+    static char man[1 << 17], sec[1 << 15];
+    char path[2200], opts[64][40], mopts[64][40];
+    const char *p;
+    int c, k, n, m;
+    snprintf(path, sizeof path, "%s/rsedit.1", cwd);
+    CHECK(t_slurp(path, man, sizeof man) > 0, "the man page %s", path);
+    if (!man[0]) return;
+    t_man_plain(man);
+    CHECK(strstr(man, "\"rsedit " RSE_VERSION "\"") != 0, "rsedit.1 names version %s", RSE_VERSION);
+    for (c = 0; c < RSE__NCMDS; c++) {
+        const char *cmd = rse__cmds[c].name;
+        if (!t_man_section(man, cmd, sec, sizeof sec)) {
+            CHECK(0, "rsedit.1 has no section '.SS %s' for a command of rsedit --help", cmd);
+            continue;
+        }
+        t_run(cmd, "--help", (char *)0);
+        n = t_help_opts(t_out, opts, 64);
+        m = t_help_opts(sec, mopts, 64);
+        for (k = 0; k < n; k++)
+            CHECK(t_has_opt(mopts, m, opts[k]), "rsedit.1's %s section lacks %s, which '%s --help' lists", cmd, opts[k], cmd);
+        for (k = 0; k < m; k++)
+            CHECK(t_has_opt(opts, n, mopts[k]), "rsedit.1's %s section has %s, which '%s --help' does not list", cmd,
+                  mopts[k], cmd);
+    }
+    /* and no section for a command that is gone */
+    for (p = man; (p = strstr(p, "\n.SS ")) != 0; p++) {
+        char name[40];
+        size_t len = strcspn(p + 5, "\n");
+        snprintf(name, sizeof name, "%.*s", (int)(len < 39 ? len : 39), p + 5);
+        for (c = 0; c < RSE__NCMDS && strcmp(rse__cmds[c].name, name); c++) {}
+        CHECK(c < RSE__NCMDS, "rsedit.1 has a section '.SS %s', which is no command", name);
+    }
 }
 
 /* ---- "--" ---------------------------------------------------------------- */
@@ -315,7 +383,7 @@ static void test_train(void) {
 /* Sampled at a quarter of the area (--scale-mul 0.5 0.5) to be quick;
    -s.ppm (test_dashdash) is the full-size sample of the same model. */
 static void test_sample(void) {
-    int rc, w0, h0, w1, h1, w2, h2;
+    int rc, w0, h0, w1 = 0, h1 = 0, w2, h2; /* later checks read w1, h1 even if the first fails */
     rc = t_run("sample", "m.rsm", "-o", "s.ppm", "--scale-mul", "0.5", "0.5", (char *)0);
     CHECK(rc == 0 && strstr(t_err, "sample: wrote"), "sample reports without --quiet: %d %s", rc, t_err);
     CHECK(t_image_size("-s.ppm", &w0, &h0) && t_image_size("s.ppm", &w1, &h1) && w1 < w0 && h1 < h0,
@@ -633,6 +701,7 @@ int main(void) {
         t_write("p.txt", "# two prompts\na fire\n\nsmoke over a forest\n");
     }
     test_sweep();
+    test_man_page(cwd);
     test_dashdash(); /* trains -m.rsm */
     ok = t_have_file("-m.rsm") && rename("-m.rsm", "m.rsm") == 0;
     CHECK(ok, "the test model");

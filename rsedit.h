@@ -452,9 +452,11 @@ typedef struct rse_edit_params {
     const rse_roi *copy_to;    /* ... into these targets                  */
     int ncopy_to;
     float copy_strength;       /* eta (0.8)                               */
-    int start_scale;           /* -1: default (one below the finest for   */
-                               /* a whole-image text, the finest for      */
-                               /* regions, 1 for copies)                  */
+    int start_scale;           /* -1: default (the finest for regions and */
+                               /* for a whole-image text that keeps the   */
+                               /* input outside its area; one below the   */
+                               /* finest with keep_outside 0; 1 for       */
+                               /* copies)                                 */
     int start_t;               /* > 0: noise the start scale to this index */
                                /* (0..99) instead of its t_start: less    */
                                /* noise keeps more of the image (0: the   */

@@ -206,6 +206,24 @@ static void test_keep_mask(void) {
     rse__keep_mask(K, tmp, g, H, W, 0.2f, 3, 8);
     for (n1 = 0, y = 0; y < H * W; y++) n1 += K[y] == 1;
     CHECK(n1 == H * W, "a flat gradient changes all: %d of %d", n1, H * W);
+    {
+        /* where edits start by default (5 scales) */
+        rse_edit_params ep;
+        rse_roi roi = { 0, 0, 4, 4 };
+        rse_edit_params_init(&ep);
+        ep.guide = rse_text_guide_grad; /* any non-NULL guide: a text edit */
+        CHECK(rse__edit_start_scale(&ep, 5) == 4, "a whole-image text edit keeping the rest starts at the finest");
+        ep.keep_outside = 0;
+        CHECK(rse__edit_start_scale(&ep, 5) == 3, "regenerating all, one below the finest");
+        ep.keep_outside = 1; ep.fill = 1;
+        CHECK(rse__edit_start_scale(&ep, 5) == 3, "--fill 1 (all may change): one below the finest");
+        ep.fill = 0.2f; ep.rois = &roi; ep.nrois = 1;
+        CHECK(rse__edit_start_scale(&ep, 5) == 4, "a region: the finest");
+        ep.nrois = 0; ep.copy = 1;
+        CHECK(rse__edit_start_scale(&ep, 5) == 1, "a copy: scale 1");
+        ep.copy = 0; ep.from_noise = 1;
+        CHECK(rse__edit_start_scale(&ep, 5) == 0, "from noise: 0");
+    }
 }
 
 static void test_edits(void) {

@@ -33,7 +33,7 @@ TESTS    = $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 TFLAGS   = -std=c99 -O2 -g1 -Wall -Wextra -pedantic -DRSE_SHARED='"$(SHARED)"'
 SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-.PHONY: all native test test-nosimd test-neon sanitize msan nostdio warnings fuzz fuzz-all fuzz-replay test-long bench bench-avx2 bench-edit demo install uninstall clean
+.PHONY: all native test test-nosimd test-neon sanitize msan nostdio warnings warnings-gcc warnings-clang warnings-vendor-gcc warnings-vendor-clang fuzz fuzz-all fuzz-replay test-long bench bench-avx2 bench-edit demo install uninstall clean
 
 all: rsedit
 
@@ -213,19 +213,26 @@ test-long: build/san/test_alloc_fail rsedit
 # No warnings under gcc and clang, and the public header parses as C++;
 # the vendoring switches (RSE_NO_CLI, RSE_NO_CLIP, with RSE_NO_STDIO) build,
 # and each library links with tests/vendor.c, which runs (seconds each).
-warnings: $(SRC) tests/vendor.c tests/vendor.sh
+# Four independent groups, so `make -j2 warnings` (what .ci/run calls) runs
+# them two at a time.
+warnings: warnings-gcc warnings-clang warnings-vendor-gcc warnings-vendor-clang
+warnings-gcc: $(SRC)
 	@mkdir -p build
 	gcc $(CFLAGS) -Werror -o build/rsedit-gcc rsedit.c $(LDLIBS)
 	gcc -std=c99 -O3 $(ARCH) -Wall -Wextra -pedantic -Werror -c -o build/rsedit-o3.o rsedit.c
 	gcc -std=c99 -O3 $(ARCH) -DRSE_NO_AVX512 -Wall -Wextra -pedantic -Werror -c -o build/rsedit-avx2.o rsedit.c
 	gcc $(CFLAGS) -Werror -DRSE_NO_DISPATCH -c -o build/rsedit-nodispatch.o rsedit.c
+	g++ -fsyntax-only -Wall -Wextra -x c++ rsedit.h
+	g++ -fsyntax-only -Wall -Wextra -DRSE_NO_CLIP -DRSE_NO_STDIO -x c++ rsedit.h
+warnings-clang: $(SRC)
+	@mkdir -p build
 	clang $(CFLAGS) -Werror -o build/rsedit-clang rsedit.c $(LDLIBS)
 	clang $(CFLAGS) $(ARCH) -Werror -DRSE_NO_DISPATCH -c -o build/rsedit-clang-native.o rsedit.c
 	clang $(CFLAGS) -Werror -DRSE_NO_SIMD -DRSE_NO_THREADS -DRSE_NO_STDIO -DRSE_NO_MAIN -c -o build/core-min.o rsedit.c
 	clang $(CFLAGS) -Werror -DRSE_NO_CLIP -DRSE_NO_SIMD -DRSE_NO_THREADS -DRSE_NO_STDIO -c -o build/core-min-noclip.o rsedit.c
-	g++ -fsyntax-only -Wall -Wextra -x c++ rsedit.h
-	g++ -fsyntax-only -Wall -Wextra -DRSE_NO_CLIP -DRSE_NO_STDIO -x c++ rsedit.h
+warnings-vendor-gcc: $(SRC) tests/vendor.c tests/vendor.sh
 	sh tests/vendor.sh gcc RSE_NO_CLI RSE_NO_CLI,RSE_NO_STDIO RSE_NO_CLIP RSE_NO_CLIP,RSE_NO_STDIO
+warnings-vendor-clang: $(SRC) tests/vendor.c tests/vendor.sh
 	sh tests/vendor.sh clang RSE_NO_CLI RSE_NO_CLIP
 
 # A no-download tour on a scene drawn from code: ./demo/ gets scene.png,

@@ -1665,6 +1665,13 @@ RSEDEF void rse_edit_params_init(rse_edit_params *p) {
     p->count = 1;
 }
 
+/* Does the edit keep the input outside the area its text changes? A
+   whole-image text edit of the user's image with keep_outside and fill
+   below 1 (regions, masks and copies have their own regions). */
+static int rse__edit_keeps(const rse_edit_params *p) {
+    return p->guide && p->keep_outside && !p->nrois && !p->mask && !p->copy && !p->from_noise && p->fill < 1.0f;
+}
+
 /* The state of one edit run. Two masks, both (H,W) at the current scale:
      region  F: where the sample may differ from the original (ROIs, a mask
                 image or copy targets, feathered; for a whole-image text
@@ -1692,7 +1699,6 @@ typedef struct rse__edit {
     int auto_region;               /* F is the keep mask of a whole-image  */
                                    /* edit, made at its first guided step  */
     int have_region;               /* F holds this edit's region           */
-    float fin_per_px;              /* finest scale's width / the image's  */
     rse_rng keep_rng;              /* noise for the keep-outside blend     */
     double score;                  /* the last guidance score              */
     void *mem;
@@ -1758,7 +1764,7 @@ static rse_status rse__edit_scale(void *ctx, int s, int H, int W) {
    the finest scale like a region and used as one from now on. */
 static rse_status rse__edit_keep_mask(rse__edit *e, int s, int H, int W) {
     int fin = e->n - 1, r = (H < W ? H : W) / 24;
-    int f = (int)(e->p->feather * e->fin_per_px * (float)W / (float)e->pyr.w[fin] + 0.5f);
+    int f = (int)(e->p->feather * (float)W / (float)e->pyr.src_w + 0.5f); /* image px -> this scale's */
     rse_status st = RSE_STATUS_OK;
     rse__keep_mask(e->region, e->scratch, e->g, H, W, e->p->fill, r > 1 ? r : 1, f);
     if (s == fin) memcpy(e->region_fin, e->region, (size_t)H * W * sizeof(float));
@@ -1948,12 +1954,11 @@ static rse_status rse__edit_setup(rse__edit *e, rse_sinddm *m, const rse_image *
     /* a whole-image text edit of the user's image keeps the input outside
        the area the text changes (rse__keep_mask), unless asked not to or
        allowed to change everything (fill 1) */
-    if (p->guide && p->keep_outside && !p->nrois && !p->mask && !p->copy && !p->from_noise && p->fill < 1.0f) {
+    if (rse__edit_keeps(p)) {
         e->region_fin = f + off; off += maxp;
         e->auto_region = 1;
     }
     e->have_region = e->region_fin && !e->auto_region;
-    e->fin_per_px = (float)to_fin_x;
     (void)off;
     if (p->copy) {
         rse_roi r = p->copy_from;
@@ -2007,10 +2012,9 @@ static rse_status rse__edit_output(rse__edit *e, const rse_image *img, const flo
 
 /* The scale an edit starts at (see rse_edit). */
 RSE__FN int rse__edit_start_scale(const rse_edit_params *p, int n) {
-    int keep = p->guide && p->keep_outside && !p->copy && !p->from_noise && p->fill < 1.0f;
     int s0 = p->start_scale >= 0 ? p->start_scale
            : p->copy ? (n > 2 ? 1 : 0)
-           : (p->nrois || p->mask || keep) ? n - 1 : n - 2;
+           : (p->nrois || p->mask || rse__edit_keeps(p)) ? n - 1 : n - 2;
     if (p->from_noise) s0 = 0;
     return s0 < 0 ? 0 : s0 > n - 1 ? n - 1 : s0;
 }

@@ -4316,12 +4316,6 @@ static const uint32_t rse__ent_upper[176][4] = {
     {0x45c, 0x40c, 0x0, 0x0}, {0x45e, 0x40e, 0x0, 0x0}, {0x45f, 0x40f, 0x0, 0x0}, {0xfb00, 0x46, 0x46, 0x0},
     {0xfb01, 0x46, 0x49, 0x0}, {0xfb02, 0x46, 0x4c, 0x0}, {0xfb03, 0x46, 0x46, 0x49}, {0xfb04, 0x46, 0x46, 0x4c},
 };
-static const uint16_t rse__cp1252[32] = {
-    0x20ac, 0x0081, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
-    0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008d, 0x017d, 0x008f,
-    0x0090, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
-    0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0x009d, 0x017e, 0x0178,
-};
 /* latin-1, sloppy-windows-1252, sloppy-windows-1251, sloppy-windows-1250, sloppy-windows-1253, sloppy-windows-1254, sloppy-windows-1257, iso-8859-2, macroman, cp437 */
 static const uint16_t rse__charmap[10][128] = {
   {
@@ -5274,7 +5268,11 @@ RSE__FN uint32_t rse__uc_lower1(uint32_t c) {
     return c;
 }
 
-RSE__FN uint32_t rse__cp1252_at(uint32_t v) { return rse__cp1252[v - 0x80]; }
+/* html.unescape's replacement for &#128; .. &#159;: the windows-1252
+   character of that byte, the byte itself where windows-1252 has none,
+   which is ftfy's sloppy-windows-1252, rse__charmap's second row (the
+   generator asserts the two agree). */
+RSE__FN uint32_t rse__cp1252_at(uint32_t v) { return rse__charmap[1][v - 0x80]; }
 
 /* Does any alternative of the badness expression match somewhere in
    s[0..n)? Each alternative is a fixed sequence of classes (the one

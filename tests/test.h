@@ -27,6 +27,20 @@ static int t_pass, t_fail, t_skip;
 
 #define SKIP(...) do { t_skip++; printf("SKIP: "); printf(__VA_ARGS__); printf("\n"); } while (0)
 
+/* Undoes the TSV escapes of the tokenizer fixtures (tests/fixtures/tok,
+   ../shared/data/clip/tokenizer_cases*.tsv): \\ \t \n \r in place; returns the length. */
+static inline size_t t_tsv_unescape(char *s) {
+    size_t i, o = 0;
+    for (i = 0; s[i]; i++) {
+        if (s[i] == '\\' && s[i + 1]) {
+            char c = s[++i];
+            s[o++] = c == 't' ? '\t' : c == 'n' ? '\n' : c == 'r' ? '\r' : c;
+        } else s[o++] = s[i];
+    }
+    s[o] = 0;
+    return o;
+}
+
 static int t_report(const char *name) {
     if (t_skip) printf("%s: %d passed, %d failed, %d skipped\n", name, t_pass, t_fail, t_skip);
     else printf("%s: %d passed, %d failed\n", name, t_pass, t_fail);

@@ -17,19 +17,6 @@
 #include "test.h"
 #include "cli.h"
 
-/* Undoes the TSV escapes \\ \t \n \r in place; returns the length. */
-static size_t tx_unescape(char *s) {
-    size_t i, o = 0;
-    for (i = 0; s[i]; i++) {
-        if (s[i] == '\\' && s[i + 1]) {
-            char c = s[++i];
-            s[o++] = c == 't' ? '\t' : c == 'n' ? '\n' : c == 'r' ? '\r' : c;
-        } else s[o++] = s[i];
-    }
-    s[o] = 0;
-    return o;
-}
-
 /* ftfy.fix_text of UTF-8 text[0..n) as UTF-8 (malloc'd, NUL-terminated),
    or NULL if the library failed. */
 static char *tx_fix(const char *text, size_t n, size_t *out_n) {
@@ -83,9 +70,9 @@ static tx_rate tx_file(const char *name, const rse_bpe *t, int show) {
         c3 = c2 ? strchr(c2 + 1, '\t') : 0;
         if (!c3) { CHECK(0, "%s: case %d has not 3 columns", name, r.n + 1); continue; }
         *c2++ = 0; *c3++ = 0;
-        tl = tx_unescape(line);
+        tl = t_tsv_unescape(line);
         if (strcmp(c2, "\\=") == 0) { want_fix = line; wl = tl; }   /* unchanged */
-        else { want_fix = c2; wl = tx_unescape(c2); }
+        else { want_fix = c2; wl = t_tsv_unescape(c2); }
         while (*c3 && nw < RSE_CLIP_CTX) {
             char *end;
             long v = strtol(c3, &end, 10);

@@ -9,19 +9,6 @@
 #include "test.h"
 #include <time.h>
 
-/* Undoes the TSV escapes \\ \t \n \r in place; returns the length. */
-static size_t t_unescape(char *s) {
-    size_t i, o = 0;
-    for (i = 0; s[i]; i++) {
-        if (s[i] == '\\' && s[i + 1]) {
-            char c = s[++i];
-            s[o++] = c == 't' ? '\t' : c == 'n' ? '\n' : c == 'r' ? '\r' : c;
-        } else s[o++] = s[i];
-    }
-    s[o] = 0;
-    return o;
-}
-
 /* Parses space-separated ids; returns the count. */
 static int t_ids(const char *s, int32_t *ids, int cap) {
     int n = 0;
@@ -73,7 +60,7 @@ static void t_cases(const rse_bpe *t, const char *path, int ftfy, int *ncases, i
         ids_s = tab + 1;
         c3 = strchr(ids_s, '\t');
         if (c3) *c3++ = 0;
-        tl = t_unescape(line);
+        tl = t_tsv_unescape(line);
         nwant = t_ids(ids_s, want, 200);
         st = rse__bpe_encode(t, line, tl, got, &ngot);
         /* ftfy files: column 2 is open_clip's ids with ftfy, which is what

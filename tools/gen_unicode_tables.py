@@ -32,7 +32,6 @@ What is generated, and from where:
                   (rse__html5_2nd, 0 = none) | 1 << 25 if the name is also valid
                   without ';' | 1 << 26 if ftfy also decodes its upper-case form.
   rse__ent_upper  str.upper() of the characters those upper-case forms give.
-  rse__cp1252     html.unescape's replacements for &#128; .. &#159;.
   rse__charmap    the 10 single-byte encodings ftfy tries, bytes 0x80..0xFF.
   rse__mb_cp/mask ftfy's mojibake character classes (badness.py, chardata.py)
                   as one 128-bit mask per character; rse__mb_pat the badness
@@ -105,11 +104,12 @@ def gen():
         out.append('    ' + ' '.join('{0x%x, %d, %d, %d},' % tuple(r) for r in runs[i:i + 4]))
     out.append('};')
     out += gen_html()
+    # html.unescape's replacements for &#128; .. &#159; are exactly ftfy's
+    # sloppy-windows-1252 bytes 0x80..0x9f (rse__charmap[1]),
+    # so clip.c reads them there rather than from a table of their own
+    import ftfy.bad_codecs  # registers the sloppy codecs
     cp = [ord(html._invalid_charrefs[c]) for c in range(0x80, 0xa0)]
-    out.append('static const uint16_t rse__cp1252[32] = {')
-    for i in range(0, 32, 8):
-        out.append('    ' + ' '.join('0x%04x,' % x for x in cp[i:i + 8]))
-    out.append('};')
+    assert cp == [ord(c) for c in bytes(range(0x80, 0xa0)).decode('sloppy-windows-1252')]
     out += gen_ftfy()
     out += gen_nfc()
     out.append('/* END GENERATED TABLES */')

@@ -211,6 +211,7 @@ test-long: build/san/test_alloc_fail rsedit
 	CC="$(CC)" ARCH="$(ARCH)" sh tests/kill_resume.sh
 
 # No warnings under gcc and clang, and the public header parses as C++;
+# sinddm.c compiles and links on tensor.h alone (no calls up into rsedit.c);
 # the vendoring switches (RSE_NO_CLI, RSE_NO_CLIP, with RSE_NO_STDIO) build,
 # and each library links with tests/vendor.c, which runs (seconds each).
 # Four independent groups, so `make -j2 warnings` (what .ci/run calls) runs
@@ -224,6 +225,10 @@ warnings-gcc: $(SRC)
 	gcc $(CFLAGS) -Werror -DRSE_NO_DISPATCH -c -o build/rsedit-nodispatch.o rsedit.c
 	g++ -fsyntax-only -Wall -Wextra -x c++ rsedit.h
 	g++ -fsyntax-only -Wall -Wextra -DRSE_NO_CLIP -DRSE_NO_STDIO -x c++ rsedit.h
+	printf '#include "rsedit.h"\n#include "tensor.h"\n#include "sinddm.c"\n' | \
+		gcc $(CFLAGS) -Werror -I. -x c -c -o build/sinddm-alone.o -
+	@if nm build/sinddm-alone.o | grep ' U rse'; then \
+		echo "layers: sinddm.c needs the above from rsedit.c"; exit 1; fi
 warnings-clang: $(SRC)
 	@mkdir -p build
 	clang $(CFLAGS) -Werror -o build/rsedit-clang rsedit.c $(LDLIBS)

@@ -594,7 +594,7 @@ short64:
 
 /* Parses the directory of a zip held in buf[0..len) (which must outlive z).
    The entry table is allocated from a. */
-RSE__FN rse_status rse__zip_open(rse__zip *z, const void *buf, size_t len, rse_arena *a) {
+RSE__FN rse_status rse__zip_open(rse__zip *z, const void *buf, size_t len, rse__arena *a) {
     const unsigned char *p = (const unsigned char *)buf;
     size_t eocd = 0, lo, i, cd_end, pos;
     uint64_t n_entries, cd_size, cd_off;
@@ -742,7 +742,7 @@ RSE__FN rse__zip_entry *rse__zip_find(const rse__zip *z, const char *name, size_
    stored entry, or a copy inflated into arena a for a deflated one. The
    CRC-32 is checked for deflated entries always, and for stored entries if
    crc is non-NULL (a table, so many entries share one). */
-RSE__FN rse_status rse__zip_read(const rse__zip *z, const rse__zip_entry *e, rse_arena *a,
+RSE__FN rse_status rse__zip_read(const rse__zip *z, const rse__zip_entry *e, rse__arena *a,
                                  const rse__crc32_tab *crc, const unsigned char **data, size_t *n) {
     unsigned char *out;
     rse_status st;
@@ -782,15 +782,15 @@ RSE__FN rse_status rse__zip_read(const rse__zip *z, const rse__zip_entry *e, rse
    A checkpoint, whatever its file format, becomes a list of named tensor
    views: dtype, shape and a pointer to contiguous row-major little-endian
    elements. The pointer is into the caller's file buffer whenever the
-   stored layout allows (so the buffer must outlive the rse_ckpt), or into
+   stored layout allows (so the buffer must outlive the rse__ckpt), or into
    the checkpoint's arena for strided views and deflated zip entries.
    ------------------------------------------------------------------------- */
 
-typedef enum rse_dtype {
+typedef enum rse__dtype {
     RSE_DT_F32 = 0, RSE_DT_F16, RSE_DT_BF16, RSE_DT_F64,
     RSE_DT_I64, RSE_DT_I32, RSE_DT_I16, RSE_DT_I8, RSE_DT_U8, RSE_DT_BOOL,
     RSE_DT_COUNT
-} rse_dtype;
+} rse__dtype;
 
 static const struct { const char *name; const char *storage; size_t size; } rse__dtypes[RSE_DT_COUNT] = {
     /* safetensors name, torch storage class, bytes per element */
@@ -805,9 +805,9 @@ RSE__FN const char *rse__dtype_name(int dt) {
 
 #define RSE_CKPT_MAXDIM 8
 
-typedef struct rse_ckpt_tensor {
+typedef struct rse__ckpt_tensor {
     const char *name;          /* NUL-terminated, "module." prefix removed */
-    int dtype;                 /* rse_dtype */
+    int dtype;                 /* rse__dtype */
     int ndim;                  /* 0 for a scalar */
     int shape[RSE_CKPT_MAXDIM];
     size_t numel;              /* product of shape (1 for a scalar) */
@@ -816,18 +816,18 @@ typedef struct rse_ckpt_tensor {
     int copied;                /* 1 if gathered from a strided view */
     const char *storage;       /* torch storage key ("0", "1", ...), or NULL */
     size_t storage_offset;     /* in elements */
-} rse_ckpt_tensor;
+} rse__ckpt_tensor;
 
 enum { RSE_CKPT_TORCH = 1, RSE_CKPT_SAFETENSORS = 2 };
 
-typedef struct rse_ckpt {
-    rse_arena arena;           /* names, the tensor table, copies */
-    rse_ckpt_tensor *t;
+typedef struct rse__ckpt {
+    rse__arena arena;           /* names, the tensor table, copies */
+    rse__ckpt_tensor *t;
     size_t n;
     uint32_t *slots;           /* open-addressing hash: name -> index + 1 */
     size_t nslots;             /* power of two, > 2n */
     int format;
-} rse_ckpt;
+} rse__ckpt;
 
 /* FNV-1a: simple, and plenty for a few thousand names. */
 RSE__FN uint32_t rse__fnv1a(const void *p, size_t n, uint32_t h) {
@@ -838,7 +838,7 @@ RSE__FN uint32_t rse__fnv1a(const void *p, size_t n, uint32_t h) {
 #define RSE__FNV_INIT 2166136261u
 
 /* Builds the name index; fails on a duplicate name. */
-RSE__FN rse_status rse__ckpt_index(rse_ckpt *c) {
+RSE__FN rse_status rse__ckpt_index(rse__ckpt *c) {
     size_t i, cap = 16;
     while (cap < 2 * c->n + 2) cap *= 2;
     c->slots = (uint32_t *)rse__arena_calloc(&c->arena, cap, sizeof(uint32_t));
@@ -860,25 +860,25 @@ RSE__FN rse_status rse__ckpt_index(rse_ckpt *c) {
 }
 
 /* The tensor called name, or NULL. */
-RSE__FN const rse_ckpt_tensor *rse__ckpt_find(const rse_ckpt *c, const char *name) {
+RSE__FN const rse__ckpt_tensor *rse__ckpt_find(const rse__ckpt *c, const char *name) {
     size_t len = strlen(name), h;
     if (!c->nslots) return 0;
     h = rse__fnv1a(name, len, RSE__FNV_INIT) & (c->nslots - 1);
     while (c->slots[h]) {
-        const rse_ckpt_tensor *t = &c->t[c->slots[h] - 1];
+        const rse__ckpt_tensor *t = &c->t[c->slots[h] - 1];
         if (strcmp(t->name, name) == 0) return t;
         h = (h + 1) & (c->nslots - 1);
     }
     return 0;
 }
 
-RSE__FN void rse__ckpt_free(rse_ckpt *c) {
+RSE__FN void rse__ckpt_free(rse__ckpt *c) {
     rse__arena_free(&c->arena);
     memset(c, 0, sizeof *c);
 }
 
 /* Copies a NUL-terminated string of n bytes into the arena. */
-RSE__FN char *rse__arena_strdup(rse_arena *a, const char *s, size_t n) {
+RSE__FN char *rse__arena_strdup(rse__arena *a, const char *s, size_t n) {
     char *d = (char *)rse__arena_alloc(a, n + 1);
     if (!d) return 0;
     memcpy(d, s, n);
@@ -933,12 +933,12 @@ struct rse__pkobj {
 typedef struct rse__pickle {
     const unsigned char *p;
     size_t len, pos;
-    rse_arena *a;                 /* objects */
+    rse__arena *a;                 /* objects */
     rse__pkobj **stack; size_t sp, scap;
     size_t *marks; size_t nmarks, mcap;
     rse__pkobj **memo; size_t nmemo;  /* memo[0..nmemo), NULL = unset */
     size_t memo_used;                 /* distinct entries set (for MEMOIZE) */
-    rse_arena *data_arena;            /* inflated storages (live with the checkpoint) */
+    rse__arena *data_arena;            /* inflated storages (live with the checkpoint) */
     /* Storage resolution (torch zip): entries "<prefix>/data/<key>". */
     rse__zip *zip;
     const char *prefix; size_t prefix_len;
@@ -1466,7 +1466,7 @@ RSE__FN rse_status rse__pk_run(rse__pickle *k, rse__pkobj **result) {
 /* Fills a checkpoint tensor from a pickled tensor record: the data pointer
    into the storage when the view is row-major contiguous (the usual case),
    else a gathered copy in the checkpoint arena. */
-RSE__FN rse_status rse__ckpt_tensor_from_pk(rse_ckpt *c, rse_ckpt_tensor *t, const rse__pkobj *o) {
+RSE__FN rse_status rse__ckpt_tensor_from_pk(rse__ckpt *c, rse__ckpt_tensor *t, const rse__pkobj *o) {
     const rse__pkobj *sto = o->u.tensor.storage;
     size_t es = rse__dtypes[sto->u.storage.dtype].size, numel = 1, expect = 1;
     int d, contiguous = 1;
@@ -1515,7 +1515,7 @@ RSE__FN int rse__pk_streq(const rse__pkobj *o, const char *s) {
 
 /* Removes "module." (what DataParallel/DDP training checkpoints carry) when
    every name has it, as open_clip's load_checkpoint does. */
-RSE__FN void rse__ckpt_strip_module(rse_ckpt *c) {
+RSE__FN void rse__ckpt_strip_module(rse__ckpt *c) {
     size_t i;
     if (!c->n) return;
     for (i = 0; i < c->n; i++) if (strncmp(c->t[i].name, "module.", 7) != 0) return;
@@ -1527,7 +1527,7 @@ RSE__FN void rse__ckpt_strip_module(rse_ckpt *c) {
    'ema' entry, which must exist (SinDDM trainer checkpoints hold 'model'
    and 'ema' state dicts side by side). Entries whose value is not a tensor
    (an 'epoch' number...) are skipped. */
-RSE__FN rse_status rse__ckpt_collect(rse_ckpt *c, rse__pkobj *root, int ema) {
+RSE__FN rse_status rse__ckpt_collect(rse__ckpt *c, rse__pkobj *root, int ema) {
     size_t i, n = 0;
     const char *sub = ema ? "ema" : "state_dict";
     if (root->type != RSE__PK_DICT) return rse__fail(RSE_STATUS_BAD_FORMAT, "checkpoint: the pickle is not a dict");
@@ -1541,11 +1541,11 @@ RSE__FN rse_status rse__ckpt_collect(rse_ckpt *c, rse__pkobj *root, int ema) {
     for (i = 0; i + 1 < root->u.seq.n; i += 2)
         if (root->u.seq.v[i]->type == RSE__PK_STR && root->u.seq.v[i + 1]->type == RSE__PK_TENSOR) n++;
     if (n == 0) return rse__fail(RSE_STATUS_BAD_FORMAT, "checkpoint: no tensors in the state dict");
-    c->t = (rse_ckpt_tensor *)rse__arena_calloc(&c->arena, n, sizeof *c->t);
+    c->t = (rse__ckpt_tensor *)rse__arena_calloc(&c->arena, n, sizeof *c->t);
     if (!c->t) return RSE_STATUS_NOMEM;
     for (i = 0; i + 1 < root->u.seq.n; i += 2) {
         rse__pkobj *key = root->u.seq.v[i], *val = root->u.seq.v[i + 1];
-        rse_ckpt_tensor *t;
+        rse__ckpt_tensor *t;
         rse_status st;
         if (key->type != RSE__PK_STR || val->type != RSE__PK_TENSOR) continue;
         t = &c->t[c->n++];
@@ -1558,8 +1558,8 @@ RSE__FN rse_status rse__ckpt_collect(rse_ckpt *c, rse__pkobj *root, int ema) {
     return rse__ckpt_index(c);
 }
 
-RSE__FN rse_status rse__ckpt_torch(rse_ckpt *c, const unsigned char *buf, size_t len, int verify_crc, int ema) {
-    rse_arena scratch;
+RSE__FN rse_status rse__ckpt_torch(rse__ckpt *c, const unsigned char *buf, size_t len, int verify_crc, int ema) {
+    rse__arena scratch;
     rse__zip z;
     rse__pickle k;
     rse__zip_entry *e;
@@ -1687,7 +1687,7 @@ RSE__FN int rse__utf8_get(const unsigned char *s, size_t n, uint32_t *cp) {
 }
 
 /* A JSON string, decoded to UTF-8 in the arena (NUL-terminated). */
-RSE__FN rse_status rse__json_str(rse__json *j, const unsigned char *base, rse_arena *a, char **out, size_t *out_len) {
+RSE__FN rse_status rse__json_str(rse__json *j, const unsigned char *base, rse__arena *a, char **out, size_t *out_len) {
     const unsigned char *s;
     unsigned char *d;
     size_t n = 0;
@@ -1795,13 +1795,13 @@ RSE__FN int rse__st_cmp(const void *a, const void *b) {
     return x->end < y->end ? -1 : x->end > y->end;
 }
 
-RSE__FN rse_status rse__ckpt_safetensors(rse_ckpt *c, const unsigned char *buf, size_t len) {
+RSE__FN rse_status rse__ckpt_safetensors(rse__ckpt *c, const unsigned char *buf, size_t len) {
     rse__json j;
     uint64_t hlen;
     const unsigned char *hdr, *data;
     size_t data_len, cap = 64, i;
     rse__st_span *span = 0;
-    rse_arena scratch;
+    rse__arena scratch;
     rse_status st;
     if (len < 8) return rse__fail(RSE_STATUS_TRUNCATED, "safetensors: file shorter than its 8-byte header length");
     hlen = rse__ff_le64(buf);
@@ -1812,7 +1812,7 @@ RSE__FN rse_status rse__ckpt_safetensors(rse_ckpt *c, const unsigned char *buf, 
     data_len = len - 8 - (size_t)hlen;
     j.p = hdr; j.end = data;
     rse__arena_init(&scratch, 0, 0);
-    c->t = (rse_ckpt_tensor *)rse__arena_calloc(&c->arena, cap, sizeof *c->t);
+    c->t = (rse__ckpt_tensor *)rse__arena_calloc(&c->arena, cap, sizeof *c->t);
     span = (rse__st_span *)rse__arena_calloc(&scratch, cap, sizeof *span);
     if (!c->t || !span) { st = RSE_STATUS_NOMEM; goto done; }
     if ((st = rse__json_char(&j, hdr, '{'))) goto done;
@@ -1833,12 +1833,12 @@ RSE__FN rse_status rse__ckpt_safetensors(rse_ckpt *c, const unsigned char *buf, 
                 if ((st = rse__json_char(&j, hdr, '}'))) goto done;
             }
         } else {
-            rse_ckpt_tensor *t;
+            rse__ckpt_tensor *t;
             uint64_t shape[RSE_CKPT_MAXDIM + 1], offs[3], numel = 1;
             int have_dt = 0, have_shape = 0, have_offs = 0, nshape = 0, noffs = 0, d;
             if (memchr(key, 0, kl)) { st = rse__json_err(&j, hdr, "tensor name contains a NUL"); goto done; }
             if (c->n == cap) { /* grow both tables */
-                rse_ckpt_tensor *nt = (rse_ckpt_tensor *)rse__arena_calloc(&c->arena, cap * 2, sizeof *nt);
+                rse__ckpt_tensor *nt = (rse__ckpt_tensor *)rse__arena_calloc(&c->arena, cap * 2, sizeof *nt);
                 rse__st_span *ns = (rse__st_span *)rse__arena_calloc(&scratch, cap * 2, sizeof *ns);
                 if (!nt || !ns) { st = RSE_STATUS_NOMEM; goto done; }
                 memcpy(nt, c->t, cap * sizeof *nt); memcpy(ns, span, cap * sizeof *ns);
@@ -2021,7 +2021,7 @@ RSE__FN void rse__f16_to_f32_n(float *out, const void *in, size_t n) { rse__f16_
 
 /* A checkpoint tensor as float32 into out[0..n), n == t->numel. Integer and
    double tensors are converted by value (num_batches_tracked, say). */
-RSE__FN rse_status rse__ckpt_to_f32(const rse_ckpt_tensor *t, float *out, size_t n) {
+RSE__FN rse_status rse__ckpt_to_f32(const rse__ckpt_tensor *t, float *out, size_t n) {
     const unsigned char *p = t->data;
     size_t i;
     if (n != t->numel)
@@ -2056,7 +2056,7 @@ enum { RSE_CKPT_NO_CRC = 1, RSE_CKPT_EMA = 2 };
 /* Reads a torch.save zip archive or a safetensors file held in buf[0..len).
    The tensors point into buf where they can, so buf must outlive c. what
    names the input in error messages. */
-RSE__FN rse_status rse__ckpt_load_mem(rse_ckpt *c, const void *buf, size_t len, int flags, const char *what) {
+RSE__FN rse_status rse__ckpt_load_mem(rse__ckpt *c, const void *buf, size_t len, int flags, const char *what) {
     const unsigned char *p = (const unsigned char *)buf;
     rse_status st;
     memset(c, 0, sizeof *c);
@@ -2904,8 +2904,8 @@ RSE__FN rse_status rse__fix_text(const uint32_t *in, size_t n, rse__ub *out) {
    The vocabulary: bytes_to_unicode, merges, ids
    ------------------------------------------------------------------------- */
 
-typedef struct rse_bpe {
-    rse_arena arena;
+typedef struct rse__bpe {
+    rse__arena arena;
     const char **tok;      /* id -> symbol string (UTF-8, NUL-terminated) */
     uint32_t *toklen;
     uint32_t ntok;
@@ -2916,7 +2916,7 @@ typedef struct rse_bpe {
     size_t mask;           /* both hashes have mask + 1 slots */
     char bsym[256][3];     /* byte -> UTF-8 of its symbol (1 or 2 bytes) */
     uint8_t bsymlen[256];
-} rse_bpe;
+} rse__bpe;
 
 /* bytes_to_unicode: the printable bytes 33..126, 161..172, 174..255 stand for
    themselves; the other 68, in increasing order, become U+0100.. U+0143 (so
@@ -2939,7 +2939,7 @@ RSE__FN uint32_t rse__bpe_hash2(const char *a, size_t al, const char *b, size_t 
 }
 
 /* The id of symbol s[0..n), or -1. */
-RSE__FN int32_t rse__bpe_id(const rse_bpe *t, const char *s, size_t n) {
+RSE__FN int32_t rse__bpe_id(const rse__bpe *t, const char *s, size_t n) {
     size_t h = rse__fnv1a(s, n, RSE__FNV_INIT) & t->mask;
     while (t->vslot[h]) {
         uint32_t id = t->vslot[h] - 1;
@@ -2950,7 +2950,7 @@ RSE__FN int32_t rse__bpe_id(const rse_bpe *t, const char *s, size_t n) {
 }
 
 /* The rank of merging a[0..al) with b[0..bl), or UINT32_MAX. */
-RSE__FN uint32_t rse__bpe_rank(const rse_bpe *t, const char *a, size_t al, const char *b, size_t bl) {
+RSE__FN uint32_t rse__bpe_rank(const rse__bpe *t, const char *a, size_t al, const char *b, size_t bl) {
     size_t h = rse__bpe_hash2(a, al, b, bl) & t->mask;
     while (t->mslot[h]) {
         uint32_t r = t->mslot[h] - 1;
@@ -2960,7 +2960,7 @@ RSE__FN uint32_t rse__bpe_rank(const rse_bpe *t, const char *a, size_t al, const
     return UINT32_MAX;
 }
 
-RSE__FN rse_status rse__bpe_add_tok(rse_bpe *t, const char *s, size_t n) {
+RSE__FN rse_status rse__bpe_add_tok(rse__bpe *t, const char *s, size_t n) {
     size_t h = rse__fnv1a(s, n, RSE__FNV_INIT) & t->mask;
     char nm[80];
     while (t->vslot[h]) {
@@ -2978,7 +2978,7 @@ RSE__FN rse_status rse__bpe_add_tok(rse_bpe *t, const char *s, size_t n) {
     return RSE_STATUS_OK;
 }
 
-RSE__FN void rse__bpe_free(rse_bpe *t) {
+RSE__FN void rse__bpe_free(rse__bpe *t) {
     rse__arena_free(&t->arena);
     memset(t, 0, sizeof *t);
 }
@@ -3004,7 +3004,7 @@ RSE__FN int rse__bpe_valid_part(const char *s, size_t n) {
    (49406 and 49407 with the full count; the tokenizer emits those
    constants, so a smaller count only leaves the ids above 512 + nmerges
    unused). */
-RSE__FN rse_status rse__bpe_parse(rse_bpe *t, const char *txt, size_t len, uint32_t nmerges) {
+RSE__FN rse_status rse__bpe_parse(rse__bpe *t, const char *txt, size_t len, uint32_t nmerges) {
     int bs[256];
     uint32_t cs[256], r;
     size_t i, pos, cap, ntok;
@@ -3104,7 +3104,7 @@ RSE__FN rse_status rse__bpe_parse(rse_bpe *t, const char *txt, size_t len, uint3
 
 /* Loads bpe_simple_vocab_16e6.txt, gzipped (detected by its magic) or
    plain, from memory. The input is copied; buf may be freed afterwards. */
-RSE__FN rse_status rse__bpe_load_mem(rse_bpe *t, const void *buf, size_t len) {
+RSE__FN rse_status rse__bpe_load_mem(rse__bpe *t, const void *buf, size_t len) {
     const unsigned char *p = (const unsigned char *)buf;
     unsigned char *plain = 0;
     size_t plain_len = 0;
@@ -3176,7 +3176,7 @@ RSE__FN rse__bpe_pair rse__bpe_pop(rse__bpe_pair *h, size_t *n) {
 }
 
 /* Pushes the pair starting at symbol l if it has a rank. */
-RSE__FN void rse__bpe_try(const rse_bpe *t, const char *w, rse__bpe_work *k, size_t *nh, int32_t l) {
+RSE__FN void rse__bpe_try(const rse__bpe *t, const char *w, rse__bpe_work *k, size_t *nh, int32_t l) {
     int32_t r;
     rse__bpe_pair e;
     if (l < 0 || (r = k->next[l]) < 0) return;
@@ -3205,7 +3205,7 @@ RSE__FN rse_status rse__bpe_reserve(rse__bpe_work *k, size_t n) {
 
 /* BPE of the symbol string w[0..wn) whose last 4 bytes are "</w>"; appends
    ids to ids[*n..max). */
-RSE__FN rse_status rse__bpe_word(const rse_bpe *t, const char *w, size_t wn, rse__bpe_work *k,
+RSE__FN rse_status rse__bpe_word(const rse__bpe *t, const char *w, size_t wn, rse__bpe_work *k,
                                 int32_t *ids, int *n, int max) {
     size_t nsym = 0, i, nh = 0;
     int32_t s;
@@ -3305,7 +3305,7 @@ RSE__FN size_t rse__tok_piece(const uint32_t *s, size_t n) {
    75 tokens between start and end, so open_clip's cut dropped some (the
    guidance refuses such prompts rather than silently editing towards half
    of one). Thread-safe: t is only read. */
-RSE__FN rse_status rse__bpe_encode_cut(const rse_bpe *t, const char *text, size_t len, int32_t ids[RSE_CLIP_CTX],
+RSE__FN rse_status rse__bpe_encode_cut(const rse__bpe *t, const char *text, size_t len, int32_t ids[RSE_CLIP_CTX],
                                        int *n_out, int *cut) {
     uint32_t *a = 0, *b = 0;
     char *w = 0;
@@ -3403,7 +3403,7 @@ done:
     return st;
 }
 
-RSE__FN rse_status rse__bpe_encode(const rse_bpe *t, const char *text, size_t len, int32_t ids[RSE_CLIP_CTX], int *n_out) {
+RSE__FN rse_status rse__bpe_encode(const rse__bpe *t, const char *text, size_t len, int32_t ids[RSE_CLIP_CTX], int *n_out) {
     return rse__bpe_encode_cut(t, text, len, ids, n_out, 0);
 }
 
@@ -5485,7 +5485,7 @@ static const float rse__clip_std[3] = { 0.26862954f, 0.26130258f, 0.27577711f };
 /* One weight: a float32 view (resident) or a 16-bit checkpoint tensor that
    is converted on use (f32 == NULL). */
 typedef struct rse__cw {
-    const rse_ckpt_tensor *src;
+    const rse__ckpt_tensor *src;
     float *f32;
     int nd, shape[4];
     size_t numel;
@@ -5504,7 +5504,7 @@ typedef struct rse__clip_tower {
 
 /* ModifiedResNet pieces: convolutions with their BatchNorm folded in. */
 typedef struct rse__rn_conv {
-    rse_tensor w, b;   /* float32 (K,C,kh,kw) and (K), BN folded */
+    rse__tensor w, b;   /* float32 (K,C,kh,kw) and (K), BN folded */
     int stride, pad;
 } rse__rn_conv;
 
@@ -5514,10 +5514,10 @@ typedef struct rse__rn_bottleneck {
 } rse__rn_bottleneck;
 
 struct rse_clip {
-    rse_ckpt ckpt;
+    rse__ckpt ckpt;
     unsigned char *file;     /* owned file bytes (rse_clip_load), or NULL */
-    rse_arena arena;         /* tables and the weights converted at load */
-    rse_arena work, scratch; /* per call: activations, tapes; kernel scratch */
+    rse__arena arena;         /* tables and the weights converted at load */
+    rse__arena work, scratch; /* per call: activations, tapes; kernel scratch */
     float *stage;            /* conversion buffer for 16-bit weights */
     size_t stage_cap;        /* floats */
     int act, fp32, resnet;
@@ -5539,7 +5539,7 @@ struct rse_clip {
     rse__clip_tower txt;
 };
 
-struct rse_clip_vocab { rse_bpe bpe; };
+struct rse_clip_vocab { rse__bpe bpe; };
 
 RSE__FN int rse__host_le(void) {
     uint16_t x = 1;
@@ -5567,7 +5567,7 @@ RSE__FN void rse__cw_convert(const rse__cw *w, size_t first, size_t n, float *ou
    lazy: it may stay 16-bit in memory. Checks the dtype and every size. */
 RSE__FN rse_status rse__cw_bind(rse_clip *m, rse__cw *w, const char *name, int nd,
                                 int d0, int d1, int d2, int d3, int lazy) {
-    const rse_ckpt_tensor *t = rse__ckpt_find(&m->ckpt, name);
+    const rse__ckpt_tensor *t = rse__ckpt_find(&m->ckpt, name);
     int want[4], i, fnd;
     want[0] = d0; want[1] = d1; want[2] = d2; want[3] = d3;
     memset(w, 0, sizeof *w);
@@ -5618,7 +5618,7 @@ RSE__FN size_t rse__cw_lazy(rse__cw *const *ws, int n) {
    Called again with views == NULL before a segment's backward pass: the
    conversion lands at the same stage offsets, so the recorded views see
    the same values again. */
-RSE__FN rse_status rse__clip_stage(rse_clip *m, rse__cw *const *ws, int n, rse_tape *t, rse_tensor **views) {
+RSE__FN rse_status rse__clip_stage(rse_clip *m, rse__cw *const *ws, int n, rse__tape *t, rse__tensor **views) {
     size_t off = 0;
     int k;
     for (k = 0; k < n; k++) {
@@ -5635,7 +5635,7 @@ RSE__FN rse_status rse__clip_stage(rse_clip *m, rse__cw *const *ws, int n, rse_t
     return RSE_STATUS_OK;
 }
 
-RSE__FN rse_status rse__clip_stage_block(rse_clip *m, rse__clip_block *b, rse_tape *t, rse_tensor **views) {
+RSE__FN rse_status rse__clip_stage_block(rse_clip *m, rse__clip_block *b, rse__tape *t, rse__tensor **views) {
     rse__cw *ws[RSE__BW_COUNT];
     int k;
     for (k = 0; k < RSE__BW_COUNT; k++) ws[k] = &b->w[k];
@@ -5693,9 +5693,9 @@ RSE__FN rse_status rse__clip_bind_tower(rse_clip *m, rse__clip_tower *tw, const 
    One residual block on tape t: x (B,L,W) -> (B,L,W)
    ------------------------------------------------------------------------- */
 
-RSE__FN rse_tensor *rse__clip_block_fwd(rse_clip *m, rse_tape *t, rse__clip_block *b, rse_tensor *x,
+RSE__FN rse__tensor *rse__clip_block_fwd(rse_clip *m, rse__tape *t, rse__clip_block *b, rse__tensor *x,
                                         int heads, int causal) {
-    rse_tensor *w[RSE__BW_COUNT], *h;
+    rse__tensor *w[RSE__BW_COUNT], *h;
     if (!x || rse__clip_stage_block(m, b, t, w)) return 0;
     h = rse__layernorm(t, x, w[RSE__LN1_W], w[RSE__LN1_B], RSE__CLIP_LN_EPS);
     h = rse__mha(t, h, w[RSE__IN_W], w[RSE__IN_B], w[RSE__OUT_W], w[RSE__OUT_B], heads, causal);
@@ -5711,13 +5711,13 @@ RSE__FN rse_tensor *rse__clip_block_fwd(rse_clip *m, rse_tape *t, rse__clip_bloc
    lives in one buffer: each block's intermediates are released as soon as
    its output has been copied back, so memory does not grow with depth.
    trace (optional) receives the output of every block, layers x x->n. */
-RSE__FN rse_tensor *rse__clip_tower_infer(rse_clip *m, rse_tape *t, rse__clip_tower *tw, rse_tensor *x,
+RSE__FN rse__tensor *rse__clip_tower_infer(rse_clip *m, rse__tape *t, rse__clip_tower *tw, rse__tensor *x,
                                           int causal, float *trace) {
     int i;
     if (!x) return 0;
     for (i = 0; i < tw->layers; i++) {
         rse_arena_mark mk = rse__arena_get_mark(t->arena);
-        rse_tensor *y = rse__clip_block_fwd(m, t, &tw->blk[i], x, tw->heads, causal);
+        rse__tensor *y = rse__clip_block_fwd(m, t, &tw->blk[i], x, tw->heads, causal);
         if (!y) return 0;
         memcpy(x->data, y->data, x->n * sizeof(float));
         rse__arena_release(t->arena, mk);
@@ -5784,11 +5784,11 @@ RSE__FN void rse__clip_pos_resize(float *out, const float *pos, int G, int gh, i
    trace (optional): ln_pre output then every block's, (layers+1) x N*L*W.
    ------------------------------------------------------------------------- */
 
-RSE__FN rse_tensor *rse__clip_vit(rse_clip *m, rse_tape **tp, int grad, rse_tensor *x,
-                                  rse_tensor **outs, float *trace) {
-    rse_tape *t = tp[0];
+RSE__FN rse__tensor *rse__clip_vit(rse_clip *m, rse__tape **tp, int grad, rse__tensor *x,
+                                  rse__tensor **outs, float *trace) {
+    rse__tape *t = tp[0];
     rse__cw *stem[5];
-    rse_tensor *sw[5], *h, *cls, *pos;
+    rse__tensor *sw[5], *h, *cls, *pos;
     int N, Wd = m->vis.width, P = m->v_patch, G = m->v_grid, gh, gw, L, i, sh[3], perm[3] = { 0, 2, 1 };
     if (!x) return 0;
     N = x->shape[0];
@@ -5964,8 +5964,8 @@ RSE__FN rse_status rse__rn_bind(rse_clip *m, const rse_clip_options *o) {
 }
 
 /* y = relu(x): in place for inference, else a product with its mask. */
-RSE__FN rse_tensor *rse__rn_relu(rse_tape *t, rse_tensor *x) {
-    rse_tensor *mask;
+RSE__FN rse__tensor *rse__rn_relu(rse__tape *t, rse__tensor *x) {
+    rse__tensor *mask;
     size_t i;
     if (!x) return 0;
     if (t->no_grad || !x->requires_grad) {
@@ -5978,8 +5978,8 @@ RSE__FN rse_tensor *rse__rn_relu(rse_tape *t, rse_tensor *x) {
 }
 
 /* AvgPool2d(k) (stride k, no padding) as a depthwise convolution. */
-RSE__FN rse_tensor *rse__rn_avgpool(rse_tape *t, rse_tensor *x, int k) {
-    rse_tensor *w;
+RSE__FN rse__tensor *rse__rn_avgpool(rse__tape *t, rse__tensor *x, int k) {
+    rse__tensor *w;
     size_t i;
     if (!x || k == 1) return x;
     if (!(w = rse__new4(t, 4, x->shape[1], 1, k, k))) return 0;
@@ -5987,16 +5987,16 @@ RSE__FN rse_tensor *rse__rn_avgpool(rse_tape *t, rse_tensor *x, int k) {
     return rse__conv2d(t, x, w, 0, k, 0, x->shape[1]);
 }
 
-RSE__FN rse_tensor *rse__rn_convf(rse_tape *t, rse_tensor *x, rse__rn_conv *c, int relu) {
-    rse_tensor *y = rse__conv2d(t, x, &c->w, &c->b, c->stride, c->pad, 1);
+RSE__FN rse__tensor *rse__rn_convf(rse__tape *t, rse__tensor *x, rse__rn_conv *c, int relu) {
+    rse__tensor *y = rse__conv2d(t, x, &c->w, &c->b, c->stride, c->pad, 1);
     return relu ? rse__rn_relu(t, y) : y;
 }
 
 /* x (N,3,H,W) normalised -> (N,E). H and W must give the checkpoint's
    attention-pool grid (224 for RN50): its positions are not resized. */
-RSE__FN rse_tensor *rse__clip_rn(rse_clip *m, rse_tape *t, rse_tensor *x) {
-    rse_tensor *h, *id, *tok, *mean, *pos, *q, *k, *v, *o, *ones;
-    rse_tensor *aw[8];
+RSE__FN rse__tensor *rse__clip_rn(rse_clip *m, rse__tape *t, rse__tensor *x) {
+    rse__tensor *h, *id, *tok, *mean, *pos, *q, *k, *v, *o, *ones;
+    rse__tensor *aw[8];
     rse__cw *ws[8];
     int i, N, C, S, H = m->ap_heads, sh[4], perm3[3] = { 0, 2, 1 }, perm4[4] = { 0, 2, 1, 3 };
     if (!x) return 0;
@@ -6158,7 +6158,7 @@ RSEDEF void rse_clip_get_info(const rse_clip *m, rse_clip_info *info) {
 
 /* Every call starts from empty working arenas (blocks kept: after the
    first call of a given size, no more mallocs). */
-RSE__FN void rse__clip_begin(rse_clip *m, rse_tape *t) {
+RSE__FN void rse__clip_begin(rse_clip *m, rse__tape *t) {
     rse__arena_reset(&m->work);
     rse__arena_reset(&m->scratch);
     rse__tape_init(t, &m->work, &m->scratch);
@@ -6171,8 +6171,8 @@ RSE__FN void rse__clip_begin(rse_clip *m, rse_tape *t) {
 /* x (n,3,h,w) normalised -> out (n,E) unnormalised features. trace: see
    rse__clip_vit (ViT only). */
 RSE__FN rse_status rse__clip_encode_image(rse_clip *m, const float *x, int n, int h, int w, float *out, float *trace) {
-    rse_tape t, *tp[RSE__CLIP_MAX_LAYERS + 2];
-    rse_tensor *xi, *f;
+    rse__tape t, *tp[RSE__CLIP_MAX_LAYERS + 2];
+    rse__tensor *xi, *f;
     int i;
     if (n < 1 || h < 1 || w < 1) return rse__fail(RSE_STATUS_BAD_ARG, "CLIP image: bad size %dx%dx%d", n, h, w);
     rse__clip_begin(m, &t);
@@ -6192,9 +6192,9 @@ RSEDEF rse_status rse_clip_encode_image(rse_clip *m, const float *x, int n, int 
 
 /* One text of RSE_CLIP_CTX ids. Only the tokens up to the end of text are
    run: under the causal mask later ones cannot change it (exact). */
-RSE__FN rse_status rse__clip_text_one(rse_clip *m, rse_tape *t, const int32_t *ids, float *out) {
+RSE__FN rse_status rse__clip_text_one(rse_clip *m, rse__tape *t, const int32_t *ids, float *out) {
     rse__cw *ws[3];
-    rse_tensor *x, *sw[3];
+    rse__tensor *x, *sw[3];
     int eot = 0, i, L, Wt = m->txt.width, sh[2];
     for (i = 1; i < RSE_CLIP_CTX; i++) if (ids[i] > ids[eot]) eot = i;
     L = eot + 1;
@@ -6223,7 +6223,7 @@ RSE__FN rse_status rse__clip_text_one(rse_clip *m, rse_tape *t, const int32_t *i
 }
 
 RSEDEF rse_status rse_clip_encode_text(rse_clip *m, const int32_t *ids, int n, float *out) {
-    rse_tape t;
+    rse__tape t;
     int j;
     rse__clip_begin(m, &t);
     t.no_grad = 1;
@@ -6449,7 +6449,7 @@ RSEDEF rse_status rse_clip_preprocess(const rse_image *img, int size, float *out
 /* Backward of one segment tape whose output y already has its gradient
    (accumulated by the later segments). rse__backward_seed adds its seed to
    y->grad, so the accumulated gradient is handed over as the seed. */
-RSE__FN rse_status rse__clip_seg_backward(rse_tape *t, rse_tensor *y) {
+RSE__FN rse_status rse__clip_seg_backward(rse__tape *t, rse__tensor *y) {
     float *g = y->grad;
     if (!g) return RSE_STATUS_OK; /* nothing flowed back */
     y->grad = 0;
@@ -6464,8 +6464,8 @@ enum { RSE__GRAD_NORMALISE = 1 };
    NULL; grad (n,3,h,w) = d cos_n / d x_n. ViT and ResNet towers. */
 RSE__FN rse_status rse__clip_image_grad(rse_clip *m, const float *x, int n, int h, int w, int flags,
                                         const float *text, float *cos_out, float *grad) {
-    rse_tape tapes[RSE__CLIP_MAX_LAYERS + 2], *tp[RSE__CLIP_MAX_LAYERS + 2];
-    rse_tensor *outs[RSE__CLIP_MAX_LAYERS + 1], *xi, *xn, *f, *tt, *c, *loss;
+    rse__tape tapes[RSE__CLIP_MAX_LAYERS + 2], *tp[RSE__CLIP_MAX_LAYERS + 2];
+    rse__tensor *outs[RSE__CLIP_MAX_LAYERS + 1], *xi, *xn, *f, *tt, *c, *loss;
     rse__cw *ws[3];
     int i, nl, E = m->embed_dim;
     rse_status st;
@@ -6478,7 +6478,7 @@ RSE__FN rse_status rse__clip_image_grad(rse_clip *m, const float *x, int n, int 
     xi->requires_grad = 1;
     xn = xi;
     if (flags & RSE__GRAD_NORMALISE) {
-        rse_tensor *mu = rse__new4(tp[0], 3, 3, 1, 1, 0), *is = rse__new4(tp[0], 3, 3, 1, 1, 0);
+        rse__tensor *mu = rse__new4(tp[0], 3, 3, 1, 1, 0), *is = rse__new4(tp[0], 3, 3, 1, 1, 0);
         if (!mu || !is) return tp[0]->status;
         for (i = 0; i < 3; i++) { mu->data[i] = rse__clip_mean[i]; is->data[i] = 1.0f / rse__clip_std[i]; }
         xn = rse__mul(tp[0], rse__sub(tp[0], xi, mu), is);
@@ -6492,7 +6492,7 @@ RSE__FN rse_status rse__clip_image_grad(rse_clip *m, const float *x, int n, int 
         f = rse__clip_vit(m, tp, 1, xn, outs, 0);
     }
     {
-        rse_tape *th = tp[nl + 1];
+        rse__tape *th = tp[nl + 1];
         if (!(tt = rse__new4(th, 2, 1, E, 0, 0))) return th->status;
         memcpy(tt->data, text, (size_t)E * sizeof(float));
         c = rse__cosine(th, f, tt);
@@ -6557,7 +6557,7 @@ RSEDEF rse_status rse_clip_image_grad(rse_clip *m, const float *x, int n, int h,
    tower's business.
 
    Randomness: torchvision's parameter formulas, fed by our counter-based
-   rse_rng instead of torch's generator. View v reads draws at fixed
+   rse__rng instead of torch's generator. View v reads draws at fixed
    positions pos + RSE__VIEW_DRAWS*v + k, whatever it ends up using, and the
    call advances the stream by RSE__VIEW_DRAWS*V: a view's parameters are a
    pure function of (seed, position, v), independent of the thread count,
@@ -6686,7 +6686,7 @@ RSE__FN void rse__perspective_minv(const double coef[8], float Minv[9]) {
 }
 
 /* Everything random about one view. */
-typedef struct rse_view_params {
+typedef struct rse__view_params {
     int crop_y, crop_x, crop_h, crop_w; /* region of the input (view 0: all of it) */
     int flip;                           /* RandomHorizontalFlip fired           */
     int affine;                         /* RandomApply(RandomAffine) fired      */
@@ -6698,18 +6698,18 @@ typedef struct rse_view_params {
     int order[4];                       /*   0 brightness 1 contrast 2 sat 3 hue */
     float bright, contrast, sat, hue;   /*   factors                            */
     int gray;                           /* RandomGrayscale fired                */
-} rse_view_params;
+} rse__view_params;
 
 /* The draws of one view: a private cursor at the view's block. */
-typedef struct { rse_rng r; uint64_t end; } rse__view_cursor;
+typedef struct { rse__rng r; uint64_t end; } rse__view_cursor;
 
-static float rse__vc_uniform(rse__view_cursor *c) {
+RSE__FN float rse__vc_uniform(rse__view_cursor *c) {
     RSE_ASSERT(c->r.pos < c->end); /* more draws than reserved: a bug here */
     return rse__rng_uniform(&c->r);
 }
 
 /* torch.randint(lo, hi): uniform in [lo, hi), hi > lo. */
-static int rse__vc_randint(rse__view_cursor *c, int lo, int hi) {
+RSE__FN int rse__vc_randint(rse__view_cursor *c, int lo, int hi) {
     RSE_ASSERT(c->r.pos < c->end && hi > lo);
     return lo + (int)rse__rng_below(&c->r, (uint32_t)(hi - lo));
 }
@@ -6717,7 +6717,7 @@ static int rse__vc_randint(rse__view_cursor *c, int lo, int hi) {
 /* Draws view v's parameters for an H x W input and h x w views, reading
    the draws at rng->pos + RSE__VIEW_DRAWS * v (rng is not advanced). The
    order of the draws follows the order of the reference's calls. */
-RSE__FN void rse__view_draw(const rse_rng *rng, int v, int H, int W, int h, int w, rse_view_params *p) {
+RSE__FN void rse__view_draw(const rse__rng *rng, int v, int H, int W, int h, int w, rse__view_params *p) {
     rse__view_cursor c;
     float u;
     int k;
@@ -6796,8 +6796,8 @@ RSE__FN void rse__view_draw(const rse_rng *rng, int v, int H, int W, int h, int 
 
 /* One view (1,3,h,w) of x (1,3,H,W): crop, resize, then the augmentations
    that fired, in the reference's order. augment = 0 stops after the resize. */
-RSE__FN rse_tensor *rse__view_apply(rse_tape *t, rse_tensor *x, const rse_view_params *p, int h, int w, int augment) {
-    rse_tensor *y = x;
+RSE__FN rse__tensor *rse__view_apply(rse__tape *t, rse__tensor *x, const rse__view_params *p, int h, int w, int augment) {
+    rse__tensor *y = x;
     float M[9];
     int k;
     if (!rse__live(t, x, x)) return 0;
@@ -6836,7 +6836,7 @@ RSE__FN rse_tensor *rse__view_apply(rse_tape *t, rse_tensor *x, const rse_view_p
 
 /* Stacks views[lo..hi) along the batch axis by a balanced tree of concats,
    so each value is copied log2(V) times rather than up to V times. */
-static rse_tensor *rse__view_stack(rse_tape *t, rse_tensor **views, int lo, int hi) {
+RSE__FN rse__tensor *rse__view_stack(rse__tape *t, rse__tensor **views, int lo, int hi) {
     int mid;
     if (hi - lo == 1) return views[lo];
     mid = lo + (hi - lo) / 2;
@@ -6846,8 +6846,8 @@ static rse_tensor *rse__view_stack(rse_tape *t, rse_tensor **views, int lo, int 
 /* The V guidance views of x (1,3,H,W) in [0,1] as one (V,3,h,w) tensor on
    the tape (the gradient flows back to x), h x w the Resize(224,
    max_size=320) size of H x W. Advances rng by RSE__VIEW_DRAWS * V draws. */
-RSE__FN rse_status rse__clip_views(rse_tape *t, rse_tensor *x, int nviews, rse_rng *rng, rse_tensor **out) {
-    rse_tensor **views;
+RSE__FN rse_status rse__clip_views(rse__tape *t, rse__tensor *x, int nviews, rse__rng *rng, rse__tensor **out) {
+    rse__tensor **views;
     int H, W, h, w, v;
     rse_arena_mark m;
     *out = 0;
@@ -6859,10 +6859,10 @@ RSE__FN rse_status rse__clip_views(rse_tape *t, rse_tensor *x, int nviews, rse_r
     H = x->shape[2]; W = x->shape[3];
     rse__view_size(H, W, &h, &w);
     m = rse__arena_get_mark(t->scratch);
-    views = (rse_tensor **)rse__arena_alloc(t->scratch, (size_t)nviews * sizeof *views);
+    views = (rse__tensor **)rse__arena_alloc(t->scratch, (size_t)nviews * sizeof *views);
     if (!views) { rse__tape_fail(t, RSE_STATUS_NOMEM); return RSE_STATUS_NOMEM; }
     for (v = 0; v < nviews; v++) {
-        rse_view_params p;
+        rse__view_params p;
         rse__view_draw(rng, v, H, W, h, w, &p);
         views[v] = rse__view_apply(t, x, &p, h, w, nviews > 1);
         if (!views[v]) break;

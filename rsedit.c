@@ -7,11 +7,17 @@
 
    This file includes, in order: tensor.h (numerics and autograd), sinddm.c
    (the single-image diffusion model), clip.c (CLIP checkpoints, tokenizer and
-   towers). It then holds what touches the outside world: image codecs (from
-   memory), the import of reference SinDDM checkpoints (glue between sinddm.c
-   and clip.c's checkpoint reader), the thin file layer (absent under
-   RSE_NO_STDIO) and the CLI. Under RSE_NO_CLIP, clip.c, the import and the
-   text guidance are left out; under RSE_NO_CLI, the demo scene and the CLI.
+   towers). It then reads like the method and outward from it:
+     1. editing: the paper's text guidance, ROI copy and keep-outside on top
+        of sinddm.c's sampler, and windows of large images
+     2. the import of reference SinDDM checkpoints (glue between sinddm.c and
+        clip.c's checkpoint reader)
+     3. image codecs, from memory: PPM/PGM and BMP readers, PPM/PGM, BMP and
+        PNG writers, format detection
+     4. the thin file layer (absent under RSE_NO_STDIO)
+     5. the command line: the demo scene, the commands, main()
+   Under RSE_NO_CLIP, clip.c, the import and the text guidance are left out;
+   under RSE_NO_CLI, the demo scene and the command line.
 */
 
 /* pthreads and rename()/getpid() need POSIX declarations under -std=c99. */
@@ -39,6 +45,1323 @@
 #endif
 
 /* ===========================================================================
+   Editing
+   The paper's method on top of the sampler: the user's image is taken to its
+   pyramid, noised at a start scale, and denoised upward while guidance acts
+   on every estimate x0 of the clean image (sinddm.c's hooks):
+
+     text guidance   x0 moves along the gradient of the CLIP score of its
+                     views, inside a mask (thresholded gradient, or the ROI),
+                     with momentum, until the last few steps
+     ROI copy        x0 inside each target box is blended with the source
+                     region of the same scale (all scales but the finest)
+     keep outside    after every step, outside the mask, x_{t-1} is replaced
+                     by the original image of that scale noised to t-1
+
+   Each piece is a small function on plain (3,H,W) float arrays, tested
+   alone; rse__edit_x0 and rse__edit_xt only dispatch to them.
+   ========================================================================= */
+
+/* ---- geometry ----------------------------------------------------------- */
+
+/* Parses an unsigned decimal of at most 9 digits; returns the end or NULL. */
+RSE__FN const char *rse__parse_uint(const char *s, int *v) {
+    int n = 0, d = 0;
+    while (*s >= '0' && *s <= '9') {
+        if (++d > 9) return 0;
+        n = n * 10 + (*s++ - '0');
+    }
+    if (!d) return 0;
+    *v = n;
+    return s;
+}
+
+/* "WxH+X+Y" (the X11 geometry form GIMP and ImageMagick print), W,H >= 1. */
+RSEDEF rse_status rse_roi_parse(const char *str, rse_roi *r) {
+    const char *s = str;
+    if (!s || !(s = rse__parse_uint(s, &r->w)) || (*s != 'x' && *s != 'X') ||
+        !(s = rse__parse_uint(s + 1, &r->h)) || *s != '+' ||
+        !(s = rse__parse_uint(s + 1, &r->x)) || *s != '+' ||
+        !(s = rse__parse_uint(s + 1, &r->y)) || *s)
+        return rse__fail(RSE_STATUS_BAD_ARG, "bad region '%s': expected WxH+X+Y, e.g. 64x48+100+20", str ? str : "");
+    if (r->w < 1 || r->h < 1)
+        return rse__fail(RSE_STATUS_BAD_ARG, "bad region '%s': width and height must be at least 1", str);
+    return RSE_STATUS_OK;
+}
+
+/* A region must lie inside a W x H image. */
+RSE__FN rse_status rse__roi_check(const rse_roi *r, int W, int H, const char *what) {
+    if (r->x < 0 || r->y < 0 || r->w < 1 || r->h < 1 || r->x > W - r->w || r->y > H - r->h)
+        return rse__fail(RSE_STATUS_BAD_ARG, "%s %dx%d+%d+%d lies outside the %dx%d image", what,
+                         r->w, r->h, r->x, r->y, W, H);
+    return RSE_STATUS_OK;
+}
+
+/* The reference scales box coordinates to scale s by int(v / sf^(N-1-s)),
+   each of x, y, w, h separately (trainer.py roi sampling). A box that
+   shrinks to nothing keeps one pixel. */
+RSE__FN rse_roi rse__roi_at_scale(const rse_roi *r, double f) {
+    rse_roi o;
+    o.x = (int)(r->x / f); o.y = (int)(r->y / f);
+    o.w = (int)(r->w / f); o.h = (int)(r->h / f);
+    if (o.w < 1) o.w = 1;
+    if (o.h < 1) o.h = 1;
+    return o;
+}
+
+/* Rasterises regions into a (H,W) mask: 1 inside any box, falling linearly
+   to 0 at `feather` pixels from the nearest box (Euclidean distance from the
+   pixel centre), 0 beyond. So every pixel at least `feather` away from all
+   boxes is exactly 0: the original there is kept exactly. */
+RSE__FN void rse__mask_from_rois(float *m, int W, int H, const rse_roi *r, int n, float feather) {
+    int x, y, k;
+    for (y = 0; y < H; y++)
+        for (x = 0; x < W; x++) {
+            float best = 0;
+            for (k = 0; k < n; k++) {
+                float dx = 0, dy = 0, d, v;
+                float cx = (float)x + 0.5f, cy = (float)y + 0.5f;
+                if (cx < r[k].x) dx = r[k].x - cx; else if (cx > r[k].x + r[k].w) dx = cx - (r[k].x + r[k].w);
+                if (cy < r[k].y) dy = r[k].y - cy; else if (cy > r[k].y + r[k].h) dy = cy - (r[k].y + r[k].h);
+                d = sqrtf(dx * dx + dy * dy);
+                v = d == 0 ? 1.0f : feather > 0 ? 1.0f - d / feather : 0.0f;
+                if (v > best) best = v;
+            }
+            m[(size_t)y * W + x] = best < 0 ? 0 : best;
+        }
+}
+
+/* ---- prompt files --------------------------------------------------------
+   One prompt per line; '#' starts a comment line; blank lines and leading
+   and trailing white space are ignored. The prompts are copied into one
+   NUL-separated block; *out receives pointers into it (free both with
+   RSE_FREE(list[0]) then RSE_FREE(list)... see rse_prompts_free). */
+
+#define RSE_MAX_PROMPTS 1024
+#define RSE_MAX_PROMPT_LEN 1024
+
+RSEDEF rse_status rse_prompts_parse(const char *buf, size_t len, char ***out, int *count) {
+    char *block, **list;
+    size_t i = 0, o = 0;
+    int n = 0, line = 0;
+    *out = 0;
+    *count = 0;
+    if (len > (size_t)RSE_MAX_PROMPTS * (RSE_MAX_PROMPT_LEN + 1) * 4)
+        return rse__fail(RSE_STATUS_LIMIT, "prompt file too large (%zu bytes)", len);
+    block = (char *)RSE_MALLOC(len + 1);
+    list = (char **)RSE_MALLOC(RSE_MAX_PROMPTS * sizeof(char *));
+    if (!block || !list) { RSE_FREE(block); RSE_FREE(list); return rse__fail(RSE_STATUS_NOMEM, "out of memory"); }
+    while (i < len) {
+        size_t a = i, b;
+        line++;
+        while (i < len && buf[i] != '\n') i++;
+        b = i;
+        if (i < len) i++;
+        while (a < b && (buf[a] == ' ' || buf[a] == '\t' || buf[a] == '\r')) a++;
+        while (b > a && (buf[b - 1] == ' ' || buf[b - 1] == '\t' || buf[b - 1] == '\r')) b--;
+        if (a == b || buf[a] == '#') continue;
+        if (memchr(buf + a, 0, b - a)) {
+            RSE_FREE(block); RSE_FREE(list);
+            return rse__fail(RSE_STATUS_BAD_FORMAT, "line %d: NUL byte in a prompt", line);
+        }
+        if (b - a > RSE_MAX_PROMPT_LEN) {
+            RSE_FREE(block); RSE_FREE(list);
+            return rse__fail(RSE_STATUS_LIMIT, "line %d: prompt longer than %d bytes", line, RSE_MAX_PROMPT_LEN);
+        }
+        if (n == RSE_MAX_PROMPTS) {
+            RSE_FREE(block); RSE_FREE(list);
+            return rse__fail(RSE_STATUS_LIMIT, "more than %d prompts", RSE_MAX_PROMPTS);
+        }
+        memcpy(block + o, buf + a, b - a);
+        list[n++] = block + o;
+        o += b - a;
+        block[o++] = 0;
+    }
+    if (!n) {
+        RSE_FREE(block); RSE_FREE(list);
+        return rse__fail(RSE_STATUS_BAD_FORMAT, "no prompt in the file (only blank or # lines)");
+    }
+    if (o == 0) block[0] = 0;
+    *out = list;
+    *count = n;
+    return RSE_STATUS_OK;
+}
+
+RSEDEF void rse_prompts_free(char **list) {
+    if (!list) return;
+    RSE_FREE(list[0]);
+    RSE_FREE(list);
+}
+
+/* ---- the guidance step (sinddm.md 7.3, the paper's eqs. 11-13) ------------
+   Given the gradient g of the score w.r.t. x0 (3,H,W):
+     first guided step: e = |g| over channels per pixel,
+       q = quantile(e, 1 - fill) ('nearest', as torch.quantile), mask = e > q,
+       g = max(e - q, 0) g / e   (soft threshold; 0/0 -> 0)
+     k  = |x0 . M| / |g . M|                    (norms over C,H,W)
+     x0 = clamp(x0 + strength k g . M, -1, 1)
+   so the update's norm is `strength` times the norm of x0 inside the mask.
+   With a region R (the paper's ROI prompt) the gradient outside R is zeroed
+   first, the quantile is taken over the pixels inside R only (so --fill is
+   the fraction of the region allowed to change), and M = R (e > q); fill 1
+   takes the whole region (the plain quantile would leave out its weakest
+   pixel). R may be fractional at its edges on coarse scales (a bilinearly
+   shrunk box); M keeps those weights. */
+
+RSE__FN int rse__cmp_float(const void *a, const void *b) {
+    float x = *(const float *)a, y = *(const float *)b;
+    return (x > y) - (x < y);
+}
+
+/* torch.quantile(v, q, interpolation='nearest'): the sorted value at index
+   round(q (n-1)), the rank computed in float32 and rounded half to even. */
+RSE__FN float rse__quantile_nearest(float *v, size_t n, float q) {
+    float rank = q * (float)(n - 1);
+    long idx = (long)rintf(rank);
+    qsort(v, n, sizeof(float), rse__cmp_float);
+    if (idx < 0) idx = 0;
+    if ((size_t)idx >= n) idx = (long)n - 1;
+    return v[idx];
+}
+
+/* g *= R at every pixel (the gradient outside a region is zero). */
+RSE__FN void rse__guide_confine(float *g, const float *region, int H, int W) {
+    size_t P = (size_t)H * W, p;
+    for (p = 0; p < P; p++) {
+        float r = region[p];
+        g[p] *= r; g[P + p] *= r; g[2 * P + p] *= r;
+    }
+}
+
+/* Builds the mask from g (first guided step) and soft-thresholds g in place.
+   region: NULL for the whole image, else R (H,W) and g already confined to
+   it. scratch: H*W floats. */
+RSE__FN void rse__guide_threshold(float *g, float *mask, float *scratch, const float *region, int H, int W, float fill) {
+    size_t P = (size_t)H * W, p, n = 0;
+    float q;
+    if (region && fill >= 1.0f) { /* the whole region, g as it is */
+        memcpy(mask, region, P * sizeof(float));
+        return;
+    }
+    for (p = 0; p < P; p++) {
+        float a = g[p], b = g[P + p], c = g[2 * P + p];
+        mask[p] = sqrtf(a * a + b * b + c * c); /* e, for now */
+        if (!region || region[p] > 0) scratch[n++] = mask[p];
+    }
+    if (!n) { /* a region with no pixel at this scale: nothing may change */
+        memset(mask, 0, P * sizeof(float));
+        return;
+    }
+    q = rse__quantile_nearest(scratch, n, 1.0f - fill);
+    for (p = 0; p < P; p++) {
+        float e = mask[p], k = e > q ? (e - q) / e : 0.0f;
+        g[p] *= k; g[P + p] *= k; g[2 * P + p] *= k;
+        mask[p] = e - q > 0 ? (region ? region[p] : 1.0f) : 0.0f;
+    }
+}
+
+/* Mean over the (2r+1)-wide window along rows, then columns, of a (H,W)
+   map, in place; the window is cut at the border (the mean is over the
+   pixels inside). tmp: H*W floats. */
+RSE__FN void rse__box_blur(float *m, float *tmp, int H, int W, int r) {
+    int x, y, k;
+    for (y = 0; y < H; y++)
+        for (x = 0; x < W; x++) {
+            float a = 0;
+            int lo = x - r < 0 ? 0 : x - r, hi = x + r > W - 1 ? W - 1 : x + r;
+            for (k = lo; k <= hi; k++) a += m[(size_t)y * W + k];
+            tmp[(size_t)y * W + x] = a / (float)(hi - lo + 1);
+        }
+    for (y = 0; y < H; y++) {
+        int lo = y - r < 0 ? 0 : y - r, hi = y + r > H - 1 ? H - 1 : y + r;
+        for (x = 0; x < W; x++) {
+            float a = 0;
+            for (k = lo; k <= hi; k++) a += tmp[(size_t)k * W + x];
+            m[(size_t)y * W + x] = a / (float)(hi - lo + 1);
+        }
+    }
+}
+
+/* Distance (in pixels, chamfer 1 / sqrt 2: within 8% of Euclidean) from
+   every pixel of a (H,W) map to the nearest pixel where b > 0, into d;
+   two passes, forward and back, as Rosenfeld and Pfaltz. */
+RSE__FN void rse__chamfer(float *d, const float *b, int H, int W) {
+    const float big = 1e30f, dg = 1.41421356f;
+    int x, y;
+    for (y = 0; y < H; y++)
+        for (x = 0; x < W; x++) {
+            float v = b[(size_t)y * W + x] > 0 ? 0.0f : big, *p = &d[(size_t)y * W + x];
+            if (x > 0 && p[-1] + 1 < v) v = p[-1] + 1;
+            if (y > 0) {
+                const float *u = p - W;
+                if (u[0] + 1 < v) v = u[0] + 1;
+                if (x > 0 && u[-1] + dg < v) v = u[-1] + dg;
+                if (x < W - 1 && u[1] + dg < v) v = u[1] + dg;
+            }
+            *p = v;
+        }
+    for (y = H - 1; y >= 0; y--)
+        for (x = W - 1; x >= 0; x--) {
+            float *p = &d[(size_t)y * W + x], v = *p;
+            if (x < W - 1 && p[1] + 1 < v) v = p[1] + 1;
+            if (y < H - 1) {
+                const float *u = p + W;
+                if (u[0] + 1 < v) v = u[0] + 1;
+                if (x < W - 1 && u[1] + dg < v) v = u[1] + dg;
+                if (x > 0 && u[-1] + dg < v) v = u[-1] + dg;
+            }
+            *p = v;
+        }
+}
+
+/* The keep mask K (H,W) of a whole-image text edit (--keep-outside, issue
+   20): where the edit may differ from the input. The guidance mask M of
+   the paper is the top `fill` of the gradient's per-pixel energy: single
+   pixels scattered over everything the text touches, which would make a
+   speckle of kept and regenerated pixels. So the energy is first averaged
+   over a window of radius r (areas, not pixels, decide), the top `fill`
+   of that becomes the area B that changes (B = energy > the quantile;
+   where the energy is flat from the quantile to its maximum, to 1e-4, B
+   is all of that flat top: a text with no spatial preference changes all
+   of the image), and B is feathered outward:
+   K = max(0, 1 - dist(p, B) / f) is 1 on B and falls to 0 at f pixels
+   from it; beyond, the input is kept exactly. tmp: 2*H*W floats. */
+RSE__FN void rse__keep_mask(float *K, float *tmp, const float *g, int H, int W, float fill, int r, int f) {
+    size_t P = (size_t)H * W, p;
+    float q, top = 0;
+    for (p = 0; p < P; p++) K[p] = sqrtf(g[p] * g[p] + g[P + p] * g[P + p] + g[2 * P + p] * g[2 * P + p]);
+    if (r > 0) rse__box_blur(K, tmp, H, W, r);
+    memcpy(tmp, K, P * sizeof(float));
+    q = rse__quantile_nearest(tmp, P, 1.0f - fill);
+    for (p = 0; p < P; p++) top = K[p] > top ? K[p] : top;
+    if (top <= q * (1 + 1e-4f)) q *= 1 - 2e-4f; /* flat at the top (to float rounding): take all of it */
+    for (p = 0; p < P; p++) K[p] = K[p] > q ? 1.0f : 0.0f;
+    if (f > 0) {
+        rse__chamfer(tmp, K, H, W);
+        for (p = 0; p < P; p++) K[p] = tmp[p] >= (float)f ? 0.0f : 1.0f - tmp[p] / (float)f;
+    }
+}
+
+/* x0 += strength * (|x0 M| / |g M|) * g M, clamped. */
+RSE__FN void rse__guide_apply(float *x0, const float *g, const float *mask, int H, int W, float strength) {
+    size_t P = (size_t)H * W, p;
+    double nx = 0, ng = 0;
+    int c;
+    float k;
+    for (c = 0; c < 3; c++)
+        for (p = 0; p < P; p++) {
+            double a = x0[c * P + p] * mask[p], b = g[c * P + p] * mask[p];
+            nx += a * a;
+            ng += b * b;
+        }
+    if (ng <= 0) return; /* no gradient inside the mask: nothing to do */
+    k = (float)(sqrt(nx) / sqrt(ng));
+    for (c = 0; c < 3; c++)
+        for (p = 0; p < P; p++)
+            x0[c * P + p] = rse__clamp1(x0[c * P + p] + strength * k * g[c * P + p] * mask[p]);
+}
+
+/* Momentum inside the mask: x0 = (1-M) x0 + M ((1-lambda) x0_prev + lambda x0). */
+RSE__FN void rse__guide_momentum(float *x0, const float *prev, const float *mask, int H, int W, float lambda) {
+    size_t P = (size_t)H * W, p;
+    int c;
+    for (c = 0; c < 3; c++)
+        for (p = 0; p < P; p++) {
+            float m = mask[p], v = x0[c * P + p];
+            x0[c * P + p] = (1 - m) * v + m * ((1 - lambda) * prev[c * P + p] + lambda * v);
+        }
+}
+
+/* ---- ROI content copy (sinddm.md section 8) ------------------------------
+   x0[target] = eta P + (1 - eta) x0[target], P the source region of the same
+   scale resized to the target with torch's 'nearest' (src = floor(dst *
+   in/out), in float32). */
+RSE__FN void rse__copy_apply(float *x0, int H, int W, const float *src_img, int sH, int sW,
+                             const rse_roi *from, const rse_roi *to, float eta) {
+    int c, y, x;
+    float sy = (float)from->h / (float)to->h, sx = (float)from->w / (float)to->w;
+    for (c = 0; c < 3; c++)
+        for (y = 0; y < to->h; y++) {
+            int ty = to->y + y, fy = (int)floorf((float)y * sy);
+            if (ty >= H) break;
+            if (fy > from->h - 1) fy = from->h - 1;
+            for (x = 0; x < to->w; x++) {
+                int tx = to->x + x, fx = (int)floorf((float)x * sx);
+                float *d;
+                if (tx >= W) break;
+                if (fx > from->w - 1) fx = from->w - 1;
+                if (from->y + fy >= sH || from->x + fx >= sW) continue;
+                d = &x0[((size_t)c * H + ty) * W + tx];
+                *d = eta * src_img[((size_t)c * sH + from->y + fy) * sW + from->x + fx] + (1 - eta) * *d;
+            }
+        }
+}
+
+/* ---- keep outside -------------------------------------------------------
+   x = M x + (1 - M) q(orig, t_next) (or orig itself after the last step):
+   outside the mask the sample is the original noised to the same level, so
+   the region edited inside blends into a context that denoises back
+   exactly to the original. With the reblurring sampler the state at t is
+   the noised MIX of the blurry upsampled scale below and the image, so
+   the original is mixed the same way before it is noised: q = sqrt(abar)
+   clamp(g up + (1 - g) orig) + sqrt(1 - abar) z, with up the original's
+   scale below upsampled (up NULL: DDPM, q = sqrt(abar) orig + ...). */
+RSE__FN void rse__keep_outside(float *x, const float *orig, const float *up, float g, const float *mask, const float *z,
+                               int H, int W, const rse__sched *sc, int t_next) {
+    size_t P = (size_t)H * W, p;
+    float sa = t_next >= 0 ? sc->f.sqrt_ac[t_next] : 1.0f, sn = t_next >= 0 ? sc->f.sqrt_1m_ac[t_next] : 0.0f;
+    int c;
+    for (c = 0; c < 3; c++)
+        for (p = 0; p < P; p++) {
+            size_t i = c * P + p;
+            float m = mask[p], v = orig[i], o;
+            if (up && t_next >= 0) v = rse__clamp1(g * up[i] + (1 - g) * v);
+            o = sa * v + (t_next >= 0 ? sn * z[i] : 0.0f);
+            x[i] = m * x[i] + (1 - m) * o;
+        }
+}
+
+/* ---- text guidance: CLIP through differentiable views ---------------------
+   The score of x0 for a text is the reference's CLIP loss with the sign
+   flipped (sinddm.md 7.2):
+
+       score = -1.2 (1 - mean_v mean_k cos(E_img(view_v((x0+1)/2)), E_txt_k))
+
+   over V views and a random subset k of the template embeddings (drawn
+   afresh at every step, with replacement, as the reference does). For unit
+   text embeddings mean_k cos(e, d_k) = |d| cos(e, d/|d|) with d = mean_k d_k,
+   so one backward pass through the image tower with the direction d gives
+   the reference's gradient up to the factor |d|, which the guidance step
+   removes (its step size is relative). A prompt file is an ensemble: each
+   template's embedding is the renormalised mean over the prompts.
+
+   Templates (the reference's text2live lists): "hr" at scales > 0 and "lr"
+   at scale 0 by default, or one list always, or none (the text alone).
+   Absent under RSE_NO_CLIP; the edit run below only sees a rse_guide_fn. */
+#ifndef RSE_NO_CLIP
+
+static const char *const rse__tmpl_hr[] = {
+    "photo of {}.", "high quality photo of {}.", "a photo of {}.", "the photo of {}.",
+    "image of {}.", "an image of {}.", "high quality image of {}.", "a high quality image of {}.",
+    "the {}.", "a {}.", "{}.", "{}", "{}!", "{}..." };
+static const char *const rse__tmpl_lr[] = {
+    "photo of {}.", "low quality photo of {}.", "low resolution photo of {}.", "low-res photo of {}.",
+    "blurry photo of {}.", "pixelated photo of {}.", "a photo of {}.", "the photo of {}.",
+    "image of {}.", "an image of {}.", "low quality image of {}.", "a low quality image of {}.",
+    "low resolution image of {}.", "a low resolution image of {}.", "low-res image of {}.",
+    "a low-res image of {}.", "blurry image of {}.", "a blurry image of {}.", "pixelated image of {}.",
+    "a pixelated image of {}.", "the {}.", "a {}.", "{}.", "{}", "{}!", "{}..." };
+static const char *const rse__tmpl_none[] = { "{}" };
+
+struct rse_text_guide {
+    rse_clip *clip;
+    int dim, views, templates;
+    float *dir[2];          /* [0] scale-0 list, [1] finer scales: K x dim, unit rows */
+    int ndir[2];
+    float *text;            /* the plain prompts' mean embedding, unit (the score) */
+    rse__rng rng;
+    uint64_t seed;
+    rse__arena arena, scratch;
+    float *buf;             /* dim (direction) + views (cos) floats       */
+};
+
+/* "{}" in a template replaced by the prompt, into dst (cap bytes). */
+RSE__FN void rse__tmpl_fill(char *dst, size_t cap, const char *tmpl, const char *prompt) {
+    const char *hole = strstr(tmpl, "{}");
+    size_t a = (size_t)(hole - tmpl);
+    rse__fmt(dst, cap, "%s", tmpl);
+    if (a < cap) rse__fmt(dst + a, cap - a, "%s%s", prompt, hole + 2);
+}
+
+/* Mean over prompts of the unit embeddings of fill(tmpl, prompt), unit. */
+RSE__FN rse_status rse__text_embed_mean(rse_clip *clip, const rse_clip_vocab *vocab, const char *tmpl,
+                                       const char *const *prompts, int np, int dim, float *out, float *tmp) {
+    int p, i;
+    double norm = 0;
+    memset(out, 0, (size_t)dim * sizeof(float));
+    for (p = 0; p < np; p++) {
+        char text[RSE_MAX_PROMPT_LEN + 64];
+        int32_t ids[RSE_CLIP_CONTEXT];
+        double nn = 0;
+        rse_status st;
+        rse__tmpl_fill(text, sizeof text, tmpl, prompts[p]);
+        if ((st = rse__clip_tokenize_prompt(vocab, text, ids)) != RSE_STATUS_OK ||
+            (st = rse_clip_encode_text(clip, ids, 1, tmp)) != RSE_STATUS_OK)
+            return st;
+        for (i = 0; i < dim; i++) nn += (double)tmp[i] * tmp[i];
+        nn = nn > 0 ? 1.0 / sqrt(nn) : 0;
+        for (i = 0; i < dim; i++) out[i] += (float)(tmp[i] * nn);
+    }
+    for (i = 0; i < dim; i++) norm += (double)out[i] * out[i];
+    norm = norm > 0 ? 1.0 / sqrt(norm) : 0;
+    for (i = 0; i < dim; i++) out[i] = (float)(out[i] * norm);
+    return RSE_STATUS_OK;
+}
+
+RSEDEF void rse_text_guide_free(rse_text_guide *g) {
+    if (!g) return;
+    RSE_FREE(g->buf);
+    rse__arena_free(&g->arena);
+    rse__arena_free(&g->scratch);
+    RSE_FREE(g);
+}
+
+/* A guide with room for nl[0] scale-0 and nl[1] finer-scale template
+   directions (filled by the caller) and the score's text. */
+RSE__FN rse_status rse__text_guide_alloc(rse_text_guide **out, rse_clip *clip, const int nl[2], int templates, int views) {
+    rse_text_guide *g;
+    rse_clip_info info;
+    rse_clip_get_info(clip, &info);
+    *out = 0;
+    g = (rse_text_guide *)RSE_MALLOC(sizeof *g);
+    if (!g) return rse__fail(RSE_STATUS_NOMEM, "out of memory");
+    memset(g, 0, sizeof *g);
+    rse__arena_init(&g->arena, 0, 0);
+    rse__arena_init(&g->scratch, 0, 0);
+    g->clip = clip;
+    g->dim = info.embed_dim;
+    g->views = views;
+    g->templates = templates;
+    g->buf = (float *)RSE_MALLOC(((size_t)(nl[0] + nl[1] + 2) * g->dim + 64 + (size_t)g->dim) * sizeof(float));
+    if (!g->buf) { rse_text_guide_free(g); return rse__fail(RSE_STATUS_NOMEM, "out of memory"); }
+    g->dir[0] = g->buf;
+    g->dir[1] = g->dir[0] + (size_t)nl[0] * g->dim;
+    g->text = g->dir[1] + (size_t)nl[1] * g->dim;
+    g->ndir[0] = nl[0];
+    g->ndir[1] = nl[1];
+    *out = g;
+    return RSE_STATUS_OK;
+}
+
+RSEDEF rse_status rse_text_guide_create(rse_text_guide **out, rse_clip *clip, const rse_clip_vocab *vocab,
+                                        const char *const *prompts, int nprompts, int templates, int views) {
+    rse_text_guide *g;
+    rse_status st = RSE_STATUS_OK;
+    const char *const *lists[2];
+    int nl[2], set, k;
+    *out = 0;
+    if (!clip || !vocab) return rse__fail(RSE_STATUS_BAD_ARG, "text guidance needs a CLIP model (--clip) and its vocabulary (--vocab)");
+    if (!prompts || nprompts < 1) return rse__fail(RSE_STATUS_BAD_ARG, "text guidance needs a text or a prompt file");
+    if (views < 1 || views > 64) return rse__fail(RSE_STATUS_BAD_ARG, "--views must be in 1..64, got %d", views);
+    if (templates < RSE_TEMPLATES_AUTO || templates > RSE_TEMPLATES_NONE)
+        return rse__fail(RSE_STATUS_BAD_ARG, "unknown template choice %d", templates);
+    lists[0] = templates == RSE_TEMPLATES_HR ? rse__tmpl_hr : templates == RSE_TEMPLATES_NONE ? rse__tmpl_none : rse__tmpl_lr;
+    nl[0] = templates == RSE_TEMPLATES_HR ? 14 : templates == RSE_TEMPLATES_NONE ? 1 : 26;
+    lists[1] = templates == RSE_TEMPLATES_LR ? rse__tmpl_lr : templates == RSE_TEMPLATES_NONE ? rse__tmpl_none : rse__tmpl_hr;
+    nl[1] = templates == RSE_TEMPLATES_LR ? 26 : templates == RSE_TEMPLATES_NONE ? 1 : 14;
+    if ((st = rse__text_guide_alloc(&g, clip, nl, templates, views)) != RSE_STATUS_OK) return st;
+    for (set = 0; set < 2 && st == RSE_STATUS_OK; set++) {
+        for (k = 0; k < nl[set] && st == RSE_STATUS_OK; k++)
+            st = rse__text_embed_mean(clip, vocab, lists[set][k], prompts, nprompts, g->dim,
+                                      g->dir[set] + (size_t)k * g->dim, g->text + g->dim);
+    }
+    if (st == RSE_STATUS_OK)
+        st = rse__text_embed_mean(clip, vocab, "{}", prompts, nprompts, g->dim, g->text, g->text + g->dim);
+    if (st != RSE_STATUS_OK) { rse_text_guide_free(g); return st; }
+    *out = g;
+    return RSE_STATUS_OK;
+}
+
+/* The guidance streams start again for edit `index` of a run. */
+RSEDEF void rse_text_guide_reset(void *ctx, uint64_t seed, uint64_t index) {
+    rse_text_guide *g = (rse_text_guide *)ctx;
+    rse__rng_seed_stream(&g->rng, seed ^ UINT64_C(0x7e47c11b), index);
+}
+
+/* rse_guide_fn for text: d score / d x0 through views and the image tower. */
+RSEDEF rse_status rse_text_guide_grad(void *ctx, const float *x0, int H, int W, int s, int nscales,
+                                      float *grad, double *score) {
+    rse_text_guide *g = (rse_text_guide *)ctx;
+    int set = s > 0 ? 1 : 0, K = g->ndir[set], n, j, v, sh[4];
+    float *d = g->text + g->dim, *cosv;
+    rse__tape t;
+    rse__tensor *x, *views;
+    size_t P3 = 3 * (size_t)H * W, i, nv;
+    float *dy;
+    rse_status st;
+    double mc = 0;
+    (void)nscales;
+    /* the random template subset: n ~ U{1..K}, then n indices with
+       replacement; d = their mean */
+    n = 1 + (int)rse__rng_below(&g->rng, (uint32_t)K);
+    memset(d, 0, (size_t)g->dim * sizeof(float));
+    for (j = 0; j < n; j++) {
+        const float *row = g->dir[set] + (size_t)rse__rng_below(&g->rng, (uint32_t)K) * g->dim;
+        for (v = 0; v < g->dim; v++) d[v] += row[v] / (float)n;
+    }
+    rse__arena_reset(&g->arena);
+    rse__tape_init(&t, &g->arena, &g->scratch);
+    sh[0] = 1; sh[1] = 3; sh[2] = H; sh[3] = W;
+    x = rse__tensor_new(&t, 4, sh);
+    if (!x) return t.status;
+    for (i = 0; i < P3; i++) x->data[i] = (x0[i] + 1.0f) * 0.5f;
+    x->requires_grad = 1;
+    if ((st = rse__clip_views(&t, x, g->views, &g->rng, &views)) != RSE_STATUS_OK) return st;
+    nv = views->n;
+    dy = (float *)rse__arena_alloc(&g->arena, (nv + (size_t)g->views) * sizeof(float));
+    if (!dy) return RSE_STATUS_NOMEM;
+    cosv = dy + nv;
+    st = rse_clip_image_grad(g->clip, views->data, views->shape[0], views->shape[2], views->shape[3], d, cosv, dy);
+    if (st != RSE_STATUS_OK) return st;
+    /* score = -1.2 (1 - mean_v cos): d score / d view_v = (1.2 / V) d cos_v */
+    for (i = 0; i < nv; i++) dy[i] *= 1.2f / (float)g->views;
+    if ((st = rse__backward_seed(&t, views, dy)) != RSE_STATUS_OK) return st;
+    /* x = (x0 + 1) / 2 */
+    for (i = 0; i < P3; i++) grad[i] = 0.5f * x->grad[i];
+    for (v = 0; v < g->views; v++) mc += cosv[v];
+    *score = -1.2 * (1.0 - mc / g->views);
+    return RSE_STATUS_OK;
+}
+
+/* The CLIP score of an image for the guide's text(s), as the paper reports
+   it: 100 max(cos, 0) with CLIP's own preprocessing. */
+RSEDEF rse_status rse_text_guide_score(rse_text_guide *g, const rse_image *img, double *score) {
+    rse_clip_info info;
+    float *x, *e;
+    rse_status st;
+    rse_clip_get_info(g->clip, &info);
+    x = (float *)RSE_MALLOC((3 * (size_t)info.image_size * info.image_size + (size_t)g->dim) * sizeof(float));
+    if (!x) return rse__fail(RSE_STATUS_NOMEM, "out of memory");
+    e = x + 3 * (size_t)info.image_size * info.image_size;
+    st = rse_clip_preprocess(img, info.image_size, x);
+    if (st == RSE_STATUS_OK) st = rse_clip_encode_image(g->clip, x, 1, info.image_size, info.image_size, e);
+    if (st == RSE_STATUS_OK) *score = rse_clip_score(e, g->text, g->dim);
+    RSE_FREE(x);
+    return st;
+}
+
+#endif /* RSE_NO_CLIP */
+
+/* ---- the edit run ---------------------------------------------------------- */
+
+RSEDEF void rse_edit_params_init(rse_edit_params *p) {
+    memset(p, 0, sizeof *p);
+    p->strength = 0.2f;
+    p->fill = 0.2f;
+    p->momentum = 0.05f; /* the paper's value (Section III-B); SinDDM's clip_content used 0.2 */
+    p->stop = 3;
+    p->feather = 8.0f;
+    p->copy_strength = 0.8f;
+    p->start_scale = -1;
+    p->keep_outside = 1;
+    p->count = 1;
+}
+
+/* Does the edit keep the input outside the area its text changes? A
+   whole-image text edit of the user's image with keep_outside and fill
+   below 1 (regions, masks and copies have their own regions). */
+RSE__FN int rse__edit_keeps(const rse_edit_params *p) {
+    return p->guide && p->keep_outside && !p->nrois && !p->mask && !p->copy && !p->from_noise && p->fill < 1.0f;
+}
+
+/* The state of one edit run. Two masks, both (H,W) at the current scale:
+     region  F: where the sample may differ from the original (ROIs, a mask
+                image or copy targets, feathered; for a whole-image text
+                edit with keep_outside, the keep mask made at its first
+                guided step); outside it the noised original is blended
+                back after every step.
+     guide   R: where text guidance may act (the hard ROI boxes, the mask
+                image, or for a copy + text without --roi the copy targets);
+                NULL for a whole-image edit.
+   gmask (the thresholded guidance mask M) and prev (the last guided x0,
+   for momentum) are made at the first guided step and then carried up the
+   scales by bilinear resizing; mH x mW is the size they are laid out at,
+   which every use checks against the current scale. */
+typedef struct rse__edit {
+    rse_sinddm *m;
+    const rse_edit_params *p;
+    rse__pyramid pyr;               /* the user's image                     */
+    float *orig[RSE_PYR_MAX_SCALES]; /* its scales in [-1,1], (3,h,w)      */
+    float *region_fin, *guide_fin; /* F and R at the finest scale, or NULL */
+    rse_roi from_fin, to_fin[64];  /* copy boxes at the finest scale       */
+    float *region, *guide;         /* F and R at the current scale         */
+    float *gmask, *prev, *g, *scratch, *z; /* guidance state, (H,W)/(3,H,W) */
+    float *uporig;                 /* the original's scale below, upsampled */
+    int have_gmask, have_prev, guide_from, mH, mW, n, reblur;
+    int auto_region;               /* F is the keep mask of a whole-image  */
+                                   /* edit, made at its first guided step  */
+    int have_region;               /* F holds this edit's region           */
+    rse__rng keep_rng;              /* noise for the keep-outside blend     */
+    double score;                  /* the last guidance score              */
+    void *mem;
+} rse__edit;
+
+#ifdef RSE_TESTING
+/* Test-only observer (tests/test_edit_ref.c): called with x0 at the end of
+   every step's edit (copy and guidance done), before the sampler steps on.
+   Absent from the library proper. */
+static void (*rse__edit_trace)(void *ctx, const rse__edit *e, const float *x0, int s, int t, int H, int W);
+static void *rse__edit_trace_ctx;
+#endif
+
+/* the (H,W) bilinear resize of a one-channel map (torch semantics) */
+RSE__FN rse_status rse__edit_resize1(rse__edit *e, float *dst, const float *src, int h, int w, int H, int W) {
+    rse__tape tp;
+    rse__tensor *u;
+    int sh[4];
+    rse__arena_reset(&e->m->arena);
+    rse__tape_init(&tp, &e->m->arena, &e->m->scratch);
+    tp.no_grad = 1;
+    sh[0] = 1; sh[1] = 1; sh[2] = h; sh[3] = w;
+    u = rse__resize_bilinear(&tp, rse__tensor_wrap(&tp, (float *)src, 4, sh), H, W);
+    if (!u) return tp.status;
+    memcpy(dst, u->data, (size_t)H * W * sizeof(float));
+    return RSE_STATUS_OK;
+}
+
+RSE__FN rse_status rse__edit_scale(void *ctx, int s, int H, int W) {
+    rse__edit *e = (rse__edit *)ctx;
+    rse_status st = RSE_STATUS_OK;
+    int fin = e->n - 1;
+    size_t P = (size_t)e->mH * e->mW;
+    if (e->region_fin && e->have_region)
+        st = rse__edit_resize1(e, e->region, e->region_fin, e->pyr.h[fin], e->pyr.w[fin], H, W);
+    if (st == RSE_STATUS_OK && e->guide_fin == e->region_fin && e->guide_fin) /* a mask image is both */
+        memcpy(e->guide, e->region, (size_t)H * W * sizeof(float));
+    else if (st == RSE_STATUS_OK && e->guide_fin)
+        st = rse__edit_resize1(e, e->guide, e->guide_fin, e->pyr.h[fin], e->pyr.w[fin], H, W);
+    if (st == RSE_STATUS_OK && e->region_fin && e->have_region && e->reblur && s > 0)
+        st = rse__sd_upsample(e->m, e->uporig, e->orig[s - 1], e->pyr.h[s - 1], e->pyr.w[s - 1], H, W);
+    /* the guidance mask and the previous x0 follow to the new size
+       bilinearly, as the reference does at each scale transition (both,
+       with a region or without: the previous x0 must never be read in the
+       layout of a coarser scale) */
+    if (st != RSE_STATUS_OK || (H == e->mH && W == e->mW)) return st;
+    if (e->have_gmask) {
+        memcpy(e->scratch, e->gmask, P * sizeof(float));
+        st = rse__edit_resize1(e, e->gmask, e->scratch, e->mH, e->mW, H, W);
+    }
+    if (st == RSE_STATUS_OK && e->have_prev) { /* through g, which the next guided step overwrites */
+        st = rse__sd_upsample(e->m, e->g, e->prev, e->mH, e->mW, H, W);
+        if (st == RSE_STATUS_OK) memcpy(e->prev, e->g, 3 * (size_t)H * W * sizeof(float));
+    }
+    e->mH = H;
+    e->mW = W;
+    return st;
+}
+
+/* A whole-image text edit's keep mask, from the first guided step's
+   gradient e->g at scale s (rse__keep_mask: areas of radius ~1/24 of the
+   short side, feathered by the edit's feather at this scale); stored at
+   the finest scale like a region and used as one from now on. */
+RSE__FN rse_status rse__edit_keep_mask(rse__edit *e, int s, int H, int W) {
+    int fin = e->n - 1, r = (H < W ? H : W) / 24;
+    int f = (int)(e->p->feather * (float)W / (float)e->pyr.src_w + 0.5f); /* image px -> this scale's */
+    rse_status st = RSE_STATUS_OK;
+    rse__keep_mask(e->region, e->scratch, e->g, H, W, e->p->fill, r > 1 ? r : 1, f);
+    if (s == fin) memcpy(e->region_fin, e->region, (size_t)H * W * sizeof(float));
+    else st = rse__edit_resize1(e, e->region_fin, e->region, H, W, e->pyr.h[fin], e->pyr.w[fin]);
+    if (st == RSE_STATUS_OK && e->reblur && s > 0)
+        st = rse__sd_upsample(e->m, e->uporig, e->orig[s - 1], e->pyr.h[s - 1], e->pyr.w[s - 1], H, W);
+    e->have_region = st == RSE_STATUS_OK;
+    return st;
+}
+
+RSE__FN rse_status rse__edit_x0(void *ctx, float *x0, int s, int t, int H, int W) {
+    rse__edit *e = (rse__edit *)ctx;
+    const rse_edit_params *p = e->p;
+    size_t n3 = 3 * (size_t)H * W;
+    int k;
+    /* content copy at every scale but the finest */
+    if (p->copy && s < e->n - 1) {
+        double f = pow(e->pyr.sf, (double)(e->n - 1 - s));
+        rse_roi from = rse__roi_at_scale(&e->from_fin, f);
+        for (k = 0; k < p->ncopy_to; k++) {
+            rse_roi to = rse__roi_at_scale(&e->to_fin[k], f);
+            rse__copy_apply(x0, H, W, e->orig[s], e->pyr.h[s], e->pyr.w[s], &from, &to, p->copy_strength);
+        }
+    }
+    /* text (or any) guidance: skipped for the last `stop` steps of the
+       finest scale, "to avoid artifacts from CLIP" (the reference) */
+    if (p->guide && s >= e->guide_from && (s < e->n - 1 || t >= p->stop)) {
+        rse_status st;
+        size_t i;
+        /* the masks and prev were resized to this scale by rse__edit_scale */
+        RSE_ASSERT(!(e->have_gmask || e->have_prev) || (e->mH == H && e->mW == W));
+        for (i = 0; i < n3; i++) x0[i] = rse__clamp1(x0[i]);
+        /* momentum (eq. 13), not on the step that makes the mask */
+        if (e->have_prev && e->have_gmask) rse__guide_momentum(x0, e->prev, e->gmask, H, W, p->momentum);
+        st = p->guide(p->guide_ctx, x0, H, W, s, e->n, e->g, &e->score);
+        if (st != RSE_STATUS_OK) return st;
+        if (e->guide) rse__guide_confine(e->g, e->guide, H, W);
+        if (e->auto_region && !e->have_region && (st = rse__edit_keep_mask(e, s, H, W)) != RSE_STATUS_OK) return st;
+        if (!e->have_gmask) {
+            rse__guide_threshold(e->g, e->gmask, e->scratch, e->guide, H, W, p->fill);
+            e->have_gmask = 1;
+        }
+        rse__guide_apply(x0, e->g, e->gmask, H, W, p->strength);
+        memcpy(e->prev, x0, n3 * sizeof(float));
+        e->have_prev = 1;
+        e->mH = H;
+        e->mW = W;
+    }
+#ifdef RSE_TESTING
+    if (rse__edit_trace) rse__edit_trace(rse__edit_trace_ctx, e, x0, s, t, H, W);
+#endif
+    return RSE_STATUS_OK;
+}
+
+RSE__FN rse_status rse__edit_xt(void *ctx, float *x, int s, int t_next, int H, int W) {
+    rse__edit *e = (rse__edit *)ctx;
+    if (!e->region_fin || !e->have_region || H != e->pyr.h[s] || W != e->pyr.w[s]) return RSE_STATUS_OK;
+    if (t_next >= 0) rse__rng_normal(&e->keep_rng, e->z, 3 * (size_t)H * W);
+    if (e->reblur && s > 0)
+        rse__keep_outside(x, e->orig[s], e->uporig, t_next >= 0 ? rse__sched_gamma(&e->m->sched, s, t_next, 1) : 0.0f,
+                          e->region, e->z, H, W, &e->m->sched, t_next);
+    else
+        rse__keep_outside(x, e->orig[s], 0, 0.0f, e->region, e->z, H, W, &e->m->sched, t_next);
+    return RSE_STATUS_OK;
+}
+
+RSE__FN void rse__edit_free(rse__edit *e) {
+    rse__pyramid_free(&e->pyr);
+    RSE_FREE(e->mem);
+}
+
+/* Checks the parameters and builds the pyramid of img and the masks. */
+RSE__FN rse_status rse__edit_setup(rse__edit *e, rse_sinddm *m, const rse_image *img, const rse_edit_params *p) {
+    rse_status st;
+    int s, k, fin;
+    size_t total = 0, maxp = 0, off = 0;
+    float *f;
+    double to_fin_x, to_fin_y;
+    memset(e, 0, sizeof *e);
+    e->m = m;
+    e->p = p;
+    if (p->count < 1 || p->count > 10000) return rse__fail(RSE_STATUS_BAD_ARG, "count must be in 1..10000");
+    if (!(p->strength >= 0 && p->strength <= 10)) return rse__fail(RSE_STATUS_BAD_ARG, "--strength must be in [0,10]");
+    if (!(p->fill > 0 && p->fill <= 1)) return rse__fail(RSE_STATUS_BAD_ARG, "--fill must be in (0,1]");
+    if (!(p->momentum >= 0 && p->momentum <= 1)) return rse__fail(RSE_STATUS_BAD_ARG, "--momentum must be in [0,1]");
+    if (!(p->feather >= 0 && p->feather <= 4096)) return rse__fail(RSE_STATUS_BAD_ARG, "--feather must be in [0,4096]");
+    if (!(p->copy_strength >= 0 && p->copy_strength <= 1)) return rse__fail(RSE_STATUS_BAD_ARG, "--copy-strength must be in [0,1]");
+    if (p->stop < 0 || p->stop > RSE_SD_T) return rse__fail(RSE_STATUS_BAD_ARG, "--stop must be in 0..%d", RSE_SD_T);
+    if (p->ncopy_to < 0 || p->ncopy_to > 64 || (p->copy && p->ncopy_to < 1))
+        return rse__fail(RSE_STATUS_BAD_ARG, "content copy needs 1..64 target regions");
+    if (p->nrois < 0 || p->nrois > 64) return rse__fail(RSE_STATUS_BAD_ARG, "at most 64 regions");
+    if (!p->guide && !p->copy) return rse__fail(RSE_STATUS_BAD_ARG, "nothing to do: give a text (guidance) or a content copy");
+    if ((p->nrois || p->mask) && !p->guide) return rse__fail(RSE_STATUS_BAD_ARG, "a region for text editing needs a text");
+    if (!img || !img->data || (img->c != 1 && img->c != 3))
+        return rse__fail(RSE_STATUS_BAD_ARG, "edit: need a 1- or 3-channel image");
+    if (img->w != m->pyr.src_w || img->h != m->pyr.src_h)
+        return rse__fail(RSE_STATUS_BAD_ARG, "the model was trained on a %dx%d image, this one is %dx%d",
+                         m->pyr.src_w, m->pyr.src_h, img->w, img->h);
+    if ((st = rse__pyramid_build(&e->pyr, img)) != RSE_STATUS_OK) return st;
+    e->n = e->pyr.n;
+    fin = e->n - 1;
+    for (s = 0; s < e->n; s++) {
+        size_t P = (size_t)e->pyr.w[s] * e->pyr.h[s];
+        if (e->pyr.w[s] != m->pyr.w[s] || e->pyr.h[s] != m->pyr.h[s]) {
+            rse__edit_free(e);
+            return rse__fail(RSE_STATUS_BAD_ARG, "the image's pyramid differs from the model's");
+        }
+        total += 3 * P;
+        if (P > maxp) maxp = P;
+    }
+    /* regions are given in the image's pixels; the finest scale may be
+       smaller (the 50,000-pixel cap) */
+    to_fin_x = (double)e->pyr.w[fin] / img->w;
+    to_fin_y = (double)e->pyr.h[fin] / img->h;
+    for (k = 0; k < p->nrois && st == RSE_STATUS_OK; k++) st = rse__roi_check(&p->rois[k], img->w, img->h, "region");
+    if (p->copy) {
+        st = st ? st : rse__roi_check(&p->copy_from, img->w, img->h, "copy source");
+        for (k = 0; k < p->ncopy_to && st == RSE_STATUS_OK; k++) st = rse__roi_check(&p->copy_to[k], img->w, img->h, "copy target");
+    }
+    if (st == RSE_STATUS_OK && p->mask && (p->mask->w != img->w || p->mask->h != img->h))
+        st = rse__fail(RSE_STATUS_BAD_ARG, "the mask is %dx%d, the image %dx%d", p->mask->w, p->mask->h, img->w, img->h);
+    if (st != RSE_STATUS_OK) { rse__edit_free(e); return st; }
+    /* one block: orig scales; F and R, each at the finest and the current
+       scale (4); gmask (1), scratch (2); prev, g, z, uporig (4 x 3) */
+    total += 4 * maxp + 3 * maxp + 4 * 3 * maxp;
+    e->mem = RSE_MALLOC(total * sizeof(float));
+    if (!e->mem) { rse__edit_free(e); return rse__fail(RSE_STATUS_NOMEM, "edit: out of memory"); }
+    f = (float *)e->mem;
+    for (s = 0; s < e->n; s++) {
+        size_t i, P3 = 3 * (size_t)e->pyr.w[s] * e->pyr.h[s];
+        e->orig[s] = f + off;
+        for (i = 0; i < P3; i++) e->orig[s][i] = rse__u8_to_signed_unit(e->pyr.img[s][i]);
+        off += P3;
+    }
+    e->region = f + off; off += maxp;
+    e->guide = f + off; off += maxp;
+    e->gmask = f + off; off += maxp;
+    e->scratch = f + off; off += 2 * maxp;
+    e->prev = f + off; off += 3 * maxp;
+    e->g = f + off; off += 3 * maxp;
+    e->z = f + off; off += 3 * maxp;
+    e->uporig = f + off; off += 3 * maxp;
+    /* F at the finest scale: ROIs, a mask image, or (for a content copy)
+       the target boxes, so the original is kept outside; R: the same
+       without the feather, for text guidance. The mask image is both. */
+    if (p->nrois || p->mask || p->copy) {
+        int W = e->pyr.w[fin], H = e->pyr.h[fin];
+        size_t i, P = (size_t)W * H;
+        float feather = p->feather * (float)to_fin_x;
+        e->region_fin = f + off; off += maxp;
+        if (p->mask) {
+            /* resize the user's mask (mean of its channels) to the finest scale */
+            size_t Pi = (size_t)img->w * img->h;
+            float *tmp = (float *)RSE_MALLOC(Pi * sizeof(float));
+            if (!tmp) { rse__edit_free(e); return rse__fail(RSE_STATUS_NOMEM, "edit: out of memory"); }
+            for (i = 0; i < Pi; i++) {
+                float v = 0;
+                for (k = 0; k < p->mask->c; k++) v += p->mask->data[k * Pi + i];
+                tmp[i] = v / p->mask->c;
+            }
+            st = rse__edit_resize1(e, e->region_fin, tmp, img->h, img->w, H, W);
+            RSE_FREE(tmp);
+            if (st != RSE_STATUS_OK) { rse__edit_free(e); return st; }
+        } else {
+            /* boxes[0..ncopy): copy targets, then the text ROIs */
+            rse_roi boxes[128];
+            int nb = 0, ncopy = p->copy ? p->ncopy_to : 0;
+            for (k = 0; k < ncopy + p->nrois && nb < 128; k++) {
+                const rse_roi *r = k < ncopy ? &p->copy_to[k] : &p->rois[k - ncopy];
+                boxes[nb].x = (int)(r->x * to_fin_x); boxes[nb].y = (int)(r->y * to_fin_y);
+                boxes[nb].w = (int)ceil(r->w * to_fin_x); boxes[nb].h = (int)ceil(r->h * to_fin_y);
+                nb++;
+            }
+            rse__mask_from_rois(e->region_fin, W, H, boxes, nb, feather);
+            if (p->guide) {
+                /* text guidance acts in the text ROIs, or with none (a copy
+                   plus a text) in the copy targets */
+                e->guide_fin = f + off; off += maxp;
+                if (p->nrois) rse__mask_from_rois(e->guide_fin, W, H, boxes + ncopy, nb - ncopy, 0.0f);
+                else rse__mask_from_rois(e->guide_fin, W, H, boxes, ncopy, 0.0f);
+            }
+        }
+        for (i = 0; i < P; i++) e->region_fin[i] = e->region_fin[i] < 0 ? 0 : e->region_fin[i] > 1 ? 1 : e->region_fin[i];
+        if (p->mask && p->guide) e->guide_fin = e->region_fin;
+    }
+    if (!e->guide_fin) e->guide = 0; /* a whole-image edit */
+    /* a whole-image text edit of the user's image keeps the input outside
+       the area the text changes (rse__keep_mask), unless asked not to or
+       allowed to change everything (fill 1) */
+    if (rse__edit_keeps(p)) {
+        e->region_fin = f + off; off += maxp;
+        e->auto_region = 1;
+    }
+    e->have_region = e->region_fin && !e->auto_region;
+    (void)off;
+    if (p->copy) {
+        rse_roi r = p->copy_from;
+        e->from_fin.x = (int)(r.x * to_fin_x); e->from_fin.y = (int)(r.y * to_fin_y);
+        e->from_fin.w = (int)(r.w * to_fin_x); e->from_fin.h = (int)(r.h * to_fin_y);
+        for (k = 0; k < p->ncopy_to; k++) {
+            r = p->copy_to[k];
+            e->to_fin[k].x = (int)(r.x * to_fin_x); e->to_fin[k].y = (int)(r.y * to_fin_y);
+            e->to_fin[k].w = (int)(r.w * to_fin_x); e->to_fin[k].h = (int)(r.h * to_fin_y);
+        }
+    }
+    return RSE_STATUS_OK;
+}
+
+/* The edit x (3,H,W) in [-1,1] at the pyramid's finest scale, as an image
+   of the input's size. The finest scale is smaller than the input when the
+   input passes the pyramid's 50,000-pixel cap; the edit is then pasted
+   back as a change, out = img + up(x - orig) / 2 (bilinear), so the input
+   keeps its own resolution wherever the edit changed little, and every
+   pixel whose change is exactly zero (outside a region and its feather)
+   keeps its exact value. At the same size this is the same formula without
+   the resize. From noise there is no input to keep: the sample itself is
+   resized. */
+RSE__FN rse_status rse__edit_output(rse__edit *e, const rse_image *img, const float *x, int H, int W, rse_image *out) {
+    size_t n = 3 * (size_t)H * W, N = 3 * (size_t)img->w * img->h, i;
+    const float *orig = e->orig[e->n - 1];
+    rse_image rgb;
+    float *d, *up;
+    rse_status st;
+    int resize;
+    if (e->p->from_noise && H == img->h && W == img->w) return rse__sd_to_image(x, H, W, out);
+    if ((st = rse_image_to_rgb(img, &rgb)) != RSE_STATUS_OK) return st;
+    resize = H != img->h || W != img->w;
+    d = (float *)RSE_MALLOC((n + (resize ? N : 0)) * sizeof(float));
+    if (!d) { rse_image_free(&rgb); return rse__fail(RSE_STATUS_NOMEM, "edit: out of memory"); }
+    for (i = 0; i < n; i++) d[i] = e->p->from_noise ? (rse__clamp1(x[i]) + 1.0f) * 0.5f : (rse__clamp1(x[i]) - orig[i]) * 0.5f;
+    up = d;
+    if (resize) st = rse__sd_upsample(e->m, up = d + n, d, H, W, img->h, img->w);
+    if (st == RSE_STATUS_OK && e->p->from_noise) memcpy(rgb.data, up, N * sizeof(float));
+    else if (st == RSE_STATUS_OK)
+        for (i = 0; i < N; i++)
+            if (up[i] != 0) { /* untouched values stay exact */
+                float v = rgb.data[i] + up[i];
+                rgb.data[i] = v < 0 ? 0 : v > 1 ? 1 : v;
+            }
+    RSE_FREE(d);
+    if (st != RSE_STATUS_OK) { rse_image_free(&rgb); return st; }
+    *out = rgb;
+    return RSE_STATUS_OK;
+}
+
+/* The scale an edit starts at (see rse_edit). */
+RSE__FN int rse__edit_start_scale(const rse_edit_params *p, int n) {
+    int s0 = p->start_scale >= 0 ? p->start_scale
+           : p->copy ? (n > 2 ? 1 : 0)
+           : (p->nrois || p->mask || rse__edit_keeps(p)) ? n - 1 : n - 2;
+    if (p->from_noise) s0 = 0;
+    return s0 < 0 ? 0 : s0 > n - 1 ? n - 1 : s0;
+}
+
+/* Edits img with model m (trained on it) into out[0..count). */
+RSEDEF rse_status rse_edit(rse_sinddm *m, const rse_image *img, const rse_edit_params *p, rse_image *out,
+                           rse_progress_fn progress, void *ctx) {
+    rse__edit e;
+    rse__sd_plan r;
+    rse_status st;
+    long done = 0;
+    int i, s0;
+    for (i = 0; p && i < p->count && i < 10000; i++) memset(&out[i], 0, sizeof out[i]);
+    if ((st = rse__edit_setup(&e, m, img, p)) != RSE_STATUS_OK) return st;
+    /* Where editing starts (rse__edit_start_scale): a content copy at
+       scale 1, coarse enough to move content (it acts on every scale but
+       the finest); a region at the finest scale, where the original around
+       it holds the most context and the model makes its own texture (issue
+       20: an unguided 60x50 region on four 256-px images scored 2.8-9.6x
+       the shifted-copy floor started there, 3.8-10.3x started at scale
+       1); a whole-image text edit that keeps the input outside the area
+       it changes (the default) at the finest scale too, for the same
+       reason (unguided, measured on five 256-px images: finest-level SWD
+       1.6-19x the floor and PSNR 30.6-35.9 dB against 2.0-24x and 25.4-32.7
+       dB started one scale below; a colour CLIP's "fire" moved the
+       changed area's redness as far: 0.438 against 0.450); one scale
+       below the finest when the whole image is regenerated
+       (--keep-outside off, as the reference); 0 from noise. */
+    s0 = rse__edit_start_scale(p, e.n);
+    e.guide_from = s0 > 1 ? s0 : (e.n > 1 ? 1 : 0);
+    memset(&r, 0, sizeof r);
+    r.mul_h = r.mul_w = 1.0f;
+    r.start_scale = s0;
+    r.start = p->from_noise ? 0 : e.orig[s0];
+    r.start_prev = !p->from_noise && s0 > 0 ? e.orig[s0 - 1] : 0;
+    r.start_t = p->from_noise ? 0 : p->start_t;
+    /* The reference runs its CLIP modes with DDPM at every scale, and its
+       content copy with the reblurring sampler (RSE_SAMPLER_REFERENCE, the
+       default). RSE_SAMPLER_REBLUR uses the reblurring sampler for text
+       edits too: the denoiser above scale 0 was trained to predict the
+       noise of a MIX of the image and its blurry upsampled scale below, so
+       without the de-blurring step each finer scale keeps part of that blur
+       (DDPM leaves a regenerated region soft); with it the region is as
+       sharp, and as noisy, as the model's own samples. */
+    r.reblur = p->sampler == RSE_SAMPLER_REFERENCE ? (p->guide ? 0 : 1) : 1;
+    e.reblur = r.reblur;
+    r.hooks.ctx = &e;
+    r.hooks.scale = rse__edit_scale;
+    r.hooks.x0 = rse__edit_x0;
+    r.hooks.xt = rse__edit_xt;
+    r.progress = progress;
+    r.progress_ctx = ctx;
+    r.what = "edit";
+    r.done = &done;
+    r.total = rse__sd_run_steps(m, &r) * p->count;
+    for (i = 0; i < p->count && st == RSE_STATUS_OK; i++) {
+        rse__rng rng;
+        float *x = 0;
+        int H = 0, W = 0;
+        rse__rng_seed_stream(&rng, p->seed, (uint64_t)i);
+        rse__rng_seed_stream(&e.keep_rng, p->seed ^ UINT64_C(0x5eed0fcee9), (uint64_t)i);
+        e.have_gmask = e.have_prev = 0;
+        e.have_region = e.region_fin && !e.auto_region;
+        e.mH = e.mW = 0;
+        if (p->guide_reset) p->guide_reset(p->guide_ctx, p->seed, (uint64_t)i);
+        st = rse__sd_run(m, &r, &rng, &x, &H, &W);
+        if (st == RSE_STATUS_OK) st = rse__edit_output(&e, img, x, H, W, &out[i]);
+        RSE_FREE(x);
+        /* the mask the first edit used, at the output's size */
+        if (st == RSE_STATUS_OK && i == 0 && p->mask_out) {
+            const float *mk = e.region_fin && e.have_region ? e.region : e.have_gmask && e.mH == H && e.mW == W ? e.gmask : 0;
+            if (mk && (st = rse_image_alloc(p->mask_out, img->w, img->h, 1)) == RSE_STATUS_OK)
+                st = rse__edit_resize1(&e, p->mask_out->data, mk, H, W, img->h, img->w);
+        }
+    }
+    if (st != RSE_STATUS_OK)
+        for (i = 0; i < p->count; i++) rse_image_free(&out[i]);
+    rse__edit_free(&e);
+    return st;
+}
+
+/* ---- windows of large images (the paper's section IV-E) --------------------
+   A model is trained on a window of a large image; the edit of that window
+   (which rse_edit returns at the window's size) is pasted back as a change,
+   not as pixels: out = img + w (edit - window). w ramps from 0 at the
+   window's edge to 1 at `feather` pixels inside, so there is no seam;
+   everything outside the window, and every value the edit left alone,
+   keeps its exact value. */
+
+RSEDEF rse_status rse_image_crop(const rse_image *in, const rse_roi *r, rse_image *out) {
+    rse_status st;
+    int c, y;
+    memset(out, 0, sizeof *out);
+    if ((st = rse__roi_check(r, in->w, in->h, "window")) != RSE_STATUS_OK) return st;
+    if ((st = rse_image_alloc(out, r->w, r->h, in->c)) != RSE_STATUS_OK) return st;
+    for (c = 0; c < in->c; c++)
+        for (y = 0; y < r->h; y++)
+            memcpy(out->data + ((size_t)c * r->h + y) * r->w, in->data + ((size_t)c * in->h + r->y + y) * in->w + r->x,
+                   (size_t)r->w * sizeof(float));
+    return RSE_STATUS_OK;
+}
+
+RSEDEF rse_status rse_edit_window(rse_sinddm *m, const rse_image *img, const rse_roi *win, const rse_edit_params *p,
+                                  rse_image *out, rse_progress_fn progress, void *ctx) {
+    rse_image crop, rgb, mask, *edits = 0;
+    rse_edit_params q = *p;
+    rse_roi rois[64], tos[64];
+    rse_status st;
+    int i, k;
+    memset(&mask, 0, sizeof mask);
+    for (i = 0; i < p->count && i < 10000; i++) memset(&out[i], 0, sizeof out[i]);
+    if (p->nrois > 64 || p->ncopy_to > 64) return rse__fail(RSE_STATUS_BAD_ARG, "at most 64 regions");
+    if ((st = rse_image_to_rgb(img, &rgb)) != RSE_STATUS_OK) return st;
+    if ((st = rse_image_crop(&rgb, win, &crop)) != RSE_STATUS_OK) { rse_image_free(&rgb); return st; }
+    /* a mask of the large image's size is cut to the window, like regions;
+       one of the window's size is taken as it is */
+    if (p->mask && p->mask->w == img->w && p->mask->h == img->h && (img->w != win->w || img->h != win->h)) {
+        if ((st = rse_image_crop(p->mask, win, &mask)) != RSE_STATUS_OK) goto done;
+        q.mask = &mask;
+    }
+    /* regions are given in the large image's pixels */
+    for (k = 0; k < p->nrois; k++) { rois[k] = p->rois[k]; rois[k].x -= win->x; rois[k].y -= win->y; }
+    for (k = 0; k < p->ncopy_to; k++) { tos[k] = p->copy_to[k]; tos[k].x -= win->x; tos[k].y -= win->y; }
+    q.rois = rois;
+    q.copy_to = tos;
+    q.copy_from.x -= win->x;
+    q.copy_from.y -= win->y;
+    edits = (rse_image *)RSE_MALLOC((size_t)(p->count > 0 ? p->count : 1) * sizeof *edits);
+    if (!edits) { st = rse__fail(RSE_STATUS_NOMEM, "out of memory"); goto done; }
+    if ((st = rse_edit(m, &crop, &q, edits, progress, ctx)) != RSE_STATUS_OK) { RSE_FREE(edits); edits = 0; goto done; }
+    for (i = 0; i < p->count && st == RSE_STATUS_OK; i++) {
+        int c, x, y;
+        if ((st = rse_image_alloc(&out[i], rgb.w, rgb.h, 3)) != RSE_STATUS_OK) break;
+        memcpy(out[i].data, rgb.data, 3 * (size_t)rgb.w * rgb.h * sizeof(float));
+        for (c = 0; c < 3; c++)
+            for (y = 0; y < win->h; y++)
+                for (x = 0; x < win->w; x++) {
+                    size_t j = ((size_t)c * win->h + y) * win->w + x;
+                    float d = edits[i].data[j] - crop.data[j], w;
+                    float e = (float)(x + 1 < win->w - x ? x + 1 : win->w - x);
+                    float f = (float)(y + 1 < win->h - y ? y + 1 : win->h - y);
+                    float *o = &out[i].data[((size_t)c * rgb.h + win->y + y) * rgb.w + win->x + x];
+                    if (d == 0) continue; /* untouched values keep their exact value */
+                    w = p->feather > 0 ? (e < f ? e : f) / p->feather : 1.0f;
+                    if (w > 1) w = 1;
+                    *o += w * d;
+                    *o = *o < 0 ? 0 : *o > 1 ? 1 : *o;
+                }
+    }
+done:
+    if (edits) for (i = 0; i < p->count; i++) rse_image_free(&edits[i]);
+    RSE_FREE(edits);
+    if (st != RSE_STATUS_OK) for (i = 0; i < p->count && i < 10000; i++) rse_image_free(&out[i]);
+    rse_image_free(&mask);
+    rse_image_free(&crop);
+    rse_image_free(&rgb);
+    return st;
+}
+
+/* ===========================================================================
+   SinDDM import
+   The reference trainer's checkpoints (model-12.pt): a torch.save zip whose
+   pickle is {'step', 'model', 'ema', 'sched', 'running_loss',
+   'running_scale'}. 'model' and 'ema' are state dicts of the whole
+   MultiScaleGaussianDiffusion: first its registered buffers (betas, the
+   derived schedules, gammas), then the denoiser's weights under
+   'denoise_fn.'. We read the 'ema' one (sampling uses the EMA weights) with
+   clip.c's checkpoint reader, which parses the pickle as data against a
+   whitelist of globals and never executes it.
+
+   Nothing in the file describes the pyramid (the reference rebuilds it from
+   the image on disk), so the training image must be given: we rebuild the
+   pyramid from it exactly as the reference does, and check the stored
+   buffers against our schedules: same T = 100, the same cosine schedule,
+   and gammas of as many scales with the same values, which they only have
+   for the image the model was trained on. dim comes from the weights'
+   shapes. The result samples like any model; its Adam state is zero and its
+   step is set to the end of training (the file's step and optimiser state
+   are not needed for sampling).
+
+   Absent under RSE_NO_CLIP: the zip and pickle readers are clip.c's.
+   ========================================================================= */
+#ifndef RSE_NO_CLIP
+
+/* The buffers MultiScaleGaussianDiffusion registers, with the float32 values
+   rse__sched holds for each (NULL for gammas, checked on its own). */
+typedef struct { const char *name; size_t field; } rse__sd_refbuf;
+#define RSE__REFBUF(n, f) { n, offsetof(rse__sched_f32, f) }
+static const rse__sd_refbuf rse__sd_refbufs[] = {
+    RSE__REFBUF("betas", betas), RSE__REFBUF("alphas_cumprod", alphas_cumprod),
+    RSE__REFBUF("alphas_cumprod_prev", alphas_cumprod_prev), RSE__REFBUF("sqrt_alphas_cumprod", sqrt_ac),
+    RSE__REFBUF("sqrt_one_minus_alphas_cumprod", sqrt_1m_ac),
+    RSE__REFBUF("log_one_minus_alphas_cumprod", log_1m_ac),
+    RSE__REFBUF("sqrt_recip_alphas_cumprod", sqrt_recip_ac),
+    RSE__REFBUF("sqrt_recipm1_alphas_cumprod", sqrt_recipm1_ac),
+    RSE__REFBUF("posterior_variance", post_var),
+    RSE__REFBUF("posterior_log_variance_clipped", post_logvar),
+    RSE__REFBUF("posterior_mean_coef1", post_c1), RSE__REFBUF("posterior_mean_coef2", post_c2) };
+#undef RSE__REFBUF
+#define RSE__SD_PREFIX "denoise_fn."
+
+/* Float data of a checkpoint tensor that must have exactly shape[0..nd). */
+RSE__FN rse_status rse__sd_import_tensor(const rse__ckpt_tensor *t, int nd, const int *shape, float *dst) {
+    int d;
+    char want[64], got[64];
+    size_t n = 1;
+    if (t->dtype != RSE_DT_F32 && t->dtype != RSE_DT_F16 && t->dtype != RSE_DT_BF16 && t->dtype != RSE_DT_F64)
+        return rse__fail(RSE_STATUS_BAD_FORMAT, "tensor '%s' is %s, not floating point", t->name,
+                         rse__dtype_name(t->dtype));
+    for (d = 0; d < nd; d++) n *= (size_t)shape[d];
+    if (t->ndim != nd || t->numel != n) goto bad;
+    for (d = 0; d < nd; d++) if (t->shape[d] != shape[d]) goto bad;
+    return rse__ckpt_to_f32(t, dst, n);
+bad:
+    {
+        size_t k = 0;
+        want[0] = got[0] = 0;
+        for (d = 0; d < nd; d++) k += rse__fmt(want + k, sizeof want - k, d ? ",%d" : "%d", shape[d]);
+        for (d = 0, k = 0; d < t->ndim && d < 6; d++) k += rse__fmt(got + k, sizeof got - k, d ? ",%d" : "%d", t->shape[d]);
+    }
+    return rse__fail(RSE_STATUS_BAD_FORMAT, "tensor '%s' has shape (%s), expected (%s)", t->name, got, want);
+}
+
+/* Compares a stored buffer with ours: both are float32 roundings of the same
+   float64 formulas (numpy there, libm here), so they agree to an ulp or
+   two; 1e-5 relative (+1e-7 absolute, for values near 0) only catches a
+   different schedule or a different image, never rounding. */
+RSE__FN int rse__sd_import_close(const float *a, const float *b, size_t n, size_t *where) {
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (!(fabs((double)a[i] - b[i]) <= 1e-5 * fabs((double)b[i]) + 1e-7)) { *where = i; return 0; }
+    return 1;
+}
+
+/* pyr: img's pyramid, already built (the import fuzz target's), or NULL. */
+RSE__FN rse_status rse__sd_import(rse_sinddm **out, const void *ckpt, size_t len, const rse_image *img,
+                                  const rse__pyramid *pyr) {
+    rse__ckpt c;
+    const rse__ckpt_tensor *t;
+    rse_train_params p;
+    rse_sinddm *m = 0;
+    rse_status st;
+    float *tmp = 0;
+    size_t i, ndenoise = 0, where = 0;
+    int dim, k, gshape[2];
+
+    *out = 0;
+    if (!img)
+        return rse__fail(RSE_STATUS_BAD_ARG, "a reference SinDDM checkpoint needs its training image "
+                         "(--image IMAGE): the pyramid is rebuilt from it");
+    if ((st = rse__ckpt_load_mem(&c, ckpt, len, RSE_CKPT_EMA, "SinDDM checkpoint")) != RSE_STATUS_OK) return st;
+    if (c.format != RSE_CKPT_TORCH) {
+        st = rse__fail(RSE_STATUS_BAD_FORMAT, "SinDDM checkpoint: not a torch.save archive");
+        goto done;
+    }
+    /* dim from the second block's first conv: (dim, dim/2, 3, 3) */
+    t = rse__ckpt_find(&c, RSE__SD_PREFIX "l2.net.0.weight");
+    if (!t) {
+        st = rse__fail(RSE_STATUS_BAD_FORMAT, "SinDDM checkpoint: no '" RSE__SD_PREFIX "l2.net.0.weight' in its 'ema' "
+                       "state dict (not a SinDDM model)");
+        goto done;
+    }
+    if (t->ndim != 4 || t->shape[0] < 2 || t->shape[0] > RSE_SD_MAX_DIM || t->shape[0] % 2 ||
+        t->shape[1] != t->shape[0] / 2) {
+        st = rse__fail(RSE_STATUS_BAD_FORMAT, "SinDDM checkpoint: '%s' does not have the shape (dim, dim/2, 3, 3) "
+                       "of an even dim up to %d", t->name, RSE_SD_MAX_DIM);
+        goto done;
+    }
+    dim = t->shape[0];
+    rse_train_params_init(&p, "paper");
+    p.dim = dim;
+    if ((st = rse__sd_create(&m, img, pyr, &p)) != RSE_STATUS_OK) goto done;
+
+    /* every weight of our parameter table, by name and exact shape */
+    for (k = 0; k < m->net.nparams; k++) {
+        const rse__sd_param *q = &m->net.p[k];
+        char name[64];
+        rse__fmt(name, sizeof name, RSE__SD_PREFIX "%s", q->name);
+        if (!(t = rse__ckpt_find(&c, name))) {
+            st = rse__fail(RSE_STATUS_BAD_FORMAT, "SinDDM checkpoint: missing tensor '%s' (a dim %d denoiser needs it)",
+                           name, dim);
+            goto done;
+        }
+        if ((st = rse__sd_import_tensor(t, q->nd, q->shape, m->ema + q->off)) != RSE_STATUS_OK) goto prefix;
+    }
+    /* nothing else under denoise_fn., and only the known buffers besides */
+    for (i = 0; i < c.n; i++) {
+        const char *nm = c.t[i].name;
+        size_t b;
+        if (!strncmp(nm, RSE__SD_PREFIX, sizeof RSE__SD_PREFIX - 1)) { ndenoise++; continue; }
+        for (b = 0; b < sizeof rse__sd_refbufs / sizeof rse__sd_refbufs[0]; b++)
+            if (!strcmp(nm, rse__sd_refbufs[b].name)) break;
+        if (b == sizeof rse__sd_refbufs / sizeof rse__sd_refbufs[0] && strcmp(nm, "gammas") != 0) {
+            char pr[96];
+            rse__ff_printable(pr, sizeof pr, nm, strlen(nm));
+            st = rse__fail(RSE_STATUS_BAD_FORMAT, "SinDDM checkpoint: unexpected tensor '%s' in the 'ema' state dict", pr);
+            goto done;
+        }
+    }
+    if (ndenoise != (size_t)m->net.nparams) {
+        st = rse__fail(RSE_STATUS_BAD_FORMAT, "SinDDM checkpoint: %zu '" RSE__SD_PREFIX "' tensors, a dim %d denoiser "
+                       "has %d (a different architecture)", ndenoise, dim, m->net.nparams);
+        goto done;
+    }
+
+    /* the stored schedules and gammas must be ours for this image */
+    tmp = (float *)RSE_MALLOC((size_t)RSE_SD_T * RSE_PYR_MAX_SCALES * sizeof(float));
+    if (!tmp) { st = rse__fail(RSE_STATUS_NOMEM, "SinDDM checkpoint: out of memory"); goto done; }
+    for (k = 0; k < (int)(sizeof rse__sd_refbufs / sizeof rse__sd_refbufs[0]); k++) {
+        const float *ours = *(float *const *)(const void *)((const char *)&m->sched.f + rse__sd_refbufs[k].field);
+        int T = RSE_SD_T;
+        if (!(t = rse__ckpt_find(&c, rse__sd_refbufs[k].name))) continue; /* optional: not used */
+        if (t->ndim == 1 && t->shape[0] != RSE_SD_T) {
+            st = rse__fail(RSE_STATUS_UNSUPPORTED, "SinDDM checkpoint: trained with %d timesteps; rsedit supports %d",
+                           t->shape[0], RSE_SD_T);
+            goto done;
+        }
+        if ((st = rse__sd_import_tensor(t, 1, &T, tmp)) != RSE_STATUS_OK) goto prefix;
+        if (!rse__sd_import_close(tmp, ours, RSE_SD_T, &where)) {
+            st = rse__fail(RSE_STATUS_BAD_FORMAT, "SinDDM checkpoint: '%s'[%zu] = %g, the cosine schedule gives %g",
+                           t->name, where, (double)tmp[where], (double)ours[where]);
+            goto done;
+        }
+    }
+    if ((t = rse__ckpt_find(&c, "gammas")) != 0) {
+        if (t->ndim != 2 || t->shape[1] != RSE_SD_T) {
+            st = rse__fail(RSE_STATUS_BAD_FORMAT, "SinDDM checkpoint: 'gammas' must be (scales-1, %d)", RSE_SD_T);
+            goto done;
+        }
+        if (t->shape[0] != m->pyr.n - 1) {
+            st = rse__fail(RSE_STATUS_BAD_FORMAT, "SinDDM checkpoint: gammas for %d scales, the pyramid of the "
+                           "given image has %d: pass the image the model was trained on",
+                           t->shape[0] + 1, m->pyr.n);
+            goto done;
+        }
+        gshape[0] = m->pyr.n - 1;
+        gshape[1] = RSE_SD_T;
+        if ((st = rse__sd_import_tensor(t, 2, gshape, tmp)) != RSE_STATUS_OK) goto prefix;
+        if (!rse__sd_import_close(tmp, m->sched.gamma, (size_t)gshape[0] * RSE_SD_T, &where)) {
+            st = rse__fail(RSE_STATUS_BAD_FORMAT, "SinDDM checkpoint: gammas of scale %d differ from those of the "
+                           "given image (%g, expected %g): pass the image the model was trained on",
+                           (int)(where / RSE_SD_T) + 1, (double)tmp[where], (double)m->sched.gamma[where]);
+            goto done;
+        }
+    }
+    memcpy(m->w, m->ema, m->net.total * sizeof(float));
+    m->step = m->opt.steps;
+    *out = m;
+    m = 0;
+    goto done;
+prefix:
+    rse__fail_prefix(st, "SinDDM checkpoint");
+done:
+    RSE_FREE(tmp);
+    rse_sinddm_free(m);
+    rse__ckpt_free(&c);
+    return st;
+}
+
+RSEDEF rse_status rse_sinddm_import_mem(rse_sinddm **out, const void *ckpt, size_t len, const rse_image *img) {
+    return rse__sd_import(out, ckpt, len, img, 0);
+}
+#endif /* RSE_NO_CLIP */
+
+/* ===========================================================================
    Images: memory codecs
    Readers for PPM/PGM (P2, P3, P5, P6) and BMP, writers for PPM/PGM, BMP and
    PNG. Everything here works on memory buffers and byte sinks only; the file
@@ -61,53 +1384,7 @@ RSE__FN const char *rse__char_desc(int ch, char buf[8]) {
     return buf;
 }
 
-/* The checks every decoded size goes through before anything is allocated.
-   The sides arrive as int64 so that a BMP's signed height and a PNM's
-   saturated 32-bit width are judged as they are, never after a wrap. The
-   area is checked separately: with RSE_MAX_DIM raised, w*h could pass both
-   side checks and still be too large. */
-RSE__FN rse_status rse__check_dims(int64_t w, int64_t h) {
-    size_t n;
-    if (w <= 0) return rse__fail(RSE_STATUS_BAD_FORMAT, "bad width %lld", (long long)w);
-    if (h <= 0) return rse__fail(RSE_STATUS_BAD_FORMAT, "bad height %lld", (long long)h);
-    if (w > RSE_MAX_DIM)
-        return rse__fail(RSE_STATUS_LIMIT, "width %lld exceeds RSE_MAX_DIM %d", (long long)w, RSE_MAX_DIM);
-    if (h > RSE_MAX_DIM)
-        return rse__fail(RSE_STATUS_LIMIT, "height %lld exceeds RSE_MAX_DIM %d", (long long)h, RSE_MAX_DIM);
-    if (!rse__mul_ok((size_t)w, (size_t)h, &n) || n > RSE_MAX_PIXELS)
-        return rse__fail(RSE_STATUS_LIMIT, "%lldx%lld pixels exceed RSE_MAX_PIXELS %zu",
-                         (long long)w, (long long)h, (size_t)RSE_MAX_PIXELS);
-    return RSE_STATUS_OK;
-}
-
 /* ---- images ------------------------------------------------------------- */
-
-RSEDEF rse_status rse_image_alloc(rse_image *img, int w, int h, int c) {
-    size_t n, bytes;
-    rse_status st;
-    if (!img) return rse__fail(RSE_STATUS_BAD_ARG, "rse_image_alloc: NULL image");
-    img->w = img->h = img->c = 0;
-    img->data = 0;
-    if (c != 1 && c != 3)
-        return rse__fail(RSE_STATUS_BAD_ARG, "image channels must be 1 or 3, got %d", c);
-    if ((st = rse__check_dims(w, h)) != RSE_STATUS_OK) return st;
-    if (!rse__mul4_ok((size_t)w, (size_t)h, (size_t)c, sizeof(float), &bytes))
-        return rse__fail(RSE_STATUS_LIMIT, "image of %dx%dx%d overflows", w, h, c);
-    n = bytes / sizeof(float);
-    /* RSE_MALLOC has no calloc sibling, hence the memset. */
-    img->data = (float *)RSE_MALLOC(bytes);
-    if (!img->data) return rse__fail(RSE_STATUS_NOMEM, "out of memory for a %dx%dx%d image", w, h, c);
-    memset(img->data, 0, n * sizeof(float));
-    img->w = w; img->h = h; img->c = c;
-    return RSE_STATUS_OK;
-}
-
-RSEDEF void rse_image_free(rse_image *img) {
-    if (!img) return;
-    RSE_FREE(img->data);
-    img->data = 0;
-    img->w = img->h = img->c = 0;
-}
 
 /* OK if img is something the writers can encode: the caller's image is
    checked like a file's, since a broken struct would index out of bounds. */
@@ -858,1416 +2135,6 @@ RSEDEF rse_format rse_format_from_path(const char *path) {
 }
 
 /* ===========================================================================
-   SinDDM import
-   The reference trainer's checkpoints (model-12.pt): a torch.save zip whose
-   pickle is {'step', 'model', 'ema', 'sched', 'running_loss',
-   'running_scale'}. 'model' and 'ema' are state dicts of the whole
-   MultiScaleGaussianDiffusion: first its registered buffers (betas, the
-   derived schedules, gammas), then the denoiser's weights under
-   'denoise_fn.'. We read the 'ema' one (sampling uses the EMA weights) with
-   clip.c's checkpoint reader, which parses the pickle as data against a
-   whitelist of globals and never executes it.
-
-   Nothing in the file describes the pyramid (the reference rebuilds it from
-   the image on disk), so the training image must be given: we rebuild the
-   pyramid from it exactly as the reference does, and check the stored
-   buffers against our schedules: same T = 100, the same cosine schedule,
-   and gammas of as many scales with the same values, which they only have
-   for the image the model was trained on. dim comes from the weights'
-   shapes. The result samples like any model; its Adam state is zero and its
-   step is set to the end of training (the file's step and optimiser state
-   are not needed for sampling).
-
-   Absent under RSE_NO_CLIP: the zip and pickle readers are clip.c's.
-   ========================================================================= */
-#ifndef RSE_NO_CLIP
-
-/* The buffers MultiScaleGaussianDiffusion registers, with the float32 values
-   rse_sched holds for each (NULL for gammas, checked on its own). */
-typedef struct { const char *name; size_t field; } rse__sd_refbuf;
-#define RSE__REFBUF(n, f) { n, offsetof(rse_sched_f32, f) }
-static const rse__sd_refbuf rse__sd_refbufs[] = {
-    RSE__REFBUF("betas", betas), RSE__REFBUF("alphas_cumprod", alphas_cumprod),
-    RSE__REFBUF("alphas_cumprod_prev", alphas_cumprod_prev), RSE__REFBUF("sqrt_alphas_cumprod", sqrt_ac),
-    RSE__REFBUF("sqrt_one_minus_alphas_cumprod", sqrt_1m_ac),
-    RSE__REFBUF("log_one_minus_alphas_cumprod", log_1m_ac),
-    RSE__REFBUF("sqrt_recip_alphas_cumprod", sqrt_recip_ac),
-    RSE__REFBUF("sqrt_recipm1_alphas_cumprod", sqrt_recipm1_ac),
-    RSE__REFBUF("posterior_variance", post_var),
-    RSE__REFBUF("posterior_log_variance_clipped", post_logvar),
-    RSE__REFBUF("posterior_mean_coef1", post_c1), RSE__REFBUF("posterior_mean_coef2", post_c2) };
-#undef RSE__REFBUF
-#define RSE__SD_PREFIX "denoise_fn."
-
-/* Float data of a checkpoint tensor that must have exactly shape[0..nd). */
-RSE__FN rse_status rse__sd_import_tensor(const rse_ckpt_tensor *t, int nd, const int *shape, float *dst) {
-    int d;
-    char want[64], got[64];
-    size_t n = 1;
-    if (t->dtype != RSE_DT_F32 && t->dtype != RSE_DT_F16 && t->dtype != RSE_DT_BF16 && t->dtype != RSE_DT_F64)
-        return rse__fail(RSE_STATUS_BAD_FORMAT, "tensor '%s' is %s, not floating point", t->name,
-                         rse__dtype_name(t->dtype));
-    for (d = 0; d < nd; d++) n *= (size_t)shape[d];
-    if (t->ndim != nd || t->numel != n) goto bad;
-    for (d = 0; d < nd; d++) if (t->shape[d] != shape[d]) goto bad;
-    return rse__ckpt_to_f32(t, dst, n);
-bad:
-    {
-        size_t k = 0;
-        want[0] = got[0] = 0;
-        for (d = 0; d < nd; d++) k += rse__fmt(want + k, sizeof want - k, d ? ",%d" : "%d", shape[d]);
-        for (d = 0, k = 0; d < t->ndim && d < 6; d++) k += rse__fmt(got + k, sizeof got - k, d ? ",%d" : "%d", t->shape[d]);
-    }
-    return rse__fail(RSE_STATUS_BAD_FORMAT, "tensor '%s' has shape (%s), expected (%s)", t->name, got, want);
-}
-
-/* Compares a stored buffer with ours: both are float32 roundings of the same
-   float64 formulas (numpy there, libm here), so they agree to an ulp or
-   two; 1e-5 relative (+1e-7 absolute, for values near 0) only catches a
-   different schedule or a different image, never rounding. */
-RSE__FN int rse__sd_import_close(const float *a, const float *b, size_t n, size_t *where) {
-    size_t i;
-    for (i = 0; i < n; i++)
-        if (!(fabs((double)a[i] - b[i]) <= 1e-5 * fabs((double)b[i]) + 1e-7)) { *where = i; return 0; }
-    return 1;
-}
-
-/* pyr: img's pyramid, already built (the import fuzz target's), or NULL. */
-RSE__FN rse_status rse__sd_import(rse_sinddm **out, const void *ckpt, size_t len, const rse_image *img,
-                                  const rse_pyramid *pyr) {
-    rse_ckpt c;
-    const rse_ckpt_tensor *t;
-    rse_train_params p;
-    rse_sinddm *m = 0;
-    rse_status st;
-    float *tmp = 0;
-    size_t i, ndenoise = 0, where = 0;
-    int dim, k, gshape[2];
-
-    *out = 0;
-    if (!img)
-        return rse__fail(RSE_STATUS_BAD_ARG, "a reference SinDDM checkpoint needs its training image "
-                         "(--image IMAGE): the pyramid is rebuilt from it");
-    if ((st = rse__ckpt_load_mem(&c, ckpt, len, RSE_CKPT_EMA, "SinDDM checkpoint")) != RSE_STATUS_OK) return st;
-    if (c.format != RSE_CKPT_TORCH) {
-        st = rse__fail(RSE_STATUS_BAD_FORMAT, "SinDDM checkpoint: not a torch.save archive");
-        goto done;
-    }
-    /* dim from the second block's first conv: (dim, dim/2, 3, 3) */
-    t = rse__ckpt_find(&c, RSE__SD_PREFIX "l2.net.0.weight");
-    if (!t) {
-        st = rse__fail(RSE_STATUS_BAD_FORMAT, "SinDDM checkpoint: no '" RSE__SD_PREFIX "l2.net.0.weight' in its 'ema' "
-                       "state dict (not a SinDDM model)");
-        goto done;
-    }
-    if (t->ndim != 4 || t->shape[0] < 2 || t->shape[0] > RSE_SD_MAX_DIM || t->shape[0] % 2 ||
-        t->shape[1] != t->shape[0] / 2) {
-        st = rse__fail(RSE_STATUS_BAD_FORMAT, "SinDDM checkpoint: '%s' does not have the shape (dim, dim/2, 3, 3) "
-                       "of an even dim up to %d", t->name, RSE_SD_MAX_DIM);
-        goto done;
-    }
-    dim = t->shape[0];
-    rse_train_params_init(&p, "paper");
-    p.dim = dim;
-    if ((st = rse__sd_create(&m, img, pyr, &p)) != RSE_STATUS_OK) goto done;
-
-    /* every weight of our parameter table, by name and exact shape */
-    for (k = 0; k < m->net.nparams; k++) {
-        const rse_sd_param *q = &m->net.p[k];
-        char name[64];
-        rse__fmt(name, sizeof name, RSE__SD_PREFIX "%s", q->name);
-        if (!(t = rse__ckpt_find(&c, name))) {
-            st = rse__fail(RSE_STATUS_BAD_FORMAT, "SinDDM checkpoint: missing tensor '%s' (a dim %d denoiser needs it)",
-                           name, dim);
-            goto done;
-        }
-        if ((st = rse__sd_import_tensor(t, q->nd, q->shape, m->ema + q->off)) != RSE_STATUS_OK) goto prefix;
-    }
-    /* nothing else under denoise_fn., and only the known buffers besides */
-    for (i = 0; i < c.n; i++) {
-        const char *nm = c.t[i].name;
-        size_t b;
-        if (!strncmp(nm, RSE__SD_PREFIX, sizeof RSE__SD_PREFIX - 1)) { ndenoise++; continue; }
-        for (b = 0; b < sizeof rse__sd_refbufs / sizeof rse__sd_refbufs[0]; b++)
-            if (!strcmp(nm, rse__sd_refbufs[b].name)) break;
-        if (b == sizeof rse__sd_refbufs / sizeof rse__sd_refbufs[0] && strcmp(nm, "gammas") != 0) {
-            char pr[96];
-            rse__ff_printable(pr, sizeof pr, nm, strlen(nm));
-            st = rse__fail(RSE_STATUS_BAD_FORMAT, "SinDDM checkpoint: unexpected tensor '%s' in the 'ema' state dict", pr);
-            goto done;
-        }
-    }
-    if (ndenoise != (size_t)m->net.nparams) {
-        st = rse__fail(RSE_STATUS_BAD_FORMAT, "SinDDM checkpoint: %zu '" RSE__SD_PREFIX "' tensors, a dim %d denoiser "
-                       "has %d (a different architecture)", ndenoise, dim, m->net.nparams);
-        goto done;
-    }
-
-    /* the stored schedules and gammas must be ours for this image */
-    tmp = (float *)RSE_MALLOC((size_t)RSE_SD_T * RSE_PYR_MAX_SCALES * sizeof(float));
-    if (!tmp) { st = rse__fail(RSE_STATUS_NOMEM, "SinDDM checkpoint: out of memory"); goto done; }
-    for (k = 0; k < (int)(sizeof rse__sd_refbufs / sizeof rse__sd_refbufs[0]); k++) {
-        const float *ours = *(float *const *)(const void *)((const char *)&m->sched.f + rse__sd_refbufs[k].field);
-        int T = RSE_SD_T;
-        if (!(t = rse__ckpt_find(&c, rse__sd_refbufs[k].name))) continue; /* optional: not used */
-        if (t->ndim == 1 && t->shape[0] != RSE_SD_T) {
-            st = rse__fail(RSE_STATUS_UNSUPPORTED, "SinDDM checkpoint: trained with %d timesteps; rsedit supports %d",
-                           t->shape[0], RSE_SD_T);
-            goto done;
-        }
-        if ((st = rse__sd_import_tensor(t, 1, &T, tmp)) != RSE_STATUS_OK) goto prefix;
-        if (!rse__sd_import_close(tmp, ours, RSE_SD_T, &where)) {
-            st = rse__fail(RSE_STATUS_BAD_FORMAT, "SinDDM checkpoint: '%s'[%zu] = %g, the cosine schedule gives %g",
-                           t->name, where, (double)tmp[where], (double)ours[where]);
-            goto done;
-        }
-    }
-    if ((t = rse__ckpt_find(&c, "gammas")) != 0) {
-        if (t->ndim != 2 || t->shape[1] != RSE_SD_T) {
-            st = rse__fail(RSE_STATUS_BAD_FORMAT, "SinDDM checkpoint: 'gammas' must be (scales-1, %d)", RSE_SD_T);
-            goto done;
-        }
-        if (t->shape[0] != m->pyr.n - 1) {
-            st = rse__fail(RSE_STATUS_BAD_FORMAT, "SinDDM checkpoint: gammas for %d scales, the pyramid of the "
-                           "given image has %d: pass the image the model was trained on",
-                           t->shape[0] + 1, m->pyr.n);
-            goto done;
-        }
-        gshape[0] = m->pyr.n - 1;
-        gshape[1] = RSE_SD_T;
-        if ((st = rse__sd_import_tensor(t, 2, gshape, tmp)) != RSE_STATUS_OK) goto prefix;
-        if (!rse__sd_import_close(tmp, m->sched.gamma, (size_t)gshape[0] * RSE_SD_T, &where)) {
-            st = rse__fail(RSE_STATUS_BAD_FORMAT, "SinDDM checkpoint: gammas of scale %d differ from those of the "
-                           "given image (%g, expected %g): pass the image the model was trained on",
-                           (int)(where / RSE_SD_T) + 1, (double)tmp[where], (double)m->sched.gamma[where]);
-            goto done;
-        }
-    }
-    memcpy(m->w, m->ema, m->net.total * sizeof(float));
-    m->step = m->opt.steps;
-    *out = m;
-    m = 0;
-    goto done;
-prefix:
-    rse__fail_prefix(st, "SinDDM checkpoint");
-done:
-    RSE_FREE(tmp);
-    rse_sinddm_free(m);
-    rse__ckpt_free(&c);
-    return st;
-}
-
-RSEDEF rse_status rse_sinddm_import_mem(rse_sinddm **out, const void *ckpt, size_t len, const rse_image *img) {
-    return rse__sd_import(out, ckpt, len, img, 0);
-}
-#endif /* RSE_NO_CLIP */
-
-/* ===========================================================================
-   Editing
-   The paper's method on top of the sampler: the user's image is taken to its
-   pyramid, noised at a start scale, and denoised upward while guidance acts
-   on every estimate x0 of the clean image (sinddm.c's hooks):
-
-     text guidance   x0 moves along the gradient of the CLIP score of its
-                     views, inside a mask (thresholded gradient, or the ROI),
-                     with momentum, until the last few steps
-     ROI copy        x0 inside each target box is blended with the source
-                     region of the same scale (all scales but the finest)
-     keep outside    after every step, outside the mask, x_{t-1} is replaced
-                     by the original image of that scale noised to t-1
-
-   Each piece is a small function on plain (3,H,W) float arrays, tested
-   alone; rse__edit_x0 and rse__edit_xt only dispatch to them.
-   ========================================================================= */
-
-/* ---- geometry ----------------------------------------------------------- */
-
-/* Parses an unsigned decimal of at most 9 digits; returns the end or NULL. */
-static const char *rse__parse_uint(const char *s, int *v) {
-    int n = 0, d = 0;
-    while (*s >= '0' && *s <= '9') {
-        if (++d > 9) return 0;
-        n = n * 10 + (*s++ - '0');
-    }
-    if (!d) return 0;
-    *v = n;
-    return s;
-}
-
-/* "WxH+X+Y" (the X11 geometry form GIMP and ImageMagick print), W,H >= 1. */
-RSEDEF rse_status rse_roi_parse(const char *str, rse_roi *r) {
-    const char *s = str;
-    if (!s || !(s = rse__parse_uint(s, &r->w)) || (*s != 'x' && *s != 'X') ||
-        !(s = rse__parse_uint(s + 1, &r->h)) || *s != '+' ||
-        !(s = rse__parse_uint(s + 1, &r->x)) || *s != '+' ||
-        !(s = rse__parse_uint(s + 1, &r->y)) || *s)
-        return rse__fail(RSE_STATUS_BAD_ARG, "bad region '%s': expected WxH+X+Y, e.g. 64x48+100+20", str ? str : "");
-    if (r->w < 1 || r->h < 1)
-        return rse__fail(RSE_STATUS_BAD_ARG, "bad region '%s': width and height must be at least 1", str);
-    return RSE_STATUS_OK;
-}
-
-/* A region must lie inside a W x H image. */
-static rse_status rse__roi_check(const rse_roi *r, int W, int H, const char *what) {
-    if (r->x < 0 || r->y < 0 || r->w < 1 || r->h < 1 || r->x > W - r->w || r->y > H - r->h)
-        return rse__fail(RSE_STATUS_BAD_ARG, "%s %dx%d+%d+%d lies outside the %dx%d image", what,
-                         r->w, r->h, r->x, r->y, W, H);
-    return RSE_STATUS_OK;
-}
-
-/* The reference scales box coordinates to scale s by int(v / sf^(N-1-s)),
-   each of x, y, w, h separately (trainer.py roi sampling). A box that
-   shrinks to nothing keeps one pixel. */
-static rse_roi rse__roi_at_scale(const rse_roi *r, double f) {
-    rse_roi o;
-    o.x = (int)(r->x / f); o.y = (int)(r->y / f);
-    o.w = (int)(r->w / f); o.h = (int)(r->h / f);
-    if (o.w < 1) o.w = 1;
-    if (o.h < 1) o.h = 1;
-    return o;
-}
-
-/* Rasterises regions into a (H,W) mask: 1 inside any box, falling linearly
-   to 0 at `feather` pixels from the nearest box (Euclidean distance from the
-   pixel centre), 0 beyond. So every pixel at least `feather` away from all
-   boxes is exactly 0: the original there is kept exactly. */
-RSE__FN void rse__mask_from_rois(float *m, int W, int H, const rse_roi *r, int n, float feather) {
-    int x, y, k;
-    for (y = 0; y < H; y++)
-        for (x = 0; x < W; x++) {
-            float best = 0;
-            for (k = 0; k < n; k++) {
-                float dx = 0, dy = 0, d, v;
-                float cx = (float)x + 0.5f, cy = (float)y + 0.5f;
-                if (cx < r[k].x) dx = r[k].x - cx; else if (cx > r[k].x + r[k].w) dx = cx - (r[k].x + r[k].w);
-                if (cy < r[k].y) dy = r[k].y - cy; else if (cy > r[k].y + r[k].h) dy = cy - (r[k].y + r[k].h);
-                d = sqrtf(dx * dx + dy * dy);
-                v = d == 0 ? 1.0f : feather > 0 ? 1.0f - d / feather : 0.0f;
-                if (v > best) best = v;
-            }
-            m[(size_t)y * W + x] = best < 0 ? 0 : best;
-        }
-}
-
-/* ---- prompt files --------------------------------------------------------
-   One prompt per line; '#' starts a comment line; blank lines and leading
-   and trailing white space are ignored. The prompts are copied into one
-   NUL-separated block; *out receives pointers into it (free both with
-   RSE_FREE(list[0]) then RSE_FREE(list)... see rse_prompts_free). */
-
-#define RSE_MAX_PROMPTS 1024
-#define RSE_MAX_PROMPT_LEN 1024
-
-RSEDEF rse_status rse_prompts_parse(const char *buf, size_t len, char ***out, int *count) {
-    char *block, **list;
-    size_t i = 0, o = 0;
-    int n = 0, line = 0;
-    *out = 0;
-    *count = 0;
-    if (len > (size_t)RSE_MAX_PROMPTS * (RSE_MAX_PROMPT_LEN + 1) * 4)
-        return rse__fail(RSE_STATUS_LIMIT, "prompt file too large (%zu bytes)", len);
-    block = (char *)RSE_MALLOC(len + 1);
-    list = (char **)RSE_MALLOC(RSE_MAX_PROMPTS * sizeof(char *));
-    if (!block || !list) { RSE_FREE(block); RSE_FREE(list); return rse__fail(RSE_STATUS_NOMEM, "out of memory"); }
-    while (i < len) {
-        size_t a = i, b;
-        line++;
-        while (i < len && buf[i] != '\n') i++;
-        b = i;
-        if (i < len) i++;
-        while (a < b && (buf[a] == ' ' || buf[a] == '\t' || buf[a] == '\r')) a++;
-        while (b > a && (buf[b - 1] == ' ' || buf[b - 1] == '\t' || buf[b - 1] == '\r')) b--;
-        if (a == b || buf[a] == '#') continue;
-        if (memchr(buf + a, 0, b - a)) {
-            RSE_FREE(block); RSE_FREE(list);
-            return rse__fail(RSE_STATUS_BAD_FORMAT, "line %d: NUL byte in a prompt", line);
-        }
-        if (b - a > RSE_MAX_PROMPT_LEN) {
-            RSE_FREE(block); RSE_FREE(list);
-            return rse__fail(RSE_STATUS_LIMIT, "line %d: prompt longer than %d bytes", line, RSE_MAX_PROMPT_LEN);
-        }
-        if (n == RSE_MAX_PROMPTS) {
-            RSE_FREE(block); RSE_FREE(list);
-            return rse__fail(RSE_STATUS_LIMIT, "more than %d prompts", RSE_MAX_PROMPTS);
-        }
-        memcpy(block + o, buf + a, b - a);
-        list[n++] = block + o;
-        o += b - a;
-        block[o++] = 0;
-    }
-    if (!n) {
-        RSE_FREE(block); RSE_FREE(list);
-        return rse__fail(RSE_STATUS_BAD_FORMAT, "no prompt in the file (only blank or # lines)");
-    }
-    if (o == 0) block[0] = 0;
-    *out = list;
-    *count = n;
-    return RSE_STATUS_OK;
-}
-
-RSEDEF void rse_prompts_free(char **list) {
-    if (!list) return;
-    RSE_FREE(list[0]);
-    RSE_FREE(list);
-}
-
-/* ---- the guidance step (sinddm.md 7.3, the paper's eqs. 11-13) ------------
-   Given the gradient g of the score w.r.t. x0 (3,H,W):
-     first guided step: e = |g| over channels per pixel,
-       q = quantile(e, 1 - fill) ('nearest', as torch.quantile), mask = e > q,
-       g = max(e - q, 0) g / e   (soft threshold; 0/0 -> 0)
-     k  = |x0 . M| / |g . M|                    (norms over C,H,W)
-     x0 = clamp(x0 + strength k g . M, -1, 1)
-   so the update's norm is `strength` times the norm of x0 inside the mask.
-   With a region R (the paper's ROI prompt) the gradient outside R is zeroed
-   first, the quantile is taken over the pixels inside R only (so --fill is
-   the fraction of the region allowed to change), and M = R (e > q); fill 1
-   takes the whole region (the plain quantile would leave out its weakest
-   pixel). R may be fractional at its edges on coarse scales (a bilinearly
-   shrunk box); M keeps those weights. */
-
-static int rse__cmp_float(const void *a, const void *b) {
-    float x = *(const float *)a, y = *(const float *)b;
-    return (x > y) - (x < y);
-}
-
-/* torch.quantile(v, q, interpolation='nearest'): the sorted value at index
-   round(q (n-1)), the rank computed in float32 and rounded half to even. */
-RSE__FN float rse__quantile_nearest(float *v, size_t n, float q) {
-    float rank = q * (float)(n - 1);
-    long idx = (long)rintf(rank);
-    qsort(v, n, sizeof(float), rse__cmp_float);
-    if (idx < 0) idx = 0;
-    if ((size_t)idx >= n) idx = (long)n - 1;
-    return v[idx];
-}
-
-/* g *= R at every pixel (the gradient outside a region is zero). */
-RSE__FN void rse__guide_confine(float *g, const float *region, int H, int W) {
-    size_t P = (size_t)H * W, p;
-    for (p = 0; p < P; p++) {
-        float r = region[p];
-        g[p] *= r; g[P + p] *= r; g[2 * P + p] *= r;
-    }
-}
-
-/* Builds the mask from g (first guided step) and soft-thresholds g in place.
-   region: NULL for the whole image, else R (H,W) and g already confined to
-   it. scratch: H*W floats. */
-RSE__FN void rse__guide_threshold(float *g, float *mask, float *scratch, const float *region, int H, int W, float fill) {
-    size_t P = (size_t)H * W, p, n = 0;
-    float q;
-    if (region && fill >= 1.0f) { /* the whole region, g as it is */
-        memcpy(mask, region, P * sizeof(float));
-        return;
-    }
-    for (p = 0; p < P; p++) {
-        float a = g[p], b = g[P + p], c = g[2 * P + p];
-        mask[p] = sqrtf(a * a + b * b + c * c); /* e, for now */
-        if (!region || region[p] > 0) scratch[n++] = mask[p];
-    }
-    if (!n) { /* a region with no pixel at this scale: nothing may change */
-        memset(mask, 0, P * sizeof(float));
-        return;
-    }
-    q = rse__quantile_nearest(scratch, n, 1.0f - fill);
-    for (p = 0; p < P; p++) {
-        float e = mask[p], k = e > q ? (e - q) / e : 0.0f;
-        g[p] *= k; g[P + p] *= k; g[2 * P + p] *= k;
-        mask[p] = e - q > 0 ? (region ? region[p] : 1.0f) : 0.0f;
-    }
-}
-
-/* Mean over the (2r+1)-wide window along rows, then columns, of a (H,W)
-   map, in place; the window is cut at the border (the mean is over the
-   pixels inside). tmp: H*W floats. */
-RSE__FN void rse__box_blur(float *m, float *tmp, int H, int W, int r) {
-    int x, y, k;
-    for (y = 0; y < H; y++)
-        for (x = 0; x < W; x++) {
-            float a = 0;
-            int lo = x - r < 0 ? 0 : x - r, hi = x + r > W - 1 ? W - 1 : x + r;
-            for (k = lo; k <= hi; k++) a += m[(size_t)y * W + k];
-            tmp[(size_t)y * W + x] = a / (float)(hi - lo + 1);
-        }
-    for (y = 0; y < H; y++) {
-        int lo = y - r < 0 ? 0 : y - r, hi = y + r > H - 1 ? H - 1 : y + r;
-        for (x = 0; x < W; x++) {
-            float a = 0;
-            for (k = lo; k <= hi; k++) a += tmp[(size_t)k * W + x];
-            m[(size_t)y * W + x] = a / (float)(hi - lo + 1);
-        }
-    }
-}
-
-/* Distance (in pixels, chamfer 1 / sqrt 2: within 8% of Euclidean) from
-   every pixel of a (H,W) map to the nearest pixel where b > 0, into d;
-   two passes, forward and back, as Rosenfeld and Pfaltz. */
-RSE__FN void rse__chamfer(float *d, const float *b, int H, int W) {
-    const float big = 1e30f, dg = 1.41421356f;
-    int x, y;
-    for (y = 0; y < H; y++)
-        for (x = 0; x < W; x++) {
-            float v = b[(size_t)y * W + x] > 0 ? 0.0f : big, *p = &d[(size_t)y * W + x];
-            if (x > 0 && p[-1] + 1 < v) v = p[-1] + 1;
-            if (y > 0) {
-                const float *u = p - W;
-                if (u[0] + 1 < v) v = u[0] + 1;
-                if (x > 0 && u[-1] + dg < v) v = u[-1] + dg;
-                if (x < W - 1 && u[1] + dg < v) v = u[1] + dg;
-            }
-            *p = v;
-        }
-    for (y = H - 1; y >= 0; y--)
-        for (x = W - 1; x >= 0; x--) {
-            float *p = &d[(size_t)y * W + x], v = *p;
-            if (x < W - 1 && p[1] + 1 < v) v = p[1] + 1;
-            if (y < H - 1) {
-                const float *u = p + W;
-                if (u[0] + 1 < v) v = u[0] + 1;
-                if (x < W - 1 && u[1] + dg < v) v = u[1] + dg;
-                if (x > 0 && u[-1] + dg < v) v = u[-1] + dg;
-            }
-            *p = v;
-        }
-}
-
-/* The keep mask K (H,W) of a whole-image text edit (--keep-outside, issue
-   20): where the edit may differ from the input. The guidance mask M of
-   the paper is the top `fill` of the gradient's per-pixel energy: single
-   pixels scattered over everything the text touches, which would make a
-   speckle of kept and regenerated pixels. So the energy is first averaged
-   over a window of radius r (areas, not pixels, decide), the top `fill`
-   of that becomes the area B that changes (B = energy > the quantile;
-   where the energy is flat from the quantile to its maximum, to 1e-4, B
-   is all of that flat top: a text with no spatial preference changes all
-   of the image), and B is feathered outward:
-   K = max(0, 1 - dist(p, B) / f) is 1 on B and falls to 0 at f pixels
-   from it; beyond, the input is kept exactly. tmp: 2*H*W floats. */
-RSE__FN void rse__keep_mask(float *K, float *tmp, const float *g, int H, int W, float fill, int r, int f) {
-    size_t P = (size_t)H * W, p;
-    float q, top = 0;
-    for (p = 0; p < P; p++) K[p] = sqrtf(g[p] * g[p] + g[P + p] * g[P + p] + g[2 * P + p] * g[2 * P + p]);
-    if (r > 0) rse__box_blur(K, tmp, H, W, r);
-    memcpy(tmp, K, P * sizeof(float));
-    q = rse__quantile_nearest(tmp, P, 1.0f - fill);
-    for (p = 0; p < P; p++) top = K[p] > top ? K[p] : top;
-    if (top <= q * (1 + 1e-4f)) q *= 1 - 2e-4f; /* flat at the top (to float rounding): take all of it */
-    for (p = 0; p < P; p++) K[p] = K[p] > q ? 1.0f : 0.0f;
-    if (f > 0) {
-        rse__chamfer(tmp, K, H, W);
-        for (p = 0; p < P; p++) K[p] = tmp[p] >= (float)f ? 0.0f : 1.0f - tmp[p] / (float)f;
-    }
-}
-
-/* x0 += strength * (|x0 M| / |g M|) * g M, clamped. */
-RSE__FN void rse__guide_apply(float *x0, const float *g, const float *mask, int H, int W, float strength) {
-    size_t P = (size_t)H * W, p;
-    double nx = 0, ng = 0;
-    int c;
-    float k;
-    for (c = 0; c < 3; c++)
-        for (p = 0; p < P; p++) {
-            double a = x0[c * P + p] * mask[p], b = g[c * P + p] * mask[p];
-            nx += a * a;
-            ng += b * b;
-        }
-    if (ng <= 0) return; /* no gradient inside the mask: nothing to do */
-    k = (float)(sqrt(nx) / sqrt(ng));
-    for (c = 0; c < 3; c++)
-        for (p = 0; p < P; p++)
-            x0[c * P + p] = rse__clamp1(x0[c * P + p] + strength * k * g[c * P + p] * mask[p]);
-}
-
-/* Momentum inside the mask: x0 = (1-M) x0 + M ((1-lambda) x0_prev + lambda x0). */
-RSE__FN void rse__guide_momentum(float *x0, const float *prev, const float *mask, int H, int W, float lambda) {
-    size_t P = (size_t)H * W, p;
-    int c;
-    for (c = 0; c < 3; c++)
-        for (p = 0; p < P; p++) {
-            float m = mask[p], v = x0[c * P + p];
-            x0[c * P + p] = (1 - m) * v + m * ((1 - lambda) * prev[c * P + p] + lambda * v);
-        }
-}
-
-/* ---- ROI content copy (sinddm.md section 8) ------------------------------
-   x0[target] = eta P + (1 - eta) x0[target], P the source region of the same
-   scale resized to the target with torch's 'nearest' (src = floor(dst *
-   in/out), in float32). */
-RSE__FN void rse__copy_apply(float *x0, int H, int W, const float *src_img, int sH, int sW,
-                             const rse_roi *from, const rse_roi *to, float eta) {
-    int c, y, x;
-    float sy = (float)from->h / (float)to->h, sx = (float)from->w / (float)to->w;
-    for (c = 0; c < 3; c++)
-        for (y = 0; y < to->h; y++) {
-            int ty = to->y + y, fy = (int)floorf((float)y * sy);
-            if (ty >= H) break;
-            if (fy > from->h - 1) fy = from->h - 1;
-            for (x = 0; x < to->w; x++) {
-                int tx = to->x + x, fx = (int)floorf((float)x * sx);
-                float *d;
-                if (tx >= W) break;
-                if (fx > from->w - 1) fx = from->w - 1;
-                if (from->y + fy >= sH || from->x + fx >= sW) continue;
-                d = &x0[((size_t)c * H + ty) * W + tx];
-                *d = eta * src_img[((size_t)c * sH + from->y + fy) * sW + from->x + fx] + (1 - eta) * *d;
-            }
-        }
-}
-
-/* ---- keep outside -------------------------------------------------------
-   x = M x + (1 - M) q(orig, t_next) (or orig itself after the last step):
-   outside the mask the sample is the original noised to the same level, so
-   the region edited inside blends into a context that denoises back
-   exactly to the original. With the reblurring sampler the state at t is
-   the noised MIX of the blurry upsampled scale below and the image, so
-   the original is mixed the same way before it is noised: q = sqrt(abar)
-   clamp(g up + (1 - g) orig) + sqrt(1 - abar) z, with up the original's
-   scale below upsampled (up NULL: DDPM, q = sqrt(abar) orig + ...). */
-RSE__FN void rse__keep_outside(float *x, const float *orig, const float *up, float g, const float *mask, const float *z,
-                               int H, int W, const rse_sched *sc, int t_next) {
-    size_t P = (size_t)H * W, p;
-    float sa = t_next >= 0 ? sc->f.sqrt_ac[t_next] : 1.0f, sn = t_next >= 0 ? sc->f.sqrt_1m_ac[t_next] : 0.0f;
-    int c;
-    for (c = 0; c < 3; c++)
-        for (p = 0; p < P; p++) {
-            size_t i = c * P + p;
-            float m = mask[p], v = orig[i], o;
-            if (up && t_next >= 0) v = rse__clamp1(g * up[i] + (1 - g) * v);
-            o = sa * v + (t_next >= 0 ? sn * z[i] : 0.0f);
-            x[i] = m * x[i] + (1 - m) * o;
-        }
-}
-
-/* ---- text guidance: CLIP through differentiable views ---------------------
-   The score of x0 for a text is the reference's CLIP loss with the sign
-   flipped (sinddm.md 7.2):
-
-       score = -1.2 (1 - mean_v mean_k cos(E_img(view_v((x0+1)/2)), E_txt_k))
-
-   over V views and a random subset k of the template embeddings (drawn
-   afresh at every step, with replacement, as the reference does). For unit
-   text embeddings mean_k cos(e, d_k) = |d| cos(e, d/|d|) with d = mean_k d_k,
-   so one backward pass through the image tower with the direction d gives
-   the reference's gradient up to the factor |d|, which the guidance step
-   removes (its step size is relative). A prompt file is an ensemble: each
-   template's embedding is the renormalised mean over the prompts.
-
-   Templates (the reference's text2live lists): "hr" at scales > 0 and "lr"
-   at scale 0 by default, or one list always, or none (the text alone).
-   Absent under RSE_NO_CLIP; the edit run below only sees a rse_guide_fn. */
-#ifndef RSE_NO_CLIP
-
-static const char *const rse__tmpl_hr[] = {
-    "photo of {}.", "high quality photo of {}.", "a photo of {}.", "the photo of {}.",
-    "image of {}.", "an image of {}.", "high quality image of {}.", "a high quality image of {}.",
-    "the {}.", "a {}.", "{}.", "{}", "{}!", "{}..." };
-static const char *const rse__tmpl_lr[] = {
-    "photo of {}.", "low quality photo of {}.", "low resolution photo of {}.", "low-res photo of {}.",
-    "blurry photo of {}.", "pixelated photo of {}.", "a photo of {}.", "the photo of {}.",
-    "image of {}.", "an image of {}.", "low quality image of {}.", "a low quality image of {}.",
-    "low resolution image of {}.", "a low resolution image of {}.", "low-res image of {}.",
-    "a low-res image of {}.", "blurry image of {}.", "a blurry image of {}.", "pixelated image of {}.",
-    "a pixelated image of {}.", "the {}.", "a {}.", "{}.", "{}", "{}!", "{}..." };
-static const char *const rse__tmpl_none[] = { "{}" };
-
-struct rse_text_guide {
-    rse_clip *clip;
-    int dim, views, templates;
-    float *dir[2];          /* [0] scale-0 list, [1] finer scales: K x dim, unit rows */
-    int ndir[2];
-    float *text;            /* the plain prompts' mean embedding, unit (the score) */
-    rse_rng rng;
-    uint64_t seed;
-    rse_arena arena, scratch;
-    float *buf;             /* dim (direction) + views (cos) floats       */
-};
-
-/* "{}" in a template replaced by the prompt, into dst (cap bytes). */
-static void rse__tmpl_fill(char *dst, size_t cap, const char *tmpl, const char *prompt) {
-    const char *hole = strstr(tmpl, "{}");
-    size_t a = (size_t)(hole - tmpl);
-    rse__fmt(dst, cap, "%s", tmpl);
-    if (a < cap) rse__fmt(dst + a, cap - a, "%s%s", prompt, hole + 2);
-}
-
-/* Mean over prompts of the unit embeddings of fill(tmpl, prompt), unit. */
-static rse_status rse__text_embed_mean(rse_clip *clip, const rse_clip_vocab *vocab, const char *tmpl,
-                                       const char *const *prompts, int np, int dim, float *out, float *tmp) {
-    int p, i;
-    double norm = 0;
-    memset(out, 0, (size_t)dim * sizeof(float));
-    for (p = 0; p < np; p++) {
-        char text[RSE_MAX_PROMPT_LEN + 64];
-        int32_t ids[RSE_CLIP_CONTEXT];
-        double nn = 0;
-        rse_status st;
-        rse__tmpl_fill(text, sizeof text, tmpl, prompts[p]);
-        if ((st = rse__clip_tokenize_prompt(vocab, text, ids)) != RSE_STATUS_OK ||
-            (st = rse_clip_encode_text(clip, ids, 1, tmp)) != RSE_STATUS_OK)
-            return st;
-        for (i = 0; i < dim; i++) nn += (double)tmp[i] * tmp[i];
-        nn = nn > 0 ? 1.0 / sqrt(nn) : 0;
-        for (i = 0; i < dim; i++) out[i] += (float)(tmp[i] * nn);
-    }
-    for (i = 0; i < dim; i++) norm += (double)out[i] * out[i];
-    norm = norm > 0 ? 1.0 / sqrt(norm) : 0;
-    for (i = 0; i < dim; i++) out[i] = (float)(out[i] * norm);
-    return RSE_STATUS_OK;
-}
-
-RSEDEF void rse_text_guide_free(rse_text_guide *g) {
-    if (!g) return;
-    RSE_FREE(g->buf);
-    rse__arena_free(&g->arena);
-    rse__arena_free(&g->scratch);
-    RSE_FREE(g);
-}
-
-/* A guide with room for nl[0] scale-0 and nl[1] finer-scale template
-   directions (filled by the caller) and the score's text. */
-static rse_status rse__text_guide_alloc(rse_text_guide **out, rse_clip *clip, const int nl[2], int templates, int views) {
-    rse_text_guide *g;
-    rse_clip_info info;
-    rse_clip_get_info(clip, &info);
-    *out = 0;
-    g = (rse_text_guide *)RSE_MALLOC(sizeof *g);
-    if (!g) return rse__fail(RSE_STATUS_NOMEM, "out of memory");
-    memset(g, 0, sizeof *g);
-    rse__arena_init(&g->arena, 0, 0);
-    rse__arena_init(&g->scratch, 0, 0);
-    g->clip = clip;
-    g->dim = info.embed_dim;
-    g->views = views;
-    g->templates = templates;
-    g->buf = (float *)RSE_MALLOC(((size_t)(nl[0] + nl[1] + 2) * g->dim + 64 + (size_t)g->dim) * sizeof(float));
-    if (!g->buf) { rse_text_guide_free(g); return rse__fail(RSE_STATUS_NOMEM, "out of memory"); }
-    g->dir[0] = g->buf;
-    g->dir[1] = g->dir[0] + (size_t)nl[0] * g->dim;
-    g->text = g->dir[1] + (size_t)nl[1] * g->dim;
-    g->ndir[0] = nl[0];
-    g->ndir[1] = nl[1];
-    *out = g;
-    return RSE_STATUS_OK;
-}
-
-RSEDEF rse_status rse_text_guide_create(rse_text_guide **out, rse_clip *clip, const rse_clip_vocab *vocab,
-                                        const char *const *prompts, int nprompts, int templates, int views) {
-    rse_text_guide *g;
-    rse_status st = RSE_STATUS_OK;
-    const char *const *lists[2];
-    int nl[2], set, k;
-    *out = 0;
-    if (!clip || !vocab) return rse__fail(RSE_STATUS_BAD_ARG, "text guidance needs a CLIP model (--clip) and its vocabulary (--vocab)");
-    if (!prompts || nprompts < 1) return rse__fail(RSE_STATUS_BAD_ARG, "text guidance needs a text or a prompt file");
-    if (views < 1 || views > 64) return rse__fail(RSE_STATUS_BAD_ARG, "--views must be in 1..64, got %d", views);
-    if (templates < RSE_TEMPLATES_AUTO || templates > RSE_TEMPLATES_NONE)
-        return rse__fail(RSE_STATUS_BAD_ARG, "unknown template choice %d", templates);
-    lists[0] = templates == RSE_TEMPLATES_HR ? rse__tmpl_hr : templates == RSE_TEMPLATES_NONE ? rse__tmpl_none : rse__tmpl_lr;
-    nl[0] = templates == RSE_TEMPLATES_HR ? 14 : templates == RSE_TEMPLATES_NONE ? 1 : 26;
-    lists[1] = templates == RSE_TEMPLATES_LR ? rse__tmpl_lr : templates == RSE_TEMPLATES_NONE ? rse__tmpl_none : rse__tmpl_hr;
-    nl[1] = templates == RSE_TEMPLATES_LR ? 26 : templates == RSE_TEMPLATES_NONE ? 1 : 14;
-    if ((st = rse__text_guide_alloc(&g, clip, nl, templates, views)) != RSE_STATUS_OK) return st;
-    for (set = 0; set < 2 && st == RSE_STATUS_OK; set++) {
-        for (k = 0; k < nl[set] && st == RSE_STATUS_OK; k++)
-            st = rse__text_embed_mean(clip, vocab, lists[set][k], prompts, nprompts, g->dim,
-                                      g->dir[set] + (size_t)k * g->dim, g->text + g->dim);
-    }
-    if (st == RSE_STATUS_OK)
-        st = rse__text_embed_mean(clip, vocab, "{}", prompts, nprompts, g->dim, g->text, g->text + g->dim);
-    if (st != RSE_STATUS_OK) { rse_text_guide_free(g); return st; }
-    *out = g;
-    return RSE_STATUS_OK;
-}
-
-/* The guidance streams start again for edit `index` of a run. */
-RSEDEF void rse_text_guide_reset(void *ctx, uint64_t seed, uint64_t index) {
-    rse_text_guide *g = (rse_text_guide *)ctx;
-    rse__rng_seed_stream(&g->rng, seed ^ UINT64_C(0x7e47c11b), index);
-}
-
-/* rse_guide_fn for text: d score / d x0 through views and the image tower. */
-RSEDEF rse_status rse_text_guide_grad(void *ctx, const float *x0, int H, int W, int s, int nscales,
-                                      float *grad, double *score) {
-    rse_text_guide *g = (rse_text_guide *)ctx;
-    int set = s > 0 ? 1 : 0, K = g->ndir[set], n, j, v, sh[4];
-    float *d = g->text + g->dim, *cosv;
-    rse_tape t;
-    rse_tensor *x, *views;
-    size_t P3 = 3 * (size_t)H * W, i, nv;
-    float *dy;
-    rse_status st;
-    double mc = 0;
-    (void)nscales;
-    /* the random template subset: n ~ U{1..K}, then n indices with
-       replacement; d = their mean */
-    n = 1 + (int)rse__rng_below(&g->rng, (uint32_t)K);
-    memset(d, 0, (size_t)g->dim * sizeof(float));
-    for (j = 0; j < n; j++) {
-        const float *row = g->dir[set] + (size_t)rse__rng_below(&g->rng, (uint32_t)K) * g->dim;
-        for (v = 0; v < g->dim; v++) d[v] += row[v] / (float)n;
-    }
-    rse__arena_reset(&g->arena);
-    rse__tape_init(&t, &g->arena, &g->scratch);
-    sh[0] = 1; sh[1] = 3; sh[2] = H; sh[3] = W;
-    x = rse__tensor_new(&t, 4, sh);
-    if (!x) return t.status;
-    for (i = 0; i < P3; i++) x->data[i] = (x0[i] + 1.0f) * 0.5f;
-    x->requires_grad = 1;
-    if ((st = rse__clip_views(&t, x, g->views, &g->rng, &views)) != RSE_STATUS_OK) return st;
-    nv = views->n;
-    dy = (float *)rse__arena_alloc(&g->arena, (nv + (size_t)g->views) * sizeof(float));
-    if (!dy) return RSE_STATUS_NOMEM;
-    cosv = dy + nv;
-    st = rse_clip_image_grad(g->clip, views->data, views->shape[0], views->shape[2], views->shape[3], d, cosv, dy);
-    if (st != RSE_STATUS_OK) return st;
-    /* score = -1.2 (1 - mean_v cos): d score / d view_v = (1.2 / V) d cos_v */
-    for (i = 0; i < nv; i++) dy[i] *= 1.2f / (float)g->views;
-    if ((st = rse__backward_seed(&t, views, dy)) != RSE_STATUS_OK) return st;
-    /* x = (x0 + 1) / 2 */
-    for (i = 0; i < P3; i++) grad[i] = 0.5f * x->grad[i];
-    for (v = 0; v < g->views; v++) mc += cosv[v];
-    *score = -1.2 * (1.0 - mc / g->views);
-    return RSE_STATUS_OK;
-}
-
-/* The CLIP score of an image for the guide's text(s), as the paper reports
-   it: 100 max(cos, 0) with CLIP's own preprocessing. */
-RSEDEF rse_status rse_text_guide_score(rse_text_guide *g, const rse_image *img, double *score) {
-    rse_clip_info info;
-    float *x, *e;
-    rse_status st;
-    rse_clip_get_info(g->clip, &info);
-    x = (float *)RSE_MALLOC((3 * (size_t)info.image_size * info.image_size + (size_t)g->dim) * sizeof(float));
-    if (!x) return rse__fail(RSE_STATUS_NOMEM, "out of memory");
-    e = x + 3 * (size_t)info.image_size * info.image_size;
-    st = rse_clip_preprocess(img, info.image_size, x);
-    if (st == RSE_STATUS_OK) st = rse_clip_encode_image(g->clip, x, 1, info.image_size, info.image_size, e);
-    if (st == RSE_STATUS_OK) *score = rse_clip_score(e, g->text, g->dim);
-    RSE_FREE(x);
-    return st;
-}
-
-#endif /* RSE_NO_CLIP */
-
-/* ---- the edit run ---------------------------------------------------------- */
-
-RSEDEF void rse_edit_params_init(rse_edit_params *p) {
-    memset(p, 0, sizeof *p);
-    p->strength = 0.2f;
-    p->fill = 0.2f;
-    p->momentum = 0.05f; /* the paper's value (Section III-B); SinDDM's clip_content used 0.2 */
-    p->stop = 3;
-    p->feather = 8.0f;
-    p->copy_strength = 0.8f;
-    p->start_scale = -1;
-    p->keep_outside = 1;
-    p->count = 1;
-}
-
-/* Does the edit keep the input outside the area its text changes? A
-   whole-image text edit of the user's image with keep_outside and fill
-   below 1 (regions, masks and copies have their own regions). */
-static int rse__edit_keeps(const rse_edit_params *p) {
-    return p->guide && p->keep_outside && !p->nrois && !p->mask && !p->copy && !p->from_noise && p->fill < 1.0f;
-}
-
-/* The state of one edit run. Two masks, both (H,W) at the current scale:
-     region  F: where the sample may differ from the original (ROIs, a mask
-                image or copy targets, feathered; for a whole-image text
-                edit with keep_outside, the keep mask made at its first
-                guided step); outside it the noised original is blended
-                back after every step.
-     guide   R: where text guidance may act (the hard ROI boxes, the mask
-                image, or for a copy + text without --roi the copy targets);
-                NULL for a whole-image edit.
-   gmask (the thresholded guidance mask M) and prev (the last guided x0,
-   for momentum) are made at the first guided step and then carried up the
-   scales by bilinear resizing; mH x mW is the size they are laid out at,
-   which every use checks against the current scale. */
-typedef struct rse__edit {
-    rse_sinddm *m;
-    const rse_edit_params *p;
-    rse_pyramid pyr;               /* the user's image                     */
-    float *orig[RSE_PYR_MAX_SCALES]; /* its scales in [-1,1], (3,h,w)      */
-    float *region_fin, *guide_fin; /* F and R at the finest scale, or NULL */
-    rse_roi from_fin, to_fin[64];  /* copy boxes at the finest scale       */
-    float *region, *guide;         /* F and R at the current scale         */
-    float *gmask, *prev, *g, *scratch, *z; /* guidance state, (H,W)/(3,H,W) */
-    float *uporig;                 /* the original's scale below, upsampled */
-    int have_gmask, have_prev, guide_from, mH, mW, n, reblur;
-    int auto_region;               /* F is the keep mask of a whole-image  */
-                                   /* edit, made at its first guided step  */
-    int have_region;               /* F holds this edit's region           */
-    rse_rng keep_rng;              /* noise for the keep-outside blend     */
-    double score;                  /* the last guidance score              */
-    void *mem;
-} rse__edit;
-
-#ifdef RSE_TESTING
-/* Test-only observer (tests/test_edit_ref.c): called with x0 at the end of
-   every step's edit (copy and guidance done), before the sampler steps on.
-   Absent from the library proper. */
-static void (*rse__edit_trace)(void *ctx, const rse__edit *e, const float *x0, int s, int t, int H, int W);
-static void *rse__edit_trace_ctx;
-#endif
-
-/* the (H,W) bilinear resize of a one-channel map (torch semantics) */
-static rse_status rse__edit_resize1(rse__edit *e, float *dst, const float *src, int h, int w, int H, int W) {
-    rse_tape tp;
-    rse_tensor *u;
-    int sh[4];
-    rse__arena_reset(&e->m->arena);
-    rse__tape_init(&tp, &e->m->arena, &e->m->scratch);
-    tp.no_grad = 1;
-    sh[0] = 1; sh[1] = 1; sh[2] = h; sh[3] = w;
-    u = rse__resize_bilinear(&tp, rse__tensor_wrap(&tp, (float *)src, 4, sh), H, W);
-    if (!u) return tp.status;
-    memcpy(dst, u->data, (size_t)H * W * sizeof(float));
-    return RSE_STATUS_OK;
-}
-
-static rse_status rse__edit_scale(void *ctx, int s, int H, int W) {
-    rse__edit *e = (rse__edit *)ctx;
-    rse_status st = RSE_STATUS_OK;
-    int fin = e->n - 1;
-    size_t P = (size_t)e->mH * e->mW;
-    if (e->region_fin && e->have_region)
-        st = rse__edit_resize1(e, e->region, e->region_fin, e->pyr.h[fin], e->pyr.w[fin], H, W);
-    if (st == RSE_STATUS_OK && e->guide_fin == e->region_fin && e->guide_fin) /* a mask image is both */
-        memcpy(e->guide, e->region, (size_t)H * W * sizeof(float));
-    else if (st == RSE_STATUS_OK && e->guide_fin)
-        st = rse__edit_resize1(e, e->guide, e->guide_fin, e->pyr.h[fin], e->pyr.w[fin], H, W);
-    if (st == RSE_STATUS_OK && e->region_fin && e->have_region && e->reblur && s > 0)
-        st = rse__sd_upsample(e->m, e->uporig, e->orig[s - 1], e->pyr.h[s - 1], e->pyr.w[s - 1], H, W);
-    /* the guidance mask and the previous x0 follow to the new size
-       bilinearly, as the reference does at each scale transition (both,
-       with a region or without: the previous x0 must never be read in the
-       layout of a coarser scale) */
-    if (st != RSE_STATUS_OK || (H == e->mH && W == e->mW)) return st;
-    if (e->have_gmask) {
-        memcpy(e->scratch, e->gmask, P * sizeof(float));
-        st = rse__edit_resize1(e, e->gmask, e->scratch, e->mH, e->mW, H, W);
-    }
-    if (st == RSE_STATUS_OK && e->have_prev) { /* through g, which the next guided step overwrites */
-        st = rse__sd_upsample(e->m, e->g, e->prev, e->mH, e->mW, H, W);
-        if (st == RSE_STATUS_OK) memcpy(e->prev, e->g, 3 * (size_t)H * W * sizeof(float));
-    }
-    e->mH = H;
-    e->mW = W;
-    return st;
-}
-
-/* A whole-image text edit's keep mask, from the first guided step's
-   gradient e->g at scale s (rse__keep_mask: areas of radius ~1/24 of the
-   short side, feathered by the edit's feather at this scale); stored at
-   the finest scale like a region and used as one from now on. */
-static rse_status rse__edit_keep_mask(rse__edit *e, int s, int H, int W) {
-    int fin = e->n - 1, r = (H < W ? H : W) / 24;
-    int f = (int)(e->p->feather * (float)W / (float)e->pyr.src_w + 0.5f); /* image px -> this scale's */
-    rse_status st = RSE_STATUS_OK;
-    rse__keep_mask(e->region, e->scratch, e->g, H, W, e->p->fill, r > 1 ? r : 1, f);
-    if (s == fin) memcpy(e->region_fin, e->region, (size_t)H * W * sizeof(float));
-    else st = rse__edit_resize1(e, e->region_fin, e->region, H, W, e->pyr.h[fin], e->pyr.w[fin]);
-    if (st == RSE_STATUS_OK && e->reblur && s > 0)
-        st = rse__sd_upsample(e->m, e->uporig, e->orig[s - 1], e->pyr.h[s - 1], e->pyr.w[s - 1], H, W);
-    e->have_region = st == RSE_STATUS_OK;
-    return st;
-}
-
-static rse_status rse__edit_x0(void *ctx, float *x0, int s, int t, int H, int W) {
-    rse__edit *e = (rse__edit *)ctx;
-    const rse_edit_params *p = e->p;
-    size_t n3 = 3 * (size_t)H * W;
-    int k;
-    /* content copy at every scale but the finest */
-    if (p->copy && s < e->n - 1) {
-        double f = pow(e->pyr.sf, (double)(e->n - 1 - s));
-        rse_roi from = rse__roi_at_scale(&e->from_fin, f);
-        for (k = 0; k < p->ncopy_to; k++) {
-            rse_roi to = rse__roi_at_scale(&e->to_fin[k], f);
-            rse__copy_apply(x0, H, W, e->orig[s], e->pyr.h[s], e->pyr.w[s], &from, &to, p->copy_strength);
-        }
-    }
-    /* text (or any) guidance: skipped for the last `stop` steps of the
-       finest scale, "to avoid artifacts from CLIP" (the reference) */
-    if (p->guide && s >= e->guide_from && (s < e->n - 1 || t >= p->stop)) {
-        rse_status st;
-        size_t i;
-        /* the masks and prev were resized to this scale by rse__edit_scale */
-        RSE_ASSERT(!(e->have_gmask || e->have_prev) || (e->mH == H && e->mW == W));
-        for (i = 0; i < n3; i++) x0[i] = rse__clamp1(x0[i]);
-        /* momentum (eq. 13), not on the step that makes the mask */
-        if (e->have_prev && e->have_gmask) rse__guide_momentum(x0, e->prev, e->gmask, H, W, p->momentum);
-        st = p->guide(p->guide_ctx, x0, H, W, s, e->n, e->g, &e->score);
-        if (st != RSE_STATUS_OK) return st;
-        if (e->guide) rse__guide_confine(e->g, e->guide, H, W);
-        if (e->auto_region && !e->have_region && (st = rse__edit_keep_mask(e, s, H, W)) != RSE_STATUS_OK) return st;
-        if (!e->have_gmask) {
-            rse__guide_threshold(e->g, e->gmask, e->scratch, e->guide, H, W, p->fill);
-            e->have_gmask = 1;
-        }
-        rse__guide_apply(x0, e->g, e->gmask, H, W, p->strength);
-        memcpy(e->prev, x0, n3 * sizeof(float));
-        e->have_prev = 1;
-        e->mH = H;
-        e->mW = W;
-    }
-#ifdef RSE_TESTING
-    if (rse__edit_trace) rse__edit_trace(rse__edit_trace_ctx, e, x0, s, t, H, W);
-#endif
-    return RSE_STATUS_OK;
-}
-
-static rse_status rse__edit_xt(void *ctx, float *x, int s, int t_next, int H, int W) {
-    rse__edit *e = (rse__edit *)ctx;
-    if (!e->region_fin || !e->have_region || H != e->pyr.h[s] || W != e->pyr.w[s]) return RSE_STATUS_OK;
-    if (t_next >= 0) rse__rng_normal(&e->keep_rng, e->z, 3 * (size_t)H * W);
-    if (e->reblur && s > 0)
-        rse__keep_outside(x, e->orig[s], e->uporig, t_next >= 0 ? rse__sched_gamma(&e->m->sched, s, t_next, 1) : 0.0f,
-                          e->region, e->z, H, W, &e->m->sched, t_next);
-    else
-        rse__keep_outside(x, e->orig[s], 0, 0.0f, e->region, e->z, H, W, &e->m->sched, t_next);
-    return RSE_STATUS_OK;
-}
-
-static void rse__edit_free(rse__edit *e) {
-    rse__pyramid_free(&e->pyr);
-    RSE_FREE(e->mem);
-}
-
-/* Checks the parameters and builds the pyramid of img and the masks. */
-static rse_status rse__edit_setup(rse__edit *e, rse_sinddm *m, const rse_image *img, const rse_edit_params *p) {
-    rse_status st;
-    int s, k, fin;
-    size_t total = 0, maxp = 0, off = 0;
-    float *f;
-    double to_fin_x, to_fin_y;
-    memset(e, 0, sizeof *e);
-    e->m = m;
-    e->p = p;
-    if (p->count < 1 || p->count > 10000) return rse__fail(RSE_STATUS_BAD_ARG, "count must be in 1..10000");
-    if (!(p->strength >= 0 && p->strength <= 10)) return rse__fail(RSE_STATUS_BAD_ARG, "--strength must be in [0,10]");
-    if (!(p->fill > 0 && p->fill <= 1)) return rse__fail(RSE_STATUS_BAD_ARG, "--fill must be in (0,1]");
-    if (!(p->momentum >= 0 && p->momentum <= 1)) return rse__fail(RSE_STATUS_BAD_ARG, "--momentum must be in [0,1]");
-    if (!(p->feather >= 0 && p->feather <= 4096)) return rse__fail(RSE_STATUS_BAD_ARG, "--feather must be in [0,4096]");
-    if (!(p->copy_strength >= 0 && p->copy_strength <= 1)) return rse__fail(RSE_STATUS_BAD_ARG, "--copy-strength must be in [0,1]");
-    if (p->stop < 0 || p->stop > RSE_SD_T) return rse__fail(RSE_STATUS_BAD_ARG, "--stop must be in 0..%d", RSE_SD_T);
-    if (p->ncopy_to < 0 || p->ncopy_to > 64 || (p->copy && p->ncopy_to < 1))
-        return rse__fail(RSE_STATUS_BAD_ARG, "content copy needs 1..64 target regions");
-    if (p->nrois < 0 || p->nrois > 64) return rse__fail(RSE_STATUS_BAD_ARG, "at most 64 regions");
-    if (!p->guide && !p->copy) return rse__fail(RSE_STATUS_BAD_ARG, "nothing to do: give a text (guidance) or a content copy");
-    if ((p->nrois || p->mask) && !p->guide) return rse__fail(RSE_STATUS_BAD_ARG, "a region for text editing needs a text");
-    if (!img || !img->data || (img->c != 1 && img->c != 3))
-        return rse__fail(RSE_STATUS_BAD_ARG, "edit: need a 1- or 3-channel image");
-    if (img->w != m->pyr.src_w || img->h != m->pyr.src_h)
-        return rse__fail(RSE_STATUS_BAD_ARG, "the model was trained on a %dx%d image, this one is %dx%d",
-                         m->pyr.src_w, m->pyr.src_h, img->w, img->h);
-    if ((st = rse__pyramid_build(&e->pyr, img)) != RSE_STATUS_OK) return st;
-    e->n = e->pyr.n;
-    fin = e->n - 1;
-    for (s = 0; s < e->n; s++) {
-        size_t P = (size_t)e->pyr.w[s] * e->pyr.h[s];
-        if (e->pyr.w[s] != m->pyr.w[s] || e->pyr.h[s] != m->pyr.h[s]) {
-            rse__edit_free(e);
-            return rse__fail(RSE_STATUS_BAD_ARG, "the image's pyramid differs from the model's");
-        }
-        total += 3 * P;
-        if (P > maxp) maxp = P;
-    }
-    /* regions are given in the image's pixels; the finest scale may be
-       smaller (the 50,000-pixel cap) */
-    to_fin_x = (double)e->pyr.w[fin] / img->w;
-    to_fin_y = (double)e->pyr.h[fin] / img->h;
-    for (k = 0; k < p->nrois && st == RSE_STATUS_OK; k++) st = rse__roi_check(&p->rois[k], img->w, img->h, "region");
-    if (p->copy) {
-        st = st ? st : rse__roi_check(&p->copy_from, img->w, img->h, "copy source");
-        for (k = 0; k < p->ncopy_to && st == RSE_STATUS_OK; k++) st = rse__roi_check(&p->copy_to[k], img->w, img->h, "copy target");
-    }
-    if (st == RSE_STATUS_OK && p->mask && (p->mask->w != img->w || p->mask->h != img->h))
-        st = rse__fail(RSE_STATUS_BAD_ARG, "the mask is %dx%d, the image %dx%d", p->mask->w, p->mask->h, img->w, img->h);
-    if (st != RSE_STATUS_OK) { rse__edit_free(e); return st; }
-    /* one block: orig scales; F and R, each at the finest and the current
-       scale (4); gmask (1), scratch (2); prev, g, z, uporig (4 x 3) */
-    total += 4 * maxp + 3 * maxp + 4 * 3 * maxp;
-    e->mem = RSE_MALLOC(total * sizeof(float));
-    if (!e->mem) { rse__edit_free(e); return rse__fail(RSE_STATUS_NOMEM, "edit: out of memory"); }
-    f = (float *)e->mem;
-    for (s = 0; s < e->n; s++) {
-        size_t i, P3 = 3 * (size_t)e->pyr.w[s] * e->pyr.h[s];
-        e->orig[s] = f + off;
-        for (i = 0; i < P3; i++) e->orig[s][i] = rse__u8_to_signed_unit(e->pyr.img[s][i]);
-        off += P3;
-    }
-    e->region = f + off; off += maxp;
-    e->guide = f + off; off += maxp;
-    e->gmask = f + off; off += maxp;
-    e->scratch = f + off; off += 2 * maxp;
-    e->prev = f + off; off += 3 * maxp;
-    e->g = f + off; off += 3 * maxp;
-    e->z = f + off; off += 3 * maxp;
-    e->uporig = f + off; off += 3 * maxp;
-    /* F at the finest scale: ROIs, a mask image, or (for a content copy)
-       the target boxes, so the original is kept outside; R: the same
-       without the feather, for text guidance. The mask image is both. */
-    if (p->nrois || p->mask || p->copy) {
-        int W = e->pyr.w[fin], H = e->pyr.h[fin];
-        size_t i, P = (size_t)W * H;
-        float feather = p->feather * (float)to_fin_x;
-        e->region_fin = f + off; off += maxp;
-        if (p->mask) {
-            /* resize the user's mask (mean of its channels) to the finest scale */
-            size_t Pi = (size_t)img->w * img->h;
-            float *tmp = (float *)RSE_MALLOC(Pi * sizeof(float));
-            if (!tmp) { rse__edit_free(e); return rse__fail(RSE_STATUS_NOMEM, "edit: out of memory"); }
-            for (i = 0; i < Pi; i++) {
-                float v = 0;
-                for (k = 0; k < p->mask->c; k++) v += p->mask->data[k * Pi + i];
-                tmp[i] = v / p->mask->c;
-            }
-            st = rse__edit_resize1(e, e->region_fin, tmp, img->h, img->w, H, W);
-            RSE_FREE(tmp);
-            if (st != RSE_STATUS_OK) { rse__edit_free(e); return st; }
-        } else {
-            /* boxes[0..ncopy): copy targets, then the text ROIs */
-            rse_roi boxes[128];
-            int nb = 0, ncopy = p->copy ? p->ncopy_to : 0;
-            for (k = 0; k < ncopy + p->nrois && nb < 128; k++) {
-                const rse_roi *r = k < ncopy ? &p->copy_to[k] : &p->rois[k - ncopy];
-                boxes[nb].x = (int)(r->x * to_fin_x); boxes[nb].y = (int)(r->y * to_fin_y);
-                boxes[nb].w = (int)ceil(r->w * to_fin_x); boxes[nb].h = (int)ceil(r->h * to_fin_y);
-                nb++;
-            }
-            rse__mask_from_rois(e->region_fin, W, H, boxes, nb, feather);
-            if (p->guide) {
-                /* text guidance acts in the text ROIs, or with none (a copy
-                   plus a text) in the copy targets */
-                e->guide_fin = f + off; off += maxp;
-                if (p->nrois) rse__mask_from_rois(e->guide_fin, W, H, boxes + ncopy, nb - ncopy, 0.0f);
-                else rse__mask_from_rois(e->guide_fin, W, H, boxes, ncopy, 0.0f);
-            }
-        }
-        for (i = 0; i < P; i++) e->region_fin[i] = e->region_fin[i] < 0 ? 0 : e->region_fin[i] > 1 ? 1 : e->region_fin[i];
-        if (p->mask && p->guide) e->guide_fin = e->region_fin;
-    }
-    if (!e->guide_fin) e->guide = 0; /* a whole-image edit */
-    /* a whole-image text edit of the user's image keeps the input outside
-       the area the text changes (rse__keep_mask), unless asked not to or
-       allowed to change everything (fill 1) */
-    if (rse__edit_keeps(p)) {
-        e->region_fin = f + off; off += maxp;
-        e->auto_region = 1;
-    }
-    e->have_region = e->region_fin && !e->auto_region;
-    (void)off;
-    if (p->copy) {
-        rse_roi r = p->copy_from;
-        e->from_fin.x = (int)(r.x * to_fin_x); e->from_fin.y = (int)(r.y * to_fin_y);
-        e->from_fin.w = (int)(r.w * to_fin_x); e->from_fin.h = (int)(r.h * to_fin_y);
-        for (k = 0; k < p->ncopy_to; k++) {
-            r = p->copy_to[k];
-            e->to_fin[k].x = (int)(r.x * to_fin_x); e->to_fin[k].y = (int)(r.y * to_fin_y);
-            e->to_fin[k].w = (int)(r.w * to_fin_x); e->to_fin[k].h = (int)(r.h * to_fin_y);
-        }
-    }
-    return RSE_STATUS_OK;
-}
-
-/* The edit x (3,H,W) in [-1,1] at the pyramid's finest scale, as an image
-   of the input's size. The finest scale is smaller than the input when the
-   input passes the pyramid's 50,000-pixel cap; the edit is then pasted
-   back as a change, out = img + up(x - orig) / 2 (bilinear), so the input
-   keeps its own resolution wherever the edit changed little, and every
-   pixel whose change is exactly zero (outside a region and its feather)
-   keeps its exact value. At the same size this is the same formula without
-   the resize. From noise there is no input to keep: the sample itself is
-   resized. */
-static rse_status rse__edit_output(rse__edit *e, const rse_image *img, const float *x, int H, int W, rse_image *out) {
-    size_t n = 3 * (size_t)H * W, N = 3 * (size_t)img->w * img->h, i;
-    const float *orig = e->orig[e->n - 1];
-    rse_image rgb;
-    float *d, *up;
-    rse_status st;
-    int resize;
-    if (e->p->from_noise && H == img->h && W == img->w) return rse__sd_to_image(x, H, W, out);
-    if ((st = rse_image_to_rgb(img, &rgb)) != RSE_STATUS_OK) return st;
-    resize = H != img->h || W != img->w;
-    d = (float *)RSE_MALLOC((n + (resize ? N : 0)) * sizeof(float));
-    if (!d) { rse_image_free(&rgb); return rse__fail(RSE_STATUS_NOMEM, "edit: out of memory"); }
-    for (i = 0; i < n; i++) d[i] = e->p->from_noise ? (rse__clamp1(x[i]) + 1.0f) * 0.5f : (rse__clamp1(x[i]) - orig[i]) * 0.5f;
-    up = d;
-    if (resize) st = rse__sd_upsample(e->m, up = d + n, d, H, W, img->h, img->w);
-    if (st == RSE_STATUS_OK && e->p->from_noise) memcpy(rgb.data, up, N * sizeof(float));
-    else if (st == RSE_STATUS_OK)
-        for (i = 0; i < N; i++)
-            if (up[i] != 0) { /* untouched values stay exact */
-                float v = rgb.data[i] + up[i];
-                rgb.data[i] = v < 0 ? 0 : v > 1 ? 1 : v;
-            }
-    RSE_FREE(d);
-    if (st != RSE_STATUS_OK) { rse_image_free(&rgb); return st; }
-    *out = rgb;
-    return RSE_STATUS_OK;
-}
-
-/* The scale an edit starts at (see rse_edit). */
-RSE__FN int rse__edit_start_scale(const rse_edit_params *p, int n) {
-    int s0 = p->start_scale >= 0 ? p->start_scale
-           : p->copy ? (n > 2 ? 1 : 0)
-           : (p->nrois || p->mask || rse__edit_keeps(p)) ? n - 1 : n - 2;
-    if (p->from_noise) s0 = 0;
-    return s0 < 0 ? 0 : s0 > n - 1 ? n - 1 : s0;
-}
-
-/* Edits img with model m (trained on it) into out[0..count). */
-RSEDEF rse_status rse_edit(rse_sinddm *m, const rse_image *img, const rse_edit_params *p, rse_image *out,
-                           rse_progress_fn progress, void *ctx) {
-    rse__edit e;
-    rse_sd_run r;
-    rse_status st;
-    long done = 0;
-    int i, s0;
-    for (i = 0; p && i < p->count && i < 10000; i++) memset(&out[i], 0, sizeof out[i]);
-    if ((st = rse__edit_setup(&e, m, img, p)) != RSE_STATUS_OK) return st;
-    /* Where editing starts (rse__edit_start_scale): a content copy at
-       scale 1, coarse enough to move content (it acts on every scale but
-       the finest); a region at the finest scale, where the original around
-       it holds the most context and the model makes its own texture (issue
-       20: an unguided 60x50 region on four 256-px images scored 2.8-9.6x
-       the shifted-copy floor started there, 3.8-10.3x started at scale
-       1); a whole-image text edit that keeps the input outside the area
-       it changes (the default) at the finest scale too, for the same
-       reason (unguided, measured on five 256-px images: finest-level SWD
-       1.6-19x the floor and PSNR 30.6-35.9 dB against 2.0-24x and 25.4-32.7
-       dB started one scale below; a colour CLIP's "fire" moved the
-       changed area's redness as far: 0.438 against 0.450); one scale
-       below the finest when the whole image is regenerated
-       (--keep-outside off, as the reference); 0 from noise. */
-    s0 = rse__edit_start_scale(p, e.n);
-    e.guide_from = s0 > 1 ? s0 : (e.n > 1 ? 1 : 0);
-    memset(&r, 0, sizeof r);
-    r.mul_h = r.mul_w = 1.0f;
-    r.start_scale = s0;
-    r.start = p->from_noise ? 0 : e.orig[s0];
-    r.start_prev = !p->from_noise && s0 > 0 ? e.orig[s0 - 1] : 0;
-    r.start_t = p->from_noise ? 0 : p->start_t;
-    /* The reference runs its CLIP modes with DDPM at every scale, and its
-       content copy with the reblurring sampler (RSE_SAMPLER_REFERENCE, the
-       default). RSE_SAMPLER_REBLUR uses the reblurring sampler for text
-       edits too: the denoiser above scale 0 was trained to predict the
-       noise of a MIX of the image and its blurry upsampled scale below, so
-       without the de-blurring step each finer scale keeps part of that blur
-       (DDPM leaves a regenerated region soft); with it the region is as
-       sharp, and as noisy, as the model's own samples. */
-    r.reblur = p->sampler == RSE_SAMPLER_REFERENCE ? (p->guide ? 0 : 1) : 1;
-    e.reblur = r.reblur;
-    r.hooks.ctx = &e;
-    r.hooks.scale = rse__edit_scale;
-    r.hooks.x0 = rse__edit_x0;
-    r.hooks.xt = rse__edit_xt;
-    r.progress = progress;
-    r.progress_ctx = ctx;
-    r.what = "edit";
-    r.done = &done;
-    r.total = rse__sd_run_steps(m, &r) * p->count;
-    for (i = 0; i < p->count && st == RSE_STATUS_OK; i++) {
-        rse_rng rng;
-        float *x = 0;
-        int H = 0, W = 0;
-        rse__rng_seed_stream(&rng, p->seed, (uint64_t)i);
-        rse__rng_seed_stream(&e.keep_rng, p->seed ^ UINT64_C(0x5eed0fcee9), (uint64_t)i);
-        e.have_gmask = e.have_prev = 0;
-        e.have_region = e.region_fin && !e.auto_region;
-        e.mH = e.mW = 0;
-        if (p->guide_reset) p->guide_reset(p->guide_ctx, p->seed, (uint64_t)i);
-        st = rse__sd_run(m, &r, &rng, &x, &H, &W);
-        if (st == RSE_STATUS_OK) st = rse__edit_output(&e, img, x, H, W, &out[i]);
-        RSE_FREE(x);
-        /* the mask the first edit used, at the output's size */
-        if (st == RSE_STATUS_OK && i == 0 && p->mask_out) {
-            const float *mk = e.region_fin && e.have_region ? e.region : e.have_gmask && e.mH == H && e.mW == W ? e.gmask : 0;
-            if (mk && (st = rse_image_alloc(p->mask_out, img->w, img->h, 1)) == RSE_STATUS_OK)
-                st = rse__edit_resize1(&e, p->mask_out->data, mk, H, W, img->h, img->w);
-        }
-    }
-    if (st != RSE_STATUS_OK)
-        for (i = 0; i < p->count; i++) rse_image_free(&out[i]);
-    rse__edit_free(&e);
-    return st;
-}
-
-/* ---- windows of large images (the paper's section IV-E) --------------------
-   A model is trained on a window of a large image; the edit of that window
-   (which rse_edit returns at the window's size) is pasted back as a change,
-   not as pixels: out = img + w (edit - window). w ramps from 0 at the
-   window's edge to 1 at `feather` pixels inside, so there is no seam;
-   everything outside the window, and every value the edit left alone,
-   keeps its exact value. */
-
-RSEDEF rse_status rse_image_crop(const rse_image *in, const rse_roi *r, rse_image *out) {
-    rse_status st;
-    int c, y;
-    memset(out, 0, sizeof *out);
-    if ((st = rse__roi_check(r, in->w, in->h, "window")) != RSE_STATUS_OK) return st;
-    if ((st = rse_image_alloc(out, r->w, r->h, in->c)) != RSE_STATUS_OK) return st;
-    for (c = 0; c < in->c; c++)
-        for (y = 0; y < r->h; y++)
-            memcpy(out->data + ((size_t)c * r->h + y) * r->w, in->data + ((size_t)c * in->h + r->y + y) * in->w + r->x,
-                   (size_t)r->w * sizeof(float));
-    return RSE_STATUS_OK;
-}
-
-RSEDEF rse_status rse_edit_window(rse_sinddm *m, const rse_image *img, const rse_roi *win, const rse_edit_params *p,
-                                  rse_image *out, rse_progress_fn progress, void *ctx) {
-    rse_image crop, rgb, mask, *edits = 0;
-    rse_edit_params q = *p;
-    rse_roi rois[64], tos[64];
-    rse_status st;
-    int i, k;
-    memset(&mask, 0, sizeof mask);
-    for (i = 0; i < p->count && i < 10000; i++) memset(&out[i], 0, sizeof out[i]);
-    if (p->nrois > 64 || p->ncopy_to > 64) return rse__fail(RSE_STATUS_BAD_ARG, "at most 64 regions");
-    if ((st = rse_image_to_rgb(img, &rgb)) != RSE_STATUS_OK) return st;
-    if ((st = rse_image_crop(&rgb, win, &crop)) != RSE_STATUS_OK) { rse_image_free(&rgb); return st; }
-    /* a mask of the large image's size is cut to the window, like regions;
-       one of the window's size is taken as it is */
-    if (p->mask && p->mask->w == img->w && p->mask->h == img->h && (img->w != win->w || img->h != win->h)) {
-        if ((st = rse_image_crop(p->mask, win, &mask)) != RSE_STATUS_OK) goto done;
-        q.mask = &mask;
-    }
-    /* regions are given in the large image's pixels */
-    for (k = 0; k < p->nrois; k++) { rois[k] = p->rois[k]; rois[k].x -= win->x; rois[k].y -= win->y; }
-    for (k = 0; k < p->ncopy_to; k++) { tos[k] = p->copy_to[k]; tos[k].x -= win->x; tos[k].y -= win->y; }
-    q.rois = rois;
-    q.copy_to = tos;
-    q.copy_from.x -= win->x;
-    q.copy_from.y -= win->y;
-    edits = (rse_image *)RSE_MALLOC((size_t)(p->count > 0 ? p->count : 1) * sizeof *edits);
-    if (!edits) { st = rse__fail(RSE_STATUS_NOMEM, "out of memory"); goto done; }
-    if ((st = rse_edit(m, &crop, &q, edits, progress, ctx)) != RSE_STATUS_OK) { RSE_FREE(edits); edits = 0; goto done; }
-    for (i = 0; i < p->count && st == RSE_STATUS_OK; i++) {
-        int c, x, y;
-        if ((st = rse_image_alloc(&out[i], rgb.w, rgb.h, 3)) != RSE_STATUS_OK) break;
-        memcpy(out[i].data, rgb.data, 3 * (size_t)rgb.w * rgb.h * sizeof(float));
-        for (c = 0; c < 3; c++)
-            for (y = 0; y < win->h; y++)
-                for (x = 0; x < win->w; x++) {
-                    size_t j = ((size_t)c * win->h + y) * win->w + x;
-                    float d = edits[i].data[j] - crop.data[j], w;
-                    float e = (float)(x + 1 < win->w - x ? x + 1 : win->w - x);
-                    float f = (float)(y + 1 < win->h - y ? y + 1 : win->h - y);
-                    float *o = &out[i].data[((size_t)c * rgb.h + win->y + y) * rgb.w + win->x + x];
-                    if (d == 0) continue; /* untouched values keep their exact value */
-                    w = p->feather > 0 ? (e < f ? e : f) / p->feather : 1.0f;
-                    if (w > 1) w = 1;
-                    *o += w * d;
-                    *o = *o < 0 ? 0 : *o > 1 ? 1 : *o;
-                }
-    }
-done:
-    if (edits) for (i = 0; i < p->count; i++) rse_image_free(&edits[i]);
-    RSE_FREE(edits);
-    if (st != RSE_STATUS_OK) for (i = 0; i < p->count && i < 10000; i++) rse_image_free(&out[i]);
-    rse_image_free(&mask);
-    rse_image_free(&crop);
-    rse_image_free(&rgb);
-    return st;
-}
-
-/* ===========================================================================
-   Demo scene
-   A small aerial-like picture drawn from code, so `rsedit demo` needs no
-   download: field parcels with crop rows, a winding river, two roads, a few
-   roofs and two round storage tanks, with a little sensor noise. It also
-   says where a tank is and where an empty field is, for the copy demo.
-   Part of the command line, not of the library: absent under RSE_NO_CLI.
-   ========================================================================= */
-#ifndef RSE_NO_CLI
-
-static void rse__scene_put(rse_image *im, int x, int y, float r, float g, float b, float a) {
-    size_t P = (size_t)im->w * im->h, i;
-    if (x < 0 || y < 0 || x >= im->w || y >= im->h) return;
-    i = (size_t)y * im->w + x;
-    im->data[i] = (1 - a) * im->data[i] + a * r;
-    im->data[P + i] = (1 - a) * im->data[P + i] + a * g;
-    im->data[2 * P + i] = (1 - a) * im->data[2 * P + i] + a * b;
-}
-
-RSEDEF rse_status rse_demo_scene(rse_image *im, rse_roi *tank, rse_roi *empty) {
-    static const float palette[6][3] = {
-        { 0.36f, 0.48f, 0.22f }, { 0.55f, 0.52f, 0.28f }, { 0.42f, 0.36f, 0.24f },
-        { 0.30f, 0.42f, 0.20f }, { 0.62f, 0.58f, 0.36f }, { 0.47f, 0.55f, 0.30f } };
-    const int W = 160, H = 128;
-    rse_rng r;
-    int x, y, k;
-    size_t P = (size_t)W * H;
-    rse_status st = rse_image_alloc(im, W, H, 3);
-    if (st != RSE_STATUS_OK) return st;
-    rse__rng_seed(&r, 2026);
-    /* parcels: a jittered 4 x 3 grid, each with its colour and crop rows */
-    for (y = 0; y < H; y++)
-        for (x = 0; x < W; x++) {
-            int px = (x + (y / 32) * 7) / 40, py = y / 43, id = (px * 3 + py * 5) % 6;
-            float ang = 0.5f + (float)((px + 2 * py) % 4) * 0.7f;
-            float rows = 0.5f + 0.5f * sinf(1.3f * (cosf(ang) * x + sinf(ang) * y));
-            float shade = 0.9f + 0.1f * rows;
-            for (k = 0; k < 3; k++) im->data[k * P + (size_t)y * W + x] = palette[id][k] * shade;
-        }
-    /* the empty field for the copy demo: one even parcel, no rows */
-    empty->x = 8; empty->y = 92; empty->w = 22; empty->h = 22;
-    for (y = 88; y < 120; y++)
-        for (x = 4; x < 36; x++) rse__scene_put(im, x, y, 0.50f, 0.56f, 0.30f, 1.0f);
-    /* the river: a winding band with soft banks */
-    for (y = 0; y < H; y++) {
-        float cx = 52.0f + 10.0f * sinf((float)y / 14.0f) + 4.0f * sinf((float)y / 5.0f);
-        for (x = 0; x < W; x++) {
-            float d = fabsf((float)x - cx);
-            if (d < 6.5f) rse__scene_put(im, x, y, 0.16f, 0.26f, 0.30f, d < 4.5f ? 1.0f : (6.5f - d) / 2.0f);
-        }
-    }
-    /* roads: light grey with darker shoulders */
-    for (x = 0; x < W; x++)
-        for (y = 74; y < 79; y++) rse__scene_put(im, x, y, y == 74 || y == 78 ? 0.45f : 0.66f, y == 74 || y == 78 ? 0.45f : 0.65f, y == 74 || y == 78 ? 0.43f : 0.62f, 1.0f);
-    for (y = 0; y < H; y++)
-        for (x = 104; x < 109; x++) rse__scene_put(im, x, y, x == 104 || x == 108 ? 0.45f : 0.66f, x == 104 || x == 108 ? 0.45f : 0.65f, x == 104 || x == 108 ? 0.43f : 0.62f, 1.0f);
-    /* roofs near the crossing: red and grey, lit from the upper left */
-    for (k = 0; k < 7; k++) {
-        int rx = 112 + (k % 4) * 11, ry = 84 + (k / 4) * 12, rw = 7 + k % 3, rh = 6 + k % 2, yy, xx;
-        float red = k % 3 ? 0.62f : 0.55f, grn = k % 3 ? 0.30f : 0.55f, blu = k % 3 ? 0.26f : 0.56f;
-        for (yy = 0; yy < rh; yy++)
-            for (xx = 0; xx < rw; xx++) {
-                float lit = xx < rw / 2 ? 1.0f : 0.8f;
-                rse__scene_put(im, rx + xx, ry + yy, red * lit, grn * lit, blu * lit, 1.0f);
-            }
-        for (xx = 1; xx <= rw; xx++) rse__scene_put(im, rx + xx, ry + rh, 0.1f, 0.1f, 0.1f, 0.5f); /* shadow */
-    }
-    /* two round tanks with radial shading and a shadow to the lower right */
-    for (k = 0; k < 2; k++) {
-        float cx = 126.0f + 18.0f * k, cy = 30.0f, R = 6.5f;
-        for (y = (int)(cy - R - 3); y <= (int)(cy + R + 4); y++)
-            for (x = (int)(cx - R - 3); x <= (int)(cx + R + 4); x++) {
-                float dx = x + 0.5f - cx, dy = y + 0.5f - cy, d = sqrtf(dx * dx + dy * dy);
-                float sx = dx - 2.0f, sy = dy - 2.0f, ds = sqrtf(sx * sx + sy * sy);
-                if (d > R && ds < R) rse__scene_put(im, x, y, 0.12f, 0.12f, 0.10f, 0.6f);
-                if (d < R) {
-                    float v = 0.92f - 0.25f * (d / R) * (d / R) - 0.05f * (dx + dy) / R;
-                    rse__scene_put(im, x, y, v, v, v * 0.98f, d > R - 1 ? R - d : 1.0f);
-                }
-            }
-    }
-    tank->x = 117; tank->y = 21; tank->w = 20; tank->h = 20;
-    /* sensor noise */
-    for (k = 0; k < 3; k++)
-        for (x = 0; x < (int)P; x++) {
-            float *v = &im->data[k * P + (size_t)x];
-            *v += 0.02f * (rse__rng_uniform(&r) - 0.5f);
-            *v = *v < 0 ? 0 : *v > 1 ? 1 : *v;
-        }
-    return RSE_STATUS_OK;
-}
-#endif /* RSE_NO_CLI */
-
-/* ===========================================================================
    File layer (absent under RSE_NO_STDIO)
    Two generic helpers, also used by checkpoints: read a whole file into
    memory (with a size cap), and write a file atomically through a callback
@@ -2493,7 +2360,7 @@ RSEDEF rse_status rse_image_save(const char *path, const rse_image *img) {
     return rse_image_save_bits(path, img, 8);
 }
 
-static rse_status rse__sinddm_emit(void *ctx, rse_write_fn write, void *wctx) {
+RSE__FN rse_status rse__sinddm_emit(void *ctx, rse_write_fn write, void *wctx) {
     return rse_sinddm_save_mem((const rse_sinddm *)ctx, write, wctx);
 }
 
@@ -2541,6 +2408,99 @@ RSEDEF rse_status rse_clip_vocab_load(rse_clip_vocab **out, const char *path) {
 }
 #endif /* RSE_NO_CLIP */
 #endif /* RSE_NO_STDIO */
+
+/* ===========================================================================
+   Demo scene
+   A small aerial-like picture drawn from code, so `rsedit demo` needs no
+   download: field parcels with crop rows, a winding river, two roads, a few
+   roofs and two round storage tanks, with a little sensor noise. It also
+   says where a tank is and where an empty field is, for the copy demo.
+   Part of the command line, not of the library: absent under RSE_NO_CLI.
+   ========================================================================= */
+#ifndef RSE_NO_CLI
+
+RSE__FN void rse__scene_put(rse_image *im, int x, int y, float r, float g, float b, float a) {
+    size_t P = (size_t)im->w * im->h, i;
+    if (x < 0 || y < 0 || x >= im->w || y >= im->h) return;
+    i = (size_t)y * im->w + x;
+    im->data[i] = (1 - a) * im->data[i] + a * r;
+    im->data[P + i] = (1 - a) * im->data[P + i] + a * g;
+    im->data[2 * P + i] = (1 - a) * im->data[2 * P + i] + a * b;
+}
+
+RSEDEF rse_status rse_demo_scene(rse_image *im, rse_roi *tank, rse_roi *empty) {
+    static const float palette[6][3] = {
+        { 0.36f, 0.48f, 0.22f }, { 0.55f, 0.52f, 0.28f }, { 0.42f, 0.36f, 0.24f },
+        { 0.30f, 0.42f, 0.20f }, { 0.62f, 0.58f, 0.36f }, { 0.47f, 0.55f, 0.30f } };
+    const int W = 160, H = 128;
+    rse__rng r;
+    int x, y, k;
+    size_t P = (size_t)W * H;
+    rse_status st = rse_image_alloc(im, W, H, 3);
+    if (st != RSE_STATUS_OK) return st;
+    rse__rng_seed(&r, 2026);
+    /* parcels: a jittered 4 x 3 grid, each with its colour and crop rows */
+    for (y = 0; y < H; y++)
+        for (x = 0; x < W; x++) {
+            int px = (x + (y / 32) * 7) / 40, py = y / 43, id = (px * 3 + py * 5) % 6;
+            float ang = 0.5f + (float)((px + 2 * py) % 4) * 0.7f;
+            float rows = 0.5f + 0.5f * sinf(1.3f * (cosf(ang) * x + sinf(ang) * y));
+            float shade = 0.9f + 0.1f * rows;
+            for (k = 0; k < 3; k++) im->data[k * P + (size_t)y * W + x] = palette[id][k] * shade;
+        }
+    /* the empty field for the copy demo: one even parcel, no rows */
+    empty->x = 8; empty->y = 92; empty->w = 22; empty->h = 22;
+    for (y = 88; y < 120; y++)
+        for (x = 4; x < 36; x++) rse__scene_put(im, x, y, 0.50f, 0.56f, 0.30f, 1.0f);
+    /* the river: a winding band with soft banks */
+    for (y = 0; y < H; y++) {
+        float cx = 52.0f + 10.0f * sinf((float)y / 14.0f) + 4.0f * sinf((float)y / 5.0f);
+        for (x = 0; x < W; x++) {
+            float d = fabsf((float)x - cx);
+            if (d < 6.5f) rse__scene_put(im, x, y, 0.16f, 0.26f, 0.30f, d < 4.5f ? 1.0f : (6.5f - d) / 2.0f);
+        }
+    }
+    /* roads: light grey with darker shoulders */
+    for (x = 0; x < W; x++)
+        for (y = 74; y < 79; y++) rse__scene_put(im, x, y, y == 74 || y == 78 ? 0.45f : 0.66f, y == 74 || y == 78 ? 0.45f : 0.65f, y == 74 || y == 78 ? 0.43f : 0.62f, 1.0f);
+    for (y = 0; y < H; y++)
+        for (x = 104; x < 109; x++) rse__scene_put(im, x, y, x == 104 || x == 108 ? 0.45f : 0.66f, x == 104 || x == 108 ? 0.45f : 0.65f, x == 104 || x == 108 ? 0.43f : 0.62f, 1.0f);
+    /* roofs near the crossing: red and grey, lit from the upper left */
+    for (k = 0; k < 7; k++) {
+        int rx = 112 + (k % 4) * 11, ry = 84 + (k / 4) * 12, rw = 7 + k % 3, rh = 6 + k % 2, yy, xx;
+        float red = k % 3 ? 0.62f : 0.55f, grn = k % 3 ? 0.30f : 0.55f, blu = k % 3 ? 0.26f : 0.56f;
+        for (yy = 0; yy < rh; yy++)
+            for (xx = 0; xx < rw; xx++) {
+                float lit = xx < rw / 2 ? 1.0f : 0.8f;
+                rse__scene_put(im, rx + xx, ry + yy, red * lit, grn * lit, blu * lit, 1.0f);
+            }
+        for (xx = 1; xx <= rw; xx++) rse__scene_put(im, rx + xx, ry + rh, 0.1f, 0.1f, 0.1f, 0.5f); /* shadow */
+    }
+    /* two round tanks with radial shading and a shadow to the lower right */
+    for (k = 0; k < 2; k++) {
+        float cx = 126.0f + 18.0f * k, cy = 30.0f, R = 6.5f;
+        for (y = (int)(cy - R - 3); y <= (int)(cy + R + 4); y++)
+            for (x = (int)(cx - R - 3); x <= (int)(cx + R + 4); x++) {
+                float dx = x + 0.5f - cx, dy = y + 0.5f - cy, d = sqrtf(dx * dx + dy * dy);
+                float sx = dx - 2.0f, sy = dy - 2.0f, ds = sqrtf(sx * sx + sy * sy);
+                if (d > R && ds < R) rse__scene_put(im, x, y, 0.12f, 0.12f, 0.10f, 0.6f);
+                if (d < R) {
+                    float v = 0.92f - 0.25f * (d / R) * (d / R) - 0.05f * (dx + dy) / R;
+                    rse__scene_put(im, x, y, v, v, v * 0.98f, d > R - 1 ? R - d : 1.0f);
+                }
+            }
+    }
+    tank->x = 117; tank->y = 21; tank->w = 20; tank->h = 20;
+    /* sensor noise */
+    for (k = 0; k < 3; k++)
+        for (x = 0; x < (int)P; x++) {
+            float *v = &im->data[k * P + (size_t)x];
+            *v += 0.02f * (rse__rng_uniform(&r) - 0.5f);
+            *v = *v < 0 ? 0 : *v > 1 ? 1 : *v;
+        }
+    return RSE_STATUS_OK;
+}
+#endif /* RSE_NO_CLI */
 
 /* ===========================================================================
    Command line
@@ -2630,7 +2590,7 @@ RSE__FN int rse__cli_int(const char *s, long lo, long hi, int *out) {
 /* A growable text buffer: the edit sidecar, tokenize's output. */
 typedef struct { char *p; size_t n, cap; int bad; } rse__cli_text;
 
-static void rse__cli_puts(rse__cli_text *b, const char *fmt, ...) {
+RSE__FN void rse__cli_puts(rse__cli_text *b, const char *fmt, ...) {
     va_list ap;
     int k;
     if (b->bad) return;
@@ -2652,7 +2612,7 @@ static void rse__cli_puts(rse__cli_text *b, const char *fmt, ...) {
 }
 
 /* A JSON string literal (quotes, backslashes and control bytes escaped). */
-static void rse__cli_json_str(rse__cli_text *b, const char *s) {
+RSE__FN void rse__cli_json_str(rse__cli_text *b, const char *s) {
     rse__cli_puts(b, "\"");
     for (; s && *s; s++) {
         unsigned char c = (unsigned char)*s;
@@ -2663,7 +2623,7 @@ static void rse__cli_json_str(rse__cli_text *b, const char *s) {
     rse__cli_puts(b, "\"");
 }
 
-static rse_status rse__cli_text_emit(void *ctx, rse_write_fn write, void *wctx) {
+RSE__FN rse_status rse__cli_text_emit(void *ctx, rse_write_fn write, void *wctx) {
     rse__cli_text *b = (rse__cli_text *)ctx;
     return write(wctx, b->p, b->n) ? rse__fail(RSE_STATUS_IO, "write failed") : RSE_STATUS_OK;
 }
@@ -2698,7 +2658,7 @@ RSE__FN int rse__cmd_version(int argc, char **argv) {
 
 /* img resized to w x h as Pillow resizes an 8-bit image (the pyramid's
    resampler): quantised to 8 bits, resampled, read back as v / 255. */
-RSE__FN rse_status rse__cli_resize(rse_image *img, int w, int h, rse_filter f) {
+RSE__FN rse_status rse__cli_resize(rse_image *img, int w, int h, rse__filter f) {
     size_t n = (size_t)img->c * img->w * img->h, m = 0, i;
     uint8_t *src, *dst;
     rse_image out;
@@ -2720,10 +2680,10 @@ RSE__FN rse_status rse__cli_resize(rse_image *img, int w, int h, rse_filter f) {
 }
 
 RSE__FN int rse__cmd_convert(int argc, char **argv) {
-    static const char *const filters[3] = { "bilinear", "lanczos", "bicubic" }; /* rse_filter's order */
+    static const char *const filters[3] = { "bilinear", "lanczos", "bicubic" }; /* rse__filter's order */
     const char *pos[2] = { 0, 0 }, *val;
     int npos = 0, bits = 8, i, r, rw = 0, rh = 0, has_filter = 0;
-    rse_filter filt = RSE_FILTER_BICUBIC;
+    rse__filter filt = RSE_FILTER_BICUBIC;
     rse_format fmt;
     rse_image img;
     for (i = 1; i < argc; i++) {
@@ -2747,7 +2707,7 @@ RSE__FN int rse__cmd_convert(int argc, char **argv) {
             int k;
             for (k = 0; k < 3 && (r < 0 || strcmp(val, filters[k])); k++) {}
             if (k == 3) return rse__cli_usage(argv[0], "--filter must be bicubic, bilinear or lanczos, got '%s'", r < 0 ? "" : val);
-            filt = (rse_filter)k;
+            filt = (rse__filter)k;
             has_filter = 1;
         } else if (rse__cli_unknown(argv, i)) {
             return rse__cli_usage(argv[0], "unknown option '%s'", argv[i]);
@@ -2883,7 +2843,7 @@ RSE__FN int rse__cli_default_threads(void) {
    sees it after the step in flight and stops, and the command saves a
    checkpoint before exiting. */
 static volatile sig_atomic_t rse__cli_sigint;
-static void rse__cli_on_sigint(int sig) { (void)sig; rse__cli_sigint = 1; }
+RSE__FN void rse__cli_on_sigint(int sig) { (void)sig; rse__cli_sigint = 1; }
 
 /* Progress state shared by the train and sample hooks. */
 typedef struct rse__cli_prog {
@@ -2992,55 +2952,68 @@ RSE__FN rse_status rse__cli_load_window(const char *path, const char *window, rs
     return st == RSE_STATUS_OK ? st : rse__fail_prefix(st, path);
 }
 
-/* train: see its help text in the command table. */
-RSE__FN int rse__cmd_train(int argc, char **argv) {
-    static const char *const opts[] = { "-o", "--preset", "--steps", "--dim", "--batch", "--micro-batch", "--crop",
-                                        "--lr", "--seed", "--threads", "--save-every", "--until", "--window",
-                                        "--coarse" };
-    enum { O_OUT, O_PRESET, O_STEPS, O_DIM, O_BATCH, O_MICRO, O_CROP, O_LR, O_SEED, O_THREADS, O_SAVE, O_UNTIL, O_WINDOW,
-           O_COARSE, O_NOPTS };
-    const char *image = 0, *out = 0, *preset = 0, *val, *window = 0;
-    int i, k, v, quiet = 0, resume = 0, threads = 0, given[O_NOPTS], interrupted = 0, rc = RSE__EXIT_OK;
-    long until = 0, save_every = -1, target;
+/* train: see its help text in the command table. Its options, in the order
+   of rse__cli_train_names; the run needs to know which were given. */
+enum { RSE__TR_OUT, RSE__TR_PRESET, RSE__TR_STEPS, RSE__TR_DIM, RSE__TR_BATCH, RSE__TR_MICRO, RSE__TR_CROP,
+       RSE__TR_LR, RSE__TR_SEED, RSE__TR_THREADS, RSE__TR_SAVE, RSE__TR_UNTIL, RSE__TR_WINDOW, RSE__TR_COARSE,
+       RSE__TR_N };
+static const char *const rse__cli_train_names[RSE__TR_N] = {
+    "-o", "--preset", "--steps", "--dim", "--batch", "--micro-batch", "--crop", "--lr", "--seed", "--threads",
+    "--save-every", "--until", "--window", "--coarse" };
+
+/* train's command line, read and checked: the training parameters the
+   preset and the flags give, and what the run does with them. */
+typedef struct rse__cli_train_opts {
+    const char *image, *out, *preset, *window;
+    int quiet, resume;
+    unsigned char given[RSE__TR_N];
+    long until;              /* --until; 0: train to the end */
+    long save_every;         /* --save-every; -1: the preset's (or model's) */
+    rse_train_params p;
+} rse__cli_train_opts;
+
+/* Reads train's command line into *o and sets the thread count. Returns
+   RSE__EXIT_OK, or the exit status after saying what is wrong. */
+RSE__FN int rse__cli_train_parse(int argc, char **argv, rse__cli_train_opts *o) {
+    const char *const *opts = rse__cli_train_names;
+    const char *val;
+    int i, k, v, threads = 0;
     double d;
     uint64_t seed = 0;
-    rse_train_params p, q;
-    rse_sinddm *m = 0;
-    rse__cli_prog g;
-    void (*old)(int);
-    rse_status st;
+    rse_train_params q;
 
-    memset(given, 0, sizeof given);
+    memset(o, 0, sizeof *o);
+    o->save_every = -1;
     memset(&q, 0, sizeof q);
     for (i = 1; i < argc; i++) {
-        if (rse__cli_flag(argv, i, "--quiet")) { quiet = 1; continue; }
-        if (rse__cli_flag(argv, i, "--resume")) { resume = 1; continue; }
-        k = rse__cli_optv(argc, argv, &i, opts, O_NOPTS, &val);
+        if (rse__cli_flag(argv, i, "--quiet")) { o->quiet = 1; continue; }
+        if (rse__cli_flag(argv, i, "--resume")) { o->resume = 1; continue; }
+        k = rse__cli_optv(argc, argv, &i, opts, RSE__TR_N, &val);
         if (k == -2) return rse__cli_usage(argv[0], "%s needs a value", argv[i]);
         if (k < 0) {
             if (rse__cli_unknown(argv, i)) return rse__cli_usage(argv[0], "unknown option '%s'", argv[i]);
-            if (image) return rse__cli_usage(argv[0], "unexpected argument '%s'", argv[i]);
-            image = argv[i];
+            if (o->image) return rse__cli_usage(argv[0], "unexpected argument '%s'", argv[i]);
+            o->image = argv[i];
             continue;
         }
-        given[k] = 1;
+        o->given[k] = 1;
         switch (k) {
-        case O_OUT: out = val; break;
-        case O_WINDOW: {
+        case RSE__TR_OUT: o->out = val; break;
+        case RSE__TR_WINDOW: {
             rse_roi wr;
             if (rse_roi_parse(val, &wr) != RSE_STATUS_OK) return rse__cli_usage(argv[0], "--window: %s", rse_last_error());
-            window = val;
+            o->window = val;
             break;
         }
-        case O_PRESET: preset = val; break;
-        case O_SEED:
+        case RSE__TR_PRESET: o->preset = val; break;
+        case RSE__TR_SEED:
             if (!rse__cli_u64(val, &seed)) return rse__cli_usage(argv[0], "--seed must be a non-negative integer, got '%s'", val);
             break;
-        case O_LR:
+        case RSE__TR_LR:
             if (!rse__cli_double(val, 1e-9, 0.999, &d)) return rse__cli_usage(argv[0], "--lr must be in (0,1), got '%s'", val);
             q.lr = (float)d;
             break;
-        case O_COARSE:
+        case RSE__TR_COARSE:
             if (!rse__cli_double(val, 0, 0.999, &d)) return rse__cli_usage(argv[0], "--coarse must be in [0,1), got '%s'", val);
             q.coarse = (float)d;
             break;
@@ -3049,42 +3022,57 @@ RSE__FN int rse__cmd_train(int argc, char **argv) {
             static const long hi[12] = { 0, 0, 100000000L, RSE_SD_MAX_DIM, 4096, 4096, 100000, 0, 0, 64, 100000000L, 100000000L };
             if (!rse__cli_int(val, lo[k], hi[k], &v))
                 return rse__cli_usage(argv[0], "%s must be an integer in %ld..%ld, got '%s'", opts[k], lo[k], hi[k], val);
-            if (k == O_STEPS) q.steps = v;
-            else if (k == O_DIM) q.dim = v;
-            else if (k == O_BATCH) q.batch = v;
-            else if (k == O_MICRO) q.micro_batch = v;
-            else if (k == O_CROP) q.crop = v;
-            else if (k == O_THREADS) threads = v;
-            else if (k == O_SAVE) save_every = v;
-            else until = v;
+            if (k == RSE__TR_STEPS) q.steps = v;
+            else if (k == RSE__TR_DIM) q.dim = v;
+            else if (k == RSE__TR_BATCH) q.batch = v;
+            else if (k == RSE__TR_MICRO) q.micro_batch = v;
+            else if (k == RSE__TR_CROP) q.crop = v;
+            else if (k == RSE__TR_THREADS) threads = v;
+            else if (k == RSE__TR_SAVE) o->save_every = v;
+            else o->until = v;
         }
         }
     }
-    if (!image) return rse__cli_usage(argv[0], "expected IMAGE");
-    if (!out) return rse__cli_usage(argv[0], "-o MODEL is required");
-    if (!rse__cli_out_dir_ok(argv[0], out)) return RSE__EXIT_FAIL;
-    if (rse_train_params_init(&p, preset) != RSE_STATUS_OK)
-        return rse__cli_usage(argv[0], "unknown preset '%s' (use cpu, paper or tiny)", preset);
-    if (given[O_STEPS]) p.steps = q.steps;
-    if (given[O_DIM]) p.dim = q.dim;
-    if (given[O_BATCH]) p.batch = q.batch;
-    if (given[O_MICRO]) p.micro_batch = q.micro_batch;
-    if (given[O_CROP]) p.crop = q.crop;
-    if (given[O_LR]) p.lr = q.lr;
-    if (given[O_COARSE]) p.coarse = q.coarse;
-    if (given[O_SEED]) p.seed = seed;
-    if (save_every >= 0) p.save_every = save_every;
+    if (!o->image) return rse__cli_usage(argv[0], "expected IMAGE");
+    if (!o->out) return rse__cli_usage(argv[0], "-o MODEL is required");
+    if (!rse__cli_out_dir_ok(argv[0], o->out)) return RSE__EXIT_FAIL;
+    if (rse_train_params_init(&o->p, o->preset) != RSE_STATUS_OK)
+        return rse__cli_usage(argv[0], "unknown preset '%s' (use cpu, paper or tiny)", o->preset);
+    if (o->given[RSE__TR_STEPS]) o->p.steps = q.steps;
+    if (o->given[RSE__TR_DIM]) o->p.dim = q.dim;
+    if (o->given[RSE__TR_BATCH]) o->p.batch = q.batch;
+    if (o->given[RSE__TR_MICRO]) o->p.micro_batch = q.micro_batch;
+    if (o->given[RSE__TR_CROP]) o->p.crop = q.crop;
+    if (o->given[RSE__TR_LR]) o->p.lr = q.lr;
+    if (o->given[RSE__TR_COARSE]) o->p.coarse = q.coarse;
+    if (o->given[RSE__TR_SEED]) o->p.seed = seed;
+    if (o->save_every >= 0) o->p.save_every = o->save_every;
     /* a preset's micro-batch never exceeds a smaller --batch */
-    if (!given[O_MICRO] && p.micro_batch > p.batch) p.micro_batch = p.batch;
-    if (rse__sd_check_params(&p) != RSE_STATUS_OK) return rse__cli_usage(argv[0], "%s", rse_last_error());
+    if (!o->given[RSE__TR_MICRO] && o->p.micro_batch > o->p.batch) o->p.micro_batch = o->p.batch;
+    if (rse__sd_check_params(&o->p) != RSE_STATUS_OK) return rse__cli_usage(argv[0], "%s", rse_last_error());
     if (rse_set_threads(threads ? threads : rse__cli_default_threads()) != RSE_STATUS_OK)
         return rse__cli_usage(argv[0], "%s", rse_last_error());
+    return RSE__EXIT_OK;
+}
+
+/* Trains (or resumes) the model of *o, saving at its checkpoint steps and
+   when interrupted. Returns the exit status. */
+RSE__FN int rse__cli_train_run(const rse__cli_train_opts *o) {
+    const char *image = o->image, *out = o->out, *preset = o->preset, *window = o->window;
+    const unsigned char *given = o->given;
+    const rse_train_params *pp = &o->p;
+    int i, k, quiet = o->quiet, interrupted = 0, rc = RSE__EXIT_OK;
+    long target;
+    rse_sinddm *m = 0;
+    rse__cli_prog g;
+    void (*old)(int);
+    rse_status st;
 
     if (rse__cli_exists(out)) {
-        rse_pyramid pyr;
+        rse__pyramid pyr;
         rse_image img;
         static const char *const names[7] = { "--dim", "--batch", "--crop", "--steps", "--seed", "--lr", "--coarse" };
-        if (!resume) {
+        if (!o->resume) {
             fprintf(stderr, "rsedit: %s already exists: add --resume to continue training it, or remove it\n", out);
             return RSE__EXIT_FAIL;
         }
@@ -3094,12 +3082,12 @@ RSE__FN int rse__cmd_train(int argc, char **argv) {
            --threads and --save-every only change memory, speed and
            checkpoint times, and may differ. */
         for (k = 0; k < 7; k++) {
-            int flag = k == 0 ? O_DIM : k == 1 ? O_BATCH : k == 2 ? O_CROP : k == 3 ? O_STEPS : k == 4 ? O_SEED :
-                       k == 5 ? O_LR : O_COARSE;
-            float wantf = k == 5 ? p.lr : p.coarse, havef = k == 5 ? m->opt.lr : m->opt.coarse;
+            int flag = k == 0 ? RSE__TR_DIM : k == 1 ? RSE__TR_BATCH : k == 2 ? RSE__TR_CROP : k == 3 ? RSE__TR_STEPS :
+                       k == 4 ? RSE__TR_SEED : k == 5 ? RSE__TR_LR : RSE__TR_COARSE;
+            float wantf = k == 5 ? pp->lr : pp->coarse, havef = k == 5 ? m->opt.lr : m->opt.coarse;
             int from_preset = preset && !given[flag] && k != 4;
-            uint64_t want = k == 0 ? (uint64_t)p.dim : k == 1 ? (uint64_t)p.batch : k == 2 ? (uint64_t)p.crop :
-                            k == 3 ? (uint64_t)p.steps : k == 4 ? p.seed : 0;
+            uint64_t want = k == 0 ? (uint64_t)pp->dim : k == 1 ? (uint64_t)pp->batch : k == 2 ? (uint64_t)pp->crop :
+                            k == 3 ? (uint64_t)pp->steps : k == 4 ? pp->seed : 0;
             uint64_t have = k == 0 ? (uint64_t)m->opt.dim : k == 1 ? (uint64_t)m->opt.batch :
                             k == 2 ? (uint64_t)m->opt.crop : k == 3 ? (uint64_t)m->opt.steps : k == 4 ? m->opt.seed : 0;
             if (!given[flag] && !from_preset) continue;
@@ -3114,8 +3102,8 @@ RSE__FN int rse__cmd_train(int argc, char **argv) {
                 return RSE__EXIT_FAIL;
             }
         }
-        if (given[O_MICRO]) m->opt.micro_batch = p.micro_batch;
-        if (save_every >= 0) m->opt.save_every = save_every;
+        if (given[RSE__TR_MICRO]) m->opt.micro_batch = pp->micro_batch;
+        if (o->save_every >= 0) m->opt.save_every = o->save_every;
         /* the checkpoint holds its pyramid: IMAGE must be the same image */
         if (rse__cli_load_window(image, window, &img) != RSE_STATUS_OK) { rse_sinddm_free(m); return rse__cli_fail(); }
         st = rse__pyramid_build(&pyr, &img);
@@ -3134,13 +3122,13 @@ RSE__FN int rse__cmd_train(int argc, char **argv) {
     } else {
         rse_image img;
         if (rse__cli_load_window(image, window, &img) != RSE_STATUS_OK) return rse__cli_fail();
-        st = rse_sinddm_create(&m, &img, &p);
+        st = rse_sinddm_create(&m, &img, pp);
         rse_image_free(&img);
         if (st != RSE_STATUS_OK) return rse__cli_fail();
     }
 
     target = m->opt.steps;
-    if (until > 0 && until < target) target = until;
+    if (o->until > 0 && o->until < target) target = o->until;
     if (m->step >= target) {
         if (!quiet) fprintf(stderr, "rsedit: %s is already trained to step %ld of %ld\n", out, m->step, m->opt.steps);
         rse_sinddm_free(m);
@@ -3179,6 +3167,13 @@ RSE__FN int rse__cmd_train(int argc, char **argv) {
     }
     rse_sinddm_free(m);
     return rc;
+}
+
+/* train: see its help text in the command table. */
+RSE__FN int rse__cmd_train(int argc, char **argv) {
+    rse__cli_train_opts o;
+    int rc = rse__cli_train_parse(argc, argv, &o);
+    return rc != RSE__EXIT_OK ? rc : rse__cli_train_run(&o);
 }
 
 /* OUT for image i of count: OUT itself for one image, else "_i" inserted
@@ -3291,7 +3286,7 @@ RSE__FN int rse__cmd_pyramid(int argc, char **argv) {
     const char *image = 0, *dir = 0, *val;
     int i, r, json = 0;
     rse_image img;
-    rse_pyramid pyr;
+    rse__pyramid pyr;
     for (i = 1; i < argc; i++) {
         if (rse__cli_flag(argv, i, "--json")) json = 1;
         else if ((r = rse__cli_opt(argc, argv, &i, "-o", &val)) != 0) {
@@ -3347,14 +3342,14 @@ RSE__FN void rse__cli_free_images(rse_image *im, int n) {
 #define RSE__REGION_MARGIN 4   /* issue 20: a region is scored with 4 px of its surroundings */
 
 /* "WxH+X+Y" of a box, for the reports. */
-static const char *rse__cli_box(char *buf, size_t cap, const rse_roi *r) {
+RSE__FN const char *rse__cli_box(char *buf, size_t cap, const rse_roi *r) {
     snprintf(buf, cap, "%dx%d+%d+%d", r->w, r->h, r->x, r->y);
     return buf;
 }
 
 /* A JSON number, or null for what JSON cannot hold (an identical image's
    infinite PSNR, a ratio to a zero floor). */
-static void rse__cli_json_num(double v) {
+RSE__FN void rse__cli_json_num(double v) {
     if (v == v && v < HUGE_VAL && v > -HUGE_VAL) printf("%.6g", v);
     else printf("null");
 }
@@ -3363,8 +3358,8 @@ RSE__FN int rse__cmd_quality(int argc, char **argv) {
     const char **files, *val;
     int i, r, n = 0, json = 0, baseline = 0, psnr = 0, changed = 0, region = 0, has_rref = 0, has_margin = 0, has_patches = 0;
     int margin = RSE__REGION_MARGIN, rc = RSE__EXIT_OK, have_div = 0, have_bdiv = 0;
-    rse_swd_params sp;
-    rse_swd_result res, bres;
+    rse__swd_params sp;
+    rse__swd_result res, bres;
     rse_roi box, rbox, crop, rcrop;
     rse_image ref, rref, *smp = 0, *scrop = 0, *cp = 0;
     const rse_image *sref, *sset;   /* what the SWD compares: images or crops */
@@ -4066,7 +4061,22 @@ RSE__FN char *rse__cli_swap_ext(const char *out, const char *ext) {
 
 #define RSE__CLI_MAX_REGIONS 64
 
-RSE__FN int rse__cmd_edit(int argc, char **argv) {
+/* edit's command line, read and checked: what the edit needs. ep.rois and
+   ep.copy_to point into the struct itself, which therefore stays put. */
+typedef struct rse__cli_edit_opts {
+    const char *model, *image, *out, *text, *prompts, *clip_path, *mask_path;
+    const char *templ;                  /* --templates as given, for the sidecar */
+    int templates, views, quiet, save_mask, has_window, keep;
+    rse_roi window;
+    rse_roi rois[RSE__CLI_MAX_REGIONS], tos[RSE__CLI_MAX_REGIONS];
+    rse_edit_params ep;                 /* all but the inputs and the guide */
+    rse__clip_cli ca;                   /* CLIP's options and --vocab */
+} rse__cli_edit_opts;
+
+/* Reads edit's command line into *o and sets the thread count; nothing is
+   read or written. Returns RSE__EXIT_OK, or the exit status after saying
+   what is wrong. */
+RSE__FN int rse__cli_edit_parse(int argc, char **argv, rse__cli_edit_opts *o) {
     static const char *const opts[] = {
         "-o", "--text", "--prompts", "--clip", "--vocab", "--views", "--strength", "--fill",
         "--momentum", "--stop", "--templates", "--roi", "--mask", "--feather", "--copy-from",
@@ -4075,33 +4085,24 @@ RSE__FN int rse__cmd_edit(int argc, char **argv) {
     enum { O_OUT, O_TEXT, O_PROMPTS, O_CLIP, O_VOCAB, O_VIEWS, O_STRENGTH, O_FILL, O_MOMENTUM, O_STOP,
            O_TEMPLATES, O_ROI, O_MASK, O_FEATHER, O_FROM, O_TO, O_COPYS, O_START, O_COUNT, O_SEED,
            O_THREADS, O_ACT, O_HEADS, O_WINDOW, O_SAMPLER, O_STARTT, O_KEEP, O_N };
-    const char *pos[2] = { 0, 0 }, *val, *out = 0, *text = 0, *prompts = 0, *clip_path = 0, *mask_path = 0;
-    const char *templ = "auto";
-    int npos = 0, i, k, quiet = 0, threads = 0, views = 16, save_mask = 0, has_from = 0, keep = 0, rc = RSE__EXIT_OK;
-    int has_window = 0, given[O_N];
-    rse_roi rois[RSE__CLI_MAX_REGIONS], tos[RSE__CLI_MAX_REGIONS], window;
-    rse_edit_params ep;
-    rse__clip_cli ca;
-    rse_sinddm *m = 0;
-    rse_clip *clip = 0;
-    rse_clip_vocab *vocab = 0;
-    rse_text_guide *guide = 0;
-    char **plist = 0, *one[1];
-    int np = 0, templates = RSE_TEMPLATES_AUTO;
-    rse_image img, mask, maskout, *outs = 0;
-    double t0, dv, *scores = 0, score0 = -1;
-    rse__cli_prog g;
+    const char *pos[2] = { 0, 0 }, *val, *out = 0, *text = 0, *prompts = 0, *mask_path = 0;
+    int npos = 0, i, k, threads = 0, has_from = 0, keep = 0, has_window = 0, given[O_N];
+    rse_edit_params *ep = &o->ep;
+    rse__clip_cli *ca = &o->ca;
+    double dv;
 
-    memset(&img, 0, sizeof img); memset(&mask, 0, sizeof mask); memset(&maskout, 0, sizeof maskout);
-    memset(&ca, 0, sizeof ca);
+    memset(o, 0, sizeof *o);
     memset(given, 0, sizeof given);
-    rse_clip_options_init(&ca.opt);
-    rse_edit_params_init(&ep);
+    o->templ = "auto";
+    o->templates = RSE_TEMPLATES_AUTO;
+    o->views = 16;
+    rse_clip_options_init(&ca->opt);
+    rse_edit_params_init(ep);
     for (i = 1; i < argc; i++) {
-        if (rse__cli_flag(argv, i, "--quiet")) { quiet = 1; continue; }
-        if (rse__cli_flag(argv, i, "--from-noise")) { ep.from_noise = 1; continue; }
-        if (rse__cli_flag(argv, i, "--save-mask")) { save_mask = 1; continue; }
-        if (rse__cli_flag(argv, i, "--clip-fp32")) { ca.opt.fp32 = 1; continue; }
+        if (rse__cli_flag(argv, i, "--quiet")) { o->quiet = 1; continue; }
+        if (rse__cli_flag(argv, i, "--from-noise")) { ep->from_noise = 1; continue; }
+        if (rse__cli_flag(argv, i, "--save-mask")) { o->save_mask = 1; continue; }
+        if (rse__cli_flag(argv, i, "--clip-fp32")) { ca->opt.fp32 = 1; continue; }
         /* sample's option, named here so that the refusal says why */
         if (rse__cli_flag(argv, i, "--scale-mul") || (i < rse__cli_optend && !strncmp(argv[i], "--scale-mul=", 12)))
             return rse__cli_usage(argv[0], "--scale-mul changes the output's size, and an edit keeps the input's size "
@@ -4119,60 +4120,60 @@ RSE__FN int rse__cmd_edit(int argc, char **argv) {
         case O_OUT: out = val; break;
         case O_TEXT: text = val; break;
         case O_PROMPTS: prompts = val; break;
-        case O_CLIP: clip_path = val; break;
-        case O_VOCAB: ca.vocab = val; break;
-        case O_VIEWS: if (!rse__cli_int(val, 1, 64, &views)) return rse__cli_usage(argv[0], "--views must be in 1..64"); break;
-        case O_STRENGTH: if (!rse__cli_double(val, 0, 10, &dv)) return rse__cli_usage(argv[0], "--strength must be in [0,10]"); ep.strength = (float)dv; break;
-        case O_FILL: if (!rse__cli_double(val, 1e-6, 1, &dv)) return rse__cli_usage(argv[0], "--fill must be in (0,1]"); ep.fill = (float)dv; break;
-        case O_MOMENTUM: if (!rse__cli_double(val, 0, 1, &dv)) return rse__cli_usage(argv[0], "--momentum must be in [0,1]"); ep.momentum = (float)dv; break;
-        case O_STOP: if (!rse__cli_int(val, 0, RSE_SD_T, &ep.stop)) return rse__cli_usage(argv[0], "--stop must be in 0..%d", RSE_SD_T); break;
+        case O_CLIP: o->clip_path = val; break;
+        case O_VOCAB: ca->vocab = val; break;
+        case O_VIEWS: if (!rse__cli_int(val, 1, 64, &o->views)) return rse__cli_usage(argv[0], "--views must be in 1..64"); break;
+        case O_STRENGTH: if (!rse__cli_double(val, 0, 10, &dv)) return rse__cli_usage(argv[0], "--strength must be in [0,10]"); ep->strength = (float)dv; break;
+        case O_FILL: if (!rse__cli_double(val, 1e-6, 1, &dv)) return rse__cli_usage(argv[0], "--fill must be in (0,1]"); ep->fill = (float)dv; break;
+        case O_MOMENTUM: if (!rse__cli_double(val, 0, 1, &dv)) return rse__cli_usage(argv[0], "--momentum must be in [0,1]"); ep->momentum = (float)dv; break;
+        case O_STOP: if (!rse__cli_int(val, 0, RSE_SD_T, &ep->stop)) return rse__cli_usage(argv[0], "--stop must be in 0..%d", RSE_SD_T); break;
         case O_TEMPLATES:
-            templ = val;
-            if (!strcmp(val, "auto")) templates = RSE_TEMPLATES_AUTO;
-            else if (!strcmp(val, "hr")) templates = RSE_TEMPLATES_HR;
-            else if (!strcmp(val, "lr")) templates = RSE_TEMPLATES_LR;
-            else if (!strcmp(val, "none")) templates = RSE_TEMPLATES_NONE;
+            o->templ = val;
+            if (!strcmp(val, "auto")) o->templates = RSE_TEMPLATES_AUTO;
+            else if (!strcmp(val, "hr")) o->templates = RSE_TEMPLATES_HR;
+            else if (!strcmp(val, "lr")) o->templates = RSE_TEMPLATES_LR;
+            else if (!strcmp(val, "none")) o->templates = RSE_TEMPLATES_NONE;
             else return rse__cli_usage(argv[0], "--templates must be auto, hr, lr or none");
             break;
         case O_ROI:
-            if (ep.nrois == RSE__CLI_MAX_REGIONS) return rse__cli_usage(argv[0], "at most %d --roi", RSE__CLI_MAX_REGIONS);
-            if (rse_roi_parse(val, &rois[ep.nrois]) != RSE_STATUS_OK) return rse__cli_usage(argv[0], "%s", rse_last_error());
-            ep.nrois++;
+            if (ep->nrois == RSE__CLI_MAX_REGIONS) return rse__cli_usage(argv[0], "at most %d --roi", RSE__CLI_MAX_REGIONS);
+            if (rse_roi_parse(val, &o->rois[ep->nrois]) != RSE_STATUS_OK) return rse__cli_usage(argv[0], "%s", rse_last_error());
+            ep->nrois++;
             break;
         case O_MASK: mask_path = val; break;
-        case O_FEATHER: if (!rse__cli_double(val, 0, 4096, &dv)) return rse__cli_usage(argv[0], "--feather must be in [0,4096]"); ep.feather = (float)dv; break;
+        case O_FEATHER: if (!rse__cli_double(val, 0, 4096, &dv)) return rse__cli_usage(argv[0], "--feather must be in [0,4096]"); ep->feather = (float)dv; break;
         case O_FROM:
-            if (rse_roi_parse(val, &ep.copy_from) != RSE_STATUS_OK) return rse__cli_usage(argv[0], "%s", rse_last_error());
+            if (rse_roi_parse(val, &ep->copy_from) != RSE_STATUS_OK) return rse__cli_usage(argv[0], "%s", rse_last_error());
             has_from = 1;
             break;
         case O_TO:
-            if (ep.ncopy_to == RSE__CLI_MAX_REGIONS) return rse__cli_usage(argv[0], "at most %d --copy-to", RSE__CLI_MAX_REGIONS);
-            if (rse_roi_parse(val, &tos[ep.ncopy_to]) != RSE_STATUS_OK) return rse__cli_usage(argv[0], "%s", rse_last_error());
-            ep.ncopy_to++;
+            if (ep->ncopy_to == RSE__CLI_MAX_REGIONS) return rse__cli_usage(argv[0], "at most %d --copy-to", RSE__CLI_MAX_REGIONS);
+            if (rse_roi_parse(val, &o->tos[ep->ncopy_to]) != RSE_STATUS_OK) return rse__cli_usage(argv[0], "%s", rse_last_error());
+            ep->ncopy_to++;
             break;
-        case O_COPYS: if (!rse__cli_double(val, 0, 1, &dv)) return rse__cli_usage(argv[0], "--copy-strength must be in [0,1]"); ep.copy_strength = (float)dv; break;
-        case O_START: if (!rse__cli_int(val, 0, RSE_PYR_MAX_SCALES - 1, &ep.start_scale)) return rse__cli_usage(argv[0], "--start-scale must be a scale index"); break;
-        case O_STARTT: if (!rse__cli_int(val, 1, RSE_SD_T - 1, &ep.start_t)) return rse__cli_usage(argv[0], "--start-t must be in 1..%d", RSE_SD_T - 1); break;
+        case O_COPYS: if (!rse__cli_double(val, 0, 1, &dv)) return rse__cli_usage(argv[0], "--copy-strength must be in [0,1]"); ep->copy_strength = (float)dv; break;
+        case O_START: if (!rse__cli_int(val, 0, RSE_PYR_MAX_SCALES - 1, &ep->start_scale)) return rse__cli_usage(argv[0], "--start-scale must be a scale index"); break;
+        case O_STARTT: if (!rse__cli_int(val, 1, RSE_SD_T - 1, &ep->start_t)) return rse__cli_usage(argv[0], "--start-t must be in 1..%d", RSE_SD_T - 1); break;
         case O_KEEP:
-            if (!strcmp(val, "on")) ep.keep_outside = 1;
-            else if (!strcmp(val, "off")) ep.keep_outside = 0;
+            if (!strcmp(val, "on")) ep->keep_outside = 1;
+            else if (!strcmp(val, "off")) ep->keep_outside = 0;
             else return rse__cli_usage(argv[0], "--keep-outside must be on or off");
             break;
         case O_SAMPLER:
-            if (!strcmp(val, "reblur")) ep.sampler = RSE_SAMPLER_REBLUR;
-            else if (!strcmp(val, "reference")) ep.sampler = RSE_SAMPLER_REFERENCE;
+            if (!strcmp(val, "reblur")) ep->sampler = RSE_SAMPLER_REBLUR;
+            else if (!strcmp(val, "reference")) ep->sampler = RSE_SAMPLER_REFERENCE;
             else return rse__cli_usage(argv[0], "--sampler must be reblur or reference");
             break;
-        case O_COUNT: if (!rse__cli_int(val, 1, 10000, &ep.count)) return rse__cli_usage(argv[0], "--count must be in 1..10000"); break;
-        case O_SEED: if (!rse__cli_u64(val, &ep.seed)) return rse__cli_usage(argv[0], "--seed must be a non-negative integer"); break;
+        case O_COUNT: if (!rse__cli_int(val, 1, 10000, &ep->count)) return rse__cli_usage(argv[0], "--count must be in 1..10000"); break;
+        case O_SEED: if (!rse__cli_u64(val, &ep->seed)) return rse__cli_usage(argv[0], "--seed must be a non-negative integer"); break;
         case O_THREADS: if (!rse__cli_int(val, 1, 64, &threads)) return rse__cli_usage(argv[0], "--threads must be in 1..64"); break;
         case O_WINDOW:
-            if (rse_roi_parse(val, &window) != RSE_STATUS_OK) return rse__cli_usage(argv[0], "--window: %s", rse_last_error());
+            if (rse_roi_parse(val, &o->window) != RSE_STATUS_OK) return rse__cli_usage(argv[0], "--window: %s", rse_last_error());
             has_window = 1;
             break;
         case O_ACT:
-            if (!strcmp(val, "gelu")) ca.opt.act = RSE_CLIP_ACT_GELU;
-            else if (!strcmp(val, "quickgelu")) ca.opt.act = RSE_CLIP_ACT_QUICKGELU;
+            if (!strcmp(val, "gelu")) ca->opt.act = RSE_CLIP_ACT_GELU;
+            else if (!strcmp(val, "quickgelu")) ca->opt.act = RSE_CLIP_ACT_QUICKGELU;
             else return rse__cli_usage(argv[0], "--clip-act must be quickgelu or gelu");
             break;
         default: { /* O_HEADS: "V,T" */
@@ -4180,7 +4181,7 @@ RSE__FN int rse__cmd_edit(int argc, char **argv) {
             long hv = strtol(val, &end, 10), ht = *end == ',' ? strtol(end + 1, &end, 10) : 0;
             if (*end || hv < 1 || ht < 1 || hv > 4096 || ht > 4096)
                 return rse__cli_usage(argv[0], "--clip-heads needs VISION,TEXT head counts");
-            ca.opt.vision_heads = (int)hv; ca.opt.text_heads = (int)ht;
+            ca->opt.vision_heads = (int)hv; ca->opt.text_heads = (int)ht;
         }
         }
     }
@@ -4191,14 +4192,14 @@ RSE__FN int rse__cmd_edit(int argc, char **argv) {
         return rse__cli_usage(argv[0], "cannot tell the format of '%s' (use .ppm, .pgm, .bmp or .png)", out);
     if (!rse__cli_out_dir_ok(argv[0], out)) return RSE__EXIT_FAIL;
     if (text && prompts) return rse__cli_usage(argv[0], "give --text or --prompts, not both");
-    if ((text || prompts) && !clip_path)
+    if ((text || prompts) && !o->clip_path)
         return rse__cli_usage(argv[0], "--text and --prompts need a CLIP model: --clip RemoteCLIP-ViT-B-32.pt");
-    if (has_from != (ep.ncopy_to > 0)) return rse__cli_usage(argv[0], "--copy-from and --copy-to go together");
+    if (has_from != (ep->ncopy_to > 0)) return rse__cli_usage(argv[0], "--copy-from and --copy-to go together");
     if (!text && !prompts && !has_from)
         return rse__cli_usage(argv[0], "nothing to do: give --text, --prompts or --copy-from/--copy-to");
-    if ((ep.nrois || mask_path) && !text && !prompts)
+    if ((ep->nrois || mask_path) && !text && !prompts)
         return rse__cli_usage(argv[0], "--roi and --mask confine a text edit: give --text or --prompts");
-    if (ep.nrois && mask_path) return rse__cli_usage(argv[0], "give --roi or --mask, not both");
+    if (ep->nrois && mask_path) return rse__cli_usage(argv[0], "give --roi or --mask, not both");
     /* An option this request would not read is refused, not ignored. */
     if (!text && !prompts) {
         static const int text_only[] = { O_CLIP, O_VOCAB, O_ACT, O_HEADS, O_VIEWS, O_STRENGTH, O_FILL, O_MOMENTUM,
@@ -4206,32 +4207,60 @@ RSE__FN int rse__cmd_edit(int argc, char **argv) {
         for (k = 0; k < (int)(sizeof text_only / sizeof text_only[0]); k++)
             if (given[text_only[k]])
                 return rse__cli_usage(argv[0], "%s acts on a text edit: give --text or --prompts", opts[text_only[k]]);
-        if (ca.opt.fp32) return rse__cli_usage(argv[0], "--clip-fp32 acts on a text edit: give --text or --prompts");
+        if (ca->opt.fp32) return rse__cli_usage(argv[0], "--clip-fp32 acts on a text edit: give --text or --prompts");
     }
     if (given[O_COPYS] && !has_from)
         return rse__cli_usage(argv[0], "--copy-strength weighs a content copy: give --copy-from and --copy-to");
-    if (given[O_START] && ep.from_noise)
+    if (given[O_START] && ep->from_noise)
         return rse__cli_usage(argv[0], "--start-scale: --from-noise always starts from noise at scale 0");
-    if (given[O_STARTT] && ep.from_noise)
+    if (given[O_STARTT] && ep->from_noise)
         return rse__cli_usage(argv[0], "--start-t: --from-noise always starts from pure noise");
     /* a whole-image text edit of the input keeps it outside the area the
        text changes (rse__keep_mask), feathered by --feather */
-    keep = (text || prompts) && !ep.nrois && !mask_path && !has_from && !ep.from_noise && ep.fill < 1;
+    keep = (text || prompts) && !ep->nrois && !mask_path && !has_from && !ep->from_noise && ep->fill < 1;
     if (given[O_KEEP] && !keep)
         return rse__cli_usage(argv[0], "--keep-outside acts on a whole-image text edit of the input with --fill below 1 "
                               "(--roi, --mask and copies keep what lies outside their regions already)");
-    keep = keep && ep.keep_outside;
+    keep = keep && ep->keep_outside;
     /* the feather ramps the edges of boxes (--roi, --copy-to) and of a
        --window's seam; a --mask image is used as it is */
-    if (given[O_FEATHER] && !has_window && !keep && (mask_path || (!ep.nrois && !has_from)))
+    if (given[O_FEATHER] && !has_window && !keep && (mask_path || (!ep->nrois && !has_from)))
         return rse__cli_usage(argv[0], "--feather softens the edges of --roi and --copy-to boxes, of a --window and of "
                               "the changed area of a whole-image text edit (--keep-outside on); "
                               "this edit has none%s", mask_path ? " (a --mask is used as it is)" : "");
     if (rse_set_threads(threads ? threads : rse__cli_default_threads()) != RSE_STATUS_OK)
         return rse__cli_usage(argv[0], "%s", rse_last_error());
-    ep.rois = rois;
-    ep.copy = has_from;
-    ep.copy_to = tos;
+    ep->rois = o->rois;
+    ep->copy = has_from;
+    ep->copy_to = o->tos;
+    o->model = pos[0]; o->image = pos[1]; o->out = out;
+    o->text = text; o->prompts = prompts; o->mask_path = mask_path;
+    o->has_window = has_window;
+    o->keep = keep;
+    return RSE__EXIT_OK;
+}
+
+/* Runs the edit of *o: loads the model, image, mask and CLIP, edits, and
+   writes the outputs, the mask and the sidecar. Returns the exit status. */
+RSE__FN int rse__cli_edit_run(const rse__cli_edit_opts *o) {
+    const char *pos[2], *out = o->out, *text = o->text, *prompts = o->prompts, *clip_path = o->clip_path;
+    const char *mask_path = o->mask_path;
+    const rse_roi *rois = o->rois, *tos = o->tos;
+    int i, quiet = o->quiet, save_mask = o->save_mask, has_window = o->has_window, rc = RSE__EXIT_OK;
+    rse_edit_params ep = o->ep;
+    rse__clip_cli ca = o->ca;
+    rse_sinddm *m = 0;
+    rse_clip *clip = 0;
+    rse_clip_vocab *vocab = 0;
+    rse_text_guide *guide = 0;
+    char **plist = 0, *one[1];
+    int np = 0;
+    rse_image img, mask, maskout, *outs = 0;
+    double t0, *scores = 0, score0 = -1;
+    rse__cli_prog g;
+
+    pos[0] = o->model; pos[1] = o->image;
+    memset(&img, 0, sizeof img); memset(&mask, 0, sizeof mask); memset(&maskout, 0, sizeof maskout);
     t0 = rse__cli_now();
 
     /* inputs */
@@ -4261,7 +4290,7 @@ RSE__FN int rse__cmd_edit(int argc, char **argv) {
             np = 1;
         }
         if (rse_text_guide_create(&guide, clip, vocab, plist ? (const char *const *)plist : (const char *const *)one, np,
-                                  templates, views) != RSE_STATUS_OK) {
+                                  o->templates, o->views) != RSE_STATUS_OK) {
             rc = rse__cli_fail();
             goto done;
         }
@@ -4286,7 +4315,7 @@ RSE__FN int rse__cmd_edit(int argc, char **argv) {
             g.work_total += g.area[i] * T * ep.count;
         }
     }
-    if ((has_window ? rse_edit_window(m, &img, &window, &ep, outs, rse__cli_sample_hook, &g)
+    if ((has_window ? rse_edit_window(m, &img, &o->window, &ep, outs, rse__cli_sample_hook, &g)
                     : rse_edit(m, &img, &ep, outs, rse__cli_sample_hook, &g)) != RSE_STATUS_OK) {
         rse__cli_prog_end(&g);
         RSE_FREE(outs);
@@ -4334,14 +4363,14 @@ RSE__FN int rse__cmd_edit(int argc, char **argv) {
                 if (i) rse__cli_puts(&js, ", ");
                 rse__cli_json_str(&js, plist ? plist[i] : text);
             }
-            rse__cli_puts(&js, "],\n  \"templates\": \"%s\", \"views\": %d,\n", templ, views);
+            rse__cli_puts(&js, "],\n  \"templates\": \"%s\", \"views\": %d,\n", o->templ, o->views);
         }
         rse__cli_puts(&js, "  \"params\": {\"strength\": %.6g, \"fill\": %.6g, \"momentum\": %.6g, \"stop\": %d, "
                       "\"feather\": %.6g, \"copy_strength\": %.6g, \"start_scale\": %d, \"from_noise\": %s, \"count\": %d, "
                       "\"seed\": %llu, \"sampler\": \"%s\", \"start_t\": %d, \"keep_outside\": %s},\n", ep.strength, ep.fill,
                       ep.momentum, ep.stop, ep.feather, ep.copy_strength, ep.start_scale, ep.from_noise ? "true" : "false",
                       ep.count, (unsigned long long)ep.seed, ep.sampler == RSE_SAMPLER_REFERENCE ? "reference" : "reblur",
-                      ep.start_t, keep ? "true" : "false");
+                      ep.start_t, o->keep ? "true" : "false");
         rse__cli_puts(&js, "  \"rois\": [");
         for (i = 0; i < ep.nrois; i++) rse__cli_puts(&js, "%s\"%dx%d+%d+%d\"", i ? ", " : "", rois[i].w, rois[i].h, rois[i].x, rois[i].y);
         rse__cli_puts(&js, "],\n  \"copy\": ");
@@ -4385,6 +4414,13 @@ done:
     rse_clip_free(clip);
     rse_sinddm_free(m);
     return rc;
+}
+
+/* edit: see its help text in the command table. */
+RSE__FN int rse__cmd_edit(int argc, char **argv) {
+    rse__cli_edit_opts o;
+    int rc = rse__cli_edit_parse(argc, argv, &o);
+    return rc != RSE__EXIT_OK ? rc : rse__cli_edit_run(&o);
 }
 
 /* demo: a no-download tour on the built-in scene. */

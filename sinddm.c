@@ -1,11 +1,66 @@
 /* sinddm.c - SinDDM (Kulikov et al. 2023): a denoiser trained on ONE image
    over a multi-scale pyramid, sampled coarse to fine.
 
-   Included by rsedit.c after tensor.h; knows nothing of CLIP or the CLI.
-   Reads top to bottom like the paper: pyramid -> schedule -> network -> loss
-   -> training -> sampling. The reference behaviour it reproduces is specified
-   in the project's docs (sinddm.md).
+   Included by rsedit.c after tensor.h, and needs nothing else: it knows
+   nothing of CLIP, codecs or the CLI. After the image allocation the models
+   share, it reads top to bottom like the paper: pyramid -> schedule ->
+   network -> loss -> training -> sampling. The reference behaviour it
+   reproduces is specified in the project's docs (sinddm.md).
 */
+
+/* ===========================================================================
+   Images
+   rse_image (rsedit.h) is what the models read and write: planar float
+   pixels, owned by the struct. Its allocation lives here, below the models,
+   so that this file needs nothing from rsedit.c; the codecs that fill images
+   from files are in rsedit.c.
+   ========================================================================= */
+
+/* The checks every decoded size goes through before anything is allocated.
+   The sides arrive as int64 so that a BMP's signed height and a PNM's
+   saturated 32-bit width are judged as they are, never after a wrap. The
+   area is checked separately: with RSE_MAX_DIM raised, w*h could pass both
+   side checks and still be too large. */
+RSE__FN rse_status rse__check_dims(int64_t w, int64_t h) {
+    size_t n;
+    if (w <= 0) return rse__fail(RSE_STATUS_BAD_FORMAT, "bad width %lld", (long long)w);
+    if (h <= 0) return rse__fail(RSE_STATUS_BAD_FORMAT, "bad height %lld", (long long)h);
+    if (w > RSE_MAX_DIM)
+        return rse__fail(RSE_STATUS_LIMIT, "width %lld exceeds RSE_MAX_DIM %d", (long long)w, RSE_MAX_DIM);
+    if (h > RSE_MAX_DIM)
+        return rse__fail(RSE_STATUS_LIMIT, "height %lld exceeds RSE_MAX_DIM %d", (long long)h, RSE_MAX_DIM);
+    if (!rse__mul_ok((size_t)w, (size_t)h, &n) || n > RSE_MAX_PIXELS)
+        return rse__fail(RSE_STATUS_LIMIT, "%lldx%lld pixels exceed RSE_MAX_PIXELS %zu",
+                         (long long)w, (long long)h, (size_t)RSE_MAX_PIXELS);
+    return RSE_STATUS_OK;
+}
+
+RSEDEF rse_status rse_image_alloc(rse_image *img, int w, int h, int c) {
+    size_t n, bytes;
+    rse_status st;
+    if (!img) return rse__fail(RSE_STATUS_BAD_ARG, "rse_image_alloc: NULL image");
+    img->w = img->h = img->c = 0;
+    img->data = 0;
+    if (c != 1 && c != 3)
+        return rse__fail(RSE_STATUS_BAD_ARG, "image channels must be 1 or 3, got %d", c);
+    if ((st = rse__check_dims(w, h)) != RSE_STATUS_OK) return st;
+    if (!rse__mul4_ok((size_t)w, (size_t)h, (size_t)c, sizeof(float), &bytes))
+        return rse__fail(RSE_STATUS_LIMIT, "image of %dx%dx%d overflows", w, h, c);
+    n = bytes / sizeof(float);
+    /* RSE_MALLOC has no calloc sibling, hence the memset. */
+    img->data = (float *)RSE_MALLOC(bytes);
+    if (!img->data) return rse__fail(RSE_STATUS_NOMEM, "out of memory for a %dx%dx%d image", w, h, c);
+    memset(img->data, 0, n * sizeof(float));
+    img->w = w; img->h = h; img->c = c;
+    return RSE_STATUS_OK;
+}
+
+RSEDEF void rse_image_free(rse_image *img) {
+    if (!img) return;
+    RSE_FREE(img->data);
+    img->data = 0;
+    img->w = img->h = img->c = 0;
+}
 
 /* ===========================================================================
    Pyramid
@@ -55,13 +110,13 @@
 
 #define RSE__RS_PRECISION 22                  /* Pillow's PRECISION_BITS */
 
-typedef enum rse_filter {
+typedef enum rse__filter {
     RSE_FILTER_BILINEAR = 0,  /* triangle, support 1                        */
     RSE_FILTER_LANCZOS  = 1,  /* sinc windowed by sinc(x/3), support 3      */
     RSE_FILTER_BICUBIC  = 2   /* Keys' cubic with a = -0.5, support 2 (not  */
                               /* used by SinDDM: `rsedit convert --resize`  */
                               /* offers it as the plain upsampling baseline)*/
-} rse_filter;
+} rse__filter;
 
 /* The kernels, written with Pillow's operation order (for Lanczos x * pi
    first, then sin(x)/x) so that the doubles, and hence the rounded
@@ -71,7 +126,7 @@ RSE__FN double rse__sinc(double x) {
     x = x * RSE__PI;
     return sin(x) / x;
 }
-RSE__FN double rse__filter_eval(rse_filter f, double x) {
+RSE__FN double rse__filter_eval(rse__filter f, double x) {
     if (f == RSE_FILTER_LANCZOS) {
         /* half-open window [-3, 3), as in Pillow */
         if (-3.0 <= x && x < 3.0) return rse__sinc(x) * rse__sinc(x / 3);
@@ -87,7 +142,7 @@ RSE__FN double rse__filter_eval(rse_filter f, double x) {
     }
     return x < 1.0 ? 1.0 - x : 0.0;
 }
-RSE__FN double rse__filter_support(rse_filter f) {
+RSE__FN double rse__filter_support(rse__filter f) {
     return f == RSE_FILTER_LANCZOS ? 3.0 : f == RSE_FILTER_BICUBIC ? 2.0 : 1.0;
 }
 
@@ -98,7 +153,7 @@ RSE__FN double rse__filter_support(rse_filter f) {
    slots are 0). On success the caller frees *boundsp and *kkp with RSE_FREE. in0 and in1 are floats
    because Pillow takes the box as C floats. */
 RSE__FN rse_status rse__resample_coeffs(int in_size, float in0, float in1, int out_size,
-                                        rse_filter filt, int *ksizep, int **boundsp,
+                                        rse__filter filt, int *ksizep, int **boundsp,
                                         int32_t **kkp) {
     /* The span is computed in float, as Pillow does ((double)(in1 - in0)). */
     float span = in1 - in0;
@@ -230,7 +285,7 @@ RSE__FN void rse__resample_v(uint8_t *dst, const uint8_t *src, int c, int w, int
    bytes. */
 RSE__FN rse_status rse__resample_u8(uint8_t *dst, int dw, int dh,
                                     const uint8_t *src, int sw, int sh, int c,
-                                    rse_filter filt, const float *box) {
+                                    rse__filter filt, const float *box) {
     float b[4];
     int need_h, need_v, ks_v, ks_h = 0, row0, row1, i;
     int *bv = 0, *bh = 0;
@@ -301,7 +356,7 @@ RSE__FN rse_status rse__resample_u8(uint8_t *dst, int dw, int dh,
    float64 arithmetic, its int() truncations and its round()s.
    ------------------------------------------------------------------------- */
 
-typedef struct rse_pyramid {
+typedef struct rse__pyramid {
     int n;                          /* number of scales N (>= 1)            */
     int src_w, src_h;               /* the input image                      */
     int cap_w, cap_h;               /* after the 50,000-pixel cap = finest  */
@@ -317,7 +372,7 @@ typedef struct rse_pyramid {
     double loss[RSE_PYR_MAX_SCALES];    /* rescale loss of scale s; [0] = 0 */
     int t_start[RSE_PYR_MAX_SCALES];    /* start timestep; [0] = T = 100    */
     uint8_t *mem;                       /* owns every image above           */
-} rse_pyramid;
+} rse__pyramid;
 
 /* Python's round() of a float64 (numpy's round-half-to-even), without
    depending on the caller's floating-point rounding mode. */
@@ -347,14 +402,12 @@ RSE__FN int rse__sched_t_ideal(int T, double loss);
      and for about 1 image size in 10 that is exactly a half-integer (e.g.
      85x68: 85 * 50/68 = 62.5). The reference's round() then goes up or
      down with the last-bit noise of numpy's log, exp and pow, which depend
-     on numpy's build and CPU (this machine's numpy 1.24 uses AVX-512 SVML
-     versions, 1-3 ulp from glibc's). We use libm, as numpy does without
-     those SIMD paths. Measured against this machine's numpy: 10 of 21,248
-     sizes with common aspect ratios (1:1, 5:4, 4:3, 3:2, 16:9, 2:1 and
-     transposes, 40..2000 px) and 72 of 19,557 random sizes get one scale
-     1 px off (rounding every exact tie up instead gives 41 and 33). All
-     shared test images match. */
-RSE__FN rse_status rse__pyramid_plan(rse_pyramid *p, int src_w, int src_h, double scale_step) {
+     on numpy's build and CPU (its AVX-512 SVML versions are 1-3 ulp from
+     glibc's). We use libm, as numpy does without those SIMD paths: a few
+     sizes in a thousand then get one scale 1 px off against a numpy with
+     SVML, fewer than rounding every exact tie up would (BENCH.md,
+     7 Dec 2026). All shared test images match. */
+RSE__FN rse_status rse__pyramid_plan(rse__pyramid *p, int src_w, int src_h, double scale_step) {
     double scaler, r;
     int cw = src_w, ch = src_h, s_dim, l_dim, d0, n, i;
 
@@ -455,7 +508,7 @@ RSE__FN double rse__rescale_loss(const uint8_t *img, const uint8_t *recon, size_
     return sqrt((double)ss) / (double)n;
 }
 
-RSE__FN void rse__pyramid_free(rse_pyramid *p) {
+RSE__FN void rse__pyramid_free(rse__pyramid *p) {
     RSE_FREE(p->mem);
     memset(p, 0, sizeof *p);
 }
@@ -463,7 +516,7 @@ RSE__FN void rse__pyramid_free(rse_pyramid *p) {
 /* dst = a copy of the built pyramid src (its one block duplicated, the
    image pointers moved into the copy). For a caller that needs the pyramid
    of one image many times (the import fuzz target) and builds it once. */
-RSE__FN rse_status rse__pyramid_copy(rse_pyramid *dst, const rse_pyramid *src) {
+RSE__FN rse_status rse__pyramid_copy(rse__pyramid *dst, const rse__pyramid *src) {
     size_t total = 0;
     int s;
     for (s = 0; s < src->n; s++) total += 3 * (size_t)src->w[s] * (size_t)src->h[s] * (s > 0 ? 2 : 1);
@@ -484,7 +537,7 @@ RSE__FN rse_status rse__pyramid_copy(rse_pyramid *dst, const rse_pyramid *src) {
 /* Builds the whole pyramid of an image (c = 1 or 3, planar float in [0,1]):
    sizes, 8-bit scales, blurry images, rescale losses and start timesteps
    (T = RSE_SINDDM_T). On failure p is left empty (safe to free). */
-RSE__FN rse_status rse__pyramid_build(rse_pyramid *p, const rse_image *im) {
+RSE__FN rse_status rse__pyramid_build(rse__pyramid *p, const rse_image *im) {
     rse_status st;
     size_t plane, total = 0, off, i, npix;
     uint8_t *src = 0;
@@ -552,7 +605,7 @@ RSE__FN rse_status rse__pyramid_build(rse_pyramid *p, const rse_image *im) {
    ========================================================================= */
 
 /* Per-timestep buffers, T entries each, named as in the reference. */
-typedef struct rse_sched_f64 {
+typedef struct rse__sched_f64 {
     double *betas;              /* beta_t, clipped to [0, 0.999]            */
     double *alphas_cumprod;     /* abar_t = prod_{i<=t} (1 - beta_i)         */
     double *alphas_cumprod_prev;/* abar_{t-1}, with abar_{-1} = 1            */
@@ -566,28 +619,28 @@ typedef struct rse_sched_f64 {
     double *post_c1;            /* beta_t sqrt(abar_{t-1}) / (1 - abar_t)    */
     double *post_c2;            /* (1 - abar_{t-1}) sqrt(alpha_t) / (1 - abar_t) */
     double *sigma;              /* sqrt(1 - abar_t) / sqrt(abar_t): noise-to-signal */
-} rse_sched_f64;
+} rse__sched_f64;
 
-typedef struct rse_sched_f32 {  /* the same, rounded to float32 */
+typedef struct rse__sched_f32 {  /* the same, rounded to float32 */
     float *betas, *alphas_cumprod, *alphas_cumprod_prev, *sqrt_ac, *sqrt_1m_ac,
           *log_1m_ac, *sqrt_recip_ac, *sqrt_recipm1_ac, *post_var, *post_logvar,
           *post_c1, *post_c2, *sigma;
-} rse_sched_f32;
+} rse__sched_f32;
 
 #define RSE__SCHED_NBUF 13      /* arrays in each of the structs above */
 #define RSE_SCHED_MAX_T 100000
 #define RSE_SINDDM_GAMMA_SAMPLE_MAX 0.55f
 
-typedef struct rse_sched {
+typedef struct rse__sched {
     int T;                      /* timesteps (100 in SinDDM)                */
     int n_scales;
-    rse_sched_f64 d;            /* float64, as numpy computes them          */
-    rse_sched_f32 f;            /* float32, as the torch buffers hold them  */
+    rse__sched_f64 d;            /* float64, as numpy computes them          */
+    rse__sched_f32 f;            /* float32, as the torch buffers hold them  */
     int t_start[RSE_PYR_MAX_SCALES]; /* [0] = T; [s] = first t with sigma_t > L_s */
     float *gamma;               /* (n_scales-1, T): row s-1 is scale s's    */
                                 /* blur weight gamma_t, clamped to [0, 1]   */
     void *mem;
-} rse_sched;
+} rse__sched;
 
 /* abar(k) before normalisation: cos^2(((x_k / (T+1)) + s) / (1 + s) * pi/2),
    s = 0.008, where x = numpy.linspace(0, T+1, T+1), i.e. x_k = k * ((T+1)/T)
@@ -635,19 +688,19 @@ RSE__FN int rse__sched_t_ideal(int T, double loss) {
     return 0;
 }
 
-RSE__FN void rse__sched_free(rse_sched *sc) {
+RSE__FN void rse__sched_free(rse__sched *sc) {
     RSE_FREE(sc->mem);
     memset(sc, 0, sizeof *sc);
 }
 
 /* Fills every buffer for T steps and, for a pyramid of n_scales scales with
    rescale losses loss[1..n_scales-1] (loss[0] is ignored; pass
-   rse_pyramid.loss), the start timesteps and the training gammas
+   rse__pyramid.loss), the start timesteps and the training gammas
        gamma_{s,t} = float32(clamp(sigma_t / L_s, 0, 1))
    (float64 division and clamp, then stored in a float32 tensor, as the
    reference does). gamma rises from ~0.02-0.06 at t = 0 to 1 at t_start[s].
    loss may be NULL when n_scales == 1. */
-RSE__FN rse_status rse__sched_init(rse_sched *sc, int T, const double *loss, int n_scales) {
+RSE__FN rse_status rse__sched_init(rse__sched *sc, int T, const double *loss, int n_scales) {
     size_t nd, nf, ng, total;
     unsigned char *m;
     double **dp[RSE__SCHED_NBUF];
@@ -690,7 +743,7 @@ RSE__FN rse_status rse__sched_init(rse_sched *sc, int T, const double *loss, int
     /* float64, in numpy's order of operations (each line one numpy op). */
     raw0 = rse__cosine_raw(T, 0);
     for (t = 0; t < T; t++) {
-        rse_sched_f64 *d = &sc->d;
+        rse__sched_f64 *d = &sc->d;
         double beta = rse__cosine_beta(T, t, raw0);
         double alpha = 1.0 - beta;
         double acp = ac;                        /* abar_{t-1}, 1 at t = 0 */
@@ -740,7 +793,7 @@ RSE__FN rse_status rse__sched_init(rse_sched *sc, int T, const double *loss, int
    [0,1]); sampling additionally caps it at 0.55 (the reference clamps the
    float32 row to [0, 0.55] before de-blurring, which keeps 1/(1-gamma)
    bounded). */
-RSE__FN float rse__sched_gamma(const rse_sched *sc, int s, int t, int sampling) {
+RSE__FN float rse__sched_gamma(const rse__sched *sc, int s, int t, int sampling) {
     float g;
     RSE_ASSERT(s >= 0 && s < sc->n_scales && t >= 0 && t < sc->T);
     if (s == 0) return 0.0f;
@@ -775,38 +828,38 @@ RSE__FN float rse__sched_gamma(const rse_sched *sc, int s, int t, int sampling) 
 #define RSE_SD_MAX_PARAMS 64
 #define RSE_SD_MAX_DIM 4096     /* a sanity cap for dims read from files */
 
-typedef struct rse_sd_param {
+typedef struct rse__sd_param {
     char name[40];   /* state-dict key without the "denoise_fn." prefix */
     int nd, shape[4];
     size_t off, n;   /* position in the flat weight array */
     size_t fan_in;   /* PyTorch's fan-in for the default initialisation */
-} rse_sd_param;
+} rse__sd_param;
 
-typedef struct rse_sd_block {
+typedef struct rse__sd_block {
     int din, dout;
-    rse_tensor mlp_w, mlp_b;   /* (32,32), (32)                      */
-    rse_tensor tr_w, tr_b;     /* time_reshape: (din,32) view of a   */
+    rse__tensor mlp_w, mlp_b;   /* (32,32), (32)                      */
+    rse__tensor tr_w, tr_b;     /* time_reshape: (din,32) view of a   */
                                /* (din,32,1,1) conv, (din)           */
-    rse_tensor dw_w, dw_b;     /* (din,1,5,5), (din)                 */
-    rse_tensor c1_w, c1_b;     /* (dout,din,3,3), (dout)             */
-    rse_tensor c2_w, c2_b;     /* (dout,dout,3,3), (dout)            */
-    rse_tensor res_w, res_b;   /* (dout,din,1,1), (dout) if din != dout */
-} rse_sd_block;
+    rse__tensor dw_w, dw_b;     /* (din,1,5,5), (din)                 */
+    rse__tensor c1_w, c1_b;     /* (dout,din,3,3), (dout)             */
+    rse__tensor c2_w, c2_b;     /* (dout,dout,3,3), (dout)            */
+    rse__tensor res_w, res_b;   /* (dout,din,1,1), (dout) if din != dout */
+} rse__sd_block;
 
-typedef struct rse_sd_net {
+typedef struct rse__sd_net {
     int dim, half;             /* dim (default 160) and dim/2        */
     int nparams;
-    rse_sd_param p[RSE_SD_MAX_PARAMS];
+    rse__sd_param p[RSE_SD_MAX_PARAMS];
     size_t total;              /* number of floats in all weights    */
-    rse_tensor tm0_w, tm0_b;   /* time_mlp.0: (128,64), (128)        */
-    rse_tensor tm2_w, tm2_b;   /* time_mlp.2: (32,128), (32)         */
-    rse_sd_block blk[4];
-    rse_tensor fin_w, fin_b;   /* final_conv.0: (3,half,1,1), (3)    */
-} rse_sd_net;
+    rse__tensor tm0_w, tm0_b;   /* time_mlp.0: (128,64), (128)        */
+    rse__tensor tm2_w, tm2_b;   /* time_mlp.2: (32,128), (32)         */
+    rse__sd_block blk[4];
+    rse__tensor fin_w, fin_b;   /* final_conv.0: (3,half,1,1), (3)    */
+} rse__sd_net;
 
-static void rse__sd_add_param(rse_sd_net *net, const char *name, int nd, int d0, int d1, int d2, int d3,
+RSE__FN void rse__sd_add_param(rse__sd_net *net, const char *name, int nd, int d0, int d1, int d2, int d3,
                               size_t fan_in) {
-    rse_sd_param *p = &net->p[net->nparams++];
+    rse__sd_param *p = &net->p[net->nparams++];
     int i;
     rse__fmt(p->name, sizeof p->name, "%s", name);
     p->nd = nd;
@@ -821,7 +874,7 @@ static void rse__sd_add_param(rse_sd_net *net, const char *name, int nd, int d0,
 /* Fills the parameter table for a given dim: names, shapes, offsets. The
    order is the reference's module registration order. dim must be even and
    at most RSE_SD_MAX_DIM, so every count below fits comfortably. */
-RSE__FN rse_status rse__sd_net_layout(rse_sd_net *net, int dim) {
+RSE__FN rse_status rse__sd_net_layout(rse__sd_net *net, int dim) {
     static const char *names[4] = { "l1", "l2", "l3", "l4" };
     const int T = RSE_SD_TIME_DIM;
     int b, din[4], dout[4];
@@ -869,13 +922,13 @@ RSE__FN rse_status rse__sd_net_layout(rse_sd_net *net, int dim) {
 
 /* Points the net's tensors into a flat weight array w (and gradient array g,
    or NULL for inference: then no weight gradient is ever computed). */
-RSE__FN void rse__sd_net_bind(rse_sd_net *net, float *w, float *g) {
-    rse_tensor *slots[RSE_SD_MAX_PARAMS];
+RSE__FN void rse__sd_net_bind(rse__sd_net *net, float *w, float *g) {
+    rse__tensor *slots[RSE_SD_MAX_PARAMS];
     int k = 0, b, i;
     slots[k++] = &net->tm0_w; slots[k++] = &net->tm0_b;
     slots[k++] = &net->tm2_w; slots[k++] = &net->tm2_b;
     for (b = 0; b < 4; b++) {
-        rse_sd_block *B = &net->blk[b];
+        rse__sd_block *B = &net->blk[b];
         slots[k++] = &B->mlp_w; slots[k++] = &B->mlp_b;
         slots[k++] = &B->tr_w; slots[k++] = &B->tr_b;
         slots[k++] = &B->dw_w; slots[k++] = &B->dw_b;
@@ -886,7 +939,7 @@ RSE__FN void rse__sd_net_bind(rse_sd_net *net, float *w, float *g) {
     slots[k++] = &net->fin_w; slots[k++] = &net->fin_b;
     RSE_ASSERT(k == net->nparams);
     for (i = 0; i < k; i++) {
-        const rse_sd_param *p = &net->p[i];
+        const rse__sd_param *p = &net->p[i];
         rse__tensor_view(slots[i], w + p->off, p->nd, p->shape);
         slots[i]->grad = g ? g + p->off : 0;
         slots[i]->requires_grad = g != 0;
@@ -894,7 +947,7 @@ RSE__FN void rse__sd_net_bind(rse_sd_net *net, float *w, float *g) {
     /* time_reshape is a 1x1 conv on a 1x1 map: a linear layer. Same memory,
        two dimensions. */
     for (b = 0; b < 4; b++) {
-        rse_tensor *tr = &net->blk[b].tr_w;
+        rse__tensor *tr = &net->blk[b].tr_w;
         tr->nd = 2;
     }
 }
@@ -902,11 +955,11 @@ RSE__FN void rse__sd_net_bind(rse_sd_net *net, float *w, float *g) {
 /* PyTorch's default initialisation, from our RNG: weights and biases of
    Linear and Conv2d ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in)) (kaiming_uniform
    with a = sqrt(5) reduces to exactly that bound). */
-RSE__FN void rse__sd_net_init(const rse_sd_net *net, float *w, rse_rng *rng) {
+RSE__FN void rse__sd_net_init(const rse__sd_net *net, float *w, rse__rng *rng) {
     int i;
     size_t j;
     for (i = 0; i < net->nparams; i++) {
-        const rse_sd_param *p = &net->p[i];
+        const rse__sd_param *p = &net->p[i];
         float bound = 1.0f / sqrtf((float)p->fan_in);
         for (j = 0; j < p->n; j++) w[p->off + j] = (2.0f * rse__rng_uniform(rng) - 1.0f) * bound;
     }
@@ -915,7 +968,7 @@ RSE__FN void rse__sd_net_init(const rse_sd_net *net, float *w, rse_rng *rng) {
 /* The sinusoidal embedding of the reference (SinusoidalPosEmb(32)), in its
    float32 arithmetic: f_k = exp(k * -(ln(10000)/15)), then sin and cos of
    x * f_k. x is the raw integer timestep or scale index. out has 32 floats. */
-static void rse__sd_sinusoid(float *out, float x) {
+RSE__FN void rse__sd_sinusoid(float *out, float x) {
     const float c = (float)(-9.210340371976184 / 15.0); /* -ln(10000)/(16-1) */
     int k;
     for (k = 0; k < 16; k++) {
@@ -962,14 +1015,14 @@ static void rse__sd_sinusoid(float *out, float x) {
    backward-weight needs no padded copy of its own.
 
    Each step calls the same kernels on the same data in the same order as
-   the composite (rse__sd_block_forward_ref, kept for the tests), so the two
+   the composite (rse__sd_block_forward_ref, built for the tests), so the two
    agree bit for bit whatever the thread count; the fusions below (the
    condition added to each depthwise plane while it is in cache, dh3 =
    dh4 * gelu'(h3) written over h3) keep the composite's rounding. */
 
 /* One of the block's convolutions, (B,C,H,W) -> (B,K,H,W): k x k kernel,
    stride 1, "same" zero padding k/2. */
-static void rse__sd_conv_shape(rse_conv2d_shape *s, int B, int C, int K, int H, int W, int k, int groups) {
+RSE__FN void rse__sd_conv_shape(rse__conv2d_shape *s, int B, int C, int K, int H, int W, int k, int groups) {
     s->N = B; s->C = C; s->H = H; s->W = W; s->K = K; s->KH = k; s->KW = k;
     s->stride = 1; s->pad = k / 2; s->groups = groups; s->Ho = H; s->Wo = W;
 }
@@ -979,7 +1032,7 @@ static void rse__sd_conv_shape(rse_conv2d_shape *s, int B, int C, int K, int H, 
    same numbers as with pad 1 (so the results are the same bits), and
    backward-weight needs no padded copy of its own: one map less of
    scratch at the backward's peak. */
-static void rse__sd_conv3_padded(rse_conv2d_shape *s, int B, int C, int K, int H, int W) {
+RSE__FN void rse__sd_conv3_padded(rse__conv2d_shape *s, int B, int C, int K, int H, int W) {
     rse__sd_conv_shape(s, B, C, K, H + 2, W + 2, 3, 1);
     s->pad = 0; s->Ho = H; s->Wo = W;
 }
@@ -999,7 +1052,7 @@ typedef struct {
     size_t bufsize;           /* the depthwise output plane             */
 } rse__sd_pad_job;
 
-static void rse__sd_pad_task(void *ctx, int task, int ntasks) {
+RSE__FN void rse__sd_pad_task(void *ctx, int task, int ntasks) {
     const rse__sd_pad_job *j = (const rse__sd_pad_job *)ctx;
     int H = j->H, W = j->W, wp = W + 2, y, x;
     size_t lo, hi, q, P = (size_t)H * W, PP = (size_t)(H + 2) * wp;
@@ -1034,8 +1087,8 @@ static void rse__sd_pad_task(void *ctx, int task, int ntasks) {
 
 /* gelu == 0: out = padded h2 from in = x (and b's depthwise weights, c);
    gelu == 1: out = padded gelu(in), in = h3. */
-static rse_status rse__sd_padded(float *out, int gelu, const rse_sd_block *b, const float *in, const float *c,
-                                 int B, int C, int H, int W, rse_arena *scratch) {
+RSE__FN rse_status rse__sd_padded(float *out, int gelu, const rse__sd_block *b, const float *in, const float *c,
+                                 int B, int C, int H, int W, rse__arena *scratch) {
     rse__sd_pad_job j;
     rse_arena_mark mark = rse__arena_get_mark(scratch);
     int ntasks;
@@ -1059,7 +1112,7 @@ static rse_status rse__sd_padded(float *out, int gelu, const rse_sd_block *b, co
 
 typedef struct { int mode; float *a; const float *b; size_t n; } rse__sd_ew_job;
 
-static void rse__sd_ew_task(void *ctx, int task, int ntasks) {
+RSE__FN void rse__sd_ew_task(void *ctx, int task, int ntasks) {
     const rse__sd_ew_job *j = (const rse__sd_ew_job *)ctx;
     float *a = j->a;
     const float *b = j->b;
@@ -1069,7 +1122,7 @@ static void rse__sd_ew_task(void *ctx, int task, int ntasks) {
     else rse__gelu_grad_run(a + lo, b + lo, a + lo, hi - lo, 0);             /* a = b*gelu'(a), in place */
 }
 
-static void rse__sd_ew(int mode, float *a, const float *b, size_t n) {
+RSE__FN void rse__sd_ew(int mode, float *a, const float *b, size_t n) {
     rse__sd_ew_job j;
     /* GELU's derivative costs several adds per element: split sooner */
     size_t min = mode ? RSE__EW_PAR_MIN / 4 : RSE__EW_PAR_MIN;
@@ -1081,7 +1134,7 @@ static void rse__sd_ew(int mode, float *a, const float *b, size_t n) {
 
 typedef struct { float *dc; const float *dh2; size_t nplanes, P; } rse__sd_csum_job;
 
-static void rse__sd_csum_task(void *ctx, int task, int ntasks) {
+RSE__FN void rse__sd_csum_task(void *ctx, int task, int ntasks) {
     const rse__sd_csum_job *j = (const rse__sd_csum_job *)ctx;
     size_t lo, hi, q, p;
     rse__split_range(j->nplanes, task, ntasks, &lo, &hi);
@@ -1095,7 +1148,7 @@ static void rse__sd_csum_task(void *ctx, int task, int ntasks) {
 
 /* The block's weights are trained together or not at all (rse__sd_net_bind
    sets one flag for every weight of the net), so dw_w's flag stands for all. */
-static int rse__sd_block_trains(const rse_sd_block *b) {
+RSE__FN int rse__sd_block_trains(const rse__sd_block *b) {
     int f = b->dw_w.requires_grad;
     RSE_ASSERT(b->dw_b.requires_grad == f && b->c1_w.requires_grad == f && b->c1_b.requires_grad == f &&
                b->c2_w.requires_grad == f && b->c2_b.requires_grad == f &&
@@ -1103,18 +1156,18 @@ static int rse__sd_block_trains(const rse_sd_block *b) {
     return f;
 }
 
-static rse_status rse__sd_block_bwd(rse_tape *t, rse_node *n);
+RSE__FN rse_status rse__sd_block_bwd(rse__tape *t, rse__node *n);
 
 /* Blocks with fewer input channels recompute h3 in the backward. */
 #define RSE_SD_KEEP_H3_DIN 8
 
 /* Forward: x (B,din,H,W), c (B,din) -> y (B,dout,H,W). */
-static rse_tensor *rse__sd_block_fused(rse_tape *t, const rse_sd_block *b, rse_tensor *x, rse_tensor *c) {
-    rse_conv2d_shape sp1, sp2, sr;
-    rse_arena *sc = t->scratch;
+RSE__FN rse__tensor *rse__sd_block_fused(rse__tape *t, const rse__sd_block *b, rse__tensor *x, rse__tensor *c) {
+    rse__conv2d_shape sp1, sp2, sr;
+    rse__arena *sc = t->scratch;
     rse_arena_mark mark, m2;
-    rse_tensor *y;
-    rse_node *node;
+    rse__tensor *y;
+    rse__node *node;
     rse_status st;
     float *h2, *h3, *h4, *r;
     int B, H, W, din = b->din, dout = b->dout, keep;
@@ -1171,7 +1224,7 @@ static rse_tensor *rse__sd_block_fused(rse_tape *t, const rse_sd_block *b, rse_t
     }
     rse__arena_release(sc, mark);
     if (st) return rse__tape_fail(t, st);
-    node = rse__record(t, RSE_OP_CUSTOM, y, x, c, (rse_tensor *)&b->dw_w);
+    node = rse__record(t, RSE__OP_CUSTOM, y, x, c, (rse__tensor *)&b->dw_w);
     if (node) { node->bwd = rse__sd_block_bwd; node->ctx = b; node->saved = keep ? h3 : 0; }
     return t->status == RSE_STATUS_OK ? y : 0;
 }
@@ -1189,12 +1242,12 @@ static rse_tensor *rse__sd_block_fused(rse_tape *t, const rse_sd_block *b, rse_t
    dx is accumulated in the composite's order (the skip first, then the
    depthwise conv), so it has its bits; each weight's gradient gets exactly
    the composite's one addition, so their order among weights is free. */
-static rse_status rse__sd_block_bwd(rse_tape *t, rse_node *n) {
-    const rse_sd_block *b = (const rse_sd_block *)n->ctx;
-    rse_tensor *x = n->in[0], *c = n->in[1];
-    rse_arena *sc = t->scratch;
+RSE__FN rse_status rse__sd_block_bwd(rse__tape *t, rse__node *n) {
+    const rse__sd_block *b = (const rse__sd_block *)n->ctx;
+    rse__tensor *x = n->in[0], *c = n->in[1];
+    rse__arena *sc = t->scratch;
     rse_arena_mark mark = rse__arena_get_mark(sc), m2;
-    rse_conv2d_shape sdw, s1, s2, sp1, sp2, sr;
+    rse__conv2d_shape sdw, s1, s2, sp1, sp2, sr;
     const float *dy = n->out->grad;
     float *h3 = n->saved, *dx = 0, *h4, *dh4, *dh3, *h2, *dh2 = 0;
     int B = x->shape[0], H = x->shape[2], W = x->shape[3], din = b->din, dout = b->dout;
@@ -1221,7 +1274,7 @@ static rse_status rse__sd_block_bwd(rse_tape *t, rse_node *n) {
         if (st) goto done;
     }
     /* the weights' gradients are the caller's buffers (rse__sd_net_bind) */
-#define RSE__G(p) (wg ? rse__grad(t, (rse_tensor *)&b->p) : 0)
+#define RSE__G(p) (wg ? rse__grad(t, (rse__tensor *)&b->p) : 0)
     /* h4 = gelu(h3) again; d c2_w += dy (x) h4 (correlation over the batch
        and pixels), d c2_b += sum of dy. h4 is then dead. */
     if (wg) {
@@ -1290,37 +1343,39 @@ done:
 }
 
 /* One block: x (B,din,H,W), cond (B,32) -> (B,dout,H,W). */
-static rse_tensor *rse__sd_block_forward(rse_tape *t, const rse_sd_block *b, rse_tensor *x, rse_tensor *cond) {
-    rse_tensor *c;
+RSE__FN rse__tensor *rse__sd_block_forward(rse__tape *t, const rse__sd_block *b, rse__tensor *x, rse__tensor *cond) {
+    rse__tensor *c;
     if (!x || !cond) return 0;
-    c = rse__linear(t, rse__gelu(t, cond), (rse_tensor *)&b->mlp_w, (rse_tensor *)&b->mlp_b);
-    c = rse__linear(t, c, (rse_tensor *)&b->tr_w, (rse_tensor *)&b->tr_b);   /* (B,din) */
+    c = rse__linear(t, rse__gelu(t, cond), (rse__tensor *)&b->mlp_w, (rse__tensor *)&b->mlp_b);
+    c = rse__linear(t, c, (rse__tensor *)&b->tr_w, (rse__tensor *)&b->tr_b);   /* (B,din) */
     return rse__sd_block_fused(t, b, x, c);
 }
 
+#ifdef RSE_TESTING
 /* The same block built from generic tape ops: the reference for the fused
    op in the tests (rse__sd_block_fused must match it bit for bit). */
-RSE__FN rse_tensor *rse__sd_block_forward_ref(rse_tape *t, const rse_sd_block *b, rse_tensor *x, rse_tensor *cond) {
-    rse_tensor *c, *h, *skip;
+RSE__FN rse__tensor *rse__sd_block_forward_ref(rse__tape *t, const rse__sd_block *b, rse__tensor *x, rse__tensor *cond) {
+    rse__tensor *c, *h, *skip;
     int sh[4];
     if (!x || !cond) return 0;
-    c = rse__linear(t, rse__gelu(t, cond), (rse_tensor *)&b->mlp_w, (rse_tensor *)&b->mlp_b);
-    c = rse__linear(t, c, (rse_tensor *)&b->tr_w, (rse_tensor *)&b->tr_b);   /* (B,din) */
+    c = rse__linear(t, rse__gelu(t, cond), (rse__tensor *)&b->mlp_w, (rse__tensor *)&b->mlp_b);
+    c = rse__linear(t, c, (rse__tensor *)&b->tr_w, (rse__tensor *)&b->tr_b);   /* (B,din) */
     sh[0] = x->shape[0]; sh[1] = b->din; sh[2] = 1; sh[3] = 1;
     c = rse__reshape(t, c, 4, sh);                                           /* (B,din,1,1) */
-    h = rse__conv2d(t, x, (rse_tensor *)&b->dw_w, (rse_tensor *)&b->dw_b, 1, 2, b->din);
+    h = rse__conv2d(t, x, (rse__tensor *)&b->dw_w, (rse__tensor *)&b->dw_b, 1, 2, b->din);
     h = rse__add(t, h, c);
-    h = rse__conv2d(t, h, (rse_tensor *)&b->c1_w, (rse_tensor *)&b->c1_b, 1, 1, 1);
+    h = rse__conv2d(t, h, (rse__tensor *)&b->c1_w, (rse__tensor *)&b->c1_b, 1, 1, 1);
     h = rse__gelu(t, h);
-    h = rse__conv2d(t, h, (rse_tensor *)&b->c2_w, (rse_tensor *)&b->c2_b, 1, 1, 1);
-    skip = b->din != b->dout ? rse__conv2d(t, x, (rse_tensor *)&b->res_w, (rse_tensor *)&b->res_b, 1, 0, 1) : x;
+    h = rse__conv2d(t, h, (rse__tensor *)&b->c2_w, (rse__tensor *)&b->c2_b, 1, 1, 1);
+    skip = b->din != b->dout ? rse__conv2d(t, x, (rse__tensor *)&b->res_w, (rse__tensor *)&b->res_b, 1, 0, 1) : x;
     return rse__add(t, h, skip);
 }
+#endif /* RSE_TESTING */
 
 /* eps_hat = net(x, t, s): x (B,3,H,W), ts[B] timesteps, one scale index s
    for the whole batch. Returns (B,3,H,W), or NULL with the tape's status. */
-RSE__FN rse_tensor *rse__sd_forward(rse_tape *t, const rse_sd_net *net, rse_tensor *x, const int *ts, int s) {
-    rse_tensor *emb, *cond, *h;
+RSE__FN rse__tensor *rse__sd_forward(rse__tape *t, const rse__sd_net *net, rse__tensor *x, const int *ts, int s) {
+    rse__tensor *emb, *cond, *h;
     int B, i;
     if (!x || t->status != RSE_STATUS_OK) return 0;
     if (x->nd != 4 || x->shape[1] != 3) return rse__shape_fail(t, "denoiser", "input must be (B,3,H,W)");
@@ -1331,11 +1386,11 @@ RSE__FN rse_tensor *rse__sd_forward(rse_tape *t, const rse_sd_net *net, rse_tens
         rse__sd_sinusoid(emb->data + (size_t)i * 64, (float)ts[i]);
         rse__sd_sinusoid(emb->data + (size_t)i * 64 + 32, (float)s);
     }
-    cond = rse__linear(t, emb, (rse_tensor *)&net->tm0_w, (rse_tensor *)&net->tm0_b);
-    cond = rse__linear(t, rse__gelu(t, cond), (rse_tensor *)&net->tm2_w, (rse_tensor *)&net->tm2_b);
+    cond = rse__linear(t, emb, (rse__tensor *)&net->tm0_w, (rse__tensor *)&net->tm0_b);
+    cond = rse__linear(t, rse__gelu(t, cond), (rse__tensor *)&net->tm2_w, (rse__tensor *)&net->tm2_b);
     h = x;
     for (i = 0; i < 4; i++) h = rse__sd_block_forward(t, &net->blk[i], h, cond);
-    return rse__conv2d(t, h, (rse_tensor *)&net->fin_w, (rse_tensor *)&net->fin_b, 1, 0, 1);
+    return rse__conv2d(t, h, (rse__tensor *)&net->fin_w, (rse__tensor *)&net->fin_b, 1, 0, 1);
 }
 
 /* ===========================================================================
@@ -1347,8 +1402,8 @@ RSE__FN rse_tensor *rse__sd_forward(rse_tape *t, const rse_sd_net *net, rse_tens
    gradient (its loss seeded with mb/B, so the sum is the whole batch's mean
    loss). At the CPU preset's sizes (64x64 crops, dim 32-64) one micro-batch
    is too small to keep two threads busy inside each kernel: a step runs
-   about a thousand short parallel jobs, and measured 2 threads only 1.44x
-   one. Micro-batches are independent until their gradients are summed, so
+   about a thousand short parallel jobs, and 2 threads gain little over
+   one (BENCH.md, 7 Dec 2026). Micro-batches are independent until their gradients are summed, so
    they run side by side instead, one per thread, each in a slot of its
    own (its own tape arenas, every kernel inside it inline), each
    micro-batch's gradient in a buffer of its own.
@@ -1363,9 +1418,8 @@ RSE__FN rse_tensor *rse__sd_forward(rse_tape *t, const rse_sd_net *net, rse_tens
    Which slot runs which micro-batch is then free, so the slots take them
    as they get free rather than in lockstep: where the cores run at
    different speeds (a guest on a busy host), slots that met after every
-   pair of images went at the slower core's pace. Measured with a busy
-   loop on one of 2 cores, dim 64, 8 images of 64x64: 241-262 ms a step in
-   lockstep, no faster than one thread; 187 ms this way.
+   pair of images went at the slower core's pace, no faster than one
+   thread (BENCH.md, 7 Dec 2026).
    The buffers of a group of micro-batches are summed after the group;
    a group is as many as RSE_SD_GRAD_BYTES of buffers hold, so at the
    paper preset (32 images, 4.2 MB of gradient each) it is 15 of them.
@@ -1390,8 +1444,8 @@ RSE__FN rse_tensor *rse__sd_forward(rse_tape *t, const rse_sd_net *net, rse_tens
 #define RSE_SD_MAX_GROUP 64
 
 typedef struct rse__sd_slot {
-    rse_sd_net net;              /* views on the weights, gradients into a buffer */
-    rse_arena arena, scratch;    /* its tape                               */
+    rse__sd_net net;              /* views on the weights, gradients into a buffer */
+    rse__arena arena, scratch;    /* its tape                               */
     rse_status st;
     char err[RSE__ERRLEN];       /* a failure's message, from its thread   */
 } rse__sd_slot;
@@ -1431,12 +1485,12 @@ RSE__FN void rse__sd_trainer_free(rse__sd_trainer *tr) {
    gradient on the tape, one intermediate of the block backward in scratch;
    see the fused block above). 10 leaves a margin for small images, where
    the kernels' packed weights and the time MLP weigh more. */
-static double rse__sd_slot_bytes(int mb, size_t px, int dim) {
+RSE__FN double rse__sd_slot_bytes(int mb, size_t px, int dim) {
     return 10.0 * 4.0 * (double)mb * (double)px * dim;
 }
 
 /* Slot k, or NULL. */
-static rse__sd_slot *rse__sd_slot_get(rse__sd_trainer *tr, int k) {
+RSE__FN rse__sd_slot *rse__sd_slot_get(rse__sd_trainer *tr, int k) {
     rse__sd_slot *sl = tr->slot[k];
     if (sl) return sl;
     sl = (rse__sd_slot *)RSE_MALLOC(sizeof *sl);
@@ -1450,7 +1504,7 @@ static rse__sd_slot *rse__sd_slot_get(rse__sd_trainer *tr, int k) {
 
 /* Task k: slot k takes micro-batches of the current group until none is
    left, each: forward, L1 loss and backward into its gradient buffer. */
-static void rse__sd_slot_task(void *ctx, int k, int ntasks) {
+RSE__FN void rse__sd_slot_task(void *ctx, int k, int ntasks) {
     rse__sd_trainer *tr = (rse__sd_trainer *)ctx;
     rse__sd_slot *sl = tr->slot[k];
     size_t plane = (size_t)3 * tr->H * tr->W;
@@ -1462,8 +1516,8 @@ static void rse__sd_slot_task(void *ctx, int k, int ntasks) {
         float seed = (float)mb / (float)tr->B;
         /* a single micro-batch's gradient goes straight into g */
         float *g = tr->MB >= tr->B ? tr->g : tr->gbuf + (size_t)(j - tr->j0) * tr->n;
-        rse_tape t;
-        rse_tensor *xt, *eps, *pred, *L;
+        rse__tape t;
+        rse__tensor *xt, *eps, *pred, *L;
         if (g != tr->g) memset(g, 0, tr->n * sizeof(float));
         rse__sd_net_bind(&sl->net, tr->w, g);
         rse__arena_reset(&sl->arena);
@@ -1485,7 +1539,7 @@ static void rse__sd_slot_task(void *ctx, int k, int ntasks) {
    weights are w (net's own data and gradient pointers are not used).
    max_px is the largest H*W this trainer is used for: it bounds how many
    micro-batches run at once (rse__sd_slot_bytes). */
-RSE__FN rse_status rse__sd_batch_grad(rse__sd_trainer *tr, const rse_sd_net *net, float *w, float *g,
+RSE__FN rse_status rse__sd_batch_grad(rse__sd_trainer *tr, const rse__sd_net *net, float *w, float *g,
                                       const float *x, const float *eps, const int *ts, int s,
                                       int B, int MB, int H, int W, size_t max_px, double *loss) {
     const size_t n = net->total;
@@ -1551,18 +1605,18 @@ RSE__FN rse_status rse__sd_batch_grad(rse__sd_trainer *tr, const rse_sd_net *net
 
 struct rse_sinddm {
     rse_train_params opt;       /* what it was (is being) trained with  */
-    rse_sd_net net;             /* views on w, gradients into g         */
-    rse_sd_net ema_net;         /* views on ema, no gradients           */
+    rse__sd_net net;             /* views on w, gradients into g         */
+    rse__sd_net ema_net;         /* views on ema, no gradients           */
     float *w, *g, *m, *v, *ema; /* net.total floats each                */
-    rse_pyramid pyr;
-    rse_sched sched;
+    rse__pyramid pyr;
+    rse__sched sched;
     float *x[RSE_PYR_MAX_SCALES];     /* scale s in [-1,1], (3,h,w)      */
     float *xb[RSE_PYR_MAX_SCALES];    /* its blurry version (s >= 1)     */
     float *fmem;
     long step;                  /* optimiser steps taken                */
-    rse_rng rng;                /* the training stream                  */
+    rse__rng rng;                /* the training stream                  */
     double last_loss;
-    rse_arena arena, scratch;   /* per-step memory: reset, never freed  */
+    rse__arena arena, scratch;   /* per-step memory: reset, never freed  */
     rse__sd_trainer tr;         /* micro-batch slots (training only)    */
 };
 
@@ -1598,7 +1652,7 @@ RSEDEF rse_status rse_train_params_init(rse_train_params *p, const char *preset)
     return RSE_STATUS_OK;
 }
 
-static rse_status rse__sd_check_params(const rse_train_params *p) {
+RSE__FN rse_status rse__sd_check_params(const rse_train_params *p) {
     if (p->dim < 2 || p->dim > RSE_SD_MAX_DIM || p->dim % 2)
         return rse__fail(RSE_STATUS_BAD_ARG, "--dim must be even and in 2..%d, got %d", RSE_SD_MAX_DIM, p->dim);
     if (p->batch < 1 || p->batch > 4096) return rse__fail(RSE_STATUS_BAD_ARG, "--batch must be in 1..4096, got %d", p->batch);
@@ -1613,7 +1667,7 @@ static rse_status rse__sd_check_params(const rse_train_params *p) {
 }
 
 /* Allocates the weight arrays and binds the two nets. */
-static rse_status rse__sd_alloc_weights(rse_sinddm *m, int dim) {
+RSE__FN rse_status rse__sd_alloc_weights(rse_sinddm *m, int dim) {
     size_t n, bytes;
     rse_status st = rse__sd_net_layout(&m->net, dim);
     if (st != RSE_STATUS_OK) return st;
@@ -1631,7 +1685,7 @@ static rse_status rse__sd_alloc_weights(rse_sinddm *m, int dim) {
 
 /* Float copies of the pyramid in [-1,1]: (u8/255)*2-1 in float32, what the
    reference's ToTensor() then *2-1 gives. */
-static rse_status rse__sd_float_data(rse_sinddm *m) {
+RSE__FN rse_status rse__sd_float_data(rse_sinddm *m) {
     size_t total = 0, off = 0, i, plane;
     int s;
     for (s = 0; s < m->pyr.n; s++) total += 3 * (size_t)m->pyr.w[s] * m->pyr.h[s] * (s ? 2 : 1);
@@ -1661,7 +1715,7 @@ RSEDEF void rse_sinddm_free(rse_sinddm *m) {
     RSE_FREE(m);
 }
 
-static rse_sinddm *rse__sd_new(void) {
+RSE__FN rse_sinddm *rse__sd_new(void) {
     rse_sinddm *m = (rse_sinddm *)RSE_MALLOC(sizeof *m);
     if (!m) { rse__fail(RSE_STATUS_NOMEM, "out of memory"); return 0; }
     memset(m, 0, sizeof *m);
@@ -1673,7 +1727,7 @@ static rse_sinddm *rse__sd_new(void) {
 /* A new, untrained model for an image: its pyramid (a copy of pyr if given,
    which must be img's, else built), schedules, and weights from PyTorch's
    default initialisation drawn from the seed. */
-RSE__FN rse_status rse__sd_create(rse_sinddm **out, const rse_image *img, const rse_pyramid *pyr,
+RSE__FN rse_status rse__sd_create(rse_sinddm **out, const rse_image *img, const rse__pyramid *pyr,
                                   const rse_train_params *p) {
     rse_sinddm *m;
     rse_status st;
@@ -1705,7 +1759,7 @@ RSEDEF rse_status rse_sinddm_create(rse_sinddm **out, const rse_image *img, cons
    80k, 90k and 110k of its 120,001 steps; we put the milestones at the same
    fractions of our step count. The EMA starts at the same fraction (2000). */
 
-static long rse__sd_scaled(long ref_step, long steps) {
+RSE__FN long rse__sd_scaled(long ref_step, long steps) {
     return (long)((double)ref_step * (double)steps / (double)RSE_SD_REF_STEPS + 0.5);
 }
 
@@ -1733,7 +1787,7 @@ RSE__FN float rse__sd_ema_decay(const rse_train_params *p) {
    2.1x the SWD floor, from a sampled one 10.6x: a short run's weak point
    is scale 0. A larger share alone did not fix it there (more images per
    step did, slowly; README, Training); the cpu preset combines both. */
-RSE__FN int rse__sd_draw_scale(rse_rng *r, int n, float coarse) {
+RSE__FN int rse__sd_draw_scale(rse__rng *r, int n, float coarse) {
     if (coarse > 0 && n > 1)
         return rse__rng_uniform(r) < coarse ? 0 : 1 + (int)rse__rng_below(r, (uint32_t)n - 1);
     return (int)rse__rng_below(r, (uint32_t)n);
@@ -1743,7 +1797,7 @@ RSE__FN int rse__sd_draw_scale(rse_rng *r, int n, float coarse) {
    the whole scale otherwise, and never at the coarsest scale: scale 0 is
    where the layout of a whole sample is generated from noise, so it always
    sees all of it. */
-static void rse__sd_crop(const rse_sinddm *m, int s, int *ch, int *cw) {
+RSE__FN void rse__sd_crop(const rse_sinddm *m, int s, int *ch, int *cw) {
     int crop = m->opt.crop, H = m->pyr.h[s], W = m->pyr.w[s];
     *ch = s > 0 && crop && crop < H ? crop : H;
     *cw = s > 0 && crop && crop < W ? crop : W;
@@ -1864,18 +1918,18 @@ RSEDEF double rse_sinddm_last_loss(const rse_sinddm *m) { return m->last_loss; }
    ========================================================================= */
 
 /* x0 from x_t and the predicted noise: sqrt(1/abar) x - sqrt(1/abar - 1) eps */
-RSE__FN void rse__sd_predict_x0(float *x0, const float *x, const float *eps, size_t n, const rse_sched *sc, int t) {
+RSE__FN void rse__sd_predict_x0(float *x0, const float *x, const float *eps, size_t n, const rse__sched *sc, int t) {
     float a = sc->f.sqrt_recip_ac[t], b = sc->f.sqrt_recipm1_ac[t];
     size_t i;
     for (i = 0; i < n; i++) x0[i] = a * x[i] - b * eps[i];
 }
 
-static float rse__clamp1(float v) { return v < -1.0f ? -1.0f : v > 1.0f ? 1.0f : v; }
+RSE__FN float rse__clamp1(float v) { return v < -1.0f ? -1.0f : v > 1.0f ? 1.0f : v; }
 
 /* The predicted noise of x (1,3,H,W) at (t, s), through the EMA weights. */
-static rse_status rse__sd_eps(rse_sinddm *m, float *eps, float *x, int H, int W, int t, int s) {
-    rse_tape tp;
-    rse_tensor *xt, *y;
+RSE__FN rse_status rse__sd_eps(rse_sinddm *m, float *eps, float *x, int H, int W, int t, int s) {
+    rse__tape tp;
+    rse__tensor *xt, *y;
     int sh[4];
     rse__arena_reset(&m->arena);
     rse__tape_init(&tp, &m->arena, &m->scratch);
@@ -1913,7 +1967,7 @@ static rse_status rse__sd_eps(rse_sinddm *m, float *eps, float *x, int H, int W,
 
 /* x0 and, for the reblurring step, xmix_t (xmt may be NULL otherwise). */
 RSE__FN void rse__sd_x0(float *x0, float *xmt, const float *x, const float *eps, const float *up,
-                        size_t n, const rse_sched *sc, int t, int reblur, float g_t) {
+                        size_t n, const rse__sched *sc, int t, int reblur, float g_t) {
     float a = sc->f.sqrt_recip_ac[t], b = sc->f.sqrt_recipm1_ac[t];
     size_t i;
     if (!reblur) { for (i = 0; i < n; i++) x0[i] = a * x[i] - b * eps[i]; return; }
@@ -1926,7 +1980,7 @@ RSE__FN void rse__sd_x0(float *x0, float *xmt, const float *x, const float *eps,
 
 /* x_t -> x_{t-1} from x0 (see above). */
 RSE__FN void rse__sd_step(float *x, const float *x0, const float *xmt, const float *up, const float *z,
-                          size_t n, const rse_sched *sc, int t, int reblur, float g_t1) {
+                          size_t n, const rse__sched *sc, int t, int reblur, float g_t1) {
     size_t i;
     if (!reblur) {
         float c1 = sc->f.post_c1[t], c2 = sc->f.post_c2[t];
@@ -1948,12 +2002,12 @@ RSE__FN void rse__sd_step(float *x, const float *x0, const float *xmt, const flo
 /* The two samplers' whole steps (used by the equivalence tests). x0 and xmt
    are scratch of n floats. */
 RSE__FN void rse__sd_ddpm_step(float *x, float *x0, const float *eps, const float *z, size_t n,
-                               const rse_sched *sc, int t) {
+                               const rse__sched *sc, int t) {
     rse__sd_x0(x0, 0, x, eps, 0, n, sc, t, 0, 0.0f);
     rse__sd_step(x, x0, 0, 0, z, n, sc, t, 0, 0.0f);
 }
 RSE__FN void rse__sd_ddim_step(float *x, float *x0, float *xmt, const float *eps, const float *up,
-                               const float *z, size_t n, const rse_sched *sc, int t, float g_t, float g_t1) {
+                               const float *z, size_t n, const rse__sched *sc, int t, float g_t, float g_t1) {
     rse__sd_x0(x0, xmt, x, eps, up, n, sc, t, 1, g_t);
     rse__sd_step(x, x0, xmt, up, z, n, sc, t, 1, g_t1);
 }
@@ -1967,7 +2021,7 @@ RSEDEF void rse_sample_params_init(rse_sample_params *p) {
 
 /* Hooks let editing act inside the sampler without the sampler knowing
    about CLIP or ROIs. Each returns a status; any may be NULL. */
-typedef struct rse_sd_hooks {
+typedef struct rse__sd_hooks {
     void *ctx;
     /* a new scale begins, at output size (H,W) */
     rse_status (*scale)(void *ctx, int s, int H, int W);
@@ -1975,10 +2029,10 @@ typedef struct rse_sd_hooks {
     rse_status (*x0)(void *ctx, float *x0, int s, int t, int H, int W);
     /* x (3,H,W) is now x_{t-1} (t_next = t-1; -1 after the last step) */
     rse_status (*xt)(void *ctx, float *x, int s, int t_next, int H, int W);
-} rse_sd_hooks;
+} rse__sd_hooks;
 
 /* What one run of the sampler does. */
-typedef struct rse_sd_run {
+typedef struct rse__sd_plan {
     float mul_h, mul_w;      /* output size multipliers                     */
     int start_scale;         /* 0: from noise; s > 0: from `start`          */
     const float *start;      /* (3,H,W) in [-1,1] at the start scale's size */
@@ -1993,14 +2047,14 @@ typedef struct rse_sd_run {
                              /* start: less of the image is regenerated)    */
     int reblur;              /* 1: the reference sampler; 0: DDPM at every  */
                              /* scale (the reference's CLIP modes)          */
-    rse_sd_hooks hooks;
+    rse__sd_hooks hooks;
     rse_progress_fn progress;
     void *progress_ctx;
     const char *what;        /* progress label ("sample" when NULL)         */
     long *done, total;       /* progress counters shared across images      */
-} rse_sd_run;
+} rse__sd_plan;
 
-static rse_status rse__sd_tick(const rse_sd_run *r, int s) {
+RSE__FN rse_status rse__sd_tick(const rse__sd_plan *r, int s) {
     rse_progress pr;
     ++*r->done;
     if (!r->progress) return RSE_STATUS_OK;
@@ -2010,9 +2064,9 @@ static rse_status rse__sd_tick(const rse_sd_run *r, int s) {
 }
 
 /* Bilinear resize (torch semantics) of a (3,h,w) image into (3,H,W). */
-static rse_status rse__sd_upsample(rse_sinddm *m, float *dst, const float *src, int h, int w, int H, int W) {
-    rse_tape tp;
-    rse_tensor *u;
+RSE__FN rse_status rse__sd_upsample(rse_sinddm *m, float *dst, const float *src, int h, int w, int H, int W) {
+    rse__tape tp;
+    rse__tensor *u;
     int sh[4];
     rse__arena_reset(&m->arena);
     rse__tape_init(&tp, &m->arena, &m->scratch);
@@ -2025,14 +2079,14 @@ static rse_status rse__sd_upsample(rse_sinddm *m, float *dst, const float *src, 
 }
 
 /* Output size of scale s under the run's multipliers. */
-static void rse__sd_size(const rse_sinddm *m, const rse_sd_run *r, int s, int *H, int *W) {
+RSE__FN void rse__sd_size(const rse_sinddm *m, const rse__sd_plan *r, int s, int *H, int *W) {
     *H = (int)((float)m->pyr.h[s] * r->mul_h);
     *W = (int)((float)m->pyr.w[s] * r->mul_w);
 }
 
 /* The index scale s is noised to: T at scale 0, t_start[s] above it, and
    at the start scale a run's own start_t when it asks for less noise. */
-static int rse__sd_run_t0(const rse_sinddm *m, const rse_sd_run *r, int s) {
+RSE__FN int rse__sd_run_t0(const rse_sinddm *m, const rse__sd_plan *r, int s) {
     int T0 = s == 0 ? RSE_SD_T : m->sched.t_start[s];
     if (s == r->start_scale && r->start && r->start_t > 0 && r->start_t < T0) T0 = r->start_t;
     return T0;
@@ -2044,7 +2098,7 @@ static int rse__sd_run_t0(const rse_sinddm *m, const rse_sd_run *r, int s) {
    reference's off-by-one: it noises at index T_s but starts denoising at
    T_s - 1). When starting from an image at scale s0, that image is what is
    noised at s0. The result (3,H,W) in [-1,1] is left in *res (malloc'd). */
-RSE__FN rse_status rse__sd_run(rse_sinddm *m, const rse_sd_run *r, rse_rng *rng, float **res, int *rH, int *rW) {
+RSE__FN rse_status rse__sd_run(rse_sinddm *m, const rse__sd_plan *r, rse__rng *rng, float **res, int *rH, int *rW) {
     int s, t, H = 0, W = 0, pH = 0, pW = 0, s0 = r->start_scale;
     size_t n, cap = 0;
     float *x, *eps, *z, *up, *x0, *xmt, *buf;
@@ -2115,7 +2169,7 @@ RSE__FN rse_status rse__sd_run(rse_sinddm *m, const rse_sd_run *r, rse_rng *rng,
 }
 
 /* Steps a run will take (for progress and ETA). */
-RSE__FN long rse__sd_run_steps(const rse_sinddm *m, const rse_sd_run *r) {
+RSE__FN long rse__sd_run_steps(const rse_sinddm *m, const rse__sd_plan *r) {
     long total = 0;
     int s;
     for (s = r->start_scale; s < m->pyr.n; s++) total += rse__sd_run_t0(m, r, s);
@@ -2135,7 +2189,7 @@ RSE__FN rse_status rse__sd_to_image(const float *x, int H, int W, rse_image *out
    (seed, i), so it is the same whatever the count. */
 RSEDEF rse_status rse_sinddm_sample(rse_sinddm *m, const rse_sample_params *p, rse_image *out,
                                     rse_progress_fn progress, void *ctx) {
-    rse_sd_run r;
+    rse__sd_plan r;
     long done = 0;
     int i;
     if (p->count < 1 || p->count > 100000) return rse__fail(RSE_STATUS_BAD_ARG, "--count must be in 1..100000");
@@ -2149,7 +2203,7 @@ RSEDEF rse_status rse_sinddm_sample(rse_sinddm *m, const rse_sample_params *p, r
     r.total = rse__sd_run_steps(m, &r) * p->count;
     for (i = 0; i < p->count; i++) memset(&out[i], 0, sizeof out[i]);
     for (i = 0; i < p->count; i++) {
-        rse_rng rng;
+        rse__rng rng;
         float *x = 0;
         int H = 0, W = 0;
         rse_status st;
@@ -2200,32 +2254,32 @@ typedef struct {
     rse_status st;
 } rse__ser;
 
-static void rse__ser_bytes(rse__ser *w, const void *p, size_t n) {
+RSE__FN void rse__ser_bytes(rse__ser *w, const void *p, size_t n) {
     if (w->st != RSE_STATUS_OK || !n) return;
     w->crc = rse__crc32_update(&w->table, w->crc, (const unsigned char *)p, n);
     if (w->write(w->ctx, p, n)) w->st = rse__fail(RSE_STATUS_IO, "checkpoint: write failed");
 }
-static void rse__ser_u32(rse__ser *w, uint32_t v) {
+RSE__FN void rse__ser_u32(rse__ser *w, uint32_t v) {
     unsigned char b[4];
     b[0] = (unsigned char)v; b[1] = (unsigned char)(v >> 8); b[2] = (unsigned char)(v >> 16); b[3] = (unsigned char)(v >> 24);
     rse__ser_bytes(w, b, 4);
 }
-static void rse__ser_u64(rse__ser *w, uint64_t v) {
+RSE__FN void rse__ser_u64(rse__ser *w, uint64_t v) {
     rse__ser_u32(w, (uint32_t)v);
     rse__ser_u32(w, (uint32_t)(v >> 32));
 }
-static void rse__ser_f64(rse__ser *w, double d) {
+RSE__FN void rse__ser_f64(rse__ser *w, double d) {
     uint64_t v;
     memcpy(&v, &d, 8);
     rse__ser_u64(w, v);
 }
-static void rse__ser_f32(rse__ser *w, float f) {
+RSE__FN void rse__ser_f32(rse__ser *w, float f) {
     uint32_t v;
     memcpy(&v, &f, 4);
     rse__ser_u32(w, v);
 }
 /* float arrays in chunks, so big-endian hosts would only change this loop */
-static void rse__ser_floats(rse__ser *w, const float *p, size_t n) {
+RSE__FN void rse__ser_floats(rse__ser *w, const float *p, size_t n) {
     unsigned char buf[4096];
     size_t i, k;
     while (n && w->st == RSE_STATUS_OK) {
@@ -2244,7 +2298,7 @@ static void rse__ser_floats(rse__ser *w, const float *p, size_t n) {
 
 RSEDEF rse_status rse_sinddm_save_mem(const rse_sinddm *m, rse_write_fn write, void *ctx) {
     rse__ser w;
-    const rse_pyramid *p = &m->pyr;
+    const rse__pyramid *p = &m->pyr;
     size_t n = m->net.total;
     int s;
     memset(&w, 0, sizeof w);
@@ -2298,23 +2352,23 @@ RSEDEF rse_status rse_sinddm_save_mem(const rse_sinddm *m, rse_write_fn write, v
     return w.st;
 }
 
-static uint64_t rse__get64le(rse__cursor *c) {
+RSE__FN uint64_t rse__get64le(rse__cursor *c) {
     uint64_t lo = rse__get32le(c);
     return lo | ((uint64_t)rse__get32le(c) << 32);
 }
-static double rse__get_f64(rse__cursor *c) {
+RSE__FN double rse__get_f64(rse__cursor *c) {
     uint64_t v = rse__get64le(c);
     double d;
     memcpy(&d, &v, 8);
     return d;
 }
-static float rse__get_f32(rse__cursor *c) {
+RSE__FN float rse__get_f32(rse__cursor *c) {
     uint32_t v = rse__get32le(c);
     float f;
     memcpy(&f, &v, 4);
     return f;
 }
-static void rse__get_floats(rse__cursor *c, float *dst, size_t n) {
+RSE__FN void rse__get_floats(rse__cursor *c, float *dst, size_t n) {
     size_t i;
     if (rse__cur_left(c) / 4 < n) { c->p = c->end; c->truncated = 1; return; }
     for (i = 0; i < n; i++) {
@@ -2325,7 +2379,7 @@ static void rse__get_floats(rse__cursor *c, float *dst, size_t n) {
 }
 
 /* Checks an integer field against a range; names it in the error. */
-static rse_status rse__ck_range(uint64_t v, uint64_t lo, uint64_t hi, const char *field) {
+RSE__FN rse_status rse__ck_range(uint64_t v, uint64_t lo, uint64_t hi, const char *field) {
     if (v < lo || v > hi)
         return rse__fail(RSE_STATUS_BAD_FORMAT, "checkpoint: %s = %llu outside %llu..%llu", field,
                          (unsigned long long)v, (unsigned long long)lo, (unsigned long long)hi);
@@ -2336,7 +2390,7 @@ RSEDEF rse_status rse_sinddm_load_mem(rse_sinddm **out, const void *buf, size_t 
     const unsigned char *b = (const unsigned char *)buf;
     rse__cursor c;
     rse_sinddm *m = 0;
-    rse_pyramid plan;
+    rse__pyramid plan;
     uint32_t crc, version, flags, dim, T, ns, v32[8];
     uint64_t n, total_img = 0;
     size_t off;
@@ -2543,7 +2597,7 @@ fail:
 #define RSE_SWD_MAX_LEVELS 24
 #define RSE_SWD_MAX_PATCH 15
 
-typedef struct rse_swd_params {
+typedef struct rse__swd_params {
     int patch;          /* neighbourhood side (7)                            */
     int per_image;      /* neighbourhoods per image per level (1024)         */
     int dirs;           /* random projection directions (512)                */
@@ -2556,17 +2610,17 @@ typedef struct rse_swd_params {
                         /* image, not per_image random ones (images of one   */
                         /* size: no sampling noise, SWD(A, A) = 0)           */
     uint64_t seed;      /* every random choice derives from it               */
-} rse_swd_params;
+} rse__swd_params;
 
-typedef struct rse_swd_result {
+typedef struct rse__swd_result {
     int levels;                          /* number of pyramid levels        */
     int w[RSE_SWD_MAX_LEVELS], h[RSE_SWD_MAX_LEVELS]; /* reference size,    */
                                          /* level 0 = finest                */
     double swd[RSE_SWD_MAX_LEVELS];      /* SWD x 1e3 at each level         */
     double avg;                          /* their mean                      */
-} rse_swd_result;
+} rse__swd_result;
 
-RSE__FN void rse__swd_params_init(rse_swd_params *p) {
+RSE__FN void rse__swd_params_init(rse__swd_params *p) {
     p->patch = 7;
     p->per_image = 1024;
     p->dirs = 512;
@@ -2655,7 +2709,7 @@ RSE__FN int rse__q_levels(int w, int h, int min_res) {
    p->all_positions every position of level k instead, row by row, in a
    block of that many (count is not used). Gray images count as three
    equal channels. */
-RSE__FN rse_status rse__q_patches(const rse_image *img, int L, const rse_swd_params *p, uint64_t stream_base,
+RSE__FN rse_status rse__q_patches(const rse_image *img, int L, const rse__swd_params *p, uint64_t stream_base,
                                   size_t count, float **desc, size_t slot) {
     const int P = p->patch, D = 3 * P * P;
     int lw[RSE_SWD_MAX_LEVELS], lh[RSE_SWD_MAX_LEVELS], k, c;
@@ -2685,7 +2739,7 @@ RSE__FN rse_status rse__q_patches(const rse_image *img, int L, const rse_swd_par
         }
     for (k = 0; k < L; k++) {
         size_t nx = (size_t)(lw[k] - P + 1), m = p->all_positions ? nx * (size_t)(lh[k] - P + 1) : count;
-        rse_rng r;
+        rse__rng r;
         rse__rng_seed_stream(&r, p->seed, stream_base + (uint64_t)k);
         for (i = 0; i < m; i++) {
             int x0 = p->all_positions ? (int)(i % nx) : (int)rse__rng_below(&r, (uint32_t)(lw[k] - P + 1));
@@ -2772,14 +2826,14 @@ RSE__FN void rse__q_sort(float *v, uint32_t *key, uint32_t *tmp, size_t n) {
    k is D normal draws (in stream order) scaled to unit length. The
    projections of a chunk of directions are one matrix product per set,
    (n,D) x (D,chunk); each column is then sorted. */
-RSE__FN rse_status rse__q_sliced(const float *a, const float *b, size_t n, int D, const rse_swd_params *p,
+RSE__FN rse_status rse__q_sliced(const float *a, const float *b, size_t n, int D, const rse__swd_params *p,
                                  uint64_t stream, double *out) {
     const int C = RSE_SWD_DIR_CHUNK;
     size_t floats, i;
     float *mem, *dir, *dirs, *pa, *pb, *ca, *cb;
     uint32_t *key, *tmp;
     double total = 0;
-    rse_rng r;
+    rse__rng r;
     int k0, k, j;
     /* dir (D), dirs (D,C), pa and pb (n,C), two columns (n), two key arrays (n) */
     if (!rse__mul_ok(n, 2 * (size_t)C + 4, &floats) || !rse__add_ok(floats, (size_t)D * (C + 1), &floats) ||
@@ -2828,8 +2882,8 @@ RSE__FN rse_status rse__q_check(const rse_image *im, const char *what, int i) {
 
 /* SWD between the reference and n samples (any sizes, each at least
    patch x patch); see the section comment. */
-RSE__FN rse_status rse__swd(const rse_image *ref, const rse_image *samples, int n, const rse_swd_params *p,
-                            rse_swd_result *res) {
+RSE__FN rse_status rse__swd(const rse_image *ref, const rse_image *samples, int n, const rse__swd_params *p,
+                            rse__swd_result *res) {
     const int P = p->patch, D = 3 * P * P;
     float *desc_r[RSE_SWD_MAX_LEVELS], *desc_s[RSE_SWD_MAX_LEVELS], *mem = 0;
     size_t N[RSE_SWD_MAX_LEVELS], total = 0, bytes;
@@ -2970,7 +3024,7 @@ RSE__FN rse_status rse__pixel_diversity(const rse_image *ref, const rse_image *s
    of ref at random offsets 0..max_shift in x and y (stream (seed, 1 << 48)).
    out[0..count) are allocated here (free with rse_image_free). */
 RSE__FN rse_status rse__shifted_copies(const rse_image *ref, int count, int max_shift, uint64_t seed, rse_image *out) {
-    rse_rng r;
+    rse__rng r;
     int i, c, y;
     rse_status st;
     if ((st = rse__q_check(ref, "reference", 0)) != RSE_STATUS_OK) return st;
@@ -3047,10 +3101,10 @@ RSE__FN rse_status rse__q_crop(const rse_image *img, const rse_roi *r, int dx, i
    `count` patches per level: pass the samples' total (n x per_image) so
    the floor has the measurement's sampling noise. With p->max_levels the
    samples' level count. */
-RSE__FN rse_status rse__swd_shift_floor(const rse_image *ref, const rse_roi *box, int count, const rse_swd_params *p,
-                                        rse_swd_result *res) {
-    rse_swd_params q = *p;
-    rse_swd_result one;
+RSE__FN rse_status rse__swd_shift_floor(const rse_image *ref, const rse_roi *box, int count, const rse__swd_params *p,
+                                        rse__swd_result *res) {
+    rse__swd_params q = *p;
+    rse__swd_result one;
     rse_image rc, sc;
     rse_status st;
     int dx, dy, k;

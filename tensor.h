@@ -18,7 +18,7 @@
         time (7.2, 7.8)
      8. tensors and the tape
      9. ops: each forward next to its backward
-    10. backward: the reverse sweep over the tape
+    10. backward: the op table and the reverse sweep over the tape
 
    Conventions: shapes are written in comments as (N,C,H,W); outputs come first
    in kernel argument lists, then inputs, then sizes; backward kernels
@@ -134,21 +134,21 @@ RSEDEF void rse_clear_error(void) { rse__errmsg[0] = 0; }
    significant digits). Output is always NUL-terminated and cut at cap-1. */
 typedef struct { char *p; size_t n, cap; } rse__sbuf;
 
-static void rse__sput(rse__sbuf *b, char c) {
+RSE__FN void rse__sput(rse__sbuf *b, char c) {
     if (b->n + 1 < b->cap) b->p[b->n] = c;
     b->n++;
 }
-static void rse__sputs(rse__sbuf *b, const char *s) {
+RSE__FN void rse__sputs(rse__sbuf *b, const char *s) {
     if (!s) s = "(null)";
     while (*s) rse__sput(b, *s++);
 }
-static void rse__sput_u64(rse__sbuf *b, uint64_t v, unsigned base) {
+RSE__FN void rse__sput_u64(rse__sbuf *b, uint64_t v, unsigned base) {
     char tmp[24];
     int n = 0;
     do { tmp[n++] = "0123456789abcdef"[v % base]; v /= base; } while (v);
     while (n) rse__sput(b, tmp[--n]);
 }
-static void rse__sput_g(rse__sbuf *b, double v) {
+RSE__FN void rse__sput_g(rse__sbuf *b, double v) {
     /* %g with 6 significant digits: fixed notation for 1e-4 <= |v| < 1e6,
        else d.ddddde+XX. Good enough for error messages and logs. */
     int e = 0, i, ndig;
@@ -424,7 +424,7 @@ static const uint32_t rse__sha256_k[64] = {
 
 #define RSE__ROR32(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
 
-static void rse__sha256_block(rse__sha256 *s, const unsigned char *p) {
+RSE__FN void rse__sha256_block(rse__sha256 *s, const unsigned char *p) {
     uint32_t w[64], a, b, c, d, e, f, g, h, t1, t2;
     int i;
     for (i = 0; i < 16; i++)
@@ -497,20 +497,20 @@ typedef struct rse__block {
     unsigned char *mem; /* aligned start of the usable bytes */
 } rse__block;
 
-typedef struct rse_arena {
+typedef struct rse__arena {
     rse__block *first, *cur;
     rse__block fixed;   /* the block header of a caller-supplied buffer */
     int can_grow;       /* 0 for a caller-supplied buffer */
     size_t used;        /* bytes handed out since the last reset */
     size_t peak;        /* high-water mark of used, for sizing */
     size_t min_block;   /* smallest block to malloc when growing */
-} rse_arena;
+} rse__arena;
 
 typedef struct { rse__block *blk; size_t used, total; } rse_arena_mark;
 
 /* buf == NULL: an owning, growing arena (cap is the first block's size, may
    be 0). Otherwise the arena lives in buf[0..cap) and never calls malloc. */
-RSE__FN void rse__arena_init(rse_arena *a, void *buf, size_t cap) {
+RSE__FN void rse__arena_init(rse__arena *a, void *buf, size_t cap) {
     memset(a, 0, sizeof *a);
     a->min_block = (size_t)1 << 20;
     if (buf) {
@@ -526,7 +526,7 @@ RSE__FN void rse__arena_init(rse_arena *a, void *buf, size_t cap) {
     }
 }
 
-static rse__block *rse__block_new(size_t cap) {
+RSE__FN rse__block *rse__block_new(size_t cap) {
     size_t total;
     unsigned char *raw;
     rse__block *b;
@@ -542,17 +542,18 @@ static rse__block *rse__block_new(size_t cap) {
     return b;
 }
 
-#ifdef RSE_ARENA_POISON
-/* Tests only (tests/test_poison.c): when nonzero, every allocation is
-   filled with this value, so a kernel that reads scratch it has not
-   written shows in its results (fresh pages from the system are zero, and
-   a read of them would otherwise pass unnoticed). */
+#if defined(RSE_TESTING) && defined(RSE_ARENA_POISON)
+/* Tests only (tests/test_poison.c and test_grad.c define RSE_ARENA_POISON
+   beside RSE_TESTING): when nonzero, every allocation is filled with this
+   value, so a kernel that reads scratch it has not written shows in its
+   results (fresh pages from the system are zero, and a read of them would
+   otherwise pass unnoticed). */
 static float rse__arena_poison;
 #endif
 
 /* n bytes, 64-byte aligned, uninitialised; NULL (with a message) if the arena
    is full and cannot grow, or if n is absurd. */
-RSE__FN void *rse__arena_alloc(rse_arena *a, size_t n) {
+RSE__FN void *rse__arena_alloc(rse__arena *a, size_t n) {
     size_t need;
     rse__block *b;
     if (!rse__add_ok(n, RSE__ALIGN - 1, &need)) goto fail;
@@ -577,7 +578,7 @@ RSE__FN void *rse__arena_alloc(rse_arena *a, size_t n) {
     a->cur = b;
     {
         void *p = b->mem + b->used;
-#ifdef RSE_ARENA_POISON
+#if defined(RSE_TESTING) && defined(RSE_ARENA_POISON)
         if (rse__arena_poison != 0.0f) {
             size_t q;
             for (q = 0; q < need / sizeof(float); q++) ((float *)p)[q] = rse__arena_poison;
@@ -594,7 +595,7 @@ fail:
 }
 
 /* count*size bytes, zeroed, with the product overflow-checked. */
-RSE__FN void *rse__arena_calloc(rse_arena *a, size_t count, size_t size) {
+RSE__FN void *rse__arena_calloc(rse__arena *a, size_t count, size_t size) {
     size_t n;
     void *p;
     if (!rse__mul_ok(count, size, &n)) {
@@ -606,7 +607,7 @@ RSE__FN void *rse__arena_calloc(rse_arena *a, size_t count, size_t size) {
     return p;
 }
 
-RSE__FN rse_arena_mark rse__arena_get_mark(const rse_arena *a) {
+RSE__FN rse_arena_mark rse__arena_get_mark(const rse__arena *a) {
     rse_arena_mark m;
     m.blk = a->cur;
     m.used = a->cur ? a->cur->used : 0;
@@ -614,7 +615,7 @@ RSE__FN rse_arena_mark rse__arena_get_mark(const rse_arena *a) {
     return m;
 }
 
-RSE__FN void rse__arena_free(rse_arena *a) {
+RSE__FN void rse__arena_free(rse__arena *a) {
     rse__block *b = a->first;
     if (a->can_grow) {
         while (b) { rse__block *n = b->next; RSE_FREE(b); b = n; }
@@ -626,7 +627,7 @@ RSE__FN void rse__arena_free(rse_arena *a) {
 /* Rewinds to empty. An owning arena that had to grow into several blocks is
    merged into one block as large as the peak, so the next lifetime of the
    same size fits without any allocation. */
-RSE__FN void rse__arena_reset(rse_arena *a) {
+RSE__FN void rse__arena_reset(rse__arena *a) {
     if (a->can_grow && a->first && a->first->next) {
         size_t peak = a->peak;
         rse__arena_free(a);
@@ -645,7 +646,7 @@ RSE__FN void rse__arena_reset(rse_arena *a) {
    on to a new one: the pages touched in every block stay resident. In a
    223x223 training step that was 88 MB of blocks, 84 of them touched, for
    a peak of 48 MB in use (the merge happens within the first step). */
-RSE__FN void rse__arena_release(rse_arena *a, rse_arena_mark m) {
+RSE__FN void rse__arena_release(rse__arena *a, rse_arena_mark m) {
     if (m.total == 0) rse__arena_reset(a);
     else {
         a->cur = m.blk;
@@ -662,50 +663,50 @@ RSE__FN void rse__arena_release(rse_arena *a, rse_arena_mark m) {
    and a stream position can be saved in a checkpoint as one integer.
    ========================================================================= */
 
-typedef struct rse_rng {
+typedef struct rse__rng {
     uint64_t key; /* derived from the seed */
     uint64_t pos; /* how many 64-bit draws have been consumed */
-} rse_rng;
+} rse__rng;
 
-static uint64_t rse__mix64(uint64_t z) {
+RSE__FN uint64_t rse__mix64(uint64_t z) {
     z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
     z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
     return z ^ (z >> 31);
 }
 
-RSE__FN void rse__rng_seed(rse_rng *r, uint64_t seed) {
+RSE__FN void rse__rng_seed(rse__rng *r, uint64_t seed) {
     r->key = rse__mix64(seed + UINT64_C(0x9e3779b97f4a7c15));
     r->pos = 0;
 }
 
 /* Stream `stream` of a seed: independent streams for, e.g., image i of a
    batch, so each image is the same whatever the batch size. */
-RSE__FN void rse__rng_seed_stream(rse_rng *r, uint64_t seed, uint64_t stream) {
+RSE__FN void rse__rng_seed_stream(rse__rng *r, uint64_t seed, uint64_t stream) {
     r->key = rse__mix64(rse__mix64(seed + UINT64_C(0x9e3779b97f4a7c15)) ^ rse__mix64(stream + UINT64_C(0x632be59bd9b4e019)));
     r->pos = 0;
 }
 
 /* The draw at absolute position k. */
-static uint64_t rse__rng_at(const rse_rng *r, uint64_t k) {
+RSE__FN uint64_t rse__rng_at(const rse__rng *r, uint64_t k) {
     return rse__mix64(r->key + (k + 1) * UINT64_C(0x9e3779b97f4a7c15));
 }
 
-RSE__FN uint64_t rse__rng_u64(rse_rng *r) { return rse__rng_at(r, r->pos++); }
+RSE__FN uint64_t rse__rng_u64(rse__rng *r) { return rse__rng_at(r, r->pos++); }
 
 /* Uniform in [0,1) with 24 random bits: every value is an exact float. */
-RSE__FN float rse__rng_uniform(rse_rng *r) {
+RSE__FN float rse__rng_uniform(rse__rng *r) {
     return (float)(rse__rng_u64(r) >> 40) * (1.0f / 16777216.0f);
 }
 
 /* Uniform integer in [0, n), n > 0, without modulo bias (Lemire's method
    reduced to a 64x32 multiply: bias below 2^-32, which no test can see). */
-RSE__FN uint32_t rse__rng_below(rse_rng *r, uint32_t n) {
+RSE__FN uint32_t rse__rng_below(rse__rng *r, uint32_t n) {
     return (uint32_t)(((rse__rng_u64(r) >> 32) * (uint64_t)n) >> 32);
 }
 
 /* Standard normal pair from draws k and k+1 (Box-Muller, in double so the
    float results are correctly rounded whatever the libm). */
-static void rse__rng_normal_pair(const rse_rng *r, uint64_t k, float *z0, float *z1) {
+RSE__FN void rse__rng_normal_pair(const rse__rng *r, uint64_t k, float *z0, float *z1) {
     double u1 = (double)(rse__rng_at(r, k) >> 11) * (1.0 / 9007199254740992.0);
     double u2 = (double)(rse__rng_at(r, k + 1) >> 11) * (1.0 / 9007199254740992.0);
     double rad = sqrt(-2.0 * log(1.0 - u1)); /* 1-u1 in (0,1]: never log(0) */
@@ -716,14 +717,14 @@ static void rse__rng_normal_pair(const rse_rng *r, uint64_t k, float *z0, float 
 
 /* Fills out[0..n) with N(0,1). Element i uses the pair at pos + 2*(i/2), so
    any split of the buffer gives the same values. Consumes 2*ceil(n/2) draws. */
-RSE__FN void rse__rng_normal(rse_rng *r, float *out, size_t n) {
+RSE__FN void rse__rng_normal(rse__rng *r, float *out, size_t n) {
     size_t i;
     for (i = 0; i + 1 < n; i += 2) rse__rng_normal_pair(r, r->pos + i, out + i, out + i + 1);
     if (i < n) { float spare; rse__rng_normal_pair(r, r->pos + i, out + i, &spare); }
     r->pos += (uint64_t)((n + 1) & ~(size_t)1);
 }
 
-RSE__FN void rse__rng_uniform_fill(rse_rng *r, float *out, size_t n) {
+RSE__FN void rse__rng_uniform_fill(rse__rng *r, float *out, size_t n) {
     size_t i;
     for (i = 0; i < n; i++) out[i] = (float)(rse__rng_at(r, r->pos + i) >> 40) * (1.0f / 16777216.0f);
     r->pos += n;
@@ -776,8 +777,8 @@ static RSE__TLS int rse__in_task; /* nested parallel calls run inline */
 
 /* Spin-then-sleep. A training step runs about a thousand parallel jobs of
    a millisecond or less; waking a sleeping worker through the condition
-   variable costs tens of microseconds each time, which measured as 30% of
-   one core idle on 2 threads. So a worker that runs out of tasks first
+   variable costs tens of microseconds each time, a large share of so
+   short a job (BENCH.md, 7 Dec 2026). So a worker that runs out of tasks first
    watches the job counter for a short while (about 50 microseconds) and
    only then sleeps. The watch is a plain atomic load (GCC/Clang builtins;
    other compilers just sleep at once); the job itself is still taken
@@ -803,7 +804,7 @@ static RSE__TLS int rse__in_task; /* nested parallel calls run inline */
 #endif
 
 /* Claims and runs tasks of the current job until none is left. */
-static void rse__pool_drain(void) {
+RSE__FN void rse__pool_drain(void) {
     for (;;) {
         int i;
         pthread_mutex_lock(&rse__pool_mu);
@@ -819,7 +820,7 @@ static void rse__pool_drain(void) {
     }
 }
 
-static void *rse__pool_worker(void *arg) {
+RSE__FN void *rse__pool_worker(void *arg) {
     unsigned seen = 0;
     int k;
     (void)arg;
@@ -834,7 +835,7 @@ static void *rse__pool_worker(void *arg) {
     }
 }
 
-static void rse__pool_stop(void) {
+RSE__FN void rse__pool_stop(void) {
     int i;
     pthread_mutex_lock(&rse__pool_mu);
     rse__pool.quit = 1;
@@ -978,17 +979,17 @@ RSE__FN void rse__sgemm_ref(int transA, int transB, int M, int N, int K, float a
     }
 }
 
-typedef struct rse_conv2d_shape {
+typedef struct rse__conv2d_shape {
     int N, C, H, W;     /* input (N,C,H,W) */
     int K, KH, KW;      /* K output channels; weight (K, C/groups, KH, KW) */
     int stride, pad, groups;  /* same stride and zero padding on both axes */
     int Ho, Wo;         /* output (N,K,Ho,Wo): Ho = (H + 2*pad - KH)/stride + 1 */
-} rse_conv2d_shape;
+} rse__conv2d_shape;
 
 /* Validates a conv shape: the kernels index with size_t and trust it. The
    shapes come from the model code, not from files, so a bad one is a bug
    upstream; it is still reported as BAD_ARG rather than read out of bounds. */
-RSE__FN rse_status rse__conv2d_check(const rse_conv2d_shape *s) {
+RSE__FN rse_status rse__conv2d_check(const rse__conv2d_shape *s) {
     long long hp, wp;
     size_t n;
     if (s->N < 1 || s->C < 1 || s->H < 1 || s->W < 1 || s->K < 1 || s->KH < 1 || s->KW < 1 ||
@@ -1023,7 +1024,7 @@ RSE__FN rse_status rse__conv2d_check(const rse_conv2d_shape *s) {
    x (N,C,H,W), w (K,C/groups,KH,KW), b (K), out (N,K,Ho,Wo). Output channel
    k of group g = k / (K/groups) sees input channels g*(C/groups) onwards. */
 RSE__FN rse_status rse__conv2d_forward_ref(float *out, const float *x, const float *w, const float *b,
-                                           const rse_conv2d_shape *s) {
+                                           const rse__conv2d_shape *s) {
     int n, k, oy, ox, c, ky, kx;
     int Cg = s->C / s->groups, Kg = s->K / s->groups;
     rse_status st = rse__conv2d_check(s);
@@ -1053,7 +1054,7 @@ RSE__FN rse_status rse__conv2d_forward_ref(float *out, const float *x, const flo
    the roles swapped: every (output, tap) pair scatters dout * w back to the
    input pixel it read. dx (N,C,H,W), dout (N,K,Ho,Wo). */
 RSE__FN rse_status rse__conv2d_backward_data_ref(float *dx, const float *dout, const float *w,
-                                                 const rse_conv2d_shape *s) {
+                                                 const rse__conv2d_shape *s) {
     int n, k, oy, ox, c, ky, kx;
     int Cg = s->C / s->groups, Kg = s->K / s->groups;
     rse_status st = rse__conv2d_check(s);
@@ -1082,7 +1083,7 @@ RSE__FN rse_status rse__conv2d_backward_data_ref(float *dx, const float *dout, c
    over N,Ho,Wo (db may be NULL). Each weight's sum is formed in a local and
    added once, as the fast version does. */
 RSE__FN rse_status rse__conv2d_backward_weight_ref(float *dw, float *db, const float *dout, const float *x,
-                                                   const rse_conv2d_shape *s) {
+                                                   const rse__conv2d_shape *s) {
     int n, k, oy, ox, c, ky, kx;
     int Cg = s->C / s->groups, Kg = s->K / s->groups;
     size_t P = (size_t)s->Ho * s->Wo;
@@ -1221,11 +1222,11 @@ typedef struct {
     void (*sgemm_cb)(int transA, int transB, int M, int N, int K, float alpha, const float *A, int lda,
                      const float *B, int ldb, float beta, float *C, int ldc, const float *cbias);
     rse_status (*conv2d_forward)(float *out, const float *x, const float *w, const float *b,
-                                 const rse_conv2d_shape *s, rse_arena *scratch);
+                                 const rse__conv2d_shape *s, rse__arena *scratch);
     rse_status (*conv2d_backward_data)(float *dx, const float *dout, const float *w,
-                                       const rse_conv2d_shape *s, rse_arena *scratch);
+                                       const rse__conv2d_shape *s, rse__arena *scratch);
     rse_status (*conv2d_backward_weight)(float *dw, float *db, const float *dout, const float *x,
-                                         const rse_conv2d_shape *s, rse_arena *scratch);
+                                         const rse__conv2d_shape *s, rse__arena *scratch);
     void (*dw_plane)(float *out, const float *xp, int wp, const float *wk, int kh, int kw,
                      int flip, int ho, int wo, float bias, int acc);
     void (*gelu_run)(float *y, const float *x, size_t n);
@@ -1280,7 +1281,7 @@ typedef struct {
 } rse__gemm_run;
 
 /* Allocates n floats from the scratch arena (NOMEM via rse__fail). */
-static float *rse__scratch_floats(rse_arena *a, size_t n, const char *what) {
+RSE__FN float *rse__scratch_floats(rse__arena *a, size_t n, const char *what) {
     size_t bytes;
     float *p;
     if (!rse__mul_ok(n, sizeof(float), &bytes)) {
@@ -1293,7 +1294,7 @@ static float *rse__scratch_floats(rse_arena *a, size_t n, const char *what) {
 }
 
 /* Copies plane src (h,w) into dst (h+2ph, w+2pw) with a zero border. */
-static void rse__pad_plane(float *dst, const float *src, int h, int w, int ph, int pw) {
+RSE__FN void rse__pad_plane(float *dst, const float *src, int h, int w, int ph, int pw) {
     int wp = w + 2 * pw, y;
     memset(dst, 0, sizeof(float) * (size_t)(h + 2 * ph) * (size_t)wp);
     for (y = 0; y < h; y++) memcpy(dst + (size_t)(y + ph) * wp + pw, src + (size_t)y * w, sizeof(float) * (size_t)w);
@@ -1302,7 +1303,7 @@ static void rse__pad_plane(float *dst, const float *src, int h, int w, int ph, i
 typedef struct {
     float *out, *dw, *db;
     const float *in, *w, *b, *dout;
-    const rse_conv2d_shape *s;
+    const rse__conv2d_shape *s;
     float *bufs;          /* one padded plane per task */
     size_t bufsize;
     int mode;             /* 0 forward, 1 backward-data, 2 backward-weight */
@@ -1310,23 +1311,22 @@ typedef struct {
 
 /* The depthwise fast path applies to stride 1 with pad < kernel (so the
    backward-data padding K-1-pad is not negative) and at most 64 taps. */
-static int rse__dw_applies(const rse_conv2d_shape *s) {
+RSE__FN int rse__dw_applies(const rse__conv2d_shape *s) {
     return s->groups == s->C && s->K == s->C && s->stride == 1 && s->pad <= s->KH - 1 &&
            s->pad <= s->KW - 1 && s->KH * s->KW <= 64;
 }
 
 /* Below this many input or output channels, or this many together, the
    GEMMs are too thin (the reduction is C, not 9C) to pay for the
-   transforms: measured at 64x64, 8 images, 64 -> 64 channels took 11.4 ms
-   this way against 9.5 direct, 64 -> 128 took 15.0 against 16.6. */
+   transforms (the measurements that set the thresholds: BENCH.md,
+   7 Dec 2026). */
 #define RSE__WINO_MIN_CH 64
 #define RSE__WINO_MIN_SUM 160
 /* Scratch budget for one band's V and M (floats) per thread working on
    it: 2M floats = 8 MB. One band a thread keeps them within a core's share
-   of the L3; at 223x223, 2 threads, 4M floats made the 160-channel
-   training step 6-9% faster than 2M (more tiles per GEMM, fewer pool
-   syncs), while side-by-side micro-batches, one per thread, were 5% slower
-   with 4M each. */
+   of the L3; a larger band gives more tiles per GEMM and fewer pool syncs,
+   but side-by-side micro-batches, one per thread, each need one (BENCH.md,
+   7 Dec 2026). */
 #define RSE__WINO_BAND_FLOATS ((size_t)2 << 20)
 
 typedef struct {
@@ -1347,7 +1347,7 @@ typedef struct {
 typedef struct { float *U; const float *w; int Co, Ci, turned; } rse__wino_wjob;
 
 /* Does shape s take the Winograd path (forward and backward-data)? */
-static int rse__wino_applies(const rse_conv2d_shape *s) {
+RSE__FN int rse__wino_applies(const rse__conv2d_shape *s) {
     return s->KH == 3 && s->KW == 3 && s->stride == 1 && s->groups == 1 && s->pad <= 2 &&
            s->C >= RSE__WINO_MIN_CH && s->K >= RSE__WINO_MIN_CH && s->C + s->K >= RSE__WINO_MIN_SUM &&
            s->Ho >= 2 && s->Wo >= 2;
@@ -1356,25 +1356,30 @@ static int rse__wino_applies(const rse_conv2d_shape *s) {
 typedef struct {
     float *dx;
     const float *col;
-    const rse_conv2d_shape *s;
+    const rse__conv2d_shape *s;
     int c0, Cg;
 } rse__col2im_ctx;
 
 typedef struct {
     float *dst;
     const float *src;
-    const rse_conv2d_shape *s;
+    const rse__conv2d_shape *s;
     float *db;
     const float *dout;
 } rse__bw_ctx;
 
 /* Backward-weight packs dout once for all row blocks (rse__gemm_run_all's
    bpk) a band of output rows at a time, in at most this many floats (1 MB,
-   half of this machine's L2 per core): a whole image's packed copy would be
-   one more map of dout at the denoiser backward's memory peak (32 MB for
-   160 channels at 223x223). A variable so the tests can cut bands of a
+   so that a band stays in a core's L2 cache with room to spare): a whole
+   image's packed copy would be one more map of dout at the denoiser
+   backward's memory peak (32 MB for 160 channels at 223x223). Under
+   RSE_TESTING a variable, so that tests/test_kernels.c can cut bands of a
    few rows out of small images. */
+#ifdef RSE_TESTING
 static size_t rse__bw_pack_floats = (size_t)1 << 18;
+#else
+static const size_t rse__bw_pack_floats = (size_t)1 << 18;
+#endif
 
 /* GELU (section 9's activation), one float at a time: the kernels'
    rse__gelu_run and rse__gelu_grad_run compute the same in vectors. */
@@ -1552,9 +1557,9 @@ RSE__KFN inline void rse__transpose8(const float *s, ptrdiff_t ls, float *d, ptr
 
 #if RSE__KSET == RSE__KS_AVX512
 /* AVX-512F: 16 floats per vector, so the micro-kernel covers 32 columns
-   per step (and 8 rows: see RSE__MR). On cores with two 512-bit FMA units (this machine's
-   Xeon) that doubles the FMA peak of AVX2; with one unit it still halves
-   the loads and broadcasts per multiply-add. */
+   per step (and 8 rows: see RSE__MR). On cores with two 512-bit FMA units
+   that doubles the FMA peak of AVX2; with one unit it still halves the
+   loads and broadcasts per multiply-add. */
 #define RSE_SIMD_NAME "avx512"
 #define RSE_VEC_WIDTH 16
 #define RSE_F32_VEC __m512
@@ -1698,13 +1703,12 @@ RSE__KFN void rse__vec_transpose(const float *s, ptrdiff_t ls, float *d, ptrdiff
    FMA units (2 per core, 4-cycle latency) need at least 8 independent
    accumulators to stay busy. NEON (32 registers) and plain C use the same
    shape. AVX-512 (32 registers, 16 lanes) takes 8 rows: 16 accumulators.
-   Measured alone on L1-resident data, 6 x 32 ran at 80-82% of this
-   machine's AVX-512 peak and 8 x 32 at 86-88%: the loop's fixed cost (two
-   B loads, the pointer and counter updates) is spread over 16 FMAs instead
-   of 12, and 8 divides every channel count of the SinDDM network, so no
-   row of a strip is wasted. Inside the convolutions it gained about 10% on
-   backward-weight and nothing measurable on the others (packing and
-   memory traffic bound them there). KC = 256 keeps the packed B block at 16 KB, a third of
+   8 x 32 runs closer to the peak than 6 x 32 (BENCH.md, 7 Dec 2026): the
+   loop's fixed cost (two B loads, the pointer and counter updates) is
+   spread over 16 FMAs instead of 12, and 8 divides every channel count of
+   the SinDDM network, so no row of a strip is wasted. Inside the
+   convolutions the gain is on backward-weight (packing and memory traffic
+   bound the others). KC = 256 keeps the packed B block at 16 KB, a third of
    L1d (32 KB with AVX-512's 32 columns: two thirds of a 48 KB L1d). */
 #if RSE_VEC_WIDTH == 16
 #define RSE__MR 8
@@ -1813,10 +1817,8 @@ RSE__KFN void rse__ukr(int kc, const float *strip, const float *const *rows, ptr
    stays in L2 while npan panels use it (with one panel per tile, all of A
    went through L2 once per panel: from L3 when A is bigger than L2); and
    the C tile (MB x npan*NR, up to 256 KB) stays in L2 between blocks, so C
-   goes to memory about once. Measured against one panel per tile (2
-   threads, alternating runs): 800 x 768 x 3072 GEMMs 245-290 -> 290-310
-   GFLOP/s, conv 160->160 at 223 forward 266-285 -> 286-293, backward-data
-   262 -> 276-297. */
+   goes to memory about once (against one panel per tile: BENCH.md,
+   7 Dec 2026). */
 RSE__KFN void rse__arows_packed(const rse__gemm *g, int kb, int i0, int mr, const float **rows, ptrdiff_t *ak);
 RSE__KFN void rse__gemm_task(void *ctx, int task, int ntasks) {
     const rse__gemm_run *r = (const rse__gemm_run *)ctx;
@@ -1890,7 +1892,7 @@ RSE__KFN void rse__gemm_run_all(const rse__gemm *g) {
     /* An A block of up to 768 rows (768 KB) stays in L2. A plain matrix
        read in place has its rows lda apart; with a power-of-two lda they
        all fall into the same few cache sets, so its block is kept small
-       (192 rows; on this machine that gains about 3% on 1024^3). */
+       (192 rows). */
     int mbmax = g->arows == rse__arows_plain ? 192 : 768;
     if (g->M <= 0 || g->N <= 0 || g->nkb <= 0) return;
     r.g = g;
@@ -1968,7 +1970,7 @@ RSE__KFN void rse__packb_plain(const rse__gemm *g, int kb, int kc, int j0, int n
     const float *B = g->B + (ptrdiff_t)kb * RSE__KC * g->b_ks + (ptrdiff_t)j0 * g->b_ns;
     /* Full-width panels (all but the last) as two straight vector copies a
        row: one loop of whole vectors then a ragged tail, for every width,
-       measured 1-4% slower on a CLIP B16 gradient (6 alternating runs). */
+       was slower on a CLIP gradient (BENCH.md, 7 Dec 2026). */
     if (g->b_ns == 1 && nc == RSE__NR) {
         for (p = 0; p < kc; p++) {
             const float *src = B + (ptrdiff_t)p * g->b_ks;
@@ -2197,7 +2199,7 @@ RSE__KFN void rse__dw_plane(float *out, const float *xp, int wp, const float *wk
 
 RSE__KFN void rse__dw_task(void *ctx, int task, int ntasks) {
     const rse__dw_ctx *d = (const rse__dw_ctx *)ctx;
-    const rse_conv2d_shape *s = d->s;
+    const rse__conv2d_shape *s = d->s;
     float *buf = d->bufs + (size_t)task * d->bufsize;
     int taps = s->KH * s->KW;
     size_t lo, hi, q, HW = (size_t)s->H * s->W, P = (size_t)s->Ho * s->Wo;
@@ -2266,8 +2268,8 @@ RSE__KFN void rse__dw_task(void *ctx, int task, int ntasks) {
 /* Runs one depthwise pass. Tasks own whole planes (forward, backward-data)
    or whole channels (backward-weight, which sums over the batch), each with
    its own padded-plane buffer, so no output is shared between threads. */
-RSE__KFN rse_status rse__dw_run(rse__dw_ctx *d, rse_arena *scratch) {
-    const rse_conv2d_shape *s = d->s;
+RSE__KFN rse_status rse__dw_run(rse__dw_ctx *d, rse__arena *scratch) {
+    const rse__conv2d_shape *s = d->s;
     rse_arena_mark mark = rse__arena_get_mark(scratch);
     int ntasks = rse__task_count(d->mode == 2 ? (size_t)s->C : (size_t)s->N * s->C);
     int hp = s->H + 2 * s->pad, wp = s->W + 2 * s->pad;
@@ -2319,16 +2321,12 @@ RSE__KFN rse_status rse__dw_run(rse__dw_ctx *d, rse_arena *scratch) {
    Used (7.7) for stride-1, 3x3, ungrouped convolutions with enough
    channels (below), forward and backward-data (a 3x3 convolution of dout
    with the kernels turned 180 degrees and the channel roles swapped).
-   Measured on 160 -> 160 channels, 2 threads, against the direct path
-   (alternating runs): 4 images at 111x111, forward 54-56 ms against 75,
-   backward-data 54-55 against 76-81; one at 223x223, forward 50-56
-   against 83-84.
+   At 160 channels it beats the direct path forward and backward-data
+   (BENCH.md, 7 Dec 2026).
    Backward-weight stays direct. Done this way (dU = the sum over tiles of
    (A dY A^T) .* V, then dg = G^T dU G), its 16 GEMMs reduce over the tiles
    and must pack both long operands, so the transforms and the packing cost
-   more than the products save: 4 images at 111x111, 80 -> 160 channels took
-   53 ms against 38 direct and 160 -> 160 73-75 against 71-74 (44 and 61
-   with bands four times as long, at 32 MB of scratch).
+   more than the products save (measured: BENCH.md, 7 Dec 2026).
    ------------------------------------------------------------------------- */
 
 RSE__KFN void rse__wino_weights_task(void *ctx, int task, int ntasks) {
@@ -2361,7 +2359,7 @@ RSE__KFN void rse__wino_weights_task(void *ctx, int task, int ntasks) {
         }
 }
 
-RSE__KFN float *rse__wino_weights(rse_arena *scratch, const float *w, int Co, int Ci, int turned) {
+RSE__KFN float *rse__wino_weights(rse__arena *scratch, const float *w, int Co, int Ci, int turned) {
     rse__wino_wjob j;
     j.U = rse__scratch_floats(scratch, (size_t)16 * Co * Ci, "winograd weights");
     if (!j.U) return 0;
@@ -2506,7 +2504,7 @@ RSE__KFN void rse__wino_gemm_task(void *ctx, int task, int ntasks) {
 /* out (Co,Ho,Wo) = (or +=, acc) the 3x3 convolution of x (Ci,H,W), zero
    padding p, stride 1, with the transformed kernels U (16,Co,Ci), + bias. */
 RSE__KFN rse_status rse__wino_run(float *out, const float *x, const float *U, const float *bias,
-                                int Ci, int Co, int H, int W, int Ho, int Wo, int p, int acc, rse_arena *scratch) {
+                                int Ci, int Co, int H, int W, int Ho, int Wo, int p, int acc, rse__arena *scratch) {
     rse__wino_job j;
     rse_arena_mark mark = rse__arena_get_mark(scratch);
     int tH = (Ho + 1) / 2, ntasks = rse__task_count((size_t)(Ci > Co ? Ci : Co));
@@ -2563,7 +2561,7 @@ RSE__KFN rse_status rse__wino_run(float *out, const float *x, const float *U, co
    group: one implicit GEMM with the weights packed once into MR-row strips
    (1x1 stride-1 convolutions read x directly as the B matrix). */
 RSE__KFN rse_status rse__conv2d_forward(float *out, const float *x, const float *w, const float *b,
-                                       const rse_conv2d_shape *s, rse_arena *scratch) {
+                                       const rse__conv2d_shape *s, rse__arena *scratch) {
     rse_status st = rse__conv2d_check(s);
     int Cg, Kg, R, n, gi;
     size_t P, HW, strip;
@@ -2629,7 +2627,7 @@ RSE__KFN rse_status rse__conv2d_forward(float *out, const float *x, const float 
    they were read from. One task per channel range: no write conflicts. */
 RSE__KFN void rse__col2im_task(void *ctx, int task, int ntasks) {
     const rse__col2im_ctx *d = (const rse__col2im_ctx *)ctx;
-    const rse_conv2d_shape *s = d->s;
+    const rse__conv2d_shape *s = d->s;
     size_t lo, hi, c, P = (size_t)s->Ho * s->Wo;
     int ky, kx, oy, ox;
     rse__split_range((size_t)d->Cg, task, ntasks, &lo, &hi);
@@ -2657,7 +2655,7 @@ RSE__KFN void rse__col2im_task(void *ctx, int task, int ntasks) {
    straight into dx. Other strides: col = Wg^T * dout (a GEMM into scratch),
    then col2im scatters col into dx. */
 RSE__KFN rse_status rse__conv2d_backward_data(float *dx, const float *dout, const float *w,
-                                             const rse_conv2d_shape *s, rse_arena *scratch) {
+                                             const rse__conv2d_shape *s, rse__arena *scratch) {
     rse_status st = rse__conv2d_check(s);
     int Cg, Kg, taps, R, n, gi;
     size_t P, HW;
@@ -2796,7 +2794,7 @@ RSE__KFN void rse__packb_colT(const rse__gemm *g, int kb, int kc, int j0, int nc
 /* Pads the channels of one image (task split over channels). */
 RSE__KFN void rse__bw_pad_task(void *ctx, int task, int ntasks) {
     const rse__bw_ctx *d = (const rse__bw_ctx *)ctx;
-    const rse_conv2d_shape *s = d->s;
+    const rse__conv2d_shape *s = d->s;
     size_t lo, hi, c, hp = (size_t)s->H + 2 * s->pad, wp = (size_t)s->W + 2 * s->pad;
     rse__split_range((size_t)s->C, task, ntasks, &lo, &hi);
     for (c = lo; c < hi; c++)
@@ -2806,7 +2804,7 @@ RSE__KFN void rse__bw_pad_task(void *ctx, int task, int ntasks) {
 /* db[k] += sum of dout over n and pixels, one task per channel range. */
 RSE__KFN void rse__bias_grad_task(void *ctx, int task, int ntasks) {
     const rse__bw_ctx *d = (const rse__bw_ctx *)ctx;
-    const rse_conv2d_shape *s = d->s;
+    const rse__conv2d_shape *s = d->s;
     size_t lo, hi, k, p, P = (size_t)s->Ho * s->Wo;
     int n;
     rse__split_range((size_t)s->K, task, ntasks, &lo, &hi);
@@ -2829,7 +2827,7 @@ RSE__KFN void rse__bias_grad_task(void *ctx, int task, int ntasks) {
    row; it runs on bands of rows in turn, which adds the same blocks to dwt
    in the same order as one run over the image would: the same bits. */
 RSE__KFN rse_status rse__conv2d_backward_weight(float *dw, float *db, const float *dout, const float *x,
-                                               const rse_conv2d_shape *s, rse_arena *scratch) {
+                                               const rse__conv2d_shape *s, rse__arena *scratch) {
     rse_status st = rse__conv2d_check(s);
     int Cg, Kg, R, n, gi, r, k, band, oy0, rows;
     size_t P, HW, hpwp, rowpk;
@@ -3101,7 +3099,7 @@ static const rse__kernels *const rse__kernel_sets[] = {
 #if RSE__X86_SETS
 #include <cpuid.h>
 /* Do this CPU and operating system run the x86 set (AVX2 or AVX512)? */
-static int rse__x86_runs(int set) {
+RSE__FN int rse__x86_runs(int set) {
     const unsigned need1 = 1u << 12 | 1u << 27 | 1u << 28; /* FMA, OSXSAVE (xgetbv works), AVX */
     unsigned a, b, c, d, xcr0, xcr0_hi;
     if (!__get_cpuid(1, &a, &b, &c, &d) || (c & need1) != need1) return 0;
@@ -3137,7 +3135,7 @@ RSE__FN const rse__kernels *rse__kernels_find(const char *name) {
 
 /* The set RSE_KERNELS names if it is here and runs, else the widest that
    runs (the last, scalar or the compiler's own, always does). */
-static const rse__kernels *rse__kernels_pick(void) {
+RSE__FN const rse__kernels *rse__kernels_pick(void) {
     int i;
 #ifndef RSE_NO_DISPATCH
     const char *want = getenv("RSE_KERNELS");
@@ -3193,15 +3191,15 @@ RSE__FN void rse__sgemm(int transA, int transB, int M, int N, int K, float alpha
     rse__kernels_now()->sgemm_cb(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, 0);
 }
 RSE__FN rse_status rse__conv2d_forward(float *out, const float *x, const float *w, const float *b,
-                                       const rse_conv2d_shape *s, rse_arena *scratch) {
+                                       const rse__conv2d_shape *s, rse__arena *scratch) {
     return rse__kernels_now()->conv2d_forward(out, x, w, b, s, scratch);
 }
 RSE__FN rse_status rse__conv2d_backward_data(float *dx, const float *dout, const float *w,
-                                             const rse_conv2d_shape *s, rse_arena *scratch) {
+                                             const rse__conv2d_shape *s, rse__arena *scratch) {
     return rse__kernels_now()->conv2d_backward_data(dx, dout, w, s, scratch);
 }
 RSE__FN rse_status rse__conv2d_backward_weight(float *dw, float *db, const float *dout, const float *x,
-                                               const rse_conv2d_shape *s, rse_arena *scratch) {
+                                               const rse__conv2d_shape *s, rse__arena *scratch) {
     return rse__kernels_now()->conv2d_backward_weight(dw, db, dout, x, s, scratch);
 }
 RSE__FN void rse__dw_plane(float *out, const float *xp, int wp, const float *wk, int kh, int kw,
@@ -3237,80 +3235,85 @@ RSE__FN void rse__gelu_grad_run(float *gx, const float *dy, const float *x, size
 
 #define RSE_MAX_NDIM 4
 
-typedef struct rse_tensor {
+typedef struct rse__tensor {
     float *data;
     float *grad;       /* same shape; NULL until the backward pass needs it */
     int nd;            /* 1..4 */
     int shape[RSE_MAX_NDIM];
     size_t n;          /* number of elements */
     int requires_grad; /* does a gradient flow to (or through) this tensor? */
-} rse_tensor;
+} rse__tensor;
 
-typedef enum rse_op {
-    RSE_OP_CONV2D = 1, RSE_OP_MATMUL, RSE_OP_LINEAR,
-    RSE_OP_ADD, RSE_OP_SUB, RSE_OP_MUL, RSE_OP_SCALE,
-    RSE_OP_GELU, RSE_OP_GELU_TANH, RSE_OP_QUICKGELU,
-    RSE_OP_LAYERNORM, RSE_OP_SOFTMAX, RSE_OP_SDPA, RSE_OP_EMBEDDING,
-    RSE_OP_CONCAT, RSE_OP_SLICE, RSE_OP_RESHAPE, RSE_OP_PERMUTE,
-    RSE_OP_SUM, RSE_OP_MEAN, RSE_OP_L1, RSE_OP_L2,
-    RSE_OP_COSINE, RSE_OP_L2NORM, RSE_OP_RESIZE_BILINEAR, RSE_OP_RESIZE_BICUBIC,
-    RSE_OP_HFLIP, RSE_OP_WARP, RSE_OP_BRIGHTNESS, RSE_OP_CONTRAST, RSE_OP_SATURATION,
-    RSE_OP_HUE, RSE_OP_GRAY, RSE_OP_CLAMP, RSE_OP_ATTN_QKV,
-    RSE_OP_CUSTOM          /* defined elsewhere: its backward is n->bwd */
-} rse_op;
+/* The ops the tape records. Each has a name and a backward in two tables
+   indexed by this enum (section 10); RSE__OP_COUNT sizes them, and a
+   compile-time check there makes an op added here without both a name and
+   a backward fail to build (ggml's GGML_OP_COUNT does the same). */
+typedef enum rse__op {
+    RSE__OP_CONV2D, RSE__OP_MATMUL, RSE__OP_LINEAR,
+    RSE__OP_ADD, RSE__OP_SUB, RSE__OP_MUL, RSE__OP_SCALE,
+    RSE__OP_GELU, RSE__OP_GELU_TANH, RSE__OP_QUICKGELU,
+    RSE__OP_LAYERNORM, RSE__OP_SOFTMAX, RSE__OP_SDPA, RSE__OP_EMBEDDING,
+    RSE__OP_CONCAT, RSE__OP_SLICE, RSE__OP_RESHAPE, RSE__OP_PERMUTE,
+    RSE__OP_SUM, RSE__OP_MEAN, RSE__OP_L1, RSE__OP_L2,
+    RSE__OP_COSINE, RSE__OP_L2NORM, RSE__OP_RESIZE_BILINEAR, RSE__OP_RESIZE_BICUBIC,
+    RSE__OP_HFLIP, RSE__OP_WARP, RSE__OP_BRIGHTNESS, RSE__OP_CONTRAST, RSE__OP_SATURATION,
+    RSE__OP_HUE, RSE__OP_GRAY, RSE__OP_CLAMP, RSE__OP_ATTN_QKV,
+    RSE__OP_CUSTOM,         /* defined elsewhere: its backward is n->bwd */
+    RSE__OP_COUNT
+} rse__op;
 
-struct rse_tape;
+struct rse__tape;
 
-typedef struct rse_node {
-    struct rse_node *prev; /* the node recorded before this one */
-    rse_op op;
-    rse_tensor *out;
-    rse_tensor *in[3];
+typedef struct rse__node {
+    struct rse__node *prev; /* the node recorded before this one */
+    rse__op op;
+    rse__tensor *out;
+    rse__tensor *in[3];
     int ip[8];             /* integer parameters: stride, pad, axis, ...    */
     float fp[2];           /* float parameters: scale, eps                  */
     float *saved;          /* values the backward needs and cannot recompute
                               cheaply: layernorm mean/rstd, attention probs  */
     const int *ids;        /* embedding: the looked-up rows                 */
-    /* RSE_OP_CUSTOM: an op written next to its model (SinDDM's fused block
+    /* RSE__OP_CUSTOM: an op written next to its model (SinDDM's fused block
        in sinddm.c) brings its own backward and parameters */
-    rse_status (*bwd)(struct rse_tape *t, struct rse_node *n);
+    rse_status (*bwd)(struct rse__tape *t, struct rse__node *n);
     const void *ctx;
-} rse_node;
+} rse__node;
 
-typedef struct rse_tape {
-    rse_arena *arena;    /* tensors, gradients, saved values, nodes       */
-    rse_arena *scratch;  /* kernel scratch, released after every kernel   */
-    rse_node *last;      /* newest node; NULL on an empty tape           */
+typedef struct rse__tape {
+    rse__arena *arena;    /* tensors, gradients, saved values, nodes       */
+    rse__arena *scratch;  /* kernel scratch, released after every kernel   */
+    rse__node *last;      /* newest node; NULL on an empty tape           */
     rse_status status;   /* first failure; ops on a failed tape return NULL */
     int no_grad;         /* 1: record nothing (inference)                */
-} rse_tape;
+} rse__tape;
 
-RSE__FN void rse__tape_init(rse_tape *t, rse_arena *arena, rse_arena *scratch) {
+RSE__FN void rse__tape_init(rse__tape *t, rse__arena *arena, rse__arena *scratch) {
     memset(t, 0, sizeof *t);
     t->arena = arena;
     t->scratch = scratch;
 }
 
 /* Forgets the nodes (the arena is reset separately by its owner). */
-RSE__FN void rse__tape_clear(rse_tape *t) {
+RSE__FN void rse__tape_clear(rse__tape *t) {
     t->last = 0;
     t->status = RSE_STATUS_OK;
 }
 
 /* Records a failure on the tape and returns NULL, for one-line error exits. */
-static rse_tensor *rse__tape_fail(rse_tape *t, rse_status st) {
+RSE__FN rse__tensor *rse__tape_fail(rse__tape *t, rse_status st) {
     if (t->status == RSE_STATUS_OK) t->status = st;
     return 0;
 }
 
 /* A shape mismatch is the caller's bug, but model files decide many shapes,
    so it is reported as an error with a message rather than asserted. */
-static rse_tensor *rse__shape_fail(rse_tape *t, const char *op, const char *what) {
+RSE__FN rse__tensor *rse__shape_fail(rse__tape *t, const char *op, const char *what) {
     rse__fail(RSE_STATUS_BAD_ARG, "%s: %s", op, what);
     return rse__tape_fail(t, RSE_STATUS_BAD_ARG);
 }
 
-static size_t rse__shape_numel(int nd, const int *shape, int *ok) {
+RSE__FN size_t rse__shape_numel(int nd, const int *shape, int *ok) {
     size_t n = 1;
     int i;
     *ok = nd >= 1 && nd <= RSE_MAX_NDIM;
@@ -3321,7 +3324,7 @@ static size_t rse__shape_numel(int nd, const int *shape, int *ok) {
 
 /* Fills a caller-owned tensor header around existing data (weights, inputs).
    Returns 0 if the shape is invalid. */
-RSE__FN int rse__tensor_view(rse_tensor *t, float *data, int nd, const int *shape) {
+RSE__FN int rse__tensor_view(rse__tensor *t, float *data, int nd, const int *shape) {
     int ok, i;
     memset(t, 0, sizeof *t);
     t->n = rse__shape_numel(nd, shape, &ok);
@@ -3335,18 +3338,18 @@ RSE__FN int rse__tensor_view(rse_tensor *t, float *data, int nd, const int *shap
 /* A tensor header in the tape's arena around existing data. Nodes keep
    pointers to their inputs until the backward pass, so a view passed to an
    op must outlive the tape: use this rather than a header on the stack. */
-RSE__FN rse_tensor *rse__tensor_wrap(rse_tape *t, float *data, int nd, const int *shape) {
-    rse_tensor *x;
+RSE__FN rse__tensor *rse__tensor_wrap(rse__tape *t, float *data, int nd, const int *shape) {
+    rse__tensor *x;
     if (t->status != RSE_STATUS_OK) return 0;
-    x = (rse_tensor *)rse__arena_alloc(t->arena, sizeof *x);
+    x = (rse__tensor *)rse__arena_alloc(t->arena, sizeof *x);
     if (!x) return rse__tape_fail(t, RSE_STATUS_NOMEM);
     if (!rse__tensor_view(x, data, nd, shape)) return rse__shape_fail(t, "tensor", "invalid shape");
     return x;
 }
 
 /* A new tensor in the tape's arena, data uninitialised. */
-RSE__FN rse_tensor *rse__tensor_new(rse_tape *t, int nd, const int *shape) {
-    rse_tensor *x;
+RSE__FN rse__tensor *rse__tensor_new(rse__tape *t, int nd, const int *shape) {
+    rse__tensor *x;
     int ok;
     size_t n = rse__shape_numel(nd, shape, &ok), bytes;
     if (t->status != RSE_STATUS_OK) return 0;
@@ -3354,7 +3357,7 @@ RSE__FN rse_tensor *rse__tensor_new(rse_tape *t, int nd, const int *shape) {
         rse__fail(RSE_STATUS_LIMIT, "tensor shape invalid or too large");
         return rse__tape_fail(t, RSE_STATUS_LIMIT);
     }
-    x = (rse_tensor *)rse__arena_alloc(t->arena, sizeof *x);
+    x = (rse__tensor *)rse__arena_alloc(t->arena, sizeof *x);
     if (!x) return rse__tape_fail(t, RSE_STATUS_NOMEM);
     rse__tensor_view(x, 0, nd, shape);
     x->data = (float *)rse__arena_alloc(t->arena, bytes);
@@ -3362,21 +3365,21 @@ RSE__FN rse_tensor *rse__tensor_new(rse_tape *t, int nd, const int *shape) {
     return x;
 }
 
-RSE__FN rse_tensor *rse__tensor_zeros(rse_tape *t, int nd, const int *shape) {
-    rse_tensor *x = rse__tensor_new(t, nd, shape);
+RSE__FN rse__tensor *rse__tensor_zeros(rse__tape *t, int nd, const int *shape) {
+    rse__tensor *x = rse__tensor_new(t, nd, shape);
     if (x) memset(x->data, 0, x->n * sizeof(float));
     return x;
 }
 
 /* Shorthand for 1-4 dimensional shapes: rse__new4(t, 2, N, C, 0, 0). */
-RSE__FN rse_tensor *rse__new4(rse_tape *t, int nd, int d0, int d1, int d2, int d3) {
+RSE__FN rse__tensor *rse__new4(rse__tape *t, int nd, int d0, int d1, int d2, int d3) {
     int s[4];
     s[0] = d0; s[1] = d1; s[2] = d2; s[3] = d3;
     return rse__tensor_new(t, nd, s);
 }
 
 /* The gradient buffer of x, allocated zeroed on first use. */
-static float *rse__grad(rse_tape *t, rse_tensor *x) {
+RSE__FN float *rse__grad(rse__tape *t, rse__tensor *x) {
     if (!x->grad) {
         x->grad = (float *)rse__arena_calloc(t->arena, x->n, sizeof(float));
         if (!x->grad) rse__tape_fail(t, RSE_STATUS_NOMEM);
@@ -3388,10 +3391,10 @@ static float *rse__grad(rse_tape *t, rse_tensor *x) {
    has contributed yet (no buffer), the buffer is left uninitialised and
    *acc = 0: the op stores its values instead of adding them to zeros. In a
    CLIP gradient most tensors have one consumer, so this saves a zeroing
-   pass over each of them: about 0.5 GB of writes per ViT-B/32 batch of 16,
-   4% of its time. Otherwise *acc = 1 and the op adds, as with rse__grad.
+   pass over each of them: about 0.5 GB of writes per ViT-B/32 batch of 16
+   (its share of the time: BENCH.md, 7 Dec 2026). Otherwise *acc = 1 and the op adds, as with rse__grad.
    (0 + v == v, so the results are the same bits, up to the sign of a zero.) */
-static float *rse__grad_first(rse_tape *t, rse_tensor *x, int *acc) {
+RSE__FN float *rse__grad_first(rse__tape *t, rse__tensor *x, int *acc) {
     *acc = x->grad != 0;
     if (!x->grad) {
         x->grad = (float *)rse__arena_alloc(t->arena, x->n * sizeof(float)); /* n*4 was checked at creation */
@@ -3403,12 +3406,12 @@ static float *rse__grad_first(rse_tape *t, rse_tensor *x, int *acc) {
 /* Appends a node if any input needs a gradient; marks the output likewise.
    Returns the node, or NULL when nothing was recorded (or on failure, which
    the caller sees through t->status). */
-static rse_node *rse__record(rse_tape *t, rse_op op, rse_tensor *out,
-                             rse_tensor *a, rse_tensor *b, rse_tensor *c) {
-    rse_node *n;
+RSE__FN rse__node *rse__record(rse__tape *t, rse__op op, rse__tensor *out,
+                             rse__tensor *a, rse__tensor *b, rse__tensor *c) {
+    rse__node *n;
     int need = (a && a->requires_grad) || (b && b->requires_grad) || (c && c->requires_grad);
     if (t->no_grad || !need) return 0;
-    n = (rse_node *)rse__arena_alloc(t->arena, sizeof *n);
+    n = (rse__node *)rse__arena_alloc(t->arena, sizeof *n);
     if (!n) { rse__tape_fail(t, RSE_STATUS_NOMEM); return 0; }
     memset(n, 0, sizeof *n);
     n->op = op;
@@ -3421,11 +3424,11 @@ static rse_node *rse__record(rse_tape *t, rse_op op, rse_tensor *out,
 }
 
 /* 1 if the tape is healthy and the given inputs exist. */
-static int rse__live(rse_tape *t, const rse_tensor *a, const rse_tensor *b) {
+RSE__FN int rse__live(rse__tape *t, const rse__tensor *a, const rse__tensor *b) {
     return t->status == RSE_STATUS_OK && a && b;
 }
 
-static int rse__same_shape(const rse_tensor *a, const rse_tensor *b) {
+RSE__FN int rse__same_shape(const rse__tensor *a, const rse__tensor *b) {
     int i;
     if (a->nd != b->nd) return 0;
     for (i = 0; i < a->nd; i++) if (a->shape[i] != b->shape[i]) return 0;
@@ -3440,7 +3443,7 @@ static int rse__same_shape(const rse_tensor *a, const rse_tensor *b) {
    x (N,C,H,W), w (K,C/groups,KH,KW), b (K) or NULL -> (N,K,Ho,Wo).
    Zero padding `pad` and stride `stride` on both axes, as torch's Conv2d. */
 
-static int rse__conv_shape(rse_conv2d_shape *s, const rse_tensor *x, const rse_tensor *w,
+RSE__FN int rse__conv_shape(rse__conv2d_shape *s, const rse__tensor *x, const rse__tensor *w,
                            int stride, int pad, int groups) {
     if (x->nd != 4 || w->nd != 4 || stride < 1 || pad < 0 || groups < 1) return 0;
     s->N = x->shape[0]; s->C = x->shape[1]; s->H = x->shape[2]; s->W = x->shape[3];
@@ -3453,11 +3456,11 @@ static int rse__conv_shape(rse_conv2d_shape *s, const rse_tensor *x, const rse_t
     return 1;
 }
 
-RSE__FN rse_tensor *rse__conv2d(rse_tape *t, rse_tensor *x, rse_tensor *w, rse_tensor *b,
+RSE__FN rse__tensor *rse__conv2d(rse__tape *t, rse__tensor *x, rse__tensor *w, rse__tensor *b,
                                 int stride, int pad, int groups) {
-    rse_conv2d_shape s;
-    rse_tensor *y;
-    rse_node *n;
+    rse__conv2d_shape s;
+    rse__tensor *y;
+    rse__node *n;
     rse_status st;
     if (!rse__live(t, x, w)) return 0;
     if (!rse__conv_shape(&s, x, w, stride, pad, groups) || (b && (int)b->n != w->shape[0]))
@@ -3466,14 +3469,14 @@ RSE__FN rse_tensor *rse__conv2d(rse_tape *t, rse_tensor *x, rse_tensor *w, rse_t
     if (!y) return 0;
     st = rse__conv2d_forward(y->data, x->data, w->data, b ? b->data : 0, &s, t->scratch);
     if (st != RSE_STATUS_OK) return rse__tape_fail(t, st);
-    n = rse__record(t, RSE_OP_CONV2D, y, x, w, b);
+    n = rse__record(t, RSE__OP_CONV2D, y, x, w, b);
     if (n) { n->ip[0] = stride; n->ip[1] = pad; n->ip[2] = groups; }
     return y;
 }
 
-static rse_status rse__conv2d_bwd(rse_tape *t, rse_node *n) {
-    rse_tensor *x = n->in[0], *w = n->in[1], *b = n->in[2], *y = n->out;
-    rse_conv2d_shape s;
+RSE__FN rse_status rse__conv2d_bwd(rse__tape *t, rse__node *n) {
+    rse__tensor *x = n->in[0], *w = n->in[1], *b = n->in[2], *y = n->out;
+    rse__conv2d_shape s;
     rse_status st = RSE_STATUS_OK;
     rse__conv_shape(&s, x, w, n->ip[0], n->ip[1], n->ip[2]);
     if (x->requires_grad) {
@@ -3520,8 +3523,8 @@ typedef struct {
     size_t rows;
 } rse__rows_job;
 
-RSE__FN rse_tensor *rse__linear(rse_tape *t, rse_tensor *x, rse_tensor *w, rse_tensor *b) {
-    rse_tensor *y;
+RSE__FN rse__tensor *rse__linear(rse__tape *t, rse__tensor *x, rse__tensor *w, rse__tensor *b) {
+    rse__tensor *y;
     int I, O, shape[4], i;
     size_t rows;
     if (!rse__live(t, x, w)) return 0;
@@ -3537,12 +3540,12 @@ RSE__FN rse_tensor *rse__linear(rse_tape *t, rse_tensor *x, rse_tensor *w, rse_t
     if (rows > INT_MAX) return rse__shape_fail(t, "linear", "too many rows");
     /* y (rows,O) = x (rows,I) . w^T (I,O) + b in each row */
     rse__sgemm_cb(0, 1, (int)rows, O, I, 1.0f, x->data, I, w->data, I, 0.0f, y->data, O, b ? b->data : 0);
-    rse__record(t, RSE_OP_LINEAR, y, x, w, b);
+    rse__record(t, RSE__OP_LINEAR, y, x, w, b);
     return y;
 }
 
-static rse_status rse__linear_bwd(rse_tape *t, rse_node *n) {
-    rse_tensor *x = n->in[0], *w = n->in[1], *b = n->in[2], *y = n->out;
+RSE__FN rse_status rse__linear_bwd(rse__tape *t, rse__node *n) {
+    rse__tensor *x = n->in[0], *w = n->in[1], *b = n->in[2], *y = n->out;
     int I = w->shape[1], O = w->shape[0];
     int rows = (int)(x->n / (size_t)(I ? I : 1)), r, o;
     if (x->requires_grad) { /* dx (rows,I) += dy (rows,O) . w (O,I) */
@@ -3566,8 +3569,8 @@ static rse_status rse__linear_bwd(rse_tape *t, rse_node *n) {
    a (..., M, K) . b (..., K, N) -> (..., M, N), batched over the leading
    dimensions; b may also be a plain (K, N) matrix shared by every batch. */
 
-RSE__FN rse_tensor *rse__matmul(rse_tape *t, rse_tensor *a, rse_tensor *b) {
-    rse_tensor *y;
+RSE__FN rse__tensor *rse__matmul(rse__tape *t, rse__tensor *a, rse__tensor *b) {
+    rse__tensor *y;
     int M, K, N, shape[4], i, shared;
     size_t batch, bi;
     if (!rse__live(t, a, b)) return 0;
@@ -3588,12 +3591,12 @@ RSE__FN rse_tensor *rse__matmul(rse_tape *t, rse_tensor *a, rse_tensor *b) {
     for (bi = 0; bi < batch; bi++)
         rse__sgemm(0, 0, M, N, K, 1.0f, a->data + bi * M * K, K,
                    b->data + (shared ? 0 : bi * K * N), N, 0.0f, y->data + bi * M * N, N);
-    rse__record(t, RSE_OP_MATMUL, y, a, b, 0);
+    rse__record(t, RSE__OP_MATMUL, y, a, b, 0);
     return y;
 }
 
-static rse_status rse__matmul_bwd(rse_tape *t, rse_node *n) {
-    rse_tensor *a = n->in[0], *b = n->in[1], *y = n->out;
+RSE__FN rse_status rse__matmul_bwd(rse__tape *t, rse__node *n) {
+    rse__tensor *a = n->in[0], *b = n->in[1], *y = n->out;
     int M = a->shape[a->nd - 2], K = a->shape[a->nd - 1], N = b->shape[b->nd - 1];
     int shared = b->nd == 2;
     size_t batch = (M && K) ? a->n / ((size_t)M * K) : 0, bi;
@@ -3622,7 +3625,7 @@ typedef struct {
     size_t bst[4];    /* b's strides in that frame, 0 where broadcast */
 } rse__bcast;
 
-static int rse__bcast_init(rse__bcast *bc, const rse_tensor *a, const rse_tensor *b) {
+RSE__FN int rse__bcast_init(rse__bcast *bc, const rse__tensor *a, const rse__tensor *b) {
     int bs[4], i, da = 4 - a->nd, db = 4 - b->nd;
     size_t st = 1;
     if (b->nd > a->nd) return 0;
@@ -3644,7 +3647,7 @@ static int rse__bcast_init(rse__bcast *bc, const rse_tensor *a, const rse_tensor
 #define RSE__EW_PAR_MIN 65536
 #endif
 
-static void rse__rows_run(void (*fn)(void *, int, int), rse__rows_job *j) {
+RSE__FN void rse__rows_run(void (*fn)(void *, int, int), rse__rows_job *j) {
     size_t n = j->rows * (size_t)j->D;
     rse__parallel(n < RSE__EW_PAR_MIN ? 1 : rse__task_count(j->rows), fn, j);
 }
@@ -3662,7 +3665,7 @@ typedef struct {
     const float *dy; float *ga, *gb;            /* backward (either may be NULL) */
 } rse__bin_job;
 
-static void rse__bin_planes(const rse__bin_job *j, size_t p0, size_t p1, int fwd) {
+RSE__FN void rse__bin_planes(const rse__bin_job *j, size_t p0, size_t p1, int fwd) {
     const rse__bcast *bc = j->bc;
     size_t P = (size_t)bc->sh[2] * bc->sh[3], pl, s3 = bc->bst[3];
     int i2, i3;
@@ -3694,14 +3697,14 @@ static void rse__bin_planes(const rse__bin_job *j, size_t p0, size_t p1, int fwd
     }
 }
 
-static void rse__bin_fwd_task(void *ctx, int task, int ntasks) {
+RSE__FN void rse__bin_fwd_task(void *ctx, int task, int ntasks) {
     const rse__bin_job *j = (const rse__bin_job *)ctx;
     size_t lo, hi;
     rse__split_range((size_t)j->bc->sh[0] * j->bc->sh[1], task, ntasks, &lo, &hi);
     rse__bin_planes(j, lo, hi, 1);
 }
 
-static void rse__bin_bwd_task(void *ctx, int task, int ntasks) {
+RSE__FN void rse__bin_bwd_task(void *ctx, int task, int ntasks) {
     const rse__bin_job *j = (const rse__bin_job *)ctx;
     size_t lo, hi;
     rse__split_range((size_t)j->bc->sh[0] * j->bc->sh[1], task, ntasks, &lo, &hi);
@@ -3709,15 +3712,15 @@ static void rse__bin_bwd_task(void *ctx, int task, int ntasks) {
 }
 
 /* Planes-split task count for n elements in np planes (1: run inline). */
-static int rse__ew_tasks(size_t n, size_t np) {
+RSE__FN int rse__ew_tasks(size_t n, size_t np) {
     return n < RSE__EW_PAR_MIN ? 1 : rse__task_count(np);
 }
 
-static rse_tensor *rse__binary(rse_tape *t, rse_tensor *a, rse_tensor *b, int mode) {
-    static const rse_op ops[3] = { RSE_OP_ADD, RSE_OP_SUB, RSE_OP_MUL };
+RSE__FN rse__tensor *rse__binary(rse__tape *t, rse__tensor *a, rse__tensor *b, int mode) {
+    static const rse__op ops[3] = { RSE__OP_ADD, RSE__OP_SUB, RSE__OP_MUL };
     static const char *names[3] = { "add", "sub", "mul" };
     rse__bcast bc;
-    rse_tensor *y;
+    rse__tensor *y;
     if (!rse__live(t, a, b)) return 0;
     if (!rse__bcast_init(&bc, a, b))
         return rse__shape_fail(t, names[mode], "second operand does not broadcast to the first");
@@ -3734,12 +3737,13 @@ static rse_tensor *rse__binary(rse_tape *t, rse_tensor *a, rse_tensor *b, int mo
     return y;
 }
 
-RSE__FN rse_tensor *rse__add(rse_tape *t, rse_tensor *a, rse_tensor *b) { return rse__binary(t, a, b, 0); }
-RSE__FN rse_tensor *rse__sub(rse_tape *t, rse_tensor *a, rse_tensor *b) { return rse__binary(t, a, b, 1); }
-RSE__FN rse_tensor *rse__mul(rse_tape *t, rse_tensor *a, rse_tensor *b) { return rse__binary(t, a, b, 2); }
+RSE__FN rse__tensor *rse__add(rse__tape *t, rse__tensor *a, rse__tensor *b) { return rse__binary(t, a, b, 0); }
+RSE__FN rse__tensor *rse__sub(rse__tape *t, rse__tensor *a, rse__tensor *b) { return rse__binary(t, a, b, 1); }
+RSE__FN rse__tensor *rse__mul(rse__tape *t, rse__tensor *a, rse__tensor *b) { return rse__binary(t, a, b, 2); }
 
-static rse_status rse__binary_bwd(rse_tape *t, rse_node *n, int mode) {
-    rse_tensor *a = n->in[0], *b = n->in[1], *y = n->out;
+RSE__FN rse_status rse__binary_bwd(rse__tape *t, rse__node *n) {
+    int mode = n->op == RSE__OP_ADD ? 0 : n->op == RSE__OP_SUB ? 1 : 2;
+    rse__tensor *a = n->in[0], *b = n->in[1], *y = n->out;
     rse__bcast bc;
     rse__bin_job j;
     size_t np;
@@ -3781,17 +3785,25 @@ static rse_status rse__binary_bwd(rse_tape *t, rse_node *n, int mode) {
 
 /* ---- scale: y = s * x ------------------------------------------------------ */
 
-RSE__FN rse_tensor *rse__scale(rse_tape *t, rse_tensor *x, float s) {
-    rse_tensor *y;
-    rse_node *n;
+RSE__FN rse__tensor *rse__scale(rse__tape *t, rse__tensor *x, float s) {
+    rse__tensor *y;
+    rse__node *n;
     size_t i;
     if (!rse__live(t, x, x)) return 0;
     y = rse__tensor_new(t, x->nd, x->shape);
     if (!y) return 0;
     for (i = 0; i < x->n; i++) y->data[i] = s * x->data[i];
-    n = rse__record(t, RSE_OP_SCALE, y, x, 0, 0);
+    n = rse__record(t, RSE__OP_SCALE, y, x, 0, 0);
     if (n) n->fp[0] = s;
     return y;
+}
+
+RSE__FN rse_status rse__scale_bwd(rse__tape *t, rse__node *n) {
+    rse__tensor *x = n->in[0];
+    size_t i;
+    if (!rse__grad(t, x)) return t->status;
+    for (i = 0; i < x->n; i++) x->grad[i] += n->fp[0] * n->out->grad[i];
+    return RSE_STATUS_OK;
 }
 
 /* ---- activations -----------------------------------------------------------
@@ -3803,12 +3815,12 @@ RSE__FN rse_tensor *rse__scale(rse_tape *t, rse_tensor *x, float s) {
 
 /* GELU's erf approximation, rse__gelu1 and rse__gelu1_grad are in 7.2:
    the kernel sets run them over whole runs of floats (rse__gelu_run). */
-static float rse__gelu_tanh1(float x) {
+RSE__FN float rse__gelu_tanh1(float x) {
     float u = RSE__SQRT_2_OVER_PI * (x + 0.044715f * x * x * x);
     return 0.5f * x * (1.0f + tanhf(u));
 }
 /* with th = tanh(u): 0.5 (1 + th) + 0.5 x (1 - th^2) u'(x) */
-static float rse__gelu_tanh1_grad(float x) {
+RSE__FN float rse__gelu_tanh1_grad(float x) {
     float u = RSE__SQRT_2_OVER_PI * (x + 0.044715f * x * x * x);
     float th = tanhf(u);
     float du = RSE__SQRT_2_OVER_PI * (1.0f + 3.0f * 0.044715f * x * x);
@@ -3852,7 +3864,7 @@ static inline float rse__quickgelu1_grad(float x) {
 
 /* Activation forward (dy == NULL: y = f(x)) or backward (gx += dy f'(x))
    over a range of elements: a task of the element-wise split. */
-typedef struct { rse_op op; const float *x, *dy; float *y, *gx; size_t n; int acc; } rse__act_job;
+typedef struct { rse__op op; const float *x, *dy; float *y, *gx; size_t n; int acc; } rse__act_job;
 
 /* gx = or += dy * f'(x): acc says which (see rse__grad_first) */
 #define RSE__ACT_BWD(fgrad) do { \
@@ -3860,7 +3872,7 @@ typedef struct { rse_op op; const float *x, *dy; float *y, *gx; size_t n; int ac
         else for (i = lo; i < hi; i++) gx[i] = dy[i] * fgrad(x[i]); \
     } while (0)
 
-static void rse__act_task(void *ctx, int task, int ntasks) {
+RSE__FN void rse__act_task(void *ctx, int task, int ntasks) {
     const rse__act_job *j = (const rse__act_job *)ctx;
     const float *x = j->x;
     size_t i, lo, hi;
@@ -3868,22 +3880,22 @@ static void rse__act_task(void *ctx, int task, int ntasks) {
     if (!j->dy) {
         float *y = j->y;
         switch (j->op) {
-        case RSE_OP_GELU:      rse__gelu_run(y + lo, x + lo, hi - lo); break;
-        case RSE_OP_GELU_TANH: for (i = lo; i < hi; i++) y[i] = rse__gelu_tanh1(x[i]); break;
+        case RSE__OP_GELU:      rse__gelu_run(y + lo, x + lo, hi - lo); break;
+        case RSE__OP_GELU_TANH: for (i = lo; i < hi; i++) y[i] = rse__gelu_tanh1(x[i]); break;
         default:               for (i = lo; i < hi; i++) y[i] = rse__quickgelu1(x[i]); break;
         }
     } else {
         const float *dy = j->dy;
         float *gx = j->gx;
         switch (j->op) {
-        case RSE_OP_GELU:      rse__gelu_grad_run(gx + lo, dy + lo, x + lo, hi - lo, j->acc); break;
-        case RSE_OP_GELU_TANH: RSE__ACT_BWD(rse__gelu_tanh1_grad); break;
+        case RSE__OP_GELU:      rse__gelu_grad_run(gx + lo, dy + lo, x + lo, hi - lo, j->acc); break;
+        case RSE__OP_GELU_TANH: RSE__ACT_BWD(rse__gelu_tanh1_grad); break;
         default:               RSE__ACT_BWD(rse__quickgelu1_grad); break;
         }
     }
 }
 
-static void rse__act_run(rse_op op, const float *x, const float *dy, float *y, float *gx, size_t n, int acc) {
+RSE__FN void rse__act_run(rse__op op, const float *x, const float *dy, float *y, float *gx, size_t n, int acc) {
     rse__act_job j;
     j.op = op; j.x = x; j.dy = dy; j.y = y; j.gx = gx; j.n = n; j.acc = acc;
     /* a quarter of the usual threshold per task: the activations cost
@@ -3891,8 +3903,8 @@ static void rse__act_run(rse_op op, const float *x, const float *dy, float *y, f
     rse__parallel(n < RSE__EW_PAR_MIN / 4 ? 1 : rse__task_count(n / (RSE__EW_PAR_MIN / 4) + 1), rse__act_task, &j);
 }
 
-static rse_tensor *rse__unary(rse_tape *t, rse_tensor *x, rse_op op) {
-    rse_tensor *y;
+RSE__FN rse__tensor *rse__unary(rse__tape *t, rse__tensor *x, rse__op op) {
+    rse__tensor *y;
     if (!rse__live(t, x, x)) return 0;
     y = rse__tensor_new(t, x->nd, x->shape);
     if (!y) return 0;
@@ -3901,12 +3913,12 @@ static rse_tensor *rse__unary(rse_tape *t, rse_tensor *x, rse_op op) {
     return y;
 }
 
-RSE__FN rse_tensor *rse__gelu(rse_tape *t, rse_tensor *x) { return rse__unary(t, x, RSE_OP_GELU); }
-RSE__FN rse_tensor *rse__gelu_tanh(rse_tape *t, rse_tensor *x) { return rse__unary(t, x, RSE_OP_GELU_TANH); }
-RSE__FN rse_tensor *rse__quickgelu(rse_tape *t, rse_tensor *x) { return rse__unary(t, x, RSE_OP_QUICKGELU); }
+RSE__FN rse__tensor *rse__gelu(rse__tape *t, rse__tensor *x) { return rse__unary(t, x, RSE__OP_GELU); }
+RSE__FN rse__tensor *rse__gelu_tanh(rse__tape *t, rse__tensor *x) { return rse__unary(t, x, RSE__OP_GELU_TANH); }
+RSE__FN rse__tensor *rse__quickgelu(rse__tape *t, rse__tensor *x) { return rse__unary(t, x, RSE__OP_QUICKGELU); }
 
-static rse_status rse__unary_bwd(rse_tape *t, rse_node *n) {
-    rse_tensor *x = n->in[0], *y = n->out;
+RSE__FN rse_status rse__unary_bwd(rse__tape *t, rse__node *n) {
+    rse__tensor *x = n->in[0], *y = n->out;
     int acc;
     if (!rse__grad_first(t, x, &acc)) return t->status;
     rse__act_run(n->op, x->data, y->grad, 0, x->grad, x->n, acc);
@@ -3919,7 +3931,7 @@ static rse_status rse__unary_bwd(rse_tape *t, rse_node *n) {
    Saves mean and rstd per row (2 floats a row) for the backward. */
 
 /* Rows [lo, hi) of y = layernorm(x) * w + b, and each row's (mean, rstd). */
-static void rse__ln_fwd_task(void *ctx, int task, int ntasks) {
+RSE__FN void rse__ln_fwd_task(void *ctx, int task, int ntasks) {
     const rse__rows_job *j = (const rse__rows_job *)ctx;
     const int D = j->D;
     size_t lo, hi, r;
@@ -3947,9 +3959,9 @@ static void rse__ln_fwd_task(void *ctx, int task, int ntasks) {
     }
 }
 
-RSE__FN rse_tensor *rse__layernorm(rse_tape *t, rse_tensor *x, rse_tensor *w, rse_tensor *b, float eps) {
-    rse_tensor *y;
-    rse_node *n;
+RSE__FN rse__tensor *rse__layernorm(rse__tape *t, rse__tensor *x, rse__tensor *w, rse__tensor *b, float eps) {
+    rse__tensor *y;
+    rse__node *n;
     rse__rows_job j;
     int D;
     size_t rows;
@@ -3967,7 +3979,7 @@ RSE__FN rse_tensor *rse__layernorm(rse_tape *t, rse_tensor *x, rse_tensor *w, rs
     j.y = y->data; j.x = x->data; j.w = w ? w->data : 0; j.b = b ? b->data : 0;
     j.stats = stats; j.eps = eps; j.D = D; j.rows = rows;
     rse__rows_run(rse__ln_fwd_task, &j);
-    n = rse__record(t, RSE_OP_LAYERNORM, y, x, w, b);
+    n = rse__record(t, RSE__OP_LAYERNORM, y, x, w, b);
     if (n) n->saved = stats;
     return y;
 }
@@ -3975,7 +3987,7 @@ RSE__FN rse_tensor *rse__layernorm(rse_tape *t, rse_tensor *x, rse_tensor *w, rs
 /* With h = (x-mean)*rstd and g = dy*w:
      dx = rstd * (g - mean(g) - h * mean(g*h)),  dw += dy*h,  db += dy.
    This task: rows [lo, hi) of dx. */
-static void rse__ln_bwd_task(void *ctx, int task, int ntasks) {
+RSE__FN void rse__ln_bwd_task(void *ctx, int task, int ntasks) {
     const rse__rows_job *j = (const rse__rows_job *)ctx;
     const int D = j->D;
     size_t lo, hi, r;
@@ -4001,8 +4013,8 @@ static void rse__ln_bwd_task(void *ctx, int task, int ntasks) {
 
 /* dx row by row across threads; dw and db, which sum over the rows, in row
    order on this thread (so their bits do not depend on the thread count). */
-static rse_status rse__layernorm_bwd(rse_tape *t, rse_node *n) {
-    rse_tensor *x = n->in[0], *w = n->in[1], *b = n->in[2], *y = n->out;
+RSE__FN rse_status rse__layernorm_bwd(rse__tape *t, rse__node *n) {
+    rse__tensor *x = n->in[0], *w = n->in[1], *b = n->in[2], *y = n->out;
     int D = x->shape[x->nd - 1], i;
     size_t rows = x->n / (size_t)D, r;
     if (x->requires_grad && !rse__grad(t, x)) return t->status;
@@ -4032,7 +4044,7 @@ static rse_status rse__layernorm_bwd(rse_tape *t, rse_node *n) {
    The max is subtracted first so exp never overflows; -INFINITY entries (a
    mask) get probability 0. Backward: dx = y * (dy - sum(dy * y)). */
 
-static void rse__softmax_row(float *y, const float *x, int D) {
+RSE__FN void rse__softmax_row(float *y, const float *x, int D) {
     float mx = -INFINITY, s = 0;
     int i;
     for (i = 0; i < D; i++) if (x[i] > mx) mx = x[i];
@@ -4041,15 +4053,15 @@ static void rse__softmax_row(float *y, const float *x, int D) {
     for (i = 0; i < D; i++) y[i] /= s;
 }
 
-static void rse__softmax_row_bwd(float *dx, const float *y, const float *dy, int D) {
+RSE__FN void rse__softmax_row_bwd(float *dx, const float *y, const float *dy, int D) {
     float s = 0;
     int i;
     for (i = 0; i < D; i++) s += dy[i] * y[i];
     for (i = 0; i < D; i++) dx[i] += y[i] * (dy[i] - s);
 }
 
-RSE__FN rse_tensor *rse__softmax(rse_tape *t, rse_tensor *x) {
-    rse_tensor *y;
+RSE__FN rse__tensor *rse__softmax(rse__tape *t, rse__tensor *x) {
+    rse__tensor *y;
     int D;
     size_t r, rows;
     if (!rse__live(t, x, x)) return 0;
@@ -4058,12 +4070,12 @@ RSE__FN rse_tensor *rse__softmax(rse_tape *t, rse_tensor *x) {
     if (!y) return 0;
     rows = D ? x->n / (size_t)D : 0;
     for (r = 0; r < rows; r++) rse__softmax_row(y->data + r * D, x->data + r * D, D);
-    rse__record(t, RSE_OP_SOFTMAX, y, x, 0, 0);
+    rse__record(t, RSE__OP_SOFTMAX, y, x, 0, 0);
     return y;
 }
 
-static rse_status rse__softmax_bwd(rse_tape *t, rse_node *n) {
-    rse_tensor *x = n->in[0], *y = n->out;
+RSE__FN rse_status rse__softmax_bwd(rse__tape *t, rse__node *n) {
+    rse__tensor *x = n->in[0], *y = n->out;
     int D = x->shape[x->nd - 1];
     size_t r, rows = D ? x->n / (size_t)D : 0;
     if (!rse__grad(t, x)) return t->status;
@@ -4078,9 +4090,9 @@ static rse_status rse__softmax_bwd(rse_tape *t, rse_node *n) {
    The causal mask hides key j from query i when j > i (the text tower).
    P (B,H,L,S) is saved: recomputing it would cost the whole forward again. */
 
-RSE__FN rse_tensor *rse__sdpa(rse_tape *t, rse_tensor *q, rse_tensor *k, rse_tensor *v, int causal) {
-    rse_tensor *y;
-    rse_node *n;
+RSE__FN rse__tensor *rse__sdpa(rse__tape *t, rse__tensor *q, rse__tensor *k, rse__tensor *v, int causal) {
+    rse__tensor *y;
+    rse__node *n;
     int B, H, L, S, E, i, j;
     size_t bh, nbh;
     float *P, scale;
@@ -4107,13 +4119,13 @@ RSE__FN rse_tensor *rse__sdpa(rse_tape *t, rse_tensor *q, rse_tensor *k, rse_ten
         /* out (L,E) = P (L,S) . v (S,E) */
         rse__sgemm(0, 0, L, E, S, 1.0f, Pb, S, vb, E, 0.0f, y->data + bh * L * E, E);
     }
-    n = rse__record(t, RSE_OP_SDPA, y, q, k, v);
+    n = rse__record(t, RSE__OP_SDPA, y, q, k, v);
     if (n) { n->saved = P; n->ip[0] = causal; }
     return y;
 }
 
-static rse_status rse__sdpa_bwd(rse_tape *t, rse_node *n) {
-    rse_tensor *q = n->in[0], *k = n->in[1], *v = n->in[2], *y = n->out;
+RSE__FN rse_status rse__sdpa_bwd(rse__tape *t, rse__node *n) {
+    rse__tensor *q = n->in[0], *k = n->in[1], *v = n->in[2], *y = n->out;
     int L = q->shape[2], S = k->shape[2], E = q->shape[3], i;
     size_t bh, nbh = (size_t)q->shape[0] * q->shape[1];
     float scale = 1.0f / sqrtf((float)E), *dP;
@@ -4179,7 +4191,7 @@ typedef struct {
     float scale;
 } rse__attn_job;
 
-static void rse__attn_fwd_task(void *ctx, int task, int ntasks) {
+RSE__FN void rse__attn_fwd_task(void *ctx, int task, int ntasks) {
     const rse__attn_job *j = (const rse__attn_job *)ctx;
     int L = j->L, E = j->E, D = j->H * j->E, i, c;
     size_t lo, hi, bh;
@@ -4199,7 +4211,7 @@ static void rse__attn_fwd_task(void *ctx, int task, int ntasks) {
     }
 }
 
-static void rse__attn_bwd_task(void *ctx, int task, int ntasks) {
+RSE__FN void rse__attn_bwd_task(void *ctx, int task, int ntasks) {
     const rse__attn_job *j = (const rse__attn_job *)ctx;
     int L = j->L, E = j->E, D = j->H * j->E, i, c;
     float *dP = j->dP + (size_t)task * L * L;
@@ -4226,9 +4238,9 @@ static void rse__attn_bwd_task(void *ctx, int task, int ntasks) {
     }
 }
 
-RSE__FN rse_tensor *rse__attention_qkv(rse_tape *t, rse_tensor *qkv, int heads, int causal) {
-    rse_tensor *y;
-    rse_node *n;
+RSE__FN rse__tensor *rse__attention_qkv(rse__tape *t, rse__tensor *qkv, int heads, int causal) {
+    rse__tensor *y;
+    rse__node *n;
     rse__attn_job j;
     int shape[3];
     size_t pn;
@@ -4247,13 +4259,13 @@ RSE__FN rse_tensor *rse__attention_qkv(rse_tape *t, rse_tensor *qkv, int heads, 
     if (!(j.P = (float *)rse__arena_alloc(t->arena, pn))) return rse__tape_fail(t, RSE_STATUS_NOMEM);
     j.qkv = qkv->data; j.y = y->data;
     rse__parallel(rse__task_count(j.nbh), rse__attn_fwd_task, &j);
-    n = rse__record(t, RSE_OP_ATTN_QKV, y, qkv, 0, 0);
+    n = rse__record(t, RSE__OP_ATTN_QKV, y, qkv, 0, 0);
     if (n) { n->saved = j.P; n->ip[0] = heads; n->ip[1] = causal; }
     return y;
 }
 
-static rse_status rse__attention_qkv_bwd(rse_tape *t, rse_node *n) {
-    rse_tensor *qkv = n->in[0], *y = n->out;
+RSE__FN rse_status rse__attention_qkv_bwd(rse__tape *t, rse__node *n) {
+    rse__tensor *qkv = n->in[0], *y = n->out;
     rse__attn_job j;
     rse_arena_mark m = rse__arena_get_mark(t->scratch);
     int ntasks, acc;
@@ -4278,9 +4290,9 @@ static rse_status rse__attention_qkv_bwd(rse_tape *t, rse_node *n) {
    table (V,D), ids[n] -> (n,D): row ids[i] of the table. Ids are checked:
    they come from a tokenizer fed by a file. */
 
-RSE__FN rse_tensor *rse__embedding(rse_tape *t, rse_tensor *table, const int *ids, int n) {
-    rse_tensor *y;
-    rse_node *node;
+RSE__FN rse__tensor *rse__embedding(rse__tape *t, rse__tensor *table, const int *ids, int n) {
+    rse__tensor *y;
+    rse__node *node;
     int i, V, D;
     if (!rse__live(t, table, table)) return 0;
     if (table->nd != 2 || n < 1) return rse__shape_fail(t, "embedding", "table must be (V,D), ids non-empty");
@@ -4293,7 +4305,7 @@ RSE__FN rse_tensor *rse__embedding(rse_tape *t, rse_tensor *table, const int *id
     y = rse__new4(t, 2, n, D, 0, 0);
     if (!y) return 0;
     for (i = 0; i < n; i++) memcpy(y->data + (size_t)i * D, table->data + (size_t)ids[i] * D, D * sizeof(float));
-    node = rse__record(t, RSE_OP_EMBEDDING, y, table, 0, 0);
+    node = rse__record(t, RSE__OP_EMBEDDING, y, table, 0, 0);
     if (node) {
         int *keep = (int *)rse__arena_alloc(t->arena, (size_t)n * sizeof(int));
         if (!keep) return rse__tape_fail(t, RSE_STATUS_NOMEM);
@@ -4303,8 +4315,8 @@ RSE__FN rse_tensor *rse__embedding(rse_tape *t, rse_tensor *table, const int *id
     return y;
 }
 
-static rse_status rse__embedding_bwd(rse_tape *t, rse_node *n) {
-    rse_tensor *table = n->in[0], *y = n->out;
+RSE__FN rse_status rse__embedding_bwd(rse__tape *t, rse__node *n) {
+    rse__tensor *table = n->in[0], *y = n->out;
     int rows = y->shape[0], D = y->shape[1], i, j;
     if (!rse__grad(t, table)) return t->status;
     for (i = 0; i < rows; i++)
@@ -4316,16 +4328,16 @@ static rse_status rse__embedding_bwd(rse_tape *t, rse_node *n) {
    concat and slice see a tensor as (outer, axis, inner): outer is the
    product of the dimensions before the axis, inner of those after it. */
 
-static void rse__axis_split(const rse_tensor *x, int axis, size_t *outer, size_t *inner) {
+RSE__FN void rse__axis_split(const rse__tensor *x, int axis, size_t *outer, size_t *inner) {
     int i;
     *outer = 1; *inner = 1;
     for (i = 0; i < axis; i++) *outer *= (size_t)x->shape[i];
     for (i = axis + 1; i < x->nd; i++) *inner *= (size_t)x->shape[i];
 }
 
-RSE__FN rse_tensor *rse__concat(rse_tape *t, rse_tensor *a, rse_tensor *b, int axis) {
-    rse_tensor *y;
-    rse_node *n;
+RSE__FN rse__tensor *rse__concat(rse__tape *t, rse__tensor *a, rse__tensor *b, int axis) {
+    rse__tensor *y;
+    rse__node *n;
     int shape[4], i;
     size_t outer, ia, ib, o;
     if (!rse__live(t, a, b)) return 0;
@@ -4344,13 +4356,13 @@ RSE__FN rse_tensor *rse__concat(rse_tape *t, rse_tensor *a, rse_tensor *b, int a
         memcpy(y->data + o * (ia + ib), a->data + o * ia, ia * sizeof(float));
         memcpy(y->data + o * (ia + ib) + ia, b->data + o * ib, ib * sizeof(float));
     }
-    n = rse__record(t, RSE_OP_CONCAT, y, a, b, 0);
+    n = rse__record(t, RSE__OP_CONCAT, y, a, b, 0);
     if (n) n->ip[0] = axis;
     return y;
 }
 
-static rse_status rse__concat_bwd(rse_tape *t, rse_node *n) {
-    rse_tensor *a = n->in[0], *b = n->in[1], *y = n->out;
+RSE__FN rse_status rse__concat_bwd(rse__tape *t, rse__node *n) {
+    rse__tensor *a = n->in[0], *b = n->in[1], *y = n->out;
     size_t outer, ia, ib, o, j;
     rse__axis_split(y, n->ip[0], &outer, &ia);
     ib = ia * (size_t)b->shape[n->ip[0]];
@@ -4366,9 +4378,9 @@ static rse_status rse__concat_bwd(rse_tape *t, rse_node *n) {
 }
 
 /* x[..., start:start+len, ...] along axis. */
-RSE__FN rse_tensor *rse__slice(rse_tape *t, rse_tensor *x, int axis, int start, int len) {
-    rse_tensor *y;
-    rse_node *n;
+RSE__FN rse__tensor *rse__slice(rse__tape *t, rse__tensor *x, int axis, int start, int len) {
+    rse__tensor *y;
+    rse__node *n;
     int shape[4], i;
     size_t outer, inner, o;
     if (!rse__live(t, x, x)) return 0;
@@ -4381,13 +4393,13 @@ RSE__FN rse_tensor *rse__slice(rse_tape *t, rse_tensor *x, int axis, int start, 
     rse__axis_split(x, axis, &outer, &inner);
     for (o = 0; o < outer; o++)
         memcpy(y->data + o * len * inner, x->data + (o * x->shape[axis] + start) * inner, len * inner * sizeof(float));
-    n = rse__record(t, RSE_OP_SLICE, y, x, 0, 0);
+    n = rse__record(t, RSE__OP_SLICE, y, x, 0, 0);
     if (n) { n->ip[0] = axis; n->ip[1] = start; n->ip[2] = len; }
     return y;
 }
 
-static rse_status rse__slice_bwd(rse_tape *t, rse_node *n) {
-    rse_tensor *x = n->in[0], *y = n->out;
+RSE__FN rse_status rse__slice_bwd(rse__tape *t, rse__node *n) {
+    rse__tensor *x = n->in[0], *y = n->out;
     int axis = n->ip[0], start = n->ip[1], len = n->ip[2];
     size_t outer, inner, o, j;
     if (!rse__grad(t, x)) return t->status;
@@ -4401,20 +4413,20 @@ static rse_status rse__slice_bwd(rse_tape *t, rse_node *n) {
 }
 
 /* A view with another shape and the same number of elements: no copy. */
-RSE__FN rse_tensor *rse__reshape(rse_tape *t, rse_tensor *x, int nd, const int *shape) {
-    rse_tensor *y;
+RSE__FN rse__tensor *rse__reshape(rse__tape *t, rse__tensor *x, int nd, const int *shape) {
+    rse__tensor *y;
     int ok;
     if (!rse__live(t, x, x)) return 0;
     if (rse__shape_numel(nd, shape, &ok) != x->n || !ok)
         return rse__shape_fail(t, "reshape", "element counts differ");
-    y = (rse_tensor *)rse__arena_alloc(t->arena, sizeof *y);
+    y = (rse__tensor *)rse__arena_alloc(t->arena, sizeof *y);
     if (!y) return rse__tape_fail(t, RSE_STATUS_NOMEM);
     rse__tensor_view(y, x->data, nd, shape);
-    rse__record(t, RSE_OP_RESHAPE, y, x, 0, 0);
+    rse__record(t, RSE__OP_RESHAPE, y, x, 0, 0);
     return y;
 }
 
-static rse_status rse__reshape_bwd(rse_tape *t, rse_node *n) {
+RSE__FN rse_status rse__reshape_bwd(rse__tape *t, rse__node *n) {
     size_t i;
     if (!rse__grad(t, n->in[0])) return t->status;
     for (i = 0; i < n->out->n; i++) n->in[0]->grad[i] += n->out->grad[i];
@@ -4424,7 +4436,7 @@ static rse_status rse__reshape_bwd(rse_tape *t, rse_node *n) {
 /* y's dimension i is x's dimension perm[i] (torch's x.permute(perm)). The
    copy walks y in order and gathers from x with x's strides, so both the
    forward and the backward (a scatter-add) are one strided loop. */
-static void rse__permute_strides(const rse_tensor *x, const int *perm, int ysh[4], size_t xst[4]) {
+RSE__FN void rse__permute_strides(const rse__tensor *x, const int *perm, int ysh[4], size_t xst[4]) {
     size_t st[4], s = 1;
     int i;
     for (i = x->nd - 1; i >= 0; i--) { st[i] = s; s *= (size_t)x->shape[i]; }
@@ -4435,7 +4447,7 @@ static void rse__permute_strides(const rse_tensor *x, const int *perm, int ysh[4
     }
 }
 
-static void rse__permute_copy(float *y, float *x, const int ysh[4], const size_t xst[4], int backward) {
+RSE__FN void rse__permute_copy(float *y, float *x, const int ysh[4], const size_t xst[4], int backward) {
     int i0, i1, i2, i3;
     size_t iy = 0;
     for (i0 = 0; i0 < ysh[0]; i0++)
@@ -4447,9 +4459,9 @@ static void rse__permute_copy(float *y, float *x, const int ysh[4], const size_t
             }
 }
 
-RSE__FN rse_tensor *rse__permute(rse_tape *t, rse_tensor *x, const int *perm) {
-    rse_tensor *y;
-    rse_node *n;
+RSE__FN rse__tensor *rse__permute(rse__tape *t, rse__tensor *x, const int *perm) {
+    rse__tensor *y;
+    rse__node *n;
     int shape[4], ysh[4], seen = 0, i;
     size_t xst[4];
     if (!rse__live(t, x, x)) return 0;
@@ -4463,12 +4475,12 @@ RSE__FN rse_tensor *rse__permute(rse_tape *t, rse_tensor *x, const int *perm) {
     if (!y) return 0;
     rse__permute_strides(x, perm, ysh, xst);
     rse__permute_copy(y->data, x->data, ysh, xst, 0);
-    n = rse__record(t, RSE_OP_PERMUTE, y, x, 0, 0);
+    n = rse__record(t, RSE__OP_PERMUTE, y, x, 0, 0);
     if (n) for (i = 0; i < x->nd; i++) n->ip[i] = perm[i];
     return y;
 }
 
-static rse_status rse__permute_bwd(rse_tape *t, rse_node *n) {
+RSE__FN rse_status rse__permute_bwd(rse__tape *t, rse__node *n) {
     int ysh[4];
     size_t xst[4];
     if (!rse__grad(t, n->in[0])) return t->status;
@@ -4484,9 +4496,9 @@ static rse_status rse__permute_bwd(rse_tape *t, rse_node *n) {
    in-projection, the fused attention on its packed output, the
    out-projection; the backward is theirs. */
 
-RSE__FN rse_tensor *rse__mha(rse_tape *t, rse_tensor *x, rse_tensor *in_w, rse_tensor *in_b,
-                             rse_tensor *out_w, rse_tensor *out_b, int heads, int causal) {
-    rse_tensor *qkv;
+RSE__FN rse__tensor *rse__mha(rse__tape *t, rse__tensor *x, rse__tensor *in_w, rse__tensor *in_b,
+                             rse__tensor *out_w, rse__tensor *out_b, int heads, int causal) {
+    rse__tensor *qkv;
     if (!rse__live(t, x, in_w)) return 0;
     if (x->nd != 3 || heads < 1 || x->shape[2] % heads)
         return rse__shape_fail(t, "attention", "x must be (B,L,D) with D divisible by heads");
@@ -4496,35 +4508,35 @@ RSE__FN rse_tensor *rse__mha(rse_tape *t, rse_tensor *x, rse_tensor *in_w, rse_t
 
 /* ---- reductions and losses: each returns a tensor of shape (1) ------------ */
 
-static rse_tensor *rse__scalar_out(rse_tape *t) { return rse__new4(t, 1, 1, 0, 0, 0); }
+RSE__FN rse__tensor *rse__scalar_out(rse__tape *t) { return rse__new4(t, 1, 1, 0, 0, 0); }
 
-RSE__FN rse_tensor *rse__sum(rse_tape *t, rse_tensor *x) {
-    rse_tensor *y;
+RSE__FN rse__tensor *rse__sum(rse__tape *t, rse__tensor *x) {
+    rse__tensor *y;
     double s = 0;
     size_t i;
     if (!rse__live(t, x, x) || !(y = rse__scalar_out(t))) return 0;
     for (i = 0; i < x->n; i++) s += x->data[i];
     y->data[0] = (float)s;
-    rse__record(t, RSE_OP_SUM, y, x, 0, 0);
+    rse__record(t, RSE__OP_SUM, y, x, 0, 0);
     return y;
 }
 
-RSE__FN rse_tensor *rse__mean(rse_tape *t, rse_tensor *x) {
-    rse_tensor *y;
+RSE__FN rse__tensor *rse__mean(rse__tape *t, rse__tensor *x) {
+    rse__tensor *y;
     double s = 0;
     size_t i;
     if (!rse__live(t, x, x) || !(y = rse__scalar_out(t))) return 0;
     for (i = 0; i < x->n; i++) s += x->data[i];
     y->data[0] = x->n ? (float)(s / (double)x->n) : 0.0f;
-    rse__record(t, RSE_OP_MEAN, y, x, 0, 0);
+    rse__record(t, RSE__OP_MEAN, y, x, 0, 0);
     return y;
 }
 
-static rse_status rse__reduce_bwd(rse_tape *t, rse_node *n) {
-    rse_tensor *x = n->in[0];
+RSE__FN rse_status rse__reduce_bwd(rse__tape *t, rse__node *n) {
+    rse__tensor *x = n->in[0];
     float g = n->out->grad[0];
     size_t i;
-    if (n->op == RSE_OP_MEAN && x->n) g /= (float)x->n;
+    if (n->op == RSE__OP_MEAN && x->n) g /= (float)x->n;
     if (!rse__grad(t, x)) return t->status;
     for (i = 0; i < x->n; i++) x->grad[i] += g;
     return RSE_STATUS_OK;
@@ -4532,8 +4544,8 @@ static rse_status rse__reduce_bwd(rse_tape *t, rse_node *n) {
 
 /* mean |a-b| (L1, SinDDM's training loss) or mean (a-b)^2 (MSE). The L1
    gradient at a == b is 0, as torch's sign(). */
-static rse_tensor *rse__loss(rse_tape *t, rse_tensor *a, rse_tensor *b, rse_op op) {
-    rse_tensor *y;
+RSE__FN rse__tensor *rse__loss(rse__tape *t, rse__tensor *a, rse__tensor *b, rse__op op) {
+    rse__tensor *y;
     double s = 0;
     size_t i;
     if (!rse__live(t, a, b)) return 0;
@@ -4541,24 +4553,24 @@ static rse_tensor *rse__loss(rse_tape *t, rse_tensor *a, rse_tensor *b, rse_op o
     if (!(y = rse__scalar_out(t))) return 0;
     for (i = 0; i < a->n; i++) {
         float d = a->data[i] - b->data[i];
-        s += op == RSE_OP_L1 ? fabsf(d) : d * d;
+        s += op == RSE__OP_L1 ? fabsf(d) : d * d;
     }
     y->data[0] = a->n ? (float)(s / (double)a->n) : 0.0f;
     rse__record(t, op, y, a, b, 0);
     return y;
 }
-RSE__FN rse_tensor *rse__l1_loss(rse_tape *t, rse_tensor *a, rse_tensor *b) { return rse__loss(t, a, b, RSE_OP_L1); }
-RSE__FN rse_tensor *rse__l2_loss(rse_tape *t, rse_tensor *a, rse_tensor *b) { return rse__loss(t, a, b, RSE_OP_L2); }
+RSE__FN rse__tensor *rse__l1_loss(rse__tape *t, rse__tensor *a, rse__tensor *b) { return rse__loss(t, a, b, RSE__OP_L1); }
+RSE__FN rse__tensor *rse__l2_loss(rse__tape *t, rse__tensor *a, rse__tensor *b) { return rse__loss(t, a, b, RSE__OP_L2); }
 
-static rse_status rse__loss_bwd(rse_tape *t, rse_node *n) {
-    rse_tensor *a = n->in[0], *b = n->in[1];
+RSE__FN rse_status rse__loss_bwd(rse__tape *t, rse__node *n) {
+    rse__tensor *a = n->in[0], *b = n->in[1];
     float g = a->n ? n->out->grad[0] / (float)a->n : 0.0f;
     size_t i;
     if (a->requires_grad && !rse__grad(t, a)) return t->status;
     if (b->requires_grad && !rse__grad(t, b)) return t->status;
     for (i = 0; i < a->n; i++) {
         float d = a->data[i] - b->data[i];
-        float gi = n->op == RSE_OP_L1 ? g * (float)((d > 0) - (d < 0)) : 2.0f * g * d;
+        float gi = n->op == RSE__OP_L1 ? g * (float)((d > 0) - (d < 0)) : 2.0f * g * d;
         if (a->requires_grad) a->grad[i] += gi;
         if (b->requires_grad) b->grad[i] -= gi;
     }
@@ -4573,8 +4585,8 @@ static rse_status rse__loss_bwd(rse_tape *t, rse_node *n) {
 
 #define RSE__COS_EPS 1e-8f
 
-RSE__FN rse_tensor *rse__cosine(rse_tape *t, rse_tensor *a, rse_tensor *b) {
-    rse_tensor *y;
+RSE__FN rse__tensor *rse__cosine(rse__tape *t, rse__tensor *a, rse__tensor *b) {
+    rse__tensor *y;
     int D, N, r, i, bshared;
     if (!rse__live(t, a, b)) return 0;
     D = a->shape[a->nd - 1];
@@ -4590,14 +4602,14 @@ RSE__FN rse_tensor *rse__cosine(rse_tape *t, rse_tensor *a, rse_tensor *b) {
         na = sqrt(na); nb = sqrt(nb);
         y->data[r] = (float)(dot / ((na > RSE__COS_EPS ? na : RSE__COS_EPS) * (nb > RSE__COS_EPS ? nb : RSE__COS_EPS)));
     }
-    rse__record(t, RSE_OP_COSINE, y, a, b, 0);
+    rse__record(t, RSE__OP_COSINE, y, a, b, 0);
     return y;
 }
 
 /* d cos / d a = b / (Na Nb) - cos * a / |a|^2   (the second term only where
    |a| > eps; where the norm is clamped it is a constant). Same for b. */
-static rse_status rse__cosine_bwd(rse_tape *t, rse_node *n) {
-    rse_tensor *a = n->in[0], *b = n->in[1], *y = n->out;
+RSE__FN rse_status rse__cosine_bwd(rse__tape *t, rse__node *n) {
+    rse__tensor *a = n->in[0], *b = n->in[1], *y = n->out;
     int D = a->shape[a->nd - 1], N = (int)y->n, r, i, bshared = b->n == (size_t)D;
     if (a->requires_grad && !rse__grad(t, a)) return t->status;
     if (b->requires_grad && !rse__grad(t, b)) return t->status;
@@ -4621,8 +4633,8 @@ static rse_status rse__cosine_bwd(rse_tape *t, rse_node *n) {
 /* y = x / max(|x|, 1e-12) over the last dimension (torch's F.normalize). */
 #define RSE__NORM_EPS 1e-12
 
-RSE__FN rse_tensor *rse__l2_normalize(rse_tape *t, rse_tensor *x) {
-    rse_tensor *y;
+RSE__FN rse__tensor *rse__l2_normalize(rse__tape *t, rse__tensor *x) {
+    rse__tensor *y;
     int D, i;
     size_t r, rows;
     if (!rse__live(t, x, x)) return 0;
@@ -4637,13 +4649,13 @@ RSE__FN rse_tensor *rse__l2_normalize(rse_tape *t, rse_tensor *x) {
         if (nrm < RSE__NORM_EPS) nrm = RSE__NORM_EPS;
         for (i = 0; i < D; i++) y->data[r * D + i] = (float)(xr[i] / nrm);
     }
-    rse__record(t, RSE_OP_L2NORM, y, x, 0, 0);
+    rse__record(t, RSE__OP_L2NORM, y, x, 0, 0);
     return y;
 }
 
 /* dx = (dy - y (y.dy)) / |x| where the norm is not clamped, dy / eps where it is. */
-static rse_status rse__l2_normalize_bwd(rse_tape *t, rse_node *n) {
-    rse_tensor *x = n->in[0], *y = n->out;
+RSE__FN rse_status rse__l2_normalize_bwd(rse__tape *t, rse__node *n) {
+    rse__tensor *x = n->in[0], *y = n->out;
     int D = x->shape[x->nd - 1], i;
     size_t r, rows = D ? x->n / (size_t)D : 0;
     if (!rse__grad(t, x)) return t->status;
@@ -4675,14 +4687,14 @@ static rse_status rse__l2_normalize_bwd(rse_tape *t, rse_node *n) {
 
 typedef struct { int idx[4]; float w[4]; } rse__taps;
 
-static float rse__cubic1(float x) { /* |x| <= 1 */
+RSE__FN float rse__cubic1(float x) { /* |x| <= 1 */
     return ((RSE__CUBIC_A + 2) * x - (RSE__CUBIC_A + 3)) * x * x + 1;
 }
-static float rse__cubic2(float x) { /* 1 < |x| < 2 */
+RSE__FN float rse__cubic2(float x) { /* 1 < |x| < 2 */
     return ((RSE__CUBIC_A * x - 5 * RSE__CUBIC_A) * x + 8 * RSE__CUBIC_A) * x - 4 * RSE__CUBIC_A;
 }
 
-static void rse__resize_taps(rse__taps *tp, int in, int out, int cubic) {
+RSE__FN void rse__resize_taps(rse__taps *tp, int in, int out, int cubic) {
     float scale = (float)in / (float)out;
     int o, k;
     for (o = 0; o < out; o++) {
@@ -4713,8 +4725,8 @@ static void rse__resize_taps(rse__taps *tp, int in, int out, int cubic) {
     }
 }
 
-static rse_tensor *rse__resize(rse_tape *t, rse_tensor *x, int Ho, int Wo, int cubic) {
-    rse_tensor *y;
+RSE__FN rse__tensor *rse__resize(rse__tape *t, rse__tensor *x, int Ho, int Wo, int cubic) {
+    rse__tensor *y;
     rse__taps *ty, *tx;
     int NC, H, W, p, oy, ox, a, b, ntap = cubic ? 4 : 2;
     rse_arena_mark m;
@@ -4745,16 +4757,16 @@ static rse_tensor *rse__resize(rse_tape *t, rse_tensor *x, int Ho, int Wo, int c
             }
     }
     rse__arena_release(t->scratch, m);
-    rse__record(t, cubic ? RSE_OP_RESIZE_BICUBIC : RSE_OP_RESIZE_BILINEAR, y, x, 0, 0);
+    rse__record(t, cubic ? RSE__OP_RESIZE_BICUBIC : RSE__OP_RESIZE_BILINEAR, y, x, 0, 0);
     return y;
 }
 
-RSE__FN rse_tensor *rse__resize_bilinear(rse_tape *t, rse_tensor *x, int Ho, int Wo) { return rse__resize(t, x, Ho, Wo, 0); }
-RSE__FN rse_tensor *rse__resize_bicubic(rse_tape *t, rse_tensor *x, int Ho, int Wo) { return rse__resize(t, x, Ho, Wo, 1); }
+RSE__FN rse__tensor *rse__resize_bilinear(rse__tape *t, rse__tensor *x, int Ho, int Wo) { return rse__resize(t, x, Ho, Wo, 0); }
+RSE__FN rse__tensor *rse__resize_bicubic(rse__tape *t, rse__tensor *x, int Ho, int Wo) { return rse__resize(t, x, Ho, Wo, 1); }
 
-static rse_status rse__resize_bwd(rse_tape *t, rse_node *n) {
-    rse_tensor *x = n->in[0], *y = n->out;
-    int cubic = n->op == RSE_OP_RESIZE_BICUBIC, ntap = cubic ? 4 : 2;
+RSE__FN rse_status rse__resize_bwd(rse__tape *t, rse__node *n) {
+    rse__tensor *x = n->in[0], *y = n->out;
+    int cubic = n->op == RSE__OP_RESIZE_BICUBIC, ntap = cubic ? 4 : 2;
     int NC = x->shape[0] * x->shape[1], H = x->shape[2], W = x->shape[3];
     int Ho = y->shape[2], Wo = y->shape[3], p, oy, ox, a, b;
     rse__taps *ty, *tx;
@@ -4795,8 +4807,8 @@ static rse_status rse__resize_bwd(rse_tape *t, rse_node *n) {
 
 /* ---- horizontal flip: y[..., j] = x[..., W-1-j] (F_t.hflip = img.flip(-1)) - */
 
-RSE__FN rse_tensor *rse__hflip(rse_tape *t, rse_tensor *x) {
-    rse_tensor *y;
+RSE__FN rse__tensor *rse__hflip(rse__tape *t, rse__tensor *x) {
+    rse__tensor *y;
     size_t rows, r;
     int W, j;
     if (!rse__live(t, x, x)) return 0;
@@ -4809,13 +4821,13 @@ RSE__FN rse_tensor *rse__hflip(rse_tape *t, rse_tensor *x) {
         float *yr = y->data + r * W;
         for (j = 0; j < W; j++) yr[j] = xr[W - 1 - j];
     }
-    rse__record(t, RSE_OP_HFLIP, y, x, 0, 0);
+    rse__record(t, RSE__OP_HFLIP, y, x, 0, 0);
     return y;
 }
 
 /* A permutation's adjoint is its inverse: the gradient is flipped back. */
-static rse_status rse__hflip_bwd(rse_tape *t, rse_node *n) {
-    rse_tensor *x = n->in[0], *y = n->out;
+RSE__FN rse_status rse__hflip_bwd(rse__tape *t, rse__node *n) {
+    rse__tensor *x = n->in[0], *y = n->out;
     int W = x->shape[3], j;
     size_t rows = W ? x->n / (size_t)W : 0, r;
     if (!rse__grad(t, x)) return t->status;
@@ -4855,7 +4867,7 @@ typedef struct { int n; size_t idx[4]; float w[4]; } rse__warp_taps;
 /* The in-bounds taps for output pixel (xo, yo) under matrix M; returns m,
    the sum of their weights. A sample point that is not finite or lies
    outside (-1, W) x (-1, H) has no tap with non-zero weight. */
-static float rse__warp_taps_at(rse__warp_taps *tp, const float *M, int xo, int yo, int H, int W) {
+RSE__FN float rse__warp_taps_at(rse__warp_taps *tp, const float *M, int xo, int yo, int H, int W) {
     double X = (double)M[0] * xo + (double)M[1] * yo + (double)M[2];
     double Y = (double)M[3] * xo + (double)M[4] * yo + (double)M[5];
     double Z = (double)M[6] * xo + (double)M[7] * yo + (double)M[8];
@@ -4882,9 +4894,9 @@ static float rse__warp_taps_at(rse__warp_taps *tp, const float *M, int xo, int y
     return msum;
 }
 
-RSE__FN rse_tensor *rse__warp(rse_tape *t, rse_tensor *x, int Ho, int Wo, const float *Minv, float fill) {
-    rse_tensor *y;
-    rse_node *node;
+RSE__FN rse__tensor *rse__warp(rse__tape *t, rse__tensor *x, int Ho, int Wo, const float *Minv, float fill) {
+    rse__tensor *y;
+    rse__node *node;
     int N, C, H, W, n, c, yo, xo, k;
     if (!rse__live(t, x, x)) return 0;
     if (x->nd != 4 || Ho < 1 || Wo < 1 || !Minv) return rse__shape_fail(t, "warp", "input must be (N,C,H,W), sizes positive");
@@ -4904,7 +4916,7 @@ RSE__FN rse_tensor *rse__warp(rse_tape *t, rse_tensor *x, int Ho, int Wo, const 
                 }
             }
     }
-    node = rse__record(t, RSE_OP_WARP, y, x, 0, 0);
+    node = rse__record(t, RSE__OP_WARP, y, x, 0, 0);
     if (node) {
         /* the matrices are the caller's: keep a copy for the backward */
         node->saved = (float *)rse__arena_alloc(t->arena, (size_t)N * 9 * sizeof(float));
@@ -4915,8 +4927,8 @@ RSE__FN rse_tensor *rse__warp(rse_tape *t, rse_tensor *x, int Ho, int Wo, const 
     return y;
 }
 
-static rse_status rse__warp_bwd(rse_tape *t, rse_node *node) {
-    rse_tensor *x = node->in[0], *y = node->out;
+RSE__FN rse_status rse__warp_bwd(rse__tape *t, rse__node *node) {
+    rse__tensor *x = node->in[0], *y = node->out;
     int N = x->shape[0], C = x->shape[1], H = x->shape[2], W = x->shape[3];
     int Ho = y->shape[2], Wo = y->shape[3], n, c, yo, xo, k;
     if (!rse__grad(t, x)) return t->status;
@@ -4949,15 +4961,15 @@ static rse_status rse__warp_bwd(rse_tape *t, rse_node *node) {
 #define RSE__LUMA_G 0.587f
 #define RSE__LUMA_B 0.114f
 
-static float rse__luma(float r, float g, float b) { return RSE__LUMA_R * r + RSE__LUMA_G * g + RSE__LUMA_B * b; }
+RSE__FN float rse__luma(float r, float g, float b) { return RSE__LUMA_R * r + RSE__LUMA_G * g + RSE__LUMA_B * b; }
 
-static int rse__rgb_shape(const rse_tensor *x) { return x->nd == 4 && x->shape[1] == 3; }
+RSE__FN int rse__rgb_shape(const rse__tensor *x) { return x->nd == 4 && x->shape[1] == 3; }
 
 /* rgb_to_grayscale(x, num_output_channels=3): (N,3,H,W) -> (N,3,H,W), every
    channel the luma. Backward: each channel's coefficient times the sum of
    the three output gradients. */
-RSE__FN rse_tensor *rse__rgb_to_gray(rse_tape *t, rse_tensor *x) {
-    rse_tensor *y;
+RSE__FN rse__tensor *rse__rgb_to_gray(rse__tape *t, rse__tensor *x) {
+    rse__tensor *y;
     size_t plane, p, n, N;
     if (!rse__live(t, x, x)) return 0;
     if (!rse__rgb_shape(x)) return rse__shape_fail(t, "rgb_to_gray", "input must be (N,3,H,W)");
@@ -4969,12 +4981,12 @@ RSE__FN rse_tensor *rse__rgb_to_gray(rse_tape *t, rse_tensor *x) {
         float *yo = y->data + n * 3 * plane;
         for (p = 0; p < plane; p++) yo[p] = yo[plane + p] = yo[2 * plane + p] = rse__luma(r[p], g[p], b[p]);
     }
-    rse__record(t, RSE_OP_GRAY, y, x, 0, 0);
+    rse__record(t, RSE__OP_GRAY, y, x, 0, 0);
     return y;
 }
 
-static rse_status rse__rgb_to_gray_bwd(rse_tape *t, rse_node *node) {
-    rse_tensor *x = node->in[0], *y = node->out;
+RSE__FN rse_status rse__rgb_to_gray_bwd(rse__tape *t, rse__node *node) {
+    rse__tensor *x = node->in[0], *y = node->out;
     size_t plane = (size_t)x->shape[2] * x->shape[3], p, n, N = (size_t)x->shape[0];
     if (!rse__grad(t, x)) return t->status;
     for (n = 0; n < N; n++) {
@@ -4993,7 +5005,7 @@ static rse_status rse__rgb_to_gray_bwd(rse_tape *t, rse_node *node) {
 enum { RSE__BLEND_ZERO, RSE__BLEND_MEAN, RSE__BLEND_LUMA };
 
 /* The blend partner of channel value x at pixel p of sample n. */
-static float rse__blend_other(const float *xs, size_t plane, size_t p, int kind, float mean) {
+RSE__FN float rse__blend_other(const float *xs, size_t plane, size_t p, int kind, float mean) {
     if (kind == RSE__BLEND_ZERO) return 0.0f;
     if (kind == RSE__BLEND_MEAN) return mean;
     return rse__luma(xs[p], xs[plane + p], xs[2 * plane + p]);
@@ -5001,7 +5013,7 @@ static float rse__blend_other(const float *xs, size_t plane, size_t p, int kind,
 
 /* Mean luma of each sample, summed in double (torch.mean sums pairwise in
    float; both are within a few ulps of the exact mean). */
-static void rse__luma_means(const rse_tensor *x, float *mean) {
+RSE__FN void rse__luma_means(const rse__tensor *x, float *mean) {
     size_t plane = (size_t)x->shape[2] * x->shape[3], p, n;
     for (n = 0; n < (size_t)x->shape[0]; n++) {
         const float *r = x->data + n * 3 * plane, *g = r + plane, *b = g + plane;
@@ -5011,9 +5023,9 @@ static void rse__luma_means(const rse_tensor *x, float *mean) {
     }
 }
 
-static rse_tensor *rse__blend(rse_tape *t, rse_tensor *x, float f, int kind, rse_op op, const char *name) {
-    rse_tensor *y;
-    rse_node *node;
+RSE__FN rse__tensor *rse__blend(rse__tape *t, rse__tensor *x, float f, int kind, rse__op op, const char *name) {
+    rse__tensor *y;
+    rse__node *node;
     float *mean = 0, a = f, b = (float)(1.0 - (double)f); /* torch: ratio, 1.0 - ratio in double */
     size_t plane, p, n, N;
     int c;
@@ -5041,16 +5053,16 @@ static rse_tensor *rse__blend(rse_tape *t, rse_tensor *x, float f, int kind, rse
 }
 
 /* Brightness: clamp(f x, 0, 1). */
-RSE__FN rse_tensor *rse__adjust_brightness(rse_tape *t, rse_tensor *x, float f) {
-    return rse__blend(t, x, f, RSE__BLEND_ZERO, RSE_OP_BRIGHTNESS, "adjust_brightness");
+RSE__FN rse__tensor *rse__adjust_brightness(rse__tape *t, rse__tensor *x, float f) {
+    return rse__blend(t, x, f, RSE__BLEND_ZERO, RSE__OP_BRIGHTNESS, "adjust_brightness");
 }
 /* Contrast: clamp(f x + (1-f) mean(luma(x)), 0, 1), the mean per sample. */
-RSE__FN rse_tensor *rse__adjust_contrast(rse_tape *t, rse_tensor *x, float f) {
-    return rse__blend(t, x, f, RSE__BLEND_MEAN, RSE_OP_CONTRAST, "adjust_contrast");
+RSE__FN rse__tensor *rse__adjust_contrast(rse__tape *t, rse__tensor *x, float f) {
+    return rse__blend(t, x, f, RSE__BLEND_MEAN, RSE__OP_CONTRAST, "adjust_contrast");
 }
 /* Saturation: clamp(f x + (1-f) luma(x), 0, 1) per pixel. */
-RSE__FN rse_tensor *rse__adjust_saturation(rse_tape *t, rse_tensor *x, float f) {
-    return rse__blend(t, x, f, RSE__BLEND_LUMA, RSE_OP_SATURATION, "adjust_saturation");
+RSE__FN rse__tensor *rse__adjust_saturation(rse__tape *t, rse__tensor *x, float f) {
+    return rse__blend(t, x, f, RSE__BLEND_LUMA, RSE__OP_SATURATION, "adjust_saturation");
 }
 
 /* dv = dy where the clamp passed; dx = f dv + (partner's adjoint) (1-f) dv:
@@ -5058,8 +5070,8 @@ RSE__FN rse_tensor *rse__adjust_saturation(rse_tape *t, rse_tensor *x, float f) 
    for contrast, the coefficient times the pixel's sum over channels for
    saturation. The pre-clamp value is recomputed with the forward's exact
    float operations, so the clamp mask is the forward's. */
-static rse_status rse__blend_bwd(rse_tape *t, rse_node *node) {
-    rse_tensor *x = node->in[0], *y = node->out;
+RSE__FN rse_status rse__blend_bwd(rse__tape *t, rse__node *node) {
+    rse__tensor *x = node->in[0], *y = node->out;
     int kind = node->ip[0], c;
     float f = node->fp[0], a = f, b = (float)(1.0 - (double)f);
     size_t plane = (size_t)x->shape[2] * x->shape[3], p, n, N = (size_t)x->shape[0];
@@ -5105,7 +5117,7 @@ static rse_status rse__blend_bwd(rse_tape *t, rse_node *node) {
    One function does the forward for a pixel and, given dout, its backward,
    so the two cannot drift apart. */
 
-static void rse__hue_pixel(const float in[3], float hue, float out[3], const float *dout, float *din) {
+RSE__FN void rse__hue_pixel(const float in[3], float hue, float out[3], const float *dout, float *din) {
     /* which of v, p, q, t feeds R, G, B in each of the six hue sectors:
        0 = v, 1 = p, 2 = q, 3 = t (torchvision's a1, a2, a3 stacks) */
     static const unsigned char sel[6][3] = { {0,3,1}, {2,0,1}, {1,0,3}, {1,2,0}, {3,1,0}, {0,1,2} };
@@ -5175,9 +5187,9 @@ static void rse__hue_pixel(const float in[3], float hue, float out[3], const flo
     }
 }
 
-RSE__FN rse_tensor *rse__adjust_hue(rse_tape *t, rse_tensor *x, float hue) {
-    rse_tensor *y;
-    rse_node *node;
+RSE__FN rse__tensor *rse__adjust_hue(rse__tape *t, rse__tensor *x, float hue) {
+    rse__tensor *y;
+    rse__node *node;
     size_t plane, p, n, N;
     if (!rse__live(t, x, x)) return 0;
     if (!rse__rgb_shape(x)) return rse__shape_fail(t, "adjust_hue", "input must be (N,3,H,W)");
@@ -5195,13 +5207,13 @@ RSE__FN rse_tensor *rse__adjust_hue(rse_tape *t, rse_tensor *x, float hue) {
             ys[p] = out[0]; ys[plane + p] = out[1]; ys[2 * plane + p] = out[2];
         }
     }
-    node = rse__record(t, RSE_OP_HUE, y, x, 0, 0);
+    node = rse__record(t, RSE__OP_HUE, y, x, 0, 0);
     if (node) node->fp[0] = hue;
     return y;
 }
 
-static rse_status rse__adjust_hue_bwd(rse_tape *t, rse_node *node) {
-    rse_tensor *x = node->in[0], *y = node->out;
+RSE__FN rse_status rse__adjust_hue_bwd(rse__tape *t, rse__node *node) {
+    rse__tensor *x = node->in[0], *y = node->out;
     size_t plane = (size_t)x->shape[2] * x->shape[3], p, n, N = (size_t)x->shape[0];
     if (!rse__grad(t, x)) return t->status;
     for (n = 0; n < N; n++) {
@@ -5221,21 +5233,21 @@ static rse_status rse__adjust_hue_bwd(rse_tape *t, rse_node *node) {
 /* ---- clamp: y = min(max(x, lo), hi) ------------------------------------------
    The gradient passes where lo <= x <= hi, bounds included (torch.clamp). */
 
-RSE__FN rse_tensor *rse__clamp(rse_tape *t, rse_tensor *x, float lo, float hi) {
-    rse_tensor *y;
-    rse_node *node;
+RSE__FN rse__tensor *rse__clamp(rse__tape *t, rse__tensor *x, float lo, float hi) {
+    rse__tensor *y;
+    rse__node *node;
     size_t i;
     if (!rse__live(t, x, x)) return 0;
     if (!(lo <= hi)) return rse__shape_fail(t, "clamp", "lower bound above upper bound");
     if (!(y = rse__tensor_new(t, x->nd, x->shape))) return 0;
     for (i = 0; i < x->n; i++) y->data[i] = x->data[i] < lo ? lo : x->data[i] > hi ? hi : x->data[i];
-    node = rse__record(t, RSE_OP_CLAMP, y, x, 0, 0);
+    node = rse__record(t, RSE__OP_CLAMP, y, x, 0, 0);
     if (node) { node->fp[0] = lo; node->fp[1] = hi; }
     return y;
 }
 
-static rse_status rse__clamp_bwd(rse_tape *t, rse_node *node) {
-    rse_tensor *x = node->in[0];
+RSE__FN rse_status rse__clamp_bwd(rse__tape *t, rse__node *node) {
+    rse__tensor *x = node->in[0];
     float lo = node->fp[0], hi = node->fp[1];
     size_t i;
     if (!rse__grad(t, x)) return t->status;
@@ -5245,14 +5257,55 @@ static rse_status rse__clamp_bwd(rse_tape *t, rse_node *node) {
 }
 
 /* ===========================================================================
-   10. Backward: the reverse sweep
+   10. Backward: the op table and the reverse sweep
    ========================================================================= */
+
+/* An op written next to its model brings its own backward. */
+RSE__FN rse_status rse__custom_bwd(rse__tape *t, rse__node *n) { return n->bwd(t, n); }
+
+/* The op table: a name and a backward per rse__op, in the enum's order.
+   The arrays take their size from their initialisers, and the typedefs
+   below fail to compile (negative array size) unless each has exactly
+   RSE__OP_COUNT entries. */
+static const char *const rse__op_names[] = {
+    "conv2d", "matmul", "linear",
+    "add", "sub", "mul", "scale",
+    "gelu", "gelu_tanh", "quickgelu",
+    "layernorm", "softmax", "sdpa", "embedding",
+    "concat", "slice", "reshape", "permute",
+    "sum", "mean", "l1", "l2",
+    "cosine", "l2norm", "resize_bilinear", "resize_bicubic",
+    "hflip", "warp", "brightness", "contrast", "saturation",
+    "hue", "gray", "clamp", "attn_qkv",
+    "custom"
+};
+static rse_status (*const rse__op_bwd[])(rse__tape *, rse__node *) = {
+    rse__conv2d_bwd, rse__matmul_bwd, rse__linear_bwd,
+    rse__binary_bwd, rse__binary_bwd, rse__binary_bwd, rse__scale_bwd,
+    rse__unary_bwd, rse__unary_bwd, rse__unary_bwd,
+    rse__layernorm_bwd, rse__softmax_bwd, rse__sdpa_bwd, rse__embedding_bwd,
+    rse__concat_bwd, rse__slice_bwd, rse__reshape_bwd, rse__permute_bwd,
+    rse__reduce_bwd, rse__reduce_bwd, rse__loss_bwd, rse__loss_bwd,
+    rse__cosine_bwd, rse__l2_normalize_bwd, rse__resize_bwd, rse__resize_bwd,
+    rse__hflip_bwd, rse__warp_bwd, rse__blend_bwd, rse__blend_bwd, rse__blend_bwd,
+    rse__adjust_hue_bwd, rse__rgb_to_gray_bwd, rse__clamp_bwd, rse__attention_qkv_bwd,
+    rse__custom_bwd
+};
+typedef char rse__op_names_count[
+    sizeof rse__op_names / sizeof rse__op_names[0] == RSE__OP_COUNT ? 1 : -1];
+typedef char rse__op_bwd_count[
+    sizeof rse__op_bwd / sizeof rse__op_bwd[0] == RSE__OP_COUNT ? 1 : -1];
+
+/* The op's name, for messages and tests. */
+RSE__FN const char *rse__op_name(rse__op op) {
+    return (unsigned)op < RSE__OP_COUNT ? rse__op_names[op] : "?";
+}
 
 /* Gradients of y, seeded with dy (y's shape; NULL means all ones, the usual
    case of a scalar loss), with respect to every tensor that requires one.
    Gradients accumulate into existing buffers: zero them between steps. */
-RSE__FN rse_status rse__backward_seed(rse_tape *t, rse_tensor *y, const float *dy) {
-    rse_node *n;
+RSE__FN rse_status rse__backward_seed(rse__tape *t, rse__tensor *y, const float *dy) {
+    rse__node *n;
     size_t i;
     if (t->status != RSE_STATUS_OK) return t->status;
     if (!y) return rse__fail(RSE_STATUS_BAD_ARG, "backward: no output");
@@ -5261,50 +5314,9 @@ RSE__FN rse_status rse__backward_seed(rse_tape *t, rse_tensor *y, const float *d
     for (n = t->last; n; n = n->prev) {
         rse_status st;
         if (!n->out->grad) continue; /* nothing flowed back to this node */
-        switch (n->op) {
-        case RSE_OP_CONV2D:    st = rse__conv2d_bwd(t, n); break;
-        case RSE_OP_LINEAR:    st = rse__linear_bwd(t, n); break;
-        case RSE_OP_MATMUL:    st = rse__matmul_bwd(t, n); break;
-        case RSE_OP_ADD:       st = rse__binary_bwd(t, n, 0); break;
-        case RSE_OP_SUB:       st = rse__binary_bwd(t, n, 1); break;
-        case RSE_OP_MUL:       st = rse__binary_bwd(t, n, 2); break;
-        case RSE_OP_SCALE: {
-            rse_tensor *x = n->in[0];
-            if (!rse__grad(t, x)) return t->status;
-            for (i = 0; i < x->n; i++) x->grad[i] += n->fp[0] * n->out->grad[i];
-            st = RSE_STATUS_OK;
-            break;
-        }
-        case RSE_OP_GELU: case RSE_OP_GELU_TANH: case RSE_OP_QUICKGELU:
-                               st = rse__unary_bwd(t, n); break;
-        case RSE_OP_LAYERNORM: st = rse__layernorm_bwd(t, n); break;
-        case RSE_OP_SOFTMAX:   st = rse__softmax_bwd(t, n); break;
-        case RSE_OP_SDPA:      st = rse__sdpa_bwd(t, n); break;
-        case RSE_OP_ATTN_QKV:  st = rse__attention_qkv_bwd(t, n); break;
-        case RSE_OP_EMBEDDING: st = rse__embedding_bwd(t, n); break;
-        case RSE_OP_CONCAT:    st = rse__concat_bwd(t, n); break;
-        case RSE_OP_SLICE:     st = rse__slice_bwd(t, n); break;
-        case RSE_OP_RESHAPE:   st = rse__reshape_bwd(t, n); break;
-        case RSE_OP_PERMUTE:   st = rse__permute_bwd(t, n); break;
-        case RSE_OP_SUM: case RSE_OP_MEAN:
-                               st = rse__reduce_bwd(t, n); break;
-        case RSE_OP_L1: case RSE_OP_L2:
-                               st = rse__loss_bwd(t, n); break;
-        case RSE_OP_COSINE:    st = rse__cosine_bwd(t, n); break;
-        case RSE_OP_L2NORM:    st = rse__l2_normalize_bwd(t, n); break;
-        case RSE_OP_RESIZE_BILINEAR: case RSE_OP_RESIZE_BICUBIC:
-                               st = rse__resize_bwd(t, n); break;
-        case RSE_OP_HFLIP:     st = rse__hflip_bwd(t, n); break;
-        case RSE_OP_WARP:      st = rse__warp_bwd(t, n); break;
-        case RSE_OP_BRIGHTNESS: case RSE_OP_CONTRAST: case RSE_OP_SATURATION:
-                               st = rse__blend_bwd(t, n); break;
-        case RSE_OP_HUE:       st = rse__adjust_hue_bwd(t, n); break;
-        case RSE_OP_GRAY:      st = rse__rgb_to_gray_bwd(t, n); break;
-        case RSE_OP_CLAMP:     st = rse__clamp_bwd(t, n); break;
-        case RSE_OP_CUSTOM:    st = n->bwd(t, n); break;
-        default:
+        if ((unsigned)n->op >= RSE__OP_COUNT)
             return rse__fail(RSE_STATUS_INTERNAL, "backward: op %d has no backward", (int)n->op);
-        }
+        st = rse__op_bwd[n->op](t, n);
         if (st != RSE_STATUS_OK) { t->status = st; return st; }
         if (t->status != RSE_STATUS_OK) return t->status;
     }
@@ -5312,7 +5324,7 @@ RSE__FN rse_status rse__backward_seed(rse_tape *t, rse_tensor *y, const float *d
 }
 
 /* The usual case: d(loss)/d(everything) for a scalar loss. */
-RSE__FN rse_status rse__backward(rse_tape *t, rse_tensor *loss) {
+RSE__FN rse_status rse__backward(rse__tape *t, rse__tensor *loss) {
     if (loss && loss->n != 1) return rse__fail(RSE_STATUS_BAD_ARG, "backward: loss must be a scalar");
     return rse__backward_seed(t, loss, 0);
 }

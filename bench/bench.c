@@ -61,7 +61,7 @@ static void *xmalloc(size_t n) {
     return p;
 }
 
-static float *rnd(size_t n, rse_rng *r, float lo, float hi) {
+static float *rnd(size_t n, rse__rng *r, float lo, float hi) {
     float *p = (float *)xmalloc(sizeof(float) * n);
     size_t i;
     for (i = 0; i < n; i++) p[i] = lo + (hi - lo) * rse__rng_uniform(r);
@@ -140,7 +140,7 @@ static double measure_peak(int nt) {
 
 /* ---- kernels ---- */
 
-typedef struct { rse_conv2d_shape s; float *x, *w, *b, *dout, *out, *dx, *dw, *db; rse_arena *scratch; } conv_ctx;
+typedef struct { rse__conv2d_shape s; float *x, *w, *b, *dout, *out, *dx, *dw, *db; rse__arena *scratch; } conv_ctx;
 static void conv_fwd(void *p) {
     conv_ctx *c = (conv_ctx *)p;
     if (rse__conv2d_forward(c->out, c->x, c->w, c->b, &c->s, c->scratch)) die("conv forward");
@@ -159,9 +159,9 @@ static void conv_bwdw(void *p) {
    not counted). Best of 2 after a warm-up, as the kernel bench always did. */
 static void child_conv(char **a) {
     conv_ctx c;
-    rse_conv2d_shape *s = &c.s;
-    rse_arena scratch;
-    rse_rng rng;
+    rse__conv2d_shape *s = &c.s;
+    rse__arena scratch;
+    rse__rng rng;
     size_t nx, nw, no;
     double flops;
     char key[64], label[96], kk[80], ll[128];
@@ -203,7 +203,7 @@ static void gemm_run(void *p) {
 /* gemm M N K tb: C = A B (tb: A B^T, a linear layer's (out,in) weights). */
 static void child_gemm(char **a) {
     gemm_ctx g;
-    rse_rng rng;
+    rse__rng rng;
     char key[64], label[96];
     g.M = atoi(a[0]); g.N = atoi(a[1]); g.K = atoi(a[2]); g.tb = atoi(a[3]);
     rse__rng_seed(&rng, 2);
@@ -235,11 +235,11 @@ static double sd_macs_per_pixel(int dim) {
 }
 
 typedef struct {
-    rse_sd_net net;
+    rse__sd_net net;
     float *w, *g, *m, *v, *x, *eps;
     int ts[64], s, B, H, train;
     long step;
-    rse_arena arena, scratch;
+    rse__arena arena, scratch;
     rse__sd_trainer tr;
 } sd_ctx;
 
@@ -252,8 +252,8 @@ typedef struct {
    runs the whole batch with no_grad, as sampling does. */
 static void sd_run(void *p) {
     sd_ctx *c = (sd_ctx *)p;
-    rse_tape t;
-    rse_tensor *xt;
+    rse__tape t;
+    rse__tensor *xt;
     int sh[4];
     double loss;
     if (c->train) {
@@ -275,7 +275,7 @@ static void sd_run(void *p) {
 /* sd train|fwd dim B H */
 static void child_sd(char **a) {
     sd_ctx c;
-    rse_rng rng;
+    rse__rng rng;
     size_t n, i;
     double flops, sec;
     char key[64], label[96];
@@ -388,7 +388,7 @@ static void write_clip_checkpoint(const char *path) {
     size_t off = 0, hlen;
     char *hdr;
     FILE *f;
-    rse_rng rng;
+    rse__rng rng;
     uint16_t *buf;
     size_t cap = 0;
     n = st_add(e, n, "visual.class_embedding", 1, VW, 0, 0, 0, 0.0f, 0.5f);
@@ -459,7 +459,7 @@ static void clip_run(void *p) {
 static void child_clip(char **a) {
     clip_ctx c;
     rse_clip_options o;
-    rse_rng rng;
+    rse__rng rng;
     double fwd, grad;
     size_t nx;
     char key[64], label[96];
@@ -765,7 +765,7 @@ static void run_embed(const char *rsedit, const char *ckpt, const char *img) {
 
 static void write_ppm(const char *path, int w, int h) {
     FILE *f = fopen(path, "wb");
-    rse_rng rng;
+    rse__rng rng;
     long i;
     if (!f) { perror(path); exit(1); }
     rse__rng_seed(&rng, 6);

@@ -61,7 +61,7 @@ static int diff(char **argv) {
 int main(int argc, char **argv) {
     if (argc >= 6 && !strcmp(argv[1], "image")) {
         rse_image im;
-        rse_rng r;
+        rse__rng r;
         int w = atoi(argv[3]), h = atoi(argv[4]), x, y, c;
         rse__rng_seed(&r, (uint64_t)atol(argv[5]));
         if (rse_image_alloc(&im, w, h, 3) != RSE_STATUS_OK) return 1;

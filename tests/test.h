@@ -112,7 +112,7 @@ RSE__UNUSED static int t_split(char *line, char **fields, int max) {
    noise): 3 pyramid scales, cheap to train on. */
 RSE__UNUSED static void t_structured_image(rse_image *img) {
     int x, y, c;
-    rse_rng r;
+    rse__rng r;
     rse__rng_seed(&r, 99);
     rse_image_alloc(img, 120, 90, 3);
     for (c = 0; c < 3; c++)

@@ -21,7 +21,7 @@ static void test_checked(void) {
 }
 
 static void test_arena(void) {
-    rse_arena a;
+    rse__arena a;
     unsigned char buf[1000];
     void *p, *q;
     rse_arena_mark m;
@@ -66,7 +66,7 @@ static void test_arena(void) {
 }
 
 static void test_rng(void) {
-    rse_rng r, r2;
+    rse__rng r, r2;
     float a[1001], b[1001];
     double mean = 0, var = 0;
     int i, distinct = 1;

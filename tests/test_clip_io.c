@@ -81,7 +81,7 @@ static t_buf t_pickle(const t_pk *p) {
 static const float t_six[6] = { 0, 1, 2, 3, 4, 5 };
 
 /* Loads a torch-like archive holding the pickle pk (and storage "0" = t_six). */
-static rse_status t_load_pickle(const unsigned char *pk, size_t n, rse_ckpt *c) {
+static rse_status t_load_pickle(const unsigned char *pk, size_t n, rse__ckpt *c) {
     t_entry e[3];
     t_buf z;
     rse_status st;
@@ -97,7 +97,7 @@ static rse_status t_load_pickle(const unsigned char *pk, size_t n, rse_ckpt *c) 
 
 static rse_status t_load_pk(const t_pk *p) {
     t_buf b = t_pickle(p);
-    rse_ckpt c;
+    rse__ckpt c;
     rse_status st = t_load_pickle(b.p, b.n, &c);
     free(b.p);
     return st;
@@ -288,7 +288,7 @@ static void test_vocab_gz(void) {
 static void test_zip_deflate(void) {
     t_buf z = {0, 0, 0};
     rse__zip zp;
-    rse_arena a;
+    rse__arena a;
     const char *name = "archive/data/0";
     rse__zip_entry *e;
     const unsigned char *d;
@@ -337,7 +337,7 @@ static void test_zip_deflate(void) {
 static void test_pickle_hostile(void) {
     t_pk p = t_pk_default();
     t_buf b;
-    rse_ckpt c;
+    rse__ckpt c;
     rse_status st;
     size_t i;
     int ok = 1;
@@ -354,7 +354,7 @@ static void test_pickle_hostile(void) {
         st = rse__ckpt_load_mem(&c, z.p, z.n, 0, "baseline.pt");
         CHECK(st == 0 && c.n == 1, "hand-built state dict loads: %s", rse_last_error());
         if (!st) {
-            const rse_ckpt_tensor *t = rse__ckpt_find(&c, "w");
+            const rse__ckpt_tensor *t = rse__ckpt_find(&c, "w");
             CHECK(t && t->ndim == 2 && t->shape[0] == 2 && t->shape[1] == 3 && !rse__ckpt_to_f32(t, v, 6) && v[5] == 5.0f,
                   "hand-built tensor");
             CHECK(!rse__ckpt_find(&c, "x"), "unknown name not found");
@@ -491,7 +491,7 @@ static void test_pickle_hostile(void) {
 }
 
 /* safetensors built from a header string and data size. */
-static rse_status t_st(const char *hdr, size_t data_n, rse_ckpt *c) {
+static rse_status t_st(const char *hdr, size_t data_n, rse__ckpt *c) {
     t_buf b = {0, 0, 0};
     rse_status st;
     size_t i;
@@ -504,7 +504,7 @@ static rse_status t_st(const char *hdr, size_t data_n, rse_ckpt *c) {
 }
 
 static void test_safetensors_hostile(void) {
-    rse_ckpt c;
+    rse__ckpt c;
     rse_status st;
     st = t_st("{\"__metadata__\":{\"format\":\"pt\"},\"a\":{\"dtype\":\"F16\",\"shape\":[2],\"data_offsets\":[0,4]},"
               "\"b\\u00e9\\ud83d\\ude00\":{\"shape\":[],\"dtype\":\"F32\",\"data_offsets\":[4,8]}}   ", 8, &c);
@@ -572,7 +572,7 @@ static void test_half(void) {
 
 /* ---- the shared fixtures -------------------------------------------------- */
 
-typedef struct { unsigned char *buf; size_t n; rse_ckpt c; int ok; } t_fix;
+typedef struct { unsigned char *buf; size_t n; rse__ckpt c; int ok; } t_fix;
 
 static void t_fix_load(t_fix *f, const char *name) {
     char path[512];
@@ -591,7 +591,7 @@ static void t_fix_free(t_fix *f) {
 }
 
 /* The tensor's values as floats (malloc'ed). */
-static float *t_vals(const rse_ckpt_tensor *t) {
+static float *t_vals(const rse__ckpt_tensor *t) {
     float *v = (float *)malloc((t->numel ? t->numel : 1) * sizeof *v);
     if (rse__ckpt_to_f32(t, v, t->numel)) { free(v); return 0; }
     return v;
@@ -621,7 +621,7 @@ static void test_fixtures(void) {
         keys[kn] = 0;
         for (; line && *line; line = nl ? nl + 1 : 0) {
             char *tab = strchr(line, '\t'), *sh;
-            const rse_ckpt_tensor *t;
+            const rse__ckpt_tensor *t;
             const char *blk;
             int nd = 0;
             nl = strchr(line, '\n');
@@ -641,7 +641,7 @@ static void test_fixtures(void) {
         free(keys);
     }
     {
-        const rse_ckpt_tensor *t;
+        const rse__ckpt_tensor *t;
         t = rse__ckpt_find(&f32.c, "visual.conv1.weight");
         CHECK(t && t->ndim == 4 && t->shape[0] == 64 && t->shape[1] == 3 && t->shape[2] == 32 && t->shape[3] == 32, "conv1 [64,3,32,32]");
         t = rse__ckpt_find(&f32.c, "token_embedding.weight");
@@ -661,7 +661,7 @@ static void test_fixtures(void) {
     {
         int same = 1, bytes = 1, dt = 1;
         for (i = 0; i < f32.c.n; i++) {
-            const rse_ckpt_tensor *a = &f32.c.t[i], *b = rse__ckpt_find(&f16.c, a->name), *s = rse__ckpt_find(&st.c, a->name);
+            const rse__ckpt_tensor *a = &f32.c.t[i], *b = rse__ckpt_find(&f16.c, a->name), *s = rse__ckpt_find(&st.c, a->name);
             float *va, *vb, *vs;
             if (!b || !s || b->numel != a->numel || s->numel != a->numel || b->ndim != a->ndim || s->ndim != a->ndim) { same = 0; continue; }
             dt &= a->dtype == RSE_DT_F32 && b->dtype == RSE_DT_F16 && s->dtype == RSE_DT_F16;
@@ -683,7 +683,7 @@ static void test_fixtures(void) {
             { "a.weight", RSE_DT_F32, 2, 2, 3, a_w, 6 }, { "c.half", RSE_DT_F16, 1, 6, 0, c_h, 6 },
             { "e.T", RSE_DT_F32, 2, 4, 3, e_t, 12 }, { "f.slice", RSE_DT_F32, 1, 4, 0, f_s, 4 },
             { "g.bf16", RSE_DT_BF16, 1, 3, 0, g_b, 3 } };
-        const rse_ckpt_tensor *t;
+        const rse__ckpt_tensor *t;
         float *v;
         size_t k;
         for (k = 0; k < sizeof cs / sizeof cs[0]; k++) {
@@ -709,7 +709,7 @@ static void test_fixtures(void) {
     }
     /* reader_cases_wrapped.pt: {'state_dict': {'module.*'}} */
     {
-        const rse_ckpt_tensor *t = rse__ckpt_find(&wr.c, "visual.proj");
+        const rse__ckpt_tensor *t = rse__ckpt_find(&wr.c, "visual.proj");
         float *v = t ? t_vals(t) : 0;
         CHECK(wr.c.n == 2 && t && v && t->shape[0] == 2 && t->shape[1] == 2 && v[0] == 1 && v[3] == 1, "wrapped: visual.proj = ones(2,2)");
         free(v);
@@ -722,7 +722,7 @@ static void test_fixtures(void) {
     /* Damaged copies of the real fp16 archive. */
     {
         unsigned char *b = (unsigned char *)malloc(f16.n);
-        rse_ckpt c;
+        rse__ckpt c;
         rse_status s;
         size_t cut;
         int ok = 1;
@@ -749,13 +749,13 @@ done:
 static void test_mutations(void) {
     size_t n, i;
     unsigned char *orig = t_read(RSE_SHARED "/data/clip/fixtures/reader_cases.pt", &n), *b;
-    rse_rng r;
+    rse__rng r;
     int loaded = 0, refused = 0;
     if (!orig) { SKIP("reader_cases.pt not found under %s", RSE_SHARED); return; }
     b = (unsigned char *)malloc(n);
     rse__rng_seed(&r, 42);
     for (i = 0; i < 3000; i++) {
-        rse_ckpt c;
+        rse__ckpt c;
         int k, nm = 1 + (int)rse__rng_below(&r, 4);
         memcpy(b, orig, n);
         for (k = 0; k < nm; k++) b[rse__rng_below(&r, (uint32_t)n)] = (unsigned char)rse__rng_below(&r, 256);

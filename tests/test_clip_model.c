@@ -301,7 +301,7 @@ static t_buf t_tiny_vit(uint64_t seed) {
 /* Writes the current spec table as a safetensors file of random values. */
 static t_buf t_tiny_vit_from_specs(uint64_t seed) {
     t_buf hdr = { 0, 0, 0 }, out = { 0, 0, 0 };
-    rse_rng r;
+    rse__rng r;
     size_t off = 0, total = 0;
     int i, k;
     char tmp[400];
@@ -361,7 +361,7 @@ static double t_cos(rse_clip *m, const float *x, int h, int w, const float *txt)
 static void t_fd(rse_clip *m, int h, int w, const char *what) {
     float x[3 * 24 * 24], xp[3 * 24 * 24], g[2 * 3 * 24 * 24], txt[8], c2[2], dir[3 * 24 * 24];
     int32_t ids[RSE_CLIP_CONTEXT] = { 60, 5, 17, 63, 0 }; /* end of text = the largest id (63), at 3 */
-    rse_rng r;
+    rse__rng r;
     size_t n = (size_t)3 * h * w, i;
     double gmax = 0;
     int k, bad = 0;

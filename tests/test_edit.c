@@ -451,7 +451,7 @@ static void test_window(void) {
     rse_edit_params ep;
     rse_sinddm *m = 0;
     int x, y, c, outside_same = 1, inside_changed = 0;
-    rse_rng r;
+    rse__rng r;
     rse__rng_seed(&r, 5);
     rse_image_alloc(&big, 200, 150, 3);
     for (x = 0; x < 3 * 200 * 150; x++) big.data[x] = (float)(int)(rse__rng_uniform(&r) * 255) / 255.0f;

@@ -105,7 +105,7 @@ static void test_import_pyramid(void) {
     size_t n = 0;
     unsigned char *ck = t_read("tests/fixtures/sinddm/ckpt_ref.pt", &n);
     rse_image img;
-    rse_pyramid pyr, cp;
+    rse__pyramid pyr, cp;
     rse_sinddm *a = 0, *b = 0;
     t_buf sa = { 0, 0, 0 }, sb = { 0, 0, 0 };
     int s, same = 1;

@@ -22,7 +22,7 @@
 #define T_MAXIN 5
 
 typedef struct t_case t_case;
-typedef rse_tensor *(*t_build)(rse_tape *t, rse_tensor **in, const t_case *c);
+typedef rse__tensor *(*t_build)(rse__tape *t, rse__tensor **in, const t_case *c);
 
 struct t_case {
     const char *name;
@@ -35,7 +35,7 @@ struct t_case {
     float offset[T_MAXIN]; /* added to the random values (keeps L1 off its kink) */
 };
 
-static rse_rng t_rng;
+static rse__rng t_rng;
 
 static void t_fill(float *p, size_t n, float off) {
     size_t i;
@@ -43,10 +43,10 @@ static void t_fill(float *p, size_t n, float off) {
 }
 
 /* L = sum(r * y) in double. */
-static double t_eval(const t_case *c, rse_tensor **in, const float *r, size_t ny) {
-    rse_arena a, s;
-    rse_tape t;
-    rse_tensor *y;
+static double t_eval(const t_case *c, rse__tensor **in, const float *r, size_t ny) {
+    rse__arena a, s;
+    rse__tape t;
+    rse__tensor *y;
     double L = 0;
     size_t i;
     rse__arena_init(&a, 0, 0);
@@ -62,11 +62,11 @@ static double t_eval(const t_case *c, rse_tensor **in, const float *r, size_t ny
 }
 
 static void t_gradcheck(const t_case *c) {
-    rse_tensor in[T_MAXIN], *pin[T_MAXIN];
+    rse__tensor in[T_MAXIN], *pin[T_MAXIN];
     float *buf[T_MAXIN], *ana[T_MAXIN];
-    rse_arena a, s;
-    rse_tape t;
-    rse_tensor *y, *rt, *L;
+    rse__arena a, s;
+    rse__tape t;
+    rse__tensor *y, *rt, *L;
     float *r;
     size_t ny;
     int k;
@@ -137,53 +137,53 @@ done:
 }
 
 /* ---- builders: one per op ---- */
-static rse_tensor *b_conv(rse_tape *t, rse_tensor **in, const t_case *c) {
+static rse__tensor *b_conv(rse__tape *t, rse__tensor **in, const t_case *c) {
     return rse__conv2d(t, in[0], in[1], c->nin > 2 ? in[2] : 0, c->ip[0], c->ip[1], c->ip[2]);
 }
-static rse_tensor *b_linear(rse_tape *t, rse_tensor **in, const t_case *c) {
+static rse__tensor *b_linear(rse__tape *t, rse__tensor **in, const t_case *c) {
     return rse__linear(t, in[0], in[1], c->nin > 2 ? in[2] : 0);
 }
-static rse_tensor *b_matmul(rse_tape *t, rse_tensor **in, const t_case *c) { (void)c; return rse__matmul(t, in[0], in[1]); }
-static rse_tensor *b_add(rse_tape *t, rse_tensor **in, const t_case *c) { (void)c; return rse__add(t, in[0], in[1]); }
-static rse_tensor *b_sub(rse_tape *t, rse_tensor **in, const t_case *c) { (void)c; return rse__sub(t, in[0], in[1]); }
-static rse_tensor *b_mul(rse_tape *t, rse_tensor **in, const t_case *c) { (void)c; return rse__mul(t, in[0], in[1]); }
-static rse_tensor *b_scale(rse_tape *t, rse_tensor **in, const t_case *c) { (void)c; return rse__scale(t, in[0], -1.7f); }
-static rse_tensor *b_gelu(rse_tape *t, rse_tensor **in, const t_case *c) { (void)c; return rse__gelu(t, rse__scale(t, in[0], 3)); }
-static rse_tensor *b_gelu_tanh(rse_tape *t, rse_tensor **in, const t_case *c) { (void)c; return rse__gelu_tanh(t, rse__scale(t, in[0], 3)); }
-static rse_tensor *b_quickgelu(rse_tape *t, rse_tensor **in, const t_case *c) { (void)c; return rse__quickgelu(t, rse__scale(t, in[0], 3)); }
-static rse_tensor *b_layernorm(rse_tape *t, rse_tensor **in, const t_case *c) {
+static rse__tensor *b_matmul(rse__tape *t, rse__tensor **in, const t_case *c) { (void)c; return rse__matmul(t, in[0], in[1]); }
+static rse__tensor *b_add(rse__tape *t, rse__tensor **in, const t_case *c) { (void)c; return rse__add(t, in[0], in[1]); }
+static rse__tensor *b_sub(rse__tape *t, rse__tensor **in, const t_case *c) { (void)c; return rse__sub(t, in[0], in[1]); }
+static rse__tensor *b_mul(rse__tape *t, rse__tensor **in, const t_case *c) { (void)c; return rse__mul(t, in[0], in[1]); }
+static rse__tensor *b_scale(rse__tape *t, rse__tensor **in, const t_case *c) { (void)c; return rse__scale(t, in[0], -1.7f); }
+static rse__tensor *b_gelu(rse__tape *t, rse__tensor **in, const t_case *c) { (void)c; return rse__gelu(t, rse__scale(t, in[0], 3)); }
+static rse__tensor *b_gelu_tanh(rse__tape *t, rse__tensor **in, const t_case *c) { (void)c; return rse__gelu_tanh(t, rse__scale(t, in[0], 3)); }
+static rse__tensor *b_quickgelu(rse__tape *t, rse__tensor **in, const t_case *c) { (void)c; return rse__quickgelu(t, rse__scale(t, in[0], 3)); }
+static rse__tensor *b_layernorm(rse__tape *t, rse__tensor **in, const t_case *c) {
     return rse__layernorm(t, in[0], c->nin > 1 ? in[1] : 0, c->nin > 2 ? in[2] : 0, 1e-5f);
 }
-static rse_tensor *b_softmax(rse_tape *t, rse_tensor **in, const t_case *c) { (void)c; return rse__softmax(t, rse__scale(t, in[0], 2)); }
-static rse_tensor *b_sdpa(rse_tape *t, rse_tensor **in, const t_case *c) { return rse__sdpa(t, in[0], in[1], in[2], c->ip[0]); }
-static rse_tensor *b_mha(rse_tape *t, rse_tensor **in, const t_case *c) {
+static rse__tensor *b_softmax(rse__tape *t, rse__tensor **in, const t_case *c) { (void)c; return rse__softmax(t, rse__scale(t, in[0], 2)); }
+static rse__tensor *b_sdpa(rse__tape *t, rse__tensor **in, const t_case *c) { return rse__sdpa(t, in[0], in[1], in[2], c->ip[0]); }
+static rse__tensor *b_mha(rse__tape *t, rse__tensor **in, const t_case *c) {
     return rse__mha(t, in[0], in[1], in[2], in[3], in[4], c->ip[0], c->ip[1]);
 }
-static rse_tensor *b_attn_qkv(rse_tape *t, rse_tensor **in, const t_case *c) {
+static rse__tensor *b_attn_qkv(rse__tape *t, rse__tensor **in, const t_case *c) {
     return rse__attention_qkv(t, in[0], c->ip[0], c->ip[1]);
 }
-static rse_tensor *b_embedding(rse_tape *t, rse_tensor **in, const t_case *c) {
+static rse__tensor *b_embedding(rse__tape *t, rse__tensor **in, const t_case *c) {
     static const int ids[6] = { 3, 0, 9, 3, 7, 1 };
     (void)c;
     return rse__embedding(t, in[0], ids, 6);
 }
-static rse_tensor *b_concat(rse_tape *t, rse_tensor **in, const t_case *c) { return rse__concat(t, in[0], in[1], c->ip[0]); }
-static rse_tensor *b_slice(rse_tape *t, rse_tensor **in, const t_case *c) {
+static rse__tensor *b_concat(rse__tape *t, rse__tensor **in, const t_case *c) { return rse__concat(t, in[0], in[1], c->ip[0]); }
+static rse__tensor *b_slice(rse__tape *t, rse__tensor **in, const t_case *c) {
     return rse__slice(t, in[0], c->ip[0], c->ip[1], c->ip[2]);
 }
-static rse_tensor *b_reshape_permute(rse_tape *t, rse_tensor **in, const t_case *c) {
+static rse__tensor *b_reshape_permute(rse__tape *t, rse__tensor **in, const t_case *c) {
     static const int sh[3] = { 6, 5, 4 };
     (void)c;
     return rse__permute(t, rse__reshape(t, in[0], 3, sh), c->ip);
 }
-static rse_tensor *b_sum(rse_tape *t, rse_tensor **in, const t_case *c) { (void)c; return rse__sum(t, rse__mul(t, in[0], in[0])); }
-static rse_tensor *b_mean(rse_tape *t, rse_tensor **in, const t_case *c) { (void)c; return rse__mean(t, rse__mul(t, in[0], in[0])); }
-static rse_tensor *b_l1(rse_tape *t, rse_tensor **in, const t_case *c) { (void)c; return rse__l1_loss(t, in[0], in[1]); }
-static rse_tensor *b_l2(rse_tape *t, rse_tensor **in, const t_case *c) { (void)c; return rse__l2_loss(t, in[0], in[1]); }
-static rse_tensor *b_cosine(rse_tape *t, rse_tensor **in, const t_case *c) { (void)c; return rse__cosine(t, in[0], in[1]); }
-static rse_tensor *b_l2norm(rse_tape *t, rse_tensor **in, const t_case *c) { (void)c; return rse__l2_normalize(t, in[0]); }
-static rse_tensor *b_bilinear(rse_tape *t, rse_tensor **in, const t_case *c) { return rse__resize_bilinear(t, in[0], c->ip[0], c->ip[1]); }
-static rse_tensor *b_bicubic(rse_tape *t, rse_tensor **in, const t_case *c) { return rse__resize_bicubic(t, in[0], c->ip[0], c->ip[1]); }
+static rse__tensor *b_sum(rse__tape *t, rse__tensor **in, const t_case *c) { (void)c; return rse__sum(t, rse__mul(t, in[0], in[0])); }
+static rse__tensor *b_mean(rse__tape *t, rse__tensor **in, const t_case *c) { (void)c; return rse__mean(t, rse__mul(t, in[0], in[0])); }
+static rse__tensor *b_l1(rse__tape *t, rse__tensor **in, const t_case *c) { (void)c; return rse__l1_loss(t, in[0], in[1]); }
+static rse__tensor *b_l2(rse__tape *t, rse__tensor **in, const t_case *c) { (void)c; return rse__l2_loss(t, in[0], in[1]); }
+static rse__tensor *b_cosine(rse__tape *t, rse__tensor **in, const t_case *c) { (void)c; return rse__cosine(t, in[0], in[1]); }
+static rse__tensor *b_l2norm(rse__tape *t, rse__tensor **in, const t_case *c) { (void)c; return rse__l2_normalize(t, in[0]); }
+static rse__tensor *b_bilinear(rse__tape *t, rse__tensor **in, const t_case *c) { return rse__resize_bilinear(t, in[0], c->ip[0], c->ip[1]); }
+static rse__tensor *b_bicubic(rse__tape *t, rse__tensor **in, const t_case *c) { return rse__resize_bicubic(t, in[0], c->ip[0], c->ip[1]); }
 
 #define S4(a, b, c, d) { a, b, c, d }
 static const t_case t_cases[] = {
@@ -229,11 +229,24 @@ static const t_case t_cases[] = {
     { "bicubic down", b_bicubic, 1, {4}, {S4(1,2,9,8)}, {1}, {5,3}, {0} },
 };
 
+/* ---- the op table: the compiler checks its size, this its entries ---- */
+static void test_op_table(void) {
+    int i, j;
+    for (i = 0; i < RSE__OP_COUNT; i++) {
+        CHECK(rse__op_bwd[i] != 0, "op %d (%s) has no backward", i, rse__op_name((rse__op)i));
+        CHECK(rse__op_names[i] && rse__op_names[i][0], "op %d has no name", i);
+        for (j = 0; j < i; j++)
+            CHECK(strcmp(rse__op_names[i], rse__op_names[j]) != 0, "ops %d and %d are both %s", j, i, rse__op_names[i]);
+    }
+    CHECK(!strcmp(rse__op_name(RSE__OP_CONV2D), "conv2d") && !strcmp(rse__op_name(RSE__OP_CUSTOM), "custom") &&
+          !strcmp(rse__op_name(RSE__OP_COUNT), "?"), "op names line up with the enum");
+}
+
 /* ---- forward values known in closed form ---- */
 static void test_forward_values(void) {
-    rse_arena a, s;
-    rse_tape t;
-    rse_tensor x, *y;
+    rse__arena a, s;
+    rse__tape t;
+    rse__tensor x, *y;
     float v[8] = { -3, -1, 0, 0.5f, 1, 2, 3, 10 };
     int sh[4] = { 8, 0, 0, 0 }, i;
     rse__arena_init(&a, 0, 0);
@@ -305,7 +318,7 @@ static void test_forward_values(void) {
     {
         float r2[2] = { 0, 1 };
         int s4[4] = { 1, 1, 1, 2 };
-        rse_tensor row;
+        rse__tensor row;
         rse__tensor_view(&row, r2, 4, s4);
         y = rse__resize_bilinear(&t, &row, 1, 4);
         CHECK(y && y->data[0] == 0 && y->data[1] == 0.25f && y->data[2] == 0.75f && y->data[3] == 1,
@@ -321,7 +334,7 @@ static void test_forward_values(void) {
     {
         float qd[6] = { 1, 2, 3, 4, 5, 6 }, vd[6] = { 7, 8, 9, 10, 11, 12 };
         int s4[4] = { 1, 1, 3, 2 };
-        rse_tensor q, v2;
+        rse__tensor q, v2;
         rse__tensor_view(&q, qd, 4, s4);
         rse__tensor_view(&v2, vd, 4, s4);
         y = rse__sdpa(&t, &q, &q, &v2, 1);
@@ -330,7 +343,7 @@ static void test_forward_values(void) {
     /* errors: shape mismatch is reported, then every op returns NULL */
     {
         int s2[2] = { 2, 3 };
-        rse_tensor m;
+        rse__tensor m;
         rse__tensor_view(&m, v, 2, s2);
         y = rse__matmul(&t, &m, &m);
         CHECK(!y && t.status == RSE_STATUS_BAD_ARG && strstr(rse_last_error(), "matmul"),
@@ -351,11 +364,11 @@ static float *t_copy_or_null(const float *p, size_t n) {
 /* Frozen weights: no weight gradient is allocated, the input still gets one.
    That is the CLIP-guidance configuration. */
 static void test_frozen(void) {
-    rse_arena a, s;
-    rse_tape t;
+    rse__arena a, s;
+    rse__tape t;
     float xd[2 * 3 * 4 * 4], wd[5 * 3 * 9];
     int xs[4] = { 2, 3, 4, 4 }, ws[4] = { 5, 3, 3, 3 };
-    rse_tensor x, w, *y;
+    rse__tensor x, w, *y;
     rse__arena_init(&a, 0, 0);
     rse__arena_init(&s, 0, 0);
     rse__tape_init(&t, &a, &s);
@@ -384,9 +397,9 @@ static void test_rows_threads(void) {
     int xs[2] = { R, D }, vs[1] = { D }, ws[2] = { O, D }, bs[1] = { O }, nt, k;
     t_fill(xd, R * D, 0); t_fill(gd, D, 0); t_fill(bd, D, 0); t_fill(wd, O * D, 0); t_fill(lbd, O, 0);
     for (nt = 1; nt <= 3; nt++) {
-        rse_arena a, s;
-        rse_tape t;
-        rse_tensor x, g, b, w, lb, *y;
+        rse__arena a, s;
+        rse__tape t;
+        rse__tensor x, g, b, w, lb, *y;
         rse_set_threads(nt);
         rse__arena_init(&a, 0, 0);
         rse__arena_init(&s, 0, 0);
@@ -421,10 +434,10 @@ static void test_rows_threads(void) {
    head's GEMMs under the size that is split across threads) and a few big
    ones (130x130x64 scores: the GEMMs inside a head's task would split, and
    must run on that task's thread instead). */
-static rse_tensor *t_attn_composite(rse_tape *t, rse_tensor *qkv, int H, int causal) {
+static rse__tensor *t_attn_composite(rse__tape *t, rse__tensor *qkv, int H, int causal) {
     static const int to_heads[4] = { 0, 2, 1, 3 };
     int B = qkv->shape[0], L = qkv->shape[1], D = qkv->shape[2] / 3, sh[4];
-    rse_tensor *q, *k, *v, *o;
+    rse__tensor *q, *k, *v, *o;
     sh[0] = B; sh[1] = L; sh[2] = H; sh[3] = D / H;
     q = rse__permute(t, rse__reshape(t, rse__slice(t, qkv, 2, 0, D), 4, sh), to_heads);
     k = rse__permute(t, rse__reshape(t, rse__slice(t, qkv, 2, D, D), 4, sh), to_heads);
@@ -450,9 +463,9 @@ static void test_attention_fused(void) {
             t_fill(rd, ny, 0);
             for (way = 0; way < 2; way++)
                 for (nt = 1; nt <= 3; nt++) {
-                    rse_arena a, s;
-                    rse_tape t;
-                    rse_tensor x, *y, *r, *l;
+                    rse__arena a, s;
+                    rse__tape t;
+                    rse__tensor x, *y, *r, *l;
                     int ys[3] = { B, L, H * E };
                     rse_set_threads(nt);
                     rse__arena_init(&a, 0, 0);
@@ -492,6 +505,7 @@ int main(void) {
     rse__rng_seed(&t_rng, 1234);
     rse__arena_poison = NAN;
     for (i = 0; i < sizeof t_cases / sizeof t_cases[0]; i++) t_gradcheck(&t_cases[i]);
+    test_op_table();
     test_forward_values();
     test_frozen();
     test_rows_threads();

@@ -22,7 +22,7 @@
 
 #define TOL 1e-5
 
-static rse_rng t_rng;
+static rse__rng t_rng;
 
 static float *t_rand(size_t n) {
     float *p = (float *)malloc(sizeof(float) * (n ? n : 1));
@@ -132,8 +132,8 @@ static void test_sgemm(void) {
 
 typedef struct { int N, C, H, W, K, KH, KW, stride, pad, groups; } t_conv;
 
-static rse_conv2d_shape t_shape(t_conv c) {
-    rse_conv2d_shape s;
+static rse__conv2d_shape t_shape(t_conv c) {
+    rse__conv2d_shape s;
     s.N = c.N; s.C = c.C; s.H = c.H; s.W = c.W; s.K = c.K; s.KH = c.KH; s.KW = c.KW;
     s.stride = c.stride; s.pad = c.pad; s.groups = c.groups;
     s.Ho = (c.H + 2 * c.pad - c.KH) / c.stride + 1;
@@ -141,8 +141,8 @@ static rse_conv2d_shape t_shape(t_conv c) {
     return s;
 }
 
-static void t_conv_case(t_conv c, rse_arena *scratch) {
-    rse_conv2d_shape s = t_shape(c);
+static void t_conv_case(t_conv c, rse__arena *scratch) {
+    rse__conv2d_shape s = t_shape(c);
     size_t nx = (size_t)s.N * s.C * s.H * s.W, nw = (size_t)s.K * (s.C / s.groups) * s.KH * s.KW;
     size_t no = (size_t)s.N * s.K * s.Ho * s.Wo;
     float *x = t_rand(nx), *w = t_rand(nw), *b = t_rand((size_t)s.K), *dout = t_rand(no);
@@ -222,11 +222,11 @@ static const t_conv t_convs[] = {
 };
 
 static void test_conv(void) {
-    rse_arena scratch;
+    rse__arena scratch;
     int i;
     rse__arena_init(&scratch, 0, 0);
     for (i = 0; i < (int)(sizeof t_convs / sizeof t_convs[0]); i++) {
-        rse_conv2d_shape s = t_shape(t_convs[i]);
+        rse__conv2d_shape s = t_shape(t_convs[i]);
         /* the six shapes after the depthwise 3x3 are there for Winograd:
            if its rule changes, they must be changed with it */
         int wino = t_convs[i].C >= 64 && t_convs[i].N <= 2 && t_convs[i].KH == 3;
@@ -251,7 +251,7 @@ static void test_threads(void) {
        thread count (rse__gemm_run_all's npan); the sums must not */
     static const int gm[2][3] = { { 70, 130, 300 }, { 400, 1700, 300 } };
     int M, N, K, si, nt;
-    rse_arena scratch;
+    rse__arena scratch;
     rse__arena_init(&scratch, 0, 0);
     for (si = 0; si < 2; si++) {
         float *A, *B, *C[3];
@@ -268,7 +268,7 @@ static void test_threads(void) {
         free(A); free(B);
     }
     for (si = 0; si < (int)(sizeof shapes / sizeof shapes[0]); si++) {
-        rse_conv2d_shape s = t_shape(shapes[si]);
+        rse__conv2d_shape s = t_shape(shapes[si]);
         size_t nx = (size_t)s.N * s.C * s.H * s.W, nw = (size_t)s.K * (s.C / s.groups) * s.KH * s.KW;
         size_t no = (size_t)s.N * s.K * s.Ho * s.Wo;
         float *x = t_rand(nx), *w = t_rand(nw), *b = t_rand((size_t)s.K), *dout = t_rand(no);
@@ -340,11 +340,11 @@ static void test_bw_bands(void) {
     };
     static const int bands[] = { 1, 2, 3, 7 }; /* rows per band; 3 and 7 leave a short last band */
     const size_t saved = rse__bw_pack_floats;
-    rse_arena scratch;
+    rse__arena scratch;
     int si, bi, nt;
     rse__arena_init(&scratch, 0, 0);
     for (si = 0; si < (int)(sizeof shapes / sizeof shapes[0]); si++) {
-        rse_conv2d_shape s = t_shape(shapes[si]);
+        rse__conv2d_shape s = t_shape(shapes[si]);
         size_t nx = (size_t)s.N * s.C * s.H * s.W, nw = (size_t)s.K * (s.C / s.groups) * s.KH * s.KW;
         size_t no = (size_t)s.N * s.K * s.Ho * s.Wo;
         const int NR = rse__kernels_now()->nr; /* the packed panels' width */
@@ -376,10 +376,10 @@ static void test_bw_bands(void) {
 
 static void test_errors(void) {
     t_conv c = {1, 4, 8, 8, 6, 3, 3, 1, 1, 1};
-    rse_conv2d_shape s = t_shape(c), bad;
+    rse__conv2d_shape s = t_shape(c), bad;
     float x[256], w[216], o[384];
     unsigned char small[256];
-    rse_arena tiny;
+    rse__arena tiny;
     rse_status st;
     memset(x, 0, sizeof x); memset(w, 0, sizeof w);
     bad = s; bad.Ho = 7;
@@ -399,7 +399,7 @@ static void test_errors(void) {
     CHECK(rse__conv2d_backward_data(x, o, w, &s, &tiny) == RSE_STATUS_NOMEM, "tiny scratch: bwd-data NOMEM");
     {   /* backward-weight needs scratch only for outputs >= 32 wide */
         t_conv cw = {1, 4, 2, 40, 6, 3, 3, 1, 1, 1};
-        rse_conv2d_shape sw = t_shape(cw);
+        rse__conv2d_shape sw = t_shape(cw);
         static float xw[4 * 2 * 40], ow[6 * 2 * 40], ww[6 * 4 * 9];
         CHECK(rse__conv2d_backward_weight(ww, 0, ow, xw, &sw, &tiny) == RSE_STATUS_NOMEM, "tiny scratch: bwd-weight NOMEM");
     }
@@ -453,7 +453,7 @@ static void t_against_scalar(const rse__kernels *ks) {
     const rse__kernels *sc = rse__kernels_find("scalar");
     const int M = 70, N = 130, K = 300;
     float *A = t_rand((size_t)M * K), *B = t_rand((size_t)K * N), *C1 = t_rand((size_t)M * N), *C2;
-    rse_arena scratch;
+    rse__arena scratch;
     int si;
     if (!sc || sc == ks) { free(A); free(B); free(C1); return; }
     rse__arena_init(&scratch, 0, 0);
@@ -463,7 +463,7 @@ static void t_against_scalar(const rse__kernels *ks) {
     CHECK(t_relerr(C2, C1, (size_t)M * N) <= TOL, "%s sgemm against the scalar set: rel %g", ks->name,
           t_relerr(C2, C1, (size_t)M * N));
     for (si = 0; si < (int)(sizeof shapes / sizeof shapes[0]); si++) {
-        rse_conv2d_shape s = t_shape(shapes[si]);
+        rse__conv2d_shape s = t_shape(shapes[si]);
         size_t nx = (size_t)s.N * s.C * s.H * s.W, nw = (size_t)s.K * (s.C / s.groups) * s.KH * s.KW;
         size_t no = (size_t)s.N * s.K * s.Ho * s.Wo;
         float *x = t_rand(nx), *w = t_rand(nw), *b = t_rand((size_t)s.K), *dout = t_rand(no);

@@ -35,7 +35,7 @@
    a grey road. A little noise so the denoiser has texture to learn. */
 static void t_scene(rse_image *img) {
     int x, y, c;
-    rse_rng r;
+    rse__rng r;
     rse__rng_seed(&r, 42);
     rse_image_alloc(img, T_W, T_H, 3);
     for (y = 0; y < T_H; y++)

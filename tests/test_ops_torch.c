@@ -12,7 +12,7 @@
 #include "test.h"
 #include "fixture.h"
 
-static rse_tensor *fx_run(rse_tape *t, const char *name, rse_tensor **in, const float *p) {
+static rse__tensor *fx_run(rse__tape *t, const char *name, rse__tensor **in, const float *p) {
     if (strncmp(name, "conv", 4) == 0)
         return rse__conv2d(t, in[0], in[1], in[2], (int)p[0], (int)p[1], (int)p[2]);
     if (!strcmp(name, "linear")) return rse__linear(t, in[0], in[1], in[2]);
@@ -24,7 +24,7 @@ static rse_tensor *fx_run(rse_tape *t, const char *name, rse_tensor **in, const 
     if (!strcmp(name, "softmax")) return rse__softmax(t, rse__scale(t, in[0], 2));
     if (!strncmp(name, "mha", 3)) return rse__mha(t, in[0], in[1], in[2], in[3], in[4], (int)p[0], (int)p[1]);
     if (!strcmp(name, "l1")) {
-        rse_tensor *three = rse__new4(t, 1, 1, 0, 0, 0);
+        rse__tensor *three = rse__new4(t, 1, 1, 0, 0, 0);
         if (three) three->data[0] = 3;
         return rse__l1_loss(t, in[0], rse__add(t, in[1], three));
     }
@@ -47,9 +47,9 @@ int main(void) {
     CHECK(ncase >= 25, "%s holds %d cases, expected the 25+ the generator writes", path, ncase);
     for (i = 0; i < ncase && !c.bad; i++) {
         fx_case fc;
-        rse_arena a, s;
-        rse_tape t;
-        rse_tensor *in[8], *y, *rt, *L;
+        rse__arena a, s;
+        rse__tape t;
+        rse__tensor *in[8], *y, *rt, *L;
         fx_tensor *ref_out, *r, *p;
         int nin = 0;
         memset(&fc, 0, sizeof fc);

@@ -31,9 +31,9 @@ static const float t_poisons[] = { 0.0f, NAN, 1e30f, -7.0f };
 /* One batch gradient of a dim-D denoiser on B images of HxH, its loss and
    gradient hashed. A fresh trainer each time, so its arenas start empty. */
 static uint32_t t_sd_grad(int dim, int B, int H, int s, double *loss) {
-    rse_sd_net net;
+    rse__sd_net net;
     rse__sd_trainer tr;
-    rse_rng rng;
+    rse__rng rng;
     size_t n;
     int ts[8], i;
     float *w, *g, *x, *eps;
@@ -85,7 +85,7 @@ static void test_clip(void) {
     unsigned char *buf = t_read("tests/fixtures/clip/vit_tiny.pt", &len);
     rse_clip *m = 0;
     rse_clip_info info;
-    rse_rng rng;
+    rse__rng rng;
     float *x, *g, temb[1024], cosv[2];
     int k, S, n = 2;
     uint32_t h0 = 0;

@@ -69,7 +69,7 @@ static void test_resample_fixtures(void) {
         uint8_t *in, *want, *got;
         float box[4];
         size_t n, nd;
-        rse_filter filt;
+        rse__filter filt;
         rse_status st;
         if (line[0] == '#') continue;
         if (t_split(line, fl, 16) != 9) { CHECK(0, "resample.tsv: bad line"); continue; }
@@ -133,7 +133,7 @@ static void test_plan(void) {
         {248, 186, 5, {64, 90, 126, 177, 248}, {48, 67, 94, 133, 186}, 1.4030},
         {256, 256, 5, {55, 78, 111, 157, 223}, {55, 78, 111, 157, 223}, 1.4190},
     };
-    rse_pyramid p;
+    rse__pyramid p;
     int c, i;
     for (c = 0; c < 4; c++) {
         int ok = rse__pyramid_plan(&p, cases[c].w, cases[c].h, RSE_SINDDM_SCALE_STEP) == RSE_STATUS_OK
@@ -180,7 +180,7 @@ static void test_plan_fixture(void) {
     CHECK(f != 0, "cannot open " FIX "plan.tsv");
     if (!f) return;
     while (fgets(line, sizeof line, f)) {
-        rse_pyramid p;
+        rse__pyramid p;
         int W, H, n, tie, i, exact = 1, close = 1;
         char *sz;
         if (line[0] == '#') continue;
@@ -253,7 +253,7 @@ static void test_real_images(void) {
     FILE *f;
     char line[2048], *fl[20], cur[256] = "";
     char probe[512];
-    rse_pyramid p;
+    rse__pyramid p;
     int have = 0, images = 0, scales = 0;
     double max_loss_rel = 0, max_sf_rel = 0;
 
@@ -357,7 +357,7 @@ static void test_real_images(void) {
    (norm over H*W values divided by H*W). */
 static void test_gray(void) {
     rse_image g;
-    rse_pyramid p;
+    rse__pyramid p;
     int i, w = 120, h = 90, ok;
     g.w = w; g.h = h; g.c = 1;
     g.data = (float *)malloc(sizeof(float) * w * h);

@@ -16,7 +16,7 @@
 /* A 96x96 texture with structure at several scales (so every pyramid level
    has content): blocks, oriented waves, fine grain. */
 static void t_texture(rse_image *im, int w, int h, uint64_t seed) {
-    rse_rng r;
+    rse__rng r;
     int x, y, c;
     rse__rng_seed(&r, seed);
     rse_image_alloc(im, w, h, 3);
@@ -35,7 +35,7 @@ static void t_noisy_copies(const rse_image *a, rse_image *out, int n, float sigm
     size_t k, m = 3 * (size_t)a->w * a->h;
     float *z = (float *)malloc(m * sizeof(float));
     for (i = 0; i < n; i++) {
-        rse_rng r;
+        rse__rng r;
         rse__rng_seed_stream(&r, seed, (uint64_t)i);
         rse__rng_normal(&r, z, m);
         rse_image_alloc(&out[i], a->w, a->h, 3);
@@ -76,8 +76,8 @@ static void test_swd(void) {
     enum { N = 8 };
     static const float sig[4] = { 0.02f, 0.05f, 0.1f, 0.2f };
     rse_image a, same[N], noisy[N], shifted[N];
-    rse_swd_params p;
-    rse_swd_result r0, rfew, rn[4], rs, r1, r2;
+    rse__swd_params p;
+    rse__swd_result r0, rfew, rn[4], rs, r1, r2;
     int i, mono;
     rse_status st;
 
@@ -153,7 +153,7 @@ static void test_sort(void) {
     enum { M = 1000 };
     float v[M], w[M];
     uint32_t key[M], tmp[M];
-    rse_rng r;
+    rse__rng r;
     int i, ok = 1;
     rse__rng_seed(&r, 3);
     rse__rng_normal(&r, v, M);
@@ -236,8 +236,8 @@ static void test_ref_norm(void) {
     static const float gain[3] = { 0.6f, 0.8f, 0.7f }, goff[3] = { 0.25f, 0.1f, 0.0f };
     static const float oofs[3] = { 0.08f, -0.05f, 0.0f };
     rse_image a, same, gained, shifted;
-    rse_swd_params p;
-    rse_swd_result own_s, own_g, ref_s, ref_g, ref_o;
+    rse__swd_params p;
+    rse__swd_result own_s, own_g, ref_s, ref_g, ref_o;
     int k, ok_own = 1, ok_gain = 1, ok_off = 1, L;
 
     t_texture(&a, 96, 96, 21);
@@ -280,10 +280,10 @@ static int t_box_is(rse_roi r, int w, int h, int x, int y) { return r.w == w && 
 /* mean[k] = the level-k SWD of crop (the box `big` of a) against the same
    box of a shifted by 4 px with reflected borders, averaged by hand over
    the 8 directions (what rse__swd_shift_floor must give) */
-static void t_shift_mean(const rse_image *a, const rse_roi *big, const rse_image *crop, const rse_swd_params *p,
+static void t_shift_mean(const rse_image *a, const rse_roi *big, const rse_image *crop, const rse__swd_params *p,
                          double *mean) {
     rse_image c;
-    rse_swd_result one;
+    rse__swd_result one;
     int dx, dy, k;
     for (k = 0; k < RSE_SWD_MAX_LEVELS; k++) mean[k] = 0;
     for (dy = -4; dy <= 4; dy += 4)
@@ -299,8 +299,8 @@ static void t_shift_mean(const rse_image *a, const rse_roi *big, const rse_image
 static void test_region(void) {
     rse_image a, row, c, noisy, crop_n, crop_a;
     rse_roi box = { 30, 40, 30, 24 }, big, in, at, at2, g1, g2;  /* x, y, w, h */
-    rse_swd_params p;
-    rse_swd_result floor, rs, rn, one;
+    rse__swd_params p;
+    rse__swd_result floor, rs, rn, one;
     double mean[RSE_SWD_MAX_LEVELS] = { 0 };
     int k, dx, dy, ok;
     size_t j;

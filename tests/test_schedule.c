@@ -33,7 +33,7 @@ static int t_ulps(float a, float b) {
 }
 
 static void test_buffers(void) {
-    rse_sched sc;
+    rse__sched sc;
     FILE *f = fopen(FIX "schedule.tsv", "r");
     char line[4096], *fl[20];
     int rows = 0, i;
@@ -93,7 +93,7 @@ static void test_gammas(void) {
     CHECK(f != 0, "cannot open " FIX "gammas.tsv");
     if (!f) return;
     while (fgets(line, sizeof line, f)) {
-        rse_sched sc;
+        rse__sched sc;
         double loss[2];
         if (line[0] == '#') continue;
         if (t_split(line, fl, 110) != 103) { CHECK(0, "gammas.tsv: bad line"); continue; }
@@ -154,7 +154,7 @@ static void test_t_start(void) {
 }
 
 static void test_args(void) {
-    rse_sched sc;
+    rse__sched sc;
     double loss[3] = {0, 0, 0.5};
     CHECK(rse__sched_init(&sc, 0, 0, 1) == RSE_STATUS_BAD_ARG, "T = 0 rejected");
     CHECK(rse__sched_init(&sc, 100, 0, 3) == RSE_STATUS_BAD_ARG, "missing losses rejected");

@@ -41,13 +41,13 @@ static float *t_copy(const float *p, size_t n) {
    composite. train: weights get gradients (else they are frozen); xgrad:
    x requires a gradient (2: and already has one, of ones, as if another op
    had read x too); no_grad: forward only, on a no-grad tape. */
-static void t_run(int fused, const rse_sd_net *proto, int bi, const float *w, int B, int H, int W,
+static void t_run(int fused, const rse__sd_net *proto, int bi, const float *w, int B, int H, int W,
                   const float *x, const float *cond, const float *r, int train, int xgrad, int no_grad, t_res *out) {
-    rse_sd_net net = *proto;
-    rse_arena a, sc;
-    rse_tape t;
-    rse_tensor *xt, *ct, *y = 0, *L;
-    const rse_sd_block *b = &net.blk[bi];
+    rse__sd_net net = *proto;
+    rse__arena a, sc;
+    rse__tape t;
+    rse__tensor *xt, *ct, *y = 0, *L;
+    const rse__sd_block *b = &net.blk[bi];
     float *g = (float *)calloc(net.total, sizeof(float));
     size_t sc_before;
     int sh[4];
@@ -71,9 +71,9 @@ static void t_run(int fused, const rse_sd_net *proto, int bi, const float *w, in
     sc_before = sc.used;
     if (fused) {
         /* the block's time MLP, then the fused op alone, to see what it keeps */
-        rse_tensor *c = rse__linear(&t, rse__gelu(&t, ct), (rse_tensor *)&b->mlp_w, (rse_tensor *)&b->mlp_b);
+        rse__tensor *c = rse__linear(&t, rse__gelu(&t, ct), (rse__tensor *)&b->mlp_w, (rse__tensor *)&b->mlp_b);
         size_t before;
-        c = rse__linear(&t, c, (rse_tensor *)&b->tr_w, (rse_tensor *)&b->tr_b);
+        c = rse__linear(&t, c, (rse__tensor *)&b->tr_w, (rse__tensor *)&b->tr_b);
         before = a.used;
         y = rse__sd_block_fused(&t, b, xt, c);
         out->tape_bytes = a.used - before;
@@ -132,8 +132,8 @@ static void test_fused_vs_composite(int dim) {
     /* 13x9: odd, narrower than one AVX-512 vector; 19x37: the vector loops
        and the backward-weight GEMM path for rows of 32 pixels or more */
     static const int sizes[2][2] = { { 13, 9 }, { 19, 37 } };
-    rse_sd_net net;
-    rse_rng rng;
+    rse__sd_net net;
+    rse__rng rng;
     float *w;
     int bi, si, th, B = 2;
     rse__sd_net_layout(&net, dim);
@@ -142,7 +142,7 @@ static void test_fused_vs_composite(int dim) {
     rse__sd_net_init(&net, w, &rng);
     for (si = 0; si < 2; si++)
         for (bi = 0; bi < 4; bi++) {
-            const rse_sd_block *b = &net.blk[bi];
+            const rse__sd_block *b = &net.blk[bi];
             int H = sizes[si][0], W = sizes[si][1];
             size_t nx = (size_t)B * b->din * H * W, ny = (size_t)B * b->dout * H * W, i;
             float *x = (float *)malloc(nx * sizeof(float)), *r = (float *)malloc(ny * sizeof(float));
@@ -211,9 +211,9 @@ static void test_fused_vs_composite(int dim) {
 
 /* Wrong shapes are refused with a message, not read out of bounds. */
 static void test_shapes(void) {
-    rse_sd_net net;
-    rse_arena a, sc;
-    rse_tape t;
+    rse__sd_net net;
+    rse__arena a, sc;
+    rse__tape t;
     float *w, x[2 * 4 * 5 * 5] = { 0 }, c[2 * 8] = { 0 };
     int sh[4];
     rse__sd_net_layout(&net, 8);
@@ -225,7 +225,7 @@ static void test_shapes(void) {
     sh[0] = 2; sh[1] = 4; sh[2] = 5; sh[3] = 5;
     /* block 1 wants din 4 and a (2,4) condition: give it (2,8) */
     {
-        rse_tensor *xt = rse__tensor_wrap(&t, x, 4, sh), *ct;
+        rse__tensor *xt = rse__tensor_wrap(&t, x, 4, sh), *ct;
         sh[1] = 8;
         ct = rse__tensor_wrap(&t, c, 2, sh);
         CHECK(!rse__sd_block_fused(&t, &net.blk[1], xt, ct) && t.status == RSE_STATUS_BAD_ARG,

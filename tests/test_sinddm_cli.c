@@ -13,7 +13,7 @@
    64x48 and 96x72). */
 static void t_write_image(const char *path, int w, int h, uint64_t seed) {
     rse_image im;
-    rse_rng r;
+    rse__rng r;
     int x, y, c;
     rse__rng_seed(&r, seed);
     rse_image_alloc(&im, w, h, 3);
@@ -107,7 +107,7 @@ static void test_sample(void) {
 static void test_pyramid(const char *img) {
     char dir[256], f[300], png[64];
     rse_image im;
-    rse_pyramid pyr;
+    rse__pyramid pyr;
     const char *p;
     int rc, s, ok = 1;
     rc = t_run("pyramid", img, "--json", (char *)0);

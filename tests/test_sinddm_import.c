@@ -30,7 +30,7 @@ static int t_patch(unsigned char *p, size_t n, const char *from, const char *to)
 static int t_rebuild(const unsigned char *src, size_t len, t_buf *out,
                      int (*edit)(unsigned char *p, size_t n)) {
     rse__zip z;
-    rse_arena a;
+    rse__arena a;
     size_t i, cd, cdn, *off;
     int hits = 0;
     rse__arena_init(&a, 0, 0);
@@ -137,10 +137,10 @@ static void test_import(void) {
         if (L) CHECK(fabs(m->pyr.loss[1] - L->data[0]) <= 1e-6 * L->data[0], "rescale loss %.9g vs Pillow's %.9g",
                      m->pyr.loss[1], (double)L->data[0]);
         if (x && t && p && o && x->nd == 4) {
-            rse_tape tp;
-            rse_tensor *xt, *y;
+            rse__tape tp;
+            rse__tensor *xt, *y;
             int ts[8], b;
-            rse_arena a, s;
+            rse__arena a, s;
             rse__arena_init(&a, 0, 0);
             rse__arena_init(&s, 0, 0);
             rse__tape_init(&tp, &a, &s);

@@ -5,7 +5,7 @@
 #include "test.h"
 
 static void test_layout(void) {
-    rse_sd_net net;
+    rse__sd_net net;
     int i;
     CHECK(rse__sd_net_layout(&net, 160) == RSE_STATUS_OK, "layout 160");
     /* sinddm.md section 13: 1,106,772 parameters at dim 160 */
@@ -22,10 +22,10 @@ static void test_layout(void) {
 /* L = sum(r * net(x, t, s)); compare dL/dw for a sample of weights of every
    tensor, and dL/dx, with central differences (tolerance as in test_grad:
    2e-3 of the gradient's scale, the float32 rounding of L divided by 2h). */
-static double t_loss(rse_sd_net *net, float *x, int B, int H, int W, const int *ts, int s, const float *r) {
-    rse_arena a, sc;
-    rse_tape t;
-    rse_tensor *xt, *y;
+static double t_loss(rse__sd_net *net, float *x, int B, int H, int W, const int *ts, int s, const float *r) {
+    rse__arena a, sc;
+    rse__tape t;
+    rse__tensor *xt, *y;
     int sh[4];
     double L = 0;
     size_t i;
@@ -43,13 +43,13 @@ static double t_loss(rse_sd_net *net, float *x, int B, int H, int W, const int *
 }
 
 static void test_net_gradient(void) {
-    rse_sd_net net;
-    rse_rng rng;
+    rse__sd_net net;
+    rse__rng rng;
     const int B = 2, H = 6, W = 5, s = 2, ts[2] = { 7, 93 };
     float *w, *g, x[2 * 3 * 6 * 5], r[2 * 3 * 6 * 5];
-    rse_arena a, sc;
-    rse_tape t;
-    rse_tensor *xt, *y, *rt;
+    rse__arena a, sc;
+    rse__tape t;
+    rse__tensor *xt, *y, *rt;
     int sh[4], i, bad = 0;
     const float h = 1e-2f;
     rse__rng_seed(&rng, 7);
@@ -78,7 +78,7 @@ static void test_net_gradient(void) {
     CHECK(y && rse__backward(&t, rse__sum(&t, rse__mul(&t, y, rt))) == RSE_STATUS_OK, "net backward: %s", rse_last_error());
     /* Three weights of every parameter tensor (first, middle, last). */
     for (i = 0; i < net.nparams && y; i++) {
-        const rse_sd_param *p = &net.p[i];
+        const rse__sd_param *p = &net.p[i];
         size_t picks[3], k;
         double maxg = 0;
         picks[0] = 0; picks[1] = p->n / 2; picks[2] = p->n - 1;

@@ -22,12 +22,12 @@ int main(void) {
     fx_case fc;
     int ncase = 0, i, dim, s, ts[8], B;
     unsigned char *buf = fx_open(path, &c, &ncase);
-    rse_sd_net net;
+    rse__sd_net net;
     float *w, *g, *m, *v;
     fx_tensor *x, *t, *p, *noise, *out, *loss;
-    rse_arena a, sc;
-    rse_tape tape;
-    rse_tensor *xt, *nt, *y, *L;
+    rse__arena a, sc;
+    rse__tape tape;
+    rse__tensor *xt, *nt, *y, *L;
     CHECK(buf && ncase == 4, "cannot read %s (4 cases)", path);
     if (!buf) return t_report("test_sinddm_torch");
     memset(&fc, 0, sizeof fc);
@@ -123,7 +123,7 @@ int main(void) {
     for (i = 1; i < ncase; i++) {
         fx_case st;
         fx_tensor *sx, *sup, *sz, *seps, *sout, *sp;
-        rse_sched sch;
+        rse__sched sch;
         double losses[3];
         int tt, ss;
         memset(&st, 0, sizeof st);

@@ -124,7 +124,7 @@ static void test_side_by_side(const rse_image *img) {
    far outside, a correct draw inside but for 1 run in ~16,000. coarse = 0
    must stay the reference's plain uniform draw, number for number. */
 static void test_scale_draw(void) {
-    rse_rng r, u;
+    rse__rng r, u;
     int i, k, cnt[5] = { 0, 0, 0, 0, 0 }, same = 1;
     rse__rng_seed(&r, 11);
     for (i = 0; i < 40000; i++) cnt[rse__sd_draw_scale(&r, 5, 0.5f)]++;

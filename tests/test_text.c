@@ -44,7 +44,7 @@ static char *tx_fix(const char *text, size_t n, size_t *out_n) {
 /* One fixture file: counts the cases whose fix_text output and ids match. */
 typedef struct { int n, fix_ok, ids_ok, ids_run; } tx_rate;
 
-static tx_rate tx_file(const char *name, const rse_bpe *t, int show) {
+static tx_rate tx_file(const char *name, const rse__bpe *t, int show) {
     char path[256];
     size_t gn = 0, pn = 0;
     unsigned char *gz, *plain = 0;
@@ -104,7 +104,7 @@ static tx_rate tx_file(const char *name, const rse_bpe *t, int show) {
     return r;
 }
 
-static void tx_rates(const char *name, const rse_bpe *t, double need, int show) {
+static void tx_rates(const char *name, const rse__bpe *t, double need, int show) {
     tx_rate r = tx_file(name, t, show);
     double fr = r.n ? (double)r.fix_ok / r.n : 0, ir = r.ids_run ? (double)r.ids_ok / r.ids_run : 0;
     printf("%s: fix_text %d/%d (%.2f%%)", name, r.fix_ok, r.n, 100 * fr);
@@ -183,7 +183,7 @@ int main(void) {
     const char *gz = RSE_SHARED "/data/clip/bpe_simple_vocab_16e6.txt.gz";
     unsigned char *buf;
     size_t n = 0;
-    rse_bpe t, *tp = 0;
+    rse__bpe t, *tp = 0;
 
     /* One case per step (the expected outputs are ftfy 6.3.1's). */
     tx_case("it\xe2\x80\x99s \xe2\x80\x9cquoted\xe2\x80\x9d", "it's \"quoted\"");                 /* uncurl_quotes */

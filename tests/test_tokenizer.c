@@ -39,7 +39,7 @@ static void t_print_ids(const char *label, const int32_t *ids, int n) {
 }
 
 /* Runs one TSV file. ftfy = 1: columns text, ids with ftfy, ids without. */
-static void t_cases(const rse_bpe *t, const char *path, int ftfy, int *ncases, int *nmatch) {
+static void t_cases(const rse__bpe *t, const char *path, int ftfy, int *ncases, int *nmatch) {
     size_t n;
     char *buf = (char *)t_read(path, &n), *line, *next;
     *ncases = *nmatch = 0;
@@ -77,7 +77,7 @@ static void t_cases(const rse_bpe *t, const char *path, int ftfy, int *ncases, i
 
 /* A vocabulary is hostile input: each of these must fail with a message. */
 static void t_bad_vocab(const unsigned char *good, size_t n) {
-    rse_bpe t;
+    rse__bpe t;
     unsigned char *b = (unsigned char *)malloc(n + 16);
     char *p;
     rse_status st;
@@ -121,7 +121,7 @@ int main(void) {
     const char *gz = RSE_SHARED "/data/clip/bpe_simple_vocab_16e6.txt.gz";
     unsigned char *buf, *plain = 0;
     size_t n, pn = 0;
-    rse_bpe t;
+    rse__bpe t;
     rse_status st;
     clock_t c0;
     double secs;
@@ -200,7 +200,7 @@ int main(void) {
     st = rse__gunzip(buf, n, &plain, &pn, (size_t)64 << 20);
     CHECK(st == 0, "gunzip vocab: %s", rse_last_error());
     if (!st) {
-        rse_bpe t2;
+        rse__bpe t2;
         st = rse__bpe_load_mem(&t2, plain, pn);
         CHECK(st == 0 && t2.ntok == t.ntok && rse__bpe_rank(&t2, "i", 1, "n", 1) == 0, "plain .txt vocab: %s", rse_last_error());
         if (!st) {

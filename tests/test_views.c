@@ -16,7 +16,7 @@
 #include "test.h"
 #include "fixture.h"
 
-static rse_rng t_rng;
+static rse__rng t_rng;
 
 static float t_unif(float lo, float hi) { return lo + (hi - lo) * rse__rng_uniform(&t_rng); }
 
@@ -43,12 +43,12 @@ static float t_unif(float lo, float hi) { return lo + (hi - lo) * rse__rng_unifo
    so the check cannot pass by skipping everything.
    ========================================================================= */
 
-typedef rse_tensor *(*t_op)(rse_tape *t, rse_tensor *x, const void *ctx);
+typedef rse__tensor *(*t_op)(rse__tape *t, rse__tensor *x, const void *ctx);
 
-static double t_loss(t_op f, const void *ctx, rse_tensor *x, const float *r, size_t ny) {
-    rse_arena a, s;
-    rse_tape t;
-    rse_tensor *y;
+static double t_loss(t_op f, const void *ctx, rse__tensor *x, const float *r, size_t ny) {
+    rse__arena a, s;
+    rse__tape t;
+    rse__tensor *y;
     double L = 0;
     size_t i;
     rse__arena_init(&a, 0, 0);
@@ -67,9 +67,9 @@ static double t_loss(t_op f, const void *ctx, rse_tensor *x, const float *r, siz
    elements to probe (spread evenly). */
 static void t_gradcheck(const char *name, t_op f, const void *ctx, int nd, const int *shape,
                         const float *x0, size_t nsample, float h) {
-    rse_arena a, s;
-    rse_tape t;
-    rse_tensor x, *y, *rt, *L;
+    rse__arena a, s;
+    rse__tape t;
+    rse__tensor x, *y, *rt, *L;
     float *buf, *r, *ana;
     double *num, *fwd, *bwd, maxn = 0, worst = 0;
     size_t n, ny, i, step, worst_i = 0, probed = 0, skipped = 0;
@@ -134,7 +134,7 @@ typedef struct { int kind; float f; float M[18]; int Ho, Wo; } t_opctx;
 
 enum { K_FLIP, K_WARP, K_BRIGHT, K_CONTRAST, K_SAT, K_HUE, K_GRAY, K_CLAMP };
 
-static rse_tensor *t_apply(rse_tape *t, rse_tensor *x, const void *vctx) {
+static rse__tensor *t_apply(rse__tape *t, rse__tensor *x, const void *vctx) {
     const t_opctx *c = (const t_opctx *)vctx;
     switch (c->kind) {
     case K_FLIP: return rse__hflip(t, x);
@@ -218,10 +218,10 @@ static void test_op_gradients(void) {
    best: all ops but the hue map are linear or quadratic in x there. */
 typedef struct { uint64_t seed; int nviews; } t_viewsctx;
 
-static rse_tensor *t_views(rse_tape *t, rse_tensor *x, const void *vctx) {
+static rse__tensor *t_views(rse__tape *t, rse__tensor *x, const void *vctx) {
     const t_viewsctx *c = (const t_viewsctx *)vctx;
-    rse_rng rng;
-    rse_tensor *out = 0;
+    rse__rng rng;
+    rse__tensor *out = 0;
     rse__rng_seed(&rng, c->seed);
     if (rse__clip_views(t, x, c->nviews, &rng, &out) != RSE_STATUS_OK) return 0;
     return out;
@@ -239,7 +239,7 @@ static void test_views_gradient(void) {
         size_t n = (size_t)3 * H * W, plane = (size_t)H * W, i;
         float *x = t_image(n, 0, 1);
         t_viewsctx c;
-        rse_rng rng;
+        rse__rng rng;
         char name[64];
         for (i = 0; i < plane; i++) {
             x[i] = 0.62f + 0.06f * x[i];
@@ -250,7 +250,7 @@ static void test_views_gradient(void) {
         rse__view_size(H, W, &h, &w);
         rse__rng_seed(&rng, c.seed);
         for (v = 0; v < c.nviews; v++) {
-            rse_view_params p;
+            rse__view_params p;
             rse__view_draw(&rng, v, H, W, h, w, &p);
             fired[0] += v > 0 && (p.crop_h < H || p.crop_w < W);
             fired[1] += p.flip; fired[2] += p.affine; fired[3] += p.persp;
@@ -295,7 +295,7 @@ static void t_note(double *acc, const float *c, const fx_tensor *ref) {
     if (maxref > 0 && maxerr / maxref > *acc) *acc = maxerr / maxref;
 }
 
-static void t_params_from(const float *p, rse_view_params *vp, int *oh, int *ow) {
+static void t_params_from(const float *p, rse__view_params *vp, int *oh, int *ow) {
     int k;
     memset(vp, 0, sizeof *vp);
     vp->crop_y = (int)p[0]; vp->crop_x = (int)p[1]; vp->crop_h = (int)p[2]; vp->crop_w = (int)p[3];
@@ -315,7 +315,7 @@ static void t_params_from(const float *p, rse_view_params *vp, int *oh, int *ow)
     vp->gray = (int)p[29];
 }
 
-static rse_tensor *t_fixture_op(rse_tape *t, const char *name, rse_tensor *x, const float *p) {
+static rse__tensor *t_fixture_op(rse__tape *t, const char *name, rse__tensor *x, const float *p) {
     int H = x->shape[2], W = x->shape[3];
     float M[9];
     if (!strcmp(name, "hflip")) return rse__hflip(t, x);
@@ -342,7 +342,7 @@ static rse_tensor *t_fixture_op(rse_tape *t, const char *name, rse_tensor *x, co
     if (!strcmp(name, "gray")) return rse__rgb_to_gray(t, x);
     if (!strcmp(name, "clamp")) return rse__clamp(t, x, p[0], p[1]);
     if (!strncmp(name, "view_", 5)) {
-        rse_view_params vp;
+        rse__view_params vp;
         int oh, ow;
         t_params_from(p, &vp, &oh, &ow);
         return rse__view_apply(t, x, &vp, oh, ow, 1);
@@ -449,9 +449,9 @@ static void test_fixtures(void) {
     CHECK(ncase >= 30, "%s holds %d cases, expected the 30+ the generator writes", path, ncase);
     for (i = 0; i < ncase && !c.bad; i++) {
         fx_case fc;
-        rse_arena a, s;
-        rse_tape t;
-        rse_tensor *x, *y, *rt, *L;
+        rse__arena a, s;
+        rse__tape t;
+        rse__tensor *x, *y, *rt, *L;
         fx_tensor *in, *ref, *r, *g, *p;
         int hue;
         memset(&fc, 0, sizeof fc);
@@ -501,13 +501,13 @@ static void test_draws(void) {
     int h, w, v, k, cnt[5] = { 0, 0, 0, 0, 0 }, pos_op[4][4], range_bad = 0, tx0 = 0;
     static const double prob[5] = { 0.5, 0.8, 0.5, 0.7, 0.15 };
     static const char *names[5] = { "flip", "affine", "perspective", "jitter", "grayscale" };
-    rse_rng rng;
+    rse__rng rng;
     memset(pos_op, 0, sizeof pos_op);
     rse__view_size(H, W, &h, &w); /* 200 x 300 -> 224 wide, 336 > 320 high: 213 x 320 */
     CHECK(w == 213 && h == 320, "view size of 300x200 is %dx%d", h, w);
     rse__rng_seed(&rng, 77);
     for (v = 0; v < n; v++) {
-        rse_view_params p;
+        rse__view_params p;
         int seen = 0, dw = (int)(0.4 * (w / 2)), dh = (int)(0.4 * (h / 2));
         rse__view_draw(&rng, v, H, W, h, w, &p);
         tx0 += p.tx == 0;
@@ -540,10 +540,10 @@ static void test_draws(void) {
 }
 
 static int t_run_views(const float *img, int H, int W, int nviews, uint64_t seed, float **out, size_t *n, uint64_t *pos) {
-    rse_arena a, s;
-    rse_tape t;
-    rse_tensor x, *y = 0;
-    rse_rng rng;
+    rse__arena a, s;
+    rse__tape t;
+    rse__tensor x, *y = 0;
+    rse__rng rng;
     int sh[4], ok;
     sh[0] = 1; sh[1] = 3; sh[2] = H; sh[3] = W;
     rse__arena_init(&a, 0, 0);
@@ -594,9 +594,9 @@ static void test_views_properties(void) {
     free(o1); o1 = 0;
     /* nviews = 1: exactly the plain bilinear resize to 276 x 224 */
     {
-        rse_arena a, s;
-        rse_tape t;
-        rse_tensor x, *ref;
+        rse__arena a, s;
+        rse__tape t;
+        rse__tensor x, *ref;
         int sh[4] = { 1, 3, H, W };
         ok = t_run_views(img, H, W, 1, 9, &o1, &n1, &pos);
         rse__arena_init(&a, 0, 0);
@@ -630,10 +630,10 @@ static void test_views_properties(void) {
     }
     /* bad arguments: a clean status, a message, no output */
     {
-        rse_arena a, s;
-        rse_tape t;
-        rse_tensor x, *y = (rse_tensor *)1;
-        rse_rng rng;
+        rse__arena a, s;
+        rse__tape t;
+        rse__tensor x, *y = (rse__tensor *)1;
+        rse__rng rng;
         int sh[4] = { 1, 1, H, W };
         rse__arena_init(&a, 0, 0);
         rse__arena_init(&s, 0, 0);

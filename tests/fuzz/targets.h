@@ -347,7 +347,7 @@ done:
    ------------------------------------------------------------------------- */
 
 static int fuzz_zip(const uint8_t *data, size_t size) {
-    rse_arena a;
+    rse__arena a;
     rse__zip z;
     rse__crc32_tab crc;
     size_t i;
@@ -389,7 +389,7 @@ static size_t fuzz_pk_walk(const rse__pkobj *o, int depth, size_t *budget) {
 }
 
 static int fuzz_pickle(const uint8_t *data, size_t size) {
-    rse_arena a, d;
+    rse__arena a, d;
     rse__pickle k;
     rse__pkobj *root = 0;
     size_t budget = 100000;
@@ -409,10 +409,10 @@ static int fuzz_pickle(const uint8_t *data, size_t size) {
 
 /* Every tensor of a loaded checkpoint: its bytes lie in the file or the
    checkpoint's arena, and converting it to float reads only them. */
-static int fuzz_ckpt_check(const rse_ckpt *c) {
+static int fuzz_ckpt_check(const rse__ckpt *c) {
     size_t i;
     for (i = 0; i < c->n; i++) {
-        const rse_ckpt_tensor *t = &c->t[i];
+        const rse__ckpt_tensor *t = &c->t[i];
         size_t prod = 1;
         int d;
         FUZZ_EXPECT(t->name && t->ndim >= 0 && t->ndim <= RSE_CKPT_MAXDIM);
@@ -431,7 +431,7 @@ static int fuzz_ckpt_check(const rse_ckpt *c) {
 }
 
 static int fuzz_ckpt_any(const uint8_t *data, size_t size) {
-    rse_ckpt c;
+    rse__ckpt c;
     rse_clip *m = 0;
     int flags, rc;
     for (flags = 0; flags < 3; flags += 2) { /* 0, RSE_CKPT_EMA */
@@ -483,7 +483,7 @@ FUZZ_NO_COVERAGE static int fuzz_zip_has_eocd(const uint8_t *data, size_t size) 
 }
 
 static unsigned char *fuzz_zip_fix_crc(const uint8_t *data, size_t size) {
-    rse_arena a;
+    rse__arena a;
     rse__zip z;
     unsigned char *b;
     size_t i;
@@ -770,7 +770,7 @@ static int fuzz_sinddm(const uint8_t *data, size_t size) {
    as the model, ~30% of a run. Nothing in it depends on the input; each
    import still gets its own copy (rse__sd_import), as from the image. */
 static rse_image fuzz_import_img;
-static rse_pyramid fuzz_import_pyr;
+static rse__pyramid fuzz_import_pyr;
 static int fuzz_import_tried;
 
 static int fuzz_import(const uint8_t *data, size_t size) {
@@ -871,9 +871,9 @@ static int fuzz_roi(const uint8_t *data, size_t size) {
 
 static int fuzz_mask(const uint8_t *data, size_t size) {
     rse_image img;
-    rse_arena a, sc;
-    rse_tape tp;
-    rse_tensor *u;
+    rse__arena a, sc;
+    rse__tape tp;
+    rse__tensor *u;
     float *tmp;
     int sh[4], Ho, Wo, k, rc = 0;
     size_t P, i;

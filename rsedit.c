@@ -2956,10 +2956,10 @@ RSE__FN rse_status rse__cli_load_window(const char *path, const char *window, rs
    of rse__cli_train_names; the run needs to know which were given. */
 enum { RSE__TR_OUT, RSE__TR_PRESET, RSE__TR_STEPS, RSE__TR_DIM, RSE__TR_BATCH, RSE__TR_MICRO, RSE__TR_CROP,
        RSE__TR_LR, RSE__TR_SEED, RSE__TR_THREADS, RSE__TR_SAVE, RSE__TR_UNTIL, RSE__TR_WINDOW, RSE__TR_COARSE,
-       RSE__TR_N };
+       RSE__TR_TFOCUS, RSE__TR_N };
 static const char *const rse__cli_train_names[RSE__TR_N] = {
     "-o", "--preset", "--steps", "--dim", "--batch", "--micro-batch", "--crop", "--lr", "--seed", "--threads",
-    "--save-every", "--until", "--window", "--coarse" };
+    "--save-every", "--until", "--window", "--coarse", "--t-focus" };
 
 /* train's command line, read and checked: the training parameters the
    preset and the flags give, and what the run does with them. */
@@ -3017,6 +3017,11 @@ RSE__FN int rse__cli_train_parse(int argc, char **argv, rse__cli_train_opts *o) 
             if (!rse__cli_double(val, 0, 0.999, &d)) return rse__cli_usage(argv[0], "--coarse must be in [0,1), got '%s'", val);
             q.coarse = (float)d;
             break;
+        case RSE__TR_TFOCUS:
+            if (strcmp(val, "on") && strcmp(val, "off"))
+                return rse__cli_usage(argv[0], "--t-focus must be on or off, got '%s'", val);
+            q.t_focus = !strcmp(val, "on");
+            break;
         default: {
             static const long lo[12] = { 0, 0, 1, 2, 1, 0, 0, 0, 0, 1, 0, 1 };
             static const long hi[12] = { 0, 0, 100000000L, RSE_SD_MAX_DIM, 4096, 4096, 100000, 0, 0, 64, 100000000L, 100000000L };
@@ -3045,6 +3050,7 @@ RSE__FN int rse__cli_train_parse(int argc, char **argv, rse__cli_train_opts *o) 
     if (o->given[RSE__TR_CROP]) o->p.crop = q.crop;
     if (o->given[RSE__TR_LR]) o->p.lr = q.lr;
     if (o->given[RSE__TR_COARSE]) o->p.coarse = q.coarse;
+    if (o->given[RSE__TR_TFOCUS]) o->p.t_focus = q.t_focus;
     if (o->given[RSE__TR_SEED]) o->p.seed = seed;
     if (o->save_every >= 0) o->p.save_every = o->save_every;
     /* a preset's micro-batch never exceeds a smaller --batch */
@@ -3071,7 +3077,8 @@ RSE__FN int rse__cli_train_run(const rse__cli_train_opts *o) {
     if (rse__cli_exists(out)) {
         rse__pyramid pyr;
         rse_image img;
-        static const char *const names[7] = { "--dim", "--batch", "--crop", "--steps", "--seed", "--lr", "--coarse" };
+        static const char *const names[8] = { "--dim", "--batch", "--crop", "--steps", "--seed", "--lr", "--coarse",
+                                              "--t-focus" };
         if (!o->resume) {
             fprintf(stderr, "rsedit: %s already exists: add --resume to continue training it, or remove it\n", out);
             return RSE__EXIT_FAIL;
@@ -3081,9 +3088,9 @@ RSE__FN int rse__cli_train_run(const rse__cli_train_opts *o) {
            explicit ones, and those a --preset sets. --micro-batch,
            --threads and --save-every only change memory, speed and
            checkpoint times, and may differ. */
-        for (k = 0; k < 7; k++) {
+        for (k = 0; k < 8; k++) {
             int flag = k == 0 ? RSE__TR_DIM : k == 1 ? RSE__TR_BATCH : k == 2 ? RSE__TR_CROP : k == 3 ? RSE__TR_STEPS :
-                       k == 4 ? RSE__TR_SEED : k == 5 ? RSE__TR_LR : RSE__TR_COARSE;
+                       k == 4 ? RSE__TR_SEED : k == 5 ? RSE__TR_LR : k == 6 ? RSE__TR_COARSE : RSE__TR_TFOCUS;
             float wantf = k == 5 ? pp->lr : pp->coarse, havef = k == 5 ? m->opt.lr : m->opt.coarse;
             int from_preset = preset && !given[flag] && k != 4;
             uint64_t want = k == 0 ? (uint64_t)pp->dim : k == 1 ? (uint64_t)pp->batch : k == 2 ? (uint64_t)pp->crop :
@@ -3091,9 +3098,10 @@ RSE__FN int rse__cli_train_run(const rse__cli_train_opts *o) {
             uint64_t have = k == 0 ? (uint64_t)m->opt.dim : k == 1 ? (uint64_t)m->opt.batch :
                             k == 2 ? (uint64_t)m->opt.crop : k == 3 ? (uint64_t)m->opt.steps : k == 4 ? m->opt.seed : 0;
             if (!given[flag] && !from_preset) continue;
-            if (k >= 5 ? wantf != havef : want != have) {
+            if (k == 7 ? pp->t_focus != m->opt.t_focus : k >= 5 ? wantf != havef : want != have) {
                 char w[40], h[40];
-                if (k >= 5) { snprintf(w, sizeof w, "%g", (double)wantf); snprintf(h, sizeof h, "%g", (double)havef); }
+                if (k == 7) { strcpy(w, pp->t_focus ? "on" : "off"); strcpy(h, m->opt.t_focus ? "on" : "off"); }
+                else if (k >= 5) { snprintf(w, sizeof w, "%g", (double)wantf); snprintf(h, sizeof h, "%g", (double)havef); }
                 else { snprintf(w, sizeof w, "%llu", (unsigned long long)want); snprintf(h, sizeof h, "%llu", (unsigned long long)have); }
                 fprintf(stderr, "rsedit: %s was trained with %s %s, but %s%s gives %s %s: leave out flags that change "
                         "the run when resuming\n", out, names[k], h, from_preset ? "--preset " : "",
@@ -3135,9 +3143,9 @@ RSE__FN int rse__cli_train_run(const rse__cli_train_opts *o) {
         return RSE__EXIT_OK;
     }
     if (!quiet)
-        fprintf(stderr, "train: %s, %d scales (%dx%d finest), dim %d, batch %d, crop %d, coarse %g, %ld steps%s\n",
-                image, m->pyr.n, m->pyr.w[m->pyr.n - 1], m->pyr.h[m->pyr.n - 1], m->opt.dim, m->opt.batch, m->opt.crop,
-                (double)m->opt.coarse,
+        fprintf(stderr, "train: %s, %d scales (%dx%d finest), dim %d, batch %d, crop %d, coarse %g, t-focus %s, "
+                "%ld steps%s\n", image, m->pyr.n, m->pyr.w[m->pyr.n - 1], m->pyr.h[m->pyr.n - 1], m->opt.dim,
+                m->opt.batch, m->opt.crop, (double)m->opt.coarse, m->opt.t_focus ? "on" : "off",
                 m->opt.steps, m->step ? " (resuming)" : "");
     rse__cli_prog_init(&g, quiet, m->step);
     rse__cli_sigint = 0;
@@ -4607,7 +4615,7 @@ static const rse__cmd rse__cmds[] = {
       "usage: rsedit train IMAGE -o MODEL [--preset cpu|paper|tiny] [--steps N]\n"
       "         [--dim D] [--batch B] [--micro-batch M] [--crop C] [--coarse F]\n"
       "         [--lr LR] [--seed S] [--threads T] [--save-every K] [--until N]\n"
-      "         [--window WxH+X+Y] [--resume] [--quiet]\n"
+      "         [--t-focus on|off] [--window WxH+X+Y] [--resume] [--quiet]\n"
       "\n"
       "Builds SinDDM's pyramid of IMAGE and trains the denoiser on it, writing the\n"
       "model (weights, EMA, Adam state, RNG position, pyramid) to MODEL every K\n"
@@ -4624,6 +4632,9 @@ static const rse__cmd rse__cmds[] = {
       "  --coarse F       share of steps on the coarsest scale, which makes the\n"
       "                   samples' layout; the rest are uniform over the others\n"
       "                   (0: all scales alike, as the reference)\n"
+      "  --t-focus on|off on: above the coarsest scale, train only the timesteps\n"
+      "                   the sampler runs there (below the scale's start step);\n"
+      "                   off: all 100, as the reference. cpu and tiny: on\n"
       "  --lr LR          Adam learning rate (1e-3)\n"
       "  --seed S         initialisation and training randomness (0)\n"
       "  --threads T      worker threads (default: the CPUs; no effect on results)\n"
@@ -4632,7 +4643,7 @@ static const rse__cmd rse__cmds[] = {
       "  --window WxH+X+Y train on that window of IMAGE (for editing large images)\n"
       "  --resume         continue MODEL if it exists (else start it). Flags that\n"
       "                   change the run (--preset, --dim, --batch, --crop, --coarse,\n"
-      "                   --steps, --lr, --seed) must match it or be left out. The result is\n"
+      "                   --t-focus, --steps, --lr, --seed) must match it or be left out. The result is\n"
       "                   bit-identical to an uninterrupted run. Without --resume an\n"
       "                   existing MODEL is an error, not overwritten.\n"
       "  --quiet          no progress\n",

@@ -273,6 +273,9 @@ typedef struct rse_train_params {
     float coarse;       /* share of steps that train the coarsest scale,    */
                         /* the rest uniform over the others; 0 = every      */
                         /* scale equally likely (the reference)             */
+    int t_focus;        /* 1: at scales above the coarsest, draw timesteps  */
+                        /* below the scale's start timestep t_start[s], the */
+                        /* only ones its sampler runs; 0: all T (reference) */
 } rse_train_params;
 
 /* Fills p from a named preset: "cpu" (default when NULL), "paper", "tiny". */

@@ -1630,7 +1630,9 @@ struct rse_sinddm {
    2 threads against about 14), and 60% of the steps go to the coarsest
    scale, which alone makes a sample's layout (rse__sd_draw_scale). Forest
    2.6 -> 2.5 x the floor, harbor 10.6 -> 8.5, river 2.8 -> 3.4; sampling
-   and editing get 4x cheaper per pixel. */
+   and editing get 4x cheaper per pixel. t_focus (rse__sd_draw_t) spends
+   the finer scales' steps on the timesteps their sampler runs, at no cost
+   (BENCH.md, "t_focus"). */
 
 RSEDEF rse_status rse_train_params_init(rse_train_params *p, const char *preset) {
     memset(p, 0, sizeof *p);
@@ -1639,13 +1641,14 @@ RSEDEF rse_status rse_train_params_init(rse_train_params *p, const char *preset)
     p->save_every = 0;
     if (!preset || !strcmp(preset, "cpu")) {
         p->dim = 32; p->batch = 16; p->micro_batch = 8; p->crop = 64; p->steps = 4000; p->coarse = 0.6f;
+        p->t_focus = 1;
     } else if (!strcmp(preset, "paper")) {
         /* the reference: dim 160, batch 32, 120,001 steps; micro-batches of
            one image: its tape peaks at 0.26 GB at 223x223 (measured 198 MiB
            of tape and 48 MiB of scratch) */
         p->dim = 160; p->batch = 32; p->micro_batch = 1; p->crop = 0; p->steps = RSE_SD_REF_STEPS;
     } else if (!strcmp(preset, "tiny")) {
-        p->dim = 16; p->batch = 2; p->micro_batch = 2; p->crop = 32; p->steps = 200;
+        p->dim = 16; p->batch = 2; p->micro_batch = 2; p->crop = 32; p->steps = 200; p->t_focus = 1;
     } else {
         return rse__fail(RSE_STATUS_BAD_ARG, "unknown preset '%s' (use cpu, paper or tiny)", preset);
     }
@@ -1663,6 +1666,8 @@ RSE__FN rse_status rse__sd_check_params(const rse_train_params *p) {
     if (!(p->lr > 0 && p->lr < 1)) return rse__fail(RSE_STATUS_BAD_ARG, "learning rate must be in (0,1), got %g", (double)p->lr);
     if (!(p->coarse >= 0 && p->coarse < 1))
         return rse__fail(RSE_STATUS_BAD_ARG, "--coarse must be in [0,1), got %g", (double)p->coarse);
+    if (p->t_focus != 0 && p->t_focus != 1)
+        return rse__fail(RSE_STATUS_BAD_ARG, "t_focus must be 0 or 1, got %d", p->t_focus);
     return RSE_STATUS_OK;
 }
 
@@ -1793,6 +1798,22 @@ RSE__FN int rse__sd_draw_scale(rse__rng *r, int n, float coarse) {
     return (int)rse__rng_below(r, (uint32_t)n);
 }
 
+/* The timestep a training image of scale s is noised to: uniform over the
+   T of the schedule, as in the reference, or with t_focus, uniform below
+   the scale's start timestep. Sampling (and every edit mode: a partial
+   start only lowers it, rse__sd_run_t0) runs the net at scale s >= 1 only
+   for t < t_start[s] (57, 46, 35 and 25 of 100 on a 256-px image, finest
+   last): the reference spends three quarters of the finest scale's steps
+   on timesteps its sampler never asks for. Above t_start[s] gamma is 1, so
+   those steps teach the net to denoise the blurry image alone, a task the
+   sampler never sets. */
+RSE__FN int rse__sd_draw_t(rse_sinddm *m, int s) {
+    uint32_t lim = RSE_SD_T;
+    if (m->opt.t_focus && s > 0 && m->sched.t_start[s] >= 1 && m->sched.t_start[s] < RSE_SD_T)
+        lim = (uint32_t)m->sched.t_start[s];
+    return (int)rse__rng_below(&m->rng, lim);
+}
+
 /* The training crop of scale s: crop x crop where the scale is larger,
    the whole scale otherwise, and never at the coarsest scale: scale 0 is
    where the layout of a whole sample is generated from noise, so it always
@@ -1833,7 +1854,7 @@ RSE__FN rse_status rse__sd_train_step(rse_sinddm *m) {
         oy[i] = (int)rse__rng_below(&m->rng, (uint32_t)(H - ch + 1));
         ox[i] = (int)rse__rng_below(&m->rng, (uint32_t)(W - cw + 1));
     }
-    for (i = 0; i < B; i++) ts[i] = (int)rse__rng_below(&m->rng, RSE_SD_T);
+    for (i = 0; i < B; i++) ts[i] = rse__sd_draw_t(m, s);
     /* the batch's noised crops and their noise, drawn image by image */
     rse__arena_reset(&m->arena);
     if (!rse__mul4_ok(B, 3, ch, cw, &n) ||
@@ -2224,13 +2245,14 @@ RSEDEF rse_status rse_sinddm_sample(rse_sinddm *m, const rse_sample_params *p, r
    Checkpoints
    rsedit's own format, little-endian, read back as hostile input:
 
-     magic "RSESDDM\0", u32 version (2), u32 flags (bit 0: training state)
+     magic "RSESDDM\0", u32 version (3), u32 flags (bit 0: training state)
      u32 dim, u32 T, u32 n_scales
      n_scales x { u32 w, u32 h, u32 t_start, f64 rescale loss }
      u32 src_w, u32 src_h, u32 cap_w, u32 cap_h, u32 d0, u32 gray, f64 sf
      training parameters: u32 batch, micro_batch, crop; u64 steps; f32 lr;
                           u64 seed; u64 save_every;
-                          f32 coarse (version 2 only; version 1 reads as 0)
+                          f32 coarse (version >= 2; version 1 reads as 0)
+                          u32 t_focus (version 3; older files read as 0)
      u64 step, u64 rng key, u64 rng pos, f64 last loss
      u64 n (floats per array)
      f32 weights[n], f32 ema[n], and with bit 0: f32 adam_m[n], adam_v[n]
@@ -2244,7 +2266,7 @@ RSEDEF rse_status rse_sinddm_sample(rse_sinddm *m, const rse_sample_params *p, r
    ========================================================================= */
 
 #define RSE_SD_CKPT_MAGIC "RSESDDM"
-#define RSE_SD_CKPT_VERSION 2
+#define RSE_SD_CKPT_VERSION 3
 
 typedef struct {
     rse_write_fn write;
@@ -2329,6 +2351,7 @@ RSEDEF rse_status rse_sinddm_save_mem(const rse_sinddm *m, rse_write_fn write, v
     rse__ser_u64(&w, m->opt.seed);
     rse__ser_u64(&w, (uint64_t)m->opt.save_every);
     rse__ser_f32(&w, m->opt.coarse);
+    rse__ser_u32(&w, (uint32_t)m->opt.t_focus);
     rse__ser_u64(&w, (uint64_t)m->step);
     rse__ser_u64(&w, m->rng.key);
     rse__ser_u64(&w, m->rng.pos);
@@ -2404,13 +2427,14 @@ RSEDEF rse_status rse_sinddm_load_mem(rse_sinddm **out, const void *buf, size_t 
         return rse__fail(RSE_STATUS_BAD_FORMAT, "checkpoint: CRC-32 mismatch (the file is damaged or truncated)");
     rse__cur_init(&c, b, len - 4);
     rse__skip(&c, 8);
-    /* version 1 lacks only the `coarse` field: it trained uniformly */
+    /* version 1 lacks the `coarse` field (it trained uniformly), versions 1
+       and 2 the `t_focus` one (all timesteps) */
     version = rse__get32le(&c);
     if (version < 1 || version > RSE_SD_CKPT_VERSION)
         return rse__fail(RSE_STATUS_UNSUPPORTED, "checkpoint: unsupported version %u (this build reads 1..%d)",
                          (unsigned)version, RSE_SD_CKPT_VERSION);
     flags = rse__get32le(&c);
-    /* bit 0 is the only flag of versions 1 and 2: a file with others set
+    /* bit 0 is the only flag of versions 1 to 3: a file with others set
        was written by something that means more than we would read */
     if (flags & ~1u) return rse__fail(RSE_STATUS_UNSUPPORTED, "checkpoint: unknown flags 0x%x", (unsigned)flags);
     dim = rse__get32le(&c);
@@ -2462,6 +2486,7 @@ RSEDEF rse_status rse_sinddm_load_mem(rse_sinddm **out, const void *buf, size_t 
     m->opt.seed = rse__get64le(&c);
     m->opt.save_every = (long)(rse__get64le(&c) & 0x7fffffff);
     m->opt.coarse = version >= 2 ? rse__get_f32(&c) : 0.0f;
+    m->opt.t_focus = version >= 3 ? (int)(rse__get32le(&c) & 0x7fffffff) : 0;
     if ((st = rse__sd_check_params(&m->opt)) != RSE_STATUS_OK) { rse__fail_prefix(st, "checkpoint"); goto fail; }
     m->step = (long)(rse__get64le(&c) & 0x7fffffffffffLL);
     m->rng.key = rse__get64le(&c);

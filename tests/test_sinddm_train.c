@@ -22,6 +22,7 @@ static void test_train_and_checkpoint(const rse_image *img) {
     t_buf buf = { 0, 0, 0 };
     size_t n;
     p.coarse = 0.4f; /* the leaning scale draw, through save and resume */
+    p.t_focus = 1;   /* and the focused timestep draw */
     CHECK(rse_sinddm_create(&a, img, &p) == RSE_STATUS_OK, "create: %s", rse_last_error());
     if (!a) return;
     CHECK(a->pyr.n == 3, "120x90 gives 3 scales, got %d", a->pyr.n);
@@ -36,7 +37,8 @@ static void test_train_and_checkpoint(const rse_image *img) {
     CHECK(rse_sinddm_save_mem(b, t_buf_write, &buf) == RSE_STATUS_OK, "save: %s", rse_last_error());
     CHECK(rse_sinddm_load_mem(&c, buf.p, buf.n) == RSE_STATUS_OK, "load: %s", rse_last_error());
     if (c) {
-        CHECK(c->opt.coarse == 0.4f, "coarse round trip: %g", (double)c->opt.coarse);
+        CHECK(c->opt.coarse == 0.4f && c->opt.t_focus == 1, "coarse, t_focus round trip: %g %d", (double)c->opt.coarse,
+              c->opt.t_focus);
         CHECK(c->step == 20 && !memcmp(c->w, b->w, n * 4) && !memcmp(c->ema, b->ema, n * 4) &&
               !memcmp(c->m, b->m, n * 4) && !memcmp(c->v, b->v, n * 4), "checkpoint round trip is exact");
         rse_set_threads(3);
@@ -62,31 +64,41 @@ static void test_train_and_checkpoint(const rse_image *img) {
         st = rse_sinddm_load_mem(&c, buf.p, 3);
         CHECK(st == RSE_STATUS_BAD_FORMAT, "tiny file refused");
     }
-    /* A version-1 file is the same without the f32 `coarse` after
-       save_every (at 100 + 20 x scales bytes): it loads, trains
-       uniformly, and a version past ours is refused by number. */
+    /* A version-2 file is the same without the u32 `t_focus` after the f32
+       `coarse` (which sits after save_every, at 100 + 20 x scales bytes), a
+       version-1 file without both: each loads with the fields it lacks
+       zero (all timesteps, every scale alike), and a version past ours is
+       refused by number. */
     if (buf.n > 200 && a) {
         size_t at = 100 + 20 * (size_t)a->pyr.n;
-        uint32_t crc;
         rse_status st;
         uint32_t bits = rse__ff_le32(buf.p + at);
         float f;
         memcpy(&f, &bits, 4);
-        CHECK(rse__ff_le32(buf.p + 8) == 2 && f == 0.4f, "coarse sits at byte %zu of a version-2 file", at);
+        CHECK(rse__ff_le32(buf.p + 8) == 3 && f == 0.4f && rse__ff_le32(buf.p + at + 4) == 1,
+              "coarse and t_focus sit at bytes %zu and %zu of a version-3 file", at, at + 4);
+        memmove(buf.p + at + 4, buf.p + at + 8, buf.n - at - 8);
+        buf.n -= 4;
+        t_le32(buf.p + 8, 2);
+        t_le32(buf.p + buf.n - 4, rse__crc32(buf.p, buf.n - 4));
+        st = rse_sinddm_load_mem(&c, buf.p, buf.n);
+        CHECK(st == RSE_STATUS_OK && c && c->opt.coarse == 0.4f && c->opt.t_focus == 0 && c->step == 20 &&
+              !memcmp(c->w, b->w, n * 4), "version 2 loads with t_focus 0: %s", st ? rse_last_error() : "ok");
+        rse_sinddm_free(c);
+        c = 0;
         memmove(buf.p + at, buf.p + at + 4, buf.n - at - 4);
         buf.n -= 4;
         t_le32(buf.p + 8, 1);
-        crc = rse__crc32(buf.p, buf.n - 4);
-        t_le32(buf.p + buf.n - 4, crc);
-        st = rse_sinddm_load_mem(&c, buf.p, buf.n);
-        CHECK(st == RSE_STATUS_OK && c && c->opt.coarse == 0.0f && c->step == 20 && !memcmp(c->w, b->w, n * 4),
-              "version 1 loads with coarse 0: %s", st ? rse_last_error() : "ok");
-        rse_sinddm_free(c);
-        c = 0;
-        t_le32(buf.p + 8, 3);
         t_le32(buf.p + buf.n - 4, rse__crc32(buf.p, buf.n - 4));
         st = rse_sinddm_load_mem(&c, buf.p, buf.n);
-        CHECK(st == RSE_STATUS_UNSUPPORTED && strstr(rse_last_error(), "version 3"), "version 3 refused: %s",
+        CHECK(st == RSE_STATUS_OK && c && c->opt.coarse == 0.0f && c->opt.t_focus == 0 && c->step == 20 &&
+              !memcmp(c->w, b->w, n * 4), "version 1 loads with coarse 0: %s", st ? rse_last_error() : "ok");
+        rse_sinddm_free(c);
+        c = 0;
+        t_le32(buf.p + 8, 4);
+        t_le32(buf.p + buf.n - 4, rse__crc32(buf.p, buf.n - 4));
+        st = rse_sinddm_load_mem(&c, buf.p, buf.n);
+        CHECK(st == RSE_STATUS_UNSUPPORTED && strstr(rse_last_error(), "version 4"), "version 4 refused: %s",
               rse_last_error());
     }
     free(buf.p);
@@ -138,14 +150,62 @@ static void test_scale_draw(void) {
     CHECK(rse__sd_draw_scale(&r, 1, 0.9f) == 0, "one scale: always 0");
 }
 
+/* The timestep draw (rse__sd_draw_t). With t_focus, scale s >= 1 draws
+   below its t_start[s] only, and every value below it comes up (20,000
+   draws over at most 100 values: a value missed by a correct uniform draw
+   has probability below 100 x (1 - 1/100)^20000, about 1e-85); scale 0
+   still draws all of T. Without it (the baseline, the reference), the same
+   scale draws at or above t_start[s] too, number for number the plain
+   uniform draw. */
+static void test_t_draw(const rse_image *img) {
+    rse_train_params p = t_params(1);
+    rse_sinddm *m = 0;
+    int s, i, seen[RSE_SD_T];
+    rse__rng u;
+    p.t_focus = 1;
+    CHECK(rse_sinddm_create(&m, img, &p) == RSE_STATUS_OK, "create: %s", rse_last_error());
+    if (!m) return;
+    for (s = 0; s < m->pyr.n; s++) {
+        int lim = s ? m->sched.t_start[s] : RSE_SD_T, lo = RSE_SD_T, hi = -1, all = 1, same = 1;
+        memset(seen, 0, sizeof seen);
+        m->opt.t_focus = 1;
+        for (i = 0; i < 20000; i++) {
+            int t = rse__sd_draw_t(m, s);
+            if (t < lo) lo = t;
+            if (t > hi) hi = t;
+            if (t >= 0 && t < RSE_SD_T) seen[t] = 1;
+        }
+        for (i = 0; i < lim; i++) all &= seen[i];
+        CHECK(lo == 0 && hi == lim - 1 && all, "t_focus, scale %d: draws 0..%d, each of them (got %d..%d)", s, lim - 1,
+              lo, hi);
+        if (s == 0) continue;
+        CHECK(lim > 10 && lim < RSE_SD_T, "scale %d's t_start %d is a real limit", s, lim);
+        m->opt.t_focus = 0;
+        u = m->rng;
+        hi = -1;
+        for (i = 0; i < 20000; i++) {
+            int t = rse__sd_draw_t(m, s);
+            same &= t == (int)rse__rng_below(&u, RSE_SD_T);
+            if (t > hi) hi = t;
+        }
+        CHECK(same && hi == RSE_SD_T - 1, "no t_focus, scale %d: the reference's uniform draw up to %d (max %d)", s,
+              RSE_SD_T - 1, hi);
+    }
+    rse_sinddm_free(m);
+}
+
 /* The loss must fall: noise prediction starts near E|eps| = 0.8 for a
    random net and a working trainer brings it well below within 150 steps
-   even at dim 8. A broken gradient, schedule or data path stays near 0.8. */
+   even at dim 8. A broken gradient, schedule or data path stays near 0.8.
+   The draw over all timesteps (t_focus off): the focused one puts the
+   finer scales' steps at small t, where the noise is a small part of x_t
+   and its L1 error stays higher, so the bar below is the uniform draw's. */
 static void test_loss_falls(const rse_image *img) {
     rse_train_params p = t_params(150);
     rse_sinddm *m = 0;
     double first = 0, last = 0;
     int i;
+    p.t_focus = 0;
     p.dim = 16;
     p.batch = 4;
     p.micro_batch = 4;
@@ -201,6 +261,7 @@ int main(void) {
     rse_image img;
     t_structured_image(&img);
     test_scale_draw();
+    test_t_draw(&img);
     test_train_and_checkpoint(&img);
     test_side_by_side(&img);
     test_loss_falls(&img);

@@ -1363,8 +1363,8 @@ RSEDEF rse_status rse_sinddm_import_mem(rse_sinddm **out, const void *ckpt, size
 
 /* ===========================================================================
    Images: memory codecs
-   Readers for PPM/PGM (P2, P3, P5, P6) and BMP, writers for PPM/PGM, BMP and
-   PNG. Everything here works on memory buffers and byte sinks only; the file
+   Readers for PPM/PGM (P2, P3, P5, P6), BMP and PNG, writers for PPM/PGM, BMP
+   and PNG. Everything here works on memory buffers and byte sinks only; the file
    layer below adds paths. Every reader goes through rse__cursor, whose reads
    past the end return 0 and set a flag, so a hostile length can make a decode
    fail but never read outside the buffer.
@@ -1796,11 +1796,367 @@ RSE__FN rse_status rse__bmp_load(rse__cursor *c, rse_image *out) {
     return RSE_STATUS_OK;
 }
 
+/* ---- PNG reader ----------------------------------------------------------
+   A PNG is an 8-byte signature, then chunks: length (4 bytes big-endian, at
+   most 2^31-1, data only), a 4-letter type, the data, and the CRC-32 of type
+   and data. IHDR comes first (13 bytes: width, height, bit depth, colour
+   type, compression 0, filter method 0, interlace 0 or 1); PLTE (the palette,
+   1-256 RGB entries) before the image data; the image data is the
+   concatenation of every IDAT chunk's data, ONE zlib stream; IEND ends the
+   file. A letter's case in the type says what a reader may do: an upper-case
+   first letter is a critical chunk (unknown ones are refused, since the image
+   cannot be decoded without them), a lower-case one an ancillary chunk
+   (skipped: tRNS, gAMA, text...). Every chunk's CRC is checked, skipped ones
+   included, as libpng does for critical chunks and Pillow for all.
+
+   Colour types and the bit depths each allows (PNG spec 11.2.2):
+     0 gray        1 2 4 8 16      -> 1 channel
+     2 RGB         8 16            -> 3
+     3 palette     1 2 4 8         -> 3 (the palette's RGB)
+     4 gray+alpha  8 16            -> 1 (alpha dropped)
+     6 RGBA        8 16            -> 3 (alpha dropped)
+   Alpha (the alpha channel, or a tRNS chunk) is DROPPED: rsedit's images have
+   no alpha, and its models and CLIP see colour only. The colour stored under
+   a transparent pixel is kept as it is, not composited onto a background.
+
+   Samples are big-endian; depths below 8 pack pixels leftmost in the most
+   significant bits, each row starting on a byte. A sample v of depth d
+   becomes v / (2^d - 1) (PNG spec 13.12: the exact scaling), so 16-bit data
+   keeps its full precision in the float image; palette entries are 8-bit.
+
+   The decompressed data is known in size before inflating: per row a filter
+   byte and the packed samples, over the one image or Adam7's seven reduced
+   images. Inflate is bounded by that size, and a header whose size the
+   compressed bytes cannot reach (deflate expands at most 1032x) is refused
+   before anything large is allocated, so a 100-byte file claiming
+   16384x16384 fails early. Each row is "filtered" (5 filter types, each
+   predicting a byte from its left, upper and upper-left neighbours 'a', 'b',
+   'c' at the same sample position); unfiltering is done in place, row by
+   row, over the inflated buffer. Unlike the readers above it does not use
+   rse__cursor: chunks are whole, length-prefixed blocks, so
+   rse__png_chunk_next checks each against the input once and the rest
+   indexes inside it. Absent under RSE_NO_PNG_READ.
+   ------------------------------------------------------------------------- */
+
+#ifndef RSE_NO_PNG_READ
+
+typedef struct rse__png_hdr {
+    int w, h;
+    int depth, ctype, interlace;
+    int spp;                /* samples per pixel in the file: 1, 2, 3 or 4 */
+    int c;                  /* channels of the decoded image: 1 or 3 */
+} rse__png_hdr;
+
+static const unsigned char rse__png_sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n' };
+
+RSE__FN uint32_t rse__png_be32(const unsigned char *p) {
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* A chunk type for messages: the 4 bytes if they are letters (the only
+   valid types), else their hex. */
+RSE__FN const char *rse__png_type_desc(const unsigned char *t, char buf[16]) {
+    int i, ok = 1;
+    for (i = 0; i < 4; i++)
+        if (!((t[i] >= 'A' && t[i] <= 'Z') || (t[i] >= 'a' && t[i] <= 'z'))) ok = 0;
+    if (ok) rse__fmt(buf, 16, "'%c%c%c%c'", t[0], t[1], t[2], t[3]);
+    else rse__fmt(buf, 16, "0x%x", (unsigned)rse__png_be32(t));
+    return buf;
+}
+
+/* The chunk at byte *pos: checks that it fits, that its type is letters and
+   that its CRC matches; gives its type and data and moves *pos past it.
+   Returns TRUNCATED at the end of the input. */
+RSE__FN rse_status rse__png_chunk_next(const unsigned char *b, size_t len, size_t *pos, const rse__crc32_tab *T,
+                                       const unsigned char **type, const unsigned char **data, size_t *n) {
+    size_t p = *pos, clen;
+    char td[16];
+    int i;
+    if (len - p < 12) {
+        if (len == p) return rse__fail(RSE_STATUS_TRUNCATED, "PNG ends before IEND");
+        return rse__fail(RSE_STATUS_TRUNCATED, "PNG chunk header truncated at byte %zu", p);
+    }
+    clen = rse__png_be32(b + p);
+    *type = b + p + 4;
+    if (clen > 0x7FFFFFFFu)
+        return rse__fail(RSE_STATUS_BAD_FORMAT, "PNG chunk %s length %zu exceeds 2^31-1",
+                         rse__png_type_desc(*type, td), clen);
+    for (i = 0; i < 4; i++) {
+        unsigned char ch = (*type)[i];
+        if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z')))
+            return rse__fail(RSE_STATUS_BAD_FORMAT, "bad PNG chunk type %s at byte %zu", rse__png_type_desc(*type, td), p);
+    }
+    if (len - p - 12 < clen)
+        return rse__fail(RSE_STATUS_TRUNCATED, "PNG chunk %s truncated: %zu data bytes, %zu left",
+                         rse__png_type_desc(*type, td), clen, len - p - 12);
+    if (rse__crc32_update(T, 0, b + p + 4, 4 + clen) != rse__png_be32(b + p + 8 + clen))
+        return rse__fail(RSE_STATUS_BAD_FORMAT, "PNG chunk %s CRC mismatch", rse__png_type_desc(*type, td));
+    *data = b + p + 8;
+    *n = clen;
+    *pos = p + 12 + clen;
+    return RSE_STATUS_OK;
+}
+
+/* Signature and IHDR; on success *pos is the byte after IHDR. */
+RSE__FN rse_status rse__png_header(const unsigned char *b, size_t len, const rse__crc32_tab *T,
+                                   rse__png_hdr *hd, size_t *pos) {
+    const unsigned char *type, *d;
+    size_t n;
+    rse_status st;
+    int d_ok;
+    memset(hd, 0, sizeof *hd);
+    if (len < 8) return rse__fail(RSE_STATUS_TRUNCATED, "PNG signature truncated");
+    /* The bytes after "PNG" catch files mangled by text-mode transfers. */
+    if (memcmp(b, rse__png_sig, 8) != 0) return rse__fail(RSE_STATUS_BAD_FORMAT, "bad PNG signature (text-mode transfer?)");
+    *pos = 8;
+    if (len < 8 + 12 + 13) return rse__fail(RSE_STATUS_TRUNCATED, "PNG IHDR truncated");
+    if ((st = rse__png_chunk_next(b, len, pos, T, &type, &d, &n)) != RSE_STATUS_OK) return st;
+    if (memcmp(type, "IHDR", 4) != 0) return rse__fail(RSE_STATUS_BAD_FORMAT, "PNG does not start with IHDR");
+    if (n != 13) return rse__fail(RSE_STATUS_BAD_FORMAT, "bad PNG IHDR length %zu (must be 13)", n);
+    {
+        uint32_t w = rse__png_be32(d), h = rse__png_be32(d + 4);
+        if (w > 0x7FFFFFFFu || h > 0x7FFFFFFFu)
+            return rse__fail(RSE_STATUS_BAD_FORMAT, "bad PNG size %lux%lu (sides are at most 2^31-1)",
+                             (unsigned long)w, (unsigned long)h);
+        if ((st = rse__check_dims(w, h)) != RSE_STATUS_OK) return st;
+        hd->w = (int)w; hd->h = (int)h;
+    }
+    hd->depth = d[8]; hd->ctype = d[9]; hd->interlace = d[12];
+    switch (hd->ctype) {
+    case 0: d_ok = hd->depth == 1 || hd->depth == 2 || hd->depth == 4 || hd->depth == 8 || hd->depth == 16;
+            hd->spp = 1; hd->c = 1; break;
+    case 2: d_ok = hd->depth == 8 || hd->depth == 16; hd->spp = 3; hd->c = 3; break;
+    case 3: d_ok = hd->depth == 1 || hd->depth == 2 || hd->depth == 4 || hd->depth == 8;
+            hd->spp = 1; hd->c = 3; break;
+    case 4: d_ok = hd->depth == 8 || hd->depth == 16; hd->spp = 2; hd->c = 1; break;
+    case 6: d_ok = hd->depth == 8 || hd->depth == 16; hd->spp = 4; hd->c = 3; break;
+    default: return rse__fail(RSE_STATUS_BAD_FORMAT, "bad PNG colour type %d", hd->ctype);
+    }
+    if (!d_ok)
+        return rse__fail(RSE_STATUS_BAD_FORMAT, "bad PNG bit depth %d for colour type %d", hd->depth, hd->ctype);
+    if (d[10] != 0) return rse__fail(RSE_STATUS_BAD_FORMAT, "bad PNG compression method %d", d[10]);
+    if (d[11] != 0) return rse__fail(RSE_STATUS_BAD_FORMAT, "bad PNG filter method %d", d[11]);
+    if (hd->interlace > 1) return rse__fail(RSE_STATUS_BAD_FORMAT, "bad PNG interlace method %d", hd->interlace);
+    return RSE_STATUS_OK;
+}
+
+/* Adam7: pass p covers the pixels (x0 + i*dx, y0 + j*dy). A non-interlaced
+   image is one pass with all steps 1. */
+static const unsigned char rse__adam7[7][4] = {   /* x0, y0, dx, dy */
+    { 0, 0, 8, 8 }, { 4, 0, 8, 8 }, { 0, 4, 4, 8 }, { 2, 0, 4, 4 },
+    { 0, 2, 2, 4 }, { 1, 0, 2, 2 }, { 0, 1, 1, 2 } };
+
+typedef struct rse__png_pass { size_t x0, y0, dx, dy, pw, ph, rowbytes; } rse__png_pass;
+
+RSE__FN void rse__png_passes(const rse__png_hdr *hd, rse__png_pass ps[7], int *np) {
+    int p;
+    *np = hd->interlace ? 7 : 1;
+    for (p = 0; p < *np; p++) {
+        rse__png_pass *q = &ps[p];
+        if (hd->interlace) {
+            q->x0 = rse__adam7[p][0]; q->y0 = rse__adam7[p][1];
+            q->dx = rse__adam7[p][2]; q->dy = rse__adam7[p][3];
+        } else {
+            q->x0 = q->y0 = 0; q->dx = q->dy = 1;
+        }
+        q->pw = (size_t)hd->w > q->x0 ? ((size_t)hd->w - q->x0 + q->dx - 1) / q->dx : 0;
+        q->ph = (size_t)hd->h > q->y0 ? ((size_t)hd->h - q->y0 + q->dy - 1) / q->dy : 0;
+        /* w <= RSE_MAX_DIM and at most 64 bits per pixel: no overflow here */
+        q->rowbytes = (q->pw * (size_t)hd->spp * (size_t)hd->depth + 7) / 8;
+    }
+}
+
+RSE__FN int rse__png_paeth(int a, int b, int c) {
+    int p = a + b - c, pa = p > a ? p - a : a - p, pb = p > b ? p - b : b - p, pc = p > c ? p - c : c - p;
+    return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+}
+
+/* Undoes the filter of one row in place: row[-1] is the filter byte, prev
+   the previous (already unfiltered) row of the same pass or NULL for its
+   first row, bpp the byte distance to the same sample of the pixel on the
+   left (at least 1). */
+RSE__FN void rse__png_unfilter(unsigned char *row, const unsigned char *prev, size_t n, size_t bpp, int f) {
+    size_t i;
+    switch (f) {
+    case 1: for (i = bpp; i < n; i++) row[i] = (unsigned char)(row[i] + row[i - bpp]); break;
+    case 2: if (prev) for (i = 0; i < n; i++) row[i] = (unsigned char)(row[i] + prev[i]); break;
+    case 3:
+        for (i = 0; i < n; i++) {
+            unsigned a = i >= bpp ? row[i - bpp] : 0, b = prev ? prev[i] : 0;
+            row[i] = (unsigned char)(row[i] + ((a + b) >> 1));
+        }
+        break;
+    case 4:
+        for (i = 0; i < n; i++) {
+            int a = i >= bpp ? row[i - bpp] : 0, b = prev ? prev[i] : 0, c = prev && i >= bpp ? prev[i - bpp] : 0;
+            row[i] = (unsigned char)(row[i] + rse__png_paeth(a, b, c));
+        }
+        break;
+    default: break; /* 0: the row as is */
+    }
+}
+
+RSE__FN rse_status rse__png_load(const unsigned char *b, size_t len, rse_image *out) {
+    rse__crc32_tab T;
+    rse__png_hdr hd;
+    rse__png_pass ps[7];
+    const unsigned char *type, *d;
+    unsigned char pal[256][3], *z = 0, *raw = 0;
+    size_t pos, n, idat = 0, zlen = 0, rawsize = 0, rawlen = 0, used = 0, off, plane, bpp;
+    int npal = 0, seen_idat = 0, after_idat = 0, np, p, k;
+    float maxv;
+    rse_status st;
+    rse__crc32_init(&T);
+    if ((st = rse__png_header(b, len, &T, &hd, &pos)) != RSE_STATUS_OK) return st;
+
+    /* Pass 1 over the chunks: check each, keep the palette, add up IDAT. */
+    for (;;) {
+        char td[16];
+        if ((st = rse__png_chunk_next(b, len, &pos, &T, &type, &d, &n)) != RSE_STATUS_OK) return st;
+        if (seen_idat && memcmp(type, "IDAT", 4) != 0) after_idat = 1;
+        if (memcmp(type, "IEND", 4) == 0) break;
+        if (memcmp(type, "IDAT", 4) == 0) {
+            /* The zlib stream is the IDATs' data joined: they must be
+               consecutive (PNG spec 5.6). */
+            if (after_idat) return rse__fail(RSE_STATUS_BAD_FORMAT, "PNG IDAT chunks not consecutive");
+            if (!rse__add_ok(idat, n, &idat)) return rse__fail(RSE_STATUS_LIMIT, "PNG image data size overflows");
+            seen_idat = 1;
+        } else if (memcmp(type, "PLTE", 4) == 0) {
+            size_t i;
+            if (npal) return rse__fail(RSE_STATUS_BAD_FORMAT, "more than one PNG PLTE chunk");
+            if (seen_idat) return rse__fail(RSE_STATUS_BAD_FORMAT, "PNG PLTE after the image data");
+            if (hd.ctype == 0 || hd.ctype == 4)
+                return rse__fail(RSE_STATUS_BAD_FORMAT, "PNG PLTE in a gray image (colour type %d)", hd.ctype);
+            if (n == 0 || n % 3 != 0 || n > 768)
+                return rse__fail(RSE_STATUS_BAD_FORMAT, "bad PNG PLTE length %zu", n);
+            if (hd.ctype == 3 && n / 3 > ((size_t)1 << hd.depth))
+                return rse__fail(RSE_STATUS_BAD_FORMAT, "PNG palette of %zu colours exceeds 2^%d", n / 3, hd.depth);
+            /* In RGB and RGBA images PLTE is only a suggestion for
+               palette displays: checked, not used. */
+            for (i = 0; i < n / 3; i++) {
+                pal[i][0] = d[3 * i]; pal[i][1] = d[3 * i + 1]; pal[i][2] = d[3 * i + 2];
+            }
+            npal = (int)(n / 3);
+        } else if (memcmp(type, "IHDR", 4) == 0) {
+            return rse__fail(RSE_STATUS_BAD_FORMAT, "more than one PNG IHDR chunk");
+        } else if (!(type[0] & 0x20)) {
+            return rse__fail(RSE_STATUS_UNSUPPORTED, "unknown critical PNG chunk %s", rse__png_type_desc(type, td));
+        }
+        /* anything else is ancillary (tRNS, gAMA, tEXt, ...): skipped */
+    }
+    if (hd.ctype == 3 && !npal) return rse__fail(RSE_STATUS_BAD_FORMAT, "PNG PLTE missing for a palette image");
+    if (!seen_idat) return rse__fail(RSE_STATUS_BAD_FORMAT, "PNG has no IDAT chunk");
+
+    /* The decompressed size, from the header alone. */
+    rse__png_passes(&hd, ps, &np);
+    for (p = 0; p < np; p++) {
+        size_t r;
+        if (!ps[p].pw || !ps[p].ph) continue;
+        if (!rse__mul_ok(ps[p].rowbytes + 1, ps[p].ph, &r) || !rse__add_ok(rawsize, r, &rawsize))
+            return rse__fail(RSE_STATUS_LIMIT, "PNG image data size overflows");
+    }
+    /* Deflate expands a byte into at most 1032 (a 258-byte match per 2 bits),
+       the zlib wrapper adds 6: a claim beyond that is a truncated or hostile
+       file, refused before the big buffers are allocated. */
+    if (idat < 6 || rawsize / 1032 > idat - 6)
+        return rse__fail(RSE_STATUS_TRUNCATED, "PNG image data too short: %zu compressed bytes cannot hold the %zu bytes of a %dx%d image",
+                         idat, rawsize, hd.w, hd.h);
+
+    /* Pass 2: join the IDAT data (at most the file's size). */
+    z = (unsigned char *)RSE_MALLOC(idat);
+    if (!z) return rse__fail(RSE_STATUS_NOMEM, "out of memory for %zu bytes of PNG image data", idat);
+    rse__png_header(b, len, &T, &hd, &pos);
+    for (;;) {
+        rse__png_chunk_next(b, len, &pos, &T, &type, &d, &n); /* checked in pass 1 */
+        if (memcmp(type, "IEND", 4) == 0) break;
+        if (memcmp(type, "IDAT", 4) == 0) { memcpy(z + zlen, d, n); zlen += n; }
+    }
+    /* Inflate grows its buffer with the output actually produced, up to the
+       exact size, never beyond. Bytes after the zlib stream are ignored, as
+       libpng and Pillow do. */
+    st = rse__zlib_decompress(z, zlen, &used, &raw, &rawlen, rawsize);
+    RSE_FREE(z);
+    if (st == RSE_STATUS_LIMIT)
+        return rse__fail(RSE_STATUS_BAD_FORMAT, "PNG image data inflates to more than the %zu bytes of a %dx%d image",
+                         rawsize, hd.w, hd.h);
+    if (st != RSE_STATUS_OK) return rse__fail_prefix(st, "PNG image data");
+    if (rawlen != rawsize) {
+        RSE_FREE(raw);
+        return rse__fail(RSE_STATUS_TRUNCATED, "PNG image data ends early: %zu of %zu bytes", rawlen, rawsize);
+    }
+
+    if ((st = rse_image_alloc(out, hd.w, hd.h, hd.c)) != RSE_STATUS_OK) { RSE_FREE(raw); return st; }
+    plane = (size_t)hd.w * (size_t)hd.h;
+    maxv = (float)((1u << hd.depth) - 1u);
+    bpp = ((size_t)hd.spp * (size_t)hd.depth + 7) / 8;
+    off = 0;
+    for (p = 0; p < np; p++) {
+        const rse__png_pass *q = &ps[p];
+        size_t y;
+        unsigned char *prev = 0;
+        if (!q->pw || !q->ph) continue;
+        for (y = 0; y < q->ph; y++) {
+            unsigned char *row = raw + off + 1;
+            int f = raw[off];
+            size_t x, bit = 0;
+            float *o = out->data + (q->y0 + y * q->dy) * (size_t)hd.w + q->x0;
+            if (f > 4) {
+                rse_image_free(out);
+                RSE_FREE(raw);
+                return rse__fail(RSE_STATUS_BAD_FORMAT, "bad PNG filter type %d at row %zu%s", f,
+                                 q->y0 + y * q->dy, hd.interlace ? " (interlaced)" : "");
+            }
+            rse__png_unfilter(row, prev, q->rowbytes, bpp, f);
+            for (x = 0; x < q->pw; x++) {
+                unsigned v[4];
+                size_t at = x * q->dx;
+                for (k = 0; k < hd.spp; k++) {
+                    if (hd.depth == 8) v[k] = row[bit >> 3];
+                    else if (hd.depth == 16) v[k] = (unsigned)row[bit >> 3] << 8 | row[(bit >> 3) + 1];
+                    else v[k] = (unsigned)(row[bit >> 3] >> (8 - hd.depth - (bit & 7))) & ((1u << hd.depth) - 1u);
+                    bit += (size_t)hd.depth;
+                }
+                if (hd.ctype == 3) {
+                    if ((int)v[0] >= npal) {
+                        rse_image_free(out);
+                        RSE_FREE(raw);
+                        return rse__fail(RSE_STATUS_BAD_FORMAT, "PNG palette index %u out of range (%d colours) at row %zu column %zu",
+                                         v[0], npal, q->y0 + y * q->dy, q->x0 + at);
+                    }
+                    for (k = 0; k < 3; k++) o[(size_t)k * plane + at] = (float)pal[v[0]][k] / 255.0f;
+                } else {
+                    /* gray and gray+alpha: sample 0; RGB and RGBA: 0-2;
+                       the alpha sample, last, is unpacked and dropped */
+                    for (k = 0; k < hd.c; k++) o[(size_t)k * plane + at] = (float)v[k] / maxv;
+                }
+            }
+            prev = row;
+            off += q->rowbytes + 1;
+        }
+    }
+    RSE_FREE(raw);
+    return RSE_STATUS_OK;
+}
+
+/* The size and channels without decoding (signature and IHDR only). */
+RSE__FN rse_status rse__png_info(const unsigned char *b, size_t len, int *w, int *h, int *c) {
+    rse__crc32_tab T;
+    rse__png_hdr hd;
+    size_t pos;
+    rse_status st;
+    rse__crc32_init(&T);
+    if ((st = rse__png_header(b, len, &T, &hd, &pos)) != RSE_STATUS_OK) return st;
+    *w = hd.w; *h = hd.h; *c = hd.c;
+    return RSE_STATUS_OK;
+}
+
+#endif /* RSE_NO_PNG_READ */
+
 /* ---- detection and the public readers ----------------------------------- */
 
 /* The format from the first bytes (never from the file name): "P3"/"P6"
-   PPM, "P2"/"P5" PGM, "BM" BMP, and the PNG signature only so that its
-   error can say "not supported" rather than "unknown". */
+   PPM, "P2"/"P5" PGM, "BM" BMP, "\x89PNG" PNG (under RSE_NO_PNG_READ only
+   so that its error can say "not supported" rather than "unknown"). */
 RSE__FN rse_format rse__sniff(const unsigned char *b, size_t len) {
     if (len >= 2 && b[0] == 'P' && (b[1] == '3' || b[1] == '6')) return RSE_FORMAT_PPM;
     if (len >= 2 && b[0] == 'P' && (b[1] == '2' || b[1] == '5')) return RSE_FORMAT_PGM;
@@ -1817,9 +2173,9 @@ RSE__FN rse_status rse__unknown_format(const unsigned char *b, size_t len) {
     if (len >= 2 && b[0] == 'P' && b[1] == '7')
         return rse__fail(RSE_STATUS_UNSUPPORTED, "PAM (P7) not supported");
     if (rse__sniff(b, len) == RSE_FORMAT_PNG)
-        return rse__fail(RSE_STATUS_UNSUPPORTED, "PNG input not supported (rsedit only writes PNG)");
+        return rse__fail(RSE_STATUS_UNSUPPORTED, "PNG input not supported (built with RSE_NO_PNG_READ)");
     if (len < 2) return rse__fail(RSE_STATUS_TRUNCATED, "input too short for any image format");
-    return rse__fail(RSE_STATUS_BAD_FORMAT, "unknown image format (not PPM, PGM or BMP)");
+    return rse__fail(RSE_STATUS_BAD_FORMAT, "unknown image format (not PPM, PGM, BMP or PNG)");
 }
 
 RSEDEF rse_status rse_image_info_mem(const void *buf, size_t len, int *w, int *h, int *c) {
@@ -1840,6 +2196,11 @@ RSEDEF rse_status rse_image_info_mem(const void *buf, size_t len, int *w, int *h
         iw = hd.w; ih = hd.h; ic = 3;
         break;
     }
+#ifndef RSE_NO_PNG_READ
+    case RSE_FORMAT_PNG:
+        if ((st = rse__png_info(cur.start, len, &iw, &ih, &ic)) != RSE_STATUS_OK) return st;
+        break;
+#endif
     default:
         return rse__unknown_format(cur.start, len);
     }
@@ -1858,6 +2219,9 @@ RSEDEF rse_status rse_image_load_mem(const void *buf, size_t len, rse_image *out
     switch (rse__sniff(cur.start, len)) {
     case RSE_FORMAT_PPM: case RSE_FORMAT_PGM: return rse__pnm_load(&cur, out);
     case RSE_FORMAT_BMP: return rse__bmp_load(&cur, out);
+#ifndef RSE_NO_PNG_READ
+    case RSE_FORMAT_PNG: return rse__png_load(cur.start, len, out);
+#endif
     default: return rse__unknown_format(cur.start, len);
     }
 }
@@ -1984,7 +2348,9 @@ RSE__FN rse_status rse__bmp_save(const rse_image *img, rse_write_fn write, void 
    4-byte type, data, CRC-32 of type + data. We write IHDR, IDAT... and IEND.
    The image data is a zlib stream (RFC 1950: header 0x78 0x01, deflate data,
    Adler-32 of the uncompressed bytes, big-endian) of the "filtered" rows:
-   each row starts with a filter-type byte, 0 here (no filter). The deflate
+   each row starts with a filter-type byte, 0 here (no filter). Samples are
+   8 bits, or 16 (big-endian) when asked: v -> round(v * 65535), which the
+   reader's v / 65535 gives back exactly. The deflate
    data uses STORED blocks only (RFC 1951 BTYPE=00): a header byte with
    BFINAL, then LEN and its complement NLEN (little-endian), then LEN raw
    bytes. LEN is 16 bits, so a block holds at most 65535 bytes. Each stored
@@ -2059,10 +2425,11 @@ RSE__FN rse_status rse__png_put(rse__png_w *pw, const unsigned char *p, size_t n
     return RSE_STATUS_OK;
 }
 
-RSE__FN rse_status rse__png_save(const rse_image *img, rse_write_fn write, void *ctx) {
+RSE__FN rse_status rse__png_save(const rse_image *img, int bits, rse_write_fn write, void *ctx) {
     static const unsigned char sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n' };
     unsigned char ihdr[13];
-    size_t plane = (size_t)img->w * (size_t)img->h, rowbytes = 1 + (size_t)img->w * (size_t)img->c;
+    unsigned maxval = bits == 16 ? 65535u : 255u;
+    size_t plane = (size_t)img->w * (size_t)img->h, rowbytes = 1 + (size_t)img->w * (size_t)img->c * (size_t)(bits / 8);
     unsigned char *row;
     rse__png_w *pw;
     rse_status st;
@@ -2076,7 +2443,7 @@ RSE__FN rse_status rse__png_save(const rse_image *img, rse_write_fn write, void 
     pw->first = 1; pw->n = 0;
     rse__put32be(ihdr, (uint32_t)img->w);
     rse__put32be(ihdr + 4, (uint32_t)img->h);
-    ihdr[8] = 8;                           /* bit depth */
+    ihdr[8] = (unsigned char)bits;         /* bit depth: 8 or 16 */
     ihdr[9] = img->c == 3 ? 2 : 0;         /* colour type: RGB or gray */
     ihdr[10] = ihdr[11] = ihdr[12] = 0;    /* deflate, adaptive filters, no interlace */
     st = rse__sink(write, ctx, sig, 8);
@@ -2086,7 +2453,11 @@ RSE__FN rse_status rse__png_save(const rse_image *img, rse_write_fn write, void 
         *o++ = 0;                          /* filter type 0: the row as is */
         for (x = 0; x < img->w; x++) {
             size_t p = (size_t)y * (size_t)img->w + (size_t)x;
-            for (k = 0; k < img->c; k++) *o++ = (unsigned char)rse__quant(img->data[(size_t)k * plane + p], 255);
+            for (k = 0; k < img->c; k++) {
+                unsigned q = rse__quant(img->data[(size_t)k * plane + p], maxval);
+                if (bits == 16) { rse__put16be(o, q); o += 2; }
+                else *o++ = (unsigned char)q;
+            }
         }
         st = rse__png_put(pw, row, rowbytes);
     }
@@ -2102,13 +2473,13 @@ RSEDEF rse_status rse_image_save_mem(const rse_image *img, rse_format fmt, int b
     if ((st = rse__check_image(img)) != RSE_STATUS_OK) return st;
     if (!write) return rse__fail(RSE_STATUS_BAD_ARG, "no write callback");
     if (bits != 8 && bits != 16) return rse__fail(RSE_STATUS_BAD_ARG, "bits must be 8 or 16, got %d", bits);
-    if (bits == 16 && fmt != RSE_FORMAT_PPM && fmt != RSE_FORMAT_PGM)
-        return rse__fail(RSE_STATUS_BAD_ARG, "16-bit output needs PPM or PGM");
+    if (bits == 16 && fmt != RSE_FORMAT_PPM && fmt != RSE_FORMAT_PGM && fmt != RSE_FORMAT_PNG)
+        return rse__fail(RSE_STATUS_BAD_ARG, "16-bit output needs PPM, PGM or PNG");
     switch (fmt) {
     case RSE_FORMAT_PPM: return rse__pnm_save(img, 0, bits, write, ctx);
     case RSE_FORMAT_PGM: return rse__pnm_save(img, 1, bits, write, ctx);
     case RSE_FORMAT_BMP: return rse__bmp_save(img, write, ctx);
-    case RSE_FORMAT_PNG: return rse__png_save(img, write, ctx);
+    case RSE_FORMAT_PNG: return rse__png_save(img, bits, write, ctx);
     default: return rse__fail(RSE_STATUS_BAD_ARG, "unknown output format %d", (int)fmt);
     }
 }
@@ -2351,7 +2722,7 @@ RSEDEF rse_status rse_image_save_bits(const char *path, const rse_image *img, in
                          path ? path : "(null)");
     /* Check the arguments before creating any file. */
     if ((st = rse__check_image(img)) != RSE_STATUS_OK) return rse__fail_prefix(st, path);
-    if (bits != 8 && !(bits == 16 && (e.fmt == RSE_FORMAT_PPM || e.fmt == RSE_FORMAT_PGM)))
+    if (bits != 8 && !(bits == 16 && (e.fmt == RSE_FORMAT_PPM || e.fmt == RSE_FORMAT_PGM || e.fmt == RSE_FORMAT_PNG)))
         return rse__fail(RSE_STATUS_BAD_ARG, "%s: %d-bit output not supported for this format", path, bits);
     return rse__write_file_atomic(path, rse__image_emit, &e);
 }
@@ -2724,8 +3095,8 @@ RSE__FN int rse__cmd_convert(int argc, char **argv) {
     fmt = rse_format_from_path(pos[1]);
     if (fmt == RSE_FORMAT_UNKNOWN)
         return rse__cli_usage(argv[0], "cannot tell the format of '%s' (use .ppm, .pgm, .bmp or .png)", pos[1]);
-    if (bits == 16 && fmt != RSE_FORMAT_PPM && fmt != RSE_FORMAT_PGM)
-        return rse__cli_usage(argv[0], "--bits 16 needs a .ppm or .pgm output");
+    if (bits == 16 && fmt == RSE_FORMAT_BMP)
+        return rse__cli_usage(argv[0], "--bits 16 needs a .ppm, .pgm or .png output");
     if (rse_image_load(pos[0], &img) != RSE_STATUS_OK) return rse__cli_fail();
     if (rw && rse__cli_resize(&img, rw, rh, filt) != RSE_STATUS_OK) {
         rse_image_free(&img);
@@ -4589,14 +4960,15 @@ static const rse__cmd rse__cmds[] = {
     { "convert", "convert an image between PPM, PGM, BMP and PNG",
       "usage: rsedit convert IN OUT [--bits 8|16] [--resize WxH [--filter F]]\n"
       "\n"
-      "Reads IN (PPM P3/P6, PGM P2/P5 with any maxval up to 65535, or an\n"
-      "uncompressed BMP) and writes OUT in the format named by its extension:\n"
-      ".ppm, .pgm, .bmp (24-bit) or .png (8-bit, uncompressed). Gray input stays\n"
+      "Reads IN (PPM P3/P6, PGM P2/P5 with any maxval up to 65535, an\n"
+      "uncompressed BMP, or a PNG of any colour type and depth, alpha dropped)\n"
+      "and writes OUT in the format named by its extension: .ppm, .pgm, .bmp\n"
+      "(24-bit) or .png (8 or 16-bit, uncompressed). Gray input stays\n"
       "gray in PGM and PNG and is expanded to RGB in PPM and BMP; colour written\n"
       "as PGM becomes the mean of R, G and B. OUT is written to a temporary file\n"
       "and renamed, so it is never left half-written.\n"
       "\n"
-      "  --bits 8|16   sample depth of PPM/PGM output (default 8)\n"
+      "  --bits 8|16   sample depth of PPM/PGM/PNG output (default 8)\n"
       "  --resize WxH  resize to W x H as Pillow's Image.resize does on 8-bit\n"
       "                images (with antialiasing when shrinking; the pyramid's\n"
       "                resampler, byte for byte)\n"

@@ -69,6 +69,8 @@
                         -march flags), with no cpuid and no getenv: the
                         single-set build, for freestanding use
      RSE_NO_THREADS     no pthreads; everything runs on the calling thread
+     RSE_NO_PNG_READ    leave out the PNG reader (PNG input is then refused
+                        as unsupported; the PNG writer stays)
      RSE_MALLOC(sz) RSE_REALLOC(p,sz) RSE_FREE(p)
                         the allocator; define all three or none
      RSE_ASSERT(x)      replace the internal assertion
@@ -199,7 +201,8 @@ typedef enum rse_format {
     RSE_FORMAT_PPM,   /* P3 / P6, 8 or 16 bit                               */
     RSE_FORMAT_PGM,   /* P2 / P5, 8 or 16 bit                               */
     RSE_FORMAT_BMP,   /* 1/4/8-bit palette, 16/24/32-bit; writes 24-bit     */
-    RSE_FORMAT_PNG    /* write only: 8-bit, stored deflate blocks           */
+    RSE_FORMAT_PNG    /* every colour type and depth, alpha dropped; writes
+                         8 or 16-bit gray/RGB, stored deflate blocks        */
 } rse_format;
 
 /* Allocates a zeroed image (checks the limits). */
@@ -211,15 +214,17 @@ RSEDEF rse_status rse_image_to_rgb(const rse_image *in, rse_image *out);
 /* Reads only the header: sizes and channel count, no pixel data. */
 RSEDEF rse_status rse_image_info_mem(const void *buf, size_t len,
                                      int *w, int *h, int *c);
-/* Decodes a PPM, PGM or BMP file held in memory. Gray files give c = 1,
-   everything else c = 3. Alpha is dropped. */
+/* Decodes a PPM, PGM, BMP or PNG file held in memory. Gray files give
+   c = 1, everything else (PNG palettes included) c = 3. Samples of depth d
+   become v / (2^d - 1), so 16-bit files keep their precision. Alpha (a PNG
+   alpha channel or tRNS, BMP alpha bits) is dropped. */
 RSEDEF rse_status rse_image_load_mem(const void *buf, size_t len,
                                      rse_image *out);
 
 /* A byte sink: returns 0 on success, non-zero to abort the write. */
 typedef int (*rse_write_fn)(void *ctx, const void *data, size_t n);
 
-/* Encodes img as fmt (bits = 8 or 16; 16 only for PPM/PGM) into a sink.
+/* Encodes img as fmt (bits = 8 or 16; 16 only for PPM/PGM/PNG) into a sink.
    Values are clamped to [0,1] and rounded to the nearest level. PGM writes
    the mean of the channels of a colour image. */
 RSEDEF rse_status rse_image_save_mem(const rse_image *img, rse_format fmt,

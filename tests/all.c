@@ -172,6 +172,11 @@
 #include "test_modes.c"
 #undef main
 
+#define main t_main_tiff
+#include "test_tiff.c"
+#undef main
+#undef TIFF_FIX
+
 static const struct { const char *name; int (*run)(void); } t_tests[] = {
     { "test_base", t_main_base },
     { "test_cli_flags", t_main_cli_flags },
@@ -195,6 +200,7 @@ static const struct { const char *name; int (*run)(void); } t_tests[] = {
     { "test_sinddm_torch", t_main_sinddm_torch },
     { "test_sinddm_train", t_main_sinddm_train },
     { "test_text", t_main_text },
+    { "test_tiff", t_main_tiff },
     { "test_tokenizer", t_main_tokenizer },
     { "test_views", t_main_views },
 };

@@ -36,6 +36,8 @@
                 check and rasterisation an edit does
      mask       a mask image as an edit reads it: decode, mean of channels,
                 bilinear resize to the edit's finest scale, clamp
+     tiff       rse_image_describe_mem + rse_image_load_mem_ex of a TIFF with
+                band options (byte 0) and georeferencing; they must agree
 */
 #ifndef RSE_FUZZ_TARGETS_H
 #define RSE_FUZZ_TARGETS_H
@@ -907,6 +909,56 @@ static int fuzz_mask(const uint8_t *data, size_t size) {
 }
 
 /* ---------------------------------------------------------------------------
+   tiff: the TIFF reader with band options and georeferencing
+   Byte 0 chooses the options (mode byte0 % 3: defaults, one band, three
+   bands; the band numbers from the next bits, 1..4), the rest is the file.
+   describe and load must agree: what describe refuses load refuses; what
+   loads has describe's size, the asked bands, values in [0,1] and the same
+   georeferencing bytes as describe read; a failed load owns nothing.
+   ------------------------------------------------------------------------- */
+
+static int fuzz_tiff(const uint8_t *data, size_t size) {
+    rse_read_options o;
+    rse_image_desc d;
+    rse_image img;
+    rse_geo g1, g2;
+    size_t i, n;
+    int k, rc = 0;
+    if (size < 1) return 0;
+    memset(&o, 0, sizeof o);
+    if (data[0] % 3) {
+        o.nbands = data[0] % 3 == 1 ? 1 : 3;
+        for (k = 0; k < 3; k++) o.bands[k] = 1 + ((data[0] >> (2 + 2 * k)) & 3);
+    }
+    data++; size--;
+    if (rse_image_describe_mem(data, size, &d, &g1) != RSE_STATUS_OK) {
+        FUZZ_EXPECT(g1.n == 0);
+        FUZZ_EXPECT(rse_image_load_mem_ex(data, size, &o, &img, &g2) != RSE_STATUS_OK);
+        FUZZ_EXPECT(img.data == 0 && g2.n == 0);
+        return 0;
+    }
+    FUZZ_EXPECT(d.w >= 1 && d.h >= 1 && d.bands >= 1 && (d.c == 1 || d.c == 3));
+    if ((size_t)d.w * (size_t)d.h > FUZZ_MAX_PIXELS) { rse_geo_free(&g1); return 0; }
+    if (rse_image_load_mem_ex(data, size, &o, &img, &g2) != RSE_STATUS_OK) {
+        rse_geo_free(&g1);
+        FUZZ_EXPECT(img.data == 0 && g2.n == 0);
+        return 0;
+    }
+    if (img.w != d.w || img.h != d.h || img.c != (o.nbands ? o.nbands : d.c)) rc = __LINE__;
+    n = (size_t)img.w * img.h * img.c;
+    for (i = 0; i < n && !rc; i++)
+        if (!(img.data[i] >= 0.0f && img.data[i] <= 1.0f)) rc = __LINE__;
+    if (!rc && g1.n != g2.n) rc = __LINE__;
+    for (k = 0; k < g1.n && !rc; k++)
+        if (g1.tag[k].tag != g2.tag[k].tag || g1.tag[k].len != g2.tag[k].len ||
+            memcmp(g1.tag[k].data, g2.tag[k].data, g1.tag[k].len) != 0) rc = __LINE__;
+    rse_geo_free(&g1);
+    rse_geo_free(&g2);
+    rse_image_free(&img);
+    return rc;
+}
+
+/* ---------------------------------------------------------------------------
    The table: corpus folder name -> target
    ------------------------------------------------------------------------- */
 
@@ -927,6 +979,7 @@ static const fuzz_target fuzz_targets[] = {
     { "prompts", fuzz_prompts },
     { "roi", fuzz_roi },
     { "mask", fuzz_mask },
+    { "tiff", fuzz_tiff },
 };
 #define FUZZ_NTARGETS ((int)(sizeof fuzz_targets / sizeof fuzz_targets[0]))
 

@@ -481,13 +481,14 @@ RSE__FN void rse__sha256_hex(rse__sha256 *s, char out[65]) {
     out[64] = 0;
 }
 
-#if !defined(RSE_NO_CLIP) || !defined(RSE_NO_PNG_READ)
+#if !defined(RSE_NO_CLIP) || !defined(RSE_NO_PNG_READ) || !defined(RSE_NO_TIFF)
 
 /* ===========================================================================
    3c. Inflate (RFC 1951) and zlib (RFC 1950)
-   Here rather than in clip.c because two readers use it: clip.c's zip,
-   gzip and checkpoint readers, and rsedit.c's PNG reader. Absent only
-   when both are left out (RSE_NO_CLIP with RSE_NO_PNG_READ).
+   Here rather than in clip.c because three readers use it: clip.c's zip,
+   gzip and checkpoint readers, and rsedit.c's PNG and TIFF (Deflate)
+   readers. Absent only when all are left out (RSE_NO_CLIP with
+   RSE_NO_PNG_READ and RSE_NO_TIFF).
 
    A deflate stream is a sequence of blocks: stored (raw bytes), or Huffman
    coded with either the fixed code or a code sent at the start of the block
@@ -880,7 +881,7 @@ fail:
     return st;
 }
 
-#endif /* !RSE_NO_CLIP || !RSE_NO_PNG_READ */
+#endif /* !RSE_NO_CLIP || !RSE_NO_PNG_READ || !RSE_NO_TIFF */
 
 /* ===========================================================================
    4. Arenas

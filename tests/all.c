@@ -175,6 +175,10 @@
 #define main t_main_png
 #include "test_png.c"
 #undef main
+#define main t_main_tiff
+#include "test_tiff.c"
+#undef main
+#undef TIFF_FIX
 
 static const struct { const char *name; int (*run)(void); } t_tests[] = {
     { "test_base", t_main_base },
@@ -200,6 +204,7 @@ static const struct { const char *name; int (*run)(void); } t_tests[] = {
     { "test_sinddm_torch", t_main_sinddm_torch },
     { "test_sinddm_train", t_main_sinddm_train },
     { "test_text", t_main_text },
+    { "test_tiff", t_main_tiff },
     { "test_tokenizer", t_main_tokenizer },
     { "test_views", t_main_views },
 };

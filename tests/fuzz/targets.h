@@ -15,6 +15,8 @@
                 reader below) -> the same 8/16-bit levels
      pngread    rse_image_info_mem + rse_image_load_mem of a PNG (again with
                 the CRCs and the Adler-32 repaired), 16-bit PNG round trip
+     tiff       rse_image_describe_mem + rse_image_load_mem_ex of a TIFF with
+                band options (byte 0) and georeferencing; they must agree
      zip        rse__zip_open + rse__zip_read of every entry (CRC checked)
      pickle     rse__pk_run on a bare pickle (no archive), result walked
      torch      rse__ckpt_load_mem on a torch.save zip (plain and 'ema'),
@@ -909,6 +911,56 @@ static int fuzz_mask(const uint8_t *data, size_t size) {
 }
 
 /* ---------------------------------------------------------------------------
+   tiff: the TIFF reader with band options and georeferencing
+   Byte 0 chooses the options (mode byte0 % 3: defaults, one band, three
+   bands; the band numbers from the next bits, 1..4), the rest is the file.
+   describe and load must agree: what describe refuses load refuses; what
+   loads has describe's size, the asked bands, values in [0,1] and the same
+   georeferencing bytes as describe read; a failed load owns nothing.
+   ------------------------------------------------------------------------- */
+
+static int fuzz_tiff(const uint8_t *data, size_t size) {
+    rse_read_options o;
+    rse_image_desc d;
+    rse_image img;
+    rse_geo g1, g2;
+    size_t i, n;
+    int k, rc = 0;
+    if (size < 1) return 0;
+    memset(&o, 0, sizeof o);
+    if (data[0] % 3) {
+        o.nbands = data[0] % 3 == 1 ? 1 : 3;
+        for (k = 0; k < 3; k++) o.bands[k] = 1 + ((data[0] >> (2 + 2 * k)) & 3);
+    }
+    data++; size--;
+    if (rse_image_describe_mem(data, size, &d, &g1) != RSE_STATUS_OK) {
+        FUZZ_EXPECT(g1.n == 0);
+        FUZZ_EXPECT(rse_image_load_mem_ex(data, size, &o, &img, &g2) != RSE_STATUS_OK);
+        FUZZ_EXPECT(img.data == 0 && g2.n == 0);
+        return 0;
+    }
+    FUZZ_EXPECT(d.w >= 1 && d.h >= 1 && d.bands >= 1 && (d.c == 1 || d.c == 3));
+    if ((size_t)d.w * (size_t)d.h > FUZZ_MAX_PIXELS) { rse_geo_free(&g1); return 0; }
+    if (rse_image_load_mem_ex(data, size, &o, &img, &g2) != RSE_STATUS_OK) {
+        rse_geo_free(&g1);
+        FUZZ_EXPECT(img.data == 0 && g2.n == 0);
+        return 0;
+    }
+    if (img.w != d.w || img.h != d.h || img.c != (o.nbands ? o.nbands : d.c)) rc = __LINE__;
+    n = (size_t)img.w * img.h * img.c;
+    for (i = 0; i < n && !rc; i++)
+        if (!(img.data[i] >= 0.0f && img.data[i] <= 1.0f)) rc = __LINE__;
+    if (!rc && g1.n != g2.n) rc = __LINE__;
+    for (k = 0; k < g1.n && !rc; k++)
+        if (g1.tag[k].tag != g2.tag[k].tag || g1.tag[k].len != g2.tag[k].len ||
+            memcmp(g1.tag[k].data, g2.tag[k].data, g1.tag[k].len) != 0) rc = __LINE__;
+    rse_geo_free(&g1);
+    rse_geo_free(&g2);
+    rse_image_free(&img);
+    return rc;
+}
+
+/* ---------------------------------------------------------------------------
    pngread: the PNG reader (rse_image_info_mem + rse_image_load_mem)
    Mutated PNGs almost always break a chunk CRC or the zlib stream's
    Adler-32, which the reader checks first, so each input runs twice: as
@@ -1028,6 +1080,7 @@ static const fuzz_target fuzz_targets[] = {
     { "image", fuzz_image },
     { "png", fuzz_png },
     { "pngread", fuzz_pngread },
+    { "tiff", fuzz_tiff },
     { "zip", fuzz_zip },
     { "pickle", fuzz_pickle },
     { "torch", fuzz_torch },

@@ -1363,8 +1363,8 @@ RSEDEF rse_status rse_sinddm_import_mem(rse_sinddm **out, const void *ckpt, size
 
 /* ===========================================================================
    Images: memory codecs
-   Readers for PPM/PGM (P2, P3, P5, P6) and BMP, writers for PPM/PGM, BMP and
-   PNG. Everything here works on memory buffers and byte sinks only; the file
+   Readers for PPM/PGM (P2, P3, P5, P6), BMP, PNG and TIFF, writers for
+   PPM/PGM, BMP and PNG. Everything here works on memory buffers and byte sinks only; the file
    layer below adds paths. Every reader goes through rse__cursor, whose reads
    past the end return 0 and set a flag, so a hostile length can make a decode
    fail but never read outside the buffer.
@@ -1796,16 +1796,967 @@ RSE__FN rse_status rse__bmp_load(rse__cursor *c, rse_image *out) {
     return RSE_STATUS_OK;
 }
 
+/* ---- PNG reader ----------------------------------------------------------
+   A PNG is an 8-byte signature, then chunks: length (4 bytes big-endian, at
+   most 2^31-1, data only), a 4-letter type, the data, and the CRC-32 of type
+   and data. IHDR comes first (13 bytes: width, height, bit depth, colour
+   type, compression 0, filter method 0, interlace 0 or 1); PLTE (the palette,
+   1-256 RGB entries) before the image data; the image data is the
+   concatenation of every IDAT chunk's data, ONE zlib stream; IEND ends the
+   file. A letter's case in the type says what a reader may do: an upper-case
+   first letter is a critical chunk (unknown ones are refused, since the image
+   cannot be decoded without them), a lower-case one an ancillary chunk
+   (skipped: tRNS, gAMA, text...). Every chunk's CRC is checked, skipped ones
+   included, as libpng does for critical chunks and Pillow for all.
+
+   Colour types and the bit depths each allows (PNG spec 11.2.2):
+     0 gray        1 2 4 8 16      -> 1 channel
+     2 RGB         8 16            -> 3
+     3 palette     1 2 4 8         -> 3 (the palette's RGB)
+     4 gray+alpha  8 16            -> 1 (alpha dropped)
+     6 RGBA        8 16            -> 3 (alpha dropped)
+   Alpha (the alpha channel, or a tRNS chunk) is DROPPED: rsedit's images have
+   no alpha, and its models and CLIP see colour only. The colour stored under
+   a transparent pixel is kept as it is, not composited onto a background.
+
+   Samples are big-endian; depths below 8 pack pixels leftmost in the most
+   significant bits, each row starting on a byte. A sample v of depth d
+   becomes v / (2^d - 1) (PNG spec 13.12: the exact scaling), so 16-bit data
+   keeps its full precision in the float image; palette entries are 8-bit.
+
+   The decompressed data is known in size before inflating: per row a filter
+   byte and the packed samples, over the one image or Adam7's seven reduced
+   images. Inflate is bounded by that size, and a header whose size the
+   compressed bytes cannot reach (deflate expands at most 1032x) is refused
+   before anything large is allocated, so a 100-byte file claiming
+   16384x16384 fails early. Each row is "filtered" (5 filter types, each
+   predicting a byte from its left, upper and upper-left neighbours 'a', 'b',
+   'c' at the same sample position); unfiltering is done in place, row by
+   row, over the inflated buffer. Unlike the readers above it does not use
+   rse__cursor: chunks are whole, length-prefixed blocks, so
+   rse__png_chunk_next checks each against the input once and the rest
+   indexes inside it. Absent under RSE_NO_PNG_READ.
+   ------------------------------------------------------------------------- */
+
+#ifndef RSE_NO_PNG_READ
+
+typedef struct rse__png_hdr {
+    int w, h;
+    int depth, ctype, interlace;
+    int spp;                /* samples per pixel in the file: 1, 2, 3 or 4 */
+    int c;                  /* channels of the decoded image: 1 or 3 */
+} rse__png_hdr;
+
+static const unsigned char rse__png_sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n' };
+
+RSE__FN uint32_t rse__png_be32(const unsigned char *p) {
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* A chunk type for messages: the 4 bytes if they are letters (the only
+   valid types), else their hex. */
+RSE__FN const char *rse__png_type_desc(const unsigned char *t, char buf[16]) {
+    int i, ok = 1;
+    for (i = 0; i < 4; i++)
+        if (!((t[i] >= 'A' && t[i] <= 'Z') || (t[i] >= 'a' && t[i] <= 'z'))) ok = 0;
+    if (ok) rse__fmt(buf, 16, "'%c%c%c%c'", t[0], t[1], t[2], t[3]);
+    else rse__fmt(buf, 16, "0x%x", (unsigned)rse__png_be32(t));
+    return buf;
+}
+
+/* The chunk at byte *pos: checks that it fits, that its type is letters and
+   that its CRC matches; gives its type and data and moves *pos past it.
+   Returns TRUNCATED at the end of the input. */
+RSE__FN rse_status rse__png_chunk_next(const unsigned char *b, size_t len, size_t *pos, const rse__crc32_tab *T,
+                                       const unsigned char **type, const unsigned char **data, size_t *n) {
+    size_t p = *pos, clen;
+    char td[16];
+    int i;
+    if (len - p < 12) {
+        if (len == p) return rse__fail(RSE_STATUS_TRUNCATED, "PNG ends before IEND");
+        return rse__fail(RSE_STATUS_TRUNCATED, "PNG chunk header truncated at byte %zu", p);
+    }
+    clen = rse__png_be32(b + p);
+    *type = b + p + 4;
+    if (clen > 0x7FFFFFFFu)
+        return rse__fail(RSE_STATUS_BAD_FORMAT, "PNG chunk %s length %zu exceeds 2^31-1",
+                         rse__png_type_desc(*type, td), clen);
+    for (i = 0; i < 4; i++) {
+        unsigned char ch = (*type)[i];
+        if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z')))
+            return rse__fail(RSE_STATUS_BAD_FORMAT, "bad PNG chunk type %s at byte %zu", rse__png_type_desc(*type, td), p);
+    }
+    if (len - p - 12 < clen)
+        return rse__fail(RSE_STATUS_TRUNCATED, "PNG chunk %s truncated: %zu data bytes, %zu left",
+                         rse__png_type_desc(*type, td), clen, len - p - 12);
+    if (rse__crc32_update(T, 0, b + p + 4, 4 + clen) != rse__png_be32(b + p + 8 + clen))
+        return rse__fail(RSE_STATUS_BAD_FORMAT, "PNG chunk %s CRC mismatch", rse__png_type_desc(*type, td));
+    *data = b + p + 8;
+    *n = clen;
+    *pos = p + 12 + clen;
+    return RSE_STATUS_OK;
+}
+
+/* Signature and IHDR; on success *pos is the byte after IHDR. */
+RSE__FN rse_status rse__png_header(const unsigned char *b, size_t len, const rse__crc32_tab *T,
+                                   rse__png_hdr *hd, size_t *pos) {
+    const unsigned char *type, *d;
+    size_t n;
+    rse_status st;
+    int d_ok;
+    memset(hd, 0, sizeof *hd);
+    if (len < 8) return rse__fail(RSE_STATUS_TRUNCATED, "PNG signature truncated");
+    /* The bytes after "PNG" catch files mangled by text-mode transfers. */
+    if (memcmp(b, rse__png_sig, 8) != 0) return rse__fail(RSE_STATUS_BAD_FORMAT, "bad PNG signature (text-mode transfer?)");
+    *pos = 8;
+    if (len < 8 + 12 + 13) return rse__fail(RSE_STATUS_TRUNCATED, "PNG IHDR truncated");
+    if ((st = rse__png_chunk_next(b, len, pos, T, &type, &d, &n)) != RSE_STATUS_OK) return st;
+    if (memcmp(type, "IHDR", 4) != 0) return rse__fail(RSE_STATUS_BAD_FORMAT, "PNG does not start with IHDR");
+    if (n != 13) return rse__fail(RSE_STATUS_BAD_FORMAT, "bad PNG IHDR length %zu (must be 13)", n);
+    {
+        uint32_t w = rse__png_be32(d), h = rse__png_be32(d + 4);
+        if (w > 0x7FFFFFFFu || h > 0x7FFFFFFFu)
+            return rse__fail(RSE_STATUS_BAD_FORMAT, "bad PNG size %lux%lu (sides are at most 2^31-1)",
+                             (unsigned long)w, (unsigned long)h);
+        if ((st = rse__check_dims(w, h)) != RSE_STATUS_OK) return st;
+        hd->w = (int)w; hd->h = (int)h;
+    }
+    hd->depth = d[8]; hd->ctype = d[9]; hd->interlace = d[12];
+    switch (hd->ctype) {
+    case 0: d_ok = hd->depth == 1 || hd->depth == 2 || hd->depth == 4 || hd->depth == 8 || hd->depth == 16;
+            hd->spp = 1; hd->c = 1; break;
+    case 2: d_ok = hd->depth == 8 || hd->depth == 16; hd->spp = 3; hd->c = 3; break;
+    case 3: d_ok = hd->depth == 1 || hd->depth == 2 || hd->depth == 4 || hd->depth == 8;
+            hd->spp = 1; hd->c = 3; break;
+    case 4: d_ok = hd->depth == 8 || hd->depth == 16; hd->spp = 2; hd->c = 1; break;
+    case 6: d_ok = hd->depth == 8 || hd->depth == 16; hd->spp = 4; hd->c = 3; break;
+    default: return rse__fail(RSE_STATUS_BAD_FORMAT, "bad PNG colour type %d", hd->ctype);
+    }
+    if (!d_ok)
+        return rse__fail(RSE_STATUS_BAD_FORMAT, "bad PNG bit depth %d for colour type %d", hd->depth, hd->ctype);
+    if (d[10] != 0) return rse__fail(RSE_STATUS_BAD_FORMAT, "bad PNG compression method %d", d[10]);
+    if (d[11] != 0) return rse__fail(RSE_STATUS_BAD_FORMAT, "bad PNG filter method %d", d[11]);
+    if (hd->interlace > 1) return rse__fail(RSE_STATUS_BAD_FORMAT, "bad PNG interlace method %d", hd->interlace);
+    return RSE_STATUS_OK;
+}
+
+/* Adam7: pass p covers the pixels (x0 + i*dx, y0 + j*dy). A non-interlaced
+   image is one pass with all steps 1. */
+static const unsigned char rse__adam7[7][4] = {   /* x0, y0, dx, dy */
+    { 0, 0, 8, 8 }, { 4, 0, 8, 8 }, { 0, 4, 4, 8 }, { 2, 0, 4, 4 },
+    { 0, 2, 2, 4 }, { 1, 0, 2, 2 }, { 0, 1, 1, 2 } };
+
+typedef struct rse__png_pass { size_t x0, y0, dx, dy, pw, ph, rowbytes; } rse__png_pass;
+
+RSE__FN void rse__png_passes(const rse__png_hdr *hd, rse__png_pass ps[7], int *np) {
+    int p;
+    *np = hd->interlace ? 7 : 1;
+    for (p = 0; p < *np; p++) {
+        rse__png_pass *q = &ps[p];
+        if (hd->interlace) {
+            q->x0 = rse__adam7[p][0]; q->y0 = rse__adam7[p][1];
+            q->dx = rse__adam7[p][2]; q->dy = rse__adam7[p][3];
+        } else {
+            q->x0 = q->y0 = 0; q->dx = q->dy = 1;
+        }
+        q->pw = (size_t)hd->w > q->x0 ? ((size_t)hd->w - q->x0 + q->dx - 1) / q->dx : 0;
+        q->ph = (size_t)hd->h > q->y0 ? ((size_t)hd->h - q->y0 + q->dy - 1) / q->dy : 0;
+        /* w <= RSE_MAX_DIM and at most 64 bits per pixel: no overflow here */
+        q->rowbytes = (q->pw * (size_t)hd->spp * (size_t)hd->depth + 7) / 8;
+    }
+}
+
+RSE__FN int rse__png_paeth(int a, int b, int c) {
+    int p = a + b - c, pa = p > a ? p - a : a - p, pb = p > b ? p - b : b - p, pc = p > c ? p - c : c - p;
+    return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+}
+
+/* Undoes the filter of one row in place: row[-1] is the filter byte, prev
+   the previous (already unfiltered) row of the same pass or NULL for its
+   first row, bpp the byte distance to the same sample of the pixel on the
+   left (at least 1). */
+RSE__FN void rse__png_unfilter(unsigned char *row, const unsigned char *prev, size_t n, size_t bpp, int f) {
+    size_t i;
+    switch (f) {
+    case 1: for (i = bpp; i < n; i++) row[i] = (unsigned char)(row[i] + row[i - bpp]); break;
+    case 2: if (prev) for (i = 0; i < n; i++) row[i] = (unsigned char)(row[i] + prev[i]); break;
+    case 3:
+        for (i = 0; i < n; i++) {
+            unsigned a = i >= bpp ? row[i - bpp] : 0, b = prev ? prev[i] : 0;
+            row[i] = (unsigned char)(row[i] + ((a + b) >> 1));
+        }
+        break;
+    case 4:
+        for (i = 0; i < n; i++) {
+            int a = i >= bpp ? row[i - bpp] : 0, b = prev ? prev[i] : 0, c = prev && i >= bpp ? prev[i - bpp] : 0;
+            row[i] = (unsigned char)(row[i] + rse__png_paeth(a, b, c));
+        }
+        break;
+    default: break; /* 0: the row as is */
+    }
+}
+
+RSE__FN rse_status rse__png_load(const unsigned char *b, size_t len, rse_image *out) {
+    rse__crc32_tab T;
+    rse__png_hdr hd;
+    rse__png_pass ps[7];
+    const unsigned char *type, *d;
+    unsigned char pal[256][3], *z = 0, *raw = 0;
+    size_t pos, n, idat = 0, zlen = 0, rawsize = 0, rawlen = 0, used = 0, off, plane, bpp;
+    int npal = 0, seen_idat = 0, after_idat = 0, np, p, k;
+    float maxv;
+    rse_status st;
+    rse__crc32_init(&T);
+    if ((st = rse__png_header(b, len, &T, &hd, &pos)) != RSE_STATUS_OK) return st;
+
+    /* Pass 1 over the chunks: check each, keep the palette, add up IDAT. */
+    for (;;) {
+        char td[16];
+        if ((st = rse__png_chunk_next(b, len, &pos, &T, &type, &d, &n)) != RSE_STATUS_OK) return st;
+        if (seen_idat && memcmp(type, "IDAT", 4) != 0) after_idat = 1;
+        if (memcmp(type, "IEND", 4) == 0) break;
+        if (memcmp(type, "IDAT", 4) == 0) {
+            /* The zlib stream is the IDATs' data joined: they must be
+               consecutive (PNG spec 5.6). */
+            if (after_idat) return rse__fail(RSE_STATUS_BAD_FORMAT, "PNG IDAT chunks not consecutive");
+            if (!rse__add_ok(idat, n, &idat)) return rse__fail(RSE_STATUS_LIMIT, "PNG image data size overflows");
+            seen_idat = 1;
+        } else if (memcmp(type, "PLTE", 4) == 0) {
+            size_t i;
+            if (npal) return rse__fail(RSE_STATUS_BAD_FORMAT, "more than one PNG PLTE chunk");
+            if (seen_idat) return rse__fail(RSE_STATUS_BAD_FORMAT, "PNG PLTE after the image data");
+            if (hd.ctype == 0 || hd.ctype == 4)
+                return rse__fail(RSE_STATUS_BAD_FORMAT, "PNG PLTE in a gray image (colour type %d)", hd.ctype);
+            if (n == 0 || n % 3 != 0 || n > 768)
+                return rse__fail(RSE_STATUS_BAD_FORMAT, "bad PNG PLTE length %zu", n);
+            if (hd.ctype == 3 && n / 3 > ((size_t)1 << hd.depth))
+                return rse__fail(RSE_STATUS_BAD_FORMAT, "PNG palette of %zu colours exceeds 2^%d", n / 3, hd.depth);
+            /* In RGB and RGBA images PLTE is only a suggestion for
+               palette displays: checked, not used. */
+            for (i = 0; i < n / 3; i++) {
+                pal[i][0] = d[3 * i]; pal[i][1] = d[3 * i + 1]; pal[i][2] = d[3 * i + 2];
+            }
+            npal = (int)(n / 3);
+        } else if (memcmp(type, "IHDR", 4) == 0) {
+            return rse__fail(RSE_STATUS_BAD_FORMAT, "more than one PNG IHDR chunk");
+        } else if (!(type[0] & 0x20)) {
+            return rse__fail(RSE_STATUS_UNSUPPORTED, "unknown critical PNG chunk %s", rse__png_type_desc(type, td));
+        }
+        /* anything else is ancillary (tRNS, gAMA, tEXt, ...): skipped */
+    }
+    if (hd.ctype == 3 && !npal) return rse__fail(RSE_STATUS_BAD_FORMAT, "PNG PLTE missing for a palette image");
+    if (!seen_idat) return rse__fail(RSE_STATUS_BAD_FORMAT, "PNG has no IDAT chunk");
+
+    /* The decompressed size, from the header alone. */
+    rse__png_passes(&hd, ps, &np);
+    for (p = 0; p < np; p++) {
+        size_t r;
+        if (!ps[p].pw || !ps[p].ph) continue;
+        if (!rse__mul_ok(ps[p].rowbytes + 1, ps[p].ph, &r) || !rse__add_ok(rawsize, r, &rawsize))
+            return rse__fail(RSE_STATUS_LIMIT, "PNG image data size overflows");
+    }
+    /* Deflate expands a byte into at most 1032 (a 258-byte match per 2 bits),
+       the zlib wrapper adds 6: a claim beyond that is a truncated or hostile
+       file, refused before the big buffers are allocated. */
+    if (idat < 6 || rawsize / 1032 > idat - 6)
+        return rse__fail(RSE_STATUS_TRUNCATED, "PNG image data too short: %zu compressed bytes cannot hold the %zu bytes of a %dx%d image",
+                         idat, rawsize, hd.w, hd.h);
+
+    /* Pass 2: join the IDAT data (at most the file's size). */
+    z = (unsigned char *)RSE_MALLOC(idat);
+    if (!z) return rse__fail(RSE_STATUS_NOMEM, "out of memory for %zu bytes of PNG image data", idat);
+    rse__png_header(b, len, &T, &hd, &pos);
+    for (;;) {
+        rse__png_chunk_next(b, len, &pos, &T, &type, &d, &n); /* checked in pass 1 */
+        if (memcmp(type, "IEND", 4) == 0) break;
+        if (memcmp(type, "IDAT", 4) == 0) { memcpy(z + zlen, d, n); zlen += n; }
+    }
+    /* Inflate grows its buffer with the output actually produced, up to the
+       exact size, never beyond. Bytes after the zlib stream are ignored, as
+       libpng and Pillow do. */
+    st = rse__zlib_decompress(z, zlen, &used, &raw, &rawlen, rawsize);
+    RSE_FREE(z);
+    if (st == RSE_STATUS_LIMIT)
+        return rse__fail(RSE_STATUS_BAD_FORMAT, "PNG image data inflates to more than the %zu bytes of a %dx%d image",
+                         rawsize, hd.w, hd.h);
+    if (st != RSE_STATUS_OK) return rse__fail_prefix(st, "PNG image data");
+    if (rawlen != rawsize) {
+        RSE_FREE(raw);
+        return rse__fail(RSE_STATUS_TRUNCATED, "PNG image data ends early: %zu of %zu bytes", rawlen, rawsize);
+    }
+
+    if ((st = rse_image_alloc(out, hd.w, hd.h, hd.c)) != RSE_STATUS_OK) { RSE_FREE(raw); return st; }
+    plane = (size_t)hd.w * (size_t)hd.h;
+    maxv = (float)((1u << hd.depth) - 1u);
+    bpp = ((size_t)hd.spp * (size_t)hd.depth + 7) / 8;
+    off = 0;
+    for (p = 0; p < np; p++) {
+        const rse__png_pass *q = &ps[p];
+        size_t y;
+        unsigned char *prev = 0;
+        if (!q->pw || !q->ph) continue;
+        for (y = 0; y < q->ph; y++) {
+            unsigned char *row = raw + off + 1;
+            int f = raw[off];
+            size_t x, bit = 0;
+            float *o = out->data + (q->y0 + y * q->dy) * (size_t)hd.w + q->x0;
+            if (f > 4) {
+                rse_image_free(out);
+                RSE_FREE(raw);
+                return rse__fail(RSE_STATUS_BAD_FORMAT, "bad PNG filter type %d at row %zu%s", f,
+                                 q->y0 + y * q->dy, hd.interlace ? " (interlaced)" : "");
+            }
+            rse__png_unfilter(row, prev, q->rowbytes, bpp, f);
+            for (x = 0; x < q->pw; x++) {
+                unsigned v[4];
+                size_t at = x * q->dx;
+                for (k = 0; k < hd.spp; k++) {
+                    if (hd.depth == 8) v[k] = row[bit >> 3];
+                    else if (hd.depth == 16) v[k] = (unsigned)row[bit >> 3] << 8 | row[(bit >> 3) + 1];
+                    else v[k] = (unsigned)(row[bit >> 3] >> (8 - hd.depth - (bit & 7))) & ((1u << hd.depth) - 1u);
+                    bit += (size_t)hd.depth;
+                }
+                if (hd.ctype == 3) {
+                    if ((int)v[0] >= npal) {
+                        rse_image_free(out);
+                        RSE_FREE(raw);
+                        return rse__fail(RSE_STATUS_BAD_FORMAT, "PNG palette index %u out of range (%d colours) at row %zu column %zu",
+                                         v[0], npal, q->y0 + y * q->dy, q->x0 + at);
+                    }
+                    for (k = 0; k < 3; k++) o[(size_t)k * plane + at] = (float)pal[v[0]][k] / 255.0f;
+                } else {
+                    /* gray and gray+alpha: sample 0; RGB and RGBA: 0-2;
+                       the alpha sample, last, is unpacked and dropped */
+                    for (k = 0; k < hd.c; k++) o[(size_t)k * plane + at] = (float)v[k] / maxv;
+                }
+            }
+            prev = row;
+            off += q->rowbytes + 1;
+        }
+    }
+    RSE_FREE(raw);
+    return RSE_STATUS_OK;
+}
+
+/* The size and channels without decoding (signature and IHDR only). */
+RSE__FN rse_status rse__png_info(const unsigned char *b, size_t len, int *w, int *h, int *c) {
+    rse__crc32_tab T;
+    rse__png_hdr hd;
+    size_t pos;
+    rse_status st;
+    rse__crc32_init(&T);
+    if ((st = rse__png_header(b, len, &T, &hd, &pos)) != RSE_STATUS_OK) return st;
+    *w = hd.w; *h = hd.h; *c = hd.c;
+    return RSE_STATUS_OK;
+}
+
+#endif /* RSE_NO_PNG_READ */
+/* ---- TIFF reader ---------------------------------------------------------
+   A TIFF is a header and a chain of IFDs (image file directories), each a
+   list of tagged fields and the offset of the next one. The header is
+   "II" (little-endian) or "MM" (big-endian), then 42 and a 32-bit offset of
+   the first IFD (classic TIFF), or 43, 8, 0 and a 64-bit offset (BigTIFF,
+   whose counts and offsets are 64-bit throughout). A field's values are in
+   the entry itself when they fit (4 bytes, BigTIFF 8), else at an offset.
+
+   Only the first IFD is decoded. Its pixels are cut into chunks: strips
+   (RowsPerStrip full-width rows; the last one may hold fewer) or tiles
+   (TileWidth x TileLength, edge tiles padded to full size). Each chunk is
+   compressed on its own: none (1), PackBits (32773), LZW (5; the new, MSB
+   first, style of TIFF 6.0: the old LSB-first style is refused, as libtiff
+   would need its compatibility decoder for it) or Deflate (8 and 32946, a
+   zlib stream). With LZW or Deflate, Predictor 2 stores each sample as the
+   difference from the one a pixel to its left in the same row (the sum is
+   modulo 2^bits); libtiff applies the predictor with those codecs only, so
+   the tag is ignored for none and PackBits as there. PlanarConfiguration 1
+   interleaves the bands (RGBRGB...); 2 stores one band per chunk, all the
+   chunks of band 0 first.
+
+   Everything read from the file is checked before it is used: the IFD
+   chain must stay inside the file and not loop; each strip or tile must lie
+   inside the file; their number must match the geometry; the image size
+   goes through rse__check_dims; and every chunk's byte count must be able
+   to hold its decoded size (uncompressed: at least that many bytes;
+   compressed: at most the codec's largest expansion), so a small file
+   cannot make us allocate for a large image. The image and one chunk of
+   scratch are the only allocations, both before the decode loop.
+   ------------------------------------------------------------------------- */
+#ifndef RSE_NO_TIFF
+
+/* The georeferencing tags kept raw (rse_geo), in increasing order. */
+static const uint16_t rse__tiff_geo_tags[RSE_GEO_MAX_TAGS] = {
+    33550, 33922, 34264, 34735, 34736, 34737, 42112, 42113
+};
+
+/* A field's values: count values of type `type`, at p inside the buffer
+   (checked when the field was read). */
+typedef struct rse__tiff_arr {
+    unsigned type;
+    uint64_t count;
+    const unsigned char *p;
+} rse__tiff_arr;
+
+typedef struct rse__tiff {
+    const unsigned char *b;
+    size_t len;
+    int be, big;                  /* big-endian; BigTIFF */
+    int pages;                    /* IFDs in the chain */
+    uint32_t w, h, spp, bps, comp, photo, planar, pred, rps, tw, th;
+    int tiled;
+    rse__tiff_arr offs, counts;   /* strip or tile offsets and byte counts */
+    rse__tiff_arr geo[RSE_GEO_MAX_TAGS];
+    /* geometry derived from the above */
+    uint32_t across, down;        /* chunks per row of chunks, rows of chunks */
+    uint32_t cw, ch, cspp;        /* a chunk's width, height (full), samples per pixel */
+    size_t nchunks;
+} rse__tiff;
+
+/* Bytes per value of each TIFF field type (0: unknown type). 1 BYTE,
+   2 ASCII, 3 SHORT, 4 LONG, 5 RATIONAL, 6 SBYTE, 7 UNDEFINED, 8 SSHORT,
+   9 SLONG, 10 SRATIONAL, 11 FLOAT, 12 DOUBLE, 13 IFD, 16 LONG8, 17 SLONG8,
+   18 IFD8. */
+RSE__FN unsigned rse__tiff_type_size(unsigned type) {
+    static const unsigned char sz[19] = { 0, 1, 1, 2, 4, 8, 1, 1, 2, 4, 8, 4, 8, 4, 0, 0, 8, 8, 8 };
+    return type < 19 ? sz[type] : 0;
+}
+
+/* An unsigned integer of n bytes at p in the file's byte order. */
+RSE__FN uint64_t rse__tiff_get(const rse__tiff *t, const unsigned char *p, int n) {
+    uint64_t v = 0;
+    int i;
+    if (t->be) for (i = 0; i < n; i++) v = v << 8 | p[i];
+    else for (i = n; i-- > 0;) v = v << 8 | p[i];
+    return v;
+}
+
+/* Value i (< a->count) of an integer field. */
+RSE__FN uint64_t rse__tiff_elem(const rse__tiff *t, const rse__tiff_arr *a, uint64_t i) {
+    unsigned s = rse__tiff_type_size(a->type);
+    return rse__tiff_get(t, a->p + (size_t)i * s, (int)s);
+}
+
+/* Reads the IFD at `off`: its entry count and the offset of the next IFD,
+   after checking that the whole directory lies inside the file. */
+RSE__FN rse_status rse__tiff_ifd(const rse__tiff *t, uint64_t off, uint64_t *n, uint64_t *next) {
+    size_t hdr = t->big ? 8 : 2, esz = t->big ? 20 : 12, nsz = t->big ? 8 : 4, size;
+    if (off < 8 || off > t->len || t->len - off < hdr)
+        return rse__fail(RSE_STATUS_BAD_FORMAT, "TIFF IFD offset %llu outside the file (%zu bytes)",
+                         (unsigned long long)off, t->len);
+    *n = rse__tiff_get(t, t->b + off, (int)hdr);
+    if (*n > t->len / esz || !rse__mul_ok((size_t)*n, esz, &size) || !rse__add_ok(size, hdr + nsz, &size)
+        || size > t->len - off)
+        return rse__fail(RSE_STATUS_TRUNCATED, "TIFF IFD at %llu with %llu entries runs past the end of the file",
+                         (unsigned long long)off, (unsigned long long)*n);
+    *next = rse__tiff_get(t, t->b + off + size - nsz, (int)nsz);
+    return RSE_STATUS_OK;
+}
+
+/* Reads one entry's type, count and where its values are. Returns 0 for an
+   unknown type (libtiff skips such entries), 1 when `a` is filled; fails if
+   the values would lie outside the file. */
+RSE__FN rse_status rse__tiff_entry(const rse__tiff *t, const unsigned char *e, rse__tiff_arr *a, int *ok) {
+    unsigned tag = (unsigned)rse__tiff_get(t, e, 2), s;
+    size_t bytes, inl = t->big ? 8 : 4;
+    const unsigned char *v = e + (t->big ? 12 : 8);
+    *ok = 0;
+    a->type = (unsigned)rse__tiff_get(t, e + 2, 2);
+    a->count = rse__tiff_get(t, e + 4, t->big ? 8 : 4);
+    if ((s = rse__tiff_type_size(a->type)) == 0) return RSE_STATUS_OK;
+    if (a->count > t->len || !rse__mul_ok((size_t)a->count, s, &bytes) || bytes > t->len)
+        return rse__fail(RSE_STATUS_BAD_FORMAT, "TIFF tag %u: %llu values do not fit in the file",
+                         tag, (unsigned long long)a->count);
+    if (bytes <= inl) a->p = v;
+    else {
+        uint64_t off = rse__tiff_get(t, v, (int)inl);
+        if (off > t->len || bytes > t->len - off)
+            return rse__fail(RSE_STATUS_BAD_FORMAT, "TIFF tag %u: %zu bytes at offset %llu past the end of the file (%zu bytes)",
+                             tag, bytes, (unsigned long long)off, t->len);
+        a->p = t->b + off;
+    }
+    *ok = 1;
+    return RSE_STATUS_OK;
+}
+
+/* The value of a one-value integer field (the first, for fields that may
+   repeat per sample), checked against [lo, hi]. */
+RSE__FN rse_status rse__tiff_scalar(const rse__tiff *t, const rse__tiff_arr *a, const char *name,
+                                    uint64_t lo, uint64_t hi, uint32_t *out) {
+    uint64_t v;
+    unsigned ty = a->type;
+    if (ty != 1 && ty != 3 && ty != 4 && ty != 16)
+        return rse__fail(RSE_STATUS_BAD_FORMAT, "TIFF %s has field type %u, not an unsigned integer", name, ty);
+    if (a->count == 0) return rse__fail(RSE_STATUS_BAD_FORMAT, "TIFF %s has no value", name);
+    v = rse__tiff_elem(t, a, 0);
+    if (v < lo || v > hi)
+        return rse__fail(RSE_STATUS_BAD_FORMAT, "TIFF bad %s %llu", name, (unsigned long long)v);
+    *out = (uint32_t)v;
+    return RSE_STATUS_OK;
+}
+
+/* A per-sample field (BitsPerSample, SampleFormat): every value must be the
+   same, as rsedit keeps one depth for all bands. */
+RSE__FN rse_status rse__tiff_same(const rse__tiff *t, const rse__tiff_arr *a, const char *name, uint32_t *out) {
+    uint64_t i;
+    rse_status st;
+    if ((st = rse__tiff_scalar(t, a, name, 0, 0xffffffffu, out)) != RSE_STATUS_OK) return st;
+    for (i = 1; i < a->count && i < 65536; i++)
+        if (rse__tiff_elem(t, a, i) != *out)
+            return rse__fail(RSE_STATUS_UNSUPPORTED, "TIFF %s differs between bands (%u and %llu)",
+                             name, (unsigned)*out, (unsigned long long)rse__tiff_elem(t, a, i));
+    return RSE_STATUS_OK;
+}
+
+/* Parses the header, walks the IFD chain (refusing loops) and reads the
+   first IFD into t, checking everything the decoder relies on. */
+RSE__FN rse_status rse__tiff_open(rse__tiff *t, const unsigned char *b, size_t len) {
+    uint64_t first, off, n, next, i, tortoise, lam = 1, power = 1;
+    rse__tiff_arr a, bps, sfmt, toffs, tcounts, soffs, scounts;
+    int have_bps = 0, have_sfmt = 0, have_w = 0, have_h = 0, have_photo = 0, ok, g;
+    int have_to = 0, have_tc = 0, have_so = 0, have_sc = 0, have_tw = 0, have_th = 0;
+    unsigned magic;
+    size_t esz, chunk;
+    rse_status st;
+    memset(t, 0, sizeof *t);
+    t->b = b; t->len = len;
+    if (len < 8) return rse__fail(RSE_STATUS_TRUNCATED, "TIFF header truncated");
+    if (b[0] == 'M' && b[1] == 'M') t->be = 1;
+    else if (!(b[0] == 'I' && b[1] == 'I')) return rse__fail(RSE_STATUS_BAD_FORMAT, "not a TIFF file");
+    magic = (unsigned)rse__tiff_get(t, b + 2, 2);
+    if (magic == 43) {
+        t->big = 1;
+        if (len < 16) return rse__fail(RSE_STATUS_TRUNCATED, "BigTIFF header truncated");
+        if (rse__tiff_get(t, b + 4, 2) != 8 || rse__tiff_get(t, b + 6, 2) != 0)
+            return rse__fail(RSE_STATUS_BAD_FORMAT, "BigTIFF offset size %u (must be 8)", (unsigned)rse__tiff_get(t, b + 4, 2));
+        first = rse__tiff_get(t, b + 8, 8);
+    } else if (magic == 42) {
+        first = rse__tiff_get(t, b + 4, 4);
+    } else return rse__fail(RSE_STATUS_BAD_FORMAT, "bad TIFF version %u (must be 42 or 43)", magic);
+    esz = t->big ? 20 : 12;
+
+    /* The chain, with Brent's cycle detection: no memory, linear time, and
+       any loop (to the first IFD or any later one) is found. The chain
+       cannot be longer than the file has room for IFDs. */
+    if ((st = rse__tiff_ifd(t, first, &n, &next)) != RSE_STATUS_OK) return st;
+    if (n == 0) return rse__fail(RSE_STATUS_BAD_FORMAT, "TIFF first IFD has no entries");
+    t->pages = 1;
+    tortoise = first;
+    off = next;
+    while (off != 0) {
+        uint64_t nn;
+        if (off == tortoise)
+            return rse__fail(RSE_STATUS_BAD_FORMAT, "TIFF IFD loop: IFD %d points back to offset %llu",
+                             t->pages, (unsigned long long)off);
+        if (power == lam) { tortoise = off; power *= 2; lam = 0; }
+        /* A bad pointer past the first IFD ends the chain (libtiff would
+           fail only on reading that IFD); a loop is refused. */
+        if (rse__tiff_ifd(t, off, &nn, &off) != RSE_STATUS_OK) break;
+        lam++;
+        if (t->pages < INT_MAX) t->pages++;
+    }
+
+    /* Defaults of the fields that may be missing (TIFF 6.0). */
+    t->spp = 1; t->bps = 1; t->comp = 1; t->planar = 1; t->pred = 1; t->rps = 0xffffffffu;
+    for (i = 0; i < n; i++) {
+        const unsigned char *e = b + first + (t->big ? 8 : 2) + i * esz;
+        unsigned tag = (unsigned)rse__tiff_get(t, e, 2);
+        if ((st = rse__tiff_entry(t, e, &a, &ok)) != RSE_STATUS_OK) return st;
+        if (!ok) continue;
+        switch (tag) {
+        case 256: st = rse__tiff_scalar(t, &a, "ImageWidth", 0, 0xffffffffu, &t->w); have_w = 1; break;
+        case 257: st = rse__tiff_scalar(t, &a, "ImageLength", 0, 0xffffffffu, &t->h); have_h = 1; break;
+        case 258: bps = a; have_bps = 1; break;
+        case 259: st = rse__tiff_scalar(t, &a, "Compression", 0, 65535, &t->comp); break;
+        case 262: st = rse__tiff_scalar(t, &a, "PhotometricInterpretation", 0, 65535, &t->photo); have_photo = 1; break;
+        case 273: soffs = a; have_so = 1; break;
+        case 277: st = rse__tiff_scalar(t, &a, "SamplesPerPixel", 1, 65535, &t->spp); break;
+        case 278: st = rse__tiff_scalar(t, &a, "RowsPerStrip", 1, 0xffffffffu, &t->rps); break;
+        case 279: scounts = a; have_sc = 1; break;
+        case 284: st = rse__tiff_scalar(t, &a, "PlanarConfiguration", 1, 2, &t->planar); break;
+        case 317: st = rse__tiff_scalar(t, &a, "Predictor", 1, 65535, &t->pred); break;
+        case 322: st = rse__tiff_scalar(t, &a, "TileWidth", 1, RSE_MAX_DIM, &t->tw); have_tw = 1; break;
+        case 323: st = rse__tiff_scalar(t, &a, "TileLength", 1, RSE_MAX_DIM, &t->th); have_th = 1; break;
+        case 324: toffs = a; have_to = 1; break;
+        case 325: tcounts = a; have_tc = 1; break;
+        case 339: sfmt = a; have_sfmt = 1; break;
+        default:
+            for (g = 0; g < RSE_GEO_MAX_TAGS; g++)
+                if (tag == rse__tiff_geo_tags[g] && !t->geo[g].p) t->geo[g] = a;
+            break;
+        }
+        if (st != RSE_STATUS_OK) return st;
+    }
+
+    /* What rsedit decodes. */
+    if (!have_w || !have_h) return rse__fail(RSE_STATUS_BAD_FORMAT, "TIFF without ImageWidth or ImageLength");
+    if ((st = rse__check_dims(t->w, t->h)) != RSE_STATUS_OK) return st;
+    if (have_bps && (st = rse__tiff_same(t, &bps, "BitsPerSample", &t->bps)) != RSE_STATUS_OK) return st;
+    if (have_sfmt) {
+        uint32_t f;
+        if ((st = rse__tiff_same(t, &sfmt, "SampleFormat", &f)) != RSE_STATUS_OK) return st;
+        if (f != 1)
+            return rse__fail(RSE_STATUS_UNSUPPORTED, "TIFF sample format %u not supported (only unsigned integers, 1)", (unsigned)f);
+    }
+    if (t->bps != 8 && t->bps != 16)
+        return rse__fail(RSE_STATUS_UNSUPPORTED, "TIFF with %u bits per sample not supported (only 8 and 16)", (unsigned)t->bps);
+    if (!have_photo) t->photo = t->spp >= 3 ? 2 : 1;
+    if (t->photo > 2) {
+        static const char *const names[] = { "", "", "", "palette", "transparency mask", "CMYK", "YCbCr" };
+        return rse__fail(RSE_STATUS_UNSUPPORTED, "TIFF photometric interpretation %u%s%s%s not supported (only gray and RGB)",
+                         (unsigned)t->photo, t->photo <= 6 ? " (" : "", t->photo <= 6 ? names[t->photo] : "",
+                         t->photo <= 6 ? ")" : "");
+    }
+    if (t->photo == 2 && t->spp < 3)
+        return rse__fail(RSE_STATUS_BAD_FORMAT, "TIFF RGB image with %u samples per pixel", (unsigned)t->spp);
+    switch (t->comp) {
+    case 1: case 5: case 8: case 32946: case 32773: break;
+    case 2: case 3: case 4: return rse__fail(RSE_STATUS_UNSUPPORTED, "TIFF compression %u (CCITT fax) not supported", (unsigned)t->comp);
+    case 6: case 7: return rse__fail(RSE_STATUS_UNSUPPORTED, "TIFF compression %u (JPEG) not supported", (unsigned)t->comp);
+    default: return rse__fail(RSE_STATUS_UNSUPPORTED, "TIFF compression %u not supported (none, LZW, Deflate and PackBits are)",
+                              (unsigned)t->comp);
+    }
+    if (t->comp != 5 && t->comp != 8 && t->comp != 32946) t->pred = 1; /* as libtiff: see above */
+    if (t->pred == 3) return rse__fail(RSE_STATUS_UNSUPPORTED, "TIFF floating-point predictor (3) not supported");
+    if (t->pred != 1 && t->pred != 2) return rse__fail(RSE_STATUS_BAD_FORMAT, "TIFF bad predictor %u", (unsigned)t->pred);
+    if (t->spp == 1) t->planar = 1; /* one band: both layouts are the same */
+
+    /* Chunks. */
+    t->tiled = have_tw || have_th || have_to;
+    if (t->tiled) {
+        if (!have_tw || !have_th) return rse__fail(RSE_STATUS_BAD_FORMAT, "TIFF tiles without TileWidth or TileLength");
+        if (!have_to || !have_tc) return rse__fail(RSE_STATUS_BAD_FORMAT, "TIFF tiles without TileOffsets or TileByteCounts");
+        t->offs = toffs; t->counts = tcounts;
+        t->cw = t->tw; t->ch = t->th;
+        t->across = (t->w - 1) / t->tw + 1;
+        t->down = (t->h - 1) / t->th + 1;
+    } else {
+        if (!have_so) return rse__fail(RSE_STATUS_BAD_FORMAT, "TIFF without StripOffsets");
+        if (!have_sc) return rse__fail(RSE_STATUS_BAD_FORMAT, "TIFF without StripByteCounts");
+        t->offs = soffs; t->counts = scounts;
+        if (t->rps > t->h) t->rps = t->h;
+        t->cw = t->w; t->ch = t->rps;
+        t->across = 1;
+        t->down = (t->h - 1) / t->rps + 1;
+    }
+    t->cspp = t->planar == 2 ? 1 : t->spp;
+    /* across, down <= RSE_MAX_DIM and spp < 2^16: no overflow in size_t. */
+    t->nchunks = (size_t)t->across * t->down * (t->planar == 2 ? t->spp : 1);
+    if (!rse__mul4_ok(t->cw, t->ch, t->cspp, t->bps / 8, &chunk) || chunk > ((size_t)1 << 31))
+        return rse__fail(RSE_STATUS_LIMIT, "TIFF %s of %ux%u with %u samples per pixel is too large",
+                         t->tiled ? "tile" : "strip", (unsigned)t->cw, (unsigned)t->ch, (unsigned)t->cspp);
+    for (g = 0; g < 2; g++) {
+        const rse__tiff_arr *x = g ? &t->counts : &t->offs;
+        if (x->type != 3 && x->type != 4 && x->type != 16)
+            return rse__fail(RSE_STATUS_BAD_FORMAT, "TIFF %s%s has field type %u, not an unsigned integer",
+                             t->tiled ? "Tile" : "Strip", g ? "ByteCounts" : "Offsets", x->type);
+        if (x->count < t->nchunks)
+            return rse__fail(RSE_STATUS_BAD_FORMAT, "TIFF has %llu %s %s for the %zu %ss of a %ux%u image",
+                             (unsigned long long)x->count, t->tiled ? "tile" : "strip", g ? "byte counts" : "offsets",
+                             t->nchunks, t->tiled ? "tile" : "strip", (unsigned)t->w, (unsigned)t->h);
+    }
+    return RSE_STATUS_OK;
+}
+
+/* Rows of chunk k that hold image rows (all of a tile's: edge tiles are
+   padded; the last strip holds what is left). */
+RSE__FN uint32_t rse__tiff_chunk_rows(const rse__tiff *t, size_t k) {
+    uint32_t row = (uint32_t)(k % ((size_t)t->across * t->down) / t->across);
+    if (t->tiled) return t->ch;
+    return t->h - row * t->rps < t->rps ? t->h - row * t->rps : t->rps;
+}
+
+/* Checks every chunk: inside the file, and a byte count that can hold its
+   decoded size. Fills *scratch with the largest decoded size. */
+RSE__FN rse_status rse__tiff_check_chunks(const rse__tiff *t, size_t *scratch) {
+    /* The most a byte of each codec can decode to: PackBits 2 bytes give
+       128; Deflate, 1032 (a 258-byte match in two 1-bit codes); an LZW
+       code of >= 9 bits gives at most 4096 - 258 bytes. */
+    size_t ratio = t->comp == 1 ? 1 : t->comp == 32773 ? 64 : t->comp == 5 ? 3500 : 1032;
+    size_t k, row = (size_t)t->cw * t->cspp * (t->bps / 8);
+    const char *kind = t->tiled ? "tile" : "strip";
+    *scratch = 0;
+    for (k = 0; k < t->nchunks; k++) {
+        uint64_t off = rse__tiff_elem(t, &t->offs, k), n = rse__tiff_elem(t, &t->counts, k);
+        size_t need = row * rse__tiff_chunk_rows(t, k);
+        if (off > t->len || n > t->len - off)
+            return rse__fail(RSE_STATUS_TRUNCATED, "TIFF %s %zu: %llu bytes at offset %llu past the end of the file (%zu bytes)",
+                             kind, k, (unsigned long long)n, (unsigned long long)off, t->len);
+        if (n == 0) return rse__fail(RSE_STATUS_BAD_FORMAT, "TIFF %s %zu has no data (byte count 0)", kind, k);
+        if (t->comp == 1 && n < need)
+            return rse__fail(RSE_STATUS_TRUNCATED, "TIFF %s %zu: byte count %llu, uncompressed it needs %zu",
+                             kind, k, (unsigned long long)n, need);
+        if (n < need / ratio)
+            return rse__fail(RSE_STATUS_BAD_FORMAT, "TIFF %s %zu: %llu compressed bytes cannot hold %zu decoded bytes",
+                             kind, k, (unsigned long long)n, need);
+        if (need > *scratch) *scratch = need;
+    }
+    return RSE_STATUS_OK;
+}
+
+/* PackBits: a header byte n, then n+1 literal bytes (n < 128) or one byte
+   repeated 257-n times (n > 128); 128 is a no-op. A run that overflows the
+   chunk is cut, as libtiff does. */
+RSE__FN rse_status rse__tiff_packbits(const unsigned char *in, size_t n, unsigned char *out, size_t cap) {
+    size_t i = 0, o = 0, run;
+    while (o < cap) {
+        unsigned h;
+        if (i >= n) return rse__fail(RSE_STATUS_TRUNCATED, "PackBits data ends early (%zu of %zu bytes)", o, cap);
+        h = in[i++];
+        if (h < 128) {
+            run = h + 1u;
+            if (n - i < run) return rse__fail(RSE_STATUS_TRUNCATED, "PackBits literal run ends early");
+            if (run > cap - o) run = cap - o;
+            memcpy(out + o, in + i, run);
+            i += h + 1u;
+        } else if (h > 128) {
+            run = 257u - h;
+            if (i >= n) return rse__fail(RSE_STATUS_TRUNCATED, "PackBits repeat run ends early");
+            if (run > cap - o) run = cap - o;
+            memset(out + o, in[i++], run);
+        } else continue;
+        o += run;
+    }
+    return RSE_STATUS_OK;
+}
+
+/* LZW as TIFF 6.0 writes it: codes MSB first, 9 bits growing to 12, Clear
+   (256) resets the table, EndOfInformation (257) ends, new entries from
+   258. The width grows one code early ("early change": when the next
+   entry would be 2^width - 1). Output beyond the chunk is dropped, as
+   libtiff does; running short is an error. The table holds 4096 entries:
+   a stream that needs more without a Clear is refused. */
+typedef struct rse__lzw {
+    uint16_t prefix[4096], len[4096];
+    unsigned char suffix[4096], first[4096];
+} rse__lzw;
+
+RSE__FN rse_status rse__tiff_lzw(rse__lzw *z, const unsigned char *in, size_t n, unsigned char *out, size_t cap) {
+    size_t pos = 0, o = 0;
+    uint32_t acc = 0;
+    int nbits = 0, width = 9;
+    unsigned next = 258, code, prev = 4096, c, k;
+    if (n >= 2 && in[0] == 0 && (in[1] & 1))
+        return rse__fail(RSE_STATUS_UNSUPPORTED, "old-style (LSB-first, pre-TIFF 6.0) LZW not supported");
+    for (k = 0; k < 256; k++) { z->suffix[k] = z->first[k] = (unsigned char)k; z->len[k] = 1; z->prefix[k] = 0; }
+    while (o < cap) {
+        while (nbits < width && pos < n) { acc = acc << 8 | in[pos++]; nbits += 8; }
+        if (nbits < width) break;                 /* the data ends without EOI */
+        code = (acc >> (nbits - width)) & ((1u << width) - 1u);
+        nbits -= width;
+        if (code == 256) { width = 9; next = 258; prev = 4096; continue; }
+        if (code == 257) break;
+        if (prev == 4096) {                       /* first code after a Clear */
+            if (code > 255) return rse__fail(RSE_STATUS_BAD_FORMAT, "LZW code %u where a literal must come", code);
+        } else {
+            if (code > next) return rse__fail(RSE_STATUS_BAD_FORMAT, "LZW code %u beyond the table (next entry %u)", code, next);
+            if (next >= 4096) return rse__fail(RSE_STATUS_BAD_FORMAT, "LZW code table overflow (4096 entries without a Clear code)");
+            /* The new entry: prev's string and the first byte of code's
+               (of prev's own when code is the entry being made). */
+            z->prefix[next] = (uint16_t)prev;
+            z->suffix[next] = z->first[code < next ? code : prev];
+            z->first[next] = z->first[prev];
+            z->len[next] = (uint16_t)(z->len[prev] + 1);
+            next++;
+            if (next + 1 >= (1u << width) && width < 12) width++;
+        }
+        /* Write code's string back to front, dropping what passes cap. */
+        for (c = code, k = z->len[code]; k-- > 0; c = z->prefix[c])
+            if (o + k < cap) out[o + k] = z->suffix[c];
+        o += z->len[code];
+        prev = code;
+    }
+    if (o < cap) return rse__fail(RSE_STATUS_TRUNCATED, "LZW data ends early (%zu of %zu bytes)", o, cap);
+    return RSE_STATUS_OK;
+}
+
+/* Decodes chunk k (its n bytes at in) into exactly `need` bytes at out. */
+RSE__FN rse_status rse__tiff_decode(const rse__tiff *t, rse__lzw *z, const unsigned char *in, size_t n,
+                                    unsigned char *out, size_t need) {
+    switch (t->comp) {
+    case 1: memcpy(out, in, need); return RSE_STATUS_OK;
+    case 32773: return rse__tiff_packbits(in, n, out, need);
+    case 5: return rse__tiff_lzw(z, in, n, out, need);
+    default: {   /* 8, 32946: a zlib stream (tensor.h's inflate) */
+        size_t used = 0;
+        rse_status st;
+        uint32_t want;
+        if (n < 6) return rse__fail(RSE_STATUS_TRUNCATED, "zlib: stream ends early");
+        if ((in[0] & 15) != 8 || (in[0] >> 4) > 7 || (in[0] * 256u + in[1]) % 31 != 0)
+            return rse__fail(RSE_STATUS_BAD_FORMAT, "zlib: bad header");
+        if (in[1] & 0x20) return rse__fail(RSE_STATUS_UNSUPPORTED, "zlib: preset dictionary not supported");
+        if ((st = rse__inflate_exact(in + 2, n - 2, &used, out, need)) != RSE_STATUS_OK) return st;
+        if (n - 2 - used < 4) return rse__fail(RSE_STATUS_TRUNCATED, "zlib: Adler-32 missing");
+        want = (uint32_t)in[2 + used] << 24 | (uint32_t)in[3 + used] << 16 | (uint32_t)in[4 + used] << 8 | in[5 + used];
+        if (rse__adler32(1, out, need) != want) return rse__fail(RSE_STATUS_BAD_FORMAT, "zlib: Adler-32 mismatch");
+        return RSE_STATUS_OK;
+    }
+    }
+}
+
+/* The bands to decode, 0-based, from the options (see rse_read_options). */
+RSE__FN rse_status rse__tiff_bands(const rse__tiff *t, const rse_read_options *opt, int *nb, uint32_t band[3]) {
+    int k;
+    if (!opt || opt->nbands == 0) {
+        *nb = t->spp >= 3 ? 3 : 1;
+        for (k = 0; k < 3; k++) band[k] = t->spp >= 3 ? (uint32_t)k : 0;
+        return RSE_STATUS_OK;
+    }
+    if (opt->nbands != 1 && opt->nbands != 3)
+        return rse__fail(RSE_STATUS_BAD_ARG, "band selection of %d bands (must be 1 or 3)", opt->nbands);
+    *nb = opt->nbands;
+    for (k = 0; k < opt->nbands; k++) {
+        if (opt->bands[k] < 1 || (uint32_t)opt->bands[k] > t->spp)
+            return rse__fail(RSE_STATUS_BAD_ARG, "band %d requested, the file has %u band%s (bands are numbered from 1)",
+                             opt->bands[k], (unsigned)t->spp, t->spp == 1 ? "" : "s");
+        band[k] = (uint32_t)(opt->bands[k] - 1);
+    }
+    return RSE_STATUS_OK;
+}
+
+/* Copies the georeferencing fields into g, little-endian (see rse_geo). */
+RSE__FN rse_status rse__tiff_geo(const rse__tiff *t, rse_geo *g) {
+    int i;
+    memset(g, 0, sizeof *g);
+    for (i = 0; i < RSE_GEO_MAX_TAGS; i++) {
+        const rse__tiff_arr *a = &t->geo[i];
+        rse_geo_tag *o = &g->tag[g->n];
+        size_t s, u, j, b;
+        if (!a->p) continue;
+        s = rse__tiff_type_size(a->type);
+        o->len = (size_t)a->count * s;        /* checked when the field was read */
+        o->data = (unsigned char *)RSE_MALLOC(o->len ? o->len : 1);
+        if (!o->data) { rse_geo_free(g); return rse__fail(RSE_STATUS_NOMEM, "out of memory for TIFF tag %u", rse__tiff_geo_tags[i]); }
+        o->tag = rse__tiff_geo_tags[i];
+        o->type = (uint16_t)a->type;
+        o->count = a->count;
+        /* Rationals are two 32-bit integers: swapped as such. */
+        u = a->type == 5 || a->type == 10 ? 4 : s;
+        if (!t->be || u == 1) memcpy(o->data, a->p, o->len);
+        else for (j = 0; j < o->len; j += u) for (b = 0; b < u; b++) o->data[j + b] = a->p[j + u - 1 - b];
+        g->n++;
+    }
+    return RSE_STATUS_OK;
+}
+
+RSE__FN void rse__tiff_desc(const rse__tiff *t, rse_image_desc *d) {
+    d->format = RSE_FORMAT_TIFF;
+    d->w = (int)t->w; d->h = (int)t->h;
+    d->bands = (int)t->spp; d->bits = (int)t->bps;
+    d->c = t->spp >= 3 ? 3 : 1;
+    d->compression = (int)t->comp; d->predictor = (int)t->pred; d->planar = (int)t->planar;
+    d->photometric = (int)t->photo;
+    d->tile_w = t->tiled ? (int)t->tw : 0; d->tile_h = t->tiled ? (int)t->th : 0;
+    d->rows_per_strip = t->tiled ? 0 : (int)t->rps;
+    d->big_endian = t->be; d->bigtiff = t->big; d->pages = t->pages;
+}
+
+RSE__FN rse_status rse__tiff_load(const unsigned char *b, size_t len, const rse_read_options *opt,
+                                  rse_image *out, rse_geo *geo) {
+    rse__tiff t;
+    rse__lzw *z = 0;
+    unsigned char *buf = 0;
+    size_t scratch, k, plane, bytes;
+    uint32_t band[3], maxv;
+    int nb = 1, ch;
+    rse_status st;
+    if ((st = rse__tiff_open(&t, b, len)) != RSE_STATUS_OK) return st;
+    if ((st = rse__tiff_bands(&t, opt, &nb, band)) != RSE_STATUS_OK) return st;
+    if ((st = rse__tiff_check_chunks(&t, &scratch)) != RSE_STATUS_OK) return st;
+    if ((st = rse_image_alloc(out, (int)t.w, (int)t.h, nb)) != RSE_STATUS_OK) return st;
+    bytes = t.bps / 8;
+    maxv = t.bps == 8 ? 255u : 65535u;
+    plane = (size_t)t.w * t.h;
+    buf = (unsigned char *)RSE_MALLOC(scratch);
+    if (t.comp == 5) z = (rse__lzw *)RSE_MALLOC(sizeof *z);
+    if (!buf || (t.comp == 5 && !z)) { st = rse__fail(RSE_STATUS_NOMEM, "out of memory for a TIFF chunk of %zu bytes", scratch); goto done; }
+    for (k = 0; k < t.nchunks; k++) {
+        size_t per = (size_t)t.across * t.down, pk = k % per;
+        uint32_t src_plane = (uint32_t)(k / per);   /* planar: the band this chunk holds */
+        uint32_t rows = rse__tiff_chunk_rows(&t, k), x0 = (uint32_t)(pk % t.across) * t.cw;
+        uint32_t y0 = (uint32_t)(pk / t.across) * t.ch, r, x, ncols;
+        size_t rowb = (size_t)t.cw * t.cspp * bytes, need = rowb * rows;
+        uint64_t off = rse__tiff_elem(&t, &t.offs, k), n = rse__tiff_elem(&t, &t.counts, k);
+        if (t.planar == 2 && band[0] != src_plane && band[nb - 1] != src_plane && band[nb / 2] != src_plane)
+            continue;            /* a band nobody asked for: not decoded */
+        if ((st = rse__tiff_decode(&t, z, b + off, (size_t)n, buf, need)) != RSE_STATUS_OK) {
+            char what[48];
+            rse__fmt(what, sizeof what, "TIFF %s %zu", t.tiled ? "tile" : "strip", k);
+            rse__fail_prefix(st, what);
+            goto done;
+        }
+        if (t.pred == 2) {       /* undo the horizontal differencing, row by row */
+            size_t i, ns = (size_t)t.cw * t.cspp;
+            for (r = 0; r < rows; r++) {
+                unsigned char *p = buf + r * rowb;
+                if (bytes == 1) for (i = t.cspp; i < ns; i++) p[i] = (unsigned char)(p[i] + p[i - t.cspp]);
+                else for (i = t.cspp; i < ns; i++) {
+                    unsigned v = (unsigned)(rse__tiff_get(&t, p + 2 * i, 2) + rse__tiff_get(&t, p + 2 * (i - t.cspp), 2));
+                    p[2 * i + 1 - t.be] = (unsigned char)(v >> 8);   /* in the file's byte order */
+                    p[2 * i + t.be] = (unsigned char)v;
+                }
+            }
+        }
+        /* Scatter the chosen bands into the planar float image. */
+        ncols = t.w - x0 < t.cw ? t.w - x0 : t.cw;
+        for (ch = 0; ch < nb; ch++) {
+            uint32_t s = band[ch];
+            if (t.planar == 2) { if (s != src_plane) continue; s = 0; }
+            for (r = 0; r < rows && y0 + r < t.h; r++) {
+                const unsigned char *p = buf + r * rowb + (size_t)s * bytes;
+                float *o = out->data + (size_t)ch * plane + (size_t)(y0 + r) * t.w + x0;
+                for (x = 0; x < ncols; x++, p += (size_t)t.cspp * bytes) {
+                    unsigned v = bytes == 1 ? p[0] : (unsigned)rse__tiff_get(&t, p, 2);
+                    if (t.photo == 0) v = maxv - v;   /* WhiteIsZero */
+                    o[x] = (float)v / (float)maxv;
+                }
+            }
+        }
+    }
+    if (geo && (st = rse__tiff_geo(&t, geo)) != RSE_STATUS_OK) goto done;
+    st = RSE_STATUS_OK;
+done:
+    RSE_FREE(buf);
+    RSE_FREE(z);
+    if (st != RSE_STATUS_OK) rse_image_free(out);
+    return st;
+}
+
+RSE__FN rse_status rse__tiff_describe(const unsigned char *b, size_t len, rse_image_desc *d, rse_geo *geo) {
+    rse__tiff t;
+    rse_status st;
+    if ((st = rse__tiff_open(&t, b, len)) != RSE_STATUS_OK) return st;
+    rse__tiff_desc(&t, d);
+    return geo ? rse__tiff_geo(&t, geo) : RSE_STATUS_OK;
+}
+#endif /* RSE_NO_TIFF */
+
+RSEDEF void rse_geo_free(rse_geo *g) {
+    int i;
+    if (!g) return;
+    for (i = 0; i < g->n && i < RSE_GEO_MAX_TAGS; i++) RSE_FREE(g->tag[i].data);
+    memset(g, 0, sizeof *g);
+}
+
+RSEDEF const rse_geo_tag *rse_geo_find(const rse_geo *g, int tag) {
+    int i;
+    for (i = 0; g && i < g->n && i < RSE_GEO_MAX_TAGS; i++)
+        if (g->tag[i].tag == tag) return &g->tag[i];
+    return 0;
+}
+
 /* ---- detection and the public readers ----------------------------------- */
 
 /* The format from the first bytes (never from the file name): "P3"/"P6"
-   PPM, "P2"/"P5" PGM, "BM" BMP, and the PNG signature only so that its
-   error can say "not supported" rather than "unknown". */
+   PPM, "P2"/"P5" PGM, "BM" BMP, "\x89PNG" PNG, "II"/"MM" + 42 or 43 TIFF
+   (each also when its reader is left out, so that the error can say "not
+   supported" rather than "unknown"). */
 RSE__FN rse_format rse__sniff(const unsigned char *b, size_t len) {
     if (len >= 2 && b[0] == 'P' && (b[1] == '3' || b[1] == '6')) return RSE_FORMAT_PPM;
     if (len >= 2 && b[0] == 'P' && (b[1] == '2' || b[1] == '5')) return RSE_FORMAT_PGM;
     if (len >= 2 && b[0] == 'B' && b[1] == 'M') return RSE_FORMAT_BMP;
     if (len >= 4 && b[0] == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G') return RSE_FORMAT_PNG;
+    if (len >= 4 && ((b[0] == 'I' && b[1] == 'I' && (b[2] == 42 || b[2] == 43) && b[3] == 0) ||
+                     (b[0] == 'M' && b[1] == 'M' && b[2] == 0 && (b[3] == 42 || b[3] == 43))))
+        return RSE_FORMAT_TIFF;
     return RSE_FORMAT_UNKNOWN;
 }
 
@@ -1817,9 +2768,13 @@ RSE__FN rse_status rse__unknown_format(const unsigned char *b, size_t len) {
     if (len >= 2 && b[0] == 'P' && b[1] == '7')
         return rse__fail(RSE_STATUS_UNSUPPORTED, "PAM (P7) not supported");
     if (rse__sniff(b, len) == RSE_FORMAT_PNG)
-        return rse__fail(RSE_STATUS_UNSUPPORTED, "PNG input not supported (rsedit only writes PNG)");
+        return rse__fail(RSE_STATUS_UNSUPPORTED, "PNG input not supported (built with RSE_NO_PNG_READ)");
+#ifdef RSE_NO_TIFF
+    if (rse__sniff(b, len) == RSE_FORMAT_TIFF)
+        return rse__fail(RSE_STATUS_UNSUPPORTED, "TIFF input not supported in this build (RSE_NO_TIFF)");
+#endif
     if (len < 2) return rse__fail(RSE_STATUS_TRUNCATED, "input too short for any image format");
-    return rse__fail(RSE_STATUS_BAD_FORMAT, "unknown image format (not PPM, PGM or BMP)");
+    return rse__fail(RSE_STATUS_BAD_FORMAT, "unknown image format (not PPM, PGM, BMP, PNG or TIFF)");
 }
 
 RSEDEF rse_status rse_image_info_mem(const void *buf, size_t len, int *w, int *h, int *c) {
@@ -1840,6 +2795,19 @@ RSEDEF rse_status rse_image_info_mem(const void *buf, size_t len, int *w, int *h
         iw = hd.w; ih = hd.h; ic = 3;
         break;
     }
+#ifndef RSE_NO_PNG_READ
+    case RSE_FORMAT_PNG:
+        if ((st = rse__png_info(cur.start, len, &iw, &ih, &ic)) != RSE_STATUS_OK) return st;
+        break;
+#endif
+#ifndef RSE_NO_TIFF
+    case RSE_FORMAT_TIFF: {
+        rse_image_desc d;
+        if ((st = rse__tiff_describe(cur.start, len, &d, 0)) != RSE_STATUS_OK) return st;
+        iw = d.w; ih = d.h; ic = d.c;
+        break;
+    }
+#endif
     default:
         return rse__unknown_format(cur.start, len);
     }
@@ -1849,15 +2817,73 @@ RSEDEF rse_status rse_image_info_mem(const void *buf, size_t len, int *w, int *h
     return RSE_STATUS_OK;
 }
 
-RSEDEF rse_status rse_image_load_mem(const void *buf, size_t len, rse_image *out) {
+RSEDEF rse_status rse_image_load_mem_ex(const void *buf, size_t len, const rse_read_options *opt,
+                                        rse_image *out, rse_geo *geo) {
     rse__cursor cur;
+    rse_format f;
+    if (geo) memset(geo, 0, sizeof *geo);
     if (!out) return rse__fail(RSE_STATUS_BAD_ARG, "rse_image_load_mem: NULL output");
     out->w = out->h = out->c = 0;
     out->data = 0;
     rse__cur_init(&cur, buf, len);
-    switch (rse__sniff(cur.start, len)) {
+    f = rse__sniff(cur.start, len);
+    if (opt && opt->nbands != 0 && f != RSE_FORMAT_TIFF && f != RSE_FORMAT_UNKNOWN)
+        return rse__fail(RSE_STATUS_BAD_ARG, "band selection is for TIFF input only");
+    switch (f) {
     case RSE_FORMAT_PPM: case RSE_FORMAT_PGM: return rse__pnm_load(&cur, out);
     case RSE_FORMAT_BMP: return rse__bmp_load(&cur, out);
+#ifndef RSE_NO_PNG_READ
+    case RSE_FORMAT_PNG: return rse__png_load(cur.start, len, out);
+#endif
+#ifndef RSE_NO_TIFF
+    case RSE_FORMAT_TIFF: return rse__tiff_load(cur.start, len, opt, out, geo);
+#endif
+    default: return rse__unknown_format(cur.start, len);
+    }
+}
+
+RSEDEF rse_status rse_image_load_mem(const void *buf, size_t len, rse_image *out) {
+    return rse_image_load_mem_ex(buf, len, 0, out, 0);
+}
+
+RSEDEF rse_status rse_image_describe_mem(const void *buf, size_t len, rse_image_desc *d, rse_geo *geo) {
+    const unsigned char *b = (const unsigned char *)buf;
+    rse__cursor cur;
+    rse_status st;
+    if (geo) memset(geo, 0, sizeof *geo);
+    if (!d) return rse__fail(RSE_STATUS_BAD_ARG, "rse_image_describe_mem: NULL output");
+    memset(d, 0, sizeof *d);
+    rse__cur_init(&cur, buf, len);
+    d->format = rse__sniff(cur.start, len);
+    switch (d->format) {
+    case RSE_FORMAT_PPM: case RSE_FORMAT_PGM: {
+        rse__pnm_hdr hd;
+        if ((st = rse__pnm_header(&cur, &hd)) != RSE_STATUS_OK) return st;
+        d->w = hd.w; d->h = hd.h; d->bands = d->c = hd.c; d->bits = hd.maxval > 255 ? 16 : 8;
+        return RSE_STATUS_OK;
+    }
+    case RSE_FORMAT_BMP: {
+        rse__bmp_hdr hd;
+        if ((st = rse__bmp_header(&cur, &hd)) != RSE_STATUS_OK) return st;
+        d->w = hd.w; d->h = hd.h; d->bands = d->c = 3; d->bits = hd.bpp;
+        return RSE_STATUS_OK;
+    }
+    case RSE_FORMAT_PNG: {
+        /* The IHDR chunk: width, height, bit depth, colour type. */
+        static const signed char bands[7] = { 1, 0, 3, 1, 2, 0, 4 };
+        if (len < 33 || memcmp(b + 12, "IHDR", 4) != 0)
+            return rse__fail(RSE_STATUS_BAD_FORMAT, "PNG without IHDR");
+        d->w = (int)((uint32_t)(b[16] & 0x7f) << 24 | (uint32_t)b[17] << 16 | (uint32_t)b[18] << 8 | b[19]);
+        d->h = (int)((uint32_t)(b[20] & 0x7f) << 24 | (uint32_t)b[21] << 16 | (uint32_t)b[22] << 8 | b[23]);
+        d->bits = b[24];
+        d->bands = b[25] < 7 ? bands[b[25]] : 0;
+        if (d->bands == 0) return rse__fail(RSE_STATUS_BAD_FORMAT, "PNG colour type %u", (unsigned)b[25]);
+        d->c = d->bands >= 3 || b[25] == 3 ? 3 : 1;
+        return RSE_STATUS_OK;
+    }
+#ifndef RSE_NO_TIFF
+    case RSE_FORMAT_TIFF: return rse__tiff_describe(b, len, d, geo);
+#endif
     default: return rse__unknown_format(cur.start, len);
     }
 }
@@ -1984,7 +3010,9 @@ RSE__FN rse_status rse__bmp_save(const rse_image *img, rse_write_fn write, void 
    4-byte type, data, CRC-32 of type + data. We write IHDR, IDAT... and IEND.
    The image data is a zlib stream (RFC 1950: header 0x78 0x01, deflate data,
    Adler-32 of the uncompressed bytes, big-endian) of the "filtered" rows:
-   each row starts with a filter-type byte, 0 here (no filter). The deflate
+   each row starts with a filter-type byte, 0 here (no filter). Samples are
+   8 bits, or 16 (big-endian) when asked: v -> round(v * 65535), which the
+   reader's v / 65535 gives back exactly. The deflate
    data uses STORED blocks only (RFC 1951 BTYPE=00): a header byte with
    BFINAL, then LEN and its complement NLEN (little-endian), then LEN raw
    bytes. LEN is 16 bits, so a block holds at most 65535 bytes. Each stored
@@ -2059,10 +3087,11 @@ RSE__FN rse_status rse__png_put(rse__png_w *pw, const unsigned char *p, size_t n
     return RSE_STATUS_OK;
 }
 
-RSE__FN rse_status rse__png_save(const rse_image *img, rse_write_fn write, void *ctx) {
+RSE__FN rse_status rse__png_save(const rse_image *img, int bits, rse_write_fn write, void *ctx) {
     static const unsigned char sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n' };
     unsigned char ihdr[13];
-    size_t plane = (size_t)img->w * (size_t)img->h, rowbytes = 1 + (size_t)img->w * (size_t)img->c;
+    unsigned maxval = bits == 16 ? 65535u : 255u;
+    size_t plane = (size_t)img->w * (size_t)img->h, rowbytes = 1 + (size_t)img->w * (size_t)img->c * (size_t)(bits / 8);
     unsigned char *row;
     rse__png_w *pw;
     rse_status st;
@@ -2076,7 +3105,7 @@ RSE__FN rse_status rse__png_save(const rse_image *img, rse_write_fn write, void 
     pw->first = 1; pw->n = 0;
     rse__put32be(ihdr, (uint32_t)img->w);
     rse__put32be(ihdr + 4, (uint32_t)img->h);
-    ihdr[8] = 8;                           /* bit depth */
+    ihdr[8] = (unsigned char)bits;         /* bit depth: 8 or 16 */
     ihdr[9] = img->c == 3 ? 2 : 0;         /* colour type: RGB or gray */
     ihdr[10] = ihdr[11] = ihdr[12] = 0;    /* deflate, adaptive filters, no interlace */
     st = rse__sink(write, ctx, sig, 8);
@@ -2086,7 +3115,11 @@ RSE__FN rse_status rse__png_save(const rse_image *img, rse_write_fn write, void 
         *o++ = 0;                          /* filter type 0: the row as is */
         for (x = 0; x < img->w; x++) {
             size_t p = (size_t)y * (size_t)img->w + (size_t)x;
-            for (k = 0; k < img->c; k++) *o++ = (unsigned char)rse__quant(img->data[(size_t)k * plane + p], 255);
+            for (k = 0; k < img->c; k++) {
+                unsigned q = rse__quant(img->data[(size_t)k * plane + p], maxval);
+                if (bits == 16) { rse__put16be(o, q); o += 2; }
+                else *o++ = (unsigned char)q;
+            }
         }
         st = rse__png_put(pw, row, rowbytes);
     }
@@ -2102,13 +3135,13 @@ RSEDEF rse_status rse_image_save_mem(const rse_image *img, rse_format fmt, int b
     if ((st = rse__check_image(img)) != RSE_STATUS_OK) return st;
     if (!write) return rse__fail(RSE_STATUS_BAD_ARG, "no write callback");
     if (bits != 8 && bits != 16) return rse__fail(RSE_STATUS_BAD_ARG, "bits must be 8 or 16, got %d", bits);
-    if (bits == 16 && fmt != RSE_FORMAT_PPM && fmt != RSE_FORMAT_PGM)
-        return rse__fail(RSE_STATUS_BAD_ARG, "16-bit output needs PPM or PGM");
+    if (bits == 16 && fmt != RSE_FORMAT_PPM && fmt != RSE_FORMAT_PGM && fmt != RSE_FORMAT_PNG)
+        return rse__fail(RSE_STATUS_BAD_ARG, "16-bit output needs PPM, PGM or PNG");
     switch (fmt) {
     case RSE_FORMAT_PPM: return rse__pnm_save(img, 0, bits, write, ctx);
     case RSE_FORMAT_PGM: return rse__pnm_save(img, 1, bits, write, ctx);
     case RSE_FORMAT_BMP: return rse__bmp_save(img, write, ctx);
-    case RSE_FORMAT_PNG: return rse__png_save(img, write, ctx);
+    case RSE_FORMAT_PNG: return rse__png_save(img, bits, write, ctx);
     default: return rse__fail(RSE_STATUS_BAD_ARG, "unknown output format %d", (int)fmt);
     }
 }
@@ -2322,15 +3355,20 @@ RSE__FN rse_status rse__write_file_atomic(const char *path, rse__emit_fn emit, v
 
 /* The image API over files: read everything, decode from memory, and put
    the path in front of a decoder's message ("in.ppm: bad maxval 0"). */
-RSEDEF rse_status rse_image_load(const char *path, rse_image *out) {
+RSEDEF rse_status rse_image_load_ex(const char *path, const rse_read_options *opt, rse_image *out, rse_geo *geo) {
     unsigned char *buf;
     size_t len;
     rse_status st;
     if (out) { out->w = out->h = out->c = 0; out->data = 0; }
+    if (geo) memset(geo, 0, sizeof *geo);
     if ((st = rse__read_file(path, &buf, &len)) != RSE_STATUS_OK) return st;
-    st = rse_image_load_mem(buf, len, out);
+    st = rse_image_load_mem_ex(buf, len, opt, out, geo);
     RSE_FREE(buf);
     return st == RSE_STATUS_OK ? st : rse__fail_prefix(st, path);
+}
+
+RSEDEF rse_status rse_image_load(const char *path, rse_image *out) {
+    return rse_image_load_ex(path, 0, out, 0);
 }
 
 /* rse_image_save_mem wrapped as an rse__emit_fn for the atomic writer. */
@@ -2351,7 +3389,7 @@ RSEDEF rse_status rse_image_save_bits(const char *path, const rse_image *img, in
                          path ? path : "(null)");
     /* Check the arguments before creating any file. */
     if ((st = rse__check_image(img)) != RSE_STATUS_OK) return rse__fail_prefix(st, path);
-    if (bits != 8 && !(bits == 16 && (e.fmt == RSE_FORMAT_PPM || e.fmt == RSE_FORMAT_PGM)))
+    if (bits != 8 && !(bits == 16 && (e.fmt == RSE_FORMAT_PPM || e.fmt == RSE_FORMAT_PGM || e.fmt == RSE_FORMAT_PNG)))
         return rse__fail(RSE_STATUS_BAD_ARG, "%s: %d-bit output not supported for this format", path, bits);
     return rse__write_file_atomic(path, rse__image_emit, &e);
 }
@@ -2679,6 +3717,25 @@ RSE__FN rse_status rse__cli_resize(rse_image *img, int w, int h, rse__filter f) 
     return st;
 }
 
+/* "--bands 4,3,2" or "--bands 4": 1 or 3 band numbers from 1. */
+RSE__FN int rse__cli_bands(const char *s, rse_read_options *o) {
+    int n = 0;
+    while (n < 3) {
+        char *end;
+        long v;
+        errno = 0;
+        v = strtol(s, &end, 10);
+        if (end == s || errno || v < 1 || v > 65535 || (*end != ',' && *end != 0)) return 0;
+        o->bands[n++] = (int)v;
+        if (*end == 0) break;
+        if (n == 3) return 0;           /* a fourth band */
+        s = end + 1;
+    }
+    if (n != 1 && n != 3) return 0;
+    o->nbands = n;
+    return 1;
+}
+
 RSE__FN int rse__cmd_convert(int argc, char **argv) {
     static const char *const filters[3] = { "bilinear", "lanczos", "bicubic" }; /* rse__filter's order */
     const char *pos[2] = { 0, 0 }, *val;
@@ -2686,8 +3743,13 @@ RSE__FN int rse__cmd_convert(int argc, char **argv) {
     rse__filter filt = RSE_FILTER_BICUBIC;
     rse_format fmt;
     rse_image img;
+    rse_read_options ropt;
+    memset(&ropt, 0, sizeof ropt);
     for (i = 1; i < argc; i++) {
-        if ((r = rse__cli_opt(argc, argv, &i, "--bits", &val)) != 0) {
+        if ((r = rse__cli_opt(argc, argv, &i, "--bands", &val)) != 0) {
+            if (r < 0 || !rse__cli_bands(val, &ropt))
+                return rse__cli_usage(argv[0], "--bands needs 1 or 3 band numbers from 1, e.g. 4,3,2, got '%s'", r < 0 ? "" : val);
+        } else if ((r = rse__cli_opt(argc, argv, &i, "--bits", &val)) != 0) {
             if (r < 0) return rse__cli_usage(argv[0], "--bits needs a value (8 or 16)");
             if (!rse__cli_int(val, 8, 16, &bits) || (bits != 8 && bits != 16))
                 return rse__cli_usage(argv[0], "--bits must be 8 or 16, got '%s'", val);
@@ -2724,9 +3786,9 @@ RSE__FN int rse__cmd_convert(int argc, char **argv) {
     fmt = rse_format_from_path(pos[1]);
     if (fmt == RSE_FORMAT_UNKNOWN)
         return rse__cli_usage(argv[0], "cannot tell the format of '%s' (use .ppm, .pgm, .bmp or .png)", pos[1]);
-    if (bits == 16 && fmt != RSE_FORMAT_PPM && fmt != RSE_FORMAT_PGM)
-        return rse__cli_usage(argv[0], "--bits 16 needs a .ppm or .pgm output");
-    if (rse_image_load(pos[0], &img) != RSE_STATUS_OK) return rse__cli_fail();
+    if (bits == 16 && fmt == RSE_FORMAT_BMP)
+        return rse__cli_usage(argv[0], "--bits 16 needs a .ppm, .pgm or .png output");
+    if (rse_image_load_ex(pos[0], &ropt, &img, 0) != RSE_STATUS_OK) return rse__cli_fail();
     if (rw && rse__cli_resize(&img, rw, rh, filt) != RSE_STATUS_OK) {
         rse_image_free(&img);
         return rse__cli_fail();
@@ -2739,6 +3801,99 @@ RSE__FN int rse__cmd_convert(int argc, char **argv) {
         return rse__cli_fail();
     }
     rse_image_free(&img);
+    return RSE__EXIT_OK;
+}
+
+/* ---- info ----------------------------------------------------------------
+   What a file holds (rse_image_describe_mem) and a TIFF's georeferencing, as
+   "key: value" lines. */
+
+/* Value i of a DOUBLE geo tag (stored little-endian, see rse_geo). */
+RSE__FN double rse__cli_geo_double(const rse_geo_tag *t, size_t i) {
+    uint64_t u = rse__ff_le64(t->data + 8 * i);
+    double d;
+    memcpy(&d, &u, sizeof d);
+    return d;
+}
+
+/* An ASCII geo tag printed as a C string: up to its first NUL, at most
+   200 bytes, with control characters as '.'. */
+RSE__FN void rse__cli_geo_ascii(const char *key, const rse_geo_tag *t) {
+    size_t i;
+    printf("%s: ", key);
+    for (i = 0; i < t->len && i < 200 && t->data[i]; i++)
+        putchar(t->data[i] < 0x20 || t->data[i] == 0x7f ? '.' : t->data[i]);
+    printf("\n");
+}
+
+RSE__FN int rse__cmd_info(int argc, char **argv) {
+    static const char *const fmts[] = { "unknown", "PPM", "PGM", "BMP", "PNG", "TIFF" };
+    const char *path = 0;
+    unsigned char *buf;
+    size_t len, i;
+    rse_image_desc d;
+    rse_geo g;
+    const rse_geo_tag *t;
+    int k;
+    rse_status st;
+    for (k = 1; k < argc; k++) {
+        if (rse__cli_unknown(argv, k)) return rse__cli_usage(argv[0], "unknown option '%s'", argv[k]);
+        if (path) return rse__cli_usage(argv[0], "unexpected argument '%s'", argv[k]);
+        path = argv[k];
+    }
+    if (!path) return rse__cli_usage(argv[0], "expected FILE");
+    if (rse__read_file(path, &buf, &len) != RSE_STATUS_OK) return rse__cli_fail();
+    st = rse_image_describe_mem(buf, len, &d, &g);
+    RSE_FREE(buf);
+    if (st != RSE_STATUS_OK) { rse__fail_prefix(st, path); return rse__cli_fail(); }
+    printf("format: %s", fmts[d.format <= RSE_FORMAT_TIFF ? d.format : 0]);
+    if (d.format == RSE_FORMAT_TIFF) printf(" (%s-endian%s)", d.big_endian ? "big" : "little", d.bigtiff ? ", BigTIFF" : "");
+    printf("\nsize: %dx%d\nbands: %d\nbits: %d%s\nchannels: %d\n", d.w, d.h, d.bands, d.bits,
+           d.format == RSE_FORMAT_BMP ? " per pixel" : "", d.c);
+    if (d.format == RSE_FORMAT_TIFF) {
+        static const char *const photo[] = { "WhiteIsZero", "BlackIsZero", "RGB" };
+        const char *comp = d.compression == 1 ? "none" : d.compression == 5 ? "LZW" : d.compression == 32773 ? "PackBits" : "Deflate";
+        printf("compression: %s (%d)\npredictor: %s\n", comp, d.compression, d.predictor == 2 ? "horizontal (2)" : "none");
+        if (d.tile_w) printf("tiles: %dx%d\n", d.tile_w, d.tile_h);
+        else printf("rows per strip: %d\n", d.rows_per_strip);
+        printf("planar: %s\nphotometric: %s\nimages: %d\n", d.planar == 2 ? "planar (2)" : "contiguous (1)",
+               photo[d.photometric], d.pages);
+        if (g.n == 0) printf("georeferencing: none\n");
+        if ((t = rse_geo_find(&g, 33550)) && t->type == 12 && t->count >= 3)
+            printf("pixel scale: %.15g %.15g %.15g\n", rse__cli_geo_double(t, 0), rse__cli_geo_double(t, 1), rse__cli_geo_double(t, 2));
+        if ((t = rse_geo_find(&g, 33922)) && t->type == 12 && t->count >= 6)
+            printf("tiepoint: %.15g %.15g %.15g -> %.15g %.15g %.15g (%llu in all)\n",
+                   rse__cli_geo_double(t, 0), rse__cli_geo_double(t, 1), rse__cli_geo_double(t, 2),
+                   rse__cli_geo_double(t, 3), rse__cli_geo_double(t, 4), rse__cli_geo_double(t, 5),
+                   (unsigned long long)(t->count / 6));
+        if ((t = rse_geo_find(&g, 34264)) && t->type == 12 && t->count >= 16) {
+            printf("transformation:");
+            for (i = 0; i < 16; i++) printf(" %.15g", rse__cli_geo_double(t, i));
+            printf("\n");
+        }
+        if ((t = rse_geo_find(&g, 34735)) && t->type == 3 && t->count >= 4) {
+            /* GeoKeyDirectory: a header of 4 SHORTs (the 4th is the key
+               count), then 4 per key: id, location (0: the value is the
+               4th), count, value. EPSG codes are ProjectedCSType (3072) or
+               GeographicType (2048). */
+            size_t nk = rse__ff_le16(t->data + 6), j;
+            int epsg = 0, proj = 0;
+            printf("geokeys: %zu\n", nk);
+            for (j = 0; j < nk && 4 + 4 * j + 3 < t->count; j++) {
+                const unsigned char *e = t->data + 8 + 8 * j;
+                unsigned id = rse__ff_le16(e), loc = rse__ff_le16(e + 2), v = rse__ff_le16(e + 6);
+                if (loc == 0 && (id == 3072 || (id == 2048 && !epsg)) && v != 0 && v != 32767) {
+                    epsg = (int)v;
+                    proj = id == 3072;
+                }
+            }
+            if (epsg) printf("epsg: %d (%s)\n", epsg, proj ? "projected" : "geographic");
+        }
+        if ((t = rse_geo_find(&g, 34737)) && t->type == 2) rse__cli_geo_ascii("geo ascii", t);
+        if ((t = rse_geo_find(&g, 42113)) && t->type == 2) rse__cli_geo_ascii("nodata", t);
+        if ((t = rse_geo_find(&g, 42112))) printf("gdal metadata: %zu bytes\n", t->len);
+    }
+    rse_geo_free(&g);
     return RSE__EXIT_OK;
 }
 
@@ -4594,23 +5749,46 @@ static const rse__cmd rse__cmds[] = {
       "                      image is untouched; regions are in the image's pixels\n"
       "  --threads T --quiet\n",
       rse__cmd_edit },
-    { "convert", "convert an image between PPM, PGM, BMP and PNG",
+    { "convert", "convert an image (PPM, PGM, BMP, TIFF in; PPM, PGM, BMP, PNG out)",
       "usage: rsedit convert IN OUT [--bits 8|16] [--resize WxH [--filter F]]\n"
+      "                      [--bands B1,B2,B3]\n"
       "\n"
-      "Reads IN (PPM P3/P6, PGM P2/P5 with any maxval up to 65535, or an\n"
-      "uncompressed BMP) and writes OUT in the format named by its extension:\n"
-      ".ppm, .pgm, .bmp (24-bit) or .png (8-bit, uncompressed). Gray input stays\n"
+      "Reads IN (PPM P3/P6, PGM P2/P5 with any maxval up to 65535, an\n"
+      "uncompressed BMP, a PNG of any colour type and depth, alpha dropped, or a\n"
+      "TIFF: strips or tiles, none, LZW, Deflate or PackBits, 8 or 16 bits, any\n"
+      "number of bands) and writes OUT in the format named by its extension:\n"
+      ".ppm, .pgm, .bmp (24-bit) or .png (8 or 16-bit, uncompressed). Gray input stays\n"
       "gray in PGM and PNG and is expanded to RGB in PPM and BMP; colour written\n"
       "as PGM becomes the mean of R, G and B. OUT is written to a temporary file\n"
       "and renamed, so it is never left half-written.\n"
       "\n"
-      "  --bits 8|16   sample depth of PPM/PGM output (default 8)\n"
+      "  --bits 8|16   sample depth of PPM/PGM/PNG output (default 8)\n"
       "  --resize WxH  resize to W x H as Pillow's Image.resize does on 8-bit\n"
       "                images (with antialiasing when shrinking; the pyramid's\n"
       "                resampler, byte for byte)\n"
       "  --filter F    bicubic (default; Pillow's, a = -0.5), bilinear or\n"
-      "                lanczos (what the pyramid's scales are made with)\n",
+      "                lanczos (what the pyramid's scales are made with)\n"
+      "  --bands B     the bands of a TIFF to read, numbered from 1: three\n"
+      "                (4,3,2: near-infrared false colour of an RGBN image)\n"
+      "                or one (a gray image). Default: the first three, or\n"
+      "                the first of a file with fewer (refused for other\n"
+      "                formats)\n",
       rse__cmd_convert },
+    { "info", "describe an image file: size, bands, depth, TIFF layout, georeferencing",
+      "usage: rsedit info FILE\n"
+      "\n"
+      "Prints what FILE holds, one \"key: value\" a line, without decoding it:\n"
+      "format, size (WxH), bands (samples per pixel in the file), bits (per\n"
+      "sample; BMP: per pixel) and channels (what rsedit decodes: 1 gray or 3\n"
+      "RGB). PPM, PGM, BMP and PNG stop there. A TIFF adds its byte order,\n"
+      "compression, predictor, tiles (WxH) or rows per strip, planar\n"
+      "configuration, photometric interpretation and the number of images\n"
+      "(only the first is read), then its georeferencing, or\n"
+      "\"georeferencing: none\": pixel scale, the first tiepoint (pixel ->\n"
+      "model) and their count, the transformation matrix, the GeoKey count and\n"
+      "EPSG code, the GeoAsciiParams text, GDAL's nodata and the length of its\n"
+      "metadata.\n",
+      rse__cmd_info },
     { "train", "train a SinDDM model on one image",
       "usage: rsedit train IMAGE -o MODEL [--preset cpu|paper|tiny] [--steps N]\n"
       "         [--dim D] [--batch B] [--micro-batch M] [--crop C] [--coarse F]\n"

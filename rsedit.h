@@ -69,6 +69,11 @@
                         -march flags), with no cpuid and no getenv: the
                         single-set build, for freestanding use
      RSE_NO_THREADS     no pthreads; everything runs on the calling thread
+     RSE_NO_PNG_READ    leave out the PNG reader (PNG input is then refused
+                        as unsupported; the PNG writer stays)
+     RSE_NO_TIFF        leave the TIFF reader out: a TIFF input is then
+                        refused with a message saying so (the types and
+                        functions below stay; rse_geo is then always empty)
      RSE_MALLOC(sz) RSE_REALLOC(p,sz) RSE_FREE(p)
                         the allocator; define all three or none
      RSE_ASSERT(x)      replace the internal assertion
@@ -199,7 +204,9 @@ typedef enum rse_format {
     RSE_FORMAT_PPM,   /* P3 / P6, 8 or 16 bit                               */
     RSE_FORMAT_PGM,   /* P2 / P5, 8 or 16 bit                               */
     RSE_FORMAT_BMP,   /* 1/4/8-bit palette, 16/24/32-bit; writes 24-bit     */
-    RSE_FORMAT_PNG    /* write only: 8-bit, stored deflate blocks           */
+    RSE_FORMAT_PNG,   /* every colour type and depth, alpha dropped; writes
+                         8 or 16-bit gray/RGB, stored deflate blocks        */
+    RSE_FORMAT_TIFF   /* read only: see rse_image_load_mem_ex               */
 } rse_format;
 
 /* Allocates a zeroed image (checks the limits). */
@@ -211,15 +218,91 @@ RSEDEF rse_status rse_image_to_rgb(const rse_image *in, rse_image *out);
 /* Reads only the header: sizes and channel count, no pixel data. */
 RSEDEF rse_status rse_image_info_mem(const void *buf, size_t len,
                                      int *w, int *h, int *c);
-/* Decodes a PPM, PGM or BMP file held in memory. Gray files give c = 1,
-   everything else c = 3. Alpha is dropped. */
+/* Decodes a PPM, PGM, BMP, PNG or TIFF file held in memory. Gray files give
+   c = 1, everything else (PNG palettes included) c = 3. Samples of depth d
+   become v / (2^d - 1), so 16-bit files keep their precision. Alpha (a PNG
+   alpha channel or tRNS, BMP alpha bits) is dropped. */
 RSEDEF rse_status rse_image_load_mem(const void *buf, size_t len,
                                      rse_image *out);
+
+/* Options of the readers. All zero (rse_read_options o = { 0 }) means the
+   defaults. Band selection is for TIFF input only (another format with
+   nbands != 0 is refused): nbands = 3 makes an RGB image of the bands
+   bands[0..2] of the file, nbands = 1 a gray image of bands[0]; bands are
+   1-based and may repeat (3,2,1 swaps R and B; 4,3,2 is a false-colour
+   near-infrared view of an RGBN image). Default: the first three bands of
+   a file with three or more, else the first (a gray image; a second band,
+   usually alpha, is dropped). */
+typedef struct rse_read_options {
+    int nbands;      /* 0 (default), 1 or 3 */
+    int bands[3];    /* 1-based band numbers */
+} rse_read_options;
+
+/* The georeferencing tags of a TIFF, kept as they were so that a TIFF writer
+   can carry them over unchanged: ModelPixelScale 33550, ModelTiepoint
+   33922, ModelTransformation 34264, GeoKeyDirectory 34735, GeoDoubleParams
+   34736, GeoAsciiParams 34737, GDAL_METADATA 42112, GDAL_NODATA 42113.
+   data holds the count values as a LITTLE-endian TIFF stores them (a
+   big-endian file's values are byte-swapped per value, nothing else
+   changes; ASCII keeps its NUL), so a little-endian writer copies type,
+   count and data as they are. Tags are in increasing order, each at most
+   once. Free with rse_geo_free (which leaves it empty and reusable). */
+#define RSE_GEO_MAX_TAGS 8
+typedef struct rse_geo_tag {
+    uint16_t tag;          /* one of the eight above                        */
+    uint16_t type;         /* TIFF field type: 2 ASCII, 3 SHORT, 12 DOUBLE.. */
+    uint64_t count;        /* values                                        */
+    size_t len;            /* bytes in data: count * the type's size        */
+    unsigned char *data;   /* RSE_MALLOC'ed                                 */
+} rse_geo_tag;
+typedef struct rse_geo {
+    int n;                 /* tags present                                  */
+    rse_geo_tag tag[RSE_GEO_MAX_TAGS];
+} rse_geo;
+RSEDEF void rse_geo_free(rse_geo *g);
+/* The tag numbered `tag`, or NULL. */
+RSEDEF const rse_geo_tag *rse_geo_find(const rse_geo *g, int tag);
+
+/* What a file holds, read from its header (and, for TIFF, its first IFD)
+   without decoding pixels: what `rsedit info` prints. */
+typedef struct rse_image_desc {
+    rse_format format;
+    int w, h;
+    int bands;          /* samples per pixel in the file (PNG: alpha counts) */
+    int bits;           /* bits per sample (BMP: per pixel; PNM: 8 or 16)    */
+    int c;              /* channels a default load gives (1 or 3)           */
+    /* TIFF only (0 for the other formats) */
+    int compression;    /* 1 none, 5 LZW, 8 and 32946 Deflate, 32773 PackBits */
+    int predictor;      /* 1 none, 2 horizontal differencing                */
+    int planar;         /* 1 contiguous (RGBRGB..), 2 planar (one band per chunk) */
+    int photometric;    /* 0 WhiteIsZero, 1 BlackIsZero, 2 RGB              */
+    int tile_w, tile_h; /* tiled files; 0 for strips                        */
+    int rows_per_strip; /* striped files (the last strip may hold fewer)    */
+    int big_endian, bigtiff;
+    int pages;          /* images (IFDs) in the file; only the first is read */
+} rse_image_desc;
+
+/* Describes a file in memory. geo (may be NULL) receives a TIFF's
+   georeferencing tags (empty for other formats); free it with
+   rse_geo_free. PNG is described (size, colour type, depth) though not
+   decoded. */
+RSEDEF rse_status rse_image_describe_mem(const void *buf, size_t len,
+                                         rse_image_desc *d, rse_geo *geo);
+/* rse_image_load_mem with options (NULL: the defaults) and, for TIFF, the
+   georeferencing tags (geo may be NULL; empty for other formats). TIFF:
+   little and big endian, classic and BigTIFF, strips and tiles, no
+   compression, PackBits, LZW, Deflate (not under RSE_NO_CLIP: the inflate
+   is clip.c's), horizontal predictor, 8 and 16 bits per sample (v/255,
+   v/65535), any number of bands, contiguous or planar. Only the first
+   image (IFD) is read. */
+RSEDEF rse_status rse_image_load_mem_ex(const void *buf, size_t len,
+                                        const rse_read_options *opt,
+                                        rse_image *out, rse_geo *geo);
 
 /* A byte sink: returns 0 on success, non-zero to abort the write. */
 typedef int (*rse_write_fn)(void *ctx, const void *data, size_t n);
 
-/* Encodes img as fmt (bits = 8 or 16; 16 only for PPM/PGM) into a sink.
+/* Encodes img as fmt (bits = 8 or 16; 16 only for PPM/PGM/PNG) into a sink.
    Values are clamped to [0,1] and rounded to the nearest level. PGM writes
    the mean of the channels of a colour image. */
 RSEDEF rse_status rse_image_save_mem(const rse_image *img, rse_format fmt,
@@ -232,6 +315,9 @@ RSEDEF rse_format rse_format_from_path(const char *path);
 #ifndef RSE_NO_STDIO
 /* File layer: read the whole file, then decode from memory. */
 RSEDEF rse_status rse_image_load(const char *path, rse_image *out);
+/* The same with options and georeferencing (rse_image_load_mem_ex). */
+RSEDEF rse_status rse_image_load_ex(const char *path, const rse_read_options *opt,
+                                    rse_image *out, rse_geo *geo);
 /* Writes to "path.tmp.<pid>" then renames over path, so a crash never leaves a
    truncated file under the output name. Format from the extension. */
 RSEDEF rse_status rse_image_save(const char *path, const rse_image *img);

@@ -481,6 +481,408 @@ RSE__FN void rse__sha256_hex(rse__sha256 *s, char out[65]) {
     out[64] = 0;
 }
 
+#if !defined(RSE_NO_CLIP) || !defined(RSE_NO_PNG_READ) || !defined(RSE_NO_TIFF)
+
+/* ===========================================================================
+   3c. Inflate (RFC 1951) and zlib (RFC 1950)
+   Here rather than in clip.c because three readers use it: clip.c's zip,
+   gzip and checkpoint readers, and rsedit.c's PNG and TIFF (Deflate)
+   readers. Absent only when all are left out (RSE_NO_CLIP with
+   RSE_NO_PNG_READ and RSE_NO_TIFF).
+
+   A deflate stream is a sequence of blocks: stored (raw bytes), or Huffman
+   coded with either the fixed code or a code sent at the start of the block
+   (dynamic). Literals and (length, distance) back-references share one
+   alphabet of 288 symbols; distances have their own of 32.
+
+   Decoding uses a 10-bit lookup table for short codes (almost all symbols)
+   and a canonical bit-at-a-time walk for the rare longer ones. Bits come
+   from a 64-bit buffer refilled byte by byte; past the end of the input it
+   is padded with zero bits that are counted, so reading them is reported as
+   truncation rather than producing garbage.
+   ------------------------------------------------------------------------- */
+
+#define RSE__INF_FAST 10              /* bits resolved by one table lookup */
+#define RSE__INF_MAXBITS 15           /* longest deflate code */
+
+typedef struct rse__huff {
+    /* fast[peek] = symbol | length << 12 for codes of <= RSE__INF_FAST bits,
+       0 when the code is longer (or absent: incomplete tree). */
+    uint16_t fast[1 << RSE__INF_FAST];
+    uint16_t count[RSE__INF_MAXBITS + 1]; /* number of codes of each length */
+    uint16_t symbol[288];                  /* symbols in canonical code order */
+} rse__huff;
+
+typedef struct rse__inflator {
+    const unsigned char *in;
+    size_t in_len, pos;   /* next input byte to load into the bit buffer */
+    uint64_t bb;          /* bit buffer, next bit in bit 0 */
+    int nb;               /* bits in bb */
+    int pad;              /* how many of the top bits of bb are padding */
+    unsigned char *out;   /* output so far: out[0..out_len) */
+    size_t out_len, out_cap, max_out;
+    int can_grow;         /* 1: out is RSE_MALLOC'ed and may be reallocated */
+} rse__inflator;
+
+RSE__FN void rse__inf_refill(rse__inflator *s) {
+    while (s->nb <= 56) {
+        if (s->pos < s->in_len) s->bb |= (uint64_t)s->in[s->pos++] << s->nb;
+        else s->pad += 8; /* zero bits beyond the end of the input */
+        s->nb += 8;
+    }
+}
+
+/* Drops n bits; fails if any of them was padding (the input ended). */
+RSE__FN int rse__inf_drop(rse__inflator *s, int n) {
+    s->bb >>= n;
+    s->nb -= n;
+    return s->nb >= s->pad;
+}
+
+RSE__FN rse_status rse__inf_truncated(void) {
+    return rse__fail(RSE_STATUS_TRUNCATED, "inflate: compressed data ends early");
+}
+
+/* n <= 32 bits, least significant first. */
+RSE__FN rse_status rse__inf_bits(rse__inflator *s, int n, uint32_t *v) {
+    if (s->nb < n) rse__inf_refill(s);
+    *v = (uint32_t)(s->bb & (((uint64_t)1 << n) - 1));
+    return rse__inf_drop(s, n) ? RSE_STATUS_OK : rse__inf_truncated();
+}
+
+RSE__FN uint32_t rse__inf_rev(uint32_t code, int len) {
+    uint32_t r = 0;
+    while (len--) { r = r << 1 | (code & 1); code >>= 1; }
+    return r;
+}
+
+/* Builds the decoding tables from code lengths len[0..n). An over-subscribed
+   set (more codes than the bit patterns allow) is always an error. An
+   incomplete set is accepted only when it is a single code of length 1
+   (the RFC allows one distance code), except for the code-length code
+   (complete = 1), which must be complete, as in zlib. An empty set is
+   accepted here; decoding with it then fails. */
+RSE__FN rse_status rse__huff_build(rse__huff *h, const uint8_t *len, int n, int complete, const char *what) {
+    uint16_t offs[RSE__INF_MAXBITS + 2];
+    int i, l, left = 1, maxlen = 0;
+    uint32_t code;
+    memset(h->count, 0, sizeof h->count);
+    memset(h->fast, 0, sizeof h->fast);
+    for (i = 0; i < n; i++) h->count[len[i]]++;
+    h->count[0] = 0;
+    for (l = 1; l <= RSE__INF_MAXBITS; l++) {
+        left <<= 1;
+        left -= h->count[l];
+        if (left < 0) return rse__fail(RSE_STATUS_BAD_FORMAT, "inflate: over-subscribed %s code", what);
+        if (h->count[l]) maxlen = l;
+    }
+    if (left > 0 && maxlen > 0 && (complete || maxlen != 1))
+        return rse__fail(RSE_STATUS_BAD_FORMAT, "inflate: incomplete %s code", what);
+    if (maxlen == 0 && complete)
+        return rse__fail(RSE_STATUS_BAD_FORMAT, "inflate: empty %s code", what);
+    offs[1] = 0;
+    for (l = 1; l <= RSE__INF_MAXBITS; l++) offs[l + 1] = (uint16_t)(offs[l] + h->count[l]);
+    for (i = 0; i < n; i++) if (len[i]) h->symbol[offs[len[i]]++] = (uint16_t)i;
+    /* Canonical codes in order: fill every fast slot whose low l bits are
+       the (bit-reversed, since deflate sends codes MSB first) code. */
+    code = 0;
+    i = 0;
+    for (l = 1; l <= RSE__INF_MAXBITS; l++) {
+        int k;
+        for (k = 0; k < h->count[l]; k++, i++, code++) {
+            if (l <= RSE__INF_FAST) {
+                uint32_t r = rse__inf_rev(code, l), step = (uint32_t)1 << l;
+                for (; r < (1u << RSE__INF_FAST); r += step)
+                    h->fast[r] = (uint16_t)(h->symbol[i] | l << 12);
+            }
+        }
+        code <<= 1;
+    }
+    return RSE_STATUS_OK;
+}
+
+/* Decodes one symbol. */
+RSE__FN rse_status rse__huff_decode(rse__inflator *s, const rse__huff *h, int *sym) {
+    uint32_t e;
+    if (s->nb < RSE__INF_MAXBITS) rse__inf_refill(s);
+    e = h->fast[s->bb & ((1u << RSE__INF_FAST) - 1)];
+    if (e) {
+        *sym = e & 0xfff;
+        return rse__inf_drop(s, (int)(e >> 12)) ? RSE_STATUS_OK : rse__inf_truncated();
+    }
+    {   /* Long code: walk the canonical code one bit at a time (as in
+           zlib's puff): codes of length l are the count[l] values following
+           the last code of length l-1. */
+        int l, first = 0, index = 0, code = 0;
+        for (l = 1; l <= RSE__INF_MAXBITS; l++) {
+            int cnt = h->count[l];
+            code |= (int)((s->bb >> (l - 1)) & 1);
+            if (code - cnt < first) {
+                *sym = h->symbol[index + (code - first)];
+                return rse__inf_drop(s, l) ? RSE_STATUS_OK : rse__inf_truncated();
+            }
+            index += cnt;
+            first = (first + cnt) << 1;
+            code <<= 1;
+        }
+    }
+    /* No code matched: the tree is incomplete and the input used a hole. */
+    if (s->nb - s->pad < RSE__INF_MAXBITS) return rse__inf_truncated();
+    return rse__fail(RSE_STATUS_BAD_FORMAT, "inflate: invalid Huffman code");
+}
+
+/* Makes room for n more output bytes. */
+RSE__FN rse_status rse__inf_reserve(rse__inflator *s, size_t n) {
+    size_t need, cap;
+    unsigned char *p;
+    if (!rse__add_ok(s->out_len, n, &need) || need > s->max_out)
+        return rse__fail(RSE_STATUS_LIMIT, "inflate: output exceeds the limit of %zu bytes", s->max_out);
+    if (need <= s->out_cap) return RSE_STATUS_OK;
+    if (!s->can_grow)
+        return rse__fail(RSE_STATUS_BAD_FORMAT, "inflate: more output than the expected %zu bytes", s->out_cap);
+    cap = s->out_cap < 4096 ? 4096 : s->out_cap;
+    while (cap < need) cap = cap > SIZE_MAX / 2 ? need : cap * 2;
+    if (cap > s->max_out) cap = s->max_out;
+    p = (unsigned char *)RSE_REALLOC(s->out, cap);
+    if (!p) return rse__fail(RSE_STATUS_NOMEM, "inflate: out of memory for %zu bytes of output", cap);
+    s->out = p;
+    s->out_cap = cap;
+    return RSE_STATUS_OK;
+}
+
+static const uint16_t rse__inf_len_base[29] = {
+    3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31,
+    35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258 };
+static const uint8_t rse__inf_len_extra[29] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2,
+    3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0 };
+static const uint16_t rse__inf_dist_base[30] = {
+    1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193,
+    257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577 };
+static const uint8_t rse__inf_dist_extra[30] = {
+    0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6,
+    7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13 };
+
+/* The body of a Huffman block, up to and including end-of-block (256). */
+RSE__FN rse_status rse__inf_codes(rse__inflator *s, const rse__huff *lit, const rse__huff *dist) {
+    rse_status st;
+    for (;;) {
+        int sym = 0; /* set by rse__huff_decode on success; 0 keeps -O3 quiet */
+        if ((st = rse__huff_decode(s, lit, &sym)) != RSE_STATUS_OK) return st;
+        if (sym < 256) {
+            if (s->out_len == s->out_cap && (st = rse__inf_reserve(s, 1)) != RSE_STATUS_OK) return st;
+            if (s->out_len >= s->max_out) return rse__inf_reserve(s, 1);
+            s->out[s->out_len++] = (unsigned char)sym;
+        } else if (sym == 256) {
+            return RSE_STATUS_OK;
+        } else {
+            uint32_t extra, len, d;
+            int dsym;
+            size_t from, i;
+            sym -= 257;
+            if (sym >= 29) return rse__fail(RSE_STATUS_BAD_FORMAT, "inflate: invalid length symbol %d", sym + 257);
+            if ((st = rse__inf_bits(s, rse__inf_len_extra[sym], &extra)) != RSE_STATUS_OK) return st;
+            len = rse__inf_len_base[sym] + extra;
+            if ((st = rse__huff_decode(s, dist, &dsym)) != RSE_STATUS_OK) return st;
+            if (dsym >= 30) return rse__fail(RSE_STATUS_BAD_FORMAT, "inflate: invalid distance symbol %d", dsym);
+            if ((st = rse__inf_bits(s, rse__inf_dist_extra[dsym], &extra)) != RSE_STATUS_OK) return st;
+            d = rse__inf_dist_base[dsym] + extra;
+            /* No preset dictionary: a match may only reach back into what
+               this stream has produced. */
+            if (d > s->out_len)
+                return rse__fail(RSE_STATUS_BAD_FORMAT, "inflate: distance %u too far back (only %zu bytes out)",
+                                 (unsigned)d, s->out_len);
+            if ((st = rse__inf_reserve(s, len)) != RSE_STATUS_OK) return st;
+            /* Byte by byte: source and destination overlap when d < len,
+               which is how deflate encodes runs. */
+            from = s->out_len - d;
+            for (i = 0; i < len; i++) s->out[s->out_len + i] = s->out[from + i];
+            s->out_len += len;
+        }
+    }
+}
+
+RSE__FN rse_status rse__inf_stored(rse__inflator *s) {
+    size_t avail;
+    uint32_t len, nlen;
+    rse_status st;
+    /* Skip the rest of the current byte, put back the whole input bytes
+       still in the bit buffer, and read LEN, NLEN and the data straight from
+       the input. Padding bits are whole bytes at the top of the buffer, so
+       the partial byte dropped here is always real input. */
+    s->bb >>= s->nb % 8;
+    s->nb -= s->nb % 8;
+    avail = (size_t)((s->nb - s->pad) / 8);
+    s->pos -= avail;
+    s->bb = 0; s->nb = 0; s->pad = 0;
+    if (s->in_len - s->pos < 4) return rse__inf_truncated();
+    len = rse__ff_le16(s->in + s->pos);
+    nlen = rse__ff_le16(s->in + s->pos + 2);
+    s->pos += 4;
+    if (len != (~nlen & 0xffff))
+        return rse__fail(RSE_STATUS_BAD_FORMAT, "inflate: stored block length %u does not match its complement",
+                         (unsigned)len);
+    if (s->in_len - s->pos < len) return rse__inf_truncated();
+    if ((st = rse__inf_reserve(s, len)) != RSE_STATUS_OK) return st;
+    if (len) memcpy(s->out + s->out_len, s->in + s->pos, len);
+    s->out_len += len;
+    s->pos += len;
+    return RSE_STATUS_OK;
+}
+
+/* Code-length alphabet order (RFC 1951 3.2.7). */
+static const uint8_t rse__inf_clen_order[19] = {
+    16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15 };
+
+RSE__FN rse_status rse__inf_dynamic(rse__inflator *s, rse__huff *lit, rse__huff *dist) {
+    uint8_t lens[286 + 30];
+    uint32_t hlit, hdist, hclen, v;
+    int i, n;
+    rse_status st;
+    if ((st = rse__inf_bits(s, 5, &hlit)) || (st = rse__inf_bits(s, 5, &hdist)) ||
+        (st = rse__inf_bits(s, 4, &hclen)))
+        return st;
+    hlit += 257; hdist += 1; hclen += 4;
+    if (hlit > 286 || hdist > 30)
+        return rse__fail(RSE_STATUS_BAD_FORMAT, "inflate: too many length (%u) or distance (%u) symbols",
+                         (unsigned)hlit, (unsigned)hdist);
+    memset(lens, 0, sizeof lens);
+    for (i = 0; i < (int)hclen; i++) {
+        if ((st = rse__inf_bits(s, 3, &v))) return st;
+        lens[rse__inf_clen_order[i]] = (uint8_t)v;
+    }
+    /* The code-length code is reused from the literal table's storage. */
+    if ((st = rse__huff_build(lit, lens, 19, 1, "code-length"))) return st;
+    n = (int)(hlit + hdist);
+    memset(lens, 0, sizeof lens);
+    for (i = 0; i < n;) {
+        int sym, rep;
+        uint8_t val = 0;
+        if ((st = rse__huff_decode(s, lit, &sym))) return st;
+        if (sym < 16) { lens[i++] = (uint8_t)sym; continue; }
+        if (sym == 16) {
+            if (i == 0) return rse__fail(RSE_STATUS_BAD_FORMAT, "inflate: repeat with no previous length");
+            val = lens[i - 1];
+            if ((st = rse__inf_bits(s, 2, &v))) return st;
+            rep = 3 + (int)v;
+        } else if (sym == 17) {
+            if ((st = rse__inf_bits(s, 3, &v))) return st;
+            rep = 3 + (int)v;
+        } else {
+            if ((st = rse__inf_bits(s, 7, &v))) return st;
+            rep = 11 + (int)v;
+        }
+        if (i + rep > n) return rse__fail(RSE_STATUS_BAD_FORMAT, "inflate: code lengths overflow the alphabet");
+        while (rep--) lens[i++] = val;
+    }
+    if (lens[256] == 0) return rse__fail(RSE_STATUS_BAD_FORMAT, "inflate: no end-of-block code");
+    if ((st = rse__huff_build(lit, lens, (int)hlit, 0, "literal/length"))) return st;
+    return rse__huff_build(dist, lens + hlit, (int)hdist, 0, "distance");
+}
+
+RSE__FN rse_status rse__inf_fixed(rse__huff *lit, rse__huff *dist) {
+    uint8_t l[288];
+    int i;
+    rse_status st;
+    for (i = 0; i < 144; i++) l[i] = 8;
+    for (; i < 256; i++) l[i] = 9;
+    for (; i < 280; i++) l[i] = 7;
+    for (; i < 288; i++) l[i] = 8;
+    if ((st = rse__huff_build(lit, l, 288, 0, "fixed literal"))) return st;
+    /* 32 five-bit codes make a complete tree; 30 and 31 are rejected when
+       decoded. */
+    for (i = 0; i < 32; i++) l[i] = 5;
+    return rse__huff_build(dist, l, 32, 0, "fixed distance");
+}
+
+/* Runs the block loop over s->in from s->pos to the final block. On return
+   s->pos is the first input byte after the stream. */
+RSE__FN rse_status rse__inf_run(rse__inflator *s) {
+    rse__huff lit, dist;
+    rse_status st;
+    uint32_t last, type;
+    do {
+        if ((st = rse__inf_bits(s, 1, &last)) || (st = rse__inf_bits(s, 2, &type))) return st;
+        if (type == 0) st = rse__inf_stored(s);
+        else if (type == 1) {
+            if (!(st = rse__inf_fixed(&lit, &dist))) st = rse__inf_codes(s, &lit, &dist);
+        } else if (type == 2) {
+            if (!(st = rse__inf_dynamic(s, &lit, &dist))) st = rse__inf_codes(s, &lit, &dist);
+        } else st = rse__fail(RSE_STATUS_BAD_FORMAT, "inflate: invalid block type 3");
+        if (st) return st;
+    } while (!last);
+    /* Give back the whole unused bytes of the bit buffer (the rest of the
+       current byte is padding of the deflate stream). */
+    s->pos -= (size_t)((s->nb - s->pad) / 8);
+    s->bb = 0; s->nb = 0; s->pad = 0;
+    return RSE_STATUS_OK;
+}
+
+/* Raw deflate into a growable buffer. *out (may be NULL) is RSE_MALLOC'ed
+   memory that is reallocated as needed; on success *out_len bytes are valid
+   and *consumed is the length of the stream in `in`. On failure *out is
+   freed. max_out caps the output (a 1 KB stream can expand to 1 GB). */
+RSE__FN rse_status rse__inflate(const void *in, size_t in_len, size_t *consumed,
+                                unsigned char **out, size_t *out_len, size_t max_out) {
+    rse__inflator s;
+    rse_status st;
+    memset(&s, 0, sizeof s);
+    s.in = (const unsigned char *)in; s.in_len = in_len;
+    s.out = *out; s.out_len = *out_len; s.out_cap = *out_len; s.max_out = max_out; s.can_grow = 1;
+    st = rse__inf_run(&s);
+    if (st) { RSE_FREE(s.out); *out = 0; *out_len = 0; return st; }
+    *out = s.out; *out_len = s.out_len;
+    if (consumed) *consumed = s.pos;
+    return RSE_STATUS_OK;
+}
+
+/* Raw deflate into a fixed buffer that must be filled exactly (the size is
+   known, as in a zip entry). */
+RSE__FN rse_status rse__inflate_exact(const void *in, size_t in_len, size_t *consumed,
+                                      unsigned char *out, size_t out_len) {
+    rse__inflator s;
+    rse_status st;
+    memset(&s, 0, sizeof s);
+    s.in = (const unsigned char *)in; s.in_len = in_len;
+    /* No limit error: overflowing the buffer means the size was wrong. */
+    s.out = out; s.out_cap = out_len; s.max_out = SIZE_MAX; s.can_grow = 0;
+    if ((st = rse__inf_run(&s))) return st;
+    if (s.out_len != out_len)
+        return rse__fail(RSE_STATUS_BAD_FORMAT, "inflate: %zu bytes of output, expected %zu", s.out_len, out_len);
+    if (consumed) *consumed = s.pos;
+    return RSE_STATUS_OK;
+}
+
+/* Decompresses a zlib stream (2-byte header, deflate, Adler-32); what PNG
+   IDAT data is. No preset dictionaries. */
+RSE__FN rse_status rse__zlib_decompress(const void *buf, size_t len, size_t *consumed,
+                                        unsigned char **out, size_t *out_len, size_t max_out) {
+    const unsigned char *p = (const unsigned char *)buf;
+    size_t used = 0;
+    rse_status st;
+    *out = 0; *out_len = 0;
+    if (len < 6) return rse__fail(RSE_STATUS_TRUNCATED, "zlib: stream ends early");
+    if ((p[0] & 15) != 8 || (p[0] >> 4) > 7)
+        return rse__fail(RSE_STATUS_BAD_FORMAT, "zlib: bad header (method %u, window %u)", (unsigned)(p[0] & 15), (unsigned)(p[0] >> 4));
+    if ((p[0] * 256u + p[1]) % 31 != 0) return rse__fail(RSE_STATUS_BAD_FORMAT, "zlib: header check failed");
+    if (p[1] & 0x20) return rse__fail(RSE_STATUS_UNSUPPORTED, "zlib: preset dictionary not supported");
+    if ((st = rse__inflate(p + 2, len - 2, &used, out, out_len, max_out))) return st;
+    if (len - 2 - used < 4) { st = rse__fail(RSE_STATUS_TRUNCATED, "zlib: Adler-32 missing"); goto fail; }
+    {
+        const unsigned char *a = p + 2 + used;
+        uint32_t want = (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 | (uint32_t)a[2] << 8 | a[3];
+        if (rse__adler32(1, *out, *out_len) != want) { st = rse__fail(RSE_STATUS_BAD_FORMAT, "zlib: Adler-32 mismatch"); goto fail; }
+    }
+    if (consumed) *consumed = 2 + used + 4;
+    return RSE_STATUS_OK;
+fail:
+    RSE_FREE(*out);
+    *out = 0; *out_len = 0;
+    return st;
+}
+
+#endif /* !RSE_NO_CLIP || !RSE_NO_PNG_READ || !RSE_NO_TIFF */
+
 /* ===========================================================================
    4. Arenas
    One arena per lifetime (a model's weights; one training or sampling step).

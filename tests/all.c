@@ -172,6 +172,14 @@
 #include "test_modes.c"
 #undef main
 
+#define main t_main_png
+#include "test_png.c"
+#undef main
+#define main t_main_tiff
+#include "test_tiff.c"
+#undef main
+#undef TIFF_FIX
+
 static const struct { const char *name; int (*run)(void); } t_tests[] = {
     { "test_base", t_main_base },
     { "test_cli_flags", t_main_cli_flags },
@@ -185,6 +193,7 @@ static const struct { const char *name; int (*run)(void); } t_tests[] = {
     { "test_meaning", t_main_meaning },
     { "test_modes", t_main_modes },
     { "test_ops_torch", t_main_ops_torch },
+    { "test_png", t_main_png },
     { "test_pyramid", t_main_pyramid },
     { "test_quality", t_main_quality },
     { "test_schedule", t_main_schedule },
@@ -195,6 +204,7 @@ static const struct { const char *name; int (*run)(void); } t_tests[] = {
     { "test_sinddm_torch", t_main_sinddm_torch },
     { "test_sinddm_train", t_main_sinddm_train },
     { "test_text", t_main_text },
+    { "test_tiff", t_main_tiff },
     { "test_tokenizer", t_main_tokenizer },
     { "test_views", t_main_views },
 };

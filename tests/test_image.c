@@ -538,7 +538,7 @@ static void test_file_layer(void) {
     rse_image_free(&back);
     CHECK(rse_image_save("build/test_image_io.xyz", &img) == RSE_STATUS_BAD_ARG &&
           strstr(rse_last_error(), "build/test_image_io.xyz: unknown image format") != 0, "unknown extension: %s", rse_last_error());
-    CHECK(rse_image_save_bits("build/test_image_io.png", &img, 16) == RSE_STATUS_BAD_ARG, "16-bit png refused");
+    CHECK(rse_image_save_bits("build/test_image_io.bmp", &img, 16) == RSE_STATUS_BAD_ARG, "16-bit bmp refused");
     CHECK(rse_image_save("build/no/such/dir/x.png", &img) == RSE_STATUS_IO &&
           strstr(rse_last_error(), "build/no/such/dir/x.png: cannot create") != 0, "bad dir: %s", rse_last_error());
     /* A failing writer leaves the old file and no temporary behind. */
@@ -600,7 +600,7 @@ static void test_cli(void) {
     const char *a_c16[] = { "rsedit", "convert", "tests/fuzz/corpus/image/p3.ppm", "build/test_image_cli.pgm", "--bits=16" };
     const char *a_cbad[] = { "rsedit", "convert", "tests/corrupt/maxval0.ppm", "build/test_image_cli.png" };
     const char *a_u1[] = { "rsedit", "convert", "only_one.ppm" };
-    const char *a_u2[] = { "rsedit", "convert", "a.ppm", "b.png", "--bits", "16" };
+    const char *a_u2[] = { "rsedit", "convert", "a.ppm", "b.bmp", "--bits", "16" };
     const char *a_u3[] = { "rsedit", "convert", "a.ppm", "b.tiff" };
     const char *a_u4[] = { "rsedit", "convert", "a.ppm", "b.ppm", "--bits", "9" };
     const char *a_u5[] = { "rsedit", "convert", "a.ppm", "b.ppm", "--frob" };

@@ -1,8 +1,9 @@
 /* tests/vendor.c - a program that uses rsedit as a vendored library: it
    includes rsedit.h only and links with an rsedit.o built with the same
-   switches (tests/vendor.sh builds -DRSE_NO_CLI, -DRSE_NO_CLIP and
-   -DRSE_NO_CLIP -DRSE_NO_STDIO). It trains a tiny model for two steps,
-   round-trips it through a memory checkpoint and makes a content copy, all
+   switches (tests/vendor.sh builds -DRSE_NO_CLI, -DRSE_NO_CLIP,
+   -DRSE_NO_CLIP -DRSE_NO_STDIO and -DRSE_NO_CLIP -DRSE_NO_PNG_READ). It
+   trains a tiny model for two steps, round-trips it through a memory
+   checkpoint, makes a content copy and reads its PNG back, all
    from memory, so it runs with or without stdio in the library; what it
    checks is that those builds link and that the core they keep works.
    Exit status 0 on success, 1 with a line on stderr otherwise. */
@@ -74,6 +75,18 @@ int main(void) {
     if (!changed) { fprintf(stderr, "vendor: the copy changed nothing\n"); return 1; }
     if (rse_image_save_mem(&out, RSE_FORMAT_PNG, 8, sink, &png)) return fail("png");
     if (png.n < 8 || memcmp(png.p, "\x89PNG", 4)) { fprintf(stderr, "vendor: not a PNG\n"); return 1; }
+    {   /* the PNG reads back (inflate is there without clip.c), or is
+           refused as unsupported when the reader is left out */
+        rse_image back;
+        rse_status st = rse_image_load_mem(png.p, png.n, &back);
+#ifndef RSE_NO_PNG_READ
+        if (st) return fail("png read");
+        if (back.w != out.w || back.h != out.h || back.c != 3) { fprintf(stderr, "vendor: PNG read back at the wrong size\n"); return 1; }
+        rse_image_free(&back);
+#else
+        if (st != RSE_STATUS_UNSUPPORTED) { fprintf(stderr, "vendor: PNG input not refused under RSE_NO_PNG_READ\n"); return 1; }
+#endif
+    }
 
     rse_image_free(&out);
     rse_image_free(&img);

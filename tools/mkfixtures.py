@@ -73,7 +73,7 @@ corrupt = [
     ("pbm.pbm", b"P4\n8 1\n\xff", "UNSUPPORTED", "PBM"),
     ("empty.ppm", b"", "TRUNCATED", "empty input"),
     ("gif.gif", b"GIF89a\x01\x00\x01\x00", "BAD_FORMAT", "unknown image format"),
-    ("png.png", b"\x89PNG\r\n\x1a\n", "UNSUPPORTED", "PNG input not supported"),
+    ("png.png", b"\x89PNG\r\n\x1a\n", "TRUNCATED", "PNG IHDR truncated"),
     # BMP
     ("bmp_header_trunc.bmp", bmp(2, 2, 24)[:30], "TRUNCATED", "BMP header truncated"),
     ("bmp_hsize.bmp", b"BM" + struct.pack("<IHHII", 60, 0, 0, 34, 20) + b"\0" * 16, "BAD_FORMAT", "bad BMP header size 20"),

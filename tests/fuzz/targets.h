@@ -8,11 +8,15 @@
    promise (the libFuzzer driver aborts on it; the replay test reports it).
 
    Targets (name: entry point, input):
-     image      rse_image_info_mem + rse_image_load_mem (PPM/PGM/BMP), then
-                the PNG and BMP encoders
+     image      rse_image_info_mem + rse_image_load_mem (PPM/PGM/BMP/PNG),
+                then the PNG and BMP encoders
      png        bytes -> a small float image -> PNG, PPM 8/16, PGM, BMP
                 writers -> read back (PNG with the tiny stored-deflate
                 reader below) -> the same 8/16-bit levels
+     pngread    rse_image_info_mem + rse_image_load_mem of a PNG (again with
+                the CRCs and the Adler-32 repaired), 16-bit PNG round trip
+     tiff       rse_image_describe_mem + rse_image_load_mem_ex of a TIFF with
+                band options (byte 0) and georeferencing; they must agree
      zip        rse__zip_open + rse__zip_read of every entry (CRC checked)
      pickle     rse__pk_run on a bare pickle (no archive), result walked
      torch      rse__ckpt_load_mem on a torch.save zip (plain and 'ema'),
@@ -907,6 +911,165 @@ static int fuzz_mask(const uint8_t *data, size_t size) {
 }
 
 /* ---------------------------------------------------------------------------
+   tiff: the TIFF reader with band options and georeferencing
+   Byte 0 chooses the options (mode byte0 % 3: defaults, one band, three
+   bands; the band numbers from the next bits, 1..4), the rest is the file.
+   describe and load must agree: what describe refuses load refuses; what
+   loads has describe's size, the asked bands, values in [0,1] and the same
+   georeferencing bytes as describe read; a failed load owns nothing.
+   ------------------------------------------------------------------------- */
+
+static int fuzz_tiff(const uint8_t *data, size_t size) {
+    rse_read_options o;
+    rse_image_desc d;
+    rse_image img;
+    rse_geo g1, g2;
+    size_t i, n;
+    int k, rc = 0;
+    if (size < 1) return 0;
+    memset(&o, 0, sizeof o);
+    if (data[0] % 3) {
+        o.nbands = data[0] % 3 == 1 ? 1 : 3;
+        for (k = 0; k < 3; k++) o.bands[k] = 1 + ((data[0] >> (2 + 2 * k)) & 3);
+    }
+    data++; size--;
+    if (rse_image_describe_mem(data, size, &d, &g1) != RSE_STATUS_OK) {
+        FUZZ_EXPECT(g1.n == 0);
+        FUZZ_EXPECT(rse_image_load_mem_ex(data, size, &o, &img, &g2) != RSE_STATUS_OK);
+        FUZZ_EXPECT(img.data == 0 && g2.n == 0);
+        return 0;
+    }
+    FUZZ_EXPECT(d.w >= 1 && d.h >= 1 && d.bands >= 1 && (d.c == 1 || d.c == 3));
+    if ((size_t)d.w * (size_t)d.h > FUZZ_MAX_PIXELS) { rse_geo_free(&g1); return 0; }
+    if (rse_image_load_mem_ex(data, size, &o, &img, &g2) != RSE_STATUS_OK) {
+        rse_geo_free(&g1);
+        FUZZ_EXPECT(img.data == 0 && g2.n == 0);
+        return 0;
+    }
+    if (img.w != d.w || img.h != d.h || img.c != (o.nbands ? o.nbands : d.c)) rc = __LINE__;
+    n = (size_t)img.w * img.h * img.c;
+    for (i = 0; i < n && !rc; i++)
+        if (!(img.data[i] >= 0.0f && img.data[i] <= 1.0f)) rc = __LINE__;
+    if (!rc && g1.n != g2.n) rc = __LINE__;
+    for (k = 0; k < g1.n && !rc; k++)
+        if (g1.tag[k].tag != g2.tag[k].tag || g1.tag[k].len != g2.tag[k].len ||
+            memcmp(g1.tag[k].data, g2.tag[k].data, g1.tag[k].len) != 0) rc = __LINE__;
+    rse_geo_free(&g1);
+    rse_geo_free(&g2);
+    rse_image_free(&img);
+    return rc;
+}
+
+/* ---------------------------------------------------------------------------
+   pngread: the PNG reader (rse_image_info_mem + rse_image_load_mem)
+   Mutated PNGs almost always break a chunk CRC or the zlib stream's
+   Adler-32, which the reader checks first, so each input runs twice: as
+   it is, then (when anything needed repair) with the Adler-32 after the
+   IDAT data's deflate stream and every chunk's CRC-32 made to match, so
+   the fuzzer reaches the filters, Adam7 and the sample unpacking. Promises:
+   a failed load owns nothing; a load implies info with the same size;
+   samples are in [0,1]; and since every PNG level v / (2^d - 1) is a
+   16-bit level too (65535 is a multiple of 1, 3, 15 and 255), writing the
+   image as 16-bit PNG and reading it back gives the same floats.
+   ------------------------------------------------------------------------- */
+
+static int fuzz_pngread_one(const uint8_t *data, size_t size) {
+    rse_image img, back;
+    fuzz_buf out = { 0, 0, 0, 0 };
+    int w, h, c, rc = 0;
+    size_t i, n;
+    /* PNG only: the other formats are the image target's (and a PNM's
+       maxval levels are not all 16-bit levels) */
+    if (size < 8 || memcmp(data, "\x89PNG", 4) != 0) return 0;
+    if (rse_image_info_mem(data, size, &w, &h, &c) != RSE_STATUS_OK) {
+        FUZZ_EXPECT(rse_image_load_mem(data, size, &img) != RSE_STATUS_OK);
+        FUZZ_EXPECT(img.data == 0);
+        return 0;
+    }
+    if ((size_t)w * (size_t)h > FUZZ_MAX_PIXELS) return 0;
+    if (rse_image_load_mem(data, size, &img) != RSE_STATUS_OK) {
+        FUZZ_EXPECT(img.data == 0);
+        return 0;
+    }
+    FUZZ_EXPECT(img.w == w && img.h == h && img.c == c);
+    n = (size_t)w * h * c;
+    for (i = 0; i < n; i++) FUZZ_EXPECT(img.data[i] >= 0.0f && img.data[i] <= 1.0f);
+    if (rse_image_save_mem(&img, RSE_FORMAT_PNG, 16, fuzz_buf_sink, &out) != RSE_STATUS_OK ||
+        rse_image_load_mem(out.p, out.n, &back) != RSE_STATUS_OK) {
+        rc = __LINE__;
+    } else {
+        if (back.w != w || back.h != h || back.c != c || memcmp(back.data, img.data, n * sizeof(float)) != 0) rc = __LINE__;
+        rse_image_free(&back);
+    }
+    free(out.p);
+    rse_image_free(&img);
+    return rc;
+}
+
+/* Copies the input with the zlib Adler-32 and every CRC repaired; returns
+   NULL when nothing needed repair (or the input is not chunked). */
+FUZZ_NO_COVERAGE static unsigned char *fuzz_png_repair(const uint8_t *data, size_t size) {
+    unsigned char *b, *z = 0, *raw = 0;
+    size_t pos = 8, zn = 0, idat_pos[64], idat_len[64], nidat = 0, used = 0, rawn = 0, k;
+    int changed = 0;
+    if (size < 8 + 12 || memcmp(data, "\x89PNG\r\n\x1a\n", 8) != 0) return 0;
+    b = (unsigned char *)malloc(size);
+    z = (unsigned char *)malloc(size);
+    if (!b || !z) { free(b); free(z); return 0; }
+    memcpy(b, data, size);
+    /* the IDAT data, joined, and where each piece came from */
+    while (size - pos >= 12) {
+        size_t len = fuzz_be32(b + pos);
+        if (len > size - pos - 12) break;
+        if (!memcmp(b + pos + 4, "IDAT", 4) && nidat < 64) {
+            idat_pos[nidat] = pos + 8; idat_len[nidat] = len; nidat++;
+            memcpy(z + zn, b + pos + 8, len);
+            zn += len;
+        }
+        pos += 12 + len;
+    }
+    /* the Adler-32 after the deflate stream, where the IDATs hold it */
+    if (zn > 2 && rse__inflate(z + 2, zn - 2, &used, &raw, &rawn, (size_t)1 << 22) == RSE_STATUS_OK &&
+        zn - 2 - used >= 4) {
+        uint32_t ad = rse__adler32(1, raw, rawn);
+        for (k = 0; k < 4; k++) {
+            size_t at = 2 + used + k, j = 0, off = at;
+            unsigned char v = (unsigned char)(ad >> (24 - 8 * k));
+            while (j < nidat && off >= idat_len[j]) { off -= idat_len[j]; j++; }
+            if (j < nidat && b[idat_pos[j] + off] != v) { b[idat_pos[j] + off] = v; changed = 1; }
+        }
+    }
+    RSE_FREE(raw);
+    free(z);
+    for (pos = 8; size - pos >= 12;) {
+        size_t len = fuzz_be32(b + pos);
+        uint32_t crc;
+        if (len > size - pos - 12) break;
+        crc = fuzz_crc32(b + pos + 4, 4 + len);
+        if (fuzz_be32(b + pos + 8 + len) != crc) {
+            b[pos + 8 + len] = (unsigned char)(crc >> 24); b[pos + 9 + len] = (unsigned char)(crc >> 16);
+            b[pos + 10 + len] = (unsigned char)(crc >> 8); b[pos + 11 + len] = (unsigned char)crc;
+            changed = 1;
+        }
+        pos += 12 + len;
+    }
+    if (!changed) { free(b); return 0; }
+    return b;
+}
+
+static int fuzz_pngread(const uint8_t *data, size_t size) {
+    unsigned char *fixed;
+    int rc = fuzz_pngread_one(data, size);
+    if (rc) return rc;
+    fixed = fuzz_png_repair(data, size);
+    if (fixed) {
+        rc = fuzz_pngread_one(fixed, size);
+        free(fixed);
+    }
+    return rc;
+}
+
+/* ---------------------------------------------------------------------------
    The table: corpus folder name -> target
    ------------------------------------------------------------------------- */
 
@@ -916,6 +1079,8 @@ typedef struct { const char *name; fuzz_fn fn; } fuzz_target;
 static const fuzz_target fuzz_targets[] = {
     { "image", fuzz_image },
     { "png", fuzz_png },
+    { "pngread", fuzz_pngread },
+    { "tiff", fuzz_tiff },
     { "zip", fuzz_zip },
     { "pickle", fuzz_pickle },
     { "torch", fuzz_torch },

@@ -1,0 +1,386 @@
+/* The TIFF reader: every fixture of tests/fixtures/tiff (written by Pillow
+   with libtiff, or byte by byte by tools/make_tiff_fixtures.py and checked
+   against Pillow where it reads them) decodes to exactly the samples its
+   .txt lists, as sample / 255 or / 65535, with the bands it names; the
+   georeferencing tags come back as little-endian bytes from both byte
+   orders; every corrupt tests/corrupt/tiff_*.tif fails with its listed
+   status and message; every prefix of a few fixtures fails cleanly or
+   decodes; and the CLI's `info` and `convert --bands`. */
+#include "test.h"
+#include <dirent.h>
+
+#include "cli.h"
+
+#define TIFF_FIX "tests/fixtures/tiff"
+
+/* Loads TIFF_FIX/NAME.tif as NAME[-SUFFIX].txt says and compares. Returns
+   the number of samples compared. */
+static size_t t_tiff_fixture(const char *txt) {
+    char path[512], tif[512], *dash, bands[64];
+    FILE *f;
+    int bits, w, h, c, n, k;
+    rse_read_options opt;
+    rse_image img;
+    rse_status st;
+    size_t i, bad = 0, total;
+    snprintf(path, sizeof path, TIFF_FIX "/%s", txt);
+    f = fopen(path, "r");
+    CHECK(f != 0, "%s readable", path);
+    if (!f) return 0;
+    if (fscanf(f, "%d %d %d %d %63s", &bits, &w, &h, &c, bands) != 5) {
+        CHECK(0, "%s: bad header", path);
+        fclose(f);
+        return 0;
+    }
+    snprintf(tif, sizeof tif, TIFF_FIX "/%s", txt);
+    dash = strchr(tif + strlen(TIFF_FIX "/"), '-');
+    if (dash) strcpy(dash, ".tif");
+    else strcpy(tif + strlen(tif) - 4, ".tif");
+    memset(&opt, 0, sizeof opt);
+    if (strcmp(bands, "default") != 0) {
+        char *p = bands;
+        for (n = 0; n < 3 && *p; n++) {
+            opt.bands[n] = (int)strtol(p, &p, 10);
+            if (*p == ',') p++;
+        }
+        opt.nbands = n;
+    }
+    st = rse_image_load_ex(tif, &opt, &img, 0);
+    CHECK(st == RSE_STATUS_OK, "%s: %s", txt, rse_last_error());
+    if (st != RSE_STATUS_OK) { fclose(f); return 0; }
+    CHECK(img.w == w && img.h == h && img.c == c, "%s: %dx%dx%d, want %dx%dx%d", txt, img.w, img.h, img.c, w, h, c);
+    total = (size_t)w * h * c;
+    for (i = 0; i < total && img.w == w && img.h == h && img.c == c; i++) {
+        unsigned v;
+        float want;
+        if (fscanf(f, "%u", &v) != 1) { bad++; break; }
+        want = (float)v / (bits == 8 ? 255.0f : 65535.0f);
+        if (img.data[i] != want && bad++ == 0)
+            printf("  %s: sample %zu is %.9g, want %u/%d\n", txt, i, img.data[i], v, bits == 8 ? 255 : 65535);
+    }
+    CHECK(bad == 0, "%s: %zu of %zu samples differ", txt, bad, total);
+    /* info agrees with load (default bands only: info knows no options) */
+    if (opt.nbands == 0) {
+        unsigned char *buf;
+        size_t len;
+        int iw, ih, ic;
+        if (rse__read_file(tif, &buf, &len) == RSE_STATUS_OK) {
+            st = rse_image_info_mem(buf, len, &iw, &ih, &ic);
+            CHECK(st == RSE_STATUS_OK && iw == w && ih == h && ic == c, "%s: info %dx%dx%d", txt, iw, ih, ic);
+            free(buf);
+        }
+    }
+    (void)k;
+    rse_image_free(&img);
+    fclose(f);
+    return total;
+}
+
+static void test_tiff_fixtures(void) {
+    DIR *d = opendir(TIFF_FIX);
+    struct dirent *e;
+    int files = 0;
+    size_t samples = 0;
+    CHECK(d != 0, TIFF_FIX " readable (run from the repo root)");
+    if (!d) return;
+    while ((e = readdir(d)) != 0) {
+        size_t n = strlen(e->d_name);
+        if (n < 5 || strcmp(e->d_name + n - 4, ".txt") != 0) continue;
+        samples += t_tiff_fixture(e->d_name);
+        files++;
+    }
+    closedir(d);
+    CHECK(files >= 22, "%d fixtures", files);
+    printf("tiff fixtures: %d decodes, %zu samples equal\n", files, samples);
+}
+
+/* What describe says of a few fixtures: the layouts the file names claim. */
+static void test_tiff_describe(void) {
+    static const struct {
+        const char *name;
+        int bands, bits, comp, pred, planar, tw, th, rps, be, big;
+    } cases[] = {
+        { "o_rgb16_be_tiled_lzw_pred", 3, 16, 5, 2, 1, 16, 16, 0, 1, 0 },
+        { "o_rgbn8_planar_deflate", 4, 8, 8, 1, 2, 0, 0, 4, 0, 0 },
+        { "o_big_be_rgb8_planar_tiled_lzw", 3, 8, 5, 2, 2, 32, 16, 0, 1, 1 },
+        { "o_big_le_band5_16_deflate_pred", 5, 16, 32946, 2, 1, 0, 0, 3, 0, 1 },
+        { "o_rgb16_be_strips_packbits", 3, 16, 32773, 1, 1, 0, 0, 7, 1, 0 },
+        { "p_rgb8_lzw_pred", 3, 8, 5, 2, 1, 0, 0, 11, 0, 0 },
+    };
+    size_t i;
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char path[256];
+        unsigned char *buf;
+        size_t len;
+        rse_image_desc d;
+        rse_geo g;
+        snprintf(path, sizeof path, TIFF_FIX "/%s.tif", cases[i].name);
+        if (rse__read_file(path, &buf, &len) != RSE_STATUS_OK) { CHECK(0, "%s: %s", path, rse_last_error()); continue; }
+        CHECK(rse_image_describe_mem(buf, len, &d, &g) == RSE_STATUS_OK, "%s: %s", path, rse_last_error());
+        CHECK(d.format == RSE_FORMAT_TIFF && d.bands == cases[i].bands && d.bits == cases[i].bits &&
+              d.compression == cases[i].comp && d.predictor == cases[i].pred && d.planar == cases[i].planar &&
+              d.tile_w == cases[i].tw && d.tile_h == cases[i].th && d.rows_per_strip == cases[i].rps &&
+              d.big_endian == cases[i].be && d.bigtiff == cases[i].big && d.pages == 1 && g.n == 0,
+              "%s: described as bands %d bits %d comp %d pred %d planar %d tiles %dx%d rps %d be %d big %d",
+              cases[i].name, d.bands, d.bits, d.compression, d.predictor, d.planar, d.tile_w, d.tile_h,
+              d.rows_per_strip, d.big_endian, d.bigtiff);
+        rse_geo_free(&g);
+        free(buf);
+    }
+}
+
+/* The eight georeferencing tags: the same little-endian bytes from a
+   little- and a big-endian file, with the values the script wrote. */
+static void test_tiff_geo(void) {
+    static const uint16_t tags[8] = { 33550, 33922, 34264, 34735, 34736, 34737, 42112, 42113 };
+    static const uint16_t types[8] = { 12, 12, 12, 3, 12, 2, 2, 2 };
+    static const uint64_t counts[8] = { 3, 6, 16, 24, 2, 23, 73, 2 };
+    rse_geo le, be;
+    rse_image a, b;
+    int i;
+    CHECK(rse_image_load_ex(TIFF_FIX "/o_geo_le.tif", 0, &a, &le) == RSE_STATUS_OK, "%s", rse_last_error());
+    CHECK(rse_image_load_ex(TIFF_FIX "/o_geo_be.tif", 0, &b, &be) == RSE_STATUS_OK, "%s", rse_last_error());
+    CHECK(le.n == 8 && be.n == 8, "8 geo tags (%d, %d)", le.n, be.n);
+    for (i = 0; i < 8 && i < le.n && i < be.n; i++) {
+        CHECK(le.tag[i].tag == tags[i] && le.tag[i].type == types[i] && le.tag[i].count == counts[i],
+              "tag %d: %u type %u count %llu", i, le.tag[i].tag, le.tag[i].type, (unsigned long long)le.tag[i].count);
+        CHECK(be.tag[i].tag == le.tag[i].tag && be.tag[i].type == le.tag[i].type && be.tag[i].count == le.tag[i].count &&
+              be.tag[i].len == le.tag[i].len && memcmp(be.tag[i].data, le.tag[i].data, le.tag[i].len) == 0,
+              "tag %u: big-endian file gives the same little-endian bytes", le.tag[i].tag);
+    }
+    {
+        const rse_geo_tag *t = rse_geo_find(&be, 33550), *k = rse_geo_find(&be, 34735), *nd = rse_geo_find(&be, 42113);
+        double sx = 0;
+        if (t) { uint64_t u = rse__ff_le64(t->data); memcpy(&sx, &u, 8); }
+        CHECK(sx == 10.0, "pixel scale x %g", sx);
+        CHECK(k && k->len == 48 && rse__ff_le16(k->data + 6) == 5 && rse__ff_le16(k->data + 46) == 32633,
+              "GeoKeyDirectory: 5 keys, EPSG 32633 last");
+        CHECK(nd && nd->len == 2 && memcmp(nd->data, "0", 2) == 0, "nodata \"0\"");
+        CHECK(rse_geo_find(&be, 1234) == 0, "no tag 1234");
+    }
+    CHECK(a.data && b.data && a.w == b.w && memcmp(a.data, b.data, sizeof(float) * 3 * a.w * a.h) == 0,
+          "strips + Deflate and tiles + LZW, LE and BE: the same pixels");
+    rse_geo_free(&le);
+    CHECK(le.n == 0, "rse_geo_free empties");
+    rse_geo_free(&le);       /* twice is fine */
+    rse_geo_free(&be);
+    rse_image_free(&a);
+    rse_image_free(&b);
+    /* no geo tags: empty; other formats: empty */
+    CHECK(rse_image_load_ex(TIFF_FIX "/p_rgb8_lzw.tif", 0, &a, &le) == RSE_STATUS_OK && le.n == 0, "no geo tags");
+    rse_image_free(&a);
+}
+
+/* Band options: out of range, a count other than 1 or 3, a non-TIFF. */
+static void test_tiff_bands(void) {
+    rse_read_options o;
+    rse_image img;
+    t_buf ppm = { 0, 0, 0 };
+    memset(&o, 0, sizeof o);
+    o.nbands = 3; o.bands[0] = 1; o.bands[1] = 2; o.bands[2] = 5;
+    CHECK(rse_image_load_ex(TIFF_FIX "/o_rgbn8_planar_deflate.tif", &o, &img, 0) == RSE_STATUS_BAD_ARG && !img.data &&
+          strstr(rse_last_error(), "band 5 requested, the file has 4 bands"), "band 5 of 4: %s", rse_last_error());
+    o.nbands = 2;
+    CHECK(rse_image_load_ex(TIFF_FIX "/o_rgbn8_planar_deflate.tif", &o, &img, 0) == RSE_STATUS_BAD_ARG &&
+          strstr(rse_last_error(), "must be 1 or 3"), "2 bands: %s", rse_last_error());
+    o.nbands = 1; o.bands[0] = 0;
+    CHECK(rse_image_load_ex(TIFF_FIX "/p_gray8_lzw.tif", &o, &img, 0) == RSE_STATUS_BAD_ARG, "band 0");
+    o.bands[0] = 1;
+    CHECK(rse_image_load_ex(TIFF_FIX "/p_gray8_lzw.tif", &o, &img, 0) == RSE_STATUS_OK && img.c == 1, "band 1 of gray");
+    rse_image_free(&img);
+    t_s(&ppm, "P6 1 1 255\n");
+    t_u8(&ppm, 1); t_u8(&ppm, 2); t_u8(&ppm, 3);
+    CHECK(rse_image_load_mem_ex(ppm.p, ppm.n, &o, &img, 0) == RSE_STATUS_BAD_ARG &&
+          strstr(rse_last_error(), "TIFF input only"), "bands on a PPM: %s", rse_last_error());
+    CHECK(rse_image_load_mem_ex(ppm.p, ppm.n, 0, &img, 0) == RSE_STATUS_OK && img.c == 3, "PPM without options");
+    rse_image_free(&img);
+    free(ppm.p);
+}
+
+/* The corrupt TIFFs of tests/corrupt/expected.tsv: status and message
+   (test_image checks the same rows with the rest; here every tiff_*.tif
+   in the folder must have a row). */
+static void test_tiff_corrupt(void) {
+    FILE *f = fopen("tests/corrupt/expected.tsv", "r");
+    char line[512], listed[4096] = "";
+    int rows = 0, files = 0;
+    DIR *d;
+    struct dirent *e;
+    CHECK(f != 0, "tests/corrupt/expected.tsv readable");
+    if (!f) return;
+    while (fgets(line, sizeof line, f)) {
+        char *st_name, *msg, path[600];
+        rse_image img;
+        rse_status st;
+        if (strncmp(line, "tiff_", 5) != 0) continue;
+        line[strcspn(line, "\r\n")] = 0;
+        st_name = strchr(line, '\t');
+        msg = st_name ? strchr(st_name + 1, '\t') : 0;
+        if (!msg) { CHECK(0, "row '%s'", line); continue; }
+        *st_name++ = 0; *msg++ = 0;
+        snprintf(path, sizeof path, "tests/corrupt/%s", line);
+        st = rse_image_load(path, &img);
+        CHECK(st != RSE_STATUS_OK && !img.data && strcmp(rse_status_str(st), "") != 0, "%s fails", line);
+        CHECK(strstr(rse_last_error(), msg) != 0, "%s: '%s' lacks '%s'", line, rse_last_error(), msg);
+        if (strlen(listed) + strlen(line) + 2 < sizeof listed) { strcat(listed, line); strcat(listed, "|"); }
+        rows++;
+    }
+    fclose(f);
+    CHECK(rows >= 18, "%d corrupt TIFF rows", rows);
+    d = opendir("tests/corrupt");
+    while (d && (e = readdir(d)) != 0) {
+        char key[300];
+        if (strncmp(e->d_name, "tiff_", 5) != 0) continue;
+        files++;
+        snprintf(key, sizeof key, "%s|", e->d_name);
+        CHECK(strstr(listed, key) != 0, "tests/corrupt/%s has a row in expected.tsv", e->d_name);
+    }
+    if (d) closedir(d);
+    CHECK(files == rows, "%d corrupt TIFFs, %d rows", files, rows);
+}
+
+/* Every prefix and a byte flipped at every position: a clean failure (no
+   image owned) or a decode; under ASan (make sanitize) no bad access. */
+static void test_tiff_prefixes(void) {
+    static const char *names[] = { "o_big_be_rgb8_planar_tiled_lzw", "o_rgb16_be_strips_packbits",
+                                   "p_rgb8_lzw_pred", "o_geo_le", "o_big_le_band5_16_deflate_pred" };
+    size_t i, n, okp = 0, fails = 0, flips = 0;
+    for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char path[256];
+        unsigned char *buf;
+        size_t len;
+        snprintf(path, sizeof path, TIFF_FIX "/%s.tif", names[i]);
+        if (rse__read_file(path, &buf, &len) != RSE_STATUS_OK) { CHECK(0, "%s", path); continue; }
+        for (n = 0; n <= len; n++) {
+            rse_image img;
+            rse_geo g;
+            rse_status st = rse_image_load_mem_ex(buf, n, 0, &img, &g);
+            if (st == RSE_STATUS_OK) okp++;
+            else if (img.data || g.n) fails++;
+            rse_image_free(&img);
+            rse_geo_free(&g);
+        }
+        for (n = 0; n < len && n < 4096; n++) {
+            rse_image img;
+            unsigned char keep = buf[n];
+            buf[n] ^= 0x5a;
+            if (rse_image_load_mem(buf, len, &img) != RSE_STATUS_OK && img.data) fails++;
+            else if (img.data) flips++;
+            rse_image_free(&img);
+            buf[n] = keep;
+        }
+        free(buf);
+    }
+    CHECK(fails == 0, "%zu failed loads left an image or tags", fails);
+    CHECK(okp >= 5, "the whole files load (%zu prefixes did)", okp);
+    (void)flips;
+}
+
+/* A hand-built classic TIFF: 2x2 8-bit gray, one uncompressed strip, in a
+   chain of 3 IFDs (3 images); then the chain looped back to the second,
+   a next pointer out of the file, and RowsPerStrip 0. */
+static void test_tiff_handmade(void) {
+    t_buf b = { 0, 0, 0 };
+    rse_image img;
+    rse_image_desc d;
+    static const unsigned char px[4] = { 0, 85, 170, 255 };
+    int i;
+    t_s(&b, "II"); t_u16(&b, 42); t_u32(&b, 12);
+    t_put(&b, px, 4);                   /* strip at 8 */
+    t_u16(&b, 7);                       /* IFD at 12 */
+    t_u16(&b, 256); t_u16(&b, 3); t_u32(&b, 1); t_u32(&b, 2);
+    t_u16(&b, 257); t_u16(&b, 3); t_u32(&b, 1); t_u32(&b, 2);
+    t_u16(&b, 258); t_u16(&b, 3); t_u32(&b, 1); t_u32(&b, 8);
+    t_u16(&b, 262); t_u16(&b, 3); t_u32(&b, 1); t_u32(&b, 1);
+    t_u16(&b, 273); t_u16(&b, 4); t_u32(&b, 1); t_u32(&b, 8);
+    t_u16(&b, 278); t_u16(&b, 3); t_u32(&b, 1); t_u32(&b, 2);
+    t_u16(&b, 279); t_u16(&b, 4); t_u32(&b, 1); t_u32(&b, 4);
+    t_u32(&b, 12 + 2 + 7 * 12 + 4);     /* next IFD: right after */
+    for (i = 0; i < 2; i++) {           /* two tiny IFDs, the last ends the chain */
+        size_t here = b.n;
+        t_u16(&b, 1);
+        t_u16(&b, 256); t_u16(&b, 3); t_u32(&b, 1); t_u32(&b, 1);
+        t_u32(&b, i == 0 ? (uint32_t)(here + 18) : 0);
+    }
+    CHECK(rse_image_load_mem(b.p, b.n, &img) == RSE_STATUS_OK && img.c == 1 && img.w == 2 &&
+          img.data[1] == 85.0f / 255.0f && img.data[3] == 1.0f, "hand-made 2x2: %s", rse_last_error());
+    rse_image_free(&img);
+    CHECK(rse_image_describe_mem(b.p, b.n, &d, 0) == RSE_STATUS_OK && d.pages == 3 && d.bits == 8 &&
+          d.rows_per_strip == 2, "3 images in the chain (%d)", d.pages);
+    /* the last IFD points at the second: a loop */
+    t_le32(b.p + b.n - 4, 12 + 2 + 7 * 12 + 4);
+    CHECK(rse_image_load_mem(b.p, b.n, &img) == RSE_STATUS_BAD_FORMAT && strstr(rse_last_error(), "IFD loop"),
+          "loop back to IFD 2: %s", rse_last_error());
+    /* a chain that leaves the file past the first IFD just ends */
+    t_le32(b.p + b.n - 4, 1u << 30);
+    CHECK(rse_image_describe_mem(b.p, b.n, &d, 0) == RSE_STATUS_OK && d.pages == 3, "bad next pointer ends the chain");
+    /* RowsPerStrip 0 */
+    b.p[12 + 2 + 5 * 12 + 8] = 0;
+    CHECK(rse_image_load_mem(b.p, b.n, &img) == RSE_STATUS_BAD_FORMAT && strstr(rse_last_error(), "RowsPerStrip 0"),
+          "RowsPerStrip 0: %s", rse_last_error());
+    free(b.p);
+}
+
+/* rsedit info and convert --bands. */
+static void test_tiff_cli(void) {
+    char out[256], ppm[256];
+    rse_image a = { 0, 0, 0, 0 }, b = { 0, 0, 0, 0 };
+    rse_read_options o;
+    sprintf(t_dir, "/tmp/rsedit_tiff_%ld", (long)getpid());
+    if (mkdir(t_dir, 0700) != 0) { SKIP("cannot create %s", t_dir); return; }
+    CHECK(t_run("info", TIFF_FIX "/o_geo_be.tif", (char *)0) == 0, "info: %s", t_err);
+    CHECK(strstr(t_out, "format: TIFF (big-endian)\nsize: 13x11\nbands: 3\nbits: 8\nchannels: 3\n") &&
+          strstr(t_out, "compression: LZW (5)\n") && strstr(t_out, "tiles: 16x16\n") &&
+          strstr(t_out, "planar: contiguous (1)\n") && strstr(t_out, "pixel scale: 10 10 0\n") &&
+          strstr(t_out, "tiepoint: 0 0 0 -> 500000 4600000 0 (1 in all)\n") &&
+          strstr(t_out, "geokeys: 5\nepsg: 32633 (projected)\n") && strstr(t_out, "nodata: 0\n") &&
+          strstr(t_out, "gdal metadata: 73 bytes\n") && strstr(t_out, "geo ascii: WGS 84 / UTM zone 33N|\n"),
+          "info of a GeoTIFF:\n%s", t_out);
+    CHECK(t_run("info", TIFF_FIX "/o_big_le_band5_16_deflate_pred.tif", (char *)0) == 0 &&
+          strstr(t_out, "(little-endian, BigTIFF)") && strstr(t_out, "bands: 5\nbits: 16\n") &&
+          strstr(t_out, "rows per strip: 3\n") && strstr(t_out, "predictor: horizontal (2)\n") &&
+          strstr(t_out, "georeferencing: none\n"), "info of a BigTIFF:\n%s", t_out);
+    t_path(ppm, "a.ppm");
+    CHECK(t_run("convert", TIFF_FIX "/o_rgbn8_planar_deflate.tif", ppm, "--bands", "4,3,2", (char *)0) == 0,
+          "convert --bands 4,3,2: %s", t_err);
+    memset(&o, 0, sizeof o);
+    o.nbands = 3; o.bands[0] = 4; o.bands[1] = 3; o.bands[2] = 2;
+    CHECK(rse_image_load(ppm, &a) == RSE_STATUS_OK &&
+          rse_image_load_ex(TIFF_FIX "/o_rgbn8_planar_deflate.tif", &o, &b, 0) == RSE_STATUS_OK &&
+          a.c == 3 && memcmp(a.data, b.data, sizeof(float) * 3 * a.w * a.h) == 0, "the PPM holds bands 4,3,2");
+    rse_image_free(&a);
+    rse_image_free(&b);
+    CHECK(t_run("info", ppm, (char *)0) == 0 && strstr(t_out, "format: PPM\nsize: 37x21\nbands: 3\nbits: 8\nchannels: 3\n") &&
+          !strstr(t_out, "compression"), "info of a PPM:\n%s", t_out);
+    t_path(out, "b.png");
+    CHECK(t_run("convert", ppm, out, (char *)0) == 0 && t_run("info", out, (char *)0) == 0 &&
+          strstr(t_out, "format: PNG\nsize: 37x21\nbands: 3\nbits: 8\n"), "info of a PNG:\n%s", t_out);
+    remove(out);
+    CHECK(t_run("convert", TIFF_FIX "/p_gray8_lzw.tif", ppm, "--bands", "2", (char *)0) == 1 && t_one_line() &&
+          strstr(t_err, "band 2 requested, the file has 1 band "), "--bands 2 of a gray TIFF: %s", t_err);
+    CHECK(t_run("convert", ppm, out, "--bands", "1,2,3", (char *)0) == 1 && strstr(t_err, "TIFF input only"),
+          "--bands on a PPM: %s", t_err);
+    CHECK(t_run("convert", TIFF_FIX "/p_gray8_lzw.tif", ppm, "--bands", "1,2", (char *)0) == 2, "--bands 1,2");
+    CHECK(t_run("convert", TIFF_FIX "/p_gray8_lzw.tif", ppm, "--bands", "1,2,3,4", (char *)0) == 2, "--bands of 4");
+    CHECK(t_run("convert", TIFF_FIX "/p_gray8_lzw.tif", ppm, "--bands", "x", (char *)0) == 2, "--bands x");
+    CHECK(t_run("info", (char *)0) == 2 && t_run("info", ppm, ppm, (char *)0) == 2 &&
+          t_run("info", "--json", ppm, (char *)0) == 2, "info usage errors");
+    CHECK(t_run("info", "tests/corrupt/tiff_ifd_loop.tif", (char *)0) == 1 && t_one_line() &&
+          strstr(t_err, "tiff_ifd_loop.tif: TIFF IFD loop"), "info of a corrupt TIFF: %s", t_err);
+    CHECK(t_run("info", "--help", (char *)0) == 0 && strstr(t_out, "usage: rsedit info FILE"), "info --help");
+    CHECK(t_run("--help", (char *)0) == 0 && strstr(t_out, "  info "), "info in the command list");
+    remove(ppm);
+    CHECK(rmdir(t_dir) == 0, "every temporary file removed (%s)", t_dir);
+}
+
+int main(void) {
+    test_tiff_fixtures();
+    test_tiff_describe();
+    test_tiff_geo();
+    test_tiff_bands();
+    test_tiff_corrupt();
+    test_tiff_prefixes();
+    test_tiff_handmade();
+    test_tiff_cli();
+    return t_report("test_tiff");
+}

@@ -170,7 +170,7 @@ nostdio: $(SRC)
 # new finds by hand: libFuzzer's -merge=1, keeping files small).
 FUZZTIME ?= 60
 T ?= image
-FUZZ_TARGETS = image png pngread zip pickle torch safetensors gzip vocab sinddm import prompts roi mask tiff
+FUZZ_TARGETS = image png pngread zip pickle torch safetensors gzip vocab sinddm import prompts roi mask tiff jpeg
 # tests/fuzz/coverage_ignore.txt: checksum loops left out of the coverage
 # feedback only (still under ASan + UBSan), see the file.
 FUZZFLAGS = -std=c99 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
@@ -226,6 +226,7 @@ warnings-gcc: $(SRC)
 	gcc $(CFLAGS) -Werror -DRSE_NO_DISPATCH -c -o build/rsedit-nodispatch.o rsedit.c
 	gcc $(CFLAGS) -Werror -DRSE_NO_PNG_READ -o build/rsedit-nopng rsedit.c $(LDLIBS)
 	gcc $(CFLAGS) -Werror -DRSE_NO_TIFF -o build/rsedit-notiff rsedit.c $(LDLIBS)
+	gcc $(CFLAGS) -Werror -DRSE_NO_JPEG -o build/rsedit-nojpeg rsedit.c $(LDLIBS)
 	g++ -fsyntax-only -Wall -Wextra -x c++ rsedit.h
 	g++ -fsyntax-only -Wall -Wextra -DRSE_NO_CLIP -DRSE_NO_STDIO -x c++ rsedit.h
 	printf '#include "rsedit.h"\n#include "tensor.h"\n#include "sinddm.c"\n' | \

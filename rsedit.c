@@ -1363,7 +1363,7 @@ RSEDEF rse_status rse_sinddm_import_mem(rse_sinddm **out, const void *ckpt, size
 
 /* ===========================================================================
    Images: memory codecs
-   Readers for PPM/PGM (P2, P3, P5, P6), BMP, PNG and TIFF, writers for
+   Readers for PPM/PGM (P2, P3, P5, P6), BMP, PNG, TIFF and JPEG, writers for
    PPM/PGM, BMP and PNG. Everything here works on memory buffers and byte sinks only; the file
    layer below adds paths. Every reader goes through rse__cursor, whose reads
    past the end return 0 and set a flag, so a hostile length can make a decode
@@ -2728,6 +2728,817 @@ RSE__FN rse_status rse__tiff_describe(const unsigned char *b, size_t len, rse_im
     return geo ? rse__tiff_geo(&t, geo) : RSE_STATUS_OK;
 }
 #endif /* RSE_NO_TIFF */
+/* ---- JPEG reader ---------------------------------------------------------
+   A JPEG is a chain of markers (0xFF, a code byte, most followed by a
+   big-endian length that counts itself). The pipeline:
+     1. markers: SOI; tables (DQT quantisation, DHT Huffman, DRI restart
+        interval) and APP0 "JFIF" / APP14 "Adobe" (colour transform) in any
+        order; one SOF (frame: size, components with their sampling factors
+        and quantisation table); one (baseline) or several (progressive) SOS
+        scans, each followed by its entropy-coded data; EOI.
+     2. entropy decoding: every 8x8 block of every component becomes 64
+        quantised DCT coefficients, kept for the whole image (a progressive
+        file sends them in several scans: DC first, then bands of AC
+        coefficients, then refinement bits, "successive approximation").
+        Bytes 0xFF in the data are stuffed as FF 00; RSTn markers every DRI
+        MCUs reset the DC predictors so a decoder can resynchronise.
+     3. at EOI, per component: dequantise and inverse DCT each block into a
+        plane of 8-bit samples, using libjpeg's "islow" integer IDCT
+        (jidctint.c) step for step, so the samples are those of libjpeg-turbo
+        (and so of Pillow) exactly.
+     4. per output row: upsample subsampled components (4:2:2, 4:2:0, 4:4:0)
+        with libjpeg's "fancy" triangle filter for 2x ratios and box
+        replication otherwise, then YCbCr -> RGB with libjpeg's fixed-point
+        tables (jdcolor.c), or RGB as stored (Adobe transform 0).
+   Refused with a message: arithmetic coding (SOF9-15), lossless (SOF3) and
+   hierarchical (SOF5-7, DHP) processes, 12-bit samples, 2 or 4 components
+   (CMYK), DNL (height 0). Every segment is checked against the input; the
+   image size is checked against RSE_MAX_DIM/RSE_MAX_PIXELS and against what
+   the file can hold (each block of the first scan costs at least one bit)
+   before the coefficients are allocated. Absent under RSE_NO_JPEG.
+   ------------------------------------------------------------------------- */
+
+#ifndef RSE_NO_JPEG
+
+typedef struct rse__jpeg_huff {
+    int present;
+    uint8_t vals[256];
+    int32_t maxcode[18];       /* largest code of each length, -1 if none */
+    int valptr[17];            /* index in vals of the first code of each length */
+    int32_t mincode[17];
+    uint16_t fast[512];        /* 9-bit lookup: (length << 8) | symbol, 0 if longer */
+} rse__jpeg_huff;
+
+typedef struct rse__jpeg_comp {
+    int id, h, v, tq;
+    int bw, bh;                /* blocks allocated: whole MCUs */
+    int dw, dh;                /* samples of the component (downsampled size) */
+    int nbw, nbh;              /* blocks a non-interleaved scan covers */
+    int16_t *coef;             /* bw * bh blocks of 64, zig-zag order undone */
+    uint16_t q[64];            /* quantisation table latched at the first scan */
+    int latched;
+    int coef_bits[64];         /* successive approximation: -1 not yet sent */
+    int dc_pred;
+    unsigned char *plane;      /* bw*8 x bh*8 samples after the IDCT */
+} rse__jpeg_comp;
+
+typedef struct rse__jpeg_bits {
+    const unsigned char *p, *end;
+    uint32_t acc;              /* next bits left-aligned */
+    int nbits;
+    int at_marker;             /* stopped at a marker (or the end): zeros follow */
+    long phantom;              /* zero bits appended after that */
+} rse__jpeg_bits;
+
+typedef struct rse__jpeg {
+    const unsigned char *b;
+    size_t len, pos;
+    int w, h, nc, sof;         /* sof: 0xC0, 0xC1 or 0xC2; 0 before the frame */
+    int hmax, vmax, mcux, mcuy;
+    int restart;               /* DRI interval in MCUs, 0 none */
+    int jfif, adobe, transform;
+    int scans;
+    uint16_t qt[4][64];
+    int qt_present[4];
+    rse__jpeg_huff dc[4], ac[4];
+    rse__jpeg_comp comp[3];
+    rse__jpeg_bits bits;
+    int eobrun;
+} rse__jpeg;
+
+/* Position k in zig-zag order -> row-major index in the block; 16 more
+   entries absorb a run that overshoots 63 in a corrupt block, as libjpeg's
+   table does, so a bad file writes coefficient 63 rather than past it. */
+static const unsigned char rse__jpeg_zz[80] = {
+    0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48, 41, 34, 27, 20, 13, 6, 7, 14, 21,
+    28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51, 58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61,
+    54, 47, 55, 62, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63 };
+
+RSE__FN unsigned rse__jpeg_be16(const unsigned char *p) { return (unsigned)p[0] << 8 | p[1]; }
+
+/* Arithmetic right shift (floor division by 2^n) without relying on the
+   implementation-defined shift of a negative number. */
+RSE__FN int64_t rse__jpeg_asr(int64_t x, int n) {
+    return x >= 0 ? x >> n : -((-x - 1) >> n) - 1;
+}
+
+/* The next marker at or after j->pos: skips bytes that are not a marker, as
+   libjpeg does (with a warning) after a scan's data, and fill bytes 0xFF.
+   Returns the code (0xC0..0xFE) with j->pos after it, or -1 at the end. */
+RSE__FN int rse__jpeg_next_marker(rse__jpeg *j) {
+    while (j->pos + 1 < j->len) {
+        if (j->b[j->pos] == 0xFF && j->b[j->pos + 1] != 0 && j->b[j->pos + 1] != 0xFF) {
+            j->pos += 2;
+            return j->b[j->pos - 1];
+        }
+        j->pos++;
+    }
+    j->pos = j->len;
+    return -1;
+}
+
+/* The segment of the marker just read: *p its data, *n its size. */
+RSE__FN rse_status rse__jpeg_segment(rse__jpeg *j, int m, const unsigned char **p, size_t *n) {
+    size_t l;
+    if (j->len - j->pos < 2) return rse__fail(RSE_STATUS_TRUNCATED, "JPEG marker 0x%x: length past the end of the file", m);
+    l = rse__jpeg_be16(j->b + j->pos);
+    if (l < 2) return rse__fail(RSE_STATUS_BAD_FORMAT, "JPEG marker 0x%x: bad length %zu", m, l);
+    if (j->len - j->pos < l)
+        return rse__fail(RSE_STATUS_TRUNCATED, "JPEG marker 0x%x: %zu bytes at offset %zu past the end of the file (%zu bytes)",
+                         m, l, j->pos, j->len);
+    *p = j->b + j->pos + 2;
+    *n = l - 2;
+    j->pos += l;
+    return RSE_STATUS_OK;
+}
+
+/* DHT: one or more tables, each a class/id byte, 16 counts of codes per
+   length and the symbols. Canonical codes are assigned in order of length
+   (jdhuff.c's jpeg_make_d_derived_tbl); a table whose codes do not fit
+   their lengths (over-subscribed) is refused. */
+RSE__FN rse_status rse__jpeg_dht(rse__jpeg *j, const unsigned char *p, size_t n) {
+    while (n > 0) {
+        int tc, th, l, i, k = 0, total = 0;
+        int32_t code = 0;
+        rse__jpeg_huff *t;
+        if (n < 17) return rse__fail(RSE_STATUS_BAD_FORMAT, "JPEG DHT segment truncated");
+        tc = p[0] >> 4; th = p[0] & 15;
+        if (tc > 1 || th > 3) return rse__fail(RSE_STATUS_BAD_FORMAT, "JPEG bad Huffman table class %d id %d", tc, th);
+        for (l = 0; l < 16; l++) total += p[1 + l];
+        if (total > 256 || (size_t)total > n - 17)
+            return rse__fail(RSE_STATUS_BAD_FORMAT, "JPEG bad Huffman table: %d codes in %zu bytes", total, n - 17);
+        t = tc ? &j->ac[th] : &j->dc[th];
+        memset(t, 0, sizeof *t);
+        memcpy(t->vals, p + 17, (size_t)total);
+        for (l = 1; l <= 16; l++) {
+            int cnt = p[l];
+            t->valptr[l] = k;
+            t->mincode[l] = code;
+            for (i = 0; i < cnt; i++, k++, code++) {
+                if (code >= ((int32_t)1 << l))
+                    return rse__fail(RSE_STATUS_BAD_FORMAT, "JPEG bad Huffman table: codes of length %d over-subscribed", l);
+                /* codes of length <= 9 also go into the lookup table */
+                if (l <= 9) {
+                    int s, lo = (int)(code << (9 - l)), hi = lo + (1 << (9 - l));
+                    for (s = lo; s < hi; s++) t->fast[s] = (uint16_t)(l << 8 | t->vals[k]);
+                }
+            }
+            t->maxcode[l] = cnt ? code - 1 : -1;
+            code <<= 1;
+        }
+        t->maxcode[17] = 0x7FFFFFFF;   /* sentinel: the decoder stops at 16 */
+        if (tc == 0)
+            for (i = 0; i < total; i++)
+                if (t->vals[i] > 15) return rse__fail(RSE_STATUS_BAD_FORMAT, "JPEG bad DC Huffman symbol %u", (unsigned)t->vals[i]);
+        t->present = 1;
+        p += 17 + total; n -= 17 + (size_t)total;
+    }
+    return RSE_STATUS_OK;
+}
+
+/* DQT: tables of 64 values (8 or 16 bits each) in zig-zag order. */
+RSE__FN rse_status rse__jpeg_dqt(rse__jpeg *j, const unsigned char *p, size_t n) {
+    while (n > 0) {
+        int pq = p[0] >> 4, tq = p[0] & 15, k;
+        size_t need = pq ? 129 : 65;
+        if (pq > 1 || tq > 3) return rse__fail(RSE_STATUS_BAD_FORMAT, "JPEG bad quantisation table precision %d id %d", pq, tq);
+        if (n < need) return rse__fail(RSE_STATUS_BAD_FORMAT, "JPEG DQT segment truncated");
+        for (k = 0; k < 64; k++)
+            j->qt[tq][rse__jpeg_zz[k]] = (uint16_t)(pq ? rse__jpeg_be16(p + 1 + 2 * k) : p[1 + k]);
+        j->qt_present[tq] = 1;
+        p += need; n -= need;
+    }
+    return RSE_STATUS_OK;
+}
+
+/* SOF0/1/2: precision, height, width, then id, sampling factors and
+   quantisation table of each component. */
+RSE__FN rse_status rse__jpeg_sof(rse__jpeg *j, int m, const unsigned char *p, size_t n) {
+    int i, k;
+    if (j->sof) return rse__fail(RSE_STATUS_BAD_FORMAT, "JPEG with two frame (SOF) markers");
+    if (n < 6) return rse__fail(RSE_STATUS_BAD_FORMAT, "JPEG SOF segment truncated");
+    if (p[0] != 8)
+        return rse__fail(RSE_STATUS_UNSUPPORTED, "JPEG with %u-bit samples not supported (only 8)", (unsigned)p[0]);
+    j->h = (int)rse__jpeg_be16(p + 1);
+    j->w = (int)rse__jpeg_be16(p + 3);
+    j->nc = p[5];
+    if (j->h == 0) return rse__fail(RSE_STATUS_UNSUPPORTED, "JPEG height 0 (set by a DNL marker) not supported");
+    if (j->w == 0) return rse__fail(RSE_STATUS_BAD_FORMAT, "JPEG width 0");
+    if (j->nc != 1 && j->nc != 3)
+        return rse__fail(RSE_STATUS_UNSUPPORTED, "JPEG with %d components not supported (only gray and 3-component%s)",
+                         j->nc, j->nc == 4 ? "; CMYK is not" : "");
+    if (n != 6 + 3 * (size_t)j->nc) return rse__fail(RSE_STATUS_BAD_FORMAT, "JPEG SOF segment of %zu bytes for %d components", n, j->nc);
+    j->hmax = j->vmax = 1;
+    for (i = 0; i < j->nc; i++) {
+        rse__jpeg_comp *c = &j->comp[i];
+        const unsigned char *q = p + 6 + 3 * i;
+        c->id = q[0]; c->h = q[1] >> 4; c->v = q[1] & 15; c->tq = q[2];
+        for (k = 0; k < i; k++)
+            if (j->comp[k].id == c->id) return rse__fail(RSE_STATUS_BAD_FORMAT, "JPEG component id %d used twice", c->id);
+        if (c->h < 1 || c->h > 4 || c->v < 1 || c->v > 4)
+            return rse__fail(RSE_STATUS_BAD_FORMAT, "JPEG component %d: bad sampling factors %dx%d", c->id, c->h, c->v);
+        if (c->tq > 3) return rse__fail(RSE_STATUS_BAD_FORMAT, "JPEG component %d: bad quantisation table %d", c->id, c->tq);
+        if (c->h > j->hmax) j->hmax = c->h;
+        if (c->v > j->vmax) j->vmax = c->v;
+    }
+    for (i = 0; i < j->nc; i++) {
+        rse__jpeg_comp *c = &j->comp[i];
+        if (j->hmax % c->h || j->vmax % c->v)
+            return rse__fail(RSE_STATUS_UNSUPPORTED, "JPEG component %d: sampling %dx%d of a maximum %dx%d is fractional",
+                             c->id, c->h, c->v, j->hmax, j->vmax);
+    }
+    j->sof = m;
+    return rse__check_dims(j->w, j->h);
+}
+
+/* Parses markers up to the frame header (SOF) and returns at it; the
+   tables before it are kept. Shared by info/describe and load. */
+RSE__FN rse_status rse__jpeg_header(rse__jpeg *j, const unsigned char *b, size_t len) {
+    memset(j, 0, sizeof *j);
+    j->b = b; j->len = len;
+    if (len < 2 || b[0] != 0xFF || b[1] != 0xD8) return rse__fail(RSE_STATUS_BAD_FORMAT, "not a JPEG file (no SOI)");
+    j->pos = 2;
+    for (;;) {
+        const unsigned char *p;
+        size_t n;
+        rse_status st;
+        int m = rse__jpeg_next_marker(j);
+        if (m < 0) return rse__fail(RSE_STATUS_TRUNCATED, "JPEG ends before the frame header (SOF)");
+        if (m == 0xD8 || m == 0xD9 || (m >= 0xD0 && m <= 0xD7) || m == 0x01)
+            return rse__fail(RSE_STATUS_BAD_FORMAT, "JPEG marker 0x%x before the frame header", m);
+        if ((st = rse__jpeg_segment(j, m, &p, &n)) != RSE_STATUS_OK) return st;
+        switch (m) {
+        case 0xC0: case 0xC1: case 0xC2: return rse__jpeg_sof(j, m, p, n);
+        case 0xC3: return rse__fail(RSE_STATUS_UNSUPPORTED, "lossless JPEG (SOF3) not supported");
+        case 0xC5: case 0xC6: case 0xC7: case 0xDE:
+            return rse__fail(RSE_STATUS_UNSUPPORTED, "hierarchical JPEG (marker 0x%x) not supported", m);
+        case 0xC9: case 0xCA: case 0xCB: case 0xCD: case 0xCE: case 0xCF: case 0xCC:
+            return rse__fail(RSE_STATUS_UNSUPPORTED, "arithmetic-coded JPEG (marker 0x%x) not supported", m);
+        case 0xC4: if ((st = rse__jpeg_dht(j, p, n)) != RSE_STATUS_OK) return st; break;
+        case 0xDB: if ((st = rse__jpeg_dqt(j, p, n)) != RSE_STATUS_OK) return st; break;
+        case 0xDD:
+            if (n < 2) return rse__fail(RSE_STATUS_BAD_FORMAT, "JPEG DRI segment truncated");
+            j->restart = (int)rse__jpeg_be16(p);
+            break;
+        case 0xDA: return rse__fail(RSE_STATUS_BAD_FORMAT, "JPEG scan (SOS) before the frame header (SOF)");
+        case 0xE0: if (n >= 5 && memcmp(p, "JFIF", 5) == 0) j->jfif = 1; break;
+        case 0xEE:
+            if (n >= 12 && memcmp(p, "Adobe", 5) == 0) { j->adobe = 1; j->transform = p[11]; }
+            break;
+        default: break;   /* APPn, COM and others: skipped */
+        }
+    }
+}
+
+/* ---- entropy decoding ---- */
+
+RSE__FN void rse__jpeg_bits_init(rse__jpeg_bits *s, const unsigned char *p, const unsigned char *end) {
+    s->p = p; s->end = end; s->acc = 0; s->nbits = 0; s->at_marker = 0; s->phantom = 0;
+}
+
+/* Tops the bit buffer up to at least 25 bits. At a marker or the end of
+   the input it appends zeros (as libjpeg does) and counts them, so that a
+   scan whose data ran out is detected by rse__jpeg_overrun. */
+RSE__FN void rse__jpeg_fill(rse__jpeg_bits *s) {
+    while (s->nbits <= 24) {
+        unsigned c = 0;
+        if (!s->at_marker && s->p < s->end) {
+            c = *s->p;
+            if (c == 0xFF) {
+                if (s->end - s->p >= 2 && s->p[1] == 0) s->p += 2;        /* stuffed FF 00 */
+                else { s->at_marker = 1; c = 0; }                          /* a marker: stop before it */
+            } else s->p++;
+        } else s->at_marker = 1;
+        if (s->at_marker) s->phantom += 8;
+        s->acc |= (uint32_t)c << (24 - s->nbits);
+        s->nbits += 8;
+    }
+}
+
+/* True if the decoder has used bits past the end of the scan's data. */
+RSE__FN int rse__jpeg_overrun(const rse__jpeg_bits *s) { return s->phantom > s->nbits; }
+
+RSE__FN int rse__jpeg_getbits(rse__jpeg_bits *s, int n) {
+    int v;
+    if (n == 0) return 0;
+    rse__jpeg_fill(s);
+    v = (int)(s->acc >> (32 - n));
+    s->acc <<= n;
+    s->nbits -= n;
+    return v;
+}
+
+/* n bits as a signed value (JPEG's "EXTEND": a leading 0 bit means negative). */
+RSE__FN int rse__jpeg_receive(rse__jpeg_bits *s, int n) {
+    int v = rse__jpeg_getbits(s, n);
+    return n && v < (1 << (n - 1)) ? v - (1 << n) + 1 : v;
+}
+
+/* One Huffman symbol, or -1 for a code that is in no table. */
+RSE__FN int rse__jpeg_huff_decode(rse__jpeg_bits *s, const rse__jpeg_huff *t) {
+    int l;
+    int32_t code;
+    uint16_t f;
+    rse__jpeg_fill(s);
+    f = t->fast[s->acc >> 23];
+    if (f) {
+        s->acc <<= f >> 8;
+        s->nbits -= f >> 8;
+        return f & 255;
+    }
+    for (l = 10; l <= 16; l++) {
+        code = (int32_t)(s->acc >> (32 - l));
+        if (t->maxcode[l] >= 0 && code <= t->maxcode[l] && code >= t->mincode[l]) {
+            s->acc <<= l;
+            s->nbits -= l;
+            return t->vals[t->valptr[l] + code - t->mincode[l]];
+        }
+    }
+    return -1;
+}
+
+/* A coefficient as the int16 libjpeg stores it (wrapping like its cast). */
+RSE__FN int16_t rse__jpeg_c16(int64_t v) {
+    uint32_t u = (uint32_t)((uint64_t)v & 0xFFFFu);
+    return (int16_t)(u >= 0x8000u ? (int32_t)u - 0x10000 : (int32_t)u);
+}
+
+typedef struct rse__jpeg_scan {
+    int ns, comp[4], td[4], ta[4];
+    int ss, se, ah, al;
+} rse__jpeg_scan;
+
+/* One block of a scan. */
+RSE__FN rse_status rse__jpeg_block(rse__jpeg *j, const rse__jpeg_scan *sc, int si, int16_t *blk) {
+    rse__jpeg_bits *s = &j->bits;
+    rse__jpeg_comp *c = &j->comp[sc->comp[si]];
+    int k, r, sym;
+    if (j->sof != 0xC2 || (sc->ss == 0 && sc->ah == 0)) {
+        /* DC (sequential, or a progressive DC first scan) */
+        if ((sym = rse__jpeg_huff_decode(s, &j->dc[sc->td[si]])) < 0) return rse__fail(RSE_STATUS_BAD_FORMAT, "JPEG bad Huffman code");
+        /* kept as the int16 it is stored as: the same coefficients, no overflow */
+        c->dc_pred = rse__jpeg_c16((int64_t)c->dc_pred + rse__jpeg_receive(s, sym));
+        blk[0] = rse__jpeg_c16(j->sof == 0xC2 ? (int64_t)c->dc_pred * ((int64_t)1 << sc->al) : c->dc_pred);
+        if (j->sof == 0xC2) return RSE_STATUS_OK;
+        for (k = 1; k < 64; k++) {      /* sequential AC */
+            if ((sym = rse__jpeg_huff_decode(s, &j->ac[sc->ta[si]])) < 0) return rse__fail(RSE_STATUS_BAD_FORMAT, "JPEG bad Huffman code");
+            r = sym >> 4; sym &= 15;
+            if (sym) { k += r; blk[rse__jpeg_zz[k]] = (int16_t)rse__jpeg_receive(s, sym); }
+            else if (r != 15) break;
+            else k += 15;
+        }
+        return RSE_STATUS_OK;
+    }
+    if (sc->ss == 0) {                  /* DC refinement: one bit */
+        if (rse__jpeg_getbits(s, 1)) blk[0] = (int16_t)(blk[0] | (1 << sc->al));
+        return RSE_STATUS_OK;
+    }
+    if (sc->ah == 0) {                  /* AC first scan of a band */
+        if (j->eobrun > 0) { j->eobrun--; return RSE_STATUS_OK; }
+        for (k = sc->ss; k <= sc->se; k++) {
+            if ((sym = rse__jpeg_huff_decode(s, &j->ac[sc->ta[si]])) < 0) return rse__fail(RSE_STATUS_BAD_FORMAT, "JPEG bad Huffman code");
+            r = sym >> 4; sym &= 15;
+            if (sym) {
+                k += r;
+                blk[rse__jpeg_zz[k]] = rse__jpeg_c16((int64_t)rse__jpeg_receive(s, sym) * ((int64_t)1 << sc->al));
+            } else if (r == 15) k += 15;
+            else {
+                j->eobrun = (1 << r) - 1;
+                if (r) j->eobrun += rse__jpeg_getbits(s, r);
+                break;
+            }
+        }
+        return RSE_STATUS_OK;
+    }
+    /* AC refinement (jdphuff.c's decode_mcu_AC_refine): each already
+       nonzero coefficient in the band gets a correction bit; new ones
+       (+-1 << al) are placed after r still-zero positions. */
+    {
+        int p1 = 1 << sc->al, m1 = -(1 << sc->al);
+        k = sc->ss;
+        if (j->eobrun == 0) {
+            for (; k <= sc->se; k++) {
+                int val = 0;
+                if ((sym = rse__jpeg_huff_decode(s, &j->ac[sc->ta[si]])) < 0) return rse__fail(RSE_STATUS_BAD_FORMAT, "JPEG bad Huffman code");
+                r = sym >> 4; sym &= 15;
+                if (sym) val = rse__jpeg_getbits(s, 1) ? p1 : m1;   /* sym should be 1; libjpeg only warns */
+                else if (r != 15) {
+                    j->eobrun = 1 << r;
+                    if (r) j->eobrun += rse__jpeg_getbits(s, r);
+                    break;
+                }
+                do {
+                    int16_t *cf = blk + rse__jpeg_zz[k];
+                    if (*cf != 0) {
+                        if (rse__jpeg_getbits(s, 1) && (*cf & p1) == 0)
+                            *cf = (int16_t)(*cf >= 0 ? *cf + p1 : *cf + m1);
+                    } else if (--r < 0) break;
+                    k++;
+                } while (k <= sc->se);
+                if (val) blk[rse__jpeg_zz[k]] = (int16_t)val;
+            }
+        }
+        if (j->eobrun > 0) {
+            for (; k <= sc->se; k++) {
+                int16_t *cf = blk + rse__jpeg_zz[k];
+                if (*cf != 0 && rse__jpeg_getbits(s, 1) && (*cf & p1) == 0)
+                    *cf = (int16_t)(*cf >= 0 ? *cf + p1 : *cf + m1);
+            }
+            j->eobrun--;
+        }
+    }
+    return RSE_STATUS_OK;
+}
+
+/* Allocates the coefficients of every component, once, at the first scan,
+   after checking that the file can hold that many blocks. */
+RSE__FN rse_status rse__jpeg_alloc(rse__jpeg *j, const rse__jpeg_scan *sc, size_t data_bytes) {
+    size_t blocks_in_scan = 0, total = 0, nb;
+    int i;
+    j->mcux = (j->w + 8 * j->hmax - 1) / (8 * j->hmax);
+    j->mcuy = (j->h + 8 * j->vmax - 1) / (8 * j->vmax);
+    for (i = 0; i < j->nc; i++) {
+        rse__jpeg_comp *c = &j->comp[i];
+        c->bw = j->mcux * c->h; c->bh = j->mcuy * c->v;
+        c->dw = (int)(((int64_t)j->w * c->h + j->hmax - 1) / j->hmax);
+        c->dh = (int)(((int64_t)j->h * c->v + j->vmax - 1) / j->vmax);
+        c->nbw = (c->dw + 7) / 8; c->nbh = (c->dh + 7) / 8;
+        total += (size_t)c->bw * (size_t)c->bh;    /* dims <= RSE_MAX_DIM: no overflow */
+    }
+    for (i = 0; i < sc->ns; i++) {
+        const rse__jpeg_comp *c = &j->comp[sc->comp[i]];
+        blocks_in_scan += sc->ns == 1 ? (size_t)c->nbw * c->nbh : (size_t)c->bw * c->bh;
+    }
+    /* A first scan carries DC (checked by the caller): at least one bit per block. */
+    if (blocks_in_scan / 8 > data_bytes + 16)
+        return rse__fail(RSE_STATUS_LIMIT, "JPEG of %dx%d: its first scan needs %zu blocks, the file has %zu bytes left",
+                         j->w, j->h, blocks_in_scan, data_bytes);
+    if (!rse__mul_ok(total, 64 * sizeof(int16_t), &nb))
+        return rse__fail(RSE_STATUS_LIMIT, "JPEG of %dx%d is too large", j->w, j->h);
+    for (i = 0; i < j->nc; i++) {
+        rse__jpeg_comp *c = &j->comp[i];
+        size_t bytes = (size_t)c->bw * c->bh * 64 * sizeof(int16_t);
+        c->coef = (int16_t *)RSE_MALLOC(bytes);
+        if (!c->coef) return rse__fail(RSE_STATUS_NOMEM, "out of memory for %zu bytes of JPEG coefficients", bytes);
+        memset(c->coef, 0, bytes);
+        memset(c->coef_bits, 0xFF, sizeof c->coef_bits);   /* -1: nothing sent */
+    }
+    return RSE_STATUS_OK;
+}
+
+/* Reads the RSTn marker expected after a restart interval and resets the
+   decoder's state. */
+RSE__FN rse_status rse__jpeg_restart(rse__jpeg *j, int *rst) {
+    int i, m;
+    if (rse__jpeg_overrun(&j->bits)) return rse__fail(RSE_STATUS_BAD_FORMAT, "JPEG restart interval's data ends early");
+    j->pos = (size_t)(j->bits.p - j->b);
+    m = rse__jpeg_next_marker(j);
+    if (m != 0xD0 + *rst)
+        return m < 0 ? rse__fail(RSE_STATUS_TRUNCATED, "JPEG ends inside a scan (expected RST%d)", *rst)
+                     : rse__fail(RSE_STATUS_BAD_FORMAT, "JPEG expected RST%d, found marker 0x%x", *rst, m);
+    *rst = (*rst + 1) & 7;
+    rse__jpeg_bits_init(&j->bits, j->b + j->pos, j->b + j->len);
+    for (i = 0; i < j->nc; i++) j->comp[i].dc_pred = 0;
+    j->eobrun = 0;
+    return RSE_STATUS_OK;
+}
+
+/* SOS: the scan header, its checks, then its entropy-coded data. */
+RSE__FN rse_status rse__jpeg_sos(rse__jpeg *j, const unsigned char *p, size_t n) {
+    rse__jpeg_scan sc;
+    int i, k, mx, my, mcus, done = 0, rst = 0;
+    rse_status st;
+    if (n < 1 || n != 4 + 2 * (size_t)p[0]) return rse__fail(RSE_STATUS_BAD_FORMAT, "JPEG bad SOS segment length %zu", n);
+    memset(&sc, 0, sizeof sc);
+    sc.ns = p[0];
+    if (sc.ns < 1 || sc.ns > j->nc) return rse__fail(RSE_STATUS_BAD_FORMAT, "JPEG scan of %d components (frame has %d)", sc.ns, j->nc);
+    for (i = 0; i < sc.ns; i++) {
+        int id = p[1 + 2 * i];
+        for (k = 0; k < j->nc && j->comp[k].id != id; k++) {}
+        if (k == j->nc) return rse__fail(RSE_STATUS_BAD_FORMAT, "JPEG scan names component id %d, not in the frame", id);
+        sc.comp[i] = k;
+        for (mx = 0; mx < i; mx++) if (sc.comp[mx] == k) return rse__fail(RSE_STATUS_BAD_FORMAT, "JPEG scan names component id %d twice", id);
+        sc.td[i] = p[2 + 2 * i] >> 4; sc.ta[i] = p[2 + 2 * i] & 15;
+        if (sc.td[i] > 3 || sc.ta[i] > 3) return rse__fail(RSE_STATUS_BAD_FORMAT, "JPEG bad Huffman table id in scan");
+    }
+    p += 1 + 2 * sc.ns;
+    sc.ss = p[0]; sc.se = p[1]; sc.ah = p[2] >> 4; sc.al = p[2] & 15;
+    if (j->sof == 0xC2) {
+        /* jdphuff.c's checks: DC and AC bands never mix, AC scans hold one
+           component, a refinement refines by exactly one bit. */
+        if ((sc.ss == 0 && sc.se != 0) || (sc.ss > 0 && (sc.se < sc.ss || sc.se > 63 || sc.ns != 1)) ||
+            (sc.ah != 0 && sc.al != sc.ah - 1) || sc.al > 13)
+            return rse__fail(RSE_STATUS_BAD_FORMAT, "JPEG bad progressive scan: spectral selection %d..%d, successive approximation %d,%d",
+                             sc.ss, sc.se, sc.ah, sc.al);
+        for (i = 0; i < sc.ns; i++) {
+            rse__jpeg_comp *c = &j->comp[sc.comp[i]];
+            if (c->coef && sc.ss > 0 && c->coef_bits[0] < 0)
+                return rse__fail(RSE_STATUS_BAD_FORMAT, "JPEG progressive AC scan of component %d before its DC scan", c->id);
+        }
+    } else sc.ss = 0, sc.se = 63, sc.ah = sc.al = 0;   /* sequential: libjpeg ignores these fields */
+    /* The allocation bound below relies on a first scan with DC, as the
+       standard requires (libjpeg only warns). */
+    if (j->scans == 0 && sc.ss != 0) return rse__fail(RSE_STATUS_BAD_FORMAT, "JPEG first scan has no DC coefficients");
+    if (sc.ns > 1) {
+        int blocks = 0;
+        for (i = 0; i < sc.ns; i++) blocks += j->comp[sc.comp[i]].h * j->comp[sc.comp[i]].v;
+        if (blocks > 10) return rse__fail(RSE_STATUS_BAD_FORMAT, "JPEG MCU of %d blocks (at most 10)", blocks);
+    }
+    /* The tables this scan uses must exist. */
+    for (i = 0; i < sc.ns; i++) {
+        rse__jpeg_comp *c = &j->comp[sc.comp[i]];
+        if ((sc.ss == 0 && sc.ah == 0 && !j->dc[sc.td[i]].present) || (sc.se > 0 && !j->ac[sc.ta[i]].present))
+            return rse__fail(RSE_STATUS_BAD_FORMAT, "JPEG scan uses a Huffman table that was not defined");
+        if (!c->latched) {
+            if (!j->qt_present[c->tq]) return rse__fail(RSE_STATUS_BAD_FORMAT, "JPEG component %d: quantisation table %d not defined", c->id, c->tq);
+            memcpy(c->q, j->qt[c->tq], sizeof c->q);   /* libjpeg latches it at the first scan */
+            c->latched = 1;
+        }
+    }
+    if (j->scans == 0) {
+        if ((st = rse__jpeg_alloc(j, &sc, j->len - j->pos)) != RSE_STATUS_OK) return st;
+    }
+    if (j->sof == 0xC2)
+        for (i = 0; i < sc.ns; i++) {
+            rse__jpeg_comp *c = &j->comp[sc.comp[i]];
+            for (k = sc.ss; k <= sc.se; k++) {
+                if (c->coef_bits[k] != (sc.ah == 0 ? -1 : sc.ah))
+                    return rse__fail(RSE_STATUS_BAD_FORMAT, "JPEG progressive scan of component %d: successive approximation %d,%d out of order",
+                                     c->id, sc.ah, sc.al);
+                c->coef_bits[k] = sc.al;
+            }
+        }
+    j->scans++;
+    for (i = 0; i < j->nc; i++) j->comp[i].dc_pred = 0;
+    j->eobrun = 0;
+    rse__jpeg_bits_init(&j->bits, j->b + j->pos, j->b + j->len);
+    if (sc.ns == 1) {
+        rse__jpeg_comp *c = &j->comp[sc.comp[0]];
+        mcus = c->nbw * c->nbh;
+        for (my = 0; my < c->nbh; my++)
+            for (mx = 0; mx < c->nbw; mx++) {
+                if (j->restart && done && done % j->restart == 0 && (st = rse__jpeg_restart(j, &rst)) != RSE_STATUS_OK) return st;
+                if ((st = rse__jpeg_block(j, &sc, 0, c->coef + ((size_t)my * c->bw + mx) * 64)) != RSE_STATUS_OK) return st;
+                if (rse__jpeg_overrun(&j->bits)) goto early;
+                done++;
+            }
+    } else {
+        mcus = j->mcux * j->mcuy;
+        for (my = 0; my < j->mcuy; my++)
+            for (mx = 0; mx < j->mcux; mx++) {
+                if (j->restart && done && done % j->restart == 0 && (st = rse__jpeg_restart(j, &rst)) != RSE_STATUS_OK) return st;
+                for (i = 0; i < sc.ns; i++) {
+                    rse__jpeg_comp *c = &j->comp[sc.comp[i]];
+                    int bx, by;
+                    for (by = 0; by < c->v; by++)
+                        for (bx = 0; bx < c->h; bx++) {
+                            size_t bi = (size_t)(my * c->v + by) * c->bw + (size_t)(mx * c->h + bx);
+                            if ((st = rse__jpeg_block(j, &sc, i, c->coef + bi * 64)) != RSE_STATUS_OK) return st;
+                        }
+                }
+                if (rse__jpeg_overrun(&j->bits)) goto early;
+                done++;
+            }
+    }
+    j->pos = (size_t)(j->bits.p - j->b);
+    return RSE_STATUS_OK;
+early:
+    return rse__fail(j->bits.p >= j->bits.end ? RSE_STATUS_TRUNCATED : RSE_STATUS_BAD_FORMAT,
+                     "JPEG scan %d: data ends after %d of %d MCUs", j->scans, done, mcus);
+}
+
+/* ---- reconstruction ---- */
+
+/* libjpeg's sample_range_limit after the IDCT (jdmaster.c): the output v
+   (before the +128 level shift) indexes it by v & 1023, which clamps to
+   0..255 for -512 <= v < 512 and wraps beyond, as libjpeg does. */
+RSE__FN unsigned char rse__jpeg_range(int64_t v) {
+    int i = (int)((uint64_t)v & 1023u);
+    return (unsigned char)(i < 128 ? i + 128 : i < 512 ? 255 : i < 896 ? 0 : i - 896);
+}
+
+/* libjpeg's jpeg_idct_islow (jidctint.c), the default of libjpeg-turbo
+   and so of Pillow: a scaled integer IDCT with 13-bit constants, columns
+   then rows. 64-bit intermediates, so hostile coefficients cannot
+   overflow (libjpeg's JLONG is 64 bits on LP64 too). */
+RSE__FN void rse__jpeg_idct(const int16_t *in, const uint16_t *q, unsigned char *out, size_t stride) {
+    int64_t ws[64];
+    int i;
+#define RSE__JD(x, n) rse__jpeg_asr((x) + ((int64_t)1 << ((n) - 1)), n)
+    for (i = 0; i < 8; i++) {   /* columns: PASS1_BITS = 2 */
+        int64_t t0, t1, t2, t3, t10, t11, t12, t13, z1, z2, z3, z4, z5;
+        const int16_t *c = in + i;
+        const uint16_t *qq = q + i;
+        z2 = (int64_t)c[16] * qq[16]; z3 = (int64_t)c[48] * qq[48];
+        z1 = (z2 + z3) * 4433;
+        t2 = z1 + z3 * -15137;
+        t3 = z1 + z2 * 6270;
+        z2 = (int64_t)c[0] * qq[0]; z3 = (int64_t)c[32] * qq[32];
+        t0 = (z2 + z3) * 8192;
+        t1 = (z2 - z3) * 8192;
+        t10 = t0 + t3; t13 = t0 - t3; t11 = t1 + t2; t12 = t1 - t2;
+        t0 = (int64_t)c[56] * qq[56]; t1 = (int64_t)c[40] * qq[40];
+        t2 = (int64_t)c[24] * qq[24]; t3 = (int64_t)c[8] * qq[8];
+        z1 = t0 + t3; z2 = t1 + t2; z3 = t0 + t2; z4 = t1 + t3;
+        z5 = (z3 + z4) * 9633;
+        t0 *= 2446; t1 *= 16819; t2 *= 25172; t3 *= 12299;
+        z1 *= -7373; z2 *= -20995; z3 *= -16069; z4 *= -3196;
+        z3 += z5; z4 += z5;
+        t0 += z1 + z3; t1 += z2 + z4; t2 += z2 + z3; t3 += z1 + z4;
+        ws[i] = RSE__JD(t10 + t3, 11); ws[56 + i] = RSE__JD(t10 - t3, 11);
+        ws[8 + i] = RSE__JD(t11 + t2, 11); ws[48 + i] = RSE__JD(t11 - t2, 11);
+        ws[16 + i] = RSE__JD(t12 + t1, 11); ws[40 + i] = RSE__JD(t12 - t1, 11);
+        ws[24 + i] = RSE__JD(t13 + t0, 11); ws[32 + i] = RSE__JD(t13 - t0, 11);
+    }
+    for (i = 0; i < 8; i++) {   /* rows: descale by CONST_BITS + PASS1_BITS + 3 */
+        int64_t t0, t1, t2, t3, t10, t11, t12, t13, z1, z2, z3, z4, z5;
+        const int64_t *w = ws + 8 * i;
+        unsigned char *o = out + (size_t)i * stride;
+        z2 = w[2]; z3 = w[6];
+        z1 = (z2 + z3) * 4433;
+        t2 = z1 + z3 * -15137;
+        t3 = z1 + z2 * 6270;
+        t0 = (w[0] + w[4]) * 8192;
+        t1 = (w[0] - w[4]) * 8192;
+        t10 = t0 + t3; t13 = t0 - t3; t11 = t1 + t2; t12 = t1 - t2;
+        t0 = w[7]; t1 = w[5]; t2 = w[3]; t3 = w[1];
+        z1 = t0 + t3; z2 = t1 + t2; z3 = t0 + t2; z4 = t1 + t3;
+        z5 = (z3 + z4) * 9633;
+        t0 *= 2446; t1 *= 16819; t2 *= 25172; t3 *= 12299;
+        z1 *= -7373; z2 *= -20995; z3 *= -16069; z4 *= -3196;
+        z3 += z5; z4 += z5;
+        t0 += z1 + z3; t1 += z2 + z4; t2 += z2 + z3; t3 += z1 + z4;
+        o[0] = rse__jpeg_range(RSE__JD(t10 + t3, 18)); o[7] = rse__jpeg_range(RSE__JD(t10 - t3, 18));
+        o[1] = rse__jpeg_range(RSE__JD(t11 + t2, 18)); o[6] = rse__jpeg_range(RSE__JD(t11 - t2, 18));
+        o[2] = rse__jpeg_range(RSE__JD(t12 + t1, 18)); o[5] = rse__jpeg_range(RSE__JD(t12 - t1, 18));
+        o[3] = rse__jpeg_range(RSE__JD(t13 + t0, 18)); o[4] = rse__jpeg_range(RSE__JD(t13 - t0, 18));
+    }
+#undef RSE__JD
+}
+
+/* Output row y of component c at full width into u (jdsample.c): 2x
+   ratios use libjpeg's fancy (triangle) filter, 3/4 of the nearer sample
+   and 1/4 of the farther, with its alternating rounding biases; the
+   horizontal ones only when the component is wider than 2 samples, as in
+   libjpeg. Edges repeat the last sample and row, as libjpeg's context rows
+   do. Other integer ratios replicate samples (int_upsample). */
+RSE__FN void rse__jpeg_upsample(const rse__jpeg *j, const rse__jpeg_comp *c, int y, int *tmp, unsigned char *u) {
+    int hr = j->hmax / c->h, vr = j->vmax / c->v, x, n = c->dw, w = j->w;
+    size_t stride = (size_t)c->bw * 8;
+    int fancy_h = hr == 2 && n > 2;
+    const unsigned char *r0, *r1;
+    if (vr == 2 && (hr == 1 || fancy_h)) {
+        int iy = y >> 1, ny = (y & 1) ? iy + 1 : iy - 1;
+        if (ny < 0) ny = 0;
+        if (ny > c->dh - 1) ny = c->dh - 1;
+        r0 = c->plane + (size_t)iy * stride; r1 = c->plane + (size_t)ny * stride;
+        if (hr == 1) {   /* h1v2: (3 near + far + 1 or 2) / 4 */
+            int bias = (y & 1) ? 2 : 1;
+            for (x = 0; x < w; x++) u[x] = (unsigned char)((r0[x] * 3 + r1[x] + bias) >> 2);
+            return;
+        }
+        /* h2v2: column sums 3 near + far, then (3 this + that + 8 or 7) / 16 */
+        for (x = 0; x < n; x++) tmp[x] = r0[x] * 3 + r1[x];
+        for (x = 0; x < n; x++) {
+            int l = tmp[x > 0 ? x - 1 : 0], r = tmp[x < n - 1 ? x + 1 : n - 1];
+            if (2 * x < w) u[2 * x] = (unsigned char)((tmp[x] * 3 + l + 8) >> 4);
+            if (2 * x + 1 < w) u[2 * x + 1] = (unsigned char)((tmp[x] * 3 + r + 7) >> 4);
+        }
+        return;
+    }
+    r0 = c->plane + (size_t)(y / vr) * stride;
+    if (vr == 1 && fancy_h) {   /* h2v1: (3 near + far + 1 or 2) / 4 */
+        for (x = 0; x < n; x++) {
+            int l = r0[x > 0 ? x - 1 : 0], r = r0[x < n - 1 ? x + 1 : n - 1];
+            if (2 * x < w) u[2 * x] = (unsigned char)((r0[x] * 3 + l + 1) >> 2);
+            if (2 * x + 1 < w) u[2 * x + 1] = (unsigned char)((r0[x] * 3 + r + 2) >> 2);
+        }
+        return;
+    }
+    for (x = 0; x < w; x++) u[x] = r0[x / hr];
+}
+
+/* IDCT of every component, then upsampling and colour conversion row by
+   row into out (planar floats). */
+RSE__FN rse_status rse__jpeg_output(rse__jpeg *j, rse_image *out) {
+    rse_status st;
+    int i, x, y, *tmp = 0, rgb;
+    unsigned char *rows = 0;
+    int crr[256], cbb[256];
+    int32_t crg[256], cbg[256];
+    size_t plane = (size_t)j->w * j->h;
+    for (i = 0; i < j->nc; i++) {
+        rse__jpeg_comp *c = &j->comp[i];
+        size_t stride = (size_t)c->bw * 8, bx, by;
+        c->plane = (unsigned char *)RSE_MALLOC(stride * (size_t)c->bh * 8);
+        if (!c->plane) return rse__fail(RSE_STATUS_NOMEM, "out of memory for a JPEG component plane");
+        for (by = 0; by < (size_t)c->bh; by++)
+            for (bx = 0; bx < (size_t)c->bw; bx++)
+                rse__jpeg_idct(c->coef + (by * c->bw + bx) * 64, c->q, c->plane + by * 8 * stride + bx * 8, stride);
+        RSE_FREE(c->coef);
+        c->coef = 0;
+    }
+    if ((st = rse_image_alloc(out, j->w, j->h, j->nc == 1 ? 1 : 3)) != RSE_STATUS_OK) return st;
+    tmp = (int *)RSE_MALLOC(sizeof(int) * (size_t)j->w);
+    rows = (unsigned char *)RSE_MALLOC(3 * (size_t)j->w);
+    if (!tmp || !rows) { st = rse__fail(RSE_STATUS_NOMEM, "out of memory for JPEG rows"); goto done; }
+    /* jdapimin.c's colour space guess: JFIF means YCbCr, else Adobe's
+       transform (0 RGB), else component ids 'R','G','B' mean RGB. */
+    rgb = j->nc == 3 && !j->jfif &&
+          (j->adobe ? j->transform == 0 : (j->comp[0].id == 'R' && j->comp[1].id == 'G' && j->comp[2].id == 'B'));
+    for (i = 0; i < 256; i++) {   /* jdcolor.c's tables: 16-bit fixed point */
+        int64_t xx = i - 128;
+        crr[i] = (int)rse__jpeg_asr(91881 * xx + 32768, 16);     /* FIX(1.40200) */
+        cbb[i] = (int)rse__jpeg_asr(116130 * xx + 32768, 16);    /* FIX(1.77200) */
+        crg[i] = (int32_t)(-46802 * xx);                           /* -FIX(0.71414) */
+        cbg[i] = (int32_t)(-22554 * xx + 32768);                   /* -FIX(0.34414), + ONE_HALF */
+    }
+    for (y = 0; y < j->h; y++) {
+        for (i = 0; i < j->nc; i++) rse__jpeg_upsample(j, &j->comp[i], y, tmp, rows + (size_t)i * j->w);
+        if (j->nc == 1) {
+            float *o = out->data + (size_t)y * j->w;
+            for (x = 0; x < j->w; x++) o[x] = (float)rows[x] / 255.0f;
+            continue;
+        }
+        for (x = 0; x < j->w; x++) {
+            int yy = rows[x], cb = rows[j->w + x], cr = rows[2 * (size_t)j->w + x], r, g, b;
+            size_t o = (size_t)y * j->w + x;
+            if (rgb) { r = yy; g = cb; b = cr; }
+            else {
+                r = yy + crr[cr];
+                g = yy + (int)rse__jpeg_asr((int64_t)cbg[cb] + crg[cr], 16);
+                b = yy + cbb[cb];
+                r = r < 0 ? 0 : r > 255 ? 255 : r;
+                g = g < 0 ? 0 : g > 255 ? 255 : g;
+                b = b < 0 ? 0 : b > 255 ? 255 : b;
+            }
+            out->data[o] = (float)r / 255.0f;
+            out->data[plane + o] = (float)g / 255.0f;
+            out->data[2 * plane + o] = (float)b / 255.0f;
+        }
+    }
+    st = RSE_STATUS_OK;
+done:
+    RSE_FREE(tmp);
+    RSE_FREE(rows);
+    if (st != RSE_STATUS_OK) rse_image_free(out);
+    return st;
+}
+
+RSE__FN rse_status rse__jpeg_load(const unsigned char *b, size_t len, rse_image *out) {
+    rse__jpeg *j = (rse__jpeg *)RSE_MALLOC(sizeof(rse__jpeg));
+    rse_status st;
+    int i;
+    if (!j) return rse__fail(RSE_STATUS_NOMEM, "out of memory for a JPEG decoder");
+    if ((st = rse__jpeg_header(j, b, len)) != RSE_STATUS_OK) goto done;
+    for (;;) {
+        const unsigned char *p;
+        size_t n;
+        int m = rse__jpeg_next_marker(j);
+        if (m < 0) { st = rse__fail(RSE_STATUS_TRUNCATED, "JPEG ends before EOI"); goto done; }
+        if (m == 0xD9) break;
+        if ((m >= 0xD0 && m <= 0xD7) || m == 0xD8 || m == 0x01) {
+            st = rse__fail(RSE_STATUS_BAD_FORMAT, "JPEG unexpected marker 0x%x", m);
+            goto done;
+        }
+        if ((st = rse__jpeg_segment(j, m, &p, &n)) != RSE_STATUS_OK) goto done;
+        switch (m) {
+        case 0xC4: st = rse__jpeg_dht(j, p, n); break;
+        case 0xDB: st = rse__jpeg_dqt(j, p, n); break;
+        case 0xDD:
+            if (n < 2) st = rse__fail(RSE_STATUS_BAD_FORMAT, "JPEG DRI segment truncated");
+            else j->restart = (int)rse__jpeg_be16(p);
+            break;
+        case 0xDA: st = rse__jpeg_sos(j, p, n); break;
+        case 0xDC: st = rse__fail(RSE_STATUS_UNSUPPORTED, "JPEG DNL marker not supported"); break;
+        default:
+            if ((m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC) || m == 0xDE)
+                st = rse__fail(RSE_STATUS_BAD_FORMAT, "JPEG second frame marker 0x%x", m);
+            break;
+        }
+        if (st != RSE_STATUS_OK) goto done;
+    }
+    if (j->scans == 0) { st = rse__fail(RSE_STATUS_BAD_FORMAT, "JPEG without a scan"); goto done; }
+    st = rse__jpeg_output(j, out);
+done:
+    for (i = 0; i < 3; i++) { RSE_FREE(j->comp[i].coef); RSE_FREE(j->comp[i].plane); }
+    RSE_FREE(j);
+    return st;
+}
+
+RSE__FN rse_status rse__jpeg_describe(const unsigned char *b, size_t len, rse_image_desc *d) {
+    rse__jpeg *j = (rse__jpeg *)RSE_MALLOC(sizeof(rse__jpeg));
+    rse_status st;
+    if (!j) return rse__fail(RSE_STATUS_NOMEM, "out of memory for a JPEG decoder");
+    if ((st = rse__jpeg_header(j, b, len)) == RSE_STATUS_OK) {
+        d->format = RSE_FORMAT_JPEG;
+        d->w = j->w; d->h = j->h; d->bands = j->nc; d->bits = 8;
+        d->c = j->nc == 1 ? 1 : 3;
+    }
+    RSE_FREE(j);
+    return st;
+}
+#endif /* RSE_NO_JPEG */
 
 RSEDEF void rse_geo_free(rse_geo *g) {
     int i;
@@ -2746,7 +3557,8 @@ RSEDEF const rse_geo_tag *rse_geo_find(const rse_geo *g, int tag) {
 /* ---- detection and the public readers ----------------------------------- */
 
 /* The format from the first bytes (never from the file name): "P3"/"P6"
-   PPM, "P2"/"P5" PGM, "BM" BMP, "\x89PNG" PNG, "II"/"MM" + 42 or 43 TIFF
+   PPM, "P2"/"P5" PGM, "BM" BMP, "\x89PNG" PNG, "II"/"MM" + 42 or 43 TIFF,
+   FF D8 FF JPEG
    (each also when its reader is left out, so that the error can say "not
    supported" rather than "unknown"). */
 RSE__FN rse_format rse__sniff(const unsigned char *b, size_t len) {
@@ -2757,6 +3569,7 @@ RSE__FN rse_format rse__sniff(const unsigned char *b, size_t len) {
     if (len >= 4 && ((b[0] == 'I' && b[1] == 'I' && (b[2] == 42 || b[2] == 43) && b[3] == 0) ||
                      (b[0] == 'M' && b[1] == 'M' && b[2] == 0 && (b[3] == 42 || b[3] == 43))))
         return RSE_FORMAT_TIFF;
+    if (len >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF) return RSE_FORMAT_JPEG;
     return RSE_FORMAT_UNKNOWN;
 }
 
@@ -2773,8 +3586,12 @@ RSE__FN rse_status rse__unknown_format(const unsigned char *b, size_t len) {
     if (rse__sniff(b, len) == RSE_FORMAT_TIFF)
         return rse__fail(RSE_STATUS_UNSUPPORTED, "TIFF input not supported in this build (RSE_NO_TIFF)");
 #endif
+#ifdef RSE_NO_JPEG
+    if (rse__sniff(b, len) == RSE_FORMAT_JPEG)
+        return rse__fail(RSE_STATUS_UNSUPPORTED, "JPEG input not supported in this build (RSE_NO_JPEG)");
+#endif
     if (len < 2) return rse__fail(RSE_STATUS_TRUNCATED, "input too short for any image format");
-    return rse__fail(RSE_STATUS_BAD_FORMAT, "unknown image format (not PPM, PGM, BMP, PNG or TIFF)");
+    return rse__fail(RSE_STATUS_BAD_FORMAT, "unknown image format (not PPM, PGM, BMP, PNG, TIFF or JPEG)");
 }
 
 RSEDEF rse_status rse_image_info_mem(const void *buf, size_t len, int *w, int *h, int *c) {
@@ -2808,6 +3625,14 @@ RSEDEF rse_status rse_image_info_mem(const void *buf, size_t len, int *w, int *h
         break;
     }
 #endif
+#ifndef RSE_NO_JPEG
+    case RSE_FORMAT_JPEG: {
+        rse_image_desc d;
+        if ((st = rse__jpeg_describe(cur.start, len, &d)) != RSE_STATUS_OK) return st;
+        iw = d.w; ih = d.h; ic = d.c;
+        break;
+    }
+#endif
     default:
         return rse__unknown_format(cur.start, len);
     }
@@ -2837,6 +3662,9 @@ RSEDEF rse_status rse_image_load_mem_ex(const void *buf, size_t len, const rse_r
 #endif
 #ifndef RSE_NO_TIFF
     case RSE_FORMAT_TIFF: return rse__tiff_load(cur.start, len, opt, out, geo);
+#endif
+#ifndef RSE_NO_JPEG
+    case RSE_FORMAT_JPEG: return rse__jpeg_load(cur.start, len, out);
 #endif
     default: return rse__unknown_format(cur.start, len);
     }
@@ -2883,6 +3711,9 @@ RSEDEF rse_status rse_image_describe_mem(const void *buf, size_t len, rse_image_
     }
 #ifndef RSE_NO_TIFF
     case RSE_FORMAT_TIFF: return rse__tiff_describe(b, len, d, geo);
+#endif
+#ifndef RSE_NO_JPEG
+    case RSE_FORMAT_JPEG: return rse__jpeg_describe(b, len, d);
 #endif
     default: return rse__unknown_format(cur.start, len);
     }
@@ -3827,7 +4658,7 @@ RSE__FN void rse__cli_geo_ascii(const char *key, const rse_geo_tag *t) {
 }
 
 RSE__FN int rse__cmd_info(int argc, char **argv) {
-    static const char *const fmts[] = { "unknown", "PPM", "PGM", "BMP", "PNG", "TIFF" };
+    static const char *const fmts[] = { "unknown", "PPM", "PGM", "BMP", "PNG", "TIFF", "JPEG" };
     const char *path = 0;
     unsigned char *buf;
     size_t len, i;
@@ -3846,7 +4677,7 @@ RSE__FN int rse__cmd_info(int argc, char **argv) {
     st = rse_image_describe_mem(buf, len, &d, &g);
     RSE_FREE(buf);
     if (st != RSE_STATUS_OK) { rse__fail_prefix(st, path); return rse__cli_fail(); }
-    printf("format: %s", fmts[d.format <= RSE_FORMAT_TIFF ? d.format : 0]);
+    printf("format: %s", fmts[d.format <= RSE_FORMAT_JPEG ? d.format : 0]);
     if (d.format == RSE_FORMAT_TIFF) printf(" (%s-endian%s)", d.big_endian ? "big" : "little", d.bigtiff ? ", BigTIFF" : "");
     printf("\nsize: %dx%d\nbands: %d\nbits: %d%s\nchannels: %d\n", d.w, d.h, d.bands, d.bits,
            d.format == RSE_FORMAT_BMP ? " per pixel" : "", d.c);
@@ -5749,7 +6580,7 @@ static const rse__cmd rse__cmds[] = {
       "                      image is untouched; regions are in the image's pixels\n"
       "  --threads T --quiet\n",
       rse__cmd_edit },
-    { "convert", "convert an image (PPM, PGM, BMP, TIFF in; PPM, PGM, BMP, PNG out)",
+    { "convert", "convert an image (PPM, PGM, BMP, PNG, TIFF, JPEG in; PPM, PGM, BMP, PNG out)",
       "usage: rsedit convert IN OUT [--bits 8|16] [--resize WxH [--filter F]]\n"
       "                      [--bands B1,B2,B3]\n"
       "\n"

@@ -74,6 +74,8 @@
      RSE_NO_TIFF        leave the TIFF reader out: a TIFF input is then
                         refused with a message saying so (the types and
                         functions below stay; rse_geo is then always empty)
+     RSE_NO_JPEG        leave the JPEG reader out: a JPEG input is then
+                        refused with a message saying so
      RSE_MALLOC(sz) RSE_REALLOC(p,sz) RSE_FREE(p)
                         the allocator; define all three or none
      RSE_ASSERT(x)      replace the internal assertion
@@ -206,7 +208,8 @@ typedef enum rse_format {
     RSE_FORMAT_BMP,   /* 1/4/8-bit palette, 16/24/32-bit; writes 24-bit     */
     RSE_FORMAT_PNG,   /* every colour type and depth, alpha dropped; writes
                          8 or 16-bit gray/RGB, stored deflate blocks        */
-    RSE_FORMAT_TIFF   /* read only: see rse_image_load_mem_ex               */
+    RSE_FORMAT_TIFF,  /* read only: see rse_image_load_mem_ex               */
+    RSE_FORMAT_JPEG   /* read only: baseline and progressive Huffman, 8-bit */
 } rse_format;
 
 /* Allocates a zeroed image (checks the limits). */
@@ -218,10 +221,15 @@ RSEDEF rse_status rse_image_to_rgb(const rse_image *in, rse_image *out);
 /* Reads only the header: sizes and channel count, no pixel data. */
 RSEDEF rse_status rse_image_info_mem(const void *buf, size_t len,
                                      int *w, int *h, int *c);
-/* Decodes a PPM, PGM, BMP, PNG or TIFF file held in memory. Gray files give
+/* Decodes a PPM, PGM, BMP, PNG, TIFF or JPEG file held in memory. Gray files give
    c = 1, everything else (PNG palettes included) c = 3. Samples of depth d
    become v / (2^d - 1), so 16-bit files keep their precision. Alpha (a PNG
-   alpha channel or tRNS, BMP alpha bits) is dropped. */
+   alpha channel or tRNS, BMP alpha bits) is dropped. JPEG: baseline and
+   progressive Huffman, 8-bit, gray or 3 components (YCbCr, or RGB by Adobe
+   transform 0), any sampling factors, restart markers; decoded like
+   libjpeg-turbo's defaults (islow IDCT, fancy upsampling), so equal to
+   Pillow's pixels. Arithmetic coding, 12-bit, lossless, hierarchical and
+   CMYK JPEGs are refused (RSE_STATUS_UNSUPPORTED). */
 RSEDEF rse_status rse_image_load_mem(const void *buf, size_t len,
                                      rse_image *out);
 

@@ -179,6 +179,10 @@
 #include "test_tiff.c"
 #undef main
 #undef TIFF_FIX
+#define main t_main_jpeg
+#include "test_jpeg.c"
+#undef main
+#undef JPEG_FIX
 
 static const struct { const char *name; int (*run)(void); } t_tests[] = {
     { "test_base", t_main_base },
@@ -189,6 +193,7 @@ static const struct { const char *name; int (*run)(void); } t_tests[] = {
     { "test_edit_cli", t_main_edit_cli },
     { "test_edit_ref", t_main_edit_ref },
     { "test_image", t_main_image },
+    { "test_jpeg", t_main_jpeg },
     { "test_kernels", t_main_kernels },
     { "test_meaning", t_main_meaning },
     { "test_modes", t_main_modes },

@@ -17,6 +17,8 @@
                 the CRCs and the Adler-32 repaired), 16-bit PNG round trip
      tiff       rse_image_describe_mem + rse_image_load_mem_ex of a TIFF with
                 band options (byte 0) and georeferencing; they must agree
+     jpeg       rse_image_describe_mem + rse_image_info_mem +
+                rse_image_load_mem of a JPEG; they must agree
      zip        rse__zip_open + rse__zip_read of every entry (CRC checked)
      pickle     rse__pk_run on a bare pickle (no archive), result walked
      torch      rse__ckpt_load_mem on a torch.save zip (plain and 'ema'),
@@ -961,6 +963,41 @@ static int fuzz_tiff(const uint8_t *data, size_t size) {
 }
 
 /* ---------------------------------------------------------------------------
+   jpeg: the JPEG reader
+   describe, info and load must agree: what describe refuses load refuses;
+   what loads has describe's size and channels and values that are exact
+   levels v/255; a failed load owns nothing.
+   ------------------------------------------------------------------------- */
+
+static int fuzz_jpeg(const uint8_t *data, size_t size) {
+    rse_image_desc d;
+    rse_image img;
+    size_t i, n;
+    int w, h, c, rc = 0;
+    if (rse_image_describe_mem(data, size, &d, 0) != RSE_STATUS_OK) {
+        FUZZ_EXPECT(rse_image_info_mem(data, size, &w, &h, &c) != RSE_STATUS_OK);
+        FUZZ_EXPECT(rse_image_load_mem(data, size, &img) != RSE_STATUS_OK);
+        FUZZ_EXPECT(img.data == 0);
+        return 0;
+    }
+    FUZZ_EXPECT(d.w >= 1 && d.h >= 1 && (d.c == 1 || d.c == 3));
+    FUZZ_EXPECT(rse_image_info_mem(data, size, &w, &h, &c) == RSE_STATUS_OK && w == d.w && h == d.h && c == d.c);
+    if ((size_t)d.w * (size_t)d.h > FUZZ_MAX_PIXELS) return 0;
+    if (rse_image_load_mem(data, size, &img) != RSE_STATUS_OK) {
+        FUZZ_EXPECT(img.data == 0);
+        return 0;
+    }
+    if (img.w != d.w || img.h != d.h || img.c != d.c) rc = __LINE__;
+    n = (size_t)img.w * img.h * img.c;
+    for (i = 0; i < n && !rc; i++) {
+        float v = img.data[i] * 255.0f;
+        if (!(v >= 0.0f && v <= 255.0f) || img.data[i] != (float)(int)(v + 0.5f) / 255.0f) rc = __LINE__;
+    }
+    rse_image_free(&img);
+    return rc;
+}
+
+/* ---------------------------------------------------------------------------
    pngread: the PNG reader (rse_image_info_mem + rse_image_load_mem)
    Mutated PNGs almost always break a chunk CRC or the zlib stream's
    Adler-32, which the reader checks first, so each input runs twice: as
@@ -1081,6 +1118,7 @@ static const fuzz_target fuzz_targets[] = {
     { "png", fuzz_png },
     { "pngread", fuzz_pngread },
     { "tiff", fuzz_tiff },
+    { "jpeg", fuzz_jpeg },
     { "zip", fuzz_zip },
     { "pickle", fuzz_pickle },
     { "torch", fuzz_torch },

@@ -12,7 +12,7 @@
 #   make msan         train, sample and every edit mode under clang's
 #                     MemorySanitizer (uninitialised reads; scalar kernels)
 #   make fuzz         one libFuzzer target (T=name, clang); fuzz-all: every one
-#   make test-long    allocation-failure sweep, kill -9 + resume, determinism
+#   make test-long    allocation-failure sweep, kill -9 + resume (train, batch), determinism
 #   make bench        benchmarks against PyTorch (table + bench/latest.json)
 #   make bench-edit   a text edit with a ViT-B-32-shaped CLIP at 4/8/16 views
 #   make demo         build and run the main job on a built-in default
@@ -205,10 +205,12 @@ fuzz-replay: $(addprefix build/fuzz/replay_,$(FUZZ_TARGETS))
 
 # The long checks (minutes): every allocation failure over full loads,
 # training and editing; SIGKILLed training resumed bit-exactly; a killed edit
-# leaves no partial output; 1 vs 2 threads and SIMD vs scalar outputs.
+# leaves no partial output; 1 vs 2 threads and SIMD vs scalar outputs; a
+# batch SIGKILLed again and again ends with an uninterrupted run's files.
 test-long: build/san/test_alloc_fail rsedit
 	RSE_ALLOC_FULL=1 ASAN_OPTIONS=detect_leaks=1 build/san/test_alloc_fail
 	CC="$(CC)" ARCH="$(ARCH)" sh tests/kill_resume.sh
+	CC="$(CC)" VOCAB="$(SHARED)/data/clip/bpe_simple_vocab_16e6.txt.gz" sh tests/batch_kill.sh
 
 # No warnings under gcc and clang, and the public header parses as C++;
 # sinddm.c compiles and links on tensor.h alone (no calls up into rsedit.c);

@@ -4393,9 +4393,14 @@ typedef struct rse__cmd {
     rse__cmd_fn fn;
 } rse__cmd;
 
+/* The last failure a command reported (rse__cli_fail, rse__cli_usage):
+   batch records it as the reason a job failed. */
+static char rse__cli_lastmsg[RSE__ERRLEN];
+
 /* Reports the library's last error and gives the failure exit status. */
 RSE__FN int rse__cli_fail(void) {
     fprintf(stderr, "rsedit: %s\n", rse_last_error());
+    rse__fmt(rse__cli_lastmsg, sizeof rse__cli_lastmsg, "%s", rse_last_error());
     return RSE__EXIT_FAIL;
 }
 
@@ -4407,6 +4412,7 @@ RSE__FN int rse__cli_usage(const char *cmd, const char *fmt, ...) {
     rse__vfmt(msg, sizeof msg, fmt, ap);
     va_end(ap);
     fprintf(stderr, "rsedit %s: %s (see 'rsedit %s --help')\n", cmd, msg, cmd);
+    rse__fmt(rse__cli_lastmsg, sizeof rse__cli_lastmsg, "%s", msg);
     return RSE__EXIT_USAGE;
 }
 
@@ -6055,6 +6061,18 @@ RSE__FN char *rse__cli_swap_ext(const char *out, const char *ext) {
 
 #define RSE__CLI_MAX_REGIONS 64
 
+/* What an edit made, for a caller that writes it its own way (batch):
+   the input as loaded, the count edits, the mask the first one used
+   (data NULL when there is none), the CLIP scores (-1 without text). */
+typedef struct rse__cli_edit_result {
+    const rse_image *img, *outs, *mask;
+    const double *scores;
+    double score0;
+    int count;
+    const rse_sinddm *model;
+} rse__cli_edit_result;
+typedef int (*rse__cli_edit_sink)(void *ctx, const rse__cli_edit_result *r);
+
 /* edit's command line, read and checked: what the edit needs. ep.rois and
    ep.copy_to point into the struct itself, which therefore stays put. */
 typedef struct rse__cli_edit_opts {
@@ -6065,6 +6083,8 @@ typedef struct rse__cli_edit_opts {
     rse_roi rois[RSE__CLI_MAX_REGIONS], tos[RSE__CLI_MAX_REGIONS];
     rse_edit_params ep;                 /* all but the inputs and the guide */
     rse__clip_cli ca;                   /* CLIP's options and --vocab */
+    rse__cli_edit_sink sink;            /* if set (batch): gets the results, */
+    void *sink_ctx;                     /* and edit itself writes nothing */
 } rse__cli_edit_opts;
 
 /* Reads edit's command line into *o and sets the thread count; nothing is
@@ -6324,6 +6344,13 @@ RSE__FN int rse__cli_edit_run(const rse__cli_edit_opts *o) {
         for (i = 0; i < ep.count; i++)
             if (rse_text_guide_score(guide, &outs[i], &scores[i]) != RSE_STATUS_OK) scores[i] = -1;
     }
+    if (o->sink) {
+        rse__cli_edit_result r;
+        r.img = &img; r.outs = outs; r.mask = &maskout; r.scores = scores; r.score0 = score0;
+        r.count = ep.count; r.model = m;
+        rc = o->sink(o->sink_ctx, &r);
+        goto done;
+    }
     /* outputs, then the mask, then the sidecar that names them */
     for (i = 0; i < ep.count && rc == RSE__EXIT_OK; i++) {
         char *path = rse__cli_numbered(out, i, ep.count);
@@ -6415,6 +6442,1102 @@ RSE__FN int rse__cmd_edit(int argc, char **argv) {
     rse__cli_edit_opts o;
     int rc = rse__cli_edit_parse(argc, argv, &o);
     return rc != RSE__EXIT_OK ? rc : rse__cli_edit_run(&o);
+}
+
+/* ---- batch: many edits from a manifest ----------------------------------
+   `rsedit batch MANIFEST.jsonl -o OUT`: one edit job per line of JSON, the
+   fields named like edit's flags. A job is resolved into the very argv
+   edit's command line would be and read by rse__cli_edit_parse (training
+   by rse__cli_train_parse), so a field means exactly what its flag means
+   and is checked the same way; edit's run hands the results back through
+   its sink instead of writing OUT.png.
+
+   What makes it safe to kill and to shard:
+   - every file goes to a temporary name and is renamed (rse_image_save,
+     rse__write_file_atomic); a job's index lines are appended last, each
+     in one write() with O_APPEND, so a job is done exactly when all its
+     lines are in OUT/index.jsonl. A restart redoes a job whose lines are
+     missing, writing the same bytes again (edits are deterministic), and
+     skips the others;
+   - models are trained to OUT/models/HASH.part with --resume (bit-exact
+     after a kill) and renamed to HASH.rsm when complete;
+   - times go to one line of job.json ("seconds") and nowhere else, so two
+     runs differ only there;
+   - --shard I/N takes the lines whose 0-based index mod N is I; ids are
+     checked for uniqueness over the whole manifest, so every shard agrees.
+   The manifest is hostile input: lines are parsed by a strict JSON reader
+   with size and depth limits, unknown fields are refused, and ids (which
+   become folder names) are limited to [A-Za-z0-9._-], not starting with
+   '.'. */
+#ifdef _WIN32
+#define RSE__O_APPEND (_O_WRONLY | _O_APPEND | _O_CREAT | _O_BINARY)
+#define rse__open _open
+#define rse__write _write
+#define rse__close _close
+#include <fcntl.h>
+#else
+#include <fcntl.h>
+#define RSE__O_APPEND (O_WRONLY | O_APPEND | O_CREAT)
+#define rse__open open
+#define rse__write write
+#define rse__close close
+#endif
+
+#define RSE__BATCH_MAX_LINE ((size_t)1 << 20) /* bytes in one manifest line */
+#define RSE__BATCH_MAX_NODES 512              /* JSON values in one line */
+#define RSE__BATCH_MAX_ID 128
+
+/* A strict JSON reader for one manifest line: an object whose members are
+   scalars, arrays of scalars or objects of scalars (depth 2: nothing the
+   manifest needs goes deeper). Values land in a flat preorder array:
+   `kids` counts a container's descendants, so members are walked with
+   i += 1 + kids. Strings are decoded (valid UTF-8, no NUL), numbers keep
+   their text (edit's parser reads them as it reads a flag's value), and a
+   container keeps its raw text (a train object is read again on its own). */
+enum { RSE__BJ_STR, RSE__BJ_NUM, RSE__BJ_TRUE, RSE__BJ_FALSE, RSE__BJ_NULL, RSE__BJ_ARR, RSE__BJ_OBJ };
+typedef struct { int type, kids; const char *key, *s; } rse__bj_node;
+typedef struct {
+    const unsigned char *p, *base, *end;
+    char *buf;                  /* decoded text; 3 * line + nodes bytes suffice */
+    size_t nbuf, capbuf;
+    rse__bj_node *nodes;
+    int n;
+    char err[160];
+} rse__bj;
+
+RSE__FN int rse__bj_init(rse__bj *j, size_t maxlen) {
+    memset(j, 0, sizeof *j);
+    if (maxlen > RSE__BATCH_MAX_LINE) maxlen = RSE__BATCH_MAX_LINE;
+    j->capbuf = 3 * maxlen + RSE__BATCH_MAX_NODES + 16;
+    j->buf = (char *)RSE_MALLOC(j->capbuf);
+    j->nodes = (rse__bj_node *)RSE_MALLOC(RSE__BATCH_MAX_NODES * sizeof *j->nodes);
+    if (j->buf && j->nodes) return 1;
+    RSE_FREE(j->buf);
+    RSE_FREE(j->nodes);
+    return 0;
+}
+
+RSE__FN void rse__bj_free(rse__bj *j) {
+    RSE_FREE(j->buf);
+    RSE_FREE(j->nodes);
+}
+
+RSE__FN int rse__bj_fail(rse__bj *j, const char *what) {
+    if (!j->err[0]) rse__fmt(j->err, sizeof j->err, "%s at column %zu", what, (size_t)(j->p - j->base) + 1);
+    return 0;
+}
+
+RSE__FN void rse__bj_ws(rse__bj *j) {
+    while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' || *j->p == '\r' || *j->p == '\n')) j->p++;
+}
+
+/* Appends n bytes to buf (room is guaranteed by capbuf; checked anyway). */
+RSE__FN char *rse__bj_put(rse__bj *j, const void *s, size_t n) {
+    char *d = j->buf + j->nbuf;
+    if (n + 1 > j->capbuf - j->nbuf) return 0;
+    memcpy(d, s, n);
+    d[n] = 0;
+    j->nbuf += n + 1;
+    return d;
+}
+
+RSE__FN int rse__bj_string(rse__bj *j, const char **out) {
+    char *d = j->buf + j->nbuf, *w = d;
+    j->p++; /* the opening quote */
+    for (;;) {
+        uint32_t cp, lo;
+        int k;
+        if (j->p >= j->end) return rse__bj_fail(j, "unterminated string");
+        if (*j->p == '"') break;
+        if (*j->p < 0x20) return rse__bj_fail(j, "control character in a string");
+        if (*j->p != '\\') {
+            if (!(k = rse__utf8_get(j->p, (size_t)(j->end - j->p), &cp))) return rse__bj_fail(j, "invalid UTF-8");
+            memcpy(w, j->p, (size_t)k);
+            w += k;
+            j->p += k;
+            continue;
+        }
+        if (j->end - j->p < 2) return rse__bj_fail(j, "unterminated string");
+        switch (j->p[1]) {
+        case '"': *w++ = '"'; break;
+        case '\\': *w++ = '\\'; break;
+        case '/': *w++ = '/'; break;
+        case 'b': *w++ = '\b'; break;
+        case 'f': *w++ = '\f'; break;
+        case 'n': *w++ = '\n'; break;
+        case 'r': *w++ = '\r'; break;
+        case 't': *w++ = '\t'; break;
+        case 'u':
+            if (j->end - j->p < 6 || !rse__json_hex4(j->p + 2, &cp)) return rse__bj_fail(j, "bad \\u escape");
+            if (cp >= 0xd800 && cp <= 0xdbff) {
+                if (j->end - j->p < 12 || j->p[6] != '\\' || j->p[7] != 'u' || !rse__json_hex4(j->p + 8, &lo) ||
+                    lo < 0xdc00 || lo > 0xdfff)
+                    return rse__bj_fail(j, "unpaired surrogate in \\u escape");
+                cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+                j->p += 6;
+            } else if (cp >= 0xdc00 && cp <= 0xdfff) {
+                return rse__bj_fail(j, "unpaired surrogate in \\u escape");
+            }
+            /* a NUL would silently cut the C string a path or text becomes */
+            if (cp == 0) return rse__bj_fail(j, "\\u0000 in a string");
+            w += rse__utf8_put((unsigned char *)w, cp);
+            j->p += 4;
+            break;
+        default: return rse__bj_fail(j, "bad escape");
+        }
+        j->p += 2;
+    }
+    j->p++;
+    *w++ = 0;
+    j->nbuf += (size_t)(w - d);
+    *out = d;
+    return 1;
+}
+
+RSE__FN int rse__bj_number(rse__bj *j, const char **out) {
+    const unsigned char *s = j->p;
+    if (j->p < j->end && *j->p == '-') j->p++;
+    if (j->p >= j->end || *j->p < '0' || *j->p > '9') return rse__bj_fail(j, "bad number");
+    if (*j->p == '0') j->p++;
+    else while (j->p < j->end && *j->p >= '0' && *j->p <= '9') j->p++;
+    if (j->p < j->end && *j->p == '.') {
+        j->p++;
+        if (j->p >= j->end || *j->p < '0' || *j->p > '9') return rse__bj_fail(j, "bad number");
+        while (j->p < j->end && *j->p >= '0' && *j->p <= '9') j->p++;
+    }
+    if (j->p < j->end && (*j->p == 'e' || *j->p == 'E')) {
+        j->p++;
+        if (j->p < j->end && (*j->p == '+' || *j->p == '-')) j->p++;
+        if (j->p >= j->end || *j->p < '0' || *j->p > '9') return rse__bj_fail(j, "bad number");
+        while (j->p < j->end && *j->p >= '0' && *j->p <= '9') j->p++;
+    }
+    if (j->p - s > 64) return rse__bj_fail(j, "number too long");
+    return (*out = rse__bj_put(j, s, (size_t)(j->p - s))) != 0 || rse__bj_fail(j, "line too long");
+}
+
+RSE__FN int rse__bj_value(rse__bj *j, int depth, const char *key) {
+    int me = j->n, i;
+    rse__bj_node *nd;
+    rse__bj_ws(j);
+    if (j->p >= j->end) return rse__bj_fail(j, "unexpected end of line");
+    if (j->n == RSE__BATCH_MAX_NODES) return rse__bj_fail(j, "too many values");
+    nd = &j->nodes[j->n++];
+    nd->key = key; nd->s = 0; nd->kids = 0;
+    switch (*j->p) {
+    case '"': nd->type = RSE__BJ_STR; return rse__bj_string(j, &nd->s);
+    case '{': case '[': {
+        const unsigned char *start = j->p;
+        int obj = *j->p == '{';
+        /* nothing the manifest holds goes deeper: refusing it bounds the
+           recursion whatever the line is */
+        if (depth >= 2) return rse__bj_fail(j, "nested too deeply");
+        nd->type = obj ? RSE__BJ_OBJ : RSE__BJ_ARR;
+        j->p++;
+        rse__bj_ws(j);
+        if (j->p < j->end && *j->p == (obj ? '}' : ']')) {
+            j->p++;
+        } else {
+            for (;;) {
+                const char *k = 0;
+                rse__bj_ws(j);
+                if (obj) {
+                    if (j->p >= j->end || *j->p != '"') return rse__bj_fail(j, "expected a member name");
+                    if (!rse__bj_string(j, &k)) return 0;
+                    /* a repeated name would let two readers see two values */
+                    for (i = me + 1; i < j->n; i += 1 + j->nodes[i].kids)
+                        if (!strcmp(j->nodes[i].key, k)) return rse__bj_fail(j, "repeated member name");
+                    rse__bj_ws(j);
+                    if (j->p >= j->end || *j->p != ':') return rse__bj_fail(j, "expected ':'");
+                    j->p++;
+                }
+                if (!rse__bj_value(j, depth + 1, k)) return 0;
+                rse__bj_ws(j);
+                if (j->p < j->end && *j->p == ',') { j->p++; continue; }
+                if (j->p < j->end && *j->p == (obj ? '}' : ']')) { j->p++; break; }
+                return rse__bj_fail(j, obj ? "expected ',' or '}'" : "expected ',' or ']'");
+            }
+        }
+        nd = &j->nodes[me];
+        nd->kids = j->n - me - 1;
+        if (!(nd->s = rse__bj_put(j, start, (size_t)(j->p - start)))) return rse__bj_fail(j, "line too long");
+        return 1;
+    }
+    case 't': case 'f': case 'n': {
+        static const char *const lit[3] = { "true", "false", "null" };
+        int t = *j->p == 't' ? 0 : *j->p == 'f' ? 1 : 2;
+        size_t n = strlen(lit[t]);
+        if ((size_t)(j->end - j->p) < n || memcmp(j->p, lit[t], n)) return rse__bj_fail(j, "unexpected word");
+        j->p += n;
+        nd->type = t == 0 ? RSE__BJ_TRUE : t == 1 ? RSE__BJ_FALSE : RSE__BJ_NULL;
+        nd->s = lit[t];
+        return 1;
+    }
+    default:
+        if (*j->p == '-' || (*j->p >= '0' && *j->p <= '9')) { nd->type = RSE__BJ_NUM; return rse__bj_number(j, &nd->s); }
+        return rse__bj_fail(j, "unexpected character");
+    }
+}
+
+/* Parses text[0..len) as one JSON object; 0 with j->err set if it is not. */
+RSE__FN int rse__bj_parse(rse__bj *j, const char *text, size_t len) {
+    j->base = j->p = (const unsigned char *)text;
+    j->end = j->p + len;
+    j->nbuf = 0;
+    j->n = 0;
+    j->err[0] = 0;
+    if (len > RSE__BATCH_MAX_LINE || 3 * len + RSE__BATCH_MAX_NODES + 16 > j->capbuf) {
+        rse__fmt(j->err, sizeof j->err, "line longer than %zu bytes", len > RSE__BATCH_MAX_LINE ? RSE__BATCH_MAX_LINE : len);
+        return 0;
+    }
+    rse__bj_ws(j);
+    if (j->p >= j->end || *j->p != '{') return rse__bj_fail(j, "expected a JSON object");
+    if (!rse__bj_value(j, 0, 0)) return 0;
+    rse__bj_ws(j);
+    return j->p == j->end || rse__bj_fail(j, "text after the object");
+}
+
+/* The job fields: name, the edit (or batch) flag it stands for, the JSON it
+   takes, and its group: a job that gives any field of a group drops the
+   command line's defaults for the whole group (a job's "prompts" replaces
+   a default --text, its "mask" a default --roi). null gives a field no
+   value, whatever the command line says. `needs`: a command-line default
+   of a text option (1) or of copy_strength (3) is used only by the jobs it
+   acts on, since edit refuses an option its request would not read; a
+   job's own field is always passed, and refused as edit refuses it. */
+enum { RSE__BK_ID, RSE__BK_PATH, RSE__BK_STR, RSE__BK_NUM, RSE__BK_LIST, RSE__BK_BOOL, RSE__BK_OBJ };
+typedef struct { const char *name, *flag; unsigned char kind, group, needs; } rse__bfield;
+enum { RSE__BF_ID, RSE__BF_IMAGE, RSE__BF_MODEL, RSE__BF_TRAIN, RSE__BF_EDIT0, RSE__BF_TEXT = RSE__BF_EDIT0,
+       RSE__BF_PROMPTS, RSE__BF_ROI, RSE__BF_MASK, RSE__BF_FROM, RSE__BF_WINDOW = 20, RSE__BF_ALL = 26 };
+static const rse__bfield rse__batch_fields[RSE__BF_ALL] = {
+    { "id", 0, RSE__BK_ID, 0, 0 }, { "image", 0, RSE__BK_PATH, 0, 0 }, { "model", "--model", RSE__BK_PATH, 0, 0 },
+    { "train", "--train", RSE__BK_OBJ, 0, 0 },
+    { "text", "--text", RSE__BK_STR, 1, 0 }, { "prompts", "--prompts", RSE__BK_PATH, 1, 0 },
+    { "roi", "--roi", RSE__BK_LIST, 2, 0 }, { "mask", "--mask", RSE__BK_PATH, 2, 0 },
+    { "copy_from", "--copy-from", RSE__BK_STR, 3, 0 }, { "copy_to", "--copy-to", RSE__BK_LIST, 3, 0 },
+    { "copy_strength", "--copy-strength", RSE__BK_NUM, 0, 3 }, { "count", "--count", RSE__BK_NUM, 0, 0 },
+    { "seed", "--seed", RSE__BK_NUM, 0, 0 }, { "strength", "--strength", RSE__BK_NUM, 0, 1 },
+    { "views", "--views", RSE__BK_NUM, 0, 1 }, { "fill", "--fill", RSE__BK_NUM, 0, 1 },
+    { "momentum", "--momentum", RSE__BK_NUM, 0, 1 }, { "stop", "--stop", RSE__BK_NUM, 0, 1 },
+    { "feather", "--feather", RSE__BK_NUM, 0, 0 }, { "start_scale", "--start-scale", RSE__BK_NUM, 0, 0 },
+    { "window", "--window", RSE__BK_STR, 0, 0 }, { "from_noise", "--from-noise", RSE__BK_BOOL, 0, 0 },
+    { "start_t", "--start-t", RSE__BK_NUM, 0, 0 }, { "templates", "--templates", RSE__BK_STR, 0, 1 },
+    { "keep_outside", "--keep-outside", RSE__BK_STR, 0, 0 }, { "sampler", "--sampler", RSE__BK_STR, 0, 0 } };
+#define rse__bfield_at(f) (&rse__batch_fields[f])
+/* train's options a train object may hold (the rest belong to the batch:
+   -o, --threads, --window, --until) */
+static const char *const rse__batch_train_keys[10][2] = {
+    { "preset", "--preset" }, { "steps", "--steps" }, { "dim", "--dim" }, { "batch", "--batch" },
+    { "micro_batch", "--micro-batch" }, { "crop", "--crop" }, { "lr", "--lr" }, { "seed", "--seed" },
+    { "coarse", "--coarse" }, { "save_every", "--save-every" } };
+
+/* One job's field values (or the command line's defaults): v[f][0..n[f])
+   and whether the field was given at all (given with n 0: null). */
+typedef struct {
+    const char *v[RSE__BF_ALL][RSE__CLI_MAX_REGIONS];
+    int n[RSE__BF_ALL];
+    unsigned char given[RSE__BF_ALL], from_job[RSE__BF_ALL];
+} rse__bvals;
+
+/* The run's state. */
+typedef struct {
+    const char *manifest, *out, *clip, *vocab, *act, *heads, *threads;
+    int fp32, quiet, shard, nshards;
+    char mdir[4096];                 /* the manifest's folder */
+    rse__bvals cli;                  /* defaults from the command line */
+    char **done;                     /* "id/k" of index.jsonl, sorted */
+    size_t ndone;
+    char **errs;                     /* lines of errors.jsonl, sorted */
+    size_t nerrs;
+    char clip_sha[65];
+    /* the job being run */
+    const char *id, *image_rel, *model_rel;
+    long line;
+    const rse__bvals *job;
+    const rse__cli_edit_opts *eo;
+    const rse__cli_train_opts *to;   /* NULL: the job gave its model */
+    char model_path[4200], image_sha[65];
+    double t_train, t_edit0;
+} rse__batch;
+
+RSE__FN int rse__batch_strcmp(const void *a, const void *b) {
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* An id is a folder name on any system: [A-Za-z0-9._-], not "." or ".."
+   or hidden, and not the model cache's folder. */
+RSE__FN const char *rse__batch_id_bad(const char *id) {
+    size_t i, n = strlen(id);
+    if (!n) return "is empty";
+    if (n > RSE__BATCH_MAX_ID) return "is longer than 128 characters";
+    if (id[0] == '.') return "starts with '.'";
+    if (!strcmp(id, "models")) return "is the model cache's folder";
+    for (i = 0; i < n; i++)
+        if (!((id[i] >= 'a' && id[i] <= 'z') || (id[i] >= 'A' && id[i] <= 'Z') || (id[i] >= '0' && id[i] <= '9') ||
+              id[i] == '.' || id[i] == '_' || id[i] == '-'))
+            return "has a character outside A-Z a-z 0-9 . _ -";
+    return 0;
+}
+
+/* Reads a file of JSON lines back (index.jsonl, errors.jsonl): cuts a
+   torn last line (a kill inside a write) and returns the complete lines,
+   sorted for bsearch: as they are, or for the index as keys "ID/K". */
+RSE__FN int rse__batch_load_lines(const char *path, int index, char ***out, size_t *nout) {
+    unsigned char *buf;
+    size_t len, i, n = 0, k = 0, start = 0;
+    char **list;
+    *out = 0;
+    *nout = 0;
+    if (!rse__cli_exists(path)) return 1;
+    if (rse__read_file(path, &buf, &len) != RSE_STATUS_OK) return 0;
+    while (len && buf[len - 1] != '\n') len--;
+#ifndef _WIN32
+    if (truncate(path, (off_t)len) != 0) { RSE_FREE(buf); return 0; }
+#endif
+    for (i = 0; i < len; i++) n += buf[i] == '\n';
+    list = n + 1 > SIZE_MAX / sizeof *list ? 0 : (char **)RSE_MALLOC((n + 1) * sizeof *list);
+    if (!list) { RSE_FREE(buf); return 0; }
+    for (i = 0; i < len; i++) {
+        if (buf[i] != '\n') continue;
+        buf[i] = 0;
+        if (index) {
+            /* {"id": "ID", "k": K, ... : the key is "ID/K" (ids hold no '/') */
+            char *s = (char *)buf + start, *q, *e;
+            if (!strncmp(s, "{\"id\": \"", 8) && (q = strchr(s + 8, '"')) != 0 && !strncmp(q, "\", \"k\": ", 8)) {
+                size_t nk;
+                for (e = q + 8; *e >= '0' && *e <= '9'; e++) {}
+                nk = (size_t)(e - (q + 8));
+                *q = '/';
+                memmove(q + 1, q + 8, nk);
+                q[1 + nk] = 0;
+                list[k++] = s + 8;
+            }
+        } else {
+            list[k++] = (char *)buf + start;
+        }
+        start = i + 1;
+    }
+    qsort(list, k, sizeof *list, rse__batch_strcmp);
+    list[k] = (char *)buf; /* the strings live in buf: freed with the list */
+    *out = list;
+    *nout = k;
+    return 1;
+}
+
+RSE__FN void rse__batch_free_lines(char **list, size_t n) {
+    if (list) { RSE_FREE(list[n]); RSE_FREE(list); }
+}
+
+/* Appends one whole line to path in a single write() with O_APPEND, so
+   that a kill leaves it whole or absent and concurrent shards writing into
+   one OUT never interleave. */
+RSE__FN int rse__batch_append(const char *path, const char *line, size_t n) {
+    int fd = rse__open(path, RSE__O_APPEND, 0666);
+    long w;
+    if (fd < 0) return 0;
+    w = (long)rse__write(fd, line, (unsigned)n);
+    if (rse__close(fd) != 0) w = -1;
+    return w == (long)n;
+}
+
+/* Records that line `line` (job id, or NULL) failed: once in
+   OUT/errors.jsonl however often it is rerun, and on stderr. */
+RSE__FN void rse__batch_error(rse__batch *b, long line, const char *id, const char *msg) {
+    rse__cli_text t;
+    char path[4200];
+    memset(&t, 0, sizeof t);
+    rse__cli_puts(&t, "{\"line\": %ld, \"id\": ", line);
+    if (id) rse__cli_json_str(&t, id); else rse__cli_puts(&t, "null");
+    rse__cli_puts(&t, ", \"error\": ");
+    rse__cli_json_str(&t, msg && *msg ? msg : "failed");
+    rse__cli_puts(&t, "}");
+    fprintf(stderr, "batch: line %ld%s%s: %s\n", line, id ? " " : "", id ? id : "", msg && *msg ? msg : "failed");
+    if (t.bad) { RSE_FREE(t.p); return; }
+    {
+        char *key = t.p;
+        if (!b->nerrs || !bsearch(&key, b->errs, b->nerrs, sizeof *b->errs, rse__batch_strcmp)) {
+            rse__cli_puts(&t, "\n");
+            rse__fmt(path, sizeof path, "%s/errors.jsonl", b->out);
+            if (t.bad || !rse__batch_append(path, t.p, t.n))
+                fprintf(stderr, "rsedit: %s: cannot append: %s\n", path, strerror(errno));
+        }
+    }
+    RSE_FREE(t.p);
+}
+
+/* 1 if output k of job id is in index.jsonl. */
+RSE__FN int rse__batch_is_done(const rse__batch *b, const char *id, int k) {
+    char key[RSE__BATCH_MAX_ID + 16], *kp = key;
+    rse__fmt(key, sizeof key, "%s/%d", id, k);
+    return b->ndone && bsearch(&kp, b->done, b->ndone, sizeof *b->done, rse__batch_strcmp) != 0;
+}
+
+/* Reads one field's JSON value (node i) into v. */
+RSE__FN const char *rse__batch_field(rse__bj *j, int i, int f, rse__bvals *v) {
+    const rse__bj_node *nd = &j->nodes[i];
+    const rse__bfield *fd = rse__bfield_at(f);
+    int t = nd->type, k;
+    v->given[f] = 1;
+    v->from_job[f] = 1;
+    v->n[f] = 0;
+    if (t == RSE__BJ_NULL && f != RSE__BF_ID && f != RSE__BF_IMAGE) return 0;
+    switch (fd->kind) {
+    case RSE__BK_ID: case RSE__BK_PATH: case RSE__BK_STR:
+        if (t != RSE__BJ_STR) return "must be a string";
+        if (fd->kind != RSE__BK_STR && !nd->s[0]) return "must not be empty";
+        break;
+    case RSE__BK_NUM:
+        if (t != RSE__BJ_NUM && t != RSE__BJ_STR) return "must be a number";
+        break;
+    case RSE__BK_BOOL:
+        if (t != RSE__BJ_TRUE && t != RSE__BJ_FALSE) return "must be true or false";
+        break;
+    case RSE__BK_OBJ:
+        if (t != RSE__BJ_OBJ) return "must be an object";
+        break;
+    default: /* LIST: one string or an array of them */
+        if (t == RSE__BJ_STR) break;
+        if (t != RSE__BJ_ARR) return "must be a string or a list of strings";
+        if (nd->kids > RSE__CLI_MAX_REGIONS) return "has more than 64 entries";
+        for (k = 0; k < nd->kids; k++) {
+            if (nd[1 + k].type != RSE__BJ_STR) return "must be a list of strings";
+            v->v[f][k] = nd[1 + k].s;
+        }
+        v->n[f] = nd->kids;
+        return 0;
+    }
+    v->v[f][0] = nd->s;
+    v->n[f] = 1;
+    return 0;
+}
+
+/* Reads one manifest line into *v; returns an error message or NULL. */
+RSE__FN const char *rse__batch_read_job(rse__bj *j, const char *text, size_t len, rse__bvals *v, char *msg, size_t cap) {
+    int i, f;
+    memset(v->n, 0, sizeof v->n);
+    memset(v->given, 0, sizeof v->given);
+    memset(v->from_job, 0, sizeof v->from_job);
+    if (!rse__bj_parse(j, text, len)) { rse__fmt(msg, cap, "not a JSON object: %s", j->err); return msg; }
+    for (i = 1; i < j->n; i += 1 + j->nodes[i].kids) {
+        const char *why;
+        for (f = 0; f < RSE__BF_ALL && strcmp(rse__bfield_at(f)->name, j->nodes[i].key); f++) {}
+        if (f == RSE__BF_ALL) { snprintf(msg, cap, "unknown field \"%.60s\"", j->nodes[i].key); return msg; }
+        if ((why = rse__batch_field(j, i, f, v)) != 0) { rse__fmt(msg, cap, "\"%s\" %s", j->nodes[i].key, why); return msg; }
+    }
+    if (!v->n[RSE__BF_ID]) return "no \"id\"";
+    if (rse__batch_id_bad(v->v[RSE__BF_ID][0])) {
+        rse__fmt(msg, cap, "id %s", rse__batch_id_bad(v->v[RSE__BF_ID][0]));
+        return msg;
+    }
+    if (!v->n[RSE__BF_IMAGE]) return "no \"image\"";
+    if (v->given[RSE__BF_TRAIN] && v->n[RSE__BF_TRAIN] && v->n[RSE__BF_MODEL])
+        return "\"train\" is used only for a job without \"model\"";
+    return 0;
+}
+
+/* A path of the manifest, relative to its folder (absolute ones stay). */
+RSE__FN char *rse__batch_join(const rse__batch *b, const char *p) {
+    size_t n = strlen(b->mdir) + strlen(p) + 2;
+    char *s = (char *)RSE_MALLOC(n);
+    if (s) {
+        if (p[0] == '/') rse__fmt(s, n, "%s", p);
+        else rse__fmt(s, n, "%s/%s", b->mdir, p); /* "./-x.ppm": never an option */
+    }
+    return s;
+}
+
+RSE__FN char *rse__batch_dup(const char *p) {
+    size_t n = strlen(p) + 1;
+    char *s = (char *)RSE_MALLOC(n);
+    if (s) memcpy(s, p, n);
+    return s;
+}
+
+/* The argv of a job's edit or train, with the strings it owns. */
+typedef struct {
+    char *argv[8 * RSE__CLI_MAX_REGIONS];
+    int argc;
+    char *owned[RSE__BF_ALL + 16];
+    int nowned;
+    int bad;
+} rse__bargv;
+
+RSE__FN void rse__bargv_add(rse__bargv *a, const char *s) {
+    if (!s || a->argc + 2 >= (int)(sizeof a->argv / sizeof a->argv[0])) { a->bad = 1; return; }
+    a->argv[a->argc++] = (char *)s;
+    a->argv[a->argc] = 0;
+}
+
+RSE__FN const char *rse__bargv_own(rse__bargv *a, char *s) {
+    if (!s || a->nowned == (int)(sizeof a->owned / sizeof a->owned[0])) { RSE_FREE(s); a->bad = 1; return 0; }
+    return a->owned[a->nowned++] = s;
+}
+
+RSE__FN void rse__bargv_free(rse__bargv *a) {
+    while (a->nowned > 0) RSE_FREE(a->owned[--a->nowned]);
+}
+
+/* The job's fields over the command line's defaults, group by group. */
+RSE__FN void rse__batch_resolve(const rse__batch *b, const rse__bvals *job, rse__bvals *r) {
+    int f, g;
+    for (f = 0; f < RSE__BF_ALL; f++) {
+        const rse__bvals *src = job;
+        int grp = rse__bfield_at(f)->group, dropped = 0;
+        if (!job->given[f]) {
+            for (g = 0; g < RSE__BF_ALL && grp; g++) dropped |= rse__bfield_at(g)->group == grp && job->given[g];
+            src = dropped ? 0 : &b->cli;
+        }
+        r->given[f] = src && src->given[f];
+        r->from_job[f] = src == job;
+        r->n[f] = src ? src->n[f] : 0;
+        if (src) memcpy(r->v[f], src->v[f], (size_t)r->n[f] * sizeof r->v[f][0]);
+    }
+    for (f = 0; f < RSE__BF_ALL; f++) {
+        int needs = rse__bfield_at(f)->needs;
+        if (needs && !r->from_job[f] &&
+            !(needs == 1 ? r->n[RSE__BF_TEXT] || r->n[RSE__BF_PROMPTS] : r->n[RSE__BF_FROM] > 0))
+            r->n[f] = 0;
+    }
+}
+
+/* The train argv of a job without a model (train options of the job, else
+   of the command line), parsed by train's own parser. */
+RSE__FN int rse__batch_train_opts(rse__batch *b, rse__bj *jt, const rse__bvals *r, const char *image,
+                                  rse__bargv *a, rse__cli_train_opts *to, char *msg, size_t cap) {
+    char pend[4200];
+    int i, k, rc;
+    rse__bargv_add(a, "train");
+    rse__bargv_add(a, image);
+    rse__fmt(pend, sizeof pend, "%s/models/pending.rsm", b->out); /* read, never written */
+    rse__bargv_add(a, "-o");
+    rse__bargv_add(a, rse__bargv_own(a, rse__batch_dup(pend)));
+    rse__bargv_add(a, "--resume");
+    if (b->quiet) rse__bargv_add(a, "--quiet");
+    if (b->threads) { rse__bargv_add(a, "--threads"); rse__bargv_add(a, b->threads); }
+    if (r->n[RSE__BF_WINDOW]) { rse__bargv_add(a, "--window"); rse__bargv_add(a, r->v[RSE__BF_WINDOW][0]); }
+    if (r->n[RSE__BF_TRAIN]) {
+        const char *txt = r->v[RSE__BF_TRAIN][0];
+        if (!rse__bj_parse(jt, txt, strlen(txt))) { rse__fmt(msg, cap, "train: not a JSON object: %s", jt->err); return 0; }
+        for (i = 1; i < jt->n; i++) {
+            const rse__bj_node *nd = &jt->nodes[i];
+            for (k = 0; k < 10 && strcmp(rse__batch_train_keys[k][0], nd->key); k++) {}
+            if (k == 10) { snprintf(msg, cap, "train: unknown option \"%.60s\"", nd->key); return 0; }
+            if (nd->type != RSE__BJ_STR && nd->type != RSE__BJ_NUM) {
+                rse__fmt(msg, cap, "train: \"%s\" must be a number or a string", nd->key);
+                return 0;
+            }
+            /* the strings live in jt's buffer: copied, as jt is reused */
+            rse__bargv_add(a, rse__batch_train_keys[k][1]);
+            rse__bargv_add(a, rse__bargv_own(a, rse__batch_dup(nd->s)));
+        }
+    }
+    if (a->bad) { rse__fmt(msg, cap, "out of memory"); return 0; }
+    rse__cli_lastmsg[0] = 0;
+    rc = rse__cli_train_parse(a->argc, a->argv, to);
+    if (rc != RSE__EXIT_OK) { rse__fmt(msg, cap, "train: %s", rse__cli_lastmsg[0] ? rse__cli_lastmsg : "bad options"); return 0; }
+    return 1;
+}
+
+/* The resolved training, as text: what the model cache's key hashes (with
+   the image's bytes) and what job.json records. --micro-batch, --threads
+   and --save-every are left out: they never change the model. */
+RSE__FN void rse__batch_train_text(rse__cli_text *t, const rse__cli_train_opts *to, int json) {
+    const rse_train_params *p = &to->p;
+    rse__cli_puts(t, json ? "{\"dim\": %d, \"batch\": %d, \"crop\": %d, \"steps\": %ld, \"lr\": %.9g, \"seed\": %llu, "
+                            "\"coarse\": %.9g, \"window\": " : "dim %d\nbatch %d\ncrop %d\nsteps %ld\nlr %.9g\nseed %llu\n"
+                            "coarse %.9g\nwindow ",
+                  p->dim, p->batch, p->crop, p->steps, (double)p->lr, (unsigned long long)p->seed, (double)p->coarse);
+    if (json) {
+        if (to->window) rse__cli_json_str(t, to->window); else rse__cli_puts(t, "null");
+        rse__cli_puts(t, "}");
+    } else {
+        rse__cli_puts(t, "%s\n", to->window ? to->window : "-");
+    }
+}
+
+/* pre.png / post_K.png / mask.png: at the window's size for a window edit. */
+RSE__FN rse_status rse__batch_save(const char *dir, const char *name, const rse_image *img, const rse__cli_edit_opts *eo,
+                                   int crop) {
+    char path[4300];
+    rse_image c;
+    rse_status st;
+    rse__fmt(path, sizeof path, "%s/%s", dir, name);
+    if (!crop || !eo->has_window) return rse_image_save(path, img);
+    if ((st = rse_image_crop(img, &eo->window, &c)) != RSE_STATUS_OK) return st;
+    st = rse_image_save(path, &c);
+    rse_image_free(&c);
+    return st;
+}
+
+/* edit's sink: writes the job's files, then job.json, then its index lines. */
+RSE__FN int rse__batch_sink(void *ctx, const rse__cli_edit_result *r) {
+    rse__batch *b = (rse__batch *)ctx;
+    const rse__cli_edit_opts *eo = b->eo;
+    const rse_edit_params *ep = &eo->ep;
+    const rse__bvals *job = b->job;
+    char dir[4200], path[4300], hex[65], name[64];
+    rse__cli_text js;
+    rse_image mk;
+    int i, k, f, rc = RSE__EXIT_OK;
+    size_t p, np;
+
+    rse__fmt(dir, sizeof dir, "%s/%s", b->out, b->id);
+    if (!rse__cli_exists(dir) && rse__mkdir(dir) != 0) {
+        rse__fail(RSE_STATUS_IO, "%s: cannot create the folder: %s", dir, strerror(errno));
+        return rse__cli_fail();
+    }
+    if (rse__batch_save(dir, "pre.png", r->img, eo, 1) != RSE_STATUS_OK) return rse__cli_fail();
+    for (i = 0; i < r->count; i++) {
+        rse__fmt(name, sizeof name, "post_%d.png", i);
+        if (rse__batch_save(dir, name, &r->outs[i], eo, 1) != RSE_STATUS_OK) return rse__cli_fail();
+    }
+    /* the mask: where the edit was confined (edit's --save-mask mask, at
+       0.5), else the copy targets, else everything (a whole-image edit) */
+    {
+        int w = eo->has_window ? eo->window.w : r->img->w, h = eo->has_window ? eo->window.h : r->img->h;
+        if (rse_image_alloc(&mk, w, h, 1) != RSE_STATUS_OK) return rse__cli_fail();
+        np = (size_t)w * h;
+        if (r->mask->data && r->mask->w == w && r->mask->h == h) {
+            for (p = 0; p < np; p++) mk.data[p] = r->mask->data[p] >= 0.5f ? 1.0f : 0.0f;
+        } else if (ep->copy) {
+            memset(mk.data, 0, np * sizeof *mk.data);
+            for (k = 0; k < ep->ncopy_to; k++) {
+                /* boxes are in the image's pixels, the mask in the window's */
+                const rse_roi *t = &ep->copy_to[k];
+                int x, y, ox = eo->has_window ? eo->window.x : 0, oy = eo->has_window ? eo->window.y : 0;
+                for (y = t->y - oy; y < t->y - oy + t->h && y < h; y++)
+                    for (x = t->x - ox; x < t->x - ox + t->w && x < w; x++)
+                        if (x >= 0 && y >= 0) mk.data[(size_t)y * w + x] = 1.0f;
+            }
+        } else {
+            for (p = 0; p < np; p++) mk.data[p] = 1.0f;
+        }
+        rse__fmt(path, sizeof path, "%s/mask.png", dir);
+        if (rse_image_save(path, &mk) != RSE_STATUS_OK) rc = rse__cli_fail();
+        rse_image_free(&mk);
+        if (rc != RSE__EXIT_OK) return rc;
+    }
+    /* job.json: the job as resolved, the inputs' SHA-256, the scores; the
+       times alone on the last line ("seconds"), the only line that differs
+       between two runs of one job */
+    memset(&js, 0, sizeof js);
+    rse__cli_puts(&js, "{\n  \"rsedit\": \"%s\",\n  \"id\": \"%s\",\n  \"line\": %ld,\n  \"job\": {", RSE_VERSION, b->id, b->line);
+    for (f = 1, k = 0; f < RSE__BF_ALL; f++) {
+        const rse__bfield *fd = rse__bfield_at(f);
+        if (!job->n[f] || f == RSE__BF_TRAIN || (f == RSE__BF_MODEL && b->to)) continue;
+        rse__cli_puts(&js, "%s\"%s\": ", k++ ? ", " : "", fd->name);
+        if (fd->kind == RSE__BK_LIST) {
+            rse__cli_puts(&js, "[");
+            for (i = 0; i < job->n[f]; i++) { if (i) rse__cli_puts(&js, ", "); rse__cli_json_str(&js, job->v[f][i]); }
+            rse__cli_puts(&js, "]");
+        } else if (fd->kind == RSE__BK_BOOL) {
+            rse__cli_puts(&js, "%s", !strcmp(job->v[f][0], "true") ? "true" : "false");
+        } else {
+            rse__cli_json_str(&js, job->v[f][0]);
+        }
+    }
+    rse__cli_puts(&js, "},\n  \"image\": {\"path\": ");
+    rse__cli_json_str(&js, b->image_rel);
+    rse__cli_puts(&js, ", \"sha256\": \"%s\", \"width\": %d, \"height\": %d},\n  \"model\": {\"path\": ", b->image_sha,
+                  r->img->w, r->img->h);
+    rse__cli_json_str(&js, b->model_rel);
+    rse__cli_sha256_file(b->model_path, hex);
+    rse__cli_puts(&js, ", \"sha256\": \"%s\", \"dim\": %d, \"scales\": %d, \"train\": ", hex, r->model->net.dim, r->model->pyr.n);
+    if (b->to) rse__batch_train_text(&js, b->to, 1); else rse__cli_puts(&js, "null");
+    rse__cli_puts(&js, "},\n  \"clip\": ");
+    if (eo->text || eo->prompts) {
+        rse__cli_puts(&js, "{\"path\": ");
+        rse__cli_json_str(&js, b->clip);
+        rse__cli_puts(&js, ", \"sha256\": \"%s\", \"templates\": \"%s\", \"views\": %d}", b->clip_sha, eo->templ, eo->views);
+    } else {
+        rse__cli_puts(&js, "null");
+    }
+    for (i = 0; i < 2; i++) {
+        const char *pth = i ? eo->mask_path : eo->prompts;
+        if (!pth) continue;
+        rse__cli_sha256_file(pth, hex);
+        rse__cli_puts(&js, ",\n  \"%s_sha256\": \"%s\"", i ? "mask" : "prompts", hex);
+    }
+    rse__cli_puts(&js, ",\n  \"params\": {\"strength\": %.6g, \"fill\": %.6g, \"momentum\": %.6g, \"stop\": %d, "
+                  "\"feather\": %.6g, \"copy_strength\": %.6g, \"start_scale\": %d, \"from_noise\": %s, \"count\": %d, "
+                  "\"seed\": %llu, \"sampler\": \"%s\", \"start_t\": %d, \"keep_outside\": %s},\n", ep->strength, ep->fill,
+                  ep->momentum, ep->stop, ep->feather, ep->copy_strength, ep->start_scale, ep->from_noise ? "true" : "false",
+                  ep->count, (unsigned long long)ep->seed, ep->sampler == RSE_SAMPLER_REFERENCE ? "reference" : "reblur",
+                  ep->start_t, eo->keep ? "true" : "false");
+    rse__cli_puts(&js, "  \"clip_score_pre\": ");
+    if (r->score0 >= 0) rse__cli_puts(&js, "%.4f", r->score0); else rse__cli_puts(&js, "null");
+    rse__cli_puts(&js, ",\n  \"outputs\": [");
+    for (i = 0; i < r->count; i++) {
+        rse__cli_puts(&js, "%s{\"post\": \"post_%d.png\", \"clip_score\": ", i ? ", " : "", i);
+        if (r->scores[i] >= 0) rse__cli_puts(&js, "%.4f}", r->scores[i]); else rse__cli_puts(&js, "null}");
+    }
+    rse__cli_puts(&js, "],\n  \"seconds\": {\"train\": %.2f, \"edit\": %.2f}\n}\n", b->t_train, rse__cli_now() - b->t_edit0);
+    rse__fmt(path, sizeof path, "%s/job.json", dir);
+    if (js.bad || rse__write_file_atomic(path, rse__cli_text_emit, &js) != RSE_STATUS_OK)
+        rc = js.bad ? (rse__fail(RSE_STATUS_NOMEM, "out of memory"), rse__cli_fail()) : rse__cli_fail();
+    RSE_FREE(js.p);
+    if (rc != RSE__EXIT_OK) return rc;
+    /* the index, last: one line per output not in it yet */
+    rse__fmt(path, sizeof path, "%s/index.jsonl", b->out);
+    for (i = 0; i < r->count && rc == RSE__EXIT_OK; i++) {
+        if (rse__batch_is_done(b, b->id, i)) continue;
+        memset(&js, 0, sizeof js);
+        rse__cli_puts(&js, "{\"id\": \"%s\", \"k\": %d, \"line\": %ld, \"pre\": \"%s/pre.png\", \"post\": \"%s/post_%d.png\", "
+                      "\"mask\": \"%s/mask.png\", \"text\": ", b->id, i, b->line, b->id, b->id, i, b->id);
+        if (eo->text) rse__cli_json_str(&js, eo->text);
+        else if (job->n[RSE__BF_PROMPTS]) rse__cli_json_str(&js, job->v[RSE__BF_PROMPTS][0]);
+        else rse__cli_puts(&js, "null");
+        rse__cli_puts(&js, ", \"seed\": %llu, \"clip_score_pre\": ", (unsigned long long)ep->seed);
+        if (r->score0 >= 0) rse__cli_puts(&js, "%.4f", r->score0); else rse__cli_puts(&js, "null");
+        rse__cli_puts(&js, ", \"clip_score_post\": ");
+        if (r->scores[i] >= 0) rse__cli_puts(&js, "%.4f}\n", r->scores[i]); else rse__cli_puts(&js, "null}\n");
+        if (js.bad || !rse__batch_append(path, js.p, js.n)) {
+            rse__fail(RSE_STATUS_IO, "%s: cannot append: %s", path, js.bad ? "out of memory" : strerror(errno));
+            rc = rse__cli_fail();
+        }
+        RSE_FREE(js.p);
+    }
+    return rc;
+}
+
+/* Runs one job (already read into *job): resolve, skip if done, train if
+   needed, edit. Returns 1 done now, 0 done before, -1 failed (reported). */
+RSE__FN int rse__batch_job(rse__batch *b, rse__bj *jt, const rse__bvals *job, long line) {
+    static rse__bvals r;               /* large: not on the stack */
+    static rse__cli_edit_opts eo;
+    static rse__cli_train_opts to;
+    rse__bargv ea, ta;
+    char msg[RSE__ERRLEN], place[4200];
+    const char *image;
+    int f, i, rc, result = -1, has_text;
+    memset(&ea, 0, sizeof ea);
+    memset(&ta, 0, sizeof ta);
+    msg[0] = 0;
+    rse__batch_resolve(b, job, &r);
+    b->id = job->v[RSE__BF_ID][0];
+    b->line = line;
+    b->job = &r;
+    b->to = 0;
+    b->t_train = 0;
+    image = rse__bargv_own(&ea, rse__batch_join(b, r.v[RSE__BF_IMAGE][0]));
+    b->image_rel = r.v[RSE__BF_IMAGE][0];
+    /* edit's argv; the model may not be known yet (a placeholder) and -o
+       names a file in OUT that the sink never lets edit write */
+    rse__fmt(place, sizeof place, "%s/batch.png", b->out);
+    rse__bargv_add(&ea, "edit");
+    if (r.n[RSE__BF_MODEL])
+        rse__bargv_add(&ea, r.from_job[RSE__BF_MODEL] ? rse__bargv_own(&ea, rse__batch_join(b, r.v[RSE__BF_MODEL][0]))
+                                                      : r.v[RSE__BF_MODEL][0]);
+    else
+        rse__bargv_add(&ea, "./model-to-train");
+    rse__bargv_add(&ea, image);
+    rse__bargv_add(&ea, "-o");
+    rse__bargv_add(&ea, place);
+    rse__bargv_add(&ea, "--save-mask");
+    if (b->quiet) rse__bargv_add(&ea, "--quiet");
+    if (b->threads) { rse__bargv_add(&ea, "--threads"); rse__bargv_add(&ea, b->threads); }
+    has_text = r.n[RSE__BF_TEXT] || r.n[RSE__BF_PROMPTS];
+    /* CLIP options only for a text edit: edit refuses them otherwise */
+    if (has_text && b->clip) { rse__bargv_add(&ea, "--clip"); rse__bargv_add(&ea, b->clip); }
+    if (has_text && b->vocab) { rse__bargv_add(&ea, "--vocab"); rse__bargv_add(&ea, b->vocab); }
+    if (has_text && b->act) { rse__bargv_add(&ea, "--clip-act"); rse__bargv_add(&ea, b->act); }
+    if (has_text && b->heads) { rse__bargv_add(&ea, "--clip-heads"); rse__bargv_add(&ea, b->heads); }
+    if (has_text && b->fp32) rse__bargv_add(&ea, "--clip-fp32");
+    for (f = RSE__BF_EDIT0; f < RSE__BF_ALL; f++) {
+        const rse__bfield *fd = rse__bfield_at(f);
+        for (i = 0; i < r.n[f]; i++) {
+            const char *v = r.v[f][i];
+            if (fd->kind == RSE__BK_BOOL) { if (!strcmp(v, "true")) rse__bargv_add(&ea, fd->flag); continue; }
+            rse__bargv_add(&ea, fd->flag);
+            rse__bargv_add(&ea, fd->kind == RSE__BK_PATH && r.from_job[f] ? rse__bargv_own(&ea, rse__batch_join(b, v)) : v);
+        }
+    }
+    if (ea.bad) { rse__fmt(msg, sizeof msg, "too many values, or out of memory"); goto done; }
+    rse__cli_lastmsg[0] = 0;
+    if (rse__cli_edit_parse(ea.argc, ea.argv, &eo) != RSE__EXIT_OK) {
+        rse__fmt(msg, sizeof msg, "%s", rse__cli_lastmsg[0] ? rse__cli_lastmsg : "bad job");
+        goto done;
+    }
+    for (i = 0; i < eo.ep.count && rse__batch_is_done(b, b->id, i); i++) {}
+    if (i == eo.ep.count) { result = 0; goto done; }
+    rse__cli_sha256_file(image, b->image_sha);
+    if (!b->image_sha[0]) { rse__fmt(msg, sizeof msg, "%s", rse_last_error()); goto done; }
+    if (r.n[RSE__BF_MODEL]) {
+        rse__fmt(b->model_path, sizeof b->model_path, "%s", eo.model);
+        b->model_rel = r.v[RSE__BF_MODEL][0];
+    } else {
+        /* the model cache: SHA-256 of the image's bytes and the resolved
+           training, so two jobs on one image with one training share it */
+        rse__cli_text t;
+        rse__sha256 s;
+        char hex[65], part[4300];
+        double t0 = rse__cli_now();
+        if (!rse__batch_train_opts(b, jt, &r, image, &ta, &to, msg, sizeof msg)) goto done;
+        b->to = &to;
+        memset(&t, 0, sizeof t);
+        rse__cli_puts(&t, "rsedit batch model 1\nimage %s\n", b->image_sha);
+        rse__batch_train_text(&t, &to, 0);
+        if (t.bad) { RSE_FREE(t.p); rse__fmt(msg, sizeof msg, "out of memory"); goto done; }
+        rse__sha256_init(&s);
+        rse__sha256_update(&s, t.p, t.n);
+        rse__sha256_hex(&s, hex);
+        RSE_FREE(t.p);
+        rse__fmt(b->model_path, sizeof b->model_path, "%s/models/%s.rsm", b->out, hex);
+        /* relative to OUT, so a copied or merged OUT still names it */
+        b->model_rel = b->model_path + strlen(b->out) + 1;
+        if (!rse__cli_exists(b->model_path)) {
+            /* trained under .part with --resume (bit-exact after a kill),
+               renamed once complete: HASH.rsm is always a finished model */
+            rse__fmt(part, sizeof part, "%s/models/%s.part", b->out, hex);
+            to.out = part;
+            if (!b->quiet) fprintf(stderr, "batch: %s: training %s\n", b->id, b->model_path);
+            rse__cli_lastmsg[0] = 0;
+            if ((rc = rse__cli_train_run(&to)) != RSE__EXIT_OK) {
+                rse__fmt(msg, sizeof msg, "train: %s", rc == 130 ? "interrupted" : rse__cli_lastmsg[0] ? rse__cli_lastmsg : "failed");
+                goto done;
+            }
+            if (rename(part, b->model_path) != 0 && !rse__cli_exists(b->model_path)) {
+                rse__fmt(msg, sizeof msg, "%s: cannot rename %s over it: %s", b->model_path, part, strerror(errno));
+                goto done;
+            }
+            to.out = b->model_path;
+        }
+        b->t_train = rse__cli_now() - t0;
+        eo.model = b->model_path;
+    }
+    b->eo = &eo;
+    eo.sink = rse__batch_sink;
+    eo.sink_ctx = b;
+    eo.save_mask = 1;
+    b->t_edit0 = rse__cli_now();
+    rse__cli_lastmsg[0] = 0;
+    if (rse__cli_edit_run(&eo) != RSE__EXIT_OK) {
+        rse__fmt(msg, sizeof msg, "%s", rse__cli_lastmsg[0] ? rse__cli_lastmsg : "the edit failed");
+        goto done;
+    }
+    result = 1;
+done:
+    if (result < 0) rse__batch_error(b, line, b->id, msg);
+    rse__bargv_free(&ea);
+    rse__bargv_free(&ta);
+    return result;
+}
+
+/* Reads batch's command line into *b: its own options, and a default for
+   every job field that has a flag. Returns RSE__EXIT_OK or the status. */
+RSE__FN int rse__batch_args(int argc, char **argv, rse__batch *b) {
+    static const char *const opts[7] = { "-o", "--clip", "--vocab", "--clip-act", "--clip-heads", "--threads", "--shard" };
+    const char *val;
+    int i, k, f, r, t;
+    for (i = 1; i < argc; i++) {
+        if (rse__cli_flag(argv, i, "--quiet")) { b->quiet = 1; continue; }
+        if (rse__cli_flag(argv, i, "--clip-fp32")) { b->fp32 = 1; continue; }
+        k = rse__cli_optv(argc, argv, &i, opts, 7, &val);
+        if (k == -2) return rse__cli_usage(argv[0], "%s needs a value", argv[i]);
+        if (k == 0) b->out = val;
+        else if (k == 1) b->clip = val;
+        else if (k == 2) b->vocab = val;
+        else if (k == 3) b->act = val;
+        else if (k == 4) b->heads = val;
+        else if (k == 5) {
+            if (!rse__cli_int(val, 1, 64, &t)) return rse__cli_usage(argv[0], "--threads must be in 1..64");
+            b->threads = val;
+        } else if (k == 6) {
+            char *end;
+            long si = strtol(val, &end, 10), sn = end != val && *end == '/' ? strtol(end + 1, &end, 10) : 0;
+            if (si < 0 || sn < 1 || sn > 1000000L || si >= sn || *end)
+                return rse__cli_usage(argv[0], "--shard needs I/N with 0 <= I < N, e.g. 0/4");
+            b->shard = (int)si;
+            b->nshards = (int)sn;
+        }
+        if (k >= 0) continue;
+        for (f = 0; f < RSE__BF_ALL; f++) {
+            const rse__bfield *fd = rse__bfield_at(f);
+            if (!fd->flag) continue;
+            if (fd->kind == RSE__BK_BOOL) {
+                if (!rse__cli_flag(argv, i, fd->flag)) continue;
+                val = "true";
+            } else if ((r = rse__cli_opt(argc, argv, &i, fd->flag, &val)) == 0) {
+                continue;
+            } else if (r < 0) {
+                return rse__cli_usage(argv[0], "%s needs a value", fd->flag);
+            }
+            if (b->cli.n[f] && fd->kind != RSE__BK_LIST) return rse__cli_usage(argv[0], "%s given twice", fd->flag);
+            if (b->cli.n[f] == RSE__CLI_MAX_REGIONS) return rse__cli_usage(argv[0], "at most %d %s", RSE__CLI_MAX_REGIONS, fd->flag);
+            b->cli.given[f] = 1;
+            b->cli.v[f][b->cli.n[f]++] = val;
+            break;
+        }
+        if (f < RSE__BF_ALL) continue;
+        if (rse__cli_unknown(argv, i)) return rse__cli_usage(argv[0], "unknown option '%s'", argv[i]);
+        if (b->manifest) return rse__cli_usage(argv[0], "unexpected argument '%s'", argv[i]);
+        b->manifest = argv[i];
+    }
+    if (!b->manifest) return rse__cli_usage(argv[0], "expected MANIFEST.jsonl");
+    if (!b->out) return rse__cli_usage(argv[0], "-o OUT (a folder) is required");
+    if (strlen(b->out) > 3000) return rse__cli_usage(argv[0], "-o: name too long");
+    if (!b->nshards) b->nshards = 1;
+    if (rse__dirname(b->manifest, b->mdir, sizeof b->mdir) < 0) return rse__cli_usage(argv[0], "manifest name too long");
+    if (b->cli.n[RSE__BF_TRAIN] && b->cli.n[RSE__BF_MODEL])
+        return rse__cli_usage(argv[0], "--train is used only for jobs without a model: --model gives one to all");
+    return RSE__EXIT_OK;
+}
+
+/* The manifest's lines: start and length of each ('\n' or "\r\n" ends a
+   line), into arrays of nlines + 1. Returns 0 when out of memory. */
+typedef struct { long start, len, dupof; const char *id; } rse__bline;
+
+RSE__FN int rse__batch_split(const unsigned char *man, size_t len, rse__bline **out, long *nout, size_t *maxlen) {
+    size_t i, n = 0, start = 0;
+    long li = 0;
+    rse__bline *l;
+    for (i = 0; i < len; i++) n += man[i] == '\n';
+    if (n + 2 > SIZE_MAX / sizeof *l) return 0;
+    l = (rse__bline *)RSE_MALLOC((n + 2) * sizeof *l);
+    if (!l) return 0;
+    *maxlen = 1;
+    for (i = 0; i <= len; i++) {
+        if (i < len && man[i] != '\n') continue;
+        if (i == len && start == len) break;
+        l[li].start = (long)start;
+        l[li].len = (long)(i - start);
+        if (l[li].len > 0 && man[i - 1] == '\r') l[li].len--;
+        l[li].dupof = -1;
+        l[li].id = 0;
+        if ((size_t)l[li].len > *maxlen) *maxlen = (size_t)l[li].len;
+        li++;
+        start = i + 1;
+    }
+    *out = l;
+    *nout = li;
+    return 1;
+}
+
+RSE__FN int rse__batch_by_id(const void *a, const void *b) {
+    const rse__bline *x = *(const rse__bline *const *)a, *y = *(const rse__bline *const *)b;
+    int c = strcmp(x->id, y->id);
+    return c ? c : x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* The id of every line that reads as a job, over the whole manifest and
+   whatever the shard, so that every shard agrees on which line repeats an
+   id (dupof: the first line that has it). ids are copied to idbuf, as j's
+   buffer is reused for each line. */
+RSE__FN int rse__batch_ids(rse__bj *j, const unsigned char *man, rse__bline *l, long nl, char *idbuf) {
+    static rse__bvals job;
+    rse__bline **by = (size_t)nl + 1 > SIZE_MAX / sizeof *by ? 0 : (rse__bline **)RSE_MALLOC(((size_t)nl + 1) * sizeof *by);
+    long i, c = 0;
+    if (!by) return 0;
+    for (i = 0; i < nl; i++) {
+        char msg[200];
+        if (rse__batch_read_job(j, (const char *)man + l[i].start, (size_t)l[i].len, &job, msg, sizeof msg)) continue;
+        l[i].id = strcpy(idbuf, job.v[RSE__BF_ID][0]);
+        idbuf += strlen(idbuf) + 1;
+        by[c++] = &l[i];
+    }
+    qsort(by, (size_t)c, sizeof *by, rse__batch_by_id);
+    for (i = 1; i < c; i++)
+        if (!strcmp(by[i]->id, by[i - 1]->id))
+            by[i]->dupof = by[i - 1]->dupof >= 0 ? by[i - 1]->dupof : by[i - 1] - l;
+    RSE_FREE(by);
+    return 1;
+}
+
+/* OUT and OUT/models, and what earlier runs finished or reported. */
+RSE__FN int rse__batch_open_out(rse__batch *b) {
+    char path[4200];
+    int i;
+    for (i = 0; i < 2; i++) {
+        rse__fmt(path, sizeof path, i ? "%s/models" : "%s", b->out);
+        if (!rse__cli_exists(path) && rse__mkdir(path) != 0) {
+            fprintf(stderr, "rsedit: %s: cannot create the folder: %s\n", path, strerror(errno));
+            return 0;
+        }
+    }
+    for (i = 0; i < 2; i++) {
+        rse__fmt(path, sizeof path, i ? "%s/errors.jsonl" : "%s/index.jsonl", b->out);
+        if (!rse__batch_load_lines(path, !i, i ? &b->errs : &b->done, i ? &b->nerrs : &b->ndone)) {
+            fprintf(stderr, "rsedit: %s: cannot read or repair it: %s\n", path, strerror(errno));
+            return 0;
+        }
+    }
+    if (b->clip) rse__cli_sha256_file(b->clip, b->clip_sha);
+    return 1;
+}
+
+/* 1 if line l of the manifest is blank (not a job, not an error). */
+RSE__FN int rse__batch_blank(const unsigned char *man, const rse__bline *l) {
+    long q;
+    for (q = 0; q < l->len && (man[l->start + q] == ' ' || man[l->start + q] == '\t'); q++) {}
+    return q == l->len;
+}
+
+/* batch: see its help text in the command table. */
+RSE__FN int rse__cmd_batch(int argc, char **argv) {
+    static rse__batch b;               /* large: not on the stack */
+    static rse__bvals job;
+    unsigned char *man = 0;
+    size_t len = 0, maxlen = 1, tl;
+    rse__bline *lines = 0;
+    char *idbuf = 0;
+    long nl = 0, li, n = 0, done_before = 0, done_now = 0, failed = 0, seen = 0;
+    int rc, have_bj = 0, have_jt = 0;
+    double t0 = rse__cli_now();
+    rse__bj j, jt;
+    memset(&b, 0, sizeof b);
+    if ((rc = rse__batch_args(argc, argv, &b)) != RSE__EXIT_OK) return rc;
+    if (rse__read_file(b.manifest, &man, &len) != RSE_STATUS_OK) return rse__cli_fail();
+    rc = RSE__EXIT_FAIL;
+    tl = b.cli.n[RSE__BF_TRAIN] ? strlen(b.cli.v[RSE__BF_TRAIN][0]) : 0;
+    if (!rse__batch_split(man, len, &lines, &nl, &maxlen) || !(have_bj = rse__bj_init(&j, maxlen)) ||
+        !(have_jt = rse__bj_init(&jt, maxlen > tl ? maxlen : tl)) || !(idbuf = (char *)RSE_MALLOC(len + 1)) ||
+        !rse__batch_ids(&j, man, lines, nl, idbuf)) {
+        fprintf(stderr, "rsedit: out of memory\n");
+        goto out;
+    }
+    if (tl && !rse__bj_parse(&jt, b.cli.v[RSE__BF_TRAIN][0], tl)) {
+        rc = rse__cli_usage(argv[0], "--train must be a JSON object like {\"preset\": \"tiny\"}: %s", jt.err);
+        goto out;
+    }
+    if (!rse__batch_open_out(&b)) goto out;
+    for (li = 0; li < nl; li++) n += li % b.nshards == b.shard && !rse__batch_blank(man, &lines[li]);
+    for (li = 0; li < nl; li++) {
+        const rse__bline *l = &lines[li];
+        char msg[RSE__ERRLEN], eta[32];
+        const char *bad;
+        int res = -1;
+        if (li % b.nshards != b.shard || rse__batch_blank(man, l)) continue;
+        seen++;
+        if ((bad = rse__batch_read_job(&j, (const char *)man + l->start, (size_t)l->len, &job, msg, sizeof msg)) != 0) {
+            /* a bad id is still named (escaped) to find the line by */
+            rse__batch_error(&b, li + 1, job.n[RSE__BF_ID] ? job.v[RSE__BF_ID][0] : 0, bad);
+        } else if (l->dupof >= 0) {
+            rse__fmt(msg, sizeof msg, "id %s is already the id of line %ld", l->id, l->dupof + 1);
+            rse__batch_error(&b, li + 1, l->id, msg);
+        } else {
+            res = rse__batch_job(&b, &jt, &job, li + 1);
+        }
+        if (res > 0) done_now++; else if (res == 0) done_before++; else failed++;
+        if (!b.quiet) {
+            /* the rate of the jobs this run did (skipped ones cost ~0) */
+            long ran = seen - done_before;
+            fprintf(stderr, "batch: job %ld/%ld %s: %s  ETA %s\n", seen, n, l->id ? l->id : "?",
+                    res > 0 ? "done" : res == 0 ? "done before" : "failed",
+                    rse__cli_dur(eta, sizeof eta, seen == n ? 0 : ran > 0 ? (rse__cli_now() - t0) / ran * (double)(n - seen) : -1));
+        }
+    }
+    if (!b.quiet || failed)
+        fprintf(stderr, "batch: %ld jobs%s: %ld done now, %ld done before, %ld failed%s\n", n,
+                b.nshards > 1 ? " in this shard" : "", done_now, done_before, failed, failed ? " (see errors.jsonl)" : "");
+    rc = failed ? RSE__EXIT_FAIL : RSE__EXIT_OK;
+out:
+    if (have_bj) rse__bj_free(&j);
+    if (have_jt) rse__bj_free(&jt);
+    rse__batch_free_lines(b.done, b.ndone);
+    rse__batch_free_lines(b.errs, b.nerrs);
+    RSE_FREE(man);
+    RSE_FREE(lines);
+    RSE_FREE(idbuf);
+    return rc;
 }
 
 /* demo: a no-download tour on the built-in scene. */
@@ -6580,6 +7703,55 @@ static const rse__cmd rse__cmds[] = {
       "                      image is untouched; regions are in the image's pixels\n"
       "  --threads T --quiet\n",
       rse__cmd_edit },
+    { "batch", "many edits from a JSONL manifest: resumable, shardable",
+      "usage: rsedit batch MANIFEST.jsonl -o OUT [--shard I/N] [--clip M --vocab V]\n"
+      "                    [--threads T] [--quiet] [DEFAULTS...]\n"
+      "\n"
+      "Runs one edit per line of MANIFEST, a JSON object whose fields are named\n"
+      "like edit's flags and mean exactly what they mean:\n"
+      "  id (required: A-Z a-z 0-9 . _ -, unique), image (required), model,\n"
+      "  text | prompts, roi (a list) | mask, copy_from, copy_to (a list),\n"
+      "  copy_strength, count, seed, strength, views, fill, momentum, stop,\n"
+      "  feather, start_scale, start_t, templates, keep_outside, sampler,\n"
+      "  window, from_noise (true/false), and train: an object of train\n"
+      "  options (preset, steps, dim, batch, micro_batch, crop, lr, seed,\n"
+      "  coarse, save_every) for a job without a model.\n"
+      "Paths are relative to the manifest's folder. Unknown fields are refused;\n"
+      "null gives a field no value. E.g.\n"
+      "  {\"id\": \"t1\", \"image\": \"pre/t1.ppm\", \"prompts\": \"tsunami.txt\",\n"
+      "   \"roi\": [\"64x64+32+32\"], \"count\": 4, \"seed\": 1}\n"
+      "\n"
+      "DEFAULTS: every field but id and image, as a flag: --model M,\n"
+      "--train '{\"preset\": \"tiny\", \"steps\": 500}', --text T, --prompts F,\n"
+      "--roi R (repeatable), --mask M, --copy-from R, --copy-to R (repeatable),\n"
+      "--copy-strength, --count, --seed, --strength, --views, --fill, --momentum,\n"
+      "--stop, --feather, --start-scale, --start-t, --templates, --keep-outside,\n"
+      "--sampler, --window, --from-noise. A job's field wins; a job that gives\n"
+      "text or prompts (roi or mask, copy_from or copy_to) drops the defaults of\n"
+      "both; a default text option (--views ...) is used only by text jobs and\n"
+      "--copy-strength only by copies. Paths given as flags are as usual\n"
+      "relative to the current folder.\n"
+      "\n"
+      "A job without a model trains one first, cached as OUT/models/HASH.rsm\n"
+      "(HASH: SHA-256 of the image's bytes and the resolved training), so jobs\n"
+      "on one image train once. Each job writes OUT/ID/pre.png (the input, or its\n"
+      "window), post_K.png (K = 0..count-1), mask.png (the edited region, 0/255)\n"
+      "and job.json (the resolved job, seed, SHA-256 of the inputs, CLIP scores\n"
+      "before and after, and on its own line \"seconds\", the only line that\n"
+      "differs between runs), then appends one line per output to\n"
+      "OUT/index.jsonl. A failed job or a malformed line goes to\n"
+      "OUT/errors.jsonl with its line number and id, and the run goes on.\n"
+      "\n"
+      "Killed at any moment (even SIGKILL) and started again, a run skips the\n"
+      "jobs in the index and ends with the files of an uninterrupted run.\n"
+      "  --shard I/N   only the lines whose 0-based index mod N is I: N machines\n"
+      "                share a manifest with no coordination; their OUT folders\n"
+      "                merge by copying (index.jsonl by concatenation)\n"
+      "  --clip M, --vocab V, --clip-act A, --clip-heads V,T, --clip-fp32\n"
+      "                as edit's, for every text job\n"
+      "  --quiet       no progress (\"batch: job k/n ID: done  ETA ...\")\n"
+      "Exit status 1 if any job failed.\n",
+      rse__cmd_batch },
     { "convert", "convert an image (PPM, PGM, BMP, PNG, TIFF, JPEG in; PPM, PGM, BMP, PNG out)",
       "usage: rsedit convert IN OUT [--bits 8|16] [--resize WxH [--filter F]]\n"
       "                      [--bands B1,B2,B3]\n"

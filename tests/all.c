@@ -183,9 +183,15 @@
 #include "test_jpeg.c"
 #undef main
 #undef JPEG_FIX
+#define main t_main_batch
+#include "test_batch.c"
+#undef main
+#undef T_VOCAB
+#undef T_CLIP
 
 static const struct { const char *name; int (*run)(void); } t_tests[] = {
     { "test_base", t_main_base },
+    { "test_batch", t_main_batch },
     { "test_cli_flags", t_main_cli_flags },
     { "test_clip_io", t_main_clip_io },
     { "test_clip_model", t_main_clip_model },

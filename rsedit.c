@@ -645,13 +645,15 @@ RSEDEF void rse_edit_params_init(rse_edit_params *p) {
     p->start_scale = -1;
     p->keep_outside = 1;
     p->count = 1;
+    p->pixel_iters = 100; /* main.py clip_roi: num_clip_iters */
 }
 
 /* Does the edit keep the input outside the area its text changes? A
    whole-image text edit of the user's image with keep_outside and fill
    below 1 (regions, masks and copies have their own regions). */
 RSE__FN int rse__edit_keeps(const rse_edit_params *p) {
-    return p->guide && p->keep_outside && !p->nrois && !p->mask && !p->copy && !p->from_noise && p->fill < 1.0f;
+    return p->guide && p->keep_outside && !p->nrois && !p->mask && !p->copy && !p->from_noise && !p->style &&
+           p->fill < 1.0f;
 }
 
 /* The state of one edit run. Two masks, both (H,W) at the current scale:
@@ -839,6 +841,12 @@ RSE__FN rse_status rse__edit_setup(rse__edit *e, rse_sinddm *m, const rse_image 
         return rse__fail(RSE_STATUS_BAD_ARG, "content copy needs 1..64 target regions");
     if (p->nrois < 0 || p->nrois > 64) return rse__fail(RSE_STATUS_BAD_ARG, "at most 64 regions");
     if (!p->guide && !p->copy) return rse__fail(RSE_STATUS_BAD_ARG, "nothing to do: give a text (guidance) or a content copy");
+    if (p->pixel && (!p->guide || p->nrois != 1 || p->mask || p->copy || p->style || p->from_noise))
+        return rse__fail(RSE_STATUS_BAD_ARG, "a pixel-space edit takes a text and one region, nothing else");
+    if (p->pixel && (p->pixel_iters < 0 || p->pixel_iters > 100000))
+        return rse__fail(RSE_STATUS_BAD_ARG, "pixel_iters must be in 0..100000");
+    if (p->style && (!p->guide || p->nrois || p->mask || p->copy))
+        return rse__fail(RSE_STATUS_BAD_ARG, "a style edit is a text on the whole image: no region, mask or copy");
     if ((p->nrois || p->mask) && !p->guide) return rse__fail(RSE_STATUS_BAD_ARG, "a region for text editing needs a text");
     if (!img || !img->data || (img->c != 1 && img->c != 3))
         return rse__fail(RSE_STATUS_BAD_ARG, "edit: need a 1- or 3-channel image");
@@ -996,9 +1004,75 @@ RSE__FN rse_status rse__edit_output(rse__edit *e, const rse_image *img, const fl
 RSE__FN int rse__edit_start_scale(const rse_edit_params *p, int n) {
     int s0 = p->start_scale >= 0 ? p->start_scale
            : p->copy ? (n > 2 ? 1 : 0)
-           : (p->nrois || p->mask || rse__edit_keeps(p)) ? n - 1 : n - 2;
+           : (p->nrois || p->mask || rse__edit_keeps(p) || p->style) ? n - 1 : n - 2;
     if (p->from_noise) s0 = 0;
+    if (p->pixel) s0 = n - 1;
     return s0 < 0 ? 0 : s0 > n - 1 ? n - 1 : s0;
+}
+
+/* SinDDM's clip_roi (trainer.clip_roi_sampling), the pixel-space part:
+   the region's crop of the finest scale, roi (3,rh,rw), takes pixel_iters
+   steps  roi = clamp(roi + strength |roi| / |g| g)  (norms over the whole
+   crop; g = d score / d roi with the "lr" templates, which the guide
+   gives at scale index 0, and fresh views each step), then is pasted into
+   a copy of the finest scale, start (3,H,W), which the sampler re-noises
+   whole. mem holds start, roi and g. */
+typedef struct rse__pixel {
+    float *start, *roi, *g;
+    rse_roi box;                 /* the region at the finest scale */
+    void *mem;
+} rse__pixel;
+
+RSE__FN rse_status rse__pixel_alloc(rse__edit *e, rse__pixel *px) {
+    int fin = e->n - 1, W = e->pyr.w[fin], H = e->pyr.h[fin];
+    const rse_roi *r = &e->p->rois[0];
+    double fx = (double)W / e->pyr.src_w, fy = (double)H / e->pyr.src_h;
+    size_t n = 3 * (size_t)W * H, nr;
+    rse_roi b;
+    b.x = (int)(r->x * fx); b.y = (int)(r->y * fy);
+    b.w = (int)ceil(r->w * fx); b.h = (int)ceil(r->h * fy);
+    if (b.x > W - 1) b.x = W - 1;
+    if (b.y > H - 1) b.y = H - 1;
+    if (b.w < 1) b.w = 1;
+    if (b.h < 1) b.h = 1;
+    if (b.w > W - b.x) b.w = W - b.x;
+    if (b.h > H - b.y) b.h = H - b.y;
+    px->box = b;
+    nr = 3 * (size_t)b.w * b.h;
+    px->mem = RSE_MALLOC((n + 2 * nr) * sizeof(float));
+    if (!px->mem) return rse__fail(RSE_STATUS_NOMEM, "edit: out of memory");
+    px->start = (float *)px->mem;
+    px->roi = px->start + n;
+    px->g = px->roi + nr;
+    return RSE_STATUS_OK;
+}
+
+RSE__FN rse_status rse__pixel_run(rse__edit *e, rse__pixel *px) {
+    const rse_edit_params *p = e->p;
+    int fin = e->n - 1, W = e->pyr.w[fin], H = e->pyr.h[fin], c, y, it;
+    const rse_roi *b = &px->box;
+    size_t nr = 3 * (size_t)b->w * b->h, i;
+    double score;
+    for (c = 0; c < 3; c++)
+        for (y = 0; y < b->h; y++)
+            memcpy(px->roi + ((size_t)c * b->h + y) * b->w, e->orig[fin] + ((size_t)c * H + b->y + y) * W + b->x,
+                   (size_t)b->w * sizeof(float));
+    for (it = 0; it < p->pixel_iters; it++) {
+        double nx = 0, ng = 0;
+        float k;
+        rse_status st = p->guide(p->guide_ctx, px->roi, b->h, b->w, 0, e->n, px->g, &score);
+        if (st != RSE_STATUS_OK) return st;
+        for (i = 0; i < nr; i++) { nx += (double)px->roi[i] * px->roi[i]; ng += (double)px->g[i] * px->g[i]; }
+        if (!(ng > 0)) break; /* no gradient: the reference would divide by 0 */
+        k = (float)(p->strength * sqrt(nx) / sqrt(ng));
+        for (i = 0; i < nr; i++) px->roi[i] = rse__clamp1(px->roi[i] + k * px->g[i]);
+    }
+    memcpy(px->start, e->orig[fin], 3 * (size_t)W * H * sizeof(float));
+    for (c = 0; c < 3; c++)
+        for (y = 0; y < b->h; y++)
+            memcpy(px->start + ((size_t)c * H + b->y + y) * W + b->x, px->roi + ((size_t)c * b->h + y) * b->w,
+                   (size_t)b->w * sizeof(float));
+    return RSE_STATUS_OK;
 }
 
 /* Edits img with model m (trained on it) into out[0..count). */
@@ -1009,6 +1083,9 @@ RSEDEF rse_status rse_edit(rse_sinddm *m, const rse_image *img, const rse_edit_p
     rse_status st;
     long done = 0;
     int i, s0;
+    float *up0 = 0; /* a style edit's start (3,h,w) */
+    rse__pixel pix;
+    memset(&pix, 0, sizeof pix);
     for (i = 0; p && i < p->count && i < 10000; i++) memset(&out[i], 0, sizeof out[i]);
     if ((st = rse__edit_setup(&e, m, img, p)) != RSE_STATUS_OK) return st;
     /* Where editing starts (rse__edit_start_scale): a content copy at
@@ -1027,10 +1104,21 @@ RSEDEF rse_status rse_edit(rse_sinddm *m, const rse_image *img, const rse_edit_p
        (--keep-outside off, as the reference); 0 from noise. */
     s0 = rse__edit_start_scale(p, e.n);
     e.guide_from = s0 > 1 ? s0 : (e.n > 1 ? 1 : 0);
+    /* SinDDM's style modes: guidance_sub_iters [0, ..., 0, 1], the finest
+       scale only; clip_style_trans starts there from the image's scale
+       below, upsampled bilinearly (sample_via_scale of the scale N-2 PNG),
+       not from the finest scale itself */
+    if (p->style) e.guide_from = e.n - 1;
+    if (p->style && !p->from_noise && s0 > 0) {
+        up0 = (float *)RSE_MALLOC(3 * (size_t)e.pyr.w[s0] * e.pyr.h[s0] * sizeof(float));
+        if (!up0) st = rse__fail(RSE_STATUS_NOMEM, "edit: out of memory");
+        else st = rse__sd_upsample(m, up0, e.orig[s0 - 1], e.pyr.h[s0 - 1], e.pyr.w[s0 - 1], e.pyr.h[s0], e.pyr.w[s0]);
+        if (st != RSE_STATUS_OK) { RSE_FREE(up0); rse__edit_free(&e); return st; }
+    }
     memset(&r, 0, sizeof r);
     r.mul_h = r.mul_w = 1.0f;
     r.start_scale = s0;
-    r.start = p->from_noise ? 0 : e.orig[s0];
+    r.start = p->from_noise ? 0 : up0 ? up0 : e.orig[s0];
     r.start_prev = !p->from_noise && s0 > 0 ? e.orig[s0 - 1] : 0;
     r.start_t = p->from_noise ? 0 : p->start_t;
     /* The reference runs its CLIP modes with DDPM at every scale, and its
@@ -1047,6 +1135,17 @@ RSEDEF rse_status rse_edit(rse_sinddm *m, const rse_image *img, const rse_edit_p
     r.hooks.scale = rse__edit_scale;
     r.hooks.x0 = rse__edit_x0;
     r.hooks.xt = rse__edit_xt;
+    if (p->pixel) {
+        /* clip_roi: no guidance and no region blend while denoising (the
+           reference re-noises the whole image), DDPM (its reblurring is
+           off), 3 steps unless start_t says otherwise */
+        memset(&r.hooks, 0, sizeof r.hooks);
+        r.reblur = 0;
+        r.no_mix = 1;
+        r.start_t = p->start_t > 0 ? p->start_t : 3;
+        if ((st = rse__pixel_alloc(&e, &pix)) != RSE_STATUS_OK) { RSE_FREE(up0); rse__edit_free(&e); return st; }
+        r.start = pix.start;
+    }
     r.progress = progress;
     r.progress_ctx = ctx;
     r.what = "edit";
@@ -1062,6 +1161,7 @@ RSEDEF rse_status rse_edit(rse_sinddm *m, const rse_image *img, const rse_edit_p
         e.have_region = e.region_fin && !e.auto_region;
         e.mH = e.mW = 0;
         if (p->guide_reset) p->guide_reset(p->guide_ctx, p->seed, (uint64_t)i);
+        if (p->pixel && (st = rse__pixel_run(&e, &pix)) != RSE_STATUS_OK) break;
         st = rse__sd_run(m, &r, &rng, &x, &H, &W);
         if (st == RSE_STATUS_OK) st = rse__edit_output(&e, img, x, H, W, &out[i]);
         RSE_FREE(x);
@@ -1074,6 +1174,8 @@ RSEDEF rse_status rse_edit(rse_sinddm *m, const rse_image *img, const rse_edit_p
     }
     if (st != RSE_STATUS_OK)
         for (i = 0; i < p->count; i++) rse_image_free(&out[i]);
+    RSE_FREE(up0);
+    RSE_FREE(pix.mem);
     rse__edit_free(&e);
     return st;
 }
@@ -1152,6 +1254,364 @@ done:
     if (st != RSE_STATUS_OK) for (i = 0; i < p->count && i < 10000; i++) rse_image_free(&out[i]);
     rse_image_free(&mask);
     rse_image_free(&crop);
+    rse_image_free(&rgb);
+    return st;
+}
+
+/* ---- image to image: harmonisation and style transfer ---------------------
+   SinDDM's image2image (trainer.py; sinddm.md section 9), both from the
+   finest scale with the reblurring sampler:
+     1. the input is read as the reference reads it: 8-bit levels (PIL),
+        LANCZOS-resized to the 50,000-pixel cap when larger (int() sides);
+     2. style transfer: each channel's levels are matched to the histogram
+        of the model's finest training scale (skimage's match_histograms);
+     3. the sampler runs at that size (the reference's custom_image_size,
+        whatever the model's finest size) with gamma 0 at the finest scale
+        (the reference zeroes gammas[N-2] in place): the image is noised to
+        index start_t (harmonisation 5, style transfer 15) and denoised by
+        the DDIM from start_t - 1 to 0, so x0 = xmix_t, no de-blurring;
+     4. harmonisation: out = M out + (1 - M) input, M the softened mask
+        (dilate_mask: the nonzero pixels of the mask's first channel, dilated
+        by a disk of radius 7, Gaussian-blurred with sigma 5 (scipy's
+        gaussian_filter: radius int(4 sigma + 0.5), edges 'nearest'), min-max
+        normalised). Outside the blur's reach M is exactly 0 and the input's
+        own values are kept. */
+
+RSEDEF void rse_harmonize_params_init(rse_i2i_params *p) {
+    memset(p, 0, sizeof *p);
+    p->start_t = 5;        /* main.py --start_t_harm */
+    p->count = 1;
+    p->radius = 7;         /* dilate_mask(mode="harmonization") */
+    p->sigma = 5.0f;
+}
+
+RSEDEF void rse_style_params_init(rse_i2i_params *p) {
+    rse_harmonize_params_init(p);
+    p->start_t = 15;       /* main.py --start_t_style */
+    p->hist_match = 1;
+}
+
+/* The reference's run size for a w x h input: the 50,000-pixel cap of
+   image2image (the pyramid's step 1). */
+RSE__FN void rse__i2i_size(int w, int h, int *cw, int *ch) {
+    double scaler = sqrt((double)w * (double)h / (double)RSE_SINDDM_AUTO_SCALE);
+    *cw = w; *ch = h;
+    if (scaler > 1.0) {
+        *cw = (int)((double)w / scaler);
+        *ch = (int)((double)h / scaler);
+        if (*cw < 1) *cw = 1;
+        if (*ch < 1) *ch = 1;
+    }
+}
+
+/* c planes of img (c = 1: its first channel; c = 3: RGB, gray repeated)
+   as 8-bit levels at cw x ch (LANCZOS, Pillow-exact, when the size
+   differs). *px (c,ch,cw) is malloc'd. */
+RSE__FN rse_status rse__i2i_levels(const rse_image *img, int c, int cw, int ch, uint8_t **px) {
+    size_t P = (size_t)img->w * img->h, i, n = (size_t)c * P;
+    uint8_t *src = (uint8_t *)RSE_MALLOC(n), *dst;
+    rse_status st;
+    *px = 0;
+    if (!src) return rse__fail(RSE_STATUS_NOMEM, "out of memory");
+    for (i = 0; i < n; i++) src[i] = rse__quantize_u8(img->data[img->c == 1 ? i % P : i]);
+    if (cw == img->w && ch == img->h) { *px = src; return RSE_STATUS_OK; }
+    dst = (uint8_t *)RSE_MALLOC((size_t)c * cw * ch);
+    if (!dst) { RSE_FREE(src); return rse__fail(RSE_STATUS_NOMEM, "out of memory"); }
+    st = rse__resample_u8(dst, cw, ch, src, img->w, img->h, c, RSE_FILTER_LANCZOS, 0);
+    RSE_FREE(src);
+    if (st != RSE_STATUS_OK) { RSE_FREE(dst); return st; }
+    *px = dst;
+    return RSE_STATUS_OK;
+}
+
+/* skimage.exposure.match_histograms(image, reference, channel_axis=2) on
+   8-bit planes px (3,P) against ref (3,Pr), in place. Per channel: a
+   level v of the image has the quantile q = (count of levels <= v) / P;
+   its new value is np.interp(q, the reference's quantiles at its present
+   levels, those levels). Quirk, reproduced: skimage writes the float
+   result into an array of the image's dtype, so it is TRUNCATED to uint8
+   (36.99 -> 36), not rounded. */
+RSE__FN void rse__hist_match(uint8_t *px, size_t P, const uint8_t *ref, size_t Pr) {
+    int c, v, k;
+    for (c = 0; c < 3; c++) {
+        size_t hs[256], hr[256], cum;
+        double xq[256], fv[256];
+        uint8_t lut[256];
+        int nr = 0;
+        size_t i;
+        uint8_t *p = px + (size_t)c * P;
+        const uint8_t *r = ref + (size_t)c * Pr;
+        memset(hs, 0, sizeof hs);
+        memset(hr, 0, sizeof hr);
+        for (i = 0; i < P; i++) hs[p[i]]++;
+        for (i = 0; i < Pr; i++) hr[r[i]]++;
+        for (v = 0, cum = 0; v < 256; v++)  /* the reference's quantiles at its present levels */
+            if (hr[v]) { cum += hr[v]; xq[nr] = (double)cum / (double)Pr; fv[nr] = v; nr++; }
+        for (v = 0, cum = 0; v < 256; v++) {
+            double q, y;
+            cum += hs[v];
+            q = (double)cum / (double)P;
+            /* np.interp: clamped to the end values; x == xp[j] gives fp[j] */
+            if (q <= xq[0]) y = fv[0];
+            else if (q >= xq[nr - 1]) y = fv[nr - 1];
+            else {
+                int lo = 0, hi = nr - 1;      /* xq[lo] <= q < xq[hi] */
+                while (hi - lo > 1) { k = (lo + hi) / 2; if (xq[k] <= q) lo = k; else hi = k; }
+                y = xq[lo] == q ? fv[lo] : (fv[hi] - fv[lo]) / (xq[hi] - xq[lo]) * (q - xq[lo]) + fv[lo];
+            }
+            lut[v] = (uint8_t)y; /* y in [0,255]: truncation, as numpy's cast */
+        }
+        for (i = 0; i < P; i++) p[i] = lut[p[i]];
+    }
+}
+
+/* dilate_mask: M (h,w) from the 0/1 map b (h,w): binary dilation with the
+   disk x^2 + y^2 <= r^2 (outside the image counts as 0), then scipy's
+   gaussian_filter (float64; weights exp(-x^2 / (2 sigma^2)) normalised over
+   |x| <= int(4 sigma + 0.5); 'nearest' edges; rows then columns), then
+   (M - min) / (max - min). tmp holds 2 h w doubles. Fails when M is flat
+   (an empty mask, or one whose dilation covers everything: the reference
+   divides 0 by 0). */
+RSE__FN rse_status rse__soft_mask(float *M, const uint8_t *b, int w, int h, int r, double sigma, double *tmp) {
+    double *d = tmp, *e = tmp + (size_t)w * h, wt[2 * 1000 + 1], sum = 0, lo, hi;
+    int x, y, i, j, R = (int)(4.0 * sigma + 0.5);
+    size_t P = (size_t)w * h, k;
+    if (R > 1000) R = 1000;
+    for (y = 0; y < h; y++)
+        for (x = 0; x < w; x++) {
+            int on = 0;
+            for (j = -r; j <= r && !on; j++) {
+                if (y + j < 0 || y + j >= h) continue;
+                for (i = -r; i <= r; i++)
+                    if (i * i + j * j <= r * r && x + i >= 0 && x + i < w && b[(size_t)(y + j) * w + x + i]) { on = 1; break; }
+            }
+            d[(size_t)y * w + x] = on;
+        }
+    for (i = -R; i <= R; i++) sum += wt[i + R] = exp(-0.5 / (sigma * sigma) * (double)(i * i));
+    for (i = 0; i <= 2 * R; i++) wt[i] /= sum;
+    for (y = 0; y < h; y++)     /* axis 0: along the columns */
+        for (x = 0; x < w; x++) {
+            double a = 0;
+            for (i = -R; i <= R; i++) {
+                int yy = y + i < 0 ? 0 : y + i >= h ? h - 1 : y + i;
+                a += wt[i + R] * d[(size_t)yy * w + x];
+            }
+            e[(size_t)y * w + x] = a;
+        }
+    for (y = 0; y < h; y++)     /* axis 1: along the rows */
+        for (x = 0; x < w; x++) {
+            double a = 0;
+            for (i = -R; i <= R; i++) {
+                int xx = x + i < 0 ? 0 : x + i >= w ? w - 1 : x + i;
+                a += wt[i + R] * e[(size_t)y * w + xx];
+            }
+            d[(size_t)y * w + x] = a;
+        }
+    lo = hi = d[0];
+    for (k = 1; k < P; k++) { if (d[k] < lo) lo = d[k]; if (d[k] > hi) hi = d[k]; }
+    if (!(hi > lo)) return rse__fail(RSE_STATUS_BAD_ARG, "the mask is %s", hi > 0 ? "the whole image once dilated" : "empty");
+    for (k = 0; k < P; k++) M[k] = (float)((d[k] - lo) / (hi - lo));
+    return RSE_STATUS_OK;
+}
+
+/* One image-to-image run: start (3,h,w) in [-1,1] noised to p->start_t at
+   the finest scale, gamma 0 there; out[i] (the run's size) from stream
+   (seed, i). With M (h,w): out = M out + (1 - M) keep01 (3,h,w in [0,1]);
+   outputs go to the input's size (iw x ih) when that differs: the change
+   (harmonisation) or the result (style transfer) resized bilinearly. */
+RSE__FN rse_status rse__i2i_run(rse_sinddm *m, const float *start, int w, int h, const float *M, const rse_image *rgb,
+                                const float *keep01, const rse_i2i_params *p, rse_image *out,
+                                rse_progress_fn progress, void *ctx) {
+    rse__sd_plan r;
+    long done = 0;
+    size_t n = 3 * (size_t)w * h, N = 3 * (size_t)rgb->w * rgb->h, P = (size_t)w * h, j;
+    int i, same = rgb->w == w && rgb->h == h;
+    rse_status st = RSE_STATUS_OK;
+    float *d = (float *)RSE_MALLOC((n + (same ? 0 : N)) * sizeof(float));
+    if (!d) return rse__fail(RSE_STATUS_NOMEM, "out of memory");
+    memset(&r, 0, sizeof r);
+    r.mul_h = r.mul_w = 1.0f;
+    r.start_scale = m->pyr.n - 1;
+    r.start = start;
+    r.start_t = p->start_t;
+    r.reblur = 1;
+    r.no_mix = 1;
+    r.size_h = h;
+    r.size_w = w;
+    r.progress = progress;
+    r.progress_ctx = ctx;
+    r.what = M ? "harmonize" : "style";
+    r.done = &done;
+    r.total = rse__sd_run_steps(m, &r) * p->count;
+    for (i = 0; i < p->count && st == RSE_STATUS_OK; i++) {
+        rse__rng rng;
+        float *x = 0, *up = same ? d : d + n;
+        int H = 0, W = 0;
+        rse__rng_seed_stream(&rng, p->seed, (uint64_t)i);
+        st = rse__sd_run(m, &r, &rng, &x, &H, &W);
+        if (st == RSE_STATUS_OK && (H != h || W != w)) st = rse__fail(RSE_STATUS_BAD_ARG, "i2i: the run came back at %dx%d, not %dx%d", W, H, w, h);
+        if (st == RSE_STATUS_OK) st = rse_image_alloc(&out[i], rgb->w, rgb->h, 3);
+        if (st != RSE_STATUS_OK) { RSE_FREE(x); break; }
+        /* d: the result in [0,1] (style transfer), or the change M (out -
+           input) that harmonisation pastes back at the input's size */
+        for (j = 0; j < n; j++) {
+            float f = (rse__clamp1(x[j]) + 1.0f) * 0.5f, mk = M ? M[j % P] : 1.0f;
+            if (!M) d[j] = f;
+            else if (!same) d[j] = mk * (f - keep01[j]);
+            /* the reference's composite M out + (1 - M) input; where M is
+               0, the input's own value, exactly */
+            else out[i].data[j] = mk == 0.0f ? rgb->data[j] : mk * f + (1.0f - mk) * keep01[j];
+        }
+        RSE_FREE(x);
+        if (M && same) continue;
+        if (!same && (st = rse__sd_upsample(m, up, d, h, w, rgb->h, rgb->w)) != RSE_STATUS_OK) break;
+        for (j = 0; j < N; j++) {
+            float v = M ? rgb->data[j] + up[j] : up[j];
+            if (M && up[j] == 0.0f) v = rgb->data[j]; /* untouched values stay exact */
+            out[i].data[j] = v < 0 ? 0 : v > 1 ? 1 : v;
+        }
+    }
+    RSE_FREE(d);
+    return st;
+}
+
+/* Checks shared by both modes. */
+RSE__FN rse_status rse__i2i_check(const rse_sinddm *m, const rse_image *img, const rse_i2i_params *p, const char *what) {
+    if (!m || !p) return rse__fail(RSE_STATUS_BAD_ARG, "%s: no model or parameters", what);
+    if (!img || !img->data || (img->c != 1 && img->c != 3))
+        return rse__fail(RSE_STATUS_BAD_ARG, "%s: need a 1- or 3-channel image", what);
+    if (p->start_t < 1 || p->start_t > RSE_SD_T - 1)
+        return rse__fail(RSE_STATUS_BAD_ARG, "--start-t must be in 1..%d", RSE_SD_T - 1);
+    if (p->count < 1 || p->count > 10000) return rse__fail(RSE_STATUS_BAD_ARG, "count must be in 1..10000");
+    return RSE_STATUS_OK;
+}
+
+/* [-1,1] planes of 8-bit levels, as the reference's ToTensor * 2 - 1. */
+RSE__FN float *rse__i2i_signed(const uint8_t *px, size_t n) {
+    float *f = (float *)RSE_MALLOC((n ? n : 1) * sizeof(float));
+    size_t i;
+    if (!f) { rse__fail(RSE_STATUS_NOMEM, "out of memory"); return 0; }
+    for (i = 0; i < n; i++) f[i] = rse__u8_to_signed_unit(px[i]);
+    return f;
+}
+
+RSEDEF rse_status rse_harmonize(rse_sinddm *m, const rse_image *img, const rse_image *mask, const rse_i2i_params *p,
+                                rse_image *out, rse_progress_fn progress, void *ctx) {
+    uint8_t *px = 0, *mb = 0;
+    float *start = 0, *keep = 0, *M = 0;
+    double *tmp = 0;
+    rse_image rgb;
+    rse_status st;
+    int w, h, i;
+    size_t P, n, k;
+    for (i = 0; p && i < p->count && i < 10000; i++) memset(&out[i], 0, sizeof out[i]);
+    memset(&rgb, 0, sizeof rgb);
+    if ((st = rse__i2i_check(m, img, p, "harmonize")) != RSE_STATUS_OK) return st;
+    if (!mask || !mask->data || (mask->c != 1 && mask->c != 3))
+        return rse__fail(RSE_STATUS_BAD_ARG, "harmonize: need a 1- or 3-channel mask");
+    if (mask->w != img->w || mask->h != img->h)
+        return rse__fail(RSE_STATUS_BAD_ARG, "the mask is %dx%d, the image %dx%d", mask->w, mask->h, img->w, img->h);
+    if (p->radius < 0 || p->radius > 64 || !(p->sigma > 0 && p->sigma <= 200))
+        return rse__fail(RSE_STATUS_BAD_ARG, "harmonize: the mask's radius must be in 0..64 and sigma in (0,200]");
+    rse__i2i_size(img->w, img->h, &w, &h);
+    P = (size_t)w * h;
+    n = 3 * P;
+    if ((st = rse_image_to_rgb(img, &rgb)) != RSE_STATUS_OK) return st;
+    /* the mask as the reference reads it: RGB (gray repeated), LANCZOS to
+       the run's size, its first channel; any nonzero level is "on" */
+    if ((st = rse__i2i_levels(mask, 1, w, h, &mb)) != RSE_STATUS_OK) goto done;
+    if ((st = rse__i2i_levels(img, 3, w, h, &px)) != RSE_STATUS_OK) goto done;
+    M = (float *)RSE_MALLOC(P * sizeof(float));
+    tmp = (double *)RSE_MALLOC(2 * P * sizeof(double));
+    keep = (float *)RSE_MALLOC(n * sizeof(float));
+    if (!M || !tmp || !keep) { st = rse__fail(RSE_STATUS_NOMEM, "harmonize: out of memory"); goto done; }
+    if ((st = rse__soft_mask(M, mb, w, h, p->radius, p->sigma, tmp)) != RSE_STATUS_OK) goto done;
+    if (!(start = rse__i2i_signed(px, n))) { st = RSE_STATUS_NOMEM; goto done; }
+    for (k = 0; k < n; k++) { float v = (start[k] + 1.0f) * 0.5f; keep[k] = v < 0 ? 0 : v > 1 ? 1 : v; }
+    st = rse__i2i_run(m, start, w, h, M, &rgb, keep, p, out, progress, ctx);
+    if (st == RSE_STATUS_OK && p->mask_out) {
+        if ((st = rse_image_alloc(p->mask_out, img->w, img->h, 1)) == RSE_STATUS_OK) {
+            if (w == img->w && h == img->h) memcpy(p->mask_out->data, M, P * sizeof(float));
+            else {
+                rse__edit e; /* only its model is used, for the arenas */
+                memset(&e, 0, sizeof e);
+                e.m = m;
+                st = rse__edit_resize1(&e, p->mask_out->data, M, h, w, img->h, img->w);
+            }
+        }
+    }
+    if (st != RSE_STATUS_OK) for (i = 0; i < p->count; i++) rse_image_free(&out[i]);
+done:
+    RSE_FREE(px); RSE_FREE(mb); RSE_FREE(start); RSE_FREE(keep); RSE_FREE(M); RSE_FREE(tmp);
+    rse_image_free(&rgb);
+    return st;
+}
+
+RSEDEF rse_status rse_style_transfer(rse_sinddm *m, const rse_image *content, const rse_i2i_params *p, rse_image *out,
+                                     rse_progress_fn progress, void *ctx) {
+    uint8_t *px = 0;
+    float *start = 0;
+    rse_image rgb;
+    rse_status st;
+    int w, h, i, fin;
+    size_t n;
+    for (i = 0; p && i < p->count && i < 10000; i++) memset(&out[i], 0, sizeof out[i]);
+    memset(&rgb, 0, sizeof rgb);
+    if ((st = rse__i2i_check(m, content, p, "style")) != RSE_STATUS_OK) return st;
+    fin = m->pyr.n - 1;
+    rse__i2i_size(content->w, content->h, &w, &h);
+    n = 3 * (size_t)w * h;
+    if ((st = rse_image_to_rgb(content, &rgb)) != RSE_STATUS_OK) return st;
+    if ((st = rse__i2i_levels(content, 3, w, h, &px)) != RSE_STATUS_OK) goto done;
+    /* histograms of the finest training scale (the reference's scale_{N-1} PNG) */
+    if (p->hist_match) rse__hist_match(px, (size_t)w * h, m->pyr.img[fin], (size_t)m->pyr.w[fin] * m->pyr.h[fin]);
+    if (p->start_out && (st = rse_image_alloc(p->start_out, w, h, 3)) == RSE_STATUS_OK) {
+        size_t k;
+        for (k = 0; k < n; k++) p->start_out->data[k] = (float)px[k] / 255.0f;
+    }
+    if (st != RSE_STATUS_OK) goto done;
+    if (!(start = rse__i2i_signed(px, n))) { st = RSE_STATUS_NOMEM; goto done; }
+    st = rse__i2i_run(m, start, w, h, 0, &rgb, 0, p, out, progress, ctx);
+    if (st != RSE_STATUS_OK) {
+        for (i = 0; i < p->count; i++) rse_image_free(&out[i]);
+        if (p->start_out) rse_image_free(p->start_out);
+    }
+done:
+    RSE_FREE(px); RSE_FREE(start);
+    rse_image_free(&rgb);
+    return st;
+}
+
+/* Pastes obj into scene at the box `at` (obj resized to the box with
+   LANCZOS when its size differs); mask (if not NULL) gets the box as a
+   1-channel image of the scene's size: 1 inside, 0 outside. */
+RSEDEF rse_status rse_image_paste(const rse_image *scene, const rse_image *obj, const rse_roi *at, rse_image *out,
+                                  rse_image *mask) {
+    rse_image rgb, orgb;
+    uint8_t *px = 0;
+    rse_status st;
+    int c, x, y;
+    memset(out, 0, sizeof *out);
+    if (mask) memset(mask, 0, sizeof *mask);
+    if (!scene || !scene->data || !obj || !obj->data || !at) return rse__fail(RSE_STATUS_BAD_ARG, "paste: no image");
+    if ((st = rse__roi_check(at, scene->w, scene->h, "paste box")) != RSE_STATUS_OK) return st;
+    if ((st = rse_image_to_rgb(scene, &rgb)) != RSE_STATUS_OK) return st;
+    if ((st = rse_image_to_rgb(obj, &orgb)) != RSE_STATUS_OK) { rse_image_free(&rgb); return st; }
+    if ((orgb.w != at->w || orgb.h != at->h) && (st = rse__i2i_levels(&orgb, 3, at->w, at->h, &px)) != RSE_STATUS_OK)
+        goto done;
+    for (c = 0; c < 3; c++)
+        for (y = 0; y < at->h; y++)
+            for (x = 0; x < at->w; x++) {
+                size_t o = ((size_t)c * at->h + y) * at->w + x;
+                rgb.data[((size_t)c * rgb.h + at->y + y) * rgb.w + at->x + x] = px ? (float)px[o] / 255.0f : orgb.data[o];
+            }
+    if (mask && (st = rse_image_alloc(mask, scene->w, scene->h, 1)) == RSE_STATUS_OK)
+        for (y = 0; y < at->h; y++)
+            for (x = 0; x < at->w; x++) mask->data[(size_t)(at->y + y) * scene->w + at->x + x] = 1.0f;
+done:
+    RSE_FREE(px);
+    rse_image_free(&orgb);
+    if (st == RSE_STATUS_OK) { *out = rgb; return st; }
     rse_image_free(&rgb);
     return st;
 }
@@ -6078,6 +6538,7 @@ typedef int (*rse__cli_edit_sink)(void *ctx, const rse__cli_edit_result *r);
 typedef struct rse__cli_edit_opts {
     const char *model, *image, *out, *text, *prompts, *clip_path, *mask_path;
     const char *templ;                  /* --templates as given, for the sidecar */
+    char style_text[1024];              /* --style T: "T Style"                */
     int templates, views, quiet, save_mask, has_window, keep;
     rse_roi window;
     rse_roi rois[RSE__CLI_MAX_REGIONS], tos[RSE__CLI_MAX_REGIONS];
@@ -6095,11 +6556,11 @@ RSE__FN int rse__cli_edit_parse(int argc, char **argv, rse__cli_edit_opts *o) {
         "-o", "--text", "--prompts", "--clip", "--vocab", "--views", "--strength", "--fill",
         "--momentum", "--stop", "--templates", "--roi", "--mask", "--feather", "--copy-from",
         "--copy-to", "--copy-strength", "--start-scale", "--count", "--seed", "--threads",
-        "--clip-act", "--clip-heads", "--window", "--sampler", "--start-t", "--keep-outside" };
+        "--clip-act", "--clip-heads", "--window", "--sampler", "--start-t", "--keep-outside", "--style" };
     enum { O_OUT, O_TEXT, O_PROMPTS, O_CLIP, O_VOCAB, O_VIEWS, O_STRENGTH, O_FILL, O_MOMENTUM, O_STOP,
            O_TEMPLATES, O_ROI, O_MASK, O_FEATHER, O_FROM, O_TO, O_COPYS, O_START, O_COUNT, O_SEED,
-           O_THREADS, O_ACT, O_HEADS, O_WINDOW, O_SAMPLER, O_STARTT, O_KEEP, O_N };
-    const char *pos[2] = { 0, 0 }, *val, *out = 0, *text = 0, *prompts = 0, *mask_path = 0;
+           O_THREADS, O_ACT, O_HEADS, O_WINDOW, O_SAMPLER, O_STARTT, O_KEEP, O_STYLE, O_N };
+    const char *pos[2] = { 0, 0 }, *val, *out = 0, *text = 0, *prompts = 0, *mask_path = 0, *style = 0;
     int npos = 0, i, k, threads = 0, has_from = 0, keep = 0, has_window = 0, given[O_N];
     rse_edit_params *ep = &o->ep;
     rse__clip_cli *ca = &o->ca;
@@ -6116,6 +6577,7 @@ RSE__FN int rse__cli_edit_parse(int argc, char **argv, rse__cli_edit_opts *o) {
         if (rse__cli_flag(argv, i, "--quiet")) { o->quiet = 1; continue; }
         if (rse__cli_flag(argv, i, "--from-noise")) { ep->from_noise = 1; continue; }
         if (rse__cli_flag(argv, i, "--save-mask")) { o->save_mask = 1; continue; }
+        if (rse__cli_flag(argv, i, "--pixel")) { ep->pixel = 1; continue; }
         if (rse__cli_flag(argv, i, "--clip-fp32")) { ca->opt.fp32 = 1; continue; }
         /* sample's option, named here so that the refusal says why */
         if (rse__cli_flag(argv, i, "--scale-mul") || (i < rse__cli_optend && !strncmp(argv[i], "--scale-mul=", 12)))
@@ -6133,6 +6595,7 @@ RSE__FN int rse__cli_edit_parse(int argc, char **argv, rse__cli_edit_opts *o) {
         switch (k) {
         case O_OUT: out = val; break;
         case O_TEXT: text = val; break;
+        case O_STYLE: style = val; break;
         case O_PROMPTS: prompts = val; break;
         case O_CLIP: o->clip_path = val; break;
         case O_VOCAB: ca->vocab = val; break;
@@ -6206,6 +6669,22 @@ RSE__FN int rse__cli_edit_parse(int argc, char **argv, rse__cli_edit_opts *o) {
         return rse__cli_usage(argv[0], "cannot tell the format of '%s' (use .ppm, .pgm, .bmp or .png)", out);
     if (!rse__cli_out_dir_ok(argv[0], out)) return RSE__EXIT_FAIL;
     if (text && prompts) return rse__cli_usage(argv[0], "give --text or --prompts, not both");
+    if (style) {
+        /* SinDDM's clip_style_trans (clip_style_gen with --from-noise): the
+           text + " Style", the whole image, guided at the finest scale only,
+           strength 0.3 and quantile 0 (fill 1) unless given */
+        if (text || prompts) return rse__cli_usage(argv[0], "give --style or --text/--prompts, not both");
+        if (ep->nrois || mask_path || has_from)
+            return rse__cli_usage(argv[0], "--style changes the whole image: no --roi, --mask or --copy-from/--copy-to");
+        if (given[O_START]) return rse__cli_usage(argv[0], "--start-scale: --style starts at the finest scale (from noise with --from-noise)");
+        if (given[O_KEEP]) return rse__cli_usage(argv[0], "--keep-outside: --style regenerates the whole image");
+        if (strlen(style) > sizeof o->style_text - 7) return rse__cli_usage(argv[0], "--style: the text is too long");
+        sprintf(o->style_text, "%s Style", style);
+        text = o->style_text;
+        ep->style = 1;
+        if (!given[O_STRENGTH]) ep->strength = 0.3f;
+        if (!given[O_FILL]) ep->fill = 1.0f;
+    }
     if ((text || prompts) && !o->clip_path)
         return rse__cli_usage(argv[0], "--text and --prompts need a CLIP model: --clip RemoteCLIP-ViT-B-32.pt");
     if (has_from != (ep->ncopy_to > 0)) return rse__cli_usage(argv[0], "--copy-from and --copy-to go together");
@@ -6214,6 +6693,19 @@ RSE__FN int rse__cli_edit_parse(int argc, char **argv, rse__cli_edit_opts *o) {
     if ((ep->nrois || mask_path) && !text && !prompts)
         return rse__cli_usage(argv[0], "--roi and --mask confine a text edit: give --text or --prompts");
     if (ep->nrois && mask_path) return rse__cli_usage(argv[0], "give --roi or --mask, not both");
+    if (ep->pixel) {
+        /* SinDDM's clip_roi: the region in pixel space, then a short
+           re-noising of the whole image; nothing of the guided sampler */
+        static const int unused[] = { O_FILL, O_MOMENTUM, O_STOP, O_FEATHER, O_START, O_KEEP, O_SAMPLER };
+        if (!text && !prompts) return rse__cli_usage(argv[0], "--pixel optimises a region for a text: give --text or --prompts");
+        if (ep->nrois != 1 || mask_path || has_from || ep->from_noise)
+            return rse__cli_usage(argv[0], "--pixel takes exactly one --roi (no --mask, copy or --from-noise)");
+        for (k = 0; k < (int)(sizeof unused / sizeof unused[0]); k++)
+            if (given[unused[k]])
+                return rse__cli_usage(argv[0], "%s acts on the guided sampler, which --pixel does not run", opts[unused[k]]);
+        if (o->save_mask) return rse__cli_usage(argv[0], "--save-mask: --pixel uses no mask");
+        if (!given[O_STRENGTH]) ep->strength = 0.1f;
+    }
     /* An option this request would not read is refused, not ignored. */
     if (!text && !prompts) {
         static const int text_only[] = { O_CLIP, O_VOCAB, O_ACT, O_HEADS, O_VIEWS, O_STRENGTH, O_FILL, O_MOMENTUM,
@@ -6326,6 +6818,7 @@ RSE__FN int rse__cli_edit_run(const rse__cli_edit_opts *o) {
         for (i = s0; i < m->pyr.n; i++) {
             int T = i ? m->sched.t_start[i] : RSE_SD_T;
             if (i == s0 && !ep.from_noise && ep.start_t > 0 && ep.start_t < T) T = ep.start_t;
+            if (ep.pixel) T = ep.start_t > 0 ? ep.start_t : 3;
             g.work_total += g.area[i] * T * ep.count;
         }
     }
@@ -6388,10 +6881,11 @@ RSE__FN int rse__cli_edit_run(const rse__cli_edit_opts *o) {
         }
         rse__cli_puts(&js, "  \"params\": {\"strength\": %.6g, \"fill\": %.6g, \"momentum\": %.6g, \"stop\": %d, "
                       "\"feather\": %.6g, \"copy_strength\": %.6g, \"start_scale\": %d, \"from_noise\": %s, \"count\": %d, "
-                      "\"seed\": %llu, \"sampler\": \"%s\", \"start_t\": %d, \"keep_outside\": %s},\n", ep.strength, ep.fill,
-                      ep.momentum, ep.stop, ep.feather, ep.copy_strength, ep.start_scale, ep.from_noise ? "true" : "false",
+                      "\"seed\": %llu, \"sampler\": \"%s\", \"start_t\": %d, \"keep_outside\": %s, \"style\": %s, \"pixel\": %s},\n", ep.strength,
+                      ep.fill, ep.momentum, ep.stop, ep.feather, ep.copy_strength, ep.start_scale, ep.from_noise ? "true" : "false",
                       ep.count, (unsigned long long)ep.seed, ep.sampler == RSE_SAMPLER_REFERENCE ? "reference" : "reblur",
-                      ep.start_t, o->keep ? "true" : "false");
+                      ep.start_t, o->keep ? "true" : "false", ep.style ? "true" : "false",
+                      ep.pixel ? "true" : "false");
         rse__cli_puts(&js, "  \"rois\": [");
         for (i = 0; i < ep.nrois; i++) rse__cli_puts(&js, "%s\"%dx%d+%d+%d\"", i ? ", " : "", rois[i].w, rois[i].h, rois[i].x, rois[i].y);
         rse__cli_puts(&js, "],\n  \"copy\": ");
@@ -6725,10 +7219,11 @@ static const rse__bfield rse__batch_fields[RSE__BF_ALL] = {
 #define rse__bfield_at(f) (&rse__batch_fields[f])
 /* train's options a train object may hold (the rest belong to the batch:
    -o, --threads, --window, --until) */
-static const char *const rse__batch_train_keys[10][2] = {
+static const char *const rse__batch_train_keys[11][2] = {
     { "preset", "--preset" }, { "steps", "--steps" }, { "dim", "--dim" }, { "batch", "--batch" },
     { "micro_batch", "--micro-batch" }, { "crop", "--crop" }, { "lr", "--lr" }, { "seed", "--seed" },
-    { "coarse", "--coarse" }, { "save_every", "--save-every" } };
+    { "coarse", "--coarse" }, { "t_focus", "--t-focus" }, { "save_every", "--save-every" } };
+#define RSE__BATCH_NTRAIN ((int)(sizeof rse__batch_train_keys / sizeof rse__batch_train_keys[0]))
 
 /* One job's field values (or the command line's defaults): v[f][0..n[f])
    and whether the field was given at all (given with n 0: null). */
@@ -7019,8 +7514,8 @@ RSE__FN int rse__batch_train_opts(rse__batch *b, rse__bj *jt, const rse__bvals *
         if (!rse__bj_parse(jt, txt, strlen(txt))) { rse__fmt(msg, cap, "train: not a JSON object: %s", jt->err); return 0; }
         for (i = 1; i < jt->n; i++) {
             const rse__bj_node *nd = &jt->nodes[i];
-            for (k = 0; k < 10 && strcmp(rse__batch_train_keys[k][0], nd->key); k++) {}
-            if (k == 10) { snprintf(msg, cap, "train: unknown option \"%.60s\"", nd->key); return 0; }
+            for (k = 0; k < RSE__BATCH_NTRAIN && strcmp(rse__batch_train_keys[k][0], nd->key); k++) {}
+            if (k == RSE__BATCH_NTRAIN) { snprintf(msg, cap, "train: unknown option \"%.60s\"", nd->key); return 0; }
             if (nd->type != RSE__BJ_STR && nd->type != RSE__BJ_NUM) {
                 rse__fmt(msg, cap, "train: \"%s\" must be a number or a string", nd->key);
                 return 0;
@@ -7540,6 +8035,164 @@ out:
     return rc;
 }
 
+/* ---- harmonize and style: SinDDM's image-to-image modes ------------------- */
+
+/* harmonize (style 0) and style (style 1): see their help texts in the
+   command table. Usage problems are found before anything is read. */
+RSE__FN int rse__cmd_i2i(int argc, char **argv, int style) {
+    static const char *const opts[] = { "-o", "--start-t", "--count", "--seed", "--threads", "--image", "--mask",
+                                        "--paste", "--at" };
+    enum { O_OUT, O_STARTT, O_COUNT, O_SEED, O_THREADS, O_IMAGE, O_MASK, O_PASTE, O_AT, O_N };
+    const char *pos[2] = { 0, 0 }, *val, *out = 0, *image = 0, *mask_path = 0, *paste = 0, *what = style ? "style" : "harmonize";
+    int npos = 0, i, k, threads = 0, quiet = 0, save_mask = 0, imported = 0, has_at = 0, rc = RSE__EXIT_OK;
+    rse_i2i_params p;
+    rse_roi at;
+    rse_sinddm *m = 0;
+    rse_image img, mask, obj, pasted, mout, *outs = 0;
+    rse__cli_prog g;
+    double t0 = rse__cli_now();
+
+    memset(&img, 0, sizeof img); memset(&mask, 0, sizeof mask); memset(&obj, 0, sizeof obj);
+    memset(&pasted, 0, sizeof pasted); memset(&mout, 0, sizeof mout); memset(&at, 0, sizeof at);
+    if (style) rse_style_params_init(&p); else rse_harmonize_params_init(&p);
+    for (i = 1; i < argc; i++) {
+        if (rse__cli_flag(argv, i, "--quiet")) { quiet = 1; continue; }
+        if (!style && rse__cli_flag(argv, i, "--save-mask")) { save_mask = 1; continue; }
+        if (style && rse__cli_flag(argv, i, "--no-match")) { p.hist_match = 0; continue; }
+        k = rse__cli_optv(argc, argv, &i, opts, style ? O_MASK : O_N, &val);
+        if (k == -2) return rse__cli_usage(argv[0], "%s needs a value", argv[i]);
+        if (k < 0) {
+            if (rse__cli_unknown(argv, i)) return rse__cli_usage(argv[0], "unknown option '%s'", argv[i]);
+            if (npos == 2) return rse__cli_usage(argv[0], "unexpected argument '%s'", argv[i]);
+            pos[npos++] = argv[i];
+            continue;
+        }
+        switch (k) {
+        case O_OUT: out = val; break;
+        case O_STARTT: if (!rse__cli_int(val, 1, RSE_SD_T - 1, &p.start_t)) return rse__cli_usage(argv[0], "--start-t must be in 1..%d", RSE_SD_T - 1); break;
+        case O_COUNT: if (!rse__cli_int(val, 1, 10000, &p.count)) return rse__cli_usage(argv[0], "--count must be in 1..10000"); break;
+        case O_SEED: if (!rse__cli_u64(val, &p.seed)) return rse__cli_usage(argv[0], "--seed must be a non-negative integer"); break;
+        case O_THREADS: if (!rse__cli_int(val, 1, 64, &threads)) return rse__cli_usage(argv[0], "--threads must be in 1..64"); break;
+        case O_IMAGE: image = val; break;
+        case O_MASK: mask_path = val; break;
+        case O_PASTE: paste = val; break;
+        default: /* O_AT */
+            if (rse_roi_parse(val, &at) != RSE_STATUS_OK) return rse__cli_usage(argv[0], "--at: %s", rse_last_error());
+            has_at = 1;
+        }
+    }
+    if (npos < 2) return rse__cli_usage(argv[0], style ? "expected MODEL and CONTENT" : "expected MODEL and IMAGE");
+    if (!out) return rse__cli_usage(argv[0], "-o OUT is required");
+    if (rse_format_from_path(out) == RSE_FORMAT_UNKNOWN)
+        return rse__cli_usage(argv[0], "cannot tell the format of '%s' (use .ppm, .pgm, .bmp or .png)", out);
+    if (!style) {
+        if (mask_path && paste) return rse__cli_usage(argv[0], "give --mask or --paste, not both");
+        if (!mask_path && !paste) return rse__cli_usage(argv[0], "say what to harmonize: --mask M.pgm, or --paste OBJ --at WxH+X+Y");
+        if (!!paste != has_at) return rse__cli_usage(argv[0], "--paste and --at go together");
+    }
+    if (!rse__cli_out_dir_ok(argv[0], out)) return RSE__EXIT_FAIL;
+    if (rse_set_threads(threads ? threads : rse__cli_default_threads()) != RSE_STATUS_OK)
+        return rse__cli_usage(argv[0], "%s", rse_last_error());
+
+    /* inputs: every file is read and checked before the run */
+    if (rse__cli_load_model(pos[0], image, &m, &imported) != RSE_STATUS_OK) return rse__cli_fail();
+    if (image && !imported) {
+        rse_sinddm_free(m);
+        return rse__cli_usage(argv[0], "--image is for a reference SinDDM checkpoint; %s is an rsedit model, which "
+                              "holds its own pyramid: leave --image out", pos[0]);
+    }
+    if (rse_image_load(pos[1], &img) != RSE_STATUS_OK) { rc = rse__cli_fail(); goto done; }
+    if (mask_path && rse_image_load(mask_path, &mask) != RSE_STATUS_OK) { rc = rse__cli_fail(); goto done; }
+    if (paste) {
+        rse_image_free(&mask);
+        if (rse_image_load(paste, &obj) != RSE_STATUS_OK) { rc = rse__cli_fail(); goto done; }
+        if (rse_image_paste(&img, &obj, &at, &pasted, &mask) != RSE_STATUS_OK) {
+            fprintf(stderr, "rsedit: --at: %s\n", rse_last_error());
+            rc = RSE__EXIT_FAIL;
+            goto done;
+        }
+    }
+    if (save_mask) p.mask_out = &mout;
+    outs = (rse_image *)RSE_MALLOC((size_t)p.count * sizeof *outs);
+    if (!outs) { fprintf(stderr, "rsedit: out of memory\n"); rc = RSE__EXIT_FAIL; goto done; }
+    rse__cli_prog_init(&g, quiet, 0);
+    g.count = p.count;
+    g.nscales = m->pyr.n;
+    g.area[m->pyr.n - 1] = 1; /* one scale: the finest */
+    g.work_total = (double)p.start_t * p.count;
+    if ((style ? rse_style_transfer(m, &img, &p, outs, rse__cli_sample_hook, &g)
+               : rse_harmonize(m, paste ? &pasted : &img, &mask, &p, outs, rse__cli_sample_hook, &g)) != RSE_STATUS_OK) {
+        rse__cli_prog_end(&g);
+        RSE_FREE(outs);
+        outs = 0;
+        fprintf(stderr, "rsedit: %s: %s\n", mask_path && strstr(rse_last_error(), "mask") ? mask_path : pos[1], rse_last_error());
+        rc = RSE__EXIT_FAIL;
+        goto done;
+    }
+    rse__cli_prog_end(&g);
+    for (i = 0; i < p.count && rc == RSE__EXIT_OK; i++) {
+        char *path = rse__cli_numbered(out, i, p.count);
+        if (!path || rse_image_save(path, &outs[i]) != RSE_STATUS_OK) rc = rse__cli_fail();
+        else if (!quiet) fprintf(stderr, "%s: wrote %s (%dx%d)\n", what, path, outs[i].w, outs[i].h);
+        RSE_FREE(path);
+    }
+    if (rc == RSE__EXIT_OK) {
+        rse__cli_text js;
+        char *jpath = rse__cli_swap_ext(out, ".json"), *mpath = save_mask ? rse__cli_swap_ext(out, "_mask.pgm") : 0;
+        char hex[65];
+        if (mpath && mout.data && rse_image_save(mpath, &mout) != RSE_STATUS_OK) rc = rse__cli_fail();
+        memset(&js, 0, sizeof js);
+        rse__cli_puts(&js, "{\n  \"rsedit\": \"%s\",\n  \"mode\": \"%s\",\n  \"model\": {\"path\": ", RSE_VERSION,
+                      style ? "style_transfer" : "harmonization");
+        rse__cli_json_str(&js, pos[0]);
+        rse__cli_sha256_file(pos[0], hex);
+        rse__cli_puts(&js, ", \"sha256\": \"%s\", \"dim\": %d, \"scales\": %d},\n  \"image\": {\"path\": ", hex, m->net.dim, m->pyr.n);
+        rse__cli_json_str(&js, pos[1]);
+        rse__cli_sha256_file(pos[1], hex);
+        rse__cli_puts(&js, ", \"sha256\": \"%s\", \"width\": %d, \"height\": %d},\n", hex, img.w, img.h);
+        if (!style) {
+            rse__cli_puts(&js, "  \"mask\": ");
+            if (mask_path) rse__cli_json_str(&js, mask_path); else rse__cli_puts(&js, "null");
+            rse__cli_puts(&js, ",\n  \"paste\": ");
+            if (paste) {
+                rse__cli_puts(&js, "{\"object\": ");
+                rse__cli_json_str(&js, paste);
+                rse__cli_puts(&js, ", \"at\": \"%dx%d+%d+%d\"}", at.w, at.h, at.x, at.y);
+            } else rse__cli_puts(&js, "null");
+            rse__cli_puts(&js, ",\n  \"saved_mask\": ");
+            if (mpath && mout.data) rse__cli_json_str(&js, mpath); else rse__cli_puts(&js, "null");
+            rse__cli_puts(&js, ",\n  \"params\": {\"start_t\": %d, \"radius\": %d, \"sigma\": %.6g, \"count\": %d, \"seed\": %llu},\n",
+                          p.start_t, p.radius, p.sigma, p.count, (unsigned long long)p.seed);
+        } else {
+            rse__cli_puts(&js, "  \"params\": {\"start_t\": %d, \"hist_match\": %s, \"count\": %d, \"seed\": %llu},\n",
+                          p.start_t, p.hist_match ? "true" : "false", p.count, (unsigned long long)p.seed);
+        }
+        rse__cli_puts(&js, "  \"outputs\": [");
+        for (i = 0; i < p.count; i++) {
+            char *path = rse__cli_numbered(out, i, p.count);
+            rse__cli_puts(&js, "%s\n    {\"path\": ", i ? "," : "");
+            rse__cli_json_str(&js, path ? path : "");
+            rse__cli_puts(&js, ", \"width\": %d, \"height\": %d}", outs[i].w, outs[i].h);
+            RSE_FREE(path);
+        }
+        rse__cli_puts(&js, "\n  ],\n  \"seconds\": %.2f\n}\n", rse__cli_now() - t0);
+        if (rc == RSE__EXIT_OK && (js.bad || !jpath || rse__write_file_atomic(jpath, rse__cli_text_emit, &js) != RSE_STATUS_OK))
+            rc = js.bad ? (fprintf(stderr, "rsedit: out of memory\n"), RSE__EXIT_FAIL) : rse__cli_fail();
+        RSE_FREE(js.p);
+        RSE_FREE(jpath);
+        RSE_FREE(mpath);
+    }
+done:
+    if (outs) for (i = 0; i < p.count; i++) rse_image_free(&outs[i]);
+    RSE_FREE(outs);
+    rse_image_free(&mout); rse_image_free(&pasted); rse_image_free(&obj); rse_image_free(&mask); rse_image_free(&img);
+    rse_sinddm_free(m);
+    return rc;
+}
+
+RSE__FN int rse__cmd_harmonize(int argc, char **argv) { return rse__cmd_i2i(argc, argv, 0); }
+RSE__FN int rse__cmd_style(int argc, char **argv) { return rse__cmd_i2i(argc, argv, 1); }
+
 /* demo: a no-download tour on the built-in scene. */
 RSE__FN int rse__cmd_demo(int argc, char **argv) {
     static const char *const opts[] = { "-o", "--steps", "--threads" };
@@ -7646,10 +8299,7 @@ static const rse__cmd rse__cmds[] = {
       "upward while guidance acts on each estimate of the clean image.\n"
       "Writes OUT (numbered OUT_0, OUT_1, ... with --count) and OUT.json: every\n"
       "parameter, the seed, the files' SHA-256, the CLIP scores, the time.\n"
-      "An option the request would not use is refused, not ignored: the text\n"
-      "guidance options without --text or --prompts, --copy-strength without a\n"
-      "copy, --feather with no --roi, --copy-to or --window, --start-scale with\n"
-      "--from-noise (and --scale-mul, which is sample's: an edit keeps the size).\n"
+      "An option the request would not use is refused, not ignored.\n"
       "\n"
       "text guidance (needs --clip):\n"
       "  --text T            the edit, e.g. \"a fire in the forest\"\n"
@@ -7666,10 +8316,16 @@ static const rse__cmd rse__cmds[] = {
       "                      the paper's; SinDDM's clip_content used 0.2)\n"
       "  --stop N            no guidance in the last N steps (3)\n"
       "  --templates T       auto (hr above scale 0, lr at 0), hr, lr or none\n"
+      "  --style T           the whole image in the look of \"T Style\", as\n"
+      "                      SinDDM's clip_style_trans (clip_style_gen with\n"
+      "                      --from-noise); strength 0.3, fill 1 unless given\n"
       "regions:\n"
       "  --roi WxH+X+Y       confine the text edit to a box (repeatable); the\n"
       "                      rest of the image comes back as the original\n"
       "  --mask FILE         or to a mask image (white = edit)\n"
+      "  --pixel             SinDDM's clip_roi: optimise the one --roi in pixel\n"
+      "                      space (100 steps, strength 0.1 unless given), then\n"
+      "                      re-noise the image to --start-t (3) and denoise\n"
       "  --feather PX        soft edge width in pixels (8), of the regions and of\n"
       "                      the changed area of a whole-image edit\n"
       "  --keep-outside on|off  a whole-image text edit changes only where the\n"
@@ -7703,6 +8359,49 @@ static const rse__cmd rse__cmds[] = {
       "                      image is untouched; regions are in the image's pixels\n"
       "  --threads T --quiet\n",
       rse__cmd_edit },
+    { "harmonize", "blend an object pasted into an image into the model's look",
+      "usage: rsedit harmonize MODEL IMAGE (--mask M | --paste OBJ --at WxH+X+Y)\n"
+      "                        -o OUT [--start-t T] [--count N] [--seed S]\n"
+      "                        [--save-mask] [--image IMAGE] [--threads T] [--quiet]\n"
+      "\n"
+      "SinDDM's harmonization: IMAGE (any size) is noised lightly at the model's\n"
+      "finest scale and denoised by it, and the result replaces IMAGE inside the\n"
+      "mask: every nonzero pixel of the mask's first channel, dilated by a disk\n"
+      "of 7 px, blurred (Gaussian, sigma 5) and normalised to [0,1]. Outside that\n"
+      "soft mask the output is IMAGE exactly. Above 50,000 pixels the run is at\n"
+      "the reference's cap and the change is pasted back at IMAGE's size.\n"
+      "Writes OUT (numbered with --count) and OUT.json.\n"
+      "\n"
+      "  --mask M          the object's mask, IMAGE's size (white = object)\n"
+      "  --paste OBJ       or paste the image OBJ into IMAGE first ...\n"
+      "  --at WxH+X+Y      ... into this box (resized to it); the box is the mask\n"
+      "  --start-t T       the step the image is noised to (1..99; 5, the\n"
+      "                    reference's start_t_harm): more changes the object more\n"
+      "  --count N --seed S  N outputs; output i uses the stream (S, i)\n"
+      "  --save-mask       also write OUT_mask.pgm, the soft mask\n"
+      "  --image IMAGE     the training image of a reference SinDDM checkpoint\n"
+      "  --threads T --quiet\n",
+      rse__cmd_harmonize },
+    { "style", "render a content image in the textures of the model's image",
+      "usage: rsedit style MODEL CONTENT -o OUT [--start-t T] [--no-match]\n"
+      "                    [--count N] [--seed S] [--image IMAGE] [--threads T] [--quiet]\n"
+      "\n"
+      "SinDDM's style transfer: CONTENT (any size) gets the histograms of the\n"
+      "model's training image (per channel, as skimage's match_histograms), is\n"
+      "noised at the model's finest scale and denoised by it, so the layout of\n"
+      "CONTENT comes back in the model's colours and textures. Above 50,000\n"
+      "pixels the run is at the reference's cap and the result is resized to\n"
+      "CONTENT's size. Writes OUT (numbered with --count) and OUT.json.\n"
+      "\n"
+      "  --start-t T       the step CONTENT is noised to (1..99; 15, the\n"
+      "                    reference's start_t_style): more gives more texture,\n"
+      "                    less of CONTENT\n"
+      "  --no-match        skip the histogram match (the colours stay CONTENT's\n"
+      "                    where the model lets them)\n"
+      "  --count N --seed S  N outputs; output i uses the stream (S, i)\n"
+      "  --image IMAGE     the training image of a reference SinDDM checkpoint\n"
+      "  --threads T --quiet\n",
+      rse__cmd_style },
     { "batch", "many edits from a JSONL manifest: resumable, shardable",
       "usage: rsedit batch MANIFEST.jsonl -o OUT [--shard I/N] [--clip M --vocab V]\n"
       "                    [--threads T] [--quiet] [DEFAULTS...]\n"
@@ -7715,7 +8414,7 @@ static const rse__cmd rse__cmds[] = {
       "  feather, start_scale, start_t, templates, keep_outside, sampler,\n"
       "  window, from_noise (true/false), and train: an object of train\n"
       "  options (preset, steps, dim, batch, micro_batch, crop, lr, seed,\n"
-      "  coarse, save_every) for a job without a model.\n"
+      "  coarse, t_focus, save_every) for a job without a model.\n"
       "Paths are relative to the manifest's folder. Unknown fields are refused;\n"
       "null gives a field no value. E.g.\n"
       "  {\"id\": \"t1\", \"image\": \"pre/t1.ppm\", \"prompts\": \"tsunami.txt\",\n"

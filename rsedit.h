@@ -563,6 +563,23 @@ typedef struct rse_edit_params {
                                /* the default; 0: the whole image is      */
                                /* regenerated, as the reference does)     */
     int from_noise;            /* 1: generate from noise and steer        */
+    int style;                 /* 1: SinDDM's text-guided style modes:    */
+                               /* guidance at the finest scale only, no   */
+                               /* region, and (clip_style_trans) the start */
+                               /* at the finest scale is the scale below, */
+                               /* upsampled bilinearly; with from_noise,  */
+                               /* clip_style_gen. The reference's values: */
+                               /* strength 0.3, fill 1, momentum 0.05, the */
+                               /* text + " Style" (the caller's to set)   */
+    int pixel;                 /* 1: SinDDM's clip_roi: the one region of  */
+                               /* rois is optimised in pixel space at the */
+                               /* finest scale (pixel_iters steps of       */
+                               /* x += strength |x|/|g| g, clamped, with   */
+                               /* the "lr" templates), pasted back, and   */
+                               /* the whole image is noised to start_t (3 */
+                               /* when 0) and denoised by DDPM; the       */
+                               /* reference's strength is 0.1             */
+    int pixel_iters;           /* pixel-space steps (100)                 */
     int sampler;               /* RSE_SAMPLER_REFERENCE (default) or      */
                                /* RSE_SAMPLER_REBLUR                      */
     int count;                 /* edits to make (1)                       */
@@ -617,6 +634,48 @@ RSEDEF rse_status rse_image_crop(const rse_image *in, const rse_roi *r, rse_imag
 RSEDEF rse_status rse_edit_window(rse_sinddm *m, const rse_image *img, const rse_roi *win,
                                   const rse_edit_params *p, rse_image *out,
                                   rse_progress_fn progress, void *ctx);
+
+/* SinDDM's image-to-image modes (its trainer's image2image): the input is
+   noised lightly at the model's finest scale and denoised by the model, so
+   it takes on the look of the image the model was trained on. The input
+   may have any size; it is read as 8-bit levels and, above 50,000 pixels,
+   run at the reference's cap (LANCZOS) and brought back to its own size.
+     rse_harmonize: an object pasted into the scene (mask: nonzero where it
+       is, in the mask's first channel, the image's size) is blended in:
+       out = M run + (1 - M) img, M the mask dilated by a disk of `radius`,
+       blurred by a Gaussian of `sigma`, normalised to [0,1]. Outside M's
+       reach every value is img's, exactly.
+     rse_style_transfer: the content's histograms are first matched to the
+       model's finest training scale (per channel), then the whole image is
+       regenerated from start_t.
+   out[0..count) are RGB images of the input's size; output i uses the
+   stream (seed, i). */
+typedef struct rse_i2i_params {
+    int start_t;          /* the index the input is noised to (1..99):   */
+                          /* 5 for harmonisation, 15 for style transfer  */
+                          /* (the reference's start_t_harm/start_t_style)*/
+    int count;            /* outputs (1)                                  */
+    uint64_t seed;
+    int radius;           /* harmonisation: the mask's dilation (7; 0..64)*/
+    float sigma;          /* harmonisation: its Gaussian blur (5)         */
+    int hist_match;       /* style transfer: match histograms first (1)   */
+    rse_image *mask_out;  /* if not NULL: harmonisation's soft mask M    */
+                          /* (1 channel, the input's size)                */
+    rse_image *start_out; /* if not NULL: style transfer's start image    */
+                          /* (the matched content at the run's size)      */
+} rse_i2i_params;
+RSEDEF void rse_harmonize_params_init(rse_i2i_params *p);
+RSEDEF void rse_style_params_init(rse_i2i_params *p);
+RSEDEF rse_status rse_harmonize(rse_sinddm *m, const rse_image *img, const rse_image *mask,
+                                const rse_i2i_params *p, rse_image *out,
+                                rse_progress_fn progress, void *ctx);
+RSEDEF rse_status rse_style_transfer(rse_sinddm *m, const rse_image *content, const rse_i2i_params *p,
+                                     rse_image *out, rse_progress_fn progress, void *ctx);
+/* obj pasted into scene at the box `at` (resized to it with LANCZOS when
+   its size differs), as RGB; *mask (if not NULL): the box, 1 inside, as a
+   1-channel image of the scene's size (for rse_harmonize). */
+RSEDEF rse_status rse_image_paste(const rse_image *scene, const rse_image *obj, const rse_roi *at,
+                                  rse_image *out, rse_image *mask);
 
 /* ---------------------------------------------------------------------------
    Command line: the program, not library API; absent under RSE_NO_CLI

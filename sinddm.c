@@ -2068,6 +2068,12 @@ typedef struct rse__sd_plan {
                              /* start: less of the image is regenerated)    */
     int reblur;              /* 1: the reference sampler; 0: DDPM at every  */
                              /* scale (the reference's CLIP modes)          */
+    int no_mix;              /* 1: gamma is 0 at the start scale, which is  */
+                             /* noised to start_t whatever t_start is (the  */
+                             /* reference's image2image zeroes gammas[s0-1] */
+                             /* in place: harmonisation, style transfer)    */
+    int size_h, size_w;      /* > 0: the start scale's size instead of the  */
+                             /* pyramid's (image2image's custom_image_size) */
     rse__sd_hooks hooks;
     rse_progress_fn progress;
     void *progress_ctx;
@@ -2103,13 +2109,14 @@ RSE__FN rse_status rse__sd_upsample(rse_sinddm *m, float *dst, const float *src,
 RSE__FN void rse__sd_size(const rse_sinddm *m, const rse__sd_plan *r, int s, int *H, int *W) {
     *H = (int)((float)m->pyr.h[s] * r->mul_h);
     *W = (int)((float)m->pyr.w[s] * r->mul_w);
+    if (s == r->start_scale && r->size_h > 0 && r->size_w > 0) { *H = r->size_h; *W = r->size_w; }
 }
 
 /* The index scale s is noised to: T at scale 0, t_start[s] above it, and
    at the start scale a run's own start_t when it asks for less noise. */
 RSE__FN int rse__sd_run_t0(const rse_sinddm *m, const rse__sd_plan *r, int s) {
     int T0 = s == 0 ? RSE_SD_T : m->sched.t_start[s];
-    if (s == r->start_scale && r->start && r->start_t > 0 && r->start_t < T0) T0 = r->start_t;
+    if (s == r->start_scale && r->start && r->start_t > 0 && (r->start_t < T0 || r->no_mix)) T0 = r->start_t;
     return T0;
 }
 
@@ -2167,8 +2174,9 @@ RSE__FN rse_status rse__sd_run(rse_sinddm *m, const rse__sd_plan *r, rse__rng *r
             for (i = 0; i < n; i++) x[i] = sa * (s == s0 && r->start ? r->start[i] : up[i]) + sn * z[i];
         }
         for (t = T0 - 1; t >= 0 && st == RSE_STATUS_OK; t--) {
-            float g_t = reblur ? rse__sched_gamma(&m->sched, s, t, 1) : 0.0f;
-            float g_t1 = reblur && t > 0 ? rse__sched_gamma(&m->sched, s, t - 1, 1) : 0.0f;
+            int mix = reblur && !(r->no_mix && s == s0);
+            float g_t = mix ? rse__sched_gamma(&m->sched, s, t, 1) : 0.0f;
+            float g_t1 = mix && t > 0 ? rse__sched_gamma(&m->sched, s, t - 1, 1) : 0.0f;
             if ((st = rse__sd_eps(m, eps, x, H, W, t, s)) != RSE_STATUS_OK) break;
             rse__sd_x0(x0, xmt, x, eps, up, n, &m->sched, t, reblur, g_t);
             if (r->hooks.x0 && (st = r->hooks.x0(r->hooks.ctx, x0, s, t, H, W)) != RSE_STATUS_OK) break;

@@ -418,8 +418,12 @@ class Edit:
         seed = p["seed"]
         rng, keep, grng = Rng(seed, 0), Rng(seed ^ 0x5eed0fcee9, 0), Rng(seed ^ 0x7e47c11b, 0)
         text, copy = p["text"], p["copy"]
-        s0 = 1
-        guide_from = max(s0, 1)
+        # s0 = 1 in this script's modes; tools/make_mode_fixtures.py's style
+        # modes (SinDDM's clip_style_trans / clip_style_gen) start at the
+        # finest scale from the scale below upsampled ("start_below"), or
+        # from noise at scale 0, and guide the finest scale only
+        s0 = p.get("s0", 1)
+        guide_from = p.get("guide_from", max(s0, 1))
         # "reference": SinDDM's samplers (DDPM when text guides, the
         # reblurring DDIM for a copy alone); "reblur": rsedit's default,
         # the reblurring DDIM for every edit
@@ -445,12 +449,16 @@ class Edit:
                 start = up
             else:
                 start = self.orig[s]
+                if p.get("start_below"):
+                    start = bilinear(self.orig[s - 1], H, W)
                 if reblur and s > 0:
                     up = bilinear(self.orig[s - 1], H, W)
             T0 = self.tstart[s] if s > 0 else T
             tq = min(T0, T - 1)
             z = torch.tensor(rng.normal(n), dtype=torch.float64).view(1, 3, H, W)
             x = sc["sqrt_alphas_cumprod"][tq] * start + sc["sqrt_one_minus_alphas_cumprod"][tq] * z
+            if s == 0 and p.get("from_noise"):
+                x = z                                   # x_T: pure noise
             f = self.sf ** (N - 1 - s)
             for t in range(T0 - 1, -1, -1):
                 with torch.no_grad():

@@ -205,10 +205,13 @@ typedef enum rse_format {
     RSE_FORMAT_UNKNOWN = 0,
     RSE_FORMAT_PPM,   /* P3 / P6, 8 or 16 bit                               */
     RSE_FORMAT_PGM,   /* P2 / P5, 8 or 16 bit                               */
-    RSE_FORMAT_BMP,   /* 1/4/8-bit palette, 16/24/32-bit; writes 24-bit     */
+    RSE_FORMAT_BMP,   /* 1/4/8-bit palette (RLE8/RLE4 too), 16/24/32-bit;
+                         writes 24-bit                                      */
     RSE_FORMAT_PNG,   /* every colour type and depth, alpha dropped; writes
                          8 or 16-bit gray/RGB, stored deflate blocks        */
-    RSE_FORMAT_TIFF,  /* read only: see rse_image_load_mem_ex               */
+    RSE_FORMAT_TIFF,  /* reads: see rse_image_load_mem_ex; writes 8 or 16-bit
+                         gray/RGB, Deflate + predictor, strips or tiles,
+                         georeferencing tags carried (rse_image_save_mem_geo) */
     RSE_FORMAT_JPEG   /* read only: baseline and progressive Huffman, 8-bit */
 } rse_format;
 
@@ -310,14 +313,22 @@ RSEDEF rse_status rse_image_load_mem_ex(const void *buf, size_t len,
 /* A byte sink: returns 0 on success, non-zero to abort the write. */
 typedef int (*rse_write_fn)(void *ctx, const void *data, size_t n);
 
-/* Encodes img as fmt (bits = 8 or 16; 16 only for PPM/PGM/PNG) into a sink.
+/* Encodes img as fmt (bits = 8 or 16; 16 for all but BMP) into a sink.
    Values are clamped to [0,1] and rounded to the nearest level. PGM writes
    the mean of the channels of a colour image. */
 RSEDEF rse_status rse_image_save_mem(const rse_image *img, rse_format fmt,
                                      int bits, rse_write_fn write, void *ctx);
+/* The same with georeferencing (may be NULL): a TIFF output carries geo's
+   tags unchanged after its own (a classic little-endian TIFF, as rse_geo
+   holds them); the other formats have no place for them and drop them.
+   TIFF: one image, Adobe Deflate with the horizontal predictor, strips up
+   to 1024 pixels a side, 256 x 256 tiles above. */
+RSEDEF rse_status rse_image_save_mem_geo(const rse_image *img, rse_format fmt,
+                                         int bits, const rse_geo *geo,
+                                         rse_write_fn write, void *ctx);
 
-/* The format an output file name asks for (".ppm", ".pgm", ".bmp", ".png";
-   case-insensitive), or RSE_FORMAT_UNKNOWN. */
+/* The format an output file name asks for (".ppm", ".pgm", ".bmp", ".png",
+   ".tif", ".tiff"; case-insensitive), or RSE_FORMAT_UNKNOWN. */
 RSEDEF rse_format rse_format_from_path(const char *path);
 
 #ifndef RSE_NO_STDIO
@@ -331,6 +342,9 @@ RSEDEF rse_status rse_image_load_ex(const char *path, const rse_read_options *op
 RSEDEF rse_status rse_image_save(const char *path, const rse_image *img);
 RSEDEF rse_status rse_image_save_bits(const char *path, const rse_image *img,
                                       int bits);
+/* rse_image_save_bits with georeferencing for a TIFF (rse_image_save_mem_geo). */
+RSEDEF rse_status rse_image_save_geo(const char *path, const rse_image *img,
+                                     int bits, const rse_geo *geo);
 #endif
 
 /* ---------------------------------------------------------------------------

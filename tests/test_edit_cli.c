@@ -145,6 +145,53 @@ static void test_big(void) {
     remove(out); remove(t_path(js, "big_out.json")); remove(model); remove(img);
 }
 
+/* A GeoTIFF input: the test image written as a TIFF with o_geo_le.tif's
+   eight georeferencing tags, trained on and edited with --bands 3,2,1; the
+   .tif output keeps the tags byte for byte and the input's size. --bands
+   is refused where it cannot apply (a PPM, sample without --image). */
+static void test_geotiff(const char *ppm) {
+    char tif[256], model[256], out[256], js[256], png[256];
+    rse_image a, res;
+    rse_geo g, g2;
+    int rc, i, same;
+    if (rse_image_load_ex("tests/fixtures/tiff/o_geo_le.tif", 0, &a, &g) != RSE_STATUS_OK) {
+        CHECK(0, "GeoTIFF fixture: %s", rse_last_error());
+        return;
+    }
+    rse_image_free(&a);
+    CHECK(rse_image_load(ppm, &a) == RSE_STATUS_OK &&
+          rse_image_save_geo(t_path(tif, "geo.tif"), &a, 8, &g) == RSE_STATUS_OK, "GeoTIFF input: %s", rse_last_error());
+    rse_image_free(&a);
+    rc = t_run("train", tif, "-o", t_path(model, "geo.rsm"), "--preset", "tiny", "--dim", "8", "--steps", "2",
+               "--bands", "3,2,1", "--quiet", (char *)0);
+    CHECK(rc == 0, "train --bands 3,2,1 on a GeoTIFF: %s", t_err);
+    rc = t_run("edit", model, tif, "-o", t_path(out, "geo_out.tif"), "--copy-from", "20x16+10+10",
+               "--copy-to", "20x16+70+50", "--bands", "3,2,1", "--quiet", (char *)0);
+    CHECK(rc == 0, "edit --bands 3,2,1 of a GeoTIFF: %s", t_err);
+    if (rc == 0 && rse_image_load_ex(out, 0, &res, &g2) == RSE_STATUS_OK) {
+        same = g2.n == g.n && g.n == 8;
+        for (i = 0; same && i < g.n; i++)
+            same = g.tag[i].tag == g2.tag[i].tag && g.tag[i].type == g2.tag[i].type && g.tag[i].count == g2.tag[i].count &&
+                   g.tag[i].len == g2.tag[i].len && !memcmp(g.tag[i].data, g2.tag[i].data, g.tag[i].len);
+        CHECK(same, "the edit's TIFF keeps the 8 georeferencing tags byte for byte (%d tags)", g2.n);
+        CHECK(res.w == 100 && res.h == 80 && res.c == 3, "and the input's size: %dx%dx%d", res.w, res.h, res.c);
+        rse_image_free(&res);
+        rse_geo_free(&g2);
+    }
+    rc = t_run("edit", model, ppm, "-o", t_path(png, "geo_bad.png"), "--copy-from", "20x16+10+10",
+               "--copy-to", "20x16+70+50", "--bands", "3,2,1", "--quiet", (char *)0);
+    CHECK(rc == 1 && strstr(t_err, "TIFF input only") && !t_exists(png), "edit --bands of a PPM: %d %s", rc, t_err);
+    rc = t_run("edit", model, tif, "-o", png, "--copy-from", "20x16+10+10", "--copy-to", "20x16+70+50",
+               "--bands", "3,2", (char *)0);
+    CHECK(rc == 2 && !t_exists(png), "edit --bands 3,2: %d %s", rc, t_err);
+    rc = t_run("sample", model, "-o", png, "--bands", "1", (char *)0);
+    CHECK(rc == 2 && strstr(t_err, "--bands picks the bands of --image") && !t_exists(png), "sample --bands: %d %s", rc, t_err);
+    rc = t_run("train", ppm, "-o", t_path(js, "geo2.rsm"), "--preset", "tiny", "--bands", "0", (char *)0);
+    CHECK(rc == 2 && !t_exists(js), "train --bands 0: %d %s", rc, t_err);
+    remove(out); remove(t_path(js, "geo_out.json")); remove(model); remove(tif);
+    rse_geo_free(&g);
+}
+
 int main(void) {
     char img[256], other[256], model[256], model2[256];
     int rc;
@@ -169,6 +216,7 @@ int main(void) {
     test_errors(img, model, model2);
     test_text(img, model);
     test_big();
+    test_geotiff(img);
     remove(model); remove(model2); remove(img); remove(other);
     CHECK(rmdir(t_dir) == 0, "every temporary file removed (%s)", t_dir);
     return t_report("test_edit_cli");

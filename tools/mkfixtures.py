@@ -77,7 +77,8 @@ corrupt = [
     # BMP
     ("bmp_header_trunc.bmp", bmp(2, 2, 24)[:30], "TRUNCATED", "BMP header truncated"),
     ("bmp_hsize.bmp", b"BM" + struct.pack("<IHHII", 60, 0, 0, 34, 20) + b"\0" * 16, "BAD_FORMAT", "bad BMP header size 20"),
-    ("bmp_rle8.bmp", bmp(2, 2, 8, comp=1, palette=GRAY2, pixels=b"\0" * 8), "UNSUPPORTED", "RLE-compressed BMP"),
+    ("bmp_rle8.bmp", bmp(2, 2, 8, comp=1, palette=GRAY2, pixels=b"\0" * 8), "TRUNCATED",
+     "BMP RLE data ends after 0 of 4 pixels without an end-of-bitmap"),
     ("bmp_jpeg.bmp", bmp(2, 2, 24, comp=4, pixels=b"\xff\xd8"), "UNSUPPORTED", "JPEG-compressed BMP"),
     ("bmp_comp9.bmp", bmp(2, 2, 24, comp=9, pixels=b"\0" * 16), "BAD_FORMAT", "unknown BMP compression 9"),
     ("bmp_bpp7.bmp", bmp(2, 2, 7, pixels=b"\0" * 8), "BAD_FORMAT", "bad BMP bits per pixel 7"),

@@ -9,7 +9,8 @@
 
    Targets (name: entry point, input):
      image      rse_image_info_mem + rse_image_load_mem (PPM/PGM/BMP/PNG),
-                then the PNG and BMP encoders
+                then the PNG, BMP and TIFF encoders (the TIFF read back
+                to the 8-bit levels)
      png        bytes -> a small float image -> PNG, PPM 8/16, PGM, BMP
                 writers -> read back (PNG with the tiny stored-deflate
                 reader below) -> the same 8/16-bit levels
@@ -109,7 +110,7 @@ static int fuzz_buf_sink(void *ctx, const void *data, size_t n) {
 }
 
 /* ---------------------------------------------------------------------------
-   image: the PPM/PGM/BMP readers and the 8-bit encoders
+   image: the PPM/PGM/BMP readers and the 8-bit encoders (TIFF read back)
    ------------------------------------------------------------------------- */
 
 static int fuzz_image(const uint8_t *data, size_t size) {
@@ -133,6 +134,16 @@ static int fuzz_image(const uint8_t *data, size_t size) {
     for (i = 0; i < n; i++) FUZZ_EXPECT(img.data[i] >= 0.0f && img.data[i] <= 1.0f);
     FUZZ_EXPECT(rse_image_save_mem(&img, RSE_FORMAT_PNG, 8, fuzz_count_sink, &total) == RSE_STATUS_OK);
     FUZZ_EXPECT(rse_image_save_mem(&img, RSE_FORMAT_BMP, 8, fuzz_count_sink, &total) == RSE_STATUS_OK);
+    {   /* the TIFF writer (and its deflate encoder) reads back to the 8-bit levels */
+        fuzz_buf t = { 0, 0, 0, 0 };
+        rse_image back;
+        FUZZ_EXPECT(rse_image_save_mem(&img, RSE_FORMAT_TIFF, 8, fuzz_buf_sink, &t) == RSE_STATUS_OK);
+        FUZZ_EXPECT(rse_image_load_mem(t.p, t.n, &back) == RSE_STATUS_OK);
+        FUZZ_EXPECT(back.w == w && back.h == h && back.c == c);
+        for (i = 0; i < n; i++) FUZZ_EXPECT(back.data[i] == (float)rse__quant(img.data[i], 255) / 255.0f);
+        rse_image_free(&back);
+        free(t.p);
+    }
     rse_image_free(&img);
     return 0;
 }

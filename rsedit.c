@@ -9008,7 +9008,7 @@ static const rse__cmd rse__cmds[] = {
       "                   (0: all scales alike, as the reference)\n"
       "  --t-focus on|off on: above the coarsest scale, train only the timesteps\n"
       "                   the sampler runs there (below the scale's start step);\n"
-      "                   off: all 100, as the reference. cpu and tiny: on\n"
+      "                   off (every preset): all 100, as the reference\n"
       "  --lr LR          Adam learning rate (1e-3)\n"
       "  --seed S         initialisation and training randomness (0)\n"
       "  --threads T      worker threads (default: the CPUs; no effect on results)\n"

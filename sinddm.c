@@ -1630,9 +1630,10 @@ struct rse_sinddm {
    2 threads against about 14), and 60% of the steps go to the coarsest
    scale, which alone makes a sample's layout (rse__sd_draw_scale). Forest
    2.6 -> 2.5 x the floor, harbor 10.6 -> 8.5, river 2.8 -> 3.4; sampling
-   and editing get 4x cheaper per pixel. t_focus (rse__sd_draw_t) spends
-   the finer scales' steps on the timesteps their sampler runs, at no cost
-   (BENCH.md, "t_focus"). */
+   and editing get 4x cheaper per pixel. No preset sets t_focus
+   (rse__sd_draw_t): it denoises 0.2-0.5 dB better in one step where the
+   sampler runs, yet its unguided region edits were better on one image of
+   three and blurrier on another (BENCH.md, "t_focus"). */
 
 RSEDEF rse_status rse_train_params_init(rse_train_params *p, const char *preset) {
     memset(p, 0, sizeof *p);
@@ -1641,14 +1642,13 @@ RSEDEF rse_status rse_train_params_init(rse_train_params *p, const char *preset)
     p->save_every = 0;
     if (!preset || !strcmp(preset, "cpu")) {
         p->dim = 32; p->batch = 16; p->micro_batch = 8; p->crop = 64; p->steps = 4000; p->coarse = 0.6f;
-        p->t_focus = 1;
     } else if (!strcmp(preset, "paper")) {
         /* the reference: dim 160, batch 32, 120,001 steps; micro-batches of
            one image: its tape peaks at 0.26 GB at 223x223 (measured 198 MiB
            of tape and 48 MiB of scratch) */
         p->dim = 160; p->batch = 32; p->micro_batch = 1; p->crop = 0; p->steps = RSE_SD_REF_STEPS;
     } else if (!strcmp(preset, "tiny")) {
-        p->dim = 16; p->batch = 2; p->micro_batch = 2; p->crop = 32; p->steps = 200; p->t_focus = 1;
+        p->dim = 16; p->batch = 2; p->micro_batch = 2; p->crop = 32; p->steps = 200;
     } else {
         return rse__fail(RSE_STATUS_BAD_ARG, "unknown preset '%s' (use cpu, paper or tiny)", preset);
     }

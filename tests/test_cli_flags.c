@@ -338,7 +338,7 @@ static void test_train(void) {
     int rc;
     rc = t_run("train", "in.ppm", "-o", "m1.rsm", "--preset", "tiny", "--steps", "4", "--until", "2", "--dim", "8",
                "--batch", "2", "--micro-batch", "1", "--crop", "16", "--coarse", "0.25", "--lr", "0.002", "--seed", "5",
-               "--t-focus", "off", "--save-every", "1", "--window", "48x40+8+8", "--threads", "1", "--quiet", (char *)0);
+               "--t-focus", "on", "--save-every", "1", "--window", "48x40+8+8", "--threads", "1", "--quiet", (char *)0);
     CHECK(rc == 0 && t_err[0] == 0, "train with every option, --quiet: %d '%s'", rc, t_err);
     if (rse_sinddm_load(&m, "m1.rsm") == RSE_STATUS_OK) {
         CHECK(m->step == 2 && m->opt.steps == 4, "--until 2 of --steps 4: step %ld of %ld", m->step, m->opt.steps);
@@ -348,7 +348,7 @@ static void test_train(void) {
         CHECK(m->opt.coarse == 0.25f && m->opt.lr == 0.002f && m->opt.seed == 5 && m->opt.save_every == 1,
               "--coarse --lr --seed --save-every recorded: %g %g %llu %ld", (double)m->opt.coarse, (double)m->opt.lr,
               (unsigned long long)m->opt.seed, m->opt.save_every);
-        CHECK(m->opt.t_focus == 0, "--t-focus off recorded (the tiny preset's is on)");
+        CHECK(m->opt.t_focus == 1, "--t-focus on recorded (the tiny preset's is off)");
         CHECK(m->pyr.w[m->pyr.n - 1] == 48 && m->pyr.h[m->pyr.n - 1] == 40, "--window: trained on 48x40, got %dx%d",
               m->pyr.w[m->pyr.n - 1], m->pyr.h[m->pyr.n - 1]);
         rse_sinddm_free(m);

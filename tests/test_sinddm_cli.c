@@ -65,7 +65,7 @@ static void test_train(const char *img) {
     CHECK(rc == 1 && t_one_line() && strstr(t_err, "--coarse 0.5"), "--coarse mismatch: %s", t_err);
     rc = t_run("train", img, "-o", a, "--coarse", "1", (char *)0);
     CHECK(rc == 2 && t_one_line() && strstr(t_err, "[0,1)"), "--coarse 1 refused: %s", t_err);
-    rc = t_run("train", img, "-o", a, "--resume", "--t-focus", "off", (char *)0);
+    rc = t_run("train", img, "-o", a, "--resume", "--t-focus", "on", (char *)0);
     CHECK(rc == 1 && t_one_line() && strstr(t_err, "--t-focus on") && strstr(t_err, "--t-focus off"),
           "--t-focus mismatch: %s", t_err);
     rc = t_run("train", img, "-o", a, "--t-focus", "yes", (char *)0);

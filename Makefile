@@ -215,8 +215,11 @@ test-long: build/san/test_alloc_fail rsedit
 # No warnings under gcc and clang, and the public header parses as C++;
 # sinddm.c compiles and links on tensor.h alone (no calls up into rsedit.c);
 # the vendoring switches (RSE_NO_CLI, RSE_NO_CLIP, with RSE_NO_STDIO, and
-# RSE_NO_PNG_READ: with RSE_NO_CLIP it also leaves inflate out) build,
-# and each library links with tests/vendor.c, which runs (seconds each).
+# RSE_NO_PNG_READ) build, and each library links with tests/vendor.c, which
+# runs (seconds each); each reader's switch (RSE_NO_PNG_READ, RSE_NO_TIFF,
+# RSE_NO_JPEG) builds and links on its own at -O0 (the -O2 builds above
+# already give the optimiser's warnings for the code they keep), and all of
+# them with RSE_NO_CLIP leave inflate out (core-min-noinflate).
 # Four independent groups, so `make -j2 warnings` (what .ci/run calls) runs
 # them two at a time.
 warnings: warnings-gcc warnings-clang warnings-vendor-gcc warnings-vendor-clang
@@ -226,9 +229,9 @@ warnings-gcc: $(SRC)
 	gcc -std=c99 -O3 $(ARCH) -Wall -Wextra -pedantic -Werror -c -o build/rsedit-o3.o rsedit.c
 	gcc -std=c99 -O3 $(ARCH) -DRSE_NO_AVX512 -Wall -Wextra -pedantic -Werror -c -o build/rsedit-avx2.o rsedit.c
 	gcc $(CFLAGS) -Werror -DRSE_NO_DISPATCH -c -o build/rsedit-nodispatch.o rsedit.c
-	gcc $(CFLAGS) -Werror -DRSE_NO_PNG_READ -o build/rsedit-nopng rsedit.c $(LDLIBS)
-	gcc $(CFLAGS) -Werror -DRSE_NO_TIFF -o build/rsedit-notiff rsedit.c $(LDLIBS)
-	gcc $(CFLAGS) -Werror -DRSE_NO_JPEG -o build/rsedit-nojpeg rsedit.c $(LDLIBS)
+	gcc -std=c99 -O0 -Wall -Wextra -pedantic -Werror -DRSE_NO_PNG_READ -o build/rsedit-nopng rsedit.c $(LDLIBS)
+	gcc -std=c99 -O0 -Wall -Wextra -pedantic -Werror -DRSE_NO_TIFF -o build/rsedit-notiff rsedit.c $(LDLIBS)
+	gcc -std=c99 -O0 -Wall -Wextra -pedantic -Werror -DRSE_NO_JPEG -o build/rsedit-nojpeg rsedit.c $(LDLIBS)
 	g++ -fsyntax-only -Wall -Wextra -x c++ rsedit.h
 	g++ -fsyntax-only -Wall -Wextra -DRSE_NO_CLIP -DRSE_NO_STDIO -x c++ rsedit.h
 	printf '#include "rsedit.h"\n#include "tensor.h"\n#include "sinddm.c"\n' | \
@@ -241,8 +244,7 @@ warnings-clang: $(SRC)
 	clang $(CFLAGS) $(ARCH) -Werror -DRSE_NO_DISPATCH -c -o build/rsedit-clang-native.o rsedit.c
 	clang $(CFLAGS) -Werror -DRSE_NO_SIMD -DRSE_NO_THREADS -DRSE_NO_STDIO -DRSE_NO_MAIN -c -o build/core-min.o rsedit.c
 	clang $(CFLAGS) -Werror -DRSE_NO_CLIP -DRSE_NO_SIMD -DRSE_NO_THREADS -DRSE_NO_STDIO -c -o build/core-min-noclip.o rsedit.c
-	clang $(CFLAGS) -Werror -DRSE_NO_CLIP -DRSE_NO_PNG_READ -DRSE_NO_SIMD -DRSE_NO_THREADS -DRSE_NO_STDIO -c -o build/core-min-noinflate.o rsedit.c
-	clang $(CFLAGS) -Werror -DRSE_NO_TIFF -DRSE_NO_CLIP -DRSE_NO_STDIO -c -o build/core-notiff.o rsedit.c
+	clang $(CFLAGS) -Werror -DRSE_NO_CLIP -DRSE_NO_PNG_READ -DRSE_NO_TIFF -DRSE_NO_SIMD -DRSE_NO_THREADS -DRSE_NO_STDIO -c -o build/core-min-noinflate.o rsedit.c
 warnings-vendor-gcc: $(SRC) tests/vendor.c tests/vendor.sh
 	sh tests/vendor.sh gcc RSE_NO_CLI RSE_NO_CLI,RSE_NO_STDIO RSE_NO_CLIP RSE_NO_CLIP,RSE_NO_STDIO RSE_NO_CLIP,RSE_NO_PNG_READ
 warnings-vendor-clang: $(SRC) tests/vendor.c tests/vendor.sh

@@ -1626,8 +1626,8 @@ struct rse_sinddm {
    "cpu" was chosen by measurement (README, Training: SWD of 8 samples to
    the training image over five 256x256 images). Against dim 64, batch 8,
    3000 steps it trades width for images: dim 32 costs a quarter per pixel,
-   so 16 images per step and 4000 steps fit in less time (8.5 minutes on
-   2 threads against about 14), and 60% of the steps go to the coarsest
+   so 16 images per step and 4000 steps fit in about 60% of the time
+   (README, Training), and 60% of the steps go to the coarsest
    scale, which alone makes a sample's layout (rse__sd_draw_scale). Forest
    2.6 -> 2.5 x the floor, harbor 10.6 -> 8.5, river 2.8 -> 3.4; sampling
    and editing get 4x cheaper per pixel. No preset sets t_focus

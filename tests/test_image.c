@@ -681,27 +681,34 @@ static rse_status t_status_named(const char *s) {
     return (rse_status)1; /* no such status: the check below fails */
 }
 
-static void test_corrupt(void) {
-    FILE *f = fopen("tests/corrupt/expected.tsv", "r");
+/* One table of corrupt files (name TAB status TAB message substring, '#'
+   comments; the files in tests/corrupt): each load fails with that status
+   and a message "path: ...substring...", owns no image, and info (header
+   only) fails the same way or passes. Appends "name|" of each row to
+   listed; returns the rows. */
+static int t_corrupt_table(const char *tsv, char *listed, size_t cap) {
+    FILE *f = fopen(tsv, "r");
     char line[512];
     int rows = 0;
-    CHECK(f != 0, "tests/corrupt/expected.tsv readable (run from the repo root)");
-    if (!f) return;
+    CHECK(f != 0, "%s readable (run from the repo root)", tsv);
+    if (!f) return 0;
     while (fgets(line, sizeof line, f)) {
         char *name = line, *stname, *msg, path[600], want[700];
         rse_image img;
         rse_status st, want_st;
         unsigned char *buf;
-        size_t len;
+        size_t len, used = strlen(listed);
         int w, h, c;
         if (line[0] == '#' || line[0] == '\n') continue;
         line[strcspn(line, "\r\n")] = 0;
         stname = strchr(name, '\t');
         msg = stname ? strchr(stname + 1, '\t') : 0;
-        CHECK(msg != 0, "expected.tsv line '%s' has 3 fields", line);
+        CHECK(msg != 0, "%s line '%s' has 3 fields", tsv, line);
         if (!msg) continue;
         *stname++ = 0; *msg++ = 0;
         rows++;
+        CHECK(used + strlen(name) + 2 <= cap, "room to list %s", name);
+        if (used + strlen(name) + 2 <= cap) rse__fmt(listed + used, cap - used, "%s|", name);
         want_st = t_status_named(stname);
         snprintf(path, sizeof path, "tests/corrupt/%s", name);
         st = rse_image_load(path, &img);
@@ -714,11 +721,37 @@ static void test_corrupt(void) {
         if (rse__read_file(path, &buf, &len) == RSE_STATUS_OK) {
             st = rse_image_info_mem(buf, len, &w, &h, &c);
             CHECK(st == want_st || st == RSE_STATUS_OK, "%s: info status %s", name, rse_status_str(st));
-            free(buf);
+            RSE_FREE(buf);
         }
     }
     fclose(f);
-    CHECK(rows >= 25, "expected.tsv lists %d corrupt files", rows);
+    return rows;
+}
+
+/* Every corrupt file of every format, and every file of tests/corrupt in
+   one of the two tables (expected.tsv; the PNG fixtures' corrupt.tsv), so a
+   file added without its expected error fails here. */
+static void test_corrupt(void) {
+    static char listed[16384];
+    DIR *d;
+    struct dirent *e;
+    int rows, png, files = 0;
+    listed[0] = 0;
+    rows = t_corrupt_table("tests/corrupt/expected.tsv", listed, sizeof listed);
+    png = t_corrupt_table("tests/fixtures/png/corrupt.tsv", listed, sizeof listed);
+    CHECK(rows >= 85, "expected.tsv lists %d corrupt files", rows);
+    CHECK(png >= 15, "the PNG fixtures' corrupt.tsv lists %d files", png);
+    d = opendir("tests/corrupt");
+    CHECK(d != 0, "tests/corrupt readable");
+    while (d && (e = readdir(d)) != 0) {
+        char key[300];
+        if (e->d_name[0] == '.' || !strcmp(e->d_name, "expected.tsv")) continue;
+        files++;
+        snprintf(key, sizeof key, "|%s|", e->d_name);
+        CHECK(strstr(listed, key + 1) == listed || strstr(listed, key) != 0, "tests/corrupt/%s has a row", e->d_name);
+    }
+    if (d) closedir(d);
+    CHECK(files == rows + png, "%d files in tests/corrupt, %d rows", files, rows + png);
 }
 
 /* Every file in a directory loads or fails cleanly (the ASan build makes

@@ -116,56 +116,6 @@ static void tp_fixtures(void) {
     CHECK(modes_16 >= 8 && reduced >= 4, "16-bit files %d, reduced by Pillow %d", modes_16, reduced);
 }
 
-static rse_status tp_status_named(const char *s) {
-    static const struct { const char *n; rse_status st; } tab[] = {
-        { "BAD_FORMAT", RSE_STATUS_BAD_FORMAT }, { "TRUNCATED", RSE_STATUS_TRUNCATED },
-        { "UNSUPPORTED", RSE_STATUS_UNSUPPORTED }, { "LIMIT", RSE_STATUS_LIMIT },
-    };
-    size_t i;
-    for (i = 0; i < sizeof tab / sizeof tab[0]; i++) if (strcmp(tab[i].n, s) == 0) return tab[i].st;
-    return (rse_status)1;
-}
-
-static void tp_corrupt(void) {
-    FILE *f = fopen(TP_DIR "corrupt.tsv", "r");
-    char line[512];
-    int rows = 0;
-    CHECK(f != 0, TP_DIR "corrupt.tsv readable");
-    if (!f) return;
-    while (fgets(line, sizeof line, f)) {
-        char *name = line, *stname, *msg, path[600], want[700];
-        rse_image img;
-        rse_status st, want_st;
-        unsigned char *buf;
-        size_t len;
-        int w, h, c;
-        if (line[0] == '#' || line[0] == '\n') continue;
-        line[strcspn(line, "\r\n")] = 0;
-        stname = strchr(name, '\t');
-        msg = stname ? strchr(stname + 1, '\t') : 0;
-        CHECK(msg != 0, "corrupt.tsv line '%s' has 3 fields", line);
-        if (!msg) continue;
-        *stname++ = 0; *msg++ = 0;
-        rows++;
-        want_st = tp_status_named(stname);
-        snprintf(path, sizeof path, "tests/corrupt/%s", name);
-        st = rse_image_load(path, &img);
-        snprintf(want, sizeof want, "%s: ", path);
-        CHECK(st == want_st && !img.data, "%s: status %s, want %s (%s)", name, rse_status_str(st), stname, rse_last_error());
-        CHECK(strncmp(rse_last_error(), want, strlen(want)) == 0 && strstr(rse_last_error(), msg) != 0,
-              "%s: message '%s' lacks '%s'", name, rse_last_error(), msg);
-        rse_image_free(&img);
-        /* info reads the header only: it fails the same way or passes */
-        if (rse__read_file(path, &buf, &len) == RSE_STATUS_OK) {
-            st = rse_image_info_mem(buf, len, &w, &h, &c);
-            CHECK(st == want_st || st == RSE_STATUS_OK, "%s: info status %s", name, rse_status_str(st));
-            RSE_FREE(buf);
-        }
-    }
-    fclose(f);
-    CHECK(rows >= 15, "corrupt.tsv lists %d files", rows);
-}
-
 /* Writes img as PNG at `bits`, reads it back; the second encoding must be
    byte-identical. */
 static void tp_roundtrip(int w, int h, int c, int bits, int exact_levels) {
@@ -239,7 +189,6 @@ static void tp_save_bits(void) {
 int main(void) {
     int c;
     tp_fixtures();
-    tp_corrupt();
     for (c = 1; c <= 3; c += 2) {
         tp_roundtrip(13, 11, c, 8, 1);
         tp_roundtrip(13, 11, c, 16, 1);

@@ -3646,23 +3646,53 @@ typedef struct rse__tensor {
     int requires_grad; /* does a gradient flow to (or through) this tensor? */
 } rse__tensor;
 
-/* The ops the tape records. Each has a name and a backward in two tables
-   indexed by this enum (section 10); RSE__OP_COUNT sizes them, and a
-   compile-time check there makes an op added here without both a name and
-   a backward fail to build (ggml's GGML_OP_COUNT does the same). */
+/* The ops the tape records: one row each, its enum id, its name and its
+   backward (defined in section 10, where the table is built from the same
+   rows). A row is the only place an op is declared, so an op cannot lack a
+   name or a backward, and the tables cannot drift out of the enum's order. */
+#define RSE__OPS(X) \
+    X(CONV2D,          "conv2d",          rse__conv2d_bwd) \
+    X(MATMUL,          "matmul",          rse__matmul_bwd) \
+    X(LINEAR,          "linear",          rse__linear_bwd) \
+    X(ADD,             "add",             rse__binary_bwd) \
+    X(SUB,             "sub",             rse__binary_bwd) \
+    X(MUL,             "mul",             rse__binary_bwd) \
+    X(SCALE,           "scale",           rse__scale_bwd) \
+    X(GELU,            "gelu",            rse__unary_bwd) \
+    X(GELU_TANH,       "gelu_tanh",       rse__unary_bwd) \
+    X(QUICKGELU,       "quickgelu",       rse__unary_bwd) \
+    X(LAYERNORM,       "layernorm",       rse__layernorm_bwd) \
+    X(SOFTMAX,         "softmax",         rse__softmax_bwd) \
+    X(SDPA,            "sdpa",            rse__sdpa_bwd) \
+    X(EMBEDDING,       "embedding",       rse__embedding_bwd) \
+    X(CONCAT,          "concat",          rse__concat_bwd) \
+    X(SLICE,           "slice",           rse__slice_bwd) \
+    X(RESHAPE,         "reshape",         rse__reshape_bwd) \
+    X(PERMUTE,         "permute",         rse__permute_bwd) \
+    X(SUM,             "sum",             rse__reduce_bwd) \
+    X(MEAN,            "mean",            rse__reduce_bwd) \
+    X(L1,              "l1",              rse__loss_bwd) \
+    X(L2,              "l2",              rse__loss_bwd) \
+    X(COSINE,          "cosine",          rse__cosine_bwd) \
+    X(L2NORM,          "l2norm",          rse__l2_normalize_bwd) \
+    X(RESIZE_BILINEAR, "resize_bilinear", rse__resize_bwd) \
+    X(RESIZE_BICUBIC,  "resize_bicubic",  rse__resize_bwd) \
+    X(HFLIP,           "hflip",           rse__hflip_bwd) \
+    X(WARP,            "warp",            rse__warp_bwd) \
+    X(BRIGHTNESS,      "brightness",      rse__blend_bwd) \
+    X(CONTRAST,        "contrast",        rse__blend_bwd) \
+    X(SATURATION,      "saturation",      rse__blend_bwd) \
+    X(HUE,             "hue",             rse__adjust_hue_bwd) \
+    X(GRAY,            "gray",            rse__rgb_to_gray_bwd) \
+    X(CLAMP,           "clamp",           rse__clamp_bwd) \
+    X(ATTN_QKV,        "attn_qkv",        rse__attention_qkv_bwd) \
+    X(CUSTOM,          "custom",          rse__custom_bwd)
+#define RSE__OP_ID(id, name, bwd) RSE__OP_##id,
 typedef enum rse__op {
-    RSE__OP_CONV2D, RSE__OP_MATMUL, RSE__OP_LINEAR,
-    RSE__OP_ADD, RSE__OP_SUB, RSE__OP_MUL, RSE__OP_SCALE,
-    RSE__OP_GELU, RSE__OP_GELU_TANH, RSE__OP_QUICKGELU,
-    RSE__OP_LAYERNORM, RSE__OP_SOFTMAX, RSE__OP_SDPA, RSE__OP_EMBEDDING,
-    RSE__OP_CONCAT, RSE__OP_SLICE, RSE__OP_RESHAPE, RSE__OP_PERMUTE,
-    RSE__OP_SUM, RSE__OP_MEAN, RSE__OP_L1, RSE__OP_L2,
-    RSE__OP_COSINE, RSE__OP_L2NORM, RSE__OP_RESIZE_BILINEAR, RSE__OP_RESIZE_BICUBIC,
-    RSE__OP_HFLIP, RSE__OP_WARP, RSE__OP_BRIGHTNESS, RSE__OP_CONTRAST, RSE__OP_SATURATION,
-    RSE__OP_HUE, RSE__OP_GRAY, RSE__OP_CLAMP, RSE__OP_ATTN_QKV,
-    RSE__OP_CUSTOM,         /* defined elsewhere: its backward is n->bwd */
+    RSE__OPS(RSE__OP_ID)
     RSE__OP_COUNT
 } rse__op;
+#undef RSE__OP_ID
 
 struct rse__tape;
 
@@ -5665,38 +5695,14 @@ RSE__FN rse_status rse__clamp_bwd(rse__tape *t, rse__node *node) {
 /* An op written next to its model brings its own backward. */
 RSE__FN rse_status rse__custom_bwd(rse__tape *t, rse__node *n) { return n->bwd(t, n); }
 
-/* The op table: a name and a backward per rse__op, in the enum's order.
-   The arrays take their size from their initialisers, and the typedefs
-   below fail to compile (negative array size) unless each has exactly
-   RSE__OP_COUNT entries. */
-static const char *const rse__op_names[] = {
-    "conv2d", "matmul", "linear",
-    "add", "sub", "mul", "scale",
-    "gelu", "gelu_tanh", "quickgelu",
-    "layernorm", "softmax", "sdpa", "embedding",
-    "concat", "slice", "reshape", "permute",
-    "sum", "mean", "l1", "l2",
-    "cosine", "l2norm", "resize_bilinear", "resize_bicubic",
-    "hflip", "warp", "brightness", "contrast", "saturation",
-    "hue", "gray", "clamp", "attn_qkv",
-    "custom"
-};
-static rse_status (*const rse__op_bwd[])(rse__tape *, rse__node *) = {
-    rse__conv2d_bwd, rse__matmul_bwd, rse__linear_bwd,
-    rse__binary_bwd, rse__binary_bwd, rse__binary_bwd, rse__scale_bwd,
-    rse__unary_bwd, rse__unary_bwd, rse__unary_bwd,
-    rse__layernorm_bwd, rse__softmax_bwd, rse__sdpa_bwd, rse__embedding_bwd,
-    rse__concat_bwd, rse__slice_bwd, rse__reshape_bwd, rse__permute_bwd,
-    rse__reduce_bwd, rse__reduce_bwd, rse__loss_bwd, rse__loss_bwd,
-    rse__cosine_bwd, rse__l2_normalize_bwd, rse__resize_bwd, rse__resize_bwd,
-    rse__hflip_bwd, rse__warp_bwd, rse__blend_bwd, rse__blend_bwd, rse__blend_bwd,
-    rse__adjust_hue_bwd, rse__rgb_to_gray_bwd, rse__clamp_bwd, rse__attention_qkv_bwd,
-    rse__custom_bwd
-};
-typedef char rse__op_names_count[
-    sizeof rse__op_names / sizeof rse__op_names[0] == RSE__OP_COUNT ? 1 : -1];
-typedef char rse__op_bwd_count[
-    sizeof rse__op_bwd / sizeof rse__op_bwd[0] == RSE__OP_COUNT ? 1 : -1];
+/* The op table, from the rows of RSE__OPS: a name and a backward per
+   rse__op, in the enum's order. */
+#define RSE__OP_NAME(id, name, bwd) name,
+#define RSE__OP_BWD(id, name, bwd) bwd,
+static const char *const rse__op_names[RSE__OP_COUNT] = { RSE__OPS(RSE__OP_NAME) };
+static rse_status (*const rse__op_bwd[RSE__OP_COUNT])(rse__tape *, rse__node *) = { RSE__OPS(RSE__OP_BWD) };
+#undef RSE__OP_NAME
+#undef RSE__OP_BWD
 
 /* The op's name, for messages and tests. */
 RSE__FN const char *rse__op_name(rse__op op) {

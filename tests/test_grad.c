@@ -229,7 +229,7 @@ static const t_case t_cases[] = {
     { "bicubic down", b_bicubic, 1, {4}, {S4(1,2,9,8)}, {1}, {5,3}, {0} },
 };
 
-/* ---- the op table: the compiler checks its size, this its entries ---- */
+/* ---- the op table: built from one row per op (RSE__OPS); its names set and unique ---- */
 static void test_op_table(void) {
     int i, j;
     for (i = 0; i < RSE__OP_COUNT; i++) {

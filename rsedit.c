@@ -6990,6 +6990,51 @@ RSE__FN void rse__cli_sha256_file(const char *path, char hex[65]) {
     RSE_FREE(buf);
 }
 
+/* A file in a sidecar: "{"path": ..., "sha256": "..."" (the caller closes
+   the object, after fields of its own). */
+RSE__FN void rse__cli_json_file(rse__cli_text *js, const char *path) {
+    char hex[65];
+    rse__cli_puts(js, "{\"path\": ");
+    rse__cli_json_str(js, path);
+    rse__cli_sha256_file(path, hex);
+    rse__cli_puts(js, ", \"sha256\": \"%s\"", hex);
+}
+
+/* A sidecar's opening, as every command that writes one has it: the
+   version, the mode (none when NULL), the model and the input image. */
+RSE__FN void rse__cli_sidecar_head(rse__cli_text *js, const char *mode, const char *model, const rse_sinddm *m,
+                                   const char *image, const rse_image *img) {
+    rse__cli_puts(js, "{\n  \"rsedit\": \"%s\",\n", RSE_VERSION);
+    if (mode) rse__cli_puts(js, "  \"mode\": \"%s\",\n", mode);
+    rse__cli_puts(js, "  \"model\": ");
+    rse__cli_json_file(js, model);
+    rse__cli_puts(js, ", \"dim\": %d, \"scales\": %d},\n  \"image\": ", m->net.dim, m->pyr.n);
+    rse__cli_json_file(js, image);
+    rse__cli_puts(js, ", \"width\": %d, \"height\": %d},\n", img->w, img->h);
+}
+
+/* A sidecar's end: each output's path and size (and CLIP score, when
+   scores is given; a negative one is null), the seconds since t0; then the
+   file jpath, written atomically. Returns the exit status. */
+RSE__FN int rse__cli_sidecar_end(rse__cli_text *js, const char *out, const rse_image *outs, const double *scores,
+                                 int count, double t0, const char *jpath) {
+    int i;
+    rse__cli_puts(js, "  \"outputs\": [");
+    for (i = 0; i < count; i++) {
+        char *path = rse__cli_numbered(out, i, count);
+        rse__cli_puts(js, "%s\n    {\"path\": ", i ? "," : "");
+        rse__cli_json_str(js, path ? path : "");
+        rse__cli_puts(js, ", \"width\": %d, \"height\": %d", outs[i].w, outs[i].h);
+        if (scores && scores[i] >= 0) rse__cli_puts(js, ", \"clip_score\": %.4f}", scores[i]);
+        else rse__cli_puts(js, scores ? ", \"clip_score\": null}" : "}");
+        RSE_FREE(path);
+    }
+    rse__cli_puts(js, "\n  ],\n  \"seconds\": %.2f\n}\n", rse__cli_now() - t0);
+    if (js->bad) { fprintf(stderr, "rsedit: out of memory\n"); return RSE__EXIT_FAIL; }
+    if (!jpath || rse__write_file_atomic(jpath, rse__cli_text_emit, js) != RSE_STATUS_OK) return rse__cli_fail();
+    return RSE__EXIT_OK;
+}
+
 /* "OUT.png" -> "OUT.json" (or OUT + suffix when there is no extension). */
 RSE__FN char *rse__cli_swap_ext(const char *out, const char *ext) {
     size_t n = strlen(out), dot = n, k;
@@ -7348,22 +7393,13 @@ RSE__FN int rse__cli_edit_run(const rse__cli_edit_opts *o) {
     if (rc == RSE__EXIT_OK) {
         rse__cli_text js;
         char *jpath = rse__cli_swap_ext(out, ".json"), *mpath = save_mask ? rse__cli_swap_ext(out, "_mask.pgm") : 0;
-        char hex[65];
         if (mpath && maskout.data && rse_image_save(mpath, &maskout) != RSE_STATUS_OK) rc = rse__cli_fail();
         memset(&js, 0, sizeof js);
-        rse__cli_puts(&js, "{\n  \"rsedit\": \"%s\",\n  \"model\": {\"path\": ", RSE_VERSION);
-        rse__cli_json_str(&js, pos[0]);
-        rse__cli_sha256_file(pos[0], hex);
-        rse__cli_puts(&js, ", \"sha256\": \"%s\", \"dim\": %d, \"scales\": %d},\n  \"image\": {\"path\": ", hex, m->net.dim, m->pyr.n);
-        rse__cli_json_str(&js, pos[1]);
-        rse__cli_sha256_file(pos[1], hex);
-        rse__cli_puts(&js, ", \"sha256\": \"%s\", \"width\": %d, \"height\": %d},\n", hex, img.w, img.h);
+        rse__cli_sidecar_head(&js, 0, pos[0], m, pos[1], &img);
         if (guide) {
-            rse__cli_puts(&js, "  \"clip\": {\"path\": ");
-            rse__cli_json_str(&js, clip_path);
-            rse__cli_sha256_file(clip_path, hex);
-            rse__cli_puts(&js, ", \"sha256\": \"%s\", \"act\": \"%s\"},\n  \"texts\": [", hex,
-                          ca.opt.act == RSE_CLIP_ACT_GELU ? "gelu" : "quickgelu");
+            rse__cli_puts(&js, "  \"clip\": ");
+            rse__cli_json_file(&js, clip_path);
+            rse__cli_puts(&js, ", \"act\": \"%s\"},\n  \"texts\": [", ca.opt.act == RSE_CLIP_ACT_GELU ? "gelu" : "quickgelu");
             for (i = 0; i < np; i++) {
                 if (i) rse__cli_puts(&js, ", ");
                 rse__cli_json_str(&js, plist ? plist[i] : text);
@@ -7389,20 +7425,9 @@ RSE__FN int rse__cli_edit_run(const rse__cli_edit_opts *o) {
         if (mask_path) rse__cli_json_str(&js, mask_path); else rse__cli_puts(&js, "null");
         rse__cli_puts(&js, ",\n  \"saved_mask\": ");
         if (mpath && maskout.data) rse__cli_json_str(&js, mpath); else rse__cli_puts(&js, "null");
-        if (score0 >= 0) rse__cli_puts(&js, ",\n  \"clip_score_original\": %.4f", score0);
-        else rse__cli_puts(&js, ",\n  \"clip_score_original\": null");
-        rse__cli_puts(&js, ",\n  \"outputs\": [");
-        for (i = 0; i < ep.count; i++) {
-            char *path = rse__cli_numbered(out, i, ep.count);
-            rse__cli_puts(&js, "%s\n    {\"path\": ", i ? "," : "");
-            rse__cli_json_str(&js, path ? path : "");
-            rse__cli_puts(&js, ", \"width\": %d, \"height\": %d, \"clip_score\": ", outs[i].w, outs[i].h);
-            if (scores[i] >= 0) rse__cli_puts(&js, "%.4f}", scores[i]); else rse__cli_puts(&js, "null}");
-            RSE_FREE(path);
-        }
-        rse__cli_puts(&js, "\n  ],\n  \"seconds\": %.2f\n}\n", rse__cli_now() - t0);
-        if (rc == RSE__EXIT_OK && (js.bad || !jpath || rse__write_file_atomic(jpath, rse__cli_text_emit, &js) != RSE_STATUS_OK))
-            rc = js.bad ? (fprintf(stderr, "rsedit: out of memory\n"), RSE__EXIT_FAIL) : rse__cli_fail();
+        if (score0 >= 0) rse__cli_puts(&js, ",\n  \"clip_score_original\": %.4f,\n", score0);
+        else rse__cli_puts(&js, ",\n  \"clip_score_original\": null,\n");
+        if (rc == RSE__EXIT_OK) rc = rse__cli_sidecar_end(&js, out, outs, scores, ep.count, t0, jpath);
         RSE_FREE(js.p);
         RSE_FREE(jpath);
         RSE_FREE(mpath);
@@ -8631,17 +8656,9 @@ RSE__FN int rse__cmd_i2i(int argc, char **argv, int style) {
     if (rc == RSE__EXIT_OK) {
         rse__cli_text js;
         char *jpath = rse__cli_swap_ext(out, ".json"), *mpath = save_mask ? rse__cli_swap_ext(out, "_mask.pgm") : 0;
-        char hex[65];
         if (mpath && mout.data && rse_image_save(mpath, &mout) != RSE_STATUS_OK) rc = rse__cli_fail();
         memset(&js, 0, sizeof js);
-        rse__cli_puts(&js, "{\n  \"rsedit\": \"%s\",\n  \"mode\": \"%s\",\n  \"model\": {\"path\": ", RSE_VERSION,
-                      style ? "style_transfer" : "harmonization");
-        rse__cli_json_str(&js, pos[0]);
-        rse__cli_sha256_file(pos[0], hex);
-        rse__cli_puts(&js, ", \"sha256\": \"%s\", \"dim\": %d, \"scales\": %d},\n  \"image\": {\"path\": ", hex, m->net.dim, m->pyr.n);
-        rse__cli_json_str(&js, pos[1]);
-        rse__cli_sha256_file(pos[1], hex);
-        rse__cli_puts(&js, ", \"sha256\": \"%s\", \"width\": %d, \"height\": %d},\n", hex, img.w, img.h);
+        rse__cli_sidecar_head(&js, style ? "style_transfer" : "harmonization", pos[0], m, pos[1], &img);
         if (!style) {
             rse__cli_puts(&js, "  \"mask\": ");
             if (mask_path) rse__cli_json_str(&js, mask_path); else rse__cli_puts(&js, "null");
@@ -8659,17 +8676,7 @@ RSE__FN int rse__cmd_i2i(int argc, char **argv, int style) {
             rse__cli_puts(&js, "  \"params\": {\"start_t\": %d, \"hist_match\": %s, \"count\": %d, \"seed\": %llu},\n",
                           p.start_t, p.hist_match ? "true" : "false", p.count, (unsigned long long)p.seed);
         }
-        rse__cli_puts(&js, "  \"outputs\": [");
-        for (i = 0; i < p.count; i++) {
-            char *path = rse__cli_numbered(out, i, p.count);
-            rse__cli_puts(&js, "%s\n    {\"path\": ", i ? "," : "");
-            rse__cli_json_str(&js, path ? path : "");
-            rse__cli_puts(&js, ", \"width\": %d, \"height\": %d}", outs[i].w, outs[i].h);
-            RSE_FREE(path);
-        }
-        rse__cli_puts(&js, "\n  ],\n  \"seconds\": %.2f\n}\n", rse__cli_now() - t0);
-        if (rc == RSE__EXIT_OK && (js.bad || !jpath || rse__write_file_atomic(jpath, rse__cli_text_emit, &js) != RSE_STATUS_OK))
-            rc = js.bad ? (fprintf(stderr, "rsedit: out of memory\n"), RSE__EXIT_FAIL) : rse__cli_fail();
+        if (rc == RSE__EXIT_OK) rc = rse__cli_sidecar_end(&js, out, outs, 0, p.count, t0, jpath);
         RSE_FREE(js.p);
         RSE_FREE(jpath);
         RSE_FREE(mpath);

@@ -71,6 +71,27 @@ RSE__UNUSED static void fx_compare(const char *cs, const char *what, const float
 }
 
 
+#ifndef RSE_NO_CLIP
+/* A text guide whose template directions are the fixture's (unit rows,
+   K x dim each), without a tokenizer; the score's text is hr's first row
+   (unused by the reference tests). */
+static inline rse_text_guide *fx_guide(rse_clip *clip, const fx_tensor *lr, const fx_tensor *hr, int views) {
+    rse_text_guide *g;
+    rse_clip_info info;
+    int nl[2], dim;
+    if (!lr || !hr) return 0;
+    rse_clip_get_info(clip, &info);
+    dim = info.embed_dim;
+    nl[0] = lr->shape[0]; nl[1] = hr->shape[0];
+    if (lr->shape[1] != dim || hr->shape[1] != dim) return 0;
+    if (rse__text_guide_alloc(&g, clip, nl, RSE_TEMPLATES_AUTO, views) != RSE_STATUS_OK) return 0;
+    memcpy(g->dir[0], lr->data, (size_t)nl[0] * dim * sizeof(float));
+    memcpy(g->dir[1], hr->data, (size_t)nl[1] * dim * sizeof(float));
+    memcpy(g->text, hr->data, (size_t)dim * sizeof(float)); /* the score's text: unused here */
+    return g;
+}
+#endif
+
 /* Loads a whole fixture file; returns the buffer (free it) and sets *c to
    the first case, after checking the magic. NULL if missing or bad. */
 static unsigned char *fx_open(const char *path, fx_cur *c, int *ncase) {

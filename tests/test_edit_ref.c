@@ -35,24 +35,6 @@
 #define T_DIR "tests/fixtures/edit/"
 #define T_TOL 1e-4
 
-/* A text guide whose template directions are given (unit rows), without a
-   tokenizer. */
-static rse_text_guide *t_guide(rse_clip *clip, const fx_tensor *lr, const fx_tensor *hr, int views) {
-    rse_text_guide *g;
-    rse_clip_info info;
-    int nl[2], dim;
-    if (!lr || !hr) return 0;
-    rse_clip_get_info(clip, &info);
-    dim = info.embed_dim;
-    nl[0] = lr->shape[0]; nl[1] = hr->shape[0];
-    if (lr->shape[1] != dim || hr->shape[1] != dim) return 0;
-    if (rse__text_guide_alloc(&g, clip, nl, RSE_TEMPLATES_AUTO, views) != RSE_STATUS_OK) return 0;
-    memcpy(g->dir[0], lr->data, (size_t)nl[0] * dim * sizeof(float));
-    memcpy(g->dir[1], hr->data, (size_t)nl[1] * dim * sizeof(float));
-    memcpy(g->text, hr->data, (size_t)dim * sizeof(float)); /* the score's text: unused here */
-    return g;
-}
-
 /* ---- the x0 trace ------------------------------------------------------ */
 
 typedef struct {
@@ -163,7 +145,7 @@ static void t_mode(fx_case *fc, rse_sinddm *m, const rse_image *img, rse_clip *c
     ep.keep_outside = 0;
     ep.start_scale = 1; /* the reference starts every mode at scale 1 */
     if (cfg->data[8] != 0) {
-        g = t_guide(clip, fx_get(setup, "dirs_lr"), fx_get(setup, "dirs_hr"), views);
+        g = fx_guide(clip, fx_get(setup, "dirs_lr"), fx_get(setup, "dirs_hr"), views);
         CHECK(g != 0, "%s: text guide", fc->name);
         if (!g) return;
         ep.guide = rse_text_guide_grad;

@@ -119,24 +119,6 @@ static void t_case(fx_case *fc, rse_sinddm *m) {
 
 /* ---- text-guided style (edit --style) ------------------------------------ */
 
-/* A text guide whose template directions are given (unit rows), without a
-   tokenizer (as tests/test_edit_ref.c). */
-static rse_text_guide *t_guide(rse_clip *clip, const fx_tensor *lr, const fx_tensor *hr) {
-    rse_text_guide *g;
-    rse_clip_info info;
-    int nl[2], dim;
-    if (!lr || !hr) return 0;
-    rse_clip_get_info(clip, &info);
-    dim = info.embed_dim;
-    nl[0] = lr->shape[0]; nl[1] = hr->shape[0];
-    if (lr->shape[1] != dim || hr->shape[1] != dim) return 0;
-    if (rse__text_guide_alloc(&g, clip, nl, RSE_TEMPLATES_AUTO, 1) != RSE_STATUS_OK) return 0;
-    memcpy(g->dir[0], lr->data, (size_t)nl[0] * dim * sizeof(float));
-    memcpy(g->dir[1], hr->data, (size_t)nl[1] * dim * sizeof(float));
-    memcpy(g->text, hr->data, (size_t)dim * sizeof(float));
-    return g;
-}
-
 /* clip_style_trans (mode 2) and clip_style_gen (mode 3): rse_edit with
    style set, one view, the reference's strength 0.3, fill 1 (quantile 0),
    momentum 0.05, stop 3; guidance at the finest scale only. */
@@ -152,7 +134,7 @@ static void t_style_case(fx_case *fc, rse_sinddm *m, const rse_image *img, rse_c
         CHECK(0, "%s: fixture case incomplete", fc->name);
         return;
     }
-    g = t_guide(clip, fx_get(setup, "dirs_lr"), fx_get(setup, "dirs_hr"));
+    g = fx_guide(clip, fx_get(setup, "dirs_lr"), fx_get(setup, "dirs_hr"), 1);
     CHECK(g != 0, "%s: text guide", fc->name);
     if (!g) return;
     rse_edit_params_init(&ep);

@@ -7075,6 +7075,9 @@ typedef struct rse__cli_edit_opts {
     rse__clip_cli ca;                   /* CLIP's options and --vocab */
     rse__cli_edit_sink sink;            /* if set (batch): gets the results, */
     void *sink_ctx;                     /* and edit itself writes nothing */
+    rse_clip *clip;                     /* if set (batch): the CLIP and its  */
+    rse_clip_vocab *vocab;              /* vocabulary of --clip, loaded by the */
+                                        /* caller once for many edits       */
 } rse__cli_edit_opts;
 
 /* Reads edit's command line into *o and sets the thread count; nothing is
@@ -7320,7 +7323,11 @@ RSE__FN int rse__cli_edit_run(const rse__cli_edit_opts *o) {
     }
     if (text || prompts) {
         ca.model = clip_path;
-        if (rse_clip_load(&clip, clip_path, &ca.opt) != RSE_STATUS_OK || rse__clip_cli_vocab(&ca, 1, &vocab) != RSE_STATUS_OK) {
+        if (o->clip) {
+            clip = o->clip;
+            vocab = o->vocab;
+        } else if (rse_clip_load(&clip, clip_path, &ca.opt) != RSE_STATUS_OK ||
+                   rse__clip_cli_vocab(&ca, 1, &vocab) != RSE_STATUS_OK) {
             rc = rse__cli_fail();
             goto done;
         }
@@ -7442,8 +7449,10 @@ done:
     rse_geo_free(&geo);
     rse_prompts_free(plist);
     rse_text_guide_free(guide);
-    rse_clip_vocab_free(vocab);
-    rse_clip_free(clip);
+    if (!o->clip) {
+        rse_clip_vocab_free(vocab);
+        rse_clip_free(clip);
+    }
     rse_sinddm_free(m);
     return rc;
 }
@@ -7761,6 +7770,8 @@ typedef struct {
     char **errs;                     /* lines of errors.jsonl, sorted */
     size_t nerrs;
     char clip_sha[65];
+    rse_clip *clipm;                 /* --clip and its vocabulary, loaded at */
+    rse_clip_vocab *vocabm;          /* the first text job, kept for the rest */
     /* the job being run */
     const char *id, *image_rel, *model_rel;
     long line;
@@ -8316,6 +8327,21 @@ RSE__FN int rse__batch_job(rse__batch *b, rse__bj *jt, const rse__bvals *job, lo
         b->t_train = rse__cli_now() - t0;
         eo.model = b->model_path;
     }
+    /* CLIP's options come from the command line only, so one load serves
+       every text job (a ViT-L checkpoint takes seconds and gigabytes) */
+    if ((eo.text || eo.prompts) && !b->clipm) {
+        rse__clip_cli ca = eo.ca;
+        ca.model = eo.clip_path;
+        if (rse_clip_load(&b->clipm, eo.clip_path, &ca.opt) != RSE_STATUS_OK ||
+            rse__clip_cli_vocab(&ca, 1, &b->vocabm) != RSE_STATUS_OK) {
+            rse__fmt(msg, sizeof msg, "%s", rse_last_error());
+            rse_clip_free(b->clipm);
+            b->clipm = 0;
+            goto done;
+        }
+    }
+    eo.clip = b->clipm;
+    eo.vocab = b->vocabm;
     b->eo = &eo;
     eo.sink = rse__batch_sink;
     eo.sink_ctx = b;
@@ -8546,6 +8572,8 @@ out:
     if (have_jt) rse__bj_free(&jt);
     rse__batch_free_lines(b.done, b.ndone);
     rse__batch_free_lines(b.errs, b.nerrs);
+    rse_clip_vocab_free(b.vocabm);
+    rse_clip_free(b.clipm);
     RSE_FREE(man);
     RSE_FREE(lines);
     RSE_FREE(idbuf);

@@ -3144,20 +3144,7 @@ RSE__FN rse_status rse__tiff_decode(const rse__tiff *t, rse__lzw *z, const unsig
     case 1: memcpy(out, in, need); return RSE_STATUS_OK;
     case 32773: return rse__tiff_packbits(in, n, out, need);
     case 5: return rse__tiff_lzw(z, in, n, out, need);
-    default: {   /* 8, 32946: a zlib stream (tensor.h's inflate) */
-        size_t used = 0;
-        rse_status st;
-        uint32_t want;
-        if (n < 6) return rse__fail(RSE_STATUS_TRUNCATED, "zlib: stream ends early");
-        if ((in[0] & 15) != 8 || (in[0] >> 4) > 7 || (in[0] * 256u + in[1]) % 31 != 0)
-            return rse__fail(RSE_STATUS_BAD_FORMAT, "zlib: bad header");
-        if (in[1] & 0x20) return rse__fail(RSE_STATUS_UNSUPPORTED, "zlib: preset dictionary not supported");
-        if ((st = rse__inflate_exact(in + 2, n - 2, &used, out, need)) != RSE_STATUS_OK) return st;
-        if (n - 2 - used < 4) return rse__fail(RSE_STATUS_TRUNCATED, "zlib: Adler-32 missing");
-        want = (uint32_t)in[2 + used] << 24 | (uint32_t)in[3 + used] << 16 | (uint32_t)in[4 + used] << 8 | in[5 + used];
-        if (rse__adler32(1, out, need) != want) return rse__fail(RSE_STATUS_BAD_FORMAT, "zlib: Adler-32 mismatch");
-        return RSE_STATUS_OK;
-    }
+    default: return rse__zlib_exact(in, n, out, need);   /* 8, 32946 */
     }
 }
 

@@ -853,32 +853,54 @@ RSE__FN rse_status rse__inflate_exact(const void *in, size_t in_len, size_t *con
     return RSE_STATUS_OK;
 }
 
-/* Decompresses a zlib stream (2-byte header, deflate, Adler-32); what PNG
-   IDAT data is. No preset dictionaries. */
+/* A zlib stream (RFC 1950) is a 2-byte header (deflate, a window of at
+   most 32 KB, check bits, no preset dictionary), the deflate data, and the
+   big-endian Adler-32 of the output. The header of p[0..len): */
+RSE__FN rse_status rse__zlib_header(const unsigned char *p, size_t len) {
+    if (len < 6) return rse__fail(RSE_STATUS_TRUNCATED, "zlib: stream ends early");
+    if ((p[0] & 15) != 8 || (p[0] >> 4) > 7)
+        return rse__fail(RSE_STATUS_BAD_FORMAT, "zlib: bad header (method %u, window %u)", (unsigned)(p[0] & 15), (unsigned)(p[0] >> 4));
+    if ((p[0] * 256u + p[1]) % 31 != 0) return rse__fail(RSE_STATUS_BAD_FORMAT, "zlib: header check failed");
+    if (p[1] & 0x20) return rse__fail(RSE_STATUS_UNSUPPORTED, "zlib: preset dictionary not supported");
+    return RSE_STATUS_OK;
+}
+
+/* The trailer at a (left bytes after the deflate data) against out[0..n). */
+RSE__FN rse_status rse__zlib_trailer(const unsigned char *a, size_t left, const unsigned char *out, size_t n) {
+    uint32_t want;
+    if (left < 4) return rse__fail(RSE_STATUS_TRUNCATED, "zlib: Adler-32 missing");
+    want = (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 | (uint32_t)a[2] << 8 | a[3];
+    if (rse__adler32(1, out, n) != want) return rse__fail(RSE_STATUS_BAD_FORMAT, "zlib: Adler-32 mismatch");
+    return RSE_STATUS_OK;
+}
+
+/* Decompresses a zlib stream; what PNG IDAT data is. */
 RSE__FN rse_status rse__zlib_decompress(const void *buf, size_t len, size_t *consumed,
                                         unsigned char **out, size_t *out_len, size_t max_out) {
     const unsigned char *p = (const unsigned char *)buf;
     size_t used = 0;
     rse_status st;
     *out = 0; *out_len = 0;
-    if (len < 6) return rse__fail(RSE_STATUS_TRUNCATED, "zlib: stream ends early");
-    if ((p[0] & 15) != 8 || (p[0] >> 4) > 7)
-        return rse__fail(RSE_STATUS_BAD_FORMAT, "zlib: bad header (method %u, window %u)", (unsigned)(p[0] & 15), (unsigned)(p[0] >> 4));
-    if ((p[0] * 256u + p[1]) % 31 != 0) return rse__fail(RSE_STATUS_BAD_FORMAT, "zlib: header check failed");
-    if (p[1] & 0x20) return rse__fail(RSE_STATUS_UNSUPPORTED, "zlib: preset dictionary not supported");
+    if ((st = rse__zlib_header(p, len))) return st;
     if ((st = rse__inflate(p + 2, len - 2, &used, out, out_len, max_out))) return st;
-    if (len - 2 - used < 4) { st = rse__fail(RSE_STATUS_TRUNCATED, "zlib: Adler-32 missing"); goto fail; }
-    {
-        const unsigned char *a = p + 2 + used;
-        uint32_t want = (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 | (uint32_t)a[2] << 8 | a[3];
-        if (rse__adler32(1, *out, *out_len) != want) { st = rse__fail(RSE_STATUS_BAD_FORMAT, "zlib: Adler-32 mismatch"); goto fail; }
+    if ((st = rse__zlib_trailer(p + 2 + used, len - 2 - used, *out, *out_len))) {
+        RSE_FREE(*out);
+        *out = 0; *out_len = 0;
+        return st;
     }
     if (consumed) *consumed = 2 + used + 4;
     return RSE_STATUS_OK;
-fail:
-    RSE_FREE(*out);
-    *out = 0; *out_len = 0;
-    return st;
+}
+
+/* A zlib stream into a buffer it must fill exactly (a TIFF strip or tile,
+   whose size the header gives). */
+RSE__FN rse_status rse__zlib_exact(const void *buf, size_t len, unsigned char *out, size_t need) {
+    const unsigned char *p = (const unsigned char *)buf;
+    size_t used = 0;
+    rse_status st;
+    if ((st = rse__zlib_header(p, len))) return st;
+    if ((st = rse__inflate_exact(p + 2, len - 2, &used, out, need))) return st;
+    return rse__zlib_trailer(p + 2 + used, len - 2 - used, out, need);
 }
 
 #endif /* !RSE_NO_CLIP || !RSE_NO_PNG_READ || !RSE_NO_TIFF */

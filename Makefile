@@ -7,7 +7,7 @@
 #   make test         all tests on the default build: the kernel tests on
 #                     every kernel set the CPU runs, the op and network
 #                     tests also on AVX2 (RSE_KERNELS=avx2)
-#   make test-nosimd  the tests with -DRSE_NO_SIMD (the scalar path; not test_modes_ref)
+#   make test-nosimd  the tests with -DRSE_NO_SIMD (the scalar reference path)
 #   make sanitize     all tests under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make msan         train, sample and every edit mode under clang's
 #                     MemorySanitizer (uninitialised reads; scalar kernels)
@@ -65,10 +65,6 @@ ORDERED  = $(SLOW) $(filter-out $(SLOW),$(TESTS))
 # edit paths under ASan, UBSan and MSan).
 SIMD_ONLY = test_meaning
 PORTABLE  = $(filter-out $(SIMD_ONLY),$(ORDERED))
-# The modes' reference test (its own compile of rsedit.c: it cannot join
-# tests/all.c) checks sampler logic, not kernels: the SIMD and sanitizer
-# builds run it, the scalar build does not (CI time).
-NOSIMD    = $(filter-out test_modes_ref,$(PORTABLE))
 
 build/one/%: tests/%.c $(TESTDEPS)
 	@mkdir -p build/one
@@ -116,8 +112,8 @@ test: $(addprefix build/simd/,$(TESTS)) nostdio
 	@echo "again on the AVX2 kernels (RSE_KERNELS=avx2):"
 	@RUN_WITH="env RSE_KERNELS=avx2" sh tests/run.sh $(addprefix build/simd/,$(AVX2_TESTS))
 
-test-nosimd: $(addprefix build/nosimd/,$(NOSIMD))
-	@sh tests/run.sh $(addprefix build/nosimd/,$(NOSIMD))
+test-nosimd: $(addprefix build/nosimd/,$(PORTABLE))
+	@sh tests/run.sh $(addprefix build/nosimd/,$(PORTABLE))
 
 sanitize: $(addprefix build/san/,$(PORTABLE))
 	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 sh tests/run.sh $(addprefix build/san/,$(PORTABLE))

@@ -172,6 +172,12 @@
 #include "test_modes.c"
 #undef main
 
+#define main t_main_modes_ref
+#include "test_modes_ref.c"
+#undef main
+#undef T_DIR
+#undef T_TOL
+
 #define main t_main_png
 #include "test_png.c"
 #undef main
@@ -203,6 +209,7 @@ static const struct { const char *name; int (*run)(void); } t_tests[] = {
     { "test_kernels", t_main_kernels },
     { "test_meaning", t_main_meaning },
     { "test_modes", t_main_modes },
+    { "test_modes_ref", t_main_modes_ref },
     { "test_ops_torch", t_main_ops_torch },
     { "test_png", t_main_png },
     { "test_pyramid", t_main_pyramid },

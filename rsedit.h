@@ -563,6 +563,11 @@ typedef struct rse_edit_params {
     const rse_roi *copy_to;    /* ... into these targets                  */
     int ncopy_to;
     float copy_strength;       /* eta (0.8)                               */
+    int copy_finest;           /* the copy also acts at the finest scale  */
+                               /* while t >= copy_finest (12), so the     */
+                               /* object arrives whole and the last steps */
+                               /* blend its edge; -1: every scale but the */
+                               /* finest, as the reference does           */
     int start_scale;           /* -1: default (the finest for regions and */
                                /* for a whole-image text that keeps the   */
                                /* input outside its area; one below the   */

@@ -426,6 +426,16 @@ static void test_edit(void) {
     CHECK(rc == 0 && !t_same_file("c_0.png", "c1.png"), "--copy-strength changes the copy: %s", t_err);
     rc = EDIT("c3.png", "--start-scale", "0");
     CHECK(rc == 0 && !t_same_file("c_0.png", "c3.png"), "--start-scale changes the copy: %s", t_err);
+    rc = EDIT("c6.png", "--copy-finest", "off");
+    CHECK(rc == 0 && !t_same_file("c_0.png", "c6.png"), "--copy-finest off changes the copy: %s", t_err);
+    rc = EDIT("c7.png", "--copy-finest", "3");
+    /* (3 and the default 12 may give the same levels here: by step 12 the
+       pastes have made the target the source, and this 2-step model's
+       deterministic steps after it barely move it) */
+    CHECK(rc == 0 && !t_same_file("c6.png", "c7.png"), "--copy-finest 3 is read: %s", t_err);
+    rc = EDIT("r.png", "--copy-finest", "100");
+    CHECK(rc == 2 && t_one_line() && strstr(t_err, "--copy-finest") && !t_have_file("r.png"),
+          "--copy-finest 100 refused: %s", t_err);
     rc = EDIT("c4.png", "--seed", "2");
     CHECK(rc == 0 && !t_same_file("c_0.png", "c4.png"), "--seed changes the copy: %s", t_err);
     rc = EDIT("c5.png", "--from-noise");
@@ -467,6 +477,9 @@ static void test_edit(void) {
     rc = t_run("edit", "m.rsm", "in.ppm", "-o", "r.png", "--text", "a", "--clip", "c.pt", "--copy-strength", "0.5",
                (char *)0);
     CHECK(rc == 2 && strstr(t_err, "--copy-strength"), "--copy-strength without a copy: %s", t_err);
+    rc = t_run("edit", "m.rsm", "in.ppm", "-o", "r.png", "--text", "a", "--clip", "c.pt", "--copy-finest", "off",
+               (char *)0);
+    CHECK(rc == 2 && strstr(t_err, "--copy-finest"), "--copy-finest without a copy: %s", t_err);
     rc = t_run("edit", "m.rsm", "in.ppm", "-o", "r.png", "--text", "a", "--clip", "c.pt", "--feather", "2",
                "--keep-outside", "off", (char *)0);
     CHECK(rc == 2 && strstr(t_err, "--feather"), "--feather on a whole-image text edit regenerating all: %s", t_err);

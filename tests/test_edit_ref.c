@@ -139,6 +139,7 @@ static void t_mode(fx_case *fc, rse_sinddm *m, const rse_image *img, rse_clip *c
     ep.stop = (int)cfg->data[5];
     ep.feather = cfg->data[6];
     ep.copy_strength = cfg->data[7];
+    ep.copy_finest = -1; /* the reference: no paste at the finest scale */
     ep.sampler = cfg->data[12] != 0 ? RSE_SAMPLER_REFERENCE : RSE_SAMPLER_REBLUR;
     /* the reference regenerates the whole image: keeping the input outside
        the changed area is rsedit's default, not the reference's */

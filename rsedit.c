@@ -642,7 +642,7 @@ RSEDEF void rse_edit_params_init(rse_edit_params *p) {
     p->stop = 3;
     p->feather = 8.0f;
     p->copy_strength = 0.8f;
-    p->copy_finest = 12; /* measured: README, "Edit quality" (the reference: -1) */
+    p->copy_finest = 8; /* measured: BENCH.md, "copies pasted at the finest scale" (the reference: -1) */
     p->start_scale = -1;
     p->keep_outside = 1;
     p->count = 1;
@@ -770,10 +770,13 @@ RSE__FN rse_status rse__edit_x0(void *ctx, float *x0, int s, int t, int H, int W
        preset's denoiser turns into speckle (a boat became a white blob, a
        pond a dark smudge). With copy_finest >= 0 the paste goes on at the
        finest scale while t >= copy_finest; the steps below it denoise the
-       pasted detail and its edge together. Stopping at t = 0 instead
-       leaves x0 a 0.8/0.2 mix of two textures, which is blurrier, not
-       closer (README, "Edit quality": SWD to the source 1.0-2.3x the
-       floor on the five images against 1.6-4.2x). */
+       pasted detail and its edge together. Pasting to t = 0 leaves x0 a
+       0.8/0.2 mix of two textures, blurrier rather than closer; the more
+       free steps, the more the model redraws, which suits a good finest
+       scale (forest) and not a weak one (the demo's speckle). 8 is the
+       best worst case measured: SWD to the source 1.0-2.5x the floor on
+       the five shared images and 2.7x on the demo scene, against 1.6-4.2x
+       and 5.2x for the reference (BENCH.md). */
     if (p->copy && (s < e->n - 1 || (p->copy_finest >= 0 && t >= p->copy_finest))) {
         double f = pow(e->pyr.sf, (double)(e->n - 1 - s));
         rse_roi from = rse__roi_at_scale(&e->from_fin, f);
@@ -8872,7 +8875,7 @@ static const rse__cmd rse__cmds[] = {
       "                      scale, and at the finest down to --copy-finest\n"
       "  --copy-strength E   blend weight of the source (0.8)\n"
       "  --copy-finest T|off paste at the finest scale too while its step is\n"
-      "                      >= T (12); the last T steps blend the edge; off:\n"
+      "                      >= T (8); the last T steps blend the edge; off:\n"
       "                      every scale but the finest, as SinDDM's code\n"
       "other:\n"
       "  --start-scale S     scale to start from (default: the finest for regions\n"

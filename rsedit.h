@@ -564,7 +564,7 @@ typedef struct rse_edit_params {
     int ncopy_to;
     float copy_strength;       /* eta (0.8)                               */
     int copy_finest;           /* the copy also acts at the finest scale  */
-                               /* while t >= copy_finest (12), so the     */
+                               /* while t >= copy_finest (8), so the      */
                                /* object arrives whole and the last steps */
                                /* blend its edge; -1: every scale but the */
                                /* finest, as the reference does           */

@@ -429,7 +429,7 @@ static void test_edit(void) {
     rc = EDIT("c6.png", "--copy-finest", "off");
     CHECK(rc == 0 && !t_same_file("c_0.png", "c6.png"), "--copy-finest off changes the copy: %s", t_err);
     rc = EDIT("c7.png", "--copy-finest", "3");
-    /* (3 and the default 12 may give the same levels here: by step 12 the
+    /* (3 and the default 8 may give the same levels here: by step 8 the
        pastes have made the target the source, and this 2-step model's
        deterministic steps after it barely move it) */
     CHECK(rc == 0 && !t_same_file("c6.png", "c7.png"), "--copy-finest 3 is read: %s", t_err);

@@ -133,16 +133,18 @@ build/msan/%: tests/%.c $(TESTDEPS)
 msan: $(addprefix build/msan/,$(MSAN_TESTS))
 	@MSAN_OPTIONS=halt_on_error=1 sh tests/run.sh $(addprefix build/msan/,$(MSAN_TESTS))
 
-# Benchmarks on 2 threads: kernels, the SinDDM denoiser, CLIP ViT-B-32 and
-# the memory of `rsedit embed`, each case in its own process, with PyTorch's
-# times alongside when /usr/bin/python3 has torch (developer tool only; see
-# BENCH.md). Prints one table and writes bench/latest.json.
+# Benchmarks on 2 threads: kernels, the SinDDM denoiser, CLIP ViT-B-32, the
+# memory of `rsedit embed` and a whole text edit per CLIP shape (ViT-B-32,
+# RN50, ViT-L-14: random fp16 weights from SHARED's key lists), each case in
+# its own process, with PyTorch's times alongside when /usr/bin/python3 has
+# torch (developer tool only; see BENCH.md). Prints one table and writes
+# bench/latest.json.
 BENCH_THREADS ?= 2
 bench: bench/bench.c $(SRC)
 	@mkdir -p build
 	$(CC) -std=c99 -O3 $(ARCH) -Wall -Wextra -pedantic -o build/bench bench/bench.c $(LDLIBS)
 	$(CC) -std=c99 -O3 $(ARCH) -Wall -Wextra -pedantic -o build/rsedit-native rsedit.c $(LDLIBS)
-	./build/bench --threads $(BENCH_THREADS) $(BENCH_ARGS)
+	./build/bench --threads $(BENCH_THREADS) --shared $(SHARED) $(BENCH_ARGS)
 
 # The kernel rows again on the AVX2 path (-DRSE_NO_AVX512): the issue's
 # convolution targets are stated for an AVX2 build, against the AVX2 peak.

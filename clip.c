@@ -1623,6 +1623,25 @@ RSE__FN void rse__f16_to_f32_n(float *out, const void *in, size_t n) {
         _mm256_storeu_ps(out + i, _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(const void *)(p + 2 * i))));
     rse__f16_to_f32_n_scalar(out + i, p + 2 * i, n - i);
 }
+#elif RSE__X86_SETS
+/* The portable build (no -march): VCVTPH2PS by target attribute, used
+   when the kernel set in use is AVX2 or wider (rse__x86_runs checks F16C
+   for those; RSE_KERNELS=scalar gives the scalar conversion). Converted
+   one half at a time, the staging of fp16 weights was 26% of a portable
+   build's text edit with ViT-B-32 (issue 25). */
+#include <immintrin.h>
+#define RSE__HAVE_F16C 1
+__attribute__((target("avx,f16c"))) static void rse__f16_to_f32_n_f16c(float *out, const void *in, size_t n) {
+    const unsigned char *p = (const unsigned char *)in;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        _mm256_storeu_ps(out + i, _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(const void *)(p + 2 * i))));
+    rse__f16_to_f32_n_scalar(out + i, p + 2 * i, n - i);
+}
+RSE__FN void rse__f16_to_f32_n(float *out, const void *in, size_t n) {
+    if (rse__kernels_now()->set >= RSE__KS_AVX2) rse__f16_to_f32_n_f16c(out, in, n);
+    else rse__f16_to_f32_n_scalar(out, in, n);
+}
 #else
 #define RSE__HAVE_F16C 0
 RSE__FN void rse__f16_to_f32_n(float *out, const void *in, size_t n) { rse__f16_to_f32_n_scalar(out, in, n); }
@@ -5127,6 +5146,12 @@ struct rse_clip {
     unsigned char *file;     /* owned file bytes (rse_clip_load), or NULL */
     rse__arena arena;         /* tables and the weights converted at load */
     rse__arena work, scratch; /* per call: activations, tapes; kernel scratch */
+    /* The input gradient runs its views in micro-batches (rse__clip_image_grad):
+       grad_chunk > 0 fixes the views per batch (tests); 0 sizes batches to
+       RSE__CLIP_GRAD_BUDGET from gv_bytes, the working memory one view of
+       gv_h x gv_w took in the last call at that size (0: not measured yet). */
+    int grad_chunk, gv_h, gv_w;
+    size_t gv_bytes;
     float *stage;            /* conversion buffer for 16-bit weights */
     size_t stage_cap;        /* floats */
     int act, fp32, resnet;
@@ -5223,6 +5248,17 @@ RSE__FN size_t rse__cw_lazy(rse__cw *const *ws, int n) {
     return s;
 }
 
+/* One weight's conversion split over the pool: a ViT-B-32 block is 7M
+   values, staged again for every micro-batch of views, forward and back
+   (issue 25), and one thread converting them left the other idle. */
+typedef struct { const rse__cw *w; float *d; } rse__stage_job;
+RSE__FN void rse__stage_task(void *ctx, int task, int ntasks) {
+    const rse__stage_job *j = (const rse__stage_job *)ctx;
+    size_t lo, hi;
+    rse__split_range(j->w->numel, task, ntasks, &lo, &hi);
+    if (hi > lo) rse__cw_convert(j->w, lo, hi - lo, j->d + lo);
+}
+
 /* Stages ws[0..n) and, if views is not NULL, wraps each as a tensor on t.
    Called again with views == NULL before a segment's backward pass: the
    conversion lands at the same stage offsets, so the recorded views see
@@ -5234,9 +5270,12 @@ RSE__FN rse_status rse__clip_stage(rse_clip *m, rse__cw *const *ws, int n, rse__
         const rse__cw *w = ws[k];
         float *d = w->f32;
         if (!d) {
+            rse__stage_job j;
             RSE_ASSERT(off + w->numel <= m->stage_cap);
             d = m->stage + off;
-            rse__cw_convert(w, 0, w->numel, d);
+            j.w = w; j.d = d;
+            /* below 64K values a second thread costs more than it saves */
+            rse__parallel(w->numel < ((size_t)1 << 16) ? 1 : rse__task_count(w->numel >> 16), rse__stage_task, &j);
             off += w->numel;
         }
         if (views && !(views[k] = rse__tensor_wrap(t, d, w->nd, w->shape))) return t->status;
@@ -6071,8 +6110,8 @@ enum { RSE__GRAD_NORMALISE = 1 };
    mean/std applied inside, as the guidance does), else already normalised.
    text: one embedding (E), normalised or not. Outputs: cos_out (n), may be
    NULL; grad (n,3,h,w) = d cos_n / d x_n. ViT and ResNet towers. */
-RSE__FN rse_status rse__clip_image_grad(rse_clip *m, const float *x, int n, int h, int w, int flags,
-                                        const float *text, float *cos_out, float *grad) {
+RSE__FN rse_status rse__clip_image_grad_batch(rse_clip *m, const float *x, int n, int h, int w, int flags,
+                                              const float *text, float *cos_out, float *grad) {
     rse__tape tapes[RSE__CLIP_MAX_LAYERS + 2], *tp[RSE__CLIP_MAX_LAYERS + 2];
     rse__tensor *outs[RSE__CLIP_MAX_LAYERS + 1], *xi, *xn, *f, *tt, *c, *loss;
     rse__cw *ws[3];
@@ -6130,6 +6169,57 @@ done:
     if (xi->grad) memcpy(grad, xi->grad, xi->n * sizeof(float));
     else memset(grad, 0, xi->n * sizeof(float));
     if (cos_out) memcpy(cos_out, c->data, (size_t)n * sizeof(float));
+    return RSE_STATUS_OK;
+}
+
+/* Working memory (activations and tapes, m->work and m->scratch) that one
+   micro-batch of views may take. All n views at once held every view's
+   activations together: 16 views of 224x224 through ViT-B-32 took 1.2 GB of
+   the 2.1 GB an edit peaked at (75 MB a view, issue 25). Views are
+   independent (the loss is a sum over them and each view's gradient depends
+   on itself alone), so a batch of views gives each view the same gradient as
+   the whole, bit for bit: every kernel computes a view's rows from that
+   view's rows only, in an order that does not depend on the batch
+   (tests/test_clip_model.c, test_grad_batches). 384 MB is 4 ViT-B-32 views
+   (200 matrix rows) and keeps its 16-view edit under 0.9 GiB; each batch
+   stages and packs the weights again, and the edit's CPU time stayed as it
+   was (BENCH.md, 7 Dec 2026). A ViT-L-14 view (1.1 GB) runs alone. */
+#define RSE__CLIP_GRAD_BUDGET ((size_t)384 << 20)
+
+/* How many of n views of h x w the input gradient runs at once: the first
+   call at a size runs one view alone to measure what a view costs; after
+   that batches are sized to the budget, at least one view each. */
+RSE__FN int rse__clip_grad_batch_views(const rse_clip *m, int h, int w, int n) {
+    int k = 1;
+    if (m->grad_chunk > 0) k = m->grad_chunk;
+    else if (m->gv_bytes && m->gv_h == h && m->gv_w == w) {
+        size_t fit = RSE__CLIP_GRAD_BUDGET / m->gv_bytes;
+        k = fit < 1 ? 1 : fit > (size_t)n ? n : (int)fit;
+    }
+    return k < n ? k : n;
+}
+
+/* The input gradient in micro-batches of views (above). */
+RSE__FN rse_status rse__clip_image_grad(rse_clip *m, const float *x, int n, int h, int w, int flags,
+                                        const float *text, float *cos_out, float *grad) {
+    size_t per, at;
+    int done = 0, k;
+    rse_status st;
+    if (n < 1 || h < 1 || w < 1) return rse__fail(RSE_STATUS_BAD_ARG, "CLIP gradient: bad size %dx%dx%d", n, h, w);
+    per = 3 * (size_t)h * (size_t)w; /* n * per floats exist: the caller holds x */
+    while (done < n) {
+        k = rse__clip_grad_batch_views(m, h, w, n - done);
+        at = (size_t)done * per;
+        st = rse__clip_image_grad_batch(m, x + at, k, h, w, flags, text, cos_out ? cos_out + done : 0, grad + at);
+        if (st) return st;
+        /* What this batch held at its peak, per view: the arenas were empty
+           at its start (rse__clip_begin) and nothing in it is released
+           before its end but kernel scratch, whose peak is counted whole. */
+        m->gv_bytes = (m->work.used + m->scratch.peak) / (size_t)k + 1;
+        m->gv_h = h;
+        m->gv_w = w;
+        done += k;
+    }
     return RSE_STATUS_OK;
 }
 
@@ -6452,10 +6542,13 @@ RSE__FN rse__tensor *rse__view_stack(rse__tape *t, rse__tensor **views, int lo, 
     return rse__concat(t, rse__view_stack(t, views, lo, mid), rse__view_stack(t, views, mid, hi), 0);
 }
 
-/* The V guidance views of x (1,3,H,W) in [0,1] as one (V,3,h,w) tensor on
-   the tape (the gradient flows back to x), h x w the Resize(224,
-   max_size=320) size of H x W. Advances rng by RSE__VIEW_DRAWS * V draws. */
-RSE__FN rse_status rse__clip_views(rse__tape *t, rse__tensor *x, int nviews, rse__rng *rng, rse__tensor **out) {
+/* Views lo..hi-1 of the nviews guidance views of x (1,3,H,W) in [0,1] as
+   one (hi-lo,3,h,w) tensor on the tape (the gradient flows back to x), h x w
+   the Resize(224, max_size=320) size of H x W. A view's parameters are the
+   draws at rng->pos + RSE__VIEW_DRAWS * v, so any range of them is the same
+   tensors as that range of all nviews at once; rng is not advanced. */
+RSE__FN rse_status rse__clip_views_range(rse__tape *t, rse__tensor *x, int lo, int hi, int nviews, const rse__rng *rng,
+                                         rse__tensor **out) {
     rse__tensor **views;
     int H, W, h, w, v;
     rse_arena_mark m;
@@ -6465,20 +6558,29 @@ RSE__FN rse_status rse__clip_views(rse__tape *t, rse__tensor *x, int nviews, rse
         return rse__fail(RSE_STATUS_BAD_ARG, "clip views: the image must be (1,3,H,W) with H, W >= 1");
     if (nviews < 1 || nviews > RSE__VIEW_MAXN || !rng)
         return rse__fail(RSE_STATUS_BAD_ARG, "clip views: view count %d not in 1..%d", nviews, RSE__VIEW_MAXN);
+    if (lo < 0 || hi > nviews || lo >= hi)
+        return rse__fail(RSE_STATUS_BAD_ARG, "clip views: range %d..%d not inside 0..%d", lo, hi, nviews);
     H = x->shape[2]; W = x->shape[3];
     rse__view_size(H, W, &h, &w);
     m = rse__arena_get_mark(t->scratch);
-    views = (rse__tensor **)rse__arena_alloc(t->scratch, (size_t)nviews * sizeof *views);
+    views = (rse__tensor **)rse__arena_alloc(t->scratch, (size_t)(hi - lo) * sizeof *views);
     if (!views) { rse__tape_fail(t, RSE_STATUS_NOMEM); return RSE_STATUS_NOMEM; }
-    for (v = 0; v < nviews; v++) {
+    for (v = lo; v < hi; v++) {
         rse__view_params p;
         rse__view_draw(rng, v, H, W, h, w, &p);
-        views[v] = rse__view_apply(t, x, &p, h, w, nviews > 1);
-        if (!views[v]) break;
+        views[v - lo] = rse__view_apply(t, x, &p, h, w, nviews > 1);
+        if (!views[v - lo]) break;
     }
-    if (v == nviews) *out = rse__view_stack(t, views, 0, nviews);
+    if (v == hi) *out = rse__view_stack(t, views, 0, hi - lo);
     rse__arena_release(t->scratch, m);
-    rng->pos += (uint64_t)RSE__VIEW_DRAWS * (uint64_t)nviews;
     if (!*out) return t->status != RSE_STATUS_OK ? t->status : RSE_STATUS_INTERNAL;
     return RSE_STATUS_OK;
+}
+
+/* All V views (V,3,h,w), as above. Advances rng by RSE__VIEW_DRAWS * V draws. */
+RSE__FN rse_status rse__clip_views(rse__tape *t, rse__tensor *x, int nviews, rse__rng *rng, rse__tensor **out) {
+    rse_status st = rse__clip_views_range(t, x, 0, nviews, nviews, rng, out);
+    /* after a failure the caller stops: the stream's position no longer matters */
+    if (st == RSE_STATUS_OK) rng->pos += (uint64_t)RSE__VIEW_DRAWS * (uint64_t)nviews;
+    return st;
 }

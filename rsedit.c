@@ -572,7 +572,7 @@ RSEDEF void rse_text_guide_reset(void *ctx, uint64_t seed, uint64_t index) {
 RSEDEF rse_status rse_text_guide_grad(void *ctx, const float *x0, int H, int W, int s, int nscales,
                                       float *grad, double *score) {
     rse_text_guide *g = (rse_text_guide *)ctx;
-    int set = s > 0 ? 1 : 0, K = g->ndir[set], n, j, v, sh[4];
+    int set = s > 0 ? 1 : 0, K = g->ndir[set], n, j, v, sh[4], vh, vw, lo, hi;
     float *d = g->text + g->dim, *cosv;
     rse__tape t;
     rse__tensor *x, *views;
@@ -596,16 +596,35 @@ RSEDEF rse_status rse_text_guide_grad(void *ctx, const float *x0, int H, int W, 
     if (!x) return t.status;
     for (i = 0; i < P3; i++) x->data[i] = (x0[i] + 1.0f) * 0.5f;
     x->requires_grad = 1;
-    if ((st = rse__clip_views(&t, x, g->views, &g->rng, &views)) != RSE_STATUS_OK) return st;
-    nv = views->n;
-    dy = (float *)rse__arena_alloc(&g->arena, (nv + (size_t)g->views) * sizeof(float));
+    /* x's gradient exists before the first batch, so that every batch adds
+       into it (a first op would otherwise store its values: the same bits,
+       up to the sign of a zero). */
+    if (!rse__grad(&t, x)) return t.status;
+    rse__view_size(H, W, &vh, &vw);
+    nv = 3 * (size_t)vh * vw; /* one view; (V,3,224,224) at most 64 x 1.5 MB */
+    dy = (float *)rse__arena_alloc(&g->arena, (nv * (size_t)g->views + (size_t)g->views) * sizeof(float));
     if (!dy) return RSE_STATUS_NOMEM;
-    cosv = dy + nv;
-    st = rse_clip_image_grad(g->clip, views->data, views->shape[0], views->shape[2], views->shape[3], d, cosv, dy);
-    if (st != RSE_STATUS_OK) return st;
-    /* score = -1.2 (1 - mean_v cos): d score / d view_v = (1.2 / V) d cos_v */
-    for (i = 0; i < nv; i++) dy[i] *= 1.2f / (float)g->views;
-    if ((st = rse__backward_seed(&t, views, dy)) != RSE_STATUS_OK) return st;
+    cosv = dy + nv * (size_t)g->views;
+    /* The views in batches, as many as the CLIP gradient runs at once (issue
+       25: all 16 of them and their CLIP activations held 1.4 GB), each made,
+       run through CLIP and back to x, then released. The batches go from the
+       last view down: the full tape's backward also met the views last
+       first, so x's gradient sums them in the same order (exactly the same
+       result; tests/test_clip_model.c, test_grad_batches). */
+    for (hi = g->views; hi > 0; hi = lo) {
+        rse_arena_mark mk = rse__arena_get_mark(&g->arena);
+        int k = rse__clip_grad_batch_views(g->clip, vh, vw, hi);
+        lo = hi - k;
+        if ((st = rse__clip_views_range(&t, x, lo, hi, g->views, &g->rng, &views)) != RSE_STATUS_OK) return st;
+        st = rse_clip_image_grad(g->clip, views->data, k, vh, vw, d, cosv + lo, dy + nv * (size_t)lo);
+        if (st != RSE_STATUS_OK) return st;
+        /* score = -1.2 (1 - mean_v cos): d score / d view_v = (1.2 / V) d cos_v */
+        for (i = nv * (size_t)lo; i < nv * (size_t)hi; i++) dy[i] *= 1.2f / (float)g->views;
+        if ((st = rse__backward_seed(&t, views, dy + nv * (size_t)lo)) != RSE_STATUS_OK) return st;
+        rse__tape_clear(&t);
+        rse__arena_release(&g->arena, mk);
+    }
+    g->rng.pos += (uint64_t)RSE__VIEW_DRAWS * (uint64_t)g->views;
     /* x = (x0 + 1) / 2 */
     for (i = 0; i < P3; i++) grad[i] = 0.5f * x->grad[i];
     for (v = 0; v < g->views; v++) mc += cosv[v];
@@ -6978,17 +6997,29 @@ out:
    time taken. Everything is checked before anything is written, so a bad
    request leaves no output file. */
 
-/* SHA-256 of a whole file, as hex; "" if it cannot be read. */
+/* SHA-256 of a whole file, as hex; "" if it cannot be read (the reason in
+   rse_last_error(), as rse__read_file words it: `rsedit batch` reports it).
+   Read 1 MB at a time: read whole, the CLIP checkpoint's hash (0.3-0.9 GB)
+   was a second copy of it in memory beside the loaded model, at the edit's
+   end, when its working memory is at its peak (issue 25). */
 RSE__FN void rse__cli_sha256_file(const char *path, char hex[65]) {
+    enum { CHUNK = 1 << 20 };
     unsigned char *buf;
-    size_t len;
+    size_t got;
     rse__sha256 s;
+    FILE *f;
+    struct stat sb;
     hex[0] = 0;
-    if (!path || rse__read_file(path, &buf, &len) != RSE_STATUS_OK) return;
+    if (!path) { rse__fail(RSE_STATUS_BAD_ARG, "no file name"); return; }
+    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) { rse__fail(RSE_STATUS_IO, "%s: is a directory", path); return; }
+    if (!(f = fopen(path, "rb"))) { rse__fail(RSE_STATUS_IO, "%s: cannot open: %s", path, strerror(errno)); return; }
+    if (!(buf = (unsigned char *)RSE_MALLOC(CHUNK))) { fclose(f); rse__fail(RSE_STATUS_NOMEM, "%s: out of memory", path); return; }
     rse__sha256_init(&s);
-    rse__sha256_update(&s, buf, len);
-    rse__sha256_hex(&s, hex);
+    while ((got = fread(buf, 1, CHUNK, f)) > 0) rse__sha256_update(&s, buf, got);
+    if (ferror(f)) rse__fail(RSE_STATUS_IO, "%s: read error: %s", path, strerror(errno));
+    else rse__sha256_hex(&s, hex);
     RSE_FREE(buf);
+    fclose(f);
 }
 
 /* A file in a sidecar: "{"path": ..., "sha256": "..."" (the caller closes

@@ -3524,7 +3524,9 @@ static const rse__kernels *const rse__kernel_sets[] = {
 #include <cpuid.h>
 /* Do this CPU and operating system run the x86 set (AVX2 or AVX512)? */
 RSE__FN int rse__x86_runs(int set) {
-    const unsigned need1 = 1u << 12 | 1u << 27 | 1u << 28; /* FMA, OSXSAVE (xgetbv works), AVX */
+    /* FMA, OSXSAVE (xgetbv works), AVX, F16C (every AVX2 CPU has it; the
+       CLIP weights' fp16 conversion uses it beside these sets, clip.c) */
+    const unsigned need1 = 1u << 12 | 1u << 27 | 1u << 28 | 1u << 29;
     unsigned a, b, c, d, xcr0, xcr0_hi;
     if (!__get_cpuid(1, &a, &b, &c, &d) || (c & need1) != need1) return 0;
     __asm__ __volatile__("xgetbv" : "=a"(xcr0), "=d"(xcr0_hi) : "c"(0u));
@@ -3604,30 +3606,55 @@ RSE__FN rse_status rse__kernels_force(const char *name) {
 }
 #endif
 
+/* Benchmarks only (bench/bench.c builds with RSE_COUNT_MACS): the
+   multiply-adds of every matrix product and convolution, counted at the
+   entry points below as the direct algorithm's (a Winograd convolution
+   counts what it replaces), so that a whole command's GFLOP/s can be set
+   against the machine's FMA peak. Some products are called from pool
+   threads (attention), hence the atomic add. */
+#ifdef RSE_COUNT_MACS
+static uint64_t rse__macs;
+#if defined(__GNUC__) || defined(__clang__)
+#define RSE__COUNT(n) __atomic_fetch_add(&rse__macs, (uint64_t)(n), __ATOMIC_RELAXED)
+#else
+#define RSE__COUNT(n) (rse__macs += (uint64_t)(n))
+#endif
+#define RSE__CONV_MACS(s) ((uint64_t)(s)->N * (uint64_t)(s)->K * (uint64_t)(s)->Ho * (uint64_t)(s)->Wo * \
+                           (uint64_t)((s)->C / (s)->groups) * (uint64_t)(s)->KH * (uint64_t)(s)->KW)
+#else
+#define RSE__COUNT(n) ((void)0)
+#endif
+
 /* The entry points: the chosen set's kernels (contracts in 7.3 to 7.7 and
    above the GELU runs). */
 RSE__FN void rse__sgemm_cb(int transA, int transB, int M, int N, int K, float alpha, const float *A, int lda,
                            const float *B, int ldb, float beta, float *C, int ldc, const float *cbias) {
+    RSE__COUNT((uint64_t)M * (uint64_t)N * (uint64_t)K);
     rse__kernels_now()->sgemm_cb(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, cbias);
 }
 RSE__FN void rse__sgemm(int transA, int transB, int M, int N, int K, float alpha,
                         const float *A, int lda, const float *B, int ldb, float beta, float *C, int ldc) {
+    RSE__COUNT((uint64_t)M * (uint64_t)N * (uint64_t)K);
     rse__kernels_now()->sgemm_cb(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, 0);
 }
 RSE__FN rse_status rse__conv2d_forward(float *out, const float *x, const float *w, const float *b,
                                        const rse__conv2d_shape *s, rse__arena *scratch) {
+    RSE__COUNT(RSE__CONV_MACS(s));
     return rse__kernels_now()->conv2d_forward(out, x, w, b, s, scratch);
 }
 RSE__FN rse_status rse__conv2d_backward_data(float *dx, const float *dout, const float *w,
                                              const rse__conv2d_shape *s, rse__arena *scratch) {
+    RSE__COUNT(RSE__CONV_MACS(s));
     return rse__kernels_now()->conv2d_backward_data(dx, dout, w, s, scratch);
 }
 RSE__FN rse_status rse__conv2d_backward_weight(float *dw, float *db, const float *dout, const float *x,
                                                const rse__conv2d_shape *s, rse__arena *scratch) {
+    RSE__COUNT(RSE__CONV_MACS(s));
     return rse__kernels_now()->conv2d_backward_weight(dw, db, dout, x, s, scratch);
 }
 RSE__FN void rse__dw_plane(float *out, const float *xp, int wp, const float *wk, int kh, int kw,
                            int flip, int ho, int wo, float bias, int acc) {
+    RSE__COUNT((uint64_t)ho * (uint64_t)wo * (uint64_t)kh * (uint64_t)kw);
     rse__kernels_now()->dw_plane(out, xp, wp, wk, kh, kw, flip, ho, wo, bias, acc);
 }
 RSE__FN void rse__gelu_run(float *y, const float *x, size_t n) { rse__kernels_now()->gelu_run(y, x, n); }

@@ -1,8 +1,9 @@
 /* bench/bench.c - `make bench`: one table of rsedit against PyTorch on the
    same work, written also to bench/latest.json.
 
-   Usage: bench [--threads N] [--quick] [--attempts N] [--only kernels|sd|clip]
-                [--json PATH]                                       the whole run
+   Usage: bench [--threads N] [--quick] [--attempts N] [--only kernels|sd|clip|edit]
+                [--json PATH] [--shared DIR]                        the whole run
+          bench --write-clip KEYS.tsv OUT.safetensors    a random fp16 CLIP
           bench --threads N --child KIND ARGS...             one case (internal)
 
    The driver measures the FMA peak of the machine (12 independent vector FMA
@@ -25,7 +26,11 @@
        to build/bench_vitb32_fp16.safetensors): image encode and encode +
        input gradient, batch 1 and 16, at 224x224;
      - `rsedit embed --image` with that checkpoint: wall time and peak RSS
-       of the whole command (issue: at most 400 MB).
+       of the whole command (issue: at most 400 MB);
+     - edit: a whole `rsedit edit` of a 256x256 image per CLIP shape
+       (ViT-B-32 and RN50 at 16 views, ViT-L-14 at 4; random fp16 weights
+       from SHARED's state-dict key lists): time, GFLOP counted at the
+       kernels' entry points, peak RSS (issue 25).
 
    Each case: one warm-up call, then timed calls until a repetition count
    or a time budget is reached (at least 2); the best time is reported,
@@ -34,6 +39,7 @@
    convolutions and matrix products; see each case), never from a profiler. */
 #define _DEFAULT_SOURCE 1 /* wait4, fork, execv with -std=c99 */
 #define RSE_NO_MAIN
+#define RSE_COUNT_MACS /* the edit rows' GFLOP (tensor.h 7.x entry points) */
 #include "../rsedit.c"
 #include <stdio.h>
 #include <time.h>
@@ -346,7 +352,7 @@ static uint16_t f2h(float f) {
 typedef struct { char name[96]; int nd, shape[4]; float base, scale; } st_entry;
 
 static int st_add(st_entry *e, int n, const char *name, int nd, int d0, int d1, int d2, int d3, float base, float scale) {
-    snprintf(e[n].name, sizeof e[n].name, "%s", name);
+    snprintf(e[n].name, sizeof e[n].name, "%.95s", name);
     e[n].nd = nd; e[n].shape[0] = d0; e[n].shape[1] = d1; e[n].shape[2] = d2; e[n].shape[3] = d3;
     e[n].base = base; e[n].scale = scale;
     return n + 1;
@@ -482,11 +488,130 @@ static void child_clip(char **a) {
     report(key, best_of(clip_run, &c, c.n > 1 ? 3 : 5, 6.0), 2.0 * (c.grad_mode ? grad : fwd) * c.n, label);
 }
 
+/* ---- text edits (issue 25) ---- */
+
+/* Writes a CLIP of the shapes in a state-dict key list (SHARED/data/clip/
+   state_dict_keys_*.tsv: name, [shape], dtype per line) as fp16
+   safetensors with uniform random weights, scaled so that activations stay
+   in range: LayerNorm and BatchNorm gains near 1, running variances near
+   1, biases and means near 0, matrices and kernels +-1/sqrt(fan in) (the
+   projections stored (in, out) by their rows), embeddings +-0.5, the logit
+   scale log(100). int64 entries (num_batches_tracked) are written as I64
+   zeros. For timing and memory only: the edits it guides mean nothing. */
+static void write_clip_from_tsv(const char *tsv, const char *path) {
+    static st_entry e[1024];
+    static int is_i64[1024];
+    char line[512];
+    int n = 0, i, k;
+    size_t off = 0, hlen, cap = 0;
+    char *hdr;
+    FILE *f = fopen(tsv, "r");
+    rse__rng rng;
+    uint16_t *buf = 0;
+    if (!f) { perror(tsv); exit(1); }
+    while (fgets(line, sizeof line, f) && n < 1024) {
+        char *tab = strchr(line, '\t'), *sh, *dt;
+        int nd = 0, d[4] = { 0, 0, 0, 0 };
+        size_t fan = 1;
+        float base = 0.0f, sc;
+        if (!tab) continue;
+        *tab = 0;
+        sh = tab + 1;
+        dt = strchr(sh, '\t');
+        if (!dt) continue;
+        *dt++ = 0;
+        for (sh = strchr(sh, '['); sh && *sh && *sh != ']'; ) {
+            sh++;
+            while (*sh == ' ') sh++;
+            if (*sh == ']' || nd == 4) break;
+            d[nd++] = (int)strtol(sh, &sh, 10);
+        }
+        for (k = 1; k < nd; k++) fan *= (size_t)d[k];
+        if (strstr(line, "proj") && !strstr(line, "weight") && !strstr(line, "bias") && nd == 2) fan = (size_t)d[0];
+        if (nd == 0) { base = strstr(line, "logit_scale") ? 4.6052f : 0.0f; sc = 0.0f; }
+        else if (strstr(line, "running_var")) { base = 1.0f; sc = 0.1f; }
+        else if (nd == 1 && strstr(line, "weight")) { base = 1.0f; sc = 0.1f; }       /* LayerNorm / BatchNorm gains */
+        else if (nd == 1) sc = 0.1f;                                                /* biases, means, class embedding */
+        else if (strstr(line, "embedding")) sc = strstr(line, "token") ? 0.5f : 0.2f;
+        else sc = 1.0f / sqrtf((float)fan);
+        if (!strcmp(line, "visual.class_embedding")) sc = 0.5f;
+        is_i64[n] = strstr(dt, "int64") != 0;
+        n = st_add(e, n, line, nd, d[0], d[1], d[2], d[3], base, sc);
+    }
+    fclose(f);
+    hdr = (char *)xmalloc(200 * (size_t)n + 64);
+    hlen = (size_t)sprintf(hdr, "{");
+    for (i = 0; i < n; i++) {
+        size_t cnt = 1, el = is_i64[i] ? 8 : 2;
+        for (k = 0; k < e[i].nd; k++) cnt *= (size_t)e[i].shape[k];
+        hlen += (size_t)sprintf(hdr + hlen, "%s\"%s\":{\"dtype\":\"%s\",\"shape\":[", i ? "," : "", e[i].name,
+                                is_i64[i] ? "I64" : "F16");
+        for (k = 0; k < e[i].nd; k++) hlen += (size_t)sprintf(hdr + hlen, k ? ",%d" : "%d", e[i].shape[k]);
+        hlen += (size_t)sprintf(hdr + hlen, "],\"data_offsets\":[%zu,%zu]}", off, off + el * cnt);
+        off += el * cnt;
+    }
+    hlen += (size_t)sprintf(hdr + hlen, "}");
+    while (hlen % 8) hdr[hlen++] = ' ';
+    f = fopen(path, "wb");
+    if (!f) { perror(path); exit(1); }
+    {
+        unsigned char l8[8];
+        for (k = 0; k < 8; k++) l8[k] = (unsigned char)((uint64_t)hlen >> (8 * k));
+        fwrite(l8, 1, 8, f);
+        fwrite(hdr, 1, hlen, f);
+    }
+    rse__rng_seed(&rng, 4);
+    for (i = 0; i < n; i++) {
+        size_t cnt = 1, j;
+        for (k = 0; k < e[i].nd; k++) cnt *= (size_t)e[i].shape[k];
+        if (is_i64[i]) {
+            static const unsigned char zero[8] = { 0 };
+            for (j = 0; j < cnt; j++) fwrite(zero, 1, 8, f);
+            continue;
+        }
+        if (cnt > cap) { free(buf); cap = cnt; buf = (uint16_t *)xmalloc(cap * 2); }
+        for (j = 0; j < cnt; j++) {
+            uint16_t h = f2h(e[i].base + e[i].scale * (2.0f * rse__rng_uniform(&rng) - 1.0f));
+            ((unsigned char *)buf)[2 * j] = (unsigned char)h;
+            ((unsigned char *)buf)[2 * j + 1] = (unsigned char)(h >> 8);
+        }
+        if (fwrite(buf, 2, cnt, f) != cnt) { perror(path); exit(1); }
+    }
+    if (fclose(f)) { perror(path); exit(1); }
+    free(buf); free(hdr);
+}
+
+/* edit MODEL IMAGE CLIP VOCAB VIEWS NAME: the whole `rsedit edit` command
+   (load, text side, every guided step, scores, output and sidecar) run
+   in-process through rse_cli_main, so that its multiply-adds are counted
+   (RSE_COUNT_MACS); wall time of the one run, the driver adds the peak RSS
+   of this process. One run: an edit takes a minute or more. */
+static void child_edit(char **a) {
+    char *argv[24], key[64], label[96], thr[16];
+    int n = 0, rc;
+    double t;
+    argv[n++] = "rsedit"; argv[n++] = "edit"; argv[n++] = a[0]; argv[n++] = a[1];
+    argv[n++] = "-o"; argv[n++] = "build/bench_edit.png"; argv[n++] = "--clip"; argv[n++] = a[2];
+    argv[n++] = "--vocab"; argv[n++] = a[3]; argv[n++] = "--text"; argv[n++] = "a fire in the forest";
+    argv[n++] = "--views"; argv[n++] = a[4]; argv[n++] = "--seed"; argv[n++] = "1";
+    sprintf(thr, "%d", rse_get_threads());
+    argv[n++] = "--threads"; argv[n++] = thr; argv[n++] = "--quiet"; argv[n] = 0;
+    rse__macs = 0;
+    t = now();
+    rc = rse_cli_main(n, argv);
+    t = now() - t;
+    if (rc) { fprintf(stderr, "bench: edit failed (%d)\n", rc); exit(1); }
+    sprintf(key, "edit_%s_%s", a[5], a[4]);
+    sprintf(label, "edit 256x256 %s %s views", a[5], a[4]);
+    report(key, t, 2.0 * (double)rse__macs, label);
+}
+
 static int run_child(int argc, char **argv) {
     if (argc >= 1 && !strcmp(argv[0], "conv") && argc == 9) child_conv(argv + 1);
     else if (argc >= 1 && !strcmp(argv[0], "gemm") && argc == 5) child_gemm(argv + 1);
     else if (argc >= 1 && !strcmp(argv[0], "sd") && argc == 5) child_sd(argv + 1);
     else if (argc >= 1 && !strcmp(argv[0], "clip") && argc == 5) child_clip(argv + 1);
+    else if (argc >= 1 && !strcmp(argv[0], "edit") && argc == 7) child_edit(argv + 1);
     else { fprintf(stderr, "bench: bad --child arguments\n"); return 2; }
     return 0;
 }
@@ -763,6 +888,49 @@ static void run_embed(const char *rsedit, const char *ckpt, const char *img) {
     print_row(r);
 }
 
+/* The edit rows: a 256x256 text edit (forest_256, "a fire in the forest",
+   default settings) with a denoiser of the default preset (trained for 30
+   steps: its cost, not its quality, matters here) and random fp16 CLIPs of
+   the three published shapes: ViT-B-32 and RN50 at 16 views (the default),
+   ViT-L-14 at BENCH_L14_VIEWS (4: at 16 it takes many minutes). Each runs
+   once (no reruns while contended: the load column says how busy it was). */
+static void run_edits(const char *rsedit, const char *shared, const char *vitb32) {
+    static const char *names[3] = { "ViT-B-32", "RN50", "ViT-L-14" };
+    static const char *files[3] = { 0, "build/bench_rn50_fp16.safetensors", "build/bench_vitl14_fp16.safetensors" };
+    char img[512], vocab[512], tsv[512], views[16], *a[10];
+    const char *l14 = getenv("BENCH_L14_VIEWS");
+    static char out[4096];
+    double rss, wall;
+    int k, save = max_attempts;
+    snprintf(img, sizeof img, "%s/data/rsi/forest_256.ppm", shared);
+    snprintf(vocab, sizeof vocab, "%s/data/clip/bpe_simple_vocab_16e6.txt.gz", shared);
+    if (access(img, R_OK) || access(vocab, R_OK) || access(rsedit, X_OK)) {
+        fprintf(stderr, "bench: edit rows skipped (need %s, %s and %s)\n", img, vocab, rsedit);
+        return;
+    }
+    a[0] = (char *)rsedit; a[1] = "train"; a[2] = img; a[3] = "-o"; a[4] = "build/bench_edit.rsm";
+    a[5] = "--steps"; a[6] = "30"; a[7] = "--quiet"; a[8] = 0;
+    if (spawn(a, out, sizeof out, &rss, &wall, 0) != 0) { fprintf(stderr, "bench: training the edit model failed\n"); return; }
+    max_attempts = 1;
+    for (k = 0; k < 3; k++) {
+        const char *clip = k ? files[k] : vitb32;
+        if (k) {
+            FILE *f = fopen(clip, "rb");
+            snprintf(tsv, sizeof tsv, "%s/data/clip/state_dict_keys_%s.tsv", shared, names[k]);
+            if (f) fclose(f);
+            else if (access(tsv, R_OK) == 0) {
+                fprintf(stderr, "bench: writing %s (random fp16 %s)\n", clip, names[k]);
+                write_clip_from_tsv(tsv, clip);
+            } else { fprintf(stderr, "bench: %s absent: no %s edit row\n", tsv, names[k]); continue; }
+        }
+        sprintf(views, "%d", k == 2 ? (l14 ? atoi(l14) : 4) : 16);
+        a[0] = "edit"; a[1] = "build/bench_edit.rsm"; a[2] = img; a[3] = (char *)clip; a[4] = vocab;
+        a[5] = views; a[6] = (char *)names[k]; a[7] = 0;
+        run_case(a, 0);
+    }
+    max_attempts = save;
+}
+
 static void write_ppm(const char *path, int w, int h) {
     FILE *f = fopen(path, "wb");
     rse__rng rng;
@@ -814,7 +982,7 @@ int main(int argc, char **argv) {
     /* the denoiser shapes of issues 3 and 6: dim, batch, side */
     static const char *sds[4][3] = { { "160", "4", "111" }, { "160", "1", "223" }, { "64", "8", "64" }, { "64", "4", "223" } };
     const char *json = "bench/latest.json", *ckpt = "build/bench_vitb32_fp16.safetensors";
-    const char *img = "build/bench_224.ppm", *rsedit = "build/rsedit-native";
+    const char *img = "build/bench_224.ppm", *rsedit = "build/rsedit-native", *shared = "../shared";
     int i, quick = 0, ci, hi, ni;
     double peak1, t_start = now(), base_rss = -1, wall;
     char sbuf[256], thr[16];
@@ -831,7 +999,9 @@ int main(int argc, char **argv) {
         else if (!strcmp(argv[i], "--only") && i + 1 < argc) only = argv[++i];
         else if (!strcmp(argv[i], "--json") && i + 1 < argc) json = argv[++i];
         else if (!strcmp(argv[i], "--rsedit") && i + 1 < argc) rsedit = argv[++i];
-        else { fprintf(stderr, "usage: %s [--threads N] [--quick] [--attempts N] [--only kernels|sd|clip] [--json PATH] [--rsedit BIN]\n", argv[0]); return 2; }
+        else if (!strcmp(argv[i], "--shared") && i + 1 < argc) shared = argv[++i];
+        else if (!strcmp(argv[i], "--write-clip") && i + 2 < argc) { write_clip_from_tsv(argv[i + 1], argv[i + 2]); return 0; }
+        else { fprintf(stderr, "usage: %s [--threads N] [--quick] [--attempts N] [--only kernels|sd|clip|edit] [--json PATH] [--rsedit BIN] [--shared DIR]\n", argv[0]); return 2; }
     }
     if (threads < 1 || threads > RSE_MAX_THREADS) { fprintf(stderr, "bench: bad thread count\n"); return 2; }
     if (getenv("BENCH_PYTHON")) python = getenv("BENCH_PYTHON");
@@ -944,6 +1114,13 @@ int main(int argc, char **argv) {
     if (!want("clip")) ;
     else if (access(rsedit, X_OK) == 0) run_embed(rsedit, ckpt, img);
     else fprintf(stderr, "bench: %s not built; skipping the embed memory case\n", rsedit);
+
+    if (want("edit") && (!quick || only)) { /* minutes: not in --quick unless asked for */
+        FILE *f = fopen(ckpt, "rb");
+        if (f) fclose(f);
+        else write_clip_checkpoint(ckpt);
+        run_edits(rsedit, shared, ckpt);
+    }
 
     write_json(json);
     sprintf(sbuf, "%.0f", now() - t_start);

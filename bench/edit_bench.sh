@@ -16,10 +16,17 @@ for f in "$img" "$vocab" "$clip" "$bin"; do
 done
 rm -f build/edit_bench.rsm
 $bin train "$img" -o build/edit_bench.rsm --preset tiny --steps 50 --quiet --threads 2
+# peak RSS too where GNU time is installed (issue 25's other target)
+timer=""
+[ -x /usr/bin/time ] && timer="/usr/bin/time -f %M -o build/edit_bench.rss"
 for v in 4 8 16; do
     s=$(date +%s.%N)
-    $bin edit build/edit_bench.rsm "$img" -o build/edit_bench_v$v.png --clip "$clip" --vocab "$vocab" \
+    $timer $bin edit build/edit_bench.rsm "$img" -o build/edit_bench_v$v.png --clip "$clip" --vocab "$vocab" \
         --text "a fire in the forest" --views $v --seed 1 --threads 2 --quiet
     e=$(date +%s.%N)
-    printf 'edit 256x256 (223x223 finest), ViT-B-32 fp16, %2d views: %6.1f s\n' $v "$(echo "$e - $s" | bc -l)"
+    rss=""
+    [ -n "$timer" ] && rss=$(printf ', peak RSS %d MB' $(($(cat build/edit_bench.rss) / 1024)))
+    printf 'edit 256x256 (223x223 finest), ViT-B-32 fp16, %2d views: %6.1f s%s (load %s)\n' $v \
+        "$(echo "$e - $s" | bc -l)" "$rss" "$(cut -d' ' -f1 /proc/loadavg)"
 done
+echo "the edit rows with GFLOP and % of peak, for ViT-B-32, RN50 and ViT-L-14: build/bench --only edit"

@@ -563,6 +563,107 @@ static void test_refs(void) {
     free(buf);
 }
 
+/* ---- micro-batches of views (issue 25) --------------------------------------
+   The input gradient runs a call's views in batches sized to a memory budget
+   (m->grad_chunk fixes the size here), and the text guide makes, runs and
+   releases its views batch by batch, last batch first. A view's gradient
+   depends on that view alone, and every kernel computes a view's rows from
+   its own rows in an order that does not depend on the batch, so the
+   results must be the same bits as all the views in one batch: no
+   tolerance. 7 views split 3+3+1 (uneven), and the budget's own sizing
+   (one view measured, then the rest). */
+
+static void t_batches(rse_clip *m, const char *what) {
+    enum { N = 7 };
+    static const int chunks[3] = { N, 3, 0 };
+    rse_clip_info info;
+    rse__rng r;
+    float *x, *g[3], c[3][N], t[64];
+    size_t nx, i;
+    int S, ci, j, same, nonzero = 0;
+    rse_clip_get_info(m, &info);
+    S = info.image_size;
+    nx = (size_t)N * 3 * S * S;
+    x = (float *)malloc(nx * sizeof(float));
+    for (ci = 0; ci < 3; ci++) g[ci] = (float *)malloc(nx * sizeof(float));
+    rse__rng_seed(&r, 25);
+    for (i = 0; i < nx; i++) x[i] = rse__rng_uniform(&r);
+    for (j = 0; j < info.embed_dim && j < 64; j++) t[j] = rse__rng_uniform(&r) - 0.5f;
+    for (ci = 0; ci < 3; ci++) {
+        m->grad_chunk = chunks[ci];
+        m->gv_bytes = 0; /* the budget measures again */
+        CHECK(rse__clip_image_grad(m, x, N, S, S, RSE__GRAD_NORMALISE, t, c[ci], g[ci]) == 0, "%s: gradient: %s", what,
+              rse_last_error());
+    }
+    for (i = 0; i < nx; i++) nonzero += g[0][i] != 0;
+    CHECK(nonzero > (int)(nx / 2), "%s: the gradient is not zero (%d of %zu values)", what, nonzero, nx);
+    for (ci = 1; ci < 3; ci++) {
+        same = !memcmp(g[0], g[ci], nx * sizeof(float)) && !memcmp(c[0], c[ci], sizeof c[0]);
+        CHECK(same, "%s: %s gives the bits of one batch of %d", what, ci == 1 ? "batches of 3+3+1" : "the budget's batches", N);
+    }
+    CHECK(m->gv_bytes > 0 && m->gv_h == S && m->gv_w == S, "%s: a view's working memory measured (%zu bytes)", what,
+          m->gv_bytes);
+    m->grad_chunk = 0;
+    for (ci = 0; ci < 3; ci++) free(g[ci]);
+    free(x);
+}
+
+/* The text guide's step (views made and released batch by batch) against
+   all its views in one batch: the same gradient and score, bit for bit. */
+static void t_guide_batches(rse_clip *m) {
+    enum { V = 6, H = 37, W = 45, K = 3 };
+    static const int chunks[3] = { V, 4, 1 };
+    rse_clip_info info;
+    rse_text_guide *g;
+    rse__rng r;
+    fx_tensor lr, hr;
+    float dirs[K * 64], x0[3 * H * W], gr[3][3 * H * W];
+    double sc[3];
+    int ci, i, nonzero = 0;
+    rse_clip_get_info(m, &info);
+    rse__rng_seed(&r, 26);
+    for (i = 0; i < K * info.embed_dim && i < K * 64; i++) dirs[i] = rse__rng_uniform(&r) - 0.5f;
+    for (i = 0; i < 3 * H * W; i++) x0[i] = 2.0f * rse__rng_uniform(&r) - 1.0f;
+    memset(&lr, 0, sizeof lr);
+    lr.nd = 2; lr.shape[0] = K; lr.shape[1] = info.embed_dim; lr.n = (size_t)K * info.embed_dim; lr.data = dirs;
+    hr = lr;
+    g = fx_guide(m, &lr, &hr, V);
+    CHECK(g != 0, "guide batches: text guide: %s", rse_last_error());
+    if (!g) return;
+    for (ci = 0; ci < 3; ci++) {
+        m->grad_chunk = chunks[ci];
+        rse_text_guide_reset(g, 7, 0);
+        CHECK(rse_text_guide_grad(g, x0, H, W, 1, 3, gr[ci], &sc[ci]) == 0, "guide batches: step: %s", rse_last_error());
+    }
+    for (i = 0; i < 3 * H * W; i++) nonzero += gr[0][i] != 0;
+    CHECK(nonzero > 3 * H * W / 2, "guide batches: the gradient is not zero (%d of %d)", nonzero, 3 * H * W);
+    for (ci = 1; ci < 3; ci++)
+        CHECK(!memcmp(gr[0], gr[ci], sizeof gr[0]) && sc[0] == sc[ci],
+              "guide batches: %d views in batches of %d give the bits of one batch (score %.9g vs %.9g)", V, chunks[ci],
+              sc[ci], sc[0]);
+    m->grad_chunk = 0;
+    rse_text_guide_free(g);
+}
+
+static void test_grad_batches(void) {
+    static const char *files[2] = { "tests/fixtures/clip/vit_tiny.pt", "tests/fixtures/clip/rn_tiny.pt" };
+    int k;
+    for (k = 0; k < 2; k++) {
+        size_t len = 0;
+        unsigned char *mb = t_read(files[k], &len);
+        rse_clip *m = 0;
+        CHECK(mb != 0, "%s readable", files[k]);
+        if (!mb) continue;
+        CHECK(rse_clip_load_mem(&m, mb, len, 0) == 0, "%s: %s", files[k], rse_last_error());
+        if (m) {
+            t_batches(m, files[k]);
+            if (k == 0) t_guide_batches(m);
+        }
+        rse_clip_free(m);
+        free(mb);
+    }
+}
+
 int main(void) {
     float *img;
     int32_t ids[3 * RSE_CLIP_CONTEXT];
@@ -570,6 +671,7 @@ int main(void) {
     unsigned char *b;
     rse_set_threads(2);
     test_refs();
+    test_grad_batches();
     test_tiny_random();
     test_preprocess();
     img = (float *)(void *)t_read(FIX "image_input.f32", &n);

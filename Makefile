@@ -12,7 +12,9 @@
 #   make msan         train, sample and every edit mode under clang's
 #                     MemorySanitizer (uninitialised reads; scalar kernels)
 #   make fuzz         one libFuzzer target (T=name, clang); fuzz-all: every one
-#   make test-long    allocation-failure sweep, kill -9 + resume (train, batch), determinism
+#   make test-long    allocation-failure sweep, kill -9 + resume (train, batch), determinism,
+#                     window edit of a 20000^2 GeoTIFF and window training on a 40000^2 one
+#   make bench-window the last alone (peak RSS and time, bench/big_window.sh)
 #   make bench        benchmarks against PyTorch (table + bench/latest.json)
 #   make bench-edit   a text edit with a ViT-B-32-shaped CLIP at 4/8/16 views
 #   make demo         build and run the main job on a built-in default
@@ -33,7 +35,7 @@ TESTS    = $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 TFLAGS   = -std=c99 -O2 -g1 -Wall -Wextra -pedantic -DRSE_SHARED='"$(SHARED)"'
 SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-.PHONY: all native test test-nosimd test-neon sanitize msan nostdio warnings warnings-gcc warnings-clang warnings-vendor-gcc warnings-vendor-clang fuzz fuzz-all fuzz-replay test-long bench bench-avx2 bench-edit demo install uninstall clean
+.PHONY: all native test test-nosimd test-neon sanitize msan nostdio warnings warnings-gcc warnings-clang warnings-vendor-gcc warnings-vendor-clang fuzz fuzz-all fuzz-replay test-long bench bench-avx2 bench-edit bench-window demo install uninstall clean
 
 all: rsedit
 
@@ -208,11 +210,20 @@ fuzz-replay: $(addprefix build/fuzz/replay_,$(FUZZ_TARGETS))
 # The long checks (minutes): every allocation failure over full loads,
 # training and editing; SIGKILLed training resumed bit-exactly; a killed edit
 # leaves no partial output; 1 vs 2 threads and SIMD vs scalar outputs; a
-# batch SIGKILLed again and again ends with an uninterrupted run's files.
+# batch SIGKILLed again and again ends with an uninterrupted run's files;
+# scenes larger than memory: a 256x256 window edit of 20000x20000 GeoTIFFs
+# and window training on a 40000x40000 one, each under 512 MB peak RSS and
+# every sample outside the window unchanged (bench/big_window.sh, about
+# 3 minutes, 1.2 GB of disk in /tmp).
 test-long: build/san/test_alloc_fail rsedit
 	RSE_ALLOC_FULL=1 ASAN_OPTIONS=detect_leaks=1 build/san/test_alloc_fail
 	CC="$(CC)" ARCH="$(ARCH)" sh tests/kill_resume.sh
 	CC="$(CC)" VOCAB="$(SHARED)/data/clip/bpe_simple_vocab_16e6.txt.gz" sh tests/batch_kill.sh
+	CC="$(CC)" sh bench/big_window.sh
+
+# The scenes of test-long alone, for BENCH.md's numbers.
+bench-window:
+	CC="$(CC)" sh bench/big_window.sh
 
 # No warnings under gcc and clang, and the public header parses as C++;
 # sinddm.c compiles and links on tensor.h alone (no calls up into rsedit.c);

@@ -1234,60 +1234,97 @@ RSEDEF rse_status rse_image_crop(const rse_image *in, const rse_roi *r, rse_imag
     return RSE_STATUS_OK;
 }
 
-RSEDEF rse_status rse_edit_window(rse_sinddm *m, const rse_image *img, const rse_roi *win, const rse_edit_params *p,
-                                  rse_image *out, rse_progress_fn progress, void *ctx) {
-    rse_image crop, rgb, mask, *edits = 0;
+/* The change of edit over crop pasted into crop, in place: crop + w (edit -
+   crop), w the feather ramp; a value the edit did not change keeps its
+   exact value. */
+RSE__FN void rse__window_paste(rse_image *crop, const rse_image *edit, float feather) {
+    int c, x, y, W = crop->w, H = crop->h;
+    for (c = 0; c < 3; c++)
+        for (y = 0; y < H; y++)
+            for (x = 0; x < W; x++) {
+                size_t j = ((size_t)c * H + y) * W + x;
+                float d = edit->data[j] - crop->data[j], w;
+                float e = (float)(x + 1 < W - x ? x + 1 : W - x);
+                float f = (float)(y + 1 < H - y ? y + 1 : H - y);
+                float *o = &crop->data[j];
+                if (d == 0) continue; /* untouched values keep their exact value */
+                w = feather > 0 ? (e < f ? e : f) / feather : 1.0f;
+                if (w > 1) w = 1;
+                *o += w * d;
+                *o = *o < 0 ? 0 : *o > 1 ? 1 : *o;
+            }
+}
+
+RSEDEF rse_status rse_edit_window_crop(rse_sinddm *m, const rse_image *crop, const rse_roi *win, int scene_w, int scene_h,
+                                       const rse_edit_params *p, rse_image *out, rse_progress_fn progress, void *ctx) {
+    rse_image rgb, mask;
     rse_edit_params q = *p;
     rse_roi rois[64], tos[64];
     rse_status st;
     int i, k;
     memset(&mask, 0, sizeof mask);
+    memset(&rgb, 0, sizeof rgb);
     for (i = 0; i < p->count && i < 10000; i++) memset(&out[i], 0, sizeof out[i]);
     if (p->nrois > 64 || p->ncopy_to > 64) return rse__fail(RSE_STATUS_BAD_ARG, "at most 64 regions");
-    if ((st = rse_image_to_rgb(img, &rgb)) != RSE_STATUS_OK) return st;
-    if ((st = rse_image_crop(&rgb, win, &crop)) != RSE_STATUS_OK) { rse_image_free(&rgb); return st; }
-    /* a mask of the large image's size is cut to the window, like regions;
-       one of the window's size is taken as it is */
-    if (p->mask && p->mask->w == img->w && p->mask->h == img->h && (img->w != win->w || img->h != win->h)) {
+    if (!crop || !win || crop->w != win->w || crop->h != win->h)
+        return rse__fail(RSE_STATUS_BAD_ARG, "the window's pixels do not have the window's size");
+    if ((st = rse__roi_check(win, scene_w, scene_h, "window")) != RSE_STATUS_OK) return st;
+    if ((st = rse_image_to_rgb(crop, &rgb)) != RSE_STATUS_OK) return st;
+    /* a mask of the scene's size is cut to the window, like regions; one
+       of the window's size is taken as it is */
+    if (p->mask && p->mask->w == scene_w && p->mask->h == scene_h && (scene_w != win->w || scene_h != win->h)) {
         if ((st = rse_image_crop(p->mask, win, &mask)) != RSE_STATUS_OK) goto done;
         q.mask = &mask;
     }
-    /* regions are given in the large image's pixels */
+    /* regions are given in the scene's pixels */
     for (k = 0; k < p->nrois; k++) { rois[k] = p->rois[k]; rois[k].x -= win->x; rois[k].y -= win->y; }
     for (k = 0; k < p->ncopy_to; k++) { tos[k] = p->copy_to[k]; tos[k].x -= win->x; tos[k].y -= win->y; }
     q.rois = rois;
     q.copy_to = tos;
     q.copy_from.x -= win->x;
     q.copy_from.y -= win->y;
-    edits = (rse_image *)RSE_MALLOC((size_t)(p->count > 0 ? p->count : 1) * sizeof *edits);
-    if (!edits) { st = rse__fail(RSE_STATUS_NOMEM, "out of memory"); goto done; }
-    if ((st = rse_edit(m, &crop, &q, edits, progress, ctx)) != RSE_STATUS_OK) { RSE_FREE(edits); edits = 0; goto done; }
-    for (i = 0; i < p->count && st == RSE_STATUS_OK; i++) {
-        int c, x, y;
-        if ((st = rse_image_alloc(&out[i], rgb.w, rgb.h, 3)) != RSE_STATUS_OK) break;
-        memcpy(out[i].data, rgb.data, 3 * (size_t)rgb.w * rgb.h * sizeof(float));
-        for (c = 0; c < 3; c++)
-            for (y = 0; y < win->h; y++)
-                for (x = 0; x < win->w; x++) {
-                    size_t j = ((size_t)c * win->h + y) * win->w + x;
-                    float d = edits[i].data[j] - crop.data[j], w;
-                    float e = (float)(x + 1 < win->w - x ? x + 1 : win->w - x);
-                    float f = (float)(y + 1 < win->h - y ? y + 1 : win->h - y);
-                    float *o = &out[i].data[((size_t)c * rgb.h + win->y + y) * rgb.w + win->x + x];
-                    if (d == 0) continue; /* untouched values keep their exact value */
-                    w = p->feather > 0 ? (e < f ? e : f) / p->feather : 1.0f;
-                    if (w > 1) w = 1;
-                    *o += w * d;
-                    *o = *o < 0 ? 0 : *o > 1 ? 1 : *o;
-                }
+    if ((st = rse_edit(m, &rgb, &q, out, progress, ctx)) != RSE_STATUS_OK) goto done;
+    for (i = 0; i < p->count; i++) {
+        /* out[i] := the window with the change pasted over the seam */
+        rse_image e = out[i];
+        out[i] = rgb;
+        rgb = e;
+        if (i + 1 < p->count) {
+            if ((st = rse_image_to_rgb(crop, &e)) != RSE_STATUS_OK) { rse_image_free(&rgb); goto done; }
+        } else memset(&e, 0, sizeof e);
+        rse__window_paste(&out[i], &rgb, p->feather);
+        rse_image_free(&rgb);
+        rgb = e;
     }
 done:
-    if (edits) for (i = 0; i < p->count; i++) rse_image_free(&edits[i]);
-    RSE_FREE(edits);
     if (st != RSE_STATUS_OK) for (i = 0; i < p->count && i < 10000; i++) rse_image_free(&out[i]);
     rse_image_free(&mask);
-    rse_image_free(&crop);
     rse_image_free(&rgb);
+    return st;
+}
+
+RSEDEF rse_status rse_edit_window(rse_sinddm *m, const rse_image *img, const rse_roi *win, const rse_edit_params *p,
+                                  rse_image *out, rse_progress_fn progress, void *ctx) {
+    rse_image crop, rgb;
+    rse_status st;
+    int i, c, y;
+    for (i = 0; i < p->count && i < 10000; i++) memset(&out[i], 0, sizeof out[i]);
+    if ((st = rse_image_crop(img, win, &crop)) != RSE_STATUS_OK) return st;
+    st = rse_edit_window_crop(m, &crop, win, img->w, img->h, p, out, progress, ctx);
+    rse_image_free(&crop);
+    if (st != RSE_STATUS_OK) return st;
+    /* each pasted window back into a copy of the whole image */
+    for (i = 0; i < p->count && st == RSE_STATUS_OK; i++) {
+        rse_image wnd = out[i];
+        if ((st = rse_image_to_rgb(img, &rgb)) != RSE_STATUS_OK) { out[i].data = 0; rse_image_free(&wnd); break; }
+        for (c = 0; c < 3; c++)
+            for (y = 0; y < win->h; y++)
+                memcpy(rgb.data + ((size_t)c * rgb.h + win->y + y) * rgb.w + win->x,
+                       wnd.data + ((size_t)c * win->h + y) * win->w, (size_t)win->w * sizeof(float));
+        rse_image_free(&wnd);
+        out[i] = rgb;
+    }
+    if (st != RSE_STATUS_OK) for (i = 0; i < p->count && i < 10000; i++) rse_image_free(&out[i]);
     return st;
 }
 
@@ -2782,6 +2819,14 @@ RSE__FN rse_status rse__png_info(const unsigned char *b, size_t len, int *w, int
    compressed: at most the codec's largest expansion), so a small file
    cannot make us allocate for a large image. The image and one chunk of
    scratch are the only allocations, both before the decode loop.
+
+   The same reader works on a file it never holds (rse_source, a read-at-
+   offset callback: the scenes of "windows of TIFF files" below): every
+   read goes through rse__tiff_read, which checks it against the file's
+   size, small reads through a two-slot cache; the first IFD is read into
+   memory, other fields' values where they are used, the strip or tile
+   arrays value by value. Only the chunks a window meets are then checked
+   and decoded.
    ------------------------------------------------------------------------- */
 #ifndef RSE_NO_TIFF
 
@@ -2790,27 +2835,43 @@ static const uint16_t rse__tiff_geo_tags[RSE_GEO_MAX_TAGS] = {
     33550, 33922, 34264, 34735, 34736, 34737, 42112, 42113
 };
 
-/* A field's values: count values of type `type`, at p inside the buffer
-   (checked when the field was read). */
+/* A field's values: count values of type `type`. From a file in memory they
+   are at p (checked when the field was read); from a source (rse_source)
+   they are at file offset off when p is NULL, and read when used (values
+   that fit in the entry are always at p, in the IFD's copy). */
 typedef struct rse__tiff_arr {
     unsigned type;
     uint64_t count;
     const unsigned char *p;
+    uint64_t off;
 } rse__tiff_arr;
 
+/* Bytes per slot of a source's read cache. Small reads (entries, one value
+   of the strip or tile arrays) go through it: two slots, so walking the
+   offsets and byte counts side by side costs one read of each per 1024
+   chunks, not two per chunk. */
+#define RSE__TIFF_CACHE 8192
+
 typedef struct rse__tiff {
-    const unsigned char *b;
-    size_t len;
+    const unsigned char *b;       /* the whole file in memory; or NULL and  */
+    const rse_source *src;        /* the file, read at offsets              */
+    uint64_t len;                 /* the file's size                        */
+    unsigned char *ifd_buf;       /* source: the first IFD's entries        */
+    unsigned char *cache;         /* source: 2 slots of RSE__TIFF_CACHE     */
+    uint64_t coff[2];
+    size_t clen[2];
+    int clast;
     int be, big;                  /* big-endian; BigTIFF */
     int pages;                    /* IFDs in the chain */
     uint32_t w, h, spp, bps, comp, photo, planar, pred, rps, tw, th;
     int tiled;
     rse__tiff_arr offs, counts;   /* strip or tile offsets and byte counts */
+    rse__tiff_arr extra;          /* ExtraSamples (338), for the window writer */
     rse__tiff_arr geo[RSE_GEO_MAX_TAGS];
     /* geometry derived from the above */
     uint32_t across, down;        /* chunks per row of chunks, rows of chunks */
     uint32_t cw, ch, cspp;        /* a chunk's width, height (full), samples per pixel */
-    size_t nchunks;
+    size_t nchunks, chunk_max;    /* chunks; decoded bytes of the largest */
 } rse__tiff;
 
 /* Bytes per value of each TIFF field type (0: unknown type). 1 BYTE,
@@ -2831,25 +2892,66 @@ RSE__FN uint64_t rse__tiff_get(const rse__tiff *t, const unsigned char *p, int n
     return v;
 }
 
+/* Reads n bytes at off into dst: from memory, or from the source (through
+   the cache when n is small). Every read is checked against the file's
+   size here, so no caller can read past it. */
+RSE__FN rse_status rse__tiff_read(rse__tiff *t, uint64_t off, void *dst, size_t n) {
+    int s;
+    if (off > t->len || n > t->len - off)
+        return rse__fail(RSE_STATUS_TRUNCATED, "TIFF: %zu bytes at offset %llu past the end of the file (%llu bytes)",
+                         n, (unsigned long long)off, (unsigned long long)t->len);
+    if (n == 0) return RSE_STATUS_OK;
+    if (t->b) { memcpy(dst, t->b + off, n); return RSE_STATUS_OK; }
+    if (t->cache && n <= RSE__TIFF_CACHE / 4) {
+        size_t m;
+        for (s = 0; s < 2; s++)
+            if (n <= t->clen[s] && off >= t->coff[s] && off - t->coff[s] <= t->clen[s] - n) {
+                memcpy(dst, t->cache + (size_t)s * RSE__TIFF_CACHE + (size_t)(off - t->coff[s]), n);
+                t->clast = s;
+                return RSE_STATUS_OK;
+            }
+        s = 1 - t->clast;             /* the slot not used last */
+        m = t->len - off < RSE__TIFF_CACHE ? (size_t)(t->len - off) : RSE__TIFF_CACHE;
+        t->clen[s] = 0;
+        if (t->src->read(t->src->ctx, off, t->cache + (size_t)s * RSE__TIFF_CACHE, m) != 0)
+            return rse__fail(RSE_STATUS_IO, "TIFF: cannot read %zu bytes at offset %llu", m, (unsigned long long)off);
+        t->coff[s] = off; t->clen[s] = m; t->clast = s;
+        memcpy(dst, t->cache + (size_t)s * RSE__TIFF_CACHE, n);
+        return RSE_STATUS_OK;
+    }
+    if (t->src->read(t->src->ctx, off, dst, n) != 0)
+        return rse__fail(RSE_STATUS_IO, "TIFF: cannot read %zu bytes at offset %llu", n, (unsigned long long)off);
+    return RSE_STATUS_OK;
+}
+
 /* Value i (< a->count) of an integer field. */
-RSE__FN uint64_t rse__tiff_elem(const rse__tiff *t, const rse__tiff_arr *a, uint64_t i) {
+RSE__FN rse_status rse__tiff_elem(rse__tiff *t, const rse__tiff_arr *a, uint64_t i, uint64_t *v) {
     unsigned s = rse__tiff_type_size(a->type);
-    return rse__tiff_get(t, a->p + (size_t)i * s, (int)s);
+    unsigned char tmp[8];
+    rse_status st;
+    if (a->p) { *v = rse__tiff_get(t, a->p + (size_t)i * s, (int)s); return RSE_STATUS_OK; }
+    if ((st = rse__tiff_read(t, a->off + i * s, tmp, s)) != RSE_STATUS_OK) return st;
+    *v = rse__tiff_get(t, tmp, (int)s);
+    return RSE_STATUS_OK;
 }
 
 /* Reads the IFD at `off`: its entry count and the offset of the next IFD,
    after checking that the whole directory lies inside the file. */
-RSE__FN rse_status rse__tiff_ifd(const rse__tiff *t, uint64_t off, uint64_t *n, uint64_t *next) {
+RSE__FN rse_status rse__tiff_ifd(rse__tiff *t, uint64_t off, uint64_t *n, uint64_t *next) {
     size_t hdr = t->big ? 8 : 2, esz = t->big ? 20 : 12, nsz = t->big ? 8 : 4, size;
+    unsigned char tmp[8];
+    rse_status st;
     if (off < 8 || off > t->len || t->len - off < hdr)
-        return rse__fail(RSE_STATUS_BAD_FORMAT, "TIFF IFD offset %llu outside the file (%zu bytes)",
-                         (unsigned long long)off, t->len);
-    *n = rse__tiff_get(t, t->b + off, (int)hdr);
-    if (*n > t->len / esz || !rse__mul_ok((size_t)*n, esz, &size) || !rse__add_ok(size, hdr + nsz, &size)
-        || size > t->len - off)
+        return rse__fail(RSE_STATUS_BAD_FORMAT, "TIFF IFD offset %llu outside the file (%llu bytes)",
+                         (unsigned long long)off, (unsigned long long)t->len);
+    if ((st = rse__tiff_read(t, off, tmp, hdr)) != RSE_STATUS_OK) return st;
+    *n = rse__tiff_get(t, tmp, (int)hdr);
+    if (*n > t->len / esz || *n > SIZE_MAX / esz || !rse__mul_ok((size_t)*n, esz, &size) ||
+        !rse__add_ok(size, hdr + nsz, &size) || size > t->len - off)
         return rse__fail(RSE_STATUS_TRUNCATED, "TIFF IFD at %llu with %llu entries runs past the end of the file",
                          (unsigned long long)off, (unsigned long long)*n);
-    *next = rse__tiff_get(t, t->b + off + size - nsz, (int)nsz);
+    if ((st = rse__tiff_read(t, off + size - nsz, tmp, nsz)) != RSE_STATUS_OK) return st;
+    *next = rse__tiff_get(t, tmp, (int)nsz);
     return RSE_STATUS_OK;
 }
 
@@ -2863,17 +2965,19 @@ RSE__FN rse_status rse__tiff_entry(const rse__tiff *t, const unsigned char *e, r
     *ok = 0;
     a->type = (unsigned)rse__tiff_get(t, e + 2, 2);
     a->count = rse__tiff_get(t, e + 4, t->big ? 8 : 4);
+    a->p = 0; a->off = 0;
     if ((s = rse__tiff_type_size(a->type)) == 0) return RSE_STATUS_OK;
-    if (a->count > t->len || !rse__mul_ok((size_t)a->count, s, &bytes) || bytes > t->len)
+    if (a->count > t->len || a->count > SIZE_MAX || !rse__mul_ok((size_t)a->count, s, &bytes) || bytes > t->len)
         return rse__fail(RSE_STATUS_BAD_FORMAT, "TIFF tag %u: %llu values do not fit in the file",
                          tag, (unsigned long long)a->count);
     if (bytes <= inl) a->p = v;
     else {
         uint64_t off = rse__tiff_get(t, v, (int)inl);
         if (off > t->len || bytes > t->len - off)
-            return rse__fail(RSE_STATUS_BAD_FORMAT, "TIFF tag %u: %zu bytes at offset %llu past the end of the file (%zu bytes)",
-                             tag, bytes, (unsigned long long)off, t->len);
-        a->p = t->b + off;
+            return rse__fail(RSE_STATUS_BAD_FORMAT, "TIFF tag %u: %zu bytes at offset %llu past the end of the file (%llu bytes)",
+                             tag, bytes, (unsigned long long)off, (unsigned long long)t->len);
+        if (t->b) a->p = t->b + off;
+        else a->off = off;
     }
     *ok = 1;
     return RSE_STATUS_OK;
@@ -2881,14 +2985,15 @@ RSE__FN rse_status rse__tiff_entry(const rse__tiff *t, const unsigned char *e, r
 
 /* The value of a one-value integer field (the first, for fields that may
    repeat per sample), checked against [lo, hi]. */
-RSE__FN rse_status rse__tiff_scalar(const rse__tiff *t, const rse__tiff_arr *a, const char *name,
+RSE__FN rse_status rse__tiff_scalar(rse__tiff *t, const rse__tiff_arr *a, const char *name,
                                     uint64_t lo, uint64_t hi, uint32_t *out) {
     uint64_t v;
     unsigned ty = a->type;
+    rse_status st;
     if (ty != 1 && ty != 3 && ty != 4 && ty != 16)
         return rse__fail(RSE_STATUS_BAD_FORMAT, "TIFF %s has field type %u, not an unsigned integer", name, ty);
     if (a->count == 0) return rse__fail(RSE_STATUS_BAD_FORMAT, "TIFF %s has no value", name);
-    v = rse__tiff_elem(t, a, 0);
+    if ((st = rse__tiff_elem(t, a, 0, &v)) != RSE_STATUS_OK) return st;
     if (v < lo || v > hi)
         return rse__fail(RSE_STATUS_BAD_FORMAT, "TIFF bad %s %llu", name, (unsigned long long)v);
     *out = (uint32_t)v;
@@ -2897,43 +3002,66 @@ RSE__FN rse_status rse__tiff_scalar(const rse__tiff *t, const rse__tiff_arr *a, 
 
 /* A per-sample field (BitsPerSample, SampleFormat): every value must be the
    same, as rsedit keeps one depth for all bands. */
-RSE__FN rse_status rse__tiff_same(const rse__tiff *t, const rse__tiff_arr *a, const char *name, uint32_t *out) {
-    uint64_t i;
+RSE__FN rse_status rse__tiff_same(rse__tiff *t, const rse__tiff_arr *a, const char *name, uint32_t *out) {
+    uint64_t i, v;
     rse_status st;
     if ((st = rse__tiff_scalar(t, a, name, 0, 0xffffffffu, out)) != RSE_STATUS_OK) return st;
-    for (i = 1; i < a->count && i < 65536; i++)
-        if (rse__tiff_elem(t, a, i) != *out)
+    for (i = 1; i < a->count && i < 65536; i++) {
+        if ((st = rse__tiff_elem(t, a, i, &v)) != RSE_STATUS_OK) return st;
+        if (v != *out)
             return rse__fail(RSE_STATUS_UNSUPPORTED, "TIFF %s differs between bands (%u and %llu)",
-                             name, (unsigned)*out, (unsigned long long)rse__tiff_elem(t, a, i));
+                             name, (unsigned)*out, (unsigned long long)v);
+    }
     return RSE_STATUS_OK;
 }
 
+/* Frees what a source-backed open allocated (nothing for one in memory);
+   safe after a failed open. */
+RSE__FN void rse__tiff_close(rse__tiff *t) {
+    RSE_FREE(t->ifd_buf);
+    RSE_FREE(t->cache);
+    t->ifd_buf = t->cache = 0;
+}
+
+/* The most IFD entries, and IFDs in the chain, a source-backed open reads:
+   a classic TIFF cannot have more entries (16-bit count); a BigTIFF that
+   claims more is refused rather than read into memory, and the chain is
+   only counted (for `info`) up to the limit. */
+#define RSE__TIFF_SRC_MAX_ENTRIES 65535u
+#define RSE__TIFF_SRC_MAX_PAGES 65536
+
 /* Parses the header, walks the IFD chain (refusing loops) and reads the
-   first IFD into t, checking everything the decoder relies on. */
-RSE__FN rse_status rse__tiff_open(rse__tiff *t, const unsigned char *b, size_t len) {
+   first IFD into t, checking everything the decoder relies on. t->b (the
+   file in memory) or t->src (read at offsets), and t->len, are set. From
+   memory the image must fit RSE_MAX_DIM and RSE_MAX_PIXELS, as it is
+   decoded whole; from a source only windows of it are decoded, so its
+   sides may reach 2^31 - 1 (the window is checked when it is decoded). */
+RSE__FN rse_status rse__tiff_parse(rse__tiff *t) {
     uint64_t first, off, n, next, i, tortoise, lam = 1, power = 1;
     rse__tiff_arr a, bps, sfmt, toffs, tcounts, soffs, scounts;
     int have_bps = 0, have_sfmt = 0, have_w = 0, have_h = 0, have_photo = 0, ok, g;
     int have_to = 0, have_tc = 0, have_so = 0, have_sc = 0, have_tw = 0, have_th = 0;
     unsigned magic;
-    size_t esz, chunk;
+    unsigned char hd[16];
+    const unsigned char *ifd;
+    size_t esz, chunk, hsz;
     rse_status st;
-    memset(t, 0, sizeof *t);
-    t->b = b; t->len = len;
-    if (len < 8) return rse__fail(RSE_STATUS_TRUNCATED, "TIFF header truncated");
-    if (b[0] == 'M' && b[1] == 'M') t->be = 1;
-    else if (!(b[0] == 'I' && b[1] == 'I')) return rse__fail(RSE_STATUS_BAD_FORMAT, "not a TIFF file");
-    magic = (unsigned)rse__tiff_get(t, b + 2, 2);
+    if (t->len < 8) return rse__fail(RSE_STATUS_TRUNCATED, "TIFF header truncated");
+    if ((st = rse__tiff_read(t, 0, hd, t->len < 16 ? (size_t)t->len : 16)) != RSE_STATUS_OK) return st;
+    if (hd[0] == 'M' && hd[1] == 'M') t->be = 1;
+    else if (!(hd[0] == 'I' && hd[1] == 'I')) return rse__fail(RSE_STATUS_BAD_FORMAT, "not a TIFF file");
+    magic = (unsigned)rse__tiff_get(t, hd + 2, 2);
     if (magic == 43) {
         t->big = 1;
-        if (len < 16) return rse__fail(RSE_STATUS_TRUNCATED, "BigTIFF header truncated");
-        if (rse__tiff_get(t, b + 4, 2) != 8 || rse__tiff_get(t, b + 6, 2) != 0)
-            return rse__fail(RSE_STATUS_BAD_FORMAT, "BigTIFF offset size %u (must be 8)", (unsigned)rse__tiff_get(t, b + 4, 2));
-        first = rse__tiff_get(t, b + 8, 8);
+        if (t->len < 16) return rse__fail(RSE_STATUS_TRUNCATED, "BigTIFF header truncated");
+        if (rse__tiff_get(t, hd + 4, 2) != 8 || rse__tiff_get(t, hd + 6, 2) != 0)
+            return rse__fail(RSE_STATUS_BAD_FORMAT, "BigTIFF offset size %u (must be 8)", (unsigned)rse__tiff_get(t, hd + 4, 2));
+        first = rse__tiff_get(t, hd + 8, 8);
     } else if (magic == 42) {
-        first = rse__tiff_get(t, b + 4, 4);
+        first = rse__tiff_get(t, hd + 4, 4);
     } else return rse__fail(RSE_STATUS_BAD_FORMAT, "bad TIFF version %u (must be 42 or 43)", magic);
     esz = t->big ? 20 : 12;
+    hsz = t->big ? 8 : 2;
 
     /* The chain, with Brent's cycle detection: no memory, linear time, and
        any loop (to the first IFD or any later one) is found. The chain
@@ -2943,7 +3071,7 @@ RSE__FN rse_status rse__tiff_open(rse__tiff *t, const unsigned char *b, size_t l
     t->pages = 1;
     tortoise = first;
     off = next;
-    while (off != 0) {
+    while (off != 0 && (t->b || t->pages < RSE__TIFF_SRC_MAX_PAGES)) {
         uint64_t nn;
         if (off == tortoise)
             return rse__fail(RSE_STATUS_BAD_FORMAT, "TIFF IFD loop: IFD %d points back to offset %llu",
@@ -2956,10 +3084,22 @@ RSE__FN rse_status rse__tiff_open(rse__tiff *t, const unsigned char *b, size_t l
         if (t->pages < INT_MAX) t->pages++;
     }
 
+    /* The first IFD's entries: in place in memory, else one read. */
+    if (t->b) ifd = t->b + first + hsz;
+    else {
+        if (n > RSE__TIFF_SRC_MAX_ENTRIES)
+            return rse__fail(RSE_STATUS_LIMIT, "TIFF first IFD has %llu entries (at most %u are read)",
+                             (unsigned long long)n, RSE__TIFF_SRC_MAX_ENTRIES);
+        if (!(t->ifd_buf = (unsigned char *)RSE_MALLOC((size_t)n * esz)))
+            return rse__fail(RSE_STATUS_NOMEM, "out of memory for a TIFF IFD of %llu entries", (unsigned long long)n);
+        if ((st = rse__tiff_read(t, first + hsz, t->ifd_buf, (size_t)n * esz)) != RSE_STATUS_OK) return st;
+        ifd = t->ifd_buf;
+    }
+
     /* Defaults of the fields that may be missing (TIFF 6.0). */
     t->spp = 1; t->bps = 1; t->comp = 1; t->planar = 1; t->pred = 1; t->rps = 0xffffffffu;
     for (i = 0; i < n; i++) {
-        const unsigned char *e = b + first + (t->big ? 8 : 2) + i * esz;
+        const unsigned char *e = ifd + i * esz;
         unsigned tag = (unsigned)rse__tiff_get(t, e, 2);
         if ((st = rse__tiff_entry(t, e, &a, &ok)) != RSE_STATUS_OK) return st;
         if (!ok) continue;
@@ -2979,10 +3119,11 @@ RSE__FN rse_status rse__tiff_open(rse__tiff *t, const unsigned char *b, size_t l
         case 323: st = rse__tiff_scalar(t, &a, "TileLength", 1, RSE_MAX_DIM, &t->th); have_th = 1; break;
         case 324: toffs = a; have_to = 1; break;
         case 325: tcounts = a; have_tc = 1; break;
+        case 338: t->extra = a; break;
         case 339: sfmt = a; have_sfmt = 1; break;
         default:
             for (g = 0; g < RSE_GEO_MAX_TAGS; g++)
-                if (tag == rse__tiff_geo_tags[g] && !t->geo[g].p) t->geo[g] = a;
+                if (tag == rse__tiff_geo_tags[g] && !t->geo[g].type) t->geo[g] = a;
             break;
         }
         if (st != RSE_STATUS_OK) return st;
@@ -2990,7 +3131,14 @@ RSE__FN rse_status rse__tiff_open(rse__tiff *t, const unsigned char *b, size_t l
 
     /* What rsedit decodes. */
     if (!have_w || !have_h) return rse__fail(RSE_STATUS_BAD_FORMAT, "TIFF without ImageWidth or ImageLength");
-    if ((st = rse__check_dims(t->w, t->h)) != RSE_STATUS_OK) return st;
+    if (t->b) {
+        if ((st = rse__check_dims(t->w, t->h)) != RSE_STATUS_OK) return st;
+    } else {
+        if ((st = rse__check_dims(t->w ? 1 : 0, t->h ? 1 : 0)) != RSE_STATUS_OK) return st;   /* 0 is refused */
+        if (t->w > INT_MAX || t->h > INT_MAX)
+            return rse__fail(RSE_STATUS_LIMIT, "TIFF of %ux%u: sides above 2^31 - 1 are not supported",
+                             (unsigned)t->w, (unsigned)t->h);
+    }
     if (have_bps && (st = rse__tiff_same(t, &bps, "BitsPerSample", &t->bps)) != RSE_STATUS_OK) return st;
     if (have_sfmt) {
         uint32_t f;
@@ -3022,6 +3170,7 @@ RSE__FN rse_status rse__tiff_open(rse__tiff *t, const unsigned char *b, size_t l
     if (t->spp == 1) t->planar = 1; /* one band: both layouts are the same */
 
     /* Chunks. */
+
     t->tiled = have_tw || have_th || have_to;
     if (t->tiled) {
         if (!have_tw || !have_th) return rse__fail(RSE_STATUS_BAD_FORMAT, "TIFF tiles without TileWidth or TileLength");
@@ -3040,11 +3189,15 @@ RSE__FN rse_status rse__tiff_open(rse__tiff *t, const unsigned char *b, size_t l
         t->down = (t->h - 1) / t->rps + 1;
     }
     t->cspp = t->planar == 2 ? 1 : t->spp;
-    /* across, down <= RSE_MAX_DIM and spp < 2^16: no overflow in size_t. */
-    t->nchunks = (size_t)t->across * t->down * (t->planar == 2 ? t->spp : 1);
+    /* across, down < 2^31 and spp < 2^16: checked, as a scene read from a
+       source may have 2^62 chunk positions (the arrays' check below then
+       bounds them by the file's size). */
+    if (!rse__mul4_ok(t->across, t->down, t->planar == 2 ? t->spp : 1, 1, &t->nchunks))
+        return rse__fail(RSE_STATUS_LIMIT, "TIFF of %ux%u has too many chunks", (unsigned)t->w, (unsigned)t->h);
     if (!rse__mul4_ok(t->cw, t->ch, t->cspp, t->bps / 8, &chunk) || chunk > ((size_t)1 << 31))
         return rse__fail(RSE_STATUS_LIMIT, "TIFF %s of %ux%u with %u samples per pixel is too large",
                          t->tiled ? "tile" : "strip", (unsigned)t->cw, (unsigned)t->ch, (unsigned)t->cspp);
+    t->chunk_max = chunk;
     for (g = 0; g < 2; g++) {
         const rse__tiff_arr *x = g ? &t->counts : &t->offs;
         if (x->type != 3 && x->type != 4 && x->type != 16)
@@ -3058,6 +3211,23 @@ RSE__FN rse_status rse__tiff_open(rse__tiff *t, const unsigned char *b, size_t l
     return RSE_STATUS_OK;
 }
 
+/* Opens a TIFF held in memory. */
+RSE__FN rse_status rse__tiff_open(rse__tiff *t, const unsigned char *b, size_t len) {
+    memset(t, 0, sizeof *t);
+    t->b = b; t->len = len;
+    return rse__tiff_parse(t);
+}
+
+/* Opens a TIFF read through a source; rse__tiff_close it in every case. */
+RSE__FN rse_status rse__tiff_open_src(rse__tiff *t, const rse_source *src) {
+    memset(t, 0, sizeof *t);
+    if (!src || !src->read) return rse__fail(RSE_STATUS_BAD_ARG, "no source to read");
+    t->src = src; t->len = src->size;
+    if (!(t->cache = (unsigned char *)RSE_MALLOC(2 * RSE__TIFF_CACHE)))
+        return rse__fail(RSE_STATUS_NOMEM, "out of memory for a TIFF read cache");
+    return rse__tiff_parse(t);
+}
+
 /* Rows of chunk k that hold image rows (all of a tile's: edge tiles are
    padded; the last strip holds what is left). */
 RSE__FN uint32_t rse__tiff_chunk_rows(const rse__tiff *t, size_t k) {
@@ -3066,31 +3236,38 @@ RSE__FN uint32_t rse__tiff_chunk_rows(const rse__tiff *t, size_t k) {
     return t->h - row * t->rps < t->rps ? t->h - row * t->rps : t->rps;
 }
 
-/* Checks every chunk: inside the file, and a byte count that can hold its
-   decoded size. Fills *scratch with the largest decoded size. */
-RSE__FN rse_status rse__tiff_check_chunks(const rse__tiff *t, size_t *scratch) {
+/* Where chunk k's bytes are, checked: inside the file, and a byte count
+   that can hold its decoded size (*need bytes). */
+RSE__FN rse_status rse__tiff_chunk(rse__tiff *t, size_t k, uint64_t *off, uint64_t *n, size_t *need) {
     /* The most a byte of each codec can decode to: PackBits 2 bytes give
        128; Deflate, 1032 (a 258-byte match in two 1-bit codes); an LZW
        code of >= 9 bits gives at most 4096 - 258 bytes. */
     size_t ratio = t->comp == 1 ? 1 : t->comp == 32773 ? 64 : t->comp == 5 ? 3500 : 1032;
-    size_t k, row = (size_t)t->cw * t->cspp * (t->bps / 8);
     const char *kind = t->tiled ? "tile" : "strip";
-    *scratch = 0;
-    for (k = 0; k < t->nchunks; k++) {
-        uint64_t off = rse__tiff_elem(t, &t->offs, k), n = rse__tiff_elem(t, &t->counts, k);
-        size_t need = row * rse__tiff_chunk_rows(t, k);
-        if (off > t->len || n > t->len - off)
-            return rse__fail(RSE_STATUS_TRUNCATED, "TIFF %s %zu: %llu bytes at offset %llu past the end of the file (%zu bytes)",
-                             kind, k, (unsigned long long)n, (unsigned long long)off, t->len);
-        if (n == 0) return rse__fail(RSE_STATUS_BAD_FORMAT, "TIFF %s %zu has no data (byte count 0)", kind, k);
-        if (t->comp == 1 && n < need)
-            return rse__fail(RSE_STATUS_TRUNCATED, "TIFF %s %zu: byte count %llu, uncompressed it needs %zu",
-                             kind, k, (unsigned long long)n, need);
-        if (n < need / ratio)
-            return rse__fail(RSE_STATUS_BAD_FORMAT, "TIFF %s %zu: %llu compressed bytes cannot hold %zu decoded bytes",
-                             kind, k, (unsigned long long)n, need);
-        if (need > *scratch) *scratch = need;
-    }
+    rse_status st;
+    *need = (size_t)t->cw * t->cspp * (t->bps / 8) * rse__tiff_chunk_rows(t, k);   /* <= chunk_max */
+    if ((st = rse__tiff_elem(t, &t->offs, k, off)) != RSE_STATUS_OK ||
+        (st = rse__tiff_elem(t, &t->counts, k, n)) != RSE_STATUS_OK) return st;
+    if (*off > t->len || *n > t->len - *off)
+        return rse__fail(RSE_STATUS_TRUNCATED, "TIFF %s %zu: %llu bytes at offset %llu past the end of the file (%llu bytes)",
+                         kind, k, (unsigned long long)*n, (unsigned long long)*off, (unsigned long long)t->len);
+    if (*n == 0) return rse__fail(RSE_STATUS_BAD_FORMAT, "TIFF %s %zu has no data (byte count 0)", kind, k);
+    if (t->comp == 1 && *n < *need)
+        return rse__fail(RSE_STATUS_TRUNCATED, "TIFF %s %zu: byte count %llu, uncompressed it needs %zu",
+                         kind, k, (unsigned long long)*n, *need);
+    if (*n < *need / ratio)
+        return rse__fail(RSE_STATUS_BAD_FORMAT, "TIFF %s %zu: %llu compressed bytes cannot hold %zu decoded bytes",
+                         kind, k, (unsigned long long)*n, *need);
+    return RSE_STATUS_OK;
+}
+
+/* Checks every chunk (a whole-image decode does so before allocating). */
+RSE__FN rse_status rse__tiff_check_chunks(rse__tiff *t) {
+    uint64_t off, n;
+    size_t k, need;
+    rse_status st;
+    for (k = 0; k < t->nchunks; k++)
+        if ((st = rse__tiff_chunk(t, k, &off, &n, &need)) != RSE_STATUS_OK) return st;
     return RSE_STATUS_OK;
 }
 
@@ -3181,6 +3358,138 @@ RSE__FN rse_status rse__tiff_decode(const rse__tiff *t, rse__lzw *z, const unsig
     }
 }
 
+
+/* Buffers of a chunk-by-chunk decode: the decoded chunk (chunk_max bytes),
+   the LZW table, and, reading from a source, the chunk's compressed bytes. */
+typedef struct rse__tiff_dec {
+    unsigned char *buf, *in;
+    size_t incap;
+    rse__lzw *z;
+} rse__tiff_dec;
+
+RSE__FN rse_status rse__tiff_dec_init(rse__tiff_dec *d, const rse__tiff *t) {
+    memset(d, 0, sizeof *d);
+    d->buf = (unsigned char *)RSE_MALLOC(t->chunk_max);
+    if (t->comp == 5) d->z = (rse__lzw *)RSE_MALLOC(sizeof *d->z);
+    if (!d->buf || (t->comp == 5 && !d->z))
+        return rse__fail(RSE_STATUS_NOMEM, "out of memory for a TIFF chunk of %zu bytes", t->chunk_max);
+    return RSE_STATUS_OK;
+}
+
+RSE__FN void rse__tiff_dec_free(rse__tiff_dec *d) {
+    RSE_FREE(d->buf); RSE_FREE(d->in); RSE_FREE(d->z);
+    memset(d, 0, sizeof *d);
+}
+
+/* The compressed bytes of chunk k: in place in memory, else read into
+   d->in (only the bytes an uncompressed chunk uses). A compressed chunk
+   larger than 2^31 bytes (a chunk decodes to at most that) is refused
+   rather than read. */
+RSE__FN rse_status rse__tiff_chunk_bytes(rse__tiff *t, rse__tiff_dec *d, size_t k, const unsigned char **p,
+                                         size_t *n, size_t *need) {
+    uint64_t off, cnt;
+    rse_status st;
+    if ((st = rse__tiff_chunk(t, k, &off, &cnt, need)) != RSE_STATUS_OK) return st;
+    if (t->comp == 1) cnt = *need;                 /* bytes past it are not used */
+    if (t->b) { *p = t->b + off; *n = (size_t)cnt; return RSE_STATUS_OK; }
+    if (cnt > ((uint64_t)1 << 31))
+        return rse__fail(RSE_STATUS_LIMIT, "TIFF %s %zu: %llu compressed bytes (more than 2^31)",
+                         t->tiled ? "tile" : "strip", k, (unsigned long long)cnt);
+    if (cnt > d->incap) {
+        unsigned char *q = (unsigned char *)RSE_REALLOC(d->in, (size_t)cnt);
+        if (!q) return rse__fail(RSE_STATUS_NOMEM, "out of memory for %llu bytes of a TIFF chunk", (unsigned long long)cnt);
+        d->in = q; d->incap = (size_t)cnt;
+    }
+    if ((st = rse__tiff_read(t, off, d->in, (size_t)cnt)) != RSE_STATUS_OK) return st;
+    *p = d->in; *n = (size_t)cnt;
+    return RSE_STATUS_OK;
+}
+
+/* Decodes chunk k into d->buf, the predictor undone: its rows of
+   cw * cspp samples, in the file's byte order. */
+RSE__FN rse_status rse__tiff_chunk_decode(rse__tiff *t, rse__tiff_dec *d, size_t k) {
+    const unsigned char *in = 0;
+    size_t n = 0, need, bytes = t->bps / 8, rowb = (size_t)t->cw * t->cspp * bytes, r, i, ns = (size_t)t->cw * t->cspp;
+    uint32_t rows = rse__tiff_chunk_rows(t, k);
+    rse_status st;
+    if ((st = rse__tiff_chunk_bytes(t, d, k, &in, &n, &need)) != RSE_STATUS_OK) return st;
+    if ((st = rse__tiff_decode(t, d->z, in, n, d->buf, need)) != RSE_STATUS_OK) {
+        char what[48];
+        rse__fmt(what, sizeof what, "TIFF %s %zu", t->tiled ? "tile" : "strip", k);
+        return rse__fail_prefix(st, what);
+    }
+    if (t->pred == 2)            /* undo the horizontal differencing, row by row */
+        for (r = 0; r < rows; r++) {
+            unsigned char *p = d->buf + r * rowb;
+            if (bytes == 1) for (i = t->cspp; i < ns; i++) p[i] = (unsigned char)(p[i] + p[i - t->cspp]);
+            else for (i = t->cspp; i < ns; i++) {
+                unsigned v = (unsigned)(rse__tiff_get(t, p + 2 * i, 2) + rse__tiff_get(t, p + 2 * (i - t->cspp), 2));
+                p[2 * i + 1 - t->be] = (unsigned char)(v >> 8);   /* in the file's byte order */
+                p[2 * i + t->be] = (unsigned char)v;
+            }
+        }
+    return RSE_STATUS_OK;
+}
+
+/* The image rectangle chunk k covers (clipped to the image), and the band
+   it holds when planar (else 0). */
+RSE__FN void rse__tiff_chunk_rect(const rse__tiff *t, size_t k, rse_roi *r, uint32_t *plane) {
+    size_t per = (size_t)t->across * t->down, pk = k % per;
+    uint32_t x0 = (uint32_t)(pk % t->across) * t->cw, y0 = (uint32_t)(pk / t->across) * t->ch;
+    uint32_t rows = rse__tiff_chunk_rows(t, k);
+    *plane = (uint32_t)(k / per);
+    r->x = (int)x0; r->y = (int)y0;
+    r->w = (int)(t->w - x0 < t->cw ? t->w - x0 : t->cw);
+    r->h = (int)(t->h - y0 < rows ? t->h - y0 : rows);
+}
+
+/* Decodes the rectangle `win` of the image (inside it) into out (win's
+   size, nb channels of the bands band[]): only the chunks it meets are
+   read. A whole-image load is the rectangle of the whole image. */
+RSE__FN rse_status rse__tiff_decode_rect(rse__tiff *t, const rse_roi *win, int nb, const uint32_t band[3], rse_image *out) {
+    rse__tiff_dec d;
+    uint32_t maxv = t->bps == 8 ? 255u : 65535u, plane, p, cy, cx;
+    size_t bytes = t->bps / 8, rowb = (size_t)t->cw * t->cspp * bytes, oplane = (size_t)win->w * win->h;
+    uint32_t cy0 = (uint32_t)win->y / t->ch, cy1 = (uint32_t)(win->y + win->h - 1) / t->ch;
+    uint32_t cx0 = (uint32_t)win->x / t->cw, cx1 = (uint32_t)(win->x + win->w - 1) / t->cw;
+    rse_status st;
+    int ch;
+    if ((st = rse__tiff_dec_init(&d, t)) != RSE_STATUS_OK) { rse__tiff_dec_free(&d); return st; }
+    for (p = 0; p < (t->planar == 2 ? t->spp : 1); p++) {
+        if (t->planar == 2 && band[0] != p && band[nb - 1] != p && band[nb / 2] != p)
+            continue;            /* a band nobody asked for: not decoded */
+        for (cy = cy0; cy <= cy1; cy++)
+            for (cx = cx0; cx <= cx1; cx++) {
+                size_t k = ((size_t)p * t->down + cy) * t->across + cx;
+                rse_roi r;
+                int x0, x1, y0, y1, x, y;
+                if ((st = rse__tiff_chunk_decode(t, &d, k)) != RSE_STATUS_OK) goto done;
+                rse__tiff_chunk_rect(t, k, &r, &plane);
+                /* the part of the chunk inside the window */
+                x0 = r.x > win->x ? r.x : win->x; x1 = r.x + r.w < win->x + win->w ? r.x + r.w : win->x + win->w;
+                y0 = r.y > win->y ? r.y : win->y; y1 = r.y + r.h < win->y + win->h ? r.y + r.h : win->y + win->h;
+                /* Scatter the chosen bands into the planar float image. */
+                for (ch = 0; ch < nb; ch++) {
+                    uint32_t s = band[ch];
+                    if (t->planar == 2) { if (s != plane) continue; s = 0; }
+                    for (y = y0; y < y1; y++) {
+                        const unsigned char *q = d.buf + (size_t)(y - r.y) * rowb + ((size_t)(x0 - r.x) * t->cspp + s) * bytes;
+                        float *o = out->data + (size_t)ch * oplane + (size_t)(y - win->y) * win->w + (x0 - win->x);
+                        for (x = x0; x < x1; x++, q += (size_t)t->cspp * bytes) {
+                            unsigned v = bytes == 1 ? q[0] : (unsigned)rse__tiff_get(t, q, 2);
+                            if (t->photo == 0) v = maxv - v;   /* WhiteIsZero */
+                            *o++ = (float)v / (float)maxv;
+                        }
+                    }
+                }
+            }
+    }
+    st = RSE_STATUS_OK;
+done:
+    rse__tiff_dec_free(&d);
+    return st;
+}
+
 /* The bands to decode, 0-based, from the options (see rse_read_options). */
 RSE__FN rse_status rse__tiff_bands(const rse__tiff *t, const rse_read_options *opt, int *nb, uint32_t band[3]) {
     int k;
@@ -3201,27 +3510,47 @@ RSE__FN rse_status rse__tiff_bands(const rse__tiff *t, const rse_read_options *o
     return RSE_STATUS_OK;
 }
 
+
+/* The most bytes of one georeferencing tag read from a source: far above
+   any real GeoKey or GDAL metadata, and a bound on what a hostile file's
+   claim makes us allocate. */
+#define RSE__TIFF_SRC_MAX_GEO ((size_t)16 << 20)
+
 /* Copies the georeferencing fields into g, little-endian (see rse_geo). */
-RSE__FN rse_status rse__tiff_geo(const rse__tiff *t, rse_geo *g) {
+RSE__FN rse_status rse__tiff_geo(rse__tiff *t, rse_geo *g) {
     int i;
+    rse_status st;
     memset(g, 0, sizeof *g);
     for (i = 0; i < RSE_GEO_MAX_TAGS; i++) {
         const rse__tiff_arr *a = &t->geo[i];
         rse_geo_tag *o = &g->tag[g->n];
         size_t s, u, j, b;
-        if (!a->p) continue;
+        if (!a->type) continue;
         s = rse__tiff_type_size(a->type);
         o->len = (size_t)a->count * s;        /* checked when the field was read */
+        if (!a->p && o->len > RSE__TIFF_SRC_MAX_GEO) {
+            rse_geo_free(g);
+            return rse__fail(RSE_STATUS_LIMIT, "TIFF tag %u holds %zu bytes (more than %zu)", rse__tiff_geo_tags[i],
+                             o->len, RSE__TIFF_SRC_MAX_GEO);
+        }
         o->data = (unsigned char *)RSE_MALLOC(o->len ? o->len : 1);
         if (!o->data) { rse_geo_free(g); return rse__fail(RSE_STATUS_NOMEM, "out of memory for TIFF tag %u", rse__tiff_geo_tags[i]); }
         o->tag = rse__tiff_geo_tags[i];
         o->type = (uint16_t)a->type;
         o->count = a->count;
-        /* Rationals are two 32-bit integers: swapped as such. */
-        u = a->type == 5 || a->type == 10 ? 4 : s;
-        if (!t->be || u == 1) memcpy(o->data, a->p, o->len);
-        else for (j = 0; j < o->len; j += u) for (b = 0; b < u; b++) o->data[j + b] = a->p[j + u - 1 - b];
         g->n++;
+        if (a->p) memcpy(o->data, a->p, o->len);
+        else if ((st = rse__tiff_read(t, a->off, o->data, o->len)) != RSE_STATUS_OK) { rse_geo_free(g); return st; }
+        /* Big-endian values are swapped in place; rationals are two 32-bit
+           integers and swapped as such. */
+        u = a->type == 5 || a->type == 10 ? 4 : s;
+        if (t->be && u > 1)
+            for (j = 0; j < o->len; j += u)
+                for (b = 0; b < u / 2; b++) {
+                    unsigned char c = o->data[j + b];
+                    o->data[j + b] = o->data[j + u - 1 - b];
+                    o->data[j + u - 1 - b] = c;
+                }
     }
     return RSE_STATUS_OK;
 }
@@ -3238,73 +3567,22 @@ RSE__FN void rse__tiff_desc(const rse__tiff *t, rse_image_desc *d) {
     d->big_endian = t->be; d->bigtiff = t->big; d->pages = t->pages;
 }
 
+/* The whole image from a file in memory: every chunk is checked before
+   the image is allocated. */
 RSE__FN rse_status rse__tiff_load(const unsigned char *b, size_t len, const rse_read_options *opt,
                                   rse_image *out, rse_geo *geo) {
     rse__tiff t;
-    rse__lzw *z = 0;
-    unsigned char *buf = 0;
-    size_t scratch, k, plane, bytes;
-    uint32_t band[3], maxv;
-    int nb = 1, ch;
+    rse_roi all;
+    uint32_t band[3];
+    int nb = 1;
     rse_status st;
     if ((st = rse__tiff_open(&t, b, len)) != RSE_STATUS_OK) return st;
     if ((st = rse__tiff_bands(&t, opt, &nb, band)) != RSE_STATUS_OK) return st;
-    if ((st = rse__tiff_check_chunks(&t, &scratch)) != RSE_STATUS_OK) return st;
+    if ((st = rse__tiff_check_chunks(&t)) != RSE_STATUS_OK) return st;
     if ((st = rse_image_alloc(out, (int)t.w, (int)t.h, nb)) != RSE_STATUS_OK) return st;
-    bytes = t.bps / 8;
-    maxv = t.bps == 8 ? 255u : 65535u;
-    plane = (size_t)t.w * t.h;
-    buf = (unsigned char *)RSE_MALLOC(scratch);
-    if (t.comp == 5) z = (rse__lzw *)RSE_MALLOC(sizeof *z);
-    if (!buf || (t.comp == 5 && !z)) { st = rse__fail(RSE_STATUS_NOMEM, "out of memory for a TIFF chunk of %zu bytes", scratch); goto done; }
-    for (k = 0; k < t.nchunks; k++) {
-        size_t per = (size_t)t.across * t.down, pk = k % per;
-        uint32_t src_plane = (uint32_t)(k / per);   /* planar: the band this chunk holds */
-        uint32_t rows = rse__tiff_chunk_rows(&t, k), x0 = (uint32_t)(pk % t.across) * t.cw;
-        uint32_t y0 = (uint32_t)(pk / t.across) * t.ch, r, x, ncols;
-        size_t rowb = (size_t)t.cw * t.cspp * bytes, need = rowb * rows;
-        uint64_t off = rse__tiff_elem(&t, &t.offs, k), n = rse__tiff_elem(&t, &t.counts, k);
-        if (t.planar == 2 && band[0] != src_plane && band[nb - 1] != src_plane && band[nb / 2] != src_plane)
-            continue;            /* a band nobody asked for: not decoded */
-        if ((st = rse__tiff_decode(&t, z, b + off, (size_t)n, buf, need)) != RSE_STATUS_OK) {
-            char what[48];
-            rse__fmt(what, sizeof what, "TIFF %s %zu", t.tiled ? "tile" : "strip", k);
-            rse__fail_prefix(st, what);
-            goto done;
-        }
-        if (t.pred == 2) {       /* undo the horizontal differencing, row by row */
-            size_t i, ns = (size_t)t.cw * t.cspp;
-            for (r = 0; r < rows; r++) {
-                unsigned char *p = buf + r * rowb;
-                if (bytes == 1) for (i = t.cspp; i < ns; i++) p[i] = (unsigned char)(p[i] + p[i - t.cspp]);
-                else for (i = t.cspp; i < ns; i++) {
-                    unsigned v = (unsigned)(rse__tiff_get(&t, p + 2 * i, 2) + rse__tiff_get(&t, p + 2 * (i - t.cspp), 2));
-                    p[2 * i + 1 - t.be] = (unsigned char)(v >> 8);   /* in the file's byte order */
-                    p[2 * i + t.be] = (unsigned char)v;
-                }
-            }
-        }
-        /* Scatter the chosen bands into the planar float image. */
-        ncols = t.w - x0 < t.cw ? t.w - x0 : t.cw;
-        for (ch = 0; ch < nb; ch++) {
-            uint32_t s = band[ch];
-            if (t.planar == 2) { if (s != src_plane) continue; s = 0; }
-            for (r = 0; r < rows && y0 + r < t.h; r++) {
-                const unsigned char *p = buf + r * rowb + (size_t)s * bytes;
-                float *o = out->data + (size_t)ch * plane + (size_t)(y0 + r) * t.w + x0;
-                for (x = 0; x < ncols; x++, p += (size_t)t.cspp * bytes) {
-                    unsigned v = bytes == 1 ? p[0] : (unsigned)rse__tiff_get(&t, p, 2);
-                    if (t.photo == 0) v = maxv - v;   /* WhiteIsZero */
-                    o[x] = (float)v / (float)maxv;
-                }
-            }
-        }
-    }
-    if (geo && (st = rse__tiff_geo(&t, geo)) != RSE_STATUS_OK) goto done;
-    st = RSE_STATUS_OK;
-done:
-    RSE_FREE(buf);
-    RSE_FREE(z);
+    all.x = all.y = 0; all.w = (int)t.w; all.h = (int)t.h;
+    if ((st = rse__tiff_decode_rect(&t, &all, nb, band, out)) == RSE_STATUS_OK && geo)
+        st = rse__tiff_geo(&t, geo);
     if (st != RSE_STATUS_OK) rse_image_free(out);
     return st;
 }
@@ -3317,6 +3595,7 @@ RSE__FN rse_status rse__tiff_describe(const unsigned char *b, size_t len, rse_im
     return geo ? rse__tiff_geo(&t, geo) : RSE_STATUS_OK;
 }
 #endif /* RSE_NO_TIFF */
+
 /* ---- JPEG reader ---------------------------------------------------------
    A JPEG is a chain of markers (0xFF, a code byte, most followed by a
    big-endian length that counts itself). The pipeline:
@@ -4910,6 +5189,457 @@ RSEDEF rse_status rse_image_save_mem(const rse_image *img, rse_format fmt, int b
     return rse_image_save_mem_geo(img, fmt, bits, 0, write, ctx);
 }
 
+/* ---- windows of TIFF files larger than memory ------------------------------
+   A TIFF read through a source (rse_source: a read-at-offset callback and
+   the file's size) is never held whole: its header and first IFD are read,
+   then only the strips or tiles under a window, so the scene may be far
+   larger than RSE_MAX_DIM and RSE_MAX_PIXELS, which bound the window.
+   The same checks as from memory apply to everything read (offsets and
+   byte counts inside the file, IFD loops, byte counts able to hold their
+   chunk); a chunk the window does not meet is not looked at. */
+
+/* A source whose first bytes are not a TIFF's: refused (the caller reads
+   other formats whole). */
+RSE__FN rse_status rse__src_tiff_only(const rse_source *src) {
+    unsigned char hd[4];
+    if (!src || !src->read) return rse__fail(RSE_STATUS_BAD_ARG, "no source to read");
+    if (src->size < 4 || src->read(src->ctx, 0, hd, 4) != 0) return rse__fail(RSE_STATUS_TRUNCATED, "TIFF header truncated");
+    if (rse__sniff(hd, 4) != RSE_FORMAT_TIFF)
+        return rse__fail(RSE_STATUS_UNSUPPORTED, "windowed reads are for TIFF files only");
+#ifdef RSE_NO_TIFF
+    return rse__fail(RSE_STATUS_UNSUPPORTED, "TIFF input not supported in this build (RSE_NO_TIFF)");
+#else
+    return RSE_STATUS_OK;
+#endif
+}
+
+RSEDEF rse_status rse_image_describe_src(const rse_source *src, rse_image_desc *d, rse_geo *geo) {
+    rse_status st;
+    if (geo) memset(geo, 0, sizeof *geo);
+    if (!d) return rse__fail(RSE_STATUS_BAD_ARG, "rse_image_describe_src: NULL output");
+    memset(d, 0, sizeof *d);
+    if ((st = rse__src_tiff_only(src)) != RSE_STATUS_OK) return st;
+#ifndef RSE_NO_TIFF
+    {
+        rse__tiff t;
+        if ((st = rse__tiff_open_src(&t, src)) == RSE_STATUS_OK) {
+            rse__tiff_desc(&t, d);
+            if (geo) st = rse__tiff_geo(&t, geo);
+        }
+        rse__tiff_close(&t);
+    }
+#endif
+    return st;
+}
+
+RSEDEF rse_status rse_image_load_window_src(const rse_source *src, const rse_roi *win, const rse_read_options *opt,
+                                            rse_image *out, rse_geo *geo) {
+    rse_status st;
+    if (geo) memset(geo, 0, sizeof *geo);
+    if (!out || !win) return rse__fail(RSE_STATUS_BAD_ARG, "rse_image_load_window_src: NULL argument");
+    memset(out, 0, sizeof *out);
+    if ((st = rse__src_tiff_only(src)) != RSE_STATUS_OK) return st;
+#ifdef RSE_NO_TIFF
+    (void)opt;
+#else
+    {
+        rse__tiff t;
+        uint32_t band[3];
+        int nb = 1;
+        if ((st = rse__tiff_open_src(&t, src)) == RSE_STATUS_OK &&
+            (st = rse__tiff_bands(&t, opt, &nb, band)) == RSE_STATUS_OK &&
+            (st = rse__roi_check(win, (int)t.w, (int)t.h, "window")) == RSE_STATUS_OK &&
+            (st = rse_image_alloc(out, win->w, win->h, nb)) == RSE_STATUS_OK &&
+            (st = rse__tiff_decode_rect(&t, win, nb, band, out)) == RSE_STATUS_OK && geo)
+            st = rse__tiff_geo(&t, geo);
+        if (st != RSE_STATUS_OK) rse_image_free(out);
+        rse__tiff_close(&t);
+    }
+#endif
+    return st;
+}
+
+/* ---- writing a window back into a TIFF scene -----------------------------
+   The output of a window edit of a scene larger than memory: the input
+   TIFF again, chunk for chunk, with the window's pixels replaced. It keeps
+   the input's layout (size, strips or tiles of the same shape, depth,
+   bands, planar configuration, photometric, ExtraSamples) and its
+   georeferencing, so that a chunk the window does not meet can be copied
+   as its compressed bytes, never decoded, when the output keeps the
+   input's compression: none or Deflate (8, 32946), and for 16-bit samples
+   a little-endian input (the writer is little-endian; 8-bit chunks have no
+   byte order). Otherwise (LZW, PackBits, big-endian 16-bit) every chunk is
+   decoded and re-encoded as Deflate with the horizontal predictor, one at a
+   time. The chunks the window meets are decoded, get the window's pixels
+   (quantised to the input's depth; a value equal to the input's level
+   comes back as that level), and are re-encoded.
+   Memory: one decoded chunk and its compressed form, the re-encoded
+   chunks under the window, 16 bytes per chunk of offsets and sizes, and a
+   1 MB copy buffer; never the scene.
+   A sink cannot seek, and the IFD (which holds every chunk's offset) comes
+   first: so the chunks under the window are encoded first and kept, the
+   others' sizes are their byte counts (or, re-encoding, found by a first
+   encoding pass that is thrown away); then header, IFD and chunks are
+   written in file order. The output is BigTIFF when the input is or when
+   its offsets would not fit 32 bits. A chunk that is copied is checked as
+   the reader checks it (inside the file, a byte count that can hold it),
+   not decoded: damage inside it is copied as it is. */
+#ifndef RSE_NO_TIFF
+
+#define RSE__TIFFX_COPY ((size_t)1 << 20)
+
+typedef struct rse__tiffx {
+    rse__tiff t;
+    rse__tiff_dec d;
+    rse__deflate *df;
+    unsigned char *z, *copy;      /* a compressed chunk; the copy buffer */
+    const rse_image *pix;
+    const rse_roi *win;
+    uint32_t band[3];
+    int nb, keep;
+    unsigned ocomp, opred;
+    size_t ntouch, *tk;           /* the chunks the window meets, ascending */
+    unsigned char **tdata;        /* and their new bytes                    */
+    size_t *tlen;
+} rse__tiffx;
+
+/* The window's pixels into the decoded chunk k (little-endian samples). */
+RSE__FN void rse__tiffx_paste(rse__tiffx *x, size_t k) {
+    const rse__tiff *t = &x->t;
+    const rse_image *pix = x->pix;
+    const rse_roi *win = x->win;
+    size_t bytes = t->bps / 8, rowb = (size_t)t->cw * t->cspp * bytes, pplane = (size_t)pix->w * pix->h;
+    unsigned maxv = t->bps == 8 ? 255u : 65535u;
+    uint32_t plane;
+    rse_roi r;
+    int x0, x1, y0, y1, xx, y, ch;
+    rse__tiff_chunk_rect(t, k, &r, &plane);
+    x0 = r.x > win->x ? r.x : win->x; x1 = r.x + r.w < win->x + win->w ? r.x + r.w : win->x + win->w;
+    y0 = r.y > win->y ? r.y : win->y; y1 = r.y + r.h < win->y + win->h ? r.y + r.h : win->y + win->h;
+    for (ch = 0; ch < x->nb; ch++) {
+        uint32_t s = x->band[ch];
+        if (t->planar == 2) { if (s != plane) continue; s = 0; }
+        for (y = y0; y < y1; y++)
+            for (xx = x0; xx < x1; xx++) {
+                size_t j = (size_t)(y - win->y) * win->w + (size_t)(xx - win->x);
+                unsigned char *q = x->d.buf + (size_t)(y - r.y) * rowb + ((size_t)(xx - r.x) * t->cspp + s) * bytes;
+                float v;
+                unsigned lv;
+                if (pix->c == 1) v = pix->data[j];
+                else if (x->nb == 3) v = pix->data[(size_t)ch * pplane + j];
+                else {            /* one band from an RGB edit: its gray, exact where the three agree */
+                    float a = pix->data[j], b = pix->data[pplane + j], c = pix->data[2 * pplane + j];
+                    v = a == b && b == c ? a : (a + b + c) / 3.0f;
+                }
+                lv = rse__quant(v, maxv);
+                if (t->photo == 0) lv = maxv - lv;    /* WhiteIsZero */
+                q[0] = (unsigned char)lv;
+                if (bytes == 2) q[1] = (unsigned char)(lv >> 8);
+            }
+    }
+}
+
+/* Decodes chunk k into x->d.buf as little-endian samples. */
+RSE__FN rse_status rse__tiffx_decode(rse__tiffx *x, size_t k) {
+    rse__tiff *t = &x->t;
+    rse_status st;
+    if ((st = rse__tiff_chunk_decode(t, &x->d, k)) != RSE_STATUS_OK) return st;
+    if (t->be && t->bps == 16) {
+        size_t i, need = (size_t)t->cw * t->cspp * 2 * rse__tiff_chunk_rows(t, k);
+        for (i = 0; i < need; i += 2) { unsigned char c = x->d.buf[i]; x->d.buf[i] = x->d.buf[i + 1]; x->d.buf[i + 1] = c; }
+    }
+    return RSE_STATUS_OK;
+}
+
+/* Encodes the decoded chunk k (in x->d.buf, which the predictor changes)
+   as the output's compression: *out, *n. */
+RSE__FN void rse__tiffx_encode(rse__tiffx *x, size_t k, const unsigned char **out, size_t *n) {
+    const rse__tiff *t = &x->t;
+    size_t bytes = t->bps / 8, rowb = (size_t)t->cw * t->cspp * bytes, ns = (size_t)t->cw * t->cspp, r, i;
+    uint32_t rows = rse__tiff_chunk_rows(t, k);
+    size_t need = rowb * rows;
+    if (x->opred == 2)           /* horizontal differencing, from the right so each left value is still the original */
+        for (r = 0; r < rows; r++) {
+            unsigned char *p = x->d.buf + r * rowb;
+            if (bytes == 1) for (i = ns; i-- > t->cspp;) p[i] = (unsigned char)(p[i] - p[i - t->cspp]);
+            else for (i = ns; i-- > t->cspp;) {
+                unsigned v = ((unsigned)p[2 * i] | (unsigned)p[2 * i + 1] << 8) -
+                             ((unsigned)p[2 * (i - t->cspp)] | (unsigned)p[2 * (i - t->cspp) + 1] << 8);
+                p[2 * i] = (unsigned char)v; p[2 * i + 1] = (unsigned char)(v >> 8);
+            }
+        }
+    if (x->ocomp == 1) { *out = x->d.buf; *n = need; return; }
+    *n = rse__zlib_compress(x->df, x->d.buf, need, x->z);
+    *out = x->z;
+}
+
+/* The output bytes of chunk k that is not under the window: *n of them;
+   with `write`, also sent to it (copied in pieces, or re-encoded). */
+RSE__FN rse_status rse__tiffx_other(rse__tiffx *x, size_t k, uint64_t *n, rse_write_fn write, void *ctx) {
+    rse__tiff *t = &x->t;
+    rse_status st;
+    if (x->keep) {
+        uint64_t off, done = 0;
+        size_t need;
+        if ((st = rse__tiff_chunk(t, k, &off, n, &need)) != RSE_STATUS_OK) return st;
+        while (write && done < *n) {
+            size_t m = *n - done < RSE__TIFFX_COPY ? (size_t)(*n - done) : RSE__TIFFX_COPY;
+            if ((st = rse__tiff_read(t, off + done, x->copy, m)) != RSE_STATUS_OK) return st;
+            if ((st = rse__sink(write, ctx, x->copy, m)) != RSE_STATUS_OK) return st;
+            done += m;
+        }
+    } else {
+        const unsigned char *p;
+        size_t zn;
+        if ((st = rse__tiffx_decode(x, k)) != RSE_STATUS_OK) return st;
+        rse__tiffx_encode(x, k, &p, &zn);
+        *n = zn;
+        if (write && (st = rse__sink(write, ctx, p, zn)) != RSE_STATUS_OK) return st;
+    }
+    return RSE_STATUS_OK;
+}
+
+/* IFD building, classic or BigTIFF, little-endian. */
+typedef struct rse__tiffx_w {
+    unsigned char *m;
+    size_t n, ext;
+    int big;
+} rse__tiffx_w;
+
+RSE__FN void rse__put64le(unsigned char *p, uint64_t v) {
+    int i;
+    for (i = 0; i < 8; i++) p[i] = (unsigned char)(v >> 8 * i);
+}
+
+RSE__FN void rse__tiffx_entry(rse__tiffx_w *w, unsigned tag, unsigned type, uint64_t count,
+                              const unsigned char *val, size_t len) {
+    size_t esz = w->big ? 20 : 12, inl = w->big ? 8 : 4, hdr = w->big ? 16 : 8;
+    unsigned char *e = w->m + hdr + (w->big ? 8 : 2) + esz * w->n++;
+    rse__put16le(e, tag);
+    rse__put16le(e + 2, type);
+    if (w->big) rse__put64le(e + 4, count); else rse__put32le(e + 4, (uint32_t)count);
+    if (len <= inl) memcpy(e + esz - inl, val, len);     /* the rest is zero */
+    else {
+        memcpy(w->m + w->ext, val, len);
+        if (w->big) rse__put64le(e + 12, w->ext); else rse__put32le(e + 8, (uint32_t)w->ext);
+        w->ext += len + (len & 1);
+    }
+}
+
+RSE__FN void rse__tiffx_num(rse__tiffx_w *w, unsigned tag, unsigned type, uint64_t v) {
+    unsigned char b[8];
+    memset(b, 0, sizeof b);
+    if (type == 3) rse__put16le(b, (unsigned)v); else rse__put32le(b, (uint32_t)v);
+    rse__tiffx_entry(w, tag, type, 1, b, type == 3 ? 2 : 4);
+}
+
+/* The bytes of header, IFD and out-of-line values for n entries of which
+   the out-of-line ones have the lengths vals[0..nv). */
+RSE__FN size_t rse__tiffx_meta_len(int big, size_t n, const size_t *vals, int nv) {
+    size_t len = (big ? 16 : 8) + (big ? 8 : 2) + n * (big ? 20 : 12) + (big ? 8 : 4), inl = big ? 8 : 4;
+    int i;
+    for (i = 0; i < nv; i++) if (vals[i] > inl) len += vals[i] + (vals[i] & 1);
+    return len;
+}
+
+RSE__FN void rse__tiffx_free(rse__tiffx *x) {
+    size_t i;
+    if (x->tdata) for (i = 0; i < x->ntouch; i++) RSE_FREE(x->tdata[i]);
+    RSE_FREE(x->tdata); RSE_FREE(x->tlen); RSE_FREE(x->tk);
+    RSE_FREE(x->df); RSE_FREE(x->z); RSE_FREE(x->copy);
+    rse__tiff_dec_free(&x->d);
+    rse__tiff_close(&x->t);
+}
+
+RSE__FN rse_status rse__tiffx_save(rse__tiffx *x, const rse_source *src, const rse_read_options *opt,
+                                   rse_write_fn write, void *ctx) {
+    rse__tiff *t = &x->t;
+    const rse_roi *win = x->win;
+    uint64_t *osz = 0, total, off;
+    unsigned char *arr = 0, *bps = 0, *extra = 0;
+    size_t k, i, ti, nent, vals[24], esize, nextra = 0;
+    int nv, big;
+    uint32_t cy, cx, p;
+    rse__tiffx_w w;
+    rse_geo geo;
+    rse_status st;
+    memset(&geo, 0, sizeof geo);
+    w.m = 0;
+    if ((st = rse__tiff_open_src(t, src)) != RSE_STATUS_OK) return st;
+    if ((st = rse__tiff_bands(t, opt, &x->nb, x->band)) != RSE_STATUS_OK) return st;
+    if (x->nb == 3 && (x->band[0] == x->band[1] || x->band[1] == x->band[2] || x->band[0] == x->band[2]))
+        return rse__fail(RSE_STATUS_BAD_ARG, "writing a window back needs three different bands (%u,%u,%u repeats one)",
+                         (unsigned)x->band[0] + 1, (unsigned)x->band[1] + 1, (unsigned)x->band[2] + 1);
+    if ((st = rse__roi_check(win, (int)t->w, (int)t->h, "window")) != RSE_STATUS_OK) return st;
+    if (x->pix->w != win->w || x->pix->h != win->h || (x->pix->c != 1 && x->pix->c != 3))
+        return rse__fail(RSE_STATUS_BAD_ARG, "window pixels of %dx%dx%d for a %dx%d window", x->pix->w, x->pix->h,
+                         x->pix->c, win->w, win->h);
+    if (t->chunk_max >= ((size_t)1 << 31))
+        return rse__fail(RSE_STATUS_LIMIT, "TIFF chunks of %zu bytes are too large to re-encode", t->chunk_max);
+    x->keep = (t->comp == 1 || t->comp == 8 || t->comp == 32946) && !(t->be && t->bps == 16);
+    x->ocomp = x->keep ? t->comp : 8;
+    x->opred = x->ocomp == 1 ? 1 : x->keep ? t->pred : 2;
+    if ((st = rse__tiff_dec_init(&x->d, t)) != RSE_STATUS_OK) return st;
+    x->df = (rse__deflate *)RSE_MALLOC(sizeof *x->df);
+    x->z = (unsigned char *)RSE_MALLOC(rse__zlib_bound(t->chunk_max));
+    x->copy = (unsigned char *)RSE_MALLOC(RSE__TIFFX_COPY);
+    osz = (uint64_t *)RSE_MALLOC(t->nchunks * sizeof *osz);       /* nchunks <= file size / 2 */
+    if (!x->df || !x->z || !x->copy || !osz) { st = rse__fail(RSE_STATUS_NOMEM, "out of memory for the TIFF window writer"); goto done; }
+
+    /* Every chunk checked before any work. Chunks may share bytes (a file
+       can point every blank tile at one), but a small file whose chunks
+       all name the same large range would make an output, or a decode, far
+       larger than itself: together they may name at most 4 times the file
+       and 16 MB. */
+    total = 0;
+    for (k = 0; k < t->nchunks; k++) {
+        uint64_t o, n, lim = t->len >> 60 ? UINT64_MAX : 4 * t->len + ((uint64_t)16 << 20);
+        size_t need;
+        if ((st = rse__tiff_chunk(t, k, &o, &n, &need)) != RSE_STATUS_OK) goto done;
+        total += n;                   /* n <= len: no overflow before the check */
+        if (total > lim) {
+            st = rse__fail(RSE_STATUS_BAD_FORMAT, "TIFF %ss name more than %llu bytes of a %llu-byte file: too much shared "
+                           "data to copy", t->tiled ? "tile" : "strip", (unsigned long long)lim, (unsigned long long)t->len);
+            goto done;
+        }
+    }
+
+    /* The chunks under the window, decoded, pasted and re-encoded first. */
+    {
+        uint32_t cy0 = (uint32_t)win->y / t->ch, cy1 = (uint32_t)(win->y + win->h - 1) / t->ch;
+        uint32_t cx0 = (uint32_t)win->x / t->cw, cx1 = (uint32_t)(win->x + win->w - 1) / t->cw;
+        size_t planes = t->planar == 2 ? (size_t)x->nb : 1, cap = planes * (cy1 - cy0 + 1) * (cx1 - cx0 + 1);
+        x->tk = (size_t *)RSE_MALLOC(cap * sizeof *x->tk);
+        x->tlen = (size_t *)RSE_MALLOC(cap * sizeof *x->tlen);
+        x->tdata = (unsigned char **)RSE_MALLOC(cap * sizeof *x->tdata);
+        if (!x->tk || !x->tlen || !x->tdata) { st = rse__fail(RSE_STATUS_NOMEM, "out of memory for the TIFF window writer"); goto done; }
+        for (p = 0; p < (t->planar == 2 ? t->spp : 1); p++) {
+            if (t->planar == 2 && x->band[0] != p && x->band[x->nb - 1] != p && x->band[x->nb / 2] != p) continue;
+            for (cy = cy0; cy <= cy1; cy++)
+                for (cx = cx0; cx <= cx1; cx++) {
+                    const unsigned char *q;
+                    size_t zn;
+                    k = ((size_t)p * t->down + cy) * t->across + cx;
+                    if ((st = rse__tiffx_decode(x, k)) != RSE_STATUS_OK) goto done;
+                    rse__tiffx_paste(x, k);
+                    rse__tiffx_encode(x, k, &q, &zn);
+                    x->tk[x->ntouch] = k;
+                    x->tdata[x->ntouch] = (unsigned char *)RSE_MALLOC(zn);
+                    if (!x->tdata[x->ntouch]) { st = rse__fail(RSE_STATUS_NOMEM, "out of memory for a TIFF chunk"); goto done; }
+                    memcpy(x->tdata[x->ntouch], q, zn);
+                    x->tlen[x->ntouch++] = zn;
+                }
+        }
+    }
+    /* Every chunk's output size. */
+    total = 0;
+    for (k = 0, ti = 0; k < t->nchunks; k++) {
+        if (ti < x->ntouch && x->tk[ti] == k) osz[k] = x->tlen[ti++];
+        else if ((st = rse__tiffx_other(x, k, &osz[k], 0, 0)) != RSE_STATUS_OK) goto done;
+        total += osz[k];          /* each <= the file's size or 2^31: no overflow */
+    }
+    if ((st = rse__tiff_geo(t, &geo)) != RSE_STATUS_OK) goto done;
+
+    /* Header and IFD. Entries: 256 257 258 259 262 273|324 277 [278] 279|325
+       284 [317] [322 323] [338] and the geo tags, in increasing order. */
+    if (t->extra.type && t->extra.count > 0) nextra = t->extra.count < t->spp ? (size_t)t->extra.count : t->spp;
+    nent = 9 + (t->tiled ? 2 : 1) + (x->opred == 2) + (nextra > 0) + (size_t)geo.n;
+    bps = (unsigned char *)RSE_MALLOC(2 * (size_t)t->spp);
+    extra = (unsigned char *)RSE_MALLOC(2 * (nextra ? nextra : 1));
+    if (!bps || !extra) { st = rse__fail(RSE_STATUS_NOMEM, "out of memory for the TIFF window writer"); goto done; }
+    for (i = 0; i < t->spp; i++) rse__put16le(bps + 2 * i, t->bps);
+    for (i = 0; i < nextra; i++) {
+        uint64_t v;
+        if ((st = rse__tiff_elem(t, &t->extra, i, &v)) != RSE_STATUS_OK) goto done;
+        rse__put16le(extra + 2 * i, (unsigned)(v > 2 ? 0 : v));
+    }
+    for (big = t->big;; big = 1) {
+        size_t meta;
+        esize = big ? 8 : 4;
+        nv = 0;
+        vals[nv++] = 2 * (size_t)t->spp; vals[nv++] = esize * t->nchunks; vals[nv++] = esize * t->nchunks;
+        vals[nv++] = 2 * nextra;
+        for (i = 0; i < (size_t)geo.n; i++) vals[nv++] = geo.tag[i].len;
+        meta = rse__tiffx_meta_len(big, nent, vals, nv);
+        if (big || (total <= 0xFFFFFFFFu && meta <= 0xFFFFFFFFu - total)) { w.ext = meta; break; }
+    }
+    w.big = big; w.n = 0;
+    arr = (unsigned char *)RSE_MALLOC(2 * esize * t->nchunks);
+    w.m = (unsigned char *)RSE_MALLOC(w.ext);
+    if (!arr || !w.m) { st = rse__fail(RSE_STATUS_NOMEM, "out of memory for the TIFF header"); goto done; }
+    memset(w.m, 0, w.ext);
+    w.m[0] = 'I'; w.m[1] = 'I';
+    if (big) { rse__put16le(w.m + 2, 43); rse__put16le(w.m + 4, 8); rse__put64le(w.m + 8, 16); rse__put64le(w.m + 16, nent); }
+    else { rse__put16le(w.m + 2, 42); rse__put32le(w.m + 4, 8); rse__put16le(w.m + 8, (unsigned)nent); }
+    off = w.ext;                   /* the data follows, chunk after chunk */
+    for (k = 0; k < t->nchunks; k++) {
+        if (big) { rse__put64le(arr + 8 * k, off); rse__put64le(arr + 8 * (t->nchunks + k), osz[k]); }
+        else { rse__put32le(arr + 4 * k, (uint32_t)off); rse__put32le(arr + 4 * (t->nchunks + k), (uint32_t)osz[k]); }
+        off += osz[k];
+    }
+    w.ext = (size_t)rse__tiffx_meta_len(big, nent, 0, 0);   /* out-of-line values start after the IFD */
+    rse__tiffx_num(&w, 256, 4, t->w);
+    rse__tiffx_num(&w, 257, 4, t->h);
+    rse__tiffx_entry(&w, 258, 3, t->spp, bps, 2 * (size_t)t->spp);
+    rse__tiffx_num(&w, 259, 3, x->ocomp);
+    rse__tiffx_num(&w, 262, 3, t->photo);
+    if (!t->tiled) rse__tiffx_entry(&w, 273, big ? 16 : 4, t->nchunks, arr, esize * t->nchunks);
+    rse__tiffx_num(&w, 277, 3, t->spp);
+    if (!t->tiled) {
+        rse__tiffx_num(&w, 278, 4, t->rps);
+        rse__tiffx_entry(&w, 279, big ? 16 : 4, t->nchunks, arr + esize * t->nchunks, esize * t->nchunks);
+    }
+    rse__tiffx_num(&w, 284, 3, t->planar);
+    if (x->opred == 2) rse__tiffx_num(&w, 317, 3, 2);
+    if (t->tiled) {
+        rse__tiffx_num(&w, 322, 4, t->tw);
+        rse__tiffx_num(&w, 323, 4, t->th);
+        rse__tiffx_entry(&w, 324, big ? 16 : 4, t->nchunks, arr, esize * t->nchunks);
+        rse__tiffx_entry(&w, 325, big ? 16 : 4, t->nchunks, arr + esize * t->nchunks, esize * t->nchunks);
+    }
+    if (nextra) rse__tiffx_entry(&w, 338, 3, nextra, extra, 2 * nextra);
+    for (i = 0; i < (size_t)geo.n; i++)
+        rse__tiffx_entry(&w, geo.tag[i].tag, geo.tag[i].type, geo.tag[i].count, geo.tag[i].data, geo.tag[i].len);
+    if ((st = rse__sink(write, ctx, w.m, w.ext)) != RSE_STATUS_OK) goto done;
+
+    /* The chunks, in order. */
+    for (k = 0, ti = 0; k < t->nchunks; k++) {
+        if (ti < x->ntouch && x->tk[ti] == k) {
+            if ((st = rse__sink(write, ctx, x->tdata[ti], x->tlen[ti])) != RSE_STATUS_OK) goto done;
+            ti++;
+        } else {
+            uint64_t n;
+            if ((st = rse__tiffx_other(x, k, &n, write, ctx)) != RSE_STATUS_OK) goto done;
+            if (n != osz[k]) { st = rse__fail(RSE_STATUS_IO, "TIFF chunk %zu changed while it was read", k); goto done; }
+        }
+    }
+    st = RSE_STATUS_OK;
+done:
+    RSE_FREE(osz); RSE_FREE(arr); RSE_FREE(bps); RSE_FREE(extra); RSE_FREE(w.m);
+    rse_geo_free(&geo);
+    return st;
+}
+#endif /* RSE_NO_TIFF */
+
+RSEDEF rse_status rse_image_save_window_src(const rse_source *src, const rse_read_options *opt, const rse_roi *win,
+                                            const rse_image *pix, rse_write_fn write, void *ctx) {
+    rse_status st;
+    if (!win || !pix || !pix->data || !write) return rse__fail(RSE_STATUS_BAD_ARG, "rse_image_save_window_src: NULL argument");
+    if ((st = rse__src_tiff_only(src)) != RSE_STATUS_OK) return st;
+#ifdef RSE_NO_TIFF
+    (void)opt; (void)ctx;
+#else
+    {
+        rse__tiffx x;
+        memset(&x, 0, sizeof x);
+        x.pix = pix; x.win = win;
+        st = rse__tiffx_save(&x, src, opt, write, ctx);
+        rse__tiffx_free(&x);
+    }
+#endif
+    return st;
+}
+
 RSEDEF rse_format rse_format_from_path(const char *path) {
     static const struct { const char *ext; rse_format fmt; } tab[] = {
         { "ppm", RSE_FORMAT_PPM }, { "pgm", RSE_FORMAT_PGM },
@@ -5166,6 +5896,147 @@ RSEDEF rse_status rse_image_save_bits(const char *path, const rse_image *img, in
 
 RSEDEF rse_status rse_image_save(const char *path, const rse_image *img) {
     return rse_image_save_bits(path, img, 8);
+}
+
+/* ---- scenes larger than memory: files read at offsets ---------------------
+   rse_source over a FILE*: a seek and a read per call (the TIFF reader
+   caches its small reads). 64-bit offsets: fseeko where POSIX has it,
+   _fseeki64 on Windows. */
+#ifdef _WIN32
+#define rse__fseek64(f, o) _fseeki64(f, (__int64)(o), SEEK_SET)
+#define rse__fseek64_end(f) _fseeki64(f, 0, SEEK_END)
+#define rse__ftell64(f) ((int64_t)_ftelli64(f))
+#else
+#define rse__fseek64(f, o) fseeko(f, (off_t)(o), SEEK_SET)
+#define rse__fseek64_end(f) fseeko(f, 0, SEEK_END)
+#define rse__ftell64(f) ((int64_t)ftello(f))
+#endif
+
+typedef struct rse__file_src {
+    FILE *f;
+    int err;                     /* errno of the first failure */
+    rse_source src;
+} rse__file_src;
+
+RSE__FN int rse__file_read_at(void *ctx, uint64_t off, void *dst, size_t n) {
+    rse__file_src *s = (rse__file_src *)ctx;
+    if (off > (uint64_t)INT64_MAX || rse__fseek64(s->f, off) != 0 || fread(dst, 1, n, s->f) != n) {
+        if (!s->err) s->err = errno ? errno : EIO;
+        return 1;
+    }
+    return 0;
+}
+
+/* Opens path as a source; its size from seeking to the end (a pipe is
+   refused: a window needs a file). */
+RSE__FN rse_status rse__file_src_open(rse__file_src *s, const char *path) {
+    struct stat sb;
+    int64_t size;
+    memset(s, 0, sizeof *s);
+    if (!path) return rse__fail(RSE_STATUS_BAD_ARG, "no file name");
+    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) return rse__fail(RSE_STATUS_IO, "%s: is a directory", path);
+    if (!(s->f = fopen(path, "rb"))) return rse__fail(RSE_STATUS_IO, "%s: cannot open: %s", path, strerror(errno));
+    if (rse__fseek64_end(s->f) != 0 || (size = rse__ftell64(s->f)) < 0) {
+        int e = errno;
+        fclose(s->f); s->f = 0;
+        return rse__fail(RSE_STATUS_IO, "%s: cannot find the file's size (not a regular file?): %s", path, strerror(e));
+    }
+    s->src.read = rse__file_read_at;
+    s->src.ctx = s;
+    s->src.size = (uint64_t)size;
+    return RSE_STATUS_OK;
+}
+
+/* Closes s and names path in a failure: an I/O error with its errno. */
+RSE__FN rse_status rse__file_src_close(rse__file_src *s, rse_status st, const char *path) {
+    if (s->f) fclose(s->f);
+    s->f = 0;
+    if (st == RSE_STATUS_OK) return st;
+    if (st == RSE_STATUS_IO && s->err) return rse__fail(RSE_STATUS_IO, "%s: read error: %s", path, strerror(s->err));
+    return rse__fail_prefix(st, path);
+}
+
+/* Whether path starts like a TIFF (an unreadable file is left to the
+   reader that follows, which says why). */
+RSE__FN int rse__file_is_tiff(const char *path) {
+    unsigned char hd[4];
+    FILE *f = path ? fopen(path, "rb") : 0;
+    size_t n = f ? fread(hd, 1, 4, f) : 0;
+    if (f) fclose(f);
+    return rse__sniff(hd, n) == RSE_FORMAT_TIFF;
+}
+
+RSEDEF rse_status rse_image_load_window(const char *path, const rse_roi *win, const rse_read_options *opt,
+                                        rse_image *out, rse_geo *geo) {
+    rse__file_src s;
+    rse_image big;
+    rse_status st;
+    if (out) memset(out, 0, sizeof *out);
+    if (geo) memset(geo, 0, sizeof *geo);
+    if (!out || !win) return rse__fail(RSE_STATUS_BAD_ARG, "rse_image_load_window: NULL argument");
+    if (!rse__file_is_tiff(path)) {
+        /* other formats: today's whole read, then the crop */
+        if ((st = rse_image_load_ex(path, opt, &big, geo)) != RSE_STATUS_OK) return st;
+        st = rse_image_crop(&big, win, out);
+        rse_image_free(&big);
+        return st == RSE_STATUS_OK ? st : rse__fail_prefix(st, path);
+    }
+    if ((st = rse__file_src_open(&s, path)) != RSE_STATUS_OK) return st;
+    st = rse_image_load_window_src(&s.src, win, opt, out, geo);
+    return rse__file_src_close(&s, st, path);
+}
+
+RSEDEF rse_status rse_image_describe(const char *path, rse_image_desc *d, rse_geo *geo) {
+    rse__file_src s;
+    unsigned char *buf;
+    size_t len;
+    rse_status st;
+    if (geo) memset(geo, 0, sizeof *geo);
+    if (!rse__file_is_tiff(path)) {
+        if ((st = rse__read_file(path, &buf, &len)) != RSE_STATUS_OK) return st;
+        st = rse_image_describe_mem(buf, len, d, geo);
+        RSE_FREE(buf);
+        return st == RSE_STATUS_OK ? st : rse__fail_prefix(st, path);
+    }
+    if ((st = rse__file_src_open(&s, path)) != RSE_STATUS_OK) return st;
+    st = rse_image_describe_src(&s.src, d, geo);
+    return rse__file_src_close(&s, st, path);
+}
+
+typedef struct {
+    rse__file_src *in;
+    const char *in_path;
+    const rse_read_options *opt;
+    const rse_roi *win;
+    const rse_image *pix;
+} rse__window_emit;
+
+/* The scene's problems name it ("out.tif: in.tif: TIFF tile 3: ..."); the
+   atomic writer adds the output's name, or says the write failed. */
+RSE__FN rse_status rse__window_emit_fn(void *ctx, rse_write_fn write, void *wctx) {
+    rse__window_emit *e = (rse__window_emit *)ctx;
+    rse_status st = rse_image_save_window_src(&e->in->src, e->opt, e->win, e->pix, write, wctx);
+    if (st == RSE_STATUS_IO && e->in->err) return rse__fail(st, "%s: read error: %s", e->in_path, strerror(e->in->err));
+    return st == RSE_STATUS_OK ? st : rse__fail_prefix(st, e->in_path);
+}
+
+RSEDEF rse_status rse_image_save_window(const char *out_path, const char *in_path, const rse_read_options *opt,
+                                        const rse_roi *win, const rse_image *pix) {
+    rse__file_src s;
+    rse__window_emit e;
+    rse_status st;
+    struct stat a, b;
+    if (!out_path || !in_path) return rse__fail(RSE_STATUS_BAD_ARG, "rse_image_save_window: no file name");
+    if (rse_format_from_path(out_path) != RSE_FORMAT_TIFF)
+        return rse__fail(RSE_STATUS_BAD_ARG, "%s: a window written into its scene needs a .tif or .tiff output", out_path);
+    if (!strcmp(out_path, in_path) || (stat(out_path, &a) == 0 && stat(in_path, &b) == 0 && a.st_dev == b.st_dev &&
+                                       a.st_ino == b.st_ino))
+        return rse__fail(RSE_STATUS_BAD_ARG, "%s: the output would replace the scene it is read from", out_path);
+    if ((st = rse__file_src_open(&s, in_path)) != RSE_STATUS_OK) return st;
+    e.in = &s; e.in_path = in_path; e.opt = opt; e.win = win; e.pix = pix;
+    st = rse__write_file_atomic(out_path, rse__window_emit_fn, &e);
+    fclose(s.f);
+    return st;
 }
 
 RSE__FN rse_status rse__sinddm_emit(void *ctx, rse_write_fn write, void *wctx) {
@@ -5613,8 +6484,7 @@ RSE__FN void rse__cli_geo_ascii(const char *key, const rse_geo_tag *t) {
 RSE__FN int rse__cmd_info(int argc, char **argv) {
     static const char *const fmts[] = { "unknown", "PPM", "PGM", "BMP", "PNG", "TIFF", "JPEG" };
     const char *path = 0;
-    unsigned char *buf;
-    size_t len, i;
+    size_t i;
     rse_image_desc d;
     rse_geo g;
     const rse_geo_tag *t;
@@ -5626,10 +6496,8 @@ RSE__FN int rse__cmd_info(int argc, char **argv) {
         path = argv[k];
     }
     if (!path) return rse__cli_usage(argv[0], "expected FILE");
-    if (rse__read_file(path, &buf, &len) != RSE_STATUS_OK) return rse__cli_fail();
-    st = rse_image_describe_mem(buf, len, &d, &g);
-    RSE_FREE(buf);
-    if (st != RSE_STATUS_OK) { rse__fail_prefix(st, path); return rse__cli_fail(); }
+    /* a TIFF's header and first IFD only: a scene of any size */
+    if ((st = rse_image_describe(path, &d, &g)) != RSE_STATUS_OK) return rse__cli_fail();
     printf("format: %s", fmts[d.format <= RSE_FORMAT_JPEG ? d.format : 0]);
     if (d.format == RSE_FORMAT_TIFF) printf(" (%s-endian%s)", d.big_endian ? "big" : "little", d.bigtiff ? ", BigTIFF" : "");
     printf("\nsize: %dx%d\nbands: %d\nbits: %d%s\nchannels: %d\n", d.w, d.h, d.bands, d.bits,
@@ -5882,16 +6750,15 @@ RSE__FN rse_status rse__cli_load_model(const char *path, const char *image, cons
 }
 
 /* Loads an image (with the bands of ropt) and, with a window "WxH+X+Y",
-   keeps only that window. */
+   only that window: of a TIFF only the strips or tiles under it are read,
+   so the scene may be larger than RSE_MAX_DIM (rse_image_load_window). */
 RSE__FN rse_status rse__cli_load_window(const char *path, const char *window, const rse_read_options *ropt,
                                         rse_image *img) {
-    rse_image big;
     rse_roi w;
     rse_status st;
-    if ((st = rse_image_load_ex(path, ropt, window ? &big : img, 0)) != RSE_STATUS_OK || !window) return st;
-    if ((st = rse_roi_parse(window, &w)) == RSE_STATUS_OK) st = rse_image_crop(&big, &w, img);
-    rse_image_free(&big);
-    return st == RSE_STATUS_OK ? st : rse__fail_prefix(st, path);
+    if (!window) return rse_image_load_ex(path, ropt, img, 0);
+    if ((st = rse_roi_parse(window, &w)) != RSE_STATUS_OK) return rse__fail_prefix(st, path);
+    return rse_image_load_window(path, &w, ropt, img, 0);
 }
 
 /* train: see its help text in the command table. Its options, in the order
@@ -7001,7 +7868,8 @@ out:
    rse_last_error(), as rse__read_file words it: `rsedit batch` reports it).
    Read 1 MB at a time: read whole, the CLIP checkpoint's hash (0.3-0.9 GB)
    was a second copy of it in memory beside the loaded model, at the edit's
-   end, when its working memory is at its peak (issue 25). */
+   end, when its working memory is at its peak (issue 25); and the image
+   may be a scene far larger than memory (a window edit). */
 RSE__FN void rse__cli_sha256_file(const char *path, char hex[65]) {
     enum { CHUNK = 1 << 20 };
     unsigned char *buf;
@@ -7341,6 +8209,12 @@ RSE__FN int rse__cli_edit_run(const rse__cli_edit_opts *o) {
     rse_geo geo;                        /* a TIFF input's georeferencing, for TIFF outputs */
     double t0, *scores = 0, score0 = -1;
     rse__cli_prog g;
+    /* A window of a TIFF scene edited into a TIFF output: only the window
+       is read and the output is written chunk by chunk from the input
+       (rse_image_save_window), so the scene may be larger than memory and
+       RSE_MAX_DIM; img is then the window, and scene its size. */
+    int stream = has_window && !o->sink && rse_format_from_path(out) == RSE_FORMAT_TIFF && rse__file_is_tiff(o->image);
+    rse_image scene, *sizes = 0;
 
     pos[0] = o->model; pos[1] = o->image;
     memset(&img, 0, sizeof img); memset(&mask, 0, sizeof mask); memset(&maskout, 0, sizeof maskout);
@@ -7348,7 +8222,20 @@ RSE__FN int rse__cli_edit_run(const rse__cli_edit_opts *o) {
     t0 = rse__cli_now();
 
     /* inputs */
-    if (rse_image_load_ex(pos[1], &o->ropt, &img, &geo) != RSE_STATUS_OK) return rse__cli_fail();
+    memset(&scene, 0, sizeof scene);
+    if (stream) {
+        rse_image_desc d;
+        if (rse_image_describe(pos[1], &d, 0) != RSE_STATUS_OK ||
+            rse_image_load_window(pos[1], &o->window, &o->ropt, &img, 0) != RSE_STATUS_OK)
+            return rse__cli_fail();
+        scene.w = d.w; scene.h = d.h; scene.c = img.c;
+    } else if (rse_image_load_ex(pos[1], &o->ropt, &img, &geo) != RSE_STATUS_OK) {
+        if (has_window && rse__file_is_tiff(pos[1]) && strstr(rse_last_error(), "exceeds RSE_MAX"))
+            fprintf(stderr, "rsedit: %s\nrsedit: a window of a TIFF scene larger than that is edited into a TIFF "
+                    "output (-o OUT.tif), which is written tile by tile\n", rse_last_error());
+        else rse__cli_fail();
+        return RSE__EXIT_FAIL;
+    } else scene = img;
     if (rse__cli_load_model(pos[0], has_window ? 0 : pos[1], &o->ropt, &m, 0) != RSE_STATUS_OK) { rc = rse__cli_fail(); goto done; }
     if (ep.start_scale >= m->pyr.n) {
         /* rse_edit would start at the finest scale instead: say so */
@@ -7404,8 +8291,9 @@ RSE__FN int rse__cli_edit_run(const rse__cli_edit_opts *o) {
             g.work_total += g.area[i] * T * ep.count;
         }
     }
-    if ((has_window ? rse_edit_window(m, &img, &o->window, &ep, outs, rse__cli_sample_hook, &g)
-                    : rse_edit(m, &img, &ep, outs, rse__cli_sample_hook, &g)) != RSE_STATUS_OK) {
+    if ((stream ? rse_edit_window_crop(m, &img, &o->window, scene.w, scene.h, &ep, outs, rse__cli_sample_hook, &g)
+         : has_window ? rse_edit_window(m, &img, &o->window, &ep, outs, rse__cli_sample_hook, &g)
+                      : rse_edit(m, &img, &ep, outs, rse__cli_sample_hook, &g)) != RSE_STATUS_OK) {
         rse__cli_prog_end(&g);
         RSE_FREE(outs);
         outs = 0;
@@ -7426,14 +8314,20 @@ RSE__FN int rse__cli_edit_run(const rse__cli_edit_opts *o) {
         rc = o->sink(o->sink_ctx, &r);
         goto done;
     }
-    /* outputs, then the mask, then the sidecar that names them */
+    /* outputs, then the mask, then the sidecar that names them; a streamed
+       window edit's outputs have the scene's size (its CLIP scores are of
+       the window) */
+    sizes = (rse_image *)RSE_MALLOC((size_t)ep.count * sizeof *sizes);
+    if (!sizes) { fprintf(stderr, "rsedit: out of memory\n"); rc = RSE__EXIT_FAIL; goto done; }
+    for (i = 0; i < ep.count; i++) { sizes[i] = outs[i]; if (stream) { sizes[i].w = scene.w; sizes[i].h = scene.h; } }
     for (i = 0; i < ep.count && rc == RSE__EXIT_OK; i++) {
         char *path = rse__cli_numbered(out, i, ep.count);
         /* outputs keep the input's size, so a TIFF output keeps its georeferencing */
-        if (!path || rse_image_save_geo(path, &outs[i], 8, &geo) != RSE_STATUS_OK) rc = rse__cli_fail();
+        if (!path || (stream ? rse_image_save_window(path, pos[1], &o->ropt, &o->window, &outs[i])
+                             : rse_image_save_geo(path, &outs[i], 8, &geo)) != RSE_STATUS_OK) rc = rse__cli_fail();
         else if (!quiet) {
-            if (guide) fprintf(stderr, "edit: wrote %s (%dx%d), CLIP score %.2f (original %.2f)\n", path, outs[i].w, outs[i].h, scores[i], score0);
-            else fprintf(stderr, "edit: wrote %s (%dx%d)\n", path, outs[i].w, outs[i].h);
+            if (guide) fprintf(stderr, "edit: wrote %s (%dx%d), CLIP score %.2f (original %.2f)\n", path, sizes[i].w, sizes[i].h, scores[i], score0);
+            else fprintf(stderr, "edit: wrote %s (%dx%d)\n", path, sizes[i].w, sizes[i].h);
         }
         RSE_FREE(path);
     }
@@ -7442,7 +8336,7 @@ RSE__FN int rse__cli_edit_run(const rse__cli_edit_opts *o) {
         char *jpath = rse__cli_swap_ext(out, ".json"), *mpath = save_mask ? rse__cli_swap_ext(out, "_mask.pgm") : 0;
         if (mpath && maskout.data && rse_image_save(mpath, &maskout) != RSE_STATUS_OK) rc = rse__cli_fail();
         memset(&js, 0, sizeof js);
-        rse__cli_sidecar_head(&js, 0, pos[0], m, pos[1], &img);
+        rse__cli_sidecar_head(&js, 0, pos[0], m, pos[1], &scene);
         if (guide) {
             rse__cli_puts(&js, "  \"clip\": ");
             rse__cli_json_file(&js, clip_path);
@@ -7474,7 +8368,7 @@ RSE__FN int rse__cli_edit_run(const rse__cli_edit_opts *o) {
         if (mpath && maskout.data) rse__cli_json_str(&js, mpath); else rse__cli_puts(&js, "null");
         if (score0 >= 0) rse__cli_puts(&js, ",\n  \"clip_score_original\": %.4f,\n", score0);
         else rse__cli_puts(&js, ",\n  \"clip_score_original\": null,\n");
-        if (rc == RSE__EXIT_OK) rc = rse__cli_sidecar_end(&js, out, outs, scores, ep.count, t0, jpath);
+        if (rc == RSE__EXIT_OK) rc = rse__cli_sidecar_end(&js, out, sizes, scores, ep.count, t0, jpath);
         RSE_FREE(js.p);
         RSE_FREE(jpath);
         RSE_FREE(mpath);
@@ -7482,6 +8376,7 @@ RSE__FN int rse__cli_edit_run(const rse__cli_edit_opts *o) {
 done:
     if (outs) for (i = 0; i < ep.count; i++) rse_image_free(&outs[i]);
     RSE_FREE(outs);
+    RSE_FREE(sizes);
     RSE_FREE(scores);
     rse_image_free(&maskout);
     rse_image_free(&mask);
@@ -8924,7 +9819,8 @@ static const rse__cmd rse__cmds[] = {
       "  --save-mask         also write OUT_mask.pgm, the mask used\n"
       "  --window WxH+X+Y    edit a window of a large image (model: train\n"
       "                      --window); pasted back with a feathered seam, the\n"
-      "                      rest untouched; regions in the image's pixels\n"
+      "                      rest untouched; regions in the image's pixels;\n"
+      "                      TIFF to .tif tile by tile: any size (man rsedit)\n"
       "  --bands B           TIFF bands, from 1, as train's; a .tif OUT keeps a\n"
       "                      GeoTIFF IMAGE's georeferencing tags\n"
       "  --threads T --quiet\n",
@@ -9063,7 +9959,8 @@ static const rse__cmd rse__cmds[] = {
       "\"georeferencing: none\": pixel scale, the first tiepoint (pixel ->\n"
       "model) and their count, the transformation matrix, the GeoKey count and\n"
       "EPSG code, the GeoAsciiParams text, GDAL's nodata and the length of its\n"
-      "metadata.\n",
+      "metadata. Of a TIFF only the header and first IFD are read, so a scene\n"
+      "of any size is described.\n",
       rse__cmd_info },
     { "train", "train a SinDDM model on one image",
       "usage: rsedit train IMAGE -o MODEL [--preset cpu|paper|tiny] [--steps N]\n"
@@ -9095,7 +9992,9 @@ static const rse__cmd rse__cmds[] = {
       "  --threads T      worker threads (default: the CPUs; no effect on results)\n"
       "  --save-every K   checkpoint period in steps (0: only at the end)\n"
       "  --until N        stop after step N (saved; continue later with --resume)\n"
-      "  --window WxH+X+Y train on that window of IMAGE (for editing large images)\n"
+      "  --window WxH+X+Y train on that window of IMAGE (for editing large images);\n"
+      "                   of a TIFF only the tiles or strips under it are read,\n"
+      "                   so the scene may be larger than memory and RSE_MAX_DIM\n"
       "  --bands B        the bands of a TIFF IMAGE, numbered from 1: three (4,3,2)\n"
       "                   or one (gray), as convert's; edit and resume with the\n"
       "                   same --bands\n"

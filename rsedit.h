@@ -83,7 +83,9 @@
      RSE_MAX_PIXELS     largest accepted image area (default 2^28)
 
    LIMITS (each enforced with RSE_STATUS_LIMIT and a message naming it)
-     Images     sides 1..RSE_MAX_DIM (16384), w*h <= RSE_MAX_PIXELS (2^28).
+     Images     sides 1..RSE_MAX_DIM (16384), w*h <= RSE_MAX_PIXELS (2^28):
+                what is decoded into memory. A TIFF scene read by window
+                (rse_image_load_window_src) may have sides up to 2^31 - 1.
      Files      at most 2 GiB read (RSE_MAX_FILE_BYTES, rsedit.c): images,
                 checkpoints, vocabularies and prompt files alike.
      Models     SinDDM: dim even and <= 4096, at most 32 pyramid scales;
@@ -215,6 +217,9 @@ typedef enum rse_format {
     RSE_FORMAT_JPEG   /* read only: baseline and progressive Huffman, 8-bit */
 } rse_format;
 
+/* A rectangle in image pixels: columns x..x+w-1, rows y..y+h-1. */
+typedef struct rse_roi { int x, y, w, h; } rse_roi;
+
 /* Allocates a zeroed image (checks the limits). */
 RSEDEF rse_status rse_image_alloc(rse_image *img, int w, int h, int c);
 RSEDEF void rse_image_free(rse_image *img);
@@ -331,6 +336,43 @@ RSEDEF rse_status rse_image_save_mem_geo(const rse_image *img, rse_format fmt,
    ".tif", ".tiff"; case-insensitive), or RSE_FORMAT_UNKNOWN. */
 RSEDEF rse_format rse_format_from_path(const char *path);
 
+/* A file read at offsets, for scenes larger than memory: read(ctx, off,
+   dst, n) puts the n bytes at offset off into dst and returns 0, or
+   non-zero on failure; size is the file's size. rsedit asks only for
+   bytes inside [0, size). */
+typedef int (*rse_read_at_fn)(void *ctx, uint64_t off, void *dst, size_t n);
+typedef struct rse_source {
+    rse_read_at_fn read;
+    void *ctx;
+    uint64_t size;
+} rse_source;
+
+/* Windows of a TIFF scene (TIFF only: other formats are refused with
+   RSE_STATUS_UNSUPPORTED; read them whole and rse_image_crop). The header
+   and first IFD are read, then only the strips or tiles the window meets,
+   so the scene's sides may reach 2^31 - 1: RSE_MAX_DIM and RSE_MAX_PIXELS
+   bound the window, which is what is decoded. The window's pixels equal
+   those of a whole decode (rse_image_load_mem_ex) cropped. Every offset and
+   byte count read is checked as the memory reader checks it. */
+RSEDEF rse_status rse_image_describe_src(const rse_source *src, rse_image_desc *d, rse_geo *geo);
+RSEDEF rse_status rse_image_load_window_src(const rse_source *src, const rse_roi *win,
+                                            const rse_read_options *opt, rse_image *out,
+                                            rse_geo *geo);
+/* Writes the TIFF scene read from src to a sink with the window win's
+   pixels replaced by pix (win's size; 3 channels go to the bands opt
+   chose, which must differ; a one-band choice gets their mean, or the
+   value where the three agree). Everything outside the window is the
+   input's, sample for sample: the output has the input's layout (size,
+   strip or tile shape, depth, bands, planar configuration, georeferencing;
+   little-endian, BigTIFF when the input is or 32-bit offsets would not do)
+   and the strips or tiles the window does not meet are copied as their
+   compressed bytes when the compression is none or Deflate (and a 16-bit
+   input little-endian), else re-encoded as Deflate one at a time. Memory:
+   a few chunks, 16 bytes per chunk, never the scene. */
+RSEDEF rse_status rse_image_save_window_src(const rse_source *src, const rse_read_options *opt,
+                                            const rse_roi *win, const rse_image *pix,
+                                            rse_write_fn write, void *ctx);
+
 #ifndef RSE_NO_STDIO
 /* File layer: read the whole file, then decode from memory. */
 RSEDEF rse_status rse_image_load(const char *path, rse_image *out);
@@ -345,6 +387,20 @@ RSEDEF rse_status rse_image_save_bits(const char *path, const rse_image *img,
 /* rse_image_save_bits with georeferencing for a TIFF (rse_image_save_mem_geo). */
 RSEDEF rse_status rse_image_save_geo(const char *path, const rse_image *img,
                                      int bits, const rse_geo *geo);
+/* A window of an image file: a TIFF through rse_image_load_window_src
+   (only the strips or tiles under the window are read), any other format
+   read whole and cropped. geo may be NULL. */
+RSEDEF rse_status rse_image_load_window(const char *path, const rse_roi *win,
+                                        const rse_read_options *opt, rse_image *out,
+                                        rse_geo *geo);
+/* rse_image_describe_mem of a file; a TIFF's header and first IFD only are
+   read (rse_image_describe_src), so its size is not limited. */
+RSEDEF rse_status rse_image_describe(const char *path, rse_image_desc *d, rse_geo *geo);
+/* rse_image_save_window_src from the TIFF file in_path to out_path (temp
+   file and rename; out_path must not be in_path). */
+RSEDEF rse_status rse_image_save_window(const char *out_path, const char *in_path,
+                                        const rse_read_options *opt, const rse_roi *win,
+                                        const rse_image *pix);
 #endif
 
 /* ---------------------------------------------------------------------------
@@ -524,9 +580,7 @@ RSEDEF rse_status rse_clip_vocab_load(rse_clip_vocab **out, const char *path);
    Editing
    ------------------------------------------------------------------------- */
 
-/* A rectangle in image pixels: columns x..x+w-1, rows y..y+h-1. */
-typedef struct rse_roi { int x, y, w, h; } rse_roi;
-
+/* rse_roi, a rectangle in image pixels, is defined with the images. */
 /* Parses "WxH+X+Y" (e.g. "64x48+100+20"). */
 RSEDEF rse_status rse_roi_parse(const char *s, rse_roi *r);
 
@@ -653,6 +707,15 @@ RSEDEF rse_status rse_image_crop(const rse_image *in, const rse_roi *r, rse_imag
 RSEDEF rse_status rse_edit_window(rse_sinddm *m, const rse_image *img, const rse_roi *win,
                                   const rse_edit_params *p, rse_image *out,
                                   rse_progress_fn progress, void *ctx);
+/* The same for a scene that is not in memory: crop is the window win of a
+   scene of scene_w x scene_h pixels (rse_image_load_window), and out[i] is
+   the window again (win's size, RGB) with the edit's change pasted over the
+   feathered seam, ready for rse_image_save_window. Regions in p are in the
+   scene's pixels; p->mask has the window's size (or the scene's, when that
+   is within RSE_MAX_DIM: it is cut to the window). */
+RSEDEF rse_status rse_edit_window_crop(rse_sinddm *m, const rse_image *crop, const rse_roi *win,
+                                       int scene_w, int scene_h, const rse_edit_params *p,
+                                       rse_image *out, rse_progress_fn progress, void *ctx);
 
 /* SinDDM's image-to-image modes (its trainer's image2image): the input is
    noised lightly at the model's finest scale and denoised by the model, so

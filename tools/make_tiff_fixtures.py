@@ -423,6 +423,24 @@ def main():
     i = f.find(struct.pack("<HHIH", 262, SHORT, 1, 2))
     f[i + 8:i + 10] = struct.pack("<H", 6)
     bad("ycbcr", bytes(f))
+    # Scenes read by window (rse_image_load_window_src), where the sides are
+    # not bound by RSE_MAX_DIM: a width above 2^31 - 1; a 40000 x 40000
+    # claim with one tile's offsets; a tile past the end of the file that a
+    # window at the top left does not meet (only the window writer, which
+    # copies every tile, finds it).
+    tiled = write_tiff(None, rgbn8[:, :, :3], 8, tile=(16, 16), comp=8)
+    f = bytearray(tiled)
+    i = f.find(struct.pack("<HHII", 256, LONG, 1, 37))
+    f[i + 8:i + 12] = struct.pack("<I", 3000000000)
+    bad("scene_huge", bytes(f))
+    f = bytearray(write_tiff(None, small, 8, tile=(16, 16), comp=8))
+    i = f.find(struct.pack("<HHII", 256, LONG, 1, 5))
+    f[i + 8:i + 12] = struct.pack("<I", 40000)
+    i = f.find(struct.pack("<HHII", 257, LONG, 1, 4))
+    f[i + 8:i + 12] = struct.pack("<I", 40000)
+    bad("scene_claim", bytes(f))
+    bad("tile_far_past_end", write_tiff(None, rgbn8[:, :, :3], 8, tile=(16, 16), comp=8,
+                                        counts_fix=lambda o, c: (o[:5] + [o[5] + 100000], c)))
     # Seeds of the tiff fuzz target (tests/fuzz/targets.h): an options
     # byte, then the file; the small fixtures and the corrupt files.
     seeds = os.path.join(ROOT, "tests", "fuzz", "corpus", "tiff")

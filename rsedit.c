@@ -6201,6 +6201,8 @@ typedef struct rse__cmd {
     const char *summary; /* one line, for the command list */
     const char *help;    /* usage line(s) and description */
     rse__cmd_fn fn;
+    const char *help2;   /* the rest of a long help, or NULL: C99 promises */
+                         /* string literals of 4095 bytes, no more        */
 } rse__cmd;
 
 /* The last failure a command reported (rse__cli_fail, rse__cli_usage):
@@ -9753,7 +9755,7 @@ static const rse__cmd rse__cmds[] = {
       "  --steps N    training steps (default 3000: about 3 minutes on 2 cores)\n"
       "  --threads T  worker threads (default: the online CPUs)\n"
       "  --quiet      no progress\n",
-      rse__cmd_demo },
+      rse__cmd_demo, 0 },
     { "edit", "edit an image with a text, a region, or a content copy",
       "usage: rsedit edit MODEL IMAGE -o OUT [options]\n"
       "\n"
@@ -9794,7 +9796,8 @@ static const rse__cmd rse__cmds[] = {
       "  --keep-outside on|off  on (default): a whole-image text edit changes\n"
       "                      only the --fill share where the text acts most\n"
       "                      (smoothed, feathered), the rest is the input\n"
-      "                      exactly; off: all of it, as SinDDM's code does\n"
+      "                      exactly; off: all of it, as SinDDM's code does\n",
+      rse__cmd_edit,
       "content copy:\n"
       "  --copy-from WxH+X+Y --copy-to WxH+X+Y   paste the source region's\n"
       "                      content into the target (repeatable) at every\n"
@@ -9823,8 +9826,7 @@ static const rse__cmd rse__cmds[] = {
       "                      TIFF to .tif tile by tile: any size (man rsedit)\n"
       "  --bands B           TIFF bands, from 1, as train's; a .tif OUT keeps a\n"
       "                      GeoTIFF IMAGE's georeferencing tags\n"
-      "  --threads T --quiet\n",
-      rse__cmd_edit },
+      "  --threads T --quiet\n" },
     { "harmonize", "blend an object pasted into an image into the model's look",
       "usage: rsedit harmonize MODEL IMAGE (--mask M | --paste OBJ --at WxH+X+Y)\n"
       "                        -o OUT [--start-t T] [--count N] [--seed S]\n"
@@ -9847,7 +9849,7 @@ static const rse__cmd rse__cmds[] = {
       "  --save-mask       also write OUT_mask.pgm, the soft mask\n"
       "  --image IMAGE     the training image of a reference SinDDM checkpoint\n"
       "  --threads T --quiet\n",
-      rse__cmd_harmonize },
+      rse__cmd_harmonize, 0 },
     { "style", "render a content image in the textures of the model's image",
       "usage: rsedit style MODEL CONTENT -o OUT [--start-t T] [--no-match]\n"
       "                    [--count N] [--seed S] [--image IMAGE] [--threads T] [--quiet]\n"
@@ -9867,7 +9869,7 @@ static const rse__cmd rse__cmds[] = {
       "  --count N --seed S  N outputs; output i uses the stream (S, i)\n"
       "  --image IMAGE     the training image of a reference SinDDM checkpoint\n"
       "  --threads T --quiet\n",
-      rse__cmd_style },
+      rse__cmd_style, 0 },
     { "batch", "many edits from a JSONL manifest: resumable, shardable",
       "usage: rsedit batch MANIFEST.jsonl -o OUT [--shard I/N] [--clip M --vocab V]\n"
       "                    [--threads T] [--quiet] [DEFAULTS...]\n"
@@ -9918,7 +9920,7 @@ static const rse__cmd rse__cmds[] = {
       "                as edit's, for every text job\n"
       "  --quiet       no progress (\"batch: job k/n ID: done  ETA ...\")\n"
       "Exit status 1 if any job failed.\n",
-      rse__cmd_batch },
+      rse__cmd_batch, 0 },
     { "convert", "convert an image (PPM, PGM, BMP, PNG, TIFF, JPEG in; PPM, PGM, BMP, PNG, TIFF out)",
       "usage: rsedit convert IN OUT [--bits 8|16] [--resize WxH [--filter F]]\n"
       "                      [--bands B1,B2,B3]\n"
@@ -9945,7 +9947,7 @@ static const rse__cmd rse__cmds[] = {
       "                or one (a gray image). Default: the first three, or\n"
       "                the first of a file with fewer (refused for other\n"
       "                formats)\n",
-      rse__cmd_convert },
+      rse__cmd_convert, 0 },
     { "info", "describe an image file: size, bands, depth, TIFF layout, georeferencing",
       "usage: rsedit info FILE\n"
       "\n"
@@ -9961,7 +9963,7 @@ static const rse__cmd rse__cmds[] = {
       "EPSG code, the GeoAsciiParams text, GDAL's nodata and the length of its\n"
       "metadata. Of a TIFF only the header and first IFD are read, so a scene\n"
       "of any size is described.\n",
-      rse__cmd_info },
+      rse__cmd_info, 0 },
     { "train", "train a SinDDM model on one image",
       "usage: rsedit train IMAGE -o MODEL [--preset cpu|paper|tiny] [--steps N]\n"
       "         [--dim D] [--batch B] [--micro-batch M] [--crop C] [--coarse F]\n"
@@ -10004,7 +10006,7 @@ static const rse__cmd rse__cmds[] = {
       "                   bit-identical to an uninterrupted run. Without --resume an\n"
       "                   existing MODEL is an error, not overwritten.\n"
       "  --quiet          no progress\n",
-      rse__cmd_train },
+      rse__cmd_train, 0 },
     { "sample", "draw images from a SinDDM model",
       "usage: rsedit sample MODEL -o OUT [--count N] [--seed S] [--scale-mul H W]\n"
       "                     [--image IMAGE [--bands B1,B2,B3]] [--threads T] [--quiet]\n"
@@ -10023,7 +10025,7 @@ static const rse__cmd rse__cmds[] = {
       "                   --image). Samples are new images: no georeferencing\n"
       "  --threads T      worker threads (default: the CPUs)\n"
       "  --quiet          no progress\n",
-      rse__cmd_sample },
+      rse__cmd_sample, 0 },
     { "pyramid", "show (and write) SinDDM's pyramid of an image",
       "usage: rsedit pyramid IMAGE [--json] [-o DIR]\n"
       "\n"
@@ -10032,7 +10034,7 @@ static const rse__cmd rse__cmds[] = {
       "{\"scales\":[{\"width\":W,\"height\":H,\"rescale_loss\":L,\"t_start\":T},...]}\n"
       "(the coarsest scale has loss 0 and t_start 100). -o DIR writes DIR/scale_<s>.png\n"
       "and, for s >= 1, the blurry DIR/scale_<s>_recon.png (created if missing).\n",
-      rse__cmd_pyramid },
+      rse__cmd_pyramid, 0 },
     { "quality", "SWD and diversity of samples against their training image",
       "usage: rsedit quality REF SAMPLE... [--json] [--baseline] [--seed S]\n"
       "                      [--patches N] [--ref-norm] [--psnr] [--changed]\n"
@@ -10079,14 +10081,14 @@ static const rse__cmd rse__cmds[] = {
       "                      region {box, ref_box, margin, crop, ref_crop},\n"
       "                      psnr [dB, null if identical], mse [],\n"
       "                      changed [{pixels, box}] (as asked for)\n",
-      rse__cmd_quality },
+      rse__cmd_quality, 0 },
     { "embed", "print a CLIP embedding of an image or a text",
       "usage: rsedit embed --clip M [--vocab V] (--image I | --text T | --prompts F)\n"
       "                    [--raw OUT] [--json]\n\nPrints the L2-normalised embedding (one line, or a JSON array). Images go\n"
       "through open_clip's eval transform (short side to the model's size with\nPillow's bicubic, centre crop, CLIP mean/std). A prompt file has one prompt\n"
       "a line ('#' comments, blank lines skipped): their normalised embeddings\nare averaged and renormalised. --raw writes little-endian float32. An\n"
       "--image needs no --vocab (it is refused there).\n\n" RSE__CLIP_OPTS_HELP,
-      rse__cmd_embed },
+      rse__cmd_embed, 0 },
     { "saliency", "map of |d CLIP cosine / d pixel| for an image and a text",
       "usage: rsedit saliency --clip M [--vocab V] (--image I | IMAGE)\n"
       "                       (--text T | --prompts F | TEXT)\n"
@@ -10094,14 +10096,14 @@ static const rse__cmd rse__cmds[] = {
       "scaled so the largest is white, and prints the cosine. The image is fed\nwhole at its own size (ViT: positional grid resized bicubically; pixels\n"
       "beyond whole patches get no gradient; ResNet towers need the model's\nsize). --raw writes the gradient as H x W x 3 little-endian float32 with\n"
       "respect to pixel values in [0,1]. A prompt file is ensembled as in 'embed'.\n\n" RSE__CLIP_OPTS_HELP,
-      rse__cmd_saliency },
+      rse__cmd_saliency, 0 },
     { "score", "CLIP score of an image against texts (100 * max(cos, 0))",
       "usage: rsedit score --clip M [--vocab V] IMAGE TEXT...\n"
       "       rsedit score --clip M [--vocab V] --image I [--text T] [--prompts F] [TEXT...]\n\n"
       "Prints, per text, the CLIP score as the seed paper reports it:\n100 * max(cos(image, text), 0), no prompt prefix (Hessel et al.'s CLIP-S\n"
       "is 2.5 * max(cos, 0) with \"A photo depicts\"). The image goes through\nopen_clip's eval transform; a prompt file is ensembled as in 'embed'.\n"
       "Scores are comparable only for the same checkpoint and activation.\n\n" RSE__CLIP_OPTS_HELP,
-      rse__cmd_score },
+      rse__cmd_score, 0 },
     { "tokenize", "print the CLIP BPE token ids of texts",
       "usage: rsedit tokenize [--vocab V | --clip M] [--json] [-o FILE]\n"
       "                       (TEXT... | - | --text T | --prompts FILE) [-- TEXT...]\n\n"
@@ -10135,11 +10137,11 @@ static const rse__cmd rse__cmds[] = {
       "until nothing changes (\"&amp;\" nested deeper than that); ftfy's \\w\n"
       "is taken from the Unicode 15.0 letter/number table (Python's re has\n"
       "14.0), which matters only for characters new in 15.0.\n",
-      rse__cmd_tokenize },
+      rse__cmd_tokenize, 0 },
     { "version", "print the version",
       "usage: rsedit version\n\nPrints \"rsedit VERSION\", the kernel set in use with those built in,\n"
       "and the worker threads (the most, and the default).\n",
-      rse__cmd_version },
+      rse__cmd_version, 0 },
 };
 #define RSE__NCMDS ((int)(sizeof rse__cmds / sizeof rse__cmds[0]))
 
@@ -10186,7 +10188,11 @@ RSEDEF int rse_cli_main(int argc, char **argv) {
     }
     for (i = 2; i < argc && strcmp(argv[i], "--") != 0; i++)
         if (rse__is_help(argv[i])) want_help = 1;
-    if (want_help) { fputs(cmd->help, stdout); return RSE__EXIT_OK; }
+    if (want_help) {
+        fputs(cmd->help, stdout);
+        if (cmd->help2) fputs(cmd->help2, stdout);
+        return RSE__EXIT_OK;
+    }
     if (i == argc) return cmd->fn(argc - 1, argv + 1);
     /* argv[i] is "--": the command's argv is argv[1..] without it */
     sub = (char **)RSE_MALLOC((size_t)argc * sizeof *sub);

@@ -473,6 +473,7 @@ static void test_hostile(void) {
     CHECK(rse_image_save_window(tw_path("bad_out.tif"), "tests/corrupt/tiff_tile_far_past_end.tif", 0, &tl, &pix) ==
           RSE_STATUS_TRUNCATED && strstr(rse_last_error(), "tests/corrupt/tiff_tile_far_past_end.tif: TIFF tile 5") &&
           !t_have_file(tw_path("bad_out.tif")), "the write-back finds the bad tile: %s", rse_last_error());
+    rse_image_free(&pix);
     /* 8192 x 8192 gray in 16 x 16 uncompressed tiles that all share one
        tile's 256 bytes: valid (the window reads), but copying it would
        write 67 MB from a 2 MB file, which the write-back refuses */

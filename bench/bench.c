@@ -383,6 +383,57 @@ static int st_tower(st_entry *e, int n, const char *prefix, int W, int layers) {
     return n;
 }
 
+/* Writes the n entries as safetensors: F16 values base + scale * U(-1, 1)
+   from one stream (seed 4), or, where is_i64[i] (may be NULL), I64 zeros
+   (BatchNorm's num_batches_tracked), which take nothing from the stream. */
+static void st_write(const char *path, const st_entry *e, int n, const int *is_i64) {
+    size_t off = 0, hlen, cap = 0;
+    char *hdr = (char *)xmalloc(200 * (size_t)n + 64);
+    uint16_t *buf = 0;
+    rse__rng rng;
+    FILE *f;
+    int i, k;
+    hlen = (size_t)sprintf(hdr, "{");
+    for (i = 0; i < n; i++) {
+        size_t cnt = 1, el = is_i64 && is_i64[i] ? 8 : 2;
+        for (k = 0; k < e[i].nd; k++) cnt *= (size_t)e[i].shape[k];
+        hlen += (size_t)sprintf(hdr + hlen, "%s\"%s\":{\"dtype\":\"%s\",\"shape\":[", i ? "," : "", e[i].name,
+                                el == 8 ? "I64" : "F16");
+        for (k = 0; k < e[i].nd; k++) hlen += (size_t)sprintf(hdr + hlen, k ? ",%d" : "%d", e[i].shape[k]);
+        hlen += (size_t)sprintf(hdr + hlen, "],\"data_offsets\":[%zu,%zu]}", off, off + el * cnt);
+        off += el * cnt;
+    }
+    hlen += (size_t)sprintf(hdr + hlen, "}");
+    while (hlen % 8) hdr[hlen++] = ' '; /* the format's customary alignment */
+    f = fopen(path, "wb");
+    if (!f) { perror(path); exit(1); }
+    {
+        unsigned char l8[8];
+        for (k = 0; k < 8; k++) l8[k] = (unsigned char)((uint64_t)hlen >> (8 * k));
+        fwrite(l8, 1, 8, f);
+        fwrite(hdr, 1, hlen, f);
+    }
+    rse__rng_seed(&rng, 4);
+    for (i = 0; i < n; i++) {
+        size_t cnt = 1, j;
+        for (k = 0; k < e[i].nd; k++) cnt *= (size_t)e[i].shape[k];
+        if (is_i64 && is_i64[i]) {
+            static const unsigned char zero[8] = { 0 };
+            for (j = 0; j < cnt; j++) fwrite(zero, 1, 8, f);
+            continue;
+        }
+        if (cnt > cap) { free(buf); cap = cnt; buf = (uint16_t *)xmalloc(cap * 2); }
+        for (j = 0; j < cnt; j++) {
+            uint16_t h = f2h(e[i].base + e[i].scale * (2.0f * rse__rng_uniform(&rng) - 1.0f));
+            ((unsigned char *)buf)[2 * j] = (unsigned char)h; /* little-endian */
+            ((unsigned char *)buf)[2 * j + 1] = (unsigned char)(h >> 8);
+        }
+        if (fwrite(buf, 2, cnt, f) != cnt) { perror(path); exit(1); }
+    }
+    if (fclose(f)) { perror(path); exit(1); }
+    free(buf); free(hdr);
+}
+
 /* Writes a ViT-B-32-shaped CLIP in open_clip's key layout as fp16
    safetensors, uniform random weights scaled like
    tools/make_clip_fixtures.py's (LayerNorm gains near 1, projections
@@ -390,13 +441,7 @@ static int st_tower(st_entry *e, int n, const char *prefix, int W, int layers) {
    300 MB, like RemoteCLIP-ViT-B-32.pt; skipped when already there. */
 static void write_clip_checkpoint(const char *path) {
     static st_entry e[400];
-    int n = 0, i, k;
-    size_t off = 0, hlen;
-    char *hdr;
-    FILE *f;
-    rse__rng rng;
-    uint16_t *buf;
-    size_t cap = 0;
+    int n = 0;
     n = st_add(e, n, "visual.class_embedding", 1, VW, 0, 0, 0, 0.0f, 0.5f);
     n = st_add(e, n, "visual.positional_embedding", 2, 1 + (VS / VP) * (VS / VP), VW, 0, 0, 0.0f, 0.5f);
     n = st_add(e, n, "visual.proj", 2, VW, EMB, 0, 0, 0.0f, 0.25f / sqrtf((float)VW) * 4);
@@ -413,42 +458,7 @@ static void write_clip_checkpoint(const char *path) {
     n = st_add(e, n, "ln_final.weight", 1, TW, 0, 0, 0, 1.0f, 0.1f);
     n = st_add(e, n, "ln_final.bias", 1, TW, 0, 0, 0, 0.0f, 0.1f);
     n = st_tower(e, n, "transformer.", TW, TL);
-    hdr = (char *)xmalloc(200 * (size_t)n + 64);
-    hlen = (size_t)sprintf(hdr, "{");
-    for (i = 0; i < n; i++) {
-        size_t cnt = 1;
-        for (k = 0; k < e[i].nd; k++) cnt *= (size_t)e[i].shape[k];
-        hlen += (size_t)sprintf(hdr + hlen, "%s\"%s\":{\"dtype\":\"F16\",\"shape\":[", i ? "," : "", e[i].name);
-        for (k = 0; k < e[i].nd; k++) hlen += (size_t)sprintf(hdr + hlen, k ? ",%d" : "%d", e[i].shape[k]);
-        hlen += (size_t)sprintf(hdr + hlen, "],\"data_offsets\":[%zu,%zu]}", off, off + 2 * cnt);
-        off += 2 * cnt;
-    }
-    hlen += (size_t)sprintf(hdr + hlen, "}");
-    while (hlen % 8) hdr[hlen++] = ' '; /* the format's customary alignment */
-    f = fopen(path, "wb");
-    if (!f) { perror(path); exit(1); }
-    {
-        unsigned char l8[8];
-        for (k = 0; k < 8; k++) l8[k] = (unsigned char)((uint64_t)hlen >> (8 * k));
-        fwrite(l8, 1, 8, f);
-        fwrite(hdr, 1, hlen, f);
-    }
-    rse__rng_seed(&rng, 4);
-    buf = 0;
-    for (i = 0; i < n; i++) {
-        size_t cnt = 1, j;
-        for (k = 0; k < e[i].nd; k++) cnt *= (size_t)e[i].shape[k];
-        if (cnt > cap) { free(buf); cap = cnt; buf = (uint16_t *)xmalloc(cap * 2); }
-        for (j = 0; j < cnt; j++) {
-            float v = e[i].base + e[i].scale * (2.0f * rse__rng_uniform(&rng) - 1.0f);
-            uint16_t h = f2h(v);
-            ((unsigned char *)buf)[2 * j] = (unsigned char)h;      /* little-endian */
-            ((unsigned char *)buf)[2 * j + 1] = (unsigned char)(h >> 8);
-        }
-        if (fwrite(buf, 2, cnt, f) != cnt) { perror(path); exit(1); }
-    }
-    if (fclose(f)) { perror(path); exit(1); }
-    free(buf); free(hdr);
+    st_write(path, e, n, 0);
 }
 
 typedef struct { rse_clip *m; float *x, *temb, *out, *cos, *grad; int n, grad_mode; } clip_ctx;
@@ -502,12 +512,8 @@ static void write_clip_from_tsv(const char *tsv, const char *path) {
     static st_entry e[1024];
     static int is_i64[1024];
     char line[512];
-    int n = 0, i, k;
-    size_t off = 0, hlen, cap = 0;
-    char *hdr;
+    int n = 0, k;
     FILE *f = fopen(tsv, "r");
-    rse__rng rng;
-    uint16_t *buf = 0;
     if (!f) { perror(tsv); exit(1); }
     while (fgets(line, sizeof line, f) && n < 1024) {
         char *tab = strchr(line, '\t'), *sh, *dt;
@@ -539,46 +545,7 @@ static void write_clip_from_tsv(const char *tsv, const char *path) {
         n = st_add(e, n, line, nd, d[0], d[1], d[2], d[3], base, sc);
     }
     fclose(f);
-    hdr = (char *)xmalloc(200 * (size_t)n + 64);
-    hlen = (size_t)sprintf(hdr, "{");
-    for (i = 0; i < n; i++) {
-        size_t cnt = 1, el = is_i64[i] ? 8 : 2;
-        for (k = 0; k < e[i].nd; k++) cnt *= (size_t)e[i].shape[k];
-        hlen += (size_t)sprintf(hdr + hlen, "%s\"%s\":{\"dtype\":\"%s\",\"shape\":[", i ? "," : "", e[i].name,
-                                is_i64[i] ? "I64" : "F16");
-        for (k = 0; k < e[i].nd; k++) hlen += (size_t)sprintf(hdr + hlen, k ? ",%d" : "%d", e[i].shape[k]);
-        hlen += (size_t)sprintf(hdr + hlen, "],\"data_offsets\":[%zu,%zu]}", off, off + el * cnt);
-        off += el * cnt;
-    }
-    hlen += (size_t)sprintf(hdr + hlen, "}");
-    while (hlen % 8) hdr[hlen++] = ' ';
-    f = fopen(path, "wb");
-    if (!f) { perror(path); exit(1); }
-    {
-        unsigned char l8[8];
-        for (k = 0; k < 8; k++) l8[k] = (unsigned char)((uint64_t)hlen >> (8 * k));
-        fwrite(l8, 1, 8, f);
-        fwrite(hdr, 1, hlen, f);
-    }
-    rse__rng_seed(&rng, 4);
-    for (i = 0; i < n; i++) {
-        size_t cnt = 1, j;
-        for (k = 0; k < e[i].nd; k++) cnt *= (size_t)e[i].shape[k];
-        if (is_i64[i]) {
-            static const unsigned char zero[8] = { 0 };
-            for (j = 0; j < cnt; j++) fwrite(zero, 1, 8, f);
-            continue;
-        }
-        if (cnt > cap) { free(buf); cap = cnt; buf = (uint16_t *)xmalloc(cap * 2); }
-        for (j = 0; j < cnt; j++) {
-            uint16_t h = f2h(e[i].base + e[i].scale * (2.0f * rse__rng_uniform(&rng) - 1.0f));
-            ((unsigned char *)buf)[2 * j] = (unsigned char)h;
-            ((unsigned char *)buf)[2 * j + 1] = (unsigned char)(h >> 8);
-        }
-        if (fwrite(buf, 2, cnt, f) != cnt) { perror(path); exit(1); }
-    }
-    if (fclose(f)) { perror(path); exit(1); }
-    free(buf); free(hdr);
+    st_write(path, e, n, is_i64);
 }
 
 /* edit MODEL IMAGE CLIP VOCAB VIEWS NAME: the whole `rsedit edit` command

@@ -1612,26 +1612,23 @@ RSE__FN void rse__f16_to_f32_n_scalar(float *out, const void *in, size_t n) {
     for (i = 0; i < n; i++) out[i] = rse__f16_to_f32((uint16_t)rse__ff_le16(p + 2 * i));
 }
 
+/* Eight at a time with VCVTPH2PS (little-endian host: x86). A build for a
+   CPU with F16C (-march) uses it always; the portable build compiles it by
+   target attribute and uses it when the kernel set in use is AVX2 or wider
+   (rse__x86_runs checks F16C for those; RSE_KERNELS=scalar gives the scalar
+   conversion). Converted one half at a time, the staging of fp16 weights
+   was 26% of a portable build's text edit with ViT-B-32 (issue 25). */
 #if defined(__F16C__) && !defined(RSE_NO_SIMD)
-#include <immintrin.h>
-#define RSE__HAVE_F16C 1
-/* Eight at a time with VCVTPH2PS. Little-endian host assumed (x86). */
-RSE__FN void rse__f16_to_f32_n(float *out, const void *in, size_t n) {
-    const unsigned char *p = (const unsigned char *)in;
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8)
-        _mm256_storeu_ps(out + i, _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(const void *)(p + 2 * i))));
-    rse__f16_to_f32_n_scalar(out + i, p + 2 * i, n - i);
-}
+#define RSE__F16C_FN RSE__FN
+#define RSE__F16C_CHOSEN 0 /* always */
 #elif RSE__X86_SETS
-/* The portable build (no -march): VCVTPH2PS by target attribute, used
-   when the kernel set in use is AVX2 or wider (rse__x86_runs checks F16C
-   for those; RSE_KERNELS=scalar gives the scalar conversion). Converted
-   one half at a time, the staging of fp16 weights was 26% of a portable
-   build's text edit with ViT-B-32 (issue 25). */
+#define RSE__F16C_FN __attribute__((target("avx,f16c"))) static
+#define RSE__F16C_CHOSEN 1 /* by the kernel set */
+#endif
+#ifdef RSE__F16C_FN
 #include <immintrin.h>
 #define RSE__HAVE_F16C 1
-__attribute__((target("avx,f16c"))) static void rse__f16_to_f32_n_f16c(float *out, const void *in, size_t n) {
+RSE__F16C_FN void rse__f16_to_f32_n_f16c(float *out, const void *in, size_t n) {
     const unsigned char *p = (const unsigned char *)in;
     size_t i = 0;
     for (; i + 8 <= n; i += 8)
@@ -1639,8 +1636,8 @@ __attribute__((target("avx,f16c"))) static void rse__f16_to_f32_n_f16c(float *ou
     rse__f16_to_f32_n_scalar(out + i, p + 2 * i, n - i);
 }
 RSE__FN void rse__f16_to_f32_n(float *out, const void *in, size_t n) {
-    if (rse__kernels_now()->set >= RSE__KS_AVX2) rse__f16_to_f32_n_f16c(out, in, n);
-    else rse__f16_to_f32_n_scalar(out, in, n);
+    if (RSE__F16C_CHOSEN && rse__kernels_now()->set < RSE__KS_AVX2) rse__f16_to_f32_n_scalar(out, in, n);
+    else rse__f16_to_f32_n_f16c(out, in, n);
 }
 #else
 #define RSE__HAVE_F16C 0

@@ -4627,6 +4627,10 @@ RSE__FN void rse__put32le(unsigned char *p, uint32_t v) {
     p[0] = (unsigned char)v; p[1] = (unsigned char)(v >> 8);
     p[2] = (unsigned char)(v >> 16); p[3] = (unsigned char)(v >> 24);
 }
+RSE__FN void rse__put64le(unsigned char *p, uint64_t v) {
+    int i;
+    for (i = 0; i < 8; i++) p[i] = (unsigned char)(v >> 8 * i);
+}
 RSE__FN void rse__put32be(unsigned char *p, uint32_t v) {
     p[0] = (unsigned char)(v >> 24); p[1] = (unsigned char)(v >> 16);
     p[2] = (unsigned char)(v >> 8); p[3] = (unsigned char)v;
@@ -4979,25 +4983,31 @@ RSE__FN size_t rse__zlib_compress(rse__deflate *d, const unsigned char *src, siz
    first, then header, IFD, arrays and data are written in file order.
    File layout: header (8), IFD, out-of-line values, chunk data. */
 
+/* A little-endian IFD being built (this writer's and the window writer's
+   below): meta is zeroed, the IFD right after the header (8 bytes; 16 for
+   BigTIFF, whose entries are 20 bytes with 8-byte counts and offsets). */
 typedef struct rse__tiff_w {
     unsigned char *meta;       /* header + IFD + out-of-line values */
-    size_t n, ifd, ext;        /* IFD entries written, IFD start, next free out-of-line byte */
+    size_t n, ext;             /* IFD entries written, next free out-of-line byte */
+    int big;                   /* BigTIFF */
 } rse__tiff_w;
 
-/* One IFD entry; a value of more than 4 bytes goes to the out-of-line area
-   (at an even offset) and the entry holds its offset. */
-RSE__FN void rse__tiffw_entry(rse__tiff_w *t, unsigned tag, unsigned type, uint32_t count,
+/* One IFD entry; a value longer than the entry's slot (4 bytes, 8 in a
+   BigTIFF) goes to the out-of-line area (at an even offset) and the entry
+   holds its offset. */
+RSE__FN void rse__tiffw_entry(rse__tiff_w *t, unsigned tag, unsigned type, uint64_t count,
                               const unsigned char *val, size_t len) {
-    unsigned char *e = t->meta + t->ifd + 2 + 12 * t->n++;
+    size_t esz = t->big ? 20 : 12, inl = t->big ? 8 : 4;
+    unsigned char *e = t->meta + (t->big ? 16 + 8 : 8 + 2) + esz * t->n++;
     rse__put16le(e, tag);
     rse__put16le(e + 2, type);
-    rse__put32le(e + 4, count);
-    memset(e + 8, 0, 4);
-    if (len <= 4) {
-        memcpy(e + 8, val, len);
+    if (t->big) rse__put64le(e + 4, count); else rse__put32le(e + 4, (uint32_t)count);
+    memset(e + esz - inl, 0, inl);
+    if (len <= inl) {
+        memcpy(e + esz - inl, val, len);
     } else {
         memcpy(t->meta + t->ext, val, len);
-        rse__put32le(e + 8, (uint32_t)t->ext);
+        if (t->big) rse__put64le(e + 12, t->ext); else rse__put32le(e + 8, (uint32_t)t->ext);
         t->ext += len + (len & 1);
     }
 }
@@ -5120,7 +5130,7 @@ RSE__FN rse_status rse__tiff_save(const rse_image *img, int bits, const rse_geo 
     tw.meta[0] = 'I'; tw.meta[1] = 'I';
     rse__put16le(tw.meta + 2, 42);
     rse__put32le(tw.meta + 4, 8);
-    tw.ifd = 8; tw.n = 0;
+    tw.big = 0; tw.n = 0;
     rse__put16le(tw.meta + 8, (unsigned)((tiled ? 12 : 11) + ngeo));
     tw.ext = 8 + 2 + 12 * ((tiled ? 12 : 11) + ngeo) + 4;   /* the next-IFD offset stays 0 */
     data_off = meta_len;
@@ -5399,39 +5409,6 @@ RSE__FN rse_status rse__tiffx_other(rse__tiffx *x, size_t k, uint64_t *n, rse_wr
     return RSE_STATUS_OK;
 }
 
-/* IFD building, classic or BigTIFF, little-endian. */
-typedef struct rse__tiffx_w {
-    unsigned char *m;
-    size_t n, ext;
-    int big;
-} rse__tiffx_w;
-
-RSE__FN void rse__put64le(unsigned char *p, uint64_t v) {
-    int i;
-    for (i = 0; i < 8; i++) p[i] = (unsigned char)(v >> 8 * i);
-}
-
-RSE__FN void rse__tiffx_entry(rse__tiffx_w *w, unsigned tag, unsigned type, uint64_t count,
-                              const unsigned char *val, size_t len) {
-    size_t esz = w->big ? 20 : 12, inl = w->big ? 8 : 4, hdr = w->big ? 16 : 8;
-    unsigned char *e = w->m + hdr + (w->big ? 8 : 2) + esz * w->n++;
-    rse__put16le(e, tag);
-    rse__put16le(e + 2, type);
-    if (w->big) rse__put64le(e + 4, count); else rse__put32le(e + 4, (uint32_t)count);
-    if (len <= inl) memcpy(e + esz - inl, val, len);     /* the rest is zero */
-    else {
-        memcpy(w->m + w->ext, val, len);
-        if (w->big) rse__put64le(e + 12, w->ext); else rse__put32le(e + 8, (uint32_t)w->ext);
-        w->ext += len + (len & 1);
-    }
-}
-
-RSE__FN void rse__tiffx_num(rse__tiffx_w *w, unsigned tag, unsigned type, uint64_t v) {
-    unsigned char b[8];
-    memset(b, 0, sizeof b);
-    if (type == 3) rse__put16le(b, (unsigned)v); else rse__put32le(b, (uint32_t)v);
-    rse__tiffx_entry(w, tag, type, 1, b, type == 3 ? 2 : 4);
-}
 
 /* The bytes of header, IFD and out-of-line values for n entries of which
    the out-of-line ones have the lengths vals[0..nv). */
@@ -5460,11 +5437,11 @@ RSE__FN rse_status rse__tiffx_save(rse__tiffx *x, const rse_source *src, const r
     size_t k, i, ti, nent, vals[24], esize, nextra = 0;
     int nv, big;
     uint32_t cy, cx, p;
-    rse__tiffx_w w;
+    rse__tiff_w w;
     rse_geo geo;
     rse_status st;
     memset(&geo, 0, sizeof geo);
-    w.m = 0;
+    w.meta = 0;
     if ((st = rse__tiff_open_src(t, src)) != RSE_STATUS_OK) return st;
     if ((st = rse__tiff_bands(t, opt, &x->nb, x->band)) != RSE_STATUS_OK) return st;
     if (x->nb == 3 && (x->band[0] == x->band[1] || x->band[1] == x->band[2] || x->band[0] == x->band[2]))
@@ -5565,12 +5542,12 @@ RSE__FN rse_status rse__tiffx_save(rse__tiffx *x, const rse_source *src, const r
     }
     w.big = big; w.n = 0;
     arr = (unsigned char *)RSE_MALLOC(2 * esize * t->nchunks);
-    w.m = (unsigned char *)RSE_MALLOC(w.ext);
-    if (!arr || !w.m) { st = rse__fail(RSE_STATUS_NOMEM, "out of memory for the TIFF header"); goto done; }
-    memset(w.m, 0, w.ext);
-    w.m[0] = 'I'; w.m[1] = 'I';
-    if (big) { rse__put16le(w.m + 2, 43); rse__put16le(w.m + 4, 8); rse__put64le(w.m + 8, 16); rse__put64le(w.m + 16, nent); }
-    else { rse__put16le(w.m + 2, 42); rse__put32le(w.m + 4, 8); rse__put16le(w.m + 8, (unsigned)nent); }
+    w.meta = (unsigned char *)RSE_MALLOC(w.ext);
+    if (!arr || !w.meta) { st = rse__fail(RSE_STATUS_NOMEM, "out of memory for the TIFF header"); goto done; }
+    memset(w.meta, 0, w.ext);
+    w.meta[0] = 'I'; w.meta[1] = 'I';
+    if (big) { rse__put16le(w.meta + 2, 43); rse__put16le(w.meta + 4, 8); rse__put64le(w.meta + 8, 16); rse__put64le(w.meta + 16, nent); }
+    else { rse__put16le(w.meta + 2, 42); rse__put32le(w.meta + 4, 8); rse__put16le(w.meta + 8, (unsigned)nent); }
     off = w.ext;                   /* the data follows, chunk after chunk */
     for (k = 0; k < t->nchunks; k++) {
         if (big) { rse__put64le(arr + 8 * k, off); rse__put64le(arr + 8 * (t->nchunks + k), osz[k]); }
@@ -5578,29 +5555,29 @@ RSE__FN rse_status rse__tiffx_save(rse__tiffx *x, const rse_source *src, const r
         off += osz[k];
     }
     w.ext = (size_t)rse__tiffx_meta_len(big, nent, 0, 0);   /* out-of-line values start after the IFD */
-    rse__tiffx_num(&w, 256, 4, t->w);
-    rse__tiffx_num(&w, 257, 4, t->h);
-    rse__tiffx_entry(&w, 258, 3, t->spp, bps, 2 * (size_t)t->spp);
-    rse__tiffx_num(&w, 259, 3, x->ocomp);
-    rse__tiffx_num(&w, 262, 3, t->photo);
-    if (!t->tiled) rse__tiffx_entry(&w, 273, big ? 16 : 4, t->nchunks, arr, esize * t->nchunks);
-    rse__tiffx_num(&w, 277, 3, t->spp);
+    rse__tiffw_long(&w, 256, (uint32_t)t->w);
+    rse__tiffw_long(&w, 257, (uint32_t)t->h);
+    rse__tiffw_entry(&w, 258, 3, t->spp, bps, 2 * (size_t)t->spp);
+    rse__tiffw_short(&w, 259, (unsigned)x->ocomp);
+    rse__tiffw_short(&w, 262, (unsigned)t->photo);
+    if (!t->tiled) rse__tiffw_entry(&w, 273, big ? 16 : 4, t->nchunks, arr, esize * t->nchunks);
+    rse__tiffw_short(&w, 277, (unsigned)t->spp);
     if (!t->tiled) {
-        rse__tiffx_num(&w, 278, 4, t->rps);
-        rse__tiffx_entry(&w, 279, big ? 16 : 4, t->nchunks, arr + esize * t->nchunks, esize * t->nchunks);
+        rse__tiffw_long(&w, 278, (uint32_t)t->rps);
+        rse__tiffw_entry(&w, 279, big ? 16 : 4, t->nchunks, arr + esize * t->nchunks, esize * t->nchunks);
     }
-    rse__tiffx_num(&w, 284, 3, t->planar);
-    if (x->opred == 2) rse__tiffx_num(&w, 317, 3, 2);
+    rse__tiffw_short(&w, 284, (unsigned)t->planar);
+    if (x->opred == 2) rse__tiffw_short(&w, 317, 2);
     if (t->tiled) {
-        rse__tiffx_num(&w, 322, 4, t->tw);
-        rse__tiffx_num(&w, 323, 4, t->th);
-        rse__tiffx_entry(&w, 324, big ? 16 : 4, t->nchunks, arr, esize * t->nchunks);
-        rse__tiffx_entry(&w, 325, big ? 16 : 4, t->nchunks, arr + esize * t->nchunks, esize * t->nchunks);
+        rse__tiffw_long(&w, 322, (uint32_t)t->tw);
+        rse__tiffw_long(&w, 323, (uint32_t)t->th);
+        rse__tiffw_entry(&w, 324, big ? 16 : 4, t->nchunks, arr, esize * t->nchunks);
+        rse__tiffw_entry(&w, 325, big ? 16 : 4, t->nchunks, arr + esize * t->nchunks, esize * t->nchunks);
     }
-    if (nextra) rse__tiffx_entry(&w, 338, 3, nextra, extra, 2 * nextra);
+    if (nextra) rse__tiffw_entry(&w, 338, 3, nextra, extra, 2 * nextra);
     for (i = 0; i < (size_t)geo.n; i++)
-        rse__tiffx_entry(&w, geo.tag[i].tag, geo.tag[i].type, geo.tag[i].count, geo.tag[i].data, geo.tag[i].len);
-    if ((st = rse__sink(write, ctx, w.m, w.ext)) != RSE_STATUS_OK) goto done;
+        rse__tiffw_entry(&w, geo.tag[i].tag, geo.tag[i].type, geo.tag[i].count, geo.tag[i].data, geo.tag[i].len);
+    if ((st = rse__sink(write, ctx, w.meta, w.ext)) != RSE_STATUS_OK) goto done;
 
     /* The chunks, in order. */
     for (k = 0, ti = 0; k < t->nchunks; k++) {
@@ -5615,7 +5592,7 @@ RSE__FN rse_status rse__tiffx_save(rse__tiffx *x, const rse_source *src, const r
     }
     st = RSE_STATUS_OK;
 done:
-    RSE_FREE(osz); RSE_FREE(arr); RSE_FREE(bps); RSE_FREE(extra); RSE_FREE(w.m);
+    RSE_FREE(osz); RSE_FREE(arr); RSE_FREE(bps); RSE_FREE(extra); RSE_FREE(w.meta);
     rse_geo_free(&geo);
     return st;
 }

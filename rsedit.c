@@ -3443,31 +3443,47 @@ RSE__FN void rse__tiff_chunk_rect(const rse__tiff *t, size_t k, rse_roi *r, uint
     r->h = (int)(t->h - y0 < rows ? t->h - y0 : rows);
 }
 
+/* The part of chunk rectangle r inside the window: columns [x0, x1), rows
+   [y0, y1). */
+RSE__FN void rse__tiff_meet(const rse_roi *r, const rse_roi *win, int *x0, int *x1, int *y0, int *y1) {
+    *x0 = r->x > win->x ? r->x : win->x; *x1 = r->x + r->w < win->x + win->w ? r->x + r->w : win->x + win->w;
+    *y0 = r->y > win->y ? r->y : win->y; *y1 = r->y + r->h < win->y + win->h ? r->y + r->h : win->y + win->h;
+}
+
+/* The chunks a window (inside the image) meets: rows c[0]..c[1] and columns
+   c[2]..c[3] of chunks, in each plane that rse__tiff_plane_used. */
+RSE__FN void rse__tiff_span(const rse__tiff *t, const rse_roi *win, uint32_t c[4]) {
+    c[0] = (uint32_t)win->y / t->ch; c[1] = (uint32_t)(win->y + win->h - 1) / t->ch;
+    c[2] = (uint32_t)win->x / t->cw; c[3] = (uint32_t)(win->x + win->w - 1) / t->cw;
+}
+
+/* Does plane p hold one of the bands asked for (always, unless planar)? A
+   band nobody asked for is not decoded. */
+RSE__FN int rse__tiff_plane_used(const rse__tiff *t, const uint32_t band[3], int nb, uint32_t p) {
+    return t->planar != 2 || band[0] == p || band[nb / 2] == p || band[nb - 1] == p;
+}
+
 /* Decodes the rectangle `win` of the image (inside it) into out (win's
    size, nb channels of the bands band[]): only the chunks it meets are
    read. A whole-image load is the rectangle of the whole image. */
 RSE__FN rse_status rse__tiff_decode_rect(rse__tiff *t, const rse_roi *win, int nb, const uint32_t band[3], rse_image *out) {
     rse__tiff_dec d;
-    uint32_t maxv = t->bps == 8 ? 255u : 65535u, plane, p, cy, cx;
+    uint32_t maxv = t->bps == 8 ? 255u : 65535u, plane, p, cy, cx, c[4];
     size_t bytes = t->bps / 8, rowb = (size_t)t->cw * t->cspp * bytes, oplane = (size_t)win->w * win->h;
-    uint32_t cy0 = (uint32_t)win->y / t->ch, cy1 = (uint32_t)(win->y + win->h - 1) / t->ch;
-    uint32_t cx0 = (uint32_t)win->x / t->cw, cx1 = (uint32_t)(win->x + win->w - 1) / t->cw;
     rse_status st;
     int ch;
     if ((st = rse__tiff_dec_init(&d, t)) != RSE_STATUS_OK) { rse__tiff_dec_free(&d); return st; }
+    rse__tiff_span(t, win, c);
     for (p = 0; p < (t->planar == 2 ? t->spp : 1); p++) {
-        if (t->planar == 2 && band[0] != p && band[nb - 1] != p && band[nb / 2] != p)
-            continue;            /* a band nobody asked for: not decoded */
-        for (cy = cy0; cy <= cy1; cy++)
-            for (cx = cx0; cx <= cx1; cx++) {
+        if (!rse__tiff_plane_used(t, band, nb, p)) continue;
+        for (cy = c[0]; cy <= c[1]; cy++)
+            for (cx = c[2]; cx <= c[3]; cx++) {
                 size_t k = ((size_t)p * t->down + cy) * t->across + cx;
                 rse_roi r;
                 int x0, x1, y0, y1, x, y;
                 if ((st = rse__tiff_chunk_decode(t, &d, k)) != RSE_STATUS_OK) goto done;
                 rse__tiff_chunk_rect(t, k, &r, &plane);
-                /* the part of the chunk inside the window */
-                x0 = r.x > win->x ? r.x : win->x; x1 = r.x + r.w < win->x + win->w ? r.x + r.w : win->x + win->w;
-                y0 = r.y > win->y ? r.y : win->y; y1 = r.y + r.h < win->y + win->h ? r.y + r.h : win->y + win->h;
+                rse__tiff_meet(&r, win, &x0, &x1, &y0, &y1);
                 /* Scatter the chosen bands into the planar float image. */
                 for (ch = 0; ch < nb; ch++) {
                     uint32_t s = band[ch];
@@ -5324,8 +5340,7 @@ RSE__FN void rse__tiffx_paste(rse__tiffx *x, size_t k) {
     rse_roi r;
     int x0, x1, y0, y1, xx, y, ch;
     rse__tiff_chunk_rect(t, k, &r, &plane);
-    x0 = r.x > win->x ? r.x : win->x; x1 = r.x + r.w < win->x + win->w ? r.x + r.w : win->x + win->w;
-    y0 = r.y > win->y ? r.y : win->y; y1 = r.y + r.h < win->y + win->h ? r.y + r.h : win->y + win->h;
+    rse__tiff_meet(&r, win, &x0, &x1, &y0, &y1);
     for (ch = 0; ch < x->nb; ch++) {
         uint32_t s = x->band[ch];
         if (t->planar == 2) { if (s != plane) continue; s = 0; }
@@ -5483,17 +5498,19 @@ RSE__FN rse_status rse__tiffx_save(rse__tiffx *x, const rse_source *src, const r
 
     /* The chunks under the window, decoded, pasted and re-encoded first. */
     {
-        uint32_t cy0 = (uint32_t)win->y / t->ch, cy1 = (uint32_t)(win->y + win->h - 1) / t->ch;
-        uint32_t cx0 = (uint32_t)win->x / t->cw, cx1 = (uint32_t)(win->x + win->w - 1) / t->cw;
-        size_t planes = t->planar == 2 ? (size_t)x->nb : 1, cap = planes * (cy1 - cy0 + 1) * (cx1 - cx0 + 1);
+        uint32_t c[4];
+        size_t planes, cap;
+        rse__tiff_span(t, win, c);
+        planes = t->planar == 2 ? (size_t)x->nb : 1;
+        cap = planes * (c[1] - c[0] + 1) * (c[3] - c[2] + 1);
         x->tk = (size_t *)RSE_MALLOC(cap * sizeof *x->tk);
         x->tlen = (size_t *)RSE_MALLOC(cap * sizeof *x->tlen);
         x->tdata = (unsigned char **)RSE_MALLOC(cap * sizeof *x->tdata);
         if (!x->tk || !x->tlen || !x->tdata) { st = rse__fail(RSE_STATUS_NOMEM, "out of memory for the TIFF window writer"); goto done; }
         for (p = 0; p < (t->planar == 2 ? t->spp : 1); p++) {
-            if (t->planar == 2 && x->band[0] != p && x->band[x->nb - 1] != p && x->band[x->nb / 2] != p) continue;
-            for (cy = cy0; cy <= cy1; cy++)
-                for (cx = cx0; cx <= cx1; cx++) {
+            if (!rse__tiff_plane_used(t, x->band, x->nb, p)) continue;
+            for (cy = c[0]; cy <= c[1]; cy++)
+                for (cx = c[2]; cx <= c[3]; cx++) {
                     const unsigned char *q;
                     size_t zn;
                     k = ((size_t)p * t->down + cy) * t->across + cx;

@@ -1234,24 +1234,24 @@ RSEDEF rse_status rse_image_crop(const rse_image *in, const rse_roi *r, rse_imag
     return RSE_STATUS_OK;
 }
 
-/* The change of edit over crop pasted into crop, in place: crop + w (edit -
-   crop), w the feather ramp; a value the edit did not change keeps its
-   exact value. */
-RSE__FN void rse__window_paste(rse_image *crop, const rse_image *edit, float feather) {
+/* The edit of a window, in place, made its change over the window's
+   pixels pasted over a feathered seam: crop + w (edit - crop), w the ramp
+   from the window's border; a value the edit did not change is crop's,
+   exactly. */
+RSE__FN void rse__window_paste(rse_image *edit, const rse_image *crop, float feather) {
     int c, x, y, W = crop->w, H = crop->h;
     for (c = 0; c < 3; c++)
         for (y = 0; y < H; y++)
             for (x = 0; x < W; x++) {
                 size_t j = ((size_t)c * H + y) * W + x;
-                float d = edit->data[j] - crop->data[j], w;
+                float d = edit->data[j] - crop->data[j], w, v;
                 float e = (float)(x + 1 < W - x ? x + 1 : W - x);
                 float f = (float)(y + 1 < H - y ? y + 1 : H - y);
-                float *o = &crop->data[j];
                 if (d == 0) continue; /* untouched values keep their exact value */
                 w = feather > 0 ? (e < f ? e : f) / feather : 1.0f;
                 if (w > 1) w = 1;
-                *o += w * d;
-                *o = *o < 0 ? 0 : *o > 1 ? 1 : *o;
+                v = crop->data[j] + w * d;
+                edit->data[j] = v < 0 ? 0 : v > 1 ? 1 : v;
             }
 }
 
@@ -1284,18 +1284,7 @@ RSEDEF rse_status rse_edit_window_crop(rse_sinddm *m, const rse_image *crop, con
     q.copy_from.x -= win->x;
     q.copy_from.y -= win->y;
     if ((st = rse_edit(m, &rgb, &q, out, progress, ctx)) != RSE_STATUS_OK) goto done;
-    for (i = 0; i < p->count; i++) {
-        /* out[i] := the window with the change pasted over the seam */
-        rse_image e = out[i];
-        out[i] = rgb;
-        rgb = e;
-        if (i + 1 < p->count) {
-            if ((st = rse_image_to_rgb(crop, &e)) != RSE_STATUS_OK) { rse_image_free(&rgb); goto done; }
-        } else memset(&e, 0, sizeof e);
-        rse__window_paste(&out[i], &rgb, p->feather);
-        rse_image_free(&rgb);
-        rgb = e;
-    }
+    for (i = 0; i < p->count; i++) rse__window_paste(&out[i], &rgb, p->feather);
 done:
     if (st != RSE_STATUS_OK) for (i = 0; i < p->count && i < 10000; i++) rse_image_free(&out[i]);
     rse_image_free(&mask);

@@ -5218,7 +5218,8 @@ RSEDEF rse_status rse_image_save_mem(const rse_image *img, rse_format fmt, int b
 RSE__FN rse_status rse__src_tiff_only(const rse_source *src) {
     unsigned char hd[4];
     if (!src || !src->read) return rse__fail(RSE_STATUS_BAD_ARG, "no source to read");
-    if (src->size < 4 || src->read(src->ctx, 0, hd, 4) != 0) return rse__fail(RSE_STATUS_TRUNCATED, "TIFF header truncated");
+    if (src->size < 4) return rse__fail(RSE_STATUS_TRUNCATED, "TIFF header truncated");
+    if (src->read(src->ctx, 0, hd, 4) != 0) return rse__fail(RSE_STATUS_IO, "TIFF: cannot read 4 bytes at offset 0");
     if (rse__sniff(hd, 4) != RSE_FORMAT_TIFF)
         return rse__fail(RSE_STATUS_UNSUPPORTED, "windowed reads are for TIFF files only");
 #ifdef RSE_NO_TIFF

@@ -319,13 +319,14 @@ static void test_edits(void) {
            that does nothing, or lands elsewhere, gives >= 1.0. */
         CHECK(b_copy < 0.9 * b_plain, "target moved towards the source: %g (no copy) -> %g", b_plain, b_copy);
         /* per pixel, pasting at the finest scale down to step 8 brings the
-           target to half the reference's distance or less. Measured 0.4001
-           -> 0.0013: each paste leaves 1 - eta = 0.2 of the difference, so
-           after the steps from the finest scale's start down to 8 the
-           target is the source, and the 8 deterministic steps after it
-           move it little. A paste that did not act at the finest scale
-           gives about 1.0 (the reference's own redraw). */
-        CHECK(p_fin < 0.5 * p_ref, "copy_finest 8 brings the pixels closer: %g (reference) -> %g", p_ref, p_fin);
+           target to 5% of the reference's distance or less. Each paste
+           leaves 1 - eta = 0.2 of the difference, so two pastes at the
+           finest scale already leave 0.04 of it; the finest scale pastes
+           from its start step down to 8, and the 8 deterministic steps after
+           it move the target little: measured 0.4001 -> 0.0013 (0.0033).
+           A paste that did not act at the finest scale gives about 1.0 (the
+           reference's own redraw). */
+        CHECK(p_fin < 0.05 * p_ref, "copy_finest 8 brings the pixels closer: %g (reference) -> %g", p_ref, p_fin);
         bad = t_outside_equal(&out[0], &img, &to, 1, 4.0f);
         CHECK(bad == 0, "copy leaves everything outside the target: %d samples differ", bad);
         bad = t_outside_equal(&fin[0], &img, &to, 1, 4.0f);

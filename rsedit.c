@@ -7886,6 +7886,18 @@ RSE__FN void rse__cli_json_file(rse__cli_text *js, const char *path) {
     rse__cli_puts(js, ", \"sha256\": \"%s\"", hex);
 }
 
+/* An edit's parameters, as the edit sidecar and a batch job's job.json
+   give them: "params": {...},\n */
+RSE__FN void rse__cli_edit_params_json(rse__cli_text *js, const rse_edit_params *ep, int keep) {
+    rse__cli_puts(js, "\"params\": {\"strength\": %.6g, \"fill\": %.6g, \"momentum\": %.6g, \"stop\": %d, "
+                  "\"feather\": %.6g, \"copy_strength\": %.6g, \"copy_finest\": %d, \"start_scale\": %d, \"from_noise\": %s, "
+                  "\"count\": %d, \"seed\": %llu, \"sampler\": \"%s\", \"start_t\": %d, \"keep_outside\": %s, \"style\": %s, "
+                  "\"pixel\": %s},\n", ep->strength, ep->fill, ep->momentum, ep->stop, ep->feather, ep->copy_strength,
+                  ep->copy_finest, ep->start_scale, ep->from_noise ? "true" : "false", ep->count, (unsigned long long)ep->seed,
+                  ep->sampler == RSE_SAMPLER_REFERENCE ? "reference" : "reblur", ep->start_t, keep ? "true" : "false",
+                  ep->style ? "true" : "false", ep->pixel ? "true" : "false");
+}
+
 /* A sidecar's opening, as every command that writes one has it: the
    version, the mode (none when NULL), the model and the input image. */
 RSE__FN void rse__cli_sidecar_head(rse__cli_text *js, const char *mode, const char *model, const rse_sinddm *m,
@@ -8333,13 +8345,8 @@ RSE__FN int rse__cli_edit_run(const rse__cli_edit_opts *o) {
             }
             rse__cli_puts(&js, "],\n  \"templates\": \"%s\", \"views\": %d,\n", o->templ, o->views);
         }
-        rse__cli_puts(&js, "  \"params\": {\"strength\": %.6g, \"fill\": %.6g, \"momentum\": %.6g, \"stop\": %d, "
-                      "\"feather\": %.6g, \"copy_strength\": %.6g, \"copy_finest\": %d, \"start_scale\": %d, \"from_noise\": %s, \"count\": %d, "
-                      "\"seed\": %llu, \"sampler\": \"%s\", \"start_t\": %d, \"keep_outside\": %s, \"style\": %s, \"pixel\": %s},\n", ep.strength,
-                      ep.fill, ep.momentum, ep.stop, ep.feather, ep.copy_strength, ep.copy_finest, ep.start_scale, ep.from_noise ? "true" : "false",
-                      ep.count, (unsigned long long)ep.seed, ep.sampler == RSE_SAMPLER_REFERENCE ? "reference" : "reblur",
-                      ep.start_t, o->keep ? "true" : "false", ep.style ? "true" : "false",
-                      ep.pixel ? "true" : "false");
+        rse__cli_puts(&js, "  ");
+        rse__cli_edit_params_json(&js, &ep, o->keep);
         rse__cli_puts(&js, "  \"rois\": [");
         for (i = 0; i < ep.nrois; i++) rse__cli_puts(&js, "%s\"%dx%d+%d+%d\"", i ? ", " : "", rois[i].w, rois[i].h, rois[i].x, rois[i].y);
         rse__cli_puts(&js, "],\n  \"copy\": ");
@@ -9102,12 +9109,8 @@ RSE__FN int rse__batch_sink(void *ctx, const rse__cli_edit_result *r) {
         rse__cli_sha256_file(pth, hex);
         rse__cli_puts(&js, ",\n  \"%s_sha256\": \"%s\"", i ? "mask" : "prompts", hex);
     }
-    rse__cli_puts(&js, ",\n  \"params\": {\"strength\": %.6g, \"fill\": %.6g, \"momentum\": %.6g, \"stop\": %d, "
-                  "\"feather\": %.6g, \"copy_strength\": %.6g, \"copy_finest\": %d, \"start_scale\": %d, \"from_noise\": %s, \"count\": %d, "
-                  "\"seed\": %llu, \"sampler\": \"%s\", \"start_t\": %d, \"keep_outside\": %s},\n", ep->strength, ep->fill,
-                  ep->momentum, ep->stop, ep->feather, ep->copy_strength, ep->copy_finest, ep->start_scale, ep->from_noise ? "true" : "false",
-                  ep->count, (unsigned long long)ep->seed, ep->sampler == RSE_SAMPLER_REFERENCE ? "reference" : "reblur",
-                  ep->start_t, eo->keep ? "true" : "false");
+    rse__cli_puts(&js, ",\n  ");
+    rse__cli_edit_params_json(&js, ep, eo->keep);
     rse__cli_puts(&js, "  \"clip_score_pre\": ");
     if (r->score0 >= 0) rse__cli_puts(&js, "%.4f", r->score0); else rse__cli_puts(&js, "null");
     rse__cli_puts(&js, ",\n  \"outputs\": [");

@@ -6101,7 +6101,14 @@ RSE__FN rse_status rse__clip_seg_backward(rse__tape *t, rse__tensor *y) {
     return rse__backward_seed(t, y, g);
 }
 
-enum { RSE__GRAD_NORMALISE = 1 };
+/* RSE__GRAD_BF16: the linear layers' and attention's products in bfloat16,
+   forward and back (tensor.h 7.9: by the AVX512_BF16 kernel where
+   rse__bf16_native(), else emulated): a guided edit's default where the
+   CPU has the kernel, since a direction is all the edit takes from the
+   gradient (cosine >= 0.999 with float's, tests/test_bf16.c). The stem's
+   convolution, the head's projection and a ResNet's convolutions stay
+   float. Scores and embeddings never take it. */
+enum { RSE__GRAD_NORMALISE = 1, RSE__GRAD_BF16 = 2 };
 
 /* x (n,3,h,w): pixel values in [0,1] with RSE__GRAD_NORMALISE (CLIP's
    mean/std applied inside, as the guidance does), else already normalised.
@@ -6117,7 +6124,11 @@ RSE__FN rse_status rse__clip_image_grad_batch(rse_clip *m, const float *x, int n
     if (n < 1 || h < 1 || w < 1) return rse__fail(RSE_STATUS_BAD_ARG, "CLIP gradient: bad size %dx%dx%d", n, h, w);
     nl = m->resnet ? 0 : m->vis.layers;
     rse__clip_begin(m, &tapes[0]);
-    for (i = 0; i < nl + 2; i++) { rse__tape_init(&tapes[i], &m->work, &m->scratch); tp[i] = &tapes[i]; }
+    for (i = 0; i < nl + 2; i++) {
+        rse__tape_init(&tapes[i], &m->work, &m->scratch);
+        tapes[i].bf16 = (flags & RSE__GRAD_BF16) != 0;
+        tp[i] = &tapes[i];
+    }
     if (!(xi = rse__new4(tp[0], 4, n, 3, h, w))) return tp[0]->status;
     memcpy(xi->data, x, xi->n * sizeof(float));
     xi->requires_grad = 1;

@@ -463,6 +463,8 @@ struct rse_text_guide {
     uint64_t seed;
     rse__arena arena, scratch;
     float *buf;             /* dim (direction) + views (cos) floats       */
+    int exact;              /* 1: the CLIP gradient in float alone (rse_edit
+                               sets it from rse_edit_params.exact)        */
 };
 
 /* "{}" in a template replaced by the prompt, into dst (cap bytes). */
@@ -568,6 +570,13 @@ RSEDEF void rse_text_guide_reset(void *ctx, uint64_t seed, uint64_t index) {
     rse__rng_seed_stream(&g->rng, seed ^ UINT64_C(0x7e47c11b), index);
 }
 
+/* The CLIP gradient's flags for guide g: bfloat16 products (clip.c,
+   RSE__GRAD_BF16) where the CPU runs their kernel, unless the edit asks
+   for float (exact); the emulation would be slower than float. */
+RSE__FN int rse__text_guide_flags(const rse_text_guide *g) {
+    return RSE__GRAD_NORMALISE | (!g->exact && rse__bf16_native() ? RSE__GRAD_BF16 : 0);
+}
+
 /* rse_guide_fn for text: d score / d x0 through views and the image tower. */
 RSEDEF rse_status rse_text_guide_grad(void *ctx, const float *x0, int H, int W, int s, int nscales,
                                       float *grad, double *score) {
@@ -616,7 +625,8 @@ RSEDEF rse_status rse_text_guide_grad(void *ctx, const float *x0, int H, int W, 
         int k = rse__clip_grad_batch_views(g->clip, vh, vw, hi);
         lo = hi - k;
         if ((st = rse__clip_views_range(&t, x, lo, hi, g->views, &g->rng, &views)) != RSE_STATUS_OK) return st;
-        st = rse_clip_image_grad(g->clip, views->data, k, vh, vw, d, cosv + lo, dy + nv * (size_t)lo);
+        st = rse__clip_image_grad(g->clip, views->data, k, vh, vw, rse__text_guide_flags(g), d, cosv + lo,
+                                  dy + nv * (size_t)lo);
         if (st != RSE_STATUS_OK) return st;
         /* score = -1.2 (1 - mean_v cos): d score / d view_v = (1.2 / V) d cos_v */
         for (i = nv * (size_t)lo; i < nv * (size_t)hi; i++) dy[i] *= 1.2f / (float)g->views;
@@ -1121,6 +1131,10 @@ RSEDEF rse_status rse_edit(rse_sinddm *m, const rse_image *img, const rse_edit_p
     memset(&pix, 0, sizeof pix);
     for (i = 0; p && i < p->count && i < 10000; i++) memset(&out[i], 0, sizeof out[i]);
     if ((st = rse__edit_setup(&e, m, img, p)) != RSE_STATUS_OK) return st;
+#ifndef RSE_NO_CLIP
+    /* the precision of a text guide's CLIP gradient is the edit's to say */
+    if (p->guide == rse_text_guide_grad && p->guide_ctx) ((rse_text_guide *)p->guide_ctx)->exact = p->exact;
+#endif
     /* Where editing starts (rse__edit_start_scale): a content copy at
        scale 1, coarse enough to move content (it acts on every scale but
        the finest); a region at the finest scale, where the original around
@@ -7887,15 +7901,19 @@ RSE__FN void rse__cli_json_file(rse__cli_text *js, const char *path) {
 }
 
 /* An edit's parameters, as the edit sidecar and a batch job's job.json
-   give them: "params": {...},\n */
-RSE__FN void rse__cli_edit_params_json(rse__cli_text *js, const rse_edit_params *ep, int keep) {
+   give them: "params": {...},\n. text: the edit is guided by a text, whose
+   CLIP gradient's precision (rse_edit_params.exact) is then given:
+   "bfloat16" or "float32" ("none" without a text). */
+RSE__FN void rse__cli_edit_params_json(rse__cli_text *js, const rse_edit_params *ep, int keep, int text) {
     rse__cli_puts(js, "\"params\": {\"strength\": %.6g, \"fill\": %.6g, \"momentum\": %.6g, \"stop\": %d, "
                   "\"feather\": %.6g, \"copy_strength\": %.6g, \"copy_finest\": %d, \"start_scale\": %d, \"from_noise\": %s, "
                   "\"count\": %d, \"seed\": %llu, \"sampler\": \"%s\", \"start_t\": %d, \"keep_outside\": %s, \"style\": %s, "
-                  "\"pixel\": %s},\n", ep->strength, ep->fill, ep->momentum, ep->stop, ep->feather, ep->copy_strength,
+                  "\"pixel\": %s, \"clip_precision\": \"%s\"},\n",
+                  ep->strength, ep->fill, ep->momentum, ep->stop, ep->feather, ep->copy_strength,
                   ep->copy_finest, ep->start_scale, ep->from_noise ? "true" : "false", ep->count, (unsigned long long)ep->seed,
                   ep->sampler == RSE_SAMPLER_REFERENCE ? "reference" : "reblur", ep->start_t, keep ? "true" : "false",
-                  ep->style ? "true" : "false", ep->pixel ? "true" : "false");
+                  ep->style ? "true" : "false", ep->pixel ? "true" : "false",
+                  !text ? "none" : ep->exact || !rse__bf16_native() ? "float32" : "bfloat16");
 }
 
 /* A sidecar's opening, as every command that writes one has it: the
@@ -8010,6 +8028,7 @@ RSE__FN int rse__cli_edit_parse(int argc, char **argv, rse__cli_edit_opts *o) {
         if (rse__cli_flag(argv, i, "--save-mask")) { o->save_mask = 1; continue; }
         if (rse__cli_flag(argv, i, "--pixel")) { ep->pixel = 1; continue; }
         if (rse__cli_flag(argv, i, "--clip-fp32")) { ca->opt.fp32 = 1; continue; }
+        if (rse__cli_flag(argv, i, "--exact")) { ep->exact = 1; continue; }
         /* sample's option, named here so that the refusal says why */
         if (rse__cli_flag(argv, i, "--scale-mul") || (i < rse__cli_optend && !strncmp(argv[i], "--scale-mul=", 12)))
             return rse__cli_usage(argv[0], "--scale-mul changes the output's size, and an edit keeps the input's size "
@@ -8154,6 +8173,7 @@ RSE__FN int rse__cli_edit_parse(int argc, char **argv, rse__cli_edit_opts *o) {
             if (given[text_only[k]])
                 return rse__cli_usage(argv[0], "%s acts on a text edit: give --text or --prompts", opts[text_only[k]]);
         if (ca->opt.fp32) return rse__cli_usage(argv[0], "--clip-fp32 acts on a text edit: give --text or --prompts");
+        if (ep->exact) return rse__cli_usage(argv[0], "--exact acts on a text edit: give --text or --prompts");
     }
     if (given[O_COPYS] && !has_from)
         return rse__cli_usage(argv[0], "--copy-strength weighs a content copy: give --copy-from and --copy-to");
@@ -8346,7 +8366,7 @@ RSE__FN int rse__cli_edit_run(const rse__cli_edit_opts *o) {
             rse__cli_puts(&js, "],\n  \"templates\": \"%s\", \"views\": %d,\n", o->templ, o->views);
         }
         rse__cli_puts(&js, "  ");
-        rse__cli_edit_params_json(&js, &ep, o->keep);
+        rse__cli_edit_params_json(&js, &ep, o->keep, guide != 0);
         rse__cli_puts(&js, "  \"rois\": [");
         for (i = 0; i < ep.nrois; i++) rse__cli_puts(&js, "%s\"%dx%d+%d+%d\"", i ? ", " : "", rois[i].w, rois[i].h, rois[i].x, rois[i].y);
         rse__cli_puts(&js, "],\n  \"copy\": ");
@@ -8691,7 +8711,7 @@ typedef struct {
 /* The run's state. */
 typedef struct {
     const char *manifest, *out, *clip, *vocab, *act, *heads, *threads;
-    int fp32, quiet, shard, nshards;
+    int fp32, exact, quiet, shard, nshards;
     char mdir[4096];                 /* the manifest's folder */
     rse__bvals cli;                  /* defaults from the command line */
     char **done;                     /* "id/k" of index.jsonl, sorted */
@@ -9110,7 +9130,7 @@ RSE__FN int rse__batch_sink(void *ctx, const rse__cli_edit_result *r) {
         rse__cli_puts(&js, ",\n  \"%s_sha256\": \"%s\"", i ? "mask" : "prompts", hex);
     }
     rse__cli_puts(&js, ",\n  ");
-    rse__cli_edit_params_json(&js, ep, eo->keep);
+    rse__cli_edit_params_json(&js, ep, eo->keep, eo->text || eo->prompts);
     rse__cli_puts(&js, "  \"clip_score_pre\": ");
     if (r->score0 >= 0) rse__cli_puts(&js, "%.4f", r->score0); else rse__cli_puts(&js, "null");
     rse__cli_puts(&js, ",\n  \"outputs\": [");
@@ -9190,6 +9210,7 @@ RSE__FN int rse__batch_job(rse__batch *b, rse__bj *jt, const rse__bvals *job, lo
     if (has_text && b->act) { rse__bargv_add(&ea, "--clip-act"); rse__bargv_add(&ea, b->act); }
     if (has_text && b->heads) { rse__bargv_add(&ea, "--clip-heads"); rse__bargv_add(&ea, b->heads); }
     if (has_text && b->fp32) rse__bargv_add(&ea, "--clip-fp32");
+    if (has_text && b->exact) rse__bargv_add(&ea, "--exact");
     for (f = RSE__BF_EDIT0; f < RSE__BF_ALL; f++) {
         const rse__bfield *fd = rse__bfield_at(f);
         for (i = 0; i < r.n[f]; i++) {
@@ -9294,6 +9315,7 @@ RSE__FN int rse__batch_args(int argc, char **argv, rse__batch *b) {
     for (i = 1; i < argc; i++) {
         if (rse__cli_flag(argv, i, "--quiet")) { b->quiet = 1; continue; }
         if (rse__cli_flag(argv, i, "--clip-fp32")) { b->fp32 = 1; continue; }
+        if (rse__cli_flag(argv, i, "--exact")) { b->exact = 1; continue; }
         k = rse__cli_optv(argc, argv, &i, opts, 7, &val);
         if (k == -2) return rse__cli_usage(argv[0], "%s needs a value", argv[i]);
         if (k == 0) b->out = val;
@@ -9760,6 +9782,9 @@ static const rse__cmd rse__cmds[] = {
       "  --vocab V           bpe_simple_vocab_16e6.txt.gz (default: $RSEDIT_VOCAB,\n"
       "                      else next to M)\n"
       "  --clip-act A        quickgelu (default) or gelu;  --clip-fp32;  --clip-heads V,T\n"
+      "  --exact             CLIP's gradient in float32 throughout; by default its\n"
+      "                      products are bfloat16 where the CPU has AVX512_BF16\n"
+      "                      (faster; OUT.json says which). Scores are float32\n"
       "  --views N           differentiable views per step (16; 1 = the plain image)\n"
       "  --strength S        step size relative to the image inside the mask (0.2)\n"
       "  --fill F            fraction of the image (or of the regions) allowed\n"
@@ -9903,8 +9928,8 @@ static const rse__cmd rse__cmds[] = {
       "  --shard I/N   only the lines whose 0-based index mod N is I: N machines\n"
       "                share a manifest with no coordination; their OUT folders\n"
       "                merge by copying (index.jsonl by concatenation)\n"
-      "  --clip M, --vocab V, --clip-act A, --clip-heads V,T, --clip-fp32\n"
-      "                as edit's, for every text job\n"
+      "  --clip M, --vocab V, --clip-act A, --clip-heads V,T, --clip-fp32,\n"
+      "  --exact       as edit's, for every text job\n"
       "  --quiet       no progress (\"batch: job k/n ID: done  ETA ...\")\n"
       "Exit status 1 if any job failed.\n",
       rse__cmd_batch, 0 },

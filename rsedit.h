@@ -660,6 +660,15 @@ typedef struct rse_edit_params {
     rse_image *mask_out;       /* if not NULL: receives the mask the first */
                                /* edit used (1 channel, the image's size;  */
                                /* none for a whole-image copy edit)       */
+    int exact;                 /* 1: a text guide's CLIP gradient      */
+                               /* (rse_text_guide_grad) in float32     */
+                               /* throughout; 0 (the default): its     */
+                               /* linear and attention products in     */
+                               /* bfloat16 where the CPU has           */
+                               /* AVX512_BF16 and the AVX-512 kernels  */
+                               /* run (faster; the gradient within     */
+                               /* cosine 0.999 of float32's), else     */
+                               /* float32. CLIP scores stay float32    */
 } rse_edit_params;
 
 /* The sampler of an edit. REFERENCE (the default): as SinDDM's code, DDPM

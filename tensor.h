@@ -15,7 +15,7 @@
      6. threads: a small pool with deterministic static work splitting
      7. kernels: scalar references and SIMD versions (sgemm, conv2d),
         the SIMD ones compiled once per instruction set and chosen at run
-        time (7.2, 7.8)
+        time (7.2, 7.8); bfloat16 products for the CLIP gradient (7.9)
      8. tensors and the tape
      9. ops: each forward next to its backward
     10. backward: the op table and the reverse sweep over the tape
@@ -1399,6 +1399,56 @@ RSE__FN void rse__sgemm_ref(int transA, int transB, int M, int N, int K, float a
                 acc += a * b;
             }
             *c = beta == 0.0f ? alpha * acc : alpha * acc + beta * *c;
+        }
+    }
+}
+
+/* bfloat16 (1 sign, 8 exponent, 7 mantissa bits: a float's top half), as
+   VCVTNEPS2BF16 makes it: rounded to nearest, ties to even; NaN stays NaN,
+   quieted (bit 6 set); a denormal becomes a zero of its sign, since the
+   instruction treats denormal inputs as zero; what rounds past the largest
+   bfloat16 becomes infinity. The 7.9 kernel and the emulation below round
+   the same way, so they differ in their sums' order only. */
+static inline uint16_t rse__bf16(float f) {
+    uint32_t u;
+    memcpy(&u, &f, sizeof u);
+    if ((u & 0x7fffffffu) > 0x7f800000u) return (uint16_t)(u >> 16 | 0x40u);
+    if ((u & 0x7f800000u) == 0) return (uint16_t)(u >> 16 & 0x8000u);
+    return (uint16_t)((u + 0x7fffu + (u >> 16 & 1u)) >> 16);
+}
+static inline float rse__bf16_f32(uint16_t h) {
+    uint32_t u = (uint32_t)h << 16;
+    float f;
+    memcpy(&f, &u, sizeof f);
+    return f;
+}
+
+/* The bfloat16 product (7.9) emulated: rse__sgemm_ref's contract, plus
+   C[i][j] += cbias[j] (may be NULL), with every operand rounded to
+   bfloat16 (rse__bf16) and the products, exact in float (8 x 8 significant
+   bits), summed in float two k at a time as VDPBF16PS adds them: k+1's
+   product, then k's (an odd K's last pair has a zero). The kernel splits
+   the sum into blocks of 256 k, so the two agree to float rounding, not
+   bit for bit (tests/test_bf16.c states the tolerance). */
+RSE__FN void rse__bgemm_ref(int transA, int transB, int M, int N, int K, float alpha, const float *A, int lda,
+                            const float *B, int ldb, float beta, float *C, int ldc, const float *cbias) {
+    int i, j, p;
+    for (i = 0; i < M; i++) {
+        for (j = 0; j < N; j++) {
+            float acc = 0.0f, v, *c = &C[(size_t)i * (size_t)ldc + (size_t)j];
+            for (p = 0; p < K; p += 2) {
+                float a0 = transA ? A[(size_t)p * (size_t)lda + (size_t)i] : A[(size_t)i * (size_t)lda + (size_t)p];
+                float b0 = transB ? B[(size_t)j * (size_t)ldb + (size_t)p] : B[(size_t)p * (size_t)ldb + (size_t)j];
+                if (p + 1 < K) {
+                    float a1 = transA ? A[(size_t)(p + 1) * (size_t)lda + (size_t)i] : A[(size_t)i * (size_t)lda + (size_t)(p + 1)];
+                    float b1 = transB ? B[(size_t)j * (size_t)ldb + (size_t)(p + 1)] : B[(size_t)(p + 1) * (size_t)ldb + (size_t)j];
+                    acc += rse__bf16_f32(rse__bf16(a1)) * rse__bf16_f32(rse__bf16(b1));
+                }
+                acc += rse__bf16_f32(rse__bf16(a0)) * rse__bf16_f32(rse__bf16(b0));
+            }
+            v = alpha * acc;
+            if (beta != 0.0f) v += beta * *c;
+            *c = cbias ? v + cbias[j] : v;
         }
     }
 }
@@ -3662,6 +3712,348 @@ RSE__FN void rse__gelu_grad_run(float *gx, const float *dy, const float *x, size
     rse__kernels_now()->gelu_grad_run(gx, dy, x, n, acc);
 }
 
+/* ---------------------------------------------------------------------------
+   7.9 bfloat16 products (the CLIP guidance gradient)
+   A guided edit spends most of its time in the CLIP image tower's linear
+   layers and attention products, forward and back (issue 25). There a
+   gradient direction is all that is wanted, and products whose operands
+   are rounded to bfloat16, accumulated in float, give it to a cosine of
+   0.9998 or better (tests/test_bf16.c; 0.99996 on a 16-view ViT-B-32
+   step) at up to twice the FMA rate: VDPBF16PS (AVX512_BF16) does 32
+   multiply-adds per instruction where VFMADD231PS does 16. Only a tape
+   with bf16 set uses them (section 8); CLIP's guidance gradient sets it,
+   unless the edit asks for exact float.
+   Measured (BENCH.md, 8 Dec 2026, one thread): at CLIP's shapes (200
+   rows: 4 views) the products run at 1.4-1.6x float's speed; the kernel
+   proper near twice, the rest is packing, which reads the float weights
+   once per call and is bound by memory bandwidth.
+
+   rse__bgemm is rse__bgemm_ref's contract (7.1). The kernel below runs it
+   when the CPU has AVX512_BF16 and the AVX-512 set is the one in use
+   (rse__bf16_native), else the emulation does, so every build computes the
+   same numbers up to the order of the sums. The kernel is compiled with a
+   target attribute, like the sets of 7.2, so a portable build carries it.
+
+   Unlike rse__sgemm it packs the whole of A and of B first, into a
+   workspace the caller gives (rse__bgemm_ws_size bytes, 64-byte aligned),
+   and then runs the tiles with no packing left in them:
+     - a pair is two bfloat16 along k in one 32-bit word, k even in the low
+       half, as VDPBF16PS pairs them; an odd K's last pair has a zero;
+     - A: strips of RSE__BMR rows; each strip, per block of RSE__BKC pairs,
+       is RSE__BMR rows of RSE__BKC pairs (a fixed row stride, so the
+       micro-kernel reaches every row from one pointer);
+     - B: panels of RSE__BNR columns; each panel, per block, is RSE__BKC
+       rows (pairs) of RSE__BNR columns.
+   A panel's block (16 KB) stays in L1 while the strips of a tile pass over
+   it; each output sums its blocks in order, so results do not depend on
+   the tiling or the thread count, nor a row's on the other rows.
+   ------------------------------------------------------------------------- */
+#define RSE__BMR 8    /* rows per micro-kernel: 16 accumulators, as 7.3's AVX-512 set */
+#define RSE__BNR 32   /* columns per micro-kernel: two vectors */
+#define RSE__BKC 128  /* pairs per reduction block: 256 k */
+
+/* Bytes of workspace rse__bgemm needs for an M x N product over K. */
+RSE__FN size_t rse__bgemm_ws_size(int M, int N, int K) {
+    size_t nkb = (size_t)(K + 2 * RSE__BKC - 1) / (2 * RSE__BKC);
+    size_t rows = (size_t)(M + RSE__BMR - 1) / RSE__BMR * RSE__BMR;
+    size_t cols = (size_t)(N + RSE__BNR - 1) / RSE__BNR * RSE__BNR;
+    return (rows + cols) * nkb * RSE__BKC * sizeof(uint32_t);
+}
+
+#if RSE__HAVE_AVX512 && defined(__x86_64__) && \
+    ((defined(__clang__) && __clang_major__ >= 9) || (!defined(__clang__) && defined(__GNUC__) && __GNUC__ >= 10)) && \
+    (RSE__X86_SETS || defined(__AVX512BF16__))
+#define RSE__HAVE_BF16 1
+#define RSE__BFN static RSE__UNUSED __attribute__((target("avx512f,avx512bf16,avx2,fma")))
+
+typedef struct {
+    int transA, transB, M, N, K, lda, ldb, nkb, nstrip, njp;
+    const float *A, *B, *cbias;
+    float *C, alpha, beta;
+    int ldc;
+    uint32_t *apk, *bpk;
+    int MB, npan, ngrp, ntiles; /* tiles: MB rows by npan panels */
+} rse__bgemm_job;
+
+/* Mask of the first n (clamped to 0..16) lanes. */
+static inline __mmask16 rse__bmask(int n) {
+    return n >= 16 ? (__mmask16)0xffff : n <= 0 ? (__mmask16)0 : (__mmask16)((1u << n) - 1);
+}
+
+/* Strip s, block kb of A: RSE__BMR rows of RSE__BKC pairs. Rows past M
+   are zero; pairs past the block's are left as they are (never read). */
+RSE__BFN void rse__bgemm_pack_a(const rse__bgemm_job *j, int s, int kb) {
+    uint32_t *dst = j->apk + ((size_t)s * j->nkb + kb) * RSE__BMR * RSE__BKC;
+    int k0 = kb * 2 * RSE__BKC, kc = j->K - k0 < 2 * RSE__BKC ? j->K - k0 : 2 * RSE__BKC, i, p;
+    for (i = 0; i < RSE__BMR; i++, dst += RSE__BKC) {
+        int row = s * RSE__BMR + i;
+        if (row >= j->M) { memset(dst, 0, RSE__BKC * sizeof *dst); continue; }
+        if (!j->transA) { /* k contiguous: 32 floats are 16 pairs as they lie */
+            const float *src = j->A + (size_t)row * j->lda + k0;
+            for (p = 0; p < kc; p += 32) {
+                __m512 lo = _mm512_maskz_loadu_ps(rse__bmask(kc - p), src + p);
+                __m512 hi = _mm512_maskz_loadu_ps(rse__bmask(kc - p - 16), src + p + 16);
+                _mm512_storeu_si512((void *)(dst + p / 2), (__m512i)_mm512_cvtne2ps_pbh(hi, lo));
+            }
+        } else { /* k strided (attention's transposed products, L x L): one at a time */
+            const float *src = j->A + (size_t)k0 * j->lda + row;
+            for (p = 0; p < kc; p += 2) {
+                uint32_t lo = rse__bf16(src[(size_t)p * j->lda]);
+                uint32_t hi = p + 1 < kc ? rse__bf16(src[(size_t)(p + 1) * j->lda]) : 0;
+                dst[p / 2] = lo | hi << 16;
+            }
+        }
+    }
+}
+
+/* Transposes 16 x 16 32-bit words in t: t[r] word c becomes t[c] word r
+   (two unpack stages within 128-bit lanes, then a 4 x 4 transpose of the
+   lanes). */
+RSE__BFN void rse__bgemm_tr16(__m512i *t) {
+    __m512i a[16], b[16];
+    int i;
+    for (i = 0; i < 8; i++) {
+        a[2 * i] = _mm512_unpacklo_epi32(t[2 * i], t[2 * i + 1]);
+        a[2 * i + 1] = _mm512_unpackhi_epi32(t[2 * i], t[2 * i + 1]);
+    }
+    for (i = 0; i < 4; i++) { /* b[4i + m], lane L: word 4L + m of rows 4i..4i+3 */
+        b[4 * i] = _mm512_unpacklo_epi64(a[4 * i], a[4 * i + 2]);
+        b[4 * i + 1] = _mm512_unpackhi_epi64(a[4 * i], a[4 * i + 2]);
+        b[4 * i + 2] = _mm512_unpacklo_epi64(a[4 * i + 1], a[4 * i + 3]);
+        b[4 * i + 3] = _mm512_unpackhi_epi64(a[4 * i + 1], a[4 * i + 3]);
+    }
+    for (i = 0; i < 4; i++) { /* row 4L + i: lane L of b[i], b[4 + i], b[8 + i], b[12 + i] */
+        __m512i lo01 = _mm512_shuffle_i32x4(b[i], b[4 + i], 0x88), hi01 = _mm512_shuffle_i32x4(b[i], b[4 + i], 0xdd);
+        __m512i lo23 = _mm512_shuffle_i32x4(b[8 + i], b[12 + i], 0x88), hi23 = _mm512_shuffle_i32x4(b[8 + i], b[12 + i], 0xdd);
+        t[i] = _mm512_shuffle_i32x4(lo01, lo23, 0x88);
+        t[4 + i] = _mm512_shuffle_i32x4(hi01, hi23, 0x88);
+        t[8 + i] = _mm512_shuffle_i32x4(lo01, lo23, 0xdd);
+        t[12 + i] = _mm512_shuffle_i32x4(hi01, hi23, 0xdd);
+    }
+}
+
+/* Panels jg*RSE__BPG.. (a group), block kb of B: for each panel RSE__BKC
+   rows of RSE__BNR pairs, columns past N zero. B is read in the order it
+   lies: with rows of B contiguous, a pair of rows at a time across the
+   group's columns (panel by panel, the rows were 128 bytes of a new page
+   each: the packing took half the kernel's time); with columns contiguous
+   (a linear layer's W), 32 k of 16 columns are converted as they lie and
+   transposed in registers. An odd K's last pair gets a zero from the
+   masked loads, which read nothing past K. */
+#define RSE__BPG 8
+RSE__BFN void rse__bgemm_pack_b(const rse__bgemm_job *j, int jg, int kb) {
+    int k0 = kb * 2 * RSE__BKC, kc = j->K - k0 < 2 * RSE__BKC ? j->K - k0 : 2 * RSE__BKC;
+    int jp0 = jg * RSE__BPG, jpe = jp0 + RSE__BPG < j->njp ? jp0 + RSE__BPG : j->njp, jp, p, h, c;
+    if (j->transB) {
+        for (jp = jp0; jp < jpe; jp++) {
+            uint32_t *dst = j->bpk + ((size_t)jp * j->nkb + kb) * RSE__BKC * RSE__BNR;
+            int j0 = jp * RSE__BNR, nc = j->N - j0 < RSE__BNR ? j->N - j0 : RSE__BNR;
+            for (p = 0; p < kc; p += 32)
+                for (h = 0; h < RSE__BNR; h += 16) {
+                    __m512i t[16];
+                    for (c = 0; c < 16; c++) {
+                        const float *src;
+                        if (h + c >= nc) { t[c] = _mm512_setzero_si512(); continue; }
+                        src = j->B + (size_t)(j0 + h + c) * j->ldb + k0 + p;
+                        t[c] = (__m512i)_mm512_cvtne2ps_pbh(_mm512_maskz_loadu_ps(rse__bmask(kc - p - 16), src + 16),
+                                                            _mm512_maskz_loadu_ps(rse__bmask(kc - p), src));
+                    }
+                    rse__bgemm_tr16(t); /* t[r]: pair p/2 + r of the 16 columns */
+                    for (c = 0; c < 16; c++) _mm512_storeu_si512((void *)(dst + (p / 2 + c) * RSE__BNR + h), t[c]);
+                }
+        }
+        return;
+    }
+    for (p = 0; p < kc; p += 2) {
+        const float *r0 = j->B + (size_t)(k0 + p) * j->ldb;
+        int odd = p + 1 < kc;
+        for (jp = jp0; jp < jpe; jp++) {
+            uint32_t *dst = j->bpk + (((size_t)jp * j->nkb + kb) * RSE__BKC + p / 2) * RSE__BNR;
+            int j0 = jp * RSE__BNR;
+            for (h = 0; h < RSE__BNR; h += 16) {
+                __mmask16 m = rse__bmask(j->N - j0 - h);
+                __m256i e = (__m256i)_mm512_cvtneps_pbh(_mm512_maskz_loadu_ps(m, r0 + j0 + h));
+                __m256i o = odd ? (__m256i)_mm512_cvtneps_pbh(_mm512_maskz_loadu_ps(m, r0 + j->ldb + j0 + h))
+                                : _mm256_setzero_si256();
+                _mm512_storeu_si512((void *)(dst + h), _mm512_or_si512(_mm512_cvtepu16_epi32(e),
+                                                                       _mm512_slli_epi32(_mm512_cvtepu16_epi32(o), 16)));
+            }
+        }
+    }
+}
+
+/* Packs strips then groups of panels, (s, kb) and (jg, kb) items split
+   over tasks. */
+RSE__BFN void rse__bgemm_pack_task(void *ctx, int task, int ntasks) {
+    const rse__bgemm_job *j = (const rse__bgemm_job *)ctx;
+    size_t na = (size_t)j->nstrip * j->nkb, ng = (size_t)(j->njp + RSE__BPG - 1) / RSE__BPG, lo, hi, it;
+    rse__split_range(na + ng * j->nkb, task, ntasks, &lo, &hi);
+    for (it = lo; it < hi; it++) {
+        if (it < na) rse__bgemm_pack_a(j, (int)(it / j->nkb), (int)(it % j->nkb));
+        else rse__bgemm_pack_b(j, (int)((it - na) / j->nkb), (int)((it - na) % j->nkb));
+    }
+}
+
+/* C[0..mr)[0..nr) (row stride ldc) from the product of an A strip's block
+   a (RSE__BMR rows RSE__BKC apart) with a B panel's block b, kcp pairs
+   long: stored as alpha*acc + beta*C in the first block (C not read when
+   beta is 0), added as alpha*acc in later ones; cbias (per column, or
+   NULL) is added after the last. */
+#define RSE__BROW(r, c0, c1) \
+    t = (__m512bh)_mm512_set1_epi32((int)a[(r) * RSE__BKC + p]); \
+    c0 = _mm512_dpbf16_ps(c0, t, b0); c1 = _mm512_dpbf16_ps(c1, t, b1)
+RSE__BFN void rse__bgemm_ukr(int kcp, const uint32_t *a, const uint32_t *b, float *c, ptrdiff_t ldc, int mr, int nr,
+                             float alpha, float beta, int first, const float *cbias) {
+    __m512 c00 = _mm512_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+    __m512 c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00, acc[16];
+    __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
+    int p, i, h;
+    for (p = 0; p < kcp; p++, b += RSE__BNR) {
+        __m512bh b0 = (__m512bh)_mm512_loadu_si512((const void *)b), b1 = (__m512bh)_mm512_loadu_si512((const void *)(b + 16)), t;
+        RSE__BROW(0, c00, c01); RSE__BROW(1, c10, c11); RSE__BROW(2, c20, c21); RSE__BROW(3, c30, c31);
+        RSE__BROW(4, c40, c41); RSE__BROW(5, c50, c51); RSE__BROW(6, c60, c61); RSE__BROW(7, c70, c71);
+    }
+    acc[0] = c00; acc[1] = c01; acc[2] = c10; acc[3] = c11; acc[4] = c20; acc[5] = c21; acc[6] = c30; acc[7] = c31;
+    acc[8] = c40; acc[9] = c41; acc[10] = c50; acc[11] = c51; acc[12] = c60; acc[13] = c61; acc[14] = c70; acc[15] = c71;
+    for (i = 0; i < mr; i++)
+        for (h = 0; h < 2; h++) {
+            __mmask16 m = rse__bmask(nr - 16 * h);
+            float *ci = c + (ptrdiff_t)i * ldc + 16 * h;
+            __m512 v;
+            if (!m) continue;
+            if (!first) v = _mm512_fmadd_ps(va, acc[2 * i + h], _mm512_maskz_loadu_ps(m, ci));
+            else if (beta != 0.0f) v = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m, ci), _mm512_mul_ps(va, acc[2 * i + h]));
+            else v = _mm512_mul_ps(va, acc[2 * i + h]);
+            if (cbias) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(m, cbias + 16 * h));
+            _mm512_mask_storeu_ps(ci, m, v);
+        }
+}
+#undef RSE__BROW
+
+/* Tiles t in the task's range, each: for every block, for every panel of
+   the tile, every strip of its rows over that panel's block. */
+RSE__BFN void rse__bgemm_tile_task(void *ctx, int task, int ntasks) {
+    const rse__bgemm_job *j = (const rse__bgemm_job *)ctx;
+    size_t lo, hi, t;
+    rse__split_range((size_t)j->ntiles, task, ntasks, &lo, &hi);
+    for (t = lo; t < hi; t++) {
+        int rb = (int)(t / (size_t)j->ngrp), jg = (int)(t % (size_t)j->ngrp), kb, jp, s;
+        int sb = rb * j->MB / RSE__BMR, se = (rb + 1) * j->MB / RSE__BMR;
+        int jpb = jg * j->npan, jpe = jpb + j->npan < j->njp ? jpb + j->npan : j->njp;
+        if (se > j->nstrip) se = j->nstrip;
+        for (kb = 0; kb < j->nkb; kb++) {
+            int kc = j->K - kb * 2 * RSE__BKC < 2 * RSE__BKC ? j->K - kb * 2 * RSE__BKC : 2 * RSE__BKC;
+            int last = kb == j->nkb - 1;
+            for (jp = jpb; jp < jpe; jp++) {
+                int j0 = jp * RSE__BNR, nr = j->N - j0 < RSE__BNR ? j->N - j0 : RSE__BNR;
+                const uint32_t *bp = j->bpk + ((size_t)jp * j->nkb + kb) * RSE__BKC * RSE__BNR;
+                for (s = sb; s < se; s++) {
+                    int i0 = s * RSE__BMR, mr = j->M - i0 < RSE__BMR ? j->M - i0 : RSE__BMR;
+                    rse__bgemm_ukr((kc + 1) / 2, j->apk + ((size_t)s * j->nkb + kb) * RSE__BMR * RSE__BKC, bp,
+                                   j->C + (ptrdiff_t)i0 * j->ldc + j0, j->ldc, mr, nr, j->alpha, j->beta, kb == 0,
+                                   last && j->cbias ? j->cbias + j0 : 0);
+                }
+            }
+        }
+    }
+}
+
+RSE__BFN void rse__bgemm_avx512bf16(int transA, int transB, int M, int N, int K, float alpha, const float *A, int lda,
+                                    const float *B, int ldb, float beta, float *C, int ldc, const float *cbias, void *ws) {
+    rse__bgemm_job j;
+    int want = rse__nthreads > 1 ? 4 * rse__nthreads : 1, nrb, small;
+    memset(&j, 0, sizeof j);
+    j.transA = transA; j.transB = transB; j.M = M; j.N = N; j.K = K; j.lda = lda; j.ldb = ldb;
+    j.A = A; j.B = B; j.C = C; j.ldc = ldc; j.alpha = alpha; j.beta = beta; j.cbias = cbias;
+    j.nkb = (K + 2 * RSE__BKC - 1) / (2 * RSE__BKC);
+    j.nstrip = (M + RSE__BMR - 1) / RSE__BMR;
+    j.njp = (N + RSE__BNR - 1) / RSE__BNR;
+    j.apk = (uint32_t *)ws;
+    j.bpk = j.apk + (size_t)j.nstrip * RSE__BMR * j.nkb * RSE__BKC;
+    /* Tiles as rse__gemm_run_all's: all rows when there are panels enough
+       for the threads, else row blocks of at least 48 (at most 768, whose
+       blocks of A, 384 KB, stay in L2); a C tile of at most 256 KB. */
+    nrb = (want + j.njp - 1) / j.njp;
+    if (nrb < (M + 767) / 768) nrb = (M + 767) / 768;
+    j.MB = (M + nrb - 1) / nrb;
+    if (j.MB < 48) j.MB = 48;
+    j.MB = (j.MB + RSE__BMR - 1) / RSE__BMR * RSE__BMR;
+    nrb = (M + j.MB - 1) / j.MB;
+    j.npan = (256 * 1024) / (j.MB * RSE__BNR * (int)sizeof(float));
+    if (j.npan > j.njp * nrb / want) j.npan = j.njp * nrb / want;
+    if (j.npan < 1) j.npan = 1;
+    j.ngrp = (j.njp + j.npan - 1) / j.npan;
+    j.ntiles = j.ngrp * nrb;
+    /* below a million multiply-adds (an attention head), on this thread */
+    small = (double)M * N * K < 1e6;
+    if (small) {
+        rse__bgemm_pack_task(&j, 0, 1);
+        rse__bgemm_tile_task(&j, 0, 1);
+    } else {
+        rse__parallel(rse__task_count((size_t)(j.nstrip + (j.njp + RSE__BPG - 1) / RSE__BPG) * j.nkb),
+                      rse__bgemm_pack_task, &j);
+        rse__parallel(rse__task_count((size_t)j.ntiles), rse__bgemm_tile_task, &j);
+    }
+}
+#else
+#define RSE__HAVE_BF16 0
+#endif
+
+/* Does this process run the AVX512_BF16 kernel? The CPU must have the
+   instructions (cpuid leaf 7, subleaf 1, EAX bit 5), and the AVX-512 set
+   must be the one in use (7.8), which also means the operating system
+   saves the ZMM state: RSE_KERNELS=avx2 or scalar leaves the bfloat16
+   products to the emulation. cpuid is asked once (it traps to the
+   hypervisor in a virtual machine, and attention calls this per head). */
+#ifdef RSE_TESTING
+static int rse__bf16_off; /* tests: 1 makes this CPU one without the kernel */
+#endif
+RSE__FN int rse__bf16_native(void) {
+#if RSE__HAVE_BF16
+    static int has = -1; /* only ever written with the same value */
+    int h;
+#ifdef RSE_TESTING
+    if (rse__bf16_off) return 0;
+#endif
+    if (rse__kernels_now()->set != RSE__KS_AVX512) return 0;
+#if RSE__X86_SETS
+    h = __atomic_load_n(&has, __ATOMIC_RELAXED);
+    if (h < 0) {
+        unsigned a = 0, b, c, d;
+        if (__get_cpuid_max(0, 0) >= 7) __cpuid_count(7, 1, a, b, c, d);
+        h = (int)(a >> 5 & 1u);
+        __atomic_store_n(&has, h, __ATOMIC_RELAXED);
+    }
+#else
+    (void)has;
+    h = 1; /* compiled for it (__AVX512BF16__): the program needs it to start */
+#endif
+    return h;
+#else
+    return 0;
+#endif
+}
+
+/* The entry point: C = alpha * op(A) op(B) + beta * C (+ cbias[j]) with
+   bfloat16 operands (rse__bgemm_ref's contract). ws: rse__bgemm_ws_size
+   bytes, 64-byte aligned, used by the kernel only (NULL is fine when
+   rse__bf16_native() is 0). */
+RSE__FN void rse__bgemm(int transA, int transB, int M, int N, int K, float alpha, const float *A, int lda,
+                        const float *B, int ldb, float beta, float *C, int ldc, const float *cbias, void *ws) {
+    if (M <= 0 || N <= 0) return;
+    RSE__COUNT((uint64_t)M * (uint64_t)N * (uint64_t)K);
+#if RSE__HAVE_BF16
+    if (K > 0 && rse__bf16_native()) {
+        RSE_ASSERT(ws != 0);
+        rse__bgemm_avx512bf16(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, cbias, ws);
+        return;
+    }
+#else
+    (void)ws;
+#endif
+    rse__bgemm_ref(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, cbias);
+}
+
 /* ===========================================================================
    8. Tensors and the tape
    ========================================================================= */
@@ -3767,6 +4159,9 @@ typedef struct rse__tape {
     rse__node *last;      /* newest node; NULL on an empty tape           */
     rse_status status;   /* first failure; ops on a failed tape return NULL */
     int no_grad;         /* 1: record nothing (inference)                */
+    int bf16;            /* 1: linear and attention products, forward and
+                            back, in bfloat16 (7.9): the CLIP guidance
+                            gradient's tapes only (clip.c)               */
 } rse__tape;
 
 RSE__FN void rse__tape_init(rse__tape *t, rse__arena *arena, rse__arena *scratch) {
@@ -3785,6 +4180,29 @@ RSE__FN void rse__tape_clear(rse__tape *t) {
 RSE__FN rse__tensor *rse__tape_fail(rse__tape *t, rse_status st) {
     if (t->status == RSE_STATUS_OK) t->status = st;
     return 0;
+}
+
+/* A product for an op on tape t: rse__sgemm_cb, or in bfloat16 (7.9) when
+   the tape asks for it, the kernel's workspace taken from the scratch
+   arena for the call. Returns 0 (NOMEM recorded on the tape) when that
+   workspace cannot be had. */
+RSE__FN int rse__tape_gemm(rse__tape *t, int transA, int transB, int M, int N, int K, float alpha, const float *A,
+                           int lda, const float *B, int ldb, float beta, float *C, int ldc, const float *cbias) {
+    rse_arena_mark mk;
+    void *ws = 0;
+    if (!t->bf16) {
+        rse__sgemm_cb(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, cbias);
+        return 1;
+    }
+    mk = rse__arena_get_mark(t->scratch);
+    if (rse__bf16_native() && !(ws = rse__arena_alloc(t->scratch, rse__bgemm_ws_size(M, N, K)))) {
+        rse__fail(RSE_STATUS_NOMEM, "bfloat16 product: out of memory for its workspace");
+        rse__tape_fail(t, RSE_STATUS_NOMEM);
+        return 0;
+    }
+    rse__bgemm(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, cbias, ws);
+    rse__arena_release(t->scratch, mk);
+    return 1;
 }
 
 /* A shape mismatch is the caller's bug, but model files decide many shapes,
@@ -4020,7 +4438,8 @@ RSE__FN rse__tensor *rse__linear(rse__tape *t, rse__tensor *x, rse__tensor *w, r
     rows = I ? x->n / (size_t)I : 0;
     if (rows > INT_MAX) return rse__shape_fail(t, "linear", "too many rows");
     /* y (rows,O) = x (rows,I) . w^T (I,O) + b in each row */
-    rse__sgemm_cb(0, 1, (int)rows, O, I, 1.0f, x->data, I, w->data, I, 0.0f, y->data, O, b ? b->data : 0);
+    if (!rse__tape_gemm(t, 0, 1, (int)rows, O, I, 1.0f, x->data, I, w->data, I, 0.0f, y->data, O, b ? b->data : 0))
+        return 0;
     rse__record(t, RSE__OP_LINEAR, y, x, w, b);
     return y;
 }
@@ -4032,7 +4451,8 @@ RSE__FN rse_status rse__linear_bwd(rse__tape *t, rse__node *n) {
     if (x->requires_grad) { /* dx (rows,I) += dy (rows,O) . w (O,I) */
         int acc;
         if (!rse__grad_first(t, x, &acc)) return t->status;
-        rse__sgemm(0, 0, rows, I, O, 1.0f, y->grad, O, w->data, I, acc ? 1.0f : 0.0f, x->grad, I);
+        if (!rse__tape_gemm(t, 0, 0, rows, I, O, 1.0f, y->grad, O, w->data, I, acc ? 1.0f : 0.0f, x->grad, I, 0))
+            return t->status;
     }
     if (w->requires_grad) { /* dw (O,I) += dy^T (O,rows) . x (rows,I) */
         if (!rse__grad(t, w)) return t->status;
@@ -4592,13 +5012,13 @@ RSE__FN rse__tensor *rse__sdpa(rse__tape *t, rse__tensor *q, rse__tensor *k, rse
         float *Pb = P + bh * L * S;
         const float *qb = q->data + bh * L * E, *kb = k->data + bh * S * E, *vb = v->data + bh * S * E;
         /* scores (L,S) = scale * q (L,E) . k^T (E,S) */
-        rse__sgemm(0, 1, L, S, E, scale, qb, E, kb, E, 0.0f, Pb, S);
+        if (!rse__tape_gemm(t, 0, 1, L, S, E, scale, qb, E, kb, E, 0.0f, Pb, S, 0)) return 0;
         for (i = 0; i < L; i++) {
             if (causal) for (j = i + 1; j < S; j++) Pb[(size_t)i * S + j] = -INFINITY;
             rse__softmax_row(Pb + (size_t)i * S, Pb + (size_t)i * S, S);
         }
         /* out (L,E) = P (L,S) . v (S,E) */
-        rse__sgemm(0, 0, L, E, S, 1.0f, Pb, S, vb, E, 0.0f, y->data + bh * L * E, E);
+        if (!rse__tape_gemm(t, 0, 0, L, E, S, 1.0f, Pb, S, vb, E, 0.0f, y->data + bh * L * E, E, 0)) return 0;
     }
     n = rse__record(t, RSE__OP_SDPA, y, q, k, v);
     if (n) { n->saved = P; n->ip[0] = causal; }
@@ -4620,10 +5040,10 @@ RSE__FN rse_status rse__sdpa_bwd(rse__tape *t, rse__node *n) {
         const float *Pb = n->saved + bh * L * S, *dO = y->grad + bh * L * E;
         const float *qb = q->data + bh * L * E, *kb = k->data + bh * S * E, *vb = v->data + bh * S * E;
         if (v->requires_grad) /* dv (S,E) += P^T (S,L) . dO (L,E) */
-            rse__sgemm(1, 0, S, E, L, 1.0f, Pb, S, dO, E, 1.0f, v->grad + bh * S * E, E);
+            if (!rse__tape_gemm(t, 1, 0, S, E, L, 1.0f, Pb, S, dO, E, 1.0f, v->grad + bh * S * E, E, 0)) return t->status;
         if (!q->requires_grad && !k->requires_grad) continue;
         /* dP (L,S) = dO (L,E) . v^T (E,S), then through the softmax: dS */
-        rse__sgemm(0, 1, L, S, E, 1.0f, dO, E, vb, E, 0.0f, dP, S);
+        if (!rse__tape_gemm(t, 0, 1, L, S, E, 1.0f, dO, E, vb, E, 0.0f, dP, S, 0)) return t->status;
         for (i = 0; i < L; i++) {
             float *d = dP + (size_t)i * S, s = 0;
             const float *p = Pb + (size_t)i * S;
@@ -4632,9 +5052,9 @@ RSE__FN rse_status rse__sdpa_bwd(rse__tape *t, rse__node *n) {
             for (j = 0; j < S; j++) d[j] = p[j] * (d[j] - s);
         }
         if (q->requires_grad) /* dq (L,E) += scale * dS (L,S) . k (S,E) */
-            rse__sgemm(0, 0, L, E, S, scale, dP, S, kb, E, 1.0f, q->grad + bh * L * E, E);
+            if (!rse__tape_gemm(t, 0, 0, L, E, S, scale, dP, S, kb, E, 1.0f, q->grad + bh * L * E, E, 0)) return t->status;
         if (k->requires_grad) /* dk (S,E) += scale * dS^T (S,L) . q (L,E) */
-            rse__sgemm(1, 0, S, E, L, scale, dP, S, qb, E, 1.0f, k->grad + bh * S * E, E);
+            if (!rse__tape_gemm(t, 1, 0, S, E, L, scale, dP, S, qb, E, 1.0f, k->grad + bh * S * E, E, 0)) return t->status;
     }
     rse__arena_release(t->scratch, m);
     return RSE_STATUS_OK;
@@ -4670,7 +5090,31 @@ typedef struct {
     int H, L, E, causal;
     size_t nbh;
     float scale;
+    int bf16;               /* the tape's bf16: the products in bfloat16 (7.9) */
+    unsigned char *ws;      /* then, with the kernel: wsz bytes per task, or NULL */
+    size_t wsz;
 } rse__attn_job;
+
+/* One of a head's products, on the tape's precision (rse__tape_gemm). */
+RSE__FN void rse__attn_gemm(const rse__attn_job *j, int task, int transA, int transB, int M, int N, int K, float alpha,
+                            const float *A, int lda, const float *B, int ldb, float beta, float *C, int ldc) {
+    if (j->bf16) rse__bgemm(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, 0,
+                            j->ws ? j->ws + (size_t)task * j->wsz : 0);
+    else rse__sgemm(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+}
+
+/* Gives job j the tape's precision and, for the bfloat16 kernel, one
+   workspace per task (for the largest of a head's products, (L,L) x E and
+   (L,E) x L) from the scratch arena. Returns 0 when it cannot be had. */
+RSE__FN int rse__attn_ws(rse__tape *t, rse__attn_job *j, int ntasks) {
+    size_t a = rse__bgemm_ws_size(j->L, j->L, j->E), b = rse__bgemm_ws_size(j->L, j->E, j->L);
+    j->bf16 = t->bf16;
+    if (!t->bf16 || !rse__bf16_native()) return 1;
+    j->wsz = ((a > b ? a : b) + RSE__ALIGN - 1) / RSE__ALIGN * RSE__ALIGN;
+    j->ws = (unsigned char *)rse__arena_alloc(t->scratch, j->wsz * (size_t)ntasks);
+    if (!j->ws) rse__fail(RSE_STATUS_NOMEM, "attention: out of memory for bfloat16 workspaces");
+    return j->ws != 0;
+}
 
 RSE__FN void rse__attn_fwd_task(void *ctx, int task, int ntasks) {
     const rse__attn_job *j = (const rse__attn_job *)ctx;
@@ -4682,13 +5126,13 @@ RSE__FN void rse__attn_fwd_task(void *ctx, int task, int ntasks) {
         const float *q = j->qkv + b * L * 3 * D + h * E;
         float *Pb = j->P + bh * L * L;
         /* scores (L,L) = scale * q (L,E) . k^T (E,L) */
-        rse__sgemm(0, 1, L, L, E, j->scale, q, 3 * D, q + D, 3 * D, 0.0f, Pb, L);
+        rse__attn_gemm(j, task, 0, 1, L, L, E, j->scale, q, 3 * D, q + D, 3 * D, 0.0f, Pb, L);
         for (i = 0; i < L; i++) {
             if (j->causal) for (c = i + 1; c < L; c++) Pb[(size_t)i * L + c] = -INFINITY;
             rse__softmax_row(Pb + (size_t)i * L, Pb + (size_t)i * L, L);
         }
         /* y_bh (L,E) = P (L,L) . v (L,E) */
-        rse__sgemm(0, 0, L, E, L, 1.0f, Pb, L, q + 2 * D, 3 * D, 0.0f, j->y + b * L * D + h * E, D);
+        rse__attn_gemm(j, task, 0, 0, L, E, L, 1.0f, Pb, L, q + 2 * D, 3 * D, 0.0f, j->y + b * L * D + h * E, D);
     }
 }
 
@@ -4704,9 +5148,9 @@ RSE__FN void rse__attn_bwd_task(void *ctx, int task, int ntasks) {
         const float *Pb = j->P + bh * L * L, *dO = j->dy + b * L * D + h * E;
         float *dq = j->dqkv + off, *dk = dq + D, *dv = dq + 2 * D;
         /* dv (L,E) += P^T (L,L) . dO (L,E) */
-        rse__sgemm(1, 0, L, E, L, 1.0f, Pb, L, dO, D, j->beta, dv, 3 * D);
+        rse__attn_gemm(j, task, 1, 0, L, E, L, 1.0f, Pb, L, dO, D, j->beta, dv, 3 * D);
         /* dP (L,L) = dO (L,E) . v^T (E,L), then through the softmax: dS */
-        rse__sgemm(0, 1, L, L, E, 1.0f, dO, D, v, 3 * D, 0.0f, dP, L);
+        rse__attn_gemm(j, task, 0, 1, L, L, E, 1.0f, dO, D, v, 3 * D, 0.0f, dP, L);
         for (i = 0; i < L; i++) {
             float *d = dP + (size_t)i * L, s = 0;
             const float *p = Pb + (size_t)i * L;
@@ -4714,8 +5158,8 @@ RSE__FN void rse__attn_bwd_task(void *ctx, int task, int ntasks) {
             for (c = 0; c < L; c++) d[c] = p[c] * (d[c] - s);
         }
         /* dq (L,E) += scale * dS (L,L) . k (L,E);  dk += scale * dS^T . q */
-        rse__sgemm(0, 0, L, E, L, j->scale, dP, L, k, 3 * D, j->beta, dq, 3 * D);
-        rse__sgemm(1, 0, L, E, L, j->scale, dP, L, q, 3 * D, j->beta, dk, 3 * D);
+        rse__attn_gemm(j, task, 0, 0, L, E, L, j->scale, dP, L, k, 3 * D, j->beta, dq, 3 * D);
+        rse__attn_gemm(j, task, 1, 0, L, E, L, j->scale, dP, L, q, 3 * D, j->beta, dk, 3 * D);
     }
 }
 
@@ -4739,7 +5183,13 @@ RSE__FN rse__tensor *rse__attention_qkv(rse__tape *t, rse__tensor *qkv, int head
         return rse__shape_fail(t, "attention", "too many scores");
     if (!(j.P = (float *)rse__arena_alloc(t->arena, pn))) return rse__tape_fail(t, RSE_STATUS_NOMEM);
     j.qkv = qkv->data; j.y = y->data;
-    rse__parallel(rse__task_count(j.nbh), rse__attn_fwd_task, &j);
+    {
+        rse_arena_mark mk = rse__arena_get_mark(t->scratch);
+        int ntasks = rse__task_count(j.nbh);
+        if (!rse__attn_ws(t, &j, ntasks)) return rse__tape_fail(t, RSE_STATUS_NOMEM);
+        rse__parallel(ntasks, rse__attn_fwd_task, &j);
+        rse__arena_release(t->scratch, mk);
+    }
     n = rse__record(t, RSE__OP_ATTN_QKV, y, qkv, 0, 0);
     if (n) { n->saved = j.P; n->ip[0] = heads; n->ip[1] = causal; }
     return y;
@@ -4762,6 +5212,7 @@ RSE__FN rse_status rse__attention_qkv_bwd(rse__tape *t, rse__node *n) {
     /* (L,L) per task: fits, since the forward held (B*H,L,L) */
     j.dP = (float *)rse__arena_alloc(t->scratch, (size_t)ntasks * j.L * j.L * sizeof(float));
     if (!j.dP) return RSE_STATUS_NOMEM;
+    if (!rse__attn_ws(t, &j, ntasks)) return RSE_STATUS_NOMEM;
     rse__parallel(ntasks, rse__attn_bwd_task, &j);
     rse__arena_release(t->scratch, m);
     return RSE_STATUS_OK;

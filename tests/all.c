@@ -194,10 +194,14 @@
 #undef main
 #undef T_VOCAB
 #undef T_CLIP
+#define main t_main_bf16
+#include "test_bf16.c"
+#undef main
 
 static const struct { const char *name; int (*run)(void); } t_tests[] = {
     { "test_base", t_main_base },
     { "test_batch", t_main_batch },
+    { "test_bf16", t_main_bf16 },
     { "test_cli_flags", t_main_cli_flags },
     { "test_clip_io", t_main_clip_io },
     { "test_clip_model", t_main_clip_model },

@@ -152,6 +152,7 @@ static void t_mode(fx_case *fc, rse_sinddm *m, const rse_image *img, rse_clip *c
         ep.guide = rse_text_guide_grad;
         ep.guide_ctx = g;
         ep.guide_reset = rse_text_guide_reset;
+        ep.exact = 1; /* float32 CLIP products, as the reference computes */
     }
     for (k = 0; k < nrois; k++) {
         const float *b = rois->data + 4 * k;

@@ -157,6 +157,7 @@ static void t_style_case(fx_case *fc, rse_sinddm *m, const rse_image *img, rse_c
     ep.guide = rse_text_guide_grad;
     ep.guide_ctx = g;
     ep.guide_reset = rse_text_guide_reset;
+    ep.exact = 1; /* float32 CLIP products, as the reference computes */
     st = rse_edit(m, img, &ep, &out, 0, 0);
     CHECK(st == RSE_STATUS_OK, "%s: %s", fc->name, rse_last_error());
     if (st == RSE_STATUS_OK) {
